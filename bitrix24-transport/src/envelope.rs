@@ -1,0 +1,200 @@
+//! The envelope every Bitrix24 reply is wrapped in, and decoding it.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::error::{ApiError, ApiErrorCode, DecodeError};
+use crate::method::Method;
+
+/// The `time` object of a reply: how long the call took and how much of the method's
+/// operating-time budget it used (see the operation limit in the docs' `limits.md`).
+///
+/// Every field is optional: its composition varies by method and environment.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct Time {
+    /// Unix time (seconds, fractional) the request started.
+    pub start: Option<f64>,
+    /// Unix time (seconds, fractional) the request finished.
+    pub finish: Option<f64>,
+    /// `finish - start`, in seconds.
+    pub duration: Option<f64>,
+    /// Time spent processing, in seconds.
+    pub processing: Option<f64>,
+    /// The start as text with the portal's offset.
+    pub date_start: Option<String>,
+    /// The finish as text with the portal's offset.
+    pub date_finish: Option<String>,
+    /// Unix time when part of the method's operating-time budget is released.
+    pub operating_reset_at: Option<f64>,
+    /// The method's accumulated execution time in the current window, in seconds.
+    pub operating: Option<f64>,
+}
+
+/// A successful reply: the decoded `result` plus the envelope around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    /// The method's result.
+    pub result: T,
+    /// For list methods: how many records match in all.
+    pub total: Option<u64>,
+    /// For list methods: the `start` of the next page, absent on the last page.
+    pub next: Option<u64>,
+    /// Timing and operating-budget information.
+    pub time: Option<Time>,
+}
+
+/// The envelope as it arrives, with `result` left undecoded.
+#[derive(Deserialize)]
+struct RawEnvelope<'a> {
+    #[serde(borrow, default)]
+    result: Option<&'a RawValue>,
+    #[serde(default, deserialize_with = "lenient_count")]
+    total: Option<u64>,
+    #[serde(default, deserialize_with = "lenient_count")]
+    next: Option<u64>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    time: Option<Time>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+    #[serde(default)]
+    error_description: Option<serde_json::Value>,
+}
+
+/// Decode a whole reply body for method `M`.
+///
+/// An error envelope becomes `Err(Ok(ApiError))`; a body that is not the documented
+/// shape (HTML, empty, wrong types) becomes `Err(Err(DecodeError))` naming the JSON path.
+///
+/// ```
+/// use bitrix24_transport::{decode_response, Method, CallKind, ApiVersion};
+///
+/// #[derive(serde::Serialize)]
+/// struct Delete { id: u64 }
+/// impl Method for Delete {
+///     const NAME: &'static str = "crm.deal.delete";
+///     const SCOPE: Option<&'static str> = Some("crm");
+///     const KIND: CallKind = CallKind::IdempotentWrite;
+///     const API: ApiVersion = ApiVersion::Classic;
+///     type Response = bool;
+/// }
+///
+/// let reply = decode_response::<Delete>(br#"{"result":true,"time":{"start":1.5}}"#, None).unwrap();
+/// assert!(reply.result);
+/// assert_eq!(reply.time.unwrap().start, Some(1.5));
+/// ```
+pub fn decode_response<M: Method>(
+    body: &[u8],
+    status: Option<u16>,
+) -> Result<Response<M::Response>, Result<ApiError, DecodeError>> {
+    decode_named::<M::Response>(M::NAME, body, status)
+}
+
+/// [`decode_response`] for a method known only by name (the untyped call path).
+pub fn decode_named<T: DeserializeOwned>(
+    method: &str,
+    body: &[u8],
+    status: Option<u16>,
+) -> Result<Response<T>, Result<ApiError, DecodeError>> {
+    let decode_error = |path: String, reason: String| {
+        Err(DecodeError {
+            method: method.to_owned(),
+            path,
+            reason,
+        })
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(decode_error(".".into(), "the body is empty".into()));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let envelope: RawEnvelope<'_> = match serde_path_to_error::deserialize(&mut de) {
+        Ok(envelope) => envelope,
+        Err(err) => {
+            let path = err.path().to_string();
+            return Err(decode_error(path, describe_body_error(body, err.inner())));
+        }
+    };
+    if let Some(code) = envelope.error {
+        return Err(Ok(ApiError {
+            method: method.to_owned(),
+            code: ApiErrorCode::from_wire(&json_text(&code)),
+            description: envelope
+                .error_description
+                .map(|text| json_text(&text))
+                .filter(|text| !text.is_empty()),
+            status,
+        }));
+    }
+    let Some(raw) = envelope.result else {
+        return Err(decode_error(
+            ".".into(),
+            "the reply has neither `result` nor `error`".into(),
+        ));
+    };
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let result = match serde_path_to_error::deserialize(&mut de) {
+        Ok(result) => result,
+        Err(err) => {
+            let inner = err.path().to_string();
+            let path = if inner == "." {
+                "result".to_owned()
+            } else {
+                format!("result.{inner}")
+            };
+            return Err(decode_error(path, err.into_inner().to_string()));
+        }
+    };
+    Ok(Response {
+        result,
+        total: envelope.total,
+        next: envelope.next,
+        time: envelope.time,
+    })
+}
+
+/// An error code or description as text, whatever JSON type the portal used.
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Explain a body that is not a JSON envelope, without echoing it (it may hold secrets).
+fn describe_body_error(body: &[u8], err: &serde_json::Error) -> String {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| body[i])
+        .unwrap_or(b' ');
+    if start == b'<' {
+        "the body is an HTML or XML page, not JSON".to_owned()
+    } else {
+        format!("the body is not a JSON envelope: {err}")
+    }
+}
+
+/// `total`/`next` arrive as numbers, but some portals send them as strings.
+fn lenient_count<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Count {
+        Number(u64),
+        Text(String),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match Count::deserialize(de)? {
+        Count::Number(n) => Some(n),
+        Count::Text(text) => text.trim().parse().ok(),
+        Count::Other(_) => None,
+    })
+}
+
+/// A `time` object that is malformed is dropped rather than failing the whole call:
+/// it is informative, and the call itself succeeded.
+fn lenient_time<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<Time>, D::Error> {
+    let value = serde_json::Value::deserialize(de)?;
+    Ok(serde_json::from_value(value).ok())
+}

@@ -1,0 +1,148 @@
+//! Errors that come back from a portal or from reading its reply.
+
+use std::fmt;
+
+/// An error code a portal returned in `error`.
+///
+/// The documented system codes are variants; anything else (method-specific codes,
+/// the empty string some CRM methods send) is kept in [`ApiErrorCode::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorCode {
+    /// `QUERY_LIMIT_EXCEEDED` (HTTP 503): the request-rate bucket is full; not executed.
+    QueryLimitExceeded,
+    /// `OPERATION_TIME_LIMIT` (HTTP 429): the method's accumulated execution time is over
+    /// the limit until `time.operating_reset_at`; not executed.
+    OperationTimeLimit,
+    /// `OVERLOAD_LIMIT`: the portal is overloaded; the application is blocked.
+    OverloadLimit,
+    /// `expired_token`: the OAuth access token has expired; refresh and repeat.
+    ExpiredToken,
+    /// `invalid_token`: the OAuth access token is not valid.
+    InvalidToken,
+    /// `NO_AUTH_FOUND`: no or bad credentials.
+    NoAuthFound,
+    /// `INVALID_CREDENTIALS`: the webhook or user is not valid.
+    InvalidCredentials,
+    /// `insufficient_scope`: the token or webhook lacks the method's scope.
+    InsufficientScope,
+    /// `ERROR_METHOD_NOT_FOUND`: the portal does not know the method.
+    MethodNotFound,
+    /// `ACCESS_DENIED`: the REST API is not available to this user or plan.
+    AccessDenied,
+    /// `PAYMENT_REQUIRED`: the portal's plan does not include the REST API.
+    PaymentRequired,
+    /// `WRONG_AUTH_TYPE`: the method cannot be called with this kind of authorisation.
+    WrongAuthType,
+    /// `INVALID_REQUEST`: the request is malformed (for example plain HTTP where HTTPS is required).
+    InvalidRequest,
+    /// `INTERNAL_SERVER_ERROR`: the portal failed.
+    InternalServerError,
+    /// `ERROR_BATCH_LENGTH_EXCEEDED`: more than 50 commands in one `batch`.
+    BatchLengthExceeded,
+    /// `ERROR_BATCH_METHOD_NOT_ALLOWED`: the method cannot run inside `batch`.
+    BatchMethodNotAllowed,
+    /// Any other code, as sent (may be empty).
+    Other(String),
+}
+
+impl ApiErrorCode {
+    /// Read a code as a portal sends it.
+    pub fn from_wire(code: &str) -> Self {
+        match code {
+            "QUERY_LIMIT_EXCEEDED" => Self::QueryLimitExceeded,
+            "OPERATION_TIME_LIMIT" => Self::OperationTimeLimit,
+            "OVERLOAD_LIMIT" => Self::OverloadLimit,
+            "expired_token" => Self::ExpiredToken,
+            "invalid_token" => Self::InvalidToken,
+            "NO_AUTH_FOUND" => Self::NoAuthFound,
+            "INVALID_CREDENTIALS" => Self::InvalidCredentials,
+            "insufficient_scope" => Self::InsufficientScope,
+            "ERROR_METHOD_NOT_FOUND" => Self::MethodNotFound,
+            "ACCESS_DENIED" => Self::AccessDenied,
+            "PAYMENT_REQUIRED" => Self::PaymentRequired,
+            "WRONG_AUTH_TYPE" => Self::WrongAuthType,
+            "INVALID_REQUEST" => Self::InvalidRequest,
+            "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+            "ERROR_BATCH_LENGTH_EXCEEDED" => Self::BatchLengthExceeded,
+            "ERROR_BATCH_METHOD_NOT_ALLOWED" => Self::BatchMethodNotAllowed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The code as it appears on the wire.
+    pub fn as_wire(&self) -> &str {
+        match self {
+            Self::QueryLimitExceeded => "QUERY_LIMIT_EXCEEDED",
+            Self::OperationTimeLimit => "OPERATION_TIME_LIMIT",
+            Self::OverloadLimit => "OVERLOAD_LIMIT",
+            Self::ExpiredToken => "expired_token",
+            Self::InvalidToken => "invalid_token",
+            Self::NoAuthFound => "NO_AUTH_FOUND",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::InsufficientScope => "insufficient_scope",
+            Self::MethodNotFound => "ERROR_METHOD_NOT_FOUND",
+            Self::AccessDenied => "ACCESS_DENIED",
+            Self::PaymentRequired => "PAYMENT_REQUIRED",
+            Self::WrongAuthType => "WRONG_AUTH_TYPE",
+            Self::InvalidRequest => "INVALID_REQUEST",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::BatchLengthExceeded => "ERROR_BATCH_LENGTH_EXCEEDED",
+            Self::BatchMethodNotAllowed => "ERROR_BATCH_METHOD_NOT_ALLOWED",
+            Self::Other(code) => code,
+        }
+    }
+
+    /// Whether the portal guarantees it did not execute the call (so repeating it is safe).
+    pub fn was_not_executed(&self) -> bool {
+        matches!(
+            self,
+            Self::QueryLimitExceeded
+                | Self::OperationTimeLimit
+                | Self::ExpiredToken
+                | Self::InvalidToken
+                | Self::NoAuthFound
+        )
+    }
+}
+
+impl fmt::Display for ApiErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_wire())
+    }
+}
+
+/// An error reply from a portal: `{"error": CODE, "error_description": TEXT}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{method}: {code}{}", description_suffix(.description))]
+pub struct ApiError {
+    /// The REST method that was called.
+    pub method: String,
+    /// The error code.
+    pub code: ApiErrorCode,
+    /// `error_description`, when sent.
+    pub description: Option<String>,
+    /// The HTTP status of the reply, when the reply came over HTTP.
+    pub status: Option<u16>,
+}
+
+fn description_suffix(description: &Option<String>) -> String {
+    match description.as_deref() {
+        Some(text) if !text.is_empty() => format!(" ({text})"),
+        _ => String::new(),
+    }
+}
+
+/// A reply that could not be read as the method's documented response.
+///
+/// Names the method and the JSON path where reading failed (`result.DATE_CREATE`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{method}: cannot read the response at `{path}`: {reason}")]
+pub struct DecodeError {
+    /// The REST method whose reply this was.
+    pub method: String,
+    /// The JSON path of the offending value (`.` for the whole body).
+    pub path: String,
+    /// What was wrong there.
+    pub reason: String,
+}

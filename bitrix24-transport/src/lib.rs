@@ -1,0 +1,15 @@
+//! The thin transport that the generated Bitrix24 bindings compile over.
+//!
+//! The central piece is the [`Method`] trait: one implementation per REST method,
+//! usually written by the `#[bitrix_method]` attribute. It tells the transport the
+//! method's wire name, its scope, how its call may be retried ([`CallKind`]) and which
+//! Rust type its `result` decodes into. [`envelope`] holds the response envelope every
+//! Bitrix24 reply is wrapped in and the decoding that names the JSON path of a failure.
+
+pub mod envelope;
+pub mod error;
+pub mod method;
+
+pub use envelope::{Response, Time, decode_response};
+pub use error::{ApiError, ApiErrorCode, DecodeError};
+pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};

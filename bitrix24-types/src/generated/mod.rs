@@ -1,0 +1,1 @@
+// placeholder until `cargo xtask codegen` writes this file

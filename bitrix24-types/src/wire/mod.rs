@@ -1,0 +1,1 @@
+//! Bitrix24 wire primitives: placeholder, being written.
