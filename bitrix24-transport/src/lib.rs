@@ -10,6 +10,17 @@ pub mod envelope;
 pub mod error;
 pub mod method;
 
+// The HTTP client (issue: thin transport). Each module is one concept.
+pub mod auth;
+pub mod client;
+pub mod encode;
+pub mod ratelimit;
+pub mod retry;
+
+/// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1 for tests and examples.
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
 pub use envelope::{Response, Time, decode_response};
 pub use error::{ApiError, ApiErrorCode, DecodeError};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};
