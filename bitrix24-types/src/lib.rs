@@ -15,8 +15,12 @@ extern crate self as bitrix24_types;
 pub mod wire;
 
 mod generated;
-#[allow(unused_imports)]
 pub use generated::*;
+
+// The types generated fields use, so an application needs no extra dependency to name
+// them: dates (`chrono::NaiveDate`) and raw JSON (`serde_json::Value`).
+pub use chrono;
+pub use serde_json;
 
 pub use bitrix24_macros::bitrix_method;
 pub use bitrix24_transport::{

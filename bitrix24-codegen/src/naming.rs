@@ -1,0 +1,133 @@
+//! Every Rust name the generator emits comes from here, so naming is one decision.
+//!
+//! - wire field names become snake_case (`TITLE` -> `title`, `TYPE_ID` -> `type_id`,
+//!   `typeId` -> `type_id`); Rust keywords get a trailing underscore (`type` -> `type_`),
+//!   and a name starting with a digit gets a leading `n` (`1C` -> `n1c`);
+//! - a method name becomes UpperCamelCase (`crm.deal.add` -> `CrmDealAdd`);
+//! - enum variants come from snake_case names in the spec (`in_progress` -> `InProgress`).
+//!
+//! `#[serde(rename)]` is emitted only when [`FieldName::renamed`] is true.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Strict and reserved keywords of Rust 2024 that cannot be field names.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// A field's Rust name and whether it differs from the wire name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldName {
+    /// The Rust identifier.
+    pub ident: String,
+    /// Whether serde needs `rename` (the identifier differs from the wire name).
+    pub renamed: bool,
+}
+
+/// The Rust field name for a wire name.
+pub fn field_name(wire: &str) -> FieldName {
+    let mut ident = wire.to_snake_case();
+    if ident.is_empty() {
+        ident = "field".to_owned();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, 'n');
+    }
+    if KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    let renamed = ident != wire;
+    FieldName { ident, renamed }
+}
+
+/// The request type name for a REST method (`crm.deal.add` -> `CrmDealAdd`).
+pub fn method_type_name(method: &str) -> String {
+    method.to_upper_camel_case()
+}
+
+/// The wrapper type for a list method whose records sit under a key.
+pub fn list_result_name(method: &str) -> String {
+    format!("{}Result", method_type_name(method))
+}
+
+/// An enum variant from its snake_case spec name.
+pub fn variant_name(name: &str) -> String {
+    let mut variant = name.to_upper_camel_case();
+    if variant.starts_with(|c: char| c.is_ascii_digit()) {
+        variant.insert(0, 'V');
+    }
+    variant
+}
+
+/// The module a spec file's bindings go in (`crm/deal.yaml` -> `deal`).
+pub fn module_name(file_stem: &str) -> String {
+    field_name(file_stem).ident
+}
+
+/// Whether `name` is a valid UpperCamelCase type name as the spec must write it.
+pub fn is_type_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name.to_upper_camel_case() == name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_follow_the_wire_name() {
+        let cases = [
+            ("TITLE", "title", true),
+            ("TYPE_ID", "type_id", true),
+            ("typeId", "type_id", true),
+            ("id", "id", false),
+            ("UF_CRM_1721244482250", "uf_crm_1721244482250", true),
+            ("type", "type_", true),
+            ("TYPE", "type_", true),
+            ("self", "self_", true),
+            ("1C", "n1c", true),
+            ("PARENT_ID_1220", "parent_id_1220", true),
+        ];
+        for (wire, ident, renamed) in cases {
+            assert_eq!(
+                field_name(wire),
+                FieldName {
+                    ident: ident.to_owned(),
+                    renamed
+                },
+                "{wire}"
+            );
+        }
+    }
+
+    #[test]
+    fn method_names_become_type_names() {
+        assert_eq!(method_type_name("crm.deal.add"), "CrmDealAdd");
+        assert_eq!(method_type_name("tasks.task.list"), "TasksTaskList");
+        assert_eq!(
+            method_type_name("imopenlines.crm.chat.getLastId"),
+            "ImopenlinesCrmChatGetLastId"
+        );
+        assert_eq!(list_result_name("tasks.task.list"), "TasksTaskListResult");
+    }
+
+    #[test]
+    fn type_names_must_be_upper_camel() {
+        assert!(is_type_name("Deal"));
+        assert!(is_type_name("FieldDescription"));
+        assert!(!is_type_name("deal"));
+        assert!(!is_type_name("Field_Description"));
+        assert!(!is_type_name("DEAL"));
+    }
+
+    #[test]
+    fn variants_are_upper_camel() {
+        assert_eq!(variant_name("in_progress"), "InProgress");
+        assert_eq!(variant_name("2fa"), "V2fa");
+    }
+}

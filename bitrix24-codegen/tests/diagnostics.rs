@@ -1,0 +1,137 @@
+//! Bad specs: every problem is reported with file, line:column and key path, and
+//! nothing is written.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use bitrix24_codegen::{SpecError, generate, load, model};
+
+fn specs(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/specs")
+        .join(dir)
+}
+
+/// Load and build one bad file; return its errors as `line:col: path: message` lines.
+fn errors_of(file: &str) -> Vec<String> {
+    let path = specs("bad").join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    let loaded = match load::parse(&path, &text) {
+        Ok(spec) => vec![load::LoadedSpec {
+            relative: file.to_owned(),
+            path: path.clone(),
+            spec,
+        }],
+        Err(errors) => return errors.0.iter().map(short).collect(),
+    };
+    match model::build(&loaded) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0.iter().map(short).collect(),
+    }
+}
+
+fn short(error: &SpecError) -> String {
+    let location = error
+        .location
+        .map(|(l, c)| format!("{l}:{c}"))
+        .unwrap_or_else(|| "-".into());
+    format!("{location}: {}: {}", error.path, error.message)
+}
+
+#[test]
+fn every_error_is_reported_with_its_location_and_key_path() {
+    let errors = errors_of("broken.yaml");
+    let expected = [
+        "5:16: types.Thing.fields.TYPE_ID.type: unknown type `Strin`; did you mean `string`?",
+        "6:7: types.Thing.fields.typeId: `typeId` and `TYPE_ID` both become the Rust field `type_id`; rename one in the spec",
+        "7:14: types.Thing.fields.OWNER.type: unknown type `Widgit`",
+        "8:3: types.lowercase: type names are UpperCamelCase (`Lowercase`)",
+        "13:11: methods.crm.thing.get.kind: unknown kind `reed`: expected `read`, `idempotent` or `write`; did you mean `read`?",
+        "17:3: methods.crm.thing.list.params: a list method needs an optional `start: integer` parameter for pagination",
+        "20:13: methods.crm.thing.list.result.type: a list method's result type is its records list (`Thing[]`)",
+    ];
+    assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn unknown_keys_name_the_key_and_the_allowed_ones() {
+    let errors = errors_of("unknown_key.yaml");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("5:5: methods.crm.thing.delete.reslut: "),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].contains("reslut"), "{}", errors[0]);
+    assert!(errors[0].contains("result"), "{}", errors[0]);
+}
+
+#[test]
+fn invalid_yaml_is_located() {
+    let errors = errors_of("not_yaml.yaml");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("4:1: : invalid YAML"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn the_display_form_names_the_file() {
+    let root = specs("bad");
+    let errors = generate(&root).unwrap_err();
+    let text = errors.to_string();
+    assert!(
+        text.contains("broken.yaml:5:16: types.Thing.fields.TYPE_ID.type: unknown type `Strin`"),
+        "{text}"
+    );
+    assert!(text.contains("unknown_key.yaml:5:5"), "{text}");
+    assert!(text.contains("not_yaml.yaml:4:1"), "{text}");
+    assert!(text.ends_with("nothing was written"), "{text}");
+}
+
+#[test]
+fn a_bad_spec_writes_nothing() {
+    let out = tempdir("bad-writes-nothing");
+    fs::write(out.join("mod.rs"), "// previous output\n").unwrap();
+    let result = bitrix24_codegen::regenerate(&specs("bad"), &out);
+    assert!(result.is_err());
+    assert_eq!(
+        fs::read_to_string(out.join("mod.rs")).unwrap(),
+        "// previous output\n"
+    );
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+}
+
+#[test]
+fn generation_writes_deletes_stale_files_and_then_checks_clean() {
+    let out = tempdir("regenerate");
+    fs::create_dir_all(out.join("gone")).unwrap();
+    fs::write(out.join("gone/old.rs"), "// stale\n").unwrap();
+    let report = bitrix24_codegen::regenerate(&specs("ok"), &out).unwrap();
+    assert_eq!(report.deleted, vec!["gone/old.rs".to_owned()]);
+    assert!(!out.join("gone").exists(), "empty directories are removed");
+    assert!(report.written.contains(&"crm/widget.rs".to_owned()));
+    let files = generate(&specs("ok")).unwrap();
+    assert!(bitrix24_codegen::check(&out, &files).unwrap().is_empty());
+
+    // Touch one file: the check names it, and a second run restores it.
+    fs::write(out.join("crm/widget.rs"), "// edited by hand\n").unwrap();
+    let stale = bitrix24_codegen::check(&out, &files).unwrap();
+    assert_eq!(
+        stale,
+        vec![bitrix24_codegen::output::Stale::Changed(
+            "crm/widget.rs".into()
+        )]
+    );
+    let again = bitrix24_codegen::regenerate(&specs("ok"), &out).unwrap();
+    assert_eq!(again.written, vec!["crm/widget.rs".to_owned()]);
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bitrix24-codegen-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
