@@ -1,7 +1,79 @@
-//! placeholder: being written
+//! The `#[bitrix_method]` attribute: turns a request struct into a callable Bitrix24
+//! REST method by implementing `Method` (and `ListMethod`) for it.
+//!
+//! Use it through `bitrix24_types::bitrix_method`; the emitted code names everything
+//! through `bitrix24_types::__private`, so an application needs no other dependency.
+
+mod args;
+mod diag;
+mod expand;
+
 use proc_macro::TokenStream;
 
+/// Implement `Method` (and, with `list(...)`, `ListMethod`) for a request struct.
+///
+/// ```
+/// use bitrix24_types::{CallKind, ListMethod, Method, Records, bitrix_method};
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// pub struct Deal {
+///     #[serde(rename = "ID")]
+///     pub id: String,
+/// }
+///
+/// #[bitrix_method(
+///     "crm.deal.list",              // required, first: the REST method name
+///     scope = "crm",                // optional: the permission scope (default: none)
+///     kind = read,                  // optional: read | idempotent | write (default: write)
+///     api = classic,                // optional: classic | v3 (default: classic)
+///     response = Vec<Deal>,         // required: what the envelope's `result` decodes into
+///     list(record = Deal, records = result, id = "ID", fast_path), // optional, see below
+///     crate = ::bitrix24_types,     // optional: where `bitrix24_types` is (default shown)
+/// )]
+/// #[derive(Debug, Default, serde::Serialize)]
+/// pub struct CrmDealList {
+///     #[serde(skip_serializing_if = "Option::is_none")]
+///     pub start: Option<i64>,
+/// }
+///
+/// assert_eq!(CrmDealList::NAME, "crm.deal.list");
+/// assert_eq!(CrmDealList::SCOPE, Some("crm"));
+/// assert_eq!(CrmDealList::KIND, CallKind::Read);
+/// assert_eq!(CrmDealList::RECORDS, Records::Result);
+///
+/// let mut request = CrmDealList::default();
+/// request.set_start(Some(50));
+/// assert_eq!(request.start, Some(50));
+/// ```
+///
+/// # Arguments
+///
+/// - **method name** (required, first): a string literal of dot-separated segments of
+///   ASCII letters, digits and `_` (`"batch"`, `"user.get"`,
+///   `"imopenlines.crm.chat.getLastId"`).
+/// - `scope = "crm"`: `Method::SCOPE` becomes `Some("crm")`; without it, `None`.
+/// - `kind = read | idempotent | write`: `Method::KIND`, which decides whether the
+///   transport may repeat a call whose fate is unknown. Defaults to `write`, which is
+///   never repeated: forgetting `kind` can cost a retry, never a duplicate deal.
+/// - `api = classic | v3`: `Method::API`; defaults to `classic`.
+/// - `response = Type` (required): `Method::Response`.
+/// - `list(...)`: also implement `ListMethod`. Inside:
+///   - `record = Type` (required): `ListMethod::Record`;
+///   - `records = result` (default) or `records = "key"`: where the records sit in
+///     `result` (`Records::Result` / `Records::Key("key")`); with a key, the response type
+///     must implement `IntoRecords<Record>`;
+///   - `id = "ID"`: the record's ID field on the wire (default `"ID"`);
+///   - `fast_path`: a bare flag, the documented fast path applies (default: off).
+///
+///   `set_start` assigns `self.start`, so the struct needs a field `start: Option<i64>`.
+/// - `crate = path`: where the `bitrix24_types` crate (or a module re-exporting all of
+///   it, including its hidden `__private` module) is; defaults to `::bitrix24_types`.
+///
+/// The struct itself must implement `serde::Serialize` (derive it): its output is the
+/// method's parameters. Named-field, tuple and unit structs are accepted (a unit struct is
+/// a method without parameters), generics included. Every problem in the attribute is
+/// reported at once, each at the tokens it is about.
 #[proc_macro_attribute]
-pub fn bitrix_method(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn bitrix_method(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::bitrix_method(args.into(), item.into()).into()
 }

@@ -1,1 +1,860 @@
-//! being written
+//! The HTTP client: calls REST methods over a webhook or OAuth tokens, with the portal's
+//! rate limit kept on the client side, token refresh and retries.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), bitrix24_transport::error::Error> {
+//! use bitrix24_transport::client::Client;
+//! use bitrix24_transport::CallKind;
+//!
+//! let client = Client::webhook("https://example.bitrix24.com/rest/1/abc123/")?;
+//! let reply = client
+//!     .call_raw("crm.deal.get", serde_json::json!({"id": 1}), CallKind::Read)
+//!     .await?;
+//! println!("{}", reply.result["TITLE"]);
+//! # Ok(()) }
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use reqwest::Url;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::auth::{self, OAuthApp, TokenStore, Tokens, Webhook};
+use crate::envelope::{Response, decode_named};
+use crate::error::{ApiErrorCode, Error};
+use crate::method::{ApiVersion, CallKind, Method};
+use crate::ratelimit::{BucketConfig, RateLimiter};
+use crate::retry::{Decision, Failure, RetryPolicy, decide};
+
+/// The default time a call may take: the cloud's 60-second limit plus slack.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(70);
+/// The default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long before its expiry an access token is refreshed (at most a fifth of its life).
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// Per-call settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// The time one attempt may take (sending and reading the reply), instead of the
+    /// client's. Waiting for the rate limit or a retry is not counted.
+    pub timeout: Option<Duration>,
+    /// The retry policy for this call, instead of the client's.
+    pub retry: Option<RetryPolicy>,
+}
+
+/// How the client authorises its calls.
+#[derive(Clone)]
+pub enum Auth {
+    /// An incoming webhook: the secret is in the URL.
+    Webhook(Webhook),
+    /// OAuth 2.0: an access token in the `auth` parameter, refreshed as needed.
+    OAuth {
+        /// The application.
+        app: OAuthApp,
+        /// Where the tokens are kept; the rotated pair is saved here before it is used.
+        store: Arc<dyn TokenStore>,
+    },
+}
+
+impl Auth {
+    /// OAuth with a token store.
+    pub fn oauth(app: OAuthApp, store: impl TokenStore + 'static) -> Self {
+        Self::OAuth {
+            app,
+            store: Arc::new(store),
+        }
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Webhook(webhook) => f.debug_tuple("Webhook").field(webhook).finish(),
+            Self::OAuth { app, .. } => f
+                .debug_struct("OAuth")
+                .field("app", app)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    auth: Auth,
+    limiter: Option<RateLimiter>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    refresh_margin: Duration,
+    user_agent: String,
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: the standard rate-limit bucket, [`RetryPolicy::DEFAULT`],
+    /// [`DEFAULT_TIMEOUT`].
+    pub fn new(auth: Auth) -> Self {
+        Self {
+            auth,
+            limiter: Some(RateLimiter::new(BucketConfig::STANDARD)),
+            retry: RetryPolicy::DEFAULT,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            user_agent: concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+
+    /// The client-side leaky bucket (`None` turns the client-side limit off).
+    pub fn rate_limit(mut self, bucket: Option<BucketConfig>) -> Self {
+        self.limiter = bucket.map(RateLimiter::new);
+        self
+    }
+
+    /// Share a limiter with other clients of the same portal.
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The time one attempt may take (`None`: no limit).
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time to establish a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long before its expiry an access token is refreshed.
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Build the client.
+    pub fn build(self) -> Result<Client, Error> {
+        // reqwest is built without a default crypto provider (see Cargo.toml); install
+        // ring's once per process. An error means one is installed already: fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(self.user_agent)
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|err| Error::Config {
+                reason: describe(err),
+            })?;
+        let auth = match self.auth {
+            Auth::Webhook(webhook) => AuthState::Webhook(webhook),
+            Auth::OAuth { app, store } => AuthState::OAuth(Box::new(OAuthState {
+                app,
+                store,
+                current: Mutex::new(None),
+                refresh: tokio::sync::Mutex::new(()),
+                margin: self.refresh_margin,
+            })),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                limiter: self.limiter,
+                retry: self.retry,
+                timeout: self.timeout,
+                operating: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+}
+
+/// A Bitrix24 REST client. Cheap to clone: clones share the HTTP connection pool, the
+/// rate limiter and the OAuth token state.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    auth: AuthState,
+    limiter: Option<RateLimiter>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    /// The last `time.operating_reset_at` seen per method.
+    operating: Mutex<HashMap<String, f64>>,
+}
+
+enum AuthState {
+    Webhook(Webhook),
+    OAuth(Box<OAuthState>),
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("Client");
+        match &self.inner.auth {
+            AuthState::Webhook(webhook) => out.field("auth", webhook),
+            AuthState::OAuth(oauth) => out.field("auth", &oauth.app),
+        };
+        out.field(
+            "rate_limit",
+            &self.inner.limiter.as_ref().map(RateLimiter::config),
+        )
+        .field("retry", &self.inner.retry)
+        .field("timeout", &self.inner.timeout)
+        .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder(auth: Auth) -> ClientBuilder {
+        ClientBuilder::new(auth)
+    }
+
+    /// A client with the defaults for a webhook URL as an administrator copies it.
+    pub fn webhook(url: &str) -> Result<Self, Error> {
+        ClientBuilder::new(Auth::Webhook(Webhook::parse(url)?)).build()
+    }
+
+    /// Call a method.
+    pub async fn call<M: Method>(&self, request: &M) -> Result<Response<M::Response>, Error> {
+        self.call_with(request, CallOptions::default()).await
+    }
+
+    /// Call a method with per-call options.
+    pub async fn call_with<M: Method>(
+        &self,
+        request: &M,
+        options: CallOptions,
+    ) -> Result<Response<M::Response>, Error> {
+        let params = serde_json::to_value(request).map_err(|err| Error::Encode {
+            method: M::NAME.to_owned(),
+            reason: err.to_string(),
+        })?;
+        self.execute(M::NAME, M::KIND, M::API, params, options)
+            .await
+    }
+
+    /// Call a method by name with JSON parameters (for methods without bindings).
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        params: Value,
+        kind: CallKind,
+    ) -> Result<Response<Value>, Error> {
+        self.call_raw_with(
+            method,
+            params,
+            kind,
+            ApiVersion::Classic,
+            CallOptions::default(),
+        )
+        .await
+    }
+
+    /// [`Client::call_raw`] with the API generation and per-call options.
+    pub async fn call_raw_with(
+        &self,
+        method: &str,
+        params: Value,
+        kind: CallKind,
+        api: ApiVersion,
+        options: CallOptions,
+    ) -> Result<Response<Value>, Error> {
+        let valid = !method.is_empty()
+            && method
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            && !method.starts_with('.');
+        if !valid {
+            return Err(Error::Encode {
+                method: method.chars().take(64).collect(),
+                reason: "a method name is letters, digits, `.`, `_` and `-`".into(),
+            });
+        }
+        self.execute(method, kind, api, params, options).await
+    }
+
+    /// Exchange an authorisation code for tokens (OAuth clients only). The tokens are
+    /// saved to the store and used by every later call.
+    pub async fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
+        let oauth = self.oauth()?;
+        let _guard = oauth.refresh.lock().await;
+        let reply = auth::request_tokens(
+            &self.inner.http,
+            &oauth.app,
+            &[("grant_type", "authorization_code"), ("code", code)],
+            self.inner.timeout,
+        )
+        .await?;
+        let tokens = Tokens::from_response(reply, auth::unix_now(), None)?;
+        oauth.install(tokens.clone()).await?;
+        Ok(tokens)
+    }
+
+    /// Refresh the tokens now (OAuth clients only), saving the new pair before using it.
+    pub async fn refresh_tokens(&self) -> Result<(), Error> {
+        let oauth = self.oauth()?;
+        let _guard = oauth.refresh.lock().await;
+        let current = match oauth.snapshot() {
+            Some(current) => current,
+            None => oauth.load().await?,
+        };
+        oauth.refresh_locked(&self.inner, &current).await.map(drop)
+    }
+
+    /// The tokens in use now (OAuth clients that have loaded or received tokens).
+    pub fn tokens(&self) -> Option<Tokens> {
+        match &self.inner.auth {
+            AuthState::OAuth(oauth) => oauth.snapshot().map(|current| (*current.tokens).clone()),
+            AuthState::Webhook(_) => None,
+        }
+    }
+
+    fn oauth(&self) -> Result<&OAuthState, Error> {
+        match &self.inner.auth {
+            AuthState::OAuth(oauth) => Ok(oauth),
+            AuthState::Webhook(_) => Err(Error::OAuth {
+                code: "not_oauth".into(),
+                description: Some("this client authorises with a webhook".into()),
+            }),
+        }
+    }
+
+    async fn execute<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        kind: CallKind,
+        api: ApiVersion,
+        params: Value,
+        options: CallOptions,
+    ) -> Result<Response<T>, Error> {
+        let inner = &*self.inner;
+        let policy = options.retry.unwrap_or(inner.retry);
+        let timeout = options.timeout.or(inner.timeout);
+        let params = match params {
+            Value::Null => Value::Object(serde_json::Map::new()),
+            params @ (Value::Object(_) | Value::Array(_)) => params,
+            _ => {
+                return Err(Error::Encode {
+                    method: method.to_owned(),
+                    reason: "the parameters must serialise to an object, an array or null".into(),
+                });
+            }
+        };
+        let mut attempt: u32 = 0;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            if let Some(limiter) = &inner.limiter {
+                limiter.acquire().await;
+            }
+            let prepared = self.prepare(method, api, &params).await?;
+            let outcome = send(&inner.http, prepared.url, prepared.body, timeout).await;
+            let (failure_kind, error, reset_at) = match outcome {
+                Ok((status, body)) => match decode_named::<T>(method, &body, Some(status)) {
+                    Ok(response) => {
+                        self.remember_operating(method, response.time.as_ref());
+                        return Ok(response);
+                    }
+                    Err(Ok(api_error)) => {
+                        let reset_at = (api_error.code == ApiErrorCode::OperationTimeLimit)
+                            .then(|| operating_reset_at(&body))
+                            .flatten();
+                        (FailureKind::Api(status), Error::Api(api_error), reset_at)
+                    }
+                    Err(Err(decode)) if status >= 400 => (
+                        FailureKind::Http(status),
+                        Error::Http {
+                            method: method.to_owned(),
+                            status,
+                            reason: decode.reason,
+                        },
+                        None,
+                    ),
+                    Err(Err(decode)) => return Err(Error::Decode(decode)),
+                },
+                Err(SendError::NotSent(reason)) => (
+                    FailureKind::NotSent,
+                    Error::Connect {
+                        method: method.to_owned(),
+                        reason: self.redact(reason, &prepared.token),
+                    },
+                    None,
+                ),
+                Err(SendError::Timeout) => (
+                    FailureKind::Timeout,
+                    Error::Timeout {
+                        method: method.to_owned(),
+                    },
+                    None,
+                ),
+                Err(SendError::Dropped(reason)) => (
+                    FailureKind::Dropped,
+                    Error::Transport {
+                        method: method.to_owned(),
+                        reason: self.redact(reason, &prepared.token),
+                    },
+                    None,
+                ),
+            };
+            let failure = match (&failure_kind, &error) {
+                (FailureKind::Api(status), Error::Api(api_error)) => {
+                    Failure::Api(&api_error.code, Some(*status))
+                }
+                (FailureKind::Http(status), _) => Failure::Http(*status),
+                (FailureKind::NotSent, _) => Failure::NotSent,
+                (FailureKind::Timeout, _) => Failure::Timeout,
+                _ => Failure::Dropped,
+            };
+            let exhausted = attempt >= policy.max_attempts.max(1);
+            match decide(kind, failure) {
+                Decision::Fail => return Err(error),
+                Decision::FateUnknown => {
+                    return Err(Error::FateUnknown {
+                        method: method.to_owned(),
+                        reason: match error {
+                            Error::Timeout { .. } => "no reply within the timeout".to_owned(),
+                            Error::Http { status, reason, .. } => {
+                                format!("HTTP {status}: {reason}")
+                            }
+                            Error::Transport { reason, .. } => reason,
+                            other => other.to_string(),
+                        },
+                    });
+                }
+                Decision::Refresh => {
+                    let AuthState::OAuth(oauth) = &inner.auth else {
+                        return Err(error);
+                    };
+                    if refreshed {
+                        return Err(error);
+                    }
+                    refreshed = true;
+                    // The portal did not execute the call: refresh once, repeat it, and
+                    // do not count the attempt.
+                    oauth
+                        .refresh_after_expiry(inner, prepared.generation)
+                        .await?;
+                    attempt -= 1;
+                }
+                Decision::QueryLimit => {
+                    if let Some(limiter) = &inner.limiter {
+                        limiter.saturate();
+                    }
+                    if exhausted {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(policy.backoff(attempt)).await;
+                }
+                Decision::OperationLimit => {
+                    if exhausted {
+                        return Err(error);
+                    }
+                    let reset_at = reset_at.or_else(|| self.last_operating_reset(method));
+                    let wait = match reset_at {
+                        Some(reset_at) => {
+                            let wait = reset_at - unix_now_f64();
+                            if wait > policy.max_operation_wait.as_secs_f64() {
+                                return Err(error);
+                            }
+                            // A reset already past: the block should be gone; a short pause.
+                            Duration::try_from_secs_f64(wait.max(0.0))
+                                .unwrap_or(Duration::ZERO)
+                                .max(Duration::from_millis(50))
+                        }
+                        None => policy.backoff(attempt),
+                    };
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::Backoff => {
+                    if exhausted {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(policy.backoff(attempt)).await;
+                }
+            }
+        }
+    }
+
+    /// The URL and body of one attempt, with the current credentials.
+    async fn prepare(
+        &self,
+        method: &str,
+        api: ApiVersion,
+        params: &Value,
+    ) -> Result<Prepared, Error> {
+        match &self.inner.auth {
+            AuthState::Webhook(webhook) => Ok(Prepared {
+                url: webhook.method_url(method, api)?,
+                body: encode_body(method, params)?,
+                generation: 0,
+                token: Some(webhook.secret().expose().to_owned()),
+            }),
+            AuthState::OAuth(oauth) => {
+                let current = oauth.credentials(&self.inner).await?;
+                let path = match api {
+                    ApiVersion::Classic => format!("{method}.json"),
+                    ApiVersion::V3 => format!("api/{method}"),
+                };
+                let mut url = current
+                    .endpoint
+                    .join(&path)
+                    .map_err(|_| Error::InvalidUrl {
+                        reason: format!(
+                            "cannot build the URL of `{method}` from the client endpoint"
+                        ),
+                    })?;
+                let token = current.tokens.access_token.expose();
+                let body = match params {
+                    Value::Object(map) => {
+                        let mut map = map.clone();
+                        map.insert("auth".into(), Value::String(token.to_owned()));
+                        encode_body(method, &Value::Object(map))?
+                    }
+                    // Positional parameters cannot take a named `auth`: pass it in the query.
+                    other => {
+                        url.query_pairs_mut().append_pair("auth", token);
+                        encode_body(method, other)?
+                    }
+                };
+                Ok(Prepared {
+                    url,
+                    body,
+                    generation: current.generation,
+                    token: Some(token.to_owned()),
+                })
+            }
+        }
+    }
+
+    fn redact(&self, text: String, secret: &Option<String>) -> String {
+        match secret {
+            Some(secret) if !secret.is_empty() && text.contains(secret.as_str()) => {
+                text.replace(secret.as_str(), "***")
+            }
+            _ => text,
+        }
+    }
+
+    fn remember_operating(&self, method: &str, time: Option<&crate::Time>) {
+        if let Some(reset_at) = time.and_then(|time| time.operating_reset_at) {
+            let mut map = self
+                .inner
+                .operating
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(slot) = map.get_mut(method) {
+                *slot = reset_at;
+            } else {
+                map.insert(method.to_owned(), reset_at);
+            }
+        }
+    }
+
+    fn last_operating_reset(&self, method: &str) -> Option<f64> {
+        self.inner
+            .operating
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(method)
+            .copied()
+    }
+}
+
+struct Prepared {
+    url: Url,
+    body: Vec<u8>,
+    /// The token generation used (OAuth), to make refreshes single-flight.
+    generation: u64,
+    /// The secret in the URL or body, to scrub from error text.
+    token: Option<String>,
+}
+
+enum FailureKind {
+    Api(u16),
+    Http(u16),
+    NotSent,
+    Timeout,
+    Dropped,
+}
+
+fn encode_body(method: &str, params: &Value) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(params).map_err(|err| Error::Encode {
+        method: method.to_owned(),
+        reason: err.to_string(),
+    })
+}
+
+fn unix_now_f64() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// `time.operating_reset_at` of an error reply, if it has one.
+fn operating_reset_at(body: &[u8]) -> Option<f64> {
+    #[derive(Deserialize)]
+    struct Reply {
+        time: Option<Value>,
+    }
+    let reply: Reply = serde_json::from_slice(body).ok()?;
+    let value = reply.time?.get("operating_reset_at")?.clone();
+    match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+enum SendError {
+    /// Nothing reached the portal.
+    NotSent(String),
+    /// Sent; no reply within the timeout.
+    Timeout,
+    /// Sent; the connection failed.
+    Dropped(String),
+}
+
+async fn send(
+    http: &reqwest::Client,
+    url: Url,
+    body: Vec<u8>,
+    timeout: Option<Duration>,
+) -> Result<(u16, Vec<u8>), SendError> {
+    let mut request = http
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .body(body);
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request.send().await.map_err(classify)?;
+    let status = response.status().as_u16();
+    let body = response.bytes().await.map_err(classify)?;
+    Ok((status, body.to_vec()))
+}
+
+fn classify(err: reqwest::Error) -> SendError {
+    if err.is_connect() {
+        SendError::NotSent(describe(err))
+    } else if err.is_timeout() {
+        SendError::Timeout
+    } else {
+        SendError::Dropped(describe(err))
+    }
+}
+
+/// A reqwest error as text, without its URL (which may hold a secret), with its causes.
+fn describe(err: reqwest::Error) -> String {
+    let err = err.without_url();
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// A reqwest error talking to `what` as an [`Error`], without the URL.
+pub(crate) fn transport_error(what: &str, err: reqwest::Error, _safe: bool) -> Error {
+    match classify(err) {
+        SendError::NotSent(reason) => Error::Connect {
+            method: what.to_owned(),
+            reason,
+        },
+        SendError::Timeout => Error::Timeout {
+            method: what.to_owned(),
+        },
+        SendError::Dropped(reason) => Error::Transport {
+            method: what.to_owned(),
+            reason,
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// OAuth token state
+// ---------------------------------------------------------------------------------------
+
+struct OAuthState {
+    app: OAuthApp,
+    store: Arc<dyn TokenStore>,
+    current: Mutex<Option<Current>>,
+    /// Held while loading, exchanging or refreshing tokens: one at a time.
+    refresh: tokio::sync::Mutex<()>,
+    margin: Duration,
+}
+
+#[derive(Clone)]
+struct Current {
+    tokens: Arc<Tokens>,
+    endpoint: Url,
+    /// Bumped each time the tokens change.
+    generation: u64,
+    /// Unix time from which the token is refreshed before use.
+    refresh_at: Option<u64>,
+}
+
+impl Current {
+    fn is_due(&self, now: u64) -> bool {
+        self.refresh_at.is_some_and(|at| now >= at)
+    }
+}
+
+impl OAuthState {
+    fn snapshot(&self) -> Option<Current> {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Make `tokens` current (after they were saved). Returns the new state.
+    fn set(&self, tokens: Tokens) -> Result<Current, Error> {
+        let endpoint = endpoint_url(&tokens.client_endpoint)?;
+        let now = auth::unix_now();
+        let refresh_at = tokens.expires_at.map(|expires_at| {
+            let life = expires_at.saturating_sub(now);
+            let margin = self.margin.as_secs().min(life / 5);
+            expires_at.saturating_sub(margin)
+        });
+        let mut slot = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        let generation = slot.as_ref().map_or(0, |current| current.generation) + 1;
+        let current = Current {
+            tokens: Arc::new(tokens),
+            endpoint,
+            generation,
+            refresh_at,
+        };
+        *slot = Some(current.clone());
+        Ok(current)
+    }
+
+    /// Save new tokens, then make them current. Saving comes first: a refresh token the
+    /// server rotated must never be lost.
+    async fn install(&self, tokens: Tokens) -> Result<Current, Error> {
+        endpoint_url(&tokens.client_endpoint)?;
+        self.store.save(&tokens).await?;
+        self.set(tokens)
+    }
+
+    /// Load tokens from the store (with the refresh lock held).
+    async fn load(&self) -> Result<Current, Error> {
+        match self.store.load().await? {
+            Some(tokens) => self.set(tokens),
+            None => Err(Error::OAuth {
+                code: "no_tokens".into(),
+                description: Some(
+                    "the token store is empty: exchange an authorisation code first".into(),
+                ),
+            }),
+        }
+    }
+
+    /// Credentials for a call: the current tokens, loaded or refreshed if needed.
+    async fn credentials(&self, inner: &Inner) -> Result<Current, Error> {
+        let now = auth::unix_now();
+        if let Some(current) = self.snapshot() {
+            if !current.is_due(now) {
+                return Ok(current);
+            }
+        }
+        let _guard = self.refresh.lock().await;
+        let current = match self.snapshot() {
+            Some(current) => current,
+            None => self.load().await?,
+        };
+        if current.is_due(auth::unix_now()) {
+            self.refresh_locked(inner, &current).await
+        } else {
+            Ok(current)
+        }
+    }
+
+    /// The portal said `expired_token` to a call made with token `generation`: refresh,
+    /// unless another caller already did.
+    async fn refresh_after_expiry(&self, inner: &Inner, generation: u64) -> Result<(), Error> {
+        let _guard = self.refresh.lock().await;
+        match self.snapshot() {
+            Some(current) if current.generation == generation => {
+                self.refresh_locked(inner, &current).await.map(drop)
+            }
+            Some(_) => Ok(()),
+            None => self.load().await.map(drop),
+        }
+    }
+
+    /// Refresh with the refresh lock held.
+    async fn refresh_locked(&self, inner: &Inner, current: &Current) -> Result<Current, Error> {
+        let reply = auth::request_tokens(
+            &inner.http,
+            &self.app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", current.tokens.refresh_token.expose()),
+            ],
+            inner.timeout,
+        )
+        .await?;
+        let tokens = Tokens::from_response(
+            reply,
+            auth::unix_now(),
+            Some(&current.tokens.client_endpoint),
+        )?;
+        self.install(tokens).await
+    }
+}
+
+/// The REST endpoint from a token reply: https (or http to loopback), ending in `/`.
+fn endpoint_url(endpoint: &str) -> Result<Url, Error> {
+    let mut url = Url::parse(endpoint).map_err(|err| Error::InvalidUrl {
+        reason: format!("client endpoint: {err}"),
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if auth::is_loopback(&url) => {}
+        other => {
+            return Err(Error::InvalidUrl {
+                reason: format!("client endpoint: the scheme must be https, found `{other}`"),
+            });
+        }
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}

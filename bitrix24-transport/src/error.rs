@@ -146,3 +146,136 @@ pub struct DecodeError {
     /// What was wrong there.
     pub reason: String,
 }
+
+/// Everything a call through the [`Client`](crate::client::Client) can fail with.
+///
+/// No variant's `Debug` or `Display` holds a secret: webhook URLs, tokens and the
+/// client secret are never part of an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The portal answered with an error envelope.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The portal answered 2xx, but the body is not the method's documented response.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// No reply within the timeout, for a call that is safe to repeat (a `Read` or an
+    /// `IdempotentWrite`), after the retry policy was used up.
+    #[error("{method}: no reply within the timeout")]
+    Timeout {
+        /// The REST method.
+        method: String,
+    },
+    /// The request never reached the portal (connection refused, DNS, TLS handshake).
+    #[error("{method}: could not connect to the portal: {reason}")]
+    Connect {
+        /// The REST method.
+        method: String,
+        /// What failed, without the URL.
+        reason: String,
+    },
+    /// The connection failed after the request was sent, for a call that is safe to
+    /// repeat, after the retry policy was used up.
+    #[error("{method}: the connection failed: {reason}")]
+    Transport {
+        /// The REST method.
+        method: String,
+        /// What failed, without the URL.
+        reason: String,
+    },
+    /// A [`CallKind::Write`](crate::CallKind::Write) was sent, and whether the portal
+    /// executed it is unknown (timeout, dropped connection or a gateway error after
+    /// sending). It was not repeated: check the portal's state before trying again.
+    #[error(
+        "{method}: the call was sent but its outcome is unknown ({reason}); it was not repeated"
+    )]
+    FateUnknown {
+        /// The REST method.
+        method: String,
+        /// What happened after sending.
+        reason: String,
+    },
+    /// An HTTP error status whose body is not a Bitrix24 error envelope (an HTML page
+    /// from a proxy, an empty body).
+    #[error("{method}: HTTP {status}: {reason}")]
+    Http {
+        /// The REST method (or `oauth/token` for the authorisation server).
+        method: String,
+        /// The HTTP status.
+        status: u16,
+        /// What the body was, without echoing it.
+        reason: String,
+    },
+    /// The webhook URL could not be used.
+    #[error(transparent)]
+    InvalidWebhookUrl(#[from] crate::auth::WebhookUrlError),
+    /// A portal, endpoint or authorisation-server URL could not be used.
+    #[error("invalid URL: {reason}")]
+    InvalidUrl {
+        /// What was wrong with it.
+        reason: String,
+    },
+    /// The authorisation server refused to issue tokens, or the client has none.
+    #[error("OAuth: {code}{}", description_suffix(.description))]
+    OAuth {
+        /// The error code (`invalid_grant`, `invalid_client`, ...).
+        code: String,
+        /// The server's explanation, when sent.
+        description: Option<String>,
+    },
+    /// The token store could not load or save the tokens.
+    #[error(transparent)]
+    TokenStore(#[from] crate::auth::TokenStoreError),
+    /// The request could not be encoded.
+    #[error("{method}: cannot encode the request: {reason}")]
+    Encode {
+        /// The REST method.
+        method: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {reason}")]
+    Config {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Whether trying the same call again later is safe and may succeed.
+    ///
+    /// True for replies in which the portal says it did not execute the call
+    /// (`QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT`, `expired_token`), for connect
+    /// errors, and for timeouts, dropped connections and 5xx pages of calls that are safe
+    /// to repeat (the client returns [`Error::FateUnknown`] instead for a `Write`).
+    /// The client has already retried per its [`RetryPolicy`](crate::retry::RetryPolicy);
+    /// this is for a caller that queues the work for later.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => matches!(
+                api.code,
+                ApiErrorCode::QueryLimitExceeded
+                    | ApiErrorCode::OperationTimeLimit
+                    | ApiErrorCode::ExpiredToken
+            ),
+            Self::Timeout { .. } | Self::Connect { .. } | Self::Transport { .. } => true,
+            Self::Http { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// The portal's error code, for [`Error::Api`].
+    pub fn api_code(&self) -> Option<&ApiErrorCode> {
+        match self {
+            Self::Api(api) => Some(&api.code),
+            _ => None,
+        }
+    }
+
+    /// Whether this is [`Error::FateUnknown`]: a write that may or may not have happened.
+    pub fn is_fate_unknown(&self) -> bool {
+        matches!(self, Self::FateUnknown { .. })
+    }
+}

@@ -21,6 +21,7 @@ pub mod retry;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+pub use client::{Auth, CallOptions, Client, ClientBuilder};
 pub use envelope::{Response, Time, decode_response};
-pub use error::{ApiError, ApiErrorCode, DecodeError};
+pub use error::{ApiError, ApiErrorCode, DecodeError, Error};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};

@@ -1,1 +1,248 @@
-//! being written
+//! The client-side request-rate limit: a leaky bucket like the portal's.
+//!
+//! A portal counts each HTTP request; the counter drains by `Y` per second, and a request
+//! that finds it above `X` is refused with `QUERY_LIMIT_EXCEEDED` (see the docs'
+//! `limits.md`). The client keeps the same bucket: a burst up to the capacity goes out at
+//! once, and beyond it each caller waits (asleep, not spinning) until its request fits.
+//!
+//! [`LeakyBucket`] is the arithmetic over an injected [`Instant`] (deterministic to test);
+//! [`RateLimiter`] shares one bucket between all clones of a client.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// The size and drain rate of a leaky bucket.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BucketConfig {
+    /// Requests that may go out at once (`X`).
+    pub capacity: u32,
+    /// Requests the bucket drains per second (`Y`).
+    pub drain_per_second: f64,
+}
+
+impl BucketConfig {
+    /// Every plan but Enterprise: 50 requests, draining 2 per second.
+    pub const STANDARD: Self = Self {
+        capacity: 50,
+        drain_per_second: 2.0,
+    };
+    /// Enterprise: 250 requests, draining 5 per second.
+    pub const ENTERPRISE: Self = Self {
+        capacity: 250,
+        drain_per_second: 5.0,
+    };
+}
+
+impl Default for BucketConfig {
+    fn default() -> Self {
+        Self::STANDARD
+    }
+}
+
+/// The leaky-bucket arithmetic, over instants the caller supplies.
+///
+/// `level` is the number of requests in the bucket; it drains continuously. A request
+/// that arrives when the bucket has room goes at once; otherwise it takes the next free
+/// slot in the future and is told how long to wait for it. Slots are handed out in
+/// order, so waiting callers never all wake at once.
+#[derive(Debug, Clone)]
+pub struct LeakyBucket {
+    config: BucketConfig,
+    level: f64,
+    updated: Instant,
+}
+
+impl LeakyBucket {
+    /// An empty bucket at `now`.
+    pub fn new(config: BucketConfig, now: Instant) -> Self {
+        Self {
+            config,
+            level: 0.0,
+            updated: now,
+        }
+    }
+
+    /// The bucket's settings.
+    pub fn config(&self) -> BucketConfig {
+        self.config
+    }
+
+    fn drain(&mut self, now: Instant) {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        if elapsed > 0.0 {
+            let rate = self.rate();
+            self.level = (self.level - elapsed * rate).max(0.0);
+            self.updated = now;
+        }
+    }
+
+    fn rate(&self) -> f64 {
+        if self.config.drain_per_second.is_finite() && self.config.drain_per_second > 0.0 {
+            self.config.drain_per_second
+        } else {
+            // A bucket that never drains would block forever; treat it as a slow drain.
+            1e-6
+        }
+    }
+
+    /// The number of requests in the bucket at `now` (may exceed the capacity while
+    /// callers wait for reserved slots).
+    pub fn level(&mut self, now: Instant) -> f64 {
+        self.drain(now);
+        self.level
+    }
+
+    /// Take a slot for one request at `now`; returns how long to wait before sending it.
+    pub fn reserve(&mut self, now: Instant) -> Duration {
+        self.drain(now);
+        self.level += 1.0;
+        let over = self.level - f64::from(self.config.capacity.max(1));
+        if over <= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::try_from_secs_f64(over / self.rate()).unwrap_or(Duration::MAX)
+        }
+    }
+
+    /// The portal said the bucket is full (`QUERY_LIMIT_EXCEEDED`): fill ours too, so every
+    /// caller slows down to the drain rate.
+    pub fn saturate(&mut self, now: Instant) {
+        self.drain(now);
+        self.level = self.level.max(f64::from(self.config.capacity));
+    }
+}
+
+/// A leaky bucket shared by every clone (and by every client given the same limiter).
+#[derive(Debug, Clone)]
+pub struct RateLimiter {
+    bucket: Arc<Mutex<LeakyBucket>>,
+}
+
+impl RateLimiter {
+    /// A limiter with an empty bucket.
+    pub fn new(config: BucketConfig) -> Self {
+        Self {
+            bucket: Arc::new(Mutex::new(LeakyBucket::new(config, Instant::now()))),
+        }
+    }
+
+    /// The bucket's settings.
+    pub fn config(&self) -> BucketConfig {
+        self.lock().config()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LeakyBucket> {
+        self.bucket.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Wait until one more request may be sent, and count it.
+    pub async fn acquire(&self) {
+        let wait = self.lock().reserve(Instant::now());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Mark the bucket full (the portal answered `QUERY_LIMIT_EXCEEDED`).
+    pub fn saturate(&self) {
+        self.lock().saturate(Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(start: Instant, millis: u64) -> Instant {
+        start + Duration::from_millis(millis)
+    }
+
+    #[test]
+    fn a_burst_up_to_capacity_goes_at_once() {
+        let start = Instant::now();
+        let mut bucket = LeakyBucket::new(BucketConfig::STANDARD, start);
+        for _ in 0..50 {
+            assert_eq!(bucket.reserve(start), Duration::ZERO);
+        }
+        // The 51st waits for one drain step: 1 / 2 per second.
+        assert_eq!(bucket.reserve(start), Duration::from_millis(500));
+        // The 52nd waits for the slot after it.
+        assert_eq!(bucket.reserve(start), Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn the_bucket_drains_at_the_configured_rate() {
+        let start = Instant::now();
+        let mut bucket = LeakyBucket::new(BucketConfig::STANDARD, start);
+        for _ in 0..50 {
+            bucket.reserve(start);
+        }
+        assert!((bucket.level(at(start, 1000)) - 48.0).abs() < 1e-9);
+        // Two slots came free in that second.
+        assert_eq!(bucket.reserve(at(start, 1000)), Duration::ZERO);
+        assert_eq!(bucket.reserve(at(start, 1000)), Duration::ZERO);
+        assert_eq!(bucket.reserve(at(start, 1000)), Duration::from_millis(500));
+        // An idle bucket empties completely and never goes below zero.
+        assert_eq!(bucket.level(at(start, 120_000)), 0.0);
+    }
+
+    #[test]
+    fn sustained_load_never_overflows_a_portal_with_the_same_bucket() {
+        // Simulate the portal's bucket: each request arrives at its send time.
+        let config = BucketConfig::STANDARD;
+        let start = Instant::now();
+        let mut client = LeakyBucket::new(config, start);
+        let mut portal_level: f64 = 0.0;
+        let mut portal_time = 0.0_f64;
+        let mut max_level: f64 = 0.0;
+        for i in 0..1000u64 {
+            // Callers arrive every 100 ms (10/s, five times the drain rate).
+            let arrival = i as f64 * 0.1;
+            let wait = client.reserve(start + Duration::from_secs_f64(arrival));
+            let send = arrival + wait.as_secs_f64();
+            assert!(send >= portal_time - 1e-9, "slots are handed out in order");
+            portal_level = (portal_level - (send - portal_time) * config.drain_per_second).max(0.0);
+            portal_time = send;
+            portal_level += 1.0;
+            max_level = max_level.max(portal_level);
+        }
+        assert!(
+            max_level <= f64::from(config.capacity) + 1e-6,
+            "the portal's bucket reached {max_level}"
+        );
+    }
+
+    #[test]
+    fn the_enterprise_bucket_is_bigger_and_faster() {
+        let start = Instant::now();
+        let mut bucket = LeakyBucket::new(BucketConfig::ENTERPRISE, start);
+        for _ in 0..250 {
+            assert_eq!(bucket.reserve(start), Duration::ZERO);
+        }
+        assert_eq!(bucket.reserve(start), Duration::from_millis(200));
+    }
+
+    #[test]
+    fn saturate_fills_the_bucket_and_time_going_backwards_is_harmless() {
+        let start = Instant::now();
+        let mut bucket = LeakyBucket::new(BucketConfig::STANDARD, at(start, 1000));
+        bucket.saturate(at(start, 1000));
+        assert_eq!(bucket.reserve(at(start, 1000)), Duration::from_millis(500));
+        // An instant before the last update drains nothing and does not panic.
+        assert_eq!(bucket.reserve(start), Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn a_zero_or_broken_config_never_panics() {
+        let start = Instant::now();
+        let mut bucket = LeakyBucket::new(
+            BucketConfig {
+                capacity: 0,
+                drain_per_second: 0.0,
+            },
+            start,
+        );
+        assert_eq!(bucket.reserve(start), Duration::ZERO);
+        assert!(bucket.reserve(start) > Duration::from_secs(1000));
+    }
+}

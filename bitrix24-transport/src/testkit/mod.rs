@@ -1,1 +1,316 @@
-//! being written
+//! A Bitrix24 stand-in on 127.0.0.1 for tests, examples and benchmarks.
+//!
+//! [`TestPortal::start`] binds `127.0.0.1:0` and serves, on the current Tokio runtime:
+//!
+//! - **webhooks**: `/rest/1/{secret}/{method}[.json]` ([`TestPortal::webhook_url`]); a wrong
+//!   user or secret is 401 `INVALID_CREDENTIALS`;
+//! - **OAuth calls**: `/rest/{method}[.json]` with `auth=ACCESS_TOKEN` in the query or body;
+//!   missing is 401 `NO_AUTH_FOUND`, unknown 401 `invalid_token`, expired 401 `expired_token`;
+//! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see [`oauth`] below;
+//! - methods `crm.deal.add/get/update/delete/list/fields`, `batch`, `app.info`, `profile`
+//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`.
+//!
+//! Parameters are read from the query string and the body (JSON when the `Content-Type`
+//! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
+//! Every REST reply carries the `time` object. Values are encoded as a real portal
+//! encodes them (numbers as strings, `Y`/`N`, datetimes with the portal's `+03:00`).
+//!
+//! # Lists
+//! `crm.deal.list` returns pages of [`PortalConfig::page_size`] records from the offset
+//! `start`, with `total` and, only when more records remain, `next`. `start=-1` is the
+//! documented fast path (huge-data.md): the first page only, no `next`, and `total: 0` as
+//! in the documented reply. `select` defaults to `*` + `UF_*`; an explicit select returns
+//! just those fields (not `ID` unless selected). Filter keys take the operators
+//! `=`, `!`/`!=`, `>`, `>=`, `<`, `<=`, `@` (in), `!@`, `%` (substring), `!%`, `=%`/`%=`
+//! (LIKE with `%`); numbers and dates compare as numbers and instants, text
+//! case-insensitively; an array value for `=` means IN. Order by any field, ties by `ID`.
+//!
+//! # Rate limit
+//! A leaky bucket per portal ([`BucketConfig`]): each REST HTTP request adds 1 (a `batch`
+//! is one request), the level drains continuously; a request that would take the level
+//! over `capacity` gets 503 `QUERY_LIMIT_EXCEEDED` and is not executed (nor counted in
+//! the level). From an empty bucket exactly `capacity` requests pass at once. The token
+//! endpoint is not limited.
+//!
+//! # Faults
+//! [`TestPortal::inject`] queues a [`Fault`] for the next REST request (any method, but
+//! not the token endpoint); [`TestPortal::inject_for`] for the next call of one method
+//! (`"batch"` for batches; [`TOKEN_ENDPOINT_METHOD`] for the token endpoint). Each fires
+//! once, in the order injected. Faults act before the rate limit, so a faulted request
+//! that is not executed does not fill the bucket.
+//!
+//! # Stats
+//! [`Stats::calls_by_method`] counts calls that arrived per method name (lowercase),
+//! executed or not, plus one per command inside a `batch`. [`Stats::executed_writes`]
+//! counts successful `add`/`update`/`delete` executions.
+//!
+//! # OAuth
+//! [`TestPortal::issue_authorization_code`] plays the user approving the app; the code is
+//! valid once, for 30 s. A refresh rotates both tokens; the used refresh token then
+//! answers 400 `invalid_grant`; a wrong client secret 401 `invalid_client`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+mod bucket;
+mod clock;
+mod deals;
+mod oauth;
+pub mod php_form;
+mod rest;
+mod server;
+mod state;
+
+use server::Shared;
+use state::{PendingFault, Secrets, State, lock};
+
+/// The method name under which faults for the token endpoint are injected.
+pub const TOKEN_ENDPOINT_METHOD: &str = "oauth.token";
+
+/// A rate-limit bucket: `capacity` requests at once, draining `drain_per_second`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BucketConfig {
+    /// The level above which requests are rejected (limits.md `X`).
+    pub capacity: u32,
+    /// How fast the level drains, per second (limits.md `Y`).
+    pub drain_per_second: f64,
+}
+
+impl BucketConfig {
+    /// Every plan but Enterprise: 50, draining 2 per second.
+    pub const STANDARD: BucketConfig = BucketConfig {
+        capacity: 50,
+        drain_per_second: 2.0,
+    };
+    /// Enterprise: 250, draining 5 per second.
+    pub const ENTERPRISE: BucketConfig = BucketConfig {
+        capacity: 250,
+        drain_per_second: 5.0,
+    };
+}
+
+/// How a [`TestPortal`] behaves.
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    /// The request-rate limit; `None` = unlimited. Default: [`BucketConfig::STANDARD`].
+    pub rate_limit: Option<BucketConfig>,
+    /// Added to every reply. Default: none.
+    pub latency: Duration,
+    /// The lifetime of issued access tokens. Default: 3600 s.
+    pub access_token_ttl: Duration,
+    /// Records per list page. Default: 50 (0 is read as 1).
+    pub page_size: usize,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            rate_limit: Some(BucketConfig::STANDARD),
+            latency: Duration::ZERO,
+            access_token_ttl: Duration::from_secs(3600),
+            page_size: 50,
+        }
+    }
+}
+
+/// A misbehaviour for the portal to show on one request.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// 503 `QUERY_LIMIT_EXCEEDED`; the call is not executed.
+    QueryLimit,
+    /// 429 `OPERATION_TIME_LIMIT` with `time.operating_reset_at` about 1 s ahead; not executed.
+    OperationTimeLimit,
+    /// 503 `OVERLOAD_LIMIT`; not executed.
+    Overload,
+    /// 500 `INTERNAL_SERVER_ERROR`; not executed.
+    InternalError,
+    /// This status with an HTML body (`<html><body>502 Bad Gateway</body></html>`); not executed.
+    HtmlPage(u16),
+    /// This status with an empty body; not executed.
+    EmptyBody(u16),
+    /// Close the connection without a reply; the call is NOT executed.
+    DropBeforeHandling,
+    /// Execute the call, then close the connection without a reply.
+    DropAfterHandling,
+    /// Execute the call and delay the reply by this much (on top of the latency).
+    Slow(Duration),
+}
+
+/// What the portal has seen; see the module docs for what each counter counts.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// HTTP requests received (REST, token endpoint, anything).
+    pub http_requests: u64,
+    /// Calls per method name, including each command of a `batch`.
+    pub calls_by_method: BTreeMap<String, u64>,
+    /// Replies of `QUERY_LIMIT_EXCEEDED` (by the bucket or by [`Fault::QueryLimit`]).
+    pub query_limit_exceeded: u64,
+    /// Successful `grant_type=refresh_token` exchanges.
+    pub token_refreshes: u64,
+    /// Executed writes (`crm.deal.add`, `update`, `delete`), inside batches too.
+    pub executed_writes: u64,
+}
+
+/// The running test portal. Dropping it shuts the server down.
+pub struct TestPortal {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    server: JoinHandle<()>,
+}
+
+impl fmt::Debug for TestPortal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestPortal")
+            .field("base_url", &self.shared.base_url)
+            .field("secrets", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Drop for TestPortal {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestPortal {
+    /// Start a portal with [`PortalConfig::default`] on the current Tokio runtime.
+    pub async fn start() -> std::io::Result<TestPortal> {
+        Self::start_with(PortalConfig::default()).await
+    }
+
+    /// Start a portal with `config` on the current Tokio runtime.
+    pub async fn start_with(config: PortalConfig) -> std::io::Result<TestPortal> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new(config)),
+            secrets: Secrets::generate(),
+            base_url: format!("http://{addr}"),
+        });
+        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        Ok(TestPortal {
+            shared,
+            addr,
+            server,
+        })
+    }
+
+    /// The socket address the portal listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/rest/1/<secret>/`: the webhook of user 1.
+    pub fn webhook_url(&self) -> String {
+        format!(
+            "{}/rest/1/{}/",
+            self.shared.base_url, self.shared.secrets.webhook_secret
+        )
+    }
+
+    /// `http://127.0.0.1:PORT/rest/`: where OAuth calls go (`client_endpoint`).
+    pub fn rest_url(&self) -> String {
+        format!("{}/rest/", self.shared.base_url)
+    }
+
+    /// `http://127.0.0.1:PORT/oauth/token/`: the portal also plays the OAuth server.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token/", self.shared.base_url)
+    }
+
+    /// The application's `client_id`.
+    pub fn client_id(&self) -> String {
+        lock(&self.shared.state).client_id.clone()
+    }
+
+    /// The application's `client_secret`.
+    pub fn client_secret(&self) -> String {
+        self.shared.secrets.client_secret.clone()
+    }
+
+    /// The application's `application_token` (the one event handlers are signed with).
+    pub fn application_token(&self) -> String {
+        self.shared.secrets.application_token.clone()
+    }
+
+    /// The portal's `member_id`.
+    pub fn member_id(&self) -> String {
+        self.shared.secrets.member_id.clone()
+    }
+
+    /// A one-time authorization code, as if a user approved the app (valid 30 s).
+    pub fn issue_authorization_code(&self) -> String {
+        oauth::issue_code(&mut lock(&self.shared.state))
+    }
+
+    /// Make the next REST request (any method, not the token endpoint) show `fault`, once.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.state).faults.push_back(PendingFault {
+            method: None,
+            fault,
+        });
+    }
+
+    /// Make the next call of `method` (`"batch"`, [`TOKEN_ENDPOINT_METHOD`], ...) show
+    /// `fault`, once.
+    pub fn inject_for(&self, method: &str, fault: Fault) {
+        lock(&self.shared.state).faults.push_back(PendingFault {
+            method: Some(method.to_ascii_lowercase()),
+            fault,
+        });
+    }
+
+    /// Every access token issued so far is expired from now on (`expired_token`).
+    pub fn expire_access_tokens(&self) {
+        for token in lock(&self.shared.state).tokens.access.values_mut() {
+            token.forced_expired = true;
+        }
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        lock(&self.shared.state).stats.clone()
+    }
+
+    /// Add `n` realistic deals, IDs continuing the sequence.
+    pub fn seed_deals(&self, n: usize) {
+        let now = clock::now_unix().floor() as i64;
+        lock(&self.shared.state).deals.seed(n, now);
+    }
+
+    /// How many deals exist.
+    pub fn deal_count(&self) -> usize {
+        lock(&self.shared.state).deals.len()
+    }
+
+    /// One deal as `crm.deal.get` returns it.
+    pub fn deal(&self, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).deals.render(id)
+    }
+
+    /// Every deal as `crm.deal.get` returns it, by ID.
+    pub fn deals(&self) -> Vec<serde_json::Value> {
+        lock(&self.shared.state).deals.render_all()
+    }
+
+    /// Declare a deal user field (`UF_CRM_...`) with its `crm.deal.fields` type
+    /// (`string`, `double`, `enumeration`, ...). Undeclared `UF_*` fields are accepted too,
+    /// and declared as `string` when first written.
+    pub fn add_user_field(&self, name: &str, wire_type: &str) {
+        lock(&self.shared.state)
+            .deals
+            .add_user_field(&name.to_ascii_uppercase(), wire_type);
+    }
+}

@@ -1,0 +1,1251 @@
+//! The portal's CRM deals: storage, the `crm.deal.*` methods and list filtering.
+//!
+//! Values are stored the way a real portal encodes them (crm-deal-get.md): numbers as
+//! strings (`"ID":"410"`, `"OPPORTUNITY":"1000000.00"`), `Y`/`N` chars, datetimes with the
+//! portal's offset, `null` for unset. User fields (`UF_CRM_*`) are stored as given; a user
+//! field is known to the portal from the first time a deal carries it (or from
+//! [`TestPortal::add_user_field`](super::TestPortal::add_user_field)).
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value, json};
+
+use super::clock::{format_datetime, parse_datetime};
+use super::rest::{CallError, CallResult, Outcome, param};
+
+/// The field descriptions of `crm.deal.fields`, as documented (crm-deal-fields.md).
+const FIELDS_JSON: &str = include_str!("deal_fields.json");
+
+/// The order of the fields in a `crm.deal.get` reply (crm-deal-get.md).
+const GET_ORDER: &[&str] = &[
+    "ID",
+    "TITLE",
+    "TYPE_ID",
+    "STAGE_ID",
+    "PROBABILITY",
+    "CURRENCY_ID",
+    "OPPORTUNITY",
+    "IS_MANUAL_OPPORTUNITY",
+    "TAX_VALUE",
+    "LEAD_ID",
+    "COMPANY_ID",
+    "CONTACT_ID",
+    "QUOTE_ID",
+    "BEGINDATE",
+    "CLOSEDATE",
+    "ASSIGNED_BY_ID",
+    "CREATED_BY_ID",
+    "MODIFY_BY_ID",
+    "DATE_CREATE",
+    "DATE_MODIFY",
+    "OPENED",
+    "CLOSED",
+    "COMMENTS",
+    "ADDITIONAL_INFO",
+    "LOCATION_ID",
+    "CATEGORY_ID",
+    "STAGE_SEMANTIC_ID",
+    "IS_NEW",
+    "IS_RECURRING",
+    "IS_RETURN_CUSTOMER",
+    "IS_REPEATED_APPROACH",
+    "SOURCE_ID",
+    "SOURCE_DESCRIPTION",
+    "ORIGINATOR_ID",
+    "ORIGIN_ID",
+    "MOVED_BY_ID",
+    "MOVED_TIME",
+    "LAST_ACTIVITY_TIME",
+    "UTM_SOURCE",
+    "UTM_MEDIUM",
+    "UTM_CAMPAIGN",
+    "UTM_CONTENT",
+    "UTM_TERM",
+    "LAST_ACTIVITY_BY",
+];
+
+/// How a field's values are encoded and compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Integers and references (`"410"`).
+    Integer,
+    /// Money and rates with two decimals (`"1000000.00"`).
+    Double,
+    /// `Y` / `N`.
+    Char,
+    /// A date, stored as midnight in the portal's zone.
+    Date,
+    /// A datetime with offset.
+    DateTime,
+    /// Text, status codes, currencies.
+    Text,
+    /// A user field: stored as given.
+    User,
+}
+
+/// One documented field.
+#[derive(Debug)]
+struct FieldInfo {
+    kind: Kind,
+    read_only: bool,
+    immutable: bool,
+    multiple: bool,
+}
+
+fn kind_of_type(wire_type: &str) -> Kind {
+    match wire_type {
+        "integer" | "user" | "crm_company" | "crm_contact" | "crm_quote" | "crm_lead"
+        | "crm_category" | "crm_entity" => Kind::Integer,
+        "double" => Kind::Double,
+        "char" => Kind::Char,
+        "date" => Kind::Date,
+        "datetime" => Kind::DateTime,
+        _ => Kind::Text,
+    }
+}
+
+/// The documented descriptions, parsed once.
+fn documented() -> &'static (Map<String, Value>, BTreeMap<String, FieldInfo>) {
+    static FIELDS: OnceLock<(Map<String, Value>, BTreeMap<String, FieldInfo>)> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let descriptions: Map<String, Value> =
+            serde_json::from_str(FIELDS_JSON).unwrap_or_default();
+        let infos = descriptions
+            .iter()
+            .map(|(name, description)| {
+                let flag = |key: &str| description[key].as_bool().unwrap_or(false);
+                let info = FieldInfo {
+                    kind: kind_of_type(description["type"].as_str().unwrap_or("string")),
+                    read_only: flag("isReadOnly"),
+                    immutable: flag("isImmutable"),
+                    multiple: flag("isMultiple"),
+                };
+                (name.clone(), info)
+            })
+            .collect();
+        (descriptions, infos)
+    })
+}
+
+/// The kind of a field name, `None` for a name the portal does not know.
+fn kind_of(name: &str) -> Option<Kind> {
+    if let Some(info) = documented().1.get(name) {
+        return Some(info.kind);
+    }
+    if name.starts_with("UF_") {
+        Some(Kind::User)
+    } else if name.starts_with("PARENT_ID_") {
+        Some(Kind::Integer)
+    } else {
+        None
+    }
+}
+
+type Deal = BTreeMap<String, Value>;
+
+/// All deals of the portal and its user fields.
+#[derive(Debug, Default)]
+pub(crate) struct DealStore {
+    last_id: u64,
+    deals: BTreeMap<u64, Deal>,
+    /// User field name -> its type for `crm.deal.fields`.
+    user_fields: BTreeMap<String, String>,
+}
+
+impl DealStore {
+    pub(crate) fn len(&self) -> usize {
+        self.deals.len()
+    }
+
+    /// Declare a user field (`UF_CRM_...`) with its `crm.deal.fields` type.
+    pub(crate) fn add_user_field(&mut self, name: &str, wire_type: &str) {
+        self.user_fields
+            .insert(name.to_owned(), wire_type.to_owned());
+    }
+
+    /// One deal as `crm.deal.get` returns it.
+    pub(crate) fn render(&self, id: u64) -> Option<Value> {
+        let deal = self.deals.get(&id)?;
+        Some(Value::Object(self.render_fields(deal, None)))
+    }
+
+    /// Every deal as `crm.deal.get` returns it, by ID.
+    pub(crate) fn render_all(&self) -> Vec<Value> {
+        self.deals
+            .values()
+            .map(|deal| Value::Object(self.render_fields(deal, None)))
+            .collect()
+    }
+
+    /// Render a deal; `select = None` means every field.
+    fn render_fields(&self, deal: &Deal, select: Option<&[String]>) -> Map<String, Value> {
+        let value = |name: &str| deal.get(name).cloned().unwrap_or(Value::Null);
+        let mut out = Map::new();
+        match select {
+            None => {
+                for name in GET_ORDER {
+                    out.insert((*name).to_owned(), value(name));
+                }
+                for name in deal.keys().filter(|name| name.starts_with("PARENT_ID_")) {
+                    out.insert(name.clone(), value(name));
+                }
+                for name in self.user_fields.keys() {
+                    out.insert(name.clone(), value(name));
+                }
+            }
+            Some(names) => {
+                for name in names {
+                    out.insert(name.clone(), value(name));
+                }
+            }
+        }
+        out
+    }
+
+    /// Resolve a `select` list into field names (masks `*` and `UF_*` expanded).
+    fn resolve_select(&self, select: &[String]) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let push = |name: &str, names: &mut Vec<String>| {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+        };
+        let everything = select.is_empty();
+        for item in select {
+            match item.as_str() {
+                "*" => GET_ORDER.iter().for_each(|name| push(name, &mut names)),
+                "UF_*" => self
+                    .user_fields
+                    .keys()
+                    .for_each(|name| push(name, &mut names)),
+                name if name.starts_with("UF_") => {
+                    if self.user_fields.contains_key(name) {
+                        push(name, &mut names);
+                    }
+                }
+                name if name.starts_with("PARENT_ID_") => push(name, &mut names),
+                name => {
+                    if documented().1.get(name).is_some_and(|info| !info.multiple) {
+                        push(name, &mut names);
+                    }
+                }
+            }
+        }
+        if everything {
+            GET_ORDER.iter().for_each(|name| push(name, &mut names));
+            self.user_fields
+                .keys()
+                .for_each(|name| push(name, &mut names));
+        }
+        if names.is_empty() {
+            names.push("ID".to_owned());
+        }
+        names
+    }
+
+    /// Create a deal from `fields`; returns its ID. `internal` lets the seeder set fields
+    /// that are read-only over the API (creation dates, IDs of the author).
+    fn insert(
+        &mut self,
+        fields: &Map<String, Value>,
+        user_id: u64,
+        now: i64,
+        internal: bool,
+    ) -> u64 {
+        self.last_id += 1;
+        let id = self.last_id;
+        let now_text = format_datetime(now);
+        let user = user_id.to_string();
+        let mut deal: Deal = BTreeMap::new();
+        for name in GET_ORDER {
+            deal.insert((*name).to_owned(), Value::Null);
+        }
+        let defaults = [
+            ("ID", json!(id.to_string())),
+            ("TITLE", json!(format!("Deal #{id}"))),
+            ("TYPE_ID", json!("SALE")),
+            ("CATEGORY_ID", json!("0")),
+            ("STAGE_ID", json!("NEW")),
+            ("CURRENCY_ID", json!("USD")),
+            ("OPPORTUNITY", json!("0.00")),
+            ("IS_MANUAL_OPPORTUNITY", json!("N")),
+            ("TAX_VALUE", json!("0.00")),
+            ("COMPANY_ID", json!("0")),
+            ("BEGINDATE", json!(format_date_only(now))),
+            ("CLOSEDATE", json!(format_date_only(now + 7 * 86_400))),
+            ("ASSIGNED_BY_ID", json!(user)),
+            ("CREATED_BY_ID", json!(user)),
+            ("MODIFY_BY_ID", json!(user)),
+            ("MOVED_BY_ID", json!(user)),
+            ("LAST_ACTIVITY_BY", json!(user)),
+            ("DATE_CREATE", json!(now_text)),
+            ("DATE_MODIFY", json!(now_text)),
+            ("MOVED_TIME", json!(now_text)),
+            ("LAST_ACTIVITY_TIME", json!(now_text)),
+            ("OPENED", json!("Y")),
+            ("CLOSED", json!("N")),
+            ("IS_NEW", json!("Y")),
+            ("IS_RECURRING", json!("N")),
+            ("IS_RETURN_CUSTOMER", json!("N")),
+            ("IS_REPEATED_APPROACH", json!("N")),
+        ];
+        for (name, value) in defaults {
+            deal.insert(name.to_owned(), value);
+        }
+        self.apply(&mut deal, fields, true, internal);
+        if deal.get("CONTACT_ID").is_none_or(Value::is_null) {
+            if let Some(first) = fields
+                .get("CONTACT_IDS")
+                .and_then(Value::as_array)
+                .and_then(|ids| ids.first())
+            {
+                deal.insert("CONTACT_ID".into(), encode(Kind::Integer, first));
+            }
+        }
+        // A stage of another funnel carries its prefix (`C1:NEW`).
+        let category = deal
+            .get("CATEGORY_ID")
+            .and_then(Value::as_str)
+            .unwrap_or("0")
+            .to_owned();
+        if category != "0" && !fields.contains_key("STAGE_ID") {
+            deal.insert("STAGE_ID".into(), json!(format!("C{category}:NEW")));
+        }
+        derive_stage(&mut deal);
+        deal.insert("ID".into(), json!(id.to_string()));
+        self.deals.insert(id, deal);
+        id
+    }
+
+    /// Write `fields` into `deal`: unknown and read-only fields are ignored (as documented
+    /// for `crm.deal.update`), immutable ones only on creation.
+    fn apply(
+        &mut self,
+        deal: &mut Deal,
+        fields: &Map<String, Value>,
+        creating: bool,
+        internal: bool,
+    ) {
+        for (raw_name, value) in fields {
+            let name = raw_name.to_ascii_uppercase();
+            if name == "ID" {
+                continue;
+            }
+            if name.starts_with("UF_") {
+                self.user_fields
+                    .entry(name.clone())
+                    .or_insert_with(|| "string".to_owned());
+                deal.insert(name, value.clone());
+                continue;
+            }
+            if name.starts_with("PARENT_ID_") {
+                deal.insert(name, encode(Kind::Integer, value));
+                continue;
+            }
+            let Some(info) = documented().1.get(&name) else {
+                continue;
+            };
+            if info.multiple || (info.read_only && !internal) || (info.immutable && !creating) {
+                continue;
+            }
+            deal.insert(name, encode(info.kind, value));
+        }
+    }
+
+    fn update(&mut self, id: u64, fields: &Map<String, Value>, user_id: u64, now: i64) -> bool {
+        let Some(mut deal) = self.deals.remove(&id) else {
+            return false;
+        };
+        let old_stage = deal.get("STAGE_ID").cloned();
+        self.apply(&mut deal, fields, false, false);
+        let now_text = json!(format_datetime(now));
+        deal.insert("DATE_MODIFY".into(), now_text.clone());
+        deal.insert("MODIFY_BY_ID".into(), json!(user_id.to_string()));
+        deal.insert("IS_NEW".into(), json!("N"));
+        if deal.get("STAGE_ID") != old_stage.as_ref() {
+            deal.insert("MOVED_TIME".into(), now_text);
+            deal.insert("MOVED_BY_ID".into(), json!(user_id.to_string()));
+        }
+        derive_stage(&mut deal);
+        self.deals.insert(id, deal);
+        true
+    }
+
+    /// `crm.deal.fields`: the documented descriptions plus the user fields.
+    fn fields(&self) -> Value {
+        let mut out = documented().0.clone();
+        for (name, wire_type) in &self.user_fields {
+            out.insert(
+                name.clone(),
+                json!({
+                    "type": wire_type,
+                    "isRequired": false,
+                    "isReadOnly": false,
+                    "isImmutable": false,
+                    "isMultiple": false,
+                    "isDynamic": true,
+                    "title": name,
+                    "listLabel": name,
+                    "formLabel": name,
+                    "filterLabel": name,
+                    "settings": [],
+                }),
+            );
+        }
+        Value::Object(out)
+    }
+
+    /// Add `n` realistic deals (IDs continue the sequence), created over the last weeks.
+    pub(crate) fn seed(&mut self, n: usize, now: i64) {
+        const COMPANIES: &[&str] = &[
+            "Acme",
+            "Globex",
+            "Initech",
+            "Umbrella",
+            "Hooli",
+            "Stark Industries",
+            "Wayne & Sons",
+            "Vandelay Import/Export",
+            "Soylent",
+            "Tyrell",
+        ];
+        const PRODUCTS: &[&str] = &[
+            "annual licence",
+            "server upgrade",
+            "consulting",
+            "onboarding",
+            "support plan",
+            "hardware order",
+            "training",
+            "integration",
+        ];
+        const STAGES: &[&str] = &[
+            "NEW",
+            "PREPARATION",
+            "PREPAYMENT_INVOICE",
+            "EXECUTING",
+            "FINAL_INVOICE",
+            "WON",
+            "LOSE",
+        ];
+        const TYPES: &[&str] = &["SALE", "COMPLEX", "GOODS", "SERVICES", "SERVICE"];
+        const SOURCES: &[&str] = &[
+            "CALL",
+            "EMAIL",
+            "WEB",
+            "ADVERTISING",
+            "PARTNER",
+            "RECOMMENDATION",
+            "WEBFORM",
+            "CALLBACK",
+        ];
+        const CURRENCIES: &[&str] = &["USD", "EUR", "RUB"];
+        let total = n as i64;
+        for i in 0..n {
+            let k = self.last_id as usize + 1;
+            let mix = k.wrapping_mul(2_654_435_761) % 1_000_003;
+            let created = now - (total - i as i64) * 3_517 - (mix % 600) as i64;
+            let amount = (mix % 250_000) as f64 + (mix % 100) as f64 / 100.0;
+            let stage = STAGES[mix % STAGES.len()];
+            let mut fields = Map::new();
+            fields.insert(
+                "TITLE".into(),
+                json!(format!(
+                    "{}: {} #{k}",
+                    COMPANIES[k % COMPANIES.len()],
+                    PRODUCTS[mix % PRODUCTS.len()]
+                )),
+            );
+            fields.insert("TYPE_ID".into(), json!(TYPES[k % TYPES.len()]));
+            fields.insert("STAGE_ID".into(), json!(stage));
+            fields.insert("PROBABILITY".into(), json!((mix % 11) * 10));
+            fields.insert(
+                "CURRENCY_ID".into(),
+                json!(CURRENCIES[mix % CURRENCIES.len()]),
+            );
+            fields.insert("OPPORTUNITY".into(), json!(amount));
+            fields.insert("COMPANY_ID".into(), json!(k % 40 + 1));
+            fields.insert("CONTACT_ID".into(), json!(k % 90 + 1));
+            fields.insert("ASSIGNED_BY_ID".into(), json!(k % 6 + 1));
+            fields.insert("SOURCE_ID".into(), json!(SOURCES[mix % SOURCES.len()]));
+            fields.insert("DATE_CREATE".into(), json!(format_datetime(created)));
+            fields.insert(
+                "DATE_MODIFY".into(),
+                json!(format_datetime(created + 3_600)),
+            );
+            fields.insert("MOVED_TIME".into(), json!(format_datetime(created + 3_600)));
+            fields.insert(
+                "LAST_ACTIVITY_TIME".into(),
+                json!(format_datetime(created + 7_200)),
+            );
+            fields.insert("BEGINDATE".into(), json!(format_date_only(created)));
+            fields.insert(
+                "CLOSEDATE".into(),
+                json!(format_date_only(created + 14 * 86_400)),
+            );
+            fields.insert(
+                "IS_NEW".into(),
+                json!(if stage == "NEW" { "Y" } else { "N" }),
+            );
+            if k % 3 == 0 {
+                fields.insert(
+                    "COMMENTS".into(),
+                    json!("Call back after the budget meeting"),
+                );
+            }
+            if k % 4 == 0 {
+                fields.insert("UTM_SOURCE".into(), json!("google"));
+                fields.insert("UTM_MEDIUM".into(), json!("CPC"));
+            }
+            self.insert(&fields, 1, created, true);
+        }
+    }
+}
+
+/// A date field's value: midnight in the portal's zone.
+fn format_date_only(unix: i64) -> String {
+    let text = format_datetime(unix);
+    parse_datetime(&text[..10]).map_or(text, format_datetime)
+}
+
+/// `STAGE_SEMANTIC_ID` and `CLOSED` follow the stage.
+fn derive_stage(deal: &mut Deal) {
+    let stage = deal
+        .get("STAGE_ID")
+        .and_then(Value::as_str)
+        .unwrap_or("NEW")
+        .to_owned();
+    let bare = stage.rsplit(':').next().unwrap_or(&stage);
+    let semantic = match bare {
+        "WON" => "S",
+        "LOSE" | "APOLOGY" => "F",
+        _ => "P",
+    };
+    deal.insert("STAGE_SEMANTIC_ID".into(), json!(semantic));
+    deal.insert(
+        "CLOSED".into(),
+        json!(if semantic == "P" { "N" } else { "Y" }),
+    );
+}
+
+/// A value as the portal stores a field of this kind.
+fn encode(kind: Kind, value: &Value) -> Value {
+    let text = match value {
+        Value::Null => return Value::Null,
+        Value::String(text) => text.trim().to_owned(),
+        Value::Number(number) => number.to_string(),
+        Value::Bool(flag) => {
+            return match kind {
+                Kind::Char => json!(if *flag { "Y" } else { "N" }),
+                Kind::User => value.clone(),
+                _ => json!(if *flag { "1" } else { "0" }),
+            };
+        }
+        Value::Array(_) | Value::Object(_) => {
+            return match kind {
+                Kind::User => value.clone(),
+                _ => Value::Null,
+            };
+        }
+    };
+    match kind {
+        Kind::User => value.clone(),
+        Kind::Text => json!(text),
+        Kind::Integer => match number(&text) {
+            Some(n) => json!(format!("{}", n.trunc() as i64)),
+            None => Value::Null,
+        },
+        Kind::Double => match number(&text.replace(',', ".")) {
+            Some(n) => json!(format!("{n:.2}")),
+            None if text.is_empty() => json!("0.00"),
+            None => Value::Null,
+        },
+        Kind::Char => {
+            let yes = matches!(
+                text.to_ascii_uppercase().as_str(),
+                "Y" | "1" | "TRUE" | "YES"
+            );
+            json!(if yes { "Y" } else { "N" })
+        }
+        Kind::Date => match parse_datetime(&text) {
+            Some(unix) => json!(format_date_only(unix)),
+            None => Value::Null,
+        },
+        Kind::DateTime => match parse_datetime(&text) {
+            Some(unix) => json!(format_datetime(unix)),
+            None => Value::Null,
+        },
+    }
+}
+
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// A positive integer ID as clients send it (`5`, `"5"`).
+pub(crate) fn parse_id(value: Option<&Value>) -> Option<u64> {
+    let id = match value? {
+        Value::Number(number) => number.as_u64().or_else(|| {
+            number
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 1.0 && *f < 9e15)
+                .map(|f| f as u64)
+        }),
+        Value::String(text) => text.trim().parse::<u64>().ok(),
+        _ => None,
+    }?;
+    (id > 0).then_some(id)
+}
+
+fn crm_error(description: &str) -> CallError {
+    CallError::new(400, "", description)
+}
+
+/// The `fields` parameter as an object; PHP forms send `[]` for an empty one.
+fn fields_param(params: &Value) -> Result<Map<String, Value>, CallError> {
+    match param(params, "fields") {
+        Some(Value::Object(map)) => Ok(map.clone()),
+        Some(Value::Array(items)) if items.is_empty() => Ok(Map::new()),
+        _ => Err(crm_error("Parameter 'fields' must be array.")),
+    }
+}
+
+/// Run a `crm.deal.*` method; `None` if `method` is not one.
+pub(crate) fn call(
+    store: &mut DealStore,
+    method: &str,
+    params: &Value,
+    user_id: u64,
+    now: i64,
+    page_size: usize,
+) -> Option<CallResult> {
+    let result = match method {
+        "crm.deal.add" => fields_param(params).map(|fields| {
+            let id = store.insert(&fields, user_id, now, false);
+            Outcome::write(json!(id))
+        }),
+        "crm.deal.get" => match parse_id(param(params, "id")) {
+            None => Err(crm_error("ID is not defined or invalid.")),
+            Some(id) => store
+                .render(id)
+                .map(Outcome::read)
+                .ok_or_else(|| crm_error("Not found")),
+        },
+        "crm.deal.update" => match parse_id(param(params, "id")) {
+            None => Err(crm_error("ID is not defined or invalid.")),
+            Some(id) => fields_param(params).and_then(|fields| {
+                if store.update(id, &fields, user_id, now) {
+                    Ok(Outcome::write(json!(true)))
+                } else {
+                    Err(crm_error("Not found"))
+                }
+            }),
+        },
+        "crm.deal.delete" => match parse_id(param(params, "id")) {
+            None => Err(crm_error("ID is not defined or invalid.")),
+            Some(id) => match store.deals.remove(&id) {
+                Some(_) => Ok(Outcome::write(json!(true))),
+                None => Err(crm_error("Not found")),
+            },
+        },
+        "crm.deal.fields" => Ok(Outcome::read(store.fields())),
+        "crm.deal.list" => list(store, params, page_size),
+        _ => return None,
+    };
+    Some(result)
+}
+
+/// A filter operation (crm-deal-list.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    In,
+    NotIn,
+    /// `%`: substring anywhere.
+    Contains,
+    /// `!%`: no such substring.
+    NotContains,
+    /// `=%`, `%=`: SQL LIKE with `%` wildcards in the value.
+    Like,
+}
+
+/// Split a filter key into its operation and field name.
+fn split_filter_key(key: &str) -> (Op, &str) {
+    const PREFIXES: &[(&str, Op)] = &[
+        ("!@", Op::NotIn),
+        ("!%", Op::NotContains),
+        ("!=", Op::Ne),
+        (">=", Op::Ge),
+        ("<=", Op::Le),
+        ("=%", Op::Like),
+        ("%=", Op::Like),
+        (">", Op::Gt),
+        ("<", Op::Lt),
+        ("@", Op::In),
+        ("%", Op::Contains),
+        ("=", Op::Eq),
+        ("!", Op::Ne),
+    ];
+    for (prefix, op) in PREFIXES {
+        if let Some(field) = key.strip_prefix(prefix) {
+            return (*op, field);
+        }
+    }
+    (Op::Eq, key)
+}
+
+#[derive(Debug)]
+struct Condition {
+    field: String,
+    kind: Kind,
+    op: Op,
+    values: Vec<Value>,
+}
+
+/// Whole values of a filter or `@` list (a PHP list may arrive as an object).
+fn values_of(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items.clone(),
+        Value::Object(map) => map.values().cloned().collect(),
+        other => vec![other.clone()],
+    }
+}
+
+fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(flag) => Some(if *flag { "Y".into() } else { "N".into() }),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Compare a stored value with a filter (or another stored) value by the field's kind.
+fn compare(kind: Kind, stored: &Value, other: &Value) -> Option<Ordering> {
+    let left = as_text(stored)?;
+    let right = as_text(other)?;
+    let numeric = || Some((number(&left)?, number(&right.replace(',', "."))?));
+    match kind {
+        Kind::Integer | Kind::Double => numeric().and_then(|(a, b)| a.partial_cmp(&b)),
+        Kind::Date | Kind::DateTime => match (parse_datetime(&left), parse_datetime(&right)) {
+            (Some(a), Some(b)) => Some(a.cmp(&b)),
+            _ => Some(left.cmp(&right)),
+        },
+        Kind::User => match numeric() {
+            Some((a, b)) => a.partial_cmp(&b),
+            None => Some(left.to_lowercase().cmp(&right.to_lowercase())),
+        },
+        Kind::Char | Kind::Text => Some(left.to_lowercase().cmp(&right.to_lowercase())),
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// `=`: equal; an empty filter value matches an unset field; a stored list matches if
+/// any element does.
+fn equals(kind: Kind, stored: &Value, wanted: &Value) -> bool {
+    if is_empty(wanted) {
+        return is_empty(stored);
+    }
+    match stored {
+        Value::Array(items) => items.iter().any(|item| equals(kind, item, wanted)),
+        _ => compare(kind, stored, wanted) == Some(Ordering::Equal),
+    }
+}
+
+/// SQL LIKE with `%` (any run) and `_` (one character), case-insensitive.
+fn like(text: &str, pattern: &str) -> bool {
+    let text: Vec<char> = text.to_lowercase().chars().collect();
+    let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
+    let (mut t, mut p) = (0, 0);
+    let (mut star_p, mut star_t) = (None, 0);
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '_' || pattern[p] == text[t]) {
+            t += 1;
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == '%' {
+            star_p = Some(p);
+            star_t = t;
+            p += 1;
+        } else if let Some(sp) = star_p {
+            p = sp + 1;
+            star_t += 1;
+            t = star_t;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '%')
+}
+
+impl Condition {
+    fn matches(&self, deal: &Deal) -> bool {
+        let stored = deal.get(&self.field).unwrap_or(&Value::Null);
+        let any = |test: &dyn Fn(&Value) -> bool| self.values.iter().any(test);
+        match self.op {
+            Op::Eq | Op::In => any(&|v| equals(self.kind, stored, v)),
+            Op::Ne | Op::NotIn => !any(&|v| equals(self.kind, stored, v)),
+            Op::Gt | Op::Ge | Op::Lt | Op::Le => any(&|v| {
+                let Some(ordering) = compare(self.kind, stored, v) else {
+                    return false;
+                };
+                match self.op {
+                    Op::Gt => ordering == Ordering::Greater,
+                    Op::Ge => ordering != Ordering::Less,
+                    Op::Lt => ordering == Ordering::Less,
+                    _ => ordering != Ordering::Greater,
+                }
+            }),
+            Op::Contains | Op::NotContains => {
+                let found = as_text(stored).is_some_and(|text| {
+                    let text = text.to_lowercase();
+                    self.values
+                        .iter()
+                        .filter_map(as_text)
+                        .any(|needle| text.contains(&needle.to_lowercase()))
+                });
+                found == (self.op == Op::Contains)
+            }
+            Op::Like => as_text(stored).is_some_and(|text| {
+                self.values
+                    .iter()
+                    .filter_map(as_text)
+                    .any(|pattern| like(&text, &pattern))
+            }),
+        }
+    }
+}
+
+/// `order`, `filter`, `select` must be objects (or lists); PHP sends `[]` when empty.
+fn object_param<'a>(params: &'a Value, name: &str) -> Result<Option<&'a Value>, CallError> {
+    match param(params, name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) if items.is_empty() => Ok(None),
+        Some(value @ Value::Object(_)) => Ok(Some(value)),
+        Some(_) => Err(crm_error(&format!("Parameter '{name}' must be array."))),
+    }
+}
+
+/// The `start` parameter: an integer, `-1` for the fast path; anything else reads as 0.
+pub(crate) fn start_param(params: &Value) -> i64 {
+    match param(params, "start") {
+        Some(Value::Number(number)) => number
+            .as_i64()
+            .or_else(|| number.as_f64().map(|f| f as i64))
+            .unwrap_or(0),
+        Some(Value::String(text)) => text.trim().parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// `crm.deal.list`: filter, order, select, pages of `page_size` (`start`, `next`, `total`;
+/// `start=-1` returns just the first page without `next` and with `total` 0, as
+/// huge-data.md shows).
+fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
+    let page_size = page_size.max(1);
+    let mut conditions = Vec::new();
+    if let Some(Value::Object(filter)) = object_param(params, "filter")? {
+        for (key, value) in filter {
+            let (op, field) = split_filter_key(key.trim());
+            let field = field.trim().to_ascii_uppercase();
+            let Some(kind) = kind_of(&field) else {
+                continue;
+            };
+            conditions.push(Condition {
+                field,
+                kind,
+                op,
+                values: values_of(value),
+            });
+        }
+    }
+    let mut order: Vec<(String, Kind, bool)> = Vec::new();
+    if let Some(Value::Object(map)) = object_param(params, "order")? {
+        for (field, direction) in map {
+            let field = field.trim().to_ascii_uppercase();
+            let Some(kind) = kind_of(&field) else {
+                continue;
+            };
+            let ascending = !as_text(direction).is_some_and(|d| d.eq_ignore_ascii_case("DESC"));
+            order.push((field, kind, ascending));
+        }
+    }
+    let select: Vec<String> = match param(params, "select") {
+        Some(value @ (Value::Array(_) | Value::Object(_))) => values_of(value)
+            .iter()
+            .filter_map(as_text)
+            .map(|name| name.trim().to_ascii_uppercase())
+            .collect(),
+        Some(Value::String(name)) => vec![name.trim().to_ascii_uppercase()],
+        _ => Vec::new(),
+    };
+    let select = store.resolve_select(&select);
+
+    let mut matching: Vec<(&u64, &Deal)> = store
+        .deals
+        .iter()
+        .filter(|(_, deal)| conditions.iter().all(|c| c.matches(deal)))
+        .collect();
+    matching.sort_by(|(id_a, a), (id_b, b)| {
+        for (field, kind, ascending) in &order {
+            let null = Value::Null;
+            let va = a.get(field).unwrap_or(&null);
+            let vb = b.get(field).unwrap_or(&null);
+            // NULL sorts first ascending, as in MySQL.
+            let ordering = match (va.is_null(), vb.is_null()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                (false, false) => compare(*kind, va, vb).unwrap_or(Ordering::Equal),
+            };
+            let ordering = if *ascending {
+                ordering
+            } else {
+                ordering.reverse()
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        id_a.cmp(id_b)
+    });
+
+    let start = start_param(params);
+    let total = matching.len();
+    let (offset, fast) = if start < 0 {
+        (0, true)
+    } else {
+        (usize::try_from(start).unwrap_or(usize::MAX), false)
+    };
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(offset)
+        .take(page_size)
+        .map(|(_, deal)| Value::Object(store.render_fields(deal, Some(&select))))
+        .collect();
+    let mut outcome = Outcome::read(Value::Array(page));
+    if fast {
+        outcome.total = Some(0);
+    } else {
+        outcome.total = Some(total as u64);
+        let next = offset.saturating_add(page_size);
+        if next < total {
+            outcome.next = Some(next as u64);
+        }
+    }
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_725_017_340;
+
+    fn ok(result: Option<CallResult>) -> Outcome {
+        match result {
+            Some(Ok(outcome)) => outcome,
+            Some(Err(err)) => panic!("error: {err:?}"),
+            None => panic!("not a deal method"),
+        }
+    }
+
+    fn err(result: Option<CallResult>) -> CallError {
+        match result {
+            Some(Err(err)) => err,
+            other => panic!(
+                "expected an error, got {:?}",
+                other.map(|r| r.map(|o| o.result))
+            ),
+        }
+    }
+
+    fn run(store: &mut DealStore, method: &str, params: Value) -> Option<CallResult> {
+        call(store, method, &params, 1, NOW, 50)
+    }
+
+    #[test]
+    fn add_encodes_values_like_a_portal() {
+        let mut store = DealStore::default();
+        let id = ok(run(
+            &mut store,
+            "crm.deal.add",
+            json!({"fields": {"TITLE": "New Deal #1", "OPPORTUNITY": 1000000, "PROBABILITY": "99",
+                "IS_MANUAL_OPPORTUNITY": true, "BEGINDATE": "2024-08-30", "COMPANY_ID": 9,
+                "STAGE_ID": "WON", "DATE_CREATE": "2000-01-01", "UF_CRM_1721244482250": "Hello world!",
+                "NOT_A_FIELD": 1}}),
+        ))
+        .result;
+        assert_eq!(id, json!(1));
+        let deal = store.render(1).unwrap();
+        assert_eq!(deal["ID"], "1");
+        assert_eq!(deal["OPPORTUNITY"], "1000000.00");
+        assert_eq!(deal["PROBABILITY"], "99");
+        assert_eq!(deal["IS_MANUAL_OPPORTUNITY"], "Y");
+        assert_eq!(deal["BEGINDATE"], "2024-08-30T00:00:00+03:00");
+        assert_eq!(deal["COMPANY_ID"], "9");
+        assert_eq!(deal["STAGE_SEMANTIC_ID"], "S");
+        assert_eq!(deal["CLOSED"], "Y");
+        assert_eq!(deal["DATE_CREATE"], "2024-08-30T14:29:00+03:00");
+        assert_eq!(deal["LEAD_ID"], Value::Null);
+        assert_eq!(deal["UF_CRM_1721244482250"], "Hello world!");
+        assert!(deal.get("NOT_A_FIELD").is_none());
+        let fields = ok(run(&mut store, "crm.deal.fields", json!({}))).result;
+        assert_eq!(fields["UF_CRM_1721244482250"]["isDynamic"], true);
+        assert_eq!(fields["CATEGORY_ID"]["isImmutable"], true);
+        assert_eq!(fields["ID"]["type"], "integer");
+    }
+
+    #[test]
+    fn get_update_delete_and_their_errors() {
+        let mut store = DealStore::default();
+        ok(run(
+            &mut store,
+            "crm.deal.add",
+            json!({"fields": {"TITLE": "a"}}),
+        ));
+        assert_eq!(
+            ok(run(&mut store, "crm.deal.get", json!({"id": "1"}))).result["TITLE"],
+            "a"
+        );
+        assert_eq!(
+            err(run(&mut store, "crm.deal.get", json!({"id": 2}))).description,
+            "Not found"
+        );
+        let bad = err(run(&mut store, "crm.deal.get", json!({"id": "x"})));
+        assert_eq!((bad.status, bad.code.as_str()), (400, ""));
+        assert_eq!(bad.description, "ID is not defined or invalid.");
+        ok(run(
+            &mut store,
+            "crm.deal.update",
+            json!({"ID": 1, "FIELDS": {"TITLE": "b", "CATEGORY_ID": 5}}),
+        ));
+        let deal = store.render(1).unwrap();
+        assert_eq!(
+            (deal["TITLE"].as_str(), deal["CATEGORY_ID"].as_str()),
+            (Some("b"), Some("0"))
+        );
+        assert_eq!(
+            err(run(
+                &mut store,
+                "crm.deal.update",
+                json!({"id": 1, "fields": "x"})
+            ))
+            .description,
+            "Parameter 'fields' must be array."
+        );
+        assert_eq!(
+            ok(run(&mut store, "crm.deal.delete", json!({"id": 1}))).result,
+            json!(true)
+        );
+        assert_eq!(
+            err(run(&mut store, "crm.deal.delete", json!({"id": 1}))).description,
+            "Not found"
+        );
+        assert!(run(&mut store, "crm.deal.nope", json!({})).is_none());
+    }
+
+    #[test]
+    fn list_filters_orders_and_pages() {
+        let mut store = DealStore::default();
+        for (title, amount, stage) in [
+            ("Alpha", 10, "NEW"),
+            ("Beta", 200, "WON"),
+            ("gamma", 30, "NEW"),
+            ("Delta", 200, "LOSE"),
+        ] {
+            ok(run(
+                &mut store,
+                "crm.deal.add",
+                json!({"fields": {"TITLE": title, "OPPORTUNITY": amount, "STAGE_ID": stage}}),
+            ));
+        }
+        let ids = |params: Value, store: &mut DealStore| -> Vec<String> {
+            let outcome = ok(run(store, "crm.deal.list", params));
+            outcome
+                .result
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["ID"].as_str().unwrap_or("?").to_owned())
+                .collect()
+        };
+        assert_eq!(
+            ids(json!({"filter": {">ID": 2}, "select": ["ID"]}), &mut store),
+            ["3", "4"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {">=OPPORTUNITY": "30"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["2", "3", "4"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"<OPPORTUNITY": 100.5}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["1", "3"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"STAGE_ID": "NEW"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["1", "3"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"!STAGE_ID": "NEW"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["2", "4"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"!=STAGE_ID": "NEW"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["2", "4"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"%TITLE": "AMM"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["3"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"=%TITLE": "%ta"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["2", "4"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"@ID": [1, "4", 9]}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["1", "4"]
+        );
+        assert_eq!(
+            ids(
+                json!({"filter": {"!@ID": [1, 4]}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["2", "3"]
+        );
+        assert_eq!(
+            ids(json!({"filter": {"=ID": 2}, "select": ["ID"]}), &mut store),
+            ["2"]
+        );
+        // Numeric order (200 > 30 > 10), ties by ID.
+        assert_eq!(
+            ids(
+                json!({"order": {"OPPORTUNITY": "DESC"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["2", "4", "3", "1"]
+        );
+        assert_eq!(
+            ids(
+                json!({"order": {"TITLE": "asc"}, "select": ["ID"]}),
+                &mut store
+            ),
+            ["1", "2", "4", "3"]
+        );
+        let all = ok(run(&mut store, "crm.deal.list", json!({})));
+        assert_eq!(all.total, Some(4));
+        assert_eq!(all.next, None);
+        assert!(all.result[0].get("UF_CRM_X").is_none());
+        assert_eq!(all.result[0]["OPPORTUNITY"], "10.00");
+        let selected = ok(run(
+            &mut store,
+            "crm.deal.list",
+            json!({"select": ["TITLE"]}),
+        ));
+        assert_eq!(selected.result[0], json!({"TITLE": "Alpha"}));
+        assert!(
+            err(run(&mut store, "crm.deal.list", json!({"filter": "x"})))
+                .description
+                .contains("filter")
+        );
+    }
+
+    #[test]
+    fn paging_next_total_and_fast_path() {
+        let mut store = DealStore::default();
+        store.seed(120, NOW);
+        assert_eq!(store.len(), 120);
+        let page = |start: Value, store: &mut DealStore| {
+            ok(run(
+                store,
+                "crm.deal.list",
+                json!({"start": start, "select": ["ID"]}),
+            ))
+        };
+        let first = page(json!(0), &mut store);
+        assert_eq!(
+            (
+                first.result.as_array().unwrap().len(),
+                first.total,
+                first.next
+            ),
+            (50, Some(120), Some(50))
+        );
+        let last = page(json!("100"), &mut store);
+        assert_eq!(
+            (last.result.as_array().unwrap().len(), last.total, last.next),
+            (20, Some(120), None)
+        );
+        assert_eq!(last.result[0]["ID"], "101");
+        let fast = page(json!(-1), &mut store);
+        assert_eq!(
+            (fast.result.as_array().unwrap().len(), fast.total, fast.next),
+            (50, Some(0), None)
+        );
+        let beyond = page(json!(1000), &mut store);
+        assert_eq!(
+            (beyond.result.as_array().unwrap().len(), beyond.next),
+            (0, None)
+        );
+    }
+
+    #[test]
+    fn seeded_deals_look_real() {
+        let mut store = DealStore::default();
+        store.seed(10, NOW);
+        for deal in store.render_all() {
+            assert!(deal["ID"].as_str().unwrap().parse::<u64>().is_ok());
+            assert!(deal["OPPORTUNITY"].as_str().unwrap().contains('.'));
+            assert!(parse_datetime(deal["DATE_CREATE"].as_str().unwrap()).unwrap() < NOW);
+            assert!(deal["DATE_CREATE"].as_str().unwrap().ends_with("+03:00"));
+        }
+    }
+
+    #[test]
+    fn like_patterns() {
+        assert!(like("Molecule", "mol%"));
+        assert!(like("a molecule", "%mol%"));
+        assert!(!like("a molecule", "mol%"));
+        assert!(like("abc", "a_c"));
+        assert!(like("", "%"));
+        assert!(!like("abc", ""));
+    }
+}

@@ -1,0 +1,420 @@
+//! REST methods of the portal: dispatch by name, `batch`, and the small system methods.
+
+use serde_json::{Map, Value, json};
+
+use super::clock::{now_unix, time_object};
+use super::php_form;
+use super::state::State;
+
+/// The most commands one `batch` may hold (batch.md).
+pub(crate) const BATCH_MAX: usize = 50;
+
+/// A method's successful result.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    pub(crate) result: Value,
+    pub(crate) total: Option<u64>,
+    pub(crate) next: Option<u64>,
+    /// The call changed the portal (counted in `Stats::executed_writes`).
+    pub(crate) write: bool,
+}
+
+impl Outcome {
+    pub(crate) fn read(result: Value) -> Self {
+        Self {
+            result,
+            total: None,
+            next: None,
+            write: false,
+        }
+    }
+
+    pub(crate) fn write(result: Value) -> Self {
+        Self {
+            write: true,
+            ..Self::read(result)
+        }
+    }
+}
+
+/// A method's error reply: `{"error": code, "error_description": description}`.
+#[derive(Debug, Clone)]
+pub(crate) struct CallError {
+    pub(crate) status: u16,
+    pub(crate) code: String,
+    pub(crate) description: String,
+}
+
+impl CallError {
+    pub(crate) fn new(status: u16, code: &str, description: &str) -> Self {
+        Self {
+            status,
+            code: code.to_owned(),
+            description: description.to_owned(),
+        }
+    }
+
+    pub(crate) fn method_not_found(method: &str) -> Self {
+        Self::new(
+            404,
+            "ERROR_METHOD_NOT_FOUND",
+            &format!("Method not found! ({method})"),
+        )
+    }
+
+    pub(crate) fn body(&self) -> Value {
+        json!({"error": self.code, "error_description": self.description})
+    }
+}
+
+pub(crate) type CallResult = Result<Outcome, CallError>;
+
+/// A parameter by name, as the CRM methods read them: `id` or `ID`.
+pub(crate) fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
+    let map = params.as_object()?;
+    map.get(name)
+        .or_else(|| map.get(&name.to_ascii_uppercase()))
+        .or_else(|| {
+            map.iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value)
+        })
+}
+
+/// Who is calling: the user of the webhook or of the token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caller {
+    pub(crate) user_id: u64,
+}
+
+/// Run one method (not `batch`) and record it in the stats.
+pub(crate) fn execute(
+    state: &mut State,
+    method: &str,
+    params: &Value,
+    caller: Caller,
+) -> CallResult {
+    let now = now_unix().floor() as i64;
+    let page_size = state.config.page_size;
+    let result = if let Some(result) = super::deals::call(
+        &mut state.deals,
+        method,
+        params,
+        caller.user_id,
+        now,
+        page_size,
+    ) {
+        result
+    } else {
+        match method {
+            "app.info" => Ok(Outcome::read(app_info(state))),
+            "profile" | "user.current" => Ok(Outcome::read(profile(caller))),
+            "scope" => Ok(Outcome::read(json!(["crm", "user"]))),
+            "server.time" => Ok(Outcome::read(json!(super::clock::format_datetime(now)))),
+            _ => Err(CallError::method_not_found(method)),
+        }
+    };
+    if let Ok(outcome) = &result {
+        if outcome.write {
+            state.stats.executed_writes += 1;
+        }
+    }
+    result
+}
+
+fn app_info(state: &State) -> Value {
+    json!({
+        "ID": "1",
+        "CODE": state.client_id,
+        "VERSION": 1,
+        "STATUS": "L",
+        "INSTALLED": true,
+        "PAYMENT_EXPIRED": "N",
+        "DAYS": null,
+        "LICENSE": "en_project",
+        "LICENSE_TYPE": "project",
+        "LICENSE_FAMILY": "project",
+    })
+}
+
+fn profile(caller: Caller) -> Value {
+    json!({
+        "ID": caller.user_id.to_string(),
+        "ADMIN": true,
+        "NAME": "John",
+        "LAST_NAME": "Doe",
+        "PERSONAL_GENDER": "",
+        "PERSONAL_PHOTO": "",
+        "TIME_ZONE": "",
+        "TIME_ZONE_OFFSET": 10800,
+    })
+}
+
+/// An object of per-command values, written like PHP's `json_encode`: `[]` when empty,
+/// a list when the keys are `0..n`.
+fn php_map(entries: Vec<(String, Value)>) -> Value {
+    let sequential = entries
+        .iter()
+        .enumerate()
+        .all(|(i, (key, _))| key.parse::<usize>().ok() == Some(i));
+    if sequential {
+        Value::Array(entries.into_iter().map(|(_, value)| value).collect())
+    } else {
+        Value::Object(entries.into_iter().collect())
+    }
+}
+
+/// `batch` (batch.md): commands in order, `$result[...]` references, `halt`.
+///
+/// Every command counts as one call of its method in the stats. Runs under the state
+/// lock from start to end, so the commands see each other's writes and nothing else's.
+pub(crate) fn batch(state: &mut State, params: &Value, caller: Caller) -> CallResult {
+    let commands: Vec<(String, String)> = match param(params, "cmd") {
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(name, command)| (name.clone(), command_text(command)))
+            .collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, command)| (i.to_string(), command_text(command)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if commands.len() > BATCH_MAX {
+        return Err(CallError::new(
+            400,
+            "ERROR_BATCH_LENGTH_EXCEEDED",
+            &format!("Max batch length exceeded ({BATCH_MAX})"),
+        ));
+    }
+    let halt = param(params, "halt").is_some_and(|value| match value {
+        Value::Bool(flag) => *flag,
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(text) => !matches!(text.trim(), "" | "0" | "false" | "N" | "n"),
+        _ => false,
+    });
+    let mut results: Vec<(String, Value)> = Vec::new();
+    let mut errors: Vec<(String, Value)> = Vec::new();
+    let mut totals: Vec<(String, Value)> = Vec::new();
+    let mut nexts: Vec<(String, Value)> = Vec::new();
+    let mut times: Vec<(String, Value)> = Vec::new();
+    for (name, command) in commands {
+        let start = now_unix();
+        let command = substitute(&command, &results);
+        let (method, query) = command.split_once('?').unwrap_or((command.as_str(), ""));
+        let method = method.trim().trim_end_matches(".json").to_ascii_lowercase();
+        *state
+            .stats
+            .calls_by_method
+            .entry(method.clone())
+            .or_default() += 1;
+        let sub_params = php_form::parse(query);
+        let result = if method == "batch" {
+            Err(CallError::new(
+                405,
+                "ERROR_BATCH_METHOD_NOT_ALLOWED",
+                "Method is not allowed for batch usage",
+            ))
+        } else {
+            execute(state, &method, &sub_params, caller)
+        };
+        let finish = now_unix();
+        match result {
+            Ok(outcome) => {
+                results.push((name.clone(), outcome.result));
+                if let Some(total) = outcome.total {
+                    totals.push((name.clone(), json!(total)));
+                }
+                if let Some(next) = outcome.next {
+                    nexts.push((name.clone(), json!(next)));
+                }
+                times.push((name, time_object(start, finish, finish - start, 0.0, None)));
+            }
+            Err(err) => {
+                errors.push((name, err.body()));
+                if halt {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(Outcome::read(json!({
+        "result": php_map(results),
+        "result_error": php_map(errors),
+        "result_total": php_map(totals),
+        "result_next": php_map(nexts),
+        "result_time": php_map(times),
+    })))
+}
+
+/// A command as text; the SDKs' `{method, params}` objects are accepted too.
+fn command_text(command: &Value) -> String {
+    match command {
+        Value::String(text) => text.clone(),
+        Value::Object(map) => {
+            let method = map.get("method").and_then(Value::as_str).unwrap_or("");
+            let mut pairs = Vec::new();
+            if let Some(params) = map.get("params") {
+                flatten("", params, &mut pairs);
+            }
+            if pairs.is_empty() {
+                method.to_owned()
+            } else {
+                format!("{method}?{}", pairs.join("&"))
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// PHP-style encoding of a JSON value (`fields[TITLE]=x`).
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<String>) {
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{prefix}[{k}]")
+        }
+    };
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| flatten(&key(k), v, out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| flatten(&key(&i.to_string()), v, out)),
+        Value::Null => out.push(format!("{}=", php_form::encode(prefix))),
+        Value::String(text) => out.push(format!(
+            "{}={}",
+            php_form::encode(prefix),
+            php_form::encode(text)
+        )),
+        Value::Bool(flag) => out.push(format!(
+            "{}={}",
+            php_form::encode(prefix),
+            if *flag { "1" } else { "0" }
+        )),
+        Value::Number(n) => out.push(format!("{}={n}", php_form::encode(prefix))),
+    }
+}
+
+/// Replace `$result[name][key]...` with the value from an earlier command's result,
+/// percent-encoded so it survives the query parsing. Unknown references stay as written.
+fn substitute(command: &str, results: &[(String, Value)]) -> String {
+    const MARK: &str = "$result[";
+    let mut out = String::with_capacity(command.len());
+    let mut rest = command;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let mut path: Vec<&str> = Vec::new();
+        let mut cursor = &tail[MARK.len() - 1..];
+        while let Some(inner) = cursor.strip_prefix('[') {
+            let Some(close) = inner.find(']') else {
+                break;
+            };
+            path.push(&inner[..close]);
+            cursor = &inner[close + 1..];
+        }
+        let consumed = tail.len() - cursor.len();
+        let value = path.split_first().and_then(|(name, keys)| {
+            let mut value = &results.iter().find(|(n, _)| n == name)?.1;
+            for key in keys {
+                value = match value {
+                    Value::Object(map) => map.get(*key)?,
+                    Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+                    _ => return None,
+                };
+            }
+            match value {
+                Value::String(text) => Some(text.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Bool(flag) => Some(if *flag { "1".to_owned() } else { String::new() }),
+                _ => None,
+            }
+        });
+        match value {
+            Some(text) if consumed > MARK.len() - 1 => {
+                out.push_str(&php_form::encode(&text));
+                rest = &tail[consumed..];
+            }
+            _ => {
+                out.push('$');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Merge the extra reply fields (`total`, `next`) of an outcome into the reply object.
+pub(crate) fn success_body(outcome: Outcome) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert("result".into(), outcome.result);
+    if let Some(total) = outcome.total {
+        body.insert("total".into(), json!(total));
+    }
+    if let Some(next) = outcome.next {
+        body.insert("next".into(), json!(next));
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_substituted_and_encoded() {
+        let results = vec![
+            ("add".to_owned(), json!(7)),
+            ("get".to_owned(), json!({"ID": "7", "TITLE": "a&b"})),
+            ("list".to_owned(), json!([{"ID": "3"}, {"ID": "4"}])),
+        ];
+        assert_eq!(
+            substitute("crm.deal.get?id=$result[add]", &results),
+            "crm.deal.get?id=7"
+        );
+        assert_eq!(
+            substitute(
+                "x?a=$result[get][ID]&b=$result[get][TITLE]&c=$result[list][1][ID]",
+                &results
+            ),
+            "x?a=7&b=a%26b&c=4"
+        );
+        assert_eq!(
+            substitute("x?a=$result[nope][ID]", &results),
+            "x?a=$result[nope][ID]"
+        );
+        assert_eq!(substitute("x?a=$result[get]", &results), "x?a=$result[get]");
+        for odd in [
+            "$result[",
+            "$result",
+            "$$result[[",
+            "x?$result[add",
+            "$result[add]]",
+        ] {
+            let _ = substitute(odd, &results);
+        }
+    }
+
+    #[test]
+    fn php_maps() {
+        assert_eq!(php_map(Vec::new()), json!([]));
+        assert_eq!(php_map(vec![("0".into(), json!(1))]), json!([1]));
+        assert_eq!(php_map(vec![("a".into(), json!(1))]), json!({"a": 1}));
+    }
+
+    #[test]
+    fn sdk_style_commands_are_encoded() {
+        let text = command_text(
+            &json!({"method": "crm.deal.add", "params": {"fields": {"TITLE": "a&b"}}}),
+        );
+        assert_eq!(text, "crm.deal.add?fields%5BTITLE%5D=a%26b");
+        assert_eq!(
+            php_form::parse(text.split_once('?').unwrap().1),
+            json!({"fields": {"TITLE": "a&b"}})
+        );
+    }
+}

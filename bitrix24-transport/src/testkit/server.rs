@@ -1,0 +1,500 @@
+//! The HTTP side of the portal: an accept loop over hyper's HTTP/1.1 connections, so a
+//! fault can drop a connection without any reply, and the routing of one request.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+
+use super::clock::{now_unix, time_object};
+use super::rest::{self, CallError, Caller};
+use super::state::{Secrets, State, lock};
+use super::{Fault, TOKEN_ENDPOINT_METHOD, oauth, php_form};
+
+/// The largest request body the portal reads.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// What the whole portal shares between connections.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) secrets: Secrets,
+    pub(crate) base_url: String,
+}
+
+/// Accept connections until the task is aborted (dropping the portal); aborting drops
+/// the `JoinSet`, which aborts every connection.
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, Arc::clone(&shared)));
+                }
+                // Out of file descriptors and the like: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+async fn connection(stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    let kill = Arc::new(Notify::new());
+    let service = {
+        let kill = Arc::clone(&kill);
+        service_fn(move |request| handle(request, Arc::clone(&shared), Arc::clone(&kill)))
+    };
+    let serving = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    // Dropping the connection future closes the socket with no reply on the wire.
+    tokio::select! {
+        _ = serving => {}
+        () = kill.notified() => {}
+    }
+}
+
+/// A reply, before the `time` object is added.
+#[derive(Debug)]
+enum Reply {
+    /// A JSON reply; `time` adds the `time` object (REST replies, not the token endpoint).
+    Json {
+        status: u16,
+        body: Map<String, Value>,
+        time: bool,
+        operating_reset_at: Option<f64>,
+        operating: f64,
+    },
+    Html(u16),
+    Empty(u16),
+}
+
+impl Reply {
+    fn json(status: u16, body: Value) -> Self {
+        Self::Json {
+            status,
+            body: match body {
+                Value::Object(map) => map,
+                other => std::iter::once(("result".to_owned(), other)).collect(),
+            },
+            time: true,
+            operating_reset_at: None,
+            operating: 0.0,
+        }
+    }
+
+    fn error(err: &CallError) -> Self {
+        Self::json(err.status, err.body())
+    }
+}
+
+/// What to do with a request once processed.
+#[derive(Debug)]
+struct Plan {
+    reply: Reply,
+    delay: Duration,
+    /// Close the connection instead of replying.
+    drop_connection: bool,
+}
+
+impl Plan {
+    fn reply(reply: Reply) -> Self {
+        Self {
+            reply,
+            delay: Duration::ZERO,
+            drop_connection: false,
+        }
+    }
+}
+
+async fn handle(
+    request: Request<Incoming>,
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let start = now_unix();
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            lock(&shared.state).stats.http_requests += 1;
+            let err = CallError::new(
+                413,
+                "INVALID_REQUEST",
+                "The request body is too large or broken",
+            );
+            return Ok(build(Reply::error(&err), start, 0.0));
+        }
+    };
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let processing_started = Instant::now();
+    let plan = process(
+        &shared,
+        parts.uri.path(),
+        parts.uri.query().unwrap_or(""),
+        &content_type,
+        &body,
+    );
+    let processing = processing_started.elapsed().as_secs_f64();
+    if !plan.delay.is_zero() {
+        tokio::time::sleep(plan.delay).await;
+    }
+    if plan.drop_connection {
+        kill.notify_one();
+        std::future::pending::<()>().await;
+    }
+    Ok(build(plan.reply, start, processing))
+}
+
+fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
+    let (status, content_type, body) = match reply {
+        Reply::Json {
+            status,
+            mut body,
+            time,
+            operating_reset_at,
+            operating,
+        } => {
+            if time {
+                body.insert(
+                    "time".into(),
+                    time_object(start, now_unix(), processing, operating, operating_reset_at),
+                );
+            }
+            let text = serde_json::to_vec(&Value::Object(body)).unwrap_or_default();
+            (status, Some("application/json; charset=utf-8"), text)
+        }
+        Reply::Html(status) => {
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let text = format!(
+                "<html><body>{} {}</body></html>",
+                code.as_u16(),
+                code.canonical_reason().unwrap_or("Error")
+            );
+            (status, Some("text/html"), text.into_bytes())
+        }
+        Reply::Empty(status) => (status, None, Vec::new()),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    response
+}
+
+/// Where a request goes.
+#[derive(Debug)]
+enum Route {
+    Token,
+    /// `/rest/{user}/{secret}/{method}`.
+    Webhook {
+        user: String,
+        secret: String,
+        method: String,
+    },
+    /// `/rest/{method}` with `auth=TOKEN`.
+    OAuth {
+        method: String,
+    },
+    Unknown,
+}
+
+fn route(path: &str) -> Route {
+    if matches!(path, "/oauth/token/" | "/oauth/token") {
+        return Route::Token;
+    }
+    let Some(rest) = path.strip_prefix("/rest/") else {
+        return Route::Unknown;
+    };
+    let segments: Vec<String> = rest
+        .trim_end_matches('/')
+        .split('/')
+        .map(php_form::decode)
+        .collect();
+    let method = |name: &str| name.trim_end_matches(".json").to_ascii_lowercase();
+    match segments.as_slice() {
+        [name] if !name.is_empty() => Route::OAuth {
+            method: method(name),
+        },
+        [user, secret, name] if !name.is_empty() => Route::Webhook {
+            user: user.clone(),
+            secret: secret.clone(),
+            method: method(name),
+        },
+        _ => Route::Unknown,
+    }
+}
+
+/// The request's parameters: the query string, overlaid with the body (JSON or form).
+fn parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, CallError> {
+    let mut params = match php_form::parse(query) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let body_params = if body.iter().all(u8::is_ascii_whitespace) {
+        Map::new()
+    } else if content_type.contains("json") {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => map,
+            Ok(Value::Array(items)) if items.is_empty() => Map::new(),
+            _ => {
+                return Err(CallError::new(
+                    400,
+                    "INVALID_REQUEST",
+                    "The request body is not a JSON object",
+                ));
+            }
+        }
+    } else {
+        match php_form::parse(&String::from_utf8_lossy(body)) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    };
+    params.extend(body_params);
+    Ok(Value::Object(params))
+}
+
+/// The reply of a fault that answers before the call runs; `None` for the others.
+fn fault_reply(fault: &Fault, state: &mut State) -> Option<Plan> {
+    let reply = match fault {
+        Fault::QueryLimit => {
+            state.stats.query_limit_exceeded += 1;
+            Reply::error(&query_limit())
+        }
+        Fault::OperationTimeLimit => Reply::Json {
+            status: 429,
+            body: CallError::new(
+                429,
+                "OPERATION_TIME_LIMIT",
+                "Method is blocked due to operation time limit.",
+            )
+            .body()
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+            time: true,
+            operating_reset_at: Some(now_unix() + 1.0),
+            operating: 480.5,
+        },
+        Fault::Overload => Reply::error(&CallError::new(
+            503,
+            "OVERLOAD_LIMIT",
+            "REST API is blocked due to overload.",
+        )),
+        Fault::InternalError => Reply::error(&CallError::new(
+            500,
+            "INTERNAL_SERVER_ERROR",
+            "Internal server error",
+        )),
+        Fault::HtmlPage(status) => Reply::Html(*status),
+        Fault::EmptyBody(status) => Reply::Empty(*status),
+        Fault::DropBeforeHandling => {
+            return Some(Plan {
+                reply: Reply::Empty(502),
+                delay: Duration::ZERO,
+                drop_connection: true,
+            });
+        }
+        Fault::DropAfterHandling | Fault::Slow(_) => return None,
+    };
+    Some(Plan::reply(reply))
+}
+
+fn query_limit() -> CallError {
+    CallError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests")
+}
+
+/// Route and run one request under the state lock; sleeping is left to the caller.
+fn process(shared: &Shared, path: &str, query: &str, content_type: &str, body: &[u8]) -> Plan {
+    let mut state = lock(&shared.state);
+    state.stats.http_requests += 1;
+    let latency = state.config.latency;
+    let route = route(path);
+    let method = match &route {
+        Route::Token => TOKEN_ENDPOINT_METHOD.to_owned(),
+        Route::Webhook { method, .. } | Route::OAuth { method } => method.clone(),
+        Route::Unknown => {
+            let mut plan = Plan::reply(Reply::Html(404));
+            plan.delay = latency;
+            return plan;
+        }
+    };
+    let fault = state.take_fault(&method);
+    let mut plan = match fault
+        .as_ref()
+        .and_then(|fault| fault_reply(fault, &mut state))
+    {
+        Some(plan) => plan,
+        None => {
+            let reply = run(
+                shared,
+                &mut state,
+                &route,
+                &method,
+                query,
+                content_type,
+                body,
+            );
+            Plan::reply(reply)
+        }
+    };
+    match fault {
+        Some(Fault::DropAfterHandling) => plan.drop_connection = true,
+        Some(Fault::Slow(delay)) => plan.delay = delay,
+        _ => {}
+    }
+    plan.delay = plan.delay.saturating_add(latency);
+    plan
+}
+
+/// Rate limit, authorization, then the method.
+fn run(
+    shared: &Shared,
+    state: &mut State,
+    route: &Route,
+    method: &str,
+    query: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Reply {
+    let params = match parameters(query, content_type, body) {
+        Ok(params) => params,
+        Err(err) => return Reply::error(&err),
+    };
+    if let Route::Token = route {
+        let (status, body) =
+            oauth::token_endpoint(state, &shared.secrets, &shared.base_url, &params);
+        let mut reply = Reply::json(status, body);
+        if let Reply::Json { time, .. } = &mut reply {
+            *time = false;
+        }
+        return reply;
+    }
+    *state
+        .stats
+        .calls_by_method
+        .entry(method.to_owned())
+        .or_default() += 1;
+    if let Some(bucket) = state.bucket.as_mut() {
+        if !bucket.admit(Instant::now()) {
+            state.stats.query_limit_exceeded += 1;
+            return Reply::error(&query_limit());
+        }
+    }
+    let caller = match route {
+        Route::Webhook { user, secret, .. } => {
+            if user == "1" && *secret == shared.secrets.webhook_secret {
+                Caller { user_id: 1 }
+            } else {
+                return Reply::error(&CallError::new(
+                    401,
+                    "INVALID_CREDENTIALS",
+                    "Invalid request credentials",
+                ));
+            }
+        }
+        _ => {
+            let token = rest::param(&params, "auth")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim();
+            if token.is_empty() {
+                return Reply::error(&CallError::new(
+                    401,
+                    "NO_AUTH_FOUND",
+                    "Wrong authorization data",
+                ));
+            }
+            match state.tokens.access.get(token) {
+                None => {
+                    return Reply::error(&CallError::new(
+                        401,
+                        "invalid_token",
+                        "Unable to get application by token",
+                    ));
+                }
+                Some(access) if access.is_expired(Instant::now()) => {
+                    return Reply::error(&CallError::new(
+                        401,
+                        "expired_token",
+                        "The access token provided has expired.",
+                    ));
+                }
+                Some(access) => Caller {
+                    user_id: access.user_id,
+                },
+            }
+        }
+    };
+    let result = if method == "batch" {
+        rest::batch(state, &params, caller)
+    } else {
+        rest::execute(state, method, &params, caller)
+    };
+    match result {
+        Ok(outcome) => Reply::json(200, Value::Object(rest::success_body(outcome))),
+        Err(err) => Reply::error(&err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn routes() {
+        assert!(matches!(route("/oauth/token/"), Route::Token));
+        assert!(
+            matches!(route("/rest/crm.deal.list.json"), Route::OAuth { method } if method == "crm.deal.list")
+        );
+        assert!(
+            matches!(route("/rest/crm.deal.list/"), Route::OAuth { method } if method == "crm.deal.list")
+        );
+        assert!(matches!(
+            route("/rest/1/abc/CRM.DEAL.GET.json"),
+            Route::Webhook { user, secret, method } if user == "1" && secret == "abc" && method == "crm.deal.get"
+        ));
+        for unknown in [
+            "/",
+            "/rest/",
+            "/rest/a/b",
+            "/rest/1/2/3/4",
+            "/other",
+            "/rest//",
+        ] {
+            assert!(matches!(route(unknown), Route::Unknown), "{unknown}");
+        }
+    }
+
+    #[test]
+    fn body_overrides_query() {
+        let params = parameters("auth=t&start=5", "application/json", br#"{"start": 10}"#).unwrap();
+        assert_eq!(params, json!({"auth": "t", "start": 10}));
+        let params = parameters("a=1", "application/x-www-form-urlencoded", b"b[]=2").unwrap();
+        assert_eq!(params, json!({"a": "1", "b": ["2"]}));
+        assert!(parameters("", "application/json", b"[1]").is_err());
+        assert!(parameters("", "application/json", b"{").is_err());
+    }
+}

@@ -1,0 +1,412 @@
+//! [`DateTime`] and lenient [`chrono::NaiveDate`]: the date forms real portals send.
+//!
+//! The documented `datetime` form is ISO 8601 with the portal's offset
+//! (`2024-08-30T14:29:00+02:00`), but portals and older methods also send `d.m.Y H:i:s`,
+//! `d.m.Y`, `Y-m-d H:i:s` and zone-less `Y-m-dTH:i:s`, and `date` fields often arrive as a
+//! full datetime (`2024-08-30T02:00:00+02:00` for the date 2024-08-30). A [`DateTime`] keeps
+//! the wall-clock time as written and the offset only when one was written, so nothing is
+//! invented and everything written back is what was read.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _};
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::lenient::Lenient;
+
+/// A date and time as Bitrix24 writes it: wall-clock time plus the offset, if one was given.
+///
+/// Accepted text ([`FromStr`], [`Deserialize`], [`Lenient`]):
+///
+/// | form | example |
+/// |---|---|
+/// | ISO 8601 / RFC 3339 with offset | `2024-08-30T14:29:00+02:00`, `...Z`, `...+0200`, fractional seconds |
+/// | `Y-m-dTH:i:s`, `Y-m-d H:i:s` (no zone) | `2024-08-30T14:29:00`, `2024-08-30 14:29:00` |
+/// | `Y-m-dTH:i`, `Y-m-d H:i` (no zone) | `2024-08-30 14:29` |
+/// | `d.m.Y H:i:s`, `d.m.Y H:i` | `30.08.2024 14:29:00` |
+/// | `d.m.Y`, `Y-m-d` (midnight) | `30.08.2024`, `2024-08-30` |
+///
+/// Surrounding whitespace is ignored. [`Deserialize`] and [`Lenient`] also accept an integer
+/// (or fractional) Unix timestamp, read with offset `+00:00`; [`Lenient`] maps `""`, `null`
+/// and `false` to nothing.
+///
+/// [`Display`](fmt::Display) and [`Serialize`] write ISO 8601: `2024-08-30T14:29:00+02:00`
+/// with an offset, `2024-08-30T14:29:00` without, with fractional seconds only when
+/// non-zero. Equality compares the wall-clock time *and* the offset, so the same instant
+/// written with two offsets is two different values; compare [`DateTime::to_chrono`] for
+/// instants.
+///
+/// ```
+/// use bitrix24_types::wire::DateTime;
+///
+/// let created: DateTime = "2024-08-30T14:29:00+02:00".parse()?;
+/// assert_eq!(created.offset().map(|o| o.local_minus_utc()), Some(7200));
+/// assert_eq!(created.to_string(), "2024-08-30T14:29:00+02:00");
+///
+/// let legacy: DateTime = "30.08.2024 14:29:00".parse()?;
+/// assert_eq!(legacy.offset(), None);
+/// assert_eq!(legacy.to_string(), "2024-08-30T14:29:00");
+/// assert_eq!(legacy.to_chrono(), None);
+/// # Ok::<(), bitrix24_types::wire::ParseDateTimeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateTime {
+    naive: NaiveDateTime,
+    offset: Option<FixedOffset>,
+}
+
+impl DateTime {
+    /// A datetime from wall-clock time and an optional offset.
+    pub fn new(naive: NaiveDateTime, offset: Option<FixedOffset>) -> Self {
+        DateTime { naive, offset }
+    }
+
+    /// A datetime from a chrono value: its local time and its offset.
+    pub fn from_chrono(value: chrono::DateTime<FixedOffset>) -> Self {
+        DateTime {
+            naive: value.naive_local(),
+            offset: Some(*value.offset()),
+        }
+    }
+
+    /// The chrono value, or `None` when no offset was written (the instant is unknown).
+    pub fn to_chrono(&self) -> Option<chrono::DateTime<FixedOffset>> {
+        let offset = self.offset?;
+        offset.from_local_datetime(&self.naive).single()
+    }
+
+    /// The wall-clock date and time as written.
+    pub fn naive(&self) -> NaiveDateTime {
+        self.naive
+    }
+
+    /// The offset as written, `None` for zone-less forms.
+    pub fn offset(&self) -> Option<FixedOffset> {
+        self.offset
+    }
+
+    /// The date as written (the local date in the given offset).
+    pub fn date(&self) -> NaiveDate {
+        self.naive.date()
+    }
+
+    /// A Unix timestamp (seconds, with optional nanoseconds) as a datetime at `+00:00`.
+    /// `None` when out of chrono's range or `nanos` is not below one second.
+    fn from_timestamp(secs: i64, nanos: u32) -> Option<Self> {
+        let utc = chrono::DateTime::from_timestamp(secs, nanos)?;
+        Some(DateTime {
+            naive: utc.naive_utc(),
+            offset: FixedOffset::east_opt(0),
+        })
+    }
+
+    /// A fractional Unix timestamp as a datetime at `+00:00`.
+    fn from_timestamp_f64(v: f64) -> Option<Self> {
+        // chrono's range is well inside ±1e13 seconds; beyond that, nothing can be valid.
+        if !v.is_finite() || v.abs() > 1e13 {
+            return None;
+        }
+        let secs = v.floor();
+        let nanos = ((v - secs) * 1e9).round().clamp(0.0, 999_999_999.0) as u32;
+        Self::from_timestamp(secs as i64, nanos)
+    }
+}
+
+impl From<chrono::DateTime<FixedOffset>> for DateTime {
+    fn from(value: chrono::DateTime<FixedOffset>) -> Self {
+        DateTime::from_chrono(value)
+    }
+}
+
+/// Why a text is not a [`DateTime`] (or a date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseDateTimeError {
+    text: String,
+}
+
+impl fmt::Display for ParseDateTimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid datetime {:?}: expected ISO 8601 (2024-08-30T14:29:00+02:00, with or \
+             without offset), Y-m-d H:i:s, d.m.Y H:i:s, d.m.Y or Y-m-d",
+            self.text
+        )
+    }
+}
+
+impl StdError for ParseDateTimeError {}
+
+/// Zone-less date-time forms, tried in order.
+const NAIVE_DATETIME_FORMATS: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+];
+
+/// Date-only forms (midnight).
+const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%d.%m.%Y"];
+
+/// Splits a trailing UTC offset (`Z`, `±hh:mm`, `±hhmm`, `±hh`) off a date-time text.
+/// Only a text with a time part (a `:`) can carry an offset, so `2024-08-30` keeps its `-30`.
+fn split_offset(s: &str) -> Option<(&str, FixedOffset)> {
+    if let Some(rest) = s.strip_suffix(['Z', 'z']) {
+        return Some((rest, FixedOffset::east_opt(0)?));
+    }
+    for len in [6, 5, 3] {
+        let Some(cut) = s.len().checked_sub(len) else {
+            continue;
+        };
+        let (Some(rest), Some(tail)) = (s.get(..cut), s.get(cut..)) else {
+            continue;
+        };
+        if !rest.contains(':') {
+            continue;
+        }
+        let bytes = tail.as_bytes();
+        let (sign, digits): (i32, &[u8]) = match bytes.split_first() {
+            Some((b'+', d)) => (1, d),
+            Some((b'-', d)) => (-1, d),
+            _ => continue,
+        };
+        let digit = |i: usize| -> Option<i32> {
+            digits
+                .get(i)
+                .filter(|b| b.is_ascii_digit())
+                .map(|b| i32::from(b - b'0'))
+        };
+        let (h1, h2) = (digit(0), digit(1));
+        let (Some(h1), Some(h2)) = (h1, h2) else {
+            continue;
+        };
+        let minutes = match digits.len() {
+            2 => Some(0),
+            4 => digit(2).zip(digit(3)).map(|(a, b)| a * 10 + b),
+            5 if digits.get(2) == Some(&b':') => digit(3).zip(digit(4)).map(|(a, b)| a * 10 + b),
+            _ => None,
+        };
+        let Some(minutes) = minutes else { continue };
+        let hours = h1 * 10 + h2;
+        if hours > 23 || minutes > 59 {
+            continue;
+        }
+        let offset = FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))?;
+        return Some((rest, offset));
+    }
+    None
+}
+
+fn parse_naive(s: &str) -> Option<NaiveDateTime> {
+    NAIVE_DATETIME_FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .or_else(|| {
+            DATE_FORMATS
+                .iter()
+                .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+                .map(|d| d.and_time(NaiveTime::MIN))
+        })
+}
+
+impl FromStr for DateTime {
+    type Err = ParseDateTimeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let parsed = match split_offset(t) {
+            Some((rest, offset)) => parse_naive(rest).map(|naive| DateTime {
+                naive,
+                offset: Some(offset),
+            }),
+            None => parse_naive(t).map(|naive| DateTime {
+                naive,
+                offset: None,
+            }),
+        };
+        parsed.ok_or_else(|| ParseDateTimeError { text: s.to_owned() })
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.naive.format("%Y-%m-%dT%H:%M:%S%.f"))?;
+        match self.offset {
+            Some(offset) => write!(f, "{offset}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Reads a datetime from text or a Unix timestamp; `lenient` adds "nothing".
+struct DateTimeVisitor {
+    lenient: bool,
+    /// Name the error after a date rather than a datetime.
+    date: bool,
+}
+
+impl DateTimeVisitor {
+    fn nothing<E: de::Error>(&self, unexpected: Unexpected<'_>) -> Result<Option<DateTime>, E> {
+        if self.lenient {
+            Ok(None)
+        } else {
+            Err(E::invalid_type(unexpected, self))
+        }
+    }
+
+    fn timestamp<E: de::Error>(
+        &self,
+        value: Option<DateTime>,
+        unexpected: Unexpected<'_>,
+    ) -> Result<Option<DateTime>, E> {
+        match value {
+            Some(v) => Ok(Some(v)),
+            None => Err(E::invalid_value(unexpected, &"a Unix timestamp in range")),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for DateTimeVisitor {
+    type Value = Option<DateTime>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.date {
+            f.write_str("a date (Y-m-d, d.m.Y or a datetime)")
+        } else {
+            f.write_str("a datetime (ISO 8601, Y-m-d H:i:s, d.m.Y H:i:s, or a Unix timestamp)")
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if self.lenient && v.trim().is_empty() {
+            return Ok(None);
+        }
+        match v.parse::<DateTime>() {
+            Ok(d) => Ok(Some(d)),
+            Err(e) if self.date => Err(E::custom(format_args!(
+                "invalid date {:?}: expected Y-m-d, d.m.Y or a datetime",
+                e.text
+            ))),
+            Err(e) => Err(E::custom(e)),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.timestamp(DateTime::from_timestamp(v, 0), Unexpected::Signed(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let value = i64::try_from(v)
+            .ok()
+            .and_then(|v| DateTime::from_timestamp(v, 0));
+        self.timestamp(value, Unexpected::Unsigned(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.timestamp(DateTime::from_timestamp_f64(v), Unexpected::Float(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        if v {
+            Err(E::invalid_type(Unexpected::Bool(v), &self))
+        } else {
+            self.nothing(Unexpected::Bool(v))
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.nothing(Unexpected::Unit)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.nothing(Unexpected::Option)
+    }
+
+    fn visit_some<D2: Deserializer<'de>>(self, de: D2) -> Result<Self::Value, D2::Error> {
+        de.deserialize_any(self)
+    }
+
+    fn visit_newtype_struct<D2: Deserializer<'de>>(self, de: D2) -> Result<Self::Value, D2::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(DateTimeVisitor {
+            lenient: false,
+            date: false,
+        })?
+        .ok_or_else(|| de::Error::custom("expected a datetime"))
+    }
+}
+
+impl Lenient for DateTime {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
+        de.deserialize_any(DateTimeVisitor {
+            lenient: true,
+            date: false,
+        })
+    }
+}
+
+/// A date: `Y-m-d`, `d.m.Y`, or any [`DateTime`] form, of which the date *as written* is
+/// taken (`2024-08-30T02:00:00+02:00` is 2024-08-30, not the UTC date). A Unix timestamp
+/// gives its UTC date. chrono's own `Serialize` for `NaiveDate` writes `Y-m-d`, the
+/// documented request form.
+impl Lenient for NaiveDate {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
+        let dt = de.deserialize_any(DateTimeVisitor {
+            lenient: true,
+            date: true,
+        })?;
+        Ok(dt.map(|d| d.date()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets() {
+        let cases: &[(&str, Option<(&str, i32)>)] = &[
+            ("2024-08-30T14:29:00Z", Some(("2024-08-30T14:29:00", 0))),
+            (
+                "2024-08-30T14:29:00+02:00",
+                Some(("2024-08-30T14:29:00", 7200)),
+            ),
+            (
+                "2024-08-30T14:29:00-0330",
+                Some(("2024-08-30T14:29:00", -12600)),
+            ),
+            (
+                "2024-08-30T14:29:00+05",
+                Some(("2024-08-30T14:29:00", 18000)),
+            ),
+            ("2024-08-30", None),
+            ("30.08.2024", None),
+            ("2024-08-30T14:29:00", None),
+            ("2024-08-30T14:29:00+24:00", None),
+            ("2024-08-30T14:29:00+02:60", None),
+            ("+02:00", None),
+            ("", None),
+            ("é+02:00", None),
+        ];
+        for (input, want) in cases {
+            let got = split_offset(input).map(|(rest, o)| (rest, o.local_minus_utc()));
+            assert_eq!(got, *want, "{input:?}");
+        }
+    }
+}
