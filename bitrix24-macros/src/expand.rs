@@ -115,8 +115,10 @@ fn impls(args: &Args, item: &ItemStruct, start: Option<Type>) -> TokenStream {
 
     let generics = bounded(&item.generics, &private, &[response]);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let allow = allow_own_deprecation(item);
     let method = quote! {
         #[automatically_derived]
+        #allow
         impl #impl_generics #private::Method for #ident #ty_generics #where_clause {
             const NAME: &'static ::core::primitive::str = #name;
             const SCOPE: ::core::option::Option<&'static ::core::primitive::str> = #scope;
@@ -156,8 +158,10 @@ fn list_impl(
     // Spanned on the field's type: if it is not `Option<i64>`, the mismatch is reported
     // at the field rather than on the whole attribute.
     let assign = quote_spanned!(start_span=> self.start = start;);
+    let allow = allow_own_deprecation(item);
     quote! {
         #[automatically_derived]
+        #allow
         impl #impl_generics #private::ListMethod for #ident #ty_generics #where_clause {
             type Record = #record;
             const RECORDS: #private::Records = #records;
@@ -170,6 +174,22 @@ fn list_impl(
                 #assign
             }
         }
+    }
+}
+
+/// `#[allow(deprecated)]` when the struct itself is `#[deprecated]`: the impls name it,
+/// and that use is the macro's, not the user's; only the application's own uses of a
+/// deprecated method should warn. Not added otherwise, so that a deprecated type given
+/// as `response` or `record` still warns.
+fn allow_own_deprecation(item: &ItemStruct) -> TokenStream {
+    if item
+        .attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("deprecated"))
+    {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
     }
 }
 

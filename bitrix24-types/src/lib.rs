@@ -14,6 +14,9 @@ extern crate self as bitrix24_types;
 
 pub mod wire;
 
+// Formatted by the generator (prettyplease), not rustfmt: `cargo xtask codegen --check`
+// compares byte for byte, so rustfmt must leave these files alone.
+#[rustfmt::skip]
 mod generated;
 pub use generated::*;
 

@@ -5,6 +5,7 @@
 #![cfg(feature = "crm")]
 #![deny(warnings)]
 
+#[rustfmt::skip] // formatted by the generator; compared byte for byte
 #[path = "../../bitrix24-codegen/tests/fixtures/generated/mod.rs"]
 pub mod generated;
 
@@ -20,7 +21,11 @@ fn keywords_renames_and_required_char_parameters_serialise() {
         type_id: Some(7),
         active: Some(true),
         color: Some(Color::Unknown("BLUE".into())),
-        labels: Some(vec![Label { id: None, text: "new".into(), extra: Default::default() }]),
+        labels: Some(vec![Label {
+            id: None,
+            text: "new".into(),
+            extra: Default::default(),
+        }]),
         ..Widget::default()
     };
     let request = CrmWidgetAdd::new(widget, false);

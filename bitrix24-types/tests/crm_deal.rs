@@ -6,13 +6,20 @@
 // crm.deal.* is deprecated upstream in favour of crm.item.*; these tests use it on purpose.
 #![allow(deprecated)]
 
-use bitrix24_types::crm::{CrmDealAdd, CrmDealDelete, CrmDealFields, CrmDealGet, CrmDealList, CrmDealUpdate, Deal, StageSemantic};
+use bitrix24_types::crm::{
+    CrmDealAdd, CrmDealDelete, CrmDealFields, CrmDealGet, CrmDealList, CrmDealUpdate, Deal,
+    StageSemantic,
+};
 use bitrix24_types::wire::Decimal;
 use bitrix24_types::{CallKind, ListMethod, Method, Records, decode_response};
 use serde_json::json;
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 #[test]
@@ -27,7 +34,10 @@ fn deal_add_serialises_to_the_documented_body() {
         params: None,
     };
     let body = serde_json::to_string(&request).unwrap();
-    assert_eq!(body, r#"{"fields":{"TITLE":"New Deal","TYPE_ID":"SALE","STAGE_ID":"NEW"}}"#);
+    assert_eq!(
+        body,
+        r#"{"fields":{"TITLE":"New Deal","TYPE_ID":"SALE","STAGE_ID":"NEW"}}"#
+    );
 }
 
 #[test]
@@ -43,7 +53,9 @@ fn requests_are_strict_about_wire_forms() {
         date_create: Some("2024-08-30T14:29:00+02:00".parse().unwrap()),
         ..Deal::default()
     };
-    fields.extra.insert("UF_CRM_1721244482250".into(), json!("Hello world!"));
+    fields
+        .extra
+        .insert("UF_CRM_1721244482250".into(), json!("Hello world!"));
     let request = CrmDealUpdate::new(410, fields);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
@@ -71,7 +83,7 @@ fn method_facts_come_from_the_spec() {
     assert_eq!(CrmDealDelete::KIND, CallKind::IdempotentWrite);
     assert_eq!(CrmDealList::RECORDS, Records::Result);
     assert_eq!(CrmDealList::ID_FIELD, "ID");
-    assert!(CrmDealList::FAST_PATH);
+    const { assert!(CrmDealList::FAST_PATH) };
     // A method without parameters serialises to nothing; the transport sends `{}`.
     assert_eq!(serde_json::to_value(CrmDealFields).unwrap(), json!(null));
     let mut list = CrmDealList::default();
@@ -86,7 +98,10 @@ fn the_documented_get_response_decodes_without_loss() {
     assert_eq!(deal.id, Some(410));
     assert_eq!(deal.title.as_deref(), Some("New Deal #1"));
     assert_eq!(deal.probability, Some(99));
-    assert_eq!(deal.opportunity.as_ref().map(Decimal::as_str), Some("1000000.00"));
+    assert_eq!(
+        deal.opportunity.as_ref().map(Decimal::as_str),
+        Some("1000000.00")
+    );
     assert_eq!(deal.tax_value.as_ref().map(Decimal::as_str), Some("0.00"));
     assert_eq!(deal.is_manual_opportunity, Some(true));
     assert_eq!(deal.opened, Some(true));
@@ -100,10 +115,16 @@ fn the_documented_get_response_decodes_without_loss() {
     assert_eq!(created.to_rfc3339(), "2024-08-30T14:29:00+02:00");
     assert_eq!(deal.comments.as_deref(), Some("[B]Example comment[/B]"));
     // Fields the spec does not name survive: user fields and relationship fields.
-    assert_eq!(deal.extra.get("UF_CRM_1721244482250"), Some(&json!("Hello world!")));
+    assert_eq!(
+        deal.extra.get("UF_CRM_1721244482250"),
+        Some(&json!("Hello world!"))
+    );
     assert_eq!(deal.extra.get("PARENT_ID_1220"), Some(&json!("22")));
     let time = reply.time.unwrap();
-    assert_eq!(time.date_start.as_deref(), Some("2024-08-30T14:29:05+02:00"));
+    assert_eq!(
+        time.date_start.as_deref(),
+        Some("2024-08-30T14:29:05+02:00")
+    );
 }
 
 #[test]
@@ -135,7 +156,10 @@ fn a_realistic_portal_response_decodes_leniently() {
     assert_eq!(deal.id, Some(411));
     assert_eq!(deal.title.as_deref(), Some("12345"));
     assert_eq!(deal.probability, None);
-    assert_eq!(deal.opportunity.as_ref().map(Decimal::as_str), Some("19999.99"));
+    assert_eq!(
+        deal.opportunity.as_ref().map(Decimal::as_str),
+        Some("19999.99")
+    );
     assert_eq!(deal.tax_value, None);
     assert_eq!(deal.is_new, Some(true));
     assert_eq!(deal.opened, Some(true));
@@ -146,18 +170,33 @@ fn a_realistic_portal_response_decodes_leniently() {
     assert_eq!(deal.closedate, chrono::NaiveDate::from_ymd_opt(2024, 9, 9));
     assert_eq!(deal.date_create.unwrap().to_string(), "2024-08-30T14:29:00");
     assert_eq!(deal.date_modify, None);
-    assert_eq!(deal.stage_semantic_id, Some(StageSemantic::Unknown("X".into())));
+    assert_eq!(
+        deal.stage_semantic_id,
+        Some(StageSemantic::Unknown("X".into()))
+    );
     assert_eq!(deal.extra.get("UF_CRM_EMPTY"), Some(&json!([])));
-    assert_eq!(deal.extra.get("BRAND_NEW_FIELD"), Some(&json!({"nested": true})));
+    assert_eq!(
+        deal.extra.get("BRAND_NEW_FIELD"),
+        Some(&json!({"nested": true}))
+    );
     assert_eq!(reply.time.unwrap().operating_reset_at, Some(1725021545.0));
 }
 
 #[test]
 fn a_bad_response_names_the_method_and_json_path() {
     let cases = [
-        (json!({"result": {"ID": "410", "PROBABILITY": "ninety"}}), "result.PROBABILITY"),
-        (json!({"result": {"DATE_CREATE": "yesterday"}}), "result.DATE_CREATE"),
-        (json!({"result": {"CONTACT_IDS": ["1", "two"]}}), "result.CONTACT_IDS"),
+        (
+            json!({"result": {"ID": "410", "PROBABILITY": "ninety"}}),
+            "result.PROBABILITY",
+        ),
+        (
+            json!({"result": {"DATE_CREATE": "yesterday"}}),
+            "result.DATE_CREATE",
+        ),
+        (
+            json!({"result": {"CONTACT_IDS": ["1", "two"]}}),
+            "result.CONTACT_IDS",
+        ),
         (json!({"result": "not an object"}), "result"),
     ];
     for (body, path) in cases {
@@ -165,15 +204,32 @@ fn a_bad_response_names_the_method_and_json_path() {
             .unwrap_err()
             .unwrap_err();
         assert_eq!(err.method, "crm.deal.get");
-        assert!(err.path.starts_with(path), "{body}: path {} should start with {path}", err.path);
-        assert!(err.to_string().starts_with("crm.deal.get: cannot read the response at"), "{err}");
+        assert!(
+            err.path.starts_with(path),
+            "{body}: path {} should start with {path}",
+            err.path
+        );
+        assert!(
+            err.to_string()
+                .starts_with("crm.deal.get: cannot read the response at"),
+            "{err}"
+        );
     }
 }
 
 #[test]
 fn non_json_bodies_are_errors_not_panics() {
-    for body in [&b""[..], b"   ", b"<html><body>502 Bad Gateway</body></html>", b"{\"result\":", b"null", b"[]"] {
-        let err = decode_response::<CrmDealGet>(body, Some(502)).unwrap_err().unwrap_err();
+    for body in [
+        &b""[..],
+        b"   ",
+        b"<html><body>502 Bad Gateway</body></html>",
+        b"{\"result\":",
+        b"null",
+        b"[]",
+    ] {
+        let err = decode_response::<CrmDealGet>(body, Some(502))
+            .unwrap_err()
+            .unwrap_err();
         assert_eq!(err.method, "crm.deal.get");
     }
 }
@@ -181,7 +237,9 @@ fn non_json_bodies_are_errors_not_panics() {
 #[test]
 fn an_error_envelope_is_an_api_error() {
     let body = br#"{"error":"","error_description":"Not found"}"#;
-    let err = decode_response::<CrmDealGet>(body, Some(400)).unwrap_err().unwrap();
+    let err = decode_response::<CrmDealGet>(body, Some(400))
+        .unwrap_err()
+        .unwrap();
     assert_eq!(err.method, "crm.deal.get");
     assert_eq!(err.description.as_deref(), Some("Not found"));
     assert_eq!(err.status, Some(400));
@@ -196,7 +254,10 @@ fn a_list_page_with_next_and_total_decodes() {
     assert_eq!(deals.len(), 6);
     assert_eq!(deals[0].id, Some(37));
     assert_eq!(deals[0].stage_id.as_deref(), Some("C1:NEW"));
-    assert_eq!(deals[5].opportunity.as_ref().map(Decimal::as_str), Some("18500.00"));
+    assert_eq!(
+        deals[5].opportunity.as_ref().map(Decimal::as_str),
+        Some("18500.00")
+    );
 
     let page = json!({"result": [{"ID": "1"}, {"ID": "2"}], "next": 50, "total": "120"});
     let reply = decode_response::<CrmDealList>(page.to_string().as_bytes(), Some(200)).unwrap();
@@ -205,13 +266,20 @@ fn a_list_page_with_next_and_total_decodes() {
 
 #[test]
 fn the_documented_fields_response_decodes() {
-    let reply = decode_response::<CrmDealFields>(&fixture("crm.deal.fields.json"), Some(200)).unwrap();
+    let reply =
+        decode_response::<CrmDealFields>(&fixture("crm.deal.fields.json"), Some(200)).unwrap();
     let fields = reply.result;
     assert!(fields.len() > 40, "{}", fields.len());
     let id = &fields["ID"];
     assert_eq!(id.type_.as_deref(), Some("integer"));
     assert_eq!(id.is_read_only, Some(true));
-    assert_eq!(fields["STAGE_ID"].status_type.as_deref(), Some("DEAL_STAGE"));
+    assert_eq!(
+        fields["STAGE_ID"].status_type.as_deref(),
+        Some("DEAL_STAGE")
+    );
     assert_eq!(fields["CONTACT_ID"].is_deprecated, Some(true));
-    assert_eq!(fields["COMPANY_ID"].settings, Some(json!({"parentEntityTypeId": 4})));
+    assert_eq!(
+        fields["COMPANY_ID"].settings,
+        Some(json!({"parentEntityTypeId": 4}))
+    );
 }

@@ -134,6 +134,10 @@ fn chrono_conversions() {
     let zoneless = DateTime::new(naive(2024, 8, 30, 14, 29, 0), None);
     assert_eq!(zoneless.to_chrono(), None);
     assert_eq!(zoneless, "30.08.2024 14:29:00".parse().unwrap());
+    // An offset with seconds (only constructible, never sent) still round-trips.
+    let odd = DateTime::new(naive(2024, 8, 30, 14, 29, 0), east(-(2 * 3600 + 30)));
+    assert_eq!(odd.to_string(), "2024-08-30T14:29:00-02:00:30");
+    assert_eq!(odd.to_string().parse::<DateTime>().unwrap(), odd);
     // Same instant, different offsets: different values, same chrono instant.
     let utc: DateTime = "2024-08-30T12:29:00Z".parse().unwrap();
     assert_ne!(utc, d);

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value, json};
 
 use super::clock::{format_datetime, parse_datetime};
-use super::rest::{CallError, CallResult, Outcome, param};
+use super::rest::{CallError, CallResult, Outcome, ordered_entries, param};
 
 /// The field descriptions of `crm.deal.fields`, as documented (crm-deal-fields.md).
 const FIELDS_JSON: &str = include_str!("deal_fields.json");
@@ -874,8 +874,8 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
         }
     }
     let mut order: Vec<(String, Kind, bool)> = Vec::new();
-    if let Some(Value::Object(map)) = object_param(params, "order")? {
-        for (field, direction) in map {
+    if object_param(params, "order")?.is_some() {
+        for (field, direction) in ordered_entries(params, "order") {
             let field = field.trim().to_ascii_uppercase();
             let Some(kind) = kind_of(&field) else {
                 continue;

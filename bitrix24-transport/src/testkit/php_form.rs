@@ -80,6 +80,31 @@ pub fn parse(input: &str) -> Value {
     }
 }
 
+/// For each top-level name, the keys of its first bracket level in the order they first
+/// appear (`cmd[b]=..&cmd[a]=..` gives `cmd: [b, a]`): a JSON object forgets that order,
+/// but `batch` runs its commands and `order` sorts by its fields in it.
+pub(crate) fn key_orders(input: &str) -> Map<String, Value> {
+    let mut orders: Map<String, Value> = Map::new();
+    for pair in input.split('&') {
+        let raw_key = pair.split_once('=').map_or(pair, |(key, _)| key);
+        let Some((name, path)) = split_key(&decode(raw_key)) else {
+            continue;
+        };
+        let Some(Some(first)) = path.first() else {
+            continue;
+        };
+        let entry = orders
+            .entry(name)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(keys) = entry {
+            if !keys.iter().any(|key| key.as_str() == Some(first.as_str())) {
+                keys.push(Value::String(first.clone()));
+            }
+        }
+    }
+    orders
+}
+
 /// Split `a[b][]` into `a` and `[Some("b"), None]` (`None` = append).
 fn split_key(key: &str) -> Option<(String, Vec<Option<String>>)> {
     let Some(open) = key.find('[') else {
@@ -272,6 +297,17 @@ mod tests {
         assert_eq!(parse("a[b]=2&a=1"), json!({"a": "1"}));
         assert_eq!(parse("%zz=%"), json!({"%zz": "%"}));
         assert_eq!(parse("flag"), json!({"flag": ""}));
+    }
+
+    #[test]
+    fn key_orders_follow_the_input() {
+        assert_eq!(
+            key_orders("cmd[b]=1&cmd[a]=2&cmd[b]=3&order[STAGE_ID]=ASC&order[ID]=DESC&x=1&s[]=1"),
+            json!({"cmd": ["b", "a"], "order": ["STAGE_ID", "ID"]})
+                .as_object()
+                .unwrap()
+                .clone()
+        );
     }
 
     #[test]

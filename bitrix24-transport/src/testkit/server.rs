@@ -251,11 +251,15 @@ fn parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, Cal
         Value::Object(map) => map,
         _ => Map::new(),
     };
+    let mut orders = php_form::key_orders(query);
     let body_params = if body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else if content_type.contains("json") {
         match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(map)) => map,
+            Ok(Value::Object(map)) => {
+                orders.extend(rest::json_key_orders(body));
+                map
+            }
             Ok(Value::Array(items)) if items.is_empty() => Map::new(),
             _ => {
                 return Err(CallError::new(
@@ -266,12 +270,15 @@ fn parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, Cal
             }
         }
     } else {
-        match php_form::parse(&String::from_utf8_lossy(body)) {
+        let text = String::from_utf8_lossy(body);
+        orders.extend(php_form::key_orders(&text));
+        match php_form::parse(&text) {
             Value::Object(map) => map,
             _ => Map::new(),
         }
     };
     params.extend(body_params);
+    params.insert(rest::KEY_ORDER.to_owned(), Value::Object(orders));
     Ok(Value::Object(params))
 }
 
@@ -490,10 +497,23 @@ mod tests {
 
     #[test]
     fn body_overrides_query() {
-        let params = parameters("auth=t&start=5", "application/json", br#"{"start": 10}"#).unwrap();
+        let mut params =
+            parameters("auth=t&start=5", "application/json", br#"{"start": 10}"#).unwrap();
+        params.as_object_mut().unwrap().remove(rest::KEY_ORDER);
         assert_eq!(params, json!({"auth": "t", "start": 10}));
-        let params = parameters("a=1", "application/x-www-form-urlencoded", b"b[]=2").unwrap();
+        let mut params = parameters("a=1", "application/x-www-form-urlencoded", b"b[]=2").unwrap();
+        params.as_object_mut().unwrap().remove(rest::KEY_ORDER);
         assert_eq!(params, json!({"a": "1", "b": ["2"]}));
+        let params = parameters(
+            "cmd[z]=1",
+            "application/json",
+            br#"{"cmd": {"b": "x", "a": "y"}, "order": {"STAGE_ID": "ASC", "ID": "DESC"}, "n": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            params[rest::KEY_ORDER],
+            json!({"cmd": ["b", "a"], "order": ["STAGE_ID", "ID"]})
+        );
         assert!(parameters("", "application/json", b"[1]").is_err());
         assert!(parameters("", "application/json", b"{").is_err());
     }

@@ -159,7 +159,7 @@ fn split_offset(s: &str) -> Option<(&str, FixedOffset)> {
     if let Some(rest) = s.strip_suffix(['Z', 'z']) {
         return Some((rest, FixedOffset::east_opt(0)?));
     }
-    for len in [6, 5, 3] {
+    for len in [9, 6, 5, 3] {
         let Some(cut) = s.len().checked_sub(len) else {
             continue;
         };
@@ -185,18 +185,25 @@ fn split_offset(s: &str) -> Option<(&str, FixedOffset)> {
         let (Some(h1), Some(h2)) = (h1, h2) else {
             continue;
         };
-        let minutes = match digits.len() {
-            2 => Some(0),
-            4 => digit(2).zip(digit(3)).map(|(a, b)| a * 10 + b),
-            5 if digits.get(2) == Some(&b':') => digit(3).zip(digit(4)).map(|(a, b)| a * 10 + b),
+        let pair = |i: usize| digit(i).zip(digit(i + 1)).map(|(a, b)| a * 10 + b);
+        let colon = |i: usize| digits.get(i) == Some(&b':');
+        // (minutes, seconds): `±hh`, `±hhmm`, `±hh:mm`, `±hh:mm:ss` (what chrono displays
+        // for an offset with seconds).
+        let rest_of_offset = match digits.len() {
+            2 => Some((0, 0)),
+            4 => pair(2).map(|m| (m, 0)),
+            5 if colon(2) => pair(3).map(|m| (m, 0)),
+            8 if colon(2) && colon(5) => pair(3).zip(pair(6)),
             _ => None,
         };
-        let Some(minutes) = minutes else { continue };
+        let Some((minutes, seconds)) = rest_of_offset else {
+            continue;
+        };
         let hours = h1 * 10 + h2;
-        if hours > 23 || minutes > 59 {
+        if hours > 23 || minutes > 59 || seconds > 59 {
             continue;
         }
-        let offset = FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))?;
+        let offset = FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60 + seconds))?;
         return Some((rest, offset));
     }
     None
@@ -395,6 +402,11 @@ mod tests {
                 "2024-08-30T14:29:00+05",
                 Some(("2024-08-30T14:29:00", 18000)),
             ),
+            (
+                "2024-08-30T14:29:00+02:00:30",
+                Some(("2024-08-30T14:29:00", 7230)),
+            ),
+            ("2024-08-30T14:29:00+02:00:60", None),
             ("2024-08-30", None),
             ("30.08.2024", None),
             ("2024-08-30T14:29:00", None),

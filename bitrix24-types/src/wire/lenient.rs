@@ -258,7 +258,8 @@ impl<'de> Visitor<'de> for StringVisitor {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        // Portals send `false` for an empty text field (user fields especially).
+        Ok(v.then(|| "true".to_owned()))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
