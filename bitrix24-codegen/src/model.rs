@@ -654,7 +654,6 @@ fn valid_method_name(name: &str) -> bool {
         })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build_method(
     resolver: &Resolver<'_>,
     file: &LoadedSpec,

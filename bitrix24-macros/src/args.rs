@@ -297,16 +297,13 @@ impl Top {
                     });
             }
             "response" => {
-                self.response = value(&key, rest, "response = Type", errors)
-                    .and_then(|v| syn::parse2::<Type>(v).map_err(|e| errors.push(e)).ok());
+                let usage = "response = Vec<Deal>";
+                self.response = value(&key, rest, usage, errors)
+                    .and_then(|v| rust_type(v, "response", usage, errors));
             }
             "crate" => {
-                self.krate = value(&key, rest, "crate = ::bitrix24_types", errors).and_then(|v| {
-                    Path::parse_mod_style
-                        .parse2(v)
-                        .map_err(|e| errors.push(e))
-                        .ok()
-                });
+                self.krate = value(&key, rest, "crate = ::bitrix24_types", errors)
+                    .and_then(|v| crate_path(v, errors));
             }
             "list" => self.list = Some(ListDraft::parse(key, rest, errors)),
             _ => unreachable!("every name in KEYS is handled"),
@@ -318,7 +315,7 @@ impl Top {
             errors.push(Error::new(
                 Span::call_site(),
                 "missing the REST method name: give it first, as in \
-                 #[bitrix_method(\"crm.deal.list\", response = ...)]",
+                 `#[bitrix_method(\"crm.deal.list\", response = ...)]`",
             ));
         }
         if !self.seen.iter().any(|key| key == "response") && !self.suggested.contains(&"response") {
@@ -415,8 +412,9 @@ impl ListDraft {
 
         match name.as_str() {
             "record" => {
-                self.record = value(&key, rest, "record = Type", errors)
-                    .and_then(|v| syn::parse2::<Type>(v).map_err(|e| errors.push(e)).ok());
+                let usage = "record = Deal";
+                self.record = value(&key, rest, usage, errors)
+                    .and_then(|v| rust_type(v, "record", usage, errors));
             }
             "records" => {
                 self.records =
@@ -592,6 +590,46 @@ fn unknown_key(name: &str, inside: &str, known: &[&str]) -> String {
     match closest(name, known) {
         Some(close) => format!("unknown key `{name}`{inside}; did you mean `{close}`?"),
         None => format!("unknown key `{name}`{inside}; expected {}", one_of(known)),
+    }
+}
+
+/// `crate = path`. serde spells its override as a string (`crate = "..."`), so that
+/// form gets its own hint.
+fn crate_path(value: TokenStream, errors: &mut Errors) -> Option<Path> {
+    if let Ok(lit) = syn::parse2::<LitStr>(value.clone()) {
+        errors.push(Error::new(
+            lit.span(),
+            format!(
+                "`crate` takes a path, without quotes: `crate = {}`",
+                lit.value()
+            ),
+        ));
+        return None;
+    }
+    match Path::parse_mod_style.parse2(value.clone()) {
+        Ok(path) => Some(path),
+        Err(_) => {
+            errors.push(Error::new_spanned(
+                value,
+                "`crate` takes a path, as in `crate = ::bitrix24_types`",
+            ));
+            None
+        }
+    }
+}
+
+/// A Rust type. syn's own error lists every token a type may start with; saying what
+/// the key wants reads better.
+fn rust_type(value: TokenStream, key: &str, usage: &str, errors: &mut Errors) -> Option<Type> {
+    match syn::parse2::<Type>(value.clone()) {
+        Ok(ty) => Some(ty),
+        Err(_) => {
+            errors.push(Error::new_spanned(
+                value,
+                format!("`{key}` takes a Rust type, as in `{usage}`"),
+            ));
+            None
+        }
     }
 }
 

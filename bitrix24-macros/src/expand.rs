@@ -66,7 +66,7 @@ fn as_struct(item: TokenStream, errors: &mut Errors) -> Option<ItemStruct> {
     errors.push(Error::new_spanned(
         head,
         format!(
-            "#[bitrix_method] applies to a struct (the method's parameters), not to {what}: \
+            "`#[bitrix_method]` applies to a struct (the method's parameters), not to {what}: \
              use named fields for the parameters, or a unit struct for a method without any"
         ),
     ));

@@ -9,7 +9,9 @@
 //!   [`bitrix_method`] attribute, for methods that have no spec yet.
 
 // Generated code and `#[bitrix_method]` name this crate by its absolute path
-// (`::bitrix24_types::...`) so the same code compiles inside and outside it.
+// (`::bitrix24_types::...`) so the same code compiles inside and outside it. With no
+// scope feature enabled nothing here uses it, hence the allow.
+#[allow(unused_extern_crates)]
 extern crate self as bitrix24_types;
 
 pub mod wire;
