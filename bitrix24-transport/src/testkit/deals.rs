@@ -746,6 +746,64 @@ fn compare(kind: Kind, stored: &Value, other: &Value) -> Option<Ordering> {
     }
 }
 
+/// What a value sorts by. A total order (the sort may panic without one): NULL first
+/// ascending, as in MySQL, then numbers (or instants), then text case-insensitively.
+#[derive(Debug)]
+enum SortKey {
+    Null,
+    Number(f64),
+    Text(String),
+}
+
+impl SortKey {
+    fn rank(&self) -> u8 {
+        match self {
+            SortKey::Null => 0,
+            SortKey::Number(_) => 1,
+            SortKey::Text(_) => 2,
+        }
+    }
+}
+
+impl PartialEq for SortKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (SortKey::Number(a), SortKey::Number(b)) => a.total_cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+fn sort_key(kind: Kind, value: &Value) -> SortKey {
+    let Some(text) = as_text(value) else {
+        return SortKey::Null;
+    };
+    let parsed = match kind {
+        Kind::Integer | Kind::Double | Kind::User => number(&text),
+        Kind::Date | Kind::DateTime => parse_datetime(&text).map(|unix| unix as f64),
+        Kind::Char | Kind::Text => None,
+    };
+    match parsed {
+        Some(n) => SortKey::Number(n),
+        None => SortKey::Text(text.to_lowercase()),
+    }
+}
+
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
@@ -903,15 +961,9 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
     matching.sort_by(|(id_a, a), (id_b, b)| {
         for (field, kind, ascending) in &order {
             let null = Value::Null;
-            let va = a.get(field).unwrap_or(&null);
-            let vb = b.get(field).unwrap_or(&null);
-            // NULL sorts first ascending, as in MySQL.
-            let ordering = match (va.is_null(), vb.is_null()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Less,
-                (false, true) => Ordering::Greater,
-                (false, false) => compare(*kind, va, vb).unwrap_or(Ordering::Equal),
-            };
+            let va = sort_key(*kind, a.get(field).unwrap_or(&null));
+            let vb = sort_key(*kind, b.get(field).unwrap_or(&null));
+            let ordering = va.cmp(&vb);
             let ordering = if *ascending {
                 ordering
             } else {
@@ -1236,6 +1288,21 @@ mod tests {
             assert!(deal["OPPORTUNITY"].as_str().unwrap().contains('.'));
             assert!(parse_datetime(deal["DATE_CREATE"].as_str().unwrap()).unwrap() < NOW);
             assert!(deal["DATE_CREATE"].as_str().unwrap().ends_with("+03:00"));
+        }
+    }
+
+    #[test]
+    fn sorting_mixed_values_is_total() {
+        let mut store = DealStore::default();
+        for value in ["10", "9", "a", "", "B", "1e3", "-1", "x9", "2024-01-01"] {
+            let fields = json!({"UF_CRM_MIX": value, "OPPORTUNITY": value, "BEGINDATE": value, "TITLE": value});
+            ok(run(&mut store, "crm.deal.add", json!({"fields": fields})));
+        }
+        for field in ["UF_CRM_MIX", "OPPORTUNITY", "BEGINDATE", "TITLE", "LEAD_ID"] {
+            for direction in ["ASC", "DESC"] {
+                let params = json!({"order": {field: direction}, "select": ["ID"]});
+                assert_eq!(ok(run(&mut store, "crm.deal.list", params)).total, Some(9));
+            }
         }
     }
 

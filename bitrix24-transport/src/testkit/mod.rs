@@ -15,6 +15,27 @@
 //! Every REST reply carries the `time` object. Values are encoded as a real portal
 //! encodes them (numbers as strings, `Y`/`N`, datetimes with the portal's `+03:00`).
 //!
+//! ```
+//! use bitrix24_transport::testkit::{BucketConfig, Fault, PortalConfig, TestPortal};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let portal = TestPortal::start_with(PortalConfig {
+//!     rate_limit: Some(BucketConfig::ENTERPRISE),
+//!     ..PortalConfig::default()
+//! })
+//! .await?;
+//! portal.seed_deals(120);
+//! portal.inject_for("crm.deal.list", Fault::QueryLimit);
+//! let hook = portal.webhook_url(); // http://127.0.0.1:PORT/rest/1/<secret>/
+//! assert!(hook.starts_with(&portal.base_url()));
+//! // ... point the client at `hook` (or at `token_url()` + `rest_url()` for OAuth) ...
+//! assert_eq!(portal.deal_count(), 120);
+//! assert_eq!(portal.stats().http_requests, 0);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Lists
 //! `crm.deal.list` returns pages of [`PortalConfig::page_size`] records from the offset
 //! `start`, with `total` and, only when more records remain, `next`. `start=-1` is the

@@ -82,7 +82,11 @@ pub(crate) fn token_endpoint(
     state.tokens.access.insert(
         access_token.clone(),
         AccessToken {
-            expires_at: now.checked_add(ttl).unwrap_or(now),
+            // A TTL too large for the clock means "never" (a century).
+            expires_at: now
+                .checked_add(ttl)
+                .or_else(|| now.checked_add(std::time::Duration::from_secs(3_155_760_000)))
+                .unwrap_or(now),
             forced_expired: false,
             user_id,
         },

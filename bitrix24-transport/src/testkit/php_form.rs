@@ -14,11 +14,16 @@
 
 use serde_json::{Map, Value};
 
+/// The deepest bracket nesting read (PHP's default `max_input_nesting_level`).
+const MAX_NESTING: usize = 64;
+
 /// One node while parsing: a scalar (`leaf`) or a PHP array keeping insertion order.
 #[derive(Debug, Default)]
 struct Node {
     leaf: Option<String>,
     children: Vec<(String, Node)>,
+    /// The index `[]` appends at: the largest integer key so far + 1.
+    next_index: u64,
 }
 
 impl Node {
@@ -72,6 +77,11 @@ pub fn parse(input: &str) -> Value {
         let Some((name, path)) = split_key(&key) else {
             continue;
         };
+        // PHP drops variables nested deeper than `max_input_nesting_level` (64); so do
+        // we, which also bounds the recursion when the tree becomes JSON.
+        if path.len() > MAX_NESTING {
+            continue;
+        }
         insert(&mut root, name, &path, value);
     }
     match root.into_value() {
@@ -145,24 +155,30 @@ fn insert(root: &mut Node, name: String, path: &[Option<String>], value: String)
         node = child(node, segment.clone());
     }
     node.children.clear();
+    node.next_index = 0;
     node.leaf = Some(value);
 }
 
 /// The child of `node` under `key` (creating it); `None` appends a new child.
 fn child(node: &mut Node, key: Option<String>) -> &mut Node {
     node.leaf = None;
-    let children = &mut node.children;
     let key = match key {
-        Some(key) => key,
+        Some(key) => {
+            if let Ok(index) = key.parse::<u64>() {
+                node.next_index = node.next_index.max(index.saturating_add(1));
+            }
+            key
+        }
         None => {
-            let next = children
-                .iter()
-                .filter_map(|(k, _)| k.parse::<u64>().ok())
-                .max()
-                .map_or(0, |max| max.saturating_add(1));
-            next.to_string()
+            // An append never meets an existing key: no search needed.
+            let key = node.next_index.to_string();
+            node.next_index = node.next_index.saturating_add(1);
+            node.children.push((key, Node::default()));
+            let last = node.children.len() - 1;
+            return &mut node.children[last].1;
         }
     };
+    let children = &mut node.children;
     let index = match children.iter().position(|(k, _)| *k == key) {
         Some(index) => index,
         None => {
@@ -297,6 +313,11 @@ mod tests {
         assert_eq!(parse("a[b]=2&a=1"), json!({"a": "1"}));
         assert_eq!(parse("%zz=%"), json!({"%zz": "%"}));
         assert_eq!(parse("flag"), json!({"flag": ""}));
+        // Too deep is dropped, not a stack overflow.
+        let deep = format!("a{}=1&b=2", "[x]".repeat(100_000));
+        assert_eq!(parse(&deep), json!({"b": "2"}));
+        let many = "a[]=1&".repeat(100_000);
+        assert_eq!(parse(&many)["a"].as_array().map(Vec::len), Some(100_000));
     }
 
     #[test]

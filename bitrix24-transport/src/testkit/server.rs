@@ -342,11 +342,25 @@ fn process(shared: &Shared, path: &str, query: &str, content_type: &str, body: &
         Route::Token => TOKEN_ENDPOINT_METHOD.to_owned(),
         Route::Webhook { method, .. } | Route::OAuth { method } => method.clone(),
         Route::Unknown => {
-            let mut plan = Plan::reply(Reply::Html(404));
+            // Under /rest/ a JSON error (REST 3.0 paths, a missing method); elsewhere a page.
+            let reply = if path.starts_with("/rest/") {
+                let name = path.trim_start_matches("/rest/");
+                Reply::error(&CallError::method_not_found(name))
+            } else {
+                Reply::Html(404)
+            };
+            let mut plan = Plan::reply(reply);
             plan.delay = latency;
             return plan;
         }
     };
+    if !matches!(route, Route::Token) {
+        *state
+            .stats
+            .calls_by_method
+            .entry(method.clone())
+            .or_default() += 1;
+    }
     let fault = state.take_fault(&method);
     let mut plan = match fault
         .as_ref()
@@ -398,11 +412,6 @@ fn run(
         }
         return reply;
     }
-    *state
-        .stats
-        .calls_by_method
-        .entry(method.to_owned())
-        .or_default() += 1;
     if let Some(bucket) = state.bucket.as_mut() {
         if !bucket.admit(Instant::now()) {
             state.stats.query_limit_exceeded += 1;
