@@ -533,12 +533,15 @@ pub(crate) fn unix_now() -> u64 {
 
 /// Ask the token endpoint for tokens (GET with the query, as documented).
 ///
+/// Only a connect error (nothing was sent) is repeated, per `policy`: a request that
+/// reached the server may have rotated the refresh token already.
 /// Errors never contain the URL (it holds the client secret and the refresh token).
 pub(crate) async fn request_tokens(
     http: &reqwest::Client,
     app: &OAuthApp,
     grant: &[(&str, &str)],
     timeout: Option<std::time::Duration>,
+    policy: crate::retry::RetryPolicy,
 ) -> Result<TokenResponse, Error> {
     const WHAT: &str = "oauth/token";
     let mut url = app.token_url.clone();
@@ -553,20 +556,28 @@ pub(crate) async fn request_tokens(
             pairs.append_pair(key, value);
         }
     }
-    let mut request = http.get(url);
-    if let Some(timeout) = timeout {
-        request = request.timeout(timeout);
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let mut request = http.get(url.clone());
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(err) if err.is_connect() && attempt < policy.max_attempts => {
+                tokio::time::sleep(policy.backoff(attempt)).await;
+                continue;
+            }
+            Err(err) => return Err(crate::client::transport_error(WHAT, err)),
+        };
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| crate::client::transport_error(WHAT, err))?;
+        return parse_token_reply(&body, status);
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|err| crate::client::transport_error(WHAT, err, true))?;
-    let status = response.status().as_u16();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|err| crate::client::transport_error(WHAT, err, true))?;
-    parse_token_reply(&body, status)
 }
 
 /// Read a token endpoint reply. Never echoes the body (it holds tokens).
@@ -824,5 +835,256 @@ impl TokenStore for FileTokenStore {
                 .await
                 .map_err(|err| TokenStoreError::with_source("the save task failed", err))?
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "s3cr3tc0de";
+
+    fn parse(url: &str) -> Result<Webhook, WebhookUrlError> {
+        Webhook::parse(url)
+    }
+
+    #[test]
+    fn accepts_the_forms_an_admin_copies() {
+        for url in [
+            "https://example.bitrix24.com/rest/1/s3cr3tc0de/",
+            "https://example.bitrix24.com/rest/1/s3cr3tc0de",
+            "https://example.bitrix24.com/rest/1/s3cr3tc0de/profile.json",
+            "https://example.bitrix24.com/rest/1/s3cr3tc0de/profile",
+            "https://example.bitrix24.com/rest/1/s3cr3tc0de/department.get.json?ID=1",
+            "  https://example.bitrix24.com/rest/1/s3cr3tc0de/  ",
+            "https://example.bitrix24.com//rest//1//s3cr3tc0de//",
+        ] {
+            let hook = parse(url).unwrap_or_else(|err| panic!("{url}: {err}"));
+            assert_eq!(hook.user_id(), 1, "{url}");
+            assert_eq!(hook.secret().expose(), SECRET, "{url}");
+            assert_eq!(
+                hook.portal().as_str(),
+                "https://example.bitrix24.com/",
+                "{url}"
+            );
+            let method = hook
+                .method_url("crm.deal.add", crate::ApiVersion::Classic)
+                .unwrap();
+            assert_eq!(
+                method.as_str(),
+                "https://example.bitrix24.com/rest/1/s3cr3tc0de/crm.deal.add.json"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_ports_and_path_prefixes_and_builds_v3_urls() {
+        let hook = parse("https://b24.example.com:8443/portal/rest/12/abc/").unwrap();
+        assert_eq!(hook.user_id(), 12);
+        assert_eq!(
+            hook.portal().as_str(),
+            "https://b24.example.com:8443/portal/"
+        );
+        let v3 = hook
+            .method_url("tasks.task.get", crate::ApiVersion::V3)
+            .unwrap();
+        assert_eq!(
+            v3.as_str(),
+            "https://b24.example.com:8443/portal/rest/api/12/abc/tasks.task.get"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback_or_when_allowed() {
+        for url in [
+            "http://127.0.0.1:8080/rest/1/abc/",
+            "http://127.1.2.3/rest/1/abc/",
+            "http://localhost/rest/1/abc/",
+            "http://[::1]:9000/rest/1/abc/",
+        ] {
+            assert!(parse(url).is_ok(), "{url}");
+        }
+        let err = parse("http://example.bitrix24.com/rest/1/abc/").unwrap_err();
+        assert_eq!(
+            err,
+            WebhookUrlError::InsecureHttp {
+                host: "example.bitrix24.com".into()
+            }
+        );
+        let allowed = Webhook::parse_with(
+            "http://10.0.0.5/rest/1/abc/",
+            WebhookOptions {
+                allow_insecure_http: true,
+            },
+        );
+        assert!(allowed.is_ok());
+        assert!(parse("http://localhost.evil.com/rest/1/abc/").is_err());
+    }
+
+    #[test]
+    fn clear_errors_that_never_echo_the_secret() {
+        let cases = [
+            ("not a url s3cr3tc0de", "not a URL"),
+            ("ftp://example.com/rest/1/s3cr3tc0de/", "https://"),
+            ("https://example.com/api/1/s3cr3tc0de/", "/rest/"),
+            ("https://example.com/rest/", "no user id"),
+            ("https://example.com/rest/1/", "no secret"),
+            ("https://example.com/rest/s3cr3tc0de/1/", "not a number"),
+            ("https://example.com/rest/-1/s3cr3tc0de/", "not a number"),
+            (
+                "https://example.com/rest/99999999999999999999999/s3cr3tc0de/",
+                "not a number",
+            ),
+            (
+                "https://example.com/rest/1/s3cr3tc0de/a/b",
+                "unexpected path",
+            ),
+            ("http://example.com/rest/1/s3cr3tc0de/", "plain http"),
+        ];
+        for (url, expected) in cases {
+            let err = parse(url).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains(expected), "{url}: {text}");
+            let as_error = Error::from(err.clone());
+            for shown in [
+                text,
+                format!("{err:?}"),
+                as_error.to_string(),
+                format!("{as_error:?}"),
+            ] {
+                assert!(!shown.contains(SECRET), "{url}: {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_and_display() {
+        let hook = parse("https://example.bitrix24.com/rest/1/s3cr3tc0de/").unwrap();
+        let app = OAuthApp::new("app.1", "cl1ents3cret");
+        let tokens = Tokens {
+            access_token: Secret::new("acc3sst0ken"),
+            refresh_token: Secret::new("r3freshtoken"),
+            expires_at: Some(1),
+            client_endpoint: "https://example.bitrix24.com/rest/".into(),
+            member_id: None,
+            scope: None,
+            user_id: Some(1),
+        };
+        let reply: TokenResponse = serde_json::from_value(serde_json::json!({
+            "access_token": "acc3sst0ken", "refresh_token": "r3freshtoken",
+            "expires_in": "3600", "user_id": 67
+        }))
+        .unwrap();
+        assert_eq!(reply.expires_in, Some(3600));
+        assert_eq!(reply.user_id, Some(67));
+        let texts = [
+            format!("{hook:?}"),
+            format!("{app:?}"),
+            format!("{tokens:?}"),
+            format!("{reply:?}"),
+            format!("{}", tokens.access_token),
+            format!("{:?}", tokens.refresh_token),
+        ];
+        for text in texts {
+            for secret in [SECRET, "cl1ents3cret", "acc3sst0ken", "r3freshtoken"] {
+                assert!(!text.contains(secret), "{text}");
+            }
+        }
+        // Persisting does write the values (that is what a store is for).
+        let json = serde_json::to_string(&tokens).unwrap();
+        assert!(json.contains("r3freshtoken"));
+        assert_eq!(serde_json::from_str::<Tokens>(&json).unwrap(), tokens);
+    }
+
+    #[test]
+    fn token_replies_and_their_errors() {
+        let ok = br#"{"access_token":"a","refresh_token":"r","expires_in":3600,
+            "client_endpoint":"https://p.bitrix24.com/rest/","member_id":"m","scope":"crm"}"#;
+        let reply = parse_token_reply(ok, 200).unwrap();
+        let tokens = Tokens::from_response(reply, 1000, None).unwrap();
+        assert_eq!(tokens.expires_at, Some(4600));
+        assert_eq!(tokens.client_endpoint, "https://p.bitrix24.com/rest/");
+
+        let err = parse_token_reply(
+            br#"{"error":"invalid_grant","error_description":"Invalid grant"}"#,
+            400,
+        )
+        .unwrap_err();
+        assert!(matches!(&err, Error::OAuth { code, .. } if code == "invalid_grant"));
+        assert_eq!(err.to_string(), "OAuth: invalid_grant (Invalid grant)");
+
+        // A malformed reply never echoes its content (it may hold tokens).
+        let err =
+            parse_token_reply(br#"{"access_token":"l3akme","refresh_token":5}"#, 200).unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("l3akme"), "{err:?}");
+        let err = parse_token_reply(b"<html>l3akme</html>", 502).unwrap_err();
+        assert!(matches!(err, Error::Http { status: 502, .. }), "{err:?}");
+        assert!(!format!("{err} {err:?}").contains("l3akme"));
+
+        // No client endpoint and nothing to fall back on.
+        let reply = parse_token_reply(br#"{"access_token":"a","refresh_token":"r"}"#, 200).unwrap();
+        assert!(Tokens::from_response(reply.clone(), 0, None).is_err());
+        let kept = Tokens::from_response(reply, 0, Some("https://p/rest/")).unwrap();
+        assert_eq!(kept.client_endpoint, "https://p/rest/");
+        assert_eq!(kept.expires_at, None);
+    }
+
+    #[test]
+    fn authorize_urls() {
+        let url =
+            authorize_url("https://example.bitrix24.com/some/path?x=1", "app.1", "a&b").unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://example.bitrix24.com/oauth/authorize/?client_id=app.1&state=a%26b"
+        );
+        assert!(authorize_url("http://example.bitrix24.com", "app.1", "s").is_err());
+        assert!(authorize_url("http://127.0.0.1:8080", "app.1", "s").is_ok());
+        assert!(authorize_url("", "app.1", "s").is_err());
+        assert!(
+            OAuthApp::new("a", "b")
+                .with_token_url("http://oauth.example.com/")
+                .is_err()
+        );
+        assert!(
+            OAuthApp::new("a", "b")
+                .with_token_url("http://127.0.0.1:1/oauth/token/")
+                .is_ok()
+        );
+        assert_eq!(
+            OAuthApp::new("a", "b").token_url().as_str(),
+            DEFAULT_TOKEN_URL
+        );
+    }
+
+    #[tokio::test]
+    async fn the_file_store_round_trips_and_reports_bad_files_without_content() {
+        let dir = std::env::temp_dir().join(format!("b24-auth-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tokens.json");
+        let store = FileTokenStore::new(&path);
+        assert_eq!(store.load().await.unwrap(), None);
+        let tokens = Tokens {
+            access_token: Secret::new("acc3ss"),
+            refresh_token: Secret::new("r3fresh"),
+            expires_at: None,
+            client_endpoint: "https://p/rest/".into(),
+            member_id: None,
+            scope: None,
+            user_id: None,
+        };
+        store.save(&tokens).await.unwrap();
+        assert_eq!(store.load().await.unwrap(), Some(tokens.clone()));
+        std::fs::write(&path, r#"{"access_token": 5, "refresh_token": "r3fresh"}"#).unwrap();
+        let err = store.load().await.unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(
+            text.contains("not a token file") && !text.contains("r3fresh"),
+            "{text}"
+        );
+        // Saving into a missing directory fails with the path, not the tokens.
+        let missing = FileTokenStore::new(dir.join("no/such/dir/tokens.json"));
+        let err = missing.save(&tokens).await.unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("r3fresh"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -184,6 +184,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 operating: Mutex::new(HashMap::new()),
+                blocked: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -204,6 +205,9 @@ struct Inner {
     timeout: Option<Duration>,
     /// The last `time.operating_reset_at` seen per method.
     operating: Mutex<HashMap<String, f64>>,
+    /// Methods blocked by `OPERATION_TIME_LIMIT`, until when (Unix time): other calls of
+    /// the method wait too instead of earning the same refusal.
+    blocked: Mutex<HashMap<String, f64>>,
 }
 
 enum AuthState {
@@ -308,6 +312,7 @@ impl Client {
             &oauth.app,
             &[("grant_type", "authorization_code"), ("code", code)],
             self.inner.timeout,
+            self.inner.retry,
         )
         .await?;
         let tokens = Tokens::from_response(reply, auth::unix_now(), None)?;
@@ -369,6 +374,11 @@ impl Client {
         let mut refreshed = false;
         loop {
             attempt += 1;
+            if let Some(wait) = self.blocked_for(method) {
+                if wait <= policy.max_operation_wait {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             if let Some(limiter) = &inner.limiter {
                 limiter.acquire().await;
             }
@@ -481,6 +491,7 @@ impl Client {
                             if wait > policy.max_operation_wait.as_secs_f64() {
                                 return Err(error);
                             }
+                            self.block(method, reset_at);
                             // A reset already past: the block should be gone; a short pause.
                             Duration::try_from_secs_f64(wait.max(0.0))
                                 .unwrap_or(Duration::ZERO)
@@ -572,6 +583,34 @@ impl Client {
             } else {
                 map.insert(method.to_owned(), reset_at);
             }
+        }
+    }
+
+    /// Record that `method` is blocked until `until` (Unix time).
+    fn block(&self, method: &str, until: f64) {
+        let mut map = self
+            .inner
+            .blocked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let slot = map.entry(method.to_owned()).or_insert(until);
+        *slot = slot.max(until);
+    }
+
+    /// How long `method` is still blocked by `OPERATION_TIME_LIMIT`, if it is.
+    fn blocked_for(&self, method: &str) -> Option<Duration> {
+        let mut map = self
+            .inner
+            .blocked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let until = *map.get(method)?;
+        let left = until - unix_now_f64();
+        if left > 0.0 {
+            Duration::try_from_secs_f64(left).ok()
+        } else {
+            map.remove(method);
+            None
         }
     }
 
@@ -687,7 +726,7 @@ fn describe(err: reqwest::Error) -> String {
 }
 
 /// A reqwest error talking to `what` as an [`Error`], without the URL.
-pub(crate) fn transport_error(what: &str, err: reqwest::Error, _safe: bool) -> Error {
+pub(crate) fn transport_error(what: &str, err: reqwest::Error) -> Error {
     match classify(err) {
         SendError::NotSent(reason) => Error::Connect {
             method: what.to_owned(),
@@ -825,6 +864,7 @@ impl OAuthState {
                 ("refresh_token", current.tokens.refresh_token.expose()),
             ],
             inner.timeout,
+            inner.retry,
         )
         .await?;
         let tokens = Tokens::from_response(
@@ -857,4 +897,88 @@ fn endpoint_url(endpoint: &str) -> Result<Url, Error> {
     url.set_query(None);
     url.set_fragment(None);
     Ok(url)
+}
+
+// ---------------------------------------------------------------------------------------
+// Blocking facade
+// ---------------------------------------------------------------------------------------
+
+/// A blocking facade over [`Client`]: each call runs on a current-thread Tokio runtime
+/// the facade owns. For programs without an async runtime; calling it from inside one
+/// returns [`Error::Config`] instead of blocking the runtime.
+#[cfg(feature = "blocking")]
+#[derive(Debug)]
+pub struct BlockingClient {
+    client: Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+#[cfg(feature = "blocking")]
+impl BlockingClient {
+    /// Build the client and its runtime.
+    pub fn new(builder: ClientBuilder) -> Result<Self, Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| Error::Config {
+                reason: format!("cannot start a runtime: {err}"),
+            })?;
+        let client = {
+            let _entered = runtime.enter();
+            builder.build()?
+        };
+        Ok(Self { client, runtime })
+    }
+
+    /// A blocking client with the defaults for a webhook URL.
+    pub fn webhook(url: &str) -> Result<Self, Error> {
+        Self::new(ClientBuilder::new(Auth::Webhook(Webhook::parse(url)?)))
+    }
+
+    /// The async client inside (clones share its pool, limiter and tokens).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn block_on<T>(
+        &self,
+        future: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::Config {
+                reason: "BlockingClient was called inside an async runtime; use Client there"
+                    .into(),
+            });
+        }
+        self.runtime.block_on(future)
+    }
+
+    /// [`Client::call`], blocking.
+    pub fn call<M: Method>(&self, request: &M) -> Result<Response<M::Response>, Error> {
+        self.block_on(self.client.call(request))
+    }
+
+    /// [`Client::call_with`], blocking.
+    pub fn call_with<M: Method>(
+        &self,
+        request: &M,
+        options: CallOptions,
+    ) -> Result<Response<M::Response>, Error> {
+        self.block_on(self.client.call_with(request, options))
+    }
+
+    /// [`Client::call_raw`], blocking.
+    pub fn call_raw(
+        &self,
+        method: &str,
+        params: Value,
+        kind: CallKind,
+    ) -> Result<Response<Value>, Error> {
+        self.block_on(self.client.call_raw(method, params, kind))
+    }
+
+    /// [`Client::exchange_code`], blocking.
+    pub fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
+        self.block_on(self.client.exchange_code(code))
+    }
 }

@@ -279,3 +279,56 @@ impl Error {
         matches!(self, Self::FateUnknown { .. })
     }
 }
+
+#[cfg(test)]
+mod client_error_tests {
+    use super::*;
+
+    fn assert_send_sync_static<T: Send + Sync + 'static + std::error::Error>() {}
+
+    #[test]
+    fn the_error_is_send_sync_and_static() {
+        assert_send_sync_static::<Error>();
+    }
+
+    #[test]
+    fn retryable_and_codes() {
+        let api = |code: ApiErrorCode| {
+            Error::Api(ApiError {
+                method: "crm.deal.add".into(),
+                code,
+                description: None,
+                status: Some(503),
+            })
+        };
+        assert!(api(ApiErrorCode::QueryLimitExceeded).is_retryable());
+        assert!(api(ApiErrorCode::OperationTimeLimit).is_retryable());
+        assert!(api(ApiErrorCode::ExpiredToken).is_retryable());
+        assert!(!api(ApiErrorCode::OverloadLimit).is_retryable());
+        assert!(!api(ApiErrorCode::InternalServerError).is_retryable());
+        assert_eq!(
+            api(ApiErrorCode::AccessDenied).api_code(),
+            Some(&ApiErrorCode::AccessDenied)
+        );
+        let fate = Error::FateUnknown {
+            method: "crm.deal.add".into(),
+            reason: "no reply within the timeout".into(),
+        };
+        assert!(fate.is_fate_unknown() && !fate.is_retryable() && fate.api_code().is_none());
+        assert!(fate.to_string().contains("not repeated"));
+        let http = |status| Error::Http {
+            method: "m".into(),
+            status,
+            reason: "r".into(),
+        };
+        assert!(http(502).is_retryable() && http(429).is_retryable() && !http(404).is_retryable());
+        assert!(
+            Error::Timeout { method: "m".into() }.is_retryable()
+                && Error::Connect {
+                    method: "m".into(),
+                    reason: "refused".into()
+                }
+                .is_retryable()
+        );
+    }
+}

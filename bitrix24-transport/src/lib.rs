@@ -21,6 +21,8 @@ pub mod retry;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+#[cfg(feature = "blocking")]
+pub use client::BlockingClient;
 pub use client::{Auth, CallOptions, Client, ClientBuilder};
 pub use envelope::{Response, Time, decode_response};
 pub use error::{ApiError, ApiErrorCode, DecodeError, Error};

@@ -50,7 +50,11 @@ pub struct LeakyBucket {
     config: BucketConfig,
     level: f64,
     updated: Instant,
+    safety: Duration,
 }
+
+/// The default [`LeakyBucket::with_safety`] margin.
+pub const DEFAULT_SAFETY: Duration = Duration::from_millis(500);
 
 impl LeakyBucket {
     /// An empty bucket at `now`.
@@ -59,7 +63,20 @@ impl LeakyBucket {
             config,
             level: 0.0,
             updated: now,
+            safety: Duration::ZERO,
         }
+    }
+
+    /// Delay every request that has to wait by `safety` more.
+    ///
+    /// The portal's bucket starts draining when the requests *arrive*; if the first
+    /// requests of a burst arrive late (connections being opened) and a later one early,
+    /// the portal has drained less than the client assumed. Shifting the paced requests
+    /// by more than that latency spread keeps the portal's level within its capacity; a
+    /// burst that fits still goes out at once. [`RateLimiter`] uses [`DEFAULT_SAFETY`].
+    pub fn with_safety(mut self, safety: Duration) -> Self {
+        self.safety = safety;
+        self
     }
 
     /// The bucket's settings.
@@ -100,7 +117,9 @@ impl LeakyBucket {
         if over <= 0.0 {
             Duration::ZERO
         } else {
-            Duration::try_from_secs_f64(over / self.rate()).unwrap_or(Duration::MAX)
+            Duration::try_from_secs_f64(over / self.rate())
+                .unwrap_or(Duration::MAX)
+                .saturating_add(self.safety)
         }
     }
 
@@ -119,10 +138,17 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// A limiter with an empty bucket.
+    /// A limiter with an empty bucket and the [`DEFAULT_SAFETY`] margin.
     pub fn new(config: BucketConfig) -> Self {
+        Self::with_safety(config, DEFAULT_SAFETY)
+    }
+
+    /// A limiter with an empty bucket and a safety margin (see [`LeakyBucket::with_safety`]).
+    pub fn with_safety(config: BucketConfig, safety: Duration) -> Self {
         Self {
-            bucket: Arc::new(Mutex::new(LeakyBucket::new(config, Instant::now()))),
+            bucket: Arc::new(Mutex::new(
+                LeakyBucket::new(config, Instant::now()).with_safety(safety),
+            )),
         }
     }
 
@@ -210,6 +236,38 @@ mod tests {
             max_level <= f64::from(config.capacity) + 1e-6,
             "the portal's bucket reached {max_level}"
         );
+    }
+
+    /// The portal's bucket fed with arrival times; returns the highest level reached.
+    fn portal_peak(config: BucketConfig, mut arrivals: Vec<f64>) -> f64 {
+        arrivals.sort_by(f64::total_cmp);
+        let (mut level, mut time, mut peak) = (0.0_f64, 0.0_f64, 0.0_f64);
+        for arrival in arrivals {
+            level = (level - (arrival - time) * config.drain_per_second).max(0.0);
+            time = arrival;
+            level += 1.0;
+            peak = peak.max(level);
+        }
+        peak
+    }
+
+    #[test]
+    fn the_safety_margin_absorbs_a_slow_start_of_the_burst() {
+        let config = BucketConfig::STANDARD;
+        let start = Instant::now();
+        for (safety, fits) in [(Duration::ZERO, false), (DEFAULT_SAFETY, true)] {
+            let mut bucket = LeakyBucket::new(config, start).with_safety(safety);
+            // 120 callers at once; the burst's requests take 300 ms to arrive (new
+            // connections), the paced ones arrive at once.
+            let arrivals = (0..120)
+                .map(|i| {
+                    let wait = bucket.reserve(start).as_secs_f64();
+                    if i < 50 { wait + 0.3 } else { wait }
+                })
+                .collect();
+            let peak = portal_peak(config, arrivals);
+            assert_eq!(peak <= 50.0 + 1e-9, fits, "safety {safety:?}: peak {peak}");
+        }
     }
 
     #[test]

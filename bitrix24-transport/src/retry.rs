@@ -217,7 +217,7 @@ mod tests {
         assert_eq!(policy.backoff_with(10, 1.0), Duration::from_secs(1));
         assert_eq!(
             policy.backoff_with(u32::MAX, f64::NAN),
-            Duration::from_millis(500)
+            Duration::from_millis(750)
         );
         for attempt in 1..20 {
             let delay = policy.backoff(attempt);

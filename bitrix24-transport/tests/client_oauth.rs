@@ -280,6 +280,37 @@ async fn tokens_due_to_expire_are_refreshed_before_the_call() {
     drop(client);
 }
 
+#[tokio::test]
+async fn a_failed_refresh_is_reported_without_the_url_or_secrets() {
+    use bitrix24_transport::testkit::{Fault, TOKEN_ENDPOINT_METHOD};
+    let portal = TestPortal::start().await.unwrap();
+    portal.seed_deals(1);
+    let (client, first) = authorised(&portal, MemoryTokenStore::new()).await;
+    portal.expire_access_tokens();
+    portal.inject_for(TOKEN_ENDPOINT_METHOD, Fault::DropAfterHandling);
+    let err = client.call(&DealGet { id: 1 }).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let secret = portal.client_secret();
+    assert_no_secrets(
+        &[format!("{err}"), format!("{err:?}")],
+        &[
+            first.access_token.expose(),
+            first.refresh_token.expose(),
+            &secret,
+            "client_secret",
+            "refresh_token=",
+        ],
+    );
+    // The token endpoint may have rotated the pair before the connection dropped; the
+    // client kept the last pair it saved and did not make the call.
+    assert_eq!(client.tokens().unwrap(), first);
+
+    let (client, _) = authorised(&portal, MemoryTokenStore::new()).await;
+    portal.inject_for(TOKEN_ENDPOINT_METHOD, Fault::HtmlPage(502));
+    let err = client.refresh_tokens().await.unwrap_err();
+    assert!(matches!(err, Error::Http { status: 502, .. }), "{err:?}");
+}
+
 /// A store shared with the test through an `Arc`.
 struct SharedStore(Arc<MemoryTokenStore>);
 

@@ -203,6 +203,35 @@ async fn not_executed_replies_are_retried_for_every_kind() {
     assert_eq!(portal.stats().executed_writes, 2);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_calls_of_a_method_blocked_by_operation_time_wait_too() {
+    let portal = TestPortal::start().await.unwrap();
+    portal.seed_deals(1);
+    let client = client(&portal);
+    portal.inject_for("crm.deal.get", Fault::OperationTimeLimit);
+    let first = tokio::spawn({
+        let client = client.clone();
+        async move { client.call(&DealGet { id: 1 }).await }
+    });
+    // Wait until the first call got its OPERATION_TIME_LIMIT.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while requests(&portal) == 0 {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let start = Instant::now();
+    client.call(&DealGet { id: 1 }).await.unwrap();
+    // The portal blocked the method for about a second; the second call waited for it.
+    assert!(
+        start.elapsed() >= Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
+    first.await.unwrap().unwrap();
+    assert_eq!(requests(&portal), 3);
+}
+
 #[tokio::test]
 async fn overload_is_never_retried() {
     let portal = TestPortal::start().await.unwrap();
