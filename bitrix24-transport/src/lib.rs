@@ -17,7 +17,7 @@ pub mod encode;
 pub mod ratelimit;
 pub mod retry;
 
-/// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1 for tests and examples.
+// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1 (documented in testkit/mod.rs).
 #[cfg(feature = "testkit")]
 pub mod testkit;
 

@@ -5,8 +5,25 @@
 //!   (`crm`, ...; `full` enables all);
 //! - the wire primitives those bindings are built from ([`wire`]): lenient readers for
 //!   what real portals send (numbers as strings, `"Y"`/`"N"`, `""` for nothing, ...);
-//! - re-exports of the transport ([`Method`], [`Response`], errors) and of the
-//!   [`bitrix_method`] attribute, for methods that have no spec yet.
+//! - re-exports of the transport ([`Client`], [`Method`], [`Response`], [`Error`]) and of
+//!   the [`bitrix_method`] attribute, for methods that have no spec yet.
+//!
+//! ```no_run
+//! # #![allow(deprecated)] // crm.deal.* is deprecated upstream in favour of crm.item.*
+//! use bitrix24_types::Client;
+//! use bitrix24_types::crm::{CrmDealAdd, CrmDealGet, Deal};
+//!
+//! # async fn demo() -> Result<(), bitrix24_types::Error> {
+//! let client = Client::webhook("https://example.bitrix24.com/rest/1/your-webhook-code/")?;
+//! let add = CrmDealAdd {
+//!     fields: Deal { title: Some("New Deal".into()), ..Deal::default() },
+//!     params: None,
+//! };
+//! let id: u64 = client.call(&add).await?.result;
+//! let deal: Deal = client.call(&CrmDealGet::new(id)).await?.result;
+//! assert_eq!(deal.title.as_deref(), Some("New Deal"));
+//! # Ok(()) }
+//! ```
 
 // Generated code and `#[bitrix_method]` name this crate by its absolute path
 // (`::bitrix24_types::...`) so the same code compiles inside and outside it. With no
@@ -28,10 +45,21 @@ pub use chrono;
 pub use serde_json;
 
 pub use bitrix24_macros::bitrix_method;
+#[cfg(feature = "blocking")]
+pub use bitrix24_transport::BlockingClient;
+/// Authorisation: incoming webhooks, OAuth 2.0 apps, tokens and token stores.
+pub use bitrix24_transport::auth;
+/// The HTTP client.
+pub use bitrix24_transport::client;
+/// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1.
+#[cfg(feature = "testkit")]
+pub use bitrix24_transport::testkit;
 pub use bitrix24_transport::{
-    ApiError, ApiErrorCode, ApiVersion, CallKind, DecodeError, IntoRecords, ListMethod, Method,
-    Records, Response, Time, decode_response,
+    ApiError, ApiErrorCode, ApiVersion, Auth, CallKind, CallOptions, Client, ClientBuilder,
+    DecodeError, Error, IntoRecords, ListMethod, Method, Records, Response, Time, decode_response,
 };
+/// Rate limiting (the portal's leaky bucket, kept on the client side) and retries.
+pub use bitrix24_transport::{ratelimit, retry};
 
 /// Paths used by code that `#[bitrix_method]` and the generator emit. Not public API.
 #[doc(hidden)]

@@ -6,7 +6,7 @@
 //!   user or secret is 401 `INVALID_CREDENTIALS`;
 //! - **OAuth calls**: `/rest/{method}[.json]` with `auth=ACCESS_TOKEN` in the query or body;
 //!   missing is 401 `NO_AUTH_FOUND`, unknown 401 `invalid_token`, expired 401 `expired_token`;
-//! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see [`oauth`] below;
+//! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see `oauth` below;
 //! - methods `crm.deal.add/get/update/delete/list/fields`, `batch`, `app.info`, `profile`
 //!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`.
 //!
