@@ -403,8 +403,8 @@ pub fn module_tokens(scope: &Scope, module: &Module) -> TokenStream {
             Shape::Object(fields) => fields.iter().any(|f| f.deprecated.is_some()),
             Shape::Enum(_) => false,
         });
-    // The trait impls `#[bitrix_method]` writes name the deprecated item itself; only
-    // the application's own uses should warn.
+    // Code derived inside the module (serde impls reading deprecated fields, the
+    // `Method` impls of deprecated requests) must not warn; the application's own uses do.
     let allow = if any_deprecated {
         quote!(#![allow(deprecated)])
     } else {
