@@ -23,6 +23,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::auth::{self, OAuthApp, TokenStore, Tokens, Webhook};
 use crate::envelope::{Response, decode_named};
@@ -258,7 +259,7 @@ impl Client {
             method: M::NAME.to_owned(),
             reason: err.to_string(),
         })?;
-        self.execute(M::NAME, M::KIND, M::API, params, options)
+        self.execute(M::NAME, M::KIND, M::API, Params::Json(params), options)
             .await
     }
 
@@ -299,7 +300,28 @@ impl Client {
                 reason: "a method name is letters, digits, `.`, `_` and `-`".into(),
             });
         }
-        self.execute(method, kind, api, params, options).await
+        self.execute(method, kind, api, Params::Json(params), options)
+            .await
+    }
+
+    /// Send one classic call whose top-level parameters are written in the given order
+    /// (a `batch` must keep its commands' order; `Value` sorts keys), with the same rate
+    /// limit, retries and auth as every other call.
+    pub(crate) async fn call_ordered<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        kind: CallKind,
+        params: Vec<(String, Box<RawValue>)>,
+        options: CallOptions,
+    ) -> Result<Response<T>, Error> {
+        self.execute(
+            method,
+            kind,
+            ApiVersion::Classic,
+            Params::Ordered(params),
+            options,
+        )
+        .await
     }
 
     /// Exchange an authorisation code for tokens (OAuth clients only). The tokens are
@@ -354,16 +376,18 @@ impl Client {
         method: &str,
         kind: CallKind,
         api: ApiVersion,
-        params: Value,
+        params: Params,
         options: CallOptions,
     ) -> Result<Response<T>, Error> {
         let inner = &*self.inner;
         let policy = options.retry.unwrap_or(inner.retry);
         let timeout = options.timeout.or(inner.timeout);
         let params = match params {
-            Value::Null => Value::Object(serde_json::Map::new()),
-            params @ (Value::Object(_) | Value::Array(_)) => params,
-            _ => {
+            Params::Json(Value::Null) => Params::Json(Value::Object(serde_json::Map::new())),
+            params @ (Params::Json(Value::Object(_) | Value::Array(_)) | Params::Ordered(_)) => {
+                params
+            }
+            Params::Json(_) => {
                 return Err(Error::Encode {
                     method: method.to_owned(),
                     reason: "the parameters must serialise to an object, an array or null".into(),
@@ -516,12 +540,15 @@ impl Client {
         &self,
         method: &str,
         api: ApiVersion,
-        params: &Value,
+        params: &Params,
     ) -> Result<Prepared, Error> {
         match &self.inner.auth {
             AuthState::Webhook(webhook) => Ok(Prepared {
                 url: webhook.method_url(method, api)?,
-                body: encode_body(method, params)?,
+                body: match params {
+                    Params::Json(params) => encode_body(method, params)?,
+                    Params::Ordered(entries) => encode_ordered(method, entries, None)?,
+                },
                 generation: 0,
                 token: Some(webhook.secret().expose().to_owned()),
             }),
@@ -541,13 +568,14 @@ impl Client {
                     })?;
                 let token = current.tokens.access_token.expose();
                 let body = match params {
-                    Value::Object(map) => {
+                    Params::Ordered(entries) => encode_ordered(method, entries, Some(token))?,
+                    Params::Json(Value::Object(map)) => {
                         let mut map = map.clone();
                         map.insert("auth".into(), Value::String(token.to_owned()));
                         encode_body(method, &Value::Object(map))?
                     }
                     // Positional parameters cannot take a named `auth`: pass it in the query.
-                    other => {
+                    Params::Json(other) => {
                         url.query_pairs_mut().append_pair("auth", token);
                         encode_body(method, other)?
                     }
@@ -639,6 +667,52 @@ enum FailureKind {
     NotSent,
     Timeout,
     Dropped,
+}
+
+/// The parameters of one call.
+pub(crate) enum Params {
+    /// As serialised (a JSON object, or an array for positional parameters).
+    Json(Value),
+    /// An object whose top-level entries are written in this order, each already JSON.
+    Ordered(Vec<(String, Box<RawValue>)>),
+}
+
+/// An ordered object body, with `auth` first when given.
+fn encode_ordered(
+    method: &str,
+    entries: &[(String, Box<RawValue>)],
+    auth: Option<&str>,
+) -> Result<Vec<u8>, Error> {
+    let encode = |err: serde_json::Error| Error::Encode {
+        method: method.to_owned(),
+        reason: err.to_string(),
+    };
+    let mut body =
+        Vec::with_capacity(64 + entries.iter().map(|(_, v)| v.get().len()).sum::<usize>());
+    body.push(b'{');
+    let mut first = true;
+    let mut push = |body: &mut Vec<u8>, key: &str, value: &[u8]| -> Result<(), Error> {
+        if !first {
+            body.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut *body, key).map_err(encode)?;
+        body.push(b':');
+        body.extend_from_slice(value);
+        Ok(())
+    };
+    if let Some(token) = auth {
+        let token = serde_json::to_vec(token).map_err(encode)?;
+        push(&mut body, "auth", &token)?;
+    }
+    for (key, value) in entries {
+        if auth.is_some() && key == "auth" {
+            continue;
+        }
+        push(&mut body, key, value.get().as_bytes())?;
+    }
+    body.push(b'}');
+    Ok(body)
 }
 
 fn encode_body(method: &str, params: &Value) -> Result<Vec<u8>, Error> {
@@ -940,7 +1014,7 @@ impl BlockingClient {
         &self.client
     }
 
-    fn block_on<T>(
+    pub(crate) fn block_on<T>(
         &self,
         future: impl std::future::Future<Output = Result<T, Error>>,
     ) -> Result<T, Error> {

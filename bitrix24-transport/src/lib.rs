@@ -12,6 +12,7 @@ pub mod method;
 
 // The HTTP client (issue: thin transport). Each module is one concept.
 pub mod auth;
+pub mod batch;
 pub mod client;
 pub mod encode;
 pub mod ratelimit;
@@ -21,6 +22,9 @@ pub mod retry;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+pub use batch::{
+    Batch, BatchCommandError, BatchError, BatchResults, Cmd, CommandInfo, CommandStatus, ResultRef,
+};
 #[cfg(feature = "blocking")]
 pub use client::BlockingClient;
 pub use client::{Auth, CallOptions, Client, ClientBuilder};

@@ -49,6 +49,8 @@ pub use bitrix24_macros::bitrix_method;
 pub use bitrix24_transport::BlockingClient;
 /// Authorisation: incoming webhooks, OAuth 2.0 apps, tokens and token stores.
 pub use bitrix24_transport::auth;
+/// Typed `batch`: many calls in one request, a typed result per command.
+pub use bitrix24_transport::batch;
 /// The HTTP client.
 pub use bitrix24_transport::client;
 /// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1.
