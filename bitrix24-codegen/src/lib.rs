@@ -9,6 +9,7 @@
 
 pub mod diagnostics;
 pub mod emit;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod naming;

@@ -911,6 +911,12 @@ fn mark_directions(model: &mut Model) {
             for ty in &mut module.types {
                 ty.sent |= sent.contains(&ty.name);
                 ty.received |= received.contains(&ty.name);
+                // A type no method uses yet is still public API: give it both directions
+                // rather than a struct with serde attributes and no serde derives.
+                if !ty.sent && !ty.received {
+                    ty.sent = true;
+                    ty.received = true;
+                }
             }
         }
     }

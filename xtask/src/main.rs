@@ -1,5 +1,6 @@
 //! Project automation. `cargo xtask codegen [--check]` regenerates the committed
-//! bindings in `bitrix24-types/src/generated/` from `specs/`.
+//! bindings in `bitrix24-types/src/generated/` from `specs/`; `cargo xtask import-docs`
+//! imports specs from the official docs (see `bitrix24_codegen::import`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,6 +11,13 @@ usage: cargo xtask <task>
 tasks:
   codegen           regenerate bitrix24-types/src/generated/ from specs/
   codegen --check   write nothing; fail and name the stale files if the output is out of date
+  import-docs [--docs DIR] [--out DIR] [--twins DIR] [--overlays DIR] [--check]
+                    import specs from the docs pages, merge the overlays, check that they build
+                      --docs      the docs root (default ../shared/b24restdocs)
+                      --out       the spec root to write (default target/imported-specs)
+                      --twins     REST 3.0 twins of classic methods (default target/imported-specs-v3-twins)
+                      --overlays  hand corrections (default spec-overlays; missing = none)
+                      --check     write nothing; fail naming the files that differ from a fresh import
 ";
 
 fn main() -> ExitCode {
@@ -18,6 +26,14 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["import-docs", rest @ ..] => match ImportArgs::parse(rest) {
+            Ok(args) => import_docs(&args),
+            Err(message) => {
+                eprintln!("import-docs: {message}");
+                eprint!("{USAGE}");
+                ExitCode::FAILURE
+            }
+        },
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -90,4 +106,186 @@ fn codegen(check: bool) -> ExitCode {
             }
         }
     }
+}
+
+/// Options of `cargo xtask import-docs`; relative paths are relative to the workspace root.
+#[derive(Debug)]
+struct ImportArgs {
+    docs: PathBuf,
+    out: PathBuf,
+    twins: PathBuf,
+    overlays: PathBuf,
+    check: bool,
+}
+
+impl ImportArgs {
+    fn parse(args: &[&str]) -> Result<Self, String> {
+        let root = project_root();
+        let mut parsed = Self {
+            docs: root.join("../shared/b24restdocs"),
+            out: root.join("target/imported-specs"),
+            twins: root.join("target/imported-specs-v3-twins"),
+            overlays: root.join("spec-overlays"),
+            check: false,
+        };
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let slot = match *arg {
+                "--check" => {
+                    parsed.check = true;
+                    continue;
+                }
+                "--docs" => &mut parsed.docs,
+                "--out" => &mut parsed.out,
+                "--twins" => &mut parsed.twins,
+                "--overlays" => &mut parsed.overlays,
+                other => return Err(format!("unknown argument `{other}`")),
+            };
+            let value = iter
+                .next()
+                .ok_or_else(|| format!("`{arg}` needs a directory"))?;
+            *slot = root.join(value);
+        }
+        Ok(parsed)
+    }
+}
+
+fn import_docs(args: &ImportArgs) -> ExitCode {
+    use bitrix24_codegen::import;
+    let started = std::time::Instant::now();
+    let report = match import::import_docs_with_overlays(&args.docs, &args.overlays) {
+        Ok(report) => report,
+        Err(errors) => {
+            eprintln!("import-docs: the overlays cannot be read:");
+            for error in errors {
+                eprintln!("  {error}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let elapsed = started.elapsed();
+    for error in &report.errors {
+        eprintln!("import-docs: {error}");
+    }
+    println!("{}", report.summary());
+    println!("import time:      {:.2?}", elapsed);
+    let mut ok = report.errors.is_empty();
+    for (label, files) in [("specs", &report.files), ("v3-twins", &report.v3_twins)] {
+        match import::build_model(files) {
+            Ok(model) => {
+                let methods: usize = model
+                    .scopes
+                    .values()
+                    .flat_map(|s| s.modules.values())
+                    .map(|m| m.methods.len())
+                    .sum();
+                println!(
+                    "model ({label}):   ok, {} scopes, {methods} methods",
+                    model.scopes.len()
+                );
+            }
+            Err(errors) => {
+                ok = false;
+                println!("model ({label}):   {} errors", errors.0.len());
+                let mut kinds: std::collections::BTreeMap<String, usize> =
+                    std::collections::BTreeMap::new();
+                for error in &errors.0 {
+                    *kinds.entry(error_kind(&error.message)).or_default() += 1;
+                }
+                let mut kinds: Vec<_> = kinds.into_iter().collect();
+                kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                for (kind, count) in kinds.iter().take(10) {
+                    println!("  {count:5}  {kind}");
+                }
+                for error in errors.0.iter().take(20) {
+                    eprintln!("  {error}");
+                }
+            }
+        }
+    }
+    let targets = [(&args.out, &report.files), (&args.twins, &report.v3_twins)];
+    if args.check {
+        for (dir, files) in targets {
+            match import::check_specs(dir, files) {
+                Ok(stale) if stale.is_empty() => {
+                    println!("{}: {} files up to date", dir.display(), files.len());
+                }
+                Ok(stale) => {
+                    ok = false;
+                    eprintln!("{} differs from a fresh import:", dir.display());
+                    for item in &stale {
+                        eprintln!("  {item}");
+                    }
+                }
+                Err(err) => {
+                    ok = false;
+                    eprintln!("cannot read {}: {err}", dir.display());
+                }
+            }
+        }
+        if !ok {
+            eprintln!("run `cargo xtask import-docs` and commit the result");
+        }
+    } else {
+        for (dir, files) in targets {
+            match import::write_specs(dir, files) {
+                Ok(written) => println!(
+                    "{}: {} written, {} unchanged, {} deleted",
+                    dir.display(),
+                    written.written.len(),
+                    written.unchanged,
+                    written.deleted.len()
+                ),
+                Err(err) => {
+                    eprintln!("cannot write {}: {err}", dir.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        let details = args.out.join("import-report.txt");
+        match std::fs::write(&details, details_text(&report)) {
+            Ok(()) => println!("details:          {}", details.display()),
+            Err(err) => eprintln!("cannot write {}: {err}", details.display()),
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// An error message with its names (in backticks) left out, to count kinds of errors.
+fn error_kind(message: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in message.chars() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push_str(if in_code { "`" } else { "…`" });
+        } else if !in_code {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The lists behind the counts, for people.
+fn details_text(report: &bitrix24_codegen::import::ImportReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", report.summary());
+    let _ = writeln!(out, "## Unparsed tables ({})", report.unparsed_tables.len());
+    for item in &report.unparsed_tables {
+        let _ = writeln!(out, "{item}");
+    }
+    let _ = writeln!(out, "\n## Raw fallbacks ({})", report.raw_fallbacks.len());
+    for item in &report.raw_fallbacks {
+        let _ = writeln!(out, "{item}");
+    }
+    let _ = writeln!(out, "\n## Notes ({})", report.notes.len());
+    for item in &report.notes {
+        let _ = writeln!(out, "{item}");
+    }
+    out
 }

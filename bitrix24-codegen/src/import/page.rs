@@ -1,0 +1,583 @@
+//! One tokenized page -> the facts of one method: name, scope, deprecation, REST 3.0
+//! marker, the parameter table, anchored sub-tables, the Returned Data table and the
+//! JSON example's shape.
+
+use std::collections::BTreeMap;
+
+use super::markdown::{self, Block, Table};
+
+/// A method page, interpreted.
+#[derive(Debug)]
+pub(crate) struct MethodPage {
+    /// Path relative to the docs root (`api-reference/crm/deals/crm-deal-add.md`).
+    pub(crate) path: String,
+    /// The REST method name from the title.
+    pub(crate) method: String,
+    /// The first scope of the `> Scope:` line, normalised to a spec scope name.
+    pub(crate) scope: Option<String>,
+    /// `Some(replacement)` when a note says the method is deprecated.
+    pub(crate) deprecated: Option<Option<String>>,
+    /// The page says the method belongs to REST 3.0.
+    pub(crate) v3: bool,
+    /// Every table with a type column, in page order.
+    pub(crate) tables: Vec<FieldTable>,
+    /// The parameter table (index into `tables`).
+    pub(crate) params: Option<usize>,
+    /// The parameter section has a table that could not be read.
+    pub(crate) params_unreadable: bool,
+    /// `{#anchor}` -> the first table under that heading.
+    pub(crate) anchors: BTreeMap<String, usize>,
+    /// `### Parameter NAME` / `### NAME Parameter` (lowercase NAME) -> its table.
+    pub(crate) named: BTreeMap<String, usize>,
+    /// The Returned Data table.
+    pub(crate) returned: Option<usize>,
+    /// The shape of the first JSON example of the response.
+    pub(crate) example: Option<Example>,
+    /// Tables (or rows) that could not be read: (line, reason).
+    pub(crate) problems: Vec<(usize, String)>,
+}
+
+/// A table of named, typed rows.
+#[derive(Debug)]
+pub(crate) struct FieldTable {
+    /// 1-based line of the `#|`.
+    pub(crate) line: usize,
+    /// The heading's anchor or parameter name the table sits under, if any.
+    pub(crate) key: Option<String>,
+    /// Rows after the header.
+    pub(crate) rows: Vec<Row>,
+}
+
+/// One documented field or parameter.
+#[derive(Debug)]
+pub(crate) struct Row {
+    /// The wire name.
+    pub(crate) name: String,
+    /// Marked with `*` (or `^*^`).
+    pub(crate) required: bool,
+    /// The type code spans, each with its link target.
+    pub(crate) types: Vec<(String, Option<String>)>,
+    /// The description cell.
+    pub(crate) description: String,
+}
+
+/// The kind of a JSON value, as far as the example shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonKind {
+    /// `{...}`
+    Object,
+    /// `[...]`
+    Array,
+    /// `"..."`
+    String,
+    /// `1`, `-1.5`
+    Number,
+    /// `true` / `false`
+    Bool,
+    /// `null`
+    Null,
+    /// Anything else (`...`, comments).
+    Other,
+}
+
+/// Top-level keys of a response example, and the keys of `result` when it is an object.
+#[derive(Debug, Default)]
+pub(crate) struct Example {
+    /// Top-level keys.
+    pub(crate) top: Vec<(String, JsonKind)>,
+    /// Keys of the `result` object.
+    pub(crate) result_keys: Vec<(String, JsonKind)>,
+}
+
+impl Example {
+    /// The kind of top-level `key`.
+    pub(crate) fn top(&self, key: &str) -> Option<JsonKind> {
+        self.top
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, kind)| *kind)
+    }
+}
+
+/// Whether `name` is a REST method name (`crm.deal.add`, `imbot.v2.Bot.list`).
+pub(crate) fn is_method_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.contains('.')
+        && name.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// The method a title names: its last token that is a method name.
+pub(crate) fn method_in_title(title: &str) -> Option<String> {
+    title
+        .split_whitespace()
+        .map(|token| {
+            token.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '*'))
+        })
+        .rfind(|token| is_method_name(token) && !is_version(token))
+        .map(str::to_owned)
+}
+
+/// `imbot.v2`: a family of methods (`# API Change Log for imbot.v2`), not a method.
+fn is_version(name: &str) -> bool {
+    name.rsplit('.').next().is_some_and(|last| {
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// The spec scope for a `> Scope:` line: the first scope named, lowercase, with
+/// characters other than letters, digits and `_` turned into `_` (`sign.b2e` -> `sign_b2e`).
+pub(crate) fn scope_of(line: &str) -> Option<String> {
+    let spans = markdown::code_spans(line);
+    let first = spans
+        .first()?
+        .0
+        .split(',')
+        .next()?
+        .trim()
+        .to_ascii_lowercase();
+    let scope: String = first
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    scope
+        .starts_with(|c: char| c.is_ascii_lowercase())
+        .then_some(scope)
+}
+
+/// Interpret a tokenized page; `None` when it is not a method page.
+pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPage> {
+    let method = method_in_title(page.title.as_deref()?)?;
+    let has_method_sections = page.blocks.iter().any(|block| {
+        matches!(block, Block::Heading(h) if h.level == 2 && {
+            let text = h.text.to_ascii_lowercase();
+            text.contains("parameters") || text.contains("response")
+        })
+    });
+    if page.scope_line.is_none() && !has_method_sections {
+        return None;
+    }
+    let mut out = MethodPage {
+        path: path.to_owned(),
+        method,
+        scope: page.scope_line.as_deref().and_then(scope_of),
+        deprecated: None,
+        v3: false,
+        tables: Vec::new(),
+        params: None,
+        params_unreadable: false,
+        anchors: BTreeMap::new(),
+        named: BTreeMap::new(),
+        returned: None,
+        example: None,
+        problems: Vec::new(),
+    };
+    let mut h2: Option<String> = None;
+    let mut heading: Option<&markdown::Heading> = None;
+    let mut heading_has_table = false;
+    let mut returned_fallback = None;
+    for block in &page.blocks {
+        match block {
+            Block::Heading(h) => {
+                if h.level <= 2 {
+                    h2 = (h.level == 2).then(|| h.text.to_ascii_lowercase());
+                }
+                heading = Some(h);
+                heading_has_table = false;
+            }
+            Block::Note { header, text } if h2.is_none() => {
+                let lower = text.to_ascii_lowercase();
+                if lower.contains("belongs to rest 3.0") {
+                    out.v3 = true;
+                }
+                let header = header.to_ascii_lowercase();
+                if out.deprecated.is_none()
+                    && (header.contains("deprecated")
+                        || lower.contains("has been halted")
+                        || lower.contains("method is deprecated"))
+                {
+                    out.deprecated = Some(replacement(text));
+                }
+            }
+            Block::Note { .. } => {}
+            Block::Code { lang, text } => {
+                let in_response = h2.as_deref().is_some_and(|h| h.contains("response"));
+                if in_response && lang == "json" && out.example.is_none() {
+                    out.example = Some(scan_example(text));
+                }
+            }
+            Block::Table(Err(err)) => {
+                out.problems.push((err.line, err.reason.clone()));
+                if in_params(h2.as_deref(), heading) {
+                    out.params_unreadable = true;
+                }
+            }
+            Block::Table(Ok(table)) => {
+                let first_under_heading = !heading_has_table;
+                heading_has_table = true;
+                let Some((mut field_table, row_problems)) = field_table(table) else {
+                    continue;
+                };
+                for warning in &table.warnings {
+                    out.problems.push((table.line, warning.clone()));
+                }
+                for problem in row_problems {
+                    out.problems.push((table.line, problem));
+                }
+                let index = out.tables.len();
+                if first_under_heading {
+                    if let Some(h) = heading.filter(|h| h.level >= 2) {
+                        if let Some(anchor) = &h.anchor {
+                            out.anchors.entry(anchor.clone()).or_insert(index);
+                            field_table.key = Some(anchor.clone());
+                        }
+                        if let Some(name) = parameter_heading(&h.text) {
+                            if field_table.key.is_none() {
+                                field_table.key = Some(name.clone());
+                            }
+                            out.named.entry(name.to_ascii_lowercase()).or_insert(index);
+                        }
+                    }
+                }
+                if out.params.is_none() && in_params(h2.as_deref(), heading) {
+                    out.params = Some(index);
+                }
+                let in_response = h2.as_deref().is_some_and(|h| h.contains("response"));
+                if in_response {
+                    let under_returned =
+                        heading.is_some_and(|h| h.text.to_ascii_lowercase().contains("returned"));
+                    if under_returned && out.returned.is_none() {
+                        out.returned = Some(index);
+                    } else if returned_fallback.is_none() && heading.is_some_and(|h| h.level == 2) {
+                        returned_fallback = Some(index);
+                    }
+                }
+                out.tables.push(field_table);
+            }
+        }
+    }
+    if out.returned.is_none() {
+        out.returned = returned_fallback;
+    }
+    Some(out)
+}
+
+/// Whether a table here is the top-level parameter table: right under the
+/// `## ... Parameters` heading, not under one of its sub-headings.
+fn in_params(h2: Option<&str>, heading: Option<&markdown::Heading>) -> bool {
+    h2.is_some_and(|h| h.contains("parameters")) && heading.is_some_and(|h| h.level == 2)
+}
+
+/// `Parameter fields`, `FIELDS Parameter`, ``Parameter `filter` `` -> the parameter name.
+fn parameter_heading(text: &str) -> Option<String> {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches('`'))
+        .collect();
+    let name = match words.as_slice() {
+        [first, name] if first.eq_ignore_ascii_case("parameter") => *name,
+        [name, last] if last.eq_ignore_ascii_case("parameter") => *name,
+        _ => return None,
+    };
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| name.to_owned())
+}
+
+/// The replacement a deprecation note names: its only link labelled with a method name.
+fn replacement(text: &str) -> Option<String> {
+    let mut found: Vec<String> = Vec::new();
+    for (label, _) in markdown::links(text) {
+        let label = label.trim().trim_matches('`').to_owned();
+        if is_method_name(&label) && !found.contains(&label) {
+            found.push(label);
+        }
+    }
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// Strip markdown emphasis and code marks from a header cell.
+fn plain(cell: &str) -> String {
+    cell.replace(['*', '`'], "").trim().to_ascii_lowercase()
+}
+
+/// A table with a type column -> its rows, plus one message per row that could not be
+/// read; `None` for tables without types (error codes, value lists).
+fn field_table(table: &Table) -> Option<(FieldTable, Vec<String>)> {
+    let header = table.rows.first()?;
+    let combined = header
+        .first()
+        .is_some_and(|cell| cell.to_ascii_lowercase().contains("`type`"));
+    let separate = !combined && header.len() >= 3 && plain(&header[1]) == "type";
+    if !combined && !separate {
+        return None;
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (number, cells) in table.rows.iter().enumerate().skip(1) {
+        let parsed = if combined {
+            combined_row(cells)
+        } else {
+            separate_row(cells)
+        };
+        match parsed {
+            Ok(row) => rows.push(row),
+            Err(reason) => problems.push(format!("row {number}: {reason}")),
+        }
+    }
+    Some((
+        FieldTable {
+            line: table.line,
+            key: None,
+            rows,
+        },
+        problems,
+    ))
+}
+
+/// Split `**NAME***...` into the clean name, the required marker and the rest.
+fn bold_name(cell: &str) -> Option<(String, bool, &str)> {
+    let start = cell.find("**")?;
+    let inner = &cell[start + 2..];
+    let end = inner.find("**")?;
+    let raw = &inner[..end];
+    let mut rest = &inner[end + 2..];
+    let mut required = false;
+    let mut name = raw.trim().trim_matches('`').to_owned();
+    for marker in ["^*^", "\\*"] {
+        if let Some(stripped) = name.strip_suffix(marker) {
+            name = stripped.trim_end().to_owned();
+            required = true;
+        }
+    }
+    if let Some(stripped) = name.strip_suffix('*') {
+        name = stripped.trim_end().to_owned();
+        required = true;
+    }
+    if let Some(after) = rest.strip_prefix("^*^") {
+        rest = after;
+        required = true;
+    } else if rest.starts_with('*') && !rest.starts_with("**") {
+        rest = &rest[1..];
+        required = true;
+    }
+    let name = name.replace('\\', "");
+    Some((name, required, rest))
+}
+
+fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("empty name".to_owned());
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Err(format!("`{name}` is not a field name"));
+    }
+    Ok(())
+}
+
+fn combined_row(cells: &[String]) -> Result<Row, String> {
+    let [first, description, ..] = cells else {
+        return Err("fewer than two cells".to_owned());
+    };
+    let (name, required, rest) =
+        bold_name(first).ok_or_else(|| "no **NAME** in the first cell".to_owned())?;
+    check_name(&name)?;
+    Ok(Row {
+        name,
+        required,
+        types: markdown::code_spans(rest),
+        description: description.clone(),
+    })
+}
+
+fn separate_row(cells: &[String]) -> Result<Row, String> {
+    let [first, ty, description, ..] = cells else {
+        return Err("fewer than three cells".to_owned());
+    };
+    let (name, required) = match bold_name(first) {
+        Some((name, required, _)) => (name, required),
+        None => (first.trim().trim_matches('`').to_owned(), false),
+    };
+    check_name(&name)?;
+    let mut types = markdown::code_spans(ty);
+    if types.is_empty() && !ty.trim().is_empty() {
+        types.push((ty.trim().to_owned(), None));
+    }
+    Ok(Row {
+        name,
+        required,
+        types,
+        description: description.clone(),
+    })
+}
+
+/// Read the top-level keys of a JSON example, tolerating comments and `...`.
+pub(crate) fn scan_example(text: &str) -> Example {
+    let chars: Vec<char> = text.chars().collect();
+    let mut example = Example::default();
+    let mut depth = 0usize;
+    let mut result_open = false;
+    let mut expect_result = false;
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => {
+                let (key, next) = read_string(&chars, i);
+                let mut j = next;
+                while j < chars.len() && chars[j].is_whitespace() {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&':') {
+                    j += 1;
+                    while j < chars.len() && chars[j].is_whitespace() {
+                        j += 1;
+                    }
+                    let kind = match chars.get(j) {
+                        Some('{') => JsonKind::Object,
+                        Some('[') => JsonKind::Array,
+                        Some('"') => JsonKind::String,
+                        Some('t' | 'f') => JsonKind::Bool,
+                        Some('n') => JsonKind::Null,
+                        Some(c) if c.is_ascii_digit() || *c == '-' => JsonKind::Number,
+                        _ => JsonKind::Other,
+                    };
+                    if depth == 1 {
+                        if key == "result" && kind == JsonKind::Object {
+                            expect_result = true;
+                        }
+                        example.top.push((key, kind));
+                    } else if depth == 2 && result_open {
+                        example.result_keys.push((key, kind));
+                    }
+                    i = j;
+                    continue;
+                }
+                i = next;
+                continue;
+            }
+            '{' | '[' => {
+                depth += 1;
+                if depth == 2 && expect_result {
+                    result_open = true;
+                    expect_result = false;
+                }
+            }
+            '}' | ']' => {
+                if depth == 2 {
+                    result_open = false;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            '/' if chars.get(i + 1) == Some(&'/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    example
+}
+
+/// The string starting at `chars[start] == '"'`, and the index after its closing quote.
+fn read_string(chars: &[char], start: usize) -> (String, usize) {
+    let mut out = String::new();
+    let mut i = start + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => {
+                if let Some(c) = chars.get(i + 1) {
+                    out.push(*c);
+                }
+                i += 2;
+            }
+            '"' => return (out, i + 1),
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (out, i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_name_methods() {
+        assert_eq!(
+            method_in_title("Create a New Deal crm.deal.add").as_deref(),
+            Some("crm.deal.add")
+        );
+        assert_eq!(
+            method_in_title("Get Available Fields (sale.basketitem.getFields)").as_deref(),
+            Some("sale.basketitem.getFields")
+        );
+        assert_eq!(
+            method_in_title("Get Task by ID v 3.0 tasks.task.get").as_deref(),
+            Some("tasks.task.get")
+        );
+        assert_eq!(method_in_title("Deprecated task.item.* Methods"), None);
+        assert_eq!(method_in_title("Event CATALOG.PRICE.ON.ADD"), None);
+        assert_eq!(method_in_title("API Change Log for imbot.v2"), None);
+    }
+
+    #[test]
+    fn scopes_are_normalised() {
+        assert_eq!(scope_of("> Scope: [`crm`](x.md)").as_deref(), Some("crm"));
+        assert_eq!(
+            scope_of("> Scope: [`placement, crm`](x.md)").as_deref(),
+            Some("placement")
+        );
+        assert_eq!(
+            scope_of("> Scope: [`sign.b2e`](x), [`crm`](x)").as_deref(),
+            Some("sign_b2e")
+        );
+        assert_eq!(scope_of("> Scope:"), None);
+    }
+
+    #[test]
+    fn required_markers() {
+        for (cell, name, required) in [
+            ("**id***\n[`integer`](x)", "id", true),
+            ("**id^*^**\n[`integer`](x)", "id", true),
+            ("**id**^*^\n[`integer`](x)", "id", true),
+            ("**id**\n[`integer`](x)", "id", false),
+            ("**weight****\n[`integer`](x)", "weight", false),
+        ] {
+            let (n, r, _) = bold_name(cell).unwrap();
+            assert_eq!((n.as_str(), r), (name, required), "{cell}");
+        }
+    }
+
+    #[test]
+    fn examples_show_the_result_shape() {
+        let example = scan_example(
+            r#"{ "result": { "tasks": [ { "id": "1" } ], "x": "a\"b" }, "total": 6, "time": {} }"#,
+        );
+        assert_eq!(example.top("result"), Some(JsonKind::Object));
+        assert_eq!(example.top("total"), Some(JsonKind::Number));
+        assert_eq!(
+            example.result_keys,
+            vec![
+                ("tasks".to_owned(), JsonKind::Array),
+                ("x".to_owned(), JsonKind::String)
+            ]
+        );
+    }
+}
