@@ -15,6 +15,7 @@ pub mod model;
 pub mod naming;
 pub mod output;
 pub mod spec;
+pub mod tree;
 
 pub use diagnostics::{SpecError, SpecErrors};
 pub use output::{GeneratedFile, check, generate, write};

@@ -19,29 +19,10 @@ pub struct LoadedSpec {
     pub spec: SpecFile,
 }
 
-/// Every `*.yaml` file under `root`, sorted, so generation does not depend on the
-/// order the file system lists them in.
-pub fn spec_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut dirs = vec![root.to_owned()];
-    while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "yaml") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 /// Load every spec under `root`: the files that parse, and the errors of those that don't.
 pub fn load_dir(root: &Path) -> (Vec<LoadedSpec>, SpecErrors) {
     let mut errors = SpecErrors::default();
-    let files = match spec_files(root) {
+    let files = match crate::tree::files_under(root, "yaml") {
         Ok(files) => files,
         Err(err) => {
             errors.push(
@@ -54,14 +35,7 @@ pub fn load_dir(root: &Path) -> (Vec<LoadedSpec>, SpecErrors) {
         }
     };
     let mut loaded = Vec::new();
-    for path in files {
-        let relative = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+    for (relative, path) in files {
         match fs::read_to_string(&path) {
             Ok(text) => match parse(&path, &text) {
                 Ok(spec) => loaded.push(LoadedSpec {

@@ -7,16 +7,14 @@
 //! a spec error writes nothing; each file is written atomically (temp file + rename);
 //! files the specs no longer produce are deleted.
 
-use std::collections::BTreeSet;
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use marked_yaml::Span;
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::SpecErrors;
-use crate::{emit, load, model};
+use crate::{emit, load, model, tree};
 
 /// One file to write, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,125 +108,22 @@ fn push_file(
     }
 }
 
-/// What [`write()`] did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct WriteReport {
-    /// Files created or changed.
-    pub written: Vec<String>,
-    /// Files already up to date.
-    pub unchanged: usize,
-    /// Stale files removed.
-    pub deleted: Vec<String>,
-}
+pub use crate::tree::{Stale, WriteReport};
 
 /// Write `files` under `out_dir`, atomically each, and delete stale `.rs` files there.
 pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<WriteReport> {
-    let mut report = WriteReport::default();
-    for file in files {
-        let target = out_dir.join(&file.path);
-        if fs::read_to_string(&target).is_ok_and(|old| old == file.contents) {
-            report.unchanged += 1;
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let temp = target.with_extension("rs.tmp");
-        fs::write(&temp, &file.contents)?;
-        fs::rename(&temp, &target)?;
-        report.written.push(file.path.clone());
-    }
-    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for existing in existing_files(out_dir)? {
-        if !wanted.contains(existing.as_str()) {
-            fs::remove_file(out_dir.join(&existing))?;
-            report.deleted.push(existing);
-        }
-    }
-    remove_empty_dirs(out_dir)?;
-    Ok(report)
-}
-
-/// A difference between the committed output and what the specs produce.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stale {
-    /// The file's contents differ.
-    Changed(String),
-    /// The specs produce a file that is not there.
-    Missing(String),
-    /// A file is there that the specs no longer produce.
-    Extra(String),
-}
-
-impl std::fmt::Display for Stale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Stale::Changed(path) => write!(f, "{path}: out of date"),
-            Stale::Missing(path) => write!(f, "{path}: missing"),
-            Stale::Extra(path) => write!(f, "{path}: no longer generated"),
-        }
-    }
+    tree::write_tree(
+        out_dir,
+        "rs",
+        files.iter().map(|f| (f.path.as_str(), f.contents.as_str())),
+    )
 }
 
 /// Compare `files` with what is under `out_dir`; writes nothing.
 pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Stale>> {
-    let mut stale = Vec::new();
-    for file in files {
-        match fs::read_to_string(out_dir.join(&file.path)) {
-            Ok(old) if old == file.contents => {}
-            Ok(_) => stale.push(Stale::Changed(file.path.clone())),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                stale.push(Stale::Missing(file.path.clone()))
-            }
-            Err(err) => return Err(err),
-        }
-    }
-    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for existing in existing_files(out_dir)? {
-        if !wanted.contains(existing.as_str()) {
-            stale.push(Stale::Extra(existing));
-        }
-    }
-    Ok(stale)
-}
-
-/// Every `.rs` file under `dir`, relative and `/`-separated, sorted.
-fn existing_files(dir: &Path) -> io::Result<Vec<String>> {
-    let mut out = Vec::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut dirs = vec![PathBuf::from(dir)];
-    while let Some(current) = dirs.pop() {
-        for entry in fs::read_dir(&current)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let relative = path.strip_prefix(dir).unwrap_or(&path);
-                out.push(
-                    relative
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                );
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            remove_empty_dirs(&path)?;
-            if fs::read_dir(&path)?.next().is_none() {
-                fs::remove_dir(&path)?;
-            }
-        }
-    }
-    Ok(())
+    tree::check_tree(
+        out_dir,
+        "rs",
+        files.iter().map(|f| (f.path.as_str(), f.contents.as_str())),
+    )
 }

@@ -301,36 +301,19 @@ struct Imported {
     twins: BTreeMap<String, FileTree>,
 }
 
-/// Every `.md` file under `dir`, relative to `base`, `/`-separated, sorted.
+/// Every `.md` file under `dir`, relative to `base`, `/`-separated, sorted; a directory
+/// that cannot be listed is reported, not fatal.
 fn markdown_files(base: &Path, dir: &Path, errors: &mut Vec<String>) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let mut dirs = vec![dir.to_owned()];
-    while let Some(current) = dirs.pop() {
-        let entries = match fs::read_dir(&current) {
-            Ok(entries) => entries,
-            Err(err) => {
-                errors.push(format!("cannot list {}: {err}", current.display()));
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                let relative = path
-                    .strip_prefix(base)
-                    .unwrap_or(&path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((relative, path));
-            }
+    match crate::tree::files_under(dir, "md") {
+        Ok(files) => files
+            .into_iter()
+            .map(|(_, path)| (crate::tree::relative(base, &path), path))
+            .collect(),
+        Err(err) => {
+            errors.push(format!("cannot list {}: {err}", dir.display()));
+            Vec::new()
         }
     }
-    out.sort();
-    out
 }
 
 /// Which root a method goes to.
@@ -1017,77 +1000,20 @@ fn header(folder: Option<&str>, overlay: Option<&str>, twin: bool) -> Vec<String
 /// Write `files` (relative path -> text) under `out`, deleting `.yaml` files there that
 /// are no longer produced.
 pub fn write_specs(out: &Path, files: &BTreeMap<String, String>) -> io::Result<WriteReport> {
-    let mut report = WriteReport::default();
-    for (path, text) in files {
-        let target = out.join(path);
-        if fs::read_to_string(&target).is_ok_and(|old| old == *text) {
-            report.unchanged += 1;
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let temp = target.with_extension("yaml.tmp");
-        fs::write(&temp, text)?;
-        fs::rename(&temp, &target)?;
-        report.written.push(path.clone());
-    }
-    for existing in yaml_files(out)? {
-        if !files.contains_key(&existing) {
-            fs::remove_file(out.join(&existing))?;
-            report.deleted.push(existing);
-        }
-    }
-    Ok(report)
+    crate::tree::write_tree(
+        out,
+        "yaml",
+        files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    )
 }
 
 /// Compare `files` with the `.yaml` files under `out`; writes nothing.
 pub fn check_specs(out: &Path, files: &BTreeMap<String, String>) -> io::Result<Vec<Stale>> {
-    let mut stale = Vec::new();
-    for (path, text) in files {
-        match fs::read_to_string(out.join(path)) {
-            Ok(old) if old == *text => {}
-            Ok(_) => stale.push(Stale::Changed(path.clone())),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                stale.push(Stale::Missing(path.clone()));
-            }
-            Err(err) => return Err(err),
-        }
-    }
-    for existing in yaml_files(out)? {
-        if !files.contains_key(&existing) {
-            stale.push(Stale::Extra(existing));
-        }
-    }
-    Ok(stale)
-}
-
-/// Every `.yaml` file under `dir`, relative and `/`-separated, sorted.
-fn yaml_files(dir: &Path) -> io::Result<Vec<String>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let mut dirs = vec![dir.to_owned()];
-    while let Some(current) = dirs.pop() {
-        for entry in fs::read_dir(&current)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml") {
-                let relative = path.strip_prefix(dir).unwrap_or(&path);
-                out.push(
-                    relative
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                );
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    crate::tree::check_tree(
+        out,
+        "yaml",
+        files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    )
 }
 
 /// Load and build a set of spec files held in memory (as [`ImportReport::files`]), the

@@ -114,37 +114,11 @@ pub fn merge(base: &mut Yaml, overlay: Yaml) {
 pub fn load_dir(dir: &Path) -> Result<BTreeMap<String, Yaml>, Vec<String>> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut files = Vec::new();
-    let mut dirs = vec![dir.to_owned()];
-    while let Some(current) = dirs.pop() {
-        let entries = match fs::read_dir(&current) {
-            Ok(entries) => entries,
-            Err(err) => {
-                errors.push(format!("{}: {err}", current.display()));
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    for path in files {
-        let relative = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+    let files = match crate::tree::files_under(dir, "yaml") {
+        Ok(files) => files,
+        Err(err) => return Err(vec![format!("{}: {err}", dir.display())]),
+    };
+    for (relative, path) in files {
         match fs::read_to_string(&path)
             .map_err(|e| e.to_string())
             .and_then(|t| parse(&t))
