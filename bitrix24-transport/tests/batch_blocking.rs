@@ -1,9 +1,12 @@
 //! The typed batch through the blocking facade (the test portal runs on its own runtime).
 #![cfg(all(feature = "testkit", feature = "blocking"))]
 
+mod client_support;
+
+use bitrix24_transport::BlockingClient;
 use bitrix24_transport::batch::Batch;
 use bitrix24_transport::testkit::TestPortal;
-use bitrix24_transport::{ApiVersion, BlockingClient, CallKind, Method};
+use client_support::impl_method;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -12,13 +15,7 @@ struct DealGet {
     id: u64,
 }
 
-impl Method for DealGet {
-    const NAME: &'static str = "crm.deal.get";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Read;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Value;
-}
+impl_method!(DealGet, "crm.deal.get", Some("crm"), Read, Value);
 
 #[test]
 fn a_batch_without_a_runtime() {

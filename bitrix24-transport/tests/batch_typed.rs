@@ -2,6 +2,10 @@
 //! halt, empty maps, awkward strings, and what a caller learns when a call fails.
 #![cfg(feature = "testkit")]
 
+mod client_support;
+
+use client_support::FAST;
+use client_support::impl_method;
 use std::time::Duration;
 
 use bitrix24_transport::auth::{MemoryTokenStore, OAuthApp, Webhook};
@@ -9,7 +13,7 @@ use bitrix24_transport::batch::{
     Batch, BatchCommandError, BatchError, CommandStatus, MAX_COMMANDS_PER_CALL,
 };
 use bitrix24_transport::client::{Auth, Client};
-use bitrix24_transport::retry::RetryPolicy;
+
 use bitrix24_transport::testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::{ApiErrorCode, ApiVersion, CallKind, Error, Method};
 use serde::{Deserialize, Serialize};
@@ -20,13 +24,7 @@ struct DealAdd {
     fields: Value,
 }
 
-impl Method for DealAdd {
-    const NAME: &'static str = "crm.deal.add";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Write;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = u64;
-}
+impl_method!(DealAdd, "crm.deal.add", Some("crm"), Write, u64);
 
 #[derive(Debug, Serialize)]
 struct DealGet {
@@ -42,13 +40,7 @@ struct Deal {
     COMMENTS: Option<String>,
 }
 
-impl Method for DealGet {
-    const NAME: &'static str = "crm.deal.get";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Read;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Deal;
-}
+impl_method!(DealGet, "crm.deal.get", Some("crm"), Read, Deal);
 
 #[derive(Debug, Serialize)]
 struct DealUpdate {
@@ -56,13 +48,13 @@ struct DealUpdate {
     fields: Value,
 }
 
-impl Method for DealUpdate {
-    const NAME: &'static str = "crm.deal.update";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::IdempotentWrite;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = bool;
-}
+impl_method!(
+    DealUpdate,
+    "crm.deal.update",
+    Some("crm"),
+    IdempotentWrite,
+    bool
+);
 
 #[derive(Debug, Serialize)]
 struct DealList {
@@ -72,32 +64,13 @@ struct DealList {
     start: Option<i64>,
 }
 
-impl Method for DealList {
-    const NAME: &'static str = "crm.deal.list";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Read;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Vec<Value>;
-}
+impl_method!(DealList, "crm.deal.list", Some("crm"), Read, Vec<Value>);
 
 /// A method without parameters (a unit struct serialises to `null`).
 #[derive(Debug, Serialize)]
 struct Profile;
 
-impl Method for Profile {
-    const NAME: &'static str = "profile";
-    const SCOPE: Option<&'static str> = None;
-    const KIND: CallKind = CallKind::Read;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Value;
-}
-
-const FAST: RetryPolicy = RetryPolicy {
-    max_attempts: 4,
-    base_delay: Duration::from_millis(10),
-    max_delay: Duration::from_millis(50),
-    max_operation_wait: Duration::from_secs(5),
-};
+impl_method!(Profile, "profile", None, Read, Value);
 
 async fn portal() -> TestPortal {
     TestPortal::start_with(PortalConfig {

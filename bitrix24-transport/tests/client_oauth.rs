@@ -2,6 +2,10 @@
 //! `expired_token` (single-flight), token rotation and persistence.
 #![cfg(feature = "testkit")]
 
+mod client_support;
+
+use client_support::FAST;
+use client_support::impl_method;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -11,9 +15,9 @@ use bitrix24_transport::auth::{
     Tokens,
 };
 use bitrix24_transport::client::{Auth, Client};
-use bitrix24_transport::retry::RetryPolicy;
+
 use bitrix24_transport::testkit::{PortalConfig, TestPortal};
-use bitrix24_transport::{ApiVersion, CallKind, Error, Method};
+use bitrix24_transport::{CallKind, Error};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -22,20 +26,7 @@ struct DealGet {
     id: u64,
 }
 
-impl Method for DealGet {
-    const NAME: &'static str = "crm.deal.get";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Read;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Value;
-}
-
-const FAST: RetryPolicy = RetryPolicy {
-    max_attempts: 4,
-    base_delay: Duration::from_millis(10),
-    max_delay: Duration::from_millis(50),
-    max_operation_wait: Duration::from_secs(5),
-};
+impl_method!(DealGet, "crm.deal.get", Some("crm"), Read, Value);
 
 fn app(portal: &TestPortal) -> OAuthApp {
     OAuthApp::new(portal.client_id(), portal.client_secret())

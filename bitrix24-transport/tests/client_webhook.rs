@@ -2,13 +2,17 @@
 //! mapping, and the retry policy under injected faults.
 #![cfg(feature = "testkit")]
 
+mod client_support;
+
+use client_support::FAST;
+use client_support::impl_method;
 use std::time::{Duration, Instant};
 
 use bitrix24_transport::auth::Webhook;
 use bitrix24_transport::client::{Auth, CallOptions, Client};
 use bitrix24_transport::retry::RetryPolicy;
 use bitrix24_transport::testkit::{Fault, PortalConfig, TestPortal};
-use bitrix24_transport::{ApiErrorCode, ApiVersion, CallKind, Error, Method};
+use bitrix24_transport::{ApiErrorCode, CallKind, Error};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -24,45 +28,19 @@ struct Deal {
     TITLE: String,
 }
 
-impl Method for DealGet {
-    const NAME: &'static str = "crm.deal.get";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Read;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Deal;
-}
+impl_method!(DealGet, "crm.deal.get", Some("crm"), Read, Deal);
 
 #[derive(Debug, Serialize)]
 struct DealAdd {
     fields: Value,
 }
 
-impl Method for DealAdd {
-    const NAME: &'static str = "crm.deal.add";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Write;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Value;
-}
+impl_method!(DealAdd, "crm.deal.add", Some("crm"), Write, Value);
 
 #[derive(Debug, Serialize)]
 struct DealFields;
 
-impl Method for DealFields {
-    const NAME: &'static str = "crm.deal.fields";
-    const SCOPE: Option<&'static str> = Some("crm");
-    const KIND: CallKind = CallKind::Read;
-    const API: ApiVersion = ApiVersion::Classic;
-    type Response = Value;
-}
-
-/// Quick retries so the fault tests run fast.
-const FAST: RetryPolicy = RetryPolicy {
-    max_attempts: 4,
-    base_delay: Duration::from_millis(10),
-    max_delay: Duration::from_millis(50),
-    max_operation_wait: Duration::from_secs(5),
-};
+impl_method!(DealFields, "crm.deal.fields", Some("crm"), Read, Value);
 
 fn client(portal: &TestPortal) -> Client {
     Client::builder(Auth::Webhook(
