@@ -15,6 +15,7 @@ pub mod auth;
 pub mod batch;
 pub mod client;
 pub mod encode;
+pub mod event;
 pub mod ratelimit;
 pub mod retry;
 
@@ -30,4 +31,5 @@ pub use client::BlockingClient;
 pub use client::{Auth, CallOptions, Client, ClientBuilder};
 pub use envelope::{Response, Time, decode_response};
 pub use error::{ApiError, ApiErrorCode, DecodeError, Error};
+pub use event::EventPayload;
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};

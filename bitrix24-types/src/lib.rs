@@ -53,6 +53,8 @@ pub use bitrix24_transport::auth;
 pub use bitrix24_transport::batch;
 /// The HTTP client.
 pub use bitrix24_transport::client;
+/// Incoming events: parsing, verification and the typed payloads' trait.
+pub use bitrix24_transport::event;
 /// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1.
 #[cfg(feature = "testkit")]
 pub use bitrix24_transport::testkit;
@@ -66,7 +68,9 @@ pub use bitrix24_transport::{ratelimit, retry};
 /// Paths used by code that `#[bitrix_method]` and the generator emit. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use bitrix24_transport::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};
+    pub use bitrix24_transport::{
+        ApiVersion, CallKind, EventPayload, IntoRecords, ListMethod, Method, Records,
+    };
     pub use serde;
     pub use serde_json;
 }
