@@ -300,7 +300,13 @@ pub fn type_tokens(ty: &TypeModel, site: Site<'_>) -> TokenStream {
 pub fn method_tokens(method: &MethodModel, site: Site<'_>) -> TokenStream {
     let name = ident(&method.type_name);
     let rest_name = &method.name;
-    let scope = &method.scope;
+    // `common` is this project's scope for what every scope shares (and for methods the
+    // docs give no scope, such as `event.bind`): it is no Bitrix24 permission, so the
+    // method's `SCOPE` is `None` rather than a name a portal would not know.
+    let scope = (method.scope != crate::model::COMMON_SCOPE).then(|| {
+        let scope = &method.scope;
+        quote!(, scope = #scope)
+    });
     let kind = match method.kind {
         Kind::Read => quote!(read),
         Kind::Idempotent => quote!(idempotent),
@@ -334,7 +340,10 @@ pub fn method_tokens(method: &MethodModel, site: Site<'_>) -> TokenStream {
         Kind::Idempotent => "writes idempotently",
         Kind::Write => "writes (not idempotent: never repeated blindly)",
     };
-    let mut doc = vec![format!("`{rest_name}`: scope `{scope}`; {kind_text}.")];
+    let mut doc = vec![format!(
+        "`{rest_name}`: scope `{}`; {kind_text}.",
+        method.scope
+    )];
     if let Some(url) = &method.docs_url {
         doc.push(String::new());
         doc.push(format!("[Official documentation]({url})"));
@@ -383,7 +392,7 @@ pub fn method_tokens(method: &MethodModel, site: Site<'_>) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #[::bitrix24_types::bitrix_method(#rest_name, scope = #scope, kind = #kind #api, response = #response #list)]
+        #[::bitrix24_types::bitrix_method(#rest_name #scope, kind = #kind #api, response = #response #list)]
         #derive
         pub struct #name #body
         #constructor
@@ -420,11 +429,40 @@ pub fn module_tokens(scope: &Scope, module: &Module) -> TokenStream {
 /// The scope's `mod.rs`: one private module per spec file, re-exported flat.
 pub fn scope_mod_tokens(scope: &Scope) -> TokenStream {
     let modules: Vec<Ident> = scope.modules.keys().map(|m| ident(m)).collect();
+    let declarations = scope.modules.keys().map(|module| {
+        let name = ident(module);
+        // Reason for the allow: modules are named after their spec files (`crm.yaml` of
+        // scope `crm`), are private and re-exported flat, so the name never shows.
+        let allow = (*module == scope.name).then(|| quote!(#[allow(clippy::module_inception)]));
+        quote!(#allow mod #name;)
+    });
     let doc = format!(" Bindings for the `{}` scope.", scope.name);
+    let methods: Vec<Ident> = scope
+        .modules
+        .values()
+        .flat_map(|module| module.methods.iter())
+        .map(|method| ident(&method.type_name))
+        .collect();
+    // A scope of types only visits nothing.
+    let visitor = if methods.is_empty() {
+        quote!(_visitor)
+    } else {
+        quote!(visitor)
+    };
+    let visit_doc = format!(
+        " Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `{}` scope.",
+        scope.name
+    );
     quote! {
         #![doc = #doc]
-        #(mod #modules;)*
+        #(#declarations)*
         #(pub use self::#modules::*;)*
+
+        #[doc = #visit_doc]
+        #[allow(deprecated)]
+        pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(#visitor: &mut V) {
+            #(visitor.visit::<#methods>();)*
+        }
     }
 }
 
@@ -442,8 +480,33 @@ pub fn root_mod_tokens(scopes: &[&Scope]) -> TokenStream {
             }
         }
     });
+    let visits = scopes.iter().map(|scope| {
+        let name = ident(&scope.name);
+        if scope.name == crate::model::COMMON_SCOPE {
+            quote!(#name::for_each_method(visitor);)
+        } else {
+            let feature = &scope.name;
+            quote! {
+                #[cfg(feature = #feature)]
+                #name::for_each_method(visitor);
+            }
+        }
+    });
+    // With every scope feature off and no `common` scope, nothing uses the visitor.
+    let always_used = scopes
+        .iter()
+        .any(|scope| scope.name == crate::model::COMMON_SCOPE)
+        .then(TokenStream::new)
+        .unwrap_or_else(|| quote!(let _ = visitor;));
     quote! {
         #![doc = " Generated bindings, one module per scope."]
         #(#items)*
+
+        /// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per generated
+        /// method of every enabled scope.
+        pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+            #always_used
+            #(#visits)*
+        }
     }
 }

@@ -7,8 +7,10 @@
 //!
 //! `cargo xtask codegen` is a thin command line over [`generate`] and [`output`].
 
+pub mod coverage;
 pub mod diagnostics;
 pub mod emit;
+pub mod features;
 pub mod import;
 pub mod load;
 pub mod model;

@@ -237,7 +237,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
     let mut errors = SpecErrors::default();
     let mut sites: BTreeMap<String, TypeSite<'_>> = BTreeMap::new();
     let mut module_sources: BTreeMap<(String, String), &str> = BTreeMap::new();
-    let mut method_sources: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut method_sources: BTreeMap<(&str, bool), &str> = BTreeMap::new();
 
     // Pass 1: scopes, modules and the global namespace of type and method names.
     for file in specs {
@@ -297,8 +297,11 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
                 },
             );
         }
-        for name in file.spec.methods.keys() {
-            if let Some(previous) = method_sources.insert(name.as_str(), &file.relative) {
+        for (name, def) in &file.spec.methods {
+            // A method may be documented in both API generations: the pair is one name
+            // with two `api` values, and only a second spec of the same pair is an error.
+            let is_v3 = def.api.as_ref().is_some_and(|api| api.as_str() == "v3");
+            if let Some(previous) = method_sources.insert((name.as_str(), is_v3), &file.relative) {
                 errors.push(
                     &file.path,
                     name.span(),
@@ -320,6 +323,11 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
     let resolver = Resolver {
         sites: &sites,
         known: &known_names,
+        v3_twins: method_sources
+            .keys()
+            .filter(|(name, is_v3)| *is_v3 && method_sources.contains_key(&(*name, false)))
+            .map(|(name, _)| (*name).to_owned())
+            .collect(),
     };
 
     // Pass 2: types and methods.
@@ -386,6 +394,8 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
 struct Resolver<'a> {
     sites: &'a BTreeMap<String, TypeSite<'a>>,
     known: &'a [&'a str],
+    /// REST 3.0 methods that share their name with a classic method.
+    v3_twins: BTreeSet<String>,
 }
 
 impl Resolver<'_> {
@@ -727,7 +737,8 @@ fn build_method(
             None
         }
     };
-    let type_name = naming::method_type_name(name.as_str());
+    let v3_twin = api == Api::V3 && resolver.v3_twins.contains(name.as_str());
+    let type_name = naming::method_struct_name(name.as_str(), v3_twin);
     let mut extra_type = None;
     let mut list = None;
     let mut response = records.clone();
@@ -761,7 +772,7 @@ fn build_method(
         if let Some(record) = record {
             let key_name = list_def.key.as_ref().map(|k| k.as_str().to_owned());
             if let Some(records_key) = &key_name {
-                let wrapper = naming::list_result_name(name.as_str());
+                let wrapper = naming::list_result_name(&type_name);
                 let field = FieldModel {
                     wire: records_key.clone(),
                     name: naming::field_name(records_key),

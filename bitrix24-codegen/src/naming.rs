@@ -49,9 +49,17 @@ pub fn method_type_name(method: &str) -> String {
     method.to_upper_camel_case()
 }
 
-/// The wrapper type for a list method whose records sit under a key.
-pub fn list_result_name(method: &str) -> String {
-    format!("{}Result", method_type_name(method))
+/// The request struct of a method: [`method_type_name`], plus `V3` for the REST 3.0
+/// twin of a classic method of the same name (`tasks.task.add` -> `TasksTaskAddV3`).
+pub fn method_struct_name(method: &str, v3_twin: bool) -> String {
+    let name = method_type_name(method);
+    if v3_twin { format!("{name}V3") } else { name }
+}
+
+/// The wrapper type for a list method whose records sit under a key, from the method's
+/// struct name.
+pub fn list_result_name(method_struct: &str) -> String {
+    format!("{method_struct}Result")
 }
 
 /// An enum variant from its snake_case spec name.
@@ -113,7 +121,9 @@ mod tests {
             method_type_name("imopenlines.crm.chat.getLastId"),
             "ImopenlinesCrmChatGetLastId"
         );
-        assert_eq!(list_result_name("tasks.task.list"), "TasksTaskListResult");
+        assert_eq!(list_result_name("TasksTaskList"), "TasksTaskListResult");
+        assert_eq!(method_struct_name("tasks.task.add", true), "TasksTaskAddV3");
+        assert_eq!(method_struct_name("tasks.task.add", false), "TasksTaskAdd");
     }
 
     #[test]

@@ -871,6 +871,14 @@ fn count(value: &RawValue) -> Option<u64> {
 // The reply
 // ---------------------------------------------------------------------------------------
 
+/// Read `body` as a whole `batch` reply the way [`Client::batch`] does, without commands
+/// to match it to: for checking captured replies. Gives the number of command results
+/// and of command errors it holds.
+pub fn check_reply(body: &[u8]) -> Result<(usize, usize), Result<ApiError, DecodeError>> {
+    let reply = crate::envelope::decode_named::<BatchReply>("batch", body, None)?;
+    Ok((reply.result.results.0.len(), reply.result.errors.0.len()))
+}
+
 /// `result` of a `batch` reply; every map may arrive as `{}`, `[]`, a list or `null`.
 #[derive(Deserialize)]
 struct BatchReply {

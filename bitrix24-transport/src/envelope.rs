@@ -48,7 +48,8 @@ pub struct Response<T> {
 /// The envelope as it arrives, with `result` left undecoded.
 #[derive(Deserialize)]
 struct RawEnvelope<'a> {
-    #[serde(borrow, default)]
+    // `"result": null` is a result (documented for some deletes), not a missing key.
+    #[serde(borrow, default, deserialize_with = "present")]
     result: Option<&'a RawValue>,
     #[serde(default, deserialize_with = "lenient_count")]
     total: Option<u64>,
@@ -174,6 +175,13 @@ fn describe_body_error(body: &[u8], err: &serde_json::Error) -> String {
     } else {
         format!("the body is not a JSON envelope: {err}")
     }
+}
+
+/// A key that is there, whatever its value (`null` included).
+fn present<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<&'a RawValue>, D::Error> {
+    <&'a RawValue>::deserialize(de).map(Some)
 }
 
 /// `total`/`next` arrive as numbers, but some portals send them as strings.

@@ -31,7 +31,12 @@
 #[allow(unused_extern_crates)]
 extern crate self as bitrix24_types;
 
+pub mod registry;
+#[cfg(feature = "verify")]
+pub mod verify;
 pub mod wire;
+
+pub use registry::{MethodVisitor, method_names};
 
 // Formatted by the generator (prettyplease), not rustfmt: `cargo xtask codegen --check`
 // compares byte for byte, so rustfmt must leave these files alone.

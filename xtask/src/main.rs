@@ -11,13 +11,19 @@ usage: cargo xtask <task>
 tasks:
   codegen           regenerate bitrix24-types/src/generated/ from specs/
   codegen --check   write nothing; fail and name the stale files if the output is out of date
-  import-docs [--docs DIR] [--out DIR] [--twins DIR] [--overlays DIR] [--check]
+  import-docs [--docs DIR] [--out DIR] [--fixtures DIR] [--overlays DIR] [--check]
                     import specs from the docs pages, merge the overlays, check that they build
                       --docs      the docs root (default ../shared/b24restdocs)
-                      --out       the spec root to write (default target/imported-specs)
-                      --twins     REST 3.0 twins of classic methods (default target/imported-specs-v3-twins)
+                      --out       the spec root to write (default specs)
+                      --fixtures  where the docs' JSON replies go (default fixtures/docs)
                       --overlays  hand corrections (default spec-overlays; missing = none)
                       --check     write nothing; fail naming the files that differ from a fresh import
+  coverage          per scope: methods documented (when ../shared/b24restdocs is there),
+                    specced, generated, and fields that are raw JSON
+  verify-fixtures DIR [--known-failures FILE]
+                    decode the captured replies under DIR (a folder per method, plus batch/,
+                    error/, oauth.token/) with the generated types (all scopes); one line per
+                    file, then the counts; non-zero exit on a failure (not listed in FILE)
 ";
 
 fn main() -> ExitCode {
@@ -26,6 +32,8 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["verify-fixtures", rest @ ..] => verify_fixtures(rest),
+        ["coverage"] => coverage(),
         ["import-docs", rest @ ..] => match ImportArgs::parse(rest) {
             Ok(args) => import_docs(&args),
             Err(message) => {
@@ -64,46 +72,158 @@ fn codegen(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The scope features in bitrix24-types/Cargo.toml follow the generated scopes.
+    let manifest_path = root.join(bitrix24_codegen::features::MANIFEST);
+    let manifest = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("codegen: cannot read {}: {err}", manifest_path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let scopes = bitrix24_codegen::features::scopes(&files);
+    let manifest_new = match bitrix24_codegen::features::update_manifest(&manifest, &scopes) {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("codegen: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     if check {
-        match bitrix24_codegen::check(&out, &files) {
-            Ok(stale) if stale.is_empty() => {
-                println!("codegen: {} files up to date", files.len());
-                ExitCode::SUCCESS
-            }
-            Ok(stale) => {
-                eprintln!("codegen: the generated bindings are stale:");
-                for item in &stale {
-                    eprintln!("  {}/{item}", bitrix24_codegen::OUTPUT_DIR);
-                }
-                eprintln!("run `cargo xtask codegen` and commit the result");
-                ExitCode::FAILURE
-            }
+        let mut stale = match bitrix24_codegen::check(&out, &files) {
+            Ok(stale) => stale
+                .iter()
+                .map(|item| format!("{}/{item}", bitrix24_codegen::OUTPUT_DIR))
+                .collect::<Vec<_>>(),
             Err(err) => {
                 eprintln!("codegen: cannot read {}: {err}", out.display());
-                ExitCode::FAILURE
+                return ExitCode::FAILURE;
             }
+        };
+        if manifest_new != manifest {
+            stale.push(format!(
+                "{} (the scope features block)",
+                bitrix24_codegen::features::MANIFEST
+            ));
+        }
+        if stale.is_empty() {
+            println!(
+                "codegen: {} files and {} scope features up to date",
+                files.len(),
+                scopes.len()
+            );
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("codegen: the generated bindings are stale:");
+            for item in &stale {
+                eprintln!("  {item}");
+            }
+            eprintln!("run `cargo xtask codegen` and commit the result");
+            ExitCode::FAILURE
         }
     } else {
-        match bitrix24_codegen::write(&out, &files) {
-            Ok(report) => {
-                for path in &report.written {
-                    println!("wrote   {}/{path}", bitrix24_codegen::OUTPUT_DIR);
-                }
-                for path in &report.deleted {
-                    println!("deleted {}/{path}", bitrix24_codegen::OUTPUT_DIR);
-                }
-                println!(
-                    "codegen: {} written, {} unchanged, {} deleted",
-                    report.written.len(),
-                    report.unchanged,
-                    report.deleted.len()
-                );
-                ExitCode::SUCCESS
-            }
+        // Generated files first: if writing them fails, the features still match the old ones.
+        let report = match bitrix24_codegen::write(&out, &files) {
+            Ok(report) => report,
             Err(err) => {
                 eprintln!("codegen: cannot write {}: {err}", out.display());
-                ExitCode::FAILURE
+                return ExitCode::FAILURE;
             }
+        };
+        for path in &report.written {
+            println!("wrote   {}/{path}", bitrix24_codegen::OUTPUT_DIR);
+        }
+        for path in &report.deleted {
+            println!("deleted {}/{path}", bitrix24_codegen::OUTPUT_DIR);
+        }
+        if manifest_new != manifest {
+            if let Err(err) = std::fs::write(&manifest_path, &manifest_new) {
+                eprintln!("codegen: cannot write {}: {err}", manifest_path.display());
+                return ExitCode::FAILURE;
+            }
+            println!("wrote   {}", bitrix24_codegen::features::MANIFEST);
+        }
+        println!(
+            "codegen: {} written, {} unchanged, {} deleted; {} scope features",
+            report.written.len(),
+            report.unchanged,
+            report.deleted.len(),
+            scopes.len()
+        );
+        ExitCode::SUCCESS
+    }
+}
+
+fn coverage() -> ExitCode {
+    let root = project_root();
+    let (loaded, errors) = bitrix24_codegen::load::load_dir(&root.join("specs"));
+    if !errors.is_empty() {
+        eprintln!("{errors}");
+        return ExitCode::FAILURE;
+    }
+    let model = match bitrix24_codegen::model::build(&loaded) {
+        Ok(model) => model,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let docs = root.join("../shared/b24restdocs");
+    let report = docs
+        .join("api-reference")
+        .is_dir()
+        .then(|| bitrix24_codegen::import::import_docs(&docs));
+    let documented = report.as_ref().map(|report| &report.documented);
+    let generated = root.join(bitrix24_codegen::OUTPUT_DIR);
+    match bitrix24_codegen::coverage::Coverage::measure(&model, &generated, documented) {
+        Ok(coverage) => {
+            print!("{coverage}");
+            if documented.is_none() {
+                println!("(documented: `-`, the docs are not at {})", docs.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("coverage: cannot read {}: {err}", generated.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask verify-fixtures`: the decoding needs every generated type, so it runs as
+/// an example of bitrix24-types with all scopes (keeping xtask's own build small).
+fn verify_fixtures(args: &[&str]) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| project_root());
+    // Paths are the caller's: make them absolute before cargo runs elsewhere.
+    let args: Vec<String> = args
+        .iter()
+        .map(|arg| {
+            if arg.starts_with("--") {
+                (*arg).to_owned()
+            } else {
+                cwd.join(arg).display().to_string()
+            }
+        })
+        .collect();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .current_dir(project_root())
+        .args(["run", "--quiet", "--package", "bitrix24-types"])
+        .args([
+            "--features",
+            "full,verify",
+            "--example",
+            "verify_fixtures",
+            "--",
+        ])
+        .args(&args)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("verify-fixtures: cannot run cargo: {err}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -113,7 +233,7 @@ fn codegen(check: bool) -> ExitCode {
 struct ImportArgs {
     docs: PathBuf,
     out: PathBuf,
-    twins: PathBuf,
+    fixtures: PathBuf,
     overlays: PathBuf,
     check: bool,
 }
@@ -123,8 +243,8 @@ impl ImportArgs {
         let root = project_root();
         let mut parsed = Self {
             docs: root.join("../shared/b24restdocs"),
-            out: root.join("target/imported-specs"),
-            twins: root.join("target/imported-specs-v3-twins"),
+            out: root.join("specs"),
+            fixtures: root.join(bitrix24_codegen::import::FIXTURES_DIR),
             overlays: root.join("spec-overlays"),
             check: false,
         };
@@ -137,7 +257,7 @@ impl ImportArgs {
                 }
                 "--docs" => &mut parsed.docs,
                 "--out" => &mut parsed.out,
-                "--twins" => &mut parsed.twins,
+                "--fixtures" => &mut parsed.fixtures,
                 "--overlays" => &mut parsed.overlays,
                 other => return Err(format!("unknown argument `{other}`")),
             };
@@ -170,43 +290,46 @@ fn import_docs(args: &ImportArgs) -> ExitCode {
     println!("{}", report.summary());
     println!("import time:      {:.2?}", elapsed);
     let mut ok = report.errors.is_empty();
-    for (label, files) in [("specs", &report.files), ("v3-twins", &report.v3_twins)] {
-        match import::build_model(files) {
-            Ok(model) => {
-                let methods: usize = model
-                    .scopes
-                    .values()
-                    .flat_map(|s| s.modules.values())
-                    .map(|m| m.methods.len())
-                    .sum();
-                println!(
-                    "model ({label}):   ok, {} scopes, {methods} methods",
-                    model.scopes.len()
-                );
+    match import::build_model(&report.files) {
+        Ok(model) => {
+            let methods: usize = model
+                .scopes
+                .values()
+                .flat_map(|s| s.modules.values())
+                .map(|m| m.methods.len())
+                .sum();
+            println!(
+                "model:            ok, {} scopes, {methods} methods",
+                model.scopes.len()
+            );
+        }
+        Err(errors) => {
+            ok = false;
+            println!("model:            {} errors", errors.0.len());
+            let mut kinds: std::collections::BTreeMap<String, usize> =
+                std::collections::BTreeMap::new();
+            for error in &errors.0 {
+                *kinds.entry(error_kind(&error.message)).or_default() += 1;
             }
-            Err(errors) => {
-                ok = false;
-                println!("model ({label}):   {} errors", errors.0.len());
-                let mut kinds: std::collections::BTreeMap<String, usize> =
-                    std::collections::BTreeMap::new();
-                for error in &errors.0 {
-                    *kinds.entry(error_kind(&error.message)).or_default() += 1;
-                }
-                let mut kinds: Vec<_> = kinds.into_iter().collect();
-                kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                for (kind, count) in kinds.iter().take(10) {
-                    println!("  {count:5}  {kind}");
-                }
-                for error in errors.0.iter().take(20) {
-                    eprintln!("  {error}");
-                }
+            let mut kinds: Vec<_> = kinds.into_iter().collect();
+            kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            for (kind, count) in kinds.iter().take(10) {
+                println!("  {count:5}  {kind}");
+            }
+            for error in errors.0.iter().take(20) {
+                eprintln!("  {error}");
             }
         }
     }
-    let targets = [(&args.out, &report.files), (&args.twins, &report.v3_twins)];
+    println!("reply fixtures:   {}", report.fixtures.len());
+    let trees = [
+        (&args.out, "yaml", &report.files),
+        (&args.fixtures, "json", &report.fixtures),
+    ];
     if args.check {
-        for (dir, files) in targets {
-            match import::check_specs(dir, files) {
+        for (dir, ext, files) in trees {
+            let entries = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+            match bitrix24_codegen::tree::check_tree(dir, ext, entries) {
                 Ok(stale) if stale.is_empty() => {
                     println!("{}: {} files up to date", dir.display(), files.len());
                 }
@@ -224,11 +347,20 @@ fn import_docs(args: &ImportArgs) -> ExitCode {
             }
         }
         if !ok {
-            eprintln!("run `cargo xtask import-docs` and commit the result");
+            eprintln!(
+                "run `cargo xtask import-docs` (then `cargo xtask codegen`) and commit the result"
+            );
         }
     } else {
-        for (dir, files) in targets {
-            match import::write_specs(dir, files) {
+        if !ok {
+            // Nothing is written from an import whose specs do not build: the committed
+            // specs stay as they were.
+            eprintln!("import-docs: nothing written");
+            return ExitCode::FAILURE;
+        }
+        for (dir, ext, files) in trees {
+            let entries = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+            match bitrix24_codegen::tree::write_tree(dir, ext, entries) {
                 Ok(written) => println!(
                     "{}: {} written, {} unchanged, {} deleted",
                     dir.display(),
@@ -242,8 +374,10 @@ fn import_docs(args: &ImportArgs) -> ExitCode {
                 }
             }
         }
-        let details = args.out.join("import-report.txt");
-        match std::fs::write(&details, details_text(&report)) {
+        let details = project_root().join("target/import-report.txt");
+        let written = std::fs::create_dir_all(project_root().join("target"))
+            .and_then(|()| std::fs::write(&details, details_text(&report)));
+        match written {
             Ok(()) => println!("details:          {}", details.display()),
             Err(err) => eprintln!("cannot write {}: {err}", details.display()),
         }

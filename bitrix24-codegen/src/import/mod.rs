@@ -18,9 +18,9 @@
 //!   note's only link labelled with a method name (`deprecated: {}` when there is none or
 //!   several).
 //! - **REST 3.0**: a note before the first `##` saying the method "belongs to REST 3.0"
-//!   gives `api: v3`. A method documented in both versions keeps both: the classic one in
-//!   [`ImportReport::files`], the REST 3.0 one in [`ImportReport::v3_twins`] (the model
-//!   keys methods by name, so the two cannot share a spec root yet).
+//!   gives `api: v3`. A method documented in both versions keeps both: the REST 3.0 one
+//!   goes to a file of its own next to the classic one's (`tasks/result_v3.yaml`), and its
+//!   Rust names carry `V3` (`TasksTaskResultListV3`).
 //! - **Parameters**: the first table with a type column right under the `## ... Parameters`
 //!   heading; rows `|| **NAME** [`type`](...) | description ||`, `*` after the name
 //!   (`**id***`, `**id^*^**`) marks it required (`**NAME****`, "required in some cases",
@@ -176,19 +176,23 @@ impl fmt::Display for RawFallback {
 pub struct ImportReport {
     /// Spec files by path relative to the spec root (`crm/deals.yaml`) -> YAML text.
     pub files: BTreeMap<String, String>,
-    /// REST 3.0 methods whose name a classic method also has, as a second spec root.
-    pub v3_twins: BTreeMap<String, String>,
+    /// The docs' reply examples that are whole JSON replies, by fixture path (see
+    /// [`FIXTURES_DIR`]) -> the JSON as the docs write it.
+    pub fixtures: BTreeMap<String, String>,
+    /// Documented methods (one per name and API generation) by scope (`common` for pages
+    /// without a scope line).
+    pub documented: BTreeMap<String, usize>,
     /// Markdown pages read.
     pub pages_read: usize,
     /// Pages recognised as method pages.
     pub method_pages: usize,
-    /// Methods written (both roots).
+    /// Methods written.
     pub methods_written: usize,
     /// Of those, deprecated.
     pub deprecated: usize,
     /// Of those, REST 3.0.
     pub v3: usize,
-    /// Of those, in [`ImportReport::v3_twins`].
+    /// Of those, REST 3.0 twins of a classic method of the same name (in `_v3` files).
     pub v3_twin_methods: usize,
     /// Named types written.
     pub types_written: usize,
@@ -216,9 +220,9 @@ impl ImportReport {
         format!(
             "pages read:       {}\n\
              method pages:     {}\n\
-             methods written:  {} ({} deprecated, {} REST 3.0; {} in v3-twins)\n\
+             methods written:  {} ({} deprecated, {} REST 3.0, {} of them twins of a classic method)\n\
              named types:      {}\n\
-             spec files:       {} (+{} v3-twins)\n\
+             spec files:       {}\n\
              unparsed tables:  {} (on {} pages)\n\
              raw fallbacks:    {}\n\
              notes:            {}\n\
@@ -232,7 +236,6 @@ impl ImportReport {
             self.v3_twin_methods,
             self.types_written,
             self.files.len(),
-            self.v3_twins.len(),
             self.unparsed_tables.len(),
             pages.len(),
             self.raw_fallbacks.len(),
@@ -298,7 +301,6 @@ struct FileTree {
 struct Imported {
     report: ImportReport,
     files: BTreeMap<String, FileTree>,
-    twins: BTreeMap<String, FileTree>,
 }
 
 /// Every `.md` file under `dir`, relative to `base`, `/`-separated, sorted; a directory
@@ -316,11 +318,18 @@ fn markdown_files(base: &Path, dir: &Path, errors: &mut Vec<String>) -> Vec<(Str
     }
 }
 
-/// Which root a method goes to.
+/// Which side of a name pair a method is: the classic method (or the only one of its
+/// name), or the REST 3.0 twin of a classic method, written to a `_v3` file of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Root {
     Main,
     Twins,
+}
+
+/// The request struct name the model derives for the method (see
+/// [`naming::method_struct_name`]); the prefix of its page's named types.
+fn request_type_name(method: &str, root: Root) -> String {
+    naming::method_struct_name(method, root == Root::Twins)
 }
 
 fn import_trees(docs_root: &Path) -> Imported {
@@ -398,9 +407,8 @@ fn import_trees(docs_root: &Path) -> Imported {
     // Reserve the request type names the model derives from method names (a keyed
     // list's `...Result` wrapper is reserved when one is written).
     let mut used: BTreeSet<String> = BTreeSet::new();
-    for (index, _) in &chosen {
-        let method = &pages[*index].method;
-        used.insert(naming::method_type_name(method));
+    for (index, root) in &chosen {
+        used.insert(request_type_name(&pages[*index].method, *root));
     }
 
     // Files: (root, folder, scope) -> pages.
@@ -418,6 +426,7 @@ fn import_trees(docs_root: &Path) -> Imported {
             });
             NO_SCOPE.to_owned()
         });
+        *report.documented.entry(scope.clone()).or_default() += 1;
         groups
             .entry((*root, folder_of(&page.path), scope))
             .or_default()
@@ -439,7 +448,7 @@ fn import_trees(docs_root: &Path) -> Imported {
             let page = &pages[*index];
             let mut builder = PageBuilder {
                 page,
-                prefix: naming::method_type_name(&page.method),
+                prefix: request_type_name(&page.method, *root),
                 used: &mut used,
                 types: Vec::new(),
                 memo: BTreeMap::new(),
@@ -451,6 +460,7 @@ fn import_trees(docs_root: &Path) -> Imported {
             let PageBuilder {
                 types, raws, notes, ..
             } = builder;
+            add_fixtures(&mut report.fixtures, page, *root);
             report.methods_written += 1;
             report.v3_twin_methods += usize::from(*root == Root::Twins);
             report.deprecated += usize::from(page.deprecated.is_some());
@@ -461,13 +471,38 @@ fn import_trees(docs_root: &Path) -> Imported {
             tree.types.extend(types);
             tree.methods.insert(page.method.clone(), method);
         }
-        let target = match root {
-            Root::Main => &mut imported.files,
-            Root::Twins => &mut imported.twins,
-        };
-        target.insert(path.clone(), tree);
+        imported.files.insert(path.clone(), tree);
     }
     imported
+}
+
+/// Where `cargo xtask import-docs` writes [`ImportReport::fixtures`], relative to the
+/// workspace root, in the layout `cargo xtask verify-fixtures` reads: a folder per method
+/// (`crm.deal.get/1.json`; a REST 3.0 twin's replies as `v3-1.json`) and `error/` for
+/// error replies (`error/crm.deal.get-1.json`).
+pub const FIXTURES_DIR: &str = "fixtures/docs";
+
+/// Keep the page's JSON examples that are whole replies: an object with `result` (a
+/// success) or with `error` and no `result` (an error). Anything else (a request, a bare
+/// record) is not a reply and not kept.
+fn add_fixtures(fixtures: &mut BTreeMap<String, String>, page: &MethodPage, root: Root) {
+    let prefix = if root == Root::Twins { "v3-" } else { "" };
+    let (mut successes, mut errors) = (0, 0);
+    for text in &page.json_examples {
+        let Ok(serde_json::Value::Object(reply)) = serde_json::from_str(text) else {
+            continue;
+        };
+        let path = if reply.contains_key("result") {
+            successes += 1;
+            format!("{}/{prefix}{successes}.json", page.method)
+        } else if reply.contains_key("error") {
+            errors += 1;
+            format!("error/{}-{prefix}{errors}.json", page.method)
+        } else {
+            continue;
+        };
+        fixtures.insert(path, format!("{text}\n"));
+    }
 }
 
 /// `api-reference/crm/deals/crm-deal-add.md` -> `crm/deals`.
@@ -553,7 +588,9 @@ fn file_paths(
         .map(|key| {
             let parts = segments(&key.1);
             let parent = parts[..parts.len() - 1].join("/");
-            let file = format!("{}.yaml", stem(key, depth[key]));
+            // REST 3.0 twins sit next to their classic namesakes, in files of their own.
+            let suffix = if key.0 == Root::Twins { "_v3" } else { "" };
+            let file = format!("{}{suffix}.yaml", stem(key, depth[key]));
             let path = if parent.is_empty() || key.1.is_empty() {
                 file
             } else {
@@ -897,7 +934,7 @@ impl PageBuilder<'_> {
             return None;
         }
         let at = format!("{}.result.{}", page.method, row.name);
-        let wrapper = naming::list_result_name(&page.method);
+        let wrapper = naming::list_result_name(&self.prefix);
         if !self.used.insert(wrapper.clone()) {
             self.raw(
                 &at,
@@ -942,11 +979,7 @@ fn file_tree(file: FileTree) -> Yaml {
 }
 
 fn render(imported: Imported, overlays: BTreeMap<String, Yaml>) -> ImportReport {
-    let Imported {
-        mut report,
-        files,
-        twins,
-    } = imported;
+    let Imported { mut report, files } = imported;
     let mut trees: BTreeMap<String, (Option<String>, Yaml)> = files
         .into_iter()
         .map(|(path, file)| (path, (Some(file.folder.clone()), file_tree(file))))
@@ -964,31 +997,19 @@ fn render(imported: Imported, overlays: BTreeMap<String, Yaml>) -> ImportReport 
     }
     for (path, (folder, tree)) in trees {
         let merged = report.overlays.contains(&path);
-        let header = header(folder.as_deref(), merged.then_some(path.as_str()), false);
+        let header = header(folder.as_deref(), merged.then_some(path.as_str()));
         report.files.insert(path, to_yaml(&header, &tree));
-    }
-    for (path, file) in twins {
-        let header = header(Some(&file.folder), None, true);
-        report
-            .v3_twins
-            .insert(path, to_yaml(&header, &file_tree(file)));
     }
     report
 }
 
-fn header(folder: Option<&str>, overlay: Option<&str>, twin: bool) -> Vec<String> {
+fn header(folder: Option<&str>, overlay: Option<&str>) -> Vec<String> {
     let mut lines = Vec::new();
     match folder {
         Some(folder) => lines.push(format!(
             "Imported by `cargo xtask import-docs` from api-reference/{folder}/ of the Bitrix24 REST docs."
         )),
         None => lines.push("Hand-written: copied from the overlay of the same path.".to_owned()),
-    }
-    if twin {
-        lines.push(
-            "REST 3.0 methods that share their name with a classic method (kept apart for now)."
-                .to_owned(),
-        );
     }
     if let Some(path) = overlay {
         lines.push(format!("Hand corrections merged from the overlay {path}."));
@@ -1055,7 +1076,7 @@ mod tests {
             let mut used = BTreeSet::new();
             let mut builder = PageBuilder {
                 page: &page,
-                prefix: naming::method_type_name(&page.method),
+                prefix: request_type_name(&page.method, Root::Main),
                 used: &mut used,
                 types: Vec::new(),
                 memo: BTreeMap::new(),

@@ -33,6 +33,9 @@ pub(crate) struct MethodPage {
     pub(crate) returned: Option<usize>,
     /// The shape of the first JSON example of the response.
     pub(crate) example: Option<Example>,
+    /// Every JSON code block under a response or error heading that is valid JSON, as
+    /// written: the docs' captured replies, for the project's fixture set.
+    pub(crate) json_examples: Vec<String>,
     /// Tables (or rows) that could not be read: (line, reason).
     pub(crate) problems: Vec<(usize, String)>,
 }
@@ -180,6 +183,7 @@ pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPag
         named: BTreeMap::new(),
         returned: None,
         example: None,
+        json_examples: Vec::new(),
         problems: Vec::new(),
     };
     let mut h2: Option<String> = None;
@@ -214,6 +218,13 @@ pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPag
                 let in_response = h2.as_deref().is_some_and(|h| h.contains("response"));
                 if in_response && lang == "json" && out.example.is_none() {
                     out.example = Some(scan_example(text));
+                }
+                let in_error = h2.as_deref().is_some_and(|h| h.contains("error"));
+                if (in_response || in_error)
+                    && lang == "json"
+                    && serde_json::from_str::<serde_json::Value>(text).is_ok()
+                {
+                    out.json_examples.push(text.trim().to_owned());
                 }
             }
             Block::Table(Err(err)) => {

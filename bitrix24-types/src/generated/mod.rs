@@ -2,6 +2,148 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Generated bindings, one module per scope.
+#[cfg(feature = "ai_admin")]
+pub mod ai_admin;
+#[cfg(feature = "basic")]
+pub mod basic;
+#[cfg(feature = "biconnector")]
+pub mod biconnector;
+#[cfg(feature = "bizproc")]
+pub mod bizproc;
+#[cfg(feature = "booking")]
+pub mod booking;
+#[cfg(feature = "calendar")]
+pub mod calendar;
+#[cfg(feature = "call")]
+pub mod call;
+#[cfg(feature = "cashbox")]
+pub mod cashbox;
+#[cfg(feature = "catalog")]
+pub mod catalog;
 pub mod common;
 #[cfg(feature = "crm")]
 pub mod crm;
+#[cfg(feature = "delivery")]
+pub mod delivery;
+#[cfg(feature = "department")]
+pub mod department;
+#[cfg(feature = "disk")]
+pub mod disk;
+#[cfg(feature = "documentgenerator")]
+pub mod documentgenerator;
+#[cfg(feature = "entity")]
+pub mod entity;
+#[cfg(feature = "humanresources")]
+pub mod humanresources;
+#[cfg(feature = "humanresources_hcmlink")]
+pub mod humanresources_hcmlink;
+#[cfg(feature = "im")]
+pub mod im;
+#[cfg(feature = "imbot")]
+pub mod imbot;
+#[cfg(feature = "imconnector")]
+pub mod imconnector;
+#[cfg(feature = "imopenlines")]
+pub mod imopenlines;
+#[cfg(feature = "landing")]
+pub mod landing;
+#[cfg(feature = "lists")]
+pub mod lists;
+#[cfg(feature = "log")]
+pub mod log;
+#[cfg(feature = "mail")]
+pub mod mail;
+#[cfg(feature = "mailservice")]
+pub mod mailservice;
+#[cfg(feature = "main")]
+pub mod main;
+#[cfg(feature = "messageservice")]
+pub mod messageservice;
+#[cfg(feature = "note")]
+pub mod note;
+#[cfg(feature = "pay_system")]
+pub mod pay_system;
+#[cfg(feature = "placement")]
+pub mod placement;
+#[cfg(feature = "rpa")]
+pub mod rpa;
+#[cfg(feature = "sale")]
+pub mod sale;
+#[cfg(feature = "salescenter")]
+pub mod salescenter;
+#[cfg(feature = "sign_b2e")]
+pub mod sign_b2e;
+#[cfg(feature = "socialnetwork")]
+pub mod socialnetwork;
+#[cfg(feature = "sonet")]
+pub mod sonet;
+#[cfg(feature = "task")]
+pub mod task;
+#[cfg(feature = "tasks")]
+pub mod tasks;
+#[cfg(feature = "telephony")]
+pub mod telephony;
+#[cfg(feature = "timeman")]
+pub mod timeman;
+#[cfg(feature = "user")]
+pub mod user;
+#[cfg(feature = "user_userfield")]
+pub mod user_userfield;
+#[cfg(feature = "userconsent")]
+pub mod userconsent;
+#[cfg(feature = "userfieldconfig")]
+pub mod userfieldconfig;
+#[cfg(feature = "vote")]
+pub mod vote;
+/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per generated
+/// method of every enabled scope.
+pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+    #[cfg(feature = "ai_admin")] ai_admin::for_each_method(visitor);
+    #[cfg(feature = "basic")] basic::for_each_method(visitor);
+    #[cfg(feature = "biconnector")] biconnector::for_each_method(visitor);
+    #[cfg(feature = "bizproc")] bizproc::for_each_method(visitor);
+    #[cfg(feature = "booking")] booking::for_each_method(visitor);
+    #[cfg(feature = "calendar")] calendar::for_each_method(visitor);
+    #[cfg(feature = "call")] call::for_each_method(visitor);
+    #[cfg(feature = "cashbox")] cashbox::for_each_method(visitor);
+    #[cfg(feature = "catalog")] catalog::for_each_method(visitor);
+    common::for_each_method(visitor);
+    #[cfg(feature = "crm")] crm::for_each_method(visitor);
+    #[cfg(feature = "delivery")] delivery::for_each_method(visitor);
+    #[cfg(feature = "department")] department::for_each_method(visitor);
+    #[cfg(feature = "disk")] disk::for_each_method(visitor);
+    #[cfg(feature = "documentgenerator")] documentgenerator::for_each_method(visitor);
+    #[cfg(feature = "entity")] entity::for_each_method(visitor);
+    #[cfg(feature = "humanresources")] humanresources::for_each_method(visitor);
+    #[cfg(feature = "humanresources_hcmlink")]
+    humanresources_hcmlink::for_each_method(visitor);
+    #[cfg(feature = "im")] im::for_each_method(visitor);
+    #[cfg(feature = "imbot")] imbot::for_each_method(visitor);
+    #[cfg(feature = "imconnector")] imconnector::for_each_method(visitor);
+    #[cfg(feature = "imopenlines")] imopenlines::for_each_method(visitor);
+    #[cfg(feature = "landing")] landing::for_each_method(visitor);
+    #[cfg(feature = "lists")] lists::for_each_method(visitor);
+    #[cfg(feature = "log")] log::for_each_method(visitor);
+    #[cfg(feature = "mail")] mail::for_each_method(visitor);
+    #[cfg(feature = "mailservice")] mailservice::for_each_method(visitor);
+    #[cfg(feature = "main")] main::for_each_method(visitor);
+    #[cfg(feature = "messageservice")] messageservice::for_each_method(visitor);
+    #[cfg(feature = "note")] note::for_each_method(visitor);
+    #[cfg(feature = "pay_system")] pay_system::for_each_method(visitor);
+    #[cfg(feature = "placement")] placement::for_each_method(visitor);
+    #[cfg(feature = "rpa")] rpa::for_each_method(visitor);
+    #[cfg(feature = "sale")] sale::for_each_method(visitor);
+    #[cfg(feature = "salescenter")] salescenter::for_each_method(visitor);
+    #[cfg(feature = "sign_b2e")] sign_b2e::for_each_method(visitor);
+    #[cfg(feature = "socialnetwork")] socialnetwork::for_each_method(visitor);
+    #[cfg(feature = "sonet")] sonet::for_each_method(visitor);
+    #[cfg(feature = "task")] task::for_each_method(visitor);
+    #[cfg(feature = "tasks")] tasks::for_each_method(visitor);
+    #[cfg(feature = "telephony")] telephony::for_each_method(visitor);
+    #[cfg(feature = "timeman")] timeman::for_each_method(visitor);
+    #[cfg(feature = "user")] user::for_each_method(visitor);
+    #[cfg(feature = "user_userfield")] user_userfield::for_each_method(visitor);
+    #[cfg(feature = "userconsent")] userconsent::for_each_method(visitor);
+    #[cfg(feature = "userfieldconfig")] userfieldconfig::for_each_method(visitor);
+    #[cfg(feature = "vote")] vote::for_each_method(visitor);
+}

@@ -2,5 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `common` scope.
+mod events;
 mod fields;
+pub use self::events::*;
 pub use self::fields::*;
+/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `common` scope.
+#[allow(deprecated)]
+pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+    visitor.visit::<EventBind>();
+    visitor.visit::<EventGet>();
+    visitor.visit::<EventOfflineClear>();
+    visitor.visit::<EventOfflineError>();
+    visitor.visit::<EventOfflineGet>();
+    visitor.visit::<EventOfflineList>();
+    visitor.visit::<EventUnbind>();
+}

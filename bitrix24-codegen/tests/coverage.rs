@@ -1,0 +1,47 @@
+//! `cargo xtask coverage` counts, over the test specs and their committed generated tree.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use bitrix24_codegen::coverage::Coverage;
+
+#[test]
+fn counts_methods_per_scope_and_raw_fields() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let (loaded, errors) = bitrix24_codegen::load::load_dir(&root.join("specs/ok"));
+    assert!(errors.is_empty(), "{errors}");
+    let model = bitrix24_codegen::model::build(&loaded).unwrap();
+    let documented = BTreeMap::from([("crm".to_owned(), 9), ("im".to_owned(), 2)]);
+    let coverage =
+        Coverage::measure(&model, &root.join("fixtures/generated"), Some(&documented)).unwrap();
+    println!("{coverage}");
+    let crm = &coverage.scopes["crm"];
+    assert_eq!(crm.documented, Some(9));
+    assert!(crm.specced > 0);
+    // The committed tree is generated from these specs: every method is in it.
+    assert_eq!(crm.generated, crm.specced);
+    // widget.yaml types two fields `raw`.
+    assert_eq!(crm.raw, 2, "{crm:?}");
+    // A scope only the docs know shows up with nothing specced.
+    let im = &coverage.scopes["im"];
+    assert_eq!((im.documented, im.specced, im.generated), (Some(2), 0, 0));
+    let total = coverage.total();
+    assert_eq!(total.documented, Some(11));
+    assert_eq!(
+        total.specced,
+        coverage.scopes.values().map(|s| s.specced).sum::<usize>()
+    );
+    let table = coverage.to_string();
+    assert!(table.starts_with("scope "));
+    assert!(table.lines().last().unwrap().starts_with("total "));
+}
+
+#[test]
+fn without_docs_the_documented_column_is_empty() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let (loaded, _) = bitrix24_codegen::load::load_dir(&root.join("specs/ok"));
+    let model = bitrix24_codegen::model::build(&loaded).unwrap();
+    let coverage = Coverage::measure(&model, &root.join("fixtures/generated"), None).unwrap();
+    assert!(coverage.scopes.values().all(|s| s.documented.is_none()));
+    assert!(coverage.to_string().contains(" - "));
+}
