@@ -784,3 +784,73 @@ async fn a_failed_portal_call_says_what_is_unsettled() {
     .await;
     assert!(queue(&client).await.is_empty());
 }
+
+/// A stand-in for a portal that answers every request with `reply` (200, JSON).
+async fn fixed_reply_server(reply: Value) -> String {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let body = Bytes::from(serde_json::to_vec(&reply).unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let body = body.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |_request: Request<Incoming>| {
+                    let mut response = Response::new(Full::new(body.clone()));
+                    response
+                        .headers_mut()
+                        .insert("content-type", "application/json".parse().unwrap());
+                    std::future::ready(Ok::<_, Infallible>(response))
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}/rest/1/0123456789abcdef/")
+}
+
+#[tokio::test]
+async fn records_without_a_reservation_are_given_back_unhandled() {
+    use bitrix24_transport::event::offline::DrainError;
+
+    // A portal that ignores clear=0 (no reservations): the records come back without a
+    // process_id and may already be deleted, so the drain cannot settle them.
+    let url = fixed_reply_server(json!({"result": {"process_id": null, "events": [
+        {"ID": "7", "TIMESTAMP_X": "2024-07-18T12:32:31+02:00", "EVENT_NAME": "ONCRMDEALADD",
+         "EVENT_DATA": {"FIELDS": {"ID": "42"}}, "EVENT_ADDITIONAL": false, "MESSAGE_ID": "m7"}
+    ]}}))
+    .await;
+    let client = Client::webhook(&url).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let err = OfflineDrain::new()
+        .run(&client, recording(&seen, None))
+        .await
+        .unwrap_err();
+    assert!(seen.lock().unwrap().is_empty(), "nothing was handled");
+    let DrainError::NoProcessId { records } = err else {
+        panic!("{err}");
+    };
+    assert_eq!(records.len(), 1);
+    assert_eq!((records[0].id, records[0].message_id.as_str()), (7, "m7"));
+    assert_eq!(records[0].decode::<DealAdded>().unwrap().fields.id, 42);
+
+    // A reply that is not the documented shape names the method and the path.
+    let url = fixed_reply_server(json!({"result": {"process_id": "p", "events": [
+        {"ID": "seven", "EVENT_NAME": "X", "MESSAGE_ID": "m"}
+    ]}}))
+    .await;
+    let client = Client::webhook(&url).unwrap();
+    let err = OfflineDrain::new()
+        .run(&client, recording(&seen, None))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("event.offline.get") && text.contains("result.events[0].ID"),
+        "{text}"
+    );
+}

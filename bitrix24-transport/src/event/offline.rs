@@ -275,8 +275,12 @@ impl OfflineDrain {
                 if count == 0 {
                     return Ok(report);
                 }
-                // Records without a reservation cannot be settled: refuse to handle them.
-                return Err(DrainError::NoProcessId { records: count });
+                // Records without a reservation cannot be settled afterwards, and the
+                // portal may have deleted them already: give them back to the caller
+                // rather than risk handling them without a way to mark failures.
+                return Err(DrainError::NoProcessId {
+                    records: batch.events,
+                });
             };
             let mut handled = Vec::new();
             let mut failed = Vec::new();
@@ -441,12 +445,16 @@ pub enum DrainError {
         /// The call's error.
         source: Error,
     },
-    /// `event.offline.get` returned records without a `process_id`, so they could not
-    /// be cleared after handling; none was handed to the handler.
-    #[error("event.offline.get returned {records} records without a process_id")]
+    /// `event.offline.get` returned records without a `process_id` (a portal without
+    /// reservations, which may have deleted them on reading): none was handed to the
+    /// handler, and here they are.
+    #[error(
+        "event.offline.get returned {} records without a process_id",
+        records.len()
+    )]
     NoProcessId {
-        /// How many records came back.
-        records: usize,
+        /// The records, unhandled.
+        records: Vec<OfflineEvent>,
     },
     /// The records were handled but `event.offline.clear` failed: clear `ids` under
     /// `process_id` before resuming with that `process_id`, or they are handled again.
