@@ -16,6 +16,7 @@ pub mod batch;
 pub mod client;
 pub mod encode;
 pub mod event;
+pub mod php_form;
 pub mod ratelimit;
 pub mod retry;
 
@@ -31,5 +32,5 @@ pub use client::BlockingClient;
 pub use client::{Auth, CallOptions, Client, ClientBuilder};
 pub use envelope::{Response, Time, decode_response};
 pub use error::{ApiError, ApiErrorCode, DecodeError, Error};
-pub use event::EventPayload;
+pub use event::{Event, EventAuth, EventError, EventPayload, RawEvent, UnverifiedEvent};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};

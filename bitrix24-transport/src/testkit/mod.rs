@@ -8,7 +8,10 @@
 //!   missing is 401 `NO_AUTH_FOUND`, unknown 401 `invalid_token`, expired 401 `expired_token`;
 //! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see `oauth` below;
 //! - methods `crm.deal.add/get/update/delete/list/fields`, `batch`, `app.info`, `profile`
-//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`.
+//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`;
+//! - **events**: `event.bind/unbind/get`, delivery of `ONCRMDEAL{ADD,UPDATE,DELETE}` to
+//!   handler URLs, and the offline queue `event.offline.get/clear/error/list` (see the
+//!   `events` section below).
 //!
 //! Parameters are read from the query string and the body (JSON when the `Content-Type`
 //! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
@@ -65,6 +68,13 @@
 //! executed or not, plus one per command inside a `batch`. [`Stats::executed_writes`]
 //! counts successful `add`/`update`/`delete` executions.
 //!
+//! # Events
+//! Bindings per event code; a deal write POSTs the event to each online binding's URL
+//! as a real portal does (a PHP-encoded form whose `auth` block carries a fresh access
+//! token and [`TestPortal::application_token`]), from a background task that never delays
+//! the reply, and queues it for offline bindings. [`TestPortal::event_deliveries`] lists
+//! the finished deliveries. Details in the module `testkit/events.rs`.
+//!
 //! # OAuth
 //! [`TestPortal::issue_authorization_code`] plays the user approving the app; the code is
 //! valid once, for 30 s. A refresh rotates both tokens; the used refresh token then
@@ -82,12 +92,14 @@ use tokio::task::JoinHandle;
 mod bucket;
 mod clock;
 mod deals;
+mod events;
 mod oauth;
 pub mod php_form;
 mod rest;
 mod server;
 mod state;
 
+pub use events::EventDelivery;
 use server::Shared;
 use state::{PendingFault, Secrets, State, lock};
 
@@ -215,6 +227,11 @@ impl TestPortal {
             secrets: Secrets::generate(),
             base_url: format!("http://{addr}"),
         });
+        lock(&shared.state).events.identify(events::Identity {
+            base_url: shared.base_url.clone(),
+            application_token: shared.secrets.application_token.clone(),
+            member_id: shared.secrets.member_id.clone(),
+        });
         let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(TestPortal {
             shared,
@@ -324,6 +341,12 @@ impl TestPortal {
     /// Every deal as `crm.deal.get` returns it, by ID.
     pub fn deals(&self) -> Vec<serde_json::Value> {
         lock(&self.shared.state).deals.render_all()
+    }
+
+    /// The event deliveries to handler URLs finished so far (see `event.bind`), in the
+    /// order they finished.
+    pub fn event_deliveries(&self) -> Vec<EventDelivery> {
+        lock(&self.shared.state).events.deliveries()
     }
 
     /// Declare a deal user field (`UF_CRM_...`) with its `crm.deal.fields` type

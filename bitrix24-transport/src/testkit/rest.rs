@@ -216,6 +216,8 @@ pub(crate) fn execute(
         page_size,
     ) {
         result
+    } else if let Some(result) = super::events::call(state, method, params) {
+        result
     } else {
         match method {
             "app.info" => Ok(Outcome::read(app_info(state))),
@@ -230,6 +232,7 @@ pub(crate) fn execute(
             state.stats.executed_writes += 1;
         }
     }
+    super::events::after_call(state, method, params, &result, caller, now);
     result
 }
 

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::bucket::LeakyBucket;
 use super::deals::DealStore;
+use super::events::EventStore;
 use super::{Fault, PortalConfig, Stats};
 
 /// How long an authorization code may be exchanged (settings/oauth/index.md: 30 seconds).
@@ -97,6 +98,7 @@ pub(crate) struct State {
     pub(crate) bucket: Option<LeakyBucket>,
     pub(crate) faults: VecDeque<PendingFault>,
     pub(crate) tokens: Tokens,
+    pub(crate) events: EventStore,
 }
 
 impl State {
@@ -113,6 +115,7 @@ impl State {
             stats: Stats::default(),
             faults: VecDeque::new(),
             tokens: Tokens::default(),
+            events: EventStore::default(),
         }
     }
 
