@@ -16,4 +16,5 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<EventOfflineGet>();
     visitor.visit::<EventOfflineList>();
     visitor.visit::<EventUnbind>();
+    visitor.visit::<Events>();
 }
