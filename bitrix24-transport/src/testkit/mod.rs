@@ -8,7 +8,10 @@
 //!   missing is 401 `NO_AUTH_FOUND`, unknown 401 `invalid_token`, expired 401 `expired_token`;
 //! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see `oauth` below;
 //! - methods `crm.deal.add/get/update/delete/list/fields`, `batch`, `app.info`, `profile`
-//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`.
+//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`;
+//! - `method.get`, `methods` and `scope` answering from [`PortalCapabilities`]: absent
+//!   modules and methods (404 when called), granted scopes (403 `insufficient_scope` when
+//!   a method of another scope is called).
 //!
 //! Parameters are read from the query string and the body (JSON when the `Content-Type`
 //! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
@@ -80,6 +83,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 mod bucket;
+mod capabilities;
 mod clock;
 mod deals;
 mod oauth;
@@ -88,6 +92,7 @@ mod rest;
 mod server;
 mod state;
 
+pub use capabilities::PortalCapabilities;
 use server::Shared;
 use state::{PendingFault, Secrets, State, lock};
 
@@ -127,6 +132,8 @@ pub struct PortalConfig {
     pub access_token_ttl: Duration,
     /// Records per list page. Default: 50 (0 is read as 1).
     pub page_size: usize,
+    /// Absent modules and methods, granted scopes. Default: everything present and granted.
+    pub capabilities: PortalCapabilities,
 }
 
 impl Default for PortalConfig {
@@ -136,6 +143,7 @@ impl Default for PortalConfig {
             latency: Duration::ZERO,
             access_token_ttl: Duration::from_secs(3600),
             page_size: 50,
+            capabilities: PortalCapabilities::default(),
         }
     }
 }
