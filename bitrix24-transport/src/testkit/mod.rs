@@ -12,6 +12,9 @@
 //! - `method.get`, `methods` and `scope` answering from [`PortalCapabilities`]: absent
 //!   modules and methods (404 when called), granted scopes (403 `insufficient_scope` when
 //!   a method of another scope is called).
+//! - the portal's own CRM fields ([`TestPortal::add_crm_user_field`]) in `crm.deal.fields`,
+//!   `crm.{lead,contact,company}.fields`, `crm.{deal,lead,contact,company}.userfield.list`
+//!   and `crm.item.fields` (smart processes); see `user_fields` in the source.
 //!
 //! Parameters are read from the query string and the body (JSON when the `Content-Type`
 //! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
@@ -91,10 +94,12 @@ pub mod php_form;
 mod rest;
 mod server;
 mod state;
+mod user_fields;
 
 pub use capabilities::PortalCapabilities;
 use server::Shared;
 use state::{PendingFault, Secrets, State, lock};
+pub use user_fields::UserField;
 
 /// The method name under which faults for the token endpoint are injected.
 pub const TOKEN_ENDPOINT_METHOD: &str = "oauth.token";
@@ -341,5 +346,18 @@ impl TestPortal {
         lock(&self.shared.state)
             .deals
             .add_user_field(&name.to_ascii_uppercase(), wire_type);
+    }
+
+    /// Declare a user field of a CRM entity type (`entityTypeId`: 1 lead, 2 deal,
+    /// 3 contact, 4 company, 128 and above a smart process), with its label, multiplicity
+    /// and enumeration items, as the `*.fields`, `*.userfield.list` and `crm.item.fields`
+    /// replies describe it. A deal field is also stored on deals like
+    /// [`TestPortal::add_user_field`].
+    pub fn add_crm_user_field(&self, entity_type_id: u32, field: UserField) {
+        let mut state = lock(&self.shared.state);
+        let state = &mut *state;
+        state
+            .user_fields
+            .add(entity_type_id, field, &mut state.deals);
     }
 }

@@ -212,6 +212,10 @@ pub(crate) fn execute(
         Err(refusal)
     } else if let Some(result) = super::capabilities::call(caps, method, params) {
         result
+    } else if let Some(result) =
+        super::user_fields::call(&state.user_fields, &mut state.deals, method, params)
+    {
+        result
     } else if let Some(result) = super::deals::call(
         &mut state.deals,
         method,
