@@ -152,7 +152,12 @@ fn field_tokens(field: &FieldModel, dirs: Directions, site: Site<'_>) -> TokenSt
     if field.read_only {
         doc.push_str(" (read-only: filled by the portal, never sent)");
     }
-    let doc = docs(&[doc]);
+    let mut lines = vec![doc];
+    if !field.doc.is_empty() {
+        lines.push(String::new());
+        lines.extend(field.doc.iter().cloned());
+    }
+    let doc = docs(&lines);
     let deprecated = deprecated_attr(&field.deprecated, &format!("the field `{}`", field.wire));
     quote! {
         #doc

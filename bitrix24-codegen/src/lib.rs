@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod output;
+pub mod portal_fields;
 pub mod spec;
 pub mod tree;
 

@@ -95,6 +95,8 @@ pub struct FieldModel {
     pub read_only: bool,
     /// `Some(replacement)` when deprecated.
     pub deprecated: Option<Option<String>>,
+    /// Extra doc comment lines (the spec's `doc`).
+    pub doc: Vec<String>,
 }
 
 /// A resolved type expression.
@@ -535,6 +537,11 @@ fn build_fields(
                 required: field.required,
                 read_only: field.read_only,
                 deprecated: deprecation(&field.deprecated),
+                doc: field
+                    .doc
+                    .as_ref()
+                    .map(|doc| doc.as_str().lines().map(str::to_owned).collect())
+                    .unwrap_or_default(),
             }),
             Err(message) => errors.push(
                 &file.path,
@@ -780,6 +787,7 @@ fn build_method(
                     required: false,
                     read_only: true,
                     deprecated: None,
+                    doc: Vec::new(),
                 };
                 response = Some(TypeRef::Named {
                     scope: scope.to_owned(),

@@ -81,6 +81,9 @@ pub struct FieldDef {
     pub read_only: bool,
     /// Present when the field is deprecated.
     pub deprecated: Option<Deprecation>,
+    /// Text for the field's doc comment (a portal's label for its own field); lines
+    /// separated by `\n`.
+    pub doc: Option<Text>,
 }
 
 /// The result of a method: a type expression, optionally with list pagination.
@@ -119,6 +122,7 @@ struct FieldMap {
     #[serde(default)]
     read_only: bool,
     deprecated: Option<Deprecation>,
+    doc: Option<Text>,
 }
 
 /// The map form of a result.
@@ -150,6 +154,7 @@ impl<'de> Deserialize<'de> for FieldDef {
                     required: false,
                     read_only: false,
                     deprecated: None,
+                    doc: None,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldDef, A::Error> {
@@ -159,6 +164,7 @@ impl<'de> Deserialize<'de> for FieldDef {
                     required: m.required,
                     read_only: m.read_only,
                     deprecated: m.deprecated,
+                    doc: m.doc,
                 })
             }
         }

@@ -1155,6 +1155,11 @@ impl BatchResults {
         self.error.as_ref()
     }
 
+    /// Take the error of the call that failed as a whole, for a caller that stops there.
+    pub(crate) fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
     /// Whether a call stopped at a failing command under [`Batch::halt`] (later calls
     /// were not sent).
     pub fn halted(&self) -> bool {

@@ -13,6 +13,7 @@ pub mod method;
 // The HTTP client (issue: thin transport). Each module is one concept.
 pub mod auth;
 pub mod batch;
+pub mod capability;
 pub mod client;
 pub mod encode;
 pub mod event;
@@ -27,6 +28,7 @@ pub mod testkit;
 pub use batch::{
     Batch, BatchCommandError, BatchError, BatchResults, Cmd, CommandInfo, CommandStatus, ResultRef,
 };
+pub use capability::{Availability, CapabilityReport, MethodQuery};
 #[cfg(feature = "blocking")]
 pub use client::BlockingClient;
 pub use client::{Auth, CallOptions, Client, ClientBuilder};

@@ -56,6 +56,8 @@ pub use bitrix24_transport::BlockingClient;
 pub use bitrix24_transport::auth;
 /// Typed `batch`: many calls in one request, a typed result per command.
 pub use bitrix24_transport::batch;
+/// The capability check: which methods this portal has and the granted scopes allow.
+pub use bitrix24_transport::capability;
 /// The HTTP client.
 pub use bitrix24_transport::client;
 /// Incoming events: parsing, verification and the typed payloads' trait.

@@ -1,6 +1,10 @@
 //! Project automation. `cargo xtask codegen [--check]` regenerates the committed
 //! bindings in `bitrix24-types/src/generated/` from `specs/`; `cargo xtask import-docs`
-//! imports specs from the official docs (see `bitrix24_codegen::import`).
+//! imports specs from the official docs (see `bitrix24_codegen::import`); `cargo xtask
+//! import-fields` writes a spec overlay for a portal's own CRM fields (see
+//! `bitrix24_codegen::portal_fields`).
+
+mod import_fields;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +28,14 @@ tasks:
                     decode the captured replies under DIR (a folder per method, plus batch/,
                     error/, oauth.token/) with the generated types (all scopes); one line per
                     file, then the counts; non-zero exit on a failure (not listed in FILE)
+  import-fields --webhook URL --entity ENTITY [--entity-type-id N] [--out DIR] [--docs DIR] [--lang L]
+                    write a spec overlay with the portal's own fields (UF_*) of ENTITY
+                      --webhook         the portal's incoming webhook (default: BITRIX24_WEBHOOK_URL)
+                      --entity          crm.deal, crm.lead, crm.contact, crm.company or crm.item
+                      --entity-type-id  the smart process's entityTypeId (crm.item)
+                      --out             the overlay root (default spec-overlays)
+                      --docs            the docs root, to find the record types (default ../shared/b24restdocs)
+                      --lang            the language of the labels (default en)
 ";
 
 fn main() -> ExitCode {
@@ -42,6 +54,25 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        ["import-fields", rest @ ..] => {
+            match import_fields::FieldsArgs::parse(rest, &project_root()) {
+                Ok(args) => match import_fields::import_fields(&args) {
+                    Ok(summary) => {
+                        println!("import-fields: {summary}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(message) => {
+                        eprintln!("import-fields: {message}");
+                        ExitCode::FAILURE
+                    }
+                },
+                Err(message) => {
+                    eprintln!("import-fields: {message}");
+                    eprint!("{USAGE}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -12,6 +12,12 @@
 //! - **events**: `event.bind/unbind/get`, delivery of `ONCRMDEAL{ADD,UPDATE,DELETE}` to
 //!   handler URLs, and the offline queue `event.offline.get/clear/error/list` (see the
 //!   `events` section below).
+//! - `method.get`, `methods` and `scope` answering from [`PortalCapabilities`]: absent
+//!   modules and methods (404 when called), granted scopes (403 `insufficient_scope` when
+//!   a method of another scope is called).
+//! - the portal's own CRM fields ([`TestPortal::add_crm_user_field`]) in `crm.deal.fields`,
+//!   `crm.{lead,contact,company}.fields`, `crm.{deal,lead,contact,company}.userfield.list`
+//!   and `crm.item.fields` (smart processes); see `user_fields` in the source.
 //!
 //! Parameters are read from the query string and the body (JSON when the `Content-Type`
 //! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
@@ -90,6 +96,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 mod bucket;
+mod capabilities;
 mod clock;
 mod deals;
 mod events;
@@ -98,10 +105,13 @@ pub mod php_form;
 mod rest;
 mod server;
 mod state;
+mod user_fields;
 
 pub use events::EventDelivery;
+pub use capabilities::PortalCapabilities;
 use server::Shared;
 use state::{PendingFault, Secrets, State, lock};
+pub use user_fields::UserField;
 
 /// The method name under which faults for the token endpoint are injected.
 pub const TOKEN_ENDPOINT_METHOD: &str = "oauth.token";
@@ -139,6 +149,8 @@ pub struct PortalConfig {
     pub access_token_ttl: Duration,
     /// Records per list page. Default: 50 (0 is read as 1).
     pub page_size: usize,
+    /// Absent modules and methods, granted scopes. Default: everything present and granted.
+    pub capabilities: PortalCapabilities,
 }
 
 impl Default for PortalConfig {
@@ -148,6 +160,7 @@ impl Default for PortalConfig {
             latency: Duration::ZERO,
             access_token_ttl: Duration::from_secs(3600),
             page_size: 50,
+            capabilities: PortalCapabilities::default(),
         }
     }
 }
@@ -356,5 +369,18 @@ impl TestPortal {
         lock(&self.shared.state)
             .deals
             .add_user_field(&name.to_ascii_uppercase(), wire_type);
+    }
+
+    /// Declare a user field of a CRM entity type (`entityTypeId`: 1 lead, 2 deal,
+    /// 3 contact, 4 company, 128 and above a smart process), with its label, multiplicity
+    /// and enumeration items, as the `*.fields`, `*.userfield.list` and `crm.item.fields`
+    /// replies describe it. A deal field is also stored on deals like
+    /// [`TestPortal::add_user_field`].
+    pub fn add_crm_user_field(&self, entity_type_id: u32, field: UserField) {
+        let mut state = lock(&self.shared.state);
+        let state = &mut *state;
+        state
+            .user_fields
+            .add(entity_type_id, field, &mut state.deals);
     }
 }

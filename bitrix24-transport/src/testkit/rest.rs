@@ -207,7 +207,16 @@ pub(crate) fn execute(
 ) -> CallResult {
     let now = now_unix().floor() as i64;
     let page_size = state.config.page_size;
-    let result = if let Some(result) = super::deals::call(
+    let caps = &state.config.capabilities;
+    let result = if let Some(refusal) = super::capabilities::refuse(caps, method) {
+        Err(refusal)
+    } else if let Some(result) = super::capabilities::call(caps, method, params) {
+        result
+    } else if let Some(result) =
+        super::user_fields::call(&state.user_fields, &mut state.deals, method, params)
+    {
+        result
+    } else if let Some(result) = super::deals::call(
         &mut state.deals,
         method,
         params,
@@ -222,7 +231,6 @@ pub(crate) fn execute(
         match method {
             "app.info" => Ok(Outcome::read(app_info(state))),
             "profile" | "user.current" => Ok(Outcome::read(profile(caller))),
-            "scope" => Ok(Outcome::read(json!(["crm", "user"]))),
             "server.time" => Ok(Outcome::read(json!(super::clock::format_datetime(now)))),
             _ => Err(CallError::method_not_found(method)),
         }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use super::bucket::LeakyBucket;
 use super::deals::DealStore;
 use super::events::EventStore;
+use super::user_fields::UserFieldStore;
 use super::{Fault, PortalConfig, Stats};
 
 /// How long an authorization code may be exchanged (settings/oauth/index.md: 30 seconds).
@@ -94,6 +95,7 @@ pub(crate) struct State {
     pub(crate) config: PortalConfig,
     pub(crate) client_id: String,
     pub(crate) deals: DealStore,
+    pub(crate) user_fields: UserFieldStore,
     pub(crate) stats: Stats,
     pub(crate) bucket: Option<LeakyBucket>,
     pub(crate) faults: VecDeque<PendingFault>,
@@ -112,6 +114,7 @@ impl State {
                 fastrand::u32(10_000_000..99_999_999)
             ),
             deals: DealStore::default(),
+            user_fields: UserFieldStore::default(),
             stats: Stats::default(),
             faults: VecDeque::new(),
             tokens: Tokens::default(),
