@@ -8,7 +8,10 @@
 //!   missing is 401 `NO_AUTH_FOUND`, unknown 401 `invalid_token`, expired 401 `expired_token`;
 //! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see `oauth` below;
 //! - methods `crm.deal.add/get/update/delete/list/fields`, `batch`, `app.info`, `profile`
-//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`.
+//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`;
+//! - **REST 3.0** at `/rest/api/1/{secret}/{method}` and `/rest/api/{method}` (OAuth):
+//!   `tasks.task.add/get/update/delete/list` in the unified format, honouring
+//!   `Idempotency-Key` (see "REST 3.0" below).
 //!
 //! Parameters are read from the query string and the body (JSON when the `Content-Type`
 //! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
@@ -65,6 +68,20 @@
 //! executed or not, plus one per command inside a `batch`. [`Stats::executed_writes`]
 //! counts successful `add`/`update`/`delete` executions.
 //!
+//! # REST 3.0
+//! The body must be a JSON object (else 400 `BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION`);
+//! the query string is not read, except an application's `auth`. Successful replies are
+//! `{"result": {"item": ...}}`, `{"result": {"items": [...]}}` or `{"result": {"result":
+//! true}}` plus `time`; method errors are `{"error": {"code", "message", "validation"}}`
+//! with the documented codes. Credentials, the rate limit and faults answer as on the
+//! classic paths (classic error envelope). A write (`add`, `update`, `delete`) with an
+//! `Idempotency-Key` header runs once: a repeat with the same key and parameters gets
+//! the stored reply with `Idempotent-Replayed: true` (counted in
+//! [`Stats::idempotent_replays`], not in `executed_writes`); the same key with other
+//! parameters is 422 `..._IDEMPOTENCYKEYREUSEDEXCEPTION`. Users 1, 2 and 3 exist (for
+//! `creatorId`, `responsibleId` and `select: ["responsible.name"]`). Tasks filter by
+//! `id` only, as documented.
+//!
 //! # OAuth
 //! [`TestPortal::issue_authorization_code`] plays the user approving the app; the code is
 //! valid once, for 30 s. A refresh rotates both tokens; the used refresh token then
@@ -87,6 +104,7 @@ pub mod php_form;
 mod rest;
 mod server;
 mod state;
+mod tasks_v3;
 
 use server::Shared;
 use state::{PendingFault, Secrets, State, lock};
@@ -174,8 +192,12 @@ pub struct Stats {
     pub query_limit_exceeded: u64,
     /// Successful `grant_type=refresh_token` exchanges.
     pub token_refreshes: u64,
-    /// Executed writes (`crm.deal.add`, `update`, `delete`), inside batches too.
+    /// Executed writes (`crm.deal.add`, `update`, `delete`, REST 3.0 `tasks.task.*`
+    /// writes), inside batches too.
     pub executed_writes: u64,
+    /// REST 3.0 writes answered with a stored reply for a repeated `Idempotency-Key`
+    /// instead of running again.
+    pub idempotent_replays: u64,
 }
 
 /// The running test portal. Dropping it shuts the server down.
@@ -324,6 +346,16 @@ impl TestPortal {
     /// Every deal as `crm.deal.get` returns it, by ID.
     pub fn deals(&self) -> Vec<serde_json::Value> {
         lock(&self.shared.state).deals.render_all()
+    }
+
+    /// How many REST 3.0 tasks exist.
+    pub fn task_count(&self) -> usize {
+        lock(&self.shared.state).tasks_v3.len()
+    }
+
+    /// One REST 3.0 task with every field, as `tasks.task.get` returns it without `select`.
+    pub fn task(&self, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).tasks_v3.get(id)
     }
 
     /// Declare a deal user field (`UF_CRM_...`) with its `crm.deal.fields` type

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::bucket::LeakyBucket;
 use super::deals::DealStore;
+use super::tasks_v3::TaskStore;
 use super::{Fault, PortalConfig, Stats};
 
 /// How long an authorization code may be exchanged (settings/oauth/index.md: 30 seconds).
@@ -97,6 +98,8 @@ pub(crate) struct State {
     pub(crate) bucket: Option<LeakyBucket>,
     pub(crate) faults: VecDeque<PendingFault>,
     pub(crate) tokens: Tokens,
+    /// REST 3.0 tasks and stored idempotent replies.
+    pub(crate) tasks_v3: TaskStore,
 }
 
 impl State {
@@ -113,6 +116,7 @@ impl State {
             stats: Stats::default(),
             faults: VecDeque::new(),
             tokens: Tokens::default(),
+            tasks_v3: TaskStore::default(),
         }
     }
 
