@@ -864,12 +864,24 @@ async fn send(
 
 fn classify(err: reqwest::Error) -> SendError {
     if err.is_connect() {
-        SendError::NotSent(describe(err))
+        SendError::NotSent(with_certificate_hint(describe(err)))
     } else if err.is_timeout() {
         SendError::Timeout
     } else {
         SendError::Dropped(describe(err))
     }
+}
+
+/// A refused portal certificate, explained: rustls says `invalid peer certificate:
+/// UnknownIssuer`, and the fix is the root, never turning verification off.
+fn with_certificate_hint(mut reason: String) -> String {
+    if reason.contains("invalid peer certificate") {
+        reason.push_str(
+            " (a portal whose certificate is issued by its own certificate authority or is \
+             self-signed needs that root added with ClientBuilder::add_root_certificate_pem)",
+        );
+    }
+    reason
 }
 
 /// A reqwest error as text, without its URL (which may hold a secret), with its causes.
@@ -944,7 +956,7 @@ impl OAuthState {
 
     /// Make `tokens` current (after they were saved). Returns the new state.
     fn set(&self, tokens: Tokens) -> Result<Current, Error> {
-        let endpoint = endpoint_url(&tokens.client_endpoint)?;
+        let endpoint = endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
         let now = auth::unix_now();
         let refresh_at = tokens.expires_at.map(|expires_at| {
             let life = expires_at.saturating_sub(now);
@@ -966,7 +978,7 @@ impl OAuthState {
     /// Save new tokens, then make them current. Saving comes first: a refresh token the
     /// server rotated must never be lost.
     async fn install(&self, tokens: Tokens) -> Result<Current, Error> {
-        endpoint_url(&tokens.client_endpoint)?;
+        endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
         self.store.save(&tokens).await?;
         self.set(tokens)
     }
@@ -1039,17 +1051,21 @@ impl OAuthState {
     }
 }
 
-/// The REST endpoint from a token reply: https (or http to loopback), ending in `/`.
-fn endpoint_url(endpoint: &str) -> Result<Url, Error> {
+/// The REST endpoint from a token reply: https (or http to loopback, or to any host with
+/// `allow_insecure_http`), ending in `/`.
+fn endpoint_url(endpoint: &str, allow_insecure_http: bool) -> Result<Url, Error> {
     let mut url = Url::parse(endpoint).map_err(|err| Error::InvalidUrl {
         reason: format!("client endpoint: {err}"),
     })?;
     match url.scheme() {
         "https" => {}
-        "http" if auth::is_loopback(&url) => {}
+        "http" if allow_insecure_http || auth::is_loopback(&url) => {}
         other => {
             return Err(Error::InvalidUrl {
-                reason: format!("client endpoint: the scheme must be https, found `{other}`"),
+                reason: format!(
+                    "client endpoint: the scheme must be https (plain http only to a loopback \
+                     host, or with OAuthApp::allow_insecure_http), found `{other}`"
+                ),
             });
         }
     }
@@ -1143,5 +1159,31 @@ impl BlockingClient {
     /// [`Client::exchange_code`], blocking.
     pub fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
         self.block_on(self.client.exchange_code(code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_endpoints_need_the_opt_in_off_loopback() {
+        let err = endpoint_url("http://b24.corp.example/rest/", false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid URL: client endpoint: the scheme must be https (plain http only to a \
+             loopback host, or with OAuthApp::allow_insecure_http), found `http`"
+        );
+        let url = endpoint_url("http://b24.corp.example/rest", true).unwrap();
+        assert_eq!(url.as_str(), "http://b24.corp.example/rest/");
+        assert!(endpoint_url("http://127.0.0.1:8080/rest/", false).is_ok());
+        assert!(endpoint_url("ftp://b24.corp.example/rest/", true).is_err());
+    }
+
+    #[test]
+    fn certificate_refusals_point_at_the_root_option() {
+        let hinted = with_certificate_hint("invalid peer certificate: UnknownIssuer".into());
+        assert!(hinted.ends_with("added with ClientBuilder::add_root_certificate_pem)"));
+        assert_eq!(with_certificate_hint("refused".into()), "refused");
     }
 }

@@ -105,6 +105,7 @@ mod rest;
 mod server;
 mod state;
 mod tasks_v3;
+mod tls;
 
 use server::Shared;
 use state::{PendingFault, Secrets, State, lock};
@@ -230,14 +231,39 @@ impl TestPortal {
 
     /// Start a portal with `config` on the current Tokio runtime.
     pub async fn start_with(config: PortalConfig) -> std::io::Result<TestPortal> {
+        Self::bind(config, None).await
+    }
+
+    /// Start a portal that serves HTTPS with this certificate chain (PEM, the portal's
+    /// certificate first) and private key (PEM, PKCS#8, PKCS#1 or SEC1), as an
+    /// on-premise portal behind its company's own certificate authority or a self-signed
+    /// certificate does. Every URL the portal gives starts with `https://127.0.0.1:PORT`,
+    /// so the certificate must name the IP address `127.0.0.1`.
+    ///
+    /// A bad certificate or key is an [`std::io::ErrorKind::InvalidInput`] error. A client
+    /// that refuses the certificate fails in the handshake, before any request is read.
+    pub async fn start_https(
+        config: PortalConfig,
+        certificate_chain_pem: &[u8],
+        private_key_pem: &[u8],
+    ) -> std::io::Result<TestPortal> {
+        let acceptor = tls::acceptor(certificate_chain_pem, private_key_pem)?;
+        Self::bind(config, Some(acceptor)).await
+    }
+
+    async fn bind(
+        config: PortalConfig,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<TestPortal> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(config)),
             secrets: Secrets::generate(),
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
         });
-        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared), tls));
         Ok(TestPortal {
             shared,
             addr,
@@ -250,7 +276,7 @@ impl TestPortal {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` for [`TestPortal::start_https`]).
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
     }

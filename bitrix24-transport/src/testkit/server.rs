@@ -13,7 +13,8 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
@@ -35,14 +36,29 @@ pub(crate) struct Shared {
 }
 
 /// Accept connections until the task is aborted (dropping the portal); aborting drops
-/// the `JoinSet`, which aborts every connection.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+/// the `JoinSet`, which aborts every connection. With `tls`, each connection starts with
+/// a TLS handshake; one that fails (the client refused the certificate) is closed before
+/// any request is read.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(connection(stream, Arc::clone(&shared)));
+                    let _ = stream.set_nodelay(true);
+                    let shared = Arc::clone(&shared);
+                    match tls.clone() {
+                        None => connections.spawn(connection(stream, shared)),
+                        Some(tls) => connections.spawn(async move {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                connection(stream, shared).await;
+                            }
+                        }),
+                    };
                 }
                 // Out of file descriptors and the like: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -52,8 +68,10 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-async fn connection(stream: TcpStream, shared: Arc<Shared>) {
-    let _ = stream.set_nodelay(true);
+async fn connection<S>(stream: S, shared: Arc<Shared>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let service = {
         let kill = Arc::clone(&kill);
