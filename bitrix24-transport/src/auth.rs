@@ -298,6 +298,7 @@ pub struct OAuthApp {
     /// The application's secret key; sent only to the token endpoint.
     pub client_secret: Secret,
     token_url: Url,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for OAuthApp {
@@ -306,6 +307,7 @@ impl fmt::Debug for OAuthApp {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("token_url", &self.token_url.as_str())
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -318,19 +320,35 @@ impl OAuthApp {
             client_secret: client_secret.into(),
             // The constant is a valid URL; the fallback only keeps this path panic-free.
             token_url: Url::parse(DEFAULT_TOKEN_URL).expect("DEFAULT_TOKEN_URL is a valid URL"),
+            allow_insecure_http: false,
         }
+    }
+
+    /// Accept plain `http://` to hosts that are not loopback, for the token URL and for the
+    /// portal's REST address (`client_endpoint`): an on-premise portal without TLS on a
+    /// closed network. Tokens and the client secret then travel unencrypted. Call it
+    /// before [`OAuthApp::with_token_url`].
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
+    /// Whether plain `http://` is accepted off loopback ([`OAuthApp::allow_insecure_http`]).
+    pub fn allows_insecure_http(&self) -> bool {
+        self.allow_insecure_http
     }
 
     /// Use another token endpoint (an on-premise server, a test portal).
     ///
-    /// `http://` is accepted only for loopback hosts.
+    /// `http://` is accepted only for loopback hosts, unless
+    /// [`OAuthApp::allow_insecure_http`] was called.
     pub fn with_token_url(mut self, url: &str) -> Result<Self, Error> {
         let parsed = Url::parse(url).map_err(|err| Error::InvalidUrl {
             reason: format!("token URL: {err}"),
         })?;
         match parsed.scheme() {
             "https" => {}
-            "http" if is_loopback(&parsed) => {}
+            "http" if self.allow_insecure_http || is_loopback(&parsed) => {}
             other => {
                 return Err(Error::InvalidUrl {
                     reason: format!(

@@ -28,9 +28,10 @@ use serde_json::value::RawValue;
 use crate::auth::{self, OAuthApp, TokenStore, Tokens, Webhook};
 use crate::envelope::{Response, decode_named};
 use crate::error::{ApiErrorCode, Error};
+use crate::idempotency::{Idempotency, IdempotencyKey};
 use crate::method::{ApiVersion, CallKind, Method};
 use crate::ratelimit::{BucketConfig, RateLimiter};
-use crate::retry::{Decision, Failure, RetryPolicy, decide};
+use crate::retry::{Decision, Failure, RetryPolicy, decide, retry_kind};
 
 /// The default time a call may take: the cloud's 60-second limit plus slack.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(70);
@@ -47,6 +48,11 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// The retry policy for this call, instead of the client's.
     pub retry: Option<RetryPolicy>,
+    /// The `Idempotency-Key` of a REST 3.0 call. By default ([`Idempotency::Auto`]) every
+    /// REST 3.0 write gets a fresh key, sent again on each retry of the call, which makes
+    /// a lost reply safe to retry instead of [`Error::FateUnknown`]; see
+    /// [`crate::idempotency`].
+    pub idempotency: Idempotency,
 }
 
 /// How the client authorises its calls.
@@ -95,6 +101,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     refresh_margin: Duration,
     user_agent: String,
+    root_certificates: Vec<reqwest::Certificate>,
 }
 
 impl ClientBuilder {
@@ -109,7 +116,42 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             user_agent: concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            root_certificates: Vec::new(),
         }
+    }
+
+    /// Also trust the root certificate(s) in `pem` (one or more `BEGIN CERTIFICATE`
+    /// blocks), besides the system's roots: for an on-premise portal whose certificate is
+    /// issued by the company's own authority or is self-signed.
+    ///
+    /// The portal's certificate is still fully verified (chain, validity, host name)
+    /// against the system's roots plus these; there is no option to accept any
+    /// certificate.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), bitrix24_transport::Error> {
+    /// use bitrix24_transport::{auth::Webhook, Auth, Client};
+    ///
+    /// let pem = std::fs::read("/etc/bitrix24/company-root.pem").expect("the root certificate");
+    /// let client = Client::builder(Auth::Webhook(Webhook::parse(
+    ///     "https://b24.corp.example/rest/1/abc123/",
+    /// )?))
+    /// .add_root_certificate_pem(&pem)?
+    /// .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        let certificates =
+            reqwest::Certificate::from_pem_bundle(pem).map_err(|err| Error::Config {
+                reason: format!("the root certificate is not PEM: {}", describe(err)),
+            })?;
+        if certificates.is_empty() {
+            return Err(Error::Config {
+                reason: "the root certificate PEM holds no `BEGIN CERTIFICATE` block".into(),
+            });
+        }
+        self.root_certificates.extend(certificates);
+        Ok(self)
     }
 
     /// The client-side leaky bucket (`None` turns the client-side limit off).
@@ -163,6 +205,7 @@ impl ClientBuilder {
             .user_agent(self.user_agent)
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(30))
+            .tls_certs_merge(self.root_certificates)
             .build()
             .map_err(|err| Error::Config {
                 reason: describe(err),
@@ -394,6 +437,8 @@ impl Client {
                 });
             }
         };
+        // One key per logical call, sent again on every attempt of it.
+        let key = idempotency_key(method, kind, api, options.idempotency)?;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
         loop {
@@ -407,7 +452,14 @@ impl Client {
                 limiter.acquire().await;
             }
             let prepared = self.prepare(method, api, &params).await?;
-            let outcome = send(&inner.http, prepared.url, prepared.body, timeout).await;
+            let outcome = send(
+                &inner.http,
+                prepared.url,
+                prepared.body,
+                timeout,
+                key.as_ref(),
+            )
+            .await;
             let (failure_kind, error, reset_at) = match outcome {
                 Ok((status, body)) => match decode_named::<T>(method, &body, Some(status)) {
                     Ok(response) => {
@@ -465,19 +517,27 @@ impl Client {
                 _ => Failure::Dropped,
             };
             let exhausted = attempt >= policy.max_attempts.max(1);
-            match decide(kind, failure) {
+            match decide(retry_kind(kind, key.is_some(), failure, timeout), failure) {
                 Decision::Fail => return Err(error),
                 Decision::FateUnknown => {
+                    let mut reason = match error {
+                        Error::Timeout { .. } => "no reply within the timeout".to_owned(),
+                        Error::Http { status, reason, .. } => {
+                            format!("HTTP {status}: {reason}")
+                        }
+                        Error::Transport { reason, .. } => reason,
+                        other => other.to_string(),
+                    };
+                    if let Some(key) = &key {
+                        // The caller can still settle it: a repeat with this key returns
+                        // the stored reply if the first attempt ran.
+                        reason.push_str(&format!(
+                            "; repeat it with Idempotency-Key `{key}` to run it at most once"
+                        ));
+                    }
                     return Err(Error::FateUnknown {
                         method: method.to_owned(),
-                        reason: match error {
-                            Error::Timeout { .. } => "no reply within the timeout".to_owned(),
-                            Error::Http { status, reason, .. } => {
-                                format!("HTTP {status}: {reason}")
-                            }
-                            Error::Transport { reason, .. } => reason,
-                            other => other.to_string(),
-                        },
+                        reason,
                     });
                 }
                 Decision::Refresh => {
@@ -753,17 +813,46 @@ enum SendError {
     Dropped(String),
 }
 
+/// The `Idempotency-Key` a call carries (see [`crate::idempotency`]).
+fn idempotency_key(
+    method: &str,
+    kind: CallKind,
+    api: ApiVersion,
+    idempotency: Idempotency,
+) -> Result<Option<IdempotencyKey>, Error> {
+    match (api, idempotency) {
+        (_, Idempotency::Off) | (ApiVersion::Classic, Idempotency::Auto) => Ok(None),
+        (ApiVersion::Classic, Idempotency::Key(_)) => Err(Error::Encode {
+            method: method.to_owned(),
+            reason: "an idempotency key works only for REST 3.0 methods; the classic API \
+                     would ignore it and could run the call twice"
+                .into(),
+        }),
+        (ApiVersion::V3, Idempotency::Key(key)) => Ok(Some(key)),
+        (ApiVersion::V3, Idempotency::Auto) => {
+            Ok((kind != CallKind::Read).then(IdempotencyKey::generate))
+        }
+    }
+}
+
+/// The header that carries the idempotency key.
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
 async fn send(
     http: &reqwest::Client,
     url: Url,
     body: Vec<u8>,
     timeout: Option<Duration>,
+    key: Option<&IdempotencyKey>,
 ) -> Result<(u16, Vec<u8>), SendError> {
     let mut request = http
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(reqwest::header::ACCEPT, "application/json")
         .body(body);
+    if let Some(key) = key {
+        request = request.header(IDEMPOTENCY_KEY, key.as_str());
+    }
     if let Some(timeout) = timeout {
         request = request.timeout(timeout);
     }
@@ -775,12 +864,24 @@ async fn send(
 
 fn classify(err: reqwest::Error) -> SendError {
     if err.is_connect() {
-        SendError::NotSent(describe(err))
+        SendError::NotSent(with_certificate_hint(describe(err)))
     } else if err.is_timeout() {
         SendError::Timeout
     } else {
         SendError::Dropped(describe(err))
     }
+}
+
+/// A refused portal certificate, explained: rustls says `invalid peer certificate:
+/// UnknownIssuer`, and the fix is the root, never turning verification off.
+fn with_certificate_hint(mut reason: String) -> String {
+    if reason.contains("invalid peer certificate") {
+        reason.push_str(
+            " (a portal whose certificate is issued by its own certificate authority or is \
+             self-signed needs that root added with ClientBuilder::add_root_certificate_pem)",
+        );
+    }
+    reason
 }
 
 /// A reqwest error as text, without its URL (which may hold a secret), with its causes.
@@ -855,7 +956,7 @@ impl OAuthState {
 
     /// Make `tokens` current (after they were saved). Returns the new state.
     fn set(&self, tokens: Tokens) -> Result<Current, Error> {
-        let endpoint = endpoint_url(&tokens.client_endpoint)?;
+        let endpoint = endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
         let now = auth::unix_now();
         let refresh_at = tokens.expires_at.map(|expires_at| {
             let life = expires_at.saturating_sub(now);
@@ -877,7 +978,7 @@ impl OAuthState {
     /// Save new tokens, then make them current. Saving comes first: a refresh token the
     /// server rotated must never be lost.
     async fn install(&self, tokens: Tokens) -> Result<Current, Error> {
-        endpoint_url(&tokens.client_endpoint)?;
+        endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
         self.store.save(&tokens).await?;
         self.set(tokens)
     }
@@ -950,17 +1051,21 @@ impl OAuthState {
     }
 }
 
-/// The REST endpoint from a token reply: https (or http to loopback), ending in `/`.
-fn endpoint_url(endpoint: &str) -> Result<Url, Error> {
+/// The REST endpoint from a token reply: https (or http to loopback, or to any host with
+/// `allow_insecure_http`), ending in `/`.
+fn endpoint_url(endpoint: &str, allow_insecure_http: bool) -> Result<Url, Error> {
     let mut url = Url::parse(endpoint).map_err(|err| Error::InvalidUrl {
         reason: format!("client endpoint: {err}"),
     })?;
     match url.scheme() {
         "https" => {}
-        "http" if auth::is_loopback(&url) => {}
+        "http" if allow_insecure_http || auth::is_loopback(&url) => {}
         other => {
             return Err(Error::InvalidUrl {
-                reason: format!("client endpoint: the scheme must be https, found `{other}`"),
+                reason: format!(
+                    "client endpoint: the scheme must be https (plain http only to a loopback \
+                     host, or with OAuthApp::allow_insecure_http), found `{other}`"
+                ),
             });
         }
     }
@@ -1054,5 +1159,31 @@ impl BlockingClient {
     /// [`Client::exchange_code`], blocking.
     pub fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
         self.block_on(self.client.exchange_code(code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_endpoints_need_the_opt_in_off_loopback() {
+        let err = endpoint_url("http://b24.corp.example/rest/", false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid URL: client endpoint: the scheme must be https (plain http only to a \
+             loopback host, or with OAuthApp::allow_insecure_http), found `http`"
+        );
+        let url = endpoint_url("http://b24.corp.example/rest", true).unwrap();
+        assert_eq!(url.as_str(), "http://b24.corp.example/rest/");
+        assert!(endpoint_url("http://127.0.0.1:8080/rest/", false).is_ok());
+        assert!(endpoint_url("ftp://b24.corp.example/rest/", true).is_err());
+    }
+
+    #[test]
+    fn certificate_refusals_point_at_the_root_option() {
+        let hinted = with_certificate_hint("invalid peer certificate: UnknownIssuer".into());
+        assert!(hinted.ends_with("added with ClientBuilder::add_root_certificate_pem)"));
+        assert_eq!(with_certificate_hint("refused".into()), "refused");
     }
 }

@@ -116,14 +116,20 @@ pub fn decode_named<T: DeserializeOwned>(
             return Err(decode_error(path, describe_body_error(body, err.inner())));
         }
     };
-    if let Some(code) = envelope.error {
+    if let Some(error) = envelope.error {
+        let (code, description) = match &error {
+            // REST 3.0 (rest-v3.md): `{"error": {"code", "message", "validation"}}`.
+            serde_json::Value::Object(map) => v3_error(map),
+            // Classic: `{"error": CODE, "error_description": TEXT}`.
+            other => (
+                json_text(other),
+                envelope.error_description.map(|text| json_text(&text)),
+            ),
+        };
         return Err(Ok(ApiError {
             method: method.to_owned(),
-            code: ApiErrorCode::from_wire(&json_text(&code)),
-            description: envelope
-                .error_description
-                .map(|text| json_text(&text))
-                .filter(|text| !text.is_empty()),
+            code: ApiErrorCode::from_wire(&code),
+            description: description.filter(|text| !text.is_empty()),
             status,
         }));
     }
@@ -152,6 +158,39 @@ pub fn decode_named<T: DeserializeOwned>(
         next: envelope.next,
         time: envelope.time,
     })
+}
+
+/// The code and the description of a REST 3.0 error object. The description is the
+/// `message`, followed by each `validation` entry as `` `field`: message `` so that the
+/// error names the parameter at fault (`Error validating request object: `id`: Required
+/// field `id` is not specified`).
+fn v3_error(map: &serde_json::Map<String, serde_json::Value>) -> (String, Option<String>) {
+    let code = map.get("code").map(json_text).unwrap_or_default();
+    let mut description = map.get("message").map(json_text).unwrap_or_default();
+    let issues = map
+        .get("validation")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten();
+    for (i, issue) in issues.enumerate() {
+        let text = |key: &str| issue.get(key).map(json_text).unwrap_or_default();
+        let (field, message) = match issue {
+            serde_json::Value::Object(_) => (text("field"), text("message")),
+            other => (String::new(), json_text(other)),
+        };
+        description.push_str(if i == 0 && !description.is_empty() {
+            ": "
+        } else if i == 0 {
+            ""
+        } else {
+            "; "
+        });
+        if !field.is_empty() {
+            description.push_str(&format!("`{field}`: "));
+        }
+        description.push_str(&message);
+    }
+    (code, Some(description))
 }
 
 /// An error code or description as text, whatever JSON type the portal used.
@@ -205,4 +244,57 @@ fn lenient_count<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<u64>,
 fn lenient_time<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<Time>, D::Error> {
     let value = serde_json::Value::deserialize(de)?;
     Ok(serde_json::from_value(value).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(body: &str) -> ApiError {
+        match decode_named::<serde_json::Value>("tasks.task.add", body.as_bytes(), Some(400)) {
+            Err(Ok(error)) => error,
+            other => panic!("expected an API error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rest_v3_errors_name_the_code_message_and_fields() {
+        let error = error_of(
+            r#"{"error":{"code":"BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+                "message":"Error validating request object",
+                "validation":[{"message":"Required field `title` is not specified","field":"title"},
+                              {"message":"Field `deadline` requires data type `DateTime`","field":"deadline"}]}}"#,
+        );
+        assert_eq!(
+            error.code.as_wire(),
+            "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION"
+        );
+        assert_eq!(
+            error.description.as_deref(),
+            Some(
+                "Error validating request object: `title`: Required field `title` is not specified; \
+                 `deadline`: Field `deadline` requires data type `DateTime`"
+            )
+        );
+        assert_eq!(error.status, Some(400));
+        assert!(
+            error
+                .to_string()
+                .starts_with("tasks.task.add: BITRIX_REST_V3_")
+        );
+
+        let error = error_of(r#"{"error":{"code":"ERROR_METHOD_NOT_FOUND","message":""}}"#);
+        assert_eq!(error.code, ApiErrorCode::MethodNotFound);
+        assert_eq!(error.description, None);
+        let error = error_of(r#"{"error":{"validation":["odd", 5]}}"#);
+        assert_eq!(error.code.as_wire(), "");
+        assert_eq!(error.description.as_deref(), Some("odd; 5"));
+    }
+
+    #[test]
+    fn classic_errors_are_unchanged() {
+        let error = error_of(r#"{"error":"ACCESS_DENIED","error_description":"no"}"#);
+        assert_eq!(error.code, ApiErrorCode::AccessDenied);
+        assert_eq!(error.description.as_deref(), Some("no"));
+    }
 }

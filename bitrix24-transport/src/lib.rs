@@ -17,9 +17,11 @@ pub mod capability;
 pub mod client;
 pub mod encode;
 pub mod event;
+pub mod idempotency;
 pub mod php_form;
 pub mod ratelimit;
 pub mod retry;
+pub mod v3;
 
 // The built-in test portal: a Bitrix24 stand-in on 127.0.0.1 (documented in testkit/mod.rs).
 #[cfg(feature = "testkit")]
@@ -35,4 +37,5 @@ pub use client::{Auth, CallOptions, Client, ClientBuilder};
 pub use envelope::{Response, Time, decode_response};
 pub use error::{ApiError, ApiErrorCode, DecodeError, Error};
 pub use event::{Event, EventAuth, EventError, EventPayload, RawEvent, UnverifiedEvent};
+pub use idempotency::{Idempotency, IdempotencyKey};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};

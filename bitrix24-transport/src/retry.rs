@@ -7,6 +7,10 @@
 //! A connect error (nothing was sent) is repeated for every kind. `OVERLOAD_LIMIT` is
 //! never repeated. A `Write` whose fate is unknown becomes
 //! [`Error::FateUnknown`](crate::error::Error::FateUnknown).
+//!
+//! A REST 3.0 write sent with an `Idempotency-Key` (see [`crate::idempotency`]) is
+//! retried like an [`CallKind::IdempotentWrite`]: the repeat carries the same key, and
+//! the portal answers it with the stored reply instead of running the method again.
 
 use std::time::Duration;
 
@@ -71,6 +75,35 @@ impl RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self::DEFAULT
+    }
+}
+
+/// How long a call may run on the portal before the portal gives up on it (the cloud's
+/// execution limit, limits.md). A retry sent later than this after the first attempt
+/// cannot overlap it.
+pub const PORTAL_EXECUTION_LIMIT: Duration = Duration::from_secs(60);
+
+/// The kind the retry rule treats a failed attempt as.
+///
+/// A write that carries an idempotency key (`keyed`) is treated as an
+/// [`CallKind::IdempotentWrite`]: its repeat cannot apply it twice. Except after a
+/// timeout shorter than [`PORTAL_EXECUTION_LIMIT`]: the first attempt may still be
+/// running, and two requests with one key in flight at once may both run (rest-v3.md).
+pub(crate) fn retry_kind(
+    kind: CallKind,
+    keyed: bool,
+    failure: Failure<'_>,
+    attempt_timeout: Option<Duration>,
+) -> CallKind {
+    let replay_safe = keyed
+        && match failure {
+            Failure::Timeout => attempt_timeout.is_none_or(|t| t >= PORTAL_EXECUTION_LIMIT),
+            _ => true,
+        };
+    if replay_safe && kind == CallKind::Write {
+        CallKind::IdempotentWrite
+    } else {
+        kind
     }
 }
 
@@ -200,6 +233,39 @@ mod tests {
         assert_eq!(decide(write, Failure::Dropped), Decision::FateUnknown);
         assert_eq!(decide(write, Failure::Http(502)), Decision::FateUnknown);
         assert_eq!(decide(write, Failure::Api(&ise, Some(500))), Decision::Fail);
+    }
+
+    #[test]
+    fn keyed_writes_are_repeated_when_a_repeat_cannot_overlap() {
+        let write = CallKind::Write;
+        let long = Some(Duration::from_secs(70));
+        let short = Some(Duration::from_secs(5));
+        for failure in [Failure::Dropped, Failure::Http(502), Failure::Timeout] {
+            let kind = retry_kind(write, true, failure, long);
+            assert_eq!(kind, CallKind::IdempotentWrite);
+            assert_eq!(decide(kind, failure), Decision::Backoff);
+            // Without a key nothing changes.
+            assert_eq!(retry_kind(write, false, failure, long), write);
+        }
+        // A short timeout: the first attempt may still run; the fate stays unknown.
+        let kind = retry_kind(write, true, Failure::Timeout, short);
+        assert_eq!(decide(kind, Failure::Timeout), Decision::FateUnknown);
+        assert_eq!(
+            retry_kind(write, true, Failure::Dropped, short),
+            CallKind::IdempotentWrite
+        );
+        // A refusal stays a refusal.
+        let reused =
+            ApiErrorCode::Other("BITRIX_REST_V3_EXCEPTION_IDEMPOTENCYKEYREUSEDEXCEPTION".into());
+        let failure = Failure::Api(&reused, Some(422));
+        assert_eq!(
+            decide(retry_kind(write, true, failure, long), failure),
+            Decision::Fail
+        );
+        // Reads and idempotent writes are unaffected.
+        for kind in [CallKind::Read, CallKind::IdempotentWrite] {
+            assert_eq!(retry_kind(kind, true, Failure::Timeout, short), kind);
+        }
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub use bitrix24_transport::{
     ApiError, ApiErrorCode, ApiVersion, Auth, CallKind, CallOptions, Client, ClientBuilder,
     DecodeError, Error, IntoRecords, ListMethod, Method, Records, Response, Time, decode_response,
 };
+/// REST 3.0: idempotency keys for writes, and the unified `result` shapes.
+pub use bitrix24_transport::{Idempotency, IdempotencyKey, idempotency, v3};
 /// Rate limiting (the portal's leaky bucket, kept on the client side) and retries.
 pub use bitrix24_transport::{ratelimit, retry};
 

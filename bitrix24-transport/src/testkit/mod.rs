@@ -18,6 +18,9 @@
 //! - the portal's own CRM fields ([`TestPortal::add_crm_user_field`]) in `crm.deal.fields`,
 //!   `crm.{lead,contact,company}.fields`, `crm.{deal,lead,contact,company}.userfield.list`
 //!   and `crm.item.fields` (smart processes); see `user_fields` in the source.
+//! - **REST 3.0** at `/rest/api/1/{secret}/{method}` and `/rest/api/{method}` (OAuth):
+//!   `tasks.task.add/get/update/delete/list` in the unified format, honouring
+//!   `Idempotency-Key` (see "REST 3.0" below).
 //!
 //! Parameters are read from the query string and the body (JSON when the `Content-Type`
 //! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
@@ -80,6 +83,19 @@
 //! token and [`TestPortal::application_token`]), from a background task that never delays
 //! the reply, and queues it for offline bindings. [`TestPortal::event_deliveries`] lists
 //! the finished deliveries. Details in the module `testkit/events.rs`.
+//! # REST 3.0
+//! The body must be a JSON object (else 400 `BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION`);
+//! the query string is not read, except an application's `auth`. Successful replies are
+//! `{"result": {"item": ...}}`, `{"result": {"items": [...]}}` or `{"result": {"result":
+//! true}}` plus `time`; method errors are `{"error": {"code", "message", "validation"}}`
+//! with the documented codes. Credentials, the rate limit and faults answer as on the
+//! classic paths (classic error envelope). A write (`add`, `update`, `delete`) with an
+//! `Idempotency-Key` header runs once: a repeat with the same key and parameters gets
+//! the stored reply with `Idempotent-Replayed: true` (counted in
+//! [`Stats::idempotent_replays`], not in `executed_writes`); the same key with other
+//! parameters is 422 `..._IDEMPOTENCYKEYREUSEDEXCEPTION`. Users 1, 2 and 3 exist (for
+//! `creatorId`, `responsibleId` and `select: ["responsible.name"]`). Tasks filter by
+//! `id` only, as documented.
 //!
 //! # OAuth
 //! [`TestPortal::issue_authorization_code`] plays the user approving the app; the code is
@@ -105,10 +121,12 @@ pub mod php_form;
 mod rest;
 mod server;
 mod state;
+mod tasks_v3;
+mod tls;
 mod user_fields;
 
-pub use events::EventDelivery;
 pub use capabilities::PortalCapabilities;
+pub use events::EventDelivery;
 use server::Shared;
 use state::{PendingFault, Secrets, State, lock};
 pub use user_fields::UserField;
@@ -199,8 +217,12 @@ pub struct Stats {
     pub query_limit_exceeded: u64,
     /// Successful `grant_type=refresh_token` exchanges.
     pub token_refreshes: u64,
-    /// Executed writes (`crm.deal.add`, `update`, `delete`), inside batches too.
+    /// Executed writes (`crm.deal.add`, `update`, `delete`, REST 3.0 `tasks.task.*`
+    /// writes), inside batches too.
     pub executed_writes: u64,
+    /// REST 3.0 writes answered with a stored reply for a repeated `Idempotency-Key`
+    /// instead of running again.
+    pub idempotent_replays: u64,
 }
 
 /// The running test portal. Dropping it shuts the server down.
@@ -233,19 +255,44 @@ impl TestPortal {
 
     /// Start a portal with `config` on the current Tokio runtime.
     pub async fn start_with(config: PortalConfig) -> std::io::Result<TestPortal> {
+        Self::bind(config, None).await
+    }
+
+    /// Start a portal that serves HTTPS with this certificate chain (PEM, the portal's
+    /// certificate first) and private key (PEM, PKCS#8, PKCS#1 or SEC1), as an
+    /// on-premise portal behind its company's own certificate authority or a self-signed
+    /// certificate does. Every URL the portal gives starts with `https://127.0.0.1:PORT`,
+    /// so the certificate must name the IP address `127.0.0.1`.
+    ///
+    /// A bad certificate or key is an [`std::io::ErrorKind::InvalidInput`] error. A client
+    /// that refuses the certificate fails in the handshake, before any request is read.
+    pub async fn start_https(
+        config: PortalConfig,
+        certificate_chain_pem: &[u8],
+        private_key_pem: &[u8],
+    ) -> std::io::Result<TestPortal> {
+        let acceptor = tls::acceptor(certificate_chain_pem, private_key_pem)?;
+        Self::bind(config, Some(acceptor)).await
+    }
+
+    async fn bind(
+        config: PortalConfig,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<TestPortal> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(config)),
             secrets: Secrets::generate(),
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
         });
         lock(&shared.state).events.identify(events::Identity {
             base_url: shared.base_url.clone(),
             application_token: shared.secrets.application_token.clone(),
             member_id: shared.secrets.member_id.clone(),
         });
-        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared), tls));
         Ok(TestPortal {
             shared,
             addr,
@@ -258,7 +305,7 @@ impl TestPortal {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` for [`TestPortal::start_https`]).
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
     }
@@ -360,6 +407,16 @@ impl TestPortal {
     /// order they finished.
     pub fn event_deliveries(&self) -> Vec<EventDelivery> {
         lock(&self.shared.state).events.deliveries()
+    }
+
+    /// How many REST 3.0 tasks exist.
+    pub fn task_count(&self) -> usize {
+        lock(&self.shared.state).tasks_v3.len()
+    }
+
+    /// One REST 3.0 task with every field, as `tasks.task.get` returns it without `select`.
+    pub fn task(&self, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).tasks_v3.get(id)
     }
 
     /// Declare a deal user field (`UF_CRM_...`) with its `crm.deal.fields` type

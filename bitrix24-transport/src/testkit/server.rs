@@ -7,19 +7,21 @@ use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use super::clock::{now_unix, time_object};
 use super::rest::{self, CallError, Caller};
 use super::state::{Secrets, State, lock};
+use super::tasks_v3::{self, V3Error, V3Reply, V3Request};
 use super::{Fault, TOKEN_ENDPOINT_METHOD, oauth, php_form};
 
 /// The largest request body the portal reads.
@@ -34,14 +36,29 @@ pub(crate) struct Shared {
 }
 
 /// Accept connections until the task is aborted (dropping the portal); aborting drops
-/// the `JoinSet`, which aborts every connection.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+/// the `JoinSet`, which aborts every connection. With `tls`, each connection starts with
+/// a TLS handshake; one that fails (the client refused the certificate) is closed before
+/// any request is read.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(connection(stream, Arc::clone(&shared)));
+                    let _ = stream.set_nodelay(true);
+                    let shared = Arc::clone(&shared);
+                    match tls.clone() {
+                        None => connections.spawn(connection(stream, shared)),
+                        Some(tls) => connections.spawn(async move {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                connection(stream, shared).await;
+                            }
+                        }),
+                    };
                 }
                 // Out of file descriptors and the like: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -51,8 +68,10 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-async fn connection(stream: TcpStream, shared: Arc<Shared>) {
-    let _ = stream.set_nodelay(true);
+async fn connection<S>(stream: S, shared: Arc<Shared>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let service = {
         let kill = Arc::clone(&kill);
@@ -79,6 +98,11 @@ enum Reply {
     },
     Html(u16),
     Empty(u16),
+    /// A reply with extra headers (REST 3.0's `Idempotency-Key`, `Idempotent-Replayed`).
+    Headed {
+        reply: Box<Reply>,
+        headers: Vec<(&'static str, String)>,
+    },
 }
 
 impl Reply {
@@ -97,6 +121,18 @@ impl Reply {
 
     fn error(err: &CallError) -> Self {
         Self::json(err.status, err.body())
+    }
+
+    fn v3(reply: V3Reply) -> Self {
+        let json = Self::json(reply.status, reply.body);
+        if reply.headers.is_empty() {
+            json
+        } else {
+            Self::Headed {
+                reply: Box::new(json),
+                headers: reply.headers,
+            }
+        }
     }
 }
 
@@ -150,6 +186,7 @@ async fn handle(
         parts.uri.path(),
         parts.uri.query().unwrap_or(""),
         &content_type,
+        &parts.headers,
         &body,
     );
     let processing = processing_started.elapsed().as_secs_f64();
@@ -164,6 +201,10 @@ async fn handle(
 }
 
 fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
+    let (reply, headers) = match reply {
+        Reply::Headed { reply, headers } => (*reply, headers),
+        reply => (reply, Vec::new()),
+    };
     let (status, content_type, body) = match reply {
         Reply::Json {
             status,
@@ -191,6 +232,7 @@ fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
             (status, Some("text/html"), text.into_bytes())
         }
         Reply::Empty(status) => (status, None, Vec::new()),
+        Reply::Headed { .. } => (500, None, Vec::new()),
     };
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -198,6 +240,11 @@ fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
         response
             .headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
     }
     response
 }
@@ -216,6 +263,12 @@ enum Route {
     OAuth {
         method: String,
     },
+    /// REST 3.0: `/rest/api/{user}/{secret}/{method}` (`credentials`) or
+    /// `/rest/api/{method}` with `auth=TOKEN`.
+    V3 {
+        credentials: Option<(String, String)>,
+        method: String,
+    },
     Unknown,
 }
 
@@ -232,6 +285,21 @@ fn route(path: &str) -> Route {
         .map(php_form::decode)
         .collect();
     let method = |name: &str| name.trim_end_matches(".json").to_ascii_lowercase();
+    if let [api, rest @ ..] = segments.as_slice() {
+        if api == "api" {
+            return match rest {
+                [name] if !name.is_empty() => Route::V3 {
+                    credentials: None,
+                    method: method(name),
+                },
+                [user, secret, name] if !name.is_empty() => Route::V3 {
+                    credentials: Some((user.clone(), secret.clone())),
+                    method: method(name),
+                },
+                _ => Route::Unknown,
+            };
+        }
+    }
     match segments.as_slice() {
         [name] if !name.is_empty() => Route::OAuth {
             method: method(name),
@@ -279,6 +347,27 @@ fn parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, Cal
     };
     params.extend(body_params);
     params.insert(rest::KEY_ORDER.to_owned(), Value::Object(orders));
+    Ok(Value::Object(params))
+}
+
+/// REST 3.0 parameters: the body's JSON object only (rest-v3.md: the query string is not
+/// read), except an application's `auth`, taken from the query when the body lacks it.
+fn v3_parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, V3Error> {
+    let mut params = if body.iter().all(u8::is_ascii_whitespace) {
+        Map::new()
+    } else if content_type.contains("json") {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => map,
+            _ => return Err(V3Error::invalid_json()),
+        }
+    } else {
+        return Err(V3Error::invalid_json());
+    };
+    if !params.contains_key("auth") {
+        if let Some(token) = php_form::parse(query).get("auth") {
+            params.insert("auth".into(), token.clone());
+        }
+    }
     Ok(Value::Object(params))
 }
 
@@ -333,14 +422,23 @@ fn query_limit() -> CallError {
 }
 
 /// Route and run one request under the state lock; sleeping is left to the caller.
-fn process(shared: &Shared, path: &str, query: &str, content_type: &str, body: &[u8]) -> Plan {
+fn process(
+    shared: &Shared,
+    path: &str,
+    query: &str,
+    content_type: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Plan {
     let mut state = lock(&shared.state);
     state.stats.http_requests += 1;
     let latency = state.config.latency;
     let route = route(path);
     let method = match &route {
         Route::Token => TOKEN_ENDPOINT_METHOD.to_owned(),
-        Route::Webhook { method, .. } | Route::OAuth { method } => method.clone(),
+        Route::Webhook { method, .. } | Route::OAuth { method } | Route::V3 { method, .. } => {
+            method.clone()
+        }
         Route::Unknown => {
             // Under /rest/ a JSON error (REST 3.0 paths, a missing method); elsewhere a page.
             let reply = if path.starts_with("/rest/") {
@@ -375,6 +473,7 @@ fn process(shared: &Shared, path: &str, query: &str, content_type: &str, body: &
                 &method,
                 query,
                 content_type,
+                headers,
                 body,
             );
             Plan::reply(reply)
@@ -390,6 +489,8 @@ fn process(shared: &Shared, path: &str, query: &str, content_type: &str, body: &
 }
 
 /// Rate limit, authorization, then the method.
+// Reason: the request's parts, passed apart so the state lock is taken once by the caller.
+#[allow(clippy::too_many_arguments)]
 fn run(
     shared: &Shared,
     state: &mut State,
@@ -397,11 +498,18 @@ fn run(
     method: &str,
     query: &str,
     content_type: &str,
+    headers: &HeaderMap,
     body: &[u8],
 ) -> Reply {
-    let params = match parameters(query, content_type, body) {
-        Ok(params) => params,
-        Err(err) => return Reply::error(&err),
+    let params = match route {
+        Route::V3 { .. } => match v3_parameters(query, content_type, body) {
+            Ok(params) => params,
+            Err(err) => return Reply::v3(V3Reply::error(&err)),
+        },
+        _ => match parameters(query, content_type, body) {
+            Ok(params) => params,
+            Err(err) => return Reply::error(&err),
+        },
     };
     if let Route::Token = route {
         let (status, body) =
@@ -419,7 +527,11 @@ fn run(
         }
     }
     let caller = match route {
-        Route::Webhook { user, secret, .. } => {
+        Route::Webhook { user, secret, .. }
+        | Route::V3 {
+            credentials: Some((user, secret)),
+            ..
+        } => {
             if user == "1" && *secret == shared.secrets.webhook_secret {
                 Caller { user_id: 1 }
             } else {
@@ -463,6 +575,17 @@ fn run(
             }
         }
     };
+    if let Route::V3 { credentials, .. } = route {
+        let empty = Map::new();
+        let request = V3Request {
+            method,
+            params: params.as_object().unwrap_or(&empty),
+            user_id: caller.user_id,
+            webhook: credentials.is_some(),
+            idempotency_key: headers.get("idempotency-key").map(HeaderValue::as_bytes),
+        };
+        return Reply::v3(tasks_v3::call(state, &request));
+    }
     let result = if method == "batch" {
         rest::batch(state, &params, caller)
     } else {
@@ -492,9 +615,21 @@ mod tests {
             route("/rest/1/abc/CRM.DEAL.GET.json"),
             Route::Webhook { user, secret, method } if user == "1" && secret == "abc" && method == "crm.deal.get"
         ));
+        assert!(matches!(
+            route("/rest/api/tasks.task.add"),
+            Route::V3 { credentials: None, method } if method == "tasks.task.add"
+        ));
+        assert!(matches!(
+            route("/rest/api/1/abc/tasks.task.get"),
+            Route::V3 { credentials: Some((user, secret)), method }
+                if user == "1" && secret == "abc" && method == "tasks.task.get"
+        ));
         for unknown in [
             "/",
             "/rest/",
+            "/rest/api/",
+            "/rest/api/1/tasks.task.get",
+            "/rest/api/1/abc/x/tasks.task.get",
             "/rest/a/b",
             "/rest/1/2/3/4",
             "/other",

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use super::bucket::LeakyBucket;
 use super::deals::DealStore;
 use super::events::EventStore;
+use super::tasks_v3::TaskStore;
 use super::user_fields::UserFieldStore;
 use super::{Fault, PortalConfig, Stats};
 
@@ -101,6 +102,8 @@ pub(crate) struct State {
     pub(crate) faults: VecDeque<PendingFault>,
     pub(crate) tokens: Tokens,
     pub(crate) events: EventStore,
+    /// REST 3.0 tasks and stored idempotent replies.
+    pub(crate) tasks_v3: TaskStore,
 }
 
 impl State {
@@ -119,6 +122,7 @@ impl State {
             faults: VecDeque::new(),
             tokens: Tokens::default(),
             events: EventStore::default(),
+            tasks_v3: TaskStore::default(),
         }
     }
 

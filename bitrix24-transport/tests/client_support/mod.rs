@@ -16,14 +16,18 @@ pub(crate) const FAST: RetryPolicy = RetryPolicy {
     max_operation_wait: Duration::from_secs(5),
 };
 
-/// `impl_method!(DealGet, "crm.deal.get", Some("crm"), Read, Deal);`
+/// `impl_method!(DealGet, "crm.deal.get", Some("crm"), Read, Deal);`, or with the API
+/// generation last: `impl_method!(TaskGet, "tasks.task.get", Some("task"), Read, Item<Task>, V3);`
 macro_rules! impl_method {
     ($ty:ty, $name:literal, $scope:expr, $kind:ident, $response:ty) => {
+        impl_method!($ty, $name, $scope, $kind, $response, Classic);
+    };
+    ($ty:ty, $name:literal, $scope:expr, $kind:ident, $response:ty, $api:ident) => {
         impl bitrix24_transport::Method for $ty {
             const NAME: &'static str = $name;
             const SCOPE: Option<&'static str> = $scope;
             const KIND: bitrix24_transport::CallKind = bitrix24_transport::CallKind::$kind;
-            const API: bitrix24_transport::ApiVersion = bitrix24_transport::ApiVersion::Classic;
+            const API: bitrix24_transport::ApiVersion = bitrix24_transport::ApiVersion::$api;
             type Response = $response;
         }
     };
