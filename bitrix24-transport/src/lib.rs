@@ -19,6 +19,12 @@ pub mod event;
 pub mod ratelimit;
 pub mod retry;
 
+// Lists at scale (issue: batch and bulk export). Each module is one concept.
+pub mod bulk;
+pub mod export;
+pub mod paginate;
+mod raw_page;
+
 // The built-in test portal: a Bitrix24 stand-in on 127.0.0.1 (documented in testkit/mod.rs).
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -26,10 +32,13 @@ pub mod testkit;
 pub use batch::{
     Batch, BatchCommandError, BatchError, BatchResults, Cmd, CommandInfo, CommandStatus, ResultRef,
 };
+pub use bulk::{BulkOptions, BulkResult};
 #[cfg(feature = "blocking")]
 pub use client::BlockingClient;
 pub use client::{Auth, CallOptions, Client, ClientBuilder};
 pub use envelope::{Response, Time, decode_response};
 pub use error::{ApiError, ApiErrorCode, DecodeError, Error};
 pub use event::EventPayload;
+pub use export::{Cursor, Export, ExportChunk, ExportOptions};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};
+pub use paginate::{Page, RecordStream};
