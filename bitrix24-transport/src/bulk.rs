@@ -56,7 +56,7 @@ pub struct BulkOptions {
 
 impl Default for BulkOptions {
     fn default() -> Self {
-        Self { concurrency: 4 }
+        Self { concurrency: 16 }
     }
 }
 

@@ -116,7 +116,7 @@ impl Default for ExportOptions {
     fn default() -> Self {
         Self {
             from: None,
-            concurrency: 4,
+            concurrency: 8,
             count: false,
         }
     }
