@@ -1014,6 +1014,35 @@ impl BatchCommandError {
     }
 }
 
+/// One executed command's result as sent (see `BatchResults::raw`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawResult<'a> {
+    pub(crate) result: &'a RawValue,
+    pub(crate) total: Option<u64>,
+}
+
+impl From<BatchCommandError> for Error {
+    /// One command's failure as the error its own call would have given: the portal's
+    /// error or a decode error as they are; a command whose outcome is unknown as
+    /// [`Error::FateUnknown`]; one that did not run as [`Error::NotExecuted`].
+    fn from(err: BatchCommandError) -> Self {
+        match err {
+            BatchCommandError::Api(api) => Error::Api(api),
+            BatchCommandError::Decode(decode) => Error::Decode(decode),
+            BatchCommandError::NotExecuted { method, reason, .. } => {
+                Error::NotExecuted { method, reason }
+            }
+            BatchCommandError::Unknown { method, reason, .. } => {
+                Error::FateUnknown { method, reason }
+            }
+            BatchCommandError::ForeignCommand { method } => Error::Encode {
+                method,
+                reason: "the command handle belongs to another batch".into(),
+            },
+        }
+    }
+}
+
 /// One command's outcome, as listed by [`BatchResults::commands`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandInfo<'a> {
@@ -1119,6 +1148,37 @@ impl BatchResults {
         }
     }
 
+    /// The command's result as sent, with its `total` and `next`, for readers that decode
+    /// it themselves (the export reads list pages record by record).
+    pub(crate) fn raw<M: Method>(&self, cmd: Cmd<M>) -> Result<RawResult<'_>, BatchCommandError> {
+        let method = M::NAME.to_owned();
+        let Some(slot) = self.slot(cmd) else {
+            return Err(BatchCommandError::ForeignCommand { method });
+        };
+        match &slot.outcome {
+            Outcome::Executed { result, total, .. } => Ok(RawResult {
+                result,
+                total: *total,
+            }),
+            Outcome::Failed(error) => Err(BatchCommandError::Api(error.clone())),
+            Outcome::NotExecuted(reason) => Err(BatchCommandError::NotExecuted {
+                method,
+                name: cmd.name(),
+                reason: reason.clone(),
+            }),
+            Outcome::Unknown(reason) => Err(BatchCommandError::Unknown {
+                method,
+                name: cmd.name(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+
+    /// Take the error of the `batch` call that failed as a whole (see [`BatchResults::error`]).
+    pub(crate) fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
     /// What became of the command (`None` for a handle of another batch).
     pub fn status<M>(&self, cmd: Cmd<M>) -> Option<CommandStatus> {
         self.slot(cmd).map(|slot| slot.outcome.status())
@@ -1153,11 +1213,6 @@ impl BatchResults {
     /// was sent.
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
-    }
-
-    /// Take the error of the call that failed as a whole, for a caller that stops there.
-    pub(crate) fn take_error(&mut self) -> Option<Error> {
-        self.error.take()
     }
 
     /// Whether a call stopped at a failing command under [`Batch::halt`] (later calls

@@ -235,6 +235,16 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
+    /// The call was not made: a batch it was part of halted or stopped before it (see
+    /// [`BatchCommandError::NotExecuted`](crate::batch::BatchCommandError::NotExecuted)).
+    /// Nothing happened on the portal, so making it again is safe.
+    #[error("{method}: not executed: {reason}")]
+    NotExecuted {
+        /// The REST method.
+        method: String,
+        /// Why it did not run.
+        reason: String,
+    },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {reason}")]
     Config {
@@ -260,7 +270,10 @@ impl Error {
                     | ApiErrorCode::OperationTimeLimit
                     | ApiErrorCode::ExpiredToken
             ),
-            Self::Timeout { .. } | Self::Connect { .. } | Self::Transport { .. } => true,
+            Self::Timeout { .. }
+            | Self::Connect { .. }
+            | Self::Transport { .. }
+            | Self::NotExecuted { .. } => true,
             Self::Http { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }

@@ -23,6 +23,12 @@ pub mod ratelimit;
 pub mod retry;
 pub mod v3;
 
+// Lists at scale (issue: batch and bulk export). Each module is one concept.
+pub mod bulk;
+pub mod export;
+pub mod paginate;
+mod raw_page;
+
 // The built-in test portal: a Bitrix24 stand-in on 127.0.0.1 (documented in testkit/mod.rs).
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -30,6 +36,7 @@ pub mod testkit;
 pub use batch::{
     Batch, BatchCommandError, BatchError, BatchResults, Cmd, CommandInfo, CommandStatus, ResultRef,
 };
+pub use bulk::{BulkOptions, BulkResult};
 pub use capability::{Availability, CapabilityReport, MethodQuery};
 #[cfg(feature = "blocking")]
 pub use client::BlockingClient;
@@ -37,5 +44,7 @@ pub use client::{Auth, CallOptions, Client, ClientBuilder};
 pub use envelope::{Response, Time, decode_response};
 pub use error::{ApiError, ApiErrorCode, DecodeError, Error};
 pub use event::{Event, EventAuth, EventError, EventPayload, RawEvent, UnverifiedEvent};
+pub use export::{Cursor, Export, ExportChunk, ExportOptions};
 pub use idempotency::{Idempotency, IdempotencyKey};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};
+pub use paginate::{Page, RecordStream};

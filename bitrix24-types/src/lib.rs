@@ -56,18 +56,25 @@ pub use bitrix24_transport::BlockingClient;
 pub use bitrix24_transport::auth;
 /// Typed `batch`: many calls in one request, a typed result per command.
 pub use bitrix24_transport::batch;
+/// Many calls of one method packed 50 to a `batch` call (`get` by IDs, `add`).
+pub use bitrix24_transport::bulk;
 /// The capability check: which methods this portal has and the granted scopes allow.
 pub use bitrix24_transport::capability;
 /// The HTTP client.
 pub use bitrix24_transport::client;
 /// Incoming events: parsing, verification and the typed payloads' trait.
 pub use bitrix24_transport::event;
+/// Whole-list export at the rate limit's floor, resumable from a cursor.
+pub use bitrix24_transport::export;
+/// Typed list pages and a stream of every record.
+pub use bitrix24_transport::paginate;
 /// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1.
 #[cfg(feature = "testkit")]
 pub use bitrix24_transport::testkit;
 pub use bitrix24_transport::{
-    ApiError, ApiErrorCode, ApiVersion, Auth, CallKind, CallOptions, Client, ClientBuilder,
-    DecodeError, Error, IntoRecords, ListMethod, Method, Records, Response, Time, decode_response,
+    ApiError, ApiErrorCode, ApiVersion, Auth, BulkOptions, BulkResult, CallKind, CallOptions,
+    Client, ClientBuilder, Cursor, DecodeError, Error, Export, ExportChunk, ExportOptions,
+    IntoRecords, ListMethod, Method, Page, RecordStream, Records, Response, Time, decode_response,
 };
 /// REST 3.0: idempotency keys for writes, and the unified `result` shapes.
 pub use bitrix24_transport::{Idempotency, IdempotencyKey, idempotency, v3};

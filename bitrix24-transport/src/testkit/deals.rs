@@ -159,6 +159,11 @@ impl DealStore {
         self.deals.len()
     }
 
+    /// Delete a deal; whether it existed.
+    pub(crate) fn remove(&mut self, id: u64) -> bool {
+        self.deals.remove(&id).is_some()
+    }
+
     /// Declare a user field (`UF_CRM_...`) with its `crm.deal.fields` type.
     pub(crate) fn add_user_field(&mut self, name: &str, wire_type: &str) {
         self.user_fields
@@ -398,109 +403,190 @@ impl DealStore {
     }
 
     /// Add `n` realistic deals (IDs continue the sequence), created over the last weeks.
+    ///
+    /// Each is what `crm.deal.add` would store for its fields (with the read-only dates
+    /// set, as an import would), built directly from a copy of an empty deal: seeding
+    /// hundreds of thousands must not take longer than the test that needs them.
     pub(crate) fn seed(&mut self, n: usize, now: i64) {
-        const COMPANIES: &[&str] = &[
-            "Acme",
-            "Globex",
-            "Initech",
-            "Umbrella",
-            "Hooli",
-            "Stark Industries",
-            "Wayne & Sons",
-            "Vandelay Import/Export",
-            "Soylent",
-            "Tyrell",
-        ];
-        const PRODUCTS: &[&str] = &[
-            "annual licence",
-            "server upgrade",
-            "consulting",
-            "onboarding",
-            "support plan",
-            "hardware order",
-            "training",
-            "integration",
-        ];
-        const STAGES: &[&str] = &[
-            "NEW",
-            "PREPARATION",
-            "PREPAYMENT_INVOICE",
-            "EXECUTING",
-            "FINAL_INVOICE",
-            "WON",
-            "LOSE",
-        ];
-        const TYPES: &[&str] = &["SALE", "COMPLEX", "GOODS", "SERVICES", "SERVICE"];
-        const SOURCES: &[&str] = &[
-            "CALL",
-            "EMAIL",
-            "WEB",
-            "ADVERTISING",
-            "PARTNER",
-            "RECOMMENDATION",
-            "WEBFORM",
-            "CALLBACK",
-        ];
-        const CURRENCIES: &[&str] = &["USD", "EUR", "RUB"];
+        // The defaults of `insert`, taken from one deal made and removed again.
+        let template = {
+            let id = self.insert(&Map::new(), 1, now, true);
+            self.last_id -= 1;
+            self.deals.remove(&id).unwrap_or_default()
+        };
         let total = n as i64;
         for i in 0..n {
-            let k = self.last_id as usize + 1;
-            let mix = k.wrapping_mul(2_654_435_761) % 1_000_003;
-            let created = now - (total - i as i64) * 3_517 - (mix % 600) as i64;
-            let amount = (mix % 250_000) as f64 + (mix % 100) as f64 / 100.0;
-            let stage = STAGES[mix % STAGES.len()];
-            let mut fields = Map::new();
-            fields.insert(
-                "TITLE".into(),
-                json!(format!(
-                    "{}: {} #{k}",
-                    COMPANIES[k % COMPANIES.len()],
-                    PRODUCTS[mix % PRODUCTS.len()]
-                )),
+            self.last_id += 1;
+            let id = self.last_id;
+            let seed = Seed::of(id, i as i64 - total, now);
+            let mut deal = template.clone();
+            let mut set = |name: &str, value: String| match deal.get_mut(name) {
+                Some(slot) => *slot = Value::String(value),
+                None => {
+                    deal.insert(name.to_owned(), Value::String(value));
+                }
+            };
+            set("ID", id.to_string());
+            set("TITLE", seed.title());
+            set("TYPE_ID", seed.type_id().to_owned());
+            set("STAGE_ID", seed.stage().to_owned());
+            set("PROBABILITY", seed.probability().to_string());
+            set("CURRENCY_ID", seed.currency().to_owned());
+            set("OPPORTUNITY", format!("{:.2}", seed.amount()));
+            set("COMPANY_ID", seed.company_id().to_string());
+            set("CONTACT_ID", seed.contact_id().to_string());
+            set("ASSIGNED_BY_ID", seed.assigned_by_id().to_string());
+            set("SOURCE_ID", seed.source().to_owned());
+            let created = format_datetime(seed.created);
+            let modified = format_datetime(seed.created + 3_600);
+            set("BEGINDATE", date_only(&created));
+            set(
+                "CLOSEDATE",
+                date_only(&format_datetime(seed.created + 14 * 86_400)),
             );
-            fields.insert("TYPE_ID".into(), json!(TYPES[k % TYPES.len()]));
-            fields.insert("STAGE_ID".into(), json!(stage));
-            fields.insert("PROBABILITY".into(), json!((mix % 11) * 10));
-            fields.insert(
-                "CURRENCY_ID".into(),
-                json!(CURRENCIES[mix % CURRENCIES.len()]),
-            );
-            fields.insert("OPPORTUNITY".into(), json!(amount));
-            fields.insert("COMPANY_ID".into(), json!(k % 40 + 1));
-            fields.insert("CONTACT_ID".into(), json!(k % 90 + 1));
-            fields.insert("ASSIGNED_BY_ID".into(), json!(k % 6 + 1));
-            fields.insert("SOURCE_ID".into(), json!(SOURCES[mix % SOURCES.len()]));
-            fields.insert("DATE_CREATE".into(), json!(format_datetime(created)));
-            fields.insert(
-                "DATE_MODIFY".into(),
-                json!(format_datetime(created + 3_600)),
-            );
-            fields.insert("MOVED_TIME".into(), json!(format_datetime(created + 3_600)));
-            fields.insert(
-                "LAST_ACTIVITY_TIME".into(),
-                json!(format_datetime(created + 7_200)),
-            );
-            fields.insert("BEGINDATE".into(), json!(format_date_only(created)));
-            fields.insert(
-                "CLOSEDATE".into(),
-                json!(format_date_only(created + 14 * 86_400)),
-            );
-            fields.insert(
-                "IS_NEW".into(),
-                json!(if stage == "NEW" { "Y" } else { "N" }),
-            );
-            if k % 3 == 0 {
-                fields.insert(
-                    "COMMENTS".into(),
-                    json!("Call back after the budget meeting"),
-                );
+            set("DATE_CREATE", created);
+            set("DATE_MODIFY", modified.clone());
+            set("MOVED_TIME", modified);
+            set("LAST_ACTIVITY_TIME", format_datetime(seed.created + 7_200));
+            set("IS_NEW", seed.is_new().to_owned());
+            if let Some(comments) = seed.comments() {
+                set("COMMENTS", comments.to_owned());
             }
-            if k % 4 == 0 {
-                fields.insert("UTM_SOURCE".into(), json!("google"));
-                fields.insert("UTM_MEDIUM".into(), json!("CPC"));
+            if let Some((source, medium)) = seed.utm() {
+                set("UTM_SOURCE", source.to_owned());
+                set("UTM_MEDIUM", medium.to_owned());
             }
-            self.insert(&fields, 1, created, true);
+            derive_stage(&mut deal);
+            self.deals.insert(id, deal);
         }
+    }
+}
+
+const COMPANIES: &[&str] = &[
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Wayne & Sons",
+    "Vandelay Import/Export",
+    "Soylent",
+    "Tyrell",
+];
+const PRODUCTS: &[&str] = &[
+    "annual licence",
+    "server upgrade",
+    "consulting",
+    "onboarding",
+    "support plan",
+    "hardware order",
+    "training",
+    "integration",
+];
+const STAGES: &[&str] = &[
+    "NEW",
+    "PREPARATION",
+    "PREPAYMENT_INVOICE",
+    "EXECUTING",
+    "FINAL_INVOICE",
+    "WON",
+    "LOSE",
+];
+const TYPES: &[&str] = &["SALE", "COMPLEX", "GOODS", "SERVICES", "SERVICE"];
+const SOURCES: &[&str] = &[
+    "CALL",
+    "EMAIL",
+    "WEB",
+    "ADVERTISING",
+    "PARTNER",
+    "RECOMMENDATION",
+    "WEBFORM",
+    "CALLBACK",
+];
+const CURRENCIES: &[&str] = &["USD", "EUR", "RUB"];
+
+/// What a seeded deal is made of, derived from its ID (reproducible, varied).
+#[derive(Debug, Clone, Copy)]
+struct Seed {
+    k: usize,
+    mix: usize,
+    /// Unix time of creation.
+    created: i64,
+}
+
+impl Seed {
+    /// The deal with ID `id`, the `from_end`-th (negative) of a seeding that ends `now`.
+    fn of(id: u64, from_end: i64, now: i64) -> Self {
+        let k = id as usize;
+        let mix = k.wrapping_mul(2_654_435_761) % 1_000_003;
+        let created = now + from_end * 3_517 - (mix % 600) as i64;
+        Self { k, mix, created }
+    }
+
+    fn title(&self) -> String {
+        format!(
+            "{}: {} #{}",
+            COMPANIES[self.k % COMPANIES.len()],
+            PRODUCTS[self.mix % PRODUCTS.len()],
+            self.k
+        )
+    }
+
+    fn type_id(&self) -> &'static str {
+        TYPES[self.k % TYPES.len()]
+    }
+
+    fn stage(&self) -> &'static str {
+        STAGES[self.mix % STAGES.len()]
+    }
+
+    fn probability(&self) -> usize {
+        (self.mix % 11) * 10
+    }
+
+    fn currency(&self) -> &'static str {
+        CURRENCIES[self.mix % CURRENCIES.len()]
+    }
+
+    fn amount(&self) -> f64 {
+        (self.mix % 250_000) as f64 + (self.mix % 100) as f64 / 100.0
+    }
+
+    fn company_id(&self) -> usize {
+        self.k % 40 + 1
+    }
+
+    fn contact_id(&self) -> usize {
+        self.k % 90 + 1
+    }
+
+    fn assigned_by_id(&self) -> usize {
+        self.k % 6 + 1
+    }
+
+    fn source(&self) -> &'static str {
+        SOURCES[self.mix % SOURCES.len()]
+    }
+
+    fn is_new(&self) -> &'static str {
+        if self.stage() == "NEW" { "Y" } else { "N" }
+    }
+
+    fn comments(&self) -> Option<&'static str> {
+        (self.k % 3 == 0).then_some("Call back after the budget meeting")
+    }
+
+    fn utm(&self) -> Option<(&'static str, &'static str)> {
+        (self.k % 4 == 0).then_some(("google", "CPC"))
+    }
+}
+
+/// The date part of a formatted datetime at midnight (what [`format_date_only`] gives).
+fn date_only(datetime: &str) -> String {
+    match (datetime.get(..10), datetime.get(19..)) {
+        (Some(date), Some(offset)) => format!("{date}T00:00:00{offset}"),
+        _ => datetime.to_owned(),
     }
 }
 
@@ -953,42 +1039,98 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
     };
     let select = store.resolve_select(&select);
 
-    let mut matching: Vec<(&u64, &Deal)> = store
-        .deals
-        .iter()
-        .filter(|(_, deal)| conditions.iter().all(|c| c.matches(deal)))
-        .collect();
-    matching.sort_by(|(id_a, a), (id_b, b)| {
-        for (field, kind, ascending) in &order {
-            let null = Value::Null;
-            let va = sort_key(*kind, a.get(field).unwrap_or(&null));
-            let vb = sort_key(*kind, b.get(field).unwrap_or(&null));
-            let ordering = va.cmp(&vb);
-            let ordering = if *ascending {
-                ordering
-            } else {
-                ordering.reverse()
-            };
-            if ordering != Ordering::Equal {
-                return ordering;
-            }
-        }
-        id_a.cmp(id_b)
-    });
-
     let start = start_param(params);
-    let total = matching.len();
     let (offset, fast) = if start < 0 {
         (0, true)
     } else {
         (usize::try_from(start).unwrap_or(usize::MAX), false)
     };
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(offset)
-        .take(page_size)
-        .map(|(_, deal)| Value::Object(store.render_fields(deal, Some(&select))))
-        .collect();
+    let render = |deal: &Deal| Value::Object(store.render_fields(deal, Some(&select)));
+    // Deals are kept by ID, so a list in ID order walks just the ID range the filter
+    // allows (the documented fast export stays cheap with hundreds of thousands of
+    // deals); any other order sorts what matches.
+    let Some(range) = IdRange::of(&conditions) else {
+        return Ok(list_outcome(Vec::new(), fast, 0, offset, page_size));
+    };
+    let candidates = store.deals.range(range.low..=range.high);
+    let by_id = match order.as_slice() {
+        [] => Some(true),
+        [(field, _, ascending)] if field == "ID" => Some(*ascending),
+        _ => None,
+    };
+    let matches = |deal: &Deal| conditions.iter().all(|c| c.matches(deal));
+    let (page, total): (Vec<Value>, usize) = match by_id {
+        Some(ascending) => {
+            let walk: Box<dyn Iterator<Item = (&u64, &Deal)>> = if ascending {
+                Box::new(candidates)
+            } else {
+                Box::new(candidates.rev())
+            };
+            let mut matching = walk.filter(|(_, deal)| matches(deal));
+            let page = matching
+                .by_ref()
+                .skip(offset)
+                .take(page_size)
+                .map(|(_, deal)| render(deal))
+                .collect::<Vec<_>>();
+            // Counting is what `start=-1` skips (huge-data.md).
+            let total = if fast {
+                0
+            } else {
+                offset.saturating_add(page.len()) + matching.count()
+            };
+            let total = if page.is_empty() && !fast {
+                // `skip` consumed the records before `offset` without counting them.
+                store
+                    .deals
+                    .range(range.low..=range.high)
+                    .filter(|(_, deal)| matches(deal))
+                    .count()
+            } else {
+                total
+            };
+            (page, total)
+        }
+        None => {
+            let mut matching: Vec<(&u64, &Deal)> =
+                candidates.filter(|(_, deal)| matches(deal)).collect();
+            matching.sort_by(|(id_a, a), (id_b, b)| {
+                for (field, kind, ascending) in &order {
+                    let null = Value::Null;
+                    let va = sort_key(*kind, a.get(field).unwrap_or(&null));
+                    let vb = sort_key(*kind, b.get(field).unwrap_or(&null));
+                    let ordering = va.cmp(&vb);
+                    let ordering = if *ascending {
+                        ordering
+                    } else {
+                        ordering.reverse()
+                    };
+                    if ordering != Ordering::Equal {
+                        return ordering;
+                    }
+                }
+                id_a.cmp(id_b)
+            });
+            let page = matching
+                .iter()
+                .skip(offset)
+                .take(page_size)
+                .map(|(_, deal)| render(deal))
+                .collect();
+            (page, matching.len())
+        }
+    };
+    Ok(list_outcome(page, fast, total, offset, page_size))
+}
+
+/// A list reply: the page, and `total`/`next` unless it is the fast path.
+fn list_outcome(
+    page: Vec<Value>,
+    fast: bool,
+    total: usize,
+    offset: usize,
+    page_size: usize,
+) -> Outcome {
     let mut outcome = Outcome::read(Value::Array(page));
     if fast {
         outcome.total = Some(0);
@@ -999,7 +1141,47 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
             outcome.next = Some(next as u64);
         }
     }
-    Ok(outcome)
+    outcome
+}
+
+/// The IDs a filter can match at most, from its `ID` comparisons: a superset (every
+/// condition is still checked), so rounding is outward.
+#[derive(Debug, Clone, Copy)]
+struct IdRange {
+    low: u64,
+    high: u64,
+}
+
+impl IdRange {
+    /// `None` when no ID can match (an ID compared with something that is not a number
+    /// matches nothing, as in [`compare`]).
+    fn of(conditions: &[Condition]) -> Option<IdRange> {
+        let mut range = IdRange {
+            low: 0,
+            high: u64::MAX,
+        };
+        for condition in conditions {
+            if condition.field != "ID" || condition.values.len() != 1 {
+                continue;
+            }
+            let bound = || {
+                as_text(&condition.values[0])
+                    .and_then(|text| number(&text.replace(',', ".")))
+                    .map(|n| n.clamp(0.0, u64::MAX as f64))
+            };
+            match condition.op {
+                Op::Gt | Op::Ge => range.low = range.low.max(bound()?.floor() as u64),
+                Op::Lt | Op::Le => range.high = range.high.min(bound()?.ceil() as u64),
+                Op::Eq | Op::In if !is_empty(&condition.values[0]) => {
+                    let id = bound()?;
+                    range.low = range.low.max(id.floor() as u64);
+                    range.high = range.high.min(id.ceil() as u64);
+                }
+                _ => {}
+            }
+        }
+        (range.low <= range.high).then_some(range)
+    }
 }
 
 #[cfg(test)]
@@ -1277,6 +1459,97 @@ mod tests {
             (beyond.result.as_array().unwrap().len(), beyond.next),
             (0, None)
         );
+    }
+
+    #[test]
+    fn id_ranges_walk_in_either_direction_and_count() {
+        let mut store = DealStore::default();
+        store.seed(300, NOW);
+        assert!(store.deals.remove(&150).is_some());
+        let ids =
+            |params: Value, store: &mut DealStore| -> (Vec<String>, Option<u64>, Option<u64>) {
+                let outcome = ok(run(store, "crm.deal.list", params));
+                let ids = outcome
+                    .result
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["ID"].as_str().unwrap_or("?").to_owned())
+                    .collect();
+                (ids, outcome.total, outcome.next)
+            };
+        let (page, total, next) = ids(
+            json!({"filter": {">ID": "147.5", "<=ID": 153}, "select": ["ID"], "start": 0}),
+            &mut store,
+        );
+        assert_eq!(page, ["148", "149", "151", "152", "153"]);
+        assert_eq!((total, next), (Some(5), None));
+        let (page, total, _) = ids(
+            json!({"filter": {">=ID": 290}, "order": {"ID": "DESC"}, "select": ["ID"], "start": -1}),
+            &mut store,
+        );
+        assert_eq!(page.first().map(String::as_str), Some("300"));
+        assert_eq!(page.len(), 11);
+        assert_eq!(total, Some(0));
+        // Offsets past the first page count every match.
+        let (page, total, next) = ids(
+            json!({"filter": {">ID": 100}, "select": ["ID"], "start": 50}),
+            &mut store,
+        );
+        assert_eq!(
+            (page.first().map(String::as_str), total, next),
+            (Some("152"), Some(199), Some(100))
+        );
+        let (page, total, _) = ids(json!({"filter": {">ID": 100}, "start": 500}), &mut store);
+        assert_eq!((page.len(), total), (0, Some(199)));
+        // An ID compared with text matches nothing; so does an empty range.
+        for filter in [
+            json!({">ID": "$result[c0][49][ID]"}),
+            json!({">ID": 5, "<ID": 3}),
+        ] {
+            let (page, total, _) = ids(json!({"filter": filter, "start": 0}), &mut store);
+            assert_eq!((page.len(), total), (0, Some(0)));
+        }
+        // Other orders still sort what matches.
+        let (page, _, _) = ids(
+            json!({"filter": {"<=ID": 3}, "order": {"TITLE": "ASC", "ID": "DESC"}, "select": ["ID"]}),
+            &mut store,
+        );
+        assert_eq!(page.len(), 3);
+    }
+
+    #[test]
+    fn seeding_stores_what_an_import_of_the_same_fields_would() {
+        let mut seeded = DealStore::default();
+        seeded.seed(48, NOW);
+        let mut imported = DealStore::default();
+        for i in 0..48u64 {
+            let seed = Seed::of(i + 1, i as i64 - 48, NOW);
+            let created = seed.created;
+            let mut fields = json!({
+                "TITLE": seed.title(), "TYPE_ID": seed.type_id(), "STAGE_ID": seed.stage(),
+                "PROBABILITY": seed.probability(), "CURRENCY_ID": seed.currency(),
+                "OPPORTUNITY": seed.amount(), "COMPANY_ID": seed.company_id(),
+                "CONTACT_ID": seed.contact_id(), "ASSIGNED_BY_ID": seed.assigned_by_id(),
+                "SOURCE_ID": seed.source(), "DATE_CREATE": format_datetime(created),
+                "DATE_MODIFY": format_datetime(created + 3_600),
+                "MOVED_TIME": format_datetime(created + 3_600),
+                "LAST_ACTIVITY_TIME": format_datetime(created + 7_200),
+                "BEGINDATE": format_date_only(created),
+                "CLOSEDATE": format_date_only(created + 14 * 86_400),
+                "IS_NEW": seed.is_new(),
+            });
+            if let Some(comments) = seed.comments() {
+                fields["COMMENTS"] = json!(comments);
+            }
+            if let Some((source, medium)) = seed.utm() {
+                fields["UTM_SOURCE"] = json!(source);
+                fields["UTM_MEDIUM"] = json!(medium);
+            }
+            imported.insert(fields.as_object().unwrap(), 1, created, true);
+        }
+        assert_eq!(seeded.render_all(), imported.render_all());
+        assert_eq!(seeded.last_id, 48);
     }
 
     #[test]

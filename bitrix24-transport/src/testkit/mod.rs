@@ -388,6 +388,11 @@ impl TestPortal {
         lock(&self.shared.state).deals.seed(n, now);
     }
 
+    /// Delete a deal, as `crm.deal.delete` would (not counted as a call); whether it existed.
+    pub fn delete_deal(&self, id: u64) -> bool {
+        lock(&self.shared.state).deals.remove(id)
+    }
+
     /// How many deals exist.
     pub fn deal_count(&self) -> usize {
         lock(&self.shared.state).deals.len()

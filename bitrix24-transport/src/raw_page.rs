@@ -1,0 +1,321 @@
+//! Reading one list page from its raw JSON: the records, typed, and the IDs the export
+//! moves its cursor by.
+//!
+//! The page arrives as the text of a command's result. It is split into records first
+//! (a validating pass that copies nothing), then each record is decoded on its own, so a
+//! bad record is reported with its index, and reading an ID costs a look at one record
+//! instead of a second decoding of the page.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::DecodeError;
+use crate::method::Records;
+
+/// The records of one page, still raw.
+#[derive(Debug)]
+pub(crate) struct RawPage<'a> {
+    /// Each record's JSON.
+    pub(crate) items: Vec<&'a RawValue>,
+    /// The JSON path of the record list (`result.result.c3.items`), for errors.
+    path: String,
+}
+
+impl<'a> RawPage<'a> {
+    /// Split a result into its records. `path` is where the result sits in the reply.
+    ///
+    /// Lenient as Bitrix is: an empty list may come as `[]`, `{}` or `null`, and a list
+    /// written as a PHP map (`{"0": ..., "1": ...}`) is read in its order.
+    pub(crate) fn split(
+        method: &str,
+        path: &str,
+        result: &'a RawValue,
+        records: Records,
+    ) -> Result<Self, DecodeError> {
+        let error = |path: String, reason: String| DecodeError {
+            method: method.to_owned(),
+            path,
+            reason,
+        };
+        let (list, path) = match records {
+            Records::Result => (Some(result), path.to_owned()),
+            Records::Key(key) => {
+                let mut de = serde_json::Deserializer::from_str(result.get());
+                let list = FieldSeed { field: key }
+                    .deserialize(&mut de)
+                    .map_err(|err| error(path.to_owned(), err.to_string()))?;
+                (list, format!("{path}.{key}"))
+            }
+        };
+        let items = match list {
+            None => Vec::new(),
+            Some(list) => {
+                let mut de = serde_json::Deserializer::from_str(list.get());
+                <LenientList<'_> as de::Deserialize>::deserialize(&mut de)
+                    .map_err(|err| error(path.clone(), err.to_string()))?
+                    .0
+            }
+        };
+        Ok(Self { items, path })
+    }
+
+    /// How many records the page holds.
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Decode every record.
+    pub(crate) fn decode<R: DeserializeOwned>(&self, method: &str) -> Result<Vec<R>, DecodeError> {
+        let mut out = Vec::with_capacity(self.items.len());
+        for (index, item) in self.items.iter().enumerate() {
+            let mut de = serde_json::Deserializer::from_str(item.get());
+            let record = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+                let inner = err.path().to_string();
+                let path = if inner == "." {
+                    format!("{}.{index}", self.path)
+                } else {
+                    format!("{}.{index}.{inner}", self.path)
+                };
+                DecodeError {
+                    method: method.to_owned(),
+                    path,
+                    reason: err.into_inner().to_string(),
+                }
+            })?;
+            out.push(record);
+        }
+        Ok(out)
+    }
+
+    /// The ID of record `index` (a number or a numeric string in `id_field`).
+    pub(crate) fn id(
+        &self,
+        method: &str,
+        index: usize,
+        id_field: &str,
+    ) -> Result<u64, DecodeError> {
+        let missing = |reason: String| DecodeError {
+            method: method.to_owned(),
+            path: format!("{}.{index}.{id_field}", self.path),
+            reason,
+        };
+        let item = self
+            .items
+            .get(index)
+            .ok_or_else(|| missing("the page has no such record".into()))?;
+        let mut de = serde_json::Deserializer::from_str(item.get());
+        match (IdSeed { field: id_field }).deserialize(&mut de) {
+            Ok(Some(id)) => Ok(id),
+            Ok(None) => Err(missing(
+                "the record has no ID there: the export needs it (select it)".into(),
+            )),
+            Err(err) => Err(missing(err.to_string())),
+        }
+    }
+}
+
+/// A JSON list of values, or a PHP map of them, or nothing.
+struct LenientList<'a>(Vec<&'a RawValue>);
+
+impl<'de> de::Deserialize<'de> for LenientList<'de> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = LenientList<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of records")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element::<&'de RawValue>()? {
+                    items.push(item);
+                }
+                Ok(LenientList(items))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some((_, item)) = map.next_entry::<IgnoredAny, &'de RawValue>()? {
+                    items.push(item);
+                }
+                Ok(LenientList(items))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(LenientList(Vec::new()))
+            }
+        }
+        de.deserialize_any(ListVisitor)
+    }
+}
+
+/// The value under one key of an object (`None` when absent, or for `[]`/`null`).
+struct FieldSeed<'f> {
+    field: &'f str,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        struct FieldVisitor<'f>(&'f str);
+        impl<'de> Visitor<'de> for FieldVisitor<'_> {
+            type Value = Option<&'de RawValue>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "an object with `{}`", self.0)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut found = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if found.is_none() && key == self.0 {
+                        found = Some(map.next_value::<&'de RawValue>()?);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                // PHP writes an empty map as `[]`.
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
+                }
+                Ok(None)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+        }
+        de.deserialize_any(FieldVisitor(self.field))
+    }
+}
+
+/// A record's ID: the value of one key, a number or a numeric string.
+struct IdSeed<'f> {
+    field: &'f str,
+}
+
+impl<'de> DeserializeSeed<'de> for IdSeed<'_> {
+    type Value = Option<u64>;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        struct IdVisitor<'f>(&'f str);
+        impl<'de> Visitor<'de> for IdVisitor<'_> {
+            type Value = Option<u64>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a record with `{}`", self.0)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut found = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if found.is_none() && key == self.0 {
+                        found = Some(map.next_value::<IdValue>()?.0);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
+        }
+        de.deserialize_map(IdVisitor(self.field))
+    }
+}
+
+/// A positive integer, as a number or a string.
+struct IdValue(u64);
+
+impl<'de> de::Deserialize<'de> for IdValue {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct IdValueVisitor;
+        impl Visitor<'_> for IdValueVisitor {
+            type Value = IdValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer ID (a number or a string of digits)")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IdValue, E> {
+                Ok(IdValue(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IdValue, E> {
+                u64::try_from(v)
+                    .map(IdValue)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IdValue, E> {
+                v.trim()
+                    .parse()
+                    .map(IdValue)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+        de.deserialize_any(IdValueVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn pages_split_into_records_with_ids() {
+        let result = raw(r#"[{"ID": "7", "T": "a"}, {"T": "b", "ID": 9}]"#);
+        let page = RawPage::split("m", "result", &result, Records::Result).unwrap();
+        assert_eq!(page.len(), 2);
+        assert_eq!(page.id("m", 0, "ID").unwrap(), 7);
+        assert_eq!(page.id("m", 1, "ID").unwrap(), 9);
+        let records: Vec<serde_json::Value> = page.decode("m").unwrap();
+        assert_eq!(records[1]["T"], "b");
+        let missing = page.id("m", 0, "id").unwrap_err();
+        assert_eq!(missing.path, "result.0.id");
+        assert!(page.id("m", 5, "ID").is_err());
+
+        let keyed = raw(r#"{"items": {"0": {"id": 3}, "1": {"id": "4"}}, "other": 1}"#);
+        let page = RawPage::split("m", "r.c0", &keyed, Records::Key("items")).unwrap();
+        assert_eq!((page.len(), page.id("m", 1, "id").unwrap()), (2, 4));
+        for empty in ["[]", "null", "{}", r#"{"items": []}"#, r#"{"items": null}"#] {
+            let result = raw(empty);
+            let page = RawPage::split("m", "r", &result, Records::Key("items")).unwrap();
+            assert_eq!(page.len(), 0, "{empty}");
+        }
+        let result = raw("[]");
+        assert_eq!(
+            RawPage::split("m", "r", &result, Records::Result)
+                .unwrap()
+                .len(),
+            0
+        );
+    }
+
+    #[test]
+    fn bad_pages_and_records_name_their_path() {
+        let result = raw(r#""text""#);
+        let err = RawPage::split(
+            "crm.deal.list",
+            "result.result.c2",
+            &result,
+            Records::Result,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.method.as_str(), err.path.as_str()),
+            ("crm.deal.list", "result.result.c2")
+        );
+        let result = raw(r#"[{"ID": "1", "N": 1}, {"ID": "x", "N": "two"}]"#);
+        let page = RawPage::split("m", "result", &result, Records::Result).unwrap();
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)] // Reason: read only to fail on the second record.
+        struct Rec {
+            #[serde(rename = "N")]
+            n: u32,
+        }
+        let err = page.decode::<Rec>("m").unwrap_err();
+        assert_eq!(err.path, "result.1.N");
+        assert_eq!(page.id("m", 1, "ID").unwrap_err().path, "result.1.ID");
+        let result = raw(r#"[{"ID": -4}]"#);
+        let page = RawPage::split("m", "result", &result, Records::Result).unwrap();
+        assert!(page.id("m", 0, "ID").is_err());
+    }
+}

@@ -1,0 +1,153 @@
+//! Export every deal (`crm.deal.list`) as JSON lines, at the rate limit's floor.
+//!
+//! ```text
+//! cargo run --example export                      # JSON lines to stdout
+//! cargo run --example export -- --out deals.jsonl # to a file
+//! cargo run --example export -- --deals 200000    # size of the test portal's list
+//! cargo run --example export -- --from 41250      # resume after this ID
+//! ```
+//!
+//! Uses the incoming webhook in `BITRIX24_WEBHOOK_URL` when it is set
+//! (`https://PORTAL/rest/USER_ID/CODE/`); otherwise starts the built-in test portal on
+//! 127.0.0.1 with seeded deals. A progress bar goes to stderr, and last a line with the
+//! records written, the HTTP requests made and the seconds taken.
+//!
+//! Each line is a record as the portal sent it. The typed `Deal` of the bindings would
+//! decode it as well (the benchmark does), but serialising a `Deal` writes what a request
+//! may set, without the read-only fields (ID, dates) an export must keep.
+
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use bitrix24_transport::testkit::TestPortal;
+use bitrix24_types::export::{Cursor, ExportOptions};
+use bitrix24_types::{Client, bitrix_method};
+use futures_util::StreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// `crm.deal.list`, each record kept as the JSON the portal sent.
+#[bitrix_method(
+    "crm.deal.list",
+    scope = "crm",
+    kind = read,
+    response = Vec<serde_json::Value>,
+    list(record = serde_json::Value, records = result, id = "ID", fast_path)
+)]
+#[derive(Debug, Default, serde::Serialize)]
+struct DealRecords {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<i64>,
+}
+
+/// The command line: `--out FILE`, `--deals N` (test portal only), `--from ID`.
+struct Args {
+    out: Option<String>,
+    deals: usize,
+    from: Option<u64>,
+}
+
+fn args() -> Result<Args, String> {
+    let mut args = Args {
+        out: None,
+        deals: 20_000,
+        from: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--out" => args.out = Some(value("--out")?),
+            "--deals" => {
+                args.deals = value("--deals")?
+                    .parse()
+                    .map_err(|_| "--deals takes a number")?;
+            }
+            "--from" => {
+                args.from = Some(value("--from")?.parse().map_err(|_| "--from takes an ID")?);
+            }
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}`; use --out FILE, --deals N, --from ID"
+                ));
+            }
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = args()?;
+    // Keep the test portal alive for the whole run (dropping it stops the server).
+    let mut _portal = None;
+    let client = match std::env::var("BITRIX24_WEBHOOK_URL") {
+        Ok(url) => {
+            // The URL holds the webhook code: never print it.
+            eprintln!("using the portal of BITRIX24_WEBHOOK_URL");
+            Client::webhook(&url)?
+        }
+        Err(_) => {
+            let portal = TestPortal::start().await?;
+            portal.seed_deals(args.deals);
+            eprintln!(
+                "BITRIX24_WEBHOOK_URL is not set; using the test portal at {} with {} deals",
+                portal.base_url(),
+                args.deals
+            );
+            let client = Client::webhook(&portal.webhook_url())?;
+            _portal = Some(portal);
+            client
+        }
+    };
+
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(BufWriter::new(std::fs::File::create(path)?)),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let started = Instant::now();
+    let options = ExportOptions {
+        from: args.from.map(Cursor::AfterId),
+        // One count in the first call, for the progress bar's length.
+        count: true,
+        ..ExportOptions::default()
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template(
+        "{spinner} {pos}/{len} deals [{bar:40}] {per_sec} eta {eta}",
+    )?);
+    let (mut records, mut requests) = (0u64, 0u64);
+    // Every deal up to this ID is written: where a stopped run resumes.
+    let mut written_up_to = args.from.unwrap_or(0);
+    let mut export = client.export(&DealRecords::default(), options);
+    while let Some(chunk) = export.next().await {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(err) => {
+                bar.abandon();
+                eprintln!("export stopped: {err}");
+                eprintln!("{records} written; resume with --from {written_up_to}");
+                return Err(err.into());
+            }
+        };
+        if let Some(total) = chunk.total {
+            bar.set_length(total);
+        }
+        for deal in &chunk.records {
+            serde_json::to_writer(&mut out, deal)?;
+            out.write_all(b"\n")?;
+        }
+        records += chunk.records.len() as u64;
+        requests += chunk.requests;
+        bar.inc(chunk.records.len() as u64);
+        if let Cursor::AfterId(id) = chunk.cursor {
+            written_up_to = id;
+        }
+    }
+    out.flush()?;
+    bar.finish_and_clear();
+    eprintln!(
+        "{records} records, {requests} HTTP requests, {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
