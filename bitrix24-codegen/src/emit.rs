@@ -12,7 +12,8 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Api, Builtin, FieldModel, Kind, MethodModel, Module, Scope, Shape, TypeModel, TypeRef,
+    Api, Builtin, EventModel, FieldModel, Kind, MethodModel, Module, Scope, Shape, TypeModel,
+    TypeRef,
 };
 
 /// Where emitted code sits: used to write paths to other generated types.
@@ -203,14 +204,26 @@ fn lenient_impl(name: &Ident, helper: &str) -> TokenStream {
     }
 }
 
-/// A named type: struct or open enum, with its trait impls.
-pub fn type_tokens(ty: &TypeModel, site: Site<'_>) -> TokenStream {
+/// A named type: struct or open enum, with its trait impls; `event` when the type is
+/// the `data` of that event (its docs name the event, and it implements `EventPayload`).
+pub fn type_tokens(ty: &TypeModel, event: Option<&EventModel>, site: Site<'_>) -> TokenStream {
     let name = ident(&ty.name);
     let mut doc = vec![format!("`{}`", ty.name)];
-    if let Some(url) = &ty.docs_url {
+    let mut docs_url = ty.docs_url.as_ref();
+    if let Some(event) = event {
+        doc = vec![format!(
+            "The `data` of the event `{}`: scope `{}`.",
+            event.code, event.scope
+        )];
+        docs_url = event.docs_url.as_ref().or(docs_url);
+    }
+    if let Some(url) = docs_url {
         doc.push(String::new());
         doc.push(format!("[Official documentation]({url})"));
     }
+    let deprecated = event
+        .map(|event| deprecated_attr(&event.deprecated, &format!("the event `{}`", event.code)));
+    let payload = event.map(|event| event_payload_impl(&name, event));
     match &ty.shape {
         Shape::Object(fields) => {
             let dirs = Directions {
@@ -239,6 +252,7 @@ pub fn type_tokens(ty: &TypeModel, site: Site<'_>) -> TokenStream {
             });
             quote! {
                 #doc
+                #deprecated
                 #derive
                 pub struct #name {
                     #(#fields)*
@@ -249,6 +263,7 @@ pub fn type_tokens(ty: &TypeModel, site: Site<'_>) -> TokenStream {
                 }
                 #lenient
                 #into_records
+                #payload
             }
         }
         Shape::Enum(variants) => {
@@ -297,6 +312,24 @@ pub fn type_tokens(ty: &TypeModel, site: Site<'_>) -> TokenStream {
                 }
                 #lenient
             }
+        }
+    }
+}
+
+/// `EventPayload` for an event's data type.
+fn event_payload_impl(name: &Ident, event: &EventModel) -> TokenStream {
+    let code = &event.code;
+    // As for methods: `common` is this project's scope, not a Bitrix24 permission.
+    let scope = if event.scope == crate::model::COMMON_SCOPE {
+        quote!(None)
+    } else {
+        let scope = &event.scope;
+        quote!(Some(#scope))
+    };
+    quote! {
+        impl ::bitrix24_types::__private::EventPayload for #name {
+            const CODE: &'static str = #code;
+            const SCOPE: Option<&'static str> = #scope;
         }
     }
 }
@@ -410,9 +443,13 @@ pub fn module_tokens(scope: &Scope, module: &Module) -> TokenStream {
         scope: &scope.name,
         module: &module.name,
     };
-    let types = module.types.iter().map(|t| type_tokens(t, site));
+    let types = module.types.iter().map(|t| {
+        let event = module.events.iter().find(|e| e.type_name == t.name);
+        type_tokens(t, event, site)
+    });
     let methods = module.methods.iter().map(|m| method_tokens(m, site));
     let any_deprecated = module.methods.iter().any(|m| m.deprecated.is_some())
+        || module.events.iter().any(|e| e.deprecated.is_some())
         || module.types.iter().any(|t| match &t.shape {
             Shape::Object(fields) => fields.iter().any(|f| f.deprecated.is_some()),
             Shape::Enum(_) => false,
@@ -458,6 +495,21 @@ pub fn scope_mod_tokens(scope: &Scope) -> TokenStream {
         " Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `{}` scope.",
         scope.name
     );
+    let events: Vec<Ident> = scope
+        .modules
+        .values()
+        .flat_map(|module| module.events.iter())
+        .map(|event| ident(&event.type_name))
+        .collect();
+    let event_visitor = if events.is_empty() {
+        quote!(_visitor)
+    } else {
+        quote!(visitor)
+    };
+    let event_doc = format!(
+        " Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `{}` scope.",
+        scope.name
+    );
     quote! {
         #![doc = #doc]
         #(#declarations)*
@@ -467,6 +519,12 @@ pub fn scope_mod_tokens(scope: &Scope) -> TokenStream {
         #[allow(deprecated)]
         pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(#visitor: &mut V) {
             #(visitor.visit::<#methods>();)*
+        }
+
+        #[doc = #event_doc]
+        #[allow(deprecated)]
+        pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(#event_visitor: &mut V) {
+            #(visitor.visit::<#events>();)*
         }
     }
 }
@@ -497,6 +555,18 @@ pub fn root_mod_tokens(scopes: &[&Scope]) -> TokenStream {
             }
         }
     });
+    let event_visits = scopes.iter().map(|scope| {
+        let name = ident(&scope.name);
+        if scope.name == crate::model::COMMON_SCOPE {
+            quote!(#name::for_each_event(visitor);)
+        } else {
+            let feature = &scope.name;
+            quote! {
+                #[cfg(feature = #feature)]
+                #name::for_each_event(visitor);
+            }
+        }
+    });
     // With every scope feature off and no `common` scope, nothing uses the visitor.
     let always_used = scopes
         .iter()
@@ -512,6 +582,13 @@ pub fn root_mod_tokens(scopes: &[&Scope]) -> TokenStream {
         pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
             #always_used
             #(#visits)*
+        }
+
+        /// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per generated
+        /// event of every enabled scope.
+        pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+            #always_used
+            #(#event_visits)*
         }
     }
 }

@@ -12,7 +12,7 @@ use marked_yaml::{Span, Spanned};
 use crate::diagnostics::{SpecErrors, suggestion};
 use crate::load::LoadedSpec;
 use crate::naming::{self, FieldName};
-use crate::spec::{Deprecation, FieldDef, MethodDef, Text, TypeDef};
+use crate::spec::{Deprecation, EventDef, FieldDef, MethodDef, SpecFile, Text, TypeDef};
 
 /// The scope whose types every other scope may use; it has no cargo feature.
 pub const COMMON_SCOPE: &str = "common";
@@ -52,6 +52,23 @@ pub struct Module {
     pub types: Vec<TypeModel>,
     /// Methods, sorted by REST name.
     pub methods: Vec<MethodModel>,
+    /// Events, sorted by code.
+    pub events: Vec<EventModel>,
+}
+
+/// One event: the code a handler is bound to and the type its `data` decodes into.
+#[derive(Debug)]
+pub struct EventModel {
+    /// The event code, upper case (`ONCRMDEALADD`).
+    pub code: String,
+    /// The payload type: a named object type of the same module.
+    pub type_name: String,
+    /// Scope.
+    pub scope: String,
+    /// Link to the official page.
+    pub docs_url: Option<String>,
+    /// `Some(replacement)` when deprecated.
+    pub deprecated: Option<Option<String>>,
 }
 
 /// A type the spec names, or one the generator adds (a keyed list's result).
@@ -240,6 +257,8 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
     let mut sites: BTreeMap<String, TypeSite<'_>> = BTreeMap::new();
     let mut module_sources: BTreeMap<(String, String), &str> = BTreeMap::new();
     let mut method_sources: BTreeMap<(&str, bool), &str> = BTreeMap::new();
+    let mut event_sources: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut event_of_type: BTreeMap<&str, &str> = BTreeMap::new();
 
     // Pass 1: scopes, modules and the global namespace of type and method names.
     for file in specs {
@@ -315,6 +334,19 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
                 );
             }
         }
+        for code in file.spec.events.keys() {
+            if let Some(previous) = event_sources.insert(code.as_str(), &file.relative) {
+                errors.push(
+                    &file.path,
+                    code.span(),
+                    format!("events.{}", code.as_str()),
+                    format!(
+                        "event `{}` is already specified in `{previous}`",
+                        code.as_str()
+                    ),
+                );
+            }
+        }
     }
 
     let known_names: Vec<&str> = BUILTINS
@@ -348,6 +380,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
             source: file.relative.clone(),
             types: Vec::new(),
             methods: Vec::new(),
+            events: Vec::new(),
         };
         for (name, def) in &file.spec.types {
             let key = format!("types.{}", name.as_str());
@@ -372,6 +405,19 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
                 module.methods.push(method);
             }
         }
+        for (code, def) in &file.spec.events {
+            if let Some(event) = build_event(
+                file,
+                &scope_name,
+                code,
+                def,
+                &sites,
+                &mut event_of_type,
+                &mut errors,
+            ) {
+                module.events.push(event);
+            }
+        }
         let scope = model.scopes.entry(scope_name.clone()).or_default();
         scope.name = scope_name;
         scope.modules.insert(module_name, module);
@@ -387,6 +433,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
         for module in scope.modules.values_mut() {
             module.types.sort_by(|a, b| a.name.cmp(&b.name));
             module.methods.sort_by(|a, b| a.name.cmp(&b.name));
+            module.events.sort_by(|a, b| a.code.cmp(&b.code));
         }
     }
     Ok(model)
@@ -834,6 +881,103 @@ fn build_method(
     ))
 }
 
+/// Event codes as Bitrix24 sends them: upper-case letters, digits and `_`, in
+/// dot-separated segments (`ONCRMDEALADD`, `CATALOG.PRICE.ON.ADD`).
+fn valid_event_code(code: &str) -> bool {
+    code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+/// Check one event: its code, and that `data` names an object type of the same file
+/// that no other event uses.
+fn build_event<'a>(
+    file: &'a LoadedSpec,
+    scope: &str,
+    code: &'a Text,
+    def: &'a EventDef,
+    sites: &BTreeMap<String, TypeSite<'_>>,
+    event_of_type: &mut BTreeMap<&'a str, &'a str>,
+    errors: &mut SpecErrors,
+) -> Option<EventModel> {
+    let before = errors.0.len();
+    let key = format!("events.{}", code.as_str());
+    if !valid_event_code(code.as_str()) {
+        errors.push(
+            &file.path,
+            code.span(),
+            key.clone(),
+            format!(
+                "event codes are upper-case letters, digits and `_`, in dot-separated segments (`{}`)",
+                code.as_str().to_ascii_uppercase()
+            ),
+        );
+    }
+    let data = def.data.as_str();
+    let data_key = format!("{key}.data");
+    match file.spec.types.get(data) {
+        None if sites.contains_key(data) => errors.push(
+            &file.path,
+            def.data.span(),
+            data_key,
+            format!(
+                "`{data}` is defined in `{}`; an event's `data` is a named object type of the event's own file",
+                sites[data].file.relative
+            ),
+        ),
+        None => errors.push(
+            &file.path,
+            def.data.span(),
+            data_key,
+            format!(
+                "unknown type `{data}`: an event's `data` is a named object type of this file{}",
+                suggestion(data, object_types(&file.spec))
+            ),
+        ),
+        Some(ty) if ty.fields.is_none() => errors.push(
+            &file.path,
+            def.data.span(),
+            data_key,
+            format!("`{data}` is an enumeration; an event's `data` is an object type (`fields`)"),
+        ),
+        Some(_) => {
+            if let Some(other) = event_of_type.insert(data, code.as_str()) {
+                errors.push(
+                    &file.path,
+                    def.data.span(),
+                    data_key,
+                    format!(
+                        "`{data}` is already the data of event `{other}`; each event has a type of its own"
+                    ),
+                );
+            }
+        }
+    }
+    let docs_url = docs_url(file, &def.docs, &key, errors);
+    if errors.0.len() > before {
+        return None;
+    }
+    Some(EventModel {
+        code: code.as_str().to_owned(),
+        type_name: data.to_owned(),
+        scope: scope.to_owned(),
+        docs_url,
+        deprecated: deprecation(&def.deprecated),
+    })
+}
+
+/// The names of a file's object types, for suggestions.
+fn object_types(spec: &SpecFile) -> impl Iterator<Item = &str> {
+    spec.types
+        .iter()
+        .filter(|(_, def)| def.fields.is_some())
+        .map(|(name, _)| name.as_str())
+}
+
 fn span_of_result(result: &Spanned<crate::spec::ResultDef>) -> Span {
     if result.ty.span().start().is_some() {
         *result.ty.span()
@@ -899,6 +1043,8 @@ fn mark_directions(model: &mut Model) {
                 roots_sent.extend(method.params.iter().map(|p| p.ty.clone()));
                 roots_received.extend(named_in(&method.response));
             }
+            // An event's data arrives from the portal: it is read, leniently.
+            roots_received.extend(module.events.iter().map(|e| e.type_name.clone()));
         }
     }
     let mut stack: Vec<String> = roots_sent.iter().flat_map(named_in).collect();

@@ -14,7 +14,7 @@ use serde::de::{self, MapAccess, Visitor};
 /// A key or value as written, with where it was written.
 pub type Text = Spanned<String>;
 
-/// One spec file: the methods and named types of one entity.
+/// One spec file: the methods, events and named types of one entity.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
@@ -26,6 +26,21 @@ pub struct SpecFile {
     /// REST methods by wire name (`crm.deal.add`).
     #[serde(default)]
     pub methods: IndexMap<Text, MethodDef>,
+    /// Events by code (`ONCRMDEALADD`): what the portal POSTs to a handler.
+    #[serde(default)]
+    pub events: IndexMap<Text, EventDef>,
+}
+
+/// One event an application can bind a handler to.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventDef {
+    /// Docs page, relative to the docs root.
+    pub docs: Option<Text>,
+    /// The named object type of this file that the event's `data` decodes into.
+    pub data: Text,
+    /// Present when the event is deprecated.
+    pub deprecated: Option<Deprecation>,
 }
 
 /// A named type: an object with `fields`, or an enumeration with `values`.

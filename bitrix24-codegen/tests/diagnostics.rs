@@ -135,3 +135,60 @@ fn tempdir(name: &str) -> PathBuf {
     fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn bad_events_are_reported_with_their_key_paths() {
+    let errors = errors_of("events.yaml");
+    let expected = [
+        "13:11: events.ONTHINGUPDATE.data: `Payload` is already the data of event `ONTHINGADD`; each event has a type of its own",
+        "14:3: events.onThingDelete: event codes are upper-case letters, digits and `_`, in dot-separated segments (`ONTHINGDELETE`)",
+        "15:11: events.onThingDelete.data: unknown type `Paylod`: an event's `data` is a named object type of this file; did you mean `Payload`?",
+        "17:11: events.ONTHINGKIND.data: `Kind` is an enumeration; an event's `data` is an object type (`fields`)",
+        "18:11: events.ONTHINGKIND.docs: `/thing.md` must be a docs page path relative to the docs root, ending in `.md`",
+    ];
+    assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn an_event_is_specified_once_and_its_data_type_lives_in_its_file() {
+    let deals = "scope: crm\ntypes:\n  DealAdded:\n    fields:\n      ID: id\nevents:\n  ONCRMDEALADD:\n    data: DealAdded\n";
+    let other = "scope: crm\nevents:\n  ONCRMDEALADD:\n    data: DealAdded\n  ONCRMDEALUPDATE:\n    data: DealAdded\n";
+    let loaded: Vec<load::LoadedSpec> = [("crm/deals.yaml", deals), ("crm/other.yaml", other)]
+        .into_iter()
+        .map(|(relative, text)| load::LoadedSpec {
+            relative: relative.to_owned(),
+            path: PathBuf::from(relative),
+            spec: load::parse(Path::new(relative), text).unwrap(),
+        })
+        .collect();
+    let errors: Vec<String> = model::build(&loaded)
+        .unwrap_err()
+        .0
+        .iter()
+        .map(|e| format!("{}:{}", e.file.display(), short(e)))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "crm/other.yaml:3:3: events.ONCRMDEALADD: event `ONCRMDEALADD` is already specified in `crm/deals.yaml`",
+            "crm/other.yaml:4:11: events.ONCRMDEALADD.data: `DealAdded` is defined in `crm/deals.yaml`; an event's `data` is a named object type of the event's own file",
+            "crm/other.yaml:6:11: events.ONCRMDEALUPDATE.data: `DealAdded` is defined in `crm/deals.yaml`; an event's `data` is a named object type of the event's own file",
+        ],
+        "got:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn an_unknown_key_in_an_event_is_located() {
+    let text =
+        "scope: crm\ntypes:\n  A:\n    fields: {}\nevents:\n  ONA:\n    data: A\n    payload: A\n";
+    let errors = load::parse(Path::new("a.yaml"), text).unwrap_err();
+    let errors: Vec<String> = errors.0.iter().map(short).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("8:5: events.ONA.payload: "),
+        "{}",
+        errors[0]
+    );
+}

@@ -68,7 +68,7 @@ fn report() -> ImportReport {
 #[test]
 fn counts_pages_methods_and_problems() {
     let report = report();
-    assert_eq!(report.pages_read, 11);
+    assert_eq!(report.pages_read, 17);
     assert_eq!(
         report.method_pages, 9,
         "overviews and events are not methods"
@@ -82,11 +82,144 @@ fn counts_pages_methods_and_problems() {
         [
             "crm/widgets.yaml",
             "events.yaml",
+            "events_crm.yaml",
             "tasks.yaml",
+            "tasks_common.yaml",
             "tasks_tasks.yaml",
             "tasks_v3.yaml"
         ]
     );
+}
+
+fn event<'a>(spec: &'a SpecFile, code: &str) -> &'a bitrix24_codegen::spec::EventDef {
+    spec.events
+        .iter()
+        .find(|(k, _)| k.as_str() == code)
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| panic!("no event {code} in {:?}", spec.events.keys()))
+}
+
+#[test]
+fn event_pages_are_counted_and_overviews_are_not_events() {
+    let report = report();
+    // on-crm-widget-add, on-crm-widget-old, on-gadget-update, events/on-widget-add; not
+    // index.md, the family page `formats.md` (two codes) or the JS event `button-click.md`.
+    assert_eq!(report.event_pages, 4);
+    assert_eq!(report.events_written, 4);
+    assert_eq!(report.events_deprecated, 1);
+    assert_eq!(report.event_raw_fallbacks, 4);
+    let summary = report.summary();
+    assert!(summary.contains("event pages:      4"), "{summary}");
+    assert!(
+        summary.contains("events written:   4 (1 deprecated; 4 raw fallbacks in their data)"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn an_event_page_gives_a_data_type_from_its_data_rows_and_sub_tables() {
+    let files = report().files;
+    let crm = spec(&files, "crm/widgets.yaml");
+    // Events sit in the spec file of the folder holding `events/`, next to the methods.
+    let add = event(&crm, "ONCRMWIDGETADD");
+    assert_eq!(add.data.as_str(), "OnCrmWidgetAdd");
+    assert_eq!(
+        add.docs.as_ref().unwrap().as_str(),
+        "api-reference/crm/widgets/events/on-crm-widget-add.md"
+    );
+    assert!(add.deprecated.is_none());
+    // `data.FIELDS` links `#fields`; `data.OWNER.ID` is nested, not a field of `data`.
+    let data = crm
+        .types
+        .iter()
+        .find(|(k, _)| k.as_str() == "OnCrmWidgetAdd")
+        .map(|(_, v)| v)
+        .unwrap();
+    let names: Vec<&str> = data
+        .fields
+        .as_ref()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(names, ["FIELDS", "SOURCE"]);
+    assert_eq!(
+        field(&crm, "OnCrmWidgetAdd", "FIELDS").ty.as_str(),
+        "OnCrmWidgetAddFields"
+    );
+    // Doc types kept (form strings are read leniently); nothing required.
+    for (name, ty) in [("ID", "integer"), ("ACTIVE", "char"), ("OPTIONS", "raw")] {
+        let def = field(&crm, "OnCrmWidgetAddFields", name);
+        assert_eq!(def.ty.as_str(), ty, "{name}");
+        assert!(!def.required, "{name}: the portal sends what it has");
+    }
+}
+
+#[test]
+fn events_from_titles_sub_tables_and_parameter_tables() {
+    let files = report().files;
+    let crm = spec(&files, "crm/widgets.yaml");
+    // Code from the title; "development has been halted" in the note's header.
+    let old = event(&crm, "ONCRMWIDGETOLD");
+    assert_eq!(old.data.as_str(), "OnCrmWidgetOld");
+    assert!(old.deprecated.is_some());
+    assert_eq!(field(&crm, "OnCrmWidgetOld", "FIELDS").ty.as_str(), "raw");
+
+    // The `data` row links `#data`; no scope line: scope `common`, in a file of its own.
+    let tasks = spec(&files, "tasks_common.yaml");
+    assert_eq!(tasks.scope.as_str(), "common");
+    let update = event(&tasks, "ONGADGETUPDATE");
+    assert_eq!(update.data.as_str(), "OnGadgetUpdate");
+    assert_eq!(
+        field(&tasks, "OnGadgetUpdate", "GADGET_ID").ty.as_str(),
+        "integer"
+    );
+    assert_eq!(
+        field(&tasks, "OnGadgetUpdate", "FIELDS_AFTER").ty.as_str(),
+        "OnGadgetUpdateFieldsAfter"
+    );
+    assert_eq!(
+        field(&tasks, "OnGadgetUpdate", "FIELDS_BEFORE").ty.as_str(),
+        "raw"
+    );
+    assert_eq!(
+        field(&tasks, "OnGadgetUpdateFieldsAfter", "TITLE")
+            .ty
+            .as_str(),
+        "string"
+    );
+
+    // A dotted code; a top-level events folder is its own home.
+    let events = spec(&files, "events_crm.yaml");
+    assert_eq!(
+        event(&events, "CRM.WIDGET.ON.ADD").data.as_str(),
+        "OnWidgetAdd"
+    );
+}
+
+#[test]
+fn unclear_event_data_is_raw_and_reported() {
+    let report = report();
+    let raws: Vec<String> = report
+        .raw_fallbacks
+        .iter()
+        .filter(|r| r.page.contains("events"))
+        .map(|r| format!("{}: {}", r.at, r.reason))
+        .collect();
+    assert_eq!(
+        raws,
+        [
+            "OnCrmWidgetAddFields.OPTIONS: docs type `any`",
+            "ONCRMWIDGETOLD.data.FIELDS: docs type `array`",
+            "CRM.WIDGET.ON.ADD.data.FIELDS: docs type `object` has no sub-table on the page",
+            "ONGADGETUPDATE.data.FIELDS_BEFORE: several types given",
+        ]
+    );
+    assert!(report.notes.iter().any(|n| {
+        n.page.ends_with("on-gadget-update.md")
+            && n.message
+                .contains("event `ONGADGETUPDATE` goes to scope `common`")
+    }));
 }
 
 #[test]
@@ -389,6 +522,7 @@ fn the_real_docs_import_and_build() {
     let report = import::import_docs(&root);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert!(report.methods_written > 1500, "{}", report.summary());
+    assert!(report.events_written > 180, "{}", report.summary());
     let model = import::build_model(&report.files).unwrap_or_else(|errors| panic!("{errors}"));
     bitrix24_codegen::output::render(&model, "specs").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(import::import_docs(&root).files, report.files);

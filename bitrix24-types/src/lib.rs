@@ -36,7 +36,7 @@ pub mod registry;
 pub mod verify;
 pub mod wire;
 
-pub use registry::{MethodVisitor, method_names};
+pub use registry::{EventVisitor, MethodVisitor, method_names};
 
 // Formatted by the generator (prettyplease), not rustfmt: `cargo xtask codegen --check`
 // compares byte for byte, so rustfmt must leave these files alone.

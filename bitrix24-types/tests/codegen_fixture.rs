@@ -65,3 +65,63 @@ fn rest_v3_and_deprecated_methods_carry_their_facts() {
     assert_eq!(CrmWidgetVersion::API, ApiVersion::V3);
     assert_eq!(CrmWidgetVersion::NAME, "crm.widget.version");
 }
+
+#[test]
+#[allow(deprecated)]
+fn event_payloads_decode_form_bodies_and_carry_code_and_scope() {
+    use bitrix24_types::auth::Secret;
+    use bitrix24_types::event::{EventPayload, RawEvent};
+    use generated::common::OnAppPing;
+    use generated::crm::{CrmWidgetOnDelete, OnCrmWidgetAdd};
+
+    assert_eq!(OnCrmWidgetAdd::CODE, "ONCRMWIDGETADD");
+    assert_eq!(OnCrmWidgetAdd::SCOPE, Some("crm"));
+    assert_eq!(CrmWidgetOnDelete::CODE, "CRM.WIDGET.ON.DELETE");
+    assert_eq!(OnAppPing::SCOPE, None, "the shared scope is no permission");
+
+    let token = Secret::new("0123456789abcdef");
+    let body = "event=ONCRMWIDGETADD&data%5BFIELDS%5D%5BID%5D=42&data%5BFIELDS%5D%5BACTIVE%5D=Y\
+                &data%5BFIELDS%5D%5BUF_COLOR%5D=red&ts=1766047124\
+                &auth%5Bapplication_token%5D=0123456789abcdef";
+    let raw = RawEvent::parse_verified(
+        Some("application/x-www-form-urlencoded"),
+        body.as_bytes(),
+        &token,
+    )
+    .unwrap();
+    assert!(raw.is::<OnCrmWidgetAdd>());
+    assert!(!raw.is::<CrmWidgetOnDelete>());
+    let event = raw.decode::<OnCrmWidgetAdd>().unwrap();
+    let fields = event.data.fields.unwrap();
+    assert_eq!(fields.id, Some(42), "form strings read as numbers");
+    assert_eq!(fields.active, Some(true), "Y reads as true");
+    assert_eq!(fields.extra["UF_COLOR"], "red", "unknown keys are kept");
+    assert!(
+        raw.decode::<CrmWidgetOnDelete>().is_err(),
+        "another event's code"
+    );
+}
+
+#[test]
+fn for_each_event_visits_the_events_of_the_fixture() {
+    use bitrix24_types::EventVisitor;
+    use bitrix24_types::event::EventPayload;
+
+    struct Codes(Vec<(&'static str, Option<&'static str>)>);
+    impl EventVisitor for Codes {
+        fn visit<E: EventPayload + 'static>(&mut self) {
+            self.0.push((E::CODE, E::SCOPE));
+        }
+    }
+    let mut codes = Codes(Vec::new());
+    generated::for_each_event(&mut codes);
+    codes.0.sort_unstable();
+    assert_eq!(
+        codes.0,
+        [
+            ("CRM.WIDGET.ON.DELETE", Some("crm")),
+            ("ONAPPPING", None),
+            ("ONCRMWIDGETADD", Some("crm")),
+        ]
+    );
+}

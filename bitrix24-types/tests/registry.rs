@@ -71,3 +71,51 @@ fn method_names_are_sorted_and_unique() {
     #[cfg(feature = "crm")]
     assert!(names.binary_search(&"crm.deal.list").is_ok());
 }
+
+/// (code, scope) of every event the specs define, from the generator's own model.
+fn specced_events() -> BTreeSet<(String, String)> {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let (loaded, errors) = bitrix24_codegen::load::load_dir(&specs);
+    assert!(errors.is_empty(), "{errors}");
+    let model = bitrix24_codegen::model::build(&loaded).unwrap_or_else(|e| panic!("{e}"));
+    model
+        .scopes
+        .values()
+        .flat_map(|scope| scope.modules.values())
+        .flat_map(|module| module.events.iter())
+        .map(|event| (event.code.clone(), event.scope.clone()))
+        .collect()
+}
+
+struct SeenEvents(Vec<(String, String)>);
+
+impl bitrix24_types::EventVisitor for SeenEvents {
+    fn visit<E: bitrix24_types::event::EventPayload + 'static>(&mut self) {
+        let scope = E::SCOPE.unwrap_or("common").to_owned();
+        self.0.push((E::CODE.to_owned(), scope));
+    }
+}
+
+#[test]
+fn every_specced_event_of_the_enabled_scopes_is_visited_once() {
+    let mut seen = SeenEvents(Vec::new());
+    bitrix24_types::for_each_event(&mut seen);
+    let visited: BTreeSet<_> = seen.0.iter().cloned().collect();
+    assert_eq!(visited.len(), seen.0.len(), "an event was visited twice");
+    let all = specced_events();
+    assert!(all.len() > 180, "{} events specced", all.len());
+    let expected: BTreeSet<_> = all
+        .into_iter()
+        .filter(|(_, scope)| enabled(scope))
+        .collect();
+    let missing: Vec<_> = expected.difference(&visited).take(5).collect();
+    let unexpected: Vec<_> = visited.difference(&expected).take(5).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty(),
+        "missing {missing:?}, unexpected {unexpected:?}"
+    );
+    #[cfg(feature = "crm")]
+    assert!(visited.contains(&("ONCRMDEALADD".into(), "crm".into())));
+    #[cfg(feature = "full")]
+    assert!(visited.contains(&("ONTASKUPDATE".into(), "task".into())));
+}

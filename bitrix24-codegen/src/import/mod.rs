@@ -41,6 +41,20 @@
 //!   parameter is a paginated list (`raw[]` records when the record type is unclear); an
 //!   `object` `result` whose only other row is a list that the example shows under
 //!   `result.KEY` is a keyed list; everything else is `raw`.
+//! - **Event pages**: a page under an events folder (`crm/deals/events/`,
+//!   `tasks/events-tasks/`) that is not a method page and names an event code: the JSON
+//!   example's `"event"` value, else the title's last code-like token (`onCrmDealAdd`,
+//!   `CATALOG.PRICE.ON.ADD`), upper case. Its `data` type is named from the file name
+//!   (`on-crm-deal-add.md` -> `OnCrmDealAdd`, `Event` then `2`, ... appended on a clash)
+//!   and built from, in order: the `data.NAME` rows of the request table; the sub-table
+//!   the `data` row links to; a `## ... Parameters` table without the request's own rows
+//!   (`event`, `data`, `auth`); else no fields (all in `extra`, reported as a raw
+//!   fallback). Sub-tables are named as for methods, with the data type as prefix
+//!   (`OnCrmDealAddFields`); nothing is required (the portal sends what it has). The
+//!   scope is read as for methods; the event goes to the spec file of the folder holding
+//!   the events folder (`crm/deals.yaml`; events only there: the scope with most methods
+//!   in a folder keeps the plain file name, so events never rename a file). A deprecation note gives `deprecated: {}`. A
+//!   code documented twice keeps its first page.
 //! - **Kind** ([`method_kind`]): by the last name segment: `get*`, `list*`, `fields`,
 //!   `search`, `count` are `read`; `update`, `delete`, `set`, `set<Upper>...`, `bind`,
 //!   `unbind` are `idempotent`; everything else (`add`, `send`, ...) is `write`, the safe
@@ -128,7 +142,7 @@ pub use emit_yaml::{Yaml, to_yaml};
 
 use crate::naming;
 use crate::output::{Stale, WriteReport};
-use page::{JsonKind, MethodPage};
+use page::{EventPage, JsonKind, MethodPage};
 use types::{Mapped, map_doc_type};
 
 /// The scope of method pages that have no `> Scope:` line.
@@ -196,6 +210,14 @@ pub struct ImportReport {
     pub v3_twin_methods: usize,
     /// Named types written.
     pub types_written: usize,
+    /// Pages recognised as event pages.
+    pub event_pages: usize,
+    /// Events written.
+    pub events_written: usize,
+    /// Of those, deprecated.
+    pub events_deprecated: usize,
+    /// Of [`ImportReport::raw_fallbacks`], those on event pages.
+    pub event_raw_fallbacks: usize,
     /// Tables (or table rows) that could not be read, on method pages.
     pub unparsed_tables: Vec<Problem>,
     /// Parameters, fields and results that became `raw`.
@@ -222,6 +244,8 @@ impl ImportReport {
              method pages:     {}\n\
              methods written:  {} ({} deprecated, {} REST 3.0, {} of them twins of a classic method)\n\
              named types:      {}\n\
+             event pages:      {}\n\
+             events written:   {} ({} deprecated; {} raw fallbacks in their data)\n\
              spec files:       {}\n\
              unparsed tables:  {} (on {} pages)\n\
              raw fallbacks:    {}\n\
@@ -235,6 +259,10 @@ impl ImportReport {
             self.v3,
             self.v3_twin_methods,
             self.types_written,
+            self.event_pages,
+            self.events_written,
+            self.events_deprecated,
+            self.event_raw_fallbacks,
             self.files.len(),
             self.unparsed_tables.len(),
             pages.len(),
@@ -295,6 +323,7 @@ struct FileTree {
     scope: String,
     types: BTreeMap<String, Yaml>,
     methods: BTreeMap<String, Yaml>,
+    events: BTreeMap<String, Yaml>,
 }
 
 #[derive(Debug, Default)]
@@ -344,6 +373,7 @@ fn import_trees(docs_root: &Path) -> Imported {
         return imported;
     }
     let mut pages: Vec<MethodPage> = Vec::new();
+    let mut event_pages: Vec<EventPage> = Vec::new();
     for (relative, path) in markdown_files(docs_root, &api, &mut report.errors) {
         let text = match fs::read(&path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -363,9 +393,19 @@ fn import_trees(docs_root: &Path) -> Imported {
                 });
             }
             pages.push(page);
+        } else if let Some(event) = page::event_page(&relative, &tokens) {
+            for (line, reason) in &event.page.problems {
+                report.unparsed_tables.push(Problem {
+                    page: relative.clone(),
+                    line: Some(*line),
+                    message: reason.clone(),
+                });
+            }
+            event_pages.push(event);
         }
     }
     report.method_pages = pages.len();
+    report.event_pages = event_pages.len();
 
     // Which page each method comes from: classic first; a REST 3.0 page of the same name
     // is its twin; further pages of one name are reported and left out.
@@ -411,6 +451,27 @@ fn import_trees(docs_root: &Path) -> Imported {
         used.insert(request_type_name(&pages[*index].method, *root));
     }
 
+    // Events: one page per code, a data type name each, reserved like request names.
+    let mut events: Vec<(usize, String)> = Vec::new();
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, event) in event_pages.iter().enumerate() {
+        if let Some(first) = codes.get(event.code.as_str()) {
+            report.notes.push(Problem {
+                page: event.page.path.clone(),
+                line: None,
+                message: format!(
+                    "event `{}` is also documented by {}; this page is left out",
+                    event.code, event_pages[*first].page.path
+                ),
+            });
+            continue;
+        }
+        codes.insert(&event.code, index);
+        let name = event_type_name(&event.page.path, &used);
+        used.insert(name.clone());
+        events.push((index, name));
+    }
+
     // Files: (root, folder, scope) -> pages.
     let mut groups: BTreeMap<(Root, String, String), Vec<usize>> = BTreeMap::new();
     for (index, root) in &chosen {
@@ -432,10 +493,37 @@ fn import_trees(docs_root: &Path) -> Imported {
             .or_default()
             .push(*index);
     }
-    let paths = file_paths(&groups);
+    let mut event_groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
+    for (position, (index, _)) in events.iter().enumerate() {
+        let page = &event_pages[*index].page;
+        let scope = page.scope.clone().unwrap_or_else(|| {
+            report.notes.push(Problem {
+                page: page.path.clone(),
+                line: None,
+                message: format!(
+                    "no `> Scope:` line: event `{}` goes to scope `{NO_SCOPE}`",
+                    page.method
+                ),
+            });
+            NO_SCOPE.to_owned()
+        });
+        event_groups
+            .entry((Root::Main, events_home(&page.path), scope))
+            .or_default()
+            .push(position);
+    }
+    let mut method_counts: BTreeMap<GroupKey, usize> = groups
+        .iter()
+        .map(|(key, pages)| (key.clone(), pages.len()))
+        .collect();
+    for key in event_groups.keys() {
+        method_counts.entry(key.clone()).or_insert(0);
+    }
+    let paths = file_paths(&method_counts);
 
-    for ((root, folder, scope), indexes) in &groups {
-        let Some(path) = paths.get(&(*root, folder.clone(), scope.clone())) else {
+    for key in method_counts.keys() {
+        let (root, folder, scope) = key;
+        let Some(path) = paths.get(key) else {
             continue;
         };
         let mut tree = FileTree {
@@ -443,8 +531,9 @@ fn import_trees(docs_root: &Path) -> Imported {
             scope: scope.clone(),
             types: BTreeMap::new(),
             methods: BTreeMap::new(),
+            events: BTreeMap::new(),
         };
-        for index in indexes {
+        for index in groups.get(key).into_iter().flatten() {
             let page = &pages[*index];
             let mut builder = PageBuilder {
                 page,
@@ -471,9 +560,72 @@ fn import_trees(docs_root: &Path) -> Imported {
             tree.types.extend(types);
             tree.methods.insert(page.method.clone(), method);
         }
+        for position in event_groups.get(key).into_iter().flatten() {
+            let (index, name) = &events[*position];
+            let event = &event_pages[*index];
+            let mut builder = PageBuilder {
+                page: &event.page,
+                prefix: name.clone(),
+                used: &mut used,
+                types: Vec::new(),
+                memo: BTreeMap::new(),
+                building: BTreeSet::new(),
+                raws: Vec::new(),
+                notes: Vec::new(),
+            };
+            let entry = builder.event(event);
+            let PageBuilder {
+                types, raws, notes, ..
+            } = builder;
+            report.events_written += 1;
+            report.events_deprecated += usize::from(event.page.deprecated.is_some());
+            report.types_written += types.len();
+            report.event_raw_fallbacks += raws.len();
+            report.raw_fallbacks.extend(raws);
+            report.notes.extend(notes);
+            tree.types.extend(types);
+            tree.events.insert(event.code.clone(), entry);
+        }
         imported.files.insert(path.clone(), tree);
     }
     imported
+}
+
+/// The data type name of an event page: its file name in UpperCamelCase
+/// (`on-crm-deal-add.md` -> `OnCrmDealAdd`), made unique against `used`.
+fn event_type_name(path: &str, used: &BTreeSet<String>) -> String {
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".md");
+    let mut base = stem.to_upper_camel_case();
+    if !naming::is_type_name(&base) {
+        base = format!("Event{base}");
+    }
+    if !used.contains(&base) && naming::is_type_name(&base) {
+        return base;
+    }
+    let base = format!("{base}Event");
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// The docs folder whose spec file an event goes to: the folder holding its (last)
+/// events folder (`crm/deals/events/x.md` and `crm/universal/events/type/x.md` ->
+/// `crm/deals`, `crm/universal`); a top-level events folder is its own.
+fn events_home(path: &str) -> String {
+    let folder = folder_of(path);
+    let segments: Vec<&str> = folder.split('/').collect();
+    match segments.iter().rposition(|s| page::is_events_folder(s)) {
+        Some(at) if at > 0 => segments[..at].join("/"),
+        _ => folder,
+    }
 }
 
 /// Where `cargo xtask import-docs` writes [`ImportReport::fixtures`], relative to the
@@ -519,17 +671,17 @@ type GroupKey = (Root, String, String);
 
 /// Choose a file path for every group: `FOLDER.yaml`, `_SCOPE` for the minor scopes of
 /// a folder, parent folder names prepended while two files of a scope share a module.
-fn file_paths(
-    groups: &BTreeMap<(Root, String, String), Vec<usize>>,
-) -> BTreeMap<(Root, String, String), String> {
-    // The scope with most pages in a folder keeps the plain name.
+///
+/// `groups` holds each group's number of method pages: the scope with most methods in a
+/// folder keeps the plain name (events do not count, so they never rename a file).
+fn file_paths(groups: &BTreeMap<GroupKey, usize>) -> BTreeMap<GroupKey, String> {
     let mut main_scope: BTreeMap<(Root, &str), (&str, usize)> = BTreeMap::new();
-    for ((root, folder, scope), pages) in groups {
+    for ((root, folder, scope), methods) in groups {
         let entry = main_scope
             .entry((*root, folder.as_str()))
-            .or_insert((scope.as_str(), pages.len()));
-        if pages.len() > entry.1 {
-            *entry = (scope.as_str(), pages.len());
+            .or_insert((scope.as_str(), *methods));
+        if *methods > entry.1 {
+            *entry = (scope.as_str(), *methods);
         }
     }
     let segments = |folder: &str| -> Vec<String> {
@@ -675,6 +827,63 @@ impl PageBuilder<'_> {
         }
         entries.push(("result".to_owned(), result));
         Yaml::Map(entries)
+    }
+
+    /// An event's spec entry; its data type (named [`PageBuilder::prefix`]) and the
+    /// types under it go to `types`. Where the data is described: see the module docs.
+    fn event(&mut self, event: &EventPage) -> Yaml {
+        let page = self.page;
+        let at = format!("{}.data", event.code);
+        let envelope = |table: usize| {
+            page.tables[table]
+                .rows
+                .iter()
+                .any(|row| matches!(row.name.as_str(), "event" | "data" | "auth"))
+        };
+        let table = event
+            .data_rows
+            .or_else(|| {
+                let (table, row) = event.data_row?;
+                let row = &page.tables[table].rows[row];
+                let [(text, link)] = row.types.as_slice() else {
+                    return None;
+                };
+                let name = match map_doc_type(text) {
+                    Mapped::Object { list: false, name } => name,
+                    _ => return None,
+                };
+                self.sub_table(row, link.as_deref(), &name).ok()
+            })
+            .or_else(|| page.params.filter(|table| !envelope(*table)));
+        let name = self.prefix.clone();
+        let fields = match table {
+            Some(table) => {
+                self.memo.insert((table, true), name.clone());
+                self.fields(table, true, &at)
+            }
+            None => {
+                self.raw(
+                    &at,
+                    "the page describes no `data` fields; all of them land in `extra`",
+                );
+                Vec::new()
+            }
+        };
+        self.types.push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::str(&page.path)),
+                ("fields".to_owned(), Yaml::Map(fields)),
+            ]),
+        ));
+        let mut entry = vec![
+            ("docs".to_owned(), Yaml::str(&page.path)),
+            ("data".to_owned(), Yaml::Str(name)),
+        ];
+        if page.deprecated.is_some() {
+            entry.push(("deprecated".to_owned(), Yaml::Map(Vec::new())));
+        }
+        Yaml::Map(entry)
     }
 
     /// The fields of table `table`, deduplicated the way the model requires.
@@ -971,10 +1180,18 @@ fn file_tree(file: FileTree) -> Yaml {
             Yaml::Map(file.types.into_iter().collect()),
         ));
     }
-    root.push((
-        "methods".to_owned(),
-        Yaml::Map(file.methods.into_iter().collect()),
-    ));
+    if !file.methods.is_empty() || file.events.is_empty() {
+        root.push((
+            "methods".to_owned(),
+            Yaml::Map(file.methods.into_iter().collect()),
+        ));
+    }
+    if !file.events.is_empty() {
+        root.push((
+            "events".to_owned(),
+            Yaml::Map(file.events.into_iter().collect()),
+        ));
+    }
     Yaml::Map(root)
 }
 

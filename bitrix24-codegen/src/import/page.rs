@@ -1,6 +1,7 @@
 //! One tokenized page -> the facts of one method: name, scope, deprecation, REST 3.0
 //! marker, the parameter table, anchored sub-tables, the Returned Data table and the
-//! JSON example's shape.
+//! JSON example's shape; or of one event ([`event_page`]): its code and where its `data`
+//! is described.
 
 use std::collections::BTreeMap;
 
@@ -52,7 +53,7 @@ pub(crate) struct FieldTable {
 }
 
 /// One documented field or parameter.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Row {
     /// The wire name.
     pub(crate) name: String,
@@ -170,6 +171,163 @@ pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPag
     if page.scope_line.is_none() && !has_method_sections {
         return None;
     }
+    Some(read_page(path, page, method))
+}
+
+/// An event page, interpreted: the tables as for a method page (its `method` is the
+/// event code), plus where the event's `data` is described.
+#[derive(Debug)]
+pub(crate) struct EventPage {
+    /// The event code, upper case (`ONCRMDEALADD`).
+    pub(crate) code: String,
+    /// The page's tables, anchors, scope and deprecation.
+    pub(crate) page: MethodPage,
+    /// A table made of the `data.NAME` rows (index into `page.tables`), names without
+    /// the `data.` prefix.
+    pub(crate) data_rows: Option<usize>,
+    /// The `data` row: (table, row).
+    pub(crate) data_row: Option<(usize, usize)>,
+}
+
+/// Whether a docs folder holds event pages (`events`, `events-tasks`).
+pub(crate) fn is_events_folder(segment: &str) -> bool {
+    segment == "events" || segment.starts_with("events-")
+}
+
+/// Interpret a page under an events folder that is not a method page; `None` when no
+/// event code is found (JS interface events such as `BackgroundCallCard::initialized`,
+/// overviews, pages whose examples show several events). The code is the JSON example's `event` value, else the title's last
+/// token that reads as an event code (`onCrmDealAdd`, `CATALOG.PRICE.ON.ADD`), upper case.
+pub(crate) fn event_page(path: &str, page: &markdown::Page) -> Option<EventPage> {
+    let inner = path.strip_prefix("api-reference/").unwrap_or(path);
+    let (folder, file) = inner.rsplit_once('/')?;
+    if file == "index.md" || !folder.split('/').any(is_events_folder) {
+        return None;
+    }
+    let mut shown: Vec<String> = page
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Code { text, .. } => example_event_code(text),
+            _ => None,
+        })
+        .collect();
+    shown.dedup();
+    let code_headings = page
+        .blocks
+        .iter()
+        .filter(|block| {
+            matches!(block, Block::Heading(h) if h.text.split_whitespace().next().is_some_and(is_event_code))
+        })
+        .count();
+    // Examples or sections of several events: an overview of an event family (the
+    // imbot.v2 event formats), not one event.
+    if shown.len() > 1 || code_headings > 1 {
+        return None;
+    }
+    let code = shown
+        .pop()
+        .or_else(|| page.title.as_deref().and_then(code_in_title))?;
+    let mut out = read_page(path, page, code.clone());
+    // Event pages say it in the note's header ("Event development has been halted").
+    if out.deprecated.is_none() {
+        let halted = page
+            .blocks
+            .iter()
+            .take_while(|block| !matches!(block, Block::Heading(h) if h.level == 2))
+            .any(|block| {
+                matches!(block, Block::Note { header, .. } if {
+                    let header = header.to_ascii_lowercase();
+                    header.contains("has been halted") || header.contains("deprecated")
+                })
+            });
+        if halted {
+            out.deprecated = Some(None);
+        }
+    }
+    let mut data_row = None;
+    let mut data_rows = None;
+    for (index, table) in out.tables.iter().enumerate() {
+        if data_row.is_none() {
+            data_row = table
+                .rows
+                .iter()
+                .position(|row| row.name == "data")
+                .map(|row| (index, row));
+        }
+        let rows: Vec<Row> = table
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let name = row.name.strip_prefix("data.")?;
+                (!name.is_empty() && !name.contains('.')).then(|| Row {
+                    name: name.to_owned(),
+                    required: row.required,
+                    types: row.types.clone(),
+                    description: row.description.clone(),
+                })
+            })
+            .collect();
+        if data_rows.is_none() && !rows.is_empty() {
+            data_rows = Some(FieldTable {
+                line: table.line,
+                key: None,
+                rows,
+            });
+        }
+    }
+    let data_rows = data_rows.map(|table| {
+        out.tables.push(table);
+        out.tables.len() - 1
+    });
+    Some(EventPage {
+        code,
+        page: out,
+        data_rows,
+        data_row,
+    })
+}
+
+/// The `event` value of a JSON example of the handler's request.
+fn example_event_code(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let code = value.get("event")?.as_str()?.trim();
+    is_event_code(code).then(|| code.to_ascii_uppercase())
+}
+
+/// The last title token that reads as an event code, upper case.
+pub(crate) fn code_in_title(title: &str) -> Option<String> {
+    title
+        .split_whitespace()
+        .map(|token| token.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .rfind(|token| is_event_code(token))
+        .map(str::to_ascii_uppercase)
+}
+
+/// `onCrmDealAdd`, `ONCRMDEALADD`, `OnTaskAdd`, `CATALOG.PRICE.ON.ADD`: an event code as
+/// the docs write it. Plain words (`On`, `Event`, `onDeleting`) do not count unless
+/// written in capitals.
+fn is_event_code(token: &str) -> bool {
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if token.contains('.') {
+        return token.split('.').count() > 2
+            && token
+                .split('.')
+                .all(|s| word(s) && !s.chars().any(|c| c.is_ascii_lowercase()));
+    }
+    if !word(token) || token.len() < 5 {
+        return false;
+    }
+    let upper = !token.chars().any(|c| c.is_ascii_lowercase());
+    let camel_on = (token.starts_with("on") || token.starts_with("On"))
+        && token[2..].starts_with(|c: char| c.is_ascii_uppercase())
+        // `onDeleting`: one capitalised word after `on` is prose, not a code.
+        && token[3..].chars().any(|c| c.is_ascii_uppercase());
+    (upper && token.starts_with("ON")) || camel_on
+}
+
+/// Read the tables, notes and examples of a page about `method` (or an event code).
+fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
     let mut out = MethodPage {
         path: path.to_owned(),
         method,
@@ -280,7 +438,7 @@ pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPag
     if out.returned.is_none() {
         out.returned = returned_fallback;
     }
-    Some(out)
+    out
 }
 
 /// Whether a table here is the top-level parameter table: right under the
@@ -546,6 +704,38 @@ mod tests {
         assert_eq!(method_in_title("Deprecated task.item.* Methods"), None);
         assert_eq!(method_in_title("Event CATALOG.PRICE.ON.ADD"), None);
         assert_eq!(method_in_title("API Change Log for imbot.v2"), None);
+    }
+
+    #[test]
+    fn titles_name_events() {
+        for (title, code) in [
+            (
+                "Event When Creating a Deal onCrmDealAdd",
+                Some("ONCRMDEALADD"),
+            ),
+            ("Event on Task Addition OnTaskAdd", Some("ONTASKADD")),
+            (
+                "Callback Request Event ONEXTERNALCALLBACKSTART",
+                Some("ONEXTERNALCALLBACKSTART"),
+            ),
+            (
+                "Event on Adding Price CATALOG.PRICE.ON.ADD",
+                Some("CATALOG.PRICE.ON.ADD"),
+            ),
+            ("Event onDeleting Resource Type", None),
+            ("Event on Booking Update", None),
+            (
+                "After the Call Card Is Created BackgroundCallCard::initialized",
+                None,
+            ),
+        ] {
+            assert_eq!(code_in_title(title).as_deref(), code, "{title}");
+        }
+        assert_eq!(
+            example_event_code(r#"{"event": "onCrmActivityAdd", "data": {}}"#).as_deref(),
+            Some("ONCRMACTIVITYADD")
+        );
+        assert_eq!(example_event_code(r#"{"event": "x y"}"#), None);
     }
 
     #[test]

@@ -147,3 +147,55 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     #[cfg(feature = "userfieldconfig")] userfieldconfig::for_each_method(visitor);
     #[cfg(feature = "vote")] vote::for_each_method(visitor);
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per generated
+/// event of every enabled scope.
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    #[cfg(feature = "ai_admin")] ai_admin::for_each_event(visitor);
+    #[cfg(feature = "basic")] basic::for_each_event(visitor);
+    #[cfg(feature = "biconnector")] biconnector::for_each_event(visitor);
+    #[cfg(feature = "bizproc")] bizproc::for_each_event(visitor);
+    #[cfg(feature = "booking")] booking::for_each_event(visitor);
+    #[cfg(feature = "calendar")] calendar::for_each_event(visitor);
+    #[cfg(feature = "call")] call::for_each_event(visitor);
+    #[cfg(feature = "cashbox")] cashbox::for_each_event(visitor);
+    #[cfg(feature = "catalog")] catalog::for_each_event(visitor);
+    common::for_each_event(visitor);
+    #[cfg(feature = "crm")] crm::for_each_event(visitor);
+    #[cfg(feature = "delivery")] delivery::for_each_event(visitor);
+    #[cfg(feature = "department")] department::for_each_event(visitor);
+    #[cfg(feature = "disk")] disk::for_each_event(visitor);
+    #[cfg(feature = "documentgenerator")] documentgenerator::for_each_event(visitor);
+    #[cfg(feature = "entity")] entity::for_each_event(visitor);
+    #[cfg(feature = "humanresources")] humanresources::for_each_event(visitor);
+    #[cfg(feature = "humanresources_hcmlink")]
+    humanresources_hcmlink::for_each_event(visitor);
+    #[cfg(feature = "im")] im::for_each_event(visitor);
+    #[cfg(feature = "imbot")] imbot::for_each_event(visitor);
+    #[cfg(feature = "imconnector")] imconnector::for_each_event(visitor);
+    #[cfg(feature = "imopenlines")] imopenlines::for_each_event(visitor);
+    #[cfg(feature = "landing")] landing::for_each_event(visitor);
+    #[cfg(feature = "lists")] lists::for_each_event(visitor);
+    #[cfg(feature = "log")] log::for_each_event(visitor);
+    #[cfg(feature = "mail")] mail::for_each_event(visitor);
+    #[cfg(feature = "mailservice")] mailservice::for_each_event(visitor);
+    #[cfg(feature = "main")] main::for_each_event(visitor);
+    #[cfg(feature = "messageservice")] messageservice::for_each_event(visitor);
+    #[cfg(feature = "note")] note::for_each_event(visitor);
+    #[cfg(feature = "pay_system")] pay_system::for_each_event(visitor);
+    #[cfg(feature = "placement")] placement::for_each_event(visitor);
+    #[cfg(feature = "rpa")] rpa::for_each_event(visitor);
+    #[cfg(feature = "sale")] sale::for_each_event(visitor);
+    #[cfg(feature = "salescenter")] salescenter::for_each_event(visitor);
+    #[cfg(feature = "sign_b2e")] sign_b2e::for_each_event(visitor);
+    #[cfg(feature = "socialnetwork")] socialnetwork::for_each_event(visitor);
+    #[cfg(feature = "sonet")] sonet::for_each_event(visitor);
+    #[cfg(feature = "task")] task::for_each_event(visitor);
+    #[cfg(feature = "tasks")] tasks::for_each_event(visitor);
+    #[cfg(feature = "telephony")] telephony::for_each_event(visitor);
+    #[cfg(feature = "timeman")] timeman::for_each_event(visitor);
+    #[cfg(feature = "user")] user::for_each_event(visitor);
+    #[cfg(feature = "user_userfield")] user_userfield::for_each_event(visitor);
+    #[cfg(feature = "userconsent")] userconsent::for_each_event(visitor);
+    #[cfg(feature = "userfieldconfig")] userfieldconfig::for_each_event(visitor);
+    #[cfg(feature = "vote")] vote::for_each_event(visitor);
+}

@@ -2,9 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `basic` scope.
+mod common;
 mod settings;
 mod system;
 mod users;
+pub use self::common::*;
 pub use self::settings::*;
 pub use self::system::*;
 pub use self::users::*;
@@ -22,4 +24,13 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ServerTime>();
     visitor.visit::<UserAccess>();
     visitor.visit::<UserAdmin>();
+}
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `basic` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnAppInstall>();
+    visitor.visit::<OnAppMethodConfirm>();
+    visitor.visit::<OnAppPayment>();
+    visitor.visit::<OnAppUninstall>();
+    visitor.visit::<OnAppUpdate>();
 }

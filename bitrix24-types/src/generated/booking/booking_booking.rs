@@ -121,6 +121,114 @@ pub struct BookingV1BookingUpdateFields {
     #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
 }
+/// The `data` of the event `ONBOOKINGADD`: scope `booking`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnBookingAdd {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnBookingAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnBookingAdd {
+    const CODE: &'static str = "ONBOOKINGADD";
+    const SCOPE: Option<&'static str> = Some("booking");
+}
+/// The `data` of the event `ONBOOKINGDELETE`: scope `booking`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnBookingDelete {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnBookingDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnBookingDelete {
+    const CODE: &'static str = "ONBOOKINGDELETE";
+    const SCOPE: Option<&'static str> = Some("booking");
+}
+/// The `data` of the event `ONBOOKINGUPDATE`: scope `booking`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnBookingUpdate {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnBookingUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnBookingUpdate {
+    const CODE: &'static str = "ONBOOKINGUPDATE";
+    const SCOPE: Option<&'static str> = Some("booking");
+}
 /// `booking.v1.booking.add`: scope `booking`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)

@@ -65,3 +65,19 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<BookingV1WaitlistExternalDataSet>();
     visitor.visit::<BookingV1WaitlistExternalDataUnset>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `booking` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnBookingAdd>();
+    visitor.visit::<OnBookingDelete>();
+    visitor.visit::<OnBookingUpdate>();
+    visitor.visit::<OnBookingResourceAdd>();
+    visitor.visit::<OnBookingResourceDelete>();
+    visitor.visit::<OnBookingResourceUpdate>();
+    visitor.visit::<OnBookingResourceTypeAdd>();
+    visitor.visit::<OnBookingResourceTypeDelete>();
+    visitor.visit::<OnBookingResourceTypeUpdate>();
+    visitor.visit::<OnBookingWaitlistitemAdd>();
+    visitor.visit::<OnBookingWaitlistitemDelete>();
+    visitor.visit::<OnBookingWaitlistitemUpdate>();
+}

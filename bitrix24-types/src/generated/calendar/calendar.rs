@@ -47,6 +47,102 @@ pub struct CalendarSectionUpdateExport {
     #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
 }
+/// The `data` of the event `ONCALENDARSECTIONADD`: scope `calendar`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCalendarSectionAdd {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCalendarSectionAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCalendarSectionAdd {
+    const CODE: &'static str = "ONCALENDARSECTIONADD";
+    const SCOPE: Option<&'static str> = Some("calendar");
+}
+/// The `data` of the event `ONCALENDARSECTIONDELETE`: scope `calendar`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCalendarSectionDelete {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCalendarSectionDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCalendarSectionDelete {
+    const CODE: &'static str = "ONCALENDARSECTIONDELETE";
+    const SCOPE: Option<&'static str> = Some("calendar");
+}
+/// The `data` of the event `ONCALENDARSECTIONUPDATE`: scope `calendar`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCalendarSectionUpdate {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCalendarSectionUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCalendarSectionUpdate {
+    const CODE: &'static str = "ONCALENDARSECTIONUPDATE";
+    const SCOPE: Option<&'static str> = Some("calendar");
+}
 /// `calendar.section.add`: scope `calendar`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)

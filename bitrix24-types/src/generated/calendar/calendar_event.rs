@@ -246,6 +246,102 @@ pub struct CalendarEventUpdateRrule {
     #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
 }
+/// The `data` of the event `ONCALENDARENTRYADD`: scope `calendar`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCalendarEntryAdd {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCalendarEntryAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCalendarEntryAdd {
+    const CODE: &'static str = "ONCALENDARENTRYADD";
+    const SCOPE: Option<&'static str> = Some("calendar");
+}
+/// The `data` of the event `ONCALENDARENTRYDELETE`: scope `calendar`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCalendarEntryDelete {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCalendarEntryDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCalendarEntryDelete {
+    const CODE: &'static str = "ONCALENDARENTRYDELETE";
+    const SCOPE: Option<&'static str> = Some("calendar");
+}
+/// The `data` of the event `ONCALENDARENTRYUPDATE`: scope `calendar`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCalendarEntryUpdate {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCalendarEntryUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCalendarEntryUpdate {
+    const CODE: &'static str = "ONCALENDARENTRYUPDATE";
+    const SCOPE: Option<&'static str> = Some("calendar");
+}
 /// `calendar.accessibility.get`: scope `calendar`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html)

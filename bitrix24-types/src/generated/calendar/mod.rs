@@ -34,3 +34,13 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CalendarResourceList>();
     visitor.visit::<CalendarResourceUpdate>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `calendar` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnCalendarSectionAdd>();
+    visitor.visit::<OnCalendarSectionDelete>();
+    visitor.visit::<OnCalendarSectionUpdate>();
+    visitor.visit::<OnCalendarEntryAdd>();
+    visitor.visit::<OnCalendarEntryDelete>();
+    visitor.visit::<OnCalendarEntryUpdate>();
+}

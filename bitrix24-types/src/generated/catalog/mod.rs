@@ -212,3 +212,22 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CatalogVatList>();
     visitor.visit::<CatalogVatUpdate>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `catalog` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<CatalogMeasureOnAdd>();
+    visitor.visit::<CatalogMeasureOnDelete>();
+    visitor.visit::<CatalogMeasureOnUpdate>();
+    visitor.visit::<CatalogPriceOnAdd>();
+    visitor.visit::<CatalogPriceOnDelete>();
+    visitor.visit::<CatalogPriceOnUpdate>();
+    visitor.visit::<CatalogPriceTypeOnAdd>();
+    visitor.visit::<CatalogPriceTypeOnDelete>();
+    visitor.visit::<CatalogPriceTypeOnUpdate>();
+    visitor.visit::<CatalogProductOnAdd>();
+    visitor.visit::<CatalogProductOnDelete>();
+    visitor.visit::<CatalogProductOnUpdate>();
+    visitor.visit::<CatalogRoundingOnAdd>();
+    visitor.visit::<CatalogRoundingOnDelete>();
+    visitor.visit::<CatalogRoundingOnUpdate>();
+}

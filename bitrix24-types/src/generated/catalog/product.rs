@@ -162,6 +162,231 @@ pub struct CatalogProductGetFieldsByFilterFilter {
     #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
 }
+/// The `data` of the event `CATALOG.PRODUCT.ON.ADD`: scope `catalog`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct CatalogProductOnAdd {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<CatalogProductOnAddFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for CatalogProductOnAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for CatalogProductOnAdd {
+    const CODE: &'static str = "CATALOG.PRODUCT.ON.ADD";
+    const SCOPE: Option<&'static str> = Some("catalog");
+}
+/// `CatalogProductOnAddFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct CatalogProductOnAddFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<::bitrix24_types::serde_json::Value>,
+    /// `TYPE`
+    #[serde(
+        rename = "TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub type_: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for CatalogProductOnAddFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `CATALOG.PRODUCT.ON.DELETE`: scope `catalog`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct CatalogProductOnDelete {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<CatalogProductOnDeleteFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for CatalogProductOnDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for CatalogProductOnDelete {
+    const CODE: &'static str = "CATALOG.PRODUCT.ON.DELETE";
+    const SCOPE: Option<&'static str> = Some("catalog");
+}
+/// `CatalogProductOnDeleteFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct CatalogProductOnDeleteFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<::bitrix24_types::serde_json::Value>,
+    /// `TYPE`
+    #[serde(
+        rename = "TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub type_: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for CatalogProductOnDeleteFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `CATALOG.PRODUCT.ON.UPDATE`: scope `catalog`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct CatalogProductOnUpdate {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<CatalogProductOnUpdateFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for CatalogProductOnUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for CatalogProductOnUpdate {
+    const CODE: &'static str = "CATALOG.PRODUCT.ON.UPDATE";
+    const SCOPE: Option<&'static str> = Some("catalog");
+}
+/// `CatalogProductOnUpdateFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-update.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct CatalogProductOnUpdateFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<::bitrix24_types::serde_json::Value>,
+    /// `TYPE`
+    #[serde(
+        rename = "TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub type_: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for CatalogProductOnUpdateFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
 /// `CatalogProductUpdateFields`
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)

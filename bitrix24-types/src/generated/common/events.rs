@@ -315,6 +315,35 @@ impl ::bitrix24_types::wire::Lenient for EventUnbindResult {
         ::bitrix24_types::wire::object_or_nothing(de)
     }
 }
+/// The `data` of the event `ONOFFLINEEVENT`: scope `common`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/on-offline-event.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnOfflineEvent {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnOfflineEvent {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnOfflineEvent {
+    const CODE: &'static str = "ONOFFLINEEVENT";
+    const SCOPE: Option<&'static str> = None;
+}
 /// `event.bind`: scope `common`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-bind.html)

@@ -4,8 +4,12 @@
 //! Bindings for the `common` scope.
 mod events;
 mod fields;
+mod invoice_common;
+mod products_common;
 pub use self::events::*;
 pub use self::fields::*;
+pub use self::invoice_common::*;
+pub use self::products_common::*;
 /// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `common` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
@@ -17,4 +21,27 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<EventOfflineList>();
     visitor.visit::<EventUnbind>();
     visitor.visit::<Events>();
+}
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `common` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnOfflineEvent>();
+    visitor.visit::<OnCrmInvoiceAdd>();
+    visitor.visit::<OnCrmInvoiceDelete>();
+    visitor.visit::<OnCrmInvoiceRecurringAdd>();
+    visitor.visit::<OnCrmInvoiceRecurringDelete>();
+    visitor.visit::<OnCrmInvoiceRecurringExpose>();
+    visitor.visit::<OnCrmInvoiceRecurringUpdate>();
+    visitor.visit::<OnCrmInvoiceSetStatus>();
+    visitor.visit::<OnCrmInvoiceUpdate>();
+    visitor.visit::<OnCrmInvoiceUserFieldAdd>();
+    visitor.visit::<OnCrmInvoiceUserFieldDelete>();
+    visitor.visit::<OnCrmInvoiceUserFieldSetEnumValues>();
+    visitor.visit::<OnCrmInvoiceUserFieldUpdate>();
+    visitor.visit::<OnCrmProductAdd>();
+    visitor.visit::<OnCrmProductDelete>();
+    visitor.visit::<OnCrmProductPropertyAdd>();
+    visitor.visit::<OnCrmProductPropertyDelete>();
+    visitor.visit::<OnCrmProductPropertyUpdate>();
+    visitor.visit::<OnCrmProductUpdate>();
 }

@@ -286,6 +286,334 @@ pub struct CrmDealUserfieldUpdateUfEnumElement {
     #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
 }
+/// The `data` of the event `ONCRMDEALUSERFIELDADD`: scope `crm`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldAdd {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<OnCrmDealUserFieldAddFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCrmDealUserFieldAdd {
+    const CODE: &'static str = "ONCRMDEALUSERFIELDADD";
+    const SCOPE: Option<&'static str> = Some("crm");
+}
+/// `OnCrmDealUserFieldAddFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldAddFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `ENTITY_ID`
+    #[serde(
+        rename = "ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`
+    #[serde(
+        rename = "FIELD_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub field_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldAddFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONCRMDEALUSERFIELDDELETE`: scope `crm`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldDelete {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<OnCrmDealUserFieldDeleteFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCrmDealUserFieldDelete {
+    const CODE: &'static str = "ONCRMDEALUSERFIELDDELETE";
+    const SCOPE: Option<&'static str> = Some("crm");
+}
+/// `OnCrmDealUserFieldDeleteFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldDeleteFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `ENTITY_ID`
+    #[serde(
+        rename = "ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`
+    #[serde(
+        rename = "FIELD_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub field_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldDeleteFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONCRMDEALUSERFIELDSETENUMVALUES`: scope `crm`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-set-enum-values.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldSetEnumValues {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<OnCrmDealUserFieldSetEnumValuesFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldSetEnumValues {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCrmDealUserFieldSetEnumValues {
+    const CODE: &'static str = "ONCRMDEALUSERFIELDSETENUMVALUES";
+    const SCOPE: Option<&'static str> = Some("crm");
+}
+/// `OnCrmDealUserFieldSetEnumValuesFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-set-enum-values.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldSetEnumValuesFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `ENTITY_ID`
+    #[serde(
+        rename = "ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`
+    #[serde(
+        rename = "FIELD_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub field_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldSetEnumValuesFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONCRMDEALUSERFIELDUPDATE`: scope `crm`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldUpdate {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<OnCrmDealUserFieldUpdateFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCrmDealUserFieldUpdate {
+    const CODE: &'static str = "ONCRMDEALUSERFIELDUPDATE";
+    const SCOPE: Option<&'static str> = Some("crm");
+}
+/// `OnCrmDealUserFieldUpdateFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDealUserFieldUpdateFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `ENTITY_ID`
+    #[serde(
+        rename = "ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`
+    #[serde(
+        rename = "FIELD_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub field_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDealUserFieldUpdateFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
 /// `crm.deal.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html)

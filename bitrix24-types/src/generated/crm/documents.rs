@@ -1411,6 +1411,252 @@ impl ::bitrix24_types::wire::Lenient for CrmDocumentgeneratorDocumentUploadResul
         ::bitrix24_types::wire::object_or_nothing(de)
     }
 }
+/// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTADD`: scope `crm`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDocumentGeneratorDocumentAdd {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<OnCrmDocumentGeneratorDocumentAddFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDocumentGeneratorDocumentAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCrmDocumentGeneratorDocumentAdd {
+    const CODE: &'static str = "ONCRMDOCUMENTGENERATORDOCUMENTADD";
+    const SCOPE: Option<&'static str> = Some("crm");
+}
+/// `OnCrmDocumentGeneratorDocumentAddFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDocumentGeneratorDocumentAddFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`
+    #[serde(
+        rename = "ENTITY_TYPE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_ID`
+    #[serde(
+        rename = "ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDocumentGeneratorDocumentAddFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTDELETE`: scope `crm`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDocumentGeneratorDocumentDelete {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<OnCrmDocumentGeneratorDocumentDeleteFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDocumentGeneratorDocumentDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCrmDocumentGeneratorDocumentDelete {
+    const CODE: &'static str = "ONCRMDOCUMENTGENERATORDOCUMENTDELETE";
+    const SCOPE: Option<&'static str> = Some("crm");
+}
+/// `OnCrmDocumentGeneratorDocumentDeleteFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDocumentGeneratorDocumentDeleteFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`
+    #[serde(
+        rename = "ENTITY_TYPE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_ID`
+    #[serde(
+        rename = "ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDocumentGeneratorDocumentDeleteFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTUPDATE`: scope `crm`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDocumentGeneratorDocumentUpdate {
+    /// `FIELDS`
+    #[serde(
+        rename = "FIELDS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields: Option<OnCrmDocumentGeneratorDocumentUpdateFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDocumentGeneratorDocumentUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnCrmDocumentGeneratorDocumentUpdate {
+    const CODE: &'static str = "ONCRMDOCUMENTGENERATORDOCUMENTUPDATE";
+    const SCOPE: Option<&'static str> = Some("crm");
+}
+/// `OnCrmDocumentGeneratorDocumentUpdateFields`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-update.html#fields)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnCrmDocumentGeneratorDocumentUpdateFields {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`
+    #[serde(
+        rename = "ENTITY_TYPE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_ID`
+    #[serde(
+        rename = "ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub entity_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnCrmDocumentGeneratorDocumentUpdateFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
 /// `crm.documentgenerator.document.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)

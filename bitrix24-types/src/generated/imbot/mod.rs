@@ -10,6 +10,7 @@ mod imbot_v2_bots;
 mod imbot_v2_chats;
 mod imbot_v2_commands;
 mod imbot_v2_messages;
+mod outdated;
 mod outdated_bots;
 mod outdated_chats;
 mod outdated_commands;
@@ -23,6 +24,7 @@ pub use self::imbot_v2_bots::*;
 pub use self::imbot_v2_chats::*;
 pub use self::imbot_v2_commands::*;
 pub use self::imbot_v2_messages::*;
+pub use self::outdated::*;
 pub use self::outdated_bots::*;
 pub use self::outdated_chats::*;
 pub use self::outdated_commands::*;
@@ -93,4 +95,14 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImbotMessageUpdate>();
     visitor.visit::<ImbotV2ChatInputActionNotify>();
     visitor.visit::<ImbotV2ChatTextFieldEnabled>();
+}
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `imbot` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnImbotDelete>();
+    visitor.visit::<OnImbotJoinChat>();
+    visitor.visit::<OnImCommandAdd>();
+    visitor.visit::<OnImbotMessageAdd>();
+    visitor.visit::<OnImbotMessageDelete>();
+    visitor.visit::<OnImbotMessageUpdate>();
 }

@@ -2,6 +2,272 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+/// The `data` of the event `ONIMBOTJOINCHAT`: scope `imbot`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
+#[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTJOINCHAT`")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotJoinChat {
+    /// `BOT`
+    #[serde(
+        rename = "BOT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub bot: Option<OnImbotJoinChatBot>,
+    /// `PARAMS`
+    #[serde(
+        rename = "PARAMS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub params: Option<OnImbotJoinChatParams>,
+    /// `USER`
+    #[serde(
+        rename = "USER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub user: Option<OnImbotJoinChatUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotJoinChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImbotJoinChat {
+    const CODE: &'static str = "ONIMBOTJOINCHAT";
+    const SCOPE: Option<&'static str> = Some("imbot");
+}
+/// `OnImbotJoinChatBot`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#bot)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotJoinChatBot {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotJoinChatBot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotJoinChatParams`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#params)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotJoinChatParams {
+    /// `CHAT_TYPE`
+    #[serde(
+        rename = "CHAT_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_type: Option<String>,
+    /// `MESSAGE_TYPE`
+    #[serde(
+        rename = "MESSAGE_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_type: Option<String>,
+    /// `BOT_ID`
+    #[serde(
+        rename = "BOT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub bot_id: Option<i64>,
+    /// `USER_ID`
+    #[serde(
+        rename = "USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub user_id: Option<i64>,
+    /// `TO_USER_ID`
+    #[serde(
+        rename = "TO_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub to_user_id: Option<i64>,
+    /// `FROM_USER_ID`
+    #[serde(
+        rename = "FROM_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub from_user_id: Option<i64>,
+    /// `CHAT_ID`
+    #[serde(
+        rename = "CHAT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_id: Option<i64>,
+    /// `CHAT_AUTHOR_ID`
+    #[serde(
+        rename = "CHAT_AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_author_id: Option<i64>,
+    /// `CHAT_ENTITY_TYPE`
+    #[serde(
+        rename = "CHAT_ENTITY_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_type: Option<String>,
+    /// `CHAT_ENTITY_ID`
+    #[serde(
+        rename = "CHAT_ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_id: Option<String>,
+    /// `ACCESS_HISTORY`
+    #[serde(
+        rename = "ACCESS_HISTORY",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub access_history: Option<i64>,
+    /// `SILENT_JOIN`
+    #[serde(
+        rename = "SILENT_JOIN",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub silent_join: Option<String>,
+    /// `DIALOG_ID`
+    #[serde(
+        rename = "DIALOG_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub dialog_id: Option<String>,
+    /// `LANGUAGE`
+    #[serde(
+        rename = "LANGUAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub language: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotJoinChatParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotJoinChatUser`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#user)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotJoinChatUser {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `NAME`
+    #[serde(
+        rename = "NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub name: Option<String>,
+    /// `FIRST_NAME`
+    #[serde(
+        rename = "FIRST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub first_name: Option<String>,
+    /// `LAST_NAME`
+    #[serde(
+        rename = "LAST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub last_name: Option<String>,
+    /// `WORK_POSITION`
+    #[serde(
+        rename = "WORK_POSITION",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub work_position: Option<String>,
+    /// `GENDER`
+    #[serde(
+        rename = "GENDER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub gender: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotJoinChatUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
 /// `imbot.chat.add`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html)

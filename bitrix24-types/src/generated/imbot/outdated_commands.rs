@@ -34,6 +34,500 @@ pub struct ImbotCommandUpdateFields {
     #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
 }
+/// The `data` of the event `ONIMCOMMANDADD`: scope `imbot`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)
+#[deprecated(note = "Bitrix24 deprecated the event `ONIMCOMMANDADD`")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImCommandAdd {
+    /// `COMMAND`
+    #[serde(
+        rename = "COMMAND",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub command: Option<OnImCommandAddCommand>,
+    /// `PARAMS`
+    #[serde(
+        rename = "PARAMS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub params: Option<OnImCommandAddParams>,
+    /// `USER`
+    #[serde(
+        rename = "USER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub user: Option<OnImCommandAddUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImCommandAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImCommandAdd {
+    const CODE: &'static str = "ONIMCOMMANDADD";
+    const SCOPE: Option<&'static str> = Some("imbot");
+}
+/// `OnImCommandAddBotInChat`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#bot-in-chat)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImCommandAddBotInChat {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImCommandAddBotInChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImCommandAddCommand`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#command)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImCommandAddCommand {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImCommandAddCommand {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImCommandAddParams`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#params)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImCommandAddParams {
+    /// `MESSAGE`
+    #[serde(
+        rename = "MESSAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message: Option<String>,
+    /// `TEMPLATE_ID`
+    #[serde(
+        rename = "TEMPLATE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub template_id: Option<String>,
+    /// `MESSAGE_TYPE`
+    #[serde(
+        rename = "MESSAGE_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_type: Option<String>,
+    /// `FROM_USER_ID`
+    #[serde(
+        rename = "FROM_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub from_user_id: Option<i64>,
+    /// `DIALOG_ID`
+    #[serde(
+        rename = "DIALOG_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub dialog_id: Option<String>,
+    /// `TO_CHAT_ID`
+    #[serde(
+        rename = "TO_CHAT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub to_chat_id: Option<i64>,
+    /// `AUTHOR_ID`
+    #[serde(
+        rename = "AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub author_id: Option<i64>,
+    /// `SYSTEM`
+    #[serde(
+        rename = "SYSTEM",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub system: Option<String>,
+    /// `TO_USER_ID`
+    #[serde(
+        rename = "TO_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub to_user_id: Option<i64>,
+    /// `SKIP_USER_CHECK`
+    #[serde(
+        rename = "SKIP_USER_CHECK",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_user_check: Option<String>,
+    /// `PUSH`
+    #[serde(
+        rename = "PUSH",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub push: Option<String>,
+    /// `PUSH_IMPORTANT`
+    #[serde(
+        rename = "PUSH_IMPORTANT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub push_important: Option<String>,
+    /// `RECENT_ADD`
+    #[serde(
+        rename = "RECENT_ADD",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub recent_add: Option<String>,
+    /// `RECENT_SKIP_AUTHOR`
+    #[serde(
+        rename = "RECENT_SKIP_AUTHOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub recent_skip_author: Option<String>,
+    /// `CONVERT`
+    #[serde(
+        rename = "CONVERT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub convert: Option<String>,
+    /// `SKIP_COMMAND`
+    #[serde(
+        rename = "SKIP_COMMAND",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_command: Option<String>,
+    /// `SKIP_COUNTER_INCREMENTS`
+    #[serde(
+        rename = "SKIP_COUNTER_INCREMENTS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_counter_increments: Option<String>,
+    /// `SILENT_CONNECTOR`
+    #[serde(
+        rename = "SILENT_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub silent_connector: Option<String>,
+    /// `SKIP_CONNECTOR`
+    #[serde(
+        rename = "SKIP_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_connector: Option<String>,
+    /// `IMPORTANT_CONNECTOR`
+    #[serde(
+        rename = "IMPORTANT_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub important_connector: Option<String>,
+    /// `NO_SESSION_OL`
+    #[serde(
+        rename = "NO_SESSION_OL",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub no_session_ol: Option<String>,
+    /// `FAKE_RELATION`
+    #[serde(
+        rename = "FAKE_RELATION",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fake_relation: Option<i64>,
+    /// `SKIP_URL_INDEX`
+    #[serde(
+        rename = "SKIP_URL_INDEX",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_url_index: Option<String>,
+    /// `MESSAGE_ID`
+    #[serde(
+        rename = "MESSAGE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_id: Option<i64>,
+    /// `CHAT_TYPE`
+    #[serde(
+        rename = "CHAT_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_type: Option<String>,
+    /// `LANGUAGE`
+    #[serde(
+        rename = "LANGUAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub language: Option<String>,
+    /// `CHAT_ID`
+    #[serde(
+        rename = "CHAT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_id: Option<i64>,
+    /// `CHAT_PARENT_ID`
+    #[serde(
+        rename = "CHAT_PARENT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_parent_id: Option<i64>,
+    /// `CHAT_PARENT_MID`
+    #[serde(
+        rename = "CHAT_PARENT_MID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_parent_mid: Option<i64>,
+    /// `CHAT_TITLE`
+    #[serde(
+        rename = "CHAT_TITLE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_title: Option<String>,
+    /// `CHAT_AUTHOR_ID`
+    #[serde(
+        rename = "CHAT_AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_author_id: Option<i64>,
+    /// `CHAT_AVATAR`
+    #[serde(
+        rename = "CHAT_AVATAR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_avatar: Option<String>,
+    /// `CHAT_COLOR`
+    #[serde(
+        rename = "CHAT_COLOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_color: Option<String>,
+    /// `CHAT_ENTITY_TYPE`
+    #[serde(
+        rename = "CHAT_ENTITY_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_type: Option<String>,
+    /// `CHAT_ENTITY_ID`
+    #[serde(
+        rename = "CHAT_ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_id: Option<String>,
+    /// `CHAT_ENTITY_DATA_1`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_1",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_1: Option<String>,
+    /// `CHAT_ENTITY_DATA_2`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_2",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_2: Option<String>,
+    /// `CHAT_ENTITY_DATA_3`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_3",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_3: Option<String>,
+    /// `CHAT_EXTRANET`
+    #[serde(
+        rename = "CHAT_EXTRANET",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_extranet: Option<String>,
+    /// `CHAT_PREV_MESSAGE_ID`
+    #[serde(
+        rename = "CHAT_PREV_MESSAGE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_prev_message_id: Option<i64>,
+    /// `CHAT_CAN_POST`
+    #[serde(
+        rename = "CHAT_CAN_POST",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_can_post: Option<String>,
+    /// `RID`
+    #[serde(
+        rename = "RID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub rid: Option<i64>,
+    /// `IS_MANAGER`
+    #[serde(
+        rename = "IS_MANAGER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_manager: Option<String>,
+    /// `BOT_IN_CHAT`
+    #[serde(
+        rename = "BOT_IN_CHAT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub bot_in_chat: Option<OnImCommandAddBotInChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImCommandAddParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImCommandAddUser`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#user)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImCommandAddUser {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `NAME`
+    #[serde(
+        rename = "NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub name: Option<String>,
+    /// `FIRST_NAME`
+    #[serde(
+        rename = "FIRST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub first_name: Option<String>,
+    /// `LAST_NAME`
+    #[serde(
+        rename = "LAST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub last_name: Option<String>,
+    /// `GENDER`
+    #[serde(
+        rename = "GENDER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub gender: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImCommandAddUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
 /// `imbot.command.answer`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html)

@@ -2,6 +2,1204 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+/// The `data` of the event `ONIMBOTMESSAGEADD`: scope `imbot`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
+#[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEADD`")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageAdd {
+    /// `BOT`
+    #[serde(
+        rename = "BOT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub bot: Option<OnImbotMessageAddBot>,
+    /// `PARAMS`
+    #[serde(
+        rename = "PARAMS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub params: Option<OnImbotMessageAddParams>,
+    /// `USER`
+    #[serde(
+        rename = "USER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub user: Option<OnImbotMessageAddUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImbotMessageAdd {
+    const CODE: &'static str = "ONIMBOTMESSAGEADD";
+    const SCOPE: Option<&'static str> = Some("imbot");
+}
+/// `OnImbotMessageAddBot`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#bot)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageAddBot {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddBot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageAddMentionedList`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#mentioned-list)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageAddMentionedList {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddMentionedList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageAddParams`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#params)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageAddParams {
+    /// `MESSAGE`
+    #[serde(
+        rename = "MESSAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message: Option<String>,
+    /// `TEMPLATE_ID`
+    #[serde(
+        rename = "TEMPLATE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub template_id: Option<String>,
+    /// `MESSAGE_TYPE`
+    #[serde(
+        rename = "MESSAGE_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_type: Option<String>,
+    /// `FROM_USER_ID`
+    #[serde(
+        rename = "FROM_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub from_user_id: Option<i64>,
+    /// `DIALOG_ID`
+    #[serde(
+        rename = "DIALOG_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub dialog_id: Option<String>,
+    /// `TO_CHAT_ID`
+    #[serde(
+        rename = "TO_CHAT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub to_chat_id: Option<i64>,
+    /// `AUTHOR_ID`
+    #[serde(
+        rename = "AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub author_id: Option<i64>,
+    /// `SYSTEM`
+    #[serde(
+        rename = "SYSTEM",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub system: Option<String>,
+    /// `TO_USER_ID`
+    #[serde(
+        rename = "TO_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub to_user_id: Option<i64>,
+    /// `CHAT_ID`
+    #[serde(
+        rename = "CHAT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_id: Option<i64>,
+    /// `CHAT_TITLE`
+    #[serde(
+        rename = "CHAT_TITLE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_title: Option<String>,
+    /// `CHAT_AUTHOR_ID`
+    #[serde(
+        rename = "CHAT_AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_author_id: Option<i64>,
+    /// `CHAT_TYPE`
+    #[serde(
+        rename = "CHAT_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_type: Option<String>,
+    /// `CHAT_AVATAR`
+    #[serde(
+        rename = "CHAT_AVATAR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_avatar: Option<String>,
+    /// `CHAT_COLOR`
+    #[serde(
+        rename = "CHAT_COLOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_color: Option<String>,
+    /// `CHAT_ENTITY_TYPE`
+    #[serde(
+        rename = "CHAT_ENTITY_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_type: Option<String>,
+    /// `CHAT_ENTITY_ID`
+    #[serde(
+        rename = "CHAT_ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_id: Option<String>,
+    /// `CHAT_ENTITY_DATA_1`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_1",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_1: Option<String>,
+    /// `CHAT_ENTITY_DATA_2`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_2",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_2: Option<String>,
+    /// `CHAT_ENTITY_DATA_3`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_3",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_3: Option<String>,
+    /// `CHAT_EXTRANET`
+    #[serde(
+        rename = "CHAT_EXTRANET",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_extranet: Option<String>,
+    /// `CHAT_PREV_MESSAGE_ID`
+    #[serde(
+        rename = "CHAT_PREV_MESSAGE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_prev_message_id: Option<i64>,
+    /// `CHAT_CAN_POST`
+    #[serde(
+        rename = "CHAT_CAN_POST",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_can_post: Option<String>,
+    /// `RID`
+    #[serde(
+        rename = "RID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub rid: Option<i64>,
+    /// `IS_MANAGER`
+    #[serde(
+        rename = "IS_MANAGER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_manager: Option<String>,
+    /// `PUSH`
+    #[serde(
+        rename = "PUSH",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub push: Option<String>,
+    /// `PUSH_IMPORTANT`
+    #[serde(
+        rename = "PUSH_IMPORTANT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub push_important: Option<String>,
+    /// `RECENT_SKIP_AUTHOR`
+    #[serde(
+        rename = "RECENT_SKIP_AUTHOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub recent_skip_author: Option<String>,
+    /// `CONVERT`
+    #[serde(
+        rename = "CONVERT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub convert: Option<String>,
+    /// `SKIP_COMMAND`
+    #[serde(
+        rename = "SKIP_COMMAND",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_command: Option<String>,
+    /// `SKIP_COUNTER_INCREMENTS`
+    #[serde(
+        rename = "SKIP_COUNTER_INCREMENTS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_counter_increments: Option<String>,
+    /// `SILENT_CONNECTOR`
+    #[serde(
+        rename = "SILENT_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub silent_connector: Option<String>,
+    /// `SKIP_CONNECTOR`
+    #[serde(
+        rename = "SKIP_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_connector: Option<String>,
+    /// `IMPORTANT_CONNECTOR`
+    #[serde(
+        rename = "IMPORTANT_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub important_connector: Option<String>,
+    /// `NO_SESSION_OL`
+    #[serde(
+        rename = "NO_SESSION_OL",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub no_session_ol: Option<String>,
+    /// `FAKE_RELATION`
+    #[serde(
+        rename = "FAKE_RELATION",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fake_relation: Option<i64>,
+    /// `SKIP_URL_INDEX`
+    #[serde(
+        rename = "SKIP_URL_INDEX",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub skip_url_index: Option<String>,
+    /// `COMMAND_CONTEXT`
+    #[serde(
+        rename = "COMMAND_CONTEXT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub command_context: Option<String>,
+    /// `CHAT_USER_COUNT`
+    #[serde(
+        rename = "CHAT_USER_COUNT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_user_count: Option<i64>,
+    /// `MENTIONED_LIST`
+    #[serde(
+        rename = "MENTIONED_LIST",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub mentioned_list: Option<OnImbotMessageAddMentionedList>,
+    /// `PLATFORM_CONTEXT`
+    #[serde(
+        rename = "PLATFORM_CONTEXT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub platform_context: Option<String>,
+    /// `MESSAGE_ORIGINAL`
+    #[serde(
+        rename = "MESSAGE_ORIGINAL",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_original: Option<String>,
+    /// `MESSAGE_ID`
+    #[serde(
+        rename = "MESSAGE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_id: Option<i64>,
+    /// `LANGUAGE`
+    #[serde(
+        rename = "LANGUAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub language: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageAddUser`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#user)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageAddUser {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `NAME`
+    #[serde(
+        rename = "NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub name: Option<String>,
+    /// `FIRST_NAME`
+    #[serde(
+        rename = "FIRST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub first_name: Option<String>,
+    /// `LAST_NAME`
+    #[serde(
+        rename = "LAST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub last_name: Option<String>,
+    /// `WORK_POSITION`
+    #[serde(
+        rename = "WORK_POSITION",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub work_position: Option<String>,
+    /// `GENDER`
+    #[serde(
+        rename = "GENDER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub gender: Option<String>,
+    /// `IS_BOT`
+    #[serde(
+        rename = "IS_BOT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_bot: Option<String>,
+    /// `IS_CONNECTOR`
+    #[serde(
+        rename = "IS_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_connector: Option<String>,
+    /// `IS_NETWORK`
+    #[serde(
+        rename = "IS_NETWORK",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_network: Option<String>,
+    /// `IS_EXTRANET`
+    #[serde(
+        rename = "IS_EXTRANET",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_extranet: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONIMBOTMESSAGEDELETE`: scope `imbot`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)
+#[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEDELETE`")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageDelete {
+    /// `BOT`
+    #[serde(
+        rename = "BOT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub bot: Option<OnImbotMessageDeleteBot>,
+    /// `PARAMS`
+    #[serde(
+        rename = "PARAMS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub params: Option<OnImbotMessageDeleteParams>,
+    /// `USER`
+    #[serde(
+        rename = "USER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub user: Option<OnImbotMessageDeleteUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImbotMessageDelete {
+    const CODE: &'static str = "ONIMBOTMESSAGEDELETE";
+    const SCOPE: Option<&'static str> = Some("imbot");
+}
+/// `OnImbotMessageDeleteBot`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#bot)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageDeleteBot {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageDeleteBot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageDeleteParams`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#params)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageDeleteParams {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `CHAT_ID`
+    #[serde(
+        rename = "CHAT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_id: Option<i64>,
+    /// `AUTHOR_ID`
+    #[serde(
+        rename = "AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub author_id: Option<i64>,
+    /// `MESSAGE`
+    #[serde(
+        rename = "MESSAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message: Option<String>,
+    /// `MESSAGE_TYPE`
+    #[serde(
+        rename = "MESSAGE_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_type: Option<String>,
+    /// `CHAT_AUTHOR_ID`
+    #[serde(
+        rename = "CHAT_AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_author_id: Option<i64>,
+    /// `CHAT_ENTITY_TYPE`
+    #[serde(
+        rename = "CHAT_ENTITY_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_type: Option<String>,
+    /// `CHAT_ENTITY_ID`
+    #[serde(
+        rename = "CHAT_ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_id: Option<String>,
+    /// `CHAT_ENTITY_DATA_1`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_1",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_1: Option<String>,
+    /// `CHAT_ENTITY_DATA_2`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_2",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_2: Option<String>,
+    /// `CHAT_ENTITY_DATA_3`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_3",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_3: Option<String>,
+    /// `DIALOG_ID`
+    #[serde(
+        rename = "DIALOG_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub dialog_id: Option<String>,
+    /// `MESSAGE_ID`
+    #[serde(
+        rename = "MESSAGE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_id: Option<i64>,
+    /// `CHAT_TYPE`
+    #[serde(
+        rename = "CHAT_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_type: Option<String>,
+    /// `LANGUAGE`
+    #[serde(
+        rename = "LANGUAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub language: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageDeleteParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageDeleteUser`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#user)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageDeleteUser {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `NAME`
+    #[serde(
+        rename = "NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub name: Option<String>,
+    /// `FIRST_NAME`
+    #[serde(
+        rename = "FIRST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub first_name: Option<String>,
+    /// `LAST_NAME`
+    #[serde(
+        rename = "LAST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub last_name: Option<String>,
+    /// `WORK_POSITION`
+    #[serde(
+        rename = "WORK_POSITION",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub work_position: Option<String>,
+    /// `GENDER`
+    #[serde(
+        rename = "GENDER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub gender: Option<String>,
+    /// `IS_BOT`
+    #[serde(
+        rename = "IS_BOT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_bot: Option<String>,
+    /// `IS_CONNECTOR`
+    #[serde(
+        rename = "IS_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_connector: Option<String>,
+    /// `IS_NETWORK`
+    #[serde(
+        rename = "IS_NETWORK",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_network: Option<String>,
+    /// `IS_EXTRANET`
+    #[serde(
+        rename = "IS_EXTRANET",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_extranet: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageDeleteUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONIMBOTMESSAGEUPDATE`: scope `imbot`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)
+#[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEUPDATE`")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageUpdate {
+    /// `BOT`
+    #[serde(
+        rename = "BOT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub bot: Option<OnImbotMessageUpdateBot>,
+    /// `PARAMS`
+    #[serde(
+        rename = "PARAMS",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub params: Option<OnImbotMessageUpdateParams>,
+    /// `USER`
+    #[serde(
+        rename = "USER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub user: Option<OnImbotMessageUpdateUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImbotMessageUpdate {
+    const CODE: &'static str = "ONIMBOTMESSAGEUPDATE";
+    const SCOPE: Option<&'static str> = Some("imbot");
+}
+/// `OnImbotMessageUpdateBot`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#bot)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageUpdateBot {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateBot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageUpdateMentionedList`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#mentioned-list)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageUpdateMentionedList {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateMentionedList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageUpdateParams`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#params)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageUpdateParams {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `CHAT_ID`
+    #[serde(
+        rename = "CHAT_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_id: Option<i64>,
+    /// `AUTHOR_ID`
+    #[serde(
+        rename = "AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub author_id: Option<i64>,
+    /// `MESSAGE`
+    #[serde(
+        rename = "MESSAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message: Option<String>,
+    /// `MESSAGE_TYPE`
+    #[serde(
+        rename = "MESSAGE_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_type: Option<String>,
+    /// `CHAT_AUTHOR_ID`
+    #[serde(
+        rename = "CHAT_AUTHOR_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_author_id: Option<i64>,
+    /// `CHAT_ENTITY_TYPE`
+    #[serde(
+        rename = "CHAT_ENTITY_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_type: Option<String>,
+    /// `CHAT_ENTITY_ID`
+    #[serde(
+        rename = "CHAT_ENTITY_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_id: Option<String>,
+    /// `CHAT_ENTITY_DATA_1`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_1",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_1: Option<String>,
+    /// `CHAT_ENTITY_DATA_2`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_2",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_2: Option<String>,
+    /// `CHAT_ENTITY_DATA_3`
+    #[serde(
+        rename = "CHAT_ENTITY_DATA_3",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_entity_data_3: Option<String>,
+    /// `FROM_USER_ID`
+    #[serde(
+        rename = "FROM_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub from_user_id: Option<i64>,
+    /// `TO_USER_ID`
+    #[serde(
+        rename = "TO_USER_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub to_user_id: Option<i64>,
+    /// `CHAT_USER_COUNT`
+    #[serde(
+        rename = "CHAT_USER_COUNT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_user_count: Option<i64>,
+    /// `MENTIONED_LIST`
+    #[serde(
+        rename = "MENTIONED_LIST",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub mentioned_list: Option<OnImbotMessageUpdateMentionedList>,
+    /// `PLATFORM_CONTEXT`
+    #[serde(
+        rename = "PLATFORM_CONTEXT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub platform_context: Option<String>,
+    /// `MESSAGE_ORIGINAL`
+    #[serde(
+        rename = "MESSAGE_ORIGINAL",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_original: Option<String>,
+    /// `DIALOG_ID`
+    #[serde(
+        rename = "DIALOG_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub dialog_id: Option<String>,
+    /// `MESSAGE_ID`
+    #[serde(
+        rename = "MESSAGE_ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub message_id: Option<i64>,
+    /// `CHAT_TYPE`
+    #[serde(
+        rename = "CHAT_TYPE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_type: Option<String>,
+    /// `LANGUAGE`
+    #[serde(
+        rename = "LANGUAGE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub language: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImbotMessageUpdateUser`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#user)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImbotMessageUpdateUser {
+    /// `ID`
+    #[serde(
+        rename = "ID",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub id: Option<i64>,
+    /// `NAME`
+    #[serde(
+        rename = "NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub name: Option<String>,
+    /// `FIRST_NAME`
+    #[serde(
+        rename = "FIRST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub first_name: Option<String>,
+    /// `LAST_NAME`
+    #[serde(
+        rename = "LAST_NAME",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub last_name: Option<String>,
+    /// `WORK_POSITION`
+    #[serde(
+        rename = "WORK_POSITION",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub work_position: Option<String>,
+    /// `GENDER`
+    #[serde(
+        rename = "GENDER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub gender: Option<String>,
+    /// `IS_BOT`
+    #[serde(
+        rename = "IS_BOT",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_bot: Option<String>,
+    /// `IS_CONNECTOR`
+    #[serde(
+        rename = "IS_CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_connector: Option<String>,
+    /// `IS_NETWORK`
+    #[serde(
+        rename = "IS_NETWORK",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_network: Option<String>,
+    /// `IS_EXTRANET`
+    #[serde(
+        rename = "IS_EXTRANET",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_extranet: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
 /// `imbot.message.add`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)

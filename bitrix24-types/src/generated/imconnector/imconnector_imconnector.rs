@@ -40,6 +40,689 @@ impl ::bitrix24_types::wire::Lenient for ImconnectorChatNameSetResult {
         ::bitrix24_types::wire::object_or_nothing(de)
     }
 }
+/// The `data` of the event `ONIMCONNECTORDIALOGFINISH`: scope `imconnector`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorDialogFinish {
+    /// `CONNECTOR`
+    #[serde(
+        rename = "CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub connector: Option<String>,
+    /// `LINE`
+    #[serde(
+        rename = "LINE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub line: Option<String>,
+    /// `DATA`
+    #[serde(
+        rename = "DATA",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub data: Option<::bitrix24_types::serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorDialogFinish {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImConnectorDialogFinish {
+    const CODE: &'static str = "ONIMCONNECTORDIALOGFINISH";
+    const SCOPE: Option<&'static str> = Some("imconnector");
+}
+/// The `data` of the event `ONIMCONNECTORDIALOGSTART`: scope `imconnector`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorDialogStart {
+    /// `CONNECTOR`
+    #[serde(
+        rename = "CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub connector: Option<String>,
+    /// `LINE`
+    #[serde(
+        rename = "LINE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub line: Option<String>,
+    /// `DATA`
+    #[serde(
+        rename = "DATA",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub data: Option<::bitrix24_types::serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorDialogStart {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImConnectorDialogStart {
+    const CODE: &'static str = "ONIMCONNECTORDIALOGSTART";
+    const SCOPE: Option<&'static str> = Some("imconnector");
+}
+/// The `data` of the event `ONIMCONNECTORLINEDELETE`: scope `imconnector`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-line-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorLineDelete {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorLineDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImConnectorLineDelete {
+    const CODE: &'static str = "ONIMCONNECTORLINEDELETE";
+    const SCOPE: Option<&'static str> = Some("imconnector");
+}
+/// The `data` of the event `ONIMCONNECTORMESSAGEADD`: scope `imconnector`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageAdd {
+    /// `CONNECTOR`
+    #[serde(
+        rename = "CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub connector: Option<String>,
+    /// `LINE`
+    #[serde(
+        rename = "LINE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub line: Option<i64>,
+    /// `MESSAGES`
+    #[serde(
+        rename = "MESSAGES",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub messages: Option<Vec<OnImConnectorMessageAddMessagesItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImConnectorMessageAdd {
+    const CODE: &'static str = "ONIMCONNECTORMESSAGEADD";
+    const SCOPE: Option<&'static str> = Some("imconnector");
+}
+/// `OnImConnectorMessageAddChat`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#chat)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageAddChat {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageAddChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageAddIm`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#im)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageAddIm {
+    /// `chat_id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `message_id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageAddIm {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageAddMessage`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#message)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageAddMessage {
+    /// `user_id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `text`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub text: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageAddMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageAddMessagesItem`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#messages-item)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageAddMessagesItem {
+    /// `im`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub im: Option<OnImConnectorMessageAddIm>,
+    /// `message`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub message: Option<OnImConnectorMessageAddMessage>,
+    /// `chat`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub chat: Option<OnImConnectorMessageAddChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageAddMessagesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONIMCONNECTORMESSAGEDELETE`: scope `imconnector`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageDelete {
+    /// `CONNECTOR`
+    #[serde(
+        rename = "CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub connector: Option<String>,
+    /// `LINE`
+    #[serde(
+        rename = "LINE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub line: Option<i64>,
+    /// `MESSAGES`
+    #[serde(
+        rename = "MESSAGES",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub messages: Option<Vec<OnImConnectorMessageDeleteMessagesItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImConnectorMessageDelete {
+    const CODE: &'static str = "ONIMCONNECTORMESSAGEDELETE";
+    const SCOPE: Option<&'static str> = Some("imconnector");
+}
+/// `OnImConnectorMessageDeleteChat`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#chat)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageDeleteChat {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageDeleteChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageDeleteIm`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#im)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageDeleteIm {
+    /// `chat_id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `message_id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageDeleteIm {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageDeleteMessage`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#message)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageDeleteMessage {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageDeleteMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageDeleteMessagesItem`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#messages-item)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageDeleteMessagesItem {
+    /// `im`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub im: Option<OnImConnectorMessageDeleteIm>,
+    /// `message`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub message: Option<OnImConnectorMessageDeleteMessage>,
+    /// `chat`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub chat: Option<OnImConnectorMessageDeleteChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageDeleteMessagesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONIMCONNECTORMESSAGEUPDATE`: scope `imconnector`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageUpdate {
+    /// `CONNECTOR`
+    #[serde(
+        rename = "CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub connector: Option<String>,
+    /// `LINE`
+    #[serde(
+        rename = "LINE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub line: Option<i64>,
+    /// `MESSAGES`
+    #[serde(
+        rename = "MESSAGES",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub messages: Option<Vec<OnImConnectorMessageUpdateMessagesItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImConnectorMessageUpdate {
+    const CODE: &'static str = "ONIMCONNECTORMESSAGEUPDATE";
+    const SCOPE: Option<&'static str> = Some("imconnector");
+}
+/// `OnImConnectorMessageUpdateChat`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#chat)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageUpdateChat {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageUpdateChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageUpdateIm`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#im)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageUpdateIm {
+    /// `chat_id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `message_id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageUpdateIm {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageUpdateMessage`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#message)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageUpdateMessage {
+    /// `id`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<Vec<String>>,
+    /// `text`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub text: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageUpdateMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `OnImConnectorMessageUpdateMessagesItem`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorMessageUpdateMessagesItem {
+    /// `im`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub im: Option<OnImConnectorMessageUpdateIm>,
+    /// `message`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub message: Option<OnImConnectorMessageUpdateMessage>,
+    /// `chat`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub chat: Option<OnImConnectorMessageUpdateChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorMessageUpdateMessagesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// The `data` of the event `ONIMCONNECTORSTATUSDELETE`: scope `imconnector`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnImConnectorStatusDelete {
+    /// `connector`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub connector: Option<String>,
+    /// `line`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub line: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnImConnectorStatusDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnImConnectorStatusDelete {
+    const CODE: &'static str = "ONIMCONNECTORSTATUSDELETE";
+    const SCOPE: Option<&'static str> = Some("imconnector");
+}
 /// `imconnector.chat.name.set`: scope `imconnector`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)

@@ -9,3 +9,14 @@ pub use self::imconnector_imconnector::*;
 pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImconnectorChatNameSet>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `imconnector` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnImConnectorDialogFinish>();
+    visitor.visit::<OnImConnectorDialogStart>();
+    visitor.visit::<OnImConnectorLineDelete>();
+    visitor.visit::<OnImConnectorMessageAdd>();
+    visitor.visit::<OnImConnectorMessageDelete>();
+    visitor.visit::<OnImConnectorMessageUpdate>();
+    visitor.visit::<OnImConnectorStatusDelete>();
+}

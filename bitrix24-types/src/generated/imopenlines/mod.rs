@@ -69,3 +69,12 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImopenlinesSessionOpen>();
     visitor.visit::<ImopenlinesSessionStart>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `imopenlines` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnOpenLineMessageAdd>();
+    visitor.visit::<OnOpenLineMessageDelete>();
+    visitor.visit::<OnOpenLineMessageUpdate>();
+    visitor.visit::<OnSessionFinish>();
+    visitor.visit::<OnSessionStart>();
+}

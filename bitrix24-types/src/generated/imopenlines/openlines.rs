@@ -1659,6 +1659,214 @@ impl ::bitrix24_types::wire::Lenient for ImopenlinesRevisionGetResult {
         ::bitrix24_types::wire::object_or_nothing(de)
     }
 }
+/// The `data` of the event `ONOPENLINEMESSAGEADD`: scope `imopenlines`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnOpenLineMessageAdd {
+    /// `DATA`
+    #[serde(
+        rename = "DATA",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub data: Option<::bitrix24_types::serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnOpenLineMessageAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnOpenLineMessageAdd {
+    const CODE: &'static str = "ONOPENLINEMESSAGEADD";
+    const SCOPE: Option<&'static str> = Some("imopenlines");
+}
+/// The `data` of the event `ONOPENLINEMESSAGEDELETE`: scope `imopenlines`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnOpenLineMessageDelete {
+    /// `CONNECTOR`
+    #[serde(
+        rename = "CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub connector: Option<String>,
+    /// `LINE`
+    #[serde(
+        rename = "LINE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub line: Option<i64>,
+    /// `DATA`
+    #[serde(
+        rename = "DATA",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub data: Option<::bitrix24_types::serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnOpenLineMessageDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnOpenLineMessageDelete {
+    const CODE: &'static str = "ONOPENLINEMESSAGEDELETE";
+    const SCOPE: Option<&'static str> = Some("imopenlines");
+}
+/// The `data` of the event `ONOPENLINEMESSAGEUPDATE`: scope `imopenlines`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnOpenLineMessageUpdate {
+    /// `CONNECTOR`
+    #[serde(
+        rename = "CONNECTOR",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub connector: Option<String>,
+    /// `LINE`
+    #[serde(
+        rename = "LINE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub line: Option<i64>,
+    /// `DATA`
+    #[serde(
+        rename = "DATA",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub data: Option<::bitrix24_types::serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnOpenLineMessageUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnOpenLineMessageUpdate {
+    const CODE: &'static str = "ONOPENLINEMESSAGEUPDATE";
+    const SCOPE: Option<&'static str> = Some("imopenlines");
+}
+/// The `data` of the event `ONSESSIONFINISH`: scope `imopenlines`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnSessionFinish {
+    /// `DATA`
+    #[serde(
+        rename = "DATA",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub data: Option<::bitrix24_types::serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnSessionFinish {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnSessionFinish {
+    const CODE: &'static str = "ONSESSIONFINISH";
+    const SCOPE: Option<&'static str> = Some("imopenlines");
+}
+/// The `data` of the event `ONSESSIONSTART`: scope `imopenlines`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnSessionStart {
+    /// `DATA`
+    #[serde(
+        rename = "DATA",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub data: Option<::bitrix24_types::serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnSessionStart {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnSessionStart {
+    const CODE: &'static str = "ONSESSIONSTART";
+    const SCOPE: Option<&'static str> = Some("imopenlines");
+}
 /// `imopenlines.config.add`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)

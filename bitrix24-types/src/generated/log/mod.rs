@@ -20,3 +20,10 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<LogBlogpostShare>();
     visitor.visit::<LogBlogpostUpdate>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `log` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnLiveFeedPostAdd>();
+    visitor.visit::<OnLiveFeedPostDelete>();
+    visitor.visit::<OnLiveFeedPostUpdate>();
+}

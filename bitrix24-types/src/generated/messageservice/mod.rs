@@ -14,3 +14,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<MessageserviceSenderList>();
     visitor.visit::<MessageserviceSenderUpdate>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `messageservice` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}

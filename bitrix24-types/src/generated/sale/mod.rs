@@ -17,6 +17,8 @@ mod property_group;
 mod property_relation;
 mod property_value;
 mod property_variant;
+#[allow(clippy::module_inception)]
+mod sale;
 mod shipment;
 mod shipment_item;
 mod shipment_property;
@@ -40,6 +42,7 @@ pub use self::property_group::*;
 pub use self::property_relation::*;
 pub use self::property_value::*;
 pub use self::property_variant::*;
+pub use self::sale::*;
 pub use self::shipment::*;
 pub use self::shipment_item::*;
 pub use self::shipment_property::*;
@@ -175,4 +178,18 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SaleTradeBindingList>();
     visitor.visit::<SaleTradePlatformGetFields>();
     visitor.visit::<SaleTradePlatformList>();
+}
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `sale` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnOrderDeleted>();
+    visitor.visit::<OnOrderEntitySaved>();
+    visitor.visit::<OnPaymentDeleted>();
+    visitor.visit::<OnPaymentEntitySaved>();
+    visitor.visit::<OnPropertyValueDeleted>();
+    visitor.visit::<OnPropertyValueEntitySaved>();
+    visitor.visit::<OnSaleBeforeOrderDelete>();
+    visitor.visit::<OnSaleOrderSaved>();
+    visitor.visit::<OnShipmentDeleted>();
+    visitor.visit::<OnShipmentEntitySaved>();
 }

@@ -9,3 +9,6 @@ pub use self::payment_salescenter::*;
 pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SalescenterPaymentGetPublicUrl>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `salescenter` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}

@@ -14,3 +14,10 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SignB2eMysafeTail>();
     visitor.visit::<SignB2ePersonalTail>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `sign_b2e` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnSignB2eDocumentStatusChanged>();
+    visitor.visit::<OnSignB2eMemberStatusChanged>();
+    visitor.visit::<OnSignHcmLinkB2eDocumentSigned>();
+}

@@ -23,3 +23,10 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SonetGroupUpdate>();
     visitor.visit::<SonetGroupUserGroups>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `sonet` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnSonetGroupAdd>();
+    visitor.visit::<OnSonetGroupDelete>();
+    visitor.visit::<OnSonetGroupUpdate>();
+}

@@ -2,6 +2,177 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+/// The `data` of the event `ONTASKCOMMENTADD`: scope `task`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnTaskCommentAdd {
+    /// `FIELDS_BEFORE`
+    #[serde(
+        rename = "FIELDS_BEFORE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields_before: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS_AFTER`
+    #[serde(
+        rename = "FIELDS_AFTER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields_after: Option<::bitrix24_types::serde_json::Value>,
+    /// `IS_ACCESSIBLE_BEFORE`
+    #[serde(
+        rename = "IS_ACCESSIBLE_BEFORE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_accessible_before: Option<String>,
+    /// `IS_ACCESSIBLE_AFTER`
+    #[serde(
+        rename = "IS_ACCESSIBLE_AFTER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_accessible_after: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnTaskCommentAdd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnTaskCommentAdd {
+    const CODE: &'static str = "ONTASKCOMMENTADD";
+    const SCOPE: Option<&'static str> = Some("task");
+}
+/// The `data` of the event `ONTASKCOMMENTDELETE`: scope `task`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnTaskCommentDelete {
+    /// `FIELDS_BEFORE`
+    #[serde(
+        rename = "FIELDS_BEFORE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields_before: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS_AFTER`
+    #[serde(
+        rename = "FIELDS_AFTER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields_after: Option<::bitrix24_types::serde_json::Value>,
+    /// `IS_ACCESSIBLE_BEFORE`
+    #[serde(
+        rename = "IS_ACCESSIBLE_BEFORE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_accessible_before: Option<String>,
+    /// `IS_ACCESSIBLE_AFTER`
+    #[serde(
+        rename = "IS_ACCESSIBLE_AFTER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_accessible_after: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnTaskCommentDelete {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnTaskCommentDelete {
+    const CODE: &'static str = "ONTASKCOMMENTDELETE";
+    const SCOPE: Option<&'static str> = Some("task");
+}
+/// The `data` of the event `ONTASKCOMMENTUPDATE`: scope `task`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-update.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct OnTaskCommentUpdate {
+    /// `FIELDS_BEFORE`
+    #[serde(
+        rename = "FIELDS_BEFORE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields_before: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS_AFTER`
+    #[serde(
+        rename = "FIELDS_AFTER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub fields_after: Option<::bitrix24_types::serde_json::Value>,
+    /// `IS_ACCESSIBLE_BEFORE`
+    #[serde(
+        rename = "IS_ACCESSIBLE_BEFORE",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_accessible_before: Option<String>,
+    /// `IS_ACCESSIBLE_AFTER`
+    #[serde(
+        rename = "IS_ACCESSIBLE_AFTER",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_accessible_after: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for OnTaskCommentUpdate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::EventPayload for OnTaskCommentUpdate {
+    const CODE: &'static str = "ONTASKCOMMENTUPDATE";
+    const SCOPE: Option<&'static str> = Some("task");
+}
 /// `TaskCommentitemAddFields`
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html#fields)

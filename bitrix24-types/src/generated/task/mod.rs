@@ -195,3 +195,13 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TaskItemUserfieldGettypes>();
     visitor.visit::<TaskItemUserfieldUpdate>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `task` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnTaskCommentAdd>();
+    visitor.visit::<OnTaskCommentDelete>();
+    visitor.visit::<OnTaskCommentUpdate>();
+    visitor.visit::<OnTaskAdd>();
+    visitor.visit::<OnTaskDelete>();
+    visitor.visit::<OnTaskUpdate>();
+}

@@ -47,3 +47,12 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<VoximplantTtsVoicesGet>();
     visitor.visit::<VoximplantUrlGet>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `telephony` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnExternalCallBackStart>();
+    visitor.visit::<OnExternalCallStart>();
+    visitor.visit::<OnVoximplantCallEnd>();
+    visitor.visit::<OnVoximplantCallInit>();
+    visitor.visit::<OnVoximplantCallStart>();
+}

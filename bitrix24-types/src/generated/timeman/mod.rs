@@ -34,3 +34,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TimemanTimecontrolSettingsGet>();
     visitor.visit::<TimemanTimecontrolSettingsSet>();
 }
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `timeman` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `user` scope.
+mod common_user;
 #[allow(clippy::module_inception)]
 mod user;
+pub use self::common_user::*;
 pub use self::user::*;
 /// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `user` scope.
 #[allow(deprecated)]
@@ -14,4 +16,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserGet>();
     visitor.visit::<UserSearch>();
     visitor.visit::<UserUpdate>();
+}
+/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `user` scope.
+#[allow(deprecated)]
+pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<OnUserAdd>();
 }
