@@ -7,7 +7,10 @@
 //!
 //! - `batch/`: whole `batch` replies;
 //! - `error/`: error replies (`{"error": ..., "error_description": ...}`);
-//! - `oauth.token/`: replies of the OAuth server to a code exchange or a refresh.
+//! - `oauth.token/`: replies of the OAuth server to a code exchange or a refresh;
+//! - `event.CODE/` (`event.ONCRMDEALADD/`): requests Bitrix24 sent to an event handler,
+//!   form-encoded (`.txt`) or JSON (`.json`); their `data` must decode with the generated
+//!   payload type of the event. The application token is not checked here.
 //!
 //! In a method's folder a file named `v3-*.json` is a reply of the method's REST 3.0
 //! twin (a method documented in both generations). A file passes when it decodes with
@@ -23,7 +26,7 @@ use bitrix24_transport::auth::TokenResponse;
 use bitrix24_transport::envelope::decode_named;
 use bitrix24_transport::{ApiVersion, Method, decode_response};
 
-use crate::MethodVisitor;
+use crate::{EventVisitor, MethodVisitor};
 
 /// The result of checking one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,10 +97,17 @@ pub fn verify_dir(dir: &Path) -> std::io::Result<Report> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)?
             .map(|entry| entry.map(|e| e.path()))
             .collect::<Result<_, _>>()?;
-        files.retain(|path| path.extension().is_some_and(|ext| ext == "json"));
+        let event = name
+            .strip_prefix("event.")
+            .filter(|code| event_exists(code));
+        files.retain(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "json" || (event.is_some() && ext == "txt"))
+        });
         files.sort();
-        let known =
-            matches!(name.as_str(), "batch" | "error" | "oauth.token") || method_exists(&name);
+        let known = matches!(name.as_str(), "batch" | "error" | "oauth.token")
+            || event.is_some()
+            || method_exists(&name);
         if !known {
             report.unknown_folders.push(name);
             continue;
@@ -131,6 +141,9 @@ pub fn check_file(folder: &str, file_name: &str, body: &[u8]) -> Result<(), Stri
             Err(Ok(err)) => Err(format!(".: the batch call failed as a whole: {err}")),
             Err(Err(err)) => Err(format!("{}: {}", err.path, err.reason)),
         },
+        folder if folder.starts_with("event.") && event_exists(&folder["event.".len()..]) => {
+            check_event(&folder["event.".len()..], file_name, body)
+        }
         "oauth.token" => {
             let mut de = serde_json::Deserializer::from_slice(body);
             serde_path_to_error::deserialize::<_, TokenResponse>(&mut de)
@@ -176,6 +189,70 @@ fn envelope_of(body: &[u8]) -> Result<Vec<u8>, String> {
         Ok(body.to_vec())
     } else {
         Ok(serde_json::to_vec(&serde_json::json!({ "result": value })).unwrap_or_default())
+    }
+}
+
+/// An event request's `data`, decoded with the payload type of `code`.
+fn check_event(code: &str, file_name: &str, body: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(body).map_err(|_| ".: not UTF-8".to_owned())?;
+    let request: serde_json::Value = if file_name.ends_with(".txt") {
+        bitrix24_transport::php_form::parse(text.trim())
+    } else {
+        serde_json::from_str(text).map_err(|err| format!(".: not JSON: {err}"))?
+    };
+    let sent = request.get("event").and_then(|event| event.as_str());
+    if let Some(sent) = sent.filter(|sent| !sent.eq_ignore_ascii_case(code)) {
+        return Err(format!("event: the request is `{sent}`, not `{code}`"));
+    }
+    let data = request
+        .get("data")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    let mut decode = DecodeEvent {
+        code,
+        data,
+        outcome: None,
+    };
+    crate::for_each_event(&mut decode);
+    decode
+        .outcome
+        .unwrap_or_else(|| Err(format!(".: no generated event `{code}`")))
+}
+
+fn event_exists(code: &str) -> bool {
+    struct Find<'a>(&'a str, bool);
+    impl EventVisitor for Find<'_> {
+        fn visit<E: bitrix24_transport::EventPayload + 'static>(&mut self) {
+            self.1 |= E::CODE.eq_ignore_ascii_case(self.0);
+        }
+    }
+    let mut find = Find(code, false);
+    crate::for_each_event(&mut find);
+    find.1
+}
+
+/// Decodes an event's `data` with the payload type of the event `code`.
+struct DecodeEvent<'a> {
+    code: &'a str,
+    data: serde_json::Value,
+    outcome: Option<Result<(), String>>,
+}
+
+impl EventVisitor for DecodeEvent<'_> {
+    fn visit<E: bitrix24_transport::EventPayload + 'static>(&mut self) {
+        if self.outcome.is_some() || !E::CODE.eq_ignore_ascii_case(self.code) {
+            return;
+        }
+        // PHP drops empty arrays from forms: no `data` is an empty object.
+        let data = match std::mem::take(&mut self.data) {
+            serde_json::Value::Null => serde_json::json!({}),
+            data => data,
+        };
+        self.outcome = Some(
+            serde_path_to_error::deserialize::<_, E>(data)
+                .map(|_| ())
+                .map_err(|err| format!("data.{}: {}", err.path(), err.inner())),
+        );
     }
 }
 

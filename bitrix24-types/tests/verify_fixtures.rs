@@ -60,6 +60,28 @@ fn every_folder_kind_is_checked_and_failures_name_the_path() {
     );
     write(&dir, "oauth.token/2.json", r#"{"access_token":5}"#);
     write(&dir, "no.such.method/1.json", r#"{"result":1}"#);
+    // Event requests as the portal sends them: a form and JSON; a bad ID; another event's body.
+    write(
+        &dir,
+        "event.ONCRMDEALADD/1.txt",
+        "event=ONCRMDEALADD&data%5BFIELDS%5D%5BID%5D=5&ts=1&auth%5Bapplication_token%5D=x",
+    );
+    write(
+        &dir,
+        "event.ONCRMDEALADD/2.json",
+        r#"{"event":"ONCRMDEALADD","data":{"FIELDS":{"ID":"7"}}}"#,
+    );
+    write(
+        &dir,
+        "event.ONCRMDEALADD/3.txt",
+        "event=ONCRMDEALADD&data[FIELDS][ID][x]=1",
+    );
+    write(
+        &dir,
+        "event.ONCRMDEALADD/4.txt",
+        "event=ONCRMDEALUPDATE&data[FIELDS][ID]=1",
+    );
+    write(&dir, "event.ONNOSUCHEVENT/1.txt", "event=ONNOSUCHEVENT");
     write(&dir, "crm.deal.get/notes.txt", "not a fixture");
 
     let report = verify::verify_dir(&dir).unwrap();
@@ -72,6 +94,8 @@ fn every_folder_kind_is_checked_and_failures_name_the_path() {
         "error/1.json",
         "batch/1.json",
         "oauth.token/1.json",
+        "event.ONCRMDEALADD/1.txt",
+        "event.ONCRMDEALADD/2.json",
     ] {
         assert_eq!(outcome(&report, ok).failure, None, "{ok}");
     }
@@ -88,10 +112,26 @@ fn every_folder_kind_is_checked_and_failures_name_the_path() {
         .unwrap();
     assert!(token.starts_with("access_token"), "{token}");
 
-    assert_eq!(report.unknown_folders, ["no.such.method"]);
-    assert_eq!((report.passed(), report.failed()), (6, 3));
+    let bad_id = outcome(&report, "event.ONCRMDEALADD/3.txt")
+        .failure
+        .clone()
+        .unwrap();
+    assert!(bad_id.starts_with("data.FIELDS.ID: "), "{bad_id}");
+    let other = outcome(&report, "event.ONCRMDEALADD/4.txt")
+        .failure
+        .clone()
+        .unwrap();
+    assert!(other.contains("ONCRMDEALUPDATE"), "{other}");
+
+    assert_eq!(
+        report.unknown_folders,
+        ["event.ONNOSUCHEVENT", "no.such.method"]
+    );
+    assert_eq!((report.passed(), report.failed()), (8, 5));
     let text = report.to_string();
     assert!(text.contains("FAIL crm.deal.get/3.json: result.ID: "));
     assert!(text.contains("ok crm.deal.list/1.json"));
-    assert!(text.ends_with("6 passed, 3 failed; 1 folders name no known method: no.such.method"));
+    assert!(text.ends_with(
+        "8 passed, 5 failed; 2 folders name no known method: event.ONNOSUCHEVENT, no.such.method"
+    ));
 }
