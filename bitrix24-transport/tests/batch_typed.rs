@@ -73,12 +73,9 @@ struct Profile;
 impl_method!(Profile, "profile", None, Read, Value);
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .expect("the portal starts")
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts")
 }
 
 fn client(portal: &TestPortal) -> Client {

@@ -168,12 +168,9 @@ async fn an_expired_token_is_refreshed_once_and_the_call_repeated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_expired_calls_cause_one_refresh() {
-    let portal = TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .unwrap();
+    let portal = TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .unwrap();
     portal.seed_deals(1);
     let (client, _) = authorised(&portal, MemoryTokenStore::new()).await;
     client.call(&DealGet { id: 1 }).await.unwrap();

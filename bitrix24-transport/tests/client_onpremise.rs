@@ -61,16 +61,9 @@ impl Authority {
 }
 
 async fn https_portal(chain: &str, key: &str) -> TestPortal {
-    TestPortal::start_https(
-        PortalConfig {
-            rate_limit: None,
-            ..PortalConfig::default()
-        },
-        chain.as_bytes(),
-        key.as_bytes(),
-    )
-    .await
-    .expect("the HTTPS portal starts")
+    TestPortal::start_https(PortalConfig::unlimited(), chain.as_bytes(), key.as_bytes())
+        .await
+        .expect("the HTTPS portal starts")
 }
 
 fn webhook_builder(portal: &TestPortal) -> ClientBuilder {

@@ -145,12 +145,9 @@ struct DealAdd {
 impl_method!(DealAdd, "crm.deal.add", Some("crm"), Write, u64);
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .expect("the portal starts")
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts")
 }
 
 fn webhook_client(portal: &TestPortal) -> Client {

@@ -407,12 +407,9 @@ async fn connect_errors_are_retried_then_reported_without_the_secret() {
 
 #[tokio::test]
 async fn the_client_side_limit_can_be_turned_off() {
-    let portal = TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .unwrap();
+    let portal = TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .unwrap();
     portal.seed_deals(1);
     let client = Client::builder(Auth::Webhook(
         Webhook::parse(&portal.webhook_url()).unwrap(),

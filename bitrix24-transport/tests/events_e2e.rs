@@ -160,12 +160,9 @@ async fn next(requests: &mut mpsc::UnboundedReceiver<Received>) -> Received {
 }
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .unwrap()
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .unwrap()
 }
 
 /// An OAuth client of the portal's application, already authorised.

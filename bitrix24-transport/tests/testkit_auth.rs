@@ -10,12 +10,9 @@ use serde_json::{Value, json};
 use testkit_support::{get, post_form, post_json};
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .expect("the portal starts")
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts")
 }
 
 /// Exchange a fresh authorization code for a token pair.

@@ -8,12 +8,9 @@ use serde_json::{Map, Value, json};
 use testkit_support::{get, post_form, post_json, send};
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .expect("the portal starts")
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts")
 }
 
 #[tokio::test]

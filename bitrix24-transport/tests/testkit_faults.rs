@@ -10,12 +10,9 @@ use serde_json::json;
 use testkit_support::{get, post_json, try_post_json};
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .expect("the portal starts")
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts")
 }
 
 fn add_url(portal: &TestPortal) -> String {

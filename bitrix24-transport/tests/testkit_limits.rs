@@ -98,12 +98,9 @@ async fn concurrent_requests_share_one_bucket() {
 
 #[tokio::test]
 async fn no_limit_when_configured_off_and_enterprise_is_bigger() {
-    let unlimited = TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .unwrap();
+    let unlimited = TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .unwrap();
     let url = format!("{}profile", unlimited.webhook_url());
     for _ in 0..120 {
         assert_eq!(status(&url).await, 200);

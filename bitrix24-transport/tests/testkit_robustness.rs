@@ -9,12 +9,9 @@ use testkit_support::{get, post_form, send};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .expect("the portal starts")
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts")
 }
 
 /// A small deterministic generator (no dependency, same input every run).

@@ -6,12 +6,9 @@ use bitrix24_transport::testkit::{PortalConfig, TestPortal};
 use serde_json::{Value, json};
 
 async fn portal() -> TestPortal {
-    TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .expect("the portal starts")
+    TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts")
 }
 
 fn http() -> reqwest::Client {

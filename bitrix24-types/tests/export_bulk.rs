@@ -14,12 +14,9 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 async fn portal_and_client() -> (TestPortal, Client) {
-    let portal = TestPortal::start_with(PortalConfig {
-        rate_limit: None,
-        ..PortalConfig::default()
-    })
-    .await
-    .unwrap();
+    let portal = TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .unwrap();
     let client = Client::webhook(&portal.webhook_url()).unwrap();
     (portal, client)
 }

@@ -171,6 +171,16 @@ pub struct PortalConfig {
     pub capabilities: PortalCapabilities,
 }
 
+impl PortalConfig {
+    /// The defaults without a rate limit: for tests that are not about the limit.
+    pub fn unlimited() -> Self {
+        Self {
+            rate_limit: None,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for PortalConfig {
     fn default() -> Self {
         Self {
