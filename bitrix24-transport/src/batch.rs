@@ -860,11 +860,7 @@ fn api_error(method: &str, error: &RawValue) -> ApiError {
 
 /// `result_total` / `result_next` entries: numbers, or numbers as strings.
 fn count(value: &RawValue) -> Option<u64> {
-    match serde_json::from_str::<Value>(value.get()).ok()? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
+    crate::lenient::unsigned(Some(&serde_json::from_str::<Value>(value.get()).ok()?))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -225,18 +225,8 @@ fn present<'de: 'a, 'a, D: serde::Deserializer<'de>>(
 
 /// `total`/`next` arrive as numbers, but some portals send them as strings.
 fn lenient_count<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Count {
-        Number(u64),
-        Text(String),
-        Other(serde::de::IgnoredAny),
-    }
-    Ok(match Count::deserialize(de)? {
-        Count::Number(n) => Some(n),
-        Count::Text(text) => text.trim().parse().ok(),
-        Count::Other(_) => None,
-    })
+    let value = serde_json::Value::deserialize(de)?;
+    Ok(crate::lenient::unsigned(Some(&value)))
 }
 
 /// A `time` object that is malformed is dropped rather than failing the whole call:

@@ -18,6 +18,7 @@ pub mod client;
 pub mod encode;
 pub mod event;
 pub mod idempotency;
+mod lenient;
 pub mod php_form;
 pub mod ratelimit;
 pub mod retry;

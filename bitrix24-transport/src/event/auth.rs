@@ -4,8 +4,8 @@ use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 use super::error::EventError;
-use super::lenient;
 use crate::auth::Secret;
+use crate::lenient;
 
 /// The `auth` block of an event: who the event is for and, for applications, tokens to
 /// call the portal back.

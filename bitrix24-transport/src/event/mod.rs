@@ -51,7 +51,6 @@ use serde::de::DeserializeOwned;
 
 mod auth;
 mod error;
-mod lenient;
 pub mod offline;
 mod request;
 

@@ -19,10 +19,10 @@ use serde_json::Value;
 
 use super::EventPayload;
 use super::error::EventError;
-use super::lenient;
 use super::request::decode_payload;
 use crate::client::Client;
 use crate::error::{DecodeError, Error};
+use crate::lenient;
 use crate::method::CallKind;
 
 /// The most records one `event.offline.get` returns when `limit` is not given.

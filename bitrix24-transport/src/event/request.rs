@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use super::EventPayload;
 use super::auth::{EventAuth, token_matches};
 use super::error::EventError;
-use super::lenient::{self, Integer};
 use crate::auth::Secret;
+use crate::lenient::{self, Integer};
 
 /// The longest event code accepted (real codes are well under 64 characters).
 const MAX_CODE_LEN: usize = 128;

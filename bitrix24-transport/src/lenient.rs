@@ -1,13 +1,14 @@
-//! Reading the scalars of event requests and offline-queue records leniently: a form
-//! sends every value as a string, JSON may send numbers, and PHP writes "nothing" as
-//! `""`, `false` or `null`.
+//! Reading scalars leniently where the transport itself reads them (envelope counts,
+//! batch counts, event requests, offline-queue records): a form sends every value as a
+//! string, JSON may send numbers, and PHP writes "nothing" as `""`, `false` or `null`.
+//! (Generated types use `bitrix24_types::wire`, which this crate cannot depend on.)
 
 use serde::Deserialize;
 use serde::de::{Deserializer, Error as _};
 use serde_json::Value;
 
 /// A string or number as text; `None` for anything else (objects, arrays, null, bools).
-pub(super) fn text(value: Option<&Value>) -> Option<String> {
+pub(crate) fn text(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(text) => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),
@@ -17,7 +18,7 @@ pub(super) fn text(value: Option<&Value>) -> Option<String> {
 
 /// The reading of an optional integer field.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum Integer<T> {
+pub(crate) enum Integer<T> {
     /// Absent or empty (`""`, `null`, `false`).
     Nothing,
     Value(T),
@@ -26,7 +27,7 @@ pub(super) enum Integer<T> {
 }
 
 /// An unsigned integer written as a number or a decimal string.
-pub(super) fn integer<T: std::str::FromStr + TryFrom<u64> + TryFrom<i64>>(
+pub(crate) fn integer<T: std::str::FromStr + TryFrom<u64> + TryFrom<i64>>(
     value: Option<&Value>,
 ) -> Integer<T> {
     match value {
@@ -49,7 +50,7 @@ pub(super) fn integer<T: std::str::FromStr + TryFrom<u64> + TryFrom<i64>>(
 }
 
 /// [`integer`] with anything invalid read as nothing (for informational fields).
-pub(super) fn unsigned(value: Option<&Value>) -> Option<u64> {
+pub(crate) fn unsigned(value: Option<&Value>) -> Option<u64> {
     match integer::<u64>(value) {
         Integer::Value(n) => Some(n),
         Integer::Nothing | Integer::Invalid => None,
@@ -57,7 +58,7 @@ pub(super) fn unsigned(value: Option<&Value>) -> Option<u64> {
 }
 
 /// Serde: an unsigned integer from a number or a decimal string.
-pub(super) fn de_u64<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
+pub(crate) fn de_u64<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
     let value = Value::deserialize(de)?;
     match integer::<u64>(Some(&value)) {
         Integer::Value(n) => Ok(n),
@@ -67,19 +68,19 @@ pub(super) fn de_u64<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> 
 }
 
 /// Serde: a string, or a number written as text.
-pub(super) fn de_text<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+pub(crate) fn de_text<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
     let value = Value::deserialize(de)?;
     text(Some(&value)).ok_or_else(|| D::Error::custom("expected a string"))
 }
 
 /// Serde: optional text; `null`, `false` and `""` are nothing.
-pub(super) fn de_opt_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn de_opt_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
     let value = Value::deserialize(de)?;
     Ok(text(Some(&value)).filter(|text| !text.is_empty()))
 }
 
 /// Serde: any value, with PHP's `false` and `""` for "nothing" read as `null`.
-pub(super) fn de_nothing_as_null<'de, D: Deserializer<'de>>(de: D) -> Result<Value, D::Error> {
+pub(crate) fn de_nothing_as_null<'de, D: Deserializer<'de>>(de: D) -> Result<Value, D::Error> {
     let value = Value::deserialize(de)?;
     Ok(match value {
         Value::Bool(false) => Value::Null,
