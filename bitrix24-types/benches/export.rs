@@ -164,14 +164,30 @@ async fn back_to_back(deals: usize, n: usize) -> Row {
 
 #[tokio::main]
 async fn main() {
-    // `cargo bench` passes `--bench`; a name filter is not supported.
-    let rows = vec![
-        export_case(100_000).await,
-        export_case(200_000).await,
-        get_case(2_000).await,
-        add_case(2_000).await,
-        back_to_back(100_000, 2_000).await,
-    ];
+    // `cargo bench -p bitrix24-types --bench export -- NAME` runs the cases whose key
+    // contains NAME (`export-100k`, `export-200k`, `get`, `add`, `back-to-back`); cargo's
+    // own `--bench` flag is skipped.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
+    let wanted = |key: &str| filters.is_empty() || filters.iter().any(|f| key.contains(f.as_str()));
+    let mut rows = Vec::new();
+    if wanted("export-100k") {
+        rows.push(export_case(100_000).await);
+    }
+    if wanted("export-200k") {
+        rows.push(export_case(200_000).await);
+    }
+    if wanted("get") {
+        rows.push(get_case(2_000).await);
+    }
+    if wanted("add") {
+        rows.push(add_case(2_000).await);
+    }
+    if wanted("back-to-back") {
+        rows.push(back_to_back(100_000, 2_000).await);
+    }
     println!(
         "| case | records | HTTP requests (floor) | 503s | wall s | floor s | wall / floor | records/s |"
     );
