@@ -274,7 +274,11 @@ mod tests {
     }
 
     fn result(method: &str, params: Value) -> Value {
-        call(&caps(), method, &params).unwrap().unwrap().result
+        call(&caps(), method, &params)
+            .unwrap()
+            .unwrap()
+            .result
+            .to_value()
     }
 
     #[test]

@@ -6,13 +6,16 @@
 //! field is known to the portal from the first time a deal carries it (or from
 //! [`TestPortal::add_user_field`](super::TestPortal::add_user_field)).
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::clock::{format_datetime, parse_datetime};
+use super::payload::Payload;
 use super::rest::{CallError, CallResult, Outcome, ordered_entries, param};
 
 /// The field descriptions of `crm.deal.fields`, as documented (crm-deal-fields.md).
@@ -152,6 +155,10 @@ pub(crate) struct DealStore {
     deals: BTreeMap<u64, Deal>,
     /// User field name -> its type for `crm.deal.fields`.
     user_fields: BTreeMap<String, String>,
+    /// Each deal as a list with every field shows it (an empty `select`), serialised once:
+    /// made when a page first carries the deal (when seeding, for seeded ones), dropped
+    /// when the deal or the set of user fields changes. See [`Payload`] for why.
+    listed: RefCell<HashMap<u64, Arc<RawValue>>>,
 }
 
 impl DealStore {
@@ -161,6 +168,7 @@ impl DealStore {
 
     /// Delete a deal; whether it existed.
     pub(crate) fn remove(&mut self, id: u64) -> bool {
+        self.listed.get_mut().remove(&id);
         self.deals.remove(&id).is_some()
     }
 
@@ -168,6 +176,24 @@ impl DealStore {
     pub(crate) fn add_user_field(&mut self, name: &str, wire_type: &str) {
         self.user_fields
             .insert(name.to_owned(), wire_type.to_owned());
+        // Every deal's full rendering gains the field.
+        self.listed.get_mut().clear();
+    }
+
+    /// A deal as a list with every field (`select` is [`Self::resolve_select`] of nothing)
+    /// shows it, serialised once and then shared.
+    fn listing(&self, id: u64, deal: &Deal, select: &[String]) -> Arc<RawValue> {
+        if let Some(text) = self.listed.borrow().get(&id) {
+            return Arc::clone(text);
+        }
+        let value = Value::Object(self.render_fields(deal, Some(select)));
+        let text: Arc<RawValue> = match serde_json::value::to_raw_value(&value) {
+            Ok(text) => Arc::from(text),
+            // Reason: a map of JSON values always serialises; keep the portal up regardless.
+            Err(_) => Arc::from(RawValue::NULL.to_owned()),
+        };
+        self.listed.borrow_mut().insert(id, Arc::clone(&text));
+        text
     }
 
     /// One deal as `crm.deal.get` returns it.
@@ -339,9 +365,9 @@ impl DealStore {
                 continue;
             }
             if name.starts_with("UF_") {
-                self.user_fields
-                    .entry(name.clone())
-                    .or_insert_with(|| "string".to_owned());
+                if !self.user_fields.contains_key(&name) {
+                    self.add_user_field(&name, "string");
+                }
                 deal.insert(name, value.clone());
                 continue;
             }
@@ -363,6 +389,7 @@ impl DealStore {
         let Some(mut deal) = self.deals.remove(&id) else {
             return false;
         };
+        self.listed.get_mut().remove(&id);
         let old_stage = deal.get("STAGE_ID").cloned();
         self.apply(&mut deal, fields, false, false);
         let now_text = json!(format_datetime(now));
@@ -414,6 +441,7 @@ impl DealStore {
             self.last_id -= 1;
             self.deals.remove(&id).unwrap_or_default()
         };
+        let everything = self.resolve_select(&[]);
         let total = n as i64;
         for i in 0..n {
             self.last_id += 1;
@@ -457,6 +485,8 @@ impl DealStore {
                 set("UTM_MEDIUM", medium.to_owned());
             }
             derive_stage(&mut deal);
+            // Served pre-serialised from the first page on.
+            self.listing(id, &deal, &everything);
             self.deals.insert(id, deal);
         }
     }
@@ -731,10 +761,8 @@ pub(crate) fn call(
         },
         "crm.deal.delete" => match parse_id(param(params, "id")) {
             None => Err(crm_error("ID is not defined or invalid.")),
-            Some(id) => match store.deals.remove(&id) {
-                Some(_) => Ok(Outcome::write(json!(true))),
-                None => Err(crm_error("Not found")),
-            },
+            Some(id) if store.remove(id) => Ok(Outcome::write(json!(true))),
+            Some(_) => Err(crm_error("Not found")),
         },
         "crm.deal.fields" => Ok(Outcome::read(store.fields())),
         "crm.deal.list" => list(store, params, page_size),
@@ -1045,12 +1073,12 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
     } else {
         (usize::try_from(start).unwrap_or(usize::MAX), false)
     };
-    let render = |deal: &Deal| Value::Object(store.render_fields(deal, Some(&select)));
     // Deals are kept by ID, so a list in ID order walks just the ID range the filter
     // allows (the documented fast export stays cheap with hundreds of thousands of
     // deals); any other order sorts what matches.
     let Some(range) = IdRange::of(&conditions) else {
-        return Ok(list_outcome(Vec::new(), fast, 0, offset, page_size));
+        let empty = Value::Array(Vec::new()).into();
+        return Ok(list_outcome(empty, fast, 0, offset, page_size));
     };
     let candidates = store.deals.range(range.low..=range.high);
     let by_id = match order.as_slice() {
@@ -1059,7 +1087,7 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
         _ => None,
     };
     let matches = |deal: &Deal| conditions.iter().all(|c| c.matches(deal));
-    let (page, total): (Vec<Value>, usize) = match by_id {
+    let (page, total): (Vec<(u64, &Deal)>, usize) = match by_id {
         Some(ascending) => {
             let walk: Box<dyn Iterator<Item = (&u64, &Deal)>> = if ascending {
                 Box::new(candidates)
@@ -1071,7 +1099,7 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
                 .by_ref()
                 .skip(offset)
                 .take(page_size)
-                .map(|(_, deal)| render(deal))
+                .map(|(id, deal)| (*id, deal))
                 .collect::<Vec<_>>();
             // Counting is what `start=-1` skips (huge-data.md).
             let total = if fast {
@@ -1115,23 +1143,34 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
                 .iter()
                 .skip(offset)
                 .take(page_size)
-                .map(|(_, deal)| render(deal))
+                .map(|(id, deal)| (**id, *deal))
                 .collect();
             (page, matching.len())
         }
+    };
+    let page = if select == store.resolve_select(&[]) {
+        let records = page
+            .iter()
+            .map(|(id, deal)| store.listing(*id, deal, &select));
+        Payload::Records(records.collect())
+    } else {
+        let records = page
+            .iter()
+            .map(|(_, deal)| Value::Object(store.render_fields(deal, Some(&select))));
+        Value::Array(records.collect()).into()
     };
     Ok(list_outcome(page, fast, total, offset, page_size))
 }
 
 /// A list reply: the page, and `total`/`next` unless it is the fast path.
 fn list_outcome(
-    page: Vec<Value>,
+    page: Payload,
     fast: bool,
     total: usize,
     offset: usize,
     page_size: usize,
 ) -> Outcome {
-    let mut outcome = Outcome::read(Value::Array(page));
+    let mut outcome = Outcome::read(page);
     if fast {
         outcome.total = Some(0);
     } else {
@@ -1190,9 +1229,20 @@ mod tests {
 
     const NOW: i64 = 1_725_017_340;
 
-    fn ok(result: Option<CallResult>) -> Outcome {
+    /// An outcome with its result as a JSON value (pages of records parsed back).
+    struct Done {
+        result: Value,
+        total: Option<u64>,
+        next: Option<u64>,
+    }
+
+    fn ok(result: Option<CallResult>) -> Done {
         match result {
-            Some(Ok(outcome)) => outcome,
+            Some(Ok(outcome)) => Done {
+                result: outcome.result.to_value(),
+                total: outcome.total,
+                next: outcome.next,
+            },
             Some(Err(err)) => panic!("error: {err:?}"),
             None => panic!("not a deal method"),
         }

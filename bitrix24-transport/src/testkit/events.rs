@@ -189,7 +189,7 @@ pub(crate) fn after_call(
         return;
     };
     let (code, id) = match method {
-        "crm.deal.add" => ("ONCRMDEALADD", parse_id(Some(&outcome.result))),
+        "crm.deal.add" => ("ONCRMDEALADD", parse_id(outcome.result.as_value())),
         "crm.deal.update" => ("ONCRMDEALUPDATE", parse_id(param(params, "id"))),
         "crm.deal.delete" => ("ONCRMDEALDELETE", parse_id(param(params, "id"))),
         _ => return,
@@ -786,7 +786,7 @@ fn offline_list(store: &EventStore, params: &Value) -> CallResult {
         .collect();
     let next = start + LIST_PAGE;
     Ok(Outcome {
-        result: Value::Array(page),
+        result: Value::Array(page).into(),
         total: Some(total as u64),
         next: (next < total).then_some(next as u64),
         write: false,
@@ -843,9 +843,12 @@ mod tests {
     #[test]
     fn reserve_resume_clear_and_error() {
         let mut store = store_with_records(5);
-        let got = offline_get(&mut store, &json!({"clear": 0, "limit": 3})).unwrap();
-        let process_id = got.result["process_id"].as_str().unwrap().to_owned();
-        let ids: Vec<&str> = got.result["events"]
+        let got = offline_get(&mut store, &json!({"clear": 0, "limit": 3}))
+            .unwrap()
+            .result
+            .to_value();
+        let process_id = got["process_id"].as_str().unwrap().to_owned();
+        let ids: Vec<&str> = got["events"]
             .as_array()
             .unwrap()
             .iter()
@@ -853,8 +856,11 @@ mod tests {
             .collect();
         assert_eq!(ids, ["1", "2", "3"]);
         // Another reader does not see the reserved records.
-        let other = offline_get(&mut store, &json!({"clear": 0})).unwrap();
-        let other_ids: Vec<&str> = other.result["events"]
+        let other = offline_get(&mut store, &json!({"clear": 0}))
+            .unwrap()
+            .result
+            .to_value();
+        let other_ids: Vec<&str> = other["events"]
             .as_array()
             .unwrap()
             .iter()
@@ -879,16 +885,20 @@ mod tests {
             &mut store,
             &json!({"clear": 0, "process_id": process_id, "limit": 1}),
         )
-        .unwrap();
-        assert_eq!(again.result["events"][0]["ID"], "3");
-        assert_eq!(again.result["events"].as_array().unwrap().len(), 1);
+        .unwrap()
+        .result
+        .to_value();
+        assert_eq!(again["events"][0]["ID"], "3");
+        assert_eq!(again["events"].as_array().unwrap().len(), 1);
         // The failed record comes back only with error=1.
-        let failed = offline_get(&mut store, &json!({"error": 1})).unwrap();
-        assert_eq!(failed.result["events"][0]["ID"], "2");
-        assert!(failed.result["process_id"].is_null());
-        let list = offline_list(&store, &json!({})).unwrap();
-        let listed: Vec<(&str, &str)> = list
+        let failed = offline_get(&mut store, &json!({"error": 1}))
+            .unwrap()
             .result
+            .to_value();
+        assert_eq!(failed["events"][0]["ID"], "2");
+        assert!(failed["process_id"].is_null());
+        let list = offline_list(&store, &json!({})).unwrap().result.to_value();
+        let listed: Vec<(&str, &str)> = list
             .as_array()
             .unwrap()
             .iter()
@@ -909,8 +919,8 @@ mod tests {
             &json!({"filter": {">=ID": "2", "!ID": 4}, "order": {"ID": "DESC"}}),
         )
         .unwrap();
-        let ids: Vec<&str> = list
-            .result
+        let records = list.result.to_value();
+        let ids: Vec<&str> = records
             .as_array()
             .unwrap()
             .iter()
@@ -919,7 +929,7 @@ mod tests {
         assert_eq!(ids, ["5", "3", "2"]);
         assert_eq!(list.total, Some(3));
         let got = offline_get(&mut store, &json!({"filter": {"<ID": 3}})).unwrap();
-        assert_eq!(got.result["events"].as_array().unwrap().len(), 2);
+        assert_eq!(got.result.to_value()["events"].as_array().unwrap().len(), 2);
         assert_eq!(store.queue.len(), 3, "clear=1 deletes what it returns");
     }
 }

@@ -117,6 +117,7 @@ mod clock;
 mod deals;
 mod events;
 mod oauth;
+mod payload;
 pub mod php_form;
 mod rest;
 mod server;

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::clock::{now_unix, time_object};
+use super::payload::Payload;
 use super::php_form;
 use super::state::State;
 
@@ -12,7 +13,7 @@ pub(crate) const BATCH_MAX: usize = 50;
 /// A method's successful result.
 #[derive(Debug)]
 pub(crate) struct Outcome {
-    pub(crate) result: Value,
+    pub(crate) result: Payload,
     pub(crate) total: Option<u64>,
     pub(crate) next: Option<u64>,
     /// The call changed the portal (counted in `Stats::executed_writes`).
@@ -20,16 +21,16 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    pub(crate) fn read(result: Value) -> Self {
+    pub(crate) fn read(result: impl Into<Payload>) -> Self {
         Self {
-            result,
+            result: result.into(),
             total: None,
             next: None,
             write: false,
         }
     }
 
-    pub(crate) fn write(result: Value) -> Self {
+    pub(crate) fn write(result: impl Into<Payload>) -> Self {
         Self {
             write: true,
             ..Self::read(result)
@@ -273,16 +274,16 @@ fn profile(caller: Caller) -> Value {
 }
 
 /// An object of per-command values, written like PHP's `json_encode`: `[]` when empty,
-/// a list when the keys are `0..n`.
-fn php_map(entries: Vec<(String, Value)>) -> Value {
+/// a list when the keys are `0..n`, else an object in the commands' order.
+fn php_map(entries: Vec<(String, Payload)>) -> Payload {
     let sequential = entries
         .iter()
         .enumerate()
         .all(|(i, (key, _))| key.parse::<usize>().ok() == Some(i));
     if sequential {
-        Value::Array(entries.into_iter().map(|(_, value)| value).collect())
+        Payload::List(entries.into_iter().map(|(_, value)| value).collect())
     } else {
-        Value::Object(entries.into_iter().collect())
+        Payload::Object(entries)
     }
 }
 
@@ -316,11 +317,11 @@ pub(crate) fn batch(state: &mut State, params: &Value, caller: Caller) -> CallRe
         Value::String(text) => !matches!(text.trim(), "" | "0" | "false" | "N" | "n"),
         _ => false,
     });
-    let mut results: Vec<(String, Value)> = Vec::new();
-    let mut errors: Vec<(String, Value)> = Vec::new();
-    let mut totals: Vec<(String, Value)> = Vec::new();
-    let mut nexts: Vec<(String, Value)> = Vec::new();
-    let mut times: Vec<(String, Value)> = Vec::new();
+    let mut results: Vec<(String, Payload)> = Vec::new();
+    let mut errors: Vec<(String, Payload)> = Vec::new();
+    let mut totals: Vec<(String, Payload)> = Vec::new();
+    let mut nexts: Vec<(String, Payload)> = Vec::new();
+    let mut times: Vec<(String, Payload)> = Vec::new();
     for (name, command) in commands {
         let start = now_unix();
         let command = substitute(&command, &results);
@@ -346,28 +347,29 @@ pub(crate) fn batch(state: &mut State, params: &Value, caller: Caller) -> CallRe
             Ok(outcome) => {
                 results.push((name.clone(), outcome.result));
                 if let Some(total) = outcome.total {
-                    totals.push((name.clone(), json!(total)));
+                    totals.push((name.clone(), json!(total).into()));
                 }
                 if let Some(next) = outcome.next {
-                    nexts.push((name.clone(), json!(next)));
+                    nexts.push((name.clone(), json!(next).into()));
                 }
-                times.push((name, time_object(start, finish, finish - start, 0.0, None)));
+                let time = time_object(start, finish, finish - start, 0.0, None);
+                times.push((name, time.into()));
             }
             Err(err) => {
-                errors.push((name, err.body()));
+                errors.push((name, err.body().into()));
                 if halt {
                     break;
                 }
             }
         }
     }
-    Ok(Outcome::read(json!({
-        "result": php_map(results),
-        "result_error": php_map(errors),
-        "result_total": php_map(totals),
-        "result_next": php_map(nexts),
-        "result_time": php_map(times),
-    })))
+    Ok(Outcome::read(Payload::Object(vec![
+        ("result".into(), php_map(results)),
+        ("result_error".into(), php_map(errors)),
+        ("result_total".into(), php_map(totals)),
+        ("result_next".into(), php_map(nexts)),
+        ("result_time".into(), php_map(times)),
+    ])))
 }
 
 /// A command as text; the SDKs' `{method, params}` objects are accepted too.
@@ -422,7 +424,7 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<String>) {
 
 /// Replace `$result[name][key]...` with the value from an earlier command's result,
 /// percent-encoded so it survives the query parsing. Unknown references stay as written.
-fn substitute(command: &str, results: &[(String, Value)]) -> String {
+fn substitute(command: &str, results: &[(String, Payload)]) -> String {
     const MARK: &str = "$result[";
     let mut out = String::with_capacity(command.len());
     let mut rest = command;
@@ -440,18 +442,11 @@ fn substitute(command: &str, results: &[(String, Value)]) -> String {
         }
         let consumed = tail.len() - cursor.len();
         let value = path.split_first().and_then(|(name, keys)| {
-            let mut value = &results.iter().find(|(n, _)| n == name)?.1;
-            for key in keys {
-                value = match value {
-                    Value::Object(map) => map.get(*key)?,
-                    Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
-                    _ => return None,
-                };
-            }
+            let value = results.iter().find(|(n, _)| n == name)?.1.lookup(keys)?;
             match value {
-                Value::String(text) => Some(text.clone()),
+                Value::String(text) => Some(text),
                 Value::Number(n) => Some(n.to_string()),
-                Value::Bool(flag) => Some(if *flag { "1".to_owned() } else { String::new() }),
+                Value::Bool(flag) => Some(if flag { "1".to_owned() } else { String::new() }),
                 _ => None,
             }
         });
@@ -470,15 +465,14 @@ fn substitute(command: &str, results: &[(String, Value)]) -> String {
     out
 }
 
-/// Merge the extra reply fields (`total`, `next`) of an outcome into the reply object.
-pub(crate) fn success_body(outcome: Outcome) -> Map<String, Value> {
-    let mut body = Map::new();
-    body.insert("result".into(), outcome.result);
+/// The reply object of an outcome: `result` and the extra fields (`total`, `next`).
+pub(crate) fn success_body(outcome: Outcome) -> Vec<(String, Payload)> {
+    let mut body = vec![("result".to_owned(), outcome.result)];
     if let Some(total) = outcome.total {
-        body.insert("total".into(), json!(total));
+        body.push(("total".into(), json!(total).into()));
     }
     if let Some(next) = outcome.next {
-        body.insert("next".into(), json!(next));
+        body.push(("next".into(), json!(next).into()));
     }
     body
 }
@@ -489,10 +483,10 @@ mod tests {
 
     #[test]
     fn references_are_substituted_and_encoded() {
-        let results = vec![
-            ("add".to_owned(), json!(7)),
-            ("get".to_owned(), json!({"ID": "7", "TITLE": "a&b"})),
-            ("list".to_owned(), json!([{"ID": "3"}, {"ID": "4"}])),
+        let results: Vec<(String, Payload)> = vec![
+            ("add".to_owned(), json!(7).into()),
+            ("get".to_owned(), json!({"ID": "7", "TITLE": "a&b"}).into()),
+            ("list".to_owned(), json!([{"ID": "3"}, {"ID": "4"}]).into()),
         ];
         assert_eq!(
             substitute("crm.deal.get?id=$result[add]", &results),
@@ -523,9 +517,15 @@ mod tests {
 
     #[test]
     fn php_maps() {
-        assert_eq!(php_map(Vec::new()), json!([]));
-        assert_eq!(php_map(vec![("0".into(), json!(1))]), json!([1]));
-        assert_eq!(php_map(vec![("a".into(), json!(1))]), json!({"a": 1}));
+        assert_eq!(php_map(Vec::new()).to_value(), json!([]));
+        assert_eq!(
+            php_map(vec![("0".into(), json!(1).into())]).to_value(),
+            json!([1])
+        );
+        assert_eq!(
+            php_map(vec![("a".into(), json!(1).into())]).to_value(),
+            json!({"a": 1})
+        );
     }
 
     #[test]

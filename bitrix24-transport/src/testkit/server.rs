@@ -19,6 +19,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use super::clock::{now_unix, time_object};
+use super::payload::Payload;
 use super::rest::{self, CallError, Caller};
 use super::state::{Secrets, State, lock};
 use super::tasks_v3::{self, V3Error, V3Reply, V3Request};
@@ -91,7 +92,8 @@ enum Reply {
     /// A JSON reply; `time` adds the `time` object (REST replies, not the token endpoint).
     Json {
         status: u16,
-        body: Map<String, Value>,
+        /// The reply object's entries, in order.
+        body: Vec<(String, Payload)>,
         time: bool,
         operating_reset_at: Option<f64>,
         operating: f64,
@@ -107,12 +109,17 @@ enum Reply {
 
 impl Reply {
     fn json(status: u16, body: Value) -> Self {
+        let body = match body {
+            Value::Object(map) => map.into_iter().map(|(k, v)| (k, v.into())).collect(),
+            other => vec![("result".to_owned(), other.into())],
+        };
+        Self::object(status, body)
+    }
+
+    fn object(status: u16, body: Vec<(String, Payload)>) -> Self {
         Self::Json {
             status,
-            body: match body {
-                Value::Object(map) => map,
-                other => std::iter::once(("result".to_owned(), other)).collect(),
-            },
+            body,
             time: true,
             operating_reset_at: None,
             operating: 0.0,
@@ -214,12 +221,11 @@ fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
             operating,
         } => {
             if time {
-                body.insert(
-                    "time".into(),
-                    time_object(start, now_unix(), processing, operating, operating_reset_at),
-                );
+                let time =
+                    time_object(start, now_unix(), processing, operating, operating_reset_at);
+                body.push(("time".into(), time.into()));
             }
-            let text = serde_json::to_vec(&Value::Object(body)).unwrap_or_default();
+            let text = serde_json::to_vec(&Payload::Object(body)).unwrap_or_default();
             (status, Some("application/json; charset=utf-8"), text)
         }
         Reply::Html(status) => {
@@ -378,21 +384,24 @@ fn fault_reply(fault: &Fault, state: &mut State) -> Option<Plan> {
             state.stats.query_limit_exceeded += 1;
             Reply::error(&query_limit())
         }
-        Fault::OperationTimeLimit => Reply::Json {
-            status: 429,
-            body: CallError::new(
+        Fault::OperationTimeLimit => {
+            let err = CallError::new(
                 429,
                 "OPERATION_TIME_LIMIT",
                 "Method is blocked due to operation time limit.",
-            )
-            .body()
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-            time: true,
-            operating_reset_at: Some(now_unix() + 1.0),
-            operating: 480.5,
-        },
+            );
+            let mut reply = Reply::error(&err);
+            if let Reply::Json {
+                operating_reset_at,
+                operating,
+                ..
+            } = &mut reply
+            {
+                *operating_reset_at = Some(now_unix() + 1.0);
+                *operating = 480.5;
+            }
+            reply
+        }
         Fault::Overload => Reply::error(&CallError::new(
             503,
             "OVERLOAD_LIMIT",
@@ -592,7 +601,7 @@ fn run(
         rest::execute(state, method, &params, caller)
     };
     match result {
-        Ok(outcome) => Reply::json(200, Value::Object(rest::success_body(outcome))),
+        Ok(outcome) => Reply::object(200, rest::success_body(outcome)),
         Err(err) => Reply::error(&err),
     }
 }

@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value, json};
 
 use super::deals::DealStore;
+use super::payload::Payload;
 use super::rest::{CallError, CallResult, Outcome, param};
 
 /// Example field descriptions of the docs: `{"lead": {...}, "contact", "company", "item"}`.
@@ -382,7 +383,7 @@ pub(crate) fn call(
                 Ok(outcome) => outcome,
                 Err(err) => return Some(Err(err)),
             };
-            if let Value::Object(map) = &mut outcome.result {
+            if let Payload::Value(Value::Object(map)) = &mut outcome.result {
                 for stored in store.fields(DEAL) {
                     map.insert(stored.field.name.clone(), description(stored, false));
                 }
@@ -454,7 +455,8 @@ mod tests {
         let fields = call(&store, &mut deals, "crm.deal.fields", &json!({}))
             .unwrap()
             .unwrap()
-            .result;
+            .result
+            .to_value();
         assert_eq!(fields["UF_CRM_COLOUR"]["items"][0]["VALUE"], "Red");
         assert_eq!(fields["UF_CRM_COLOUR"]["listLabel"], "Colour");
         assert_eq!(fields["TITLE"]["type"], "string");
