@@ -71,6 +71,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::client::{CallOptions, Client};
+use crate::decode::decode_at;
 use crate::encode::{encode_component, to_php_query};
 use crate::envelope::{Response, Time};
 use crate::error::{ApiError, ApiErrorCode, DecodeError, Error};
@@ -1109,20 +1110,8 @@ impl BatchResults {
                 next,
                 time,
             } => {
-                let mut de = serde_json::Deserializer::from_str(result.get());
-                let result = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-                    let inner = err.path().to_string();
-                    let path = if inner == "." {
-                        format!("result.result.{name}")
-                    } else {
-                        format!("result.result.{name}.{inner}")
-                    };
-                    BatchCommandError::Decode(DecodeError {
-                        method: M::NAME.to_owned(),
-                        path,
-                        reason: err.into_inner().to_string(),
-                    })
-                })?;
+                let result = decode_at(M::NAME, result.get(), || format!("result.result.{name}"))
+                    .map_err(BatchCommandError::Decode)?;
                 Ok(Response {
                     result,
                     total: *total,

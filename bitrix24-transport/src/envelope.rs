@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use crate::decode::decode_at;
 use crate::error::{ApiError, ApiErrorCode, DecodeError};
 use crate::method::Method;
 
@@ -139,19 +140,7 @@ pub fn decode_named<T: DeserializeOwned>(
             "the reply has neither `result` nor `error`".into(),
         ));
     };
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    let result = match serde_path_to_error::deserialize(&mut de) {
-        Ok(result) => result,
-        Err(err) => {
-            let inner = err.path().to_string();
-            let path = if inner == "." {
-                "result".to_owned()
-            } else {
-                format!("result.{inner}")
-            };
-            return Err(decode_error(path, err.into_inner().to_string()));
-        }
-    };
+    let result = decode_at(method, raw.get(), || "result".to_owned()).map_err(Err)?;
     Ok(Response {
         result,
         total: envelope.total,

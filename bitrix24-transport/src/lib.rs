@@ -15,6 +15,7 @@ pub mod auth;
 pub mod batch;
 pub mod capability;
 pub mod client;
+mod decode;
 pub mod encode;
 pub mod event;
 pub mod idempotency;

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Visitor};
 use serde_json::value::RawValue;
 
+use crate::decode::decode_at;
 use crate::error::DecodeError;
 use crate::method::Records;
 
@@ -70,21 +71,9 @@ impl<'a> RawPage<'a> {
     pub(crate) fn decode<R: DeserializeOwned>(&self, method: &str) -> Result<Vec<R>, DecodeError> {
         let mut out = Vec::with_capacity(self.items.len());
         for (index, item) in self.items.iter().enumerate() {
-            let mut de = serde_json::Deserializer::from_str(item.get());
-            let record = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-                let inner = err.path().to_string();
-                let path = if inner == "." {
-                    format!("{}.{index}", self.path)
-                } else {
-                    format!("{}.{index}.{inner}", self.path)
-                };
-                DecodeError {
-                    method: method.to_owned(),
-                    path,
-                    reason: err.into_inner().to_string(),
-                }
-            })?;
-            out.push(record);
+            out.push(decode_at(method, item.get(), || {
+                format!("{}.{index}", self.path)
+            })?);
         }
         Ok(out)
     }

@@ -1080,6 +1080,7 @@ fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
         let empty = Value::Array(Vec::new()).into();
         return Ok(list_outcome(empty, fast, 0, offset, page_size));
     };
+    conditions.retain(|condition| !IdRange::is_exact(condition));
     let candidates = store.deals.range(range.low..=range.high);
     let by_id = match order.as_slice() {
         [] => Some(true),
@@ -1183,8 +1184,9 @@ fn list_outcome(
     outcome
 }
 
-/// The IDs a filter can match at most, from its `ID` comparisons: a superset (every
-/// condition is still checked), so rounding is outward.
+/// The IDs a filter can match at most, from its `ID` comparisons: a superset (the other
+/// conditions are still checked); exact for the comparisons `>`, `>=`, `<`, `<=` with a
+/// number, which [`IdRange::is_exact`] lets the walk skip.
 #[derive(Debug, Clone, Copy)]
 struct IdRange {
     low: u64,
@@ -1208,9 +1210,15 @@ impl IdRange {
                     .and_then(|text| number(&text.replace(',', ".")))
                     .map(|n| n.clamp(0.0, u64::MAX as f64))
             };
+            // IDs are whole numbers: `> 4.5` and `> 4` both start at 5, `< 4` ends at 3.
             match condition.op {
-                Op::Gt | Op::Ge => range.low = range.low.max(bound()?.floor() as u64),
-                Op::Lt | Op::Le => range.high = range.high.min(bound()?.ceil() as u64),
+                Op::Gt => range.low = range.low.max((bound()?.floor() as u64).checked_add(1)?),
+                Op::Ge => range.low = range.low.max(bound()?.ceil() as u64),
+                Op::Lt => match (bound()?.ceil() as u64).checked_sub(1) {
+                    Some(high) => range.high = range.high.min(high),
+                    None => return None,
+                },
+                Op::Le => range.high = range.high.min(bound()?.floor() as u64),
                 Op::Eq | Op::In if !is_empty(&condition.values[0]) => {
                     let id = bound()?;
                     range.low = range.low.max(id.floor() as u64);
@@ -1220,6 +1228,15 @@ impl IdRange {
             }
         }
         (range.low <= range.high).then_some(range)
+    }
+
+    /// Whether the range alone decides `condition` (it is one [`IdRange::of`] bounds
+    /// exactly): every deal's `ID` is its key, so the walk need not check it again.
+    fn is_exact(condition: &Condition) -> bool {
+        condition.field == "ID"
+            && matches!(condition.op, Op::Gt | Op::Ge | Op::Lt | Op::Le)
+            && matches!(condition.values.as_slice(),
+                [value] if as_text(value).is_some_and(|text| number(&text.replace(',', ".")).is_some()))
     }
 }
 
@@ -1626,6 +1643,40 @@ mod tests {
                 let params = json!({"order": {field: direction}, "select": ["ID"]});
                 assert_eq!(ok(run(&mut store, "crm.deal.list", params)).total, Some(9));
             }
+        }
+    }
+
+    #[test]
+    fn id_bounds_select_exactly_the_ids_they_name() {
+        let mut store = DealStore::default();
+        store.seed(10, NOW);
+        let ids = |store: &mut DealStore, filter: Value| -> Vec<u64> {
+            let params = json!({"filter": filter, "select": ["ID"], "start": -1});
+            let page = ok(run(store, "crm.deal.list", params)).result;
+            let page = page.as_array().unwrap().clone();
+            page.iter()
+                .map(|deal| deal["ID"].as_str().unwrap().parse().unwrap())
+                .collect()
+        };
+        let cases: &[(Value, &[u64])] = &[
+            (json!({">ID": 7}), &[8, 9, 10]),
+            (json!({">ID": "7.5"}), &[8, 9, 10]),
+            (json!({">=ID": 7.5}), &[8, 9, 10]),
+            (json!({">=ID": "8"}), &[8, 9, 10]),
+            (json!({"<ID": 3}), &[1, 2]),
+            (json!({"<ID": "2,5"}), &[1, 2]),
+            (json!({"<=ID": 2.5}), &[1, 2]),
+            (json!({">ID": 3, "<=ID": 5}), &[4, 5]),
+            (json!({">ID": -5, "<ID": 3}), &[1, 2]),
+            (json!({">=ID": -5, "<ID": 2}), &[1]),
+            (json!({"<ID": 0}), &[]),
+            (json!({"<=ID": -1}), &[]),
+            (json!({">ID": "x"}), &[]),
+            (json!({">ID": 18_446_744_073_709_551_615_u64}), &[]),
+            (json!({">ID": 8, "!ID": 9}), &[10]),
+        ];
+        for (filter, expected) in cases {
+            assert_eq!(ids(&mut store, filter.clone()), *expected, "{filter}");
         }
     }
 

@@ -210,6 +210,38 @@ fn split_offset(s: &str) -> Option<(&str, FixedOffset)> {
 }
 
 fn parse_naive(s: &str) -> Option<NaiveDateTime> {
+    parse_common(s).or_else(|| parse_any(s))
+}
+
+/// The form nearly every value has (`2024-08-30T14:29:00` once the offset is split off),
+/// read without chrono's format interpreter: a page of 2,500 deals holds 15,000 of them.
+/// `None` sends the text down the general path, which reads this form the same way.
+fn parse_common(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| n * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
+    let time = NaiveTime::from_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)?;
+    Some(date.and_time(time))
+}
+
+/// Every accepted form, by chrono's format strings.
+fn parse_any(s: &str) -> Option<NaiveDateTime> {
     NAIVE_DATETIME_FORMATS
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
@@ -385,6 +417,53 @@ impl Lenient for NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_common_form_reads_as_chrono_reads_it() {
+        // Valid, invalid and near-miss texts of the 19-byte form: the fast path gives what
+        // the format strings give, or steps aside.
+        let mut texts = vec![
+            "2024-08-30T14:29:00".to_owned(),
+            "2024-08-30 14:29:00".to_owned(),
+            "2024-02-29T23:59:59".to_owned(),
+            "2023-02-29T10:00:00".to_owned(),
+            "2024-13-01T10:00:00".to_owned(),
+            "2024-08-30T24:00:00".to_owned(),
+            "2024-08-30T23:59:60".to_owned(),
+            "2024-08-30T1a:29:00".to_owned(),
+            "2024-08-30X14:29:00".to_owned(),
+            "+024-08-30T14:29:00".to_owned(),
+            "0000-01-01T00:00:00".to_owned(),
+            "2024-8-30T14:29:000".to_owned(),
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..5_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = |modulus: u64, shift: u32| (seed >> shift) % modulus;
+            texts.push(format!(
+                "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}",
+                n(10_000, 0),
+                n(14, 8),
+                n(33, 16),
+                if seed & 1 == 0 { 'T' } else { ' ' },
+                n(26, 24),
+                n(62, 32),
+                n(62, 40),
+            ));
+        }
+        let mut read = 0;
+        for text in &texts {
+            let fast = parse_common(text);
+            if fast.is_some() {
+                read += 1;
+                assert_eq!(fast, parse_any(text), "{text}");
+            }
+            assert_eq!(parse_naive(text), parse_any(text), "{text}");
+        }
+        assert!(read > 1_000, "the fast path read only {read} texts");
+    }
 
     #[test]
     fn offsets() {
