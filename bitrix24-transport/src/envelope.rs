@@ -46,12 +46,14 @@ pub struct Response<T> {
     pub time: Option<Time>,
 }
 
-/// The envelope as it arrives, with `result` left undecoded.
+/// The envelope as it arrives, with `result` as `R`: left undecoded (`&RawValue`) to
+/// look at the error first, or decoded at once.
 #[derive(Deserialize)]
-struct RawEnvelope<'a> {
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+struct Envelope<R> {
     // `"result": null` is a result (documented for some deletes), not a missing key.
-    #[serde(borrow, default, deserialize_with = "present")]
-    result: Option<&'a RawValue>,
+    #[serde(default = "Option::default", deserialize_with = "present")]
+    result: Option<R>,
     #[serde(default, deserialize_with = "lenient_count")]
     total: Option<u64>,
     #[serde(default, deserialize_with = "lenient_count")]
@@ -109,8 +111,26 @@ pub fn decode_named<T: DeserializeOwned>(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(decode_error(".".into(), "the body is empty".into()));
     }
+    // Nearly every reply is a result of the right shape: read in one pass. Anything else
+    // (an error, a wrong shape, no JSON) is read again in two, to say which and where.
+    if let Ok(Envelope {
+        result: Some(result),
+        error: None,
+        total,
+        next,
+        time,
+        ..
+    }) = serde_json::from_slice::<Envelope<T>>(body)
+    {
+        return Ok(Response {
+            result,
+            total,
+            next,
+            time,
+        });
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let envelope: RawEnvelope<'_> = match serde_path_to_error::deserialize(&mut de) {
+    let envelope: Envelope<&RawValue> = match serde_path_to_error::deserialize(&mut de) {
         Ok(envelope) => envelope,
         Err(err) => {
             let path = err.path().to_string();
@@ -206,10 +226,10 @@ fn describe_body_error(body: &[u8], err: &serde_json::Error) -> String {
 }
 
 /// A key that is there, whatever its value (`null` included).
-fn present<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+fn present<'de, D: serde::Deserializer<'de>, R: Deserialize<'de>>(
     de: D,
-) -> Result<Option<&'a RawValue>, D::Error> {
-    <&'a RawValue>::deserialize(de).map(Some)
+) -> Result<Option<R>, D::Error> {
+    R::deserialize(de).map(Some)
 }
 
 /// `total`/`next` arrive as numbers, but some portals send them as strings.
