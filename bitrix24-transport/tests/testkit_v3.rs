@@ -173,10 +173,20 @@ async fn only_json_bodies_are_read_and_credentials_are_checked() {
     assert_eq!(reply.status, 401);
     assert_eq!(reply.body["error"], "NO_AUTH_FOUND");
 
-    // The classic path does not serve the REST 3.0 family.
-    let classic = format!("{}tasks.task.add", portal.webhook_url());
-    let reply = post(&classic, None, &task()).await;
-    assert_eq!(reply.status, 404);
-    assert_eq!(reply.body["error"], "ERROR_METHOD_NOT_FOUND");
     assert_eq!(portal.task_count(), 0);
+
+    // The classic path serves the classic method of the same name, in the classic form
+    // (`{"task": {...}}`, string IDs, no idempotent replays), over the same tasks.
+    let classic = format!("{}tasks.task.add", portal.webhook_url());
+    let reply = post(&classic, Some("k-classic"), &task()).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["result"]["task"]["id"], "1");
+    assert!(reply.body["result"].get("item").is_none());
+    assert_eq!(reply.replayed, None);
+    let again = post(&classic, Some("k-classic"), &task()).await;
+    assert_eq!(
+        again.body["result"]["task"]["id"], "2",
+        "the key means nothing there"
+    );
+    assert_eq!(portal.task_count(), 2);
 }

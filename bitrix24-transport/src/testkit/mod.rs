@@ -21,6 +21,12 @@
 //! - **REST 3.0** at `/rest/api/1/{secret}/{method}` and `/rest/api/{method}` (OAuth):
 //!   `tasks.task.add/get/update/delete/list` in the unified format, honouring
 //!   `Idempotency-Key` (see "REST 3.0" below).
+//! - smart-process items `crm.item.add/get/update/delete/list` (`entityTypeId` 128 and
+//!   above; records under `items`, lower-case `id`), and the classic
+//!   `tasks.task.add/get/delete/list` (records under `tasks`), which serve the same tasks
+//!   as REST 3.0; both lists take the documented filter prefixes, `order`, `select` and
+//!   `start` (including `-1`) and walk the ID range a filter allows. Details in the
+//!   modules `testkit/items.rs` and `testkit/tasks_classic.rs`.
 //!
 //! Parameters are read from the query string and the body (JSON when the `Content-Type`
 //! says so, else PHP-style form data, see [`php_form`]); body keys override query keys.
@@ -116,12 +122,15 @@ mod capabilities;
 mod clock;
 mod deals;
 mod events;
+mod items;
+mod list_query;
 mod oauth;
 mod payload;
 pub mod php_form;
 mod rest;
 mod server;
 mod state;
+mod tasks_classic;
 mod tasks_v3;
 mod tls;
 mod user_fields;
@@ -425,9 +434,55 @@ impl TestPortal {
         lock(&self.shared.state).events.deliveries()
     }
 
-    /// How many REST 3.0 tasks exist.
+    /// How many tasks exist (REST 3.0 and the classic methods serve the same tasks).
     pub fn task_count(&self) -> usize {
         lock(&self.shared.state).tasks_v3.len()
+    }
+
+    /// Add `n` varied tasks (titles, assignees 1 to 3, priorities, statuses, deadlines),
+    /// IDs continuing the sequence, as `tasks.task.add` would store them; seeding tens of
+    /// thousands takes milliseconds.
+    pub fn seed_tasks(&self, n: usize) {
+        let now = clock::now_unix().floor() as i64;
+        lock(&self.shared.state).tasks_v3.seed(n, now);
+    }
+
+    /// Delete a task, as `tasks.task.delete` would (not counted as a call); whether it
+    /// existed.
+    pub fn delete_task(&self, id: u64) -> bool {
+        lock(&self.shared.state).tasks_v3.remove(id)
+    }
+
+    /// Add `n` varied items (titles, stages, amounts, assignees) to the smart process
+    /// `entity_type_id`, IDs continuing its sequence, as `crm.item.add` would store them;
+    /// seeding tens of thousands takes milliseconds.
+    ///
+    /// # Panics
+    /// When `entity_type_id` is below 128: the portal serves `crm.item.*` for smart
+    /// processes only.
+    pub fn seed_items(&self, entity_type_id: u32, n: usize) {
+        assert!(
+            entity_type_id >= items::FIRST_SMART_PROCESS,
+            "entityTypeId {entity_type_id} is not a smart process (128 and above)"
+        );
+        let now = clock::now_unix().floor() as i64;
+        lock(&self.shared.state).items.seed(entity_type_id, n, now);
+    }
+
+    /// Delete an item of a smart process, as `crm.item.delete` would (not counted as a
+    /// call); whether it existed.
+    pub fn delete_item(&self, entity_type_id: u32, id: u64) -> bool {
+        lock(&self.shared.state).items.remove(entity_type_id, id)
+    }
+
+    /// How many items the smart process `entity_type_id` has.
+    pub fn item_count(&self, entity_type_id: u32) -> usize {
+        lock(&self.shared.state).items.len(entity_type_id)
+    }
+
+    /// One item of a smart process as `crm.item.get` shows it (under `item`).
+    pub fn item(&self, entity_type_id: u32, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).items.render(entity_type_id, id)
     }
 
     /// One REST 3.0 task with every field, as `tasks.task.get` returns it without `select`.

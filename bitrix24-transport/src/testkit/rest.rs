@@ -228,6 +228,24 @@ pub(crate) fn execute(
         result
     } else if let Some(result) = super::events::call(state, method, params) {
         result
+    } else if let Some(result) = super::items::call(
+        &mut state.items,
+        method,
+        params,
+        caller.user_id,
+        now,
+        page_size,
+    ) {
+        result
+    } else if let Some(result) = super::tasks_classic::call(
+        &mut state.tasks_v3,
+        method,
+        params,
+        caller.user_id,
+        now,
+        page_size,
+    ) {
+        result
     } else {
         match method {
             "app.info" => Ok(Outcome::read(app_info(state))),

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use super::bucket::LeakyBucket;
 use super::deals::DealStore;
 use super::events::EventStore;
+use super::items::ItemStore;
 use super::tasks_v3::TaskStore;
 use super::user_fields::UserFieldStore;
 use super::{Fault, PortalConfig, Stats};
@@ -102,8 +103,10 @@ pub(crate) struct State {
     pub(crate) faults: VecDeque<PendingFault>,
     pub(crate) tokens: Tokens,
     pub(crate) events: EventStore,
-    /// REST 3.0 tasks and stored idempotent replies.
+    /// Tasks (served by REST 3.0 and the classic methods) and stored idempotent replies.
     pub(crate) tasks_v3: TaskStore,
+    /// Smart-process items (`crm.item.*`).
+    pub(crate) items: ItemStore,
 }
 
 impl State {
@@ -123,6 +126,7 @@ impl State {
             tokens: Tokens::default(),
             events: EventStore::default(),
             tasks_v3: TaskStore::default(),
+            items: ItemStore::default(),
         }
     }
 

@@ -36,7 +36,7 @@ const DEFAULT_LIMIT: u64 = 50;
 const MAX_LIMIT: u64 = 1000;
 
 /// The users a task can name as creator or assignee: `(id, name, last name, email)`.
-const USERS: [(u64, &str, &str, &str); 3] = [
+pub(crate) const USERS: [(u64, &str, &str, &str); 3] = [
     (1, "John", "Doe", "john.doe@example.com"),
     (2, "Anna", "Smith", "anna.smith@example.com"),
     (3, "Oleg", "Ivanov", "oleg.ivanov@example.com"),
@@ -267,6 +267,124 @@ impl TaskStore {
     /// One task with every field, as stored.
     pub(crate) fn get(&self, id: u64) -> Option<Value> {
         self.tasks.get(&id).cloned().map(Value::Object)
+    }
+
+    /// Every task by ID, in the REST 3.0 form (the classic `tasks.task.*` show the same
+    /// tasks in their own form).
+    pub(crate) fn tasks(&self) -> &BTreeMap<u64, Map<String, Value>> {
+        &self.tasks
+    }
+
+    /// Delete a task; whether it existed.
+    pub(crate) fn remove(&mut self, id: u64) -> bool {
+        self.tasks.remove(&id).is_some()
+    }
+
+    /// Store a new task: every field at its default, then `fields` (REST 3.0 names and
+    /// values, already checked). Returns its ID.
+    pub(crate) fn create(&mut self, fields: Map<String, Value>, now: i64) -> u64 {
+        let id = self.last_id + 1;
+        let stamp = json!(format_datetime(now));
+        let mut task = Map::new();
+        for (name, _) in FIELDS {
+            task.insert(name.to_owned(), Value::Null);
+        }
+        task.insert("id".into(), json!(id));
+        task.insert("description".into(), json!(""));
+        task.insert("needsControl".into(), json!(false));
+        task.insert("priority".into(), json!("average"));
+        task.insert("status".into(), json!("pending"));
+        task.insert("accomplices".into(), json!([]));
+        task.insert("auditors".into(), json!([]));
+        task.insert("crmItemIds".into(), json!([]));
+        task.insert("estimatedTime".into(), json!(0));
+        task.insert("mark".into(), json!("none"));
+        task.insert("allowsChangeDeadline".into(), json!(false));
+        task.insert("allowsTimeTracking".into(), json!(false));
+        task.insert("created".into(), stamp.clone());
+        task.insert("changed".into(), stamp.clone());
+        task.insert("activity".into(), stamp);
+        task.insert(
+            "guid".into(),
+            json!(format!("{{{:08x}-0000-4000-8000-{:012x}}}", id, id)),
+        );
+        let responsible = fields.get("responsibleId").cloned().unwrap_or(json!(1));
+        task.insert(
+            "link".into(),
+            json!(format!(
+                "/company/personal/user/{responsible}/tasks/task/view/{id}/"
+            )),
+        );
+        task.extend(fields);
+        self.last_id = id;
+        self.tasks.insert(id, task);
+        id
+    }
+
+    /// Add `n` varied tasks (IDs continue the sequence), created over the past weeks, as
+    /// `tasks.task.add` would store them: built from one blank task, so that seeding tens
+    /// of thousands stays cheap.
+    pub(crate) fn seed(&mut self, n: usize, now: i64) {
+        const TITLES: [&str; 5] = [
+            "Call the client",
+            "Prepare the offer",
+            "Review the contract",
+            "Update the price list",
+            "Plan the release",
+        ];
+        const PRIORITIES: [&str; 3] = ["low", "average", "high"];
+        const STATUSES: [&str; 4] = ["pending", "in_progress", "completed", "deferred"];
+        let template = {
+            let id = self.create(Map::new(), now);
+            self.last_id -= 1;
+            self.tasks.remove(&id).unwrap_or_default()
+        };
+        let total = n as i64;
+        for i in 0..n {
+            let id = self.last_id + 1;
+            let k = id as usize;
+            let mix = k.wrapping_mul(2_654_435_761) % 1_000_003;
+            let created = now + (i as i64 - total) * 1_759 - (mix % 600) as i64;
+            let responsible = USERS[k % USERS.len()].0;
+            let creator = USERS[mix % USERS.len()].0;
+            let status = STATUSES[mix % STATUSES.len()];
+            let mut task = template.clone();
+            let mut set = |name: &str, value: Value| {
+                task.insert(name.to_owned(), value);
+            };
+            set("id", json!(id));
+            set(
+                "title",
+                json!(format!("{} #{id}", TITLES[k % TITLES.len()])),
+            );
+            set("creatorId", json!(creator));
+            set("responsibleId", json!(responsible));
+            set("priority", json!(PRIORITIES[mix % PRIORITIES.len()]));
+            set("status", json!(status));
+            set("created", json!(format_datetime(created)));
+            set("changed", json!(format_datetime(created + 1_800)));
+            set("activity", json!(format_datetime(created + 1_800)));
+            set("deadline", json!(format_datetime(created + 5 * 86_400)));
+            if status == "completed" {
+                set("closed", json!(format_datetime(created + 3 * 86_400)));
+                set(
+                    "statusChanged",
+                    json!(format_datetime(created + 3 * 86_400)),
+                );
+            }
+            set(
+                "guid",
+                json!(format!("{{{:08x}-0000-4000-8000-{:012x}}}", id, id)),
+            );
+            set(
+                "link",
+                json!(format!(
+                    "/company/personal/user/{responsible}/tasks/task/view/{id}/"
+                )),
+            );
+            self.last_id = id;
+            self.tasks.insert(id, task);
+        }
     }
 }
 
@@ -548,42 +666,11 @@ fn add(store: &mut TaskStore, params: &Value, now: i64) -> Result<Value, V3Error
         return Err(V3Error::validation(missing));
     }
     let clean = check_fields(store, fields, None)?;
-    let id = store.last_id + 1;
-    let stamp = json!(format_datetime(now));
-    let mut task = Map::new();
-    for (name, _) in FIELDS {
-        task.insert(name.to_owned(), Value::Null);
-    }
-    task.insert("id".into(), json!(id));
-    task.insert("description".into(), json!(""));
-    task.insert("needsControl".into(), json!(false));
-    task.insert("priority".into(), json!("average"));
-    task.insert("status".into(), json!("pending"));
-    task.insert("accomplices".into(), json!([]));
-    task.insert("auditors".into(), json!([]));
-    task.insert("crmItemIds".into(), json!([]));
-    task.insert("estimatedTime".into(), json!(0));
-    task.insert("mark".into(), json!("none"));
-    task.insert("allowsChangeDeadline".into(), json!(false));
-    task.insert("allowsTimeTracking".into(), json!(false));
-    task.insert("created".into(), stamp.clone());
-    task.insert("changed".into(), stamp.clone());
-    task.insert("activity".into(), stamp);
-    task.insert(
-        "guid".into(),
-        json!(format!("{{{:08x}-0000-4000-8000-{:012x}}}", id, id)),
-    );
-    let responsible = clean.get("responsibleId").cloned().unwrap_or(json!(1));
-    task.insert(
-        "link".into(),
-        json!(format!(
-            "/company/personal/user/{responsible}/tasks/task/view/{id}/"
-        )),
-    );
-    task.extend(clean);
-    store.last_id = id;
-    let item = render(&task, None)?;
-    store.tasks.insert(id, task);
+    let id = store.create(clean, now);
+    let item = match store.tasks.get(&id) {
+        Some(task) => render(task, None)?,
+        None => Value::Null,
+    };
     Ok(json!({ "item": item }))
 }
 

@@ -172,6 +172,388 @@ impl ::bitrix24_types::__private::EventPayload for OnTaskUpdate {
     const CODE: &'static str = "ONTASKUPDATE";
     const SCOPE: Option<&'static str> = Some("task");
 }
+/// `Task`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct Task {
+    /// `id` (read-only: filled by the portal, never sent)
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub id: Option<u64>,
+    /// `parentId`
+    #[serde(
+        rename = "parentId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub parent_id: Option<u64>,
+    /// `title`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub title: Option<String>,
+    /// `description`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub description: Option<String>,
+    /// `mark`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub mark: Option<String>,
+    /// `priority`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub priority: Option<i64>,
+    /// `status`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub status: Option<i64>,
+    /// `subStatus`
+    #[serde(
+        rename = "subStatus",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub sub_status: Option<i64>,
+    /// `multitask`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub multitask: Option<bool>,
+    /// `notViewed`
+    #[serde(
+        rename = "notViewed",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub not_viewed: Option<bool>,
+    /// `replicate`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub replicate: Option<bool>,
+    /// `stageId`
+    #[serde(
+        rename = "stageId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub stage_id: Option<i64>,
+    /// `groupId`
+    #[serde(
+        rename = "groupId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub group_id: Option<i64>,
+    /// `createdBy`
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub created_by: Option<u64>,
+    /// `createdDate`
+    #[serde(
+        rename = "createdDate",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub created_date: Option<::bitrix24_types::wire::DateTime>,
+    /// `responsibleId`
+    #[serde(
+        rename = "responsibleId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub responsible_id: Option<u64>,
+    /// `changedBy`
+    #[serde(
+        rename = "changedBy",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub changed_by: Option<u64>,
+    /// `changedDate`
+    #[serde(
+        rename = "changedDate",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub changed_date: Option<::bitrix24_types::wire::DateTime>,
+    /// `statusChangedBy`
+    #[serde(
+        rename = "statusChangedBy",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub status_changed_by: Option<u64>,
+    /// `statusChangedDate`
+    #[serde(
+        rename = "statusChangedDate",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub status_changed_date: Option<::bitrix24_types::wire::DateTime>,
+    /// `closedBy`
+    #[serde(
+        rename = "closedBy",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub closed_by: Option<u64>,
+    /// `closedDate`
+    #[serde(
+        rename = "closedDate",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub closed_date: Option<::bitrix24_types::wire::DateTime>,
+    /// `activityDate`
+    #[serde(
+        rename = "activityDate",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub activity_date: Option<::bitrix24_types::wire::DateTime>,
+    /// `dateStart`
+    #[serde(
+        rename = "dateStart",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub date_start: Option<::bitrix24_types::wire::DateTime>,
+    /// `deadline`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub deadline: Option<::bitrix24_types::wire::DateTime>,
+    /// `startDatePlan`
+    #[serde(
+        rename = "startDatePlan",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub start_date_plan: Option<::bitrix24_types::wire::DateTime>,
+    /// `endDatePlan`
+    #[serde(
+        rename = "endDatePlan",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub end_date_plan: Option<::bitrix24_types::wire::DateTime>,
+    /// `guid`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub guid: Option<String>,
+    /// `xmlId`
+    #[serde(
+        rename = "xmlId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub xml_id: Option<String>,
+    /// `commentsCount`
+    #[serde(
+        rename = "commentsCount",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub comments_count: Option<i64>,
+    /// `allowChangeDeadline`
+    #[serde(
+        rename = "allowChangeDeadline",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`
+    #[serde(
+        rename = "allowTimeTracking",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub allow_time_tracking: Option<bool>,
+    /// `taskControl`
+    #[serde(
+        rename = "taskControl",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub task_control: Option<bool>,
+    /// `addInReport`
+    #[serde(
+        rename = "addInReport",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub add_in_report: Option<bool>,
+    /// `timeEstimate`
+    #[serde(
+        rename = "timeEstimate",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub time_estimate: Option<i64>,
+    /// `timeSpentInLogs`
+    #[serde(
+        rename = "timeSpentInLogs",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub time_spent_in_logs: Option<i64>,
+    /// `matchWorkTime`
+    #[serde(
+        rename = "matchWorkTime",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub match_work_time: Option<bool>,
+    /// `siteId`
+    #[serde(
+        rename = "siteId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub site_id: Option<String>,
+    /// `subordinate`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub subordinate: Option<bool>,
+    /// `favorite`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub favorite: Option<bool>,
+    /// `isMuted`
+    #[serde(
+        rename = "isMuted",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_muted: Option<bool>,
+    /// `isPinned`
+    #[serde(
+        rename = "isPinned",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`
+    #[serde(
+        rename = "isPinnedInGroup",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub is_pinned_in_group: Option<bool>,
+    /// `descriptionInBbcode`
+    #[serde(
+        rename = "descriptionInBbcode",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub description_in_bbcode: Option<bool>,
+    /// `durationPlan`
+    #[serde(
+        rename = "durationPlan",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub duration_plan: Option<i64>,
+    /// `durationType`
+    #[serde(
+        rename = "durationType",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub duration_type: Option<String>,
+    /// `auditors`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub auditors: Option<Vec<u64>>,
+    /// `accomplices`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub accomplices: Option<Vec<u64>>,
+    /// `ufCrmTask`
+    #[serde(
+        rename = "ufCrmTask",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub uf_crm_task: Option<Vec<String>>,
+    /// `chatId`
+    #[serde(
+        rename = "chatId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub chat_id: Option<i64>,
+    /// `flowId`
+    #[serde(
+        rename = "flowId",
+        default,
+        deserialize_with = "::bitrix24_types::wire::lenient"
+    )]
+    pub flow_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for Task {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `TaskDeleted`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct TaskDeleted {
+    /// `task`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub task: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for TaskDeleted {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+/// `TaskReply`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct TaskReply {
+    /// `task`
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub task: Option<Task>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for TaskReply {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
 /// `TasksTaskCountersGetCounter`
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter)
@@ -359,6 +741,39 @@ impl ::bitrix24_types::wire::Lenient for TasksTaskHistoryListUser2 {
         ::bitrix24_types::wire::object_or_nothing(de)
     }
 }
+/// `TasksTaskListResult`
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::bitrix24_types::__private::serde::Deserialize
+)]
+#[serde(crate = "::bitrix24_types::__private::serde")]
+pub struct TasksTaskListResult {
+    /// `tasks` (read-only: filled by the portal, never sent)
+    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    pub tasks: Option<Vec<Task>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+}
+impl ::bitrix24_types::wire::Lenient for TasksTaskListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+    {
+        ::bitrix24_types::wire::object_or_nothing(de)
+    }
+}
+impl ::bitrix24_types::__private::IntoRecords<Task> for TasksTaskListResult {
+    fn into_records(self) -> Vec<Task> {
+        self.tasks.unwrap_or_default()
+    }
+}
 /// `task.dependence.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/task-dependence-add.html)
@@ -423,7 +838,7 @@ impl TaskDependenceDelete {
     "tasks.task.add",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = TaskReply
 )]
 #[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
 #[serde(crate = "::bitrix24_types::__private::serde")]
@@ -519,7 +934,7 @@ impl TasksTaskDelegate {
     "tasks.task.delete",
     scope = "task",
     kind = idempotent,
-    response = bool
+    response = TaskDeleted
 )]
 #[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
 #[serde(crate = "::bitrix24_types::__private::serde")]
@@ -588,23 +1003,23 @@ impl TasksTaskFilesAttach {
     "tasks.task.get",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = TaskReply
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
+#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
 #[serde(crate = "::bitrix24_types::__private::serde")]
 pub struct TasksTaskGet {
     /// `taskId`
-    #[serde(rename = "taskId", skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<i64>,
+    #[serde(rename = "taskId")]
+    pub task_id: u64,
     /// `select`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<::bitrix24_types::serde_json::Value>,
+    pub select: Option<Vec<String>>,
+}
+impl TasksTaskGet {
+    /// A `tasks.task.get` call with the required parameters; optional ones unset.
+    pub fn new(task_id: u64) -> Self {
+        Self { task_id, select: None }
+    }
 }
 /// `tasks.task.getFields`: scope `task`; reads only.
 ///
@@ -688,7 +1103,8 @@ impl TasksTaskHistoryList {
     "tasks.task.list",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = TasksTaskListResult,
+    list(record = Task, records = "tasks", id = "id")
 )]
 #[derive(
     Debug,
@@ -701,13 +1117,15 @@ impl TasksTaskHistoryList {
 pub struct TasksTaskList {
     /// `order`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
+    pub order: Option<::std::collections::BTreeMap<String, String>>,
     /// `filter`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
+    pub filter: Option<
+        ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    >,
     /// `select`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<::bitrix24_types::serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `params`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<::bitrix24_types::serde_json::Value>,
