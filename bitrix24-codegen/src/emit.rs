@@ -365,12 +365,21 @@ pub fn method_tokens(method: &MethodModel, site: Site<'_>) -> TokenStream {
             }
         };
         let id = &list.id_field;
-        let fast_path = if list.fast_path {
-            quote!(, fast_path)
-        } else {
-            TokenStream::new()
+        let id_param = match &list.id_param {
+            Some(name) => quote!(, id_param = #name),
+            None => TokenStream::new(),
         };
-        quote!(, list(record = #record, records = #records, id = #id #fast_path))
+        let flag = |on: bool, name: &str| {
+            let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+            if on {
+                quote!(, #name)
+            } else {
+                TokenStream::new()
+            }
+        };
+        let fast_path = flag(list.fast_path, "fast_path");
+        let counted = flag(list.counted, "counted");
+        quote!(, list(record = #record, records = #records, id = #id #id_param #fast_path #counted))
     });
 
     let kind_text = match method.kind {

@@ -240,8 +240,12 @@ pub struct ListModel {
     pub key: Option<String>,
     /// The record's ID field on the wire.
     pub id_field: String,
+    /// The ID's name in `filter`, `order` and `select`, when not `id_field`.
+    pub id_param: Option<String>,
     /// Whether the fast path applies.
     pub fast_path: bool,
+    /// Whether the fast path must count pages (`start=0`).
+    pub counted: bool,
 }
 
 /// Where a named type is defined.
@@ -815,6 +819,16 @@ fn build_method(
         let has_start = params.iter().any(|p| {
             p.wire == "start" && p.ty == TypeRef::Builtin(Builtin::Integer) && !p.required
         });
+        if list_def.counted && !list_def.fast_path {
+            errors.push(
+                &file.path,
+                &result_span,
+                format!("{result_key}.list.counted"),
+                "`counted` changes how the fast path pages; without `fast_path: true` pages are \
+                 counted anyway: remove it or add `fast_path: true`"
+                    .into(),
+            );
+        }
         if !has_start {
             errors.push(
                 &file.path,
@@ -857,7 +871,9 @@ fn build_method(
                     .id_field
                     .as_ref()
                     .map_or_else(|| "ID".to_owned(), |id| id.as_str().to_owned()),
+                id_param: list_def.id_param.as_ref().map(|id| id.as_str().to_owned()),
                 fast_path: list_def.fast_path,
+                counted: list_def.counted,
             });
         }
     }

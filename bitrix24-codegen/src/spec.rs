@@ -121,9 +121,16 @@ pub struct ListDef {
     pub key: Option<Text>,
     /// The record's ID field on the wire (default `ID`).
     pub id_field: Option<Text>,
+    /// The ID's name in `filter`, `order` and `select` when it is not `id_field`
+    /// (`tasks.task.list` filters by `ID`, its records carry `id`).
+    pub id_param: Option<Text>,
     /// Whether the documented fast path (order by ID, `>ID` filter, `start=-1`) applies.
     #[serde(default)]
     pub fast_path: bool,
+    /// The list's pages are always counted (`start=-1` is not documented for it): the
+    /// fast path pages by ID with `start=0`. Only with `fast_path`.
+    #[serde(default)]
+    pub counted: bool,
 }
 
 /// The map form of a field, before the shorthand is folded in.

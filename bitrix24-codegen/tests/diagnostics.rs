@@ -49,6 +49,7 @@ fn every_error_is_reported_with_its_location_and_key_path() {
         "13:11: methods.crm.thing.get.kind: unknown kind `reed`: expected `read`, `idempotent` or `write`; did you mean `read`?",
         "17:3: methods.crm.thing.list.params: a list method needs an optional `start: integer` parameter for pagination",
         "20:13: methods.crm.thing.list.result.type: a list method's result type is its records list (`Thing[]`)",
+        "27:13: methods.crm.thing.search.result.list.counted: `counted` changes how the fast path pages; without `fast_path: true` pages are counted anyway: remove it or add `fast_path: true`",
     ];
     assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
 }

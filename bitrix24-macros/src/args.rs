@@ -41,7 +41,11 @@ pub(crate) struct List {
     pub(crate) record: Type,
     pub(crate) records: Records,
     pub(crate) id: LitStr,
+    /// The ID's name in `filter`, `order` and `select`, when not `id`'s.
+    pub(crate) id_param: Option<LitStr>,
     pub(crate) fast_path: bool,
+    /// Pages are counted: `start=-1` is not documented for the list.
+    pub(crate) counted: bool,
 }
 
 pub(crate) enum Records {
@@ -59,7 +63,14 @@ pub(crate) struct Parsed {
 }
 
 const KEYS: &[&str] = &["scope", "kind", "api", "response", "list", "crate"];
-const LIST_KEYS: &[&str] = &["record", "records", "id", "fast_path"];
+const LIST_KEYS: &[&str] = &[
+    "record",
+    "records",
+    "id",
+    "id_param",
+    "fast_path",
+    "counted",
+];
 const KINDS: &[&str] = &["read", "idempotent", "write"];
 const APIS: &[&str] = &["classic", "v3"];
 
@@ -351,7 +362,9 @@ struct ListDraft {
     record: Option<Type>,
     records: Option<Records>,
     id: Option<LitStr>,
+    id_param: Option<LitStr>,
     fast_path: bool,
+    counted: bool,
 }
 
 impl ListDraft {
@@ -363,7 +376,9 @@ impl ListDraft {
             record: None,
             records: None,
             id: None,
+            id_param: None,
             fast_path: false,
+            counted: false,
         };
         match rest {
             [TokenTree::Group(group)] if group.delimiter() == Delimiter::Parenthesis => {
@@ -425,14 +440,25 @@ impl ListDraft {
                 self.id = value(&key, rest, usage, errors)
                     .and_then(|v| non_empty_str(&v, "id", usage, errors));
             }
-            "fast_path" => {
+            "id_param" => {
+                let usage = "id_param = \"ID\"";
+                self.id_param = value(&key, rest, usage, errors)
+                    .and_then(|v| non_empty_str(&v, "id_param", usage, errors));
+            }
+            "fast_path" | "counted" => {
                 if !rest.is_empty() {
                     errors.push(Error::new_spanned(
                         stream(rest),
-                        "`fast_path` is a flag and takes no value: write `fast_path` alone to enable it",
+                        format!(
+                            "`{name}` is a flag and takes no value: write `{name}` alone to enable it"
+                        ),
                     ));
                 }
-                self.fast_path = true;
+                if name == "fast_path" {
+                    self.fast_path = true;
+                } else {
+                    self.counted = true;
+                }
             }
             _ => unreachable!("every name in LIST_KEYS is handled"),
         }
@@ -450,7 +476,9 @@ impl ListDraft {
             record: self.record?,
             records: self.records.unwrap_or(Records::Result),
             id: self.id.unwrap_or(id_default),
+            id_param: self.id_param,
             fast_path: self.fast_path,
+            counted: self.counted,
         })
     }
 }

@@ -152,6 +152,16 @@ fn list_impl(
     };
     let id = &list.id;
     let fast_path = list.fast_path;
+    // Only what differs from the trait's defaults is written out.
+    let id_param = list
+        .id_param
+        .as_ref()
+        .map(|name| quote!(const ID_PARAM: &'static ::core::primitive::str = #name;));
+    let counted = list.counted.then(|| {
+        quote!(
+            const COUNTED: ::core::primitive::bool = true;
+        )
+    });
 
     let generics = bounded(&item.generics, private, &[response, record]);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
@@ -167,6 +177,8 @@ fn list_impl(
             const RECORDS: #private::Records = #records;
             const ID_FIELD: &'static ::core::primitive::str = #id;
             const FAST_PATH: ::core::primitive::bool = #fast_path;
+            #id_param
+            #counted
             fn set_start(
                 &mut self,
                 start: ::core::option::Option<::core::primitive::i64>,

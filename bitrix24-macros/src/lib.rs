@@ -63,7 +63,11 @@ use proc_macro::TokenStream;
 ///     `result` (`Records::Result` / `Records::Key("key")`); with a key, the response type
 ///     must implement `IntoRecords<Record>`;
 ///   - `id = "ID"`: the record's ID field on the wire (default `"ID"`);
-///   - `fast_path`: a bare flag, the documented fast path applies (default: off).
+///   - `id_param = "ID"`: the ID's name in `filter`, `order` and `select` when it is not
+///     the record's (`tasks.task.list` filters by `ID` and returns `id`; default: `id`'s);
+///   - `fast_path`: a bare flag, the documented fast path applies (default: off);
+///   - `counted`: a bare flag, the list's pages are always counted (`start=-1` is not
+///     documented for it), so the fast path sends `start=0` (default: off).
 ///
 ///   `set_start` assigns `self.start`, so the struct needs a field `start: Option<i64>`.
 /// - `crate = path`: where the `bitrix24_types` crate (or a module re-exporting all of

@@ -85,7 +85,9 @@ struct CrmDealList {
 fn list_method_defaults_and_set_start() {
     assert_eq!(CrmDealList::RECORDS, Records::Result);
     assert_eq!(CrmDealList::ID_FIELD, "ID");
-    const { assert!(CrmDealList::FAST_PATH) };
+    // Unless given, the ID's parameter name is the field's and pages skip counting.
+    assert_eq!(CrmDealList::ID_PARAM, "ID");
+    const { assert!(CrmDealList::FAST_PATH && !CrmDealList::COUNTED) };
 
     let mut request = CrmDealList::default();
     assert_eq!(
@@ -130,7 +132,7 @@ impl IntoRecords<Task> for TaskPage {
     scope = "task",
     kind = read,
     response = TaskPage,
-    list(record = Task, records = "tasks", id = "id"),
+    list(record = Task, records = "tasks", id = "id", id_param = "ID", fast_path, counted),
 )]
 #[derive(Debug, Default, Serialize)]
 struct TasksTaskList {
@@ -141,7 +143,8 @@ struct TasksTaskList {
 fn list_method_with_records_under_a_key() {
     assert_eq!(TasksTaskList::RECORDS, Records::Key("tasks"));
     assert_eq!(TasksTaskList::ID_FIELD, "id");
-    const { assert!(!TasksTaskList::FAST_PATH) };
+    assert_eq!(TasksTaskList::ID_PARAM, "ID");
+    const { assert!(TasksTaskList::FAST_PATH && TasksTaskList::COUNTED) };
 
     let page: TaskPage = serde_json::from_value(json!({"tasks": [{"id": "5"}]})).unwrap();
     assert_eq!(TasksTaskList::into_records(page), [Task { id: "5".into() }]);

@@ -40,6 +40,11 @@
 //! filter and `select` are kept (the ID field is added to an explicit `select`); its order
 //! is replaced by the ID order, and a `>ID` in its filter is where the export starts.
 //!
+//! The ID's name in `filter`, `order` and `select` is [`ListMethod::ID_PARAM`] (`ID` for
+//! `tasks.task.list`, whose records carry `id`). A list whose pages are always counted
+//! ([`ListMethod::COUNTED`]: `start=-1` is not documented for it) is paged the same way
+//! with `start=0`: the portal counts each page, and nothing else changes.
+//!
 //! A page shorter than 50 is the end of what it covers. The pages chained after it
 //! reference a 50th record that does not exist: a portal resolves such a reference to
 //! whatever part of the path exists (a real portal substitutes the page itself, the test
@@ -256,22 +261,23 @@ impl<M: ListMethod> Shared<M> {
                     ))
                 })
             };
-            let gt = format!(">{}", M::ID_FIELD);
+            let gt = format!(">{}", M::ID_PARAM);
             if let Some(value) = filter.remove(&gt) {
                 floor = bound(&value, &gt)?;
             }
-            let le = format!("<={}", M::ID_FIELD);
+            let le = format!("<={}", M::ID_PARAM);
             if let Some(value) = filter.remove(&le) {
                 ceiling = Some(bound(&value, &le)?);
             }
             base.insert("filter".into(), Value::Object(filter));
-            base.insert("order".into(), json!({ M::ID_FIELD: "ASC" }));
+            base.insert("order".into(), json!({ M::ID_PARAM: "ASC" }));
             if let Some(Value::Array(select)) = base.get_mut("select") {
-                let has_id = select
-                    .iter()
-                    .any(|name| name.as_str().is_some_and(|n| n == M::ID_FIELD || n == "*"));
+                let has_id = select.iter().any(|name| {
+                    name.as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(M::ID_PARAM) || n == "*")
+                });
                 if !select.is_empty() && !has_id {
-                    select.push(Value::String(M::ID_FIELD.to_owned()));
+                    select.push(Value::String(M::ID_PARAM.to_owned()));
                 }
             }
         }
@@ -289,20 +295,20 @@ impl<M: ListMethod> Shared<M> {
     fn fast_params(&self, after: u64, high: Option<u64>, descending: bool) -> Value {
         let mut params = self.base.clone();
         if let Some(Value::Object(filter)) = params.get_mut("filter") {
-            filter.insert(format!(">{}", M::ID_FIELD), json!(after));
+            filter.insert(format!(">{}", M::ID_PARAM), json!(after));
             let high = match (high, self.ceiling) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
             if let Some(high) = high {
-                filter.insert(format!("<={}", M::ID_FIELD), json!(high));
+                filter.insert(format!("<={}", M::ID_PARAM), json!(high));
             }
         }
         if descending {
-            params.insert("order".into(), json!({ M::ID_FIELD: "DESC" }));
-            params.insert("select".into(), json!([M::ID_FIELD]));
+            params.insert("order".into(), json!({ M::ID_PARAM: "DESC" }));
+            params.insert("select".into(), json!([M::ID_PARAM]));
         }
-        params.insert("start".into(), json!(-1));
+        params.insert("start".into(), json!(if M::COUNTED { 0 } else { -1 }));
         Value::Object(params)
     }
 
@@ -502,7 +508,7 @@ fn chain_batch<M: ListMethod>(
         let cmd = match cmds.last() {
             None => batch.push(&params)?,
             Some(&previous) => {
-                let id_path = format!("filter.>{}", M::ID_FIELD);
+                let id_path = format!("filter.>{}", M::ID_PARAM);
                 batch.push_with(&params, [(id_path, Shared::<M>::last_id_ref(previous))])?
             }
         };
@@ -897,6 +903,56 @@ mod tests {
              &filter[%3Eid]=$result[c2][items][49][id]&filter[stageId]=NEW&order[id]=ASC\
              &select[0]=title&select[1]=id&start=-1"
         );
+    }
+
+    /// A list filtered by `ID` whose records carry `id` under `tasks`, always counted
+    /// (as the classic `tasks.task.list`).
+    #[derive(Serialize)]
+    struct TaskList {
+        filter: Value,
+        select: Vec<String>,
+    }
+
+    impl Method for TaskList {
+        const NAME: &'static str = "tasks.task.list";
+        const SCOPE: Option<&'static str> = Some("task");
+        const KIND: CallKind = CallKind::Read;
+        const API: ApiVersion = ApiVersion::Classic;
+        type Response = Value;
+    }
+
+    impl ListMethod for TaskList {
+        type Record = Value;
+        const RECORDS: Records = Records::Key("tasks");
+        const ID_FIELD: &'static str = "id";
+        const ID_PARAM: &'static str = "ID";
+        const FAST_PATH: bool = true;
+        const COUNTED: bool = true;
+        fn set_start(&mut self, _: Option<i64>) {}
+    }
+
+    #[test]
+    fn a_counted_list_filtered_by_another_name_pages_by_id_with_start_0() {
+        let client = Client::webhook("https://example.bitrix24.com/rest/1/secret/").unwrap();
+        let request = TaskList {
+            filter: json!({">ID": 3, "RESPONSIBLE_ID": 1}),
+            select: vec!["TITLE".into()],
+        };
+        let shared = Shared::<TaskList>::new(&client, &request).unwrap();
+        assert_eq!(shared.floor, 3);
+        let (batch, _, cmds) = chain_batch(&shared, 3, None, 2, None).unwrap();
+        assert_eq!(
+            batch.command_text(cmds[1]).unwrap(),
+            "tasks.task.list?filter[%3EID]=$result[c0][tasks][49][id]&filter[RESPONSIBLE_ID]=1\
+             &order[ID]=ASC&select[0]=TITLE&select[1]=ID&start=0"
+        );
+        // An explicit `id` in the select is the ID already, whatever its case.
+        let request = TaskList {
+            filter: json!({}),
+            select: vec!["id".into()],
+        };
+        let shared = Shared::<TaskList>::new(&client, &request).unwrap();
+        assert_eq!(shared.base["select"], json!(["id"]));
     }
 
     #[test]

@@ -74,6 +74,12 @@ pub trait ListMethod: Method {
     const ID_FIELD: &'static str;
     /// Whether the documented fast path (order by ID, `>ID` filter, `start=-1`) applies.
     const FAST_PATH: bool;
+    /// The ID's name in `filter`, `order` and `select`, where it differs from the record's
+    /// [`ID_FIELD`](Self::ID_FIELD): `tasks.task.list` filters by `ID`, records carry `id`.
+    const ID_PARAM: &'static str = Self::ID_FIELD;
+    /// The list's pages are always counted (`start=-1` is not documented for it): the fast
+    /// path then pages by ID with `start=0`, still chained, and the portal counts each page.
+    const COUNTED: bool = false;
     /// Take the records out of a decoded `result`.
     fn into_records(result: Self::Response) -> Vec<Self::Record>
     where

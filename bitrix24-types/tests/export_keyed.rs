@@ -1,7 +1,7 @@
 //! Lists whose records sit under a key, through the generated bindings, against the test
 //! portal: `crm.item.list` (records under `items`, ID field `id`, the fast path) and the
-//! classic `tasks.task.list` (records under `tasks`, ID field `id`, counted pages: its
-//! docs give no `start=-1`). Each is read whole by `Client::export`, resumed from a
+//! classic `tasks.task.list` (records under `tasks` with `id`, filtered and ordered by
+//! `ID`, paged by ID with counted pages: its docs give no `start=-1`). Each is read whole by `Client::export`, resumed from a
 //! reported cursor, changed while it is read, and read page by page by `Client::list` /
 //! `Client::stream`.
 #![cfg(any(feature = "crm", feature = "task"))]
@@ -268,7 +268,7 @@ mod tasks {
 
     use bitrix24_types::export::{Cursor, ExportOptions};
     use bitrix24_types::task::{Task, TasksTaskList};
-    use bitrix24_types::{Error, ListMethod, Records};
+    use bitrix24_types::{ListMethod, Records};
     use futures_util::StreamExt;
     use serde_json::json;
 
@@ -300,22 +300,35 @@ mod tasks {
 
     #[test]
     fn the_binding_carries_the_keyed_list_facts() {
-        // tasks-task-list.md documents no `start=-1`: counted pages.
+        // Filtered and ordered by `ID`, records carry `id`; tasks-task-list.md documents no
+        // `start=-1`, so pages by ID are counted.
         let facts = (
             TasksTaskList::RECORDS,
             TasksTaskList::ID_FIELD,
+            TasksTaskList::ID_PARAM,
             TasksTaskList::FAST_PATH,
+            TasksTaskList::COUNTED,
         );
-        assert_eq!(facts, (Records::Key("tasks"), "id", false));
+        assert_eq!(facts, (Records::Key("tasks"), "id", "ID", true, true));
     }
 
     #[tokio::test]
-    async fn tasks_are_exported_by_counted_pages_once_each() {
+    async fn tasks_are_exported_by_id_once_each_at_the_request_floor() {
         let (portal, client) = portal_and_client().await;
         portal.seed_tasks(6_000);
-        let mut export = client.export(&ascending(), ExportOptions::default());
-        let mut ids = Vec::new();
-        let mut cursors = Vec::new();
+        // No `ID` in the select and newest first: the export adds the one and replaces the
+        // other, so it can page by ID.
+        let request = TasksTaskList {
+            order: Some(BTreeMap::from([("ID".to_owned(), "desc".to_owned())])),
+            select: Some(vec!["TITLE".into(), "RESPONSIBLE_ID".into()]),
+            ..TasksTaskList::default()
+        };
+        let options = ExportOptions {
+            count: true,
+            ..ExportOptions::default()
+        };
+        let mut export = client.export(&request, options);
+        let (mut ids, mut cursors, mut requests) = (Vec::new(), Vec::new(), 0);
         while let Some(chunk) = export.next().await {
             let chunk = chunk.unwrap();
             assert_eq!(chunk.total, Some(6_000));
@@ -325,23 +338,18 @@ mod tasks {
                 ids.push(task.id.unwrap());
             }
             cursors.push(chunk.cursor);
+            requests += chunk.requests;
         }
         assert_once_each(&ids, 1..=6_000);
-        assert_eq!(cursors.last(), Some(&Cursor::Offset(6_000)));
+        assert_eq!(cursors.last(), Some(&Cursor::AfterId(6_000)));
         let http = portal.stats().http_requests;
-        assert!(http <= 6_000u64.div_ceil(PER_CALL), "{http} requests");
-
-        // Without an order the portal lists newest first; the export keeps that order.
-        let newest_first = TasksTaskList {
-            order: None,
-            ..ascending()
-        };
-        let (ids, _, _) = export_ids(&client, &newest_first, ExportOptions::default()).await;
-        assert_once_each(&ids, (1..=6_000).rev());
+        assert_eq!(http, requests, "every request is reported by a chunk");
+        assert!(http <= 6_000u64.div_ceil(PER_CALL) + 1, "{http} requests");
+        assert_eq!(portal.stats().calls_by_method["batch"], http);
     }
 
     #[tokio::test]
-    async fn a_counted_export_resumes_from_its_offset_and_refuses_an_id_cursor() {
+    async fn an_export_resumes_from_a_reported_cursor() {
         let (portal, client) = portal_and_client().await;
         portal.seed_tasks(6_000);
         let options = ExportOptions {
@@ -352,27 +360,22 @@ mod tasks {
         let chunk = export.next().await.unwrap().unwrap();
         drop(export);
         let mut ids: Vec<u64> = chunk.records.iter().map(|task| task.id.unwrap()).collect();
-        assert_eq!(chunk.cursor, Cursor::Offset(2_500));
+        let Cursor::AfterId(after) = chunk.cursor else {
+            panic!("an ID cursor: {:?}", chunk.cursor)
+        };
+        assert_eq!(ids.last(), Some(&after));
         let resumed = ExportOptions {
             from: Some(chunk.cursor),
             ..ExportOptions::default()
         };
         let (rest, _, _) = export_ids(&client, &ascending(), resumed).await;
+        assert_eq!(rest.first(), Some(&(after + 1)));
         ids.extend(rest);
         assert_once_each(&ids, 1..=6_000);
-
-        let wrong = ExportOptions {
-            from: Some(Cursor::AfterId(10)),
-            ..ExportOptions::default()
-        };
-        let mut export = client.export(&ascending(), wrong);
-        let err = export.next().await.unwrap().unwrap_err();
-        assert!(matches!(&err, Error::Encode { method, .. } if method == "tasks.task.list"));
-        assert!(export.next().await.is_none());
     }
 
     #[tokio::test]
-    async fn a_counted_export_in_id_order_skips_tasks_deleted_ahead_and_repeats_none() {
+    async fn tasks_added_and_deleted_during_the_export_are_neither_lost_nor_repeated() {
         let (portal, client) = portal_and_client().await;
         portal.seed_tasks(6_000);
         let options = ExportOptions {
@@ -383,41 +386,27 @@ mod tasks {
         let mut ids = Vec::new();
         let mut chunks = 0;
         while let Some(chunk) = export.next().await {
-            ids.extend(chunk.unwrap().records.iter().map(|task| task.id.unwrap()));
+            let chunk = chunk.unwrap();
+            ids.extend(chunk.records.iter().map(|task| task.id.unwrap()));
             chunks += 1;
             if chunks == 1 {
+                let Cursor::AfterId(cursor) = chunk.cursor else {
+                    panic!("an ID cursor")
+                };
+                assert!(cursor < 3_000);
+                // Behind the cursor (already delivered) and ahead of it.
+                assert!(portal.delete_task(100));
                 for id in [3_000, 4_500, 5_999] {
                     assert!(portal.delete_task(id));
                 }
-            }
-        }
-        let expected = (1..=6_000).filter(|id| ![3_000, 4_500, 5_999].contains(id));
-        assert_once_each(&ids, expected);
-    }
-
-    /// The limit of counted pages (export.rs, "Counted pages"): the export reads the pages
-    /// the first call counted, so tasks added meanwhile beyond those pages are not
-    /// delivered. This is why the fast path matters; tasks.task.list has none documented.
-    #[tokio::test]
-    async fn a_counted_export_reads_only_the_pages_counted_at_its_start() {
-        let (portal, client) = portal_and_client().await;
-        portal.seed_tasks(5_990);
-        let options = ExportOptions {
-            concurrency: 1,
-            ..ExportOptions::default()
-        };
-        let mut export = client.export(&ascending(), options);
-        let mut ids = Vec::new();
-        let mut first = true;
-        while let Some(chunk) = export.next().await {
-            ids.extend(chunk.unwrap().records.iter().map(|task| task.id.unwrap()));
-            if std::mem::take(&mut first) {
+                // Beyond the highest ID the export saw at its start.
                 portal.seed_tasks(100);
             }
         }
-        // 5,990 counted: pages up to offset 6,000 are read, so 10 of the 100 added come.
-        assert_once_each(&ids, 1..=6_000);
-        assert_eq!(portal.task_count(), 6_090);
+        assert!(chunks >= 3, "{chunks} chunks");
+        let expected = (1..=6_100).filter(|id| ![3_000, 4_500, 5_999].contains(id));
+        assert_once_each(&ids, expected);
+        assert_eq!(portal.task_count(), 6_096);
     }
 
     #[tokio::test]

@@ -24,4 +24,10 @@ pub struct NotParenthesized {
     pub start: Option<i64>,
 }
 
+#[bitrix_method("crm.deal.list", response = Vec<i64>, list(record = i64, counted = yes, id_param = ""))]
+#[derive(serde::Serialize)]
+pub struct CountedWithValueEmptyIdParam {
+    pub start: Option<i64>,
+}
+
 fn main() {}

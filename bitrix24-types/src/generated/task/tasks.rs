@@ -1104,7 +1104,14 @@ impl TasksTaskHistoryList {
     scope = "task",
     kind = read,
     response = TasksTaskListResult,
-    list(record = Task, records = "tasks", id = "id")
+    list(
+        record = Task,
+        records = "tasks",
+        id = "id",
+        id_param = "ID",
+        fast_path,
+        counted
+    )
 )]
 #[derive(
     Debug,
