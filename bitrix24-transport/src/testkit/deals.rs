@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::clock::{format_datetime, parse_datetime};
+use super::list_query::{as_text, is_empty, like, start_param, values_of};
 use super::payload::Payload;
 use super::rest::{CallError, CallResult, Outcome, ordered_entries, param};
 
@@ -823,24 +824,6 @@ struct Condition {
     values: Vec<Value>,
 }
 
-/// Whole values of a filter or `@` list (a PHP list may arrive as an object).
-fn values_of(value: &Value) -> Vec<Value> {
-    match value {
-        Value::Array(items) => items.clone(),
-        Value::Object(map) => map.values().cloned().collect(),
-        other => vec![other.clone()],
-    }
-}
-
-fn as_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        Value::Bool(flag) => Some(if *flag { "Y".into() } else { "N".into() }),
-        other => Some(other.to_string()),
-    }
-}
-
 /// Compare a stored value with a filter (or another stored) value by the field's kind.
 fn compare(kind: Kind, stored: &Value, other: &Value) -> Option<Ordering> {
     let left = as_text(stored)?;
@@ -918,15 +901,6 @@ fn sort_key(kind: Kind, value: &Value) -> SortKey {
     }
 }
 
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(text) => text.is_empty(),
-        Value::Array(items) => items.is_empty(),
-        _ => false,
-    }
-}
-
 /// `=`: equal; an empty filter value matches an unset field; a stored list matches if
 /// any element does.
 fn equals(kind: Kind, stored: &Value, wanted: &Value) -> bool {
@@ -939,32 +913,18 @@ fn equals(kind: Kind, stored: &Value, wanted: &Value) -> bool {
     }
 }
 
-/// SQL LIKE with `%` (any run) and `_` (one character), case-insensitive.
-fn like(text: &str, pattern: &str) -> bool {
-    let text: Vec<char> = text.to_lowercase().chars().collect();
-    let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
-    let (mut t, mut p) = (0, 0);
-    let (mut star_p, mut star_t) = (None, 0);
-    while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '_' || pattern[p] == text[t]) {
-            t += 1;
-            p += 1;
-        } else if p < pattern.len() && pattern[p] == '%' {
-            star_p = Some(p);
-            star_t = t;
-            p += 1;
-        } else if let Some(sp) = star_p {
-            p = sp + 1;
-            star_t += 1;
-            t = star_t;
-        } else {
-            return false;
+impl Condition {
+    /// The one number an `ID` condition compares with, clamped to the range of IDs;
+    /// `None` for another field, several values, or a value that is not a number.
+    fn id_bound(&self) -> Option<f64> {
+        match self.values.as_slice() {
+            [value] if self.field == "ID" => as_text(value)
+                .and_then(|text| number(&text.replace(',', ".")))
+                .map(|n| n.clamp(0.0, u64::MAX as f64)),
+            _ => None,
         }
     }
-    pattern[p..].iter().all(|c| *c == '%')
-}
 
-impl Condition {
     fn matches(&self, deal: &Deal) -> bool {
         let stored = deal.get(&self.field).unwrap_or(&Value::Null);
         let any = |test: &dyn Fn(&Value) -> bool| self.values.iter().any(test);
@@ -1009,18 +969,6 @@ fn object_param<'a>(params: &'a Value, name: &str) -> Result<Option<&'a Value>, 
         Some(Value::Array(items)) if items.is_empty() => Ok(None),
         Some(value @ Value::Object(_)) => Ok(Some(value)),
         Some(_) => Err(crm_error(&format!("Parameter '{name}' must be array."))),
-    }
-}
-
-/// The `start` parameter: an integer, `-1` for the fast path; anything else reads as 0.
-pub(crate) fn start_param(params: &Value) -> i64 {
-    match param(params, "start") {
-        Some(Value::Number(number)) => number
-            .as_i64()
-            .or_else(|| number.as_f64().map(|f| f as i64))
-            .unwrap_or(0),
-        Some(Value::String(text)) => text.trim().parse().unwrap_or(0),
-        _ => 0,
     }
 }
 
@@ -1205,11 +1153,7 @@ impl IdRange {
             if condition.field != "ID" || condition.values.len() != 1 {
                 continue;
             }
-            let bound = || {
-                as_text(&condition.values[0])
-                    .and_then(|text| number(&text.replace(',', ".")))
-                    .map(|n| n.clamp(0.0, u64::MAX as f64))
-            };
+            let bound = || condition.id_bound();
             // IDs are whole numbers: `> 4.5` and `> 4` both start at 5, `< 4` ends at 3.
             match condition.op {
                 Op::Gt => range.low = range.low.max((bound()?.floor() as u64).checked_add(1)?),
@@ -1233,10 +1177,7 @@ impl IdRange {
     /// Whether the range alone decides `condition` (it is one [`IdRange::of`] bounds
     /// exactly): every deal's `ID` is its key, so the walk need not check it again.
     fn is_exact(condition: &Condition) -> bool {
-        condition.field == "ID"
-            && matches!(condition.op, Op::Gt | Op::Ge | Op::Lt | Op::Le)
-            && matches!(condition.values.as_slice(),
-                [value] if as_text(value).is_some_and(|text| number(&text.replace(',', ".")).is_some()))
+        matches!(condition.op, Op::Gt | Op::Ge | Op::Lt | Op::Le) && condition.id_bound().is_some()
     }
 }
 

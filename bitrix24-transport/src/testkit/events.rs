@@ -36,7 +36,8 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::clock::{format_datetime, parse_datetime};
-use super::deals::{parse_id, start_param};
+use super::deals::parse_id;
+use super::list_query::start_param;
 use super::rest::{CallError, CallResult, Caller, Outcome, ordered_entries, param};
 use super::state::{AccessToken, State, random_token};
 

@@ -249,7 +249,7 @@ impl Condition {
 }
 
 /// The values of a filter entry (a PHP list may arrive as an object).
-fn values_of(value: &Value) -> Vec<Value> {
+pub(crate) fn values_of(value: &Value) -> Vec<Value> {
     match value {
         Value::Array(items) => items.clone(),
         Value::Object(map) => map.values().cloned().collect(),
@@ -257,7 +257,7 @@ fn values_of(value: &Value) -> Vec<Value> {
     }
 }
 
-fn as_text(value: &Value) -> Option<String> {
+pub(crate) fn as_text(value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::String(text) => Some(text.clone()),
@@ -274,7 +274,7 @@ fn number(text: &str) -> Option<f64> {
         .filter(|n| n.is_finite())
 }
 
-fn is_empty(value: &Value) -> bool {
+pub(crate) fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::String(text) => text.is_empty(),
@@ -324,7 +324,7 @@ fn equals(kind: Kind, stored: &Value, wanted: &Value) -> bool {
 }
 
 /// SQL LIKE with `%` (any run) and `_` (one character), case-insensitive.
-fn like(text: &str, pattern: &str) -> bool {
+pub(crate) fn like(text: &str, pattern: &str) -> bool {
     let text: Vec<char> = text.to_lowercase().chars().collect();
     let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
     let (mut t, mut p) = (0, 0);
