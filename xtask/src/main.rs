@@ -4,6 +4,7 @@
 //! import-fields` writes a spec overlay for a portal's own CRM fields (see
 //! `bitrix24_codegen::portal_fields`).
 
+mod house;
 mod import_fields;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,8 @@ tasks:
                       --fixtures  where the docs' JSON replies go (default fixtures/docs)
                       --overlays  hand corrections (default spec-overlays; missing = none)
                       --check     write nothing; fail naming the files that differ from a fresh import
+  house             no hand-written production file over 1,000 lines, no import circle
+                    between a crate's production modules
   coverage          per scope: methods documented (when ../shared/b24restdocs is there),
                     specced, generated, and fields that are raw JSON
   verify-fixtures DIR [--known-failures FILE]
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(true),
         ["verify-fixtures", rest @ ..] => verify_fixtures(rest),
         ["coverage"] => coverage(),
+        ["house"] => house(),
         ["import-docs", rest @ ..] => match ImportArgs::parse(rest) {
             Ok(args) => import_docs(&args),
             Err(message) => {
@@ -79,6 +83,23 @@ fn main() -> ExitCode {
         }
         _ => {
             eprint!("{USAGE}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn house() -> ExitCode {
+    match house::check(&project_root()) {
+        Ok(report) => {
+            print!("{}", report.render());
+            if report.is_clean() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(err) => {
+            eprintln!("house: {err}");
             ExitCode::FAILURE
         }
     }
