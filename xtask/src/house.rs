@@ -281,7 +281,10 @@ fn strip_test_modules(text: &str) -> String {
 
 /// Every path a module names: each leaf of its `use` trees and each inline path that
 /// starts with `crate`, `super` or `self`, as segments (`["crate", "a", "B"]`).
-fn paths(text: &str) -> (Vec<Vec<String>>, Vec<(String, Vec<String>)>) {
+/// A path as its segments (`["crate", "a", "B"]`).
+type Segments = Vec<String>;
+
+fn paths(text: &str) -> (Vec<Segments>, Vec<(String, Segments)>) {
     let mut uses = Vec::new();
     let mut reexports = Vec::new();
     let mut search = 0;
@@ -507,11 +510,11 @@ fn circles(modules: &BTreeMap<String, String>) -> Vec<Vec<String>> {
     circles_with_edges(modules).0
 }
 
+/// Each edge `(from, to)` of a module graph with the first path that made it.
+type EdgePaths = BTreeMap<(String, String), String>;
+
 /// [`circles`], and each edge of the graph with the first path that made it.
-#[allow(clippy::type_complexity)]
-fn circles_with_edges(
-    modules: &BTreeMap<String, String>,
-) -> (Vec<Vec<String>>, BTreeMap<(String, String), String>) {
+fn circles_with_edges(modules: &BTreeMap<String, String>) -> (Vec<Vec<String>>, EdgePaths) {
     let names: BTreeSet<String> = modules.keys().cloned().collect();
     let mut raw = BTreeMap::new();
     let mut graph = Modules {
