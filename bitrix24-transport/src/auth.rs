@@ -422,10 +422,10 @@ pub struct TokenResponse {
     /// The token for the next refresh (180 days); rotated on every refresh.
     pub refresh_token: Secret,
     /// The access token's lifetime in seconds.
-    #[serde(default, deserialize_with = "lenient_u64")]
+    #[serde(default, deserialize_with = "bitrix24_wire::scalar::informational")]
     pub expires_in: Option<u64>,
     /// The access token's expiry, Unix time.
-    #[serde(default, deserialize_with = "lenient_u64")]
+    #[serde(default, deserialize_with = "bitrix24_wire::scalar::informational")]
     pub expires: Option<u64>,
     /// The authorisation server's domain.
     #[serde(default)]
@@ -446,7 +446,7 @@ pub struct TokenResponse {
     #[serde(default)]
     pub status: Option<String>,
     /// The user the token acts as.
-    #[serde(default, deserialize_with = "lenient_u64")]
+    #[serde(default, deserialize_with = "bitrix24_wire::scalar::informational")]
     pub user_id: Option<u64>,
 }
 
@@ -521,24 +521,6 @@ impl Tokens {
             user_id: response.user_id,
         })
     }
-}
-
-/// A number that may arrive as a JSON number or a numeric string.
-fn lenient_u64<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Num {
-        Number(u64),
-        Float(f64),
-        Text(String),
-        Other(serde::de::IgnoredAny),
-    }
-    Ok(match Option::<Num>::deserialize(de)? {
-        Some(Num::Number(n)) => Some(n),
-        Some(Num::Float(f)) if f >= 0.0 && f.is_finite() => Some(f as u64),
-        Some(Num::Text(text)) => text.trim().parse().ok(),
-        _ => None,
-    })
 }
 
 /// The current time as Unix seconds.

@@ -72,10 +72,10 @@ use serde_json::{Map, Value};
 
 use crate::client::{CallOptions, Client};
 use crate::decode::decode_at;
-use crate::encode::{encode_component, to_php_query};
 use crate::envelope::{Response, Time};
 use crate::error::{ApiError, ApiErrorCode, DecodeError, Error};
 use crate::method::{ApiVersion, CallKind, Method};
+use bitrix24_wire::form::{encode_component, to_php_query};
 
 /// The most commands one `batch` call may hold (batch.md).
 pub const MAX_COMMANDS_PER_CALL: usize = 50;
@@ -861,7 +861,7 @@ fn api_error(method: &str, error: &RawValue) -> ApiError {
 
 /// `result_total` / `result_next` entries: numbers, or numbers as strings.
 fn count(value: &RawValue) -> Option<u64> {
-    crate::lenient::unsigned(Some(&serde_json::from_str::<Value>(value.get()).ok()?))
+    bitrix24_wire::scalar::unsigned(Some(&serde_json::from_str::<Value>(value.get()).ok()?))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::Url;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -468,7 +467,7 @@ impl Client {
                     }
                     Err(Ok(api_error)) => {
                         let reset_at = (api_error.code == ApiErrorCode::OperationTimeLimit)
-                            .then(|| operating_reset_at(&body))
+                            .then(|| crate::envelope::operating_reset_at(&body))
                             .flatten();
                         (FailureKind::Api(status), Error::Api(api_error), reset_at)
                     }
@@ -787,21 +786,6 @@ fn unix_now_f64() -> f64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0)
-}
-
-/// `time.operating_reset_at` of an error reply, if it has one.
-fn operating_reset_at(body: &[u8]) -> Option<f64> {
-    #[derive(Deserialize)]
-    struct Reply {
-        time: Option<Value>,
-    }
-    let reply: Reply = serde_json::from_slice(body).ok()?;
-    let value = reply.time?.get("operating_reset_at")?.clone();
-    match value {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 enum SendError {

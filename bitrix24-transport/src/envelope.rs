@@ -16,20 +16,28 @@ use crate::method::Method;
 #[serde(default)]
 pub struct Time {
     /// Unix time (seconds, fractional) the request started.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub start: Option<f64>,
     /// Unix time (seconds, fractional) the request finished.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub finish: Option<f64>,
     /// `finish - start`, in seconds.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub duration: Option<f64>,
     /// Time spent processing, in seconds.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub processing: Option<f64>,
     /// The start as text with the portal's offset.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub date_start: Option<String>,
     /// The finish as text with the portal's offset.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub date_finish: Option<String>,
     /// Unix time when part of the method's operating-time budget is released.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub operating_reset_at: Option<f64>,
     /// The method's accumulated execution time in the current window, in seconds.
+    #[serde(deserialize_with = "bitrix24_wire::lenient")]
     pub operating: Option<f64>,
 }
 
@@ -54,9 +62,10 @@ struct Envelope<R> {
     // `"result": null` is a result (documented for some deletes), not a missing key.
     #[serde(default = "Option::default", deserialize_with = "present")]
     result: Option<R>,
-    #[serde(default, deserialize_with = "lenient_count")]
+    // `total`/`next` arrive as numbers, but some portals send them as strings.
+    #[serde(default, deserialize_with = "bitrix24_wire::scalar::informational")]
     total: Option<u64>,
-    #[serde(default, deserialize_with = "lenient_count")]
+    #[serde(default, deserialize_with = "bitrix24_wire::scalar::informational")]
     next: Option<u64>,
     #[serde(default, deserialize_with = "lenient_time")]
     time: Option<Time>,
@@ -232,10 +241,18 @@ fn present<'de, D: serde::Deserializer<'de>, R: Deserialize<'de>>(
     R::deserialize(de).map(Some)
 }
 
-/// `total`/`next` arrive as numbers, but some portals send them as strings.
-fn lenient_count<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
-    let value = serde_json::Value::deserialize(de)?;
-    Ok(crate::lenient::unsigned(Some(&value)))
+/// `time.operating_reset_at` of a reply whose body is otherwise unread (an error reply),
+/// if it has one.
+pub(crate) fn operating_reset_at(body: &[u8]) -> Option<f64> {
+    #[derive(Deserialize)]
+    struct Reply {
+        #[serde(default, deserialize_with = "lenient_time")]
+        time: Option<Time>,
+    }
+    serde_json::from_slice::<Reply>(body)
+        .ok()?
+        .time?
+        .operating_reset_at
 }
 
 /// A `time` object that is malformed is dropped rather than failing the whole call:

@@ -1,7 +1,7 @@
 //! `to_php_query` round-trips through a PHP-style parser (`parse_str` semantics), with
 //! awkward keys and values.
 
-use bitrix24_transport::encode::to_php_query;
+use bitrix24_wire::form::to_php_query;
 use serde_json::{Map, Value, json};
 
 /// A small `parse_str`: splits pairs on `&` and `=`, reads the bracket structure of the

@@ -34,7 +34,9 @@ extern crate self as bitrix24_types;
 pub mod registry;
 #[cfg(feature = "verify")]
 pub mod verify;
-pub mod wire;
+/// Wire primitives: lenient readers, exact decimals, datetimes, files, multifields, open
+/// enums and PHP-style form data (the `bitrix24-wire` crate, the bottom layer).
+pub use bitrix24_wire as wire;
 
 pub use registry::{EventVisitor, MethodVisitor, method_names};
 

@@ -196,7 +196,7 @@ fn envelope_of(body: &[u8]) -> Result<Vec<u8>, String> {
 fn check_event(code: &str, file_name: &str, body: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(body).map_err(|_| ".: not UTF-8".to_owned())?;
     let request: serde_json::Value = if file_name.ends_with(".txt") {
-        bitrix24_transport::php_form::parse(text.trim())
+        bitrix24_wire::form::parse(text.trim())
     } else {
         serde_json::from_str(text).map_err(|err| format!(".: not JSON: {err}"))?
     };

@@ -5,7 +5,7 @@ use subtle::ConstantTimeEq;
 
 use super::error::EventError;
 use crate::auth::Secret;
-use crate::lenient;
+use bitrix24_wire::scalar as lenient;
 
 /// The `auth` block of an event: who the event is for and, for applications, tokens to
 /// call the portal back.

@@ -22,8 +22,8 @@ use super::error::EventError;
 use super::request::decode_payload;
 use crate::client::Client;
 use crate::error::{DecodeError, Error};
-use crate::lenient;
 use crate::method::CallKind;
+use bitrix24_wire::{required, scalar};
 
 /// The most records one `event.offline.get` returns when `limit` is not given.
 pub const DEFAULT_BATCH: u32 = 50;
@@ -33,34 +33,34 @@ pub const DEFAULT_BATCH: u32 = 50;
 #[non_exhaustive]
 pub struct OfflineEvent {
     /// `ID`: the record's identifier (what the drain clears by).
-    #[serde(rename = "ID", deserialize_with = "lenient::de_u64")]
+    #[serde(rename = "ID", deserialize_with = "required")]
     pub id: u64,
     /// `TIMESTAMP_X`: when the object last changed, as the portal writes datetimes.
     #[serde(
         rename = "TIMESTAMP_X",
         default,
-        deserialize_with = "lenient::de_opt_text"
+        deserialize_with = "scalar::text_or_nothing"
     )]
     pub timestamp: Option<String>,
     /// `EVENT_NAME`: the event code (`ONCRMDEALUPDATE`).
-    #[serde(rename = "EVENT_NAME", deserialize_with = "lenient::de_text")]
+    #[serde(rename = "EVENT_NAME", deserialize_with = "required")]
     pub event_name: String,
     /// `EVENT_DATA`: the event's `data` (`null` when the portal sends `false`).
     #[serde(
         rename = "EVENT_DATA",
         default,
-        deserialize_with = "lenient::de_nothing_as_null"
+        deserialize_with = "scalar::value_or_null"
     )]
     pub event_data: Value,
     /// `EVENT_ADDITIONAL`: extra context, such as the user who made the change.
     #[serde(
         rename = "EVENT_ADDITIONAL",
         default,
-        deserialize_with = "lenient::de_nothing_as_null"
+        deserialize_with = "scalar::value_or_null"
     )]
     pub event_additional: Value,
     /// `MESSAGE_ID`: identifies the change (what `event.offline.error` marks by).
-    #[serde(rename = "MESSAGE_ID", deserialize_with = "lenient::de_text")]
+    #[serde(rename = "MESSAGE_ID", deserialize_with = "required")]
     pub message_id: String,
 }
 
@@ -84,7 +84,7 @@ impl OfflineEvent {
 /// The `result` of `event.offline.get`.
 #[derive(Debug, Deserialize)]
 struct Batch {
-    #[serde(default, deserialize_with = "lenient::de_opt_text")]
+    #[serde(default, deserialize_with = "scalar::text_or_nothing")]
     process_id: Option<String>,
     #[serde(default, deserialize_with = "records")]
     events: Vec<OfflineEvent>,

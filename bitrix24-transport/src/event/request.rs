@@ -12,7 +12,7 @@ use super::EventPayload;
 use super::auth::{EventAuth, token_matches};
 use super::error::EventError;
 use crate::auth::Secret;
-use crate::lenient::{self, Integer};
+use bitrix24_wire::scalar::{self as lenient, Integer};
 
 /// The longest event code accepted (real codes are well under 64 characters).
 const MAX_CODE_LEN: usize = 128;
@@ -54,7 +54,7 @@ impl UnverifiedEvent {
                     });
                 }
             },
-            BodyFormat::Form => match crate::php_form::parse(&String::from_utf8_lossy(body)) {
+            BodyFormat::Form => match bitrix24_wire::form::parse(&String::from_utf8_lossy(body)) {
                 Value::Object(map) => map,
                 _ => Map::new(),
             },

@@ -272,7 +272,7 @@ fn deliver(
     });
     // PHP's http_build_query escapes the brackets too; `to_php_query` leaves the
     // structural ones (all others are escaped already), so escaping them gives PHP's form.
-    let body = crate::encode::to_php_query(&request)
+    let body = bitrix24_wire::form::to_php_query(&request)
         .replace('[', "%5B")
         .replace(']', "%5D");
     let outgoing = Outgoing {

@@ -1,14 +1,14 @@
 //! PHP-style form data as the portal reads and writes it.
 //!
-//! The parser is the crate's own [`crate::php_form`] (event handlers need it outside
+//! The parser is [`bitrix24_wire::form`] (event handlers need it outside
 //! tests); this module adds what only the portal needs: the order keys arrived in, and
 //! the percent-encoding of values it puts into `batch` command strings.
 
 use serde_json::{Map, Value};
 
-pub use crate::encode::encode_component as encode;
-use crate::php_form::split_key;
-pub use crate::php_form::{decode, parse};
+pub use bitrix24_wire::form::encode_component as encode;
+use bitrix24_wire::form::split_key;
+pub use bitrix24_wire::form::{decode, parse};
 
 /// For each top-level name, the keys of its first bracket level in the order they first
 /// appear (`cmd[b]=..&cmd[a]=..` gives `cmd: [b, a]`): a JSON object forgets that order,

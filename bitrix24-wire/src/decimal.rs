@@ -28,7 +28,7 @@ use super::lenient::Lenient;
 /// Rust's shortest round-trip formatting, so `19999.99` reads as `"19999.99"`.
 ///
 /// ```
-/// use bitrix24_types::wire::Decimal;
+/// use bitrix24_wire::Decimal;
 ///
 /// let price: Decimal = "1000000.00".parse()?;
 /// assert_eq!(price.as_str(), "1000000.00");
@@ -39,7 +39,7 @@ use super::lenient::Lenient;
 ///
 /// assert!("1e5".parse::<Decimal>().is_err());
 /// assert_eq!(Decimal::from(-42_i64).as_str(), "-42");
-/// # Ok::<(), bitrix24_types::wire::ParseDecimalError>(())
+/// # Ok::<(), bitrix24_wire::ParseDecimalError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Decimal {

@@ -47,7 +47,7 @@ use serde::de::{
 /// # Example
 ///
 /// ```
-/// use bitrix24_types::wire::Lenient;
+/// use bitrix24_wire::Lenient;
 ///
 /// let mut de = serde_json::Deserializer::from_str(r#"" 42 ""#);
 /// assert_eq!(u32::deserialize_lenient(&mut de)?, Some(42));
@@ -71,7 +71,7 @@ pub trait Lenient: Sized {
 ///
 /// #[derive(Deserialize)]
 /// struct Row {
-///     #[serde(rename = "PROBABILITY", default, deserialize_with = "bitrix24_types::wire::lenient")]
+///     #[serde(rename = "PROBABILITY", default, deserialize_with = "bitrix24_wire::lenient")]
 ///     probability: Option<u32>,
 /// }
 /// let row: Row = serde_json::from_str(r#"{"PROBABILITY": "99"}"#)?;
@@ -108,7 +108,7 @@ where
 /// empty map) are nothing; anything else is the error `..., expected an object`.
 ///
 /// ```
-/// use bitrix24_types::wire::{Lenient, object_or_nothing};
+/// use bitrix24_wire::{Lenient, object_or_nothing};
 /// use serde::{Deserialize, Deserializer};
 ///
 /// #[derive(Debug, PartialEq, Deserialize)]

@@ -1,6 +1,6 @@
 //! `DateTime` and lenient `NaiveDate`: every form portals send.
 
-use bitrix24_types::wire::{DateTime, Lenient};
+use bitrix24_wire::{DateTime, Lenient};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime};
 
 fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bitrix24_types::wire::{File, FileInfo, Lenient, Multifield};
+use bitrix24_wire::{File, FileInfo, Lenient, Multifield};
 use serde_json::json;
 
 fn lenient<T: Lenient>(json: &str) -> Result<Option<T>, String> {

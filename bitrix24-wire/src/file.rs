@@ -33,7 +33,7 @@ use super::lenient::{Lenient, LenientSeed, nothing_cases};
 /// `data:` prefix; [`File::upload`] encodes bytes for you.
 ///
 /// ```
-/// use bitrix24_types::wire::File;
+/// use bitrix24_wire::File;
 ///
 /// let upload = File::upload("hello.txt", b"hello");
 /// assert_eq!(

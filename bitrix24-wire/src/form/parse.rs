@@ -1,6 +1,6 @@
 //! Reading PHP-style form data (`filter[>ID]=5&select[]=ID`) into one JSON value, the way
 //! PHP's `parse_str` fills `$_GET`/`$_POST` on a real portal; the reverse of
-//! [`encode::to_php_query`](crate::encode::to_php_query).
+//! [`to_php_query`](super::to_php_query).
 //!
 //! Bitrix24 sends event requests to handlers in this form
 //! (`event=ONCRMDEALADD&data[FIELDS][ID]=5&auth[application_token]=...`), and the test
@@ -61,7 +61,7 @@ impl Node {
 /// Parse a query string or an `application/x-www-form-urlencoded` body.
 ///
 /// ```
-/// use bitrix24_transport::php_form::parse;
+/// use bitrix24_wire::form::parse;
 /// let value = parse("filter[>ID]=5&select[]=ID&select[]=TITLE&fields[TITLE]=a%26b");
 /// assert_eq!(value["filter"][">ID"], "5");
 /// assert_eq!(value["select"], serde_json::json!(["ID", "TITLE"]));
@@ -95,8 +95,10 @@ pub fn parse(input: &str) -> Value {
     }
 }
 
-/// Split `a[b][]` into `a` and `[Some("b"), None]` (`None` = append).
-pub(crate) fn split_key(key: &str) -> Option<(String, Vec<Option<String>>)> {
+/// Splits a form key `a[b][]` into its name `a` and bracket path `[Some("b"), None]`
+/// (`None` appends); a key with an unclosed first bracket is a plain name, and an empty
+/// name is `None`.
+pub fn split_key(key: &str) -> Option<(String, Vec<Option<String>>)> {
     let Some(open) = key.find('[') else {
         return if key.is_empty() {
             None

@@ -40,7 +40,7 @@ use super::lenient::Lenient;
 /// instants.
 ///
 /// ```
-/// use bitrix24_types::wire::DateTime;
+/// use bitrix24_wire::DateTime;
 ///
 /// let created: DateTime = "2024-08-30T14:29:00+02:00".parse()?;
 /// assert_eq!(created.offset().map(|o| o.local_minus_utc()), Some(7200));
@@ -50,7 +50,7 @@ use super::lenient::Lenient;
 /// assert_eq!(legacy.offset(), None);
 /// assert_eq!(legacy.to_string(), "2024-08-30T14:29:00");
 /// assert_eq!(legacy.to_chrono(), None);
-/// # Ok::<(), bitrix24_types::wire::ParseDateTimeError>(())
+/// # Ok::<(), bitrix24_wire::ParseDateTimeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {

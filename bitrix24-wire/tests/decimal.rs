@@ -1,6 +1,6 @@
 //! `Decimal`: exact decimal text in, exact decimal text out.
 
-use bitrix24_types::wire::{Decimal, Lenient};
+use bitrix24_wire::{Decimal, Lenient};
 
 fn lenient(json: &str) -> Result<Option<Decimal>, String> {
     let mut de = serde_json::Deserializer::from_str(json);

@@ -19,7 +19,7 @@ use super::lenient::{Lenient, object_or_nothing};
 /// with an `ID` and an empty `VALUE` deletes it ([`Multifield::delete`]).
 ///
 /// ```
-/// use bitrix24_types::wire::Multifield;
+/// use bitrix24_wire::Multifield;
 ///
 /// let add = Multifield::new("+1 555 0100", "WORK");
 /// assert_eq!(

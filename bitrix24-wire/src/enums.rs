@@ -19,7 +19,7 @@ use super::lenient::nothing_cases;
 /// [`enum_or_nothing`]:
 ///
 /// ```
-/// use bitrix24_types::wire::{self, Lenient, WireEnum};
+/// use bitrix24_wire::{self as wire, Lenient, WireEnum};
 /// use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
-use bitrix24_types::wire::{self, Decimal, Lenient, Multifield};
+use bitrix24_wire::{self as wire, Decimal, Lenient, Multifield};
 use serde::{Deserialize, Deserializer};
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! Open enums (`WireEnum` and its helpers) and `yes_no` request serialization.
 
-use bitrix24_types::wire::{self, Lenient, WireEnum};
+use bitrix24_wire::{self as wire, Lenient, WireEnum};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Written the way the generator emits enums.

@@ -1,6 +1,10 @@
 //! Bitrix24 wire primitives: how values look on the wire, and how to read and write them.
 //!
-//! # Why this module exists
+//! This is the bottom layer of bitrix24-rs: the transport reads envelopes and events with
+//! it, the generated bindings read and write every field with it, and the test portal
+//! parses forms with it. Applications reach it as `bitrix24_types::wire`.
+//!
+//! # Why this crate exists
 //!
 //! Requests are strict, responses are lenient. Bitrix24 documents its types
 //! (`integer`, `boolean`, `double`, `date`, `datetime`, `file`, `crm_multifield`, ...), but
@@ -18,7 +22,7 @@
 //! - money as decimal text, which must never pass through `f64`.
 //!
 //! Generated response types therefore read every field through [`Lenient`] (with
-//! `#[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]`), and generated
+//! `#[serde(default, deserialize_with = "wire::lenient")]`), and generated
 //! request types write the one form the API documents (`"Y"`/`"N"` through [`yes_no`],
 //! decimals as exact text through [`Decimal`], datetimes as ISO 8601 through [`DateTime`]).
 //!
@@ -29,20 +33,20 @@
 //! # Example
 //!
 //! ```
-//! use bitrix24_types::wire::{Decimal, DateTime};
+//! use bitrix24_wire::{Decimal, DateTime};
 //! use serde::Deserialize;
 //!
 //! #[derive(Deserialize)]
 //! struct Deal {
-//!     #[serde(rename = "ID", default, deserialize_with = "bitrix24_types::wire::lenient")]
+//!     #[serde(rename = "ID", default, deserialize_with = "bitrix24_wire::lenient")]
 //!     id: Option<u64>,
-//!     #[serde(rename = "OPENED", default, deserialize_with = "bitrix24_types::wire::lenient")]
+//!     #[serde(rename = "OPENED", default, deserialize_with = "bitrix24_wire::lenient")]
 //!     opened: Option<bool>,
-//!     #[serde(rename = "OPPORTUNITY", default, deserialize_with = "bitrix24_types::wire::lenient")]
+//!     #[serde(rename = "OPPORTUNITY", default, deserialize_with = "bitrix24_wire::lenient")]
 //!     opportunity: Option<Decimal>,
-//!     #[serde(rename = "LEAD_ID", default, deserialize_with = "bitrix24_types::wire::lenient")]
+//!     #[serde(rename = "LEAD_ID", default, deserialize_with = "bitrix24_wire::lenient")]
 //!     lead_id: Option<u64>,
-//!     #[serde(rename = "DATE_CREATE", default, deserialize_with = "bitrix24_types::wire::lenient")]
+//!     #[serde(rename = "DATE_CREATE", default, deserialize_with = "bitrix24_wire::lenient")]
 //!     created: Option<DateTime>,
 //! }
 //!
@@ -62,8 +66,10 @@ mod datetime;
 mod decimal;
 mod enums;
 mod file;
+pub mod form;
 mod lenient;
 mod multifield;
+pub mod scalar;
 pub mod yes_no;
 
 pub use datetime::{DateTime, ParseDateTimeError};

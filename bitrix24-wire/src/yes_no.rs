@@ -2,7 +2,7 @@
 //!
 //! Responses send booleans in many shapes (read them with [`Lenient`](super::Lenient));
 //! requests get the one documented form. Generated request fields write
-//! `#[serde(serialize_with = "::bitrix24_types::wire::yes_no::serialize")]`, or
+//! `#[serde(serialize_with = "::bitrix24_wire::yes_no::serialize")]`, or
 //! `serialize_opt` together with `skip_serializing_if = "Option::is_none"`.
 //!
 //! ```
@@ -10,11 +10,11 @@
 //!
 //! #[derive(Serialize)]
 //! struct Fields {
-//!     #[serde(rename = "OPENED", serialize_with = "bitrix24_types::wire::yes_no::serialize")]
+//!     #[serde(rename = "OPENED", serialize_with = "bitrix24_wire::yes_no::serialize")]
 //!     opened: bool,
 //!     #[serde(
 //!         rename = "CLOSED",
-//!         serialize_with = "bitrix24_types::wire::yes_no::serialize_opt",
+//!         serialize_with = "bitrix24_wire::yes_no::serialize_opt",
 //!         skip_serializing_if = "Option::is_none"
 //!     )]
 //!     closed: Option<bool>,

@@ -1,4 +1,4 @@
-//! PHP-style form encoding of parameters, as Bitrix24 reads a query string or a
+//! Writing PHP-style form data: parameters, as Bitrix24 reads a query string or a
 //! `application/x-www-form-urlencoded` body.
 //!
 //! `{"filter": {">ID": 5}, "select": ["ID", "TITLE"]}` becomes
@@ -25,7 +25,7 @@ use serde_json::Value;
 ///   parameters need; a top-level scalar has no name and gives an empty string.
 ///
 /// ```
-/// use bitrix24_transport::encode::to_php_query;
+/// use bitrix24_wire::form::to_php_query;
 /// let params = serde_json::json!({"filter": {">ID": 5}, "select": ["ID", "TITLE"], "title": "a&b c"});
 /// assert_eq!(
 ///     to_php_query(&params),
