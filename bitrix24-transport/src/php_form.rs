@@ -95,8 +95,10 @@ pub fn parse(input: &str) -> Value {
     }
 }
 
-/// Split `a[b][]` into `a` and `[Some("b"), None]` (`None` = append).
-pub(crate) fn split_key(key: &str) -> Option<(String, Vec<Option<String>>)> {
+/// Split a decoded key `a[b][]` into its name `a` and its bracket path
+/// `[Some("b"), None]` (`None` = append); `None` for a key with an unclosed bracket, which
+/// [`parse`] takes literally. The test portal reads the order of keys with it.
+pub fn split_key(key: &str) -> Option<(String, Vec<Option<String>>)> {
     let Some(open) = key.find('[') else {
         return if key.is_empty() {
             None
