@@ -8,17 +8,18 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::clock;
+use crate::clock::now_unix;
 use crate::config::PortalConfig;
 use crate::credentials::Secrets;
 use crate::events::{EventDelivery, Identity};
 use crate::fault::Fault;
-use crate::server::{self, Shared};
+use crate::items::FIRST_SMART_PROCESS;
+use crate::oauth::issue_code;
+use crate::server::{Shared, serve};
 use crate::state::{State, lock};
 use crate::stats::Stats;
-use crate::tls;
+use crate::tls::acceptor;
 use crate::user_fields::UserField;
-use crate::{items, oauth};
 
 /// The running test portal. Dropping it shuts the server down.
 pub struct TestPortal {
@@ -66,7 +67,7 @@ impl TestPortal {
         certificate_chain_pem: &[u8],
         private_key_pem: &[u8],
     ) -> std::io::Result<TestPortal> {
-        let acceptor = tls::acceptor(certificate_chain_pem, private_key_pem)?;
+        let acceptor = acceptor(certificate_chain_pem, private_key_pem)?;
         Self::bind(config, Some(acceptor)).await
     }
 
@@ -87,7 +88,7 @@ impl TestPortal {
             application_token: shared.secrets.application_token.clone(),
             member_id: shared.secrets.member_id.clone(),
         });
-        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared), tls));
+        let server = tokio::spawn(serve(listener, Arc::clone(&shared), tls));
         Ok(TestPortal {
             shared,
             addr,
@@ -145,7 +146,7 @@ impl TestPortal {
 
     /// A one-time authorization code, as if a user approved the app (valid 30 s).
     pub fn issue_authorization_code(&self) -> String {
-        oauth::issue_code(&mut lock(&self.shared.state))
+        issue_code(&mut lock(&self.shared.state))
     }
 
     /// Make the next REST request (any method, not the token endpoint) show `fault`, once.
@@ -175,7 +176,7 @@ impl TestPortal {
 
     /// Add `n` realistic deals, IDs continuing the sequence.
     pub fn seed_deals(&self, n: usize) {
-        let now = clock::now_unix().floor() as i64;
+        let now = now_unix().floor() as i64;
         lock(&self.shared.state).deals.seed(n, now);
     }
 
@@ -214,7 +215,7 @@ impl TestPortal {
     /// IDs continuing the sequence, as `tasks.task.add` would store them; seeding tens of
     /// thousands takes milliseconds.
     pub fn seed_tasks(&self, n: usize) {
-        let now = clock::now_unix().floor() as i64;
+        let now = now_unix().floor() as i64;
         lock(&self.shared.state).tasks_v3.seed(n, now);
     }
 
@@ -233,10 +234,10 @@ impl TestPortal {
     /// processes only.
     pub fn seed_items(&self, entity_type_id: u32, n: usize) {
         assert!(
-            entity_type_id >= items::FIRST_SMART_PROCESS,
+            entity_type_id >= FIRST_SMART_PROCESS,
             "entityTypeId {entity_type_id} is not a smart process (128 and above)"
         );
-        let now = clock::now_unix().floor() as i64;
+        let now = now_unix().floor() as i64;
         lock(&self.shared.state).items.seed(entity_type_id, n, now);
     }
 

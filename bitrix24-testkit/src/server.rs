@@ -18,15 +18,18 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
+use crate::batch::batch;
 use crate::call::{CallError, Caller, success_body};
 use crate::clock::{now_unix, time_object};
 use crate::credentials::Secrets;
 use crate::fault::{Fault, TOKEN_ENDPOINT_METHOD};
+use crate::oauth::token_endpoint;
 use crate::params::{self, KEY_ORDER, json_key_orders};
 use crate::payload::Payload;
+use crate::php_form::{decode, key_orders, parse};
+use crate::rest::execute;
 use crate::state::{State, lock};
 use crate::tasks_v3::{self, V3Error, V3Reply, V3Request};
-use crate::{batch, oauth, php_form, rest};
 
 /// The largest request body the portal reads.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -288,11 +291,7 @@ fn route(path: &str) -> Route {
     let Some(rest) = path.strip_prefix("/rest/") else {
         return Route::Unknown;
     };
-    let segments: Vec<String> = rest
-        .trim_end_matches('/')
-        .split('/')
-        .map(php_form::decode)
-        .collect();
+    let segments: Vec<String> = rest.trim_end_matches('/').split('/').map(decode).collect();
     let method = |name: &str| name.trim_end_matches(".json").to_ascii_lowercase();
     if let [api, rest @ ..] = segments.as_slice() {
         if api == "api" {
@@ -324,11 +323,11 @@ fn route(path: &str) -> Route {
 
 /// The request's parameters: the query string, overlaid with the body (JSON or form).
 fn parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, CallError> {
-    let mut params = match php_form::parse(query) {
+    let mut params = match parse(query) {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    let mut orders = php_form::key_orders(query);
+    let mut orders = key_orders(query);
     let body_params = if body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else if content_type.contains("json") {
@@ -348,8 +347,8 @@ fn parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, Cal
         }
     } else {
         let text = String::from_utf8_lossy(body);
-        orders.extend(php_form::key_orders(&text));
-        match php_form::parse(&text) {
+        orders.extend(key_orders(&text));
+        match parse(&text) {
             Value::Object(map) => map,
             _ => Map::new(),
         }
@@ -373,7 +372,7 @@ fn v3_parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, 
         return Err(V3Error::invalid_json());
     };
     if !params.contains_key("auth") {
-        if let Some(token) = php_form::parse(query).get("auth") {
+        if let Some(token) = parse(query).get("auth") {
             params.insert("auth".into(), token.clone());
         }
     }
@@ -524,8 +523,7 @@ fn run(
         },
     };
     if let Route::Token = route {
-        let (status, body) =
-            oauth::token_endpoint(state, &shared.secrets, &shared.base_url, &params);
+        let (status, body) = token_endpoint(state, &shared.secrets, &shared.base_url, &params);
         let mut reply = Reply::json(status, body);
         if let Reply::Json { time, .. } = &mut reply {
             *time = false;
@@ -604,9 +602,9 @@ fn run(
         return Reply::v3(tasks_v3::call(stores, &request));
     }
     let result = if method == "batch" {
-        batch::batch(state, &params, caller)
+        batch(state, &params, caller)
     } else {
-        rest::execute(state, method, &params, caller)
+        execute(state, method, &params, caller)
     };
     match result {
         Ok(outcome) => Reply::object(200, success_body(outcome)),

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value, json};
 
-use super::methods::render;
+use super::render::render;
 use super::reply::V3Error;
 use super::validation::select;
 use crate::task_store::{TaskStore, field_type};

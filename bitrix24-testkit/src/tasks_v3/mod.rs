@@ -18,6 +18,7 @@
 
 mod list;
 mod methods;
+mod render;
 mod replay;
 mod reply;
 mod validation;
