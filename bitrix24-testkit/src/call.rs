@@ -49,6 +49,12 @@ impl CallError {
         }
     }
 
+    /// 400 with an empty code: how the classic CRM methods refuse a call (`ID is not
+    /// defined or invalid.`, `Not found`).
+    pub(crate) fn crm(description: &str) -> Self {
+        Self::new(400, "", description)
+    }
+
     pub(crate) fn method_not_found(method: &str) -> Self {
         Self::new(
             404,

@@ -729,7 +729,7 @@ fn list(process: &SmartProcess, params: &Value, page_size: usize) -> CallResult 
         order,
         start: list_query::start_param(params),
     };
-    let render = |item: &Item| match &select {
+    let render = |_: u64, item: &Item| match &select {
         None => process.render_all(item),
         Some(names) => Value::Object(
             names

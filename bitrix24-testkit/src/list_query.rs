@@ -1,14 +1,16 @@
-//! Classic list queries over records kept by ID, as `crm.item.list` and the classic
-//! `tasks.task.list` read them: `filter` keys with operator prefixes (and nested groups
+//! Classic list queries over records kept by ID, as `crm.deal.list`, `crm.item.list` and
+//! the classic `tasks.task.list` read them: `filter` keys with operator prefixes (and nested groups
 //! joined by `logic`), `order` by fields in the given order, and `start` paging with
 //! `total` / `next` (`start=-1`: the first page, uncounted, huge-data.md).
 //!
 //! Records stay in the caller's store (`BTreeMap<u64, R>`); the caller says how its field
 //! names resolve ([`Kind`] and stored name) and how to read one field of a record, so a
 //! store may keep records in another shape than the method shows them. The `ID` bounds of
-//! a filter narrow the walk to that ID range, and a list in ID order stops after the page
-//! (plus a count unless `start=-1`), so the documented fast export stays cheap with tens
-//! of thousands of records.
+//! a filter narrow the walk to that ID range (a bound the range decides exactly is not
+//! checked again per record), and a list in ID order stops after the page (plus a count
+//! unless `start=-1`), so the documented fast export stays cheap with hundreds of
+//! thousands of records. A page's records are whatever the caller renders them to: JSON
+//! values built per call, or text serialised once and shared (see `payload.rs`).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -20,6 +22,7 @@ use serde_json::{Map, Value};
 use crate::call::Outcome;
 use crate::clock::parse_datetime;
 use crate::params::param;
+use crate::payload::Payload;
 
 /// How a field's values compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +35,9 @@ pub(crate) enum Kind {
     Flag,
     /// Datetimes and dates, compared as instants.
     DateTime,
+    /// Datetimes and dates, compared as instants; when either side is not a date, both
+    /// compare as text (the deal list: an unparseable date is no error there).
+    DateTimeOrText,
     /// Text, compared case-insensitively.
     Text,
     /// A user field of unknown type: numbers when both sides are numeric, else text.
@@ -168,11 +174,37 @@ impl Filter {
         }
     }
 
-    /// The IDs the filter can match at most, from the top level's comparisons of `id`:
-    /// a superset (every condition is still checked). `None` when none can match.
-    fn id_range(&self, id: &str) -> Option<(u64, u64)> {
-        let mut range = (0, u64::MAX);
-        let Filter::All(parts) = self else {
+    /// Whether the record matches, leaving out the top level's tests of `id` that
+    /// [`IdRange::of`] decides exactly (the walk over that range already holds them).
+    fn matches_in_range<R>(&self, record: &R, read: Read<'_, R>, id: &str) -> bool {
+        match self {
+            Filter::All(parts) => parts.iter().all(|part| match part {
+                Filter::Test(condition) if IdRange::is_exact(condition, id) => true,
+                part => part.matches(record, read),
+            }),
+            other => other.matches(record, read),
+        }
+    }
+}
+
+/// The IDs a filter can match at most, from the top level's comparisons of the ID field:
+/// a superset (the other conditions are still checked); exact for `>`, `>=`, `<`, `<=`
+/// with one number, which [`IdRange::is_exact`] lets the walk skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IdRange {
+    low: u64,
+    high: u64,
+}
+
+impl IdRange {
+    /// `None` when no ID can match (an ID compared with something that is not a number
+    /// matches nothing, as in [`compare`]).
+    fn of(filter: &Filter, id: &str) -> Option<IdRange> {
+        let mut range = IdRange {
+            low: 0,
+            high: u64::MAX,
+        };
+        let Filter::All(parts) = filter else {
             return Some(range);
         };
         for part in parts {
@@ -182,34 +214,53 @@ impl Filter {
             if condition.field != id || condition.values.is_empty() {
                 continue;
             }
-            let bounds: Option<Vec<f64>> = condition
-                .values
-                .iter()
-                .map(|value| {
-                    as_text(value)
-                        .and_then(|text| number(&text))
-                        .map(|n| n.clamp(0.0, u64::MAX as f64))
-                })
-                .collect();
-            let single = condition.values.len() == 1;
+            let bound = || condition.id_bound();
+            // IDs are whole numbers: `> 4.5` and `> 4` both start at 5, `< 4` ends at 3.
             match condition.op {
-                Op::Gt | Op::Ge if single => range.0 = range.0.max(bounds?[0].floor() as u64),
-                Op::Lt | Op::Le if single => range.1 = range.1.min(bounds?[0].ceil() as u64),
+                Op::Gt => range.low = range.low.max((bound()?.floor() as u64).checked_add(1)?),
+                Op::Ge => range.low = range.low.max(bound()?.ceil() as u64),
+                Op::Lt => range.high = range.high.min((bound()?.ceil() as u64).checked_sub(1)?),
+                Op::Le => range.high = range.high.min(bound()?.floor() as u64),
                 Op::Eq | Op::In if !condition.values.iter().any(is_empty) => {
-                    let bounds = bounds?;
-                    let low = bounds.iter().copied().fold(f64::INFINITY, f64::min);
-                    let high = bounds.iter().copied().fold(0.0, f64::max);
-                    range.0 = range.0.max(low.floor() as u64);
-                    range.1 = range.1.min(high.ceil() as u64);
+                    // Values that are not numbers match no ID; the others bound the range.
+                    let ids: Vec<f64> = condition.values.iter().filter_map(id_number).collect();
+                    let low = ids.iter().copied().reduce(f64::min)?;
+                    let high = ids.iter().copied().fold(0.0, f64::max);
+                    range.low = range.low.max(low.ceil() as u64);
+                    range.high = range.high.min(high.floor() as u64);
                 }
                 _ => {}
             }
         }
-        (range.0 <= range.1).then_some(range)
+        (range.low <= range.high).then_some(range)
+    }
+
+    /// Whether the range alone decides `condition` (it is one [`IdRange::of`] bounds
+    /// exactly): every record's ID is its key, so the walk need not check it again.
+    fn is_exact(condition: &Condition, id: &str) -> bool {
+        condition.field == id
+            && matches!(condition.op, Op::Gt | Op::Ge | Op::Lt | Op::Le)
+            && condition.id_bound().is_some()
     }
 }
 
+/// A filter value as an ID bound: a number, clamped to the range of IDs.
+fn id_number(value: &Value) -> Option<f64> {
+    as_text(value)
+        .and_then(|text| number(&text))
+        .map(|n| n.clamp(0.0, u64::MAX as f64))
+}
+
 impl Condition {
+    /// The one number a comparison of the ID field compares with (clamped to the range
+    /// of IDs); `None` for several values or a value that is not a number.
+    fn id_bound(&self) -> Option<f64> {
+        match self.values.as_slice() {
+            [value] => id_number(value),
+            _ => None,
+        }
+    }
+
     fn matches(&self, stored: &Value) -> bool {
         let any = |test: &dyn Fn(&Value) -> bool| self.values.iter().any(test);
         match self.op {
@@ -303,6 +354,10 @@ fn compare(kind: Kind, stored: &Value, other: &Value) -> Option<Ordering> {
             (Some(a), Some(b)) => Some(a.cmp(&b)),
             _ => None,
         },
+        Kind::DateTimeOrText => match (parse_datetime(&left), parse_datetime(&right)) {
+            (Some(a), Some(b)) => Some(a.cmp(&b)),
+            _ => Some(left.cmp(&right)),
+        },
         Kind::Flag => Some(flag(&left).cmp(flag(&right))),
         Kind::Any => match numeric() {
             Some((a, b)) => a.partial_cmp(&b),
@@ -365,7 +420,7 @@ impl SortKey {
         };
         let parsed = match kind {
             Kind::Integer | Kind::Number | Kind::Any => number(&text),
-            Kind::DateTime => parse_datetime(&text).map(|unix| unix as f64),
+            Kind::DateTime | Kind::DateTimeOrText => parse_datetime(&text).map(|unix| unix as f64),
             Kind::Flag | Kind::Text => None,
         };
         match parsed {
@@ -424,10 +479,11 @@ pub(crate) struct Query {
     pub(crate) start: i64,
 }
 
-/// One page of a list and what its reply says besides the records.
+/// One page of a list (its records as the caller rendered them) and what its reply
+/// says besides the records.
 #[derive(Debug)]
-pub(crate) struct Listing {
-    pub(crate) records: Vec<Value>,
+pub(crate) struct Listing<T> {
+    pub(crate) records: Vec<T>,
     /// How many records match (not counted on the fast path).
     total: usize,
     fast: bool,
@@ -435,11 +491,11 @@ pub(crate) struct Listing {
     page_size: usize,
 }
 
-impl Listing {
+impl<T> Listing<T> {
     /// The reply: `result` made from the records by `wrap` (`{"items": [...]}`), `total`,
     /// and `next` while more remain; on the fast path `total: 0` and no `next`, as in
     /// the documented reply (huge-data.md).
-    pub(crate) fn outcome(self, wrap: impl FnOnce(Vec<Value>) -> Value) -> Outcome {
+    pub(crate) fn outcome<P: Into<Payload>>(self, wrap: impl FnOnce(Vec<T>) -> P) -> Outcome {
         let mut outcome = Outcome::read(wrap(self.records));
         if self.fast {
             outcome.total = Some(0);
@@ -454,17 +510,19 @@ impl Listing {
     }
 }
 
-/// Run `query` over `records`: the page at `start`, each record shown by `render`.
+/// Run `query` over `records`: the page at `start`, each record shown by `render` (from
+/// its ID and the record).
 ///
-/// `id` is the stored name of the ID field (`read` must give the record's ID under it).
-pub(crate) fn list<R>(
+/// `id` is the stored name of the ID field (`read` must give the record's ID, its key,
+/// under it).
+pub(crate) fn list<R, T>(
     records: &BTreeMap<u64, R>,
     query: &Query,
     id: &str,
     read: Read<'_, R>,
-    render: &dyn Fn(&R) -> Value,
+    render: &dyn Fn(u64, &R) -> T,
     page_size: usize,
-) -> Listing {
+) -> Listing<T> {
     let page_size = page_size.max(1);
     let (offset, fast) = match usize::try_from(query.start) {
         Ok(offset) => (offset, false),
@@ -477,11 +535,11 @@ pub(crate) fn list<R>(
         offset,
         page_size,
     };
-    let Some((low, high)) = query.filter.id_range(id) else {
+    let Some(IdRange { low, high }) = IdRange::of(&query.filter, id) else {
         return listing;
     };
     let range = || records.range((Bound::Included(low), Bound::Included(high)));
-    let matches = |record: &R| query.filter.matches(record, read);
+    let matches = |record: &R| query.filter.matches_in_range(record, read, id);
     let by_id = match query.order.as_slice() {
         [] => Some(true),
         [only] if only.field == id => Some(only.ascending),
@@ -503,7 +561,7 @@ pub(crate) fn list<R>(
             listing.records = matching
                 .by_ref()
                 .take(page_size)
-                .map(|(_, record)| render(record))
+                .map(|(key, record)| render(*key, record))
                 .collect();
             if !fast {
                 // Counting is what `start=-1` skips.
@@ -533,7 +591,7 @@ pub(crate) fn list<R>(
                 .iter()
                 .skip(offset)
                 .take(page_size)
-                .map(|(_, record)| render(record))
+                .map(|(key, record)| render(**key, record))
                 .collect();
         }
     }
@@ -608,7 +666,7 @@ mod tests {
             &query,
             "id",
             &read,
-            &|r: &Record| Value::Object(r.clone()),
+            &|_, r: &Record| Value::Object(r.clone()),
             5,
         );
         let ids = listing

@@ -633,7 +633,7 @@ fn list(store: &TaskStore, params: &Value, page_size: usize) -> CallResult {
         order,
         start: list_query::start_param(params),
     };
-    let render = |task: &Task| render(task, select.as_deref());
+    let render = |_: u64, task: &Task| render(task, select.as_deref());
     let listing = list_query::list(store.tasks(), &query, "id", &read, &render, page_size);
     Ok(listing.outcome(|tasks| json!({ "tasks": tasks })))
 }
