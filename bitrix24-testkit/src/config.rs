@@ -27,7 +27,7 @@ impl BucketConfig {
     };
 }
 
-/// How a [`TestPortal`] behaves.
+/// How a [`TestPortal`](crate::TestPortal) behaves.
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
     /// The request-rate limit; `None` = unlimited. Default: [`BucketConfig::STANDARD`].

@@ -1,4 +1,22 @@
-//! A Bitrix24 stand-in on 127.0.0.1 for tests, examples and benchmarks.
+//! The test portal of bitrix24-rs: a Bitrix24 stand-in on 127.0.0.1 for tests, examples
+//! and benchmarks, served by a real HTTP/1.1 server (HTTPS on request), so a client talks
+//! to it exactly as to a real portal, and a test can inject the faults a real one shows.
+//! Applications reach it as `bitrix24_types::testkit` (the `testkit` feature) or depend on
+//! this crate directly (usually as a dev-dependency).
+//!
+//! Start one on the current Tokio runtime with [`TestPortal::start`] (or
+//! [`TestPortal::start_with`] a [`PortalConfig`]), point a client at
+//! [`TestPortal::webhook_url`], and drop the portal to shut it down:
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let portal = bitrix24_testkit::TestPortal::start().await?;
+//! portal.seed_deals(10);
+//! let webhook = portal.webhook_url(); // http://127.0.0.1:PORT/rest/1/<secret>/
+//! # let _ = webhook;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! [`TestPortal::start`] binds `127.0.0.1:0` and serves, on the current Tokio runtime:
 //!
@@ -108,6 +126,14 @@
 //! valid once, for 30 s. A refresh rotates both tokens; the used refresh token then
 //! answers 400 `invalid_grant`; a wrong client secret 401 `invalid_client`.
 
+// Layout, so that no module imports one that imports it back: leaves first (`call`,
+// `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `stats`, `credentials`,
+// `list_query`); then each method family with its store (`deals`, `items`, `task_store`,
+// `tasks_classic`, `tasks_v3`, `events`, `user_fields`, `capabilities`), which take the
+// stores they need, never the whole state; `state` composes the stores; `rest` (the one
+// dispatcher that knows every family), `batch` and `oauth` run on the state; `server`
+// routes HTTP requests to them; `portal` is the handle a test holds. This root only
+// declares and re-exports.
 mod batch;
 mod bucket;
 mod call;

@@ -154,8 +154,8 @@ impl TestPortal {
         lock(&self.shared.state).faults.push(None, fault);
     }
 
-    /// Make the next call of `method` (`"batch"`, [`TOKEN_ENDPOINT_METHOD`], ...) show
-    /// `fault`, once.
+    /// Make the next call of `method` (`"batch"`,
+    /// [`TOKEN_ENDPOINT_METHOD`](crate::TOKEN_ENDPOINT_METHOD), ...) show `fault`, once.
     pub fn inject_for(&self, method: &str, fault: Fault) {
         lock(&self.shared.state)
             .faults

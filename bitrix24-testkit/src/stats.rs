@@ -9,7 +9,8 @@ pub struct Stats {
     pub http_requests: u64,
     /// Calls per method name, including each command of a `batch`.
     pub calls_by_method: BTreeMap<String, u64>,
-    /// Replies of `QUERY_LIMIT_EXCEEDED` (by the bucket or by [`Fault::QueryLimit`]).
+    /// Replies of `QUERY_LIMIT_EXCEEDED` (by the bucket or by
+    /// [`Fault::QueryLimit`](crate::Fault::QueryLimit)).
     pub query_limit_exceeded: u64,
     /// Successful `grant_type=refresh_token` exchanges.
     pub token_refreshes: u64,

@@ -190,7 +190,7 @@ impl Seed {
     }
 }
 
-/// The date part of a formatted datetime at midnight (what [`format_date_only`] gives).
+/// The date part of a formatted datetime at midnight (what `format_date_only` gives).
 fn date_only(datetime: &str) -> String {
     match (datetime.get(..10), datetime.get(19..)) {
         (Some(date), Some(offset)) => format!("{date}T00:00:00{offset}"),

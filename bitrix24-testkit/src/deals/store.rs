@@ -25,7 +25,7 @@ pub(crate) struct DealStore {
     user_fields: BTreeMap<String, String>,
     /// Each deal as a list with every field shows it (an empty `select`), serialised once:
     /// made when a page first carries the deal (when seeding, for seeded ones), dropped
-    /// when the deal or the set of user fields changes. See [`Payload`] for why.
+    /// when the deal or the set of user fields changes. See [`Payload`](crate::payload::Payload) for why.
     listed: RefCell<HashMap<u64, Arc<RawValue>>>,
 }
 
