@@ -174,15 +174,16 @@ impl Filter {
         }
     }
 
-    /// Whether the record matches, leaving out the top level's tests of `id` that
-    /// [`IdRange::of`] decides exactly (the walk over that range already holds them).
-    fn matches_in_range<R>(&self, record: &R, read: Read<'_, R>, id: &str) -> bool {
+    /// What a record in the ID range must still pass: the filter without the top
+    /// level's tests of `id` that [`IdRange::of`] decides exactly (the walk over that
+    /// range already holds them), as parts that must all hold.
+    fn beyond_range(&self, id: &str) -> Vec<&Filter> {
         match self {
-            Filter::All(parts) => parts.iter().all(|part| match part {
-                Filter::Test(condition) if IdRange::is_exact(condition, id) => true,
-                part => part.matches(record, read),
-            }),
-            other => other.matches(record, read),
+            Filter::All(parts) => parts
+                .iter()
+                .filter(|part| !matches!(part, Filter::Test(c) if IdRange::is_exact(c, id)))
+                .collect(),
+            other => vec![other],
         }
     }
 }
@@ -539,7 +540,8 @@ pub(crate) fn list<R, T>(
         return listing;
     };
     let range = || records.range((Bound::Included(low), Bound::Included(high)));
-    let matches = |record: &R| query.filter.matches_in_range(record, read, id);
+    let checks = query.filter.beyond_range(id);
+    let matches = |record: &R| checks.iter().all(|part| part.matches(record, read));
     let by_id = match query.order.as_slice() {
         [] => Some(true),
         [only] if only.field == id => Some(only.ascending),
