@@ -28,10 +28,6 @@ pub mod export;
 pub mod paginate;
 mod raw_page;
 
-// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1 (documented in testkit/mod.rs).
-#[cfg(feature = "testkit")]
-pub mod testkit;
-
 pub use batch::{
     Batch, BatchCommandError, BatchError, BatchResults, Cmd, CommandInfo, CommandStatus, ResultRef,
 };

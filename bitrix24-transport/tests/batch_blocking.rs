@@ -1,11 +1,11 @@
 //! The typed batch through the blocking facade (the test portal runs on its own runtime).
-#![cfg(all(feature = "testkit", feature = "blocking"))]
+#![cfg(feature = "blocking")]
 
 mod client_support;
 
+use bitrix24_testkit::TestPortal;
 use bitrix24_transport::BlockingClient;
 use bitrix24_transport::batch::Batch;
-use bitrix24_transport::testkit::TestPortal;
 use client_support::impl_method;
 use serde::Serialize;
 use serde_json::Value;

@@ -1,6 +1,5 @@
 //! The typed batch against the test portal: references, splitting, per-command errors,
 //! halt, empty maps, awkward strings, and what a caller learns when a call fails.
-#![cfg(feature = "testkit")]
 
 mod client_support;
 
@@ -14,7 +13,7 @@ use bitrix24_transport::batch::{
 };
 use bitrix24_transport::client::{Auth, Client};
 
-use bitrix24_transport::testkit::{Fault, PortalConfig, TestPortal};
+use bitrix24_testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::{ApiErrorCode, ApiVersion, CallKind, Error, Method};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -1,13 +1,12 @@
 //! Many gets and adds packed 50 to a batch call: results in input order, each with its
 //! own error, and what a failed batch call means for its commands.
-#![cfg(feature = "testkit")]
 
 mod client_support;
 mod list_support;
 
+use bitrix24_testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::batch::{BatchCommandError, CommandStatus};
 use bitrix24_transport::bulk::BulkOptions;
-use bitrix24_transport::testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::{Client, Error};
 use client_support::impl_method;
 use list_support::portal_and_client;

@@ -1,11 +1,10 @@
 //! The capability check against the test portal: a portal that lacks modules and
 //! methods, a webhook granted some scopes, portals older than `method.get` or newer than
 //! `methods`, and what it costs in requests.
-#![cfg(feature = "testkit")]
 
+use bitrix24_testkit::{PortalCapabilities, PortalConfig, TestPortal};
 use bitrix24_transport::capability::{Availability, CheckSource, MethodQuery};
 use bitrix24_transport::client::Client;
-use bitrix24_transport::testkit::{PortalCapabilities, PortalConfig, TestPortal};
 use bitrix24_transport::{ApiErrorCode, CallKind, Error};
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! The blocking facade against the test portal (which runs on its own runtime).
-#![cfg(all(feature = "testkit", feature = "blocking"))]
+#![cfg(feature = "blocking")]
 
-use bitrix24_transport::testkit::TestPortal;
+use bitrix24_testkit::TestPortal;
 use bitrix24_transport::{BlockingClient, CallKind, Error};
 use serde_json::json;
 

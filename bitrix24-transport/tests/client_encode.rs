@@ -206,10 +206,9 @@ fn positional_parameters_round_trip() {
 }
 
 /// The test portal reads forms the way PHP does; keys without brackets agree with it.
-#[cfg(feature = "testkit")]
 #[test]
 fn the_test_portal_reads_what_we_write() {
-    use bitrix24_transport::testkit::php_form;
+    use bitrix24_testkit::php_form;
     for text in AWKWARD
         .iter()
         .filter(|t| !t.contains('[') && !t.contains(']'))

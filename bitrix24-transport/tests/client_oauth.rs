@@ -1,6 +1,5 @@
 //! The client over OAuth 2.0 against the test portal: code exchange, refresh on
 //! `expired_token` (single-flight), token rotation and persistence.
-#![cfg(feature = "testkit")]
 
 mod client_support;
 
@@ -16,7 +15,7 @@ use bitrix24_transport::auth::{
 };
 use bitrix24_transport::client::{Auth, Client};
 
-use bitrix24_transport::testkit::{PortalConfig, TestPortal};
+use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::{CallKind, Error};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -270,7 +269,7 @@ async fn tokens_due_to_expire_are_refreshed_before_the_call() {
 
 #[tokio::test]
 async fn a_failed_refresh_is_reported_without_the_url_or_secrets() {
-    use bitrix24_transport::testkit::{Fault, TOKEN_ENDPOINT_METHOD};
+    use bitrix24_testkit::{Fault, TOKEN_ENDPOINT_METHOD};
     let portal = TestPortal::start().await.unwrap();
     portal.seed_deals(1);
     let (client, first) = authorised(&portal, MemoryTokenStore::new()).await;

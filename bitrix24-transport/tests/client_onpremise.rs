@@ -1,13 +1,12 @@
 //! On-premise portals: HTTPS with the company's own certificate authority or a
 //! self-signed certificate (trusted only by adding its root), plain `http://` only by
 //! explicit opt-in, and an OAuth server per portal.
-#![cfg(feature = "testkit")]
 
 mod client_support;
 
+use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::auth::{MemoryTokenStore, OAuthApp, Webhook, WebhookOptions};
 use bitrix24_transport::client::{Auth, Client, ClientBuilder};
-use bitrix24_transport::testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::v3::Item;
 use bitrix24_transport::{CallKind, Error};
 use client_support::{FAST, impl_method};

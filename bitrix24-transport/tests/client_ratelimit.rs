@@ -3,16 +3,15 @@
 //!
 //! Slow by design: 120 calls through a standard bucket (50, draining 2/s) take about
 //! (120 - 50) / 2 = 35 seconds.
-#![cfg(feature = "testkit")]
 
 use std::time::{Duration, Instant};
 
+use bitrix24_testkit::{self as testkit, PortalConfig, TestPortal};
 use bitrix24_transport::CallKind;
 use bitrix24_transport::auth::Webhook;
 use bitrix24_transport::client::{Auth, Client};
 use bitrix24_transport::ratelimit::{BucketConfig, RateLimiter};
 use bitrix24_transport::retry::RetryPolicy;
-use bitrix24_transport::testkit::{self, PortalConfig, TestPortal};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

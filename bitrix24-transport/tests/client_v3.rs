@@ -1,15 +1,14 @@
 //! REST 3.0 through the client against the test portal: the `/rest/api/` webhook and OAuth
 //! forms, the unified reply and error formats, and `Idempotency-Key`: a write whose reply
 //! was lost is retried with the same key and applied once.
-#![cfg(feature = "testkit")]
 
 mod client_support;
 
 use std::time::Duration;
 
+use bitrix24_testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::auth::{MemoryTokenStore, OAuthApp};
 use bitrix24_transport::client::{Auth, CallOptions, Client};
-use bitrix24_transport::testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::v3::{Flag, Item, Items};
 use bitrix24_transport::{ApiErrorCode, ApiVersion, CallKind, Error, Idempotency, IdempotencyKey};
 use client_support::{FAST, impl_method};

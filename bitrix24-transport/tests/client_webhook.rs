@@ -1,6 +1,5 @@
 //! The client over a webhook against the test portal: typed and raw calls, error
 //! mapping, and the retry policy under injected faults.
-#![cfg(feature = "testkit")]
 
 mod client_support;
 
@@ -8,10 +7,10 @@ use client_support::FAST;
 use client_support::impl_method;
 use std::time::{Duration, Instant};
 
+use bitrix24_testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::auth::Webhook;
 use bitrix24_transport::client::{Auth, CallOptions, Client};
 use bitrix24_transport::retry::RetryPolicy;
-use bitrix24_transport::testkit::{Fault, PortalConfig, TestPortal};
 use bitrix24_transport::{ApiErrorCode, CallKind, Error};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

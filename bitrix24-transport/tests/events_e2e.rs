@@ -1,33 +1,24 @@
 //! Events end to end against the test portal: bind a handler URL served by the test,
 //! trigger with `crm.deal.*`, receive the portal's POST, verify and decode it; forged
 //! requests refused; the offline queue drained through a handler that fails half-way.
-#![cfg(feature = "testkit")]
 
 // Reason: this file uses the quick retry policy, not the `impl_method!` macro.
 #[allow(unused_imports)]
 mod client_support;
+mod server_support;
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 
+use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::auth::{MemoryTokenStore, OAuthApp, Secret};
 use bitrix24_transport::client::{Auth, Client};
 use bitrix24_transport::event::offline::{OfflineDrain, OnFailure};
 use bitrix24_transport::event::{Event, EventError, EventPayload, RawEvent};
-use bitrix24_transport::testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::{CallKind, Error};
 use client_support::FAST;
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 // ---------------------------------------------------------------------------------------
@@ -99,55 +90,24 @@ struct Received {
 
 /// Start the handler server; returns its URL and the stream of requests.
 async fn handler_server(token: Secret) -> (String, mpsc::UnboundedReceiver<Received>) {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
     let (sender, receiver) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let sender = sender.clone();
-            let token = token.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let sender = sender.clone();
-                    let token = token.clone();
-                    async move {
-                        let content_type = request
-                            .headers()
-                            .get("content-type")
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned);
-                        let body = request
-                            .into_body()
-                            .collect()
-                            .await
-                            .map(|c| c.to_bytes().to_vec())
-                            .unwrap_or_default();
-                        let verified =
-                            RawEvent::parse_verified(content_type.as_deref(), &body, &token);
-                        let status = if verified.is_ok() {
-                            StatusCode::OK
-                        } else {
-                            StatusCode::UNAUTHORIZED
-                        };
-                        let _ = sender.send(Received {
-                            content_type,
-                            body,
-                            verified,
-                        });
-                        let mut response = Response::new(Full::new(Bytes::new()));
-                        *response.status_mut() = status;
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+    let addr = server_support::serve(move |request| {
+        let content_type = request.content_type;
+        let body = request.body;
+        let verified = RawEvent::parse_verified(content_type.as_deref(), &body, &token);
+        let status = if verified.is_ok() { 200 } else { 401 };
+        let _ = sender.send(Received {
+            content_type,
+            body,
+            verified,
+        });
+        server_support::Reply {
+            status,
+            content_type: None,
+            body: Vec::new(),
         }
-    });
+    })
+    .await;
     (format!("http://{addr}/handler/"), receiver)
 }
 
@@ -710,8 +670,8 @@ async fn offline_records_merge_and_skip_the_apps_own_changes() {
 
 #[tokio::test]
 async fn a_failed_portal_call_says_what_is_unsettled() {
+    use bitrix24_testkit::Fault;
     use bitrix24_transport::event::offline::DrainError;
-    use bitrix24_transport::testkit::Fault;
 
     let portal = portal().await;
     let client = app_client(&portal).await;
@@ -784,29 +744,13 @@ async fn a_failed_portal_call_says_what_is_unsettled() {
 
 /// A stand-in for a portal that answers every request with `reply` (200, JSON).
 async fn fixed_reply_server(reply: Value) -> String {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let body = Bytes::from(serde_json::to_vec(&reply).unwrap());
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let body = body.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |_request: Request<Incoming>| {
-                    let mut response = Response::new(Full::new(body.clone()));
-                    response
-                        .headers_mut()
-                        .insert("content-type", "application/json".parse().unwrap());
-                    std::future::ready(Ok::<_, Infallible>(response))
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
+    let body = serde_json::to_vec(&reply).unwrap();
+    let addr = server_support::serve(move |_request| server_support::Reply {
+        status: 200,
+        content_type: Some("application/json"),
+        body: body.clone(),
+    })
+    .await;
     format!("http://{addr}/rest/1/0123456789abcdef/")
 }
 

@@ -1,14 +1,13 @@
 //! Whole-list export against the test portal: every record exactly once at the request
 //! floor, resuming from a cursor, records added and deleted meanwhile, the counted
 //! fallback, and the caller's filter and select.
-#![cfg(feature = "testkit")]
 
 mod list_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::export::{Cursor, ExportChunk, ExportOptions};
-use bitrix24_transport::testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::{Client, Error};
 use futures_util::StreamExt;
 use list_support::{CountedDealList, DealList, Row, counts, portal_and_client};
@@ -310,7 +309,7 @@ async fn a_failed_call_ends_the_export_with_its_error_and_the_cursor_resumes() {
     };
     let mut export = client.export(&DealList::default(), options);
     let first = export.next().await.unwrap().unwrap();
-    portal.inject_for("batch", bitrix24_transport::testkit::Fault::Overload);
+    portal.inject_for("batch", bitrix24_testkit::Fault::Overload);
     assert!(matches!(export.next().await, Some(Err(Error::Api(_)))));
     assert!(export.next().await.is_none());
     let options = ExportOptions {

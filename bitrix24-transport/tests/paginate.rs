@@ -1,11 +1,10 @@
 //! Typed pages and the record stream against the test portal.
-#![cfg(feature = "testkit")]
 
 mod list_support;
 
 use std::collections::BTreeMap;
 
-use bitrix24_transport::testkit::Fault;
+use bitrix24_testkit::Fault;
 use bitrix24_transport::{ApiErrorCode, Error};
 use futures_util::StreamExt;
 use list_support::{DealList, counts, portal_and_client};

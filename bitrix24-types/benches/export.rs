@@ -13,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use bitrix24_transport::testkit::{BucketConfig, PortalConfig, TestPortal};
+use bitrix24_testkit::{BucketConfig, PortalConfig, TestPortal};
 use bitrix24_types::Client;
 use bitrix24_types::bulk::BulkOptions;
 use bitrix24_types::crm::{CrmDealAdd, CrmDealGet, CrmDealList, Deal};

@@ -9,7 +9,7 @@
 // crm.deal.* is deprecated upstream in favour of crm.item.*; it is still the best-known API.
 #![allow(deprecated)]
 
-use bitrix24_transport::testkit::{PortalCapabilities, PortalConfig, TestPortal};
+use bitrix24_testkit::{PortalCapabilities, PortalConfig, TestPortal};
 use bitrix24_types::Client;
 use bitrix24_types::capability::MethodQuery;
 use bitrix24_types::crm::{

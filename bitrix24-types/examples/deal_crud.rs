@@ -7,7 +7,7 @@
 // crm.deal.* is deprecated upstream in favour of crm.item.*; it is still the best-known API.
 #![allow(deprecated)]
 
-use bitrix24_transport::testkit::TestPortal;
+use bitrix24_testkit::TestPortal;
 use bitrix24_types::crm::{
     CrmDealAdd, CrmDealDelete, CrmDealGet, CrmDealList, CrmDealUpdate, Deal,
 };

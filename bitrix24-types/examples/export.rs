@@ -19,7 +19,7 @@
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
-use bitrix24_transport::testkit::TestPortal;
+use bitrix24_testkit::TestPortal;
 use bitrix24_types::export::{Cursor, ExportOptions};
 use bitrix24_types::{Client, bitrix_method};
 use futures_util::StreamExt;

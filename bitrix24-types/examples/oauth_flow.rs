@@ -9,7 +9,7 @@
 
 #![allow(deprecated)] // crm.deal.* is deprecated upstream in favour of crm.item.*
 
-use bitrix24_transport::testkit::TestPortal;
+use bitrix24_testkit::TestPortal;
 use bitrix24_types::auth::{FileTokenStore, OAuthApp, TokenStore};
 use bitrix24_types::crm::CrmDealFields;
 use bitrix24_types::{Auth, Client};

@@ -52,6 +52,9 @@ pub use chrono;
 pub use serde_json;
 
 pub use bitrix24_macros::bitrix_method;
+/// The test portal (the `bitrix24-testkit` crate): a Bitrix24 stand-in on 127.0.0.1.
+#[cfg(feature = "testkit")]
+pub use bitrix24_testkit as testkit;
 #[cfg(feature = "blocking")]
 pub use bitrix24_transport::BlockingClient;
 /// Authorisation: incoming webhooks, OAuth 2.0 apps, tokens and token stores.
@@ -70,9 +73,6 @@ pub use bitrix24_transport::event;
 pub use bitrix24_transport::export;
 /// Typed list pages and a stream of every record.
 pub use bitrix24_transport::paginate;
-/// The built-in test portal: a Bitrix24 stand-in on 127.0.0.1.
-#[cfg(feature = "testkit")]
-pub use bitrix24_transport::testkit;
 pub use bitrix24_transport::{
     ApiError, ApiErrorCode, ApiVersion, Auth, BulkOptions, BulkResult, CallKind, CallOptions,
     Client, ClientBuilder, Cursor, DecodeError, Error, Export, ExportChunk, ExportOptions,

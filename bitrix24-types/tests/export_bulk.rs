@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use bitrix24_transport::testkit::{PortalConfig, TestPortal};
+use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_types::bulk::BulkOptions;
 use bitrix24_types::crm::{CrmDealAdd, CrmDealGet, CrmDealList, Deal};
 use bitrix24_types::export::{Cursor, ExportOptions};

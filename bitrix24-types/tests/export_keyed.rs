@@ -6,7 +6,7 @@
 //! `Client::stream`.
 #![cfg(any(feature = "crm", feature = "task"))]
 
-use bitrix24_transport::testkit::{PortalConfig, TestPortal};
+use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_types::Client;
 
 async fn portal_and_client() -> (TestPortal, Client) {

@@ -3,7 +3,7 @@
 #![cfg(feature = "crm")]
 #![allow(deprecated)] // crm.deal.* is deprecated upstream in favour of crm.item.*
 
-use bitrix24_transport::testkit::TestPortal;
+use bitrix24_testkit::TestPortal;
 use bitrix24_types::crm::{
     CrmDealAdd, CrmDealDelete, CrmDealFields, CrmDealGet, CrmDealList, CrmDealUpdate, Deal,
 };

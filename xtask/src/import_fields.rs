@@ -149,7 +149,7 @@ pub(crate) fn import_fields(args: &FieldsArgs) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bitrix24_transport::testkit::{TestPortal, UserField};
+    use bitrix24_testkit::{TestPortal, UserField};
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::client::Client;
-use bitrix24_transport::testkit::{PortalConfig, TestPortal};
 use bitrix24_transport::{ApiVersion, CallKind, ListMethod, Method, Records};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

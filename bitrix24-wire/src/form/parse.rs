@@ -95,9 +95,9 @@ pub fn parse(input: &str) -> Value {
     }
 }
 
-/// Splits a form key `a[b][]` into its name `a` and bracket path `[Some("b"), None]`
-/// (`None` appends); a key with an unclosed first bracket is a plain name, and an empty
-/// name is `None`.
+/// Splits a decoded key `a[b][]` into its name `a` and its bracket path
+/// `[Some("b"), None]` (`None` appends); a key with an unclosed first bracket is a plain
+/// name, and an empty name is `None`. The test portal reads the order of keys with it.
 pub fn split_key(key: &str) -> Option<(String, Vec<Option<String>>)> {
     let Some(open) = key.find('[') else {
         return if key.is_empty() {

@@ -1,0 +1,63 @@
+//! Faults: misbehaviours the portal shows on request, queued until their request comes.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// The method name under which faults for the token endpoint are injected.
+pub const TOKEN_ENDPOINT_METHOD: &str = "oauth.token";
+
+/// A misbehaviour for the portal to show on one request.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// 503 `QUERY_LIMIT_EXCEEDED`; the call is not executed.
+    QueryLimit,
+    /// 429 `OPERATION_TIME_LIMIT` with `time.operating_reset_at` about 1 s ahead; not executed.
+    OperationTimeLimit,
+    /// 503 `OVERLOAD_LIMIT`; not executed.
+    Overload,
+    /// 500 `INTERNAL_SERVER_ERROR`; not executed.
+    InternalError,
+    /// This status with an HTML body (`<html><body>502 Bad Gateway</body></html>`); not executed.
+    HtmlPage(u16),
+    /// This status with an empty body; not executed.
+    EmptyBody(u16),
+    /// Close the connection without a reply; the call is NOT executed.
+    DropBeforeHandling,
+    /// Execute the call, then close the connection without a reply.
+    DropAfterHandling,
+    /// Execute the call and delay the reply by this much (on top of the latency).
+    Slow(Duration),
+}
+
+/// A fault waiting for its request; `method = None` matches any REST request.
+#[derive(Debug, Clone)]
+struct PendingFault {
+    method: Option<String>,
+    fault: Fault,
+}
+
+/// The faults waiting for their requests, in the order injected.
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    pending: VecDeque<PendingFault>,
+}
+
+impl Faults {
+    /// Queue `fault` for the next request of `method` (`None`: any REST request).
+    pub(crate) fn push(&mut self, method: Option<String>, fault: Fault) {
+        self.pending.push_back(PendingFault { method, fault });
+    }
+
+    /// Take the first pending fault for a call of `method` (the token endpoint is
+    /// [`TOKEN_ENDPOINT_METHOD`] and matches only faults injected for it by name).
+    pub(crate) fn take(&mut self, method: &str) -> Option<Fault> {
+        let index = self
+            .pending
+            .iter()
+            .position(|pending| match &pending.method {
+                Some(name) => name.eq_ignore_ascii_case(method),
+                None => method != TOKEN_ENDPOINT_METHOD,
+            })?;
+        self.pending.remove(index).map(|pending| pending.fault)
+    }
+}

@@ -1,0 +1,286 @@
+//! The running portal: starting it, its URLs and credentials, and what a test may do to
+//! it from outside (faults, seeds, expiring tokens, reading its records and counters).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::clock::now_unix;
+use crate::config::PortalConfig;
+use crate::credentials::Secrets;
+use crate::events::{EventDelivery, Identity};
+use crate::fault::Fault;
+use crate::items::FIRST_SMART_PROCESS;
+use crate::oauth::issue_code;
+use crate::server::{Shared, serve};
+use crate::state::{State, lock};
+use crate::stats::Stats;
+use crate::tls::acceptor;
+use crate::user_fields::UserField;
+
+/// The running test portal. Dropping it shuts the server down.
+pub struct TestPortal {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    server: JoinHandle<()>,
+}
+
+impl fmt::Debug for TestPortal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestPortal")
+            .field("base_url", &self.shared.base_url)
+            .field("secrets", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Drop for TestPortal {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestPortal {
+    /// Start a portal with [`PortalConfig::default`] on the current Tokio runtime.
+    pub async fn start() -> std::io::Result<TestPortal> {
+        Self::start_with(PortalConfig::default()).await
+    }
+
+    /// Start a portal with `config` on the current Tokio runtime.
+    pub async fn start_with(config: PortalConfig) -> std::io::Result<TestPortal> {
+        Self::bind(config, None).await
+    }
+
+    /// Start a portal that serves HTTPS with this certificate chain (PEM, the portal's
+    /// certificate first) and private key (PEM, PKCS#8, PKCS#1 or SEC1), as an
+    /// on-premise portal behind its company's own certificate authority or a self-signed
+    /// certificate does. Every URL the portal gives starts with `https://127.0.0.1:PORT`,
+    /// so the certificate must name the IP address `127.0.0.1`.
+    ///
+    /// A bad certificate or key is an [`std::io::ErrorKind::InvalidInput`] error. A client
+    /// that refuses the certificate fails in the handshake, before any request is read.
+    pub async fn start_https(
+        config: PortalConfig,
+        certificate_chain_pem: &[u8],
+        private_key_pem: &[u8],
+    ) -> std::io::Result<TestPortal> {
+        let acceptor = acceptor(certificate_chain_pem, private_key_pem)?;
+        Self::bind(config, Some(acceptor)).await
+    }
+
+    async fn bind(
+        config: PortalConfig,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<TestPortal> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new(config)),
+            secrets: Secrets::generate(),
+            base_url: format!("{scheme}://{addr}"),
+        });
+        lock(&shared.state).events.identify(Identity {
+            base_url: shared.base_url.clone(),
+            application_token: shared.secrets.application_token.clone(),
+            member_id: shared.secrets.member_id.clone(),
+        });
+        let server = tokio::spawn(serve(listener, Arc::clone(&shared), tls));
+        Ok(TestPortal {
+            shared,
+            addr,
+            server,
+        })
+    }
+
+    /// The socket address the portal listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` (`https://` for [`TestPortal::start_https`]).
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/rest/1/<secret>/`: the webhook of user 1.
+    pub fn webhook_url(&self) -> String {
+        format!(
+            "{}/rest/1/{}/",
+            self.shared.base_url, self.shared.secrets.webhook_secret
+        )
+    }
+
+    /// `http://127.0.0.1:PORT/rest/`: where OAuth calls go (`client_endpoint`).
+    pub fn rest_url(&self) -> String {
+        format!("{}/rest/", self.shared.base_url)
+    }
+
+    /// `http://127.0.0.1:PORT/oauth/token/`: the portal also plays the OAuth server.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token/", self.shared.base_url)
+    }
+
+    /// The application's `client_id`.
+    pub fn client_id(&self) -> String {
+        lock(&self.shared.state).client_id.clone()
+    }
+
+    /// The application's `client_secret`.
+    pub fn client_secret(&self) -> String {
+        self.shared.secrets.client_secret.clone()
+    }
+
+    /// The application's `application_token` (the one event handlers are signed with).
+    pub fn application_token(&self) -> String {
+        self.shared.secrets.application_token.clone()
+    }
+
+    /// The portal's `member_id`.
+    pub fn member_id(&self) -> String {
+        self.shared.secrets.member_id.clone()
+    }
+
+    /// A one-time authorization code, as if a user approved the app (valid 30 s).
+    pub fn issue_authorization_code(&self) -> String {
+        issue_code(&mut lock(&self.shared.state))
+    }
+
+    /// Make the next REST request (any method, not the token endpoint) show `fault`, once.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.state).faults.push(None, fault);
+    }
+
+    /// Make the next call of `method` (`"batch"`,
+    /// [`TOKEN_ENDPOINT_METHOD`](crate::TOKEN_ENDPOINT_METHOD), ...) show `fault`, once.
+    pub fn inject_for(&self, method: &str, fault: Fault) {
+        lock(&self.shared.state)
+            .faults
+            .push(Some(method.to_ascii_lowercase()), fault);
+    }
+
+    /// Every access token issued so far is expired from now on (`expired_token`).
+    pub fn expire_access_tokens(&self) {
+        for token in lock(&self.shared.state).tokens.access.values_mut() {
+            token.forced_expired = true;
+        }
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        lock(&self.shared.state).stats.clone()
+    }
+
+    /// Add `n` realistic deals, IDs continuing the sequence.
+    pub fn seed_deals(&self, n: usize) {
+        let now = now_unix().floor() as i64;
+        lock(&self.shared.state).deals.seed(n, now);
+    }
+
+    /// Delete a deal, as `crm.deal.delete` would (not counted as a call); whether it existed.
+    pub fn delete_deal(&self, id: u64) -> bool {
+        lock(&self.shared.state).deals.remove(id)
+    }
+
+    /// How many deals exist.
+    pub fn deal_count(&self) -> usize {
+        lock(&self.shared.state).deals.len()
+    }
+
+    /// One deal as `crm.deal.get` returns it.
+    pub fn deal(&self, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).deals.render(id)
+    }
+
+    /// Every deal as `crm.deal.get` returns it, by ID.
+    pub fn deals(&self) -> Vec<serde_json::Value> {
+        lock(&self.shared.state).deals.render_all()
+    }
+
+    /// The event deliveries to handler URLs finished so far (see `event.bind`), in the
+    /// order they finished.
+    pub fn event_deliveries(&self) -> Vec<EventDelivery> {
+        lock(&self.shared.state).events.deliveries()
+    }
+
+    /// How many tasks exist (REST 3.0 and the classic methods serve the same tasks).
+    pub fn task_count(&self) -> usize {
+        lock(&self.shared.state).tasks_v3.len()
+    }
+
+    /// Add `n` varied tasks (titles, assignees 1 to 3, priorities, statuses, deadlines),
+    /// IDs continuing the sequence, as `tasks.task.add` would store them; seeding tens of
+    /// thousands takes milliseconds.
+    pub fn seed_tasks(&self, n: usize) {
+        let now = now_unix().floor() as i64;
+        lock(&self.shared.state).tasks_v3.seed(n, now);
+    }
+
+    /// Delete a task, as `tasks.task.delete` would (not counted as a call); whether it
+    /// existed.
+    pub fn delete_task(&self, id: u64) -> bool {
+        lock(&self.shared.state).tasks_v3.remove(id)
+    }
+
+    /// Add `n` varied items (titles, stages, amounts, assignees) to the smart process
+    /// `entity_type_id`, IDs continuing its sequence, as `crm.item.add` would store them;
+    /// seeding tens of thousands takes milliseconds.
+    ///
+    /// # Panics
+    /// When `entity_type_id` is below 128: the portal serves `crm.item.*` for smart
+    /// processes only.
+    pub fn seed_items(&self, entity_type_id: u32, n: usize) {
+        assert!(
+            entity_type_id >= FIRST_SMART_PROCESS,
+            "entityTypeId {entity_type_id} is not a smart process (128 and above)"
+        );
+        let now = now_unix().floor() as i64;
+        lock(&self.shared.state).items.seed(entity_type_id, n, now);
+    }
+
+    /// Delete an item of a smart process, as `crm.item.delete` would (not counted as a
+    /// call); whether it existed.
+    pub fn delete_item(&self, entity_type_id: u32, id: u64) -> bool {
+        lock(&self.shared.state).items.remove(entity_type_id, id)
+    }
+
+    /// How many items the smart process `entity_type_id` has.
+    pub fn item_count(&self, entity_type_id: u32) -> usize {
+        lock(&self.shared.state).items.len(entity_type_id)
+    }
+
+    /// One item of a smart process as `crm.item.get` shows it (under `item`).
+    pub fn item(&self, entity_type_id: u32, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).items.render(entity_type_id, id)
+    }
+
+    /// One REST 3.0 task with every field, as `tasks.task.get` returns it without `select`.
+    pub fn task(&self, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).tasks_v3.get(id)
+    }
+
+    /// Declare a deal user field (`UF_CRM_...`) with its `crm.deal.fields` type
+    /// (`string`, `double`, `enumeration`, ...). Undeclared `UF_*` fields are accepted too,
+    /// and declared as `string` when first written.
+    pub fn add_user_field(&self, name: &str, wire_type: &str) {
+        lock(&self.shared.state)
+            .deals
+            .add_user_field(&name.to_ascii_uppercase(), wire_type);
+    }
+
+    /// Declare a user field of a CRM entity type (`entityTypeId`: 1 lead, 2 deal,
+    /// 3 contact, 4 company, 128 and above a smart process), with its label, multiplicity
+    /// and enumeration items, as the `*.fields`, `*.userfield.list` and `crm.item.fields`
+    /// replies describe it. A deal field is also stored on deals like
+    /// [`TestPortal::add_user_field`].
+    pub fn add_crm_user_field(&self, entity_type_id: u32, field: UserField) {
+        let mut state = lock(&self.shared.state);
+        let state = &mut *state;
+        state
+            .user_fields
+            .add(entity_type_id, field, &mut state.deals);
+    }
+}

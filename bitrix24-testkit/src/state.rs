@@ -1,0 +1,67 @@
+//! The portal's mutable state: the stores of each method family, the counters, the
+//! issued tokens and the pending faults, kept behind one `std::sync::Mutex` that is never
+//! held across an `.await`.
+
+use std::sync::{Mutex, MutexGuard};
+
+use crate::bucket::LeakyBucket;
+use crate::config::PortalConfig;
+use crate::credentials::{Tokens, random_token};
+use crate::deals::DealStore;
+use crate::events::EventStore;
+use crate::fault::Faults;
+use crate::items::ItemStore;
+use crate::stats::Stats;
+use crate::task_store::TaskStore;
+use crate::tasks_v3::Replays;
+use crate::user_fields::UserFieldStore;
+
+/// Everything that changes while the portal runs.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) config: PortalConfig,
+    pub(crate) client_id: String,
+    pub(crate) deals: DealStore,
+    pub(crate) user_fields: UserFieldStore,
+    pub(crate) stats: Stats,
+    pub(crate) bucket: Option<LeakyBucket>,
+    pub(crate) faults: Faults,
+    pub(crate) tokens: Tokens,
+    pub(crate) events: EventStore,
+    /// Tasks (served by REST 3.0 and the classic methods).
+    pub(crate) tasks_v3: TaskStore,
+    /// Stored replies of REST 3.0 writes sent with an `Idempotency-Key`.
+    pub(crate) replays: Replays,
+    /// Smart-process items (`crm.item.*`).
+    pub(crate) items: ItemStore,
+}
+
+impl State {
+    pub(crate) fn new(config: PortalConfig) -> Self {
+        Self {
+            bucket: config.rate_limit.map(LeakyBucket::new),
+            config,
+            client_id: format!(
+                "local.{}.{}",
+                random_token(13),
+                fastrand::u32(10_000_000..99_999_999)
+            ),
+            deals: DealStore::default(),
+            user_fields: UserFieldStore::default(),
+            stats: Stats::default(),
+            faults: Faults::default(),
+            tokens: Tokens::default(),
+            events: EventStore::default(),
+            tasks_v3: TaskStore::default(),
+            replays: Replays::default(),
+            items: ItemStore::default(),
+        }
+    }
+}
+
+/// Lock the state; a panic elsewhere while holding the lock does not poison the portal.
+pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
