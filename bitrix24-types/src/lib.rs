@@ -34,6 +34,7 @@ extern crate self as bitrix24_types;
 pub mod registry;
 #[cfg(feature = "verify")]
 pub mod verify;
+mod visit;
 /// Wire primitives: lenient readers, exact decimals, datetimes, files, multifields, open
 /// enums and PHP-style form data (the `bitrix24-wire` crate, the bottom layer).
 pub use bitrix24_wire as wire;
