@@ -71,9 +71,16 @@ pub fn variant_name(name: &str) -> String {
     variant
 }
 
-/// The module a spec file's bindings go in (`crm/deal.yaml` -> `deal`).
+/// The module for a file stem (`deal` -> `deal`, `sign.b2e` -> `sign_b2e`).
 pub fn module_name(file_stem: &str) -> String {
     field_name(file_stem).ident
+}
+
+/// The module a spec file's bindings go in, from its path relative to the spec root
+/// (`crm/deal.yaml` -> `deal`).
+pub fn spec_module_name(relative: &str) -> String {
+    let file = relative.rsplit('/').next().unwrap_or_default();
+    module_name(file.trim_end_matches(".yaml"))
 }
 
 /// Whether `name` is a valid UpperCamelCase type name as the spec must write it.
@@ -124,6 +131,16 @@ mod tests {
         assert_eq!(list_result_name("TasksTaskList"), "TasksTaskListResult");
         assert_eq!(method_struct_name("tasks.task.add", true), "TasksTaskAddV3");
         assert_eq!(method_struct_name("tasks.task.add", false), "TasksTaskAdd");
+    }
+
+    #[test]
+    fn spec_files_name_their_modules() {
+        assert_eq!(spec_module_name("crm/deal.yaml"), "deal");
+        assert_eq!(spec_module_name("tasks/result_v3.yaml"), "result_v3");
+        assert_eq!(
+            spec_module_name("document-generator.yaml"),
+            "document_generator"
+        );
     }
 
     #[test]

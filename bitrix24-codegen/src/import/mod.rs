@@ -1259,27 +1259,7 @@ pub fn check_specs(out: &Path, files: &BTreeMap<String, String>) -> io::Result<V
 pub fn build_model(
     files: &BTreeMap<String, String>,
 ) -> Result<crate::model::Model, crate::SpecErrors> {
-    let mut errors = crate::SpecErrors::default();
-    let mut loaded = Vec::new();
-    for (relative, text) in files {
-        let path = PathBuf::from(relative);
-        match crate::load::parse(&path, text) {
-            Ok(spec) => loaded.push(crate::load::LoadedSpec {
-                relative: relative.clone(),
-                path,
-                spec,
-            }),
-            Err(more) => errors.0.extend(more.0),
-        }
-    }
-    match crate::model::build(&loaded) {
-        Ok(model) if errors.is_empty() => Ok(model),
-        Ok(_) => Err(errors),
-        Err(more) => {
-            errors.0.extend(more.0);
-            Err(errors)
-        }
-    }
+    crate::model::build_loaded(crate::load::load_texts(files))
 }
 
 #[cfg(test)]
