@@ -43,6 +43,7 @@ pub fn render(model: &model::Model, label: &str) -> Result<Vec<GeneratedFile>, S
     let mut files = Vec::new();
     let mut errors = SpecErrors::default();
     let scopes: Vec<&model::Scope> = model.scopes.values().collect();
+    let index = emit::TypeIndex::new(model);
     let all_specs = format!("the specs in {label}/");
     push_file(
         &mut files,
@@ -65,7 +66,7 @@ pub fn render(model: &model::Model, label: &str) -> Result<Vec<GeneratedFile>, S
                 &mut errors,
                 format!("{}/{}.rs", scope.name, module.name),
                 &format!("{label}/{}", module.source),
-                emit::module_tokens(scope, module),
+                emit::module_tokens(&index, scope, module),
             );
         }
     }

@@ -267,11 +267,11 @@ mod tests {
                 "{record}"
             );
             assert!(
-                record.contains("pub uf_crm_signed: Option<::bitrix24_types::chrono::NaiveDate>,"),
+                record.contains("pub uf_crm_signed: Option<chrono::NaiveDate>,"),
                 "{record}"
             );
             assert!(
-                record.contains("pub uf_crm_rooms: Option<::bitrix24_types::serde_json::Value>,"),
+                record.contains("pub uf_crm_rooms: Option<serde_json::Value>,"),
                 "{record}"
             );
             assert!(record.contains("/// Radio \\[station\\]"), "{record}");
@@ -280,7 +280,7 @@ mod tests {
         }
         assert!(
             struct_text(&code, "CrmDealAddFields")
-                .contains("pub opportunity: Option<::bitrix24_types::wire::Decimal>,"),
+                .contains("pub opportunity: Option<wire::Decimal>,"),
             "the hand correction is kept"
         );
         assert!(code.contains("pub enum DealUfCrm1724077760 {"), "{code}");

@@ -91,6 +91,8 @@ pub struct FieldModel {
     pub name: FieldName,
     /// The type.
     pub ty: TypeRef,
+    /// The type expression as the spec writes it (`user`, `Deal[]`), for docs.
+    pub spec_type: String,
     /// Not optional.
     pub required: bool,
     /// Sent by the server only.

@@ -126,6 +126,7 @@ pub(super) fn build_method(
                     wire: records_key.clone(),
                     name: naming::field_name(records_key),
                     ty: records.clone(),
+                    spec_type: def.result.ty.as_str().trim().to_owned(),
                     required: false,
                     read_only: true,
                     deprecated: None,

@@ -8,13 +8,9 @@ use marked_yaml::{Span, Spanned};
 use super::context::{FileContext, deprecation};
 use super::items::{FieldModel, Shape, TypeModel};
 use crate::diagnostics::SpecErrors;
+use crate::emit::PRELUDE_TYPES;
 use crate::naming;
 use crate::spec::{FieldDef, Text, TypeDef};
-
-/// Names generated code uses unqualified; a spec type must not shadow them.
-const PRELUDE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "String", "Vec", "Result", "Ok", "Err", "Box",
-];
 
 /// Resolve a field list (object fields or method params), checking name collisions.
 pub(super) fn build_fields(
@@ -62,6 +58,7 @@ pub(super) fn build_fields(
                 wire: wire.as_str().to_owned(),
                 name,
                 ty,
+                spec_type: field.ty.as_str().trim().to_owned(),
                 required: field.required,
                 read_only: field.read_only,
                 deprecated: deprecation(&field.deprecated),
@@ -102,7 +99,7 @@ pub(super) fn build_type(
             ),
         );
     }
-    if PRELUDE_NAMES.contains(&name.as_str()) {
+    if PRELUDE_TYPES.contains(&name.as_str()) {
         errors.push(
             &ctx.file.path,
             name.span(),
