@@ -230,21 +230,19 @@ mod tests {
         )
         .unwrap();
 
-        let args = FieldsArgs::parse(
-            &[
-                "--webhook",
-                &portal.webhook_url(),
-                "--entity",
-                "crm.deal",
+        let run = |entity: &[&str]| {
+            let webhook = portal.webhook_url();
+            let mut args = vec!["--webhook", &webhook];
+            args.extend(entity);
+            args.extend([
                 "--out",
                 out.to_str().unwrap(),
                 "--docs",
                 docs.to_str().unwrap(),
-            ],
-            &crate::project_root(),
-        )
-        .unwrap();
-        let summary = import_fields(&args).unwrap();
+            ]);
+            import_fields(&FieldsArgs::parse(&args, &crate::project_root()).unwrap())
+        };
+        let summary = run(&["--entity", "crm.deal"]).unwrap();
         assert!(summary.contains("5 fields of crm.deal"), "{summary}");
         assert!(
             !summary.contains(&portal.webhook_url()),
@@ -288,23 +286,7 @@ mod tests {
         assert!(code.contains("JazzFm,"), "{code}");
 
         // A smart process: camelCase names, into the crm.item record types.
-        let args = FieldsArgs::parse(
-            &[
-                "--webhook",
-                &portal.webhook_url(),
-                "--entity",
-                "crm.item",
-                "--entity-type-id",
-                "1032",
-                "--out",
-                out.to_str().unwrap(),
-                "--docs",
-                docs.to_str().unwrap(),
-            ],
-            &crate::project_root(),
-        )
-        .unwrap();
-        let summary = import_fields(&args).unwrap();
+        let summary = run(&["--entity", "crm.item", "--entity-type-id", "1032"]).unwrap();
         assert!(summary.contains("1 fields of crm.item"), "{summary}");
         let (path, _) = portal_fields::find_targets(
             Entity::Item {
