@@ -18,7 +18,7 @@
 //! case, and the model rejects spec types named like an imported type
 //! ([`PRELUDE_TYPES`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -159,19 +159,16 @@ impl Imports {
                 out.extend(quote!(use ::bitrix24_types::#name;));
             }
         }
-        let mut named: Vec<(TokenStream, Vec<Ident>)> = Vec::new();
+        // Other generated types, by scope, sorted.
+        let mut named: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for import in &self.0 {
-            let Import::Named { scope, name, .. } = import else {
-                continue;
-            };
-            let path = parent_path(site, scope);
-            let key = path.to_string();
-            match named.iter_mut().find(|(p, _)| p.to_string() == key) {
-                Some((_, names)) => names.push(ident(name)),
-                None => named.push((path, vec![ident(name)])),
+            if let Import::Named { scope, name, .. } = import {
+                named.entry(scope).or_default().insert(name);
             }
         }
-        for (path, names) in named {
+        for (scope, names) in named {
+            let path = parent_path(site, scope);
+            let names: Vec<Ident> = names.into_iter().map(ident).collect();
             out.extend(match names.as_slice() {
                 [one] => quote!(use #path::#one;),
                 _ => quote!(use #path::{#(#names),*};),
