@@ -95,6 +95,7 @@ pub(super) enum Import {
 #[derive(Debug, Default)]
 pub(super) struct Imports(BTreeSet<Import>);
 
+/// `name` as an identifier of the emitted code.
 pub(super) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
