@@ -513,7 +513,7 @@ fn circles(modules: &BTreeMap<String, String>) -> Vec<Vec<String>> {
 /// Each edge `(from, to)` of a module graph with the first path that made it.
 type EdgePaths = BTreeMap<(String, String), String>;
 
-/// [`circles`], and each edge of the graph with the first path that made it.
+/// The circles of the module graph, and each edge with the first path that made it.
 fn circles_with_edges(modules: &BTreeMap<String, String>) -> (Vec<Vec<String>>, EdgePaths) {
     let names: BTreeSet<String> = modules.keys().cloned().collect();
     let mut raw = BTreeMap::new();
