@@ -121,10 +121,10 @@ pub struct BookingV1BookingUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingAdd {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -147,10 +147,10 @@ impl EventPayload for OnBookingAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingDelete {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -173,10 +173,10 @@ impl EventPayload for OnBookingDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingUpdate {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

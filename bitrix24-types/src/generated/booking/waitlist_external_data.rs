@@ -10,16 +10,16 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-list.html#externalData)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct BookingV1WaitlistExternalDataListExternalData {
     /// `entityTypeId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<String>,
     /// `moduleId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `value`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

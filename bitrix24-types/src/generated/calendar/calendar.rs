@@ -45,10 +45,10 @@ pub struct CalendarSectionUpdateExport {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCalendarSectionAdd {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -71,10 +71,10 @@ impl EventPayload for OnCalendarSectionAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCalendarSectionDelete {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -97,10 +97,10 @@ impl EventPayload for OnCalendarSectionDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCalendarSectionUpdate {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

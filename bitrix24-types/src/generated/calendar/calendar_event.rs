@@ -12,49 +12,49 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html#event)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CalendarAccessibilityGetEvent {
     /// `ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `DATE_FROM`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_from: Option<wire::DateTime>,
     /// `DATE_TO`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_to: Option<wire::DateTime>,
     /// `DATE_FROM_TS_UTC`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_from_ts_utc: Option<String>,
     /// `DATE_TO_TS_UTC`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_to_ts_utc: Option<String>,
     /// `~USER_OFFSET_FROM`: integer.
-    #[serde(rename = "~USER_OFFSET_FROM", deserialize_with = "wire::lenient")]
+    #[serde(rename = "~USER_OFFSET_FROM", default, deserialize_with = "wire::lenient")]
     pub user_offset_from: Option<i64>,
     /// `~USER_OFFSET_TO`: integer.
-    #[serde(rename = "~USER_OFFSET_TO", deserialize_with = "wire::lenient")]
+    #[serde(rename = "~USER_OFFSET_TO", default, deserialize_with = "wire::lenient")]
     pub user_offset_to: Option<i64>,
     /// `DT_SKIP_TIME`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dt_skip_time: Option<i64>,
     /// `TZ_FROM`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_from: Option<i64>,
     /// `TZ_TO`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_to: Option<i64>,
     /// `ACCESSIBILITY`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub accessibility: Option<i64>,
     /// `IMPORTANCE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub importance: Option<String>,
     /// `EVENT_TYPE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -171,10 +171,10 @@ pub struct CalendarEventUpdateRrule {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCalendarEntryAdd {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -197,10 +197,10 @@ impl EventPayload for OnCalendarEntryAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCalendarEntryDelete {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -223,10 +223,10 @@ impl EventPayload for OnCalendarEntryDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCalendarEntryUpdate {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

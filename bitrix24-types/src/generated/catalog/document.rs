@@ -56,10 +56,10 @@ pub struct CatalogDocumentAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CatalogDocumentListResult {
     /// `documents`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

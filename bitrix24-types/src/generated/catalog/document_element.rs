@@ -38,10 +38,10 @@ pub struct CatalogDocumentElementAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentElementListResult {
     /// `documentElements`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_elements: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

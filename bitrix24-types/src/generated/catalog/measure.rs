@@ -38,10 +38,10 @@ pub struct CatalogMeasureAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnAdd {
     /// `FIELDS`: `CatalogMeasureOnAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogMeasureOnAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -64,10 +64,10 @@ impl EventPayload for CatalogMeasureOnAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnAddFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -86,10 +86,10 @@ impl wire::Lenient for CatalogMeasureOnAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnDelete {
     /// `FIELDS`: `CatalogMeasureOnDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogMeasureOnDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -112,10 +112,10 @@ impl EventPayload for CatalogMeasureOnDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnDeleteFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -134,10 +134,10 @@ impl wire::Lenient for CatalogMeasureOnDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnUpdate {
     /// `FIELDS`: `CatalogMeasureOnUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogMeasureOnUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -160,10 +160,10 @@ impl EventPayload for CatalogMeasureOnUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnUpdateFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -170,10 +170,10 @@ pub struct CatalogProductOfferGetFieldsByFilterFilter {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CatalogProductOfferListResult {
     /// `offers`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub offers: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -30,10 +30,10 @@ pub struct CatalogPriceAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CatalogPriceListResult {
     /// `prices`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub prices: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -85,10 +85,10 @@ pub struct CatalogPriceModifyProduct {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnAdd {
     /// `FIELDS`: `CatalogPriceOnAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogPriceOnAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,10 +111,10 @@ impl EventPayload for CatalogPriceOnAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnAddFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -133,10 +133,10 @@ impl wire::Lenient for CatalogPriceOnAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnDelete {
     /// `FIELDS`: `CatalogPriceOnDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogPriceOnDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -159,10 +159,10 @@ impl EventPayload for CatalogPriceOnDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnDeleteFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -181,10 +181,10 @@ impl wire::Lenient for CatalogPriceOnDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnUpdate {
     /// `FIELDS`: `CatalogPriceOnUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogPriceOnUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -207,10 +207,10 @@ impl EventPayload for CatalogPriceOnUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnUpdateFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

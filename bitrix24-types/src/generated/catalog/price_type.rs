@@ -33,10 +33,10 @@ pub struct CatalogPriceTypeAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnAdd {
     /// `FIELDS`: `CatalogPriceTypeOnAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogPriceTypeOnAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -59,10 +59,10 @@ impl EventPayload for CatalogPriceTypeOnAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnAddFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -81,10 +81,10 @@ impl wire::Lenient for CatalogPriceTypeOnAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnDelete {
     /// `FIELDS`: `CatalogPriceTypeOnDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogPriceTypeOnDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -107,10 +107,10 @@ impl EventPayload for CatalogPriceTypeOnDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnDeleteFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -129,10 +129,10 @@ impl wire::Lenient for CatalogPriceTypeOnDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnUpdate {
     /// `FIELDS`: `CatalogPriceTypeOnUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogPriceTypeOnUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -155,10 +155,10 @@ impl EventPayload for CatalogPriceTypeOnUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnUpdateFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

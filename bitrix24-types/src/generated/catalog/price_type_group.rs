@@ -29,10 +29,10 @@ pub struct CatalogPriceTypeGroupAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceTypeGroupListResult {
     /// `priceTypeGroups`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_type_groups: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -167,10 +167,10 @@ pub struct CatalogProductGetFieldsByFilterFilter {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnAdd {
     /// `FIELDS`: `CatalogProductOnAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogProductOnAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -193,13 +193,13 @@ impl EventPayload for CatalogProductOnAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnAddFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// `TYPE`: integer.
-    #[serde(rename = "TYPE", deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -218,10 +218,10 @@ impl wire::Lenient for CatalogProductOnAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnDelete {
     /// `FIELDS`: `CatalogProductOnDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogProductOnDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -244,13 +244,13 @@ impl EventPayload for CatalogProductOnDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnDeleteFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// `TYPE`: integer.
-    #[serde(rename = "TYPE", deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -269,10 +269,10 @@ impl wire::Lenient for CatalogProductOnDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnUpdate {
     /// `FIELDS`: `CatalogProductOnUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogProductOnUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -295,13 +295,13 @@ impl EventPayload for CatalogProductOnUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnUpdateFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// `TYPE`: integer.
-    #[serde(rename = "TYPE", deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -11,10 +11,10 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnAdd {
     /// `FIELDS`: `CatalogRoundingOnAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogRoundingOnAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -37,10 +37,10 @@ impl EventPayload for CatalogRoundingOnAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnAddFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -59,10 +59,10 @@ impl wire::Lenient for CatalogRoundingOnAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnDelete {
     /// `FIELDS`: `CatalogRoundingOnDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogRoundingOnDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -85,10 +85,10 @@ impl EventPayload for CatalogRoundingOnDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnDeleteFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -107,10 +107,10 @@ impl wire::Lenient for CatalogRoundingOnDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnUpdate {
     /// `FIELDS`: `CatalogRoundingOnUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogRoundingOnUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -133,10 +133,10 @@ impl EventPayload for CatalogRoundingOnUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnUpdateFields {
     /// `ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -119,10 +119,10 @@ pub struct CatalogProductServiceGetFieldsByFilterFilter {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CatalogProductServiceListResult {
     /// `services`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub services: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

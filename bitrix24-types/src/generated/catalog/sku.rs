@@ -146,10 +146,10 @@ pub struct CatalogProductSkuGetFieldsByFilterFilter {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CatalogProductSkuListResult {
     /// `units`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub units: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -75,10 +75,10 @@ pub struct CatalogStoreAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CatalogStoreListResult {
     /// `stores`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stores: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -25,19 +25,19 @@ pub struct EventBindOptions {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct EventHandler {
     /// `event`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event: Option<String>,
     /// `handler`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub handler: Option<String>,
     /// `auth_type`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auth_type: Option<u64>,
     /// `offline`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub offline: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -56,13 +56,13 @@ impl wire::Lenient for EventHandler {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct EventOfflineGetResult {
     /// `process_id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub process_id: Option<String>,
     /// `events`: `EventOfflineRecord[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub events: Option<Vec<EventOfflineRecord>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -81,31 +81,31 @@ impl wire::Lenient for EventOfflineGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EventOfflineListRecord {
     /// `ID`: id.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `EVENT_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_name: Option<String>,
     /// `EVENT_DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_data: Option<serde_json::Value>,
     /// `EVENT_ADDITIONAL`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_additional: Option<serde_json::Value>,
     /// `MESSAGE_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<String>,
     /// `PROCESS_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub process_id: Option<String>,
     /// `ERROR`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub error: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -124,25 +124,25 @@ impl wire::Lenient for EventOfflineListRecord {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EventOfflineRecord {
     /// `ID`: id.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `EVENT_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_name: Option<String>,
     /// `EVENT_DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_data: Option<serde_json::Value>,
     /// `EVENT_ADDITIONAL`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_additional: Option<serde_json::Value>,
     /// `MESSAGE_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -211,10 +211,10 @@ impl wire::Lenient for EventType {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-unbind.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct EventUnbindResult {
     /// `count`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -233,7 +233,7 @@ impl wire::Lenient for EventUnbindResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/on-offline-event.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnOfflineEvent {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

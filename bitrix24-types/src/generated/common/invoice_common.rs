@@ -10,10 +10,10 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceAdd {
     /// `FIELDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -36,10 +36,10 @@ impl EventPayload for OnCrmInvoiceAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceDelete {
     /// `FIELDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -62,7 +62,7 @@ impl EventPayload for OnCrmInvoiceDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCrmInvoiceRecurringAdd {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -85,10 +85,10 @@ impl EventPayload for OnCrmInvoiceRecurringAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceRecurringDelete {
     /// `FIELDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,10 +111,10 @@ impl EventPayload for OnCrmInvoiceRecurringDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-expose.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceRecurringExpose {
     /// `FIELDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -137,10 +137,10 @@ impl EventPayload for OnCrmInvoiceRecurringExpose {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceRecurringUpdate {
     /// `FIELDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -163,10 +163,10 @@ impl EventPayload for OnCrmInvoiceRecurringUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-set-status.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceSetStatus {
     /// `FIELDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -189,10 +189,10 @@ impl EventPayload for OnCrmInvoiceSetStatus {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceUpdate {
     /// `FIELDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -215,16 +215,16 @@ impl EventPayload for OnCrmInvoiceUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldAdd {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -247,16 +247,16 @@ impl EventPayload for OnCrmInvoiceUserFieldAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldDelete {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -279,16 +279,16 @@ impl EventPayload for OnCrmInvoiceUserFieldDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-set-enum-values.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldSetEnumValues {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -311,16 +311,16 @@ impl EventPayload for OnCrmInvoiceUserFieldSetEnumValues {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldUpdate {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

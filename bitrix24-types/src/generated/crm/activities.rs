@@ -10,10 +10,10 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmActivityAdd {
     /// `FIELDS`: `OnCrmActivityAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmActivityAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -36,10 +36,10 @@ impl EventPayload for OnCrmActivityAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmActivityAddFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -58,10 +58,10 @@ impl wire::Lenient for OnCrmActivityAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmActivityDelete {
     /// `FIELDS`: `OnCrmActivityDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmActivityDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -84,10 +84,10 @@ impl EventPayload for OnCrmActivityDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmActivityDeleteFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -106,10 +106,10 @@ impl wire::Lenient for OnCrmActivityDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmActivityUpdate {
     /// `FIELDS`: `OnCrmActivityUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmActivityUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -132,10 +132,10 @@ impl EventPayload for OnCrmActivityUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmActivityUpdateFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -175,10 +175,10 @@ pub struct CrmCompanyUpdateParameterFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAdd {
     /// `FIELDS`: `OnCrmCompanyAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -201,10 +201,10 @@ impl EventPayload for OnCrmCompanyAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAddFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -223,10 +223,10 @@ impl wire::Lenient for OnCrmCompanyAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDelete {
     /// `FIELDS`: `OnCrmCompanyDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -249,10 +249,10 @@ impl EventPayload for OnCrmCompanyDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDeleteFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,10 +271,10 @@ impl wire::Lenient for OnCrmCompanyDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdate {
     /// `FIELDS`: `OnCrmCompanyUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -297,10 +297,10 @@ impl EventPayload for OnCrmCompanyUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdateFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

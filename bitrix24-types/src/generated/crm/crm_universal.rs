@@ -13,10 +13,10 @@ use super::StageSemantic;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CrmItemListResult {
     /// `items`: `Item[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<Item>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -40,162 +40,304 @@ impl IntoRecords<Item> for CrmItemListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/object-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Item {
     /// `id`: id, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<u64>,
     /// `xmlId`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub xml_id: Option<String>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// `createdBy`: user, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by: Option<u64>,
     /// `updatedBy`: user, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub updated_by: Option<u64>,
     /// `movedBy`: user, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub moved_by: Option<u64>,
     /// `createdTime`: datetime, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_time: Option<wire::DateTime>,
     /// `updatedTime`: datetime, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub updated_time: Option<wire::DateTime>,
     /// `movedTime`: datetime, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub moved_time: Option<wire::DateTime>,
     /// `categoryId`: integer.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub category_id: Option<i64>,
     /// `opened`: char. One of `Y`, `N`.
     #[serde(
+        default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
     /// `stageId`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stage_id: Option<String>,
     /// `previousStageId`: string, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub previous_stage_id: Option<String>,
     /// `stageSemanticId`: `StageSemantic`, read-only. One of `P`, `S`, `F`.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub stage_semantic_id: Option<StageSemantic>,
     /// `begindate`: date.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begindate: Option<chrono::NaiveDate>,
     /// `closedate`: date.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub closedate: Option<chrono::NaiveDate>,
     /// `companyId`: id.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<u64>,
     /// `contactId`: id.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<u64>,
     /// `contactIds`: `id[]`.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_ids: Option<Vec<u64>>,
     /// `opportunity`: decimal.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub opportunity: Option<wire::Decimal>,
     /// `isManualOpportunity`: char. One of `Y`, `N`.
     #[serde(
+        default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_manual_opportunity: Option<bool>,
     /// `taxValue`: decimal.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tax_value: Option<wire::Decimal>,
     /// `currencyId`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency_id: Option<String>,
     /// `mycompanyId`: id.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mycompany_id: Option<u64>,
     /// `sourceId`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_id: Option<String>,
     /// `sourceDescription`: text.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_description: Option<String>,
     /// `assignedById`: user.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assigned_by_id: Option<u64>,
     /// `observers`: `user[]`.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub observers: Option<Vec<u64>>,
     /// `webformId`: integer.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub webform_id: Option<i64>,
     /// `lastActivityBy`: user, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_by: Option<u64>,
     /// `lastActivityTime`: datetime, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_time: Option<wire::DateTime>,
     /// `utmSource`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_source: Option<String>,
     /// `utmMedium`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_medium: Option<String>,
     /// `utmCampaign`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_campaign: Option<String>,
     /// `utmContent`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_content: Option<String>,
     /// `utmTerm`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_term: Option<String>,
     /// `honorific`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub honorific: Option<String>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `secondName`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub second_name: Option<String>,
     /// `lastName`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_name: Option<String>,
     /// `birthdate`: date.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub birthdate: Option<chrono::NaiveDate>,
     /// `companyTitle`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_title: Option<String>,
     /// `statusDescription`: text.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_description: Option<String>,
     /// `post`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub post: Option<String>,
     /// `comments`: text.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comments: Option<String>,
     /// `originatorId`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub originator_id: Option<String>,
     /// `originId`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub origin_id: Option<String>,
     /// `fm`: `ItemMultifield[]`.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fm: Option<Vec<ItemMultifield>>,
     /// `entityTypeId`: integer, read-only.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -214,19 +356,35 @@ impl wire::Lenient for Item {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ItemMultifield {
     /// `id`: id.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<u64>,
     /// `typeId`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_id: Option<String>,
     /// `valueType`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_type: Option<String>,
     /// `value`: string.
-    #[serde(deserialize_with = "wire::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -245,10 +403,10 @@ impl wire::Lenient for ItemMultifield {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct ItemReply {
     /// `item`: `Item`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<Item>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -267,10 +425,10 @@ impl wire::Lenient for ItemReply {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemAdd {
     /// `FIELDS`: `OnCrmDynamicItemAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDynamicItemAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -293,13 +451,13 @@ impl EventPayload for OnCrmDynamicItemAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemAddFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -318,10 +476,10 @@ impl wire::Lenient for OnCrmDynamicItemAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemDelete {
     /// `FIELDS`: `OnCrmDynamicItemDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDynamicItemDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -344,13 +502,13 @@ impl EventPayload for OnCrmDynamicItemDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemDeleteFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -369,10 +527,10 @@ impl wire::Lenient for OnCrmDynamicItemDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemUpdate {
     /// `FIELDS`: `OnCrmDynamicItemUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDynamicItemUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -395,13 +553,13 @@ impl EventPayload for OnCrmDynamicItemUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemUpdateFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -420,10 +578,10 @@ impl wire::Lenient for OnCrmDynamicItemUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeAdd {
     /// `FIELDS`: `OnCrmTypeAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmTypeAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -446,10 +604,10 @@ impl EventPayload for OnCrmTypeAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeAddFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -468,10 +626,10 @@ impl wire::Lenient for OnCrmTypeAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeDelete {
     /// `FIELDS`: `OnCrmTypeDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmTypeDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -494,10 +652,10 @@ impl EventPayload for OnCrmTypeDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeDeleteFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -516,10 +674,10 @@ impl wire::Lenient for OnCrmTypeDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUpdate {
     /// `FIELDS`: `OnCrmTypeUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmTypeUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -542,10 +700,10 @@ impl EventPayload for OnCrmTypeUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUpdateFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -12,7 +12,7 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCrmMeasureAdd {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -35,7 +35,7 @@ impl EventPayload for OnCrmMeasureAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCrmMeasureDelete {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -58,7 +58,7 @@ impl EventPayload for OnCrmMeasureDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnCrmMeasureUpdate {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -45,10 +45,10 @@ pub struct CrmOrderentityDeleteByFilterFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmOrderentityListResult {
     /// `orderEntity`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_entity: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -10,34 +10,34 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-get.html#sale_order_payment_crm_simple)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentGetSaleOrderPaymentCrmSimple {
     /// `id`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
     /// `accountNumber`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `paid`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub paid: Option<String>,
     /// `datePaid`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_paid: Option<wire::DateTime>,
     /// `empPaidId`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_paid_id: Option<u64>,
     /// `paySystemId`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_id: Option<serde_json::Value>,
     /// `sum`: double.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sum: Option<f64>,
     /// `currency`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `paySystemName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -59,10 +59,10 @@ pub struct CrmItemProductrowAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemProductrowListResult {
     /// `productRows`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_rows: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -137,10 +137,10 @@ pub struct CrmTypeAddRelations {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct CrmTypeListResult {
     /// `types`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub types: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

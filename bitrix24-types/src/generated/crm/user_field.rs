@@ -257,10 +257,10 @@ pub struct CrmQuoteUserfieldUpdateUfEnumElement {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldAdd {
     /// `FIELDS`: `OnCrmQuoteUserFieldAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteUserFieldAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -283,16 +283,16 @@ impl EventPayload for OnCrmQuoteUserFieldAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldAddFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -311,10 +311,10 @@ impl wire::Lenient for OnCrmQuoteUserFieldAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldDelete {
     /// `FIELDS`: `OnCrmQuoteUserFieldDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteUserFieldDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -337,16 +337,16 @@ impl EventPayload for OnCrmQuoteUserFieldDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldDeleteFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -365,10 +365,10 @@ impl wire::Lenient for OnCrmQuoteUserFieldDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldSetEnumValues {
     /// `FIELDS`: `OnCrmQuoteUserFieldSetEnumValuesFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteUserFieldSetEnumValuesFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -391,16 +391,16 @@ impl EventPayload for OnCrmQuoteUserFieldSetEnumValues {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldSetEnumValuesFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -419,10 +419,10 @@ impl wire::Lenient for OnCrmQuoteUserFieldSetEnumValuesFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldUpdate {
     /// `FIELDS`: `OnCrmQuoteUserFieldUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteUserFieldUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -445,16 +445,16 @@ impl EventPayload for OnCrmQuoteUserFieldUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldUpdateFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

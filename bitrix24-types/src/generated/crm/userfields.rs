@@ -257,10 +257,10 @@ pub struct CrmCompanyUserfieldUpdateUfEnumElement {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldAdd {
     /// `FIELDS`: `OnCrmCompanyUserFieldAddFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -283,16 +283,16 @@ impl EventPayload for OnCrmCompanyUserFieldAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldAddFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -311,10 +311,10 @@ impl wire::Lenient for OnCrmCompanyUserFieldAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldDelete {
     /// `FIELDS`: `OnCrmCompanyUserFieldDeleteFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -337,16 +337,16 @@ impl EventPayload for OnCrmCompanyUserFieldDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldDeleteFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -365,10 +365,10 @@ impl wire::Lenient for OnCrmCompanyUserFieldDeleteFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldSetEnumValues {
     /// `FIELDS`: `OnCrmCompanyUserFieldSetEnumValuesFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldSetEnumValuesFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -391,16 +391,16 @@ impl EventPayload for OnCrmCompanyUserFieldSetEnumValues {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldSetEnumValuesFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -419,10 +419,10 @@ impl wire::Lenient for OnCrmCompanyUserFieldSetEnumValuesFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldUpdate {
     /// `FIELDS`: `OnCrmCompanyUserFieldUpdateFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -445,16 +445,16 @@ impl EventPayload for OnCrmCompanyUserFieldUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldUpdateFields {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

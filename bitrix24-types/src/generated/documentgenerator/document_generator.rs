@@ -10,61 +10,61 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentAddDocument {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `templateId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `provider`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `value`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `values`: `DocumentgeneratorDocumentAddDocumentValues`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<DocumentgeneratorDocumentAddDocumentValues>,
     /// `stampsEnabled`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `pullTag`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `createTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `updatedBy`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -83,13 +83,13 @@ impl wire::Lenient for DocumentgeneratorDocumentAddDocument {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document-values)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentAddDocumentValues {
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -131,10 +131,10 @@ pub struct DocumentgeneratorDocumentAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentAddResult {
     /// `document`: `DocumentgeneratorDocumentAddDocument`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<DocumentgeneratorDocumentAddDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -153,10 +153,10 @@ impl wire::Lenient for DocumentgeneratorDocumentAddResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentEnablepublicurlResult {
     /// `publicUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,100 +175,100 @@ impl wire::Lenient for DocumentgeneratorDocumentEnablepublicurlResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetDocument {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `templateId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `provider`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `value`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `values`: `DocumentgeneratorDocumentGetDocumentValues`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<DocumentgeneratorDocumentGetDocumentValues>,
     /// `fileId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `imageId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `pdfId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_id: Option<i64>,
     /// `stampsEnabled`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// `printUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url: Option<String>,
     /// `printUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url_machine: Option<String>,
     /// `imageUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `transformationErrorCode`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
     /// `transformationErrorMessage`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_message: Option<String>,
     /// `transformationCancelReason`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_cancel_reason: Option<String>,
     /// `pullTag`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `createTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `publicUrlView`: `DocumentgeneratorDocumentGetPublicUrlView`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url_view: Option<DocumentgeneratorDocumentGetPublicUrlView>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -287,13 +287,13 @@ impl wire::Lenient for DocumentgeneratorDocumentGetDocument {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document-values)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetDocumentValues {
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -312,10 +312,10 @@ impl wire::Lenient for DocumentgeneratorDocumentGetDocumentValues {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#public-url-view)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentGetPublicUrlView {
     /// `time`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -334,10 +334,10 @@ impl wire::Lenient for DocumentgeneratorDocumentGetPublicUrlView {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentGetResult {
     /// `document`: `DocumentgeneratorDocumentGetDocument`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<DocumentgeneratorDocumentGetDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -356,28 +356,28 @@ impl wire::Lenient for DocumentgeneratorDocumentGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html#document-fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetfieldsDocumentFields {
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `value`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `default`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<String>,
     /// `group`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `chain`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<serde_json::Value>,
     /// `required`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<String>,
     /// `type`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -396,10 +396,10 @@ impl wire::Lenient for DocumentgeneratorDocumentGetfieldsDocumentFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetfieldsResult {
     /// `documentFields`: `DocumentgeneratorDocumentGetfieldsDocumentFields`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_fields: Option<DocumentgeneratorDocumentGetfieldsDocumentFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -471,10 +471,10 @@ pub struct DocumentgeneratorDocumentListListFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentListResult {
     /// `documents`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -493,91 +493,91 @@ impl wire::Lenient for DocumentgeneratorDocumentListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentUpdateDocument {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `templateId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `provider`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `value`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `fileId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `imageId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `pdfId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_id: Option<i64>,
     /// `values`: `DocumentgeneratorDocumentUpdateDocumentValues`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<DocumentgeneratorDocumentUpdateDocumentValues>,
     /// `stampsEnabled`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `imageUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `printUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `printUrlMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `publicUrlView`: `DocumentgeneratorDocumentUpdatePublicUrlView`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url_view: Option<DocumentgeneratorDocumentUpdatePublicUrlView>,
     /// `isTransformationError`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `pullTag`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `createTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -596,16 +596,16 @@ impl wire::Lenient for DocumentgeneratorDocumentUpdateDocument {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document-values)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentUpdateDocumentValues {
     /// `productsTableVariant`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -647,10 +647,10 @@ pub struct DocumentgeneratorDocumentUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#public-url-view)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentUpdatePublicUrlView {
     /// `time`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -669,10 +669,10 @@ impl wire::Lenient for DocumentgeneratorDocumentUpdatePublicUrlView {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentUpdateResult {
     /// `document`: `DocumentgeneratorDocumentUpdateDocument`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<DocumentgeneratorDocumentUpdateDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

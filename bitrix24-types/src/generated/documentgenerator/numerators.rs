@@ -79,10 +79,10 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettingsSequent {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorAddResult {
     /// `numerator`: `DocumentgeneratorNumeratorAddResultNumerator`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator: Option<DocumentgeneratorNumeratorAddResultNumerator>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -101,22 +101,22 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorAddResultNumerator {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `DocumentgeneratorNumeratorAddResultNumeratorSettings`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorNumeratorAddResultNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -135,11 +135,12 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumerator {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator-settings)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorAddResultNumeratorSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent`.
     #[serde(
         rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
+        default,
         deserialize_with = "wire::lenient"
     )]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
@@ -162,28 +163,28 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumeratorSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator-settings-sequent)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent {
     /// `start`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -202,10 +203,10 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumeratorSettingsSeque
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorGetResult {
     /// `numerator`: `DocumentgeneratorNumeratorGetResultNumerator`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator: Option<DocumentgeneratorNumeratorGetResultNumerator>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -224,22 +225,22 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorGetResultNumerator {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `DocumentgeneratorNumeratorGetResultNumeratorSettings`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorNumeratorGetResultNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -258,11 +259,12 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumerator {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator-settings)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorGetResultNumeratorSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent`.
     #[serde(
         rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
+        default,
         deserialize_with = "wire::lenient"
     )]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
@@ -285,28 +287,28 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumeratorSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator-settings-sequent)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent {
     /// `start`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -325,10 +327,10 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumeratorSettingsSeque
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorListResult {
     /// `numerators`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerators: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -418,22 +420,22 @@ pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsSequent {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorUpdateResult {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `DocumentgeneratorNumeratorUpdateResultSettings`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorNumeratorUpdateResultSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -452,11 +454,12 @@ impl wire::Lenient for DocumentgeneratorNumeratorUpdateResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result-settings)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorUpdateResultSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorUpdateResultSettingsSequent`.
     #[serde(
         rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
+        default,
         deserialize_with = "wire::lenient"
     )]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
@@ -479,28 +482,28 @@ impl wire::Lenient for DocumentgeneratorNumeratorUpdateResultSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result-settings-sequent)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorNumeratorUpdateResultSettingsSequent {
     /// `start`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

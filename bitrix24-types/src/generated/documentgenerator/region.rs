@@ -38,28 +38,28 @@ pub struct DocumentgeneratorRegionAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#region)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionAddRegion {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// `phrases`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub phrases: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -78,10 +78,10 @@ impl wire::Lenient for DocumentgeneratorRegionAddRegion {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionAddResult {
     /// `region`: `DocumentgeneratorRegionAddRegion`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<DocumentgeneratorRegionAddRegion>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -100,28 +100,28 @@ impl wire::Lenient for DocumentgeneratorRegionAddResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#region)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionGetRegion {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// `phrases`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub phrases: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -140,10 +140,10 @@ impl wire::Lenient for DocumentgeneratorRegionGetRegion {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionGetResult {
     /// `region`: `DocumentgeneratorRegionGetRegion`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<DocumentgeneratorRegionGetRegion>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -162,28 +162,28 @@ impl wire::Lenient for DocumentgeneratorRegionGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html#regions)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionListRegions {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -202,10 +202,10 @@ impl wire::Lenient for DocumentgeneratorRegionListRegions {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionListResult {
     /// `regions`: `DocumentgeneratorRegionListRegions`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub regions: Option<DocumentgeneratorRegionListRegions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -253,28 +253,28 @@ pub struct DocumentgeneratorRegionUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#region)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionUpdateRegion {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// `phrases`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub phrases: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -293,10 +293,10 @@ impl wire::Lenient for DocumentgeneratorRegionUpdateRegion {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionUpdateResult {
     /// `region`: `DocumentgeneratorRegionUpdateRegion`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<DocumentgeneratorRegionUpdateRegion>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -94,10 +94,10 @@ pub struct DocumentgeneratorRoleAddPermissionsTemplates {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleAddResult {
     /// `role`: `DocumentgeneratorRoleAddResultRole`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleAddResultRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -116,19 +116,19 @@ impl wire::Lenient for DocumentgeneratorRoleAddResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleAddResultRole {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleAddResultRolePermissions`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleAddResultRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -147,16 +147,16 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRole {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleAddResultRolePermissions {
     /// `settings`: `DocumentgeneratorRoleAddResultRolePermissionsSettings`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleAddResultRolePermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleAddResultRolePermissionsTemplates`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleAddResultRolePermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleAddResultRolePermissionsDocuments`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleAddResultRolePermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,13 +175,13 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissions {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-documents)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsDocuments {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -200,10 +200,10 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsDocuments {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-settings)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsSettings {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -222,10 +222,10 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-templates)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsTemplates {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -244,16 +244,16 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsTemplates {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleGetPermissions {
     /// `settings`: `DocumentgeneratorRoleGetPermissionsSettings`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleGetPermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleGetPermissionsTemplates`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleGetPermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleGetPermissionsDocuments`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleGetPermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -272,13 +272,13 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissions {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-documents)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleGetPermissionsDocuments {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -297,10 +297,10 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsDocuments {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-settings)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleGetPermissionsSettings {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -319,10 +319,10 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-templates)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleGetPermissionsTemplates {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -341,10 +341,10 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsTemplates {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleGetResult {
     /// `role`: `DocumentgeneratorRoleGetRole`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleGetRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -363,19 +363,19 @@ impl wire::Lenient for DocumentgeneratorRoleGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#role)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleGetRole {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleGetPermissions`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleGetPermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -394,10 +394,10 @@ impl wire::Lenient for DocumentgeneratorRoleGetRole {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleListResult {
     /// `roles`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub roles: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -501,10 +501,10 @@ pub struct DocumentgeneratorRoleUpdatePermissionsTemplates {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleUpdateResult {
     /// `role`: `DocumentgeneratorRoleUpdateResultRole`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleUpdateResultRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -523,19 +523,19 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleUpdateResultRole {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleUpdateResultRolePermissions`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleUpdateResultRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -554,16 +554,16 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRole {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissions {
     /// `settings`: `DocumentgeneratorRoleUpdateResultRolePermissionsSettings`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleUpdateResultRolePermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleUpdateResultRolePermissionsTemplates`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleUpdateResultRolePermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleUpdateResultRolePermissionsDocuments`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleUpdateResultRolePermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -582,13 +582,13 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissions {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-documents)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsDocuments {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -607,10 +607,10 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsDocuments
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-settings)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsSettings {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -629,10 +629,10 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsSettings 
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-templates)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsTemplates {
     /// `modify`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

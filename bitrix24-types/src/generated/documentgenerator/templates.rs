@@ -52,10 +52,10 @@ pub struct DocumentgeneratorTemplateAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateAddResult {
     /// `template`: `DocumentgeneratorTemplateAddTemplate`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<DocumentgeneratorTemplateAddTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -74,55 +74,55 @@ impl wire::Lenient for DocumentgeneratorTemplateAddResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html#template)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateAddTemplate {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `providers`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<serde_json::Value>,
     /// `users`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -141,10 +141,10 @@ impl wire::Lenient for DocumentgeneratorTemplateAddTemplate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateGetResult {
     /// `template`: `DocumentgeneratorTemplateGetTemplate`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<DocumentgeneratorTemplateGetTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -163,52 +163,52 @@ impl wire::Lenient for DocumentgeneratorTemplateGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#template)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateGetTemplate {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `providers`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<serde_json::Value>,
     /// `users`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -227,10 +227,10 @@ impl wire::Lenient for DocumentgeneratorTemplateGetTemplate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateGetfieldsResult {
     /// `templateFields`: `DocumentgeneratorTemplateGetfieldsTemplatefield`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_fields: Option<DocumentgeneratorTemplateGetfieldsTemplatefield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -249,28 +249,28 @@ impl wire::Lenient for DocumentgeneratorTemplateGetfieldsResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html#templatefield)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateGetfieldsTemplatefield {
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `value`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
     /// `default`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `required`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `type`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `group`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `chain`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -342,10 +342,10 @@ pub struct DocumentgeneratorTemplateListListFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateListResult {
     /// `templates`: `DocumentgeneratorTemplateListTemplate`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorTemplateListTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -364,73 +364,73 @@ impl wire::Lenient for DocumentgeneratorTemplateListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#template)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateListTemplate {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `region`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `sort`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `moduleId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `fileId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<String>,
     /// `bodyType`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub body_type: Option<String>,
     /// `numeratorId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `productsTableVariant`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_default: Option<bool>,
     /// `download`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `users`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// `providers`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -496,10 +496,10 @@ pub struct DocumentgeneratorTemplateUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateUpdateResult {
     /// `template`: `DocumentgeneratorTemplateUpdateTemplate`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<DocumentgeneratorTemplateUpdateTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -518,55 +518,55 @@ impl wire::Lenient for DocumentgeneratorTemplateUpdateResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html#template)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateUpdateTemplate {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `providers`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<serde_json::Value>,
     /// `users`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

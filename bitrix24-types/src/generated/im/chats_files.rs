@@ -11,7 +11,7 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#file-models-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct ImDiskFileCommitFileModelsItem {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -30,7 +30,7 @@ impl wire::Lenient for ImDiskFileCommitFileModelsItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#files-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct ImDiskFileCommitFilesItem {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,19 +49,19 @@ impl wire::Lenient for ImDiskFileCommitFilesItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#result-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDiskFileCommitResultItem {
     /// `FILES`: `ImDiskFileCommitFilesItem`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<ImDiskFileCommitFilesItem>,
     /// `DISK_ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_id: Option<serde_json::Value>,
     /// `FILE_MODELS`: `ImDiskFileCommitFileModelsItem`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_models: Option<ImDiskFileCommitFileModelsItem>,
     /// `MESSAGE_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -12,13 +12,13 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/events/on-imbot-delete.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTDELETE`")]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotDelete {
     /// `BOT_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
     /// `BOT_CODE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

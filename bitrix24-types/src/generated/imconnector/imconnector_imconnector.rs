@@ -11,13 +11,13 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorChatNameSetResult {
     /// `SUCCESS`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -36,16 +36,16 @@ impl wire::Lenient for ImconnectorChatNameSetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorDialogFinish {
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<String>,
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -68,16 +68,16 @@ impl EventPayload for OnImConnectorDialogFinish {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorDialogStart {
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<String>,
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -100,7 +100,7 @@ impl EventPayload for OnImConnectorDialogStart {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-line-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorLineDelete {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -123,16 +123,16 @@ impl EventPayload for OnImConnectorLineDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorMessageAdd {
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `MESSAGES`: `OnImConnectorMessageAddMessagesItem[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<OnImConnectorMessageAddMessagesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -155,10 +155,10 @@ impl EventPayload for OnImConnectorMessageAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#chat)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageAddChat {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -177,13 +177,13 @@ impl wire::Lenient for OnImConnectorMessageAddChat {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#im)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageAddIm {
     /// `chat_id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -202,13 +202,13 @@ impl wire::Lenient for OnImConnectorMessageAddIm {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#message)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageAddMessage {
     /// `user_id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `text`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -227,16 +227,16 @@ impl wire::Lenient for OnImConnectorMessageAddMessage {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#messages-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageAddMessagesItem {
     /// `im`: `OnImConnectorMessageAddIm`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<OnImConnectorMessageAddIm>,
     /// `message`: `OnImConnectorMessageAddMessage`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<OnImConnectorMessageAddMessage>,
     /// `chat`: `OnImConnectorMessageAddChat`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<OnImConnectorMessageAddChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -255,16 +255,16 @@ impl wire::Lenient for OnImConnectorMessageAddMessagesItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorMessageDelete {
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `MESSAGES`: `OnImConnectorMessageDeleteMessagesItem[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<OnImConnectorMessageDeleteMessagesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -287,10 +287,10 @@ impl EventPayload for OnImConnectorMessageDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#chat)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageDeleteChat {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -309,13 +309,13 @@ impl wire::Lenient for OnImConnectorMessageDeleteChat {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#im)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageDeleteIm {
     /// `chat_id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -334,10 +334,10 @@ impl wire::Lenient for OnImConnectorMessageDeleteIm {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#message)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageDeleteMessage {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -356,16 +356,16 @@ impl wire::Lenient for OnImConnectorMessageDeleteMessage {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#messages-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageDeleteMessagesItem {
     /// `im`: `OnImConnectorMessageDeleteIm`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<OnImConnectorMessageDeleteIm>,
     /// `message`: `OnImConnectorMessageDeleteMessage`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<OnImConnectorMessageDeleteMessage>,
     /// `chat`: `OnImConnectorMessageDeleteChat`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<OnImConnectorMessageDeleteChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -384,16 +384,16 @@ impl wire::Lenient for OnImConnectorMessageDeleteMessagesItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorMessageUpdate {
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `MESSAGES`: `OnImConnectorMessageUpdateMessagesItem[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<OnImConnectorMessageUpdateMessagesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -416,10 +416,10 @@ impl EventPayload for OnImConnectorMessageUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#chat)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageUpdateChat {
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -438,13 +438,13 @@ impl wire::Lenient for OnImConnectorMessageUpdateChat {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#im)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageUpdateIm {
     /// `chat_id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -463,13 +463,13 @@ impl wire::Lenient for OnImConnectorMessageUpdateIm {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#message)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageUpdateMessage {
     /// `id`: `string[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<Vec<String>>,
     /// `text`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -488,16 +488,16 @@ impl wire::Lenient for OnImConnectorMessageUpdateMessage {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorMessageUpdateMessagesItem {
     /// `im`: `OnImConnectorMessageUpdateIm`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<OnImConnectorMessageUpdateIm>,
     /// `message`: `OnImConnectorMessageUpdateMessage`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<OnImConnectorMessageUpdateMessage>,
     /// `chat`: `OnImConnectorMessageUpdateChat`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<OnImConnectorMessageUpdateChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -516,13 +516,13 @@ impl wire::Lenient for OnImConnectorMessageUpdateMessagesItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct OnImConnectorStatusDelete {
     /// `connector`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `line`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -78,16 +78,16 @@ pub struct ImconnectorRegisterIconDisabled {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct ImconnectorRegisterResult {
     /// `result`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// `error`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub error: Option<String>,
     /// `error_description`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_description: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -106,22 +106,22 @@ impl wire::Lenient for ImconnectorRegisterResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorStatusResult {
     /// `LINE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `ERROR`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub error: Option<bool>,
     /// `CONFIGURED`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub configured: Option<bool>,
     /// `STATUS`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

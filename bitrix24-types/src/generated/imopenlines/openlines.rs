@@ -343,289 +343,289 @@ pub struct ImopenlinesConfigAddParams {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigGetResult {
     /// `ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `LINE_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line_name: Option<String>,
     /// `ACTIVE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `CRM`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm: Option<String>,
     /// `CRM_CREATE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create: Option<String>,
     /// `CRM_CREATE_SECOND`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create_second: Option<String>,
     /// `CRM_CREATE_THIRD`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create_third: Option<String>,
     /// `CRM_FORWARD`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_forward: Option<String>,
     /// `CRM_CHAT_TRACKER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_chat_tracker: Option<String>,
     /// `CRM_TRANSFER_CHANGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_transfer_change: Option<String>,
     /// `CRM_SOURCE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_source: Option<String>,
     /// `QUEUE_TYPE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_type: Option<String>,
     /// `QUEUE_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_time: Option<String>,
     /// `NO_ANSWER_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_time: Option<String>,
     /// `CHECK_AVAILABLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_available: Option<String>,
     /// `WATCH_TYPING`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub watch_typing: Option<String>,
     /// `WELCOME_BOT_ENABLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_enable: Option<String>,
     /// `WELCOME_MESSAGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_message: Option<String>,
     /// `WELCOME_MESSAGE_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_message_text: Option<String>,
     /// `VOTE_MESSAGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message: Option<String>,
     /// `VOTE_TIME_LIMIT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_time_limit: Option<String>,
     /// `VOTE_BEFORE_FINISH`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_before_finish: Option<String>,
     /// `VOTE_CLOSING_DELAY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_closing_delay: Option<String>,
     /// `VOTE_MESSAGE_1_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_text: Option<String>,
     /// `VOTE_MESSAGE_1_LIKE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_like: Option<String>,
     /// `VOTE_MESSAGE_1_DISLIKE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_dislike: Option<String>,
     /// `VOTE_MESSAGE_2_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_text: Option<String>,
     /// `VOTE_MESSAGE_2_LIKE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_like: Option<String>,
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_dislike: Option<String>,
     /// `AGREEMENT_MESSAGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub agreement_message: Option<String>,
     /// `AGREEMENT_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub agreement_id: Option<String>,
     /// `CATEGORY_ENABLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_enable: Option<String>,
     /// `CATEGORY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<String>,
     /// `WELCOME_BOT_JOIN`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_join: Option<String>,
     /// `WELCOME_BOT_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_id: Option<String>,
     /// `WELCOME_BOT_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_time: Option<String>,
     /// `WELCOME_BOT_LEFT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_left: Option<String>,
     /// `NO_ANSWER_RULE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_rule: Option<String>,
     /// `NO_ANSWER_FORM_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_form_id: Option<String>,
     /// `NO_ANSWER_BOT_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_bot_id: Option<String>,
     /// `NO_ANSWER_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_text: Option<String>,
     /// `WORKTIME_ENABLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_enable: Option<String>,
     /// `WORKTIME_FROM`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_from: Option<String>,
     /// `WORKTIME_TO`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_to: Option<String>,
     /// `WORKTIME_TIMEZONE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_timezone: Option<String>,
     /// `WORKTIME_HOLIDAYS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_holidays: Option<serde_json::Value>,
     /// `WORKTIME_DAYOFF`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff: Option<serde_json::Value>,
     /// `WORKTIME_DAYOFF_RULE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_rule: Option<String>,
     /// `WORKTIME_DAYOFF_FORM_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_form_id: Option<String>,
     /// `WORKTIME_DAYOFF_BOT_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_bot_id: Option<String>,
     /// `WORKTIME_DAYOFF_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_text: Option<String>,
     /// `CLOSE_RULE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_rule: Option<String>,
     /// `CLOSE_FORM_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_form_id: Option<String>,
     /// `CLOSE_BOT_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_bot_id: Option<String>,
     /// `CLOSE_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_text: Option<String>,
     /// `FULL_CLOSE_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_close_time: Option<String>,
     /// `AUTO_CLOSE_RULE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_rule: Option<String>,
     /// `AUTO_CLOSE_FORM_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_form_id: Option<String>,
     /// `AUTO_CLOSE_BOT_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_bot_id: Option<String>,
     /// `AUTO_CLOSE_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_time: Option<String>,
     /// `AUTO_CLOSE_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_text: Option<String>,
     /// `AUTO_EXPIRE_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_expire_time: Option<String>,
     /// `DATE_CREATE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<serde_json::Value>,
     /// `DATE_MODIFY`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<serde_json::Value>,
     /// `MODIFY_USER_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_user_id: Option<String>,
     /// `TEMPORARY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub temporary: Option<String>,
     /// `XML_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `LANGUAGE_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `QUICK_ANSWERS_IBLOCK_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub quick_answers_iblock_id: Option<String>,
     /// `SESSION_PRIORITY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_priority: Option<String>,
     /// `TYPE_MAX_CHAT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_max_chat: Option<String>,
     /// `MAX_CHAT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_chat: Option<String>,
     /// `OPERATOR_DATA`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub operator_data: Option<String>,
     /// `QUEUE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue: Option<serde_json::Value>,
     /// `QUEUE_FULL`: `ImopenlinesConfigGetResultQueueFullItem`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_full: Option<ImopenlinesConfigGetResultQueueFullItem>,
     /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigGetResultQueueUsersFieldsItem`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_users_fields: Option<ImopenlinesConfigGetResultQueueUsersFieldsItem>,
     /// `QUEUE_ONLINE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_online: Option<String>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_operator_data: Option<serde_json::Value>,
     /// `KPI_FIRST_ANSWER_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_time: Option<String>,
     /// `KPI_FIRST_ANSWER_ALERT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_alert: Option<String>,
     /// `KPI_FIRST_ANSWER_LIST`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_list: Option<serde_json::Value>,
     /// `KPI_FIRST_ANSWER_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_text: Option<String>,
     /// `KPI_FURTHER_ANSWER_TIME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_time: Option<String>,
     /// `KPI_FURTHER_ANSWER_ALERT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_alert: Option<String>,
     /// `KPI_FURTHER_ANSWER_LIST`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_list: Option<serde_json::Value>,
     /// `KPI_FURTHER_ANSWER_TEXT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_text: Option<String>,
     /// `KPI_CHECK_OPERATOR_ACTIVITY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_check_operator_activity: Option<String>,
     /// `SEND_NOTIFICATION_EMPTY_QUEUE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub send_notification_empty_queue: Option<String>,
     /// `USE_WELCOME_FORM`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_welcome_form: Option<String>,
     /// `WELCOME_FORM_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_form_id: Option<String>,
     /// `WELCOME_FORM_DELAY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_form_delay: Option<String>,
     /// `SEND_WELCOME_EACH_SESSION`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub send_welcome_each_session: Option<String>,
     /// `CONFIRM_CLOSE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub confirm_close: Option<String>,
     /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub ignore_welcome_form_responsible: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -644,31 +644,31 @@ impl wire::Lenient for ImopenlinesConfigGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-full-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigGetResultQueueFullItem {
     /// `ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `SORT`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<String>,
     /// `DEPARTMENT_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub department_id: Option<String>,
     /// `USER_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_work_position: Option<String>,
     /// `USER_AVATAR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -687,19 +687,19 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueFullItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-users-fields-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigGetResultQueueUsersFieldsItem {
     /// `USER_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_work_position: Option<String>,
     /// `USER_AVATAR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1083,13 +1083,13 @@ pub struct ImopenlinesConfigListGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigPathGetResult {
     /// `SERVER_ADDRESS`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub server_address: Option<String>,
     /// `PUBLIC_PATH`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_path: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1108,16 +1108,16 @@ impl wire::Lenient for ImopenlinesConfigPathGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesRevisionGetResult {
     /// `rest`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest: Option<i64>,
     /// `web`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub web: Option<i64>,
     /// `mobile`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1136,10 +1136,10 @@ impl wire::Lenient for ImopenlinesRevisionGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOpenLineMessageAdd {
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1162,16 +1162,16 @@ impl EventPayload for OnOpenLineMessageAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOpenLineMessageDelete {
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1194,16 +1194,16 @@ impl EventPayload for OnOpenLineMessageDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOpenLineMessageUpdate {
     /// `CONNECTOR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1226,10 +1226,10 @@ impl EventPayload for OnOpenLineMessageUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSessionFinish {
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1252,10 +1252,10 @@ impl EventPayload for OnSessionFinish {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSessionStart {
     /// `DATA`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

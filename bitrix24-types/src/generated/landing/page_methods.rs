@@ -113,22 +113,22 @@ pub struct LandingLandingAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-list.html#page)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingLandingGetListPage {
     /// `FIELD`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<serde_json::Value>,
     /// `DOMAIN_ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub domain_id: Option<serde_json::Value>,
     /// `PUBLIC_URL`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<serde_json::Value>,
     /// `PREVIEW`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<serde_json::Value>,
     /// `IS_AREA`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_area: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

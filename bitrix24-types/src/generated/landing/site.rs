@@ -147,43 +147,43 @@ pub struct LandingSiteGetFoldersFilter {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-folders.html#folder)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetFoldersFolder {
     /// `ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `PARENT_ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<serde_json::Value>,
     /// `SITE_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `INDEX_ID`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub index_id: Option<serde_json::Value>,
     /// `ACTIVE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `DELETED`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<String>,
     /// `TITLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `CODE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `CREATED_BY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<String>,
     /// `MODIFIED_BY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<String>,
     /// `DATE_CREATE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `DATE_MODIFY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -231,34 +231,34 @@ pub struct LandingSiteGetListParams {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-list.html#site)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetListSite {
     /// `ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `DOMAIN_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub domain_name: Option<String>,
     /// `PUBLIC_URL`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `PREVIEW_PICTURE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<String>,
     /// `PHONE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<serde_json::Value>,
     /// `DATE_CREATE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `DATE_MODIFY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
     /// `LANDING_ID_INDEX`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id_index: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

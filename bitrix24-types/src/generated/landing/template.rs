@@ -39,10 +39,10 @@ pub struct LandingTemplateGetlistParams {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-get-list.html#template)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingTemplateGetlistTemplate {
     /// `FIELD`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -116,10 +116,10 @@ pub struct SaleBasketitemAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBasketitemListResult {
     /// `basketItems`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_items: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

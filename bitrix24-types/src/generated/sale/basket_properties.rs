@@ -36,10 +36,10 @@ pub struct SaleBasketpropertiesAddParametrFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBasketpropertiesListResult {
     /// `basketProperties`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_properties: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -41,10 +41,10 @@ pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainListResult {
     /// `businessValuePersonDomains`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub business_value_person_domains: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -106,10 +106,10 @@ pub struct SaleOrderAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct SaleOrderListResult {
     /// `orders`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub orders: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -57,10 +57,10 @@ pub struct SaleShipmentAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct SaleShipmentListResult {
     /// `shipments`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipments: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -31,10 +31,10 @@ pub struct SaleShipmentitemAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentitemListResult {
     /// `shipmentItems`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_items: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

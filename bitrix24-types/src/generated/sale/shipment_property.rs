@@ -98,10 +98,10 @@ pub struct SaleShipmentpropertyAddSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyListResult {
     /// `properties`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

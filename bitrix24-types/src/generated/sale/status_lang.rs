@@ -48,10 +48,10 @@ pub struct SaleStatusLangDeleteByFilterFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusLangListResult {
     /// `statusLangs`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_langs: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

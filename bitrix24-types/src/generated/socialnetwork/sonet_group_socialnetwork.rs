@@ -11,31 +11,31 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#actions)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetActions {
     /// `EDIT`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `DELETE`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete: Option<bool>,
     /// `INVITE`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub invite: Option<bool>,
     /// `JOIN`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub join: Option<bool>,
     /// `LEAVE`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `FOLLOW`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub follow: Option<bool>,
     /// `PIN`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub pin: Option<bool>,
     /// `EDIT_FEATURES`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_features: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -54,13 +54,13 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetActions {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#additionaldata)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetAdditionaldata {
     /// `ROLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `INITIATED_BY_TYPE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub initiated_by_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -79,13 +79,13 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAdditionaldata {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#avatardata)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetAvatardata {
     /// `type`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -104,19 +104,19 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAvatardata {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#avatartypes)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetAvatartypes {
     /// `sort`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `mobileUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_url: Option<String>,
     /// `webCssClass`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub web_css_class: Option<String>,
     /// `entitySelectorUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_selector_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -135,13 +135,13 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAvatartypes {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#counters)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct SocialnetworkApiWorkgroupGetCounters {
     /// `workgroup_requests_out`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub workgroup_requests_out: Option<i64>,
     /// `workgroup_requests_in`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub workgroup_requests_in: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -160,22 +160,22 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetCounters {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#features)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetFeatures {
     /// `featureName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub feature_name: Option<String>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `customName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_name: Option<String>,
     /// `id`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `active`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -194,19 +194,19 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetFeatures {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#groupmemberslist)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetGroupmemberslist {
     /// `id`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `invited`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub invited: Option<bool>,
     /// `isAwaiting`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_awaiting: Option<bool>,
     /// `isMember`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_member: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -225,34 +225,34 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetGroupmemberslist {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#listofmembers)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetListofmembers {
     /// `id`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `isOwner`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_owner: Option<bool>,
     /// `isModerator`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_moderator: Option<bool>,
     /// `isScrumMaster`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_scrum_master: Option<bool>,
     /// `isAutoMember`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_auto_member: Option<bool>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `lastName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `position`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub position: Option<String>,
     /// `photo`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub photo: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,16 +271,16 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetListofmembers {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#listofmembersawaitinginvite)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct SocialnetworkApiWorkgroupGetListofmembersawaitinginvite {
     /// `id`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `photo`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub photo: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -299,16 +299,16 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetListofmembersawaitinginvite {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#ownerdata)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetOwnerdata {
     /// `ID`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `PHOTO`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub photo: Option<String>,
     /// `FORMATTED_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub formatted_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -346,168 +346,168 @@ pub struct SocialnetworkApiWorkgroupGetParams {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetResult {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ACTIVE`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `SITE_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `SUBJECT_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `DESCRIPTION`: text.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `KEYWORDS`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub keywords: Option<String>,
     /// `CLOSED`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed: Option<bool>,
     /// `VISIBLE`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub visible: Option<bool>,
     /// `OPENED`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// `DATE_CREATE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `DATE_UPDATE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<String>,
     /// `DATE_ACTIVITY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_activity: Option<String>,
     /// `IMAGE_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `AVATAR_TYPE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_type: Option<String>,
     /// `OWNER_ID`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<u64>,
     /// `INITIATE_PERMS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub initiate_perms: Option<serde_json::Value>,
     /// `NUMBER_OF_MEMBERS`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_of_members: Option<i64>,
     /// `NUMBER_OF_MODERATORS`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_of_moderators: Option<i64>,
     /// `PROJECT`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub project: Option<bool>,
     /// `PROJECT_DATE_START`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub project_date_start: Option<serde_json::Value>,
     /// `PROJECT_DATE_FINISH`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub project_date_finish: Option<serde_json::Value>,
     /// `SEARCH_INDEX`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub search_index: Option<String>,
     /// `LANDING`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing: Option<bool>,
     /// `SCRUM_MASTER_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub scrum_master_id: Option<i64>,
     /// `SCRUM_SPRINT_DURATION`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub scrum_sprint_duration: Option<i64>,
     /// `SCRUM_TASK_RESPONSIBLE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub scrum_task_responsible: Option<String>,
     /// `TYPE`: raw.
-    #[serde(rename = "TYPE", deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<serde_json::Value>,
     /// `MEMBERS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `CHAT_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `DIALOG_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `ORDINARY_MEMBERS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub ordinary_members: Option<serde_json::Value>,
     /// `INVITED_MEMBERS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub invited_members: Option<serde_json::Value>,
     /// `MODERATOR_MEMBERS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub moderator_members: Option<serde_json::Value>,
     /// `SITE_IDS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_ids: Option<serde_json::Value>,
     /// `AVATAR`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `AVATAR_TYPES`: `SocialnetworkApiWorkgroupGetAvatartypes`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_types: Option<SocialnetworkApiWorkgroupGetAvatartypes>,
     /// `AVATAR_DATA`: `SocialnetworkApiWorkgroupGetAvatardata`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_data: Option<SocialnetworkApiWorkgroupGetAvatardata>,
     /// `OWNER_DATA`: `SocialnetworkApiWorkgroupGetOwnerdata`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_data: Option<SocialnetworkApiWorkgroupGetOwnerdata>,
     /// `SUBJECT_DATA`: `SocialnetworkApiWorkgroupGetSubjectdata`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject_data: Option<SocialnetworkApiWorkgroupGetSubjectdata>,
     /// `TAGS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tags: Option<serde_json::Value>,
     /// `ACTIONS`: `SocialnetworkApiWorkgroupGetActions`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub actions: Option<SocialnetworkApiWorkgroupGetActions>,
     /// `USER_DATA`: `SocialnetworkApiWorkgroupGetUserdata`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_data: Option<SocialnetworkApiWorkgroupGetUserdata>,
     /// `DEPARTMENTS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<serde_json::Value>,
     /// `IS_PIN`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pin: Option<bool>,
     /// `PRIVACY_CODE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub privacy_code: Option<String>,
     /// `LIST_OF_MEMBERS`: `SocialnetworkApiWorkgroupGetListofmembers`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_of_members: Option<SocialnetworkApiWorkgroupGetListofmembers>,
     /// `FEATURES`: `SocialnetworkApiWorkgroupGetFeatures`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub features: Option<SocialnetworkApiWorkgroupGetFeatures>,
     /// `LIST_OF_MEMBERS_AWAITING_INVITE`: `SocialnetworkApiWorkgroupGetListofmembersawaitinginvite`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_of_members_awaiting_invite: Option<
         SocialnetworkApiWorkgroupGetListofmembersawaitinginvite,
     >,
     /// `GROUP_MEMBERS_LIST`: `SocialnetworkApiWorkgroupGetGroupmemberslist`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_members_list: Option<SocialnetworkApiWorkgroupGetGroupmemberslist>,
     /// `COUNTERS`: `SocialnetworkApiWorkgroupGetCounters`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub counters: Option<SocialnetworkApiWorkgroupGetCounters>,
     /// `EFFICIENCY`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub efficiency: Option<i64>,
     /// `ADDITIONAL_DATA`: `SocialnetworkApiWorkgroupGetAdditionaldata`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<SocialnetworkApiWorkgroupGetAdditionaldata>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -526,13 +526,13 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#subjectdata)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetSubjectdata {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -551,16 +551,16 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetSubjectdata {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#userdata)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetUserdata {
     /// `ROLE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<serde_json::Value>,
     /// `INITIATED_BY_TYPE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub initiated_by_type: Option<serde_json::Value>,
     /// `IS_SUBSCRIBED`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_subscribed: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -658,10 +658,10 @@ pub struct SocialnetworkApiWorkgroupListParams {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct SocialnetworkApiWorkgroupListResult {
     /// `workgroups`: `raw[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub workgroups: Option<Vec<serde_json::Value>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -27,10 +27,10 @@ pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentparameters {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentByContentResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,10 +49,10 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -98,10 +98,10 @@ pub struct TasksTemplateChecklistAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -120,10 +120,10 @@ impl wire::Lenient for TasksTemplateChecklistAddResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistCompleteResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -142,10 +142,10 @@ impl wire::Lenient for TasksTemplateChecklistCompleteResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistGetResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -164,10 +164,10 @@ impl wire::Lenient for TasksTemplateChecklistGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistListResult {
     /// `checkListItems`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_items: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -186,10 +186,10 @@ impl wire::Lenient for TasksTemplateChecklistListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveAfterResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -208,10 +208,10 @@ impl wire::Lenient for TasksTemplateChecklistMoveAfterResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveBeforeResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -230,10 +230,10 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRemoveAttachmentsResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -252,10 +252,10 @@ impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRenewResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -303,10 +303,10 @@ pub struct TasksTemplateChecklistUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistUpdateResult {
     /// `checkListItem`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -12,19 +12,19 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentAdd {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -47,19 +47,19 @@ impl EventPayload for OnTaskCommentAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentDelete {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -82,19 +82,19 @@ impl EventPayload for OnTaskCommentDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentUpdate {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -11,19 +11,19 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskAdd {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -46,19 +46,19 @@ impl EventPayload for OnTaskAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskDelete {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -81,19 +81,19 @@ impl EventPayload for OnTaskDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-update.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskUpdate {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -116,160 +116,160 @@ impl EventPayload for OnTaskUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Task {
     /// `id`: id, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `parentId`: id.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<u64>,
     /// `title`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `description`: text.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `mark`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `priority`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<i64>,
     /// `status`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<i64>,
     /// `subStatus`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sub_status: Option<i64>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `stageId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `createdBy`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `createdDate`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `responsibleId`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
     /// `changedBy`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<u64>,
     /// `changedDate`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `statusChangedBy`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<u64>,
     /// `statusChangedDate`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `closedBy`: user.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<u64>,
     /// `closedDate`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `activityDate`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `dateStart`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `startDatePlan`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `endDatePlan`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `guid`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `xmlId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `commentsCount`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<i64>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `timeEstimate`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<i64>,
     /// `timeSpentInLogs`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<i64>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `siteId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationPlan`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<i64>,
     /// `durationType`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `auditors`: `user[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<u64>>,
     /// `accomplices`: `user[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<u64>>,
     /// `ufCrmTask`: `string[]`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_crm_task: Option<Vec<String>>,
     /// `chatId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `flowId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -288,10 +288,10 @@ impl wire::Lenient for Task {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct TaskDeleted {
     /// `task`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -310,10 +310,10 @@ impl wire::Lenient for TaskDeleted {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct TaskReply {
     /// `task`: `Task`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<Task>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -332,13 +332,13 @@ impl wire::Lenient for TaskReply {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct TasksTaskCountersGetCounter {
     /// `counter`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `code`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -383,22 +383,22 @@ pub struct TasksTaskHistoryListLists {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#lists)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskHistoryListLists2 {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `createdDate`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<String>,
     /// `field`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<String>,
     /// `value`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
     /// `user`: `TasksTaskHistoryListUser2`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<TasksTaskHistoryListUser2>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -443,22 +443,22 @@ pub struct TasksTaskHistoryListUser {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#user)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskHistoryListUser2 {
     /// `id`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `lastName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `secondName`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// `login`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub login: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -477,10 +477,10 @@ impl wire::Lenient for TasksTaskHistoryListUser2 {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct TasksTaskListResult {
     /// `tasks`: `Task[]`, read-only.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tasks: Option<Vec<Task>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -80,61 +80,61 @@ pub struct TaskItemUserfieldAddSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetResult {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `SORT`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `EDIT_FORM_LABEL`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<serde_json::Value>,
     /// `LIST_COLUMN_LABEL`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<serde_json::Value>,
     /// `LIST_FILTER_LABEL`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<serde_json::Value>,
     /// `ERROR_MESSAGE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<serde_json::Value>,
     /// `HELP_MESSAGE`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<serde_json::Value>,
     /// `SETTINGS`: `TaskItemUserfieldGetSettings`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<TaskItemUserfieldGetSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -153,25 +153,25 @@ impl wire::Lenient for TaskItemUserfieldGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html#settings)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetSettings {
     /// `SIZE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `ROWS`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `MIN_LENGTH`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `DEFAULT_VALUE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -190,64 +190,64 @@ impl wire::Lenient for TaskItemUserfieldGetSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetfieldsResult {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `SORT`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `EDIT_FORM_LABEL`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<String>,
     /// `LIST_COLUMN_LABEL`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<String>,
     /// `ERROR_MESSAGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<String>,
     /// `HELP_MESSAGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<String>,
     /// `LIST`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub list: Option<serde_json::Value>,
     /// `SETTINGS`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -38,10 +38,10 @@ pub struct TasksTaskResultAddfromchatmessageFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-delete.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct TasksTaskResultDeleteResult {
     /// `result`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -11,43 +11,43 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnVoximplantCallEnd {
     /// `CALL_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `CALL_TYPE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_type: Option<i64>,
     /// `PHONE_NUMBER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_number: Option<String>,
     /// `PORTAL_USER_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_user_id: Option<i64>,
     /// `CALL_DURATION`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_duration: Option<i64>,
     /// `CALL_START_DATE`: datetime.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_start_date: Option<wire::DateTime>,
     /// `COST`: double.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost: Option<f64>,
     /// `COST_CURRENCY`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_code: Option<String>,
     /// `CALL_FAILED_REASON`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_reason: Option<String>,
     /// `CRM_ACTIVITY_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_activity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -70,25 +70,25 @@ impl EventPayload for OnVoximplantCallEnd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnVoximplantCallInit {
     /// `CALL_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `CALL_TYPE`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_type: Option<i64>,
     /// `ACCOUNT_SEARCH_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_search_id: Option<String>,
     /// `PHONE_NUMBER`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `CALLER_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub caller_id: Option<String>,
     /// `REST_APP_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_app_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,13 +111,13 @@ impl EventPayload for OnVoximplantCallInit {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnVoximplantCallStart {
     /// `CALL_ID`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `USER_ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

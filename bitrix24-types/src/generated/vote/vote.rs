@@ -10,19 +10,19 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetAnswerVotedResult {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `IMAGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -41,55 +41,55 @@ impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html#attach)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct VoteAttachedVoteGetAttach {
     /// `ID`: integer.
-    #[serde(rename = "ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -108,55 +108,55 @@ impl wire::Lenient for VoteAttachedVoteGetAttach {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct VoteAttachedVoteGetManyResult {
     /// `ID`: integer.
-    #[serde(rename = "ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,55 +175,55 @@ impl wire::Lenient for VoteAttachedVoteGetManyResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#attach)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct VoteAttachedVoteGetWithVotedAttach {
     /// `ID`: integer.
-    #[serde(rename = "ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -242,13 +242,13 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedAttach {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default)]
+#[serde(crate = "self::serde")]
 pub struct VoteAttachedVoteGetWithVotedResult {
     /// `attach`: `VoteAttachedVoteGetWithVotedAttach`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach: Option<VoteAttachedVoteGetWithVotedAttach>,
     /// `voted`: `VoteAttachedVoteGetWithVotedVoted`.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub voted: Option<VoteAttachedVoteGetWithVotedVoted>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -267,19 +267,19 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#voted)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetWithVotedVoted {
     /// `ID`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `IMAGE`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -298,55 +298,55 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedVoted {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html#attach)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct VoteAttachedVoteRecallAttach {
     /// `ID`: integer.
-    #[serde(rename = "ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -365,55 +365,55 @@ impl wire::Lenient for VoteAttachedVoteRecallAttach {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.vote.html#attach)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct VoteAttachedVoteVoteAttach {
     /// `ID`: integer.
-    #[serde(rename = "ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -451,13 +451,13 @@ pub struct VoteIntegrationImSendMessage {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", default, rename_all = "camelCase")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct VoteIntegrationImSendResult {
     /// `messageId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `voteId`: integer.
-    #[serde(deserialize_with = "wire::lenient")]
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
