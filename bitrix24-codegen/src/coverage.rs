@@ -60,7 +60,7 @@ impl Coverage {
                 continue;
             };
             let text = std::fs::read_to_string(file)?;
-            let methods = text.matches("#[::bitrix24_types::bitrix_method(").count();
+            let methods = text.matches("#[bitrix_method(").count();
             scopes.entry(scope.to_owned()).or_default().generated += methods;
         }
         if let Some(documented) = documented {

@@ -3,7 +3,9 @@
 //! One phase per module:
 //! [`load`] (YAML -> [`spec`] structures, with spans) ->
 //! [`model`] (names resolved, rules checked, deterministic order) ->
-//! [`emit`] (`quote` tokens) -> [`output`] (`prettyplease`, headers, atomic writes).
+//! [`emit`] (`quote` tokens: a `use` prelude per file, short names, facts as docs) ->
+//! [`output`] (`prettyplease`, headers, atomic writes). Every Rust name comes from
+//! [`naming`]; [`import`] writes the specs from the docs.
 //!
 //! `cargo xtask codegen` is a thin command line over [`generate`] and [`output`].
 

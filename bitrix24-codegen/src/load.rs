@@ -1,5 +1,6 @@
 //! Reading spec files from disk into [`SpecFile`]s, collecting parse errors.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -51,6 +52,25 @@ pub fn load_dir(root: &Path) -> (Vec<LoadedSpec>, SpecErrors) {
                 String::new(),
                 format!("cannot read: {err}"),
             ),
+        }
+    }
+    (loaded, errors)
+}
+
+/// Load spec files held in memory (relative path -> text, as an import produces them),
+/// the way [`load_dir`] loads them from disk.
+pub fn load_texts(files: &BTreeMap<String, String>) -> (Vec<LoadedSpec>, SpecErrors) {
+    let mut errors = SpecErrors::default();
+    let mut loaded = Vec::new();
+    for (relative, text) in files {
+        let path = PathBuf::from(relative);
+        match parse(&path, text) {
+            Ok(spec) => loaded.push(LoadedSpec {
+                relative: relative.clone(),
+                path,
+                spec,
+            }),
+            Err(more) => errors.0.extend(more.0),
         }
     }
     (loaded, errors)

@@ -6,7 +6,9 @@
 //! - a method name becomes UpperCamelCase (`crm.deal.add` -> `CrmDealAdd`);
 //! - enum variants come from snake_case names in the spec (`in_progress` -> `InProgress`).
 //!
-//! `#[serde(rename)]` is emitted only when [`FieldName::renamed`] is true.
+//! A struct whose wire names mostly follow one serde rule gets `#[serde(rename_all)]`
+//! ([`rename_all`]); `#[serde(rename)]` is emitted only for a field whose wire name
+//! neither its Rust name nor that rule gives ([`needs_rename`]).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -44,6 +46,79 @@ pub fn field_name(wire: &str) -> FieldName {
     FieldName { ident, renamed }
 }
 
+/// A serde `rename_all` rule, applied to field names exactly as serde applies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameAll {
+    /// `SCREAMING_SNAKE_CASE`: `type_id` -> `TYPE_ID`.
+    ScreamingSnake,
+    /// `camelCase`: `type_id` -> `typeId`.
+    Camel,
+}
+
+impl RenameAll {
+    /// The rule's name in `#[serde(rename_all = "...")]`.
+    pub fn serde_name(self) -> &'static str {
+        match self {
+            Self::ScreamingSnake => "SCREAMING_SNAKE_CASE",
+            Self::Camel => "camelCase",
+        }
+    }
+
+    /// The wire name serde gives a field under this rule.
+    pub fn apply(self, field: &str) -> String {
+        match self {
+            Self::ScreamingSnake => field.to_ascii_uppercase(),
+            // As serde does: PascalCase (`_` dropped, the next letter upper case), then
+            // the first letter lower case.
+            Self::Camel => {
+                let mut pascal = String::new();
+                let mut capitalize = true;
+                for c in field.chars() {
+                    if c == '_' {
+                        capitalize = true;
+                    } else if capitalize {
+                        pascal.push(c.to_ascii_uppercase());
+                        capitalize = false;
+                    } else {
+                        pascal.push(c);
+                    }
+                }
+                let mut chars = pascal.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_lowercase().to_string() + chars.as_str()
+                })
+            }
+        }
+    }
+}
+
+/// The `rename_all` rule that leaves the fewest of `fields` (wire name, Rust name)
+/// needing a `rename` of their own; `None` when no rule saves one.
+pub fn rename_all(fields: &[(&str, &str)]) -> Option<RenameAll> {
+    let renames = |rule: Option<RenameAll>| {
+        fields
+            .iter()
+            .filter(|(wire, ident)| needs_rename(wire, ident, rule))
+            .count()
+    };
+    let mut best = (renames(None), None);
+    for rule in [RenameAll::ScreamingSnake, RenameAll::Camel] {
+        let count = renames(Some(rule));
+        if count < best.0 {
+            best = (count, Some(rule));
+        }
+    }
+    best.1
+}
+
+/// Whether a field needs `#[serde(rename)]` in a struct with `rule`.
+pub fn needs_rename(wire: &str, ident: &str, rule: Option<RenameAll>) -> bool {
+    match rule {
+        Some(rule) => rule.apply(ident) != wire,
+        None => ident != wire,
+    }
+}
+
 /// The request type name for a REST method (`crm.deal.add` -> `CrmDealAdd`).
 pub fn method_type_name(method: &str) -> String {
     method.to_upper_camel_case()
@@ -71,9 +146,16 @@ pub fn variant_name(name: &str) -> String {
     variant
 }
 
-/// The module a spec file's bindings go in (`crm/deal.yaml` -> `deal`).
+/// The module for a file stem (`deal` -> `deal`, `sign.b2e` -> `sign_b2e`).
 pub fn module_name(file_stem: &str) -> String {
     field_name(file_stem).ident
+}
+
+/// The module a spec file's bindings go in, from its path relative to the spec root
+/// (`crm/deal.yaml` -> `deal`).
+pub fn spec_module_name(relative: &str) -> String {
+    let file = relative.rsplit('/').next().unwrap_or_default();
+    module_name(file.trim_end_matches(".yaml"))
 }
 
 /// Whether `name` is a valid UpperCamelCase type name as the spec must write it.
@@ -114,6 +196,95 @@ mod tests {
     }
 
     #[test]
+    fn rename_rules_give_serde_names() {
+        let screaming = RenameAll::ScreamingSnake;
+        assert_eq!(screaming.apply("type_id"), "TYPE_ID");
+        assert_eq!(
+            screaming.apply("uf_crm_1721244482250"),
+            "UF_CRM_1721244482250"
+        );
+        let camel = RenameAll::Camel;
+        assert_eq!(camel.apply("type_id"), "typeId");
+        assert_eq!(camel.apply("entity_type_id"), "entityTypeId");
+        // serde drops every `_`, before a digit too: such a wire name keeps its `rename`.
+        assert_eq!(camel.apply("uf_crm7_1721812935209"), "ufCrm71721812935209");
+        assert!(needs_rename(
+            "ufCrm7_1721812935209",
+            "uf_crm7_1721812935209",
+            Some(camel)
+        ));
+        assert_eq!(camel.apply("id"), "id");
+        // A keyword's underscore stays: `type` keeps its own `rename`.
+        assert_eq!(screaming.apply("type_"), "TYPE_");
+        assert!(needs_rename("type", "type_", Some(screaming)));
+        assert!(!needs_rename("ID", "id", Some(screaming)));
+        assert!(needs_rename("ID", "id", None));
+    }
+
+    /// The rules give the names serde itself gives.
+    #[test]
+    fn rename_rules_match_serde() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Camel {
+            entity_type_id: u8,
+            uf_crm7_1721812935209: u8,
+            n1c: u8,
+            type_: u8,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        struct Screaming {
+            parent_id_1220: u8,
+            type_: u8,
+            id: u8,
+        }
+        let keys = |value: serde_json::Value| -> Vec<String> {
+            value.as_object().unwrap().keys().cloned().collect()
+        };
+        let camel = Camel {
+            entity_type_id: 0,
+            uf_crm7_1721812935209: 0,
+            n1c: 0,
+            type_: 0,
+        };
+        let mut expected: Vec<String> = ["entity_type_id", "uf_crm7_1721812935209", "n1c", "type_"]
+            .iter()
+            .map(|field| RenameAll::Camel.apply(field))
+            .collect();
+        expected.sort();
+        assert_eq!(keys(serde_json::to_value(camel).unwrap()), expected);
+        let screaming = Screaming {
+            parent_id_1220: 0,
+            type_: 0,
+            id: 0,
+        };
+        let mut expected: Vec<String> = ["parent_id_1220", "type_", "id"]
+            .iter()
+            .map(|field| RenameAll::ScreamingSnake.apply(field))
+            .collect();
+        expected.sort();
+        assert_eq!(keys(serde_json::to_value(screaming).unwrap()), expected);
+    }
+
+    #[test]
+    fn the_rule_with_fewest_renames_wins() {
+        let upper = [("ID", "id"), ("TITLE", "title"), ("typeId", "type_id")];
+        assert_eq!(rename_all(&upper), Some(RenameAll::ScreamingSnake));
+        let camel = [
+            ("entityTypeId", "entity_type_id"),
+            ("id", "id"),
+            ("title", "title"),
+        ];
+        assert_eq!(rename_all(&camel), Some(RenameAll::Camel));
+        let plain = [("id", "id"), ("text", "text")];
+        assert_eq!(rename_all(&plain), None);
+        // A tie keeps plain per-field renames.
+        let tie = [("ID", "id"), ("text", "text")];
+        assert_eq!(rename_all(&tie), None);
+    }
+
+    #[test]
     fn method_names_become_type_names() {
         assert_eq!(method_type_name("crm.deal.add"), "CrmDealAdd");
         assert_eq!(method_type_name("tasks.task.list"), "TasksTaskList");
@@ -124,6 +295,16 @@ mod tests {
         assert_eq!(list_result_name("TasksTaskList"), "TasksTaskListResult");
         assert_eq!(method_struct_name("tasks.task.add", true), "TasksTaskAddV3");
         assert_eq!(method_struct_name("tasks.task.add", false), "TasksTaskAdd");
+    }
+
+    #[test]
+    fn spec_files_name_their_modules() {
+        assert_eq!(spec_module_name("crm/deal.yaml"), "deal");
+        assert_eq!(spec_module_name("tasks/result_v3.yaml"), "result_v3");
+        assert_eq!(
+            spec_module_name("document-generator.yaml"),
+            "document_generator"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ use marked_yaml::Span;
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::SpecErrors;
-use crate::{emit, load, model, tree};
+use crate::emit;
+use crate::load;
+use crate::model;
+use crate::tree;
 
 /// One file to write, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,17 +30,7 @@ pub struct GeneratedFile {
 
 /// Load, validate and generate every spec under `spec_root`, in memory.
 pub fn generate(spec_root: &Path) -> Result<Vec<GeneratedFile>, SpecErrors> {
-    // Files that parse are still checked when others do not, so one run reports all.
-    let (specs, mut errors) = load::load_dir(spec_root);
-    let model = match model::build(&specs) {
-        Ok(model) if errors.is_empty() => model,
-        Ok(_) => return Err(errors),
-        Err(more) => {
-            errors.0.extend(more.0);
-            errors.sort();
-            return Err(errors);
-        }
-    };
+    let model = model::build_loaded(load::load_dir(spec_root))?;
     let label = spec_root
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -50,6 +43,7 @@ pub fn render(model: &model::Model, label: &str) -> Result<Vec<GeneratedFile>, S
     let mut files = Vec::new();
     let mut errors = SpecErrors::default();
     let scopes: Vec<&model::Scope> = model.scopes.values().collect();
+    let index = emit::TypeIndex::new(model);
     let all_specs = format!("the specs in {label}/");
     push_file(
         &mut files,
@@ -72,7 +66,7 @@ pub fn render(model: &model::Model, label: &str) -> Result<Vec<GeneratedFile>, S
                 &mut errors,
                 format!("{}/{}.rs", scope.name, module.name),
                 &format!("{label}/{}", module.source),
-                emit::module_tokens(scope, module),
+                emit::module_tokens(&index, scope, module),
             );
         }
     }

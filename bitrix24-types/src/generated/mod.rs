@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Generated bindings, one module per scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[cfg(feature = "ai_admin")]
 pub mod ai_admin;
 #[cfg(feature = "basic")]
@@ -95,9 +97,8 @@ pub mod userconsent;
 pub mod userfieldconfig;
 #[cfg(feature = "vote")]
 pub mod vote;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per generated
-/// method of every enabled scope.
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+/// Calls [`MethodVisitor::visit`] once per generated method of every enabled scope.
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     #[cfg(feature = "ai_admin")] ai_admin::for_each_method(visitor);
     #[cfg(feature = "basic")] basic::for_each_method(visitor);
     #[cfg(feature = "biconnector")] biconnector::for_each_method(visitor);
@@ -147,9 +148,8 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     #[cfg(feature = "userfieldconfig")] userfieldconfig::for_each_method(visitor);
     #[cfg(feature = "vote")] vote::for_each_method(visitor);
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per generated
-/// event of every enabled scope.
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+/// Calls [`EventVisitor::visit`] once per generated event of every enabled scope.
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     #[cfg(feature = "ai_admin")] ai_admin::for_each_event(visitor);
     #[cfg(feature = "basic")] basic::for_each_event(visitor);
     #[cfg(feature = "biconnector")] biconnector::for_each_event(visitor);

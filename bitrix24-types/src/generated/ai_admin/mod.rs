@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `ai_admin` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod ai;
 pub use self::ai::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `ai_admin` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `ai_admin` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<AiEngineList>();
     visitor.visit::<AiEngineRegister>();
     visitor.visit::<AiEngineUnregister>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `ai_admin` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `ai_admin` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `basic` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod common;
 mod settings;
 mod system;
@@ -10,9 +12,9 @@ pub use self::common::*;
 pub use self::settings::*;
 pub use self::system::*;
 pub use self::users::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `basic` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `basic` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<AppOptionGet>();
     visitor.visit::<AppOptionSet>();
     visitor.visit::<UserOptionGet>();
@@ -25,9 +27,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserAccess>();
     visitor.visit::<UserAdmin>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `basic` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `basic` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnAppInstall>();
     visitor.visit::<OnAppMethodConfirm>();
     visitor.visit::<OnAppPayment>();

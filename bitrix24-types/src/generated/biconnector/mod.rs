@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `biconnector` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod connector;
 mod dataset;
 mod source;
 pub use self::connector::*;
 pub use self::dataset::*;
 pub use self::source::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `biconnector` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `biconnector` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<BiconnectorConnectorAdd>();
     visitor.visit::<BiconnectorConnectorDelete>();
     visitor.visit::<BiconnectorConnectorFields>();
@@ -31,6 +33,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<BiconnectorSourceList>();
     visitor.visit::<BiconnectorSourceUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `biconnector` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `biconnector` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `bizproc` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod bizproc;
 mod bizproc_activity;
@@ -13,9 +15,9 @@ pub use self::bizproc_activity::*;
 pub use self::bizproc_robot::*;
 pub use self::bizproc_task::*;
 pub use self::template::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `bizproc` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `bizproc` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<BizprocWorkflowInstances>();
     visitor.visit::<BizprocWorkflowKill>();
     visitor.visit::<BizprocWorkflowStart>();
@@ -38,6 +40,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<BizprocWorkflowTemplateList>();
     visitor.visit::<BizprocWorkflowTemplateUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `bizproc` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `bizproc` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

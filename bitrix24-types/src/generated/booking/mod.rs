@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `booking` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod booking;
 mod booking_booking;
@@ -23,9 +25,9 @@ pub use self::slots::*;
 pub use self::waitlist::*;
 pub use self::waitlist_client::*;
 pub use self::waitlist_external_data::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `booking` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `booking` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<BookingV1ClienttypeList>();
     visitor.visit::<BookingV1BookingAdd>();
     visitor.visit::<BookingV1BookingCreatefromwaitlist>();
@@ -65,9 +67,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<BookingV1WaitlistExternalDataSet>();
     visitor.visit::<BookingV1WaitlistExternalDataUnset>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `booking` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `booking` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnBookingAdd>();
     visitor.visit::<OnBookingDelete>();
     visitor.visit::<OnBookingUpdate>();

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `calendar` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod calendar;
 mod calendar_event;
@@ -9,9 +11,9 @@ mod resource;
 pub use self::calendar::*;
 pub use self::calendar_event::*;
 pub use self::resource::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `calendar` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `calendar` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CalendarSectionAdd>();
     visitor.visit::<CalendarSectionDelete>();
     visitor.visit::<CalendarSectionGet>();
@@ -34,9 +36,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CalendarResourceList>();
     visitor.visit::<CalendarResourceUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `calendar` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `calendar` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnCalendarSectionAdd>();
     visitor.visit::<OnCalendarSectionDelete>();
     visitor.visit::<OnCalendarSectionUpdate>();

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `call` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod follow_up;
 pub use self::follow_up::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `call` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `call` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CallFollowupFieldGet>();
     visitor.visit::<CallFollowupFieldList>();
     visitor.visit::<CallFollowupGet>();
     visitor.visit::<CallFollowupList>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `call` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `call` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `cashbox` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod cashbox;
 pub use self::cashbox::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `cashbox` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `cashbox` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SaleCashboxAdd>();
     visitor.visit::<SaleCashboxCheckApply>();
     visitor.visit::<SaleCashboxDelete>();
@@ -18,6 +20,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SaleCashboxList>();
     visitor.visit::<SaleCashboxUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `cashbox` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `cashbox` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `catalog` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod catalog;
 mod document;
@@ -59,9 +61,9 @@ pub use self::store::*;
 pub use self::store_product::*;
 pub use self::userfield_document::*;
 pub use self::vat::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `catalog` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `catalog` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CatalogCatalogGet>();
     visitor.visit::<CatalogCatalogGetFields>();
     visitor.visit::<CatalogCatalogIsOffers>();
@@ -212,9 +214,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CatalogVatList>();
     visitor.visit::<CatalogVatUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `catalog` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `catalog` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<CatalogMeasureOnAdd>();
     visitor.visit::<CatalogMeasureOnDelete>();
     visitor.visit::<CatalogMeasureOnUpdate>();

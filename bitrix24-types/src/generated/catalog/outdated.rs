@@ -2,22 +2,25 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `catalog.document.confirm`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/outdated/catalog-document-confirm.html)
 #[deprecated(
     note = "Bitrix24 deprecated `catalog.document.confirm`; use `catalog.document.conduct` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "catalog.document.confirm",
     scope = "catalog",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CatalogDocumentConfirm {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CatalogDocumentConfirm {
@@ -32,20 +35,14 @@ impl CatalogDocumentConfirm {
 #[deprecated(
     note = "Bitrix24 deprecated `catalog.document.element.fields`; use `catalog.document.element.getFields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "catalog.document.element.fields",
     scope = "catalog",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CatalogDocumentElementFields;
 /// `catalog.document.fields`: scope `catalog`; reads only.
 ///
@@ -53,20 +50,14 @@ pub struct CatalogDocumentElementFields;
 #[deprecated(
     note = "Bitrix24 deprecated `catalog.document.fields`; use `catalog.document.getFields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "catalog.document.fields",
     scope = "catalog",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CatalogDocumentFields;
 /// `catalog.document.unconfirm`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
@@ -74,16 +65,16 @@ pub struct CatalogDocumentFields;
 #[deprecated(
     note = "Bitrix24 deprecated `catalog.document.unconfirm`; use `catalog.document.cancel` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "catalog.document.unconfirm",
     scope = "catalog",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CatalogDocumentUnconfirm {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CatalogDocumentUnconfirm {

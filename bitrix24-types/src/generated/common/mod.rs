@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `common` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod events;
 mod fields;
 mod invoice_common;
@@ -10,9 +12,9 @@ pub use self::events::*;
 pub use self::fields::*;
 pub use self::invoice_common::*;
 pub use self::products_common::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `common` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `common` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<EventBind>();
     visitor.visit::<EventGet>();
     visitor.visit::<EventOfflineClear>();
@@ -22,9 +24,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<EventUnbind>();
     visitor.visit::<Events>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `common` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `common` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnOfflineEvent>();
     visitor.visit::<OnCrmInvoiceAdd>();
     visitor.visit::<OnCrmInvoiceDelete>();

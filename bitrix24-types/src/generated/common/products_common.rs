@@ -2,40 +2,35 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// The `data` of the event `ONCRMPRODUCTADD`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-add.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONCRMPRODUCTADD`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductAdd {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmProductAdd {
+impl wire::Lenient for OnCrmProductAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmProductAdd {
+impl EventPayload for OnCrmProductAdd {
     const CODE: &'static str = "ONCRMPRODUCTADD";
     const SCOPE: Option<&'static str> = None;
 }
@@ -43,144 +38,104 @@ impl ::bitrix24_types::__private::EventPayload for OnCrmProductAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-delete.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONCRMPRODUCTDELETE`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductDelete {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmProductDelete {
+impl wire::Lenient for OnCrmProductDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmProductDelete {
+impl EventPayload for OnCrmProductDelete {
     const CODE: &'static str = "ONCRMPRODUCTDELETE";
     const SCOPE: Option<&'static str> = None;
 }
 /// The `data` of the event `ONCRMPRODUCTPROPERTYADD`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductPropertyAdd {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmProductPropertyAdd {
+impl wire::Lenient for OnCrmProductPropertyAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmProductPropertyAdd {
+impl EventPayload for OnCrmProductPropertyAdd {
     const CODE: &'static str = "ONCRMPRODUCTPROPERTYADD";
     const SCOPE: Option<&'static str> = None;
 }
 /// The `data` of the event `ONCRMPRODUCTPROPERTYDELETE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductPropertyDelete {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmProductPropertyDelete {
+impl wire::Lenient for OnCrmProductPropertyDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmProductPropertyDelete {
+impl EventPayload for OnCrmProductPropertyDelete {
     const CODE: &'static str = "ONCRMPRODUCTPROPERTYDELETE";
     const SCOPE: Option<&'static str> = None;
 }
 /// The `data` of the event `ONCRMPRODUCTPROPERTYUPDATE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductPropertyUpdate {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmProductPropertyUpdate {
+impl wire::Lenient for OnCrmProductPropertyUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmProductPropertyUpdate {
+impl EventPayload for OnCrmProductPropertyUpdate {
     const CODE: &'static str = "ONCRMPRODUCTPROPERTYUPDATE";
     const SCOPE: Option<&'static str> = None;
 }
@@ -188,36 +143,26 @@ impl ::bitrix24_types::__private::EventPayload for OnCrmProductPropertyUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-update.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONCRMPRODUCTUPDATE`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductUpdate {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    /// `FIELDS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmProductUpdate {
+impl wire::Lenient for OnCrmProductUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmProductUpdate {
+impl EventPayload for OnCrmProductUpdate {
     const CODE: &'static str = "ONCRMPRODUCTUPDATE";
     const SCOPE: Option<&'static str> = None;
 }

@@ -2,411 +2,200 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmActivityCommunicationFieldsAllFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html#all-fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmActivityCommunicationFieldsAllFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `ACTIVITY_ID`
-    #[serde(
-        rename = "ACTIVITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ACTIVITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_id: Option<i64>,
-    /// `ENTITY_ID`
-    #[serde(
-        rename = "ENTITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`
-    #[serde(
-        rename = "ENTITY_TYPE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ENTITY_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
-    /// `TYPE`
-    #[serde(
-        rename = "TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
-    /// `VALUE`
-    #[serde(
-        rename = "VALUE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmActivityCommunicationFieldsAllFields {
+impl wire::Lenient for CrmActivityCommunicationFieldsAllFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `CrmActivityFieldsAllFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html#all-fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmActivityFieldsAllFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `OWNER_ID`
-    #[serde(
-        rename = "OWNER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
-    /// `OWNER_TYPE_ID`
-    #[serde(
-        rename = "OWNER_TYPE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type_id: Option<i64>,
-    /// `TYPE_ID`
-    #[serde(
-        rename = "TYPE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub type_id: Option<::bitrix24_types::serde_json::Value>,
-    /// `ASSOCIATED_ENTITY_ID`
-    #[serde(
-        rename = "ASSOCIATED_ENTITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TYPE_ID`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<serde_json::Value>,
+    /// `ASSOCIATED_ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub associated_entity_id: Option<i64>,
-    /// `AUTHOR_ID`
-    #[serde(
-        rename = "AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
-    /// `AUTOCOMPLETE_RULE`
-    #[serde(
-        rename = "AUTOCOMPLETE_RULE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `AUTOCOMPLETE_RULE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub autocomplete_rule: Option<i64>,
-    /// `BINDINGS`
-    #[serde(
-        rename = "BINDINGS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub bindings: Option<::bitrix24_types::serde_json::Value>,
-    /// `COMMUNICATIONS`
-    #[serde(
-        rename = "COMMUNICATIONS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub communications: Option<::bitrix24_types::serde_json::Value>,
-    /// `COMPLETED`
-    #[serde(
-        rename = "COMPLETED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BINDINGS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bindings: Option<serde_json::Value>,
+    /// `COMMUNICATIONS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub communications: Option<serde_json::Value>,
+    /// `COMPLETED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed: Option<bool>,
-    /// `CREATED`
-    #[serde(
-        rename = "CREATED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub created: Option<::bitrix24_types::wire::DateTime>,
-    /// `DEADLINE`
-    #[serde(
-        rename = "DEADLINE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub deadline: Option<::bitrix24_types::wire::DateTime>,
-    /// `DESCRIPTION`
-    #[serde(
-        rename = "DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CREATED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created: Option<wire::DateTime>,
+    /// `DEADLINE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deadline: Option<wire::DateTime>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`
-    #[serde(
-        rename = "DESCRIPTION_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub description_type: Option<::bitrix24_types::serde_json::Value>,
-    /// `DIRECTION`
-    #[serde(
-        rename = "DIRECTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub direction: Option<::bitrix24_types::serde_json::Value>,
-    /// `EDITOR_ID`
-    #[serde(
-        rename = "EDITOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DESCRIPTION_TYPE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description_type: Option<serde_json::Value>,
+    /// `DIRECTION`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub direction: Option<serde_json::Value>,
+    /// `EDITOR_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub editor_id: Option<u64>,
-    /// `END_TIME`
-    #[serde(
-        rename = "END_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub end_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `FILES`
-    #[serde(
-        rename = "FILES",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub files: Option<::bitrix24_types::serde_json::Value>,
-    /// `LAST_UPDATED`
-    #[serde(
-        rename = "LAST_UPDATED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub last_updated: Option<::bitrix24_types::wire::DateTime>,
-    /// `LOCATION`
-    #[serde(
-        rename = "LOCATION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `END_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub end_time: Option<wire::DateTime>,
+    /// `FILES`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub files: Option<serde_json::Value>,
+    /// `LAST_UPDATED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_updated: Option<wire::DateTime>,
+    /// `LOCATION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub location: Option<String>,
-    /// `NOTIFY_TYPE`
-    #[serde(
-        rename = "NOTIFY_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub notify_type: Option<::bitrix24_types::serde_json::Value>,
-    /// `NOTIFY_VALUE`
-    #[serde(
-        rename = "NOTIFY_VALUE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NOTIFY_TYPE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_type: Option<serde_json::Value>,
+    /// `NOTIFY_VALUE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_value: Option<i64>,
-    /// `ORIGINATOR_ID`
-    #[serde(
-        rename = "ORIGINATOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGINATOR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`
-    #[serde(
-        rename = "ORIGIN_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGIN_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`
-    #[serde(
-        rename = "ORIGIN_VERSION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGIN_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_version: Option<String>,
-    /// `PRIORITY`
-    #[serde(
-        rename = "PRIORITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub priority: Option<::bitrix24_types::serde_json::Value>,
-    /// `PROVIDER_DATA`
-    #[serde(
-        rename = "PROVIDER_DATA",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRIORITY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub priority: Option<serde_json::Value>,
+    /// `PROVIDER_DATA`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`
-    #[serde(
-        rename = "PROVIDER_GROUP_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PROVIDER_GROUP_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_group_id: Option<String>,
-    /// `PROVIDER_ID`
-    #[serde(
-        rename = "PROVIDER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PROVIDER_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID`
-    #[serde(
-        rename = "PROVIDER_TYPE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PROVIDER_TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_type_id: Option<String>,
-    /// `PROVIDER_PARAMS`
-    #[serde(
-        rename = "PROVIDER_PARAMS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub provider_params: Option<::bitrix24_types::serde_json::Value>,
-    /// `RESPONSIBLE_ID`
-    #[serde(
-        rename = "RESPONSIBLE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PROVIDER_PARAMS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_params: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
-    /// `RESULT_CURRENCY_ID`
-    #[serde(
-        rename = "RESULT_CURRENCY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESULT_CURRENCY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_currency_id: Option<String>,
-    /// `RESULT_MARK`
-    #[serde(
-        rename = "RESULT_MARK",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESULT_MARK`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_mark: Option<i64>,
-    /// `RESULT_SOURCE_ID`
-    #[serde(
-        rename = "RESULT_SOURCE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESULT_SOURCE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_source_id: Option<String>,
-    /// `RESULT_STATUS`
-    #[serde(
-        rename = "RESULT_STATUS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESULT_STATUS`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_status: Option<i64>,
-    /// `RESULT_STREAM`
-    #[serde(
-        rename = "RESULT_STREAM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESULT_STREAM`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_stream: Option<i64>,
-    /// `RESULT_SUM`
-    #[serde(
-        rename = "RESULT_SUM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESULT_SUM`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_sum: Option<f64>,
-    /// `RESULT_VALUE`
-    #[serde(
-        rename = "RESULT_VALUE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESULT_VALUE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_value: Option<f64>,
-    /// `SETTINGS`
-    #[serde(
-        rename = "SETTINGS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub settings: Option<::bitrix24_types::serde_json::Value>,
-    /// `START_TIME`
-    #[serde(
-        rename = "START_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub start_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `STATUS`
-    #[serde(
-        rename = "STATUS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub status: Option<::bitrix24_types::serde_json::Value>,
-    /// `SUBJECT`
-    #[serde(
-        rename = "SUBJECT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SETTINGS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<serde_json::Value>,
+    /// `START_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_time: Option<wire::DateTime>,
+    /// `STATUS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<serde_json::Value>,
+    /// `SUBJECT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS`
-    #[serde(
-        rename = "WEBDAV_ELEMENTS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub webdav_elements: Option<::bitrix24_types::serde_json::Value>,
-    /// `IS_INCOMING_CHANNEL`
-    #[serde(
-        rename = "IS_INCOMING_CHANNEL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `WEBDAV_ELEMENTS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub webdav_elements: Option<serde_json::Value>,
+    /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_incoming_channel: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmActivityFieldsAllFields {
+impl wire::Lenient for CrmActivityFieldsAllFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `crm.activity.add`: scope `crm`; writes (not idempotent: never repeated blindly).
@@ -415,38 +204,32 @@ impl ::bitrix24_types::wire::Lenient for CrmActivityFieldsAllFields {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.activity.add`; use `crm.activity.todo.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.activity.add",
-    scope = "crm",
-    kind = write,
-    response = u64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.activity.add", scope = "crm", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityAdd {
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl CrmActivityAdd {
     /// A `crm.activity.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(fields: serde_json::Value) -> Self {
         Self { fields }
     }
 }
 /// `crm.activity.call.getTranscript`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.activity.call.getTranscript",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmActivityCallGetTranscript {
-    /// `activityId`
-    #[serde(rename = "activityId")]
+    /// `activityId`: integer, required.
     pub activity_id: i64,
 }
 impl CrmActivityCallGetTranscript {
@@ -458,34 +241,28 @@ impl CrmActivityCallGetTranscript {
 /// `crm.activity.communication.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.activity.communication.fields",
     scope = "crm",
     kind = read,
     response = CrmActivityCommunicationFieldsAllFields
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityCommunicationFields;
 /// `crm.activity.delete`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-delete.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.activity.delete",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmActivityDelete {
@@ -497,34 +274,28 @@ impl CrmActivityDelete {
 /// `crm.activity.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.activity.fields",
     scope = "crm",
     kind = read,
     response = CrmActivityFieldsAllFields
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityFields;
 /// `crm.activity.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-get.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.activity.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmActivityGet {
@@ -536,31 +307,25 @@ impl CrmActivityGet {
 /// `crm.activity.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.activity.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityList {
-    /// `select`
+    /// `select`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<::bitrix24_types::serde_json::Value>,
-    /// `filter`
+    pub select: Option<serde_json::Value>,
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `order`
+    pub filter: Option<serde_json::Value>,
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `start`
+    pub order: Option<serde_json::Value>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -570,23 +335,23 @@ pub struct CrmActivityList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.activity.update`; use `crm.activity.todo.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.activity.update",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityUpdate {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl CrmActivityUpdate {
     /// A `crm.activity.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: serde_json::Value) -> Self {
         Self { id, fields }
     }
 }

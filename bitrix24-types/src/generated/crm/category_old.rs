@@ -2,70 +2,55 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `crm.dealcategory.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html)
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.add`; use `crm.category.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryAdd {
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.dealcategory.default.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.dealcategory.default.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.default.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryDefaultGet;
 /// `crm.dealcategory.default.set`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-set.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.dealcategory.default.set`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.default.set",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryDefaultSet {
-    /// `name`
+    /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -75,22 +60,16 @@ pub struct CrmDealcategoryDefaultSet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.delete`; use `crm.category.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryDelete {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -100,20 +79,14 @@ pub struct CrmDealcategoryDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.fields`; use `crm.category.fields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryFields;
 /// `crm.dealcategory.get`: scope `crm`; reads only.
 ///
@@ -121,22 +94,16 @@ pub struct CrmDealcategoryFields;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.get`; use `crm.category.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryGet {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -146,41 +113,29 @@ pub struct CrmDealcategoryGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.list`; use `crm.category.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryList;
 /// `crm.dealcategory.stage.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.dealcategory.stage.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.stage.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryStageList {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -188,20 +143,14 @@ pub struct CrmDealcategoryStageList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.dealcategory.status`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.status",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryStatus;
 /// `crm.dealcategory.update`: scope `crm`; writes idempotently.
 ///
@@ -209,25 +158,19 @@ pub struct CrmDealcategoryStatus;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.update`; use `crm.category.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.dealcategory.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealcategoryUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }

@@ -2,406 +2,332 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmCompanyAddParameterFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html#parameter-fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyAddParameterFields {
-    /// `TITLE`
-    #[serde(rename = "TITLE", skip_serializing_if = "Option::is_none")]
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `COMPANY_TYPE`
-    #[serde(rename = "COMPANY_TYPE", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_type: Option<String>,
-    /// `INDUSTRY`
-    #[serde(rename = "INDUSTRY", skip_serializing_if = "Option::is_none")]
+    /// `INDUSTRY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
-    /// `EMPLOYEES`
-    #[serde(rename = "EMPLOYEES", skip_serializing_if = "Option::is_none")]
+    /// `EMPLOYEES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub employees: Option<String>,
-    /// `CURRENCY_ID`
-    #[serde(rename = "CURRENCY_ID", skip_serializing_if = "Option::is_none")]
+    /// `CURRENCY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `REVENUE`
-    #[serde(rename = "REVENUE", skip_serializing_if = "Option::is_none")]
+    /// `REVENUE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<f64>,
-    /// `LOGO`
-    #[serde(rename = "LOGO", skip_serializing_if = "Option::is_none")]
-    pub logo: Option<::bitrix24_types::wire::File>,
-    /// `OPENED`
+    /// `LOGO`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo: Option<wire::File>,
+    /// `OPENED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "OPENED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `PHONE`
-    #[serde(rename = "PHONE", skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `WEB`
-    #[serde(rename = "WEB", skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `IM`
-    #[serde(rename = "IM", skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `UTM_SOURCE`
-    #[serde(rename = "UTM_SOURCE", skip_serializing_if = "Option::is_none")]
+    /// `PHONE`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `EMAIL`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `UTM_SOURCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(rename = "UTM_MEDIUM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_MEDIUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(rename = "UTM_CAMPAIGN", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(rename = "UTM_CONTENT", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`
-    #[serde(rename = "UTM_TERM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_TERM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
-    /// `IS_MY_COMPANY`
+    /// `IS_MY_COMPANY`: char. One of `Y`, `N`.
     #[serde(
-        rename = "IS_MY_COMPANY",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_my_company: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmCompanyUpdateParameterFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html#parameter-fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUpdateParameterFields {
-    /// `TITLE`
-    #[serde(rename = "TITLE", skip_serializing_if = "Option::is_none")]
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `COMPANY_TYPE`
-    #[serde(rename = "COMPANY_TYPE", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_type: Option<String>,
-    /// `LOGO`
-    #[serde(rename = "LOGO", skip_serializing_if = "Option::is_none")]
-    pub logo: Option<::bitrix24_types::wire::File>,
-    /// `INDUSTRY`
-    #[serde(rename = "INDUSTRY", skip_serializing_if = "Option::is_none")]
+    /// `LOGO`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo: Option<wire::File>,
+    /// `INDUSTRY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
-    /// `EMPLOYEES`
-    #[serde(rename = "EMPLOYEES", skip_serializing_if = "Option::is_none")]
+    /// `EMPLOYEES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub employees: Option<String>,
-    /// `CURRENCY_ID`
-    #[serde(rename = "CURRENCY_ID", skip_serializing_if = "Option::is_none")]
+    /// `CURRENCY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `REVENUE`
-    #[serde(rename = "REVENUE", skip_serializing_if = "Option::is_none")]
+    /// `REVENUE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<f64>,
-    /// `OPENED`
+    /// `OPENED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "OPENED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `CONTACT_ID`
-    #[serde(rename = "CONTACT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CONTACT_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<u64>,
-    /// `ORIGINATOR_ID`
-    #[serde(rename = "ORIGINATOR_ID", skip_serializing_if = "Option::is_none")]
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`
-    #[serde(rename = "ORIGIN_ID", skip_serializing_if = "Option::is_none")]
+    /// `ORIGIN_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`
-    #[serde(rename = "ORIGIN_VERSION", skip_serializing_if = "Option::is_none")]
+    /// `ORIGIN_VERSION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_version: Option<String>,
-    /// `UTM_SOURCE`
-    #[serde(rename = "UTM_SOURCE", skip_serializing_if = "Option::is_none")]
+    /// `UTM_SOURCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(rename = "UTM_MEDIUM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_MEDIUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(rename = "UTM_CAMPAIGN", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(rename = "UTM_CONTENT", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`
-    #[serde(rename = "UTM_TERM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_TERM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
-    /// `PHONE`
-    #[serde(rename = "PHONE", skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `WEB`
-    #[serde(rename = "WEB", skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `IM`
-    #[serde(rename = "IM", skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `LINK`
-    #[serde(rename = "LINK", skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<::bitrix24_types::wire::Multifield>>,
+    /// `PHONE`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `EMAIL`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONCRMCOMPANYADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAdd {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmCompanyAddFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmCompanyAdd {
+impl wire::Lenient for OnCrmCompanyAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmCompanyAdd {
+impl EventPayload for OnCrmCompanyAdd {
     const CODE: &'static str = "ONCRMCOMPANYADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmCompanyAddFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAddFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmCompanyAddFields {
+impl wire::Lenient for OnCrmCompanyAddFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMCOMPANYDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDelete {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmCompanyDeleteFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmCompanyDelete {
+impl wire::Lenient for OnCrmCompanyDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmCompanyDelete {
+impl EventPayload for OnCrmCompanyDelete {
     const CODE: &'static str = "ONCRMCOMPANYDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmCompanyDeleteFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDeleteFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmCompanyDeleteFields {
+impl wire::Lenient for OnCrmCompanyDeleteFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMCOMPANYUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdate {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmCompanyUpdateFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmCompanyUpdate {
+impl wire::Lenient for OnCrmCompanyUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmCompanyUpdate {
+impl EventPayload for OnCrmCompanyUpdate {
     const CODE: &'static str = "ONCRMCOMPANYUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmCompanyUpdateFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdateFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmCompanyUpdateFields {
+impl wire::Lenient for OnCrmCompanyUpdateFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `crm.company.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.company.add`; use `crm.item.add` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.company.add",
-    scope = "crm",
-    kind = write,
-    response = u64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.company.add", scope = "crm", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyAdd {
-    /// `fields`
+    /// `fields`: `CrmCompanyAddParameterFields`, required.
     pub fields: CrmCompanyAddParameterFields,
-    /// `params`
+    /// `params`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<::bitrix24_types::serde_json::Value>,
+    pub params: Option<serde_json::Value>,
 }
 impl CrmCompanyAdd {
     /// A `crm.company.add` call with the required parameters; optional ones unset.
@@ -415,16 +341,11 @@ impl CrmCompanyAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.delete`; use `crm.item.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.company.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.company.delete", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmCompanyDelete {
@@ -439,35 +360,29 @@ impl CrmCompanyDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.fields`; use `crm.item.fields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.company.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyFields;
 /// `crm.company.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.company.get`; use `crm.item.get` instead")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.company.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmCompanyGet {
@@ -482,32 +397,26 @@ impl CrmCompanyGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.list`; use `crm.item.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.company.list",
     scope = "crm",
     kind = read,
-    response = Vec<::bitrix24_types::serde_json::Value>,
-    list(record = ::bitrix24_types::serde_json::Value, records = result, id = "ID")
+    response = Vec<serde_json::Value>,
+    list(record = serde_json::Value, records = result, id = "ID")
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyList {
-    /// `select`
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `order`
+    pub filter: Option<serde_json::Value>,
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `start`
+    pub order: Option<serde_json::Value>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -517,22 +426,17 @@ pub struct CrmCompanyList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.update`; use `crm.item.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.company.update",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.company.update", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyUpdate {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `fields`
+    /// `fields`: `CrmCompanyUpdateParameterFields`, required.
     pub fields: CrmCompanyUpdateParameterFields,
-    /// `params`
+    /// `params`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<::bitrix24_types::serde_json::Value>,
+    pub params: Option<serde_json::Value>,
 }
 impl CrmCompanyUpdate {
     /// A `crm.company.update` call with the required parameters; optional ones unset.

@@ -2,26 +2,23 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `crm.company.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-force-common-scope-for-all.html)
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.details.configuration.forceCommonScopeForAll`; use `crm.item.details.configuration.forceCommonScopeForAll` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.company.details.configuration.forceCommonScopeForAll",
     scope = "crm",
     kind = write,
     response = bool
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyDetailsConfigurationForceCommonScopeForAll;
 /// `crm.company.details.configuration.get`: scope `crm`; reads only.
 ///
@@ -29,26 +26,20 @@ pub struct CrmCompanyDetailsConfigurationForceCommonScopeForAll;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.details.configuration.get`; use `crm.item.details.configuration.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.company.details.configuration.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationGet {
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
 }
 /// `crm.company.details.configuration.reset`: scope `crm`; writes (not idempotent: never repeated blindly).
@@ -57,26 +48,20 @@ pub struct CrmCompanyDetailsConfigurationGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.details.configuration.reset`; use `crm.item.details.configuration.reset` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.company.details.configuration.reset",
     scope = "crm",
     kind = write,
     response = bool
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationReset {
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
 }
 /// `crm.company.details.configuration.set`: scope `crm`; writes idempotently.
@@ -85,27 +70,27 @@ pub struct CrmCompanyDetailsConfigurationReset {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.company.details.configuration.set`; use `crm.item.details.configuration.set` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.company.details.configuration.set",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationSet {
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `data`
-    pub data: ::bitrix24_types::serde_json::Value,
+    /// `data`: raw, required.
+    pub data: serde_json::Value,
 }
 impl CrmCompanyDetailsConfigurationSet {
     /// A `crm.company.details.configuration.set` call with the required parameters; optional ones unset.
-    pub fn new(data: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(data: serde_json::Value) -> Self {
         Self {
             scope: None,
             user_id: None,

@@ -2,472 +2,384 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmContactAddParameterFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactAddParameterFields {
-    /// `HONORIFIC`
-    #[serde(rename = "HONORIFIC", skip_serializing_if = "Option::is_none")]
+    /// `HONORIFIC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,
-    /// `NAME`
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `SECOND_NAME`
-    #[serde(rename = "SECOND_NAME", skip_serializing_if = "Option::is_none")]
+    /// `SECOND_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(rename = "LAST_NAME", skip_serializing_if = "Option::is_none")]
+    /// `LAST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `PHOTO`
-    #[serde(rename = "PHOTO", skip_serializing_if = "Option::is_none")]
-    pub photo: Option<::bitrix24_types::wire::File>,
-    /// `BIRTHDATE`
-    #[serde(rename = "BIRTHDATE", skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `TYPE_ID`
-    #[serde(rename = "TYPE_ID", skip_serializing_if = "Option::is_none")]
+    /// `PHOTO`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo: Option<wire::File>,
+    /// `BIRTHDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<String>,
-    /// `SOURCE_ID`
-    #[serde(rename = "SOURCE_ID", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`
-    #[serde(rename = "SOURCE_DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
-    /// `POST`
-    #[serde(rename = "POST", skip_serializing_if = "Option::is_none")]
+    /// `POST`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post: Option<String>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `OPENED`
-    #[serde(rename = "OPENED", skip_serializing_if = "Option::is_none")]
+    /// `OPENED`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opened: Option<bool>,
-    /// `EXPORT`
-    #[serde(rename = "EXPORT", skip_serializing_if = "Option::is_none")]
+    /// `EXPORT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<bool>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`
-    #[serde(rename = "COMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    /// `COMPANY_IDS`
-    #[serde(rename = "COMPANY_IDS", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_IDS`: `id[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_ids: Option<Vec<u64>>,
-    /// `UTM_SOURCE`
-    #[serde(rename = "UTM_SOURCE", skip_serializing_if = "Option::is_none")]
+    /// `UTM_SOURCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(rename = "UTM_MEDIUM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_MEDIUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(rename = "UTM_CAMPAIGN", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(rename = "UTM_CONTENT", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`
-    #[serde(rename = "UTM_TERM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_TERM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
-    /// `TRACE`
-    #[serde(rename = "TRACE", skip_serializing_if = "Option::is_none")]
+    /// `TRACE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
-    /// `PHONE`
-    #[serde(rename = "PHONE", skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `WEB`
-    #[serde(rename = "WEB", skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `IM`
-    #[serde(rename = "IM", skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `LINK`
-    #[serde(rename = "LINK", skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<::bitrix24_types::wire::Multifield>>,
+    /// `PHONE`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `EMAIL`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmContactAddParameterParams`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactAddParameterParams {
-    /// `REGISTER_SONET_EVENT`
-    #[serde(rename = "REGISTER_SONET_EVENT", skip_serializing_if = "Option::is_none")]
+    /// `REGISTER_SONET_EVENT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub register_sonet_event: Option<bool>,
-    /// `IMPORT`
-    #[serde(rename = "IMPORT", skip_serializing_if = "Option::is_none")]
+    /// `IMPORT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmContactUpdateParameterFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUpdateParameterFields {
-    /// `HONORIFIC`
-    #[serde(rename = "HONORIFIC", skip_serializing_if = "Option::is_none")]
+    /// `HONORIFIC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,
-    /// `NAME`
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `SECOND_NAME`
-    #[serde(rename = "SECOND_NAME", skip_serializing_if = "Option::is_none")]
+    /// `SECOND_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(rename = "LAST_NAME", skip_serializing_if = "Option::is_none")]
+    /// `LAST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `PHOTO`
-    #[serde(rename = "PHOTO", skip_serializing_if = "Option::is_none")]
-    pub photo: Option<::bitrix24_types::wire::File>,
-    /// `BIRTHDATE`
-    #[serde(rename = "BIRTHDATE", skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `TYPE_ID`
-    #[serde(rename = "TYPE_ID", skip_serializing_if = "Option::is_none")]
+    /// `PHOTO`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo: Option<wire::File>,
+    /// `BIRTHDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<String>,
-    /// `SOURCE_ID`
-    #[serde(rename = "SOURCE_ID", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`
-    #[serde(rename = "SOURCE_DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
-    /// `POST`
-    #[serde(rename = "POST", skip_serializing_if = "Option::is_none")]
+    /// `POST`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post: Option<String>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `OPENED`
-    #[serde(rename = "OPENED", skip_serializing_if = "Option::is_none")]
+    /// `OPENED`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opened: Option<bool>,
-    /// `EXPORT`
-    #[serde(rename = "EXPORT", skip_serializing_if = "Option::is_none")]
+    /// `EXPORT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<bool>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`
-    #[serde(rename = "COMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    /// `COMPANY_IDS`
-    #[serde(rename = "COMPANY_IDS", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_IDS`: `id[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_ids: Option<Vec<u64>>,
-    /// `UTM_SOURCE`
-    #[serde(rename = "UTM_SOURCE", skip_serializing_if = "Option::is_none")]
+    /// `UTM_SOURCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(rename = "UTM_MEDIUM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_MEDIUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(rename = "UTM_CAMPAIGN", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(rename = "UTM_CONTENT", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`
-    #[serde(rename = "UTM_TERM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_TERM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
-    /// `PHONE`
-    #[serde(rename = "PHONE", skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `WEB`
-    #[serde(rename = "WEB", skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `IM`
-    #[serde(rename = "IM", skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<::bitrix24_types::wire::Multifield>>,
-    /// `LINK`
-    #[serde(rename = "LINK", skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<::bitrix24_types::wire::Multifield>>,
+    /// `PHONE`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `EMAIL`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmContactUpdateParameterParams`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUpdateParameterParams {
-    /// `REGISTER_SONET_EVENT`
-    #[serde(rename = "REGISTER_SONET_EVENT", skip_serializing_if = "Option::is_none")]
+    /// `REGISTER_SONET_EVENT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub register_sonet_event: Option<bool>,
-    /// `REGISTER_HISTORY_EVENT`
-    #[serde(rename = "REGISTER_HISTORY_EVENT", skip_serializing_if = "Option::is_none")]
+    /// `REGISTER_HISTORY_EVENT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub register_history_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONCRMCONTACTADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactAdd {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmContactAddFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmContactAdd {
+impl wire::Lenient for OnCrmContactAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmContactAdd {
+impl EventPayload for OnCrmContactAdd {
     const CODE: &'static str = "ONCRMCONTACTADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmContactAddFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactAddFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmContactAddFields {
+impl wire::Lenient for OnCrmContactAddFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMCONTACTDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactDelete {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmContactDeleteFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmContactDelete {
+impl wire::Lenient for OnCrmContactDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmContactDelete {
+impl EventPayload for OnCrmContactDelete {
     const CODE: &'static str = "ONCRMCONTACTDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmContactDeleteFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactDeleteFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmContactDeleteFields {
+impl wire::Lenient for OnCrmContactDeleteFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMCONTACTUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUpdate {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmContactUpdateFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmContactUpdate {
+impl wire::Lenient for OnCrmContactUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmContactUpdate {
+impl EventPayload for OnCrmContactUpdate {
     const CODE: &'static str = "ONCRMCONTACTUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmContactUpdateFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUpdateFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmContactUpdateFields {
+impl wire::Lenient for OnCrmContactUpdateFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `crm.contact.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.contact.add`; use `crm.item.add` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.contact.add",
-    scope = "crm",
-    kind = write,
-    response = u64
-)]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.contact.add", scope = "crm", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmContactAdd {
-    /// `fields`
+    /// `fields`: `CrmContactAddParameterFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmContactAddParameterFields>,
-    /// `params`
+    /// `params`: `CrmContactAddParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmContactAddParameterParams>,
 }
@@ -477,16 +389,11 @@ pub struct CrmContactAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.contact.delete`; use `crm.item.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.contact.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.contact.delete", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmContactDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmContactDelete {
@@ -501,35 +408,29 @@ impl CrmContactDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.contact.fields`; use `crm.item.fields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.contact.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmContactFields;
 /// `crm.contact.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.contact.get`; use `crm.item.get` instead")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.contact.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmContactGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmContactGet {
@@ -544,32 +445,26 @@ impl CrmContactGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.contact.list`; use `crm.item.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.contact.list",
     scope = "crm",
     kind = read,
-    response = Vec<::bitrix24_types::serde_json::Value>,
-    list(record = ::bitrix24_types::serde_json::Value, records = result, id = "ID")
+    response = Vec<serde_json::Value>,
+    list(record = serde_json::Value, records = result, id = "ID")
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmContactList {
-    /// `select`
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `order`
+    pub filter: Option<serde_json::Value>,
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `start`
+    pub order: Option<serde_json::Value>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -579,20 +474,20 @@ pub struct CrmContactList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.contact.update`; use `crm.item.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.contact.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmContactUpdate {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `fields`
+    /// `fields`: `CrmContactUpdateParameterFields`, required.
     pub fields: CrmContactUpdateParameterFields,
-    /// `params`
+    /// `params`: `CrmContactUpdateParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmContactUpdateParameterParams>,
 }

@@ -2,972 +2,654 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmDealProductrowsGetProductrow`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html#productrow)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealProductrowsGetProductrow {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `OWNER_ID`
-    #[serde(
-        rename = "OWNER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
-    /// `OWNER_TYPE`
-    #[serde(
-        rename = "OWNER_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type: Option<String>,
-    /// `PRODUCT_ID`
-    #[serde(
-        rename = "PRODUCT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
-    /// `PRODUCT_NAME`
-    #[serde(
-        rename = "PRODUCT_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_name: Option<String>,
-    /// `ORIGINAL_PRODUCT_NAME`
-    #[serde(
-        rename = "ORIGINAL_PRODUCT_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGINAL_PRODUCT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub original_product_name: Option<String>,
-    /// `PRODUCT_DESCRIPTION`
-    #[serde(
-        rename = "PRODUCT_DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
-    /// `PRICE`
-    #[serde(
-        rename = "PRICE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`
-    #[serde(
-        rename = "PRICE_EXCLUSIVE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_EXCLUSIVE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`
-    #[serde(
-        rename = "PRICE_NETTO",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_NETTO`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`
-    #[serde(
-        rename = "PRICE_BRUTTO",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_BRUTTO`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_brutto: Option<f64>,
-    /// `PRICE_ACCOUNT`
-    #[serde(
-        rename = "PRICE_ACCOUNT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_ACCOUNT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_account: Option<String>,
-    /// `QUANTITY`
-    #[serde(
-        rename = "QUANTITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `QUANTITY`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<i64>,
-    /// `DISCOUNT_TYPE_ID`
-    #[serde(
-        rename = "DISCOUNT_TYPE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_type_id: Option<i64>,
-    /// `DISCOUNT_RATE`
-    #[serde(
-        rename = "DISCOUNT_RATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`
-    #[serde(
-        rename = "DISCOUNT_SUM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_SUM`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_sum: Option<f64>,
-    /// `TAX_RATE`
-    #[serde(
-        rename = "TAX_RATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TAX_RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`
-    #[serde(
-        rename = "TAX_INCLUDED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TAX_INCLUDED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<bool>,
-    /// `CUSTOMIZED`
-    #[serde(
-        rename = "CUSTOMIZED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CUSTOMIZED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
-    /// `MEASURE_CODE`
-    #[serde(
-        rename = "MEASURE_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub measure_code: Option<::bitrix24_types::serde_json::Value>,
-    /// `MEASURE_NAME`
-    #[serde(
-        rename = "MEASURE_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MEASURE_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure_code: Option<serde_json::Value>,
+    /// `MEASURE_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
-    /// `SORT`
-    #[serde(
-        rename = "SORT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
-    /// `XML_ID`
-    #[serde(
-        rename = "XML_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `TYPE`
-    #[serde(
-        rename = "TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TYPE`: integer.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
-    /// `STORE_ID`
-    #[serde(
-        rename = "STORE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STORE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
-    /// `RESERVE_ID`
-    #[serde(
-        rename = "RESERVE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESERVE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_id: Option<i64>,
-    /// `DATE_RESERVE_END`
-    #[serde(
-        rename = "DATE_RESERVE_END",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_reserve_end: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `RESERVE_QUANTITY`
-    #[serde(
-        rename = "RESERVE_QUANTITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DATE_RESERVE_END`: date.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_reserve_end: Option<chrono::NaiveDate>,
+    /// `RESERVE_QUANTITY`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_quantity: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmDealProductrowsGetProductrow {
+impl wire::Lenient for CrmDealProductrowsGetProductrow {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `Deal`
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html#deal)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Deal {
-    /// `ID` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `ID`: id, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<u64>,
-    /// `TITLE`
+    /// `TITLE`: string.
     #[serde(
-        rename = "TITLE",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub title: Option<String>,
-    /// `TYPE_ID`
+    /// `TYPE_ID`: string.
     #[serde(
-        rename = "TYPE_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub type_id: Option<String>,
-    /// `CATEGORY_ID`
+    /// `CATEGORY_ID`: integer.
     #[serde(
-        rename = "CATEGORY_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub category_id: Option<i64>,
-    /// `STAGE_ID`
+    /// `STAGE_ID`: string.
     #[serde(
-        rename = "STAGE_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub stage_id: Option<String>,
-    /// `STAGE_SEMANTIC_ID` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "STAGE_SEMANTIC_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `STAGE_SEMANTIC_ID`: `StageSemantic`, read-only. One of `P`, `S`, `F`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub stage_semantic_id: Option<StageSemantic>,
-    /// `IS_NEW` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "IS_NEW",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `IS_NEW`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub is_new: Option<bool>,
-    /// `IS_RECURRING`
+    /// `IS_RECURRING`: char. One of `Y`, `N`.
     #[serde(
-        rename = "IS_RECURRING",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_recurring: Option<bool>,
-    /// `IS_RETURN_CUSTOMER`
+    /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
     #[serde(
-        rename = "IS_RETURN_CUSTOMER",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_return_customer: Option<bool>,
-    /// `IS_REPEATED_APPROACH`
+    /// `IS_REPEATED_APPROACH`: char. One of `Y`, `N`.
     #[serde(
-        rename = "IS_REPEATED_APPROACH",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_repeated_approach: Option<bool>,
-    /// `PROBABILITY`
+    /// `PROBABILITY`: integer.
     #[serde(
-        rename = "PROBABILITY",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub probability: Option<i64>,
-    /// `CURRENCY_ID`
+    /// `CURRENCY_ID`: string.
     #[serde(
-        rename = "CURRENCY_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`
+    /// `OPPORTUNITY`: decimal.
     #[serde(
-        rename = "OPPORTUNITY",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub opportunity: Option<::bitrix24_types::wire::Decimal>,
-    /// `IS_MANUAL_OPPORTUNITY`
+    pub opportunity: Option<wire::Decimal>,
+    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
     #[serde(
-        rename = "IS_MANUAL_OPPORTUNITY",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_manual_opportunity: Option<bool>,
-    /// `TAX_VALUE`
+    /// `TAX_VALUE`: decimal.
     #[serde(
-        rename = "TAX_VALUE",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub tax_value: Option<::bitrix24_types::wire::Decimal>,
-    /// `COMPANY_ID`
+    pub tax_value: Option<wire::Decimal>,
+    /// `COMPANY_ID`: id.
     #[serde(
-        rename = "COMPANY_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub company_id: Option<u64>,
-    /// `CONTACT_ID`
+    /// `CONTACT_ID`: id. Deprecated: use `CONTACT_IDS`.
     #[deprecated(
         note = "Bitrix24 deprecated the field `CONTACT_ID`; use `CONTACT_IDS` instead"
     )]
     #[serde(
-        rename = "CONTACT_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_id: Option<u64>,
-    /// `CONTACT_IDS`
+    /// `CONTACT_IDS`: `id[]`.
     #[serde(
-        rename = "CONTACT_IDS",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_ids: Option<Vec<u64>>,
-    /// `QUOTE_ID` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "QUOTE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `QUOTE_ID`: id, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub quote_id: Option<u64>,
-    /// `BEGINDATE`
+    /// `BEGINDATE`: date.
     #[serde(
-        rename = "BEGINDATE",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub begindate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `CLOSEDATE`
+    pub begindate: Option<chrono::NaiveDate>,
+    /// `CLOSEDATE`: date.
     #[serde(
-        rename = "CLOSEDATE",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub closedate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `OPENED`
+    pub closedate: Option<chrono::NaiveDate>,
+    /// `OPENED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "OPENED",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `CLOSED`
+    /// `CLOSED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "CLOSED",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub closed: Option<bool>,
-    /// `COMMENTS`
+    /// `COMMENTS`: text.
     #[serde(
-        rename = "COMMENTS",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub comments: Option<String>,
-    /// `ASSIGNED_BY_ID`
+    /// `ASSIGNED_BY_ID`: user.
     #[serde(
-        rename = "ASSIGNED_BY_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub assigned_by_id: Option<u64>,
-    /// `CREATED_BY_ID` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "CREATED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `CREATED_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by_id: Option<u64>,
-    /// `MODIFY_BY_ID` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "MODIFY_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `MODIFY_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub modify_by_id: Option<u64>,
-    /// `MOVED_BY_ID` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "MOVED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `MOVED_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub moved_by_id: Option<u64>,
-    /// `DATE_CREATE` (read-only: filled by the portal, never sent)
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    pub date_modify: Option<wire::DateTime>,
+    /// `MOVED_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    pub moved_time: Option<wire::DateTime>,
+    /// `SOURCE_ID`: string.
     #[serde(
-        rename = "DATE_CREATE",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
-    pub date_create: Option<::bitrix24_types::wire::DateTime>,
-    /// `DATE_MODIFY` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "DATE_MODIFY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
-    pub date_modify: Option<::bitrix24_types::wire::DateTime>,
-    /// `MOVED_TIME` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "MOVED_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
-    pub moved_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `SOURCE_ID`
-    #[serde(
-        rename = "SOURCE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`
+    /// `SOURCE_DESCRIPTION`: string.
     #[serde(
-        rename = "SOURCE_DESCRIPTION",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_description: Option<String>,
-    /// `LEAD_ID` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "LEAD_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `LEAD_ID`: id, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub lead_id: Option<u64>,
-    /// `ADDITIONAL_INFO`
+    /// `ADDITIONAL_INFO`: string.
     #[serde(
-        rename = "ADDITIONAL_INFO",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_info: Option<String>,
-    /// `LOCATION_ID`
+    /// `LOCATION_ID`: id.
     #[serde(
-        rename = "LOCATION_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub location_id: Option<u64>,
-    /// `ORIGINATOR_ID`
+    /// `ORIGINATOR_ID`: string.
     #[serde(
-        rename = "ORIGINATOR_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`
+    /// `ORIGIN_ID`: string.
     #[serde(
-        rename = "ORIGIN_ID",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub origin_id: Option<String>,
-    /// `UTM_SOURCE`
+    /// `UTM_SOURCE`: string.
     #[serde(
-        rename = "UTM_SOURCE",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`
+    /// `UTM_MEDIUM`: string.
     #[serde(
-        rename = "UTM_MEDIUM",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`
+    /// `UTM_CAMPAIGN`: string.
     #[serde(
-        rename = "UTM_CAMPAIGN",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
+    /// `UTM_CONTENT`: string.
     #[serde(
-        rename = "UTM_CONTENT",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`
+    /// `UTM_TERM`: string.
     #[serde(
-        rename = "UTM_TERM",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub utm_term: Option<String>,
-    /// `TRACE`
+    /// `TRACE`: string.
     #[serde(
-        rename = "TRACE",
         default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace: Option<String>,
-    /// `LAST_ACTIVITY_TIME` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "LAST_ACTIVITY_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
-    pub last_activity_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `LAST_ACTIVITY_BY` (read-only: filled by the portal, never sent)
-    #[serde(
-        rename = "LAST_ACTIVITY_BY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient",
-        skip_serializing
-    )]
+    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `LAST_ACTIVITY_BY`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_by: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for Deal {
+impl wire::Lenient for Deal {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `DealAddOptions`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DealAddOptions {
-    /// `REGISTER_SONET_EVENT`
+    /// `REGISTER_SONET_EVENT`: char. One of `Y`, `N`.
     #[serde(
-        rename = "REGISTER_SONET_EVENT",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub register_sonet_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `DealUpdateOptions`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DealUpdateOptions {
-    /// `REGISTER_SONET_EVENT`
+    /// `REGISTER_SONET_EVENT`: char. One of `Y`, `N`.
     #[serde(
-        rename = "REGISTER_SONET_EVENT",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub register_sonet_event: Option<bool>,
-    /// `REGISTER_HISTORY_EVENT`
+    /// `REGISTER_HISTORY_EVENT`: char. One of `Y`, `N`.
     #[serde(
-        rename = "REGISTER_HISTORY_EVENT",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub register_history_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONCRMDEALADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealAdd {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmDealAddFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealAdd {
+impl wire::Lenient for OnCrmDealAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmDealAdd {
+impl EventPayload for OnCrmDealAdd {
     const CODE: &'static str = "ONCRMDEALADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmDealAddFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-add.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealAddFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealAddFields {
+impl wire::Lenient for OnCrmDealAddFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMDEALDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealDelete {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmDealDeleteFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealDelete {
+impl wire::Lenient for OnCrmDealDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmDealDelete {
+impl EventPayload for OnCrmDealDelete {
     const CODE: &'static str = "ONCRMDEALDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmDealDeleteFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealDeleteFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealDeleteFields {
+impl wire::Lenient for OnCrmDealDeleteFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMDEALMOVETOCATEGORY`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealMoveToCategory {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmDealMoveToCategoryFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealMoveToCategoryFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealMoveToCategory {
+impl wire::Lenient for OnCrmDealMoveToCategory {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmDealMoveToCategory {
+impl EventPayload for OnCrmDealMoveToCategory {
     const CODE: &'static str = "ONCRMDEALMOVETOCATEGORY";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmDealMoveToCategoryFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealMoveToCategoryFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `CATEGORY_ID`
-    #[serde(
-        rename = "CATEGORY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CATEGORY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<i64>,
-    /// `STAGE_ID`
-    #[serde(
-        rename = "STAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STAGE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealMoveToCategoryFields {
+impl wire::Lenient for OnCrmDealMoveToCategoryFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMDEALUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUpdate {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmDealUpdateFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealUpdate {
+impl wire::Lenient for OnCrmDealUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmDealUpdate {
+impl EventPayload for OnCrmDealUpdate {
     const CODE: &'static str = "ONCRMDEALUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmDealUpdateFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUpdateFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmDealUpdateFields {
+impl wire::Lenient for OnCrmDealUpdateFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `StageSemantic`
+/// An open enumeration: a value not listed is kept in `Unknown`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html#deal)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -981,7 +663,7 @@ pub enum StageSemantic {
     /// A value this spec does not list, kept as sent.
     Unknown(String),
 }
-impl ::bitrix24_types::wire::WireEnum for StageSemantic {
+impl wire::WireEnum for StageSemantic {
     fn from_wire(value: &str) -> Self {
         match value {
             "P" => Self::InProgress,
@@ -999,46 +681,41 @@ impl ::bitrix24_types::wire::WireEnum for StageSemantic {
         }
     }
 }
-impl ::bitrix24_types::__private::serde::Serialize for StageSemantic {
+impl Serialize for StageSemantic {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
-        S: ::bitrix24_types::__private::serde::Serializer,
+        S: serde::Serializer,
     {
-        ::bitrix24_types::wire::serialize_enum(self, serializer)
+        wire::serialize_enum(self, serializer)
     }
 }
-impl<'de> ::bitrix24_types::__private::serde::Deserialize<'de> for StageSemantic {
+impl<'de> Deserialize<'de> for StageSemantic {
     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::deserialize_enum(deserializer)
+        wire::deserialize_enum(deserializer)
     }
 }
-impl ::bitrix24_types::wire::Lenient for StageSemantic {
+impl wire::Lenient for StageSemantic {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::enum_or_nothing(de)
+        wire::enum_or_nothing(de)
     }
 }
 /// `crm.deal.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.deal.add`; use `crm.item.add` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.deal.add",
-    scope = "crm",
-    kind = write,
-    response = u64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.deal.add", scope = "crm", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealAdd {
-    /// `fields`
+    /// `fields`: `Deal`, required.
     pub fields: Deal,
-    /// `params`
+    /// `params`: `DealAddOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<DealAddOptions>,
 }
@@ -1054,16 +731,11 @@ impl CrmDealAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.deal.delete`; use `crm.item.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.deal.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.deal.delete", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealDelete {
-    /// `id`
+    /// `id`: id, required.
     pub id: u64,
 }
 impl CrmDealDelete {
@@ -1078,36 +750,25 @@ impl CrmDealDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.deal.fields`; use `crm.item.fields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.fields",
     scope = "crm",
     kind = read,
-    response = ::std::collections::BTreeMap<String,
-    super::super::common::FieldDescription>
+    response = BTreeMap<String,
+    FieldDescription>
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealFields;
 /// `crm.deal.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.deal.get`; use `crm.item.get` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.deal.get",
-    scope = "crm",
-    kind = read,
-    response = Deal
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.deal.get", scope = "crm", kind = read, response = Deal)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealGet {
-    /// `id`
+    /// `id`: id, required.
     pub id: u64,
 }
 impl CrmDealGet {
@@ -1120,34 +781,26 @@ impl CrmDealGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.deal.list`; use `crm.item.list` instead")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.list",
     scope = "crm",
     kind = read,
     response = Vec<Deal>,
     list(record = Deal, records = result, id = "ID", fast_path)
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealList {
-    /// `select`
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
-    >,
-    /// `order`
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::std::collections::BTreeMap<String, String>>,
-    /// `start`
+    pub order: Option<BTreeMap<String, String>>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -1155,39 +808,27 @@ pub struct CrmDealList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.deal.productrows.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.productrows.get",
     scope = "crm",
     kind = read,
     response = Vec<CrmDealProductrowsGetProductrow>
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealProductrowsGet;
 /// `crm.deal.productrows.set`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-set.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.deal.productrows.set`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.productrows.set",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealProductrowsSet;
 /// `crm.deal.update`: scope `crm`; writes idempotently.
 ///
@@ -1195,20 +836,15 @@ pub struct CrmDealProductrowsSet;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.deal.update`; use `crm.item.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.deal.update",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.deal.update", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealUpdate {
-    /// `id`
+    /// `id`: id, required.
     pub id: u64,
-    /// `fields`
+    /// `fields`: `Deal`, required.
     pub fields: Deal,
-    /// `params`
+    /// `params`: `DealUpdateOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<DealUpdateOptions>,
 }

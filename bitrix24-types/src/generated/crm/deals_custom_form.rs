@@ -2,125 +2,104 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html#parameter-extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras {
-    /// `dealCategoryId`
-    #[serde(rename = "dealCategoryId", skip_serializing_if = "Option::is_none")]
+    /// `dealCategoryId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_category_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmDealDetailsConfigurationGetParameterExtras`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html#parameter-extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationGetParameterExtras {
-    /// `dealCategoryId`
-    #[serde(rename = "dealCategoryId", skip_serializing_if = "Option::is_none")]
+    /// `dealCategoryId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_category_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmDealDetailsConfigurationResetParameterExtras`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-reset.html#parameter-extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationResetParameterExtras {
-    /// `dealCategoryId`
-    #[serde(rename = "dealCategoryId", skip_serializing_if = "Option::is_none")]
+    /// `dealCategoryId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_category_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmDealDetailsConfigurationSetParameterExtras`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html#parameter-extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationSetParameterExtras {
-    /// `dealCategoryId`
-    #[serde(rename = "dealCategoryId", skip_serializing_if = "Option::is_none")]
+    /// `dealCategoryId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_category_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmDealDetailsConfigurationSetSection`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html#section)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationSetSection {
-    /// `name`
+    /// `name`: string, required.
     pub name: String,
-    /// `title`
+    /// `title`: string, required.
     pub title: String,
-    /// `type`
-    #[serde(rename = "type")]
+    /// `type`: string, required.
     pub type_: String,
-    /// `elements`
+    /// `elements`: `CrmDealDetailsConfigurationSetSectionElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<CrmDealDetailsConfigurationSetSectionElement>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmDealDetailsConfigurationSetSectionElement`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html#section_element)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationSetSectionElement {
-    /// `name`
+    /// `name`: string, required.
     pub name: String,
-    /// `optionFlags`
-    #[serde(rename = "optionFlags", skip_serializing_if = "Option::is_none")]
-    pub option_flags: Option<i64>,
-    /// `options`
+    /// `optionFlags`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<::bitrix24_types::serde_json::Value>,
+    pub option_flags: Option<i64>,
+    /// `options`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `crm.deal.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -128,22 +107,16 @@ pub struct CrmDealDetailsConfigurationSetSectionElement {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.deal.details.configuration.forceCommonScopeForAll`; use `crm.item.details.configuration.forceCommonScopeForAll` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.details.configuration.forceCommonScopeForAll",
     scope = "crm",
     kind = write,
     response = bool
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
-    /// `extras`
+    /// `extras`: `CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras>,
 }
@@ -153,28 +126,22 @@ pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.deal.details.configuration.get`; use `crm.item.details.configuration.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.details.configuration.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationGet {
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `extras`
+    /// `extras`: `CrmDealDetailsConfigurationGetParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmDealDetailsConfigurationGetParameterExtras>,
 }
@@ -184,28 +151,22 @@ pub struct CrmDealDetailsConfigurationGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.deal.details.configuration.reset`; use `crm.item.details.configuration.reset` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.details.configuration.reset",
     scope = "crm",
     kind = write,
     response = bool
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationReset {
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `extras`
+    /// `extras`: `CrmDealDetailsConfigurationResetParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmDealDetailsConfigurationResetParameterExtras>,
 }
@@ -215,24 +176,24 @@ pub struct CrmDealDetailsConfigurationReset {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.deal.details.configuration.set`; use `crm.item.details.configuration.set` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.deal.details.configuration.set",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationSet {
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `data`
+    /// `data`: `CrmDealDetailsConfigurationSetSection[]`, required.
     pub data: Vec<CrmDealDetailsConfigurationSetSection>,
-    /// `extras`
+    /// `extras`: `CrmDealDetailsConfigurationSetParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmDealDetailsConfigurationSetParameterExtras>,
 }

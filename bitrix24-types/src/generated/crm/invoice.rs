@@ -2,49 +2,40 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `crm.invoice.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceAdd {
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.invoice.delete`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceDelete {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -52,41 +43,29 @@ pub struct CrmInvoiceDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.fields`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceFields;
 /// `crm.invoice.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceGet {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -94,22 +73,16 @@ pub struct CrmInvoiceGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-get-external-link.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.getexternallink`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.getexternallink",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceGetexternallink {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -117,71 +90,53 @@ pub struct CrmInvoiceGetexternallink {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceList {
-    /// `filter`
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `order`
+    pub filter: Option<serde_json::Value>,
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
+    pub order: Option<serde_json::Value>,
 }
 /// `crm.invoice.recurring.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.recurring.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.recurring.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringAdd {
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.invoice.recurring.delete`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.recurring.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.recurring.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringDelete {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -189,22 +144,16 @@ pub struct CrmInvoiceRecurringDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-expose.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.recurring.expose`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.recurring.expose",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringExpose {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -212,41 +161,29 @@ pub struct CrmInvoiceRecurringExpose {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-fields.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.recurring.fields`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.recurring.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringFields;
 /// `crm.invoice.recurring.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.recurring.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.recurring.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringGet {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -254,119 +191,89 @@ pub struct CrmInvoiceRecurringGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.recurring.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.recurring.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringList;
 /// `crm.invoice.recurring.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-update.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.recurring.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.recurring.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.invoice.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-update.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.invoice.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.userfield.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.userfield.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldAdd {
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
-    /// `LIST`
+    pub fields: Option<serde_json::Value>,
+    /// `LIST`: raw.
     #[serde(rename = "LIST", skip_serializing_if = "Option::is_none")]
-    pub list: Option<::bitrix24_types::serde_json::Value>,
+    pub list: Option<serde_json::Value>,
 }
 /// `crm.invoice.userfield.delete`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.userfield.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.userfield.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldDelete {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -374,22 +281,16 @@ pub struct CrmInvoiceUserfieldDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.userfield.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.userfield.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldGet {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -397,130 +298,94 @@ pub struct CrmInvoiceUserfieldGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.userfield.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.userfield.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldList {
-    /// `order`
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `filter`
+    pub order: Option<serde_json::Value>,
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
+    pub filter: Option<serde_json::Value>,
 }
 /// `crm.invoice.userfield.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.userfield.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.userfield.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldUpdate {
-    /// `id`
+    /// `id`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<::bitrix24_types::serde_json::Value>,
-    /// `fields`
+    pub id: Option<serde_json::Value>,
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
-    /// `LIST`
+    pub fields: Option<serde_json::Value>,
+    /// `LIST`: raw.
     #[serde(rename = "LIST", skip_serializing_if = "Option::is_none")]
-    pub list: Option<::bitrix24_types::serde_json::Value>,
+    pub list: Option<serde_json::Value>,
 }
 /// `crm.paysystem.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-pay-system-fields.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.paysystem.fields`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.paysystem.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmPaysystemFields;
 /// `crm.paysystem.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-pay-system-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.paysystem.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.paysystem.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmPaysystemList;
 /// `crm.persontype.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-person-type-fields.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.persontype.fields`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.persontype.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmPersontypeFields;
 /// `crm.persontype.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-person-type-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.persontype.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.persontype.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmPersontypeList;

@@ -2,25 +2,28 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `crm.invoice.status.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.status.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusAdd {
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl CrmInvoiceStatusAdd {
     /// A `crm.invoice.status.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(fields: serde_json::Value) -> Self {
         Self { fields }
     }
 }
@@ -28,16 +31,16 @@ impl CrmInvoiceStatusAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.status.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmInvoiceStatusDelete {
@@ -50,35 +53,29 @@ impl CrmInvoiceStatusDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.fields`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.status.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusFields;
 /// `crm.invoice.status.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.status.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmInvoiceStatusGet {
@@ -91,42 +88,36 @@ impl CrmInvoiceStatusGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.status.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusList;
 /// `crm.invoice.status.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-update.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.invoice.status.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusUpdate {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl CrmInvoiceStatusUpdate {
     /// A `crm.invoice.status.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: serde_json::Value) -> Self {
         Self { id, fields }
     }
 }

@@ -2,1673 +2,1007 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmLeadAddFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadAddFields {
-    /// `ADDRESS`
-    #[serde(rename = "ADDRESS", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// `ADDRESS_2`
-    #[serde(rename = "ADDRESS_2", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_2`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<String>,
-    /// `ADDRESS_CITY`
-    #[serde(rename = "ADDRESS_CITY", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_CITY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_city: Option<String>,
-    /// `ADDRESS_COUNTRY`
-    #[serde(rename = "ADDRESS_COUNTRY", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_COUNTRY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`
-    #[serde(rename = "ADDRESS_COUNTRY_CODE", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_COUNTRY_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`
-    #[serde(rename = "ADDRESS_POSTAL_CODE", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_POSTAL_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_postal_code: Option<String>,
-    /// `ADDRESS_PROVINCE`
-    #[serde(rename = "ADDRESS_PROVINCE", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_PROVINCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_province: Option<String>,
-    /// `ADDRESS_REGION`
-    #[serde(rename = "ADDRESS_REGION", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_REGION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_region: Option<String>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `BIRTHDATE`
-    #[serde(rename = "BIRTHDATE", skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `BIRTHDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `COMPANY_ID`
-    #[serde(rename = "COMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    /// `COMPANY_TITLE`
-    #[serde(rename = "COMPANY_TITLE", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_title: Option<String>,
-    /// `CONTACT_ID`
-    #[serde(rename = "CONTACT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CONTACT_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<u64>,
-    /// `CONTACT_IDS`
-    #[serde(rename = "CONTACT_IDS", skip_serializing_if = "Option::is_none")]
+    /// `CONTACT_IDS`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_ids: Option<u64>,
-    /// `CURRENCY_ID`
-    #[serde(rename = "CURRENCY_ID", skip_serializing_if = "Option::is_none")]
+    /// `CURRENCY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
-    pub email: Option<::bitrix24_types::wire::Multifield>,
-    /// `HONORIFIC`
-    #[serde(rename = "HONORIFIC", skip_serializing_if = "Option::is_none")]
+    /// `EMAIL`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<wire::Multifield>,
+    /// `HONORIFIC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,
-    /// `IM`
-    #[serde(rename = "IM", skip_serializing_if = "Option::is_none")]
-    pub im: Option<::bitrix24_types::wire::Multifield>,
-    /// `LINK`
-    #[serde(rename = "LINK", skip_serializing_if = "Option::is_none")]
-    pub link: Option<::bitrix24_types::wire::Multifield>,
-    /// `LAST_NAME`
-    #[serde(rename = "LAST_NAME", skip_serializing_if = "Option::is_none")]
+    /// `IM`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<wire::Multifield>,
+    /// `LINK`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<wire::Multifield>,
+    /// `LAST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `NAME`
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `SECOND_NAME`
-    #[serde(rename = "SECOND_NAME", skip_serializing_if = "Option::is_none")]
+    /// `SECOND_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_name: Option<String>,
-    /// `OPENED`
+    /// `OPENED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "OPENED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `OPPORTUNITY`
-    #[serde(rename = "OPPORTUNITY", skip_serializing_if = "Option::is_none")]
+    /// `OPPORTUNITY`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`
+    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
     #[serde(
-        rename = "IS_MANUAL_OPPORTUNITY",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_manual_opportunity: Option<bool>,
-    /// `ORIGINATOR_ID`
-    #[serde(rename = "ORIGINATOR_ID", skip_serializing_if = "Option::is_none")]
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`
-    #[serde(rename = "ORIGIN_ID", skip_serializing_if = "Option::is_none")]
+    /// `ORIGIN_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// `PHONE`
-    #[serde(rename = "PHONE", skip_serializing_if = "Option::is_none")]
-    pub phone: Option<::bitrix24_types::wire::Multifield>,
-    /// `POST`
-    #[serde(rename = "POST", skip_serializing_if = "Option::is_none")]
+    /// `PHONE`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<wire::Multifield>,
+    /// `POST`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post: Option<String>,
-    /// `SOURCE_DESCRIPTION`
-    #[serde(rename = "SOURCE_DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
-    /// `SOURCE_ID`
-    #[serde(rename = "SOURCE_ID", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
-    /// `STATUS_DESCRIPTION`
-    #[serde(rename = "STATUS_DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `STATUS_DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_description: Option<String>,
-    /// `STATUS_ID`
-    #[serde(rename = "STATUS_ID", skip_serializing_if = "Option::is_none")]
+    /// `STATUS_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
-    /// `TITLE`
-    #[serde(rename = "TITLE", skip_serializing_if = "Option::is_none")]
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(rename = "UTM_CAMPAIGN", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(rename = "UTM_CONTENT", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(rename = "UTM_MEDIUM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_MEDIUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// `UTM_SOURCE`
-    #[serde(rename = "UTM_SOURCE", skip_serializing_if = "Option::is_none")]
+    /// `UTM_SOURCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_TERM`
-    #[serde(rename = "UTM_TERM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_TERM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
-    /// `WEB`
-    #[serde(rename = "WEB", skip_serializing_if = "Option::is_none")]
-    pub web: Option<::bitrix24_types::wire::Multifield>,
+    /// `WEB`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<wire::Multifield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadAddParams`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadAddParams {
-    /// `REGISTER_SONET_EVENT`
-    #[serde(rename = "REGISTER_SONET_EVENT", skip_serializing_if = "Option::is_none")]
+    /// `REGISTER_SONET_EVENT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub register_sonet_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadFieldsLead`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html#lead)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadFieldsLead {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `TITLE`
-    #[serde(
-        rename = "TITLE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
-    /// `HONORIFIC`
-    #[serde(
-        rename = "HONORIFIC",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HONORIFIC`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub honorific: Option<String>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `SECOND_NAME`
-    #[serde(
-        rename = "SECOND_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SECOND_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(
-        rename = "LAST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `BIRTHDATE`
-    #[serde(
-        rename = "BIRTHDATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub birthdate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `COMPANY_TITLE`
-    #[serde(
-        rename = "COMPANY_TITLE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BIRTHDATE`: date.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `COMPANY_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_title: Option<String>,
-    /// `SOURCE_ID`
-    #[serde(
-        rename = "SOURCE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SOURCE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`
-    #[serde(
-        rename = "SOURCE_DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SOURCE_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_description: Option<String>,
-    /// `STATUS_ID`
-    #[serde(
-        rename = "STATUS_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STATUS_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
-    /// `STATUS_DESCRIPTION`
-    #[serde(
-        rename = "STATUS_DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STATUS_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_description: Option<String>,
-    /// `STATUS_SEMANTIC_ID`
-    #[serde(
-        rename = "STATUS_SEMANTIC_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STATUS_SEMANTIC_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_semantic_id: Option<String>,
-    /// `POST`
-    #[serde(
-        rename = "POST",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `POST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub post: Option<String>,
-    /// `ADDRESS`
-    #[serde(
-        rename = "ADDRESS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address: Option<String>,
-    /// `ADDRESS_2`
-    #[serde(
-        rename = "ADDRESS_2",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_2: Option<String>,
-    /// `ADDRESS_CITY`
-    #[serde(
-        rename = "ADDRESS_CITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_CITY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_city: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`
-    #[serde(
-        rename = "ADDRESS_POSTAL_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_POSTAL_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_postal_code: Option<String>,
-    /// `ADDRESS_REGION`
-    #[serde(
-        rename = "ADDRESS_REGION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_REGION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_region: Option<String>,
-    /// `ADDRESS_PROVINCE`
-    #[serde(
-        rename = "ADDRESS_PROVINCE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_PROVINCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_province: Option<String>,
-    /// `ADDRESS_COUNTRY`
-    #[serde(
-        rename = "ADDRESS_COUNTRY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_COUNTRY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`
-    #[serde(
-        rename = "ADDRESS_COUNTRY_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_COUNTRY_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`
-    #[serde(
-        rename = "ADDRESS_LOC_ADDR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_LOC_ADDR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_loc_addr_id: Option<String>,
-    /// `CURRENCY_ID`
-    #[serde(
-        rename = "CURRENCY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CURRENCY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`
-    #[serde(
-        rename = "OPPORTUNITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OPPORTUNITY`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`
-    #[serde(
-        rename = "IS_MANUAL_OPPORTUNITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manual_opportunity: Option<bool>,
-    /// `OPENED`
-    #[serde(
-        rename = "OPENED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
-    /// `COMMENTS`
-    #[serde(
-        rename = "COMMENTS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `COMMENTS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
-    /// `HAS_PHONE`
-    #[serde(
-        rename = "HAS_PHONE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HAS_PHONE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_phone: Option<bool>,
-    /// `HAS_EMAIL`
-    #[serde(
-        rename = "HAS_EMAIL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HAS_EMAIL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_email: Option<bool>,
-    /// `HAS_IMOL`
-    #[serde(
-        rename = "HAS_IMOL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HAS_IMOL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_imol: Option<bool>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(
-        rename = "ASSIGNED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<u64>,
-    /// `CREATED_BY_ID`
-    #[serde(
-        rename = "CREATED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CREATED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<u64>,
-    /// `MODIFY_BY_ID`
-    #[serde(
-        rename = "MODIFY_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MODIFY_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_by_id: Option<u64>,
-    /// `MOVED_BY_ID`
-    #[serde(
-        rename = "MOVED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MOVED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub moved_by_id: Option<u64>,
-    /// `DATE_CREATE`
-    #[serde(
-        rename = "DATE_CREATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_create: Option<::bitrix24_types::wire::DateTime>,
-    /// `DATE_MODIFY`
-    #[serde(
-        rename = "DATE_MODIFY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_modify: Option<::bitrix24_types::wire::DateTime>,
-    /// `MOVED_TIME`
-    #[serde(
-        rename = "MOVED_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub moved_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `COMPANY_ID`
-    #[serde(
-        rename = "COMPANY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_modify: Option<wire::DateTime>,
+    /// `MOVED_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub moved_time: Option<wire::DateTime>,
+    /// `COMPANY_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<u64>,
-    /// `CONTACT_ID`
-    #[serde(
-        rename = "CONTACT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CONTACT_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub contact_id: Option<u64>,
-    /// `IS_RETURN_CUSTOMER`
-    #[serde(
-        rename = "IS_RETURN_CUSTOMER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_return_customer: Option<bool>,
-    /// `DATE_CLOSED`
-    #[serde(
-        rename = "DATE_CLOSED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_closed: Option<::bitrix24_types::wire::DateTime>,
-    /// `ORIGINATOR_ID`
-    #[serde(
-        rename = "ORIGINATOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DATE_CLOSED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_closed: Option<wire::DateTime>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`
-    #[serde(
-        rename = "ORIGIN_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGIN_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<String>,
-    /// `UTM_SOURCE`
-    #[serde(
-        rename = "UTM_SOURCE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_SOURCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(
-        rename = "UTM_MEDIUM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_MEDIUM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(
-        rename = "UTM_CAMPAIGN",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(
-        rename = "UTM_CONTENT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_CONTENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`
-    #[serde(
-        rename = "UTM_TERM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_TERM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_TIME`
-    #[serde(
-        rename = "LAST_ACTIVITY_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub last_activity_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `LAST_ACTIVITY_BY`
-    #[serde(
-        rename = "LAST_ACTIVITY_BY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_ACTIVITY_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `LAST_ACTIVITY_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_by: Option<String>,
-    /// `PHONE`
-    #[serde(
-        rename = "PHONE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub phone: Option<::bitrix24_types::wire::Multifield>,
-    /// `EMAIL`
-    #[serde(
-        rename = "EMAIL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub email: Option<::bitrix24_types::wire::Multifield>,
-    /// `WEB`
-    #[serde(
-        rename = "WEB",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub web: Option<::bitrix24_types::wire::Multifield>,
-    /// `IM`
-    #[serde(
-        rename = "IM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub im: Option<::bitrix24_types::wire::Multifield>,
-    /// `LINK`
-    #[serde(
-        rename = "LINK",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub link: Option<::bitrix24_types::wire::Multifield>,
+    /// `PHONE`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phone: Option<wire::Multifield>,
+    /// `EMAIL`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<wire::Multifield>,
+    /// `WEB`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub web: Option<wire::Multifield>,
+    /// `IM`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub im: Option<wire::Multifield>,
+    /// `LINK`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<wire::Multifield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmLeadFieldsLead {
+impl wire::Lenient for CrmLeadFieldsLead {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `CrmLeadGetLead`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html#lead)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadGetLead {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `TITLE`
-    #[serde(
-        rename = "TITLE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
-    /// `HONORIFIC`
-    #[serde(
-        rename = "HONORIFIC",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HONORIFIC`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub honorific: Option<String>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `SECOND_NAME`
-    #[serde(
-        rename = "SECOND_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SECOND_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(
-        rename = "LAST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `COMPANY_ID`
-    #[serde(
-        rename = "COMPANY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `COMPANY_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<u64>,
-    /// `COMPANY_TITLE`
-    #[serde(
-        rename = "COMPANY_TITLE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `COMPANY_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_title: Option<String>,
-    /// `CONTACT_ID`
-    #[serde(
-        rename = "CONTACT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CONTACT_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub contact_id: Option<u64>,
-    /// `IS_RETURN_CUSTOMER`
-    #[serde(
-        rename = "IS_RETURN_CUSTOMER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_return_customer: Option<bool>,
-    /// `BIRTHDATE`
-    #[serde(
-        rename = "BIRTHDATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub birthdate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `SOURCE_ID`
-    #[serde(
-        rename = "SOURCE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BIRTHDATE`: date.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `SOURCE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`
-    #[serde(
-        rename = "SOURCE_DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SOURCE_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_description: Option<String>,
-    /// `STATUS_ID`
-    #[serde(
-        rename = "STATUS_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STATUS_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
-    /// `STATUS_DESCRIPTION`
-    #[serde(
-        rename = "STATUS_DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STATUS_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_description: Option<String>,
-    /// `POST`
-    #[serde(
-        rename = "POST",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `POST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub post: Option<String>,
-    /// `COMMENTS`
-    #[serde(
-        rename = "COMMENTS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `COMMENTS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
-    /// `CURRENCY_ID`
-    #[serde(
-        rename = "CURRENCY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CURRENCY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`
-    #[serde(
-        rename = "OPPORTUNITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OPPORTUNITY`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`
-    #[serde(
-        rename = "IS_MANUAL_OPPORTUNITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manual_opportunity: Option<bool>,
-    /// `HAS_PHONE`
-    #[serde(
-        rename = "HAS_PHONE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HAS_PHONE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_phone: Option<bool>,
-    /// `HAS_EMAIL`
-    #[serde(
-        rename = "HAS_EMAIL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HAS_EMAIL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_email: Option<bool>,
-    /// `HAS_IMOL`
-    #[serde(
-        rename = "HAS_IMOL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `HAS_IMOL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_imol: Option<bool>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(
-        rename = "ASSIGNED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<u64>,
-    /// `CREATED_BY_ID`
-    #[serde(
-        rename = "CREATED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CREATED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<u64>,
-    /// `MODIFY_BY_ID`
-    #[serde(
-        rename = "MODIFY_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MODIFY_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_by_id: Option<u64>,
-    /// `MOVED_BY_ID`
-    #[serde(
-        rename = "MOVED_BY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MOVED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub moved_by_id: Option<u64>,
-    /// `DATE_CREATE`
-    #[serde(
-        rename = "DATE_CREATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_create: Option<::bitrix24_types::wire::DateTime>,
-    /// `DATE_MODIFY`
-    #[serde(
-        rename = "DATE_MODIFY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_modify: Option<::bitrix24_types::wire::DateTime>,
-    /// `DATE_CLOSED`
-    #[serde(
-        rename = "DATE_CLOSED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_closed: Option<::bitrix24_types::wire::DateTime>,
-    /// `STATUS_SEMANTIC_ID`
-    #[serde(
-        rename = "STATUS_SEMANTIC_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_modify: Option<wire::DateTime>,
+    /// `DATE_CLOSED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_closed: Option<wire::DateTime>,
+    /// `STATUS_SEMANTIC_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_semantic_id: Option<String>,
-    /// `OPENED`
-    #[serde(
-        rename = "OPENED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
-    /// `ORIGINATOR_ID`
-    #[serde(
-        rename = "ORIGINATOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGINATOR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`
-    #[serde(
-        rename = "ORIGIN_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGIN_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<String>,
-    /// `MOVED_TIME`
-    #[serde(
-        rename = "MOVED_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub moved_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `ADDRESS`
-    #[serde(
-        rename = "ADDRESS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MOVED_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub moved_time: Option<wire::DateTime>,
+    /// `ADDRESS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address: Option<String>,
-    /// `ADDRESS_2`
-    #[serde(
-        rename = "ADDRESS_2",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_2: Option<String>,
-    /// `ADDRESS_CITY`
-    #[serde(
-        rename = "ADDRESS_CITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_CITY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_city: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`
-    #[serde(
-        rename = "ADDRESS_POSTAL_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_POSTAL_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_postal_code: Option<String>,
-    /// `ADDRESS_REGION`
-    #[serde(
-        rename = "ADDRESS_REGION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_REGION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_region: Option<String>,
-    /// `ADDRESS_PROVINCE`
-    #[serde(
-        rename = "ADDRESS_PROVINCE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_PROVINCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_province: Option<String>,
-    /// `ADDRESS_COUNTRY`
-    #[serde(
-        rename = "ADDRESS_COUNTRY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_COUNTRY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`
-    #[serde(
-        rename = "ADDRESS_COUNTRY_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_COUNTRY_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`
-    #[serde(
-        rename = "ADDRESS_LOC_ADDR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ADDRESS_LOC_ADDR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_loc_addr_id: Option<String>,
-    /// `UTM_SOURCE`
-    #[serde(
-        rename = "UTM_SOURCE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_SOURCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(
-        rename = "UTM_MEDIUM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_MEDIUM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(
-        rename = "UTM_CAMPAIGN",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(
-        rename = "UTM_CONTENT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_CONTENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`
-    #[serde(
-        rename = "UTM_TERM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `UTM_TERM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_BY`
-    #[serde(
-        rename = "LAST_ACTIVITY_BY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_ACTIVITY_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_by: Option<String>,
-    /// `LAST_ACTIVITY_TIME`
-    #[serde(
-        rename = "LAST_ACTIVITY_TIME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub last_activity_time: Option<::bitrix24_types::wire::DateTime>,
-    /// `PHONE`
-    #[serde(
-        rename = "PHONE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub phone: Option<::bitrix24_types::wire::Multifield>,
-    /// `IM`
-    #[serde(
-        rename = "IM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub im: Option<::bitrix24_types::wire::Multifield>,
+    /// `LAST_ACTIVITY_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `PHONE`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phone: Option<wire::Multifield>,
+    /// `IM`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub im: Option<wire::Multifield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmLeadGetLead {
+impl wire::Lenient for CrmLeadGetLead {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `CrmLeadProductrowsGetProductrow`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-get.html#productrow)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadProductrowsGetProductrow {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `OWNER_ID`
-    #[serde(
-        rename = "OWNER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
-    /// `OWNER_TYPE`
-    #[serde(
-        rename = "OWNER_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type: Option<String>,
-    /// `PRODUCT_ID`
-    #[serde(
-        rename = "PRODUCT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
-    /// `PRODUCT_NAME`
-    #[serde(
-        rename = "PRODUCT_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_name: Option<String>,
-    /// `ORIGINAL_PRODUCT_NAME`
-    #[serde(
-        rename = "ORIGINAL_PRODUCT_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGINAL_PRODUCT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub original_product_name: Option<String>,
-    /// `PRODUCT_DESCRIPTION`
-    #[serde(
-        rename = "PRODUCT_DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
-    /// `PRICE`
-    #[serde(
-        rename = "PRICE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`
-    #[serde(
-        rename = "PRICE_EXCLUSIVE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_EXCLUSIVE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`
-    #[serde(
-        rename = "PRICE_NETTO",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_NETTO`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`
-    #[serde(
-        rename = "PRICE_BRUTTO",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_BRUTTO`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_brutto: Option<f64>,
-    /// `PRICE_ACCOUNT`
-    #[serde(
-        rename = "PRICE_ACCOUNT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_ACCOUNT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_account: Option<String>,
-    /// `QUANTITY`
-    #[serde(
-        rename = "QUANTITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `QUANTITY`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`
-    #[serde(
-        rename = "DISCOUNT_TYPE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_type_id: Option<i64>,
-    /// `DISCOUNT_RATE`
-    #[serde(
-        rename = "DISCOUNT_RATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`
-    #[serde(
-        rename = "DISCOUNT_SUM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_SUM`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_sum: Option<f64>,
-    /// `TAX_RATE`
-    #[serde(
-        rename = "TAX_RATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TAX_RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`
-    #[serde(
-        rename = "TAX_INCLUDED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TAX_INCLUDED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<bool>,
-    /// `CUSTOMIZED`
-    #[serde(
-        rename = "CUSTOMIZED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CUSTOMIZED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
-    /// `MEASURE_CODE`
-    #[serde(
-        rename = "MEASURE_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub measure_code: Option<::bitrix24_types::serde_json::Value>,
-    /// `MEASURE_NAME`
-    #[serde(
-        rename = "MEASURE_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MEASURE_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure_code: Option<serde_json::Value>,
+    /// `MEASURE_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
-    /// `SORT`
-    #[serde(
-        rename = "SORT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
-    /// `XML_ID`
-    #[serde(
-        rename = "XML_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `TYPE`
-    #[serde(
-        rename = "TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TYPE`: integer.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
-    /// `STORE_ID`
-    #[serde(
-        rename = "STORE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STORE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
-    /// `RESERVE_ID`
-    #[serde(
-        rename = "RESERVE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESERVE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_id: Option<i64>,
-    /// `DATE_RESERVE_END`
-    #[serde(
-        rename = "DATE_RESERVE_END",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_reserve_end: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `RESERVE_QUANTITY`
-    #[serde(
-        rename = "RESERVE_QUANTITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DATE_RESERVE_END`: date.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_reserve_end: Option<chrono::NaiveDate>,
+    /// `RESERVE_QUANTITY`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_quantity: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmLeadProductrowsGetProductrow {
+impl wire::Lenient for CrmLeadProductrowsGetProductrow {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `CrmLeadProductrowsSetParameterRows`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html#parameter-rows)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadProductrowsSetParameterRows {
-    /// `PRODUCT_ID`
-    #[serde(rename = "PRODUCT_ID", skip_serializing_if = "Option::is_none")]
+    /// `PRODUCT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<i64>,
-    /// `PRODUCT_NAME`
-    #[serde(rename = "PRODUCT_NAME", skip_serializing_if = "Option::is_none")]
+    /// `PRODUCT_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// `PRICE`
-    #[serde(rename = "PRICE", skip_serializing_if = "Option::is_none")]
+    /// `PRICE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`
-    #[serde(rename = "PRICE_EXCLUSIVE", skip_serializing_if = "Option::is_none")]
+    /// `PRICE_EXCLUSIVE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`
-    #[serde(rename = "PRICE_NETTO", skip_serializing_if = "Option::is_none")]
+    /// `PRICE_NETTO`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`
-    #[serde(rename = "PRICE_BRUTTO", skip_serializing_if = "Option::is_none")]
+    /// `PRICE_BRUTTO`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_brutto: Option<f64>,
-    /// `QUANTITY`
-    #[serde(rename = "QUANTITY", skip_serializing_if = "Option::is_none")]
+    /// `QUANTITY`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`
-    #[serde(rename = "DISCOUNT_TYPE_ID", skip_serializing_if = "Option::is_none")]
+    /// `DISCOUNT_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type_id: Option<i64>,
-    /// `DISCOUNT_RATE`
-    #[serde(rename = "DISCOUNT_RATE", skip_serializing_if = "Option::is_none")]
+    /// `DISCOUNT_RATE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`
-    #[serde(rename = "DISCOUNT_SUM", skip_serializing_if = "Option::is_none")]
+    /// `DISCOUNT_SUM`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_sum: Option<f64>,
-    /// `TAX_RATE`
-    #[serde(rename = "TAX_RATE", skip_serializing_if = "Option::is_none")]
+    /// `TAX_RATE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`
+    /// `TAX_INCLUDED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "TAX_INCLUDED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub tax_included: Option<bool>,
-    /// `MEASURE_CODE`
-    #[serde(rename = "MEASURE_CODE", skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<::bitrix24_types::serde_json::Value>,
-    /// `MEASURE_NAME`
-    #[serde(rename = "MEASURE_NAME", skip_serializing_if = "Option::is_none")]
+    /// `MEASURE_CODE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_code: Option<serde_json::Value>,
+    /// `MEASURE_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_name: Option<String>,
-    /// `SORT`
-    #[serde(rename = "SORT", skip_serializing_if = "Option::is_none")]
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadUpdateFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUpdateFields {
-    /// `ADDRESS`
-    #[serde(rename = "ADDRESS", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// `ADDRESS_2`
-    #[serde(rename = "ADDRESS_2", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_2`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<String>,
-    /// `ADDRESS_CITY`
-    #[serde(rename = "ADDRESS_CITY", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_CITY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_city: Option<String>,
-    /// `ADDRESS_COUNTRY`
-    #[serde(rename = "ADDRESS_COUNTRY", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_COUNTRY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`
-    #[serde(rename = "ADDRESS_COUNTRY_CODE", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_COUNTRY_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`
-    #[serde(rename = "ADDRESS_POSTAL_CODE", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_POSTAL_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_postal_code: Option<String>,
-    /// `ADDRESS_PROVINCE`
-    #[serde(rename = "ADDRESS_PROVINCE", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_PROVINCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_province: Option<String>,
-    /// `ADDRESS_REGION`
-    #[serde(rename = "ADDRESS_REGION", skip_serializing_if = "Option::is_none")]
+    /// `ADDRESS_REGION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_region: Option<String>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `BIRTHDATE`
-    #[serde(rename = "BIRTHDATE", skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `BIRTHDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `COMPANY_ID`
-    #[serde(rename = "COMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    /// `COMPANY_TITLE`
-    #[serde(rename = "COMPANY_TITLE", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_title: Option<String>,
-    /// `CONTACT_ID`
-    #[serde(rename = "CONTACT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CONTACT_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<u64>,
-    /// `CONTACT_IDS`
-    #[serde(rename = "CONTACT_IDS", skip_serializing_if = "Option::is_none")]
+    /// `CONTACT_IDS`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_ids: Option<u64>,
-    /// `CURRENCY_ID`
-    #[serde(rename = "CURRENCY_ID", skip_serializing_if = "Option::is_none")]
+    /// `CURRENCY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
-    pub email: Option<::bitrix24_types::wire::Multifield>,
-    /// `HONORIFIC`
-    #[serde(rename = "HONORIFIC", skip_serializing_if = "Option::is_none")]
+    /// `EMAIL`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<wire::Multifield>,
+    /// `HONORIFIC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,
-    /// `IM`
-    #[serde(rename = "IM", skip_serializing_if = "Option::is_none")]
-    pub im: Option<::bitrix24_types::wire::Multifield>,
-    /// `LINK`
-    #[serde(rename = "LINK", skip_serializing_if = "Option::is_none")]
-    pub link: Option<::bitrix24_types::wire::Multifield>,
-    /// `LAST_NAME`
-    #[serde(rename = "LAST_NAME", skip_serializing_if = "Option::is_none")]
+    /// `IM`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<wire::Multifield>,
+    /// `LINK`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<wire::Multifield>,
+    /// `LAST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `NAME`
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `SECOND_NAME`
-    #[serde(rename = "SECOND_NAME", skip_serializing_if = "Option::is_none")]
+    /// `SECOND_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_name: Option<String>,
-    /// `OPENED`
+    /// `OPENED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "OPENED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `OPPORTUNITY`
-    #[serde(rename = "OPPORTUNITY", skip_serializing_if = "Option::is_none")]
+    /// `OPPORTUNITY`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`
+    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
     #[serde(
-        rename = "IS_MANUAL_OPPORTUNITY",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_manual_opportunity: Option<bool>,
-    /// `ORIGINATOR_ID`
-    #[serde(rename = "ORIGINATOR_ID", skip_serializing_if = "Option::is_none")]
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`
-    #[serde(rename = "ORIGIN_ID", skip_serializing_if = "Option::is_none")]
+    /// `ORIGIN_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// `PHONE`
-    #[serde(rename = "PHONE", skip_serializing_if = "Option::is_none")]
-    pub phone: Option<::bitrix24_types::wire::Multifield>,
-    /// `POST`
-    #[serde(rename = "POST", skip_serializing_if = "Option::is_none")]
+    /// `PHONE`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<wire::Multifield>,
+    /// `POST`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post: Option<String>,
-    /// `SOURCE_DESCRIPTION`
-    #[serde(rename = "SOURCE_DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
-    /// `SOURCE_ID`
-    #[serde(rename = "SOURCE_ID", skip_serializing_if = "Option::is_none")]
+    /// `SOURCE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
-    /// `STATUS_DESCRIPTION`
-    #[serde(rename = "STATUS_DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `STATUS_DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_description: Option<String>,
-    /// `STATUS_ID`
-    #[serde(rename = "STATUS_ID", skip_serializing_if = "Option::is_none")]
+    /// `STATUS_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
-    /// `TITLE`
-    #[serde(rename = "TITLE", skip_serializing_if = "Option::is_none")]
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `UTM_CAMPAIGN`
-    #[serde(rename = "UTM_CAMPAIGN", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`
-    #[serde(rename = "UTM_CONTENT", skip_serializing_if = "Option::is_none")]
+    /// `UTM_CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// `UTM_MEDIUM`
-    #[serde(rename = "UTM_MEDIUM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_MEDIUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// `UTM_SOURCE`
-    #[serde(rename = "UTM_SOURCE", skip_serializing_if = "Option::is_none")]
+    /// `UTM_SOURCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_TERM`
-    #[serde(rename = "UTM_TERM", skip_serializing_if = "Option::is_none")]
+    /// `UTM_TERM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
-    /// `WEB`
-    #[serde(rename = "WEB", skip_serializing_if = "Option::is_none")]
-    pub web: Option<::bitrix24_types::wire::Multifield>,
+    /// `WEB`: crm_multifield.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<wire::Multifield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadUpdateParams`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUpdateParams {
-    /// `REGISTER_SONET_EVENT`
+    /// `REGISTER_SONET_EVENT`: char. One of `Y`, `N`.
     #[serde(
-        rename = "REGISTER_SONET_EVENT",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub register_sonet_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONCRMLEADADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadAdd {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmLeadAddFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmLeadAdd {
+impl wire::Lenient for OnCrmLeadAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmLeadAdd {
+impl EventPayload for OnCrmLeadAdd {
     const CODE: &'static str = "ONCRMLEADADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmLeadAddFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-add.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadAddFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmLeadAddFields {
+impl wire::Lenient for OnCrmLeadAddFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMLEADDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadDelete {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmLeadDeleteFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmLeadDelete {
+impl wire::Lenient for OnCrmLeadDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmLeadDelete {
+impl EventPayload for OnCrmLeadDelete {
     const CODE: &'static str = "ONCRMLEADDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmLeadDeleteFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadDeleteFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmLeadDeleteFields {
+impl wire::Lenient for OnCrmLeadDeleteFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMLEADUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUpdate {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmLeadUpdateFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmLeadUpdate {
+impl wire::Lenient for OnCrmLeadUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmLeadUpdate {
+impl EventPayload for OnCrmLeadUpdate {
     const CODE: &'static str = "ONCRMLEADUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmLeadUpdateFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUpdateFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmLeadUpdateFields {
+impl wire::Lenient for OnCrmLeadUpdateFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `crm.lead.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.lead.add`; use `crm.item.add` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.lead.add",
-    scope = "crm",
-    kind = write,
-    response = u64
-)]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.lead.add", scope = "crm", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadAdd {
-    /// `fields`
+    /// `fields`: `CrmLeadAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmLeadAddFields>,
-    /// `params`
+    /// `params`: `CrmLeadAddParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmLeadAddParams>,
 }
@@ -1678,16 +1012,11 @@ pub struct CrmLeadAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.lead.delete`; use `crm.item.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.lead.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.lead.delete", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmLeadDelete {
@@ -1702,35 +1031,24 @@ impl CrmLeadDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.lead.fields`; use `crm.item.fields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.fields",
     scope = "crm",
     kind = read,
     response = CrmLeadFieldsLead
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadFields;
 /// `crm.lead.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.lead.get`; use `crm.item.get` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.lead.get",
-    scope = "crm",
-    kind = read,
-    response = CrmLeadGetLead
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.lead.get", scope = "crm", kind = read, response = CrmLeadGetLead)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmLeadGet {
@@ -1743,28 +1061,22 @@ impl CrmLeadGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.lead.list`; use `crm.item.list` instead")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadList {
-    /// `select`
+    /// `select`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<::bitrix24_types::serde_json::Value>,
-    /// `filter`
+    pub select: Option<serde_json::Value>,
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `start`
+    pub filter: Option<serde_json::Value>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -1772,16 +1084,16 @@ pub struct CrmLeadList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.lead.productrows.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.productrows.get",
     scope = "crm",
     kind = read,
     response = Vec<CrmLeadProductrowsGetProductrow>
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadProductrowsGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmLeadProductrowsGet {
@@ -1794,18 +1106,18 @@ impl CrmLeadProductrowsGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.lead.productrows.set`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.productrows.set",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadProductrowsSet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `rows`
+    /// `rows`: `CrmLeadProductrowsSetParameterRows[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<CrmLeadProductrowsSetParameterRows>>,
 }
@@ -1821,21 +1133,16 @@ impl CrmLeadProductrowsSet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.lead.update`; use `crm.item.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.lead.update",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.lead.update", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadUpdate {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `fields`
+    /// `fields`: `CrmLeadUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmLeadUpdateFields>,
-    /// `params`
+    /// `params`: `CrmLeadUpdateParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmLeadUpdateParams>,
 }

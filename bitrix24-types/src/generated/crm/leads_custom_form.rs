@@ -2,125 +2,104 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmLeadDetailsConfigurationForceCommonScopeForAllExtras`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html#extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `leadCustomerType`
-    #[serde(rename = "leadCustomerType", skip_serializing_if = "Option::is_none")]
+    /// `leadCustomerType`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_customer_type: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadDetailsConfigurationGetExtras`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html#extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationGetExtras {
-    /// `lead.customer.type`
+    /// `lead.customer.type`: integer.
     #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
     pub lead_customer_type: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadDetailsConfigurationResetExtras`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html#extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationResetExtras {
-    /// `lead.customer.type`
+    /// `lead.customer.type`: integer.
     #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
     pub lead_customer_type: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadDetailsConfigurationSetExtras`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html#extras)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationSetExtras {
-    /// `leadCustomerType`
-    #[serde(rename = "leadCustomerType", skip_serializing_if = "Option::is_none")]
+    /// `leadCustomerType`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_customer_type: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadDetailsConfigurationSetSection`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html#section)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationSetSection {
-    /// `name`
+    /// `name`: string, required.
     pub name: String,
-    /// `title`
+    /// `title`: string, required.
     pub title: String,
-    /// `type`
-    #[serde(rename = "type")]
+    /// `type`: string, required.
     pub type_: String,
-    /// `elements`
+    /// `elements`: `CrmLeadDetailsConfigurationSetSectionElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<CrmLeadDetailsConfigurationSetSectionElement>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmLeadDetailsConfigurationSetSectionElement`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html#section_element)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationSetSectionElement {
-    /// `name`
+    /// `name`: string, required.
     pub name: String,
-    /// `optionFlags`
-    #[serde(rename = "optionFlags", skip_serializing_if = "Option::is_none")]
-    pub option_flags: Option<i64>,
-    /// `options`
+    /// `optionFlags`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<::bitrix24_types::serde_json::Value>,
+    pub option_flags: Option<i64>,
+    /// `options`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `crm.lead.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -128,22 +107,16 @@ pub struct CrmLeadDetailsConfigurationSetSectionElement {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.lead.details.configuration.forceCommonScopeForAll`; use `crm.item.details.configuration.forceCommonScopeForAll` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.details.configuration.forceCommonScopeForAll",
     scope = "crm",
     kind = write,
     response = bool
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAll {
-    /// `extras`
+    /// `extras`: `CrmLeadDetailsConfigurationForceCommonScopeForAllExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmLeadDetailsConfigurationForceCommonScopeForAllExtras>,
 }
@@ -153,28 +126,22 @@ pub struct CrmLeadDetailsConfigurationForceCommonScopeForAll {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.lead.details.configuration.get`; use `crm.item.details.configuration.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.details.configuration.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationGet {
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `extras`
+    /// `extras`: `CrmLeadDetailsConfigurationGetExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmLeadDetailsConfigurationGetExtras>,
 }
@@ -184,28 +151,22 @@ pub struct CrmLeadDetailsConfigurationGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.lead.details.configuration.reset`; use `crm.item.details.configuration.reset` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.details.configuration.reset",
     scope = "crm",
     kind = write,
     response = bool
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationReset {
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `extras`
+    /// `extras`: `CrmLeadDetailsConfigurationResetExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmLeadDetailsConfigurationResetExtras>,
 }
@@ -215,24 +176,24 @@ pub struct CrmLeadDetailsConfigurationReset {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.lead.details.configuration.set`; use `crm.item.details.configuration.set` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.lead.details.configuration.set",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationSet {
-    /// `data`
+    /// `data`: `CrmLeadDetailsConfigurationSetSection[]`, required.
     pub data: Vec<CrmLeadDetailsConfigurationSetSection>,
-    /// `userId`
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `scope`
+    /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `extras`
+    /// `extras`: `CrmLeadDetailsConfigurationSetExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<CrmLeadDetailsConfigurationSetExtras>,
 }

@@ -2,90 +2,78 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// The `data` of the event `ONCRMMEASUREADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnCrmMeasureAdd {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmMeasureAdd {
+impl wire::Lenient for OnCrmMeasureAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmMeasureAdd {
+impl EventPayload for OnCrmMeasureAdd {
     const CODE: &'static str = "ONCRMMEASUREADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
 /// The `data` of the event `ONCRMMEASUREDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnCrmMeasureDelete {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmMeasureDelete {
+impl wire::Lenient for OnCrmMeasureDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmMeasureDelete {
+impl EventPayload for OnCrmMeasureDelete {
     const CODE: &'static str = "ONCRMMEASUREDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
 /// The `data` of the event `ONCRMMEASUREUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnCrmMeasureUpdate {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmMeasureUpdate {
+impl wire::Lenient for OnCrmMeasureUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmMeasureUpdate {
+impl EventPayload for OnCrmMeasureUpdate {
     const CODE: &'static str = "ONCRMMEASUREUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
@@ -95,21 +83,21 @@ impl ::bitrix24_types::__private::EventPayload for OnCrmMeasureUpdate {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.add`; use `catalog.measure.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.measure.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmMeasureAdd {
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl CrmMeasureAdd {
     /// A `crm.measure.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(fields: serde_json::Value) -> Self {
         Self { fields }
     }
 }
@@ -119,20 +107,14 @@ impl CrmMeasureAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.delete`; use `catalog.measure.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.measure.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmMeasureDelete;
 /// `crm.measure.fields`: scope `crm`; reads only.
 ///
@@ -140,20 +122,14 @@ pub struct CrmMeasureDelete;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.fields`; use `catalog.measure.getFields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.measure.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmMeasureFields;
 /// `crm.measure.get`: scope `crm`; reads only.
 ///
@@ -161,20 +137,14 @@ pub struct CrmMeasureFields;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.get`; use `catalog.measure.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.measure.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmMeasureGet;
 /// `crm.measure.list`: scope `crm`; reads only.
 ///
@@ -182,20 +152,14 @@ pub struct CrmMeasureGet;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.list`; use `catalog.measure.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.measure.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmMeasureList;
 /// `crm.measure.update`: scope `crm`; writes idempotently.
 ///
@@ -203,24 +167,24 @@ pub struct CrmMeasureList;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.update`; use `catalog.measure.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.measure.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmMeasureUpdate {
-    /// `id`
-    pub id: ::bitrix24_types::serde_json::Value,
-    /// `fields`
+    /// `id`: raw, required.
+    pub id: serde_json::Value,
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 impl CrmMeasureUpdate {
     /// A `crm.measure.update` call with the required parameters; optional ones unset.
-    pub fn new(id: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(id: serde_json::Value) -> Self {
         Self { id, fields: None }
     }
 }

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `crm` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod actions;
 mod activities;
 mod activities_layout_blocks;
@@ -169,9 +171,9 @@ pub use self::userfieldconfig_crm::*;
 pub use self::userfields::*;
 pub use self::vat::*;
 pub use self::volatile_type::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `crm` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `crm` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CrmTimelineItemPin>();
     visitor.visit::<CrmTimelineItemUnpin>();
     visitor.visit::<CrmActivityLayoutBlocksDelete>();
@@ -596,9 +598,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CrmDuplicateVolatileTypeRegister>();
     visitor.visit::<CrmDuplicateVolatileTypeUnregister>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `crm` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `crm` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnCrmActivityAdd>();
     visitor.visit::<OnCrmActivityDelete>();
     visitor.visit::<OnCrmActivityUpdate>();

@@ -2,117 +2,84 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `crm.enum.activitydirection`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-direction.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitydirection`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.enum.activitydirection",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmEnumActivitydirection;
 /// `crm.enum.activitynotifytype`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-notify-type.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitynotifytype`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.enum.activitynotifytype",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmEnumActivitynotifytype;
 /// `crm.enum.activitypriority`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitypriority`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.enum.activitypriority",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmEnumActivitypriority;
 /// `crm.enum.activitystatus`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-status.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitystatus`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.enum.activitystatus",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmEnumActivitystatus;
 /// `crm.enum.activitytype`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitytype`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.enum.activitytype",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmEnumActivitytype;
 /// `crm.enum.contenttype`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-content-type.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.contenttype`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.enum.contenttype",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmEnumContenttype;

@@ -2,30 +2,27 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `crm.product.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html)
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.add`; use `catalog.product.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductAdd {
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.product.delete`: scope `crm`; writes idempotently.
 ///
@@ -33,22 +30,16 @@ pub struct CrmProductAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.delete`; use `catalog.product.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductDelete {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -58,20 +49,14 @@ pub struct CrmProductDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.fields`; use `catalog.product.getFieldsByFilter` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductFields;
 /// `crm.product.get`: scope `crm`; reads only.
 ///
@@ -79,22 +64,16 @@ pub struct CrmProductFields;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.get`; use `catalog.product.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductGet {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -104,20 +83,14 @@ pub struct CrmProductGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.list`; use `catalog.product.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductList;
 /// `crm.product.property.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -125,24 +98,18 @@ pub struct CrmProductList;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.property.add`; use `catalog.productProperty.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.add",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyAdd {
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.product.property.delete`: scope `crm`; writes idempotently.
 ///
@@ -150,22 +117,16 @@ pub struct CrmProductPropertyAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.property.delete`; use `catalog.productProperty.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.delete",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyDelete {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -173,20 +134,14 @@ pub struct CrmProductPropertyDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-enumeration-fields.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.product.property.enumeration.fields`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.enumeration.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyEnumerationFields;
 /// `crm.product.property.fields`: scope `crm`; reads only.
 ///
@@ -194,20 +149,14 @@ pub struct CrmProductPropertyEnumerationFields;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.property.fields`; use `catalog.productProperty.getFields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyFields;
 /// `crm.product.property.get`: scope `crm`; reads only.
 ///
@@ -215,22 +164,16 @@ pub struct CrmProductPropertyFields;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.property.get`; use `catalog.productProperty.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyGet {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -240,72 +183,54 @@ pub struct CrmProductPropertyGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.property.list`; use `catalog.productProperty.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyList {
-    /// `order`
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `filter`
+    pub order: Option<serde_json::Value>,
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
+    pub filter: Option<serde_json::Value>,
 }
 /// `crm.product.property.settings.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-settings-fields.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.product.property.settings.fields`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.settings.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmProductPropertySettingsFields {
-    /// `propertyType`
-    #[serde(rename = "propertyType", skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<::bitrix24_types::serde_json::Value>,
-    /// `userType`
-    #[serde(rename = "userType", skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<::bitrix24_types::serde_json::Value>,
+    /// `propertyType`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub property_type: Option<serde_json::Value>,
+    /// `userType`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<serde_json::Value>,
 }
 /// `crm.product.property.types`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.product.property.types`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.types",
     scope = "crm",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyTypes;
 /// `crm.product.property.update`: scope `crm`; writes idempotently.
 ///
@@ -313,27 +238,21 @@ pub struct CrmProductPropertyTypes;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.property.update`; use `catalog.productProperty.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.property.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductPropertyUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 /// `crm.product.update`: scope `crm`; writes idempotently.
 ///
@@ -341,25 +260,19 @@ pub struct CrmProductPropertyUpdate {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.update`; use `catalog.product.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.product.update",
     scope = "crm",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmProductUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }

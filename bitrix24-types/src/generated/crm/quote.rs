@@ -2,685 +2,481 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmQuoteAddParameterFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteAddParameterFields {
-    /// `TITLE`
-    #[serde(rename = "TITLE")]
+    /// `TITLE`: string, required.
     pub title: String,
-    /// `STATUS_ID`
-    #[serde(rename = "STATUS_ID", skip_serializing_if = "Option::is_none")]
+    /// `STATUS_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
-    /// `CURRENCY_ID`
-    #[serde(rename = "CURRENCY_ID", skip_serializing_if = "Option::is_none")]
+    /// `CURRENCY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`
-    #[serde(rename = "OPPORTUNITY", skip_serializing_if = "Option::is_none")]
+    /// `OPPORTUNITY`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<f64>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`
-    #[serde(rename = "COMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    /// `CONTACT_IDS`
-    #[serde(rename = "CONTACT_IDS", skip_serializing_if = "Option::is_none")]
+    /// `CONTACT_IDS`: `id[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_ids: Option<Vec<u64>>,
-    /// `MYCOMPANY_ID`
-    #[serde(rename = "MYCOMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `MYCOMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mycompany_id: Option<u64>,
-    /// `OPENED`
+    /// `OPENED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "OPENED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `PERSON_TYPE_ID`
-    #[serde(rename = "PERSON_TYPE_ID", skip_serializing_if = "Option::is_none")]
+    /// `PERSON_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_type_id: Option<i64>,
-    /// `BEGINDATE`
-    #[serde(rename = "BEGINDATE", skip_serializing_if = "Option::is_none")]
-    pub begindate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `CLOSEDATE`
-    #[serde(rename = "CLOSEDATE", skip_serializing_if = "Option::is_none")]
-    pub closedate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `CLIENT_TITLE`
-    #[serde(rename = "CLIENT_TITLE", skip_serializing_if = "Option::is_none")]
+    /// `BEGINDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begindate: Option<chrono::NaiveDate>,
+    /// `CLOSEDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closedate: Option<chrono::NaiveDate>,
+    /// `CLIENT_TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_title: Option<String>,
-    /// `CLIENT_ADDR`
-    #[serde(rename = "CLIENT_ADDR", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ADDR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_addr: Option<String>,
-    /// `CLIENT_EMAIL`
-    #[serde(rename = "CLIENT_EMAIL", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_EMAIL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_email: Option<String>,
-    /// `CLIENT_PHONE`
-    #[serde(rename = "CLIENT_PHONE", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_PHONE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_phone: Option<String>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmQuoteAddParameterParams`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html#parameter-params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteAddParameterParams {
-    /// `IMPORT`
-    #[serde(rename = "IMPORT", skip_serializing_if = "Option::is_none")]
+    /// `IMPORT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmQuoteProductrowsGetProductrow`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html#productrow)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteProductrowsGetProductrow {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `OWNER_ID`
-    #[serde(
-        rename = "OWNER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
-    /// `OWNER_TYPE`
-    #[serde(
-        rename = "OWNER_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `OWNER_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type: Option<String>,
-    /// `PRODUCT_ID`
-    #[serde(
-        rename = "PRODUCT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
-    /// `PRODUCT_NAME`
-    #[serde(
-        rename = "PRODUCT_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_name: Option<String>,
-    /// `ORIGINAL_PRODUCT_NAME`
-    #[serde(
-        rename = "ORIGINAL_PRODUCT_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ORIGINAL_PRODUCT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub original_product_name: Option<String>,
-    /// `PRODUCT_DESCRIPTION`
-    #[serde(
-        rename = "PRODUCT_DESCRIPTION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRODUCT_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
-    /// `PRICE`
-    #[serde(
-        rename = "PRICE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`
-    #[serde(
-        rename = "PRICE_EXCLUSIVE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_EXCLUSIVE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`
-    #[serde(
-        rename = "PRICE_NETTO",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_NETTO`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`
-    #[serde(
-        rename = "PRICE_BRUTTO",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_BRUTTO`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_brutto: Option<f64>,
-    /// `PRICE_ACCOUNT`
-    #[serde(
-        rename = "PRICE_ACCOUNT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PRICE_ACCOUNT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_account: Option<String>,
-    /// `QUANTITY`
-    #[serde(
-        rename = "QUANTITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `QUANTITY`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`
-    #[serde(
-        rename = "DISCOUNT_TYPE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_type_id: Option<i64>,
-    /// `DISCOUNT_RATE`
-    #[serde(
-        rename = "DISCOUNT_RATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`
-    #[serde(
-        rename = "DISCOUNT_SUM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISCOUNT_SUM`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_sum: Option<f64>,
-    /// `TAX_RATE`
-    #[serde(
-        rename = "TAX_RATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TAX_RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`
-    #[serde(
-        rename = "TAX_INCLUDED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TAX_INCLUDED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<bool>,
-    /// `CUSTOMIZED`
-    #[serde(
-        rename = "CUSTOMIZED",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CUSTOMIZED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
-    /// `MEASURE_CODE`
-    #[serde(
-        rename = "MEASURE_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub measure_code: Option<::bitrix24_types::serde_json::Value>,
-    /// `MEASURE_NAME`
-    #[serde(
-        rename = "MEASURE_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MEASURE_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure_code: Option<serde_json::Value>,
+    /// `MEASURE_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
-    /// `SORT`
-    #[serde(
-        rename = "SORT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
-    /// `XML_ID`
-    #[serde(
-        rename = "XML_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `TYPE`
-    #[serde(
-        rename = "TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TYPE`: integer.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
-    /// `STORE_ID`
-    #[serde(
-        rename = "STORE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `STORE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
-    /// `RESERVE_ID`
-    #[serde(
-        rename = "RESERVE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RESERVE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_id: Option<i64>,
-    /// `DATE_RESERVE_END`
-    #[serde(
-        rename = "DATE_RESERVE_END",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub date_reserve_end: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `RESERVE_QUANTITY`
-    #[serde(
-        rename = "RESERVE_QUANTITY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DATE_RESERVE_END`: date.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_reserve_end: Option<chrono::NaiveDate>,
+    /// `RESERVE_QUANTITY`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_quantity: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmQuoteProductrowsGetProductrow {
+impl wire::Lenient for CrmQuoteProductrowsGetProductrow {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `CrmQuoteProductrowsSetParameterRows`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html#parameter-rows)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteProductrowsSetParameterRows {
-    /// `PRODUCT_ID`
-    #[serde(rename = "PRODUCT_ID", skip_serializing_if = "Option::is_none")]
+    /// `PRODUCT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<i64>,
-    /// `PRODUCT_NAME`
-    #[serde(rename = "PRODUCT_NAME", skip_serializing_if = "Option::is_none")]
+    /// `PRODUCT_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// `PRODUCT_DESCRIPTION`
-    #[serde(rename = "PRODUCT_DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `PRODUCT_DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
-    /// `PRICE`
-    #[serde(rename = "PRICE", skip_serializing_if = "Option::is_none")]
+    /// `PRICE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
-    /// `QUANTITY`
-    #[serde(rename = "QUANTITY", skip_serializing_if = "Option::is_none")]
+    /// `QUANTITY`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`
-    #[serde(rename = "DISCOUNT_TYPE_ID", skip_serializing_if = "Option::is_none")]
+    /// `DISCOUNT_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type_id: Option<i64>,
-    /// `DISCOUNT_RATE`
-    #[serde(rename = "DISCOUNT_RATE", skip_serializing_if = "Option::is_none")]
+    /// `DISCOUNT_RATE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`
-    #[serde(rename = "DISCOUNT_SUM", skip_serializing_if = "Option::is_none")]
+    /// `DISCOUNT_SUM`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_sum: Option<f64>,
-    /// `TAX_RATE`
-    #[serde(rename = "TAX_RATE", skip_serializing_if = "Option::is_none")]
+    /// `TAX_RATE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`
+    /// `TAX_INCLUDED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "TAX_INCLUDED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub tax_included: Option<bool>,
-    /// `MEASURE_CODE`
-    #[serde(rename = "MEASURE_CODE", skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<::bitrix24_types::serde_json::Value>,
-    /// `MEASURE_NAME`
-    #[serde(rename = "MEASURE_NAME", skip_serializing_if = "Option::is_none")]
+    /// `MEASURE_CODE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_code: Option<serde_json::Value>,
+    /// `MEASURE_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_name: Option<String>,
-    /// `SORT`
-    #[serde(rename = "SORT", skip_serializing_if = "Option::is_none")]
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmQuoteUpdateParameterFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteUpdateParameterFields {
-    /// `TITLE`
-    #[serde(rename = "TITLE", skip_serializing_if = "Option::is_none")]
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `STATUS_ID`
-    #[serde(rename = "STATUS_ID", skip_serializing_if = "Option::is_none")]
+    /// `STATUS_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
-    /// `CURRENCY_ID`
-    #[serde(rename = "CURRENCY_ID", skip_serializing_if = "Option::is_none")]
+    /// `CURRENCY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`
-    #[serde(rename = "OPPORTUNITY", skip_serializing_if = "Option::is_none")]
+    /// `OPPORTUNITY`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<f64>,
-    /// `ASSIGNED_BY_ID`
-    #[serde(rename = "ASSIGNED_BY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`
-    #[serde(rename = "COMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `COMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    /// `CONTACT_IDS`
-    #[serde(rename = "CONTACT_IDS", skip_serializing_if = "Option::is_none")]
+    /// `CONTACT_IDS`: `id[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_ids: Option<Vec<u64>>,
-    /// `MYCOMPANY_ID`
-    #[serde(rename = "MYCOMPANY_ID", skip_serializing_if = "Option::is_none")]
+    /// `MYCOMPANY_ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mycompany_id: Option<u64>,
-    /// `OPENED`
+    /// `OPENED`: char. One of `Y`, `N`.
     #[serde(
-        rename = "OPENED",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "::bitrix24_types::wire::yes_no::serialize_opt"
+        serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `PERSON_TYPE_ID`
-    #[serde(rename = "PERSON_TYPE_ID", skip_serializing_if = "Option::is_none")]
+    /// `PERSON_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_type_id: Option<i64>,
-    /// `BEGINDATE`
-    #[serde(rename = "BEGINDATE", skip_serializing_if = "Option::is_none")]
-    pub begindate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `CLOSEDATE`
-    #[serde(rename = "CLOSEDATE", skip_serializing_if = "Option::is_none")]
-    pub closedate: Option<::bitrix24_types::chrono::NaiveDate>,
-    /// `CLIENT_TITLE`
-    #[serde(rename = "CLIENT_TITLE", skip_serializing_if = "Option::is_none")]
+    /// `BEGINDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begindate: Option<chrono::NaiveDate>,
+    /// `CLOSEDATE`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closedate: Option<chrono::NaiveDate>,
+    /// `CLIENT_TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_title: Option<String>,
-    /// `CLIENT_ADDR`
-    #[serde(rename = "CLIENT_ADDR", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ADDR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_addr: Option<String>,
-    /// `CLIENT_EMAIL`
-    #[serde(rename = "CLIENT_EMAIL", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_EMAIL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_email: Option<String>,
-    /// `CLIENT_PHONE`
-    #[serde(rename = "CLIENT_PHONE", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_PHONE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_phone: Option<String>,
-    /// `COMMENTS`
-    #[serde(rename = "COMMENTS", skip_serializing_if = "Option::is_none")]
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmQuoteUpdateParameterParams`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteUpdateParameterParams {
-    /// `REGISTER_HISTORY_EVENT`
-    #[serde(rename = "REGISTER_HISTORY_EVENT", skip_serializing_if = "Option::is_none")]
+    /// `REGISTER_HISTORY_EVENT`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub register_history_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONCRMQUOTEADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteAdd {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmQuoteAddFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmQuoteAdd {
+impl wire::Lenient for OnCrmQuoteAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmQuoteAdd {
+impl EventPayload for OnCrmQuoteAdd {
     const CODE: &'static str = "ONCRMQUOTEADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmQuoteAddFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-add.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteAddFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmQuoteAddFields {
+impl wire::Lenient for OnCrmQuoteAddFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMQUOTEDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteDelete {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmQuoteDeleteFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmQuoteDelete {
+impl wire::Lenient for OnCrmQuoteDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmQuoteDelete {
+impl EventPayload for OnCrmQuoteDelete {
     const CODE: &'static str = "ONCRMQUOTEDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmQuoteDeleteFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-delete.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteDeleteFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmQuoteDeleteFields {
+impl wire::Lenient for OnCrmQuoteDeleteFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONCRMQUOTEUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUpdate {
-    /// `FIELDS`
-    #[serde(
-        rename = "FIELDS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS`: `OnCrmQuoteUpdateFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmQuoteUpdate {
+impl wire::Lenient for OnCrmQuoteUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnCrmQuoteUpdate {
+impl EventPayload for OnCrmQuoteUpdate {
     const CODE: &'static str = "ONCRMQUOTEUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// `OnCrmQuoteUpdateFields`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUpdateFields {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnCrmQuoteUpdateFields {
+impl wire::Lenient for OnCrmQuoteUpdateFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `crm.quote.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.quote.add`; use `crm.item.add` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.quote.add",
-    scope = "crm",
-    kind = write,
-    response = u64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.quote.add", scope = "crm", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteAdd {
-    /// `fields`
+    /// `fields`: `CrmQuoteAddParameterFields`, required.
     pub fields: CrmQuoteAddParameterFields,
-    /// `params`
+    /// `params`: `CrmQuoteAddParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmQuoteAddParameterParams>,
 }
@@ -696,16 +492,11 @@ impl CrmQuoteAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.quote.delete`; use `crm.item.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.quote.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.quote.delete", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmQuoteDelete {
@@ -720,35 +511,29 @@ impl CrmQuoteDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.quote.fields`; use `crm.item.fields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.quote.fields",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteFields;
 /// `crm.quote.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.quote.get`; use `crm.item.get` instead")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.quote.get",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmQuoteGet {
@@ -761,32 +546,26 @@ impl CrmQuoteGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-list.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.quote.list`; use `crm.item.list` instead")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.quote.list",
     scope = "crm",
     kind = read,
-    response = Vec<::bitrix24_types::serde_json::Value>,
-    list(record = ::bitrix24_types::serde_json::Value, records = result, id = "ID")
+    response = Vec<serde_json::Value>,
+    list(record = serde_json::Value, records = result, id = "ID")
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteList {
-    /// `select`
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `order`
+    pub filter: Option<serde_json::Value>,
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `start`
+    pub order: Option<serde_json::Value>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -794,16 +573,16 @@ pub struct CrmQuoteList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.quote.productrows.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.quote.productrows.get",
     scope = "crm",
     kind = read,
     response = Vec<CrmQuoteProductrowsGetProductrow>
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteProductrowsGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmQuoteProductrowsGet {
@@ -816,18 +595,18 @@ impl CrmQuoteProductrowsGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.quote.productrows.set`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.quote.productrows.set",
     scope = "crm",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteProductrowsSet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `rows`
+    /// `rows`: `CrmQuoteProductrowsSetParameterRows[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<CrmQuoteProductrowsSetParameterRows>>,
 }
@@ -843,21 +622,16 @@ impl CrmQuoteProductrowsSet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.quote.update`; use `crm.item.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.quote.update",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.quote.update", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmQuoteUpdate {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `fields`
+    /// `fields`: `CrmQuoteUpdateParameterFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmQuoteUpdateParameterFields>,
-    /// `params`
+    /// `params`: `CrmQuoteUpdateParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmQuoteUpdateParameterParams>,
 }

@@ -2,133 +2,99 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `CrmVatAddFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html#fields)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmVatAddFields {
-    /// `ACTIVE`
-    #[serde(rename = "ACTIVE", skip_serializing_if = "Option::is_none")]
+    /// `ACTIVE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
-    /// `C_SORT`
-    #[serde(rename = "C_SORT", skip_serializing_if = "Option::is_none")]
+    /// `C_SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub c_sort: Option<i64>,
-    /// `NAME`
-    #[serde(rename = "NAME")]
+    /// `NAME`: string, required.
     pub name: String,
-    /// `RATE`
-    #[serde(rename = "RATE")]
+    /// `RATE`: double, required.
     pub rate: f64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `CrmVatFieldsResult`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html#result)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmVatFieldsResult {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `TIMESTAMP_X`
-    #[serde(
-        rename = "TIMESTAMP_X",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub timestamp_x: Option<::bitrix24_types::wire::DateTime>,
-    /// `ACTIVE`
-    #[serde(
-        rename = "ACTIVE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TIMESTAMP_X`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `ACTIVE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
-    /// `C_SORT`
-    #[serde(
-        rename = "C_SORT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `C_SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub c_sort: Option<i64>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `RATE`
-    #[serde(
-        rename = "RATE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub rate: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for CrmVatFieldsResult {
+impl wire::Lenient for CrmVatFieldsResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `CrmVatUpdateFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html#fields)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmVatUpdateFields {
-    /// `ACTIVE`
-    #[serde(rename = "ACTIVE", skip_serializing_if = "Option::is_none")]
+    /// `ACTIVE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
-    /// `C_SORT`
-    #[serde(rename = "C_SORT", skip_serializing_if = "Option::is_none")]
+    /// `C_SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub c_sort: Option<i64>,
-    /// `NAME`
-    #[serde(rename = "NAME")]
+    /// `NAME`: string, required.
     pub name: String,
-    /// `RATE`
-    #[serde(rename = "RATE")]
+    /// `RATE`: double, required.
     pub rate: f64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `crm.vat.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.vat.add`; use `catalog.vat.add` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.vat.add",
-    scope = "crm",
-    kind = write,
-    response = u64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.vat.add", scope = "crm", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmVatAdd {
-    /// `fields`
+    /// `fields`: `CrmVatAddFields`, required.
     pub fields: CrmVatAddFields,
 }
 impl CrmVatAdd {
@@ -143,16 +109,11 @@ impl CrmVatAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.vat.delete`; use `catalog.vat.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.vat.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.vat.delete", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmVatDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmVatDelete {
@@ -167,35 +128,24 @@ impl CrmVatDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.vat.fields`; use `catalog.vat.getFields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.vat.fields",
     scope = "crm",
     kind = read,
     response = CrmVatFieldsResult
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmVatFields;
 /// `crm.vat.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.vat.get`; use `catalog.vat.get` instead")]
-#[::bitrix24_types::bitrix_method(
-    "crm.vat.get",
-    scope = "crm",
-    kind = read,
-    response = ::bitrix24_types::serde_json::Value
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.vat.get", scope = "crm", kind = read, response = serde_json::Value)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmVatGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl CrmVatGet {
@@ -210,30 +160,24 @@ impl CrmVatGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.vat.list`; use `catalog.vat.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "crm.vat.list",
     scope = "crm",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmVatList {
-    /// `order`
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `filter`
+    pub order: Option<serde_json::Value>,
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `select`
+    pub filter: Option<serde_json::Value>,
+    /// `select`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<::bitrix24_types::serde_json::Value>,
+    pub select: Option<serde_json::Value>,
 }
 /// `crm.vat.update`: scope `crm`; writes idempotently.
 ///
@@ -241,18 +185,13 @@ pub struct CrmVatList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.vat.update`; use `catalog.vat.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "crm.vat.update",
-    scope = "crm",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("crm.vat.update", scope = "crm", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmVatUpdate {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
-    /// `fields`
+    /// `fields`: `CrmVatUpdateFields`, required.
     pub fields: CrmVatUpdateFields,
 }
 impl CrmVatUpdate {

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `delivery` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod delivery_request;
 mod extra_service;
 pub use self::delivery_request::*;
 pub use self::extra_service::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `delivery` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `delivery` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SaleDeliveryRequestDelete>();
     visitor.visit::<SaleDeliveryRequestSendmessage>();
     visitor.visit::<SaleDeliveryRequestUpdate>();
@@ -17,6 +19,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SaleDeliveryExtraServiceGet>();
     visitor.visit::<SaleDeliveryExtraServiceUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `delivery` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `delivery` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

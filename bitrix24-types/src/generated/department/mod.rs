@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `department` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod departments;
 pub use self::departments::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `department` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `department` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<DepartmentAdd>();
     visitor.visit::<DepartmentDepartmentDelete>();
     visitor.visit::<DepartmentFields>();
     visitor.visit::<DepartmentGet>();
     visitor.visit::<DepartmentUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `department` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `department` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `disk` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod attached_object;
 mod file;
 mod folder;
@@ -14,9 +16,9 @@ pub use self::folder::*;
 pub use self::rights::*;
 pub use self::storage::*;
 pub use self::version::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `disk` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `disk` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<DiskAttachedObjectGet>();
     visitor.visit::<DiskFileCopyTo>();
     visitor.visit::<DiskFileDelete>();
@@ -56,6 +58,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<DiskStorageUploadFile>();
     visitor.visit::<DiskVersionGet>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `disk` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `disk` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `documentgenerator` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod document_generator;
 mod numerators;
 mod region;
@@ -12,9 +14,9 @@ pub use self::numerators::*;
 pub use self::region::*;
 pub use self::role::*;
 pub use self::templates::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `documentgenerator` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `documentgenerator` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<DocumentgeneratorDocumentAdd>();
     visitor.visit::<DocumentgeneratorDocumentDelete>();
     visitor.visit::<DocumentgeneratorDocumentEnablepublicurl>();
@@ -45,6 +47,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<DocumentgeneratorTemplateList>();
     visitor.visit::<DocumentgeneratorTemplateUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `documentgenerator` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `documentgenerator` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `entity` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod entities;
 mod items;
 mod properties;
@@ -10,9 +12,9 @@ pub use self::entities::*;
 pub use self::items::*;
 pub use self::properties::*;
 pub use self::sections::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `entity` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `entity` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<EntityAdd>();
     visitor.visit::<EntityDelete>();
     visitor.visit::<EntityGet>();
@@ -31,6 +33,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<EntitySectionGet>();
     visitor.visit::<EntitySectionUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `entity` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `entity` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `humanresources` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod employee;
 mod node;
 mod node_communication;
@@ -10,9 +12,9 @@ pub use self::employee::*;
 pub use self::node::*;
 pub use self::node_communication::*;
 pub use self::node_member::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `humanresources` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `humanresources` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<HumanresourcesEmployeeCount>();
     visitor.visit::<HumanresourcesEmployeeFieldGet>();
     visitor.visit::<HumanresourcesEmployeeFieldList>();
@@ -38,6 +40,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<HumanresourcesNodeMemberRemove>();
     visitor.visit::<HumanresourcesNodeMemberSet>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `humanresources` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `humanresources` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `humanresources_hcmlink` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod hcm_link;
 pub use self::hcm_link::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `humanresources_hcmlink` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `humanresources_hcmlink` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<HumanresourcesHcmlinkCompanyAdd>();
     visitor.visit::<HumanresourcesHcmlinkCompanyDelete>();
     visitor.visit::<HumanresourcesHcmlinkCompanyList>();
@@ -18,6 +20,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<HumanresourcesHcmlinkJobStatusGet>();
     visitor.visit::<HumanresourcesHcmlinkJobUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `humanresources_hcmlink` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `humanresources_hcmlink` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,107 +2,78 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `ImDiskFileCommitFileModelsItem`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#file-models-item)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImDiskFileCommitFileModelsItem {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImDiskFileCommitFileModelsItem {
+impl wire::Lenient for ImDiskFileCommitFileModelsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImDiskFileCommitFilesItem`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#files-item)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImDiskFileCommitFilesItem {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImDiskFileCommitFilesItem {
+impl wire::Lenient for ImDiskFileCommitFilesItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImDiskFileCommitResultItem`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#result-item)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDiskFileCommitResultItem {
-    /// `FILES`
-    #[serde(
-        rename = "FILES",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FILES`: `ImDiskFileCommitFilesItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<ImDiskFileCommitFilesItem>,
-    /// `DISK_ID`
-    #[serde(
-        rename = "DISK_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub disk_id: Option<::bitrix24_types::serde_json::Value>,
-    /// `FILE_MODELS`
-    #[serde(
-        rename = "FILE_MODELS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DISK_ID`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub disk_id: Option<serde_json::Value>,
+    /// `FILE_MODELS`: `ImDiskFileCommitFileModelsItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_models: Option<ImDiskFileCommitFileModelsItem>,
-    /// `MESSAGE_ID`
-    #[serde(
-        rename = "MESSAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImDiskFileCommitResultItem {
+impl wire::Lenient for ImDiskFileCommitResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `im.disk.file.commit`: scope `im`; writes (not idempotent: never repeated blindly).
@@ -111,35 +82,31 @@ impl ::bitrix24_types::wire::Lenient for ImDiskFileCommitResultItem {
 #[deprecated(
     note = "Bitrix24 deprecated `im.disk.file.commit`; use `im.v2.File.upload` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.disk.file.commit",
     scope = "im",
     kind = write,
     response = ImDiskFileCommitResultItem
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDiskFileCommit {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID")]
+    /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
-    /// `FILE_ID`
-    #[serde(rename = "FILE_ID")]
+    /// `FILE_ID`: integer, required.
     pub file_id: i64,
-    /// `UPLOAD_ID`
-    #[serde(rename = "UPLOAD_ID")]
+    /// `UPLOAD_ID`: integer, required.
     pub upload_id: i64,
-    /// `MESSAGE`
-    #[serde(rename = "MESSAGE", skip_serializing_if = "Option::is_none")]
+    /// `MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `SILENT_MODE`
-    #[serde(rename = "SILENT_MODE", skip_serializing_if = "Option::is_none")]
+    /// `SILENT_MODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub silent_mode: Option<String>,
-    /// `AS_FILE`
-    #[serde(rename = "AS_FILE", skip_serializing_if = "Option::is_none")]
+    /// `AS_FILE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_file: Option<String>,
 }
 impl ImDiskFileCommit {
@@ -159,20 +126,13 @@ impl ImDiskFileCommit {
 /// `im.disk.file.delete`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-delete.html)
-#[::bitrix24_types::bitrix_method(
-    "im.disk.file.delete",
-    scope = "im",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("im.disk.file.delete", scope = "im", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDiskFileDelete {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `FILE_ID`
-    #[serde(rename = "FILE_ID")]
+    /// `FILE_ID`: integer, required.
     pub file_id: i64,
 }
 impl ImDiskFileDelete {
@@ -184,17 +144,16 @@ impl ImDiskFileDelete {
 /// `im.disk.file.save`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.disk.file.save",
     scope = "im",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDiskFileSave {
-    /// `FILE_ID`
-    #[serde(rename = "FILE_ID")]
+    /// `FILE_ID`: integer, required.
     pub file_id: i64,
 }
 impl ImDiskFileSave {
@@ -209,20 +168,18 @@ impl ImDiskFileSave {
 #[deprecated(
     note = "Bitrix24 deprecated `im.disk.folder.get`; use `im.v2.File.upload` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.disk.folder.get",
     scope = "im",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDiskFolderGet {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID")]
+    /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
 }
 impl ImDiskFolderGet {

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `im` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod chat_update;
 mod chat_users;
 mod chats;
@@ -26,9 +28,9 @@ pub use self::notifications::*;
 pub use self::search::*;
 pub use self::special_operations::*;
 pub use self::users::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `im` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `im` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImChatSetOwner>();
     visitor.visit::<ImChatUpdateAvatar>();
     visitor.visit::<ImChatUpdateColor>();
@@ -99,6 +101,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImUserStatusIdleStart>();
     visitor.visit::<ImUserStatusSet>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `im` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `im` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,182 +2,168 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `ImSearchUserListPhones`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#phones)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImSearchUserListPhones {
-    /// `work_phone`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `work_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
-    /// `personal_mobile`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `personal_mobile`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
-    /// `inner_phone`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImSearchUserListPhones {
+impl wire::Lenient for ImSearchUserListPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImSearchUserListUserObject`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#user-object)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImSearchUserListUserObject {
-    /// `id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `name`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `first_name`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
-    /// `last_name`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `work_position`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
-    /// `color`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
-    /// `avatar`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub avatar: Option<::bitrix24_types::serde_json::Value>,
-    /// `gender`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `avatar`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<serde_json::Value>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
-    /// `birthday`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub birthday: Option<::bitrix24_types::serde_json::Value>,
-    /// `extranet`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `birthday`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<serde_json::Value>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
-    /// `network`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
-    /// `bot`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
-    /// `connector`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
-    /// `external_auth_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
-    /// `status`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
-    /// `idle`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub idle: Option<::bitrix24_types::serde_json::Value>,
-    /// `last_activity_date`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub last_activity_date: Option<::bitrix24_types::serde_json::Value>,
-    /// `mobile_last_date`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub mobile_last_date: Option<::bitrix24_types::serde_json::Value>,
-    /// `departments`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub departments: Option<::bitrix24_types::serde_json::Value>,
-    /// `absent`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub absent: Option<::bitrix24_types::serde_json::Value>,
-    /// `phones`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `idle`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<serde_json::Value>,
+    /// `last_activity_date`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<serde_json::Value>,
+    /// `mobile_last_date`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<serde_json::Value>,
+    /// `departments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<serde_json::Value>,
+    /// `absent`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<serde_json::Value>,
+    /// `phones`: `ImSearchUserListPhones`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImSearchUserListPhones>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImSearchUserListUserObject {
+impl wire::Lenient for ImSearchUserListUserObject {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `im.search.chat.list`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.search.chat.list",
     scope = "im",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchChatList {
-    /// `FIND`
-    #[serde(rename = "FIND", skip_serializing_if = "Option::is_none")]
+    /// `FIND`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub find: Option<String>,
-    /// `FIND_LINES`
-    #[serde(rename = "FIND_LINES", skip_serializing_if = "Option::is_none")]
+    /// `FIND_LINES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub find_lines: Option<String>,
-    /// `OFFSET`
-    #[serde(rename = "OFFSET", skip_serializing_if = "Option::is_none")]
+    /// `OFFSET`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `LIMIT`
-    #[serde(rename = "LIMIT", skip_serializing_if = "Option::is_none")]
+    /// `LIMIT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 /// `im.search.department.list`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.search.department.list",
     scope = "im",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchDepartmentList {
-    /// `FIND`
-    #[serde(rename = "FIND")]
+    /// `FIND`: string, required.
     pub find: String,
-    /// `USER_DATA`
-    #[serde(rename = "USER_DATA", skip_serializing_if = "Option::is_none")]
+    /// `USER_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// `OFFSET`
-    #[serde(rename = "OFFSET", skip_serializing_if = "Option::is_none")]
+    /// `OFFSET`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `LIMIT`
-    #[serde(rename = "LIMIT", skip_serializing_if = "Option::is_none")]
+    /// `LIMIT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 impl ImSearchDepartmentList {
@@ -195,17 +181,11 @@ impl ImSearchDepartmentList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html)
 #[deprecated(note = "Bitrix24 deprecated `im.search.last.add`")]
-#[::bitrix24_types::bitrix_method(
-    "im.search.last.add",
-    scope = "im",
-    kind = write,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("im.search.last.add", scope = "im", kind = write, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastAdd {
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID")]
+    /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
 }
 impl ImSearchLastAdd {
@@ -218,17 +198,16 @@ impl ImSearchLastAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `im.search.last.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.search.last.delete",
     scope = "im",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastDelete {
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID")]
+    /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
 }
 impl ImSearchLastDelete {
@@ -241,54 +220,47 @@ impl ImSearchLastDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
 #[deprecated(note = "Bitrix24 deprecated `im.search.last.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.search.last.get",
     scope = "im",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastGet {
-    /// `SKIP_OPENLINES`
-    #[serde(rename = "SKIP_OPENLINES", skip_serializing_if = "Option::is_none")]
+    /// `SKIP_OPENLINES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_openlines: Option<String>,
-    /// `SKIP_CHAT`
-    #[serde(rename = "SKIP_CHAT", skip_serializing_if = "Option::is_none")]
+    /// `SKIP_CHAT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_chat: Option<String>,
-    /// `SKIP_DIALOG`
-    #[serde(rename = "SKIP_DIALOG", skip_serializing_if = "Option::is_none")]
+    /// `SKIP_DIALOG`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_dialog: Option<String>,
 }
 /// `im.search.user.list`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "im.search.user.list",
     scope = "im",
     kind = read,
     response = ImSearchUserListUserObject
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchUserList {
-    /// `FIND`
-    #[serde(rename = "FIND")]
+    /// `FIND`: string, required.
     pub find: String,
-    /// `BUSINESS`
-    #[serde(rename = "BUSINESS", skip_serializing_if = "Option::is_none")]
+    /// `BUSINESS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business: Option<String>,
-    /// `OFFSET`
-    #[serde(rename = "OFFSET", skip_serializing_if = "Option::is_none")]
+    /// `OFFSET`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `LIMIT`
-    #[serde(rename = "LIMIT", skip_serializing_if = "Option::is_none")]
+    /// `LIMIT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 impl ImSearchUserList {

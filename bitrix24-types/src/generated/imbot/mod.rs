@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `imbot` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod create_app;
 mod events;
 mod files;
@@ -30,9 +32,9 @@ pub use self::outdated_chats::*;
 pub use self::outdated_commands::*;
 pub use self::outdated_messages::*;
 pub use self::ui::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `imbot` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `imbot` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImbotAppRegister>();
     visitor.visit::<ImbotAppUnregister>();
     visitor.visit::<ImbotAppUpdate>();
@@ -96,9 +98,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImbotV2ChatInputActionNotify>();
     visitor.visit::<ImbotV2ChatTextFieldEnabled>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `imbot` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `imbot` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnImbotDelete>();
     visitor.visit::<OnImbotJoinChat>();
     visitor.visit::<OnImCommandAdd>();

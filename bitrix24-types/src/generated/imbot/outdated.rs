@@ -2,47 +2,38 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// The `data` of the event `ONIMBOTDELETE`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/events/on-imbot-delete.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTDELETE`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotDelete {
-    /// `BOT_ID`
-    #[serde(
-        rename = "BOT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
-    /// `BOT_CODE`
-    #[serde(
-        rename = "BOT_CODE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotDelete {
+impl wire::Lenient for OnImbotDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnImbotDelete {
+impl EventPayload for OnImbotDelete {
     const CODE: &'static str = "ONIMBOTDELETE";
     const SCOPE: Option<&'static str> = Some("imbot");
 }

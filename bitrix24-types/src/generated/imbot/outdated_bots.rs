@@ -2,128 +2,119 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `ImbotRegisterProperties`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html#properties)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotRegisterProperties {
-    /// `NAME`
-    #[serde(rename = "NAME")]
+    /// `NAME`: string, required.
     pub name: String,
-    /// `LAST_NAME`
-    #[serde(rename = "LAST_NAME")]
+    /// `LAST_NAME`: string, required.
     pub last_name: String,
-    /// `COLOR`
-    #[serde(rename = "COLOR", skip_serializing_if = "Option::is_none")]
+    /// `COLOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
+    /// `EMAIL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`
-    #[serde(rename = "PERSONAL_BIRTHDAY", skip_serializing_if = "Option::is_none")]
+    /// `PERSONAL_BIRTHDAY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_birthday: Option<String>,
-    /// `WORK_POSITION`
-    #[serde(rename = "WORK_POSITION", skip_serializing_if = "Option::is_none")]
+    /// `WORK_POSITION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
-    /// `PERSONAL_WWW`
-    #[serde(rename = "PERSONAL_WWW", skip_serializing_if = "Option::is_none")]
+    /// `PERSONAL_WWW`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`
-    #[serde(rename = "PERSONAL_GENDER", skip_serializing_if = "Option::is_none")]
+    /// `PERSONAL_GENDER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_gender: Option<String>,
-    /// `PERSONAL_PHOTO`
-    #[serde(rename = "PERSONAL_PHOTO", skip_serializing_if = "Option::is_none")]
-    pub personal_photo: Option<::bitrix24_types::wire::File>,
+    /// `PERSONAL_PHOTO`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_photo: Option<wire::File>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `ImbotUpdateFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUpdateFields {
-    /// `CODE`
-    #[serde(rename = "CODE", skip_serializing_if = "Option::is_none")]
+    /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `EVENT_HANDLER`
-    #[serde(rename = "EVENT_HANDLER", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_HANDLER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_handler: Option<String>,
-    /// `EVENT_MESSAGE_ADD`
-    #[serde(rename = "EVENT_MESSAGE_ADD", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_MESSAGE_ADD`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_message_add: Option<String>,
-    /// `EVENT_MESSAGE_UPDATE`
-    #[serde(rename = "EVENT_MESSAGE_UPDATE", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_MESSAGE_UPDATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_message_update: Option<String>,
-    /// `EVENT_MESSAGE_DELETE`
-    #[serde(rename = "EVENT_MESSAGE_DELETE", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_MESSAGE_DELETE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_message_delete: Option<String>,
-    /// `EVENT_WELCOME_MESSAGE`
-    #[serde(rename = "EVENT_WELCOME_MESSAGE", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_WELCOME_MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_welcome_message: Option<String>,
-    /// `EVENT_BOT_DELETE`
-    #[serde(rename = "EVENT_BOT_DELETE", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_BOT_DELETE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_bot_delete: Option<String>,
-    /// `PROPERTIES`
-    #[serde(rename = "PROPERTIES", skip_serializing_if = "Option::is_none")]
+    /// `PROPERTIES`: `ImbotUpdateFieldsProperties`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<ImbotUpdateFieldsProperties>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `ImbotUpdateFieldsProperties`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html#fields-properties)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUpdateFieldsProperties {
-    /// `NAME`
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(rename = "LAST_NAME", skip_serializing_if = "Option::is_none")]
+    /// `LAST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `COLOR`
-    #[serde(rename = "COLOR", skip_serializing_if = "Option::is_none")]
+    /// `COLOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `EMAIL`
-    #[serde(rename = "EMAIL", skip_serializing_if = "Option::is_none")]
+    /// `EMAIL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`
-    #[serde(rename = "PERSONAL_BIRTHDAY", skip_serializing_if = "Option::is_none")]
+    /// `PERSONAL_BIRTHDAY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_birthday: Option<String>,
-    /// `WORK_POSITION`
-    #[serde(rename = "WORK_POSITION", skip_serializing_if = "Option::is_none")]
+    /// `WORK_POSITION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
-    /// `PERSONAL_WWW`
-    #[serde(rename = "PERSONAL_WWW", skip_serializing_if = "Option::is_none")]
+    /// `PERSONAL_WWW`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`
-    #[serde(rename = "PERSONAL_GENDER", skip_serializing_if = "Option::is_none")]
+    /// `PERSONAL_GENDER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_gender: Option<String>,
-    /// `PERSONAL_PHOTO`
-    #[serde(rename = "PERSONAL_PHOTO", skip_serializing_if = "Option::is_none")]
-    pub personal_photo: Option<::bitrix24_types::wire::File>,
+    /// `PERSONAL_PHOTO`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_photo: Option<wire::File>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `imbot.bot.list`: scope `imbot`; reads only.
 ///
@@ -131,20 +122,14 @@ pub struct ImbotUpdateFieldsProperties {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.bot.list`; use `imbot.v2.Bot.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.bot.list",
     scope = "imbot",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct ImbotBotList;
 /// `imbot.register`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
@@ -152,47 +137,37 @@ pub struct ImbotBotList;
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.register`; use `imbot.v2.Bot.register` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.register",
-    scope = "imbot",
-    kind = write,
-    response = i64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.register", scope = "imbot", kind = write, response = i64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotRegister {
-    /// `CODE`
-    #[serde(rename = "CODE")]
+    /// `CODE`: string, required.
     pub code: String,
-    /// `TYPE`
+    /// `TYPE`: string.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// `OPENLINE`
-    #[serde(rename = "OPENLINE", skip_serializing_if = "Option::is_none")]
+    /// `OPENLINE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openline: Option<String>,
-    /// `EVENT_HANDLER`
-    #[serde(rename = "EVENT_HANDLER", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_HANDLER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_handler: Option<String>,
-    /// `EVENT_MESSAGE_ADD`
-    #[serde(rename = "EVENT_MESSAGE_ADD")]
+    /// `EVENT_MESSAGE_ADD`: string, required.
     pub event_message_add: String,
-    /// `EVENT_MESSAGE_UPDATE`
-    #[serde(rename = "EVENT_MESSAGE_UPDATE", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_MESSAGE_UPDATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_message_update: Option<String>,
-    /// `EVENT_MESSAGE_DELETE`
-    #[serde(rename = "EVENT_MESSAGE_DELETE", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_MESSAGE_DELETE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_message_delete: Option<String>,
-    /// `EVENT_WELCOME_MESSAGE`
-    #[serde(rename = "EVENT_WELCOME_MESSAGE")]
+    /// `EVENT_WELCOME_MESSAGE`: string, required.
     pub event_welcome_message: String,
-    /// `EVENT_BOT_DELETE`
-    #[serde(rename = "EVENT_BOT_DELETE")]
+    /// `EVENT_BOT_DELETE`: string, required.
     pub event_bot_delete: String,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `PROPERTIES`
-    #[serde(rename = "PROPERTIES")]
+    /// `PROPERTIES`: `ImbotRegisterProperties`, required.
     pub properties: ImbotRegisterProperties,
 }
 impl ImbotRegister {
@@ -225,20 +200,14 @@ impl ImbotRegister {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.unregister`; use `imbot.v2.Bot.unregister` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.unregister",
-    scope = "imbot",
-    kind = write,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.unregister", scope = "imbot", kind = write, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUnregister {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID")]
+    /// `BOT_ID`: integer, required.
     pub bot_id: i64,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotUnregister {
@@ -253,23 +222,16 @@ impl ImbotUnregister {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.update`; use `imbot.v2.Bot.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.update",
-    scope = "imbot",
-    kind = idempotent,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.update", scope = "imbot", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUpdate {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID")]
+    /// `BOT_ID`: integer, required.
     pub bot_id: i64,
-    /// `FIELDS`
-    #[serde(rename = "FIELDS")]
+    /// `FIELDS`: `ImbotUpdateFields`, required.
     pub fields: ImbotUpdateFields,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotUpdate {

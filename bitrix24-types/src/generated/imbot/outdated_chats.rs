@@ -2,270 +2,160 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// The `data` of the event `ONIMBOTJOINCHAT`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTJOINCHAT`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChat {
-    /// `BOT`
-    #[serde(
-        rename = "BOT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT`: `OnImbotJoinChatBot`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotJoinChatBot>,
-    /// `PARAMS`
-    #[serde(
-        rename = "PARAMS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PARAMS`: `OnImbotJoinChatParams`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotJoinChatParams>,
-    /// `USER`
-    #[serde(
-        rename = "USER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `USER`: `OnImbotJoinChatUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotJoinChatUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotJoinChat {
+impl wire::Lenient for OnImbotJoinChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnImbotJoinChat {
+impl EventPayload for OnImbotJoinChat {
     const CODE: &'static str = "ONIMBOTJOINCHAT";
     const SCOPE: Option<&'static str> = Some("imbot");
 }
-/// `OnImbotJoinChatBot`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#bot)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImbotJoinChatBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotJoinChatBot {
+impl wire::Lenient for OnImbotJoinChatBot {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotJoinChatParams`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChatParams {
-    /// `CHAT_TYPE`
-    #[serde(
-        rename = "CHAT_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<String>,
-    /// `MESSAGE_TYPE`
-    #[serde(
-        rename = "MESSAGE_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
-    /// `BOT_ID`
-    #[serde(
-        rename = "BOT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
-    /// `USER_ID`
-    #[serde(
-        rename = "USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
-    /// `TO_USER_ID`
-    #[serde(
-        rename = "TO_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TO_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
-    /// `FROM_USER_ID`
-    #[serde(
-        rename = "FROM_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FROM_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
-    /// `CHAT_ID`
-    #[serde(
-        rename = "CHAT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
-    /// `CHAT_AUTHOR_ID`
-    #[serde(
-        rename = "CHAT_AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_ENTITY_TYPE`
-    #[serde(
-        rename = "CHAT_ENTITY_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`
-    #[serde(
-        rename = "CHAT_ENTITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
-    /// `ACCESS_HISTORY`
-    #[serde(
-        rename = "ACCESS_HISTORY",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ACCESS_HISTORY`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_history: Option<i64>,
-    /// `SILENT_JOIN`
-    #[serde(
-        rename = "SILENT_JOIN",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SILENT_JOIN`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub silent_join: Option<String>,
-    /// `DIALOG_ID`
-    #[serde(
-        rename = "DIALOG_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DIALOG_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
-    /// `LANGUAGE`
-    #[serde(
-        rename = "LANGUAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LANGUAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotJoinChatParams {
+impl wire::Lenient for OnImbotJoinChatParams {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotJoinChatUser`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#user)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChatUser {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `FIRST_NAME`
-    #[serde(
-        rename = "FIRST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIRST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(
-        rename = "LAST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `WORK_POSITION`
-    #[serde(
-        rename = "WORK_POSITION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `WORK_POSITION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
-    /// `GENDER`
-    #[serde(
-        rename = "GENDER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `GENDER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotJoinChatUser {
+impl wire::Lenient for OnImbotJoinChatUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `imbot.chat.add`: scope `imbot`; writes (not idempotent: never repeated blindly).
@@ -274,53 +164,42 @@ impl ::bitrix24_types::wire::Lenient for OnImbotJoinChatUser {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.add`; use `imbot.v2.Chat.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.chat.add",
-    scope = "imbot",
-    kind = write,
-    response = u64
-)]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.chat.add", scope = "imbot", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatAdd {
-    /// `TYPE`
+    /// `TYPE`: string.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// `TITLE`
-    #[serde(rename = "TITLE", skip_serializing_if = "Option::is_none")]
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `DESCRIPTION`
-    #[serde(rename = "DESCRIPTION", skip_serializing_if = "Option::is_none")]
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `COLOR`
-    #[serde(rename = "COLOR", skip_serializing_if = "Option::is_none")]
+    /// `COLOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `MESSAGE`
-    #[serde(rename = "MESSAGE", skip_serializing_if = "Option::is_none")]
+    /// `MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `USERS`
-    #[serde(rename = "USERS", skip_serializing_if = "Option::is_none")]
-    pub users: Option<::bitrix24_types::serde_json::Value>,
-    /// `AVATAR`
-    #[serde(rename = "AVATAR", skip_serializing_if = "Option::is_none")]
+    /// `USERS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<serde_json::Value>,
+    /// `AVATAR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
-    /// `ENTITY_TYPE`
-    #[serde(rename = "ENTITY_TYPE", skip_serializing_if = "Option::is_none")]
+    /// `ENTITY_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
-    /// `ENTITY_ID`
-    #[serde(rename = "ENTITY_ID", skip_serializing_if = "Option::is_none")]
+    /// `ENTITY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 /// `imbot.chat.get`: scope `imbot`; reads only.
@@ -329,20 +208,18 @@ pub struct ImbotChatAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.get`; use `imbot.v2.Chat.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.get",
     scope = "imbot",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatGet {
-    /// `ENTITY_TYPE`
-    #[serde(rename = "ENTITY_TYPE")]
+    /// `ENTITY_TYPE`: string, required.
     pub entity_type: String,
-    /// `ENTITY_ID`
-    #[serde(rename = "ENTITY_ID")]
+    /// `ENTITY_ID`: string, required.
     pub entity_id: String,
 }
 impl ImbotChatGet {
@@ -357,23 +234,17 @@ impl ImbotChatGet {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.leave`; use `imbot.v2.Chat.leave` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.chat.leave",
-    scope = "imbot",
-    kind = write,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.chat.leave", scope = "imbot", kind = write, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatLeave {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatLeave {
@@ -392,23 +263,17 @@ impl ImbotChatLeave {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.sendTyping`; use `imbot.v2.Chat.InputAction.notify` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.chat.sendTyping",
-    scope = "imbot",
-    kind = write,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.chat.sendTyping", scope = "imbot", kind = write, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatSendTyping {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID")]
+    /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatSendTyping {
@@ -425,29 +290,27 @@ impl ImbotChatSendTyping {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html)
 #[deprecated(note = "Bitrix24 deprecated `imbot.chat.setManager`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.setManager",
     scope = "imbot",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatSetManager {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USER_ID`
-    #[serde(rename = "USER_ID")]
+    /// `USER_ID`: integer, required.
     pub user_id: i64,
-    /// `IS_MANAGER`
-    #[serde(rename = "IS_MANAGER", skip_serializing_if = "Option::is_none")]
+    /// `IS_MANAGER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_manager: Option<String>,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatSetManager {
@@ -468,26 +331,24 @@ impl ImbotChatSetManager {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.setOwner`; use `imbot.v2.Chat.setOwner` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.setOwner",
     scope = "imbot",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatSetOwner {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USER_ID`
-    #[serde(rename = "USER_ID")]
+    /// `USER_ID`: integer, required.
     pub user_id: i64,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatSetOwner {
@@ -507,26 +368,24 @@ impl ImbotChatSetOwner {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.updateAvatar`; use `imbot.v2.Chat.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.updateAvatar",
     scope = "imbot",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatUpdateAvatar {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `AVATAR`
-    #[serde(rename = "AVATAR")]
+    /// `AVATAR`: string, required.
     pub avatar: String,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatUpdateAvatar {
@@ -546,26 +405,24 @@ impl ImbotChatUpdateAvatar {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.updateColor`; use `imbot.v2.Chat.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.updateColor",
     scope = "imbot",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatUpdateColor {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `COLOR`
-    #[serde(rename = "COLOR")]
+    /// `COLOR`: string, required.
     pub color: String,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatUpdateColor {
@@ -585,26 +442,24 @@ impl ImbotChatUpdateColor {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.updateTitle`; use `imbot.v2.Chat.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.updateTitle",
     scope = "imbot",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatUpdateTitle {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `TITLE`
-    #[serde(rename = "TITLE")]
+    /// `TITLE`: string, required.
     pub title: String,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatUpdateTitle {
@@ -624,34 +479,27 @@ impl ImbotChatUpdateTitle {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.user.add`; use `imbot.v2.Chat.User.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.chat.user.add",
-    scope = "imbot",
-    kind = write,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.chat.user.add", scope = "imbot", kind = write, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatUserAdd {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USERS`
-    #[serde(rename = "USERS")]
-    pub users: ::bitrix24_types::serde_json::Value,
-    /// `HIDE_HISTORY`
-    #[serde(rename = "HIDE_HISTORY", skip_serializing_if = "Option::is_none")]
+    /// `USERS`: raw, required.
+    pub users: serde_json::Value,
+    /// `HIDE_HISTORY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_history: Option<String>,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatUserAdd {
     /// A `imbot.chat.user.add` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, users: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(chat_id: i64, users: serde_json::Value) -> Self {
         Self {
             chat_id,
             users,
@@ -667,26 +515,24 @@ impl ImbotChatUserAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.user.delete`; use `imbot.v2.Chat.User.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.user.delete",
     scope = "imbot",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatUserDelete {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USER_ID`
-    #[serde(rename = "USER_ID")]
+    /// `USER_ID`: integer, required.
     pub user_id: i64,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatUserDelete {
@@ -706,23 +552,22 @@ impl ImbotChatUserDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.user.list`; use `imbot.v2.Chat.User.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.chat.user.list",
     scope = "imbot",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatUserList {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatUserList {
@@ -741,17 +586,16 @@ impl ImbotChatUserList {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.dialog.get`; use `imbot.v2.Chat.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.dialog.get",
     scope = "imbot",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotDialogGet {
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID")]
+    /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
 }
 impl ImbotDialogGet {

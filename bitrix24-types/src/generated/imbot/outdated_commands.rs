@@ -2,530 +2,292 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `ImbotCommandUpdateFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotCommandUpdateFields {
-    /// `COMMAND`
-    #[serde(rename = "COMMAND", skip_serializing_if = "Option::is_none")]
+    /// `COMMAND`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
-    /// `EVENT_COMMAND_ADD`
-    #[serde(rename = "EVENT_COMMAND_ADD", skip_serializing_if = "Option::is_none")]
+    /// `EVENT_COMMAND_ADD`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_command_add: Option<String>,
-    /// `HIDDEN`
-    #[serde(rename = "HIDDEN", skip_serializing_if = "Option::is_none")]
+    /// `HIDDEN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
-    /// `EXTRANET_SUPPORT`
-    #[serde(rename = "EXTRANET_SUPPORT", skip_serializing_if = "Option::is_none")]
+    /// `EXTRANET_SUPPORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extranet_support: Option<String>,
-    /// `LANG`
-    #[serde(rename = "LANG", skip_serializing_if = "Option::is_none")]
-    pub lang: Option<::bitrix24_types::serde_json::Value>,
+    /// `LANG`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONIMCOMMANDADD`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMCOMMANDADD`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImCommandAdd {
-    /// `COMMAND`
-    #[serde(
-        rename = "COMMAND",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `COMMAND`: `OnImCommandAddCommand`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub command: Option<OnImCommandAddCommand>,
-    /// `PARAMS`
-    #[serde(
-        rename = "PARAMS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PARAMS`: `OnImCommandAddParams`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImCommandAddParams>,
-    /// `USER`
-    #[serde(
-        rename = "USER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `USER`: `OnImCommandAddUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImCommandAddUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImCommandAdd {
+impl wire::Lenient for OnImCommandAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnImCommandAdd {
+impl EventPayload for OnImCommandAdd {
     const CODE: &'static str = "ONIMCOMMANDADD";
     const SCOPE: Option<&'static str> = Some("imbot");
 }
-/// `OnImCommandAddBotInChat`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#bot-in-chat)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImCommandAddBotInChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImCommandAddBotInChat {
+impl wire::Lenient for OnImCommandAddBotInChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImCommandAddCommand`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#command)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImCommandAddCommand {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImCommandAddCommand {
+impl wire::Lenient for OnImCommandAddCommand {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImCommandAddParams`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImCommandAddParams {
-    /// `MESSAGE`
-    #[serde(
-        rename = "MESSAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `TEMPLATE_ID`
-    #[serde(
-        rename = "TEMPLATE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TEMPLATE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
-    /// `MESSAGE_TYPE`
-    #[serde(
-        rename = "MESSAGE_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
-    /// `FROM_USER_ID`
-    #[serde(
-        rename = "FROM_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FROM_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
-    /// `DIALOG_ID`
-    #[serde(
-        rename = "DIALOG_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DIALOG_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
-    /// `TO_CHAT_ID`
-    #[serde(
-        rename = "TO_CHAT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TO_CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_chat_id: Option<i64>,
-    /// `AUTHOR_ID`
-    #[serde(
-        rename = "AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
-    /// `SYSTEM`
-    #[serde(
-        rename = "SYSTEM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SYSTEM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<String>,
-    /// `TO_USER_ID`
-    #[serde(
-        rename = "TO_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TO_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
-    /// `SKIP_USER_CHECK`
-    #[serde(
-        rename = "SKIP_USER_CHECK",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_USER_CHECK`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_user_check: Option<String>,
-    /// `PUSH`
-    #[serde(
-        rename = "PUSH",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PUSH`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub push: Option<String>,
-    /// `PUSH_IMPORTANT`
-    #[serde(
-        rename = "PUSH_IMPORTANT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PUSH_IMPORTANT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub push_important: Option<String>,
-    /// `RECENT_ADD`
-    #[serde(
-        rename = "RECENT_ADD",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RECENT_ADD`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub recent_add: Option<String>,
-    /// `RECENT_SKIP_AUTHOR`
-    #[serde(
-        rename = "RECENT_SKIP_AUTHOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RECENT_SKIP_AUTHOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub recent_skip_author: Option<String>,
-    /// `CONVERT`
-    #[serde(
-        rename = "CONVERT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CONVERT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub convert: Option<String>,
-    /// `SKIP_COMMAND`
-    #[serde(
-        rename = "SKIP_COMMAND",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_COMMAND`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_command: Option<String>,
-    /// `SKIP_COUNTER_INCREMENTS`
-    #[serde(
-        rename = "SKIP_COUNTER_INCREMENTS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_COUNTER_INCREMENTS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_counter_increments: Option<String>,
-    /// `SILENT_CONNECTOR`
-    #[serde(
-        rename = "SILENT_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SILENT_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub silent_connector: Option<String>,
-    /// `SKIP_CONNECTOR`
-    #[serde(
-        rename = "SKIP_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_connector: Option<String>,
-    /// `IMPORTANT_CONNECTOR`
-    #[serde(
-        rename = "IMPORTANT_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IMPORTANT_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub important_connector: Option<String>,
-    /// `NO_SESSION_OL`
-    #[serde(
-        rename = "NO_SESSION_OL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NO_SESSION_OL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_session_ol: Option<String>,
-    /// `FAKE_RELATION`
-    #[serde(
-        rename = "FAKE_RELATION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FAKE_RELATION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fake_relation: Option<i64>,
-    /// `SKIP_URL_INDEX`
-    #[serde(
-        rename = "SKIP_URL_INDEX",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_URL_INDEX`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_url_index: Option<String>,
-    /// `MESSAGE_ID`
-    #[serde(
-        rename = "MESSAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`
-    #[serde(
-        rename = "CHAT_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<String>,
-    /// `LANGUAGE`
-    #[serde(
-        rename = "LANGUAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LANGUAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
-    /// `CHAT_ID`
-    #[serde(
-        rename = "CHAT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
-    /// `CHAT_PARENT_ID`
-    #[serde(
-        rename = "CHAT_PARENT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_parent_id: Option<i64>,
-    /// `CHAT_PARENT_MID`
-    #[serde(
-        rename = "CHAT_PARENT_MID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_PARENT_MID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_parent_mid: Option<i64>,
-    /// `CHAT_TITLE`
-    #[serde(
-        rename = "CHAT_TITLE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_title: Option<String>,
-    /// `CHAT_AUTHOR_ID`
-    #[serde(
-        rename = "CHAT_AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_AVATAR`
-    #[serde(
-        rename = "CHAT_AVATAR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_AVATAR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_avatar: Option<String>,
-    /// `CHAT_COLOR`
-    #[serde(
-        rename = "CHAT_COLOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_COLOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_color: Option<String>,
-    /// `CHAT_ENTITY_TYPE`
-    #[serde(
-        rename = "CHAT_ENTITY_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`
-    #[serde(
-        rename = "CHAT_ENTITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
-    /// `CHAT_ENTITY_DATA_1`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_1",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
-    /// `CHAT_ENTITY_DATA_2`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_2",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
-    /// `CHAT_ENTITY_DATA_3`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_3",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
-    /// `CHAT_EXTRANET`
-    #[serde(
-        rename = "CHAT_EXTRANET",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_EXTRANET`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_extranet: Option<String>,
-    /// `CHAT_PREV_MESSAGE_ID`
-    #[serde(
-        rename = "CHAT_PREV_MESSAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_PREV_MESSAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_prev_message_id: Option<i64>,
-    /// `CHAT_CAN_POST`
-    #[serde(
-        rename = "CHAT_CAN_POST",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_CAN_POST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_can_post: Option<String>,
-    /// `RID`
-    #[serde(
-        rename = "RID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub rid: Option<i64>,
-    /// `IS_MANAGER`
-    #[serde(
-        rename = "IS_MANAGER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_MANAGER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manager: Option<String>,
-    /// `BOT_IN_CHAT`
-    #[serde(
-        rename = "BOT_IN_CHAT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT_IN_CHAT`: `OnImCommandAddBotInChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_in_chat: Option<OnImCommandAddBotInChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImCommandAddParams {
+impl wire::Lenient for OnImCommandAddParams {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImCommandAddUser`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#user)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImCommandAddUser {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `FIRST_NAME`
-    #[serde(
-        rename = "FIRST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIRST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(
-        rename = "LAST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `GENDER`
-    #[serde(
-        rename = "GENDER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `GENDER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImCommandAddUser {
+impl wire::Lenient for OnImCommandAddUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `imbot.command.answer`: scope `imbot`; writes (not idempotent: never repeated blindly).
@@ -534,44 +296,36 @@ impl ::bitrix24_types::wire::Lenient for OnImCommandAddUser {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.command.answer`; use `imbot.v2.Command.answer` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.command.answer",
-    scope = "imbot",
-    kind = write,
-    response = i64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.command.answer", scope = "imbot", kind = write, response = i64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotCommandAnswer {
-    /// `COMMAND_ID`
-    #[serde(rename = "COMMAND_ID")]
+    /// `COMMAND_ID`: integer, required.
     pub command_id: i64,
-    /// `COMMAND`
-    #[serde(rename = "COMMAND")]
+    /// `COMMAND`: string, required.
     pub command: String,
-    /// `MESSAGE_ID`
-    #[serde(rename = "MESSAGE_ID")]
+    /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `MESSAGE`
-    #[serde(rename = "MESSAGE", skip_serializing_if = "Option::is_none")]
+    /// `MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `ATTACH`
-    #[serde(rename = "ATTACH", skip_serializing_if = "Option::is_none")]
-    pub attach: Option<::bitrix24_types::serde_json::Value>,
-    /// `KEYBOARD`
-    #[serde(rename = "KEYBOARD", skip_serializing_if = "Option::is_none")]
-    pub keyboard: Option<::bitrix24_types::serde_json::Value>,
-    /// `MENU`
-    #[serde(rename = "MENU", skip_serializing_if = "Option::is_none")]
-    pub menu: Option<::bitrix24_types::serde_json::Value>,
-    /// `SYSTEM`
-    #[serde(rename = "SYSTEM", skip_serializing_if = "Option::is_none")]
+    /// `ATTACH`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach: Option<serde_json::Value>,
+    /// `KEYBOARD`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyboard: Option<serde_json::Value>,
+    /// `MENU`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub menu: Option<serde_json::Value>,
+    /// `SYSTEM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    /// `URL_PREVIEW`
-    #[serde(rename = "URL_PREVIEW", skip_serializing_if = "Option::is_none")]
+    /// `URL_PREVIEW`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview: Option<String>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotCommandAnswer {
@@ -597,38 +351,29 @@ impl ImbotCommandAnswer {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.command.register`; use `imbot.v2.Command.register` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.command.register",
-    scope = "imbot",
-    kind = write,
-    response = i64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.command.register", scope = "imbot", kind = write, response = i64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotCommandRegister {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID")]
+    /// `BOT_ID`: integer, required.
     pub bot_id: i64,
-    /// `COMMAND`
-    #[serde(rename = "COMMAND")]
+    /// `COMMAND`: string, required.
     pub command: String,
-    /// `EVENT_COMMAND_ADD`
-    #[serde(rename = "EVENT_COMMAND_ADD")]
+    /// `EVENT_COMMAND_ADD`: string, required.
     pub event_command_add: String,
-    /// `LANG`
-    #[serde(rename = "LANG")]
-    pub lang: ::bitrix24_types::serde_json::Value,
-    /// `COMMON`
-    #[serde(rename = "COMMON", skip_serializing_if = "Option::is_none")]
+    /// `LANG`: raw, required.
+    pub lang: serde_json::Value,
+    /// `COMMON`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub common: Option<String>,
-    /// `HIDDEN`
-    #[serde(rename = "HIDDEN", skip_serializing_if = "Option::is_none")]
+    /// `HIDDEN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
-    /// `EXTRANET_SUPPORT`
-    #[serde(rename = "EXTRANET_SUPPORT", skip_serializing_if = "Option::is_none")]
+    /// `EXTRANET_SUPPORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extranet_support: Option<String>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotCommandRegister {
@@ -637,7 +382,7 @@ impl ImbotCommandRegister {
         bot_id: i64,
         command: String,
         event_command_add: String,
-        lang: ::bitrix24_types::serde_json::Value,
+        lang: serde_json::Value,
     ) -> Self {
         Self {
             bot_id,
@@ -657,20 +402,19 @@ impl ImbotCommandRegister {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.command.unregister`; use `imbot.v2.Command.unregister` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.command.unregister",
     scope = "imbot",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotCommandUnregister {
-    /// `COMMAND_ID`
-    #[serde(rename = "COMMAND_ID")]
+    /// `COMMAND_ID`: integer, required.
     pub command_id: i64,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotCommandUnregister {
@@ -688,23 +432,21 @@ impl ImbotCommandUnregister {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.command.update`; use `imbot.v2.Command.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.command.update",
     scope = "imbot",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotCommandUpdate {
-    /// `COMMAND_ID`
-    #[serde(rename = "COMMAND_ID")]
+    /// `COMMAND_ID`: integer, required.
     pub command_id: i64,
-    /// `FIELDS`
-    #[serde(rename = "FIELDS")]
+    /// `FIELDS`: `ImbotCommandUpdateFields`, required.
     pub fields: ImbotCommandUpdateFields,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotCommandUpdate {

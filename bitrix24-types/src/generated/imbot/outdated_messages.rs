@@ -2,1202 +2,648 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// The `data` of the event `ONIMBOTMESSAGEADD`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEADD`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageAdd {
-    /// `BOT`
-    #[serde(
-        rename = "BOT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT`: `OnImbotMessageAddBot`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotMessageAddBot>,
-    /// `PARAMS`
-    #[serde(
-        rename = "PARAMS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PARAMS`: `OnImbotMessageAddParams`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotMessageAddParams>,
-    /// `USER`
-    #[serde(
-        rename = "USER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `USER`: `OnImbotMessageAddUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotMessageAddUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageAdd {
+impl wire::Lenient for OnImbotMessageAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnImbotMessageAdd {
+impl EventPayload for OnImbotMessageAdd {
     const CODE: &'static str = "ONIMBOTMESSAGEADD";
     const SCOPE: Option<&'static str> = Some("imbot");
 }
-/// `OnImbotMessageAddBot`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#bot)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImbotMessageAddBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddBot {
+impl wire::Lenient for OnImbotMessageAddBot {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageAddMentionedList`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#mentioned-list)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImbotMessageAddMentionedList {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddMentionedList {
+impl wire::Lenient for OnImbotMessageAddMentionedList {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageAddParams`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageAddParams {
-    /// `MESSAGE`
-    #[serde(
-        rename = "MESSAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `TEMPLATE_ID`
-    #[serde(
-        rename = "TEMPLATE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TEMPLATE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
-    /// `MESSAGE_TYPE`
-    #[serde(
-        rename = "MESSAGE_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
-    /// `FROM_USER_ID`
-    #[serde(
-        rename = "FROM_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FROM_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
-    /// `DIALOG_ID`
-    #[serde(
-        rename = "DIALOG_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DIALOG_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
-    /// `TO_CHAT_ID`
-    #[serde(
-        rename = "TO_CHAT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TO_CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_chat_id: Option<i64>,
-    /// `AUTHOR_ID`
-    #[serde(
-        rename = "AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
-    /// `SYSTEM`
-    #[serde(
-        rename = "SYSTEM",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SYSTEM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<String>,
-    /// `TO_USER_ID`
-    #[serde(
-        rename = "TO_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TO_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
-    /// `CHAT_ID`
-    #[serde(
-        rename = "CHAT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
-    /// `CHAT_TITLE`
-    #[serde(
-        rename = "CHAT_TITLE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_title: Option<String>,
-    /// `CHAT_AUTHOR_ID`
-    #[serde(
-        rename = "CHAT_AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_TYPE`
-    #[serde(
-        rename = "CHAT_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<String>,
-    /// `CHAT_AVATAR`
-    #[serde(
-        rename = "CHAT_AVATAR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_AVATAR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_avatar: Option<String>,
-    /// `CHAT_COLOR`
-    #[serde(
-        rename = "CHAT_COLOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_COLOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_color: Option<String>,
-    /// `CHAT_ENTITY_TYPE`
-    #[serde(
-        rename = "CHAT_ENTITY_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`
-    #[serde(
-        rename = "CHAT_ENTITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
-    /// `CHAT_ENTITY_DATA_1`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_1",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
-    /// `CHAT_ENTITY_DATA_2`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_2",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
-    /// `CHAT_ENTITY_DATA_3`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_3",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
-    /// `CHAT_EXTRANET`
-    #[serde(
-        rename = "CHAT_EXTRANET",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_EXTRANET`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_extranet: Option<String>,
-    /// `CHAT_PREV_MESSAGE_ID`
-    #[serde(
-        rename = "CHAT_PREV_MESSAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_PREV_MESSAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_prev_message_id: Option<i64>,
-    /// `CHAT_CAN_POST`
-    #[serde(
-        rename = "CHAT_CAN_POST",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_CAN_POST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_can_post: Option<String>,
-    /// `RID`
-    #[serde(
-        rename = "RID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub rid: Option<i64>,
-    /// `IS_MANAGER`
-    #[serde(
-        rename = "IS_MANAGER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_MANAGER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manager: Option<String>,
-    /// `PUSH`
-    #[serde(
-        rename = "PUSH",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PUSH`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub push: Option<String>,
-    /// `PUSH_IMPORTANT`
-    #[serde(
-        rename = "PUSH_IMPORTANT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PUSH_IMPORTANT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub push_important: Option<String>,
-    /// `RECENT_SKIP_AUTHOR`
-    #[serde(
-        rename = "RECENT_SKIP_AUTHOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `RECENT_SKIP_AUTHOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub recent_skip_author: Option<String>,
-    /// `CONVERT`
-    #[serde(
-        rename = "CONVERT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CONVERT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub convert: Option<String>,
-    /// `SKIP_COMMAND`
-    #[serde(
-        rename = "SKIP_COMMAND",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_COMMAND`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_command: Option<String>,
-    /// `SKIP_COUNTER_INCREMENTS`
-    #[serde(
-        rename = "SKIP_COUNTER_INCREMENTS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_COUNTER_INCREMENTS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_counter_increments: Option<String>,
-    /// `SILENT_CONNECTOR`
-    #[serde(
-        rename = "SILENT_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SILENT_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub silent_connector: Option<String>,
-    /// `SKIP_CONNECTOR`
-    #[serde(
-        rename = "SKIP_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_connector: Option<String>,
-    /// `IMPORTANT_CONNECTOR`
-    #[serde(
-        rename = "IMPORTANT_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IMPORTANT_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub important_connector: Option<String>,
-    /// `NO_SESSION_OL`
-    #[serde(
-        rename = "NO_SESSION_OL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NO_SESSION_OL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_session_ol: Option<String>,
-    /// `FAKE_RELATION`
-    #[serde(
-        rename = "FAKE_RELATION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FAKE_RELATION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub fake_relation: Option<i64>,
-    /// `SKIP_URL_INDEX`
-    #[serde(
-        rename = "SKIP_URL_INDEX",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `SKIP_URL_INDEX`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_url_index: Option<String>,
-    /// `COMMAND_CONTEXT`
-    #[serde(
-        rename = "COMMAND_CONTEXT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `COMMAND_CONTEXT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub command_context: Option<String>,
-    /// `CHAT_USER_COUNT`
-    #[serde(
-        rename = "CHAT_USER_COUNT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_USER_COUNT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_user_count: Option<i64>,
-    /// `MENTIONED_LIST`
-    #[serde(
-        rename = "MENTIONED_LIST",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MENTIONED_LIST`: `OnImbotMessageAddMentionedList`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mentioned_list: Option<OnImbotMessageAddMentionedList>,
-    /// `PLATFORM_CONTEXT`
-    #[serde(
-        rename = "PLATFORM_CONTEXT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PLATFORM_CONTEXT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub platform_context: Option<String>,
-    /// `MESSAGE_ORIGINAL`
-    #[serde(
-        rename = "MESSAGE_ORIGINAL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_ORIGINAL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_original: Option<String>,
-    /// `MESSAGE_ID`
-    #[serde(
-        rename = "MESSAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `LANGUAGE`
-    #[serde(
-        rename = "LANGUAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LANGUAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddParams {
+impl wire::Lenient for OnImbotMessageAddParams {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageAddUser`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#user)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageAddUser {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `FIRST_NAME`
-    #[serde(
-        rename = "FIRST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIRST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(
-        rename = "LAST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `WORK_POSITION`
-    #[serde(
-        rename = "WORK_POSITION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `WORK_POSITION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
-    /// `GENDER`
-    #[serde(
-        rename = "GENDER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `GENDER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
-    /// `IS_BOT`
-    #[serde(
-        rename = "IS_BOT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_BOT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_bot: Option<String>,
-    /// `IS_CONNECTOR`
-    #[serde(
-        rename = "IS_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_connector: Option<String>,
-    /// `IS_NETWORK`
-    #[serde(
-        rename = "IS_NETWORK",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_NETWORK`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_network: Option<String>,
-    /// `IS_EXTRANET`
-    #[serde(
-        rename = "IS_EXTRANET",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_EXTRANET`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_extranet: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageAddUser {
+impl wire::Lenient for OnImbotMessageAddUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONIMBOTMESSAGEDELETE`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEDELETE`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDelete {
-    /// `BOT`
-    #[serde(
-        rename = "BOT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT`: `OnImbotMessageDeleteBot`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotMessageDeleteBot>,
-    /// `PARAMS`
-    #[serde(
-        rename = "PARAMS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PARAMS`: `OnImbotMessageDeleteParams`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotMessageDeleteParams>,
-    /// `USER`
-    #[serde(
-        rename = "USER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `USER`: `OnImbotMessageDeleteUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotMessageDeleteUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageDelete {
+impl wire::Lenient for OnImbotMessageDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnImbotMessageDelete {
+impl EventPayload for OnImbotMessageDelete {
     const CODE: &'static str = "ONIMBOTMESSAGEDELETE";
     const SCOPE: Option<&'static str> = Some("imbot");
 }
-/// `OnImbotMessageDeleteBot`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#bot)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImbotMessageDeleteBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageDeleteBot {
+impl wire::Lenient for OnImbotMessageDeleteBot {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageDeleteParams`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDeleteParams {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `CHAT_ID`
-    #[serde(
-        rename = "CHAT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
-    /// `AUTHOR_ID`
-    #[serde(
-        rename = "AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
-    /// `MESSAGE`
-    #[serde(
-        rename = "MESSAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `MESSAGE_TYPE`
-    #[serde(
-        rename = "MESSAGE_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
-    /// `CHAT_AUTHOR_ID`
-    #[serde(
-        rename = "CHAT_AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_ENTITY_TYPE`
-    #[serde(
-        rename = "CHAT_ENTITY_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`
-    #[serde(
-        rename = "CHAT_ENTITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
-    /// `CHAT_ENTITY_DATA_1`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_1",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
-    /// `CHAT_ENTITY_DATA_2`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_2",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
-    /// `CHAT_ENTITY_DATA_3`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_3",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
-    /// `DIALOG_ID`
-    #[serde(
-        rename = "DIALOG_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DIALOG_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
-    /// `MESSAGE_ID`
-    #[serde(
-        rename = "MESSAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`
-    #[serde(
-        rename = "CHAT_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<String>,
-    /// `LANGUAGE`
-    #[serde(
-        rename = "LANGUAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LANGUAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageDeleteParams {
+impl wire::Lenient for OnImbotMessageDeleteParams {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageDeleteUser`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#user)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDeleteUser {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `FIRST_NAME`
-    #[serde(
-        rename = "FIRST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIRST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(
-        rename = "LAST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `WORK_POSITION`
-    #[serde(
-        rename = "WORK_POSITION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `WORK_POSITION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
-    /// `GENDER`
-    #[serde(
-        rename = "GENDER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `GENDER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
-    /// `IS_BOT`
-    #[serde(
-        rename = "IS_BOT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_BOT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_bot: Option<String>,
-    /// `IS_CONNECTOR`
-    #[serde(
-        rename = "IS_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_connector: Option<String>,
-    /// `IS_NETWORK`
-    #[serde(
-        rename = "IS_NETWORK",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_NETWORK`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_network: Option<String>,
-    /// `IS_EXTRANET`
-    #[serde(
-        rename = "IS_EXTRANET",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_EXTRANET`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_extranet: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageDeleteUser {
+impl wire::Lenient for OnImbotMessageDeleteUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// The `data` of the event `ONIMBOTMESSAGEUPDATE`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEUPDATE`")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdate {
-    /// `BOT`
-    #[serde(
-        rename = "BOT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `BOT`: `OnImbotMessageUpdateBot`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotMessageUpdateBot>,
-    /// `PARAMS`
-    #[serde(
-        rename = "PARAMS",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PARAMS`: `OnImbotMessageUpdateParams`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotMessageUpdateParams>,
-    /// `USER`
-    #[serde(
-        rename = "USER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `USER`: `OnImbotMessageUpdateUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotMessageUpdateUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdate {
+impl wire::Lenient for OnImbotMessageUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnImbotMessageUpdate {
+impl EventPayload for OnImbotMessageUpdate {
     const CODE: &'static str = "ONIMBOTMESSAGEUPDATE";
     const SCOPE: Option<&'static str> = Some("imbot");
 }
-/// `OnImbotMessageUpdateBot`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#bot)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImbotMessageUpdateBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateBot {
+impl wire::Lenient for OnImbotMessageUpdateBot {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageUpdateMentionedList`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#mentioned-list)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct OnImbotMessageUpdateMentionedList {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateMentionedList {
+impl wire::Lenient for OnImbotMessageUpdateMentionedList {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageUpdateParams`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#params)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdateParams {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `CHAT_ID`
-    #[serde(
-        rename = "CHAT_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
-    /// `AUTHOR_ID`
-    #[serde(
-        rename = "AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
-    /// `MESSAGE`
-    #[serde(
-        rename = "MESSAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `MESSAGE_TYPE`
-    #[serde(
-        rename = "MESSAGE_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
-    /// `CHAT_AUTHOR_ID`
-    #[serde(
-        rename = "CHAT_AUTHOR_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_ENTITY_TYPE`
-    #[serde(
-        rename = "CHAT_ENTITY_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`
-    #[serde(
-        rename = "CHAT_ENTITY_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
-    /// `CHAT_ENTITY_DATA_1`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_1",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
-    /// `CHAT_ENTITY_DATA_2`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_2",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
-    /// `CHAT_ENTITY_DATA_3`
-    #[serde(
-        rename = "CHAT_ENTITY_DATA_3",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_ENTITY_DATA_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
-    /// `FROM_USER_ID`
-    #[serde(
-        rename = "FROM_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FROM_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
-    /// `TO_USER_ID`
-    #[serde(
-        rename = "TO_USER_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `TO_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
-    /// `CHAT_USER_COUNT`
-    #[serde(
-        rename = "CHAT_USER_COUNT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_USER_COUNT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_user_count: Option<i64>,
-    /// `MENTIONED_LIST`
-    #[serde(
-        rename = "MENTIONED_LIST",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MENTIONED_LIST`: `OnImbotMessageUpdateMentionedList`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mentioned_list: Option<OnImbotMessageUpdateMentionedList>,
-    /// `PLATFORM_CONTEXT`
-    #[serde(
-        rename = "PLATFORM_CONTEXT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `PLATFORM_CONTEXT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub platform_context: Option<String>,
-    /// `MESSAGE_ORIGINAL`
-    #[serde(
-        rename = "MESSAGE_ORIGINAL",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_ORIGINAL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_original: Option<String>,
-    /// `DIALOG_ID`
-    #[serde(
-        rename = "DIALOG_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `DIALOG_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
-    /// `MESSAGE_ID`
-    #[serde(
-        rename = "MESSAGE_ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `MESSAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`
-    #[serde(
-        rename = "CHAT_TYPE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `CHAT_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<String>,
-    /// `LANGUAGE`
-    #[serde(
-        rename = "LANGUAGE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LANGUAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateParams {
+impl wire::Lenient for OnImbotMessageUpdateParams {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `OnImbotMessageUpdateUser`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#user)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdateUser {
-    /// `ID`
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `NAME`
-    #[serde(
-        rename = "NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `FIRST_NAME`
-    #[serde(
-        rename = "FIRST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIRST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`
-    #[serde(
-        rename = "LAST_NAME",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `WORK_POSITION`
-    #[serde(
-        rename = "WORK_POSITION",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `WORK_POSITION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
-    /// `GENDER`
-    #[serde(
-        rename = "GENDER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `GENDER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
-    /// `IS_BOT`
-    #[serde(
-        rename = "IS_BOT",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_BOT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_bot: Option<String>,
-    /// `IS_CONNECTOR`
-    #[serde(
-        rename = "IS_CONNECTOR",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_CONNECTOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_connector: Option<String>,
-    /// `IS_NETWORK`
-    #[serde(
-        rename = "IS_NETWORK",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_NETWORK`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_network: Option<String>,
-    /// `IS_EXTRANET`
-    #[serde(
-        rename = "IS_EXTRANET",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_EXTRANET`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_extranet: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateUser {
+impl wire::Lenient for OnImbotMessageUpdateUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `imbot.message.add`: scope `imbot`; writes (not idempotent: never repeated blindly).
@@ -1206,50 +652,44 @@ impl ::bitrix24_types::wire::Lenient for OnImbotMessageUpdateUser {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.message.add`; use `imbot.v2.Chat.Message.send` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "imbot.message.add",
-    scope = "imbot",
-    kind = write,
-    response = u64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.message.add", scope = "imbot", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotMessageAdd {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID", skip_serializing_if = "Option::is_none")]
+    /// `DIALOG_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dialog_id: Option<String>,
-    /// `FROM_USER_ID`
-    #[serde(rename = "FROM_USER_ID", skip_serializing_if = "Option::is_none")]
+    /// `FROM_USER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_user_id: Option<i64>,
-    /// `TO_USER_ID`
-    #[serde(rename = "TO_USER_ID", skip_serializing_if = "Option::is_none")]
+    /// `TO_USER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_user_id: Option<i64>,
-    /// `MESSAGE`
-    #[serde(rename = "MESSAGE")]
+    /// `MESSAGE`: string, required.
     pub message: String,
-    /// `ATTACH`
-    #[serde(rename = "ATTACH", skip_serializing_if = "Option::is_none")]
-    pub attach: Option<::bitrix24_types::serde_json::Value>,
-    /// `KEYBOARD`
-    #[serde(rename = "KEYBOARD", skip_serializing_if = "Option::is_none")]
-    pub keyboard: Option<::bitrix24_types::serde_json::Value>,
-    /// `MENU`
-    #[serde(rename = "MENU", skip_serializing_if = "Option::is_none")]
-    pub menu: Option<::bitrix24_types::serde_json::Value>,
-    /// `SYSTEM`
-    #[serde(rename = "SYSTEM", skip_serializing_if = "Option::is_none")]
+    /// `ATTACH`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach: Option<serde_json::Value>,
+    /// `KEYBOARD`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyboard: Option<serde_json::Value>,
+    /// `MENU`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub menu: Option<serde_json::Value>,
+    /// `SYSTEM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    /// `URL_PREVIEW`
-    #[serde(rename = "URL_PREVIEW", skip_serializing_if = "Option::is_none")]
+    /// `URL_PREVIEW`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview: Option<String>,
-    /// `SKIP_CONNECTOR`
-    #[serde(rename = "SKIP_CONNECTOR", skip_serializing_if = "Option::is_none")]
+    /// `SKIP_CONNECTOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_connector: Option<String>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotMessageAdd {
@@ -1277,26 +717,25 @@ impl ImbotMessageAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.message.delete`; use `imbot.v2.Chat.Message.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.message.delete",
     scope = "imbot",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotMessageDelete {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `MESSAGE_ID`
-    #[serde(rename = "MESSAGE_ID")]
+    /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `COMPLETE`
-    #[serde(rename = "COMPLETE", skip_serializing_if = "Option::is_none")]
+    /// `COMPLETE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<String>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotMessageDelete {
@@ -1314,26 +753,20 @@ impl ImbotMessageDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html)
 #[deprecated(note = "Bitrix24 deprecated `imbot.message.like`")]
-#[::bitrix24_types::bitrix_method(
-    "imbot.message.like",
-    scope = "imbot",
-    kind = write,
-    response = bool
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("imbot.message.like", scope = "imbot", kind = write, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotMessageLike {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `MESSAGE_ID`
-    #[serde(rename = "MESSAGE_ID")]
+    /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `ACTION`
-    #[serde(rename = "ACTION", skip_serializing_if = "Option::is_none")]
+    /// `ACTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotMessageLike {
@@ -1353,41 +786,40 @@ impl ImbotMessageLike {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.message.update`; use `imbot.v2.Chat.Message.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imbot.message.update",
     scope = "imbot",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotMessageUpdate {
-    /// `BOT_ID`
-    #[serde(rename = "BOT_ID", skip_serializing_if = "Option::is_none")]
+    /// `BOT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `MESSAGE_ID`
-    #[serde(rename = "MESSAGE_ID")]
+    /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `MESSAGE`
-    #[serde(rename = "MESSAGE", skip_serializing_if = "Option::is_none")]
+    /// `MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `ATTACH`
-    #[serde(rename = "ATTACH", skip_serializing_if = "Option::is_none")]
-    pub attach: Option<::bitrix24_types::serde_json::Value>,
-    /// `KEYBOARD`
-    #[serde(rename = "KEYBOARD", skip_serializing_if = "Option::is_none")]
-    pub keyboard: Option<::bitrix24_types::serde_json::Value>,
-    /// `MENU`
-    #[serde(rename = "MENU", skip_serializing_if = "Option::is_none")]
-    pub menu: Option<::bitrix24_types::serde_json::Value>,
-    /// `URL_PREVIEW`
-    #[serde(rename = "URL_PREVIEW", skip_serializing_if = "Option::is_none")]
+    /// `ATTACH`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach: Option<serde_json::Value>,
+    /// `KEYBOARD`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyboard: Option<serde_json::Value>,
+    /// `MENU`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub menu: Option<serde_json::Value>,
+    /// `URL_PREVIEW`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview: Option<String>,
-    /// `SKIP_CONNECTOR`
-    #[serde(rename = "SKIP_CONNECTOR", skip_serializing_if = "Option::is_none")]
+    /// `SKIP_CONNECTOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_connector: Option<String>,
-    /// `CLIENT_ID`
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CLIENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotMessageUpdate {

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `imconnector` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod imconnector_imconnector;
 pub use self::imconnector_imconnector::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `imconnector` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `imconnector` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImconnectorChatNameSet>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `imconnector` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `imconnector` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnImConnectorDialogFinish>();
     visitor.visit::<OnImConnectorDialogStart>();
     visitor.visit::<OnImConnectorLineDelete>();

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `imopenlines` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod chat_bots;
 mod chats;
 mod imconnector;
@@ -16,9 +18,9 @@ pub use self::messages::*;
 pub use self::openlines::*;
 pub use self::operators::*;
 pub use self::sessions::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `imopenlines` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `imopenlines` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImopenlinesBotSessionFinish>();
     visitor.visit::<ImopenlinesBotSessionMessageSend>();
     visitor.visit::<ImopenlinesBotSessionOperator>();
@@ -69,9 +71,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImopenlinesSessionOpen>();
     visitor.visit::<ImopenlinesSessionStart>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `imopenlines` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `imopenlines` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnOpenLineMessageAdd>();
     visitor.visit::<OnOpenLineMessageDelete>();
     visitor.visit::<OnOpenLineMessageUpdate>();

@@ -2,714 +2,562 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `ImopenlinesDialogGetEntityLink`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ImopenlinesDialogGetEntityLink {
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
-    /// `url`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
-    /// `id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesDialogGetEntityLink {
+impl wire::Lenient for ImopenlinesDialogGetEntityLink {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesDialogGetLastMessageViews`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#last-message-views)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesDialogGetLastMessageViews {
-    /// `message_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `first_viewers`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub first_viewers: Option<::bitrix24_types::serde_json::Value>,
-    /// `count_of_viewers`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `first_viewers`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_viewers: Option<serde_json::Value>,
+    /// `count_of_viewers`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_of_viewers: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesDialogGetLastMessageViews {
+impl wire::Lenient for ImopenlinesDialogGetLastMessageViews {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesDialogGetPermissions`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#permissions)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesDialogGetPermissions {
-    /// `manage_users_add`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `manage_users_add`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_add: Option<String>,
-    /// `manage_users_delete`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `manage_users_delete`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_delete: Option<String>,
-    /// `manage_ui`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `manage_ui`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_ui: Option<String>,
-    /// `manage_settings`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `manage_settings`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_settings: Option<String>,
-    /// `manage_messages`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `manage_messages`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_messages: Option<String>,
-    /// `can_post`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `can_post`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_post: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesDialogGetPermissions {
+impl wire::Lenient for ImopenlinesDialogGetPermissions {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesDialogGetRestrictions`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#restrictions)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesDialogGetRestrictions {
-    /// `avatar`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `avatar`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<bool>,
-    /// `rename`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `rename`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub rename: Option<bool>,
-    /// `extend`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `extend`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub extend: Option<bool>,
-    /// `call`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `call`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub call: Option<bool>,
-    /// `mute`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `mute`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
-    /// `leave`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `leave`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
-    /// `leave_owner`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `leave_owner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave_owner: Option<bool>,
-    /// `send`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `send`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub send: Option<bool>,
-    /// `user_list`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `user_list`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_list: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesDialogGetRestrictions {
+impl wire::Lenient for ImopenlinesDialogGetRestrictions {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesDialogGetResult`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#result)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesDialogGetResult {
-    /// `id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `parent_chat_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `parent_chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
-    /// `parent_message_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `parent_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
-    /// `name`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `description`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
-    /// `owner`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
-    /// `extranet`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
-    /// `avatar`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
-    /// `color`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
-    /// `dialog_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `dialog_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
-    /// `counter`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
-    /// `user_counter`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `user_counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
-    /// `message_count`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `message_count`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_count: Option<i64>,
-    /// `unread_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `unread_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread_id: Option<i64>,
-    /// `restrictions`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `restrictions`: `ImopenlinesDialogGetRestrictions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub restrictions: Option<ImopenlinesDialogGetRestrictions>,
-    /// `last_message_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `last_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_id: Option<i64>,
-    /// `last_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `last_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
-    /// `marked_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `marked_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked_id: Option<i64>,
-    /// `disk_folder_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `disk_folder_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_folder_id: Option<i64>,
-    /// `entity_type`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `entity_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
-    /// `entity_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `entity_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
-    /// `entity_data_1`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `entity_data_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
-    /// `entity_data_2`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `entity_data_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
-    /// `entity_data_3`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `entity_data_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
-    /// `mute_list`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub mute_list: Option<::bitrix24_types::serde_json::Value>,
-    /// `date_create`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub date_create: Option<::bitrix24_types::wire::DateTime>,
-    /// `message_type`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `mute_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<serde_json::Value>,
+    /// `date_create`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `message_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
-    /// `public`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `public`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
-    /// `role`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
-    /// `entity_link`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `entity_link`: `ImopenlinesDialogGetEntityLink`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<ImopenlinesDialogGetEntityLink>,
-    /// `text_field_enabled`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `text_field_enabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
-    /// `background_id`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `background_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
-    /// `permissions`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `permissions`: `ImopenlinesDialogGetPermissions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<ImopenlinesDialogGetPermissions>,
-    /// `is_new`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `is_new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
-    /// `readed_list`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub readed_list: Option<::bitrix24_types::serde_json::Value>,
-    /// `manager_list`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub manager_list: Option<::bitrix24_types::serde_json::Value>,
-    /// `last_message_views`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `readed_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub readed_list: Option<serde_json::Value>,
+    /// `manager_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_list: Option<serde_json::Value>,
+    /// `last_message_views`: `ImopenlinesDialogGetLastMessageViews`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<ImopenlinesDialogGetLastMessageViews>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesDialogGetResult {
+impl wire::Lenient for ImopenlinesDialogGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetChat`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetChat {
+impl wire::Lenient for ImopenlinesSessionHistoryGetChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetFiles`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#files)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetFiles {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetFiles {
+impl wire::Lenient for ImopenlinesSessionHistoryGetFiles {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetMessage`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#message)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetMessage {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetMessage {
+impl wire::Lenient for ImopenlinesSessionHistoryGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetOpenlines`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#openlines)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetOpenlines {
-    /// `canvoteashead`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
-    pub canvoteashead: Option<::bitrix24_types::serde_json::Value>,
+    /// `canvoteashead`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub canvoteashead: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetOpenlines {
+impl wire::Lenient for ImopenlinesSessionHistoryGetOpenlines {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetResult`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#result)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ImopenlinesSessionHistoryGetResult {
-    /// `chatId`
-    #[serde(
-        rename = "chatId",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `chatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
-    /// `canJoin`
-    #[serde(
-        rename = "canJoin",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `canJoin`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_join: Option<String>,
-    /// `canVoteHead`
-    #[serde(
-        rename = "canVoteHead",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `canVoteHead`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote_head: Option<String>,
-    /// `sessionId`
-    #[serde(
-        rename = "sessionId",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `sessionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_id: Option<i64>,
-    /// `sessionVoteHead`
-    #[serde(
-        rename = "sessionVoteHead",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `sessionVoteHead`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_vote_head: Option<i64>,
-    /// `sessionCommentHead`
-    #[serde(
-        rename = "sessionCommentHead",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `sessionCommentHead`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_comment_head: Option<String>,
-    /// `userId`
-    #[serde(
-        rename = "userId",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `userId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<String>,
-    /// `message`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `message`: `ImopenlinesSessionHistoryGetMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<ImopenlinesSessionHistoryGetMessage>,
-    /// `usersMessage`
-    #[serde(
-        rename = "usersMessage",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `usersMessage`: `ImopenlinesSessionHistoryGetUsersMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub users_message: Option<ImopenlinesSessionHistoryGetUsersMessage>,
-    /// `users`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `users`: `ImopenlinesSessionHistoryGetUsers`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<ImopenlinesSessionHistoryGetUsers>,
-    /// `openlines`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `openlines`: `ImopenlinesSessionHistoryGetOpenlines`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub openlines: Option<ImopenlinesSessionHistoryGetOpenlines>,
-    /// `userInGroup`
-    #[serde(
-        rename = "userInGroup",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `userInGroup`: `ImopenlinesSessionHistoryGetUserInGroup`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_in_group: Option<ImopenlinesSessionHistoryGetUserInGroup>,
-    /// `woUserInGroup`
-    #[serde(
-        rename = "woUserInGroup",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub wo_user_in_group: Option<::bitrix24_types::serde_json::Value>,
-    /// `chat`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `woUserInGroup`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub wo_user_in_group: Option<serde_json::Value>,
+    /// `chat`: `ImopenlinesSessionHistoryGetChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImopenlinesSessionHistoryGetChat>,
-    /// `userBlockChat`
-    #[serde(
-        rename = "userBlockChat",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `userBlockChat`: `ImopenlinesSessionHistoryGetUserBlockChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_block_chat: Option<ImopenlinesSessionHistoryGetUserBlockChat>,
-    /// `userInChat`
-    #[serde(
-        rename = "userInChat",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `userInChat`: `ImopenlinesSessionHistoryGetUserInChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_in_chat: Option<ImopenlinesSessionHistoryGetUserInChat>,
-    /// `files`
-    #[serde(default, deserialize_with = "::bitrix24_types::wire::lenient")]
+    /// `files`: `ImopenlinesSessionHistoryGetFiles`.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<ImopenlinesSessionHistoryGetFiles>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetResult {
+impl wire::Lenient for ImopenlinesSessionHistoryGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetUserBlockChat`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-block-chat)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetUserBlockChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetUserBlockChat {
+impl wire::Lenient for ImopenlinesSessionHistoryGetUserBlockChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetUserInChat`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-chat)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetUserInChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetUserInChat {
+impl wire::Lenient for ImopenlinesSessionHistoryGetUserInChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetUserInGroup`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-group)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetUserInGroup {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetUserInGroup {
+impl wire::Lenient for ImopenlinesSessionHistoryGetUserInGroup {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetUsers`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetUsers {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetUsers {
+impl wire::Lenient for ImopenlinesSessionHistoryGetUsers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionHistoryGetUsersMessage`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users-message)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetUsersMessage {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionHistoryGetUsersMessage {
+impl wire::Lenient for ImopenlinesSessionHistoryGetUsersMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-/// `ImopenlinesSessionOpenResult`
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html#result)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ImopenlinesSessionOpenResult {
-    /// `chatId`
-    #[serde(
-        rename = "chatId",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `chatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for ImopenlinesSessionOpenResult {
+impl wire::Lenient for ImopenlinesSessionOpenResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
 /// `imopenlines.crm.lead.create`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-crm-lead-create.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.crm.lead.create",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesCrmLeadCreate {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
 }
 impl ImopenlinesCrmLeadCreate {
@@ -721,51 +569,43 @@ impl ImopenlinesCrmLeadCreate {
 /// `imopenlines.dialog.get`: scope `imopenlines`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.dialog.get",
     scope = "imopenlines",
     kind = read,
     response = ImopenlinesDialogGetResult
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesDialogGet {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CHAT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
-    /// `DIALOG_ID`
-    #[serde(rename = "DIALOG_ID", skip_serializing_if = "Option::is_none")]
+    /// `DIALOG_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dialog_id: Option<String>,
-    /// `SESSION_ID`
-    #[serde(rename = "SESSION_ID", skip_serializing_if = "Option::is_none")]
+    /// `SESSION_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<i64>,
-    /// `USER_CODE`
-    #[serde(rename = "USER_CODE", skip_serializing_if = "Option::is_none")]
+    /// `USER_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_code: Option<String>,
 }
 /// `imopenlines.message.session.start`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-message-session-start.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.message.session.start",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesMessageSessionStart {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `MESSAGE_ID`
-    #[serde(rename = "MESSAGE_ID")]
+    /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
 }
 impl ImopenlinesMessageSessionStart {
@@ -777,23 +617,22 @@ impl ImopenlinesMessageSessionStart {
 /// `imopenlines.session.head.vote`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-head-vote.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.head.vote",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionHeadVote {
-    /// `SESSION_ID`
-    #[serde(rename = "SESSION_ID")]
+    /// `SESSION_ID`: integer, required.
     pub session_id: i64,
-    /// `RATING`
-    #[serde(rename = "RATING", skip_serializing_if = "Option::is_none")]
+    /// `RATING`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
-    /// `COMMENT`
-    #[serde(rename = "COMMENT", skip_serializing_if = "Option::is_none")]
+    /// `COMMENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 impl ImopenlinesSessionHeadVote {
@@ -809,42 +648,35 @@ impl ImopenlinesSessionHeadVote {
 /// `imopenlines.session.history.get`: scope `imopenlines`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.history.get",
     scope = "imopenlines",
     kind = read,
     response = ImopenlinesSessionHistoryGetResult
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionHistoryGet {
-    /// `SESSION_ID`
-    #[serde(rename = "SESSION_ID", skip_serializing_if = "Option::is_none")]
+    /// `SESSION_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<i64>,
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID", skip_serializing_if = "Option::is_none")]
+    /// `CHAT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
 }
 /// `imopenlines.session.intercept`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-intercept.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.intercept",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionIntercept {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
 }
 impl ImopenlinesSessionIntercept {
@@ -856,17 +688,16 @@ impl ImopenlinesSessionIntercept {
 /// `imopenlines.session.join`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-join.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.join",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionJoin {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
 }
 impl ImopenlinesSessionJoin {
@@ -878,20 +709,19 @@ impl ImopenlinesSessionJoin {
 /// `imopenlines.session.mode.pin`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.mode.pin",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionModePin {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `ACTIVATE`
-    #[serde(rename = "ACTIVATE", skip_serializing_if = "Option::is_none")]
+    /// `ACTIVATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate: Option<String>,
 }
 impl ImopenlinesSessionModePin {
@@ -903,39 +733,32 @@ impl ImopenlinesSessionModePin {
 /// `imopenlines.session.mode.pinAll`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin-all.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.mode.pinAll",
     scope = "imopenlines",
     kind = write,
     response = Vec<i64>
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionModePinAll;
 /// `imopenlines.session.mode.silent`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html)
 #[deprecated(note = "Bitrix24 deprecated `imopenlines.session.mode.silent`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.mode.silent",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionModeSilent {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `ACTIVATE`
-    #[serde(rename = "ACTIVATE", skip_serializing_if = "Option::is_none")]
+    /// `ACTIVATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate: Option<String>,
 }
 impl ImopenlinesSessionModeSilent {
@@ -947,35 +770,28 @@ impl ImopenlinesSessionModeSilent {
 /// `imopenlines.session.mode.unpinAll`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.mode.unpinAll",
     scope = "imopenlines",
     kind = write,
     response = Vec<i64>
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionModeUnpinAll;
 /// `imopenlines.session.open`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.open",
     scope = "imopenlines",
     kind = write,
     response = ImopenlinesSessionOpenResult
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionOpen {
-    /// `USER_CODE`
-    #[serde(rename = "USER_CODE")]
+    /// `USER_CODE`: string, required.
     pub user_code: String,
 }
 impl ImopenlinesSessionOpen {
@@ -987,17 +803,16 @@ impl ImopenlinesSessionOpen {
 /// `imopenlines.session.start`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-start.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "imopenlines.session.start",
     scope = "imopenlines",
     kind = write,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesSessionStart {
-    /// `CHAT_ID`
-    #[serde(rename = "CHAT_ID")]
+    /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
 }
 impl ImopenlinesSessionStart {

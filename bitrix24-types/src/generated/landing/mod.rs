@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `landing` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod demos;
 mod embedding;
 mod extended_model;
@@ -30,9 +32,9 @@ pub use self::special_pages::*;
 pub use self::template::*;
 pub use self::user_blocks::*;
 pub use self::vibe::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `landing` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `landing` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<LandingDemosGetList>();
     visitor.visit::<LandingDemosGetPageList>();
     visitor.visit::<LandingDemosGetSiteList>();
@@ -137,6 +139,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<LandingRepowidgetRegister>();
     visitor.visit::<LandingRepowidgetUnregister>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `landing` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `landing` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `lists` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod elements;
 mod fields;
 #[allow(clippy::module_inception)]
@@ -11,9 +13,9 @@ pub use self::elements::*;
 pub use self::fields::*;
 pub use self::lists::*;
 pub use self::sections::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `lists` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `lists` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ListsElementAdd>();
     visitor.visit::<ListsElementDelete>();
     visitor.visit::<ListsElementGet>();
@@ -34,6 +36,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ListsSectionGet>();
     visitor.visit::<ListsSectionUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `lists` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `lists` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `log` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod blogcomment;
 #[allow(clippy::module_inception)]
 mod log;
 pub use self::blogcomment::*;
 pub use self::log::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `log` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `log` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<LogBlogcommentAdd>();
     visitor.visit::<LogBlogcommentDelete>();
     visitor.visit::<LogBlogcommentUserGet>();
@@ -20,9 +22,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<LogBlogpostShare>();
     visitor.visit::<LogBlogpostUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `log` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `log` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnLiveFeedPostAdd>();
     visitor.visit::<OnLiveFeedPostDelete>();
     visitor.visit::<OnLiveFeedPostUpdate>();

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `mail` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod mailbox;
 mod message;
 mod recipient;
 pub use self::mailbox::*;
 pub use self::message::*;
 pub use self::recipient::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `mail` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `mail` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<MailMailboxFieldGet>();
     visitor.visit::<MailMailboxFieldList>();
     visitor.visit::<MailMailboxGet>();
@@ -36,6 +38,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<MailRecipientListcontacts>();
     visitor.visit::<MailRecipientListemployees>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `mail` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `mail` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

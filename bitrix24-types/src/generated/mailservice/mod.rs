@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `mailservice` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod mailservice;
 pub use self::mailservice::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `mailservice` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `mailservice` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<MailserviceAdd>();
     visitor.visit::<MailserviceDelete>();
     visitor.visit::<MailserviceFields>();
@@ -15,6 +17,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<MailserviceList>();
     visitor.visit::<MailserviceUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `mailservice` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `mailservice` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `main` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod event_log;
 pub use self::event_log::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `main` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `main` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<MainEventlogFieldGet>();
     visitor.visit::<MainEventlogFieldList>();
     visitor.visit::<MainEventlogGet>();
     visitor.visit::<MainEventlogList>();
     visitor.visit::<MainEventlogTail>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `main` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `main` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

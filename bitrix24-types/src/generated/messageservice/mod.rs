@@ -2,18 +2,20 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `messageservice` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod messageservice;
 pub use self::messageservice::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `messageservice` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `messageservice` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<MessageserviceMessageStatusUpdate>();
     visitor.visit::<MessageserviceSenderAdd>();
     visitor.visit::<MessageserviceSenderDelete>();
     visitor.visit::<MessageserviceSenderList>();
     visitor.visit::<MessageserviceSenderUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `messageservice` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `messageservice` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

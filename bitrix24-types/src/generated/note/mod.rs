@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `note` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod collection;
 mod document;
 mod file;
 pub use self::collection::*;
 pub use self::document::*;
 pub use self::file::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `note` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `note` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<NoteCollectionAdd>();
     visitor.visit::<NoteCollectionArchive>();
     visitor.visit::<NoteCollectionDelete>();
@@ -37,6 +39,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<NoteFileFieldList>();
     visitor.visit::<NoteFileGet>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `note` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `note` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `pay_system` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod outdated;
 #[allow(clippy::module_inception)]
 mod pay_system;
 pub use self::outdated::*;
 pub use self::pay_system::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `pay_system` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `pay_system` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SalePaysystemPayInvoice>();
     visitor.visit::<SalePaysystemSettingsInvoiceGet>();
     visitor.visit::<SalePaysystemAdd>();
@@ -25,6 +27,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SalePaysystemSettingsUpdate>();
     visitor.visit::<SalePaysystemUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `pay_system` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `pay_system` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `placement` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod user_field;
 mod widgets;
 pub use self::user_field::*;
 pub use self::widgets::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `placement` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `placement` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserfieldtypeAdd>();
     visitor.visit::<UserfieldtypeDelete>();
     visitor.visit::<UserfieldtypeList>();
@@ -18,6 +20,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<PlacementList>();
     visitor.visit::<PlacementUnbind>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `placement` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `placement` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

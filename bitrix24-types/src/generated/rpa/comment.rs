@@ -2,62 +2,54 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `RpaCommentUpdateFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaCommentUpdateFields {
-    /// `description`
+    /// `description`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<i64>,
-    /// `files`
+    /// `files`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `rpa.comment.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.comment.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.comment.add",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaCommentAdd;
 /// `rpa.comment.delete`: scope `rpa`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.comment.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.comment.delete",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaCommentDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl RpaCommentDelete {
@@ -70,25 +62,19 @@ impl RpaCommentDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.comment.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.comment.update",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaCommentUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: `RpaCommentUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<RpaCommentUpdateFields>,
 }

@@ -2,24 +2,26 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `rpa.fields.getSettings`: scope `rpa`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.fields.getSettings`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.fields.getSettings",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaFieldsGetSettings {
-    /// `typeId`
-    #[serde(rename = "typeId")]
+    /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `stageId`
-    #[serde(rename = "stageId", skip_serializing_if = "Option::is_none")]
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
 }
 impl RpaFieldsGetSettings {
@@ -32,27 +34,26 @@ impl RpaFieldsGetSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.fields.setSettings`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.fields.setSettings",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaFieldsSetSettings {
-    /// `typeId`
-    #[serde(rename = "typeId")]
+    /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `stageId`
-    #[serde(rename = "stageId", skip_serializing_if = "Option::is_none")]
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl RpaFieldsSetSettings {
     /// A `rpa.fields.setSettings` call with the required parameters; optional ones unset.
-    pub fn new(type_id: i64, fields: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(type_id: i64, fields: serde_json::Value) -> Self {
         Self {
             type_id,
             stage_id: None,
@@ -64,33 +65,28 @@ impl RpaFieldsSetSettings {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.fields.setVisibilitySettings`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.fields.setVisibilitySettings",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaFieldsSetVisibilitySettings {
-    /// `typeId`
-    #[serde(rename = "typeId")]
+    /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `visibility`
+    /// `visibility`: string, required.
     pub visibility: String,
-    /// `stageId`
-    #[serde(rename = "stageId", skip_serializing_if = "Option::is_none")]
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl RpaFieldsSetVisibilitySettings {
     /// A `rpa.fields.setVisibilitySettings` call with the required parameters; optional ones unset.
-    pub fn new(
-        type_id: i64,
-        visibility: String,
-        fields: ::bitrix24_types::serde_json::Value,
-    ) -> Self {
+    pub fn new(type_id: i64, visibility: String, fields: serde_json::Value) -> Self {
         Self {
             type_id,
             visibility,

@@ -2,45 +2,42 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `RpaItemUpdateFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemUpdateFields {
-    /// `stageId`
-    #[serde(rename = "stageId", skip_serializing_if = "Option::is_none")]
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `rpa.item.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.item.add",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemAdd {
-    /// `typeId`
-    #[serde(rename = "typeId")]
+    /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }
 impl RpaItemAdd {
     /// A `rpa.item.add` call with the required parameters; optional ones unset.
@@ -52,19 +49,18 @@ impl RpaItemAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.item.delete",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemDelete {
-    /// `typeId`
-    #[serde(rename = "typeId")]
+    /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl RpaItemDelete {
@@ -77,44 +73,32 @@ impl RpaItemDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.item.get",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaItemGet;
 /// `rpa.item.getTasks`: scope `rpa`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.getTasks`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.item.getTasks",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemGetTasks {
-    /// `typeId`
-    #[serde(rename = "typeId", skip_serializing_if = "Option::is_none")]
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -122,31 +106,25 @@ pub struct RpaItemGetTasks {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.item.list",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemList {
-    /// `typeId`
-    #[serde(rename = "typeId", skip_serializing_if = "Option::is_none")]
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `order`
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `filter`
+    pub order: Option<serde_json::Value>,
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `start`
+    pub filter: Option<serde_json::Value>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -154,22 +132,22 @@ pub struct RpaItemList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.item.update",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemUpdate {
-    /// `typeId`
-    #[serde(rename = "typeId", skip_serializing_if = "Option::is_none")]
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: `RpaItemUpdateFields`, required.
     pub fields: RpaItemUpdateFields,
 }
 impl RpaItemUpdate {

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `rpa` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod comment;
 mod fields;
 mod item;
@@ -16,9 +18,9 @@ pub use self::stage::*;
 pub use self::task::*;
 pub use self::timeline::*;
 pub use self::type_::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `rpa` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `rpa` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<RpaCommentAdd>();
     visitor.visit::<RpaCommentDelete>();
     visitor.visit::<RpaCommentUpdate>();
@@ -50,6 +52,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<RpaTypeList>();
     visitor.visit::<RpaTypeUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `rpa` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `rpa` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

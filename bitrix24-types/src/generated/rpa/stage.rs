@@ -2,48 +2,51 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `RpaStageAddFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html#fields)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaStageAddFields {
-    /// `name`
-    pub name: ::bitrix24_types::serde_json::Value,
-    /// `typeId`
-    #[serde(rename = "typeId")]
-    pub type_id: ::bitrix24_types::serde_json::Value,
-    /// `code`
+    /// `name`: raw, required.
+    pub name: serde_json::Value,
+    /// `typeId`: raw, required.
+    pub type_id: serde_json::Value,
+    /// `code`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<::bitrix24_types::serde_json::Value>,
-    /// `color`
+    pub code: Option<serde_json::Value>,
+    /// `color`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<::bitrix24_types::serde_json::Value>,
-    /// `sort`
+    pub color: Option<serde_json::Value>,
+    /// `sort`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<::bitrix24_types::serde_json::Value>,
-    /// `semantic`
+    pub sort: Option<serde_json::Value>,
+    /// `semantic`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub semantic: Option<::bitrix24_types::serde_json::Value>,
+    pub semantic: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `rpa.stage.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.stage.add",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaStageAdd {
-    /// `fields`
+    /// `fields`: `RpaStageAddFields`, required.
     pub fields: RpaStageAddFields,
 }
 impl RpaStageAdd {
@@ -56,16 +59,16 @@ impl RpaStageAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.stage.delete",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaStageDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl RpaStageDelete {
@@ -78,16 +81,16 @@ impl RpaStageDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.stage.get",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaStageGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl RpaStageGet {
@@ -100,19 +103,18 @@ impl RpaStageGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.listForType`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.stage.listForType",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaStageListForType {
-    /// `typeId`
-    #[serde(rename = "typeId")]
+    /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `start`
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -126,25 +128,19 @@ impl RpaStageListForType {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.stage.update",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaStageUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }

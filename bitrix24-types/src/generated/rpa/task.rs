@@ -2,80 +2,65 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `rpa.task.addUser`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-add-user.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.task.addUser`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.task.addUser",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaTaskAddUser {
-    /// `typeId`
-    #[serde(rename = "typeId", skip_serializing_if = "Option::is_none")]
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `stageId`
-    #[serde(rename = "stageId", skip_serializing_if = "Option::is_none")]
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
-    /// `userValue`
-    #[serde(rename = "userValue", skip_serializing_if = "Option::is_none")]
+    /// `userValue`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_value: Option<String>,
 }
 /// `rpa.task.delete`: scope `rpa`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.task.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.task.delete",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaTaskDelete {
-    /// `typeId`
-    #[serde(rename = "typeId", skip_serializing_if = "Option::is_none")]
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `stageId`
-    #[serde(rename = "stageId", skip_serializing_if = "Option::is_none")]
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
-    /// `robotName`
-    #[serde(rename = "robotName", skip_serializing_if = "Option::is_none")]
+    /// `robotName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub robot_name: Option<String>,
 }
 /// `rpa.task.do`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-do.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.task.do`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.task.do",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTaskDo;

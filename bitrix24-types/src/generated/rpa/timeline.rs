@@ -2,78 +2,64 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-/// `RpaTimelineAddFields`
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTimelineAddFields {
-    /// `title`
+    /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `description`
+    /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `RpaTimelineUpdateFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update.html#fields)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTimelineUpdateFields {
-    /// `title`
+    /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `description`
+    /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `rpa.timeline.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.timeline.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.timeline.add",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaTimelineAdd {
-    /// `typeId`
-    #[serde(rename = "typeId", skip_serializing_if = "Option::is_none")]
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `itemId`
-    #[serde(rename = "itemId", skip_serializing_if = "Option::is_none")]
+    /// `itemId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
-    /// `fields`
+    /// `fields`: `RpaTimelineAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<RpaTimelineAddFields>,
 }
@@ -81,16 +67,16 @@ pub struct RpaTimelineAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.timeline.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.timeline.delete",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTimelineDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl RpaTimelineDelete {
@@ -103,28 +89,22 @@ impl RpaTimelineDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.timeline.listForItem`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.timeline.listForItem",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaTimelineListForItem {
-    /// `typeId`
-    #[serde(rename = "typeId", skip_serializing_if = "Option::is_none")]
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `itemId`
-    #[serde(rename = "itemId", skip_serializing_if = "Option::is_none")]
+    /// `itemId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
-    /// `start`
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -132,25 +112,19 @@ pub struct RpaTimelineListForItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.timeline.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.timeline.update",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTimelineUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: `RpaTimelineUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<RpaTimelineUpdateFields>,
 }
@@ -158,25 +132,19 @@ pub struct RpaTimelineUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.timeline.updateIsFixed`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.timeline.updateIsFixed",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaTimelineUpdateIsFixed {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `isFixed`
-    #[serde(rename = "isFixed", skip_serializing_if = "Option::is_none")]
+    /// `isFixed`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_fixed: Option<String>,
 }

@@ -2,25 +2,28 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `rpa.type.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.add`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.type.add",
     scope = "rpa",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTypeAdd {
-    /// `fields`
-    pub fields: ::bitrix24_types::serde_json::Value,
+    /// `fields`: raw, required.
+    pub fields: serde_json::Value,
 }
 impl RpaTypeAdd {
     /// A `rpa.type.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: ::bitrix24_types::serde_json::Value) -> Self {
+    pub fn new(fields: serde_json::Value) -> Self {
         Self { fields }
     }
 }
@@ -28,16 +31,16 @@ impl RpaTypeAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.delete`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.type.delete",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTypeDelete {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl RpaTypeDelete {
@@ -50,16 +53,16 @@ impl RpaTypeDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.get`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.type.get",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTypeGet {
-    /// `id`
+    /// `id`: integer, required.
     pub id: i64,
 }
 impl RpaTypeGet {
@@ -72,31 +75,25 @@ impl RpaTypeGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.list`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.type.list",
     scope = "rpa",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTypeList {
-    /// `select`
+    /// `select`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<::bitrix24_types::serde_json::Value>,
-    /// `order`
+    pub select: Option<serde_json::Value>,
+    /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `filter`
+    pub order: Option<serde_json::Value>,
+    /// `filter`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `start`
+    pub filter: Option<serde_json::Value>,
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
@@ -104,25 +101,19 @@ pub struct RpaTypeList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.update`")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "rpa.type.update",
     scope = "rpa",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaTypeUpdate {
-    /// `id`
+    /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`
+    /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<::bitrix24_types::serde_json::Value>,
+    pub fields: Option<serde_json::Value>,
 }

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `sale` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod basket_item;
 mod basket_properties;
 mod business_value_person_domain;
@@ -51,9 +53,9 @@ pub use self::status::*;
 pub use self::status_lang::*;
 pub use self::trade_binding::*;
 pub use self::trade_platform::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `sale` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `sale` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SaleBasketitemAdd>();
     visitor.visit::<SaleBasketitemAddCatalogProduct>();
     visitor.visit::<SaleBasketitemDelete>();
@@ -179,9 +181,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SaleTradePlatformGetFields>();
     visitor.visit::<SaleTradePlatformList>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `sale` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `sale` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnOrderDeleted>();
     visitor.visit::<OnOrderEntitySaved>();
     visitor.visit::<OnPaymentDeleted>();

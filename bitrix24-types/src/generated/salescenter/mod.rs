@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `salescenter` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod payment_salescenter;
 pub use self::payment_salescenter::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `salescenter` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `salescenter` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SalescenterPaymentGetPublicUrl>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `salescenter` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `salescenter` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `sign_b2e` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod sign;
 pub use self::sign::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `sign_b2e` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `sign_b2e` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SignB2eCompanyProviderList>();
     visitor.visit::<SignB2eDocumentGet>();
     visitor.visit::<SignB2eDocumentSend>();
@@ -14,9 +16,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SignB2eMysafeTail>();
     visitor.visit::<SignB2ePersonalTail>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `sign_b2e` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `sign_b2e` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnSignB2eDocumentStatusChanged>();
     visitor.visit::<OnSignB2eMemberStatusChanged>();
     visitor.visit::<OnSignHcmLinkB2eDocumentSigned>();

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `socialnetwork` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod sonet_group_socialnetwork;
 pub use self::sonet_group_socialnetwork::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `socialnetwork` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `socialnetwork` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SocialnetworkApiWorkgroupGet>();
     visitor.visit::<SocialnetworkApiWorkgroupList>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `socialnetwork` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `socialnetwork` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

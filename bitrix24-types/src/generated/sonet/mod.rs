@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `sonet` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod members;
 mod sonet_group;
 pub use self::members::*;
 pub use self::sonet_group::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `sonet` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `sonet` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SonetGroupUserAdd>();
     visitor.visit::<SonetGroupUserDelete>();
     visitor.visit::<SonetGroupUserGet>();
@@ -23,9 +25,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<SonetGroupUpdate>();
     visitor.visit::<SonetGroupUserGroups>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `sonet` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `sonet` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnSonetGroupAdd>();
     visitor.visit::<OnSonetGroupDelete>();
     visitor.visit::<OnSonetGroupUpdate>();

@@ -2,216 +2,154 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// The `data` of the event `ONTASKCOMMENTADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentAdd {
-    /// `FIELDS_BEFORE`
-    #[serde(
-        rename = "FIELDS_BEFORE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields_before: Option<::bitrix24_types::serde_json::Value>,
-    /// `FIELDS_AFTER`
-    #[serde(
-        rename = "FIELDS_AFTER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields_after: Option<::bitrix24_types::serde_json::Value>,
-    /// `IS_ACCESSIBLE_BEFORE`
-    #[serde(
-        rename = "IS_ACCESSIBLE_BEFORE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS_BEFORE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields_before: Option<serde_json::Value>,
+    /// `FIELDS_AFTER`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields_after: Option<serde_json::Value>,
+    /// `IS_ACCESSIBLE_BEFORE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
-    /// `IS_ACCESSIBLE_AFTER`
-    #[serde(
-        rename = "IS_ACCESSIBLE_AFTER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_ACCESSIBLE_AFTER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnTaskCommentAdd {
+impl wire::Lenient for OnTaskCommentAdd {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnTaskCommentAdd {
+impl EventPayload for OnTaskCommentAdd {
     const CODE: &'static str = "ONTASKCOMMENTADD";
     const SCOPE: Option<&'static str> = Some("task");
 }
 /// The `data` of the event `ONTASKCOMMENTDELETE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentDelete {
-    /// `FIELDS_BEFORE`
-    #[serde(
-        rename = "FIELDS_BEFORE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields_before: Option<::bitrix24_types::serde_json::Value>,
-    /// `FIELDS_AFTER`
-    #[serde(
-        rename = "FIELDS_AFTER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields_after: Option<::bitrix24_types::serde_json::Value>,
-    /// `IS_ACCESSIBLE_BEFORE`
-    #[serde(
-        rename = "IS_ACCESSIBLE_BEFORE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS_BEFORE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields_before: Option<serde_json::Value>,
+    /// `FIELDS_AFTER`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields_after: Option<serde_json::Value>,
+    /// `IS_ACCESSIBLE_BEFORE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
-    /// `IS_ACCESSIBLE_AFTER`
-    #[serde(
-        rename = "IS_ACCESSIBLE_AFTER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_ACCESSIBLE_AFTER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnTaskCommentDelete {
+impl wire::Lenient for OnTaskCommentDelete {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnTaskCommentDelete {
+impl EventPayload for OnTaskCommentDelete {
     const CODE: &'static str = "ONTASKCOMMENTDELETE";
     const SCOPE: Option<&'static str> = Some("task");
 }
 /// The `data` of the event `ONTASKCOMMENTUPDATE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-update.html)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Deserialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentUpdate {
-    /// `FIELDS_BEFORE`
-    #[serde(
-        rename = "FIELDS_BEFORE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields_before: Option<::bitrix24_types::serde_json::Value>,
-    /// `FIELDS_AFTER`
-    #[serde(
-        rename = "FIELDS_AFTER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
-    pub fields_after: Option<::bitrix24_types::serde_json::Value>,
-    /// `IS_ACCESSIBLE_BEFORE`
-    #[serde(
-        rename = "IS_ACCESSIBLE_BEFORE",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `FIELDS_BEFORE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields_before: Option<serde_json::Value>,
+    /// `FIELDS_AFTER`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields_after: Option<serde_json::Value>,
+    /// `IS_ACCESSIBLE_BEFORE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
-    /// `IS_ACCESSIBLE_AFTER`
-    #[serde(
-        rename = "IS_ACCESSIBLE_AFTER",
-        default,
-        deserialize_with = "::bitrix24_types::wire::lenient"
-    )]
+    /// `IS_ACCESSIBLE_AFTER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl ::bitrix24_types::wire::Lenient for OnTaskCommentUpdate {
+impl wire::Lenient for OnTaskCommentUpdate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::bitrix24_types::__private::serde::Deserializer<'de>,
+        D: serde::Deserializer<'de>,
     {
-        ::bitrix24_types::wire::object_or_nothing(de)
+        wire::object_or_nothing(de)
     }
 }
-impl ::bitrix24_types::__private::EventPayload for OnTaskCommentUpdate {
+impl EventPayload for OnTaskCommentUpdate {
     const CODE: &'static str = "ONTASKCOMMENTUPDATE";
     const SCOPE: Option<&'static str> = Some("task");
 }
-/// `TaskCommentitemAddFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html#fields)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemAddFields {
-    /// `POST_MESSAGE`
-    #[serde(rename = "POST_MESSAGE")]
+    /// `POST_MESSAGE`: string, required.
     pub post_message: String,
-    /// `AUTHOR_ID`
-    #[serde(rename = "AUTHOR_ID", skip_serializing_if = "Option::is_none")]
+    /// `AUTHOR_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
-    /// `POST_DATE`
-    #[serde(rename = "POST_DATE", skip_serializing_if = "Option::is_none")]
+    /// `POST_DATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_date: Option<String>,
-    /// `UF_FORUM_MESSAGE_DOC`
-    #[serde(rename = "UF_FORUM_MESSAGE_DOC", skip_serializing_if = "Option::is_none")]
-    pub uf_forum_message_doc: Option<::bitrix24_types::serde_json::Value>,
+    /// `UF_FORUM_MESSAGE_DOC`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_forum_message_doc: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `TaskCommentitemUpdateFields`
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html#fields)
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemUpdateFields {
-    /// `POST_MESSAGE`
-    #[serde(rename = "POST_MESSAGE")]
+    /// `POST_MESSAGE`: string, required.
     pub post_message: String,
-    /// `UF_FORUM_MESSAGE_DOC`
-    #[serde(rename = "UF_FORUM_MESSAGE_DOC", skip_serializing_if = "Option::is_none")]
-    pub uf_forum_message_doc: Option<::bitrix24_types::serde_json::Value>,
+    /// `UF_FORUM_MESSAGE_DOC`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_forum_message_doc: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
-    pub extra: ::std::collections::BTreeMap<String, ::bitrix24_types::serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `task.commentitem.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -219,20 +157,13 @@ pub struct TaskCommentitemUpdateFields {
 #[deprecated(
     note = "Bitrix24 deprecated `task.commentitem.add`; use `tasks.task.chat.message.send` instead"
 )]
-#[::bitrix24_types::bitrix_method(
-    "task.commentitem.add",
-    scope = "task",
-    kind = write,
-    response = u64
-)]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[bitrix_method("task.commentitem.add", scope = "task", kind = write, response = u64)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemAdd {
-    /// `TASKID`
-    #[serde(rename = "TASKID")]
+    /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `FIELDS`
-    #[serde(rename = "FIELDS")]
+    /// `FIELDS`: `TaskCommentitemAddFields`, required.
     pub fields: TaskCommentitemAddFields,
 }
 impl TaskCommentitemAdd {
@@ -247,20 +178,18 @@ impl TaskCommentitemAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `task.commentitem.delete`; use `im.message.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.commentitem.delete",
     scope = "task",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemDelete {
-    /// `TASKID`
-    #[serde(rename = "TASKID")]
+    /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ITEMID`
-    #[serde(rename = "ITEMID")]
+    /// `ITEMID`: integer, required.
     pub itemid: i64,
 }
 impl TaskCommentitemDelete {
@@ -275,20 +204,18 @@ impl TaskCommentitemDelete {
 #[deprecated(
     note = "Bitrix24 deprecated `task.commentitem.get`; use `im.dialog.messages.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.commentitem.get",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemGet {
-    /// `TASKID`
-    #[serde(rename = "TASKID")]
+    /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ITEMID`
-    #[serde(rename = "ITEMID")]
+    /// `ITEMID`: integer, required.
     pub itemid: i64,
 }
 impl TaskCommentitemGet {
@@ -303,24 +230,23 @@ impl TaskCommentitemGet {
 #[deprecated(
     note = "Bitrix24 deprecated `task.commentitem.getlist`; use `im.dialog.messages.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.commentitem.getlist",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemGetlist {
-    /// `TASKID`
-    #[serde(rename = "TASKID")]
+    /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ORDER`
-    #[serde(rename = "ORDER", skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `FILTER`
-    #[serde(rename = "FILTER", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
+    /// `ORDER`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// `FILTER`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
 }
 impl TaskCommentitemGetlist {
     /// A `task.commentitem.getlist` call with the required parameters; optional ones unset.
@@ -335,41 +261,32 @@ impl TaskCommentitemGetlist {
 /// `task.commentitem.getmanifest`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.commentitem.getmanifest",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskCommentitemGetmanifest;
 /// `task.commentitem.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-is-action-allowed.html)
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.commentitem.isactionallowed",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemIsactionallowed {
-    /// `TASKID`
-    #[serde(rename = "TASKID")]
+    /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ITEMID`
-    #[serde(rename = "ITEMID")]
+    /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `ACTIONID`
-    #[serde(rename = "ACTIONID")]
+    /// `ACTIONID`: integer, required.
     pub actionid: i64,
 }
 impl TaskCommentitemIsactionallowed {
@@ -384,23 +301,20 @@ impl TaskCommentitemIsactionallowed {
 #[deprecated(
     note = "Bitrix24 deprecated `task.commentitem.update`; use `im.message.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.commentitem.update",
     scope = "task",
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, ::bitrix24_types::__private::serde::Serialize)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemUpdate {
-    /// `TASKID`
-    #[serde(rename = "TASKID")]
+    /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ITEMID`
-    #[serde(rename = "ITEMID")]
+    /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `FIELDS`
-    #[serde(rename = "FIELDS")]
+    /// `FIELDS`: `TaskCommentitemUpdateFields`, required.
     pub fields: TaskCommentitemUpdateFields,
 }
 impl TaskCommentitemUpdate {

@@ -2,26 +2,23 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `task.comment.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html)
 #[deprecated(
     note = "Bitrix24 deprecated `task.comment.add`; use `tasks.task.chat.message.send` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.comment.add",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskCommentAdd;
 /// `task.items.getlist`: scope `task`; reads only.
 ///
@@ -29,31 +26,25 @@ pub struct TaskCommentAdd;
 #[deprecated(
     note = "Bitrix24 deprecated `task.items.getlist`; use `tasks.task.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.items.getlist",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemsGetlist {
-    /// `ORDER`
-    #[serde(rename = "ORDER", skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `FILTER`
-    #[serde(rename = "FILTER", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `TASKDATA`
-    #[serde(rename = "TASKDATA", skip_serializing_if = "Option::is_none")]
-    pub taskdata: Option<::bitrix24_types::serde_json::Value>,
-    /// `NAV_PARAMS`
-    #[serde(rename = "NAV_PARAMS", skip_serializing_if = "Option::is_none")]
-    pub nav_params: Option<::bitrix24_types::serde_json::Value>,
+    /// `ORDER`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// `FILTER`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// `TASKDATA`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskdata: Option<serde_json::Value>,
+    /// `NAV_PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nav_params: Option<serde_json::Value>,
 }

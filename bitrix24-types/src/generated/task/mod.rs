@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `task` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod backlog;
 mod checklist;
 mod checklist_item;
@@ -43,9 +45,9 @@ pub use self::tasks::*;
 pub use self::template::*;
 pub use self::user_actions::*;
 pub use self::user_field::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `task` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `task` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TasksApiScrumBacklogAdd>();
     visitor.visit::<TasksApiScrumBacklogDelete>();
     visitor.visit::<TasksApiScrumBacklogGet>();
@@ -195,9 +197,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TaskItemUserfieldGettypes>();
     visitor.visit::<TaskItemUserfieldUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `task` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `task` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnTaskCommentAdd>();
     visitor.visit::<OnTaskCommentDelete>();
     visitor.visit::<OnTaskCommentUpdate>();

@@ -2,28 +2,25 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::serde_json;
 /// `task.item.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html)
 #[deprecated(note = "Bitrix24 deprecated `task.item.add`; use `tasks.task.add` instead")]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.add",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemAdd {
-    /// `TASKDATA`
-    #[serde(rename = "TASKDATA", skip_serializing_if = "Option::is_none")]
-    pub taskdata: Option<::bitrix24_types::serde_json::Value>,
+    /// `TASKDATA`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskdata: Option<serde_json::Value>,
 }
 /// `task.item.addfile`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -31,30 +28,24 @@ pub struct TaskItemAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.addfile`; use `tasks.task.files.attach` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.addfile",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemAddfile {
-    /// `TASK_ID`
-    #[serde(rename = "TASK_ID", skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<::bitrix24_types::serde_json::Value>,
-    /// `NAME`
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    /// `TASK_ID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<serde_json::Value>,
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `CONTENT`
-    #[serde(rename = "CONTENT", skip_serializing_if = "Option::is_none")]
-    pub content: Option<::bitrix24_types::serde_json::Value>,
+    /// `CONTENT`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<serde_json::Value>,
 }
 /// `task.item.addtofavorite`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -62,20 +53,14 @@ pub struct TaskItemAddfile {
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.addtofavorite`; use `tasks.task.favorite.add` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.addtofavorite",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemAddtofavorite;
 /// `task.item.approve`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -83,20 +68,14 @@ pub struct TaskItemAddtofavorite;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.approve`; use `tasks.task.approve` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.approve",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemApprove;
 /// `task.item.complete`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -104,20 +83,14 @@ pub struct TaskItemApprove;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.complete`; use `tasks.task.complete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.complete",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemComplete;
 /// `task.item.defer`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -125,20 +98,14 @@ pub struct TaskItemComplete;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.defer`; use `tasks.task.defer` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.defer",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemDefer;
 /// `task.item.delegate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -146,20 +113,14 @@ pub struct TaskItemDefer;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.delegate`; use `tasks.task.delegate` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.delegate",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemDelegate;
 /// `task.item.delete`: scope `task`; writes idempotently.
 ///
@@ -167,20 +128,14 @@ pub struct TaskItemDelegate;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.delete`; use `tasks.task.delete` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.delete",
     scope = "task",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemDelete;
 /// `task.item.deletefile`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -188,20 +143,14 @@ pub struct TaskItemDelete;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.deletefile`; use `tasks.task.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.deletefile",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemDeletefile;
 /// `task.item.deletefromfavorite`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -209,20 +158,14 @@ pub struct TaskItemDeletefile;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.deletefromfavorite`; use `tasks.task.favorite.remove` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.deletefromfavorite",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemDeletefromfavorite;
 /// `task.item.disapprove`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -230,20 +173,14 @@ pub struct TaskItemDeletefromfavorite;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.disapprove`; use `tasks.task.disapprove` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.disapprove",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemDisapprove;
 /// `task.item.getallowedactions`: scope `task`; reads only.
 ///
@@ -251,20 +188,14 @@ pub struct TaskItemDisapprove;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.getallowedactions`; use `tasks.task.getAccess` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.getallowedactions",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemGetallowedactions;
 /// `task.item.getallowedtaskactionsasstrings`: scope `task`; reads only.
 ///
@@ -272,20 +203,14 @@ pub struct TaskItemGetallowedactions;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.getallowedtaskactionsasstrings`; use `tasks.task.getAccess` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.getallowedtaskactionsasstrings",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemGetallowedtaskactionsasstrings;
 /// `task.item.getdata`: scope `task`; reads only.
 ///
@@ -293,20 +218,14 @@ pub struct TaskItemGetallowedtaskactionsasstrings;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.getdata`; use `tasks.task.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.getdata",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemGetdata;
 /// `task.item.getdependson`: scope `task`; reads only.
 ///
@@ -314,20 +233,14 @@ pub struct TaskItemGetdata;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.getdependson`; use `tasks.task.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.getdependson",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemGetdependson;
 /// `task.item.getdescription`: scope `task`; reads only.
 ///
@@ -335,20 +248,14 @@ pub struct TaskItemGetdependson;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.getdescription`; use `tasks.task.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.getdescription",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemGetdescription;
 /// `task.item.getfiles`: scope `task`; reads only.
 ///
@@ -356,20 +263,14 @@ pub struct TaskItemGetdescription;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.getfiles`; use `tasks.task.get` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.getfiles",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemGetfiles;
 /// `task.item.getmanifest`: scope `task`; reads only.
 ///
@@ -377,20 +278,14 @@ pub struct TaskItemGetfiles;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.getmanifest`; use `tasks.task.getFields` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.getmanifest",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemGetmanifest;
 /// `task.item.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -398,20 +293,14 @@ pub struct TaskItemGetmanifest;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.isactionallowed`; use `tasks.task.getAccess` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.isactionallowed",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemIsactionallowed;
 /// `task.item.list`: scope `task`; reads only.
 ///
@@ -419,33 +308,27 @@ pub struct TaskItemIsactionallowed;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.list`; use `tasks.task.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.list",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemList {
-    /// `ORDER`
-    #[serde(rename = "ORDER", skip_serializing_if = "Option::is_none")]
-    pub order: Option<::bitrix24_types::serde_json::Value>,
-    /// `FILTER`
-    #[serde(rename = "FILTER", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<::bitrix24_types::serde_json::Value>,
-    /// `PARAMS`
-    #[serde(rename = "PARAMS", skip_serializing_if = "Option::is_none")]
-    pub params: Option<::bitrix24_types::serde_json::Value>,
-    /// `SELECT`
-    #[serde(rename = "SELECT", skip_serializing_if = "Option::is_none")]
-    pub select: Option<::bitrix24_types::serde_json::Value>,
+    /// `ORDER`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// `FILTER`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// `PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+    /// `SELECT`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<serde_json::Value>,
 }
 /// `task.item.renew`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -453,20 +336,14 @@ pub struct TaskItemList {
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.renew`; use `tasks.task.renew` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.renew",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemRenew;
 /// `task.item.startexecution`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -474,20 +351,14 @@ pub struct TaskItemRenew;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.startexecution`; use `tasks.task.start` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.startexecution",
     scope = "task",
     kind = write,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemStartexecution;
 /// `task.item.update`: scope `task`; writes idempotently.
 ///
@@ -495,20 +366,14 @@ pub struct TaskItemStartexecution;
 #[deprecated(
     note = "Bitrix24 deprecated `task.item.update`; use `tasks.task.update` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.item.update",
     scope = "task",
     kind = idempotent,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskItemUpdate;
 /// `task.logitem.list`: scope `task`; reads only.
 ///
@@ -516,18 +381,12 @@ pub struct TaskItemUpdate;
 #[deprecated(
     note = "Bitrix24 deprecated `task.logitem.list`; use `tasks.task.history.list` instead"
 )]
-#[::bitrix24_types::bitrix_method(
+#[bitrix_method(
     "task.logitem.list",
     scope = "task",
     kind = read,
-    response = ::bitrix24_types::serde_json::Value
+    response = serde_json::Value
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::bitrix24_types::__private::serde::Serialize
-)]
-#[serde(crate = "::bitrix24_types::__private::serde")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
 pub struct TaskLogitemList;

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `tasks` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod result;
 mod result_v3;
 mod tasks_tasks;
@@ -10,9 +12,9 @@ pub use self::result::*;
 pub use self::result_v3::*;
 pub use self::tasks_tasks::*;
 pub use self::tasks_v3::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `tasks` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `tasks` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TasksTaskResultAdd>();
     visitor.visit::<TasksTaskResultAddfromchatmessage>();
     visitor.visit::<TasksTaskResultDelete>();
@@ -35,6 +37,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TasksTaskListV3>();
     visitor.visit::<TasksTaskUpdateV3>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `tasks` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `tasks` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `telephony` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod lines;
 mod sip;
 #[allow(clippy::module_inception)]
@@ -13,9 +15,9 @@ pub use self::sip::*;
 pub use self::telephony::*;
 pub use self::users::*;
 pub use self::voximplant::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `telephony` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `telephony` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<VoximplantLineGet>();
     visitor.visit::<VoximplantLineOutgoingGet>();
     visitor.visit::<VoximplantLineOutgoingSet>();
@@ -47,9 +49,9 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<VoximplantTtsVoicesGet>();
     visitor.visit::<VoximplantUrlGet>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `telephony` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `telephony` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnExternalCallBackStart>();
     visitor.visit::<OnExternalCallStart>();
     visitor.visit::<OnVoximplantCallEnd>();

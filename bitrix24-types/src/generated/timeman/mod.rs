@@ -2,6 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `timeman` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod base;
 mod networkrange;
 mod record;
@@ -12,9 +14,9 @@ pub use self::networkrange::*;
 pub use self::record::*;
 pub use self::schedule::*;
 pub use self::timecontrol::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `timeman` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `timeman` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TimemanClose>();
     visitor.visit::<TimemanOpen>();
     visitor.visit::<TimemanPause>();
@@ -34,6 +36,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<TimemanTimecontrolSettingsGet>();
     visitor.visit::<TimemanTimecontrolSettingsSet>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `timeman` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `timeman` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

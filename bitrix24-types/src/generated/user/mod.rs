@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `user` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod common_user;
 #[allow(clippy::module_inception)]
 mod user;
 pub use self::common_user::*;
 pub use self::user::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `user` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `user` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserAdd>();
     visitor.visit::<UserCurrent>();
     visitor.visit::<UserFields>();
@@ -17,8 +19,8 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserSearch>();
     visitor.visit::<UserUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `user` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `user` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(visitor: &mut V) {
+pub fn for_each_event<V: EventVisitor>(visitor: &mut V) {
     visitor.visit::<OnUserAdd>();
 }

@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `user_userfield` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod userfields;
 pub use self::userfields::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `user_userfield` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `user_userfield` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserUserfieldAdd>();
     visitor.visit::<UserUserfieldDelete>();
     visitor.visit::<UserUserfieldFileGet>();
     visitor.visit::<UserUserfieldList>();
     visitor.visit::<UserUserfieldUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `user_userfield` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `user_userfield` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

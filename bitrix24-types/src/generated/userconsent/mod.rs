@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `userconsent` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 mod user_consent;
 pub use self::user_consent::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `userconsent` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `userconsent` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserconsentAgreementList>();
     visitor.visit::<UserconsentAgreementText>();
     visitor.visit::<UserconsentConsentAdd>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `userconsent` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `userconsent` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

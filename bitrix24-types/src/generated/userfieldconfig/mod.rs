@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `userfieldconfig` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod userfieldconfig;
 pub use self::userfieldconfig::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `userfieldconfig` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `userfieldconfig` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserfieldconfigAdd>();
     visitor.visit::<UserfieldconfigDelete>();
     visitor.visit::<UserfieldconfigGet>();
@@ -15,6 +17,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<UserfieldconfigList>();
     visitor.visit::<UserfieldconfigUpdate>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `userfieldconfig` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `userfieldconfig` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Bindings for the `vote` scope.
+use ::bitrix24_types::EventVisitor;
+use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod vote;
 pub use self::vote::*;
-/// Calls [`MethodVisitor::visit`](bitrix24_types::MethodVisitor::visit) once per method of the `vote` scope.
+/// Calls [`MethodVisitor::visit`] once per method of the `vote` scope.
 #[allow(deprecated)]
-pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
+pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<VoteAttachedVoteDownload>();
     visitor.visit::<VoteAttachedVoteGet>();
     visitor.visit::<VoteAttachedVoteGetAnswerVoted>();
@@ -19,6 +21,6 @@ pub fn for_each_method<V: ::bitrix24_types::MethodVisitor>(visitor: &mut V) {
     visitor.visit::<VoteAttachedVoteVote>();
     visitor.visit::<VoteIntegrationImSend>();
 }
-/// Calls [`EventVisitor::visit`](bitrix24_types::EventVisitor::visit) once per event of the `vote` scope.
+/// Calls [`EventVisitor::visit`] once per event of the `vote` scope.
 #[allow(deprecated)]
-pub fn for_each_event<V: ::bitrix24_types::EventVisitor>(_visitor: &mut V) {}
+pub fn for_each_event<V: EventVisitor>(_visitor: &mut V) {}

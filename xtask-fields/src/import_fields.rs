@@ -230,21 +230,19 @@ mod tests {
         )
         .unwrap();
 
-        let args = FieldsArgs::parse(
-            &[
-                "--webhook",
-                &portal.webhook_url(),
-                "--entity",
-                "crm.deal",
+        let run = |entity: &[&str]| {
+            let webhook = portal.webhook_url();
+            let mut args = vec!["--webhook", &webhook];
+            args.extend(entity);
+            args.extend([
                 "--out",
                 out.to_str().unwrap(),
                 "--docs",
                 docs.to_str().unwrap(),
-            ],
-            &crate::project_root(),
-        )
-        .unwrap();
-        let summary = import_fields(&args).unwrap();
+            ]);
+            import_fields(&FieldsArgs::parse(&args, &crate::project_root()).unwrap())
+        };
+        let summary = run(&["--entity", "crm.deal"]).unwrap();
         assert!(summary.contains("5 fields of crm.deal"), "{summary}");
         assert!(
             !summary.contains(&portal.webhook_url()),
@@ -267,11 +265,11 @@ mod tests {
                 "{record}"
             );
             assert!(
-                record.contains("pub uf_crm_signed: Option<::bitrix24_types::chrono::NaiveDate>,"),
+                record.contains("pub uf_crm_signed: Option<chrono::NaiveDate>,"),
                 "{record}"
             );
             assert!(
-                record.contains("pub uf_crm_rooms: Option<::bitrix24_types::serde_json::Value>,"),
+                record.contains("pub uf_crm_rooms: Option<serde_json::Value>,"),
                 "{record}"
             );
             assert!(record.contains("/// Radio \\[station\\]"), "{record}");
@@ -280,7 +278,7 @@ mod tests {
         }
         assert!(
             struct_text(&code, "CrmDealAddFields")
-                .contains("pub opportunity: Option<::bitrix24_types::wire::Decimal>,"),
+                .contains("pub opportunity: Option<wire::Decimal>,"),
             "the hand correction is kept"
         );
         assert!(code.contains("pub enum DealUfCrm1724077760 {"), "{code}");
@@ -288,23 +286,7 @@ mod tests {
         assert!(code.contains("JazzFm,"), "{code}");
 
         // A smart process: camelCase names, into the crm.item record types.
-        let args = FieldsArgs::parse(
-            &[
-                "--webhook",
-                &portal.webhook_url(),
-                "--entity",
-                "crm.item",
-                "--entity-type-id",
-                "1032",
-                "--out",
-                out.to_str().unwrap(),
-                "--docs",
-                docs.to_str().unwrap(),
-            ],
-            &crate::project_root(),
-        )
-        .unwrap();
-        let summary = import_fields(&args).unwrap();
+        let summary = run(&["--entity", "crm.item", "--entity-type-id", "1032"]).unwrap();
         assert!(summary.contains("1 fields of crm.item"), "{summary}");
         let (path, _) = portal_fields::find_targets(
             Entity::Item {

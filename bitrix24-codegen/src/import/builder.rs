@@ -1,0 +1,536 @@
+//! The page builder: one method (or event) page's tables into its spec entry and the
+//! named types under it (see "Named types", "Types" and "Result" in the module docs of
+//! [`crate::import`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+
+use super::emit_yaml::Yaml;
+use super::kind::method_kind;
+use super::layout::Root;
+use super::markdown;
+use super::page::{self, EventPage, JsonKind, MethodPage};
+use super::report::{Problem, RawFallback};
+use super::types::{Mapped, map_doc_type};
+use crate::naming;
+
+/// The request struct name the model derives for the method (see
+/// [`naming::method_struct_name`]); the prefix of its page's named types.
+pub(super) fn request_type_name(method: &str, root: Root) -> String {
+    naming::method_struct_name(method, root == Root::Twins)
+}
+
+/// The data type name of an event page: its file name in UpperCamelCase
+/// (`on-crm-deal-add.md` -> `OnCrmDealAdd`), made unique against `used`.
+pub(super) fn event_type_name(path: &str, used: &BTreeSet<String>) -> String {
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".md");
+    let mut base = stem.to_upper_camel_case();
+    if !naming::is_type_name(&base) {
+        base = format!("Event{base}");
+    }
+    if !used.contains(&base) && naming::is_type_name(&base) {
+        return base;
+    }
+    let base = format!("{base}Event");
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// A name that stands for many (`UF_CRM_...`, `UF_CRM_xxx`, `<node selector>`).
+fn is_placeholder(name: &str) -> bool {
+    name.contains("...")
+        || name.contains('…')
+        || name.contains(['<', '{', '*'])
+        || name.to_ascii_lowercase().ends_with("xxx")
+}
+
+/// Builds one method and the named types of its page.
+pub(super) struct PageBuilder<'a> {
+    page: &'a MethodPage,
+    /// The method's request type name: the prefix of its named types.
+    prefix: String,
+    /// Every type name taken so far (all pages).
+    used: &'a mut BTreeSet<String>,
+    types: Vec<(String, Yaml)>,
+    /// (table, read from a response) -> type name.
+    memo: BTreeMap<(usize, bool), String>,
+    /// Tables whose type is being built (a table that contains itself stays raw).
+    building: BTreeSet<usize>,
+    raws: Vec<RawFallback>,
+    notes: Vec<Problem>,
+}
+
+/// What building a page left besides its spec entry.
+pub(super) struct Built {
+    /// The named types of the page, in the order they were built.
+    pub(super) types: Vec<(String, Yaml)>,
+    pub(super) raws: Vec<RawFallback>,
+    pub(super) notes: Vec<Problem>,
+}
+
+impl<'a> PageBuilder<'a> {
+    /// A builder for `page`, naming its types after `prefix` and unique against `used`.
+    pub(super) fn new(
+        page: &'a MethodPage,
+        prefix: String,
+        used: &'a mut BTreeSet<String>,
+    ) -> Self {
+        Self {
+            page,
+            prefix,
+            used,
+            types: Vec::new(),
+            memo: BTreeMap::new(),
+            building: BTreeSet::new(),
+            raws: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The named types, raw fallbacks and notes of everything built.
+    pub(super) fn finish(self) -> Built {
+        Built {
+            types: self.types,
+            raws: self.raws,
+            notes: self.notes,
+        }
+    }
+
+    fn raw(&mut self, at: &str, reason: impl Into<String>) -> String {
+        self.raws.push(RawFallback {
+            page: self.page.path.clone(),
+            at: at.to_owned(),
+            reason: reason.into(),
+        });
+        "raw".to_owned()
+    }
+
+    fn note(&mut self, message: String) {
+        self.notes.push(Problem {
+            page: self.page.path.clone(),
+            line: None,
+            message,
+        });
+    }
+
+    /// The method's spec entry; its named types go to `types`.
+    pub(super) fn method(&mut self) -> Yaml {
+        let page = self.page;
+        let name = page.method.clone();
+        let mut entries = vec![
+            ("docs".to_owned(), Yaml::str(&page.path)),
+            ("kind".to_owned(), Yaml::str(method_kind(&name))),
+        ];
+        if page.v3 {
+            entries.push(("api".to_owned(), Yaml::str("v3")));
+        }
+        if let Some(replacement) = &page.deprecated {
+            let inner = match replacement {
+                Some(method) => vec![("replacement".to_owned(), Yaml::str(method))],
+                None => Vec::new(),
+            };
+            entries.push(("deprecated".to_owned(), Yaml::Map(inner)));
+        }
+        if page.params_unreadable && page.params.is_none() {
+            self.note(format!(
+                "`{name}`: the parameter table could not be read; no parameters written"
+            ));
+        }
+        let params = match page.params {
+            Some(table) => self.fields(table, false, &format!("{name}.params")),
+            None => Vec::new(),
+        };
+        let result = self.result(&params);
+        if !params.is_empty() {
+            entries.push(("params".to_owned(), Yaml::Map(params)));
+        }
+        entries.push(("result".to_owned(), result));
+        Yaml::Map(entries)
+    }
+
+    /// An event's spec entry; its data type (named [`PageBuilder::prefix`]) and the
+    /// types under it go to `types`. Where the data is described: see the module docs.
+    pub(super) fn event(&mut self, event: &EventPage) -> Yaml {
+        let page = self.page;
+        let at = format!("{}.data", event.code);
+        let envelope = |table: usize| {
+            page.tables[table]
+                .rows
+                .iter()
+                .any(|row| matches!(row.name.as_str(), "event" | "data" | "auth"))
+        };
+        let table = event
+            .data_rows
+            .or_else(|| {
+                let (table, row) = event.data_row?;
+                let row = &page.tables[table].rows[row];
+                let [(text, link)] = row.types.as_slice() else {
+                    return None;
+                };
+                let name = match map_doc_type(text) {
+                    Mapped::Object { list: false, name } => name,
+                    _ => return None,
+                };
+                self.sub_table(row, link.as_deref(), &name).ok()
+            })
+            .or_else(|| page.params.filter(|table| !envelope(*table)));
+        let name = self.prefix.clone();
+        let fields = match table {
+            Some(table) => {
+                self.memo.insert((table, true), name.clone());
+                self.fields(table, true, &at)
+            }
+            None => {
+                self.raw(
+                    &at,
+                    "the page describes no `data` fields; all of them land in `extra`",
+                );
+                Vec::new()
+            }
+        };
+        self.types.push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::str(&page.path)),
+                ("fields".to_owned(), Yaml::Map(fields)),
+            ]),
+        ));
+        let mut entry = vec![
+            ("docs".to_owned(), Yaml::str(&page.path)),
+            ("data".to_owned(), Yaml::Str(name)),
+        ];
+        if page.deprecated.is_some() {
+            entry.push(("deprecated".to_owned(), Yaml::Map(Vec::new())));
+        }
+        Yaml::Map(entry)
+    }
+
+    /// The fields of table `table`, deduplicated the way the model requires.
+    fn fields(&mut self, table: usize, response: bool, at: &str) -> Vec<(String, Yaml)> {
+        let page = self.page;
+        self.building.insert(table);
+        let mut out: Vec<(String, Yaml)> = Vec::new();
+        let mut idents: BTreeMap<String, String> = BTreeMap::new();
+        for row in &page.tables[table].rows {
+            if is_placeholder(&row.name) {
+                self.note(format!(
+                    "{at}.{}: left out: a placeholder, not a name (such fields land in `extra`)",
+                    row.name
+                ));
+                continue;
+            }
+            let ident = naming::field_name(&row.name).ident;
+            if ident == "extra" {
+                self.note(format!(
+                    "{at}.{}: left out: `extra` is reserved for unknown fields",
+                    row.name
+                ));
+                continue;
+            }
+            if let Some(other) = idents.get(&ident) {
+                if *other != row.name {
+                    self.note(format!(
+                        "{at}.{}: left out: it and `{other}` both become the Rust field `{ident}`",
+                        row.name
+                    ));
+                }
+                continue;
+            }
+            idents.insert(ident, row.name.clone());
+            let ty = self.field_type(row, response, &format!("{at}.{}", row.name));
+            let value = if row.required && !response {
+                Yaml::Map(vec![
+                    ("type".to_owned(), Yaml::Str(ty)),
+                    ("required".to_owned(), Yaml::Bool(true)),
+                ])
+            } else {
+                Yaml::Str(ty)
+            };
+            out.push((row.name.clone(), value));
+        }
+        self.building.remove(&table);
+        out
+    }
+
+    fn field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
+        let [(text, link)] = row.types.as_slice() else {
+            return if row.types.is_empty() {
+                self.raw(at, "no type given")
+            } else {
+                self.raw(at, "several types given")
+            };
+        };
+        match map_doc_type(text) {
+            Mapped::Spec(spec) => spec,
+            Mapped::Raw(reason) => self.raw(at, reason),
+            Mapped::Object { list, name } => match self.sub_table(row, link.as_deref(), &name) {
+                Ok(table) if self.building.contains(&table) => {
+                    self.raw(at, "the type contains itself")
+                }
+                Ok(table) => {
+                    let named = self.named(table, response);
+                    if list { format!("{named}[]") } else { named }
+                }
+                Err(reason) => self.raw(at, reason),
+            },
+        }
+    }
+
+    /// The table on this page that describes `row`'s object.
+    fn sub_table(&self, row: &page::Row, link: Option<&str>, name: &str) -> Result<usize, String> {
+        let page = self.page;
+        if let Some(table) = link
+            .and_then(|l| l.strip_prefix('#'))
+            .and_then(|anchor| page.anchors.get(anchor))
+        {
+            return Ok(*table);
+        }
+        let linked: BTreeSet<usize> = markdown::links(&row.description)
+            .iter()
+            .filter_map(|(_, target)| target.strip_prefix('#'))
+            .filter_map(|anchor| page.anchors.get(anchor).copied())
+            .collect();
+        match linked.len() {
+            1 => return Ok(linked.into_iter().next().unwrap_or_default()),
+            0 => {}
+            _ => return Err("the description links several sub-tables".to_owned()),
+        }
+        if let Some(table) = page.named.get(&row.name.to_ascii_lowercase()) {
+            return Ok(*table);
+        }
+        match link {
+            Some(target) if target.contains(".md#") && !target.contains("data-types") => Err(
+                format!("docs type `{name}` is described on another page ({target})"),
+            ),
+            _ => Err(format!("docs type `{name}` has no sub-table on the page")),
+        }
+    }
+
+    /// The named type of table `table`, built on first use.
+    fn named(&mut self, table: usize, response: bool) -> String {
+        if let Some(name) = self.memo.get(&(table, response)) {
+            return name.clone();
+        }
+        let page = self.page;
+        let info = &page.tables[table];
+        let key = info
+            .key
+            .clone()
+            .unwrap_or_else(|| format!("table {}", info.line));
+        let name = self.unique_name(&key);
+        self.memo.insert((table, response), name.clone());
+        let fields = self.fields(table, response, &name);
+        let anchored = page.anchors.get(&key) == Some(&table);
+        let docs = if anchored {
+            format!("{}#{key}", page.path)
+        } else {
+            page.path.clone()
+        };
+        self.types.push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::Str(docs)),
+                ("fields".to_owned(), Yaml::Map(fields)),
+            ]),
+        ));
+        name
+    }
+
+    fn unique_name(&mut self, key: &str) -> String {
+        let mut base = format!("{} {key}", self.prefix).to_upper_camel_case();
+        if !naming::is_type_name(&base) {
+            base = format!("T{}", base.to_upper_camel_case());
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.used.contains(&name) || !naming::is_type_name(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+            if n > 1000 {
+                break;
+            }
+        }
+        self.used.insert(name.clone());
+        name
+    }
+
+    /// The result type (see the module docs).
+    fn result(&mut self, params: &[(String, Yaml)]) -> Yaml {
+        let page = self.page;
+        let at = format!("{}.result", page.method);
+        let is_add = page
+            .method
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.eq_ignore_ascii_case("add"));
+        let has_start = params
+            .iter()
+            .any(|(name, ty)| name == "start" && ty.as_str() == Some("integer"));
+        let rows: &[page::Row] = page
+            .returned
+            .map(|table| page.tables[table].rows.as_slice())
+            .unwrap_or_default();
+        let example = page.example.as_ref();
+        let documented = |key: &str| {
+            rows.iter().any(|r| r.name == key) || example.is_some_and(|e| e.top(key).is_some())
+        };
+        let paginated = has_start && (documented("total") || documented("next"));
+        let list = |records: String, key: Option<&str>| {
+            let list = match key {
+                Some(key) => vec![("key".to_owned(), Yaml::str(key))],
+                None => Vec::new(),
+            };
+            Yaml::Map(vec![
+                ("type".to_owned(), Yaml::Str(format!("{records}[]"))),
+                ("list".to_owned(), Yaml::Map(list)),
+            ])
+        };
+        if let Some(row) = rows.iter().find(|r| r.name == "result") {
+            let [(text, link)] = row.types.as_slice() else {
+                return Yaml::Str(self.raw(&at, "the `result` row has no single type"));
+            };
+            return match map_doc_type(text) {
+                Mapped::Spec(spec) => match spec.strip_suffix("[]") {
+                    Some(record) if paginated => list(record.to_owned(), None),
+                    _ if spec == "integer" && is_add => Yaml::str("id"),
+                    _ => Yaml::Str(spec),
+                },
+                Mapped::Raw(reason) => Yaml::Str(self.raw(&at, reason)),
+                Mapped::Object { list: true, name } => {
+                    let records = match self.sub_table(row, link.as_deref(), &name) {
+                        Ok(table) => Some(self.named(table, true)),
+                        Err(reason) => {
+                            self.raw(&format!("{at} records"), reason);
+                            None
+                        }
+                    };
+                    match (records, paginated) {
+                        (Some(records), true) => list(records, None),
+                        (None, true) => list("raw".to_owned(), None),
+                        (Some(records), false) => Yaml::Str(format!("{records}[]")),
+                        (None, false) => Yaml::str("raw"),
+                    }
+                }
+                Mapped::Object { list: false, name } => {
+                    match self.sub_table(row, link.as_deref(), &name) {
+                        Ok(table) => Yaml::Str(self.named(table, true)),
+                        Err(reason) => match self.keyed_list(rows, paginated) {
+                            Some(result) => result,
+                            None => Yaml::Str(self.raw(&at, reason)),
+                        },
+                    }
+                }
+            };
+        }
+        match example.and_then(|e| e.top("result")) {
+            Some(JsonKind::Bool) => Yaml::str("boolean"),
+            Some(JsonKind::Number) if is_add => Yaml::str("id"),
+            Some(JsonKind::Number) => Yaml::str("integer"),
+            Some(JsonKind::String) => Yaml::str("string"),
+            Some(JsonKind::Array) if paginated => {
+                self.raw(&format!("{at} records"), "no Returned Data table");
+                list("raw".to_owned(), None)
+            }
+            Some(_) => Yaml::Str(self.raw(&at, "no Returned Data table; the example is not clear")),
+            None => Yaml::Str(self.raw(&at, "no Returned Data table or example")),
+        }
+    }
+
+    /// `result` is an object whose only documented content is one list the example shows
+    /// under `result.KEY`: a keyed list.
+    fn keyed_list(&mut self, rows: &[page::Row], paginated: bool) -> Option<Yaml> {
+        if !paginated {
+            return None;
+        }
+        let page = self.page;
+        let others: Vec<&page::Row> = rows
+            .iter()
+            .filter(|r| !matches!(r.name.as_str(), "result" | "total" | "next" | "time"))
+            .collect();
+        let [row] = others.as_slice() else {
+            return None;
+        };
+        let shown = page.example.as_ref().is_some_and(|e| {
+            e.result_keys
+                .iter()
+                .any(|(k, kind)| *k == row.name && *kind == JsonKind::Array)
+        });
+        let [(text, link)] = row.types.as_slice() else {
+            return None;
+        };
+        if !shown {
+            return None;
+        }
+        let at = format!("{}.result.{}", page.method, row.name);
+        let wrapper = naming::list_result_name(&self.prefix);
+        if !self.used.insert(wrapper.clone()) {
+            self.raw(
+                &at,
+                format!("the keyed list's type name `{wrapper}` is taken"),
+            );
+            return None;
+        }
+        let records = match map_doc_type(text) {
+            Mapped::Spec(spec) => spec.strip_suffix("[]")?.to_owned(),
+            Mapped::Object { list: true, name } => {
+                match self.sub_table(row, link.as_deref(), &name) {
+                    Ok(table) => self.named(table, true),
+                    Err(reason) => self.raw(&format!("{at} records"), reason),
+                }
+            }
+            _ => return None,
+        };
+        Some(Yaml::Map(vec![
+            ("type".to_owned(), Yaml::Str(format!("{records}[]"))),
+            (
+                "list".to_owned(),
+                Yaml::Map(vec![("key".to_owned(), Yaml::Str(row.name.clone()))]),
+            ),
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tokenize, interpret and build one page the way the tree walk does.
+    fn build_one(text: &str) {
+        let tokens = markdown::parse_page(text);
+        if let Some(page) = page::method_page("api-reference/x/y.md", &tokens) {
+            let mut used = BTreeSet::new();
+            let prefix = request_type_name(&page.method, Root::Main);
+            let _ = PageBuilder::new(&page, prefix, &mut used).method();
+        }
+    }
+
+    #[test]
+    fn no_page_panics_cut_or_garbled() {
+        let pages = [
+            include_str!("../../tests/docs/api-reference/crm/widgets/crm-widget-add.md"),
+            include_str!("../../tests/docs/api-reference/crm/widgets/crm-widget-get.md"),
+            include_str!("../../tests/docs/api-reference/tasks/tasks-gadget-list.md"),
+        ];
+        let inserts = [
+            "", "||", "|", "\n#|\n", "\n|#\n", "```", "`", "**", "{#", "é",
+        ];
+        for text in pages {
+            for (index, _) in text.char_indices().step_by(11) {
+                for insert in inserts {
+                    build_one(&format!("{}{insert}", &text[..index]));
+                    build_one(&format!("{}{insert}{}", &text[..index], &text[index..]));
+                }
+            }
+        }
+    }
+}

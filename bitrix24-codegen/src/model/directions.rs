@@ -1,0 +1,77 @@
+//! Directions: which named types are sent (reachable from a request's parameters) and
+//! which received (reachable from a response or an event), hence which serde traits.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::items::{Model, Shape, TypeRef};
+
+/// Mark every named type reachable from a request as sent and from a response as received.
+pub(super) fn mark_directions(model: &mut Model) {
+    let mut fields_of: BTreeMap<String, Vec<TypeRef>> = BTreeMap::new();
+    let mut roots_sent = Vec::new();
+    let mut roots_received = Vec::new();
+    for scope in model.scopes.values() {
+        for module in scope.modules.values() {
+            for ty in &module.types {
+                if let Shape::Object(fields) = &ty.shape {
+                    fields_of.insert(
+                        ty.name.clone(),
+                        fields.iter().map(|f| f.ty.clone()).collect(),
+                    );
+                }
+                if ty.received {
+                    roots_received.push(ty.name.clone());
+                }
+            }
+            for method in &module.methods {
+                roots_sent.extend(method.params.iter().map(|p| p.ty.clone()));
+                roots_received.extend(named_in(&method.response));
+            }
+            // An event's data arrives from the portal: it is read, leniently.
+            roots_received.extend(module.events.iter().map(|e| e.type_name.clone()));
+        }
+    }
+    let sent = reachable(roots_sent.iter().flat_map(named_in).collect(), &fields_of);
+    let received = reachable(roots_received, &fields_of);
+    for scope in model.scopes.values_mut() {
+        for module in scope.modules.values_mut() {
+            for ty in &mut module.types {
+                ty.sent |= sent.contains(&ty.name);
+                ty.received |= received.contains(&ty.name);
+                // A type no method uses yet is still public API: give it both directions
+                // rather than a struct with serde attributes and no serde derives.
+                if !ty.sent && !ty.received {
+                    ty.sent = true;
+                    ty.received = true;
+                }
+            }
+        }
+    }
+}
+
+/// The named types reachable from `roots` through the fields of object types.
+fn reachable(roots: Vec<String>, fields_of: &BTreeMap<String, Vec<TypeRef>>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack = roots;
+    while let Some(name) = stack.pop() {
+        if seen.insert(name.clone()) {
+            stack.extend(
+                fields_of
+                    .get(&name)
+                    .into_iter()
+                    .flatten()
+                    .flat_map(named_in),
+            );
+        }
+    }
+    seen
+}
+
+/// The named types a type expression mentions.
+fn named_in(ty: &TypeRef) -> Vec<String> {
+    match ty {
+        TypeRef::Builtin(_) => Vec::new(),
+        TypeRef::Named { name, .. } => vec![name.clone()],
+        TypeRef::List(inner) | TypeRef::Map(inner) => named_in(inner),
+    }
+}
