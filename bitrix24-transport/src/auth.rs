@@ -15,6 +15,7 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::http::SendError;
 
 /// A secret string: printed as `***` by `Debug` and `Display`.
 ///
@@ -559,24 +560,13 @@ pub(crate) async fn request_tokens(
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let mut request = http.get(url.clone());
-        if let Some(timeout) = timeout {
-            request = request.timeout(timeout);
-        }
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(err) if err.is_connect() && attempt < policy.max_attempts => {
+        match crate::http::send(http.get(url.clone()), timeout).await {
+            Ok((status, body)) => return parse_token_reply(&body, status),
+            Err(SendError::NotSent(_)) if attempt < policy.max_attempts => {
                 tokio::time::sleep(policy.backoff(attempt)).await;
-                continue;
             }
-            Err(err) => return Err(crate::client::transport_error(WHAT, err)),
-        };
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| crate::client::transport_error(WHAT, err))?;
-        return parse_token_reply(&body, status);
+            Err(failed) => return Err(failed.into_error(WHAT, |reason| reason)),
+        }
     }
 }
 

@@ -27,6 +27,7 @@ use serde_json::value::RawValue;
 use crate::auth::{self, OAuthApp, TokenStore, Tokens, Webhook};
 use crate::envelope::{Response, decode_named};
 use crate::error::{ApiErrorCode, Error};
+use crate::http::{self, SendError, describe};
 use crate::idempotency::{Idempotency, IdempotencyKey};
 use crate::method::{ApiVersion, CallKind, Method};
 use crate::ratelimit::{BucketConfig, RateLimiter};
@@ -451,7 +452,7 @@ impl Client {
                 limiter.acquire().await;
             }
             let prepared = self.prepare(method, api, &params).await?;
-            let outcome = send(
+            let outcome = http::post_json(
                 &inner.http,
                 prepared.url,
                 prepared.body,
@@ -482,29 +483,16 @@ impl Client {
                     ),
                     Err(Err(decode)) => return Err(Error::Decode(decode)),
                 },
-                Err(SendError::NotSent(reason)) => (
-                    FailureKind::NotSent,
-                    Error::Connect {
-                        method: method.to_owned(),
-                        reason: self.redact(reason, &prepared.token),
-                    },
-                    None,
-                ),
-                Err(SendError::Timeout) => (
-                    FailureKind::Timeout,
-                    Error::Timeout {
-                        method: method.to_owned(),
-                    },
-                    None,
-                ),
-                Err(SendError::Dropped(reason)) => (
-                    FailureKind::Dropped,
-                    Error::Transport {
-                        method: method.to_owned(),
-                        reason: self.redact(reason, &prepared.token),
-                    },
-                    None,
-                ),
+                Err(failed) => {
+                    let failure_kind = match &failed {
+                        SendError::NotSent(_) => FailureKind::NotSent,
+                        SendError::Timeout => FailureKind::Timeout,
+                        SendError::Dropped(_) => FailureKind::Dropped,
+                    };
+                    let error =
+                        failed.into_error(method, |reason| self.redact(reason, &prepared.token));
+                    (failure_kind, error, None)
+                }
             };
             let failure = match (&failure_kind, &error) {
                 (FailureKind::Api(status), Error::Api(api_error)) => {
@@ -788,15 +776,6 @@ fn unix_now_f64() -> f64 {
         .unwrap_or(0.0)
 }
 
-enum SendError {
-    /// Nothing reached the portal.
-    NotSent(String),
-    /// Sent; no reply within the timeout.
-    Timeout,
-    /// Sent; the connection failed.
-    Dropped(String),
-}
-
 /// The `Idempotency-Key` a call carries (see [`crate::idempotency`]).
 fn idempotency_key(
     method: &str,
@@ -816,88 +795,6 @@ fn idempotency_key(
         (ApiVersion::V3, Idempotency::Auto) => {
             Ok((kind != CallKind::Read).then(IdempotencyKey::generate))
         }
-    }
-}
-
-/// The header that carries the idempotency key.
-const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
-
-async fn send(
-    http: &reqwest::Client,
-    url: Url,
-    body: Vec<u8>,
-    timeout: Option<Duration>,
-    key: Option<&IdempotencyKey>,
-) -> Result<(u16, Vec<u8>), SendError> {
-    let mut request = http
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(reqwest::header::ACCEPT, "application/json")
-        .body(body);
-    if let Some(key) = key {
-        request = request.header(IDEMPOTENCY_KEY, key.as_str());
-    }
-    if let Some(timeout) = timeout {
-        request = request.timeout(timeout);
-    }
-    let response = request.send().await.map_err(classify)?;
-    let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(classify)?;
-    Ok((status, body.to_vec()))
-}
-
-fn classify(err: reqwest::Error) -> SendError {
-    if err.is_connect() {
-        SendError::NotSent(with_certificate_hint(describe(err)))
-    } else if err.is_timeout() {
-        SendError::Timeout
-    } else {
-        SendError::Dropped(describe(err))
-    }
-}
-
-/// A refused portal certificate, explained: rustls says `invalid peer certificate:
-/// UnknownIssuer`, and the fix is the root, never turning verification off.
-fn with_certificate_hint(mut reason: String) -> String {
-    if reason.contains("invalid peer certificate") {
-        reason.push_str(
-            " (a portal whose certificate is issued by its own certificate authority or is \
-             self-signed needs that root added with ClientBuilder::add_root_certificate_pem)",
-        );
-    }
-    reason
-}
-
-/// A reqwest error as text, without its URL (which may hold a secret), with its causes.
-fn describe(err: reqwest::Error) -> String {
-    let err = err.without_url();
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
-}
-
-/// A reqwest error talking to `what` as an [`Error`], without the URL.
-pub(crate) fn transport_error(what: &str, err: reqwest::Error) -> Error {
-    match classify(err) {
-        SendError::NotSent(reason) => Error::Connect {
-            method: what.to_owned(),
-            reason,
-        },
-        SendError::Timeout => Error::Timeout {
-            method: what.to_owned(),
-        },
-        SendError::Dropped(reason) => Error::Transport {
-            method: what.to_owned(),
-            reason,
-        },
     }
 }
 
@@ -1162,12 +1059,5 @@ mod tests {
         assert_eq!(url.as_str(), "http://b24.corp.example/rest/");
         assert!(endpoint_url("http://127.0.0.1:8080/rest/", false).is_ok());
         assert!(endpoint_url("ftp://b24.corp.example/rest/", true).is_err());
-    }
-
-    #[test]
-    fn certificate_refusals_point_at_the_root_option() {
-        let hinted = with_certificate_hint("invalid peer certificate: UnknownIssuer".into());
-        assert!(hinted.ends_with("added with ClientBuilder::add_root_certificate_pem)"));
-        assert_eq!(with_certificate_hint("refused".into()), "refused");
     }
 }
