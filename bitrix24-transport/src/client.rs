@@ -24,7 +24,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::auth::{self, OAuthApp, TokenStore, Tokens, Webhook};
+use crate::auth::refresh::OAuthState;
+use crate::auth::{OAuthApp, TokenStore, Tokens, Webhook};
 use crate::envelope::{Response, decode_named};
 use crate::error::{ApiErrorCode, Error};
 use crate::http::{self, SendError, describe};
@@ -212,13 +213,14 @@ impl ClientBuilder {
             })?;
         let auth = match self.auth {
             Auth::Webhook(webhook) => AuthState::Webhook(webhook),
-            Auth::OAuth { app, store } => AuthState::OAuth(Box::new(OAuthState {
+            Auth::OAuth { app, store } => AuthState::OAuth(Box::new(OAuthState::new(
                 app,
                 store,
-                current: Mutex::new(None),
-                refresh: tokio::sync::Mutex::new(()),
-                margin: self.refresh_margin,
-            })),
+                self.refresh_margin,
+                http.clone(),
+                self.timeout,
+                self.retry,
+            ))),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -264,7 +266,7 @@ impl fmt::Debug for Client {
         let mut out = f.debug_struct("Client");
         match &self.inner.auth {
             AuthState::Webhook(webhook) => out.field("auth", webhook),
-            AuthState::OAuth(oauth) => out.field("auth", &oauth.app),
+            AuthState::OAuth(oauth) => out.field("auth", oauth.app()),
         };
         out.field(
             "rate_limit",
@@ -370,36 +372,18 @@ impl Client {
     /// Exchange an authorisation code for tokens (OAuth clients only). The tokens are
     /// saved to the store and used by every later call.
     pub async fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
-        let oauth = self.oauth()?;
-        let _guard = oauth.refresh.lock().await;
-        let reply = auth::request_tokens(
-            &self.inner.http,
-            &oauth.app,
-            &[("grant_type", "authorization_code"), ("code", code)],
-            self.inner.timeout,
-            self.inner.retry,
-        )
-        .await?;
-        let tokens = Tokens::from_response(reply, auth::unix_now(), None)?;
-        oauth.install(tokens.clone()).await?;
-        Ok(tokens)
+        self.oauth()?.exchange_code(code).await
     }
 
     /// Refresh the tokens now (OAuth clients only), saving the new pair before using it.
     pub async fn refresh_tokens(&self) -> Result<(), Error> {
-        let oauth = self.oauth()?;
-        let _guard = oauth.refresh.lock().await;
-        let current = match oauth.snapshot() {
-            Some(current) => current,
-            None => oauth.load().await?,
-        };
-        oauth.refresh_locked(&self.inner, &current).await.map(drop)
+        self.oauth()?.refresh_now().await
     }
 
     /// The tokens in use now (OAuth clients that have loaded or received tokens).
     pub fn tokens(&self) -> Option<Tokens> {
         match &self.inner.auth {
-            AuthState::OAuth(oauth) => oauth.snapshot().map(|current| (*current.tokens).clone()),
+            AuthState::OAuth(oauth) => oauth.tokens(),
             AuthState::Webhook(_) => None,
         }
     }
@@ -537,9 +521,7 @@ impl Client {
                     refreshed = true;
                     // The portal did not execute the call: refresh once, repeat it, and
                     // do not count the attempt.
-                    oauth
-                        .refresh_after_expiry(inner, prepared.generation)
-                        .await?;
+                    oauth.refresh_after_expiry(prepared.generation).await?;
                     attempt -= 1;
                 }
                 Decision::QueryLimit => {
@@ -600,7 +582,7 @@ impl Client {
                 token: Some(webhook.secret().expose().to_owned()),
             }),
             AuthState::OAuth(oauth) => {
-                let current = oauth.credentials(&self.inner).await?;
+                let current = oauth.credentials().await?;
                 let path = match api {
                     ApiVersion::Classic => format!("{method}.json"),
                     ApiVersion::V3 => format!("api/{method}"),
@@ -799,167 +781,6 @@ fn idempotency_key(
 }
 
 // ---------------------------------------------------------------------------------------
-// OAuth token state
-// ---------------------------------------------------------------------------------------
-
-struct OAuthState {
-    app: OAuthApp,
-    store: Arc<dyn TokenStore>,
-    current: Mutex<Option<Current>>,
-    /// Held while loading, exchanging or refreshing tokens: one at a time.
-    refresh: tokio::sync::Mutex<()>,
-    margin: Duration,
-}
-
-#[derive(Clone)]
-struct Current {
-    tokens: Arc<Tokens>,
-    endpoint: Url,
-    /// Bumped each time the tokens change.
-    generation: u64,
-    /// Unix time from which the token is refreshed before use.
-    refresh_at: Option<u64>,
-}
-
-impl Current {
-    fn is_due(&self, now: u64) -> bool {
-        self.refresh_at.is_some_and(|at| now >= at)
-    }
-}
-
-impl OAuthState {
-    fn snapshot(&self) -> Option<Current> {
-        self.current
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Make `tokens` current (after they were saved). Returns the new state.
-    fn set(&self, tokens: Tokens) -> Result<Current, Error> {
-        let endpoint = endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
-        let now = auth::unix_now();
-        let refresh_at = tokens.expires_at.map(|expires_at| {
-            let life = expires_at.saturating_sub(now);
-            let margin = self.margin.as_secs().min(life / 5);
-            expires_at.saturating_sub(margin)
-        });
-        let mut slot = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        let generation = slot.as_ref().map_or(0, |current| current.generation) + 1;
-        let current = Current {
-            tokens: Arc::new(tokens),
-            endpoint,
-            generation,
-            refresh_at,
-        };
-        *slot = Some(current.clone());
-        Ok(current)
-    }
-
-    /// Save new tokens, then make them current. Saving comes first: a refresh token the
-    /// server rotated must never be lost.
-    async fn install(&self, tokens: Tokens) -> Result<Current, Error> {
-        endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
-        self.store.save(&tokens).await?;
-        self.set(tokens)
-    }
-
-    /// Load tokens from the store (with the refresh lock held).
-    async fn load(&self) -> Result<Current, Error> {
-        match self.store.load().await? {
-            Some(tokens) => self.set(tokens),
-            None => Err(Error::OAuth {
-                code: "no_tokens".into(),
-                description: Some(
-                    "the token store is empty: exchange an authorisation code first".into(),
-                ),
-            }),
-        }
-    }
-
-    /// Credentials for a call: the current tokens, loaded or refreshed if needed.
-    async fn credentials(&self, inner: &Inner) -> Result<Current, Error> {
-        let now = auth::unix_now();
-        if let Some(current) = self.snapshot() {
-            if !current.is_due(now) {
-                return Ok(current);
-            }
-        }
-        let _guard = self.refresh.lock().await;
-        let current = match self.snapshot() {
-            Some(current) => current,
-            None => self.load().await?,
-        };
-        if current.is_due(auth::unix_now()) {
-            self.refresh_locked(inner, &current).await
-        } else {
-            Ok(current)
-        }
-    }
-
-    /// The portal said `expired_token` to a call made with token `generation`: refresh,
-    /// unless another caller already did.
-    async fn refresh_after_expiry(&self, inner: &Inner, generation: u64) -> Result<(), Error> {
-        let _guard = self.refresh.lock().await;
-        match self.snapshot() {
-            Some(current) if current.generation == generation => {
-                self.refresh_locked(inner, &current).await.map(drop)
-            }
-            Some(_) => Ok(()),
-            None => self.load().await.map(drop),
-        }
-    }
-
-    /// Refresh with the refresh lock held.
-    async fn refresh_locked(&self, inner: &Inner, current: &Current) -> Result<Current, Error> {
-        let reply = auth::request_tokens(
-            &inner.http,
-            &self.app,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", current.tokens.refresh_token.expose()),
-            ],
-            inner.timeout,
-            inner.retry,
-        )
-        .await?;
-        let tokens = Tokens::from_response(
-            reply,
-            auth::unix_now(),
-            Some(&current.tokens.client_endpoint),
-        )?;
-        self.install(tokens).await
-    }
-}
-
-/// The REST endpoint from a token reply: https (or http to loopback, or to any host with
-/// `allow_insecure_http`), ending in `/`.
-fn endpoint_url(endpoint: &str, allow_insecure_http: bool) -> Result<Url, Error> {
-    let mut url = Url::parse(endpoint).map_err(|err| Error::InvalidUrl {
-        reason: format!("client endpoint: {err}"),
-    })?;
-    match url.scheme() {
-        "https" => {}
-        "http" if allow_insecure_http || auth::is_loopback(&url) => {}
-        other => {
-            return Err(Error::InvalidUrl {
-                reason: format!(
-                    "client endpoint: the scheme must be https (plain http only to a loopback \
-                     host, or with OAuthApp::allow_insecure_http), found `{other}`"
-                ),
-            });
-        }
-    }
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    url.set_query(None);
-    url.set_fragment(None);
-    Ok(url)
-}
-
-// ---------------------------------------------------------------------------------------
 // Blocking facade
 // ---------------------------------------------------------------------------------------
 
@@ -1040,24 +861,5 @@ impl BlockingClient {
     /// [`Client::exchange_code`], blocking.
     pub fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
         self.block_on(self.client.exchange_code(code))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_http_endpoints_need_the_opt_in_off_loopback() {
-        let err = endpoint_url("http://b24.corp.example/rest/", false).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid URL: client endpoint: the scheme must be https (plain http only to a \
-             loopback host, or with OAuthApp::allow_insecure_http), found `http`"
-        );
-        let url = endpoint_url("http://b24.corp.example/rest", true).unwrap();
-        assert_eq!(url.as_str(), "http://b24.corp.example/rest/");
-        assert!(endpoint_url("http://127.0.0.1:8080/rest/", false).is_ok());
-        assert!(endpoint_url("ftp://b24.corp.example/rest/", true).is_err());
     }
 }
