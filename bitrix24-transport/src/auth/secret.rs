@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// A secret string: printed as `***` by `Debug` and `Display`.
 ///
 /// [`Secret::expose`] gives the value for the one place that must send it.
-/// It serialises as the plain string, so that a [`TokenStore`] can persist it.
+/// It serialises as the plain string, so that a [`TokenStore`](super::TokenStore) can persist it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);

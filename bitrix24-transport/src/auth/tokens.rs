@@ -62,7 +62,7 @@ impl fmt::Debug for TokenResponse {
     }
 }
 
-/// The tokens a client works with, as a [`TokenStore`] keeps them.
+/// The tokens a client works with, as a [`TokenStore`](super::TokenStore) keeps them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tokens {
     /// The token for REST calls.

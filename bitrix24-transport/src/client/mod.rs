@@ -23,7 +23,7 @@
 //! - `blocking`: `BlockingClient` (feature `blocking`), the client for programs without
 //!   an async runtime.
 //!
-//! The HTTP plumbing under it is [`crate::http`]'s; the OAuth token state it shares
+//! The HTTP plumbing under it is the crate's `http` module's; the OAuth token state it shares
 //! across clones is `auth`'s.
 
 #[cfg(feature = "blocking")]
