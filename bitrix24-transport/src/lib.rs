@@ -17,6 +17,7 @@ pub mod capability;
 pub mod client;
 mod decode;
 pub mod event;
+mod http;
 pub mod idempotency;
 pub mod ratelimit;
 pub mod retry;

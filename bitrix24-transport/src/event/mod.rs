@@ -47,24 +47,13 @@
 //! # Ok::<(), bitrix24_transport::event::EventError>(())
 //! ```
 
-use serde::de::DeserializeOwned;
-
 mod auth;
 mod error;
 pub mod offline;
+mod payload;
 mod request;
 
 pub use auth::EventAuth;
 pub use error::EventError;
+pub use payload::EventPayload;
 pub use request::{Event, RawEvent, UnverifiedEvent};
-
-/// The `data` of one event type, e.g. the payload of `ONCRMDEALADD`.
-///
-/// Implementations are generated from the event specs. Payload types decode leniently
-/// (real portals send form-encoded bodies, where every scalar is a string).
-pub trait EventPayload: DeserializeOwned {
-    /// The event code as Bitrix24 sends it in `event`, upper case (`ONCRMDEALADD`).
-    const CODE: &'static str;
-    /// The permission scope a handler needs to bind to the event (`crm`, `task`, ...).
-    const SCOPE: Option<&'static str>;
-}

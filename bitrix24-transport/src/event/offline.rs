@@ -17,8 +17,8 @@ use std::future::Future;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::EventPayload;
 use super::error::EventError;
+use super::payload::EventPayload;
 use super::request::decode_payload;
 use crate::client::Client;
 use crate::error::{DecodeError, Error};

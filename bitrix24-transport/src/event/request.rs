@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value};
 
-use super::EventPayload;
 use super::auth::{EventAuth, token_matches};
 use super::error::EventError;
+use super::payload::EventPayload;
 use crate::auth::Secret;
 use bitrix24_wire::scalar::{self as lenient, Integer};
 

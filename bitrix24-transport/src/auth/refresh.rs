@@ -1,0 +1,261 @@
+//! The OAuth token state a client keeps: the tokens in use, loaded from the store,
+//! exchanged for a code or refreshed, one at a time.
+//!
+//! Every clone of a [`Client`](crate::client::Client) shares one [`OAuthState`]. Calls
+//! read the current tokens without waiting; loading, exchanging and refreshing hold one
+//! lock, so that a refresh token is spent once even when many calls find the access
+//! token expired together. New tokens are saved to the [`TokenStore`] before they are
+//! used: the server rotates the refresh token, and the old one stops working.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use reqwest::Url;
+
+use super::loopback::is_loopback;
+use super::oauth::OAuthApp;
+use super::store::TokenStore;
+use super::token_endpoint::request_tokens;
+use super::tokens::{Tokens, unix_now};
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+
+/// The OAuth side of a client: the application, its token store and the tokens in use.
+pub(crate) struct OAuthState {
+    app: OAuthApp,
+    store: Arc<dyn TokenStore>,
+    current: Mutex<Option<Current>>,
+    /// Held while loading, exchanging or refreshing tokens: one at a time.
+    refresh: tokio::sync::Mutex<()>,
+    margin: Duration,
+    /// The client's connection pool, attempt timeout and retry policy, for the token
+    /// endpoint.
+    http: reqwest::Client,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+/// The tokens in use, with what a call needs of them.
+#[derive(Clone)]
+pub(crate) struct Current {
+    pub(crate) tokens: Arc<Tokens>,
+    /// The portal's REST address, from the tokens.
+    pub(crate) endpoint: Url,
+    /// Bumped each time the tokens change.
+    pub(crate) generation: u64,
+    /// Unix time from which the token is refreshed before use.
+    refresh_at: Option<u64>,
+}
+
+impl Current {
+    fn is_due(&self, now: u64) -> bool {
+        self.refresh_at.is_some_and(|at| now >= at)
+    }
+}
+
+impl OAuthState {
+    /// The state of a client that has no tokens loaded yet. Tokens are refreshed
+    /// `margin` before they expire (at most a fifth of their life); the token endpoint is
+    /// asked over `http`, each attempt within `timeout`, repeated per `retry`.
+    pub(crate) fn new(
+        app: OAuthApp,
+        store: Arc<dyn TokenStore>,
+        margin: Duration,
+        http: reqwest::Client,
+        timeout: Option<Duration>,
+        retry: RetryPolicy,
+    ) -> Self {
+        Self {
+            app,
+            store,
+            current: Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+            margin,
+            http,
+            timeout,
+            retry,
+        }
+    }
+
+    /// The application.
+    pub(crate) fn app(&self) -> &OAuthApp {
+        &self.app
+    }
+
+    /// The tokens in use now, if any were loaded or received.
+    pub(crate) fn tokens(&self) -> Option<Tokens> {
+        self.snapshot().map(|current| (*current.tokens).clone())
+    }
+
+    fn snapshot(&self) -> Option<Current> {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Make `tokens` current (after they were saved). Returns the new state.
+    fn set(&self, tokens: Tokens) -> Result<Current, Error> {
+        let endpoint = endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
+        let now = unix_now();
+        let refresh_at = tokens.expires_at.map(|expires_at| {
+            let life = expires_at.saturating_sub(now);
+            let margin = self.margin.as_secs().min(life / 5);
+            expires_at.saturating_sub(margin)
+        });
+        let mut slot = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        let generation = slot.as_ref().map_or(0, |current| current.generation) + 1;
+        let current = Current {
+            tokens: Arc::new(tokens),
+            endpoint,
+            generation,
+            refresh_at,
+        };
+        *slot = Some(current.clone());
+        Ok(current)
+    }
+
+    /// Save new tokens, then make them current. Saving comes first: a refresh token the
+    /// server rotated must never be lost.
+    async fn install(&self, tokens: Tokens) -> Result<Current, Error> {
+        endpoint_url(&tokens.client_endpoint, self.app.allows_insecure_http())?;
+        self.store.save(&tokens).await?;
+        self.set(tokens)
+    }
+
+    /// Load tokens from the store (with the refresh lock held).
+    async fn load(&self) -> Result<Current, Error> {
+        match self.store.load().await? {
+            Some(tokens) => self.set(tokens),
+            None => Err(Error::OAuth {
+                code: "no_tokens".into(),
+                description: Some(
+                    "the token store is empty: exchange an authorisation code first".into(),
+                ),
+            }),
+        }
+    }
+
+    /// Exchange an authorisation code for tokens, save them and use them.
+    pub(crate) async fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
+        let _guard = self.refresh.lock().await;
+        let reply = request_tokens(
+            &self.http,
+            &self.app,
+            &[("grant_type", "authorization_code"), ("code", code)],
+            self.timeout,
+            self.retry,
+        )
+        .await?;
+        let tokens = Tokens::from_response(reply, unix_now(), None)?;
+        self.install(tokens.clone()).await?;
+        Ok(tokens)
+    }
+
+    /// Refresh the tokens now, loading them from the store first if none are in use.
+    pub(crate) async fn refresh_now(&self) -> Result<(), Error> {
+        let _guard = self.refresh.lock().await;
+        let current = match self.snapshot() {
+            Some(current) => current,
+            None => self.load().await?,
+        };
+        self.refresh_locked(&current).await.map(drop)
+    }
+
+    /// Credentials for a call: the current tokens, loaded or refreshed if needed.
+    pub(crate) async fn credentials(&self) -> Result<Current, Error> {
+        let now = unix_now();
+        if let Some(current) = self.snapshot() {
+            if !current.is_due(now) {
+                return Ok(current);
+            }
+        }
+        let _guard = self.refresh.lock().await;
+        let current = match self.snapshot() {
+            Some(current) => current,
+            None => self.load().await?,
+        };
+        if current.is_due(unix_now()) {
+            self.refresh_locked(&current).await
+        } else {
+            Ok(current)
+        }
+    }
+
+    /// The portal said `expired_token` to a call made with token `generation`: refresh,
+    /// unless another caller already did.
+    pub(crate) async fn refresh_after_expiry(&self, generation: u64) -> Result<(), Error> {
+        let _guard = self.refresh.lock().await;
+        match self.snapshot() {
+            Some(current) if current.generation == generation => {
+                self.refresh_locked(&current).await.map(drop)
+            }
+            Some(_) => Ok(()),
+            None => self.load().await.map(drop),
+        }
+    }
+
+    /// Refresh with the refresh lock held.
+    async fn refresh_locked(&self, current: &Current) -> Result<Current, Error> {
+        let reply = request_tokens(
+            &self.http,
+            &self.app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", current.tokens.refresh_token.expose()),
+            ],
+            self.timeout,
+            self.retry,
+        )
+        .await?;
+        let tokens =
+            Tokens::from_response(reply, unix_now(), Some(&current.tokens.client_endpoint))?;
+        self.install(tokens).await
+    }
+}
+
+/// The REST endpoint from a token reply: https (or http to loopback, or to any host with
+/// `allow_insecure_http`), ending in `/`.
+fn endpoint_url(endpoint: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+    let mut url = Url::parse(endpoint).map_err(|err| Error::InvalidUrl {
+        reason: format!("client endpoint: {err}"),
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        other => {
+            return Err(Error::InvalidUrl {
+                reason: format!(
+                    "client endpoint: the scheme must be https (plain http only to a loopback \
+                     host, or with OAuthApp::allow_insecure_http), found `{other}`"
+                ),
+            });
+        }
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_endpoints_need_the_opt_in_off_loopback() {
+        let err = endpoint_url("http://b24.corp.example/rest/", false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid URL: client endpoint: the scheme must be https (plain http only to a \
+             loopback host, or with OAuthApp::allow_insecure_http), found `http`"
+        );
+        let url = endpoint_url("http://b24.corp.example/rest", true).unwrap();
+        assert_eq!(url.as_str(), "http://b24.corp.example/rest/");
+        assert!(endpoint_url("http://127.0.0.1:8080/rest/", false).is_ok());
+        assert!(endpoint_url("ftp://b24.corp.example/rest/", true).is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! The HTTP plumbing under every request: sending one, and telling its failures apart.
+//!
+//! Both the [`Client`](crate::client::Client)'s REST calls and the OAuth token requests
+//! (`auth`'s token endpoint) go through [`send`]. What a failed attempt means for a retry
+//! is the one thing the two must agree on: whether anything reached the server
+//! ([`SendError::NotSent`]) or the request was sent and its fate is open
+//! ([`SendError::Timeout`], [`SendError::Dropped`]). No text made here holds a URL: a
+//! webhook URL and a token request's query carry secrets.
+
+use std::time::Duration;
+
+use reqwest::{RequestBuilder, Url};
+
+use crate::error::Error;
+use crate::idempotency::IdempotencyKey;
+
+/// The header that carries the idempotency key.
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// Why one attempt got no reply.
+pub(crate) enum SendError {
+    /// Nothing reached the portal.
+    NotSent(String),
+    /// Sent; no reply within the timeout.
+    Timeout,
+    /// Sent; the connection failed.
+    Dropped(String),
+}
+
+impl SendError {
+    /// The failure as an [`Error`] of a call of `method` (or `oauth/token`), its reason
+    /// passed through `scrub` (which removes a secret the reason may quote).
+    pub(crate) fn into_error(self, method: &str, scrub: impl FnOnce(String) -> String) -> Error {
+        match self {
+            Self::NotSent(reason) => Error::Connect {
+                method: method.to_owned(),
+                reason: scrub(reason),
+            },
+            Self::Timeout => Error::Timeout {
+                method: method.to_owned(),
+            },
+            Self::Dropped(reason) => Error::Transport {
+                method: method.to_owned(),
+                reason: scrub(reason),
+            },
+        }
+    }
+}
+
+/// POST a JSON body to a REST method's URL, with the idempotency key when given.
+pub(crate) async fn post_json(
+    http: &reqwest::Client,
+    url: Url,
+    body: Vec<u8>,
+    timeout: Option<Duration>,
+    key: Option<&IdempotencyKey>,
+) -> Result<(u16, Vec<u8>), SendError> {
+    let mut request = http
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .body(body);
+    if let Some(key) = key {
+        request = request.header(IDEMPOTENCY_KEY, key.as_str());
+    }
+    send(request, timeout).await
+}
+
+/// Send a request and read the whole reply: its status and body.
+pub(crate) async fn send(
+    mut request: RequestBuilder,
+    timeout: Option<Duration>,
+) -> Result<(u16, Vec<u8>), SendError> {
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request.send().await.map_err(classify)?;
+    let status = response.status().as_u16();
+    let body = response.bytes().await.map_err(classify)?;
+    Ok((status, body.to_vec()))
+}
+
+fn classify(err: reqwest::Error) -> SendError {
+    if err.is_connect() {
+        SendError::NotSent(with_certificate_hint(describe(err)))
+    } else if err.is_timeout() {
+        SendError::Timeout
+    } else {
+        SendError::Dropped(describe(err))
+    }
+}
+
+/// A refused portal certificate, explained: rustls says `invalid peer certificate:
+/// UnknownIssuer`, and the fix is the root, never turning verification off.
+fn with_certificate_hint(mut reason: String) -> String {
+    if reason.contains("invalid peer certificate") {
+        reason.push_str(
+            " (a portal whose certificate is issued by its own certificate authority or is \
+             self-signed needs that root added with ClientBuilder::add_root_certificate_pem)",
+        );
+    }
+    reason
+}
+
+/// A reqwest error as text, without its URL (which may hold a secret), with its causes.
+pub(crate) fn describe(err: reqwest::Error) -> String {
+    let err = err.without_url();
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_refusals_point_at_the_root_option() {
+        let hinted = with_certificate_hint("invalid peer certificate: UnknownIssuer".into());
+        assert!(hinted.ends_with("added with ClientBuilder::add_root_certificate_pem)"));
+        assert_eq!(with_certificate_hint("refused".into()), "refused");
+    }
+}
