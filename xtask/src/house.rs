@@ -720,7 +720,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "the house rules hold once issue 11 lands; run with --ignored meanwhile"]
     fn the_workspace_has_no_import_circles_and_no_long_files() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
