@@ -128,7 +128,7 @@
 
 // Layout, so that no module imports one that imports it back: leaves first (`call`,
 // `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `stats`, `credentials`,
-// `list_query`); then each method family with its store (`deals`, `items`, `task_store`,
+// `list_query`); then each method family with its store (`crm`, `items`, `task_store`,
 // `tasks_classic`, `tasks_v3`, `events`, `user_fields`, `capabilities`), which take the
 // stores they need, never the whole state; `state` composes the stores; `rest` (the one
 // dispatcher that knows every family), `batch` and `oauth` run on the state; `server`
@@ -141,7 +141,7 @@ mod capabilities;
 mod clock;
 mod config;
 mod credentials;
-mod deals;
+mod crm;
 mod events;
 mod fault;
 mod items;

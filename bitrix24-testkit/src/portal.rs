@@ -177,27 +177,27 @@ impl TestPortal {
     /// Add `n` realistic deals, IDs continuing the sequence.
     pub fn seed_deals(&self, n: usize) {
         let now = now_unix().floor() as i64;
-        lock(&self.shared.state).deals.seed(n, now);
+        lock(&self.shared.state).crm.deals.seed(n, now);
     }
 
     /// Delete a deal, as `crm.deal.delete` would (not counted as a call); whether it existed.
     pub fn delete_deal(&self, id: u64) -> bool {
-        lock(&self.shared.state).deals.remove(id)
+        lock(&self.shared.state).crm.deals.remove(id)
     }
 
     /// How many deals exist.
     pub fn deal_count(&self) -> usize {
-        lock(&self.shared.state).deals.len()
+        lock(&self.shared.state).crm.deals.len()
     }
 
     /// One deal as `crm.deal.get` returns it.
     pub fn deal(&self, id: u64) -> Option<serde_json::Value> {
-        lock(&self.shared.state).deals.render(id)
+        lock(&self.shared.state).crm.deals.render(id)
     }
 
     /// Every deal as `crm.deal.get` returns it, by ID.
     pub fn deals(&self) -> Vec<serde_json::Value> {
-        lock(&self.shared.state).deals.render_all()
+        lock(&self.shared.state).crm.deals.render_all()
     }
 
     /// The event deliveries to handler URLs finished so far (see `event.bind`), in the
@@ -267,6 +267,7 @@ impl TestPortal {
     /// and declared as `string` when first written.
     pub fn add_user_field(&self, name: &str, wire_type: &str) {
         lock(&self.shared.state)
+            .crm
             .deals
             .add_user_field(&name.to_ascii_uppercase(), wire_type);
     }
@@ -279,8 +280,6 @@ impl TestPortal {
     pub fn add_crm_user_field(&self, entity_type_id: u32, field: UserField) {
         let mut state = lock(&self.shared.state);
         let state = &mut *state;
-        state
-            .user_fields
-            .add(entity_type_id, field, &mut state.deals);
+        state.user_fields.add(entity_type_id, field, &mut state.crm);
     }
 }

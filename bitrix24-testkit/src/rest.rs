@@ -23,11 +23,11 @@ pub(crate) fn execute(
     } else if let Some(result) = crate::capabilities::call(caps, method, params) {
         result
     } else if let Some(result) =
-        crate::user_fields::call(&state.user_fields, &mut state.deals, method, params)
+        crate::user_fields::call(&state.user_fields, &mut state.crm, method, params)
     {
         result
-    } else if let Some(result) = crate::deals::call(
-        &mut state.deals,
+    } else if let Some(result) = crate::crm::call(
+        &mut state.crm,
         method,
         params,
         caller.user_id,

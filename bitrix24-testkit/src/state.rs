@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use crate::bucket::LeakyBucket;
 use crate::config::PortalConfig;
 use crate::credentials::{Tokens, random_token};
-use crate::deals::DealStore;
+use crate::crm::CrmStores;
 use crate::events::EventStore;
 use crate::fault::Faults;
 use crate::items::ItemStore;
@@ -21,7 +21,8 @@ use crate::user_fields::UserFieldStore;
 pub(crate) struct State {
     pub(crate) config: PortalConfig,
     pub(crate) client_id: String,
-    pub(crate) deals: DealStore,
+    /// Leads, deals, contacts and companies (`crm.{lead,deal,contact,company}.*`).
+    pub(crate) crm: CrmStores,
     pub(crate) user_fields: UserFieldStore,
     pub(crate) stats: Stats,
     pub(crate) bucket: Option<LeakyBucket>,
@@ -46,7 +47,7 @@ impl State {
                 random_token(13),
                 fastrand::u32(10_000_000..99_999_999)
             ),
-            deals: DealStore::default(),
+            crm: CrmStores::default(),
             user_fields: UserFieldStore::default(),
             stats: Stats::default(),
             faults: Faults::default(),
