@@ -160,9 +160,11 @@ mod tasks_classic;
 mod tasks_v3;
 mod tls;
 mod user_fields;
+mod users;
 
 pub use capabilities::PortalCapabilities;
 pub use config::{BucketConfig, PortalConfig};
+pub use crm::CrmEntity;
 pub use events::EventDelivery;
 pub use fault::{Fault, TOKEN_ENDPOINT_METHOD};
 pub use portal::TestPortal;

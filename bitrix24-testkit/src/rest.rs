@@ -55,10 +55,14 @@ pub(crate) fn execute(
         page_size,
     ) {
         result
+    } else if let Some(result) =
+        crate::users::call(&state.users, method, params, caller.user_id, page_size)
+    {
+        result
     } else {
         match method {
             "app.info" => Ok(Outcome::read(app_info(state))),
-            "profile" | "user.current" => Ok(Outcome::read(profile(caller))),
+            "profile" => Ok(Outcome::read(profile(caller))),
             "server.time" => Ok(Outcome::read(json!(crate::clock::format_datetime(now)))),
             _ => Err(CallError::method_not_found(method)),
         }

@@ -5,6 +5,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use crate::bucket::LeakyBucket;
+use crate::clock::now_unix;
 use crate::config::PortalConfig;
 use crate::credentials::{Tokens, random_token};
 use crate::crm::CrmStores;
@@ -15,6 +16,7 @@ use crate::stats::Stats;
 use crate::task_store::TaskStore;
 use crate::tasks_v3::Replays;
 use crate::user_fields::UserFieldStore;
+use crate::users::UserStore;
 
 /// Everything that changes while the portal runs.
 #[derive(Debug)]
@@ -35,6 +37,8 @@ pub(crate) struct State {
     pub(crate) replays: Replays,
     /// Smart-process items (`crm.item.*`).
     pub(crate) items: ItemStore,
+    /// The portal's users (`user.get`, `user.current`).
+    pub(crate) users: UserStore,
 }
 
 impl State {
@@ -56,6 +60,7 @@ impl State {
             tasks_v3: TaskStore::default(),
             replays: Replays::default(),
             items: ItemStore::default(),
+            users: UserStore::new(now_unix().floor() as i64),
         }
     }
 }

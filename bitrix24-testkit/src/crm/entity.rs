@@ -24,11 +24,15 @@ pub(crate) struct Entity {
     pub(crate) kinds: &'static [(&'static str, Kind)],
     /// Fields a `get` shows that `crm.{name}.fields` does not describe; read-only.
     pub(crate) hidden: &'static [(&'static str, Kind)],
-    /// The fields of a `get` reply in order (`crm.{name}.get` docs); `PARENT_ID_*`, user
-    /// fields and multifields with values follow.
-    pub(crate) get_order: &'static [&'static str],
-    /// The values a new record starts with, from its ID, its author and the time.
-    pub(crate) defaults: fn(id: u64, user_id: u64, now: i64) -> Vec<(&'static str, Value)>,
+    /// The fields of a `get` reply, in runs, in the order of the `crm.{name}.get` docs;
+    /// user fields and multifields with values follow.
+    pub(crate) get_order: &'static [&'static [&'static str]],
+    /// The title of a new record without one: `"{title} #{id}"`.
+    pub(crate) title: Option<&'static str>,
+    /// The text values a new record starts with, besides its authors and dates.
+    pub(crate) defaults: &'static [(&'static str, &'static str)],
+    /// The date fields a new record starts with: the day it was made plus some days.
+    pub(crate) dates: &'static [(&'static str, i64)],
     /// A list of IDs that is written (`CONTACT_IDS`) and the field showing its first ID
     /// when that is not written itself (`CONTACT_ID`).
     pub(crate) first_of: Option<(&'static str, &'static str)>,
@@ -45,15 +49,49 @@ pub(crate) struct Entity {
     pub(crate) delete_not_found: (&'static str, &'static str),
     /// Set the fields of the `seeding.id`-th seeded record (on a copy of a new one).
     pub(crate) seed: fn(&mut Record, &mut Seeding<'_>),
-    /// The parsed descriptions.
-    pub(crate) described: OnceLock<Described>,
 }
 
+/// The parsed descriptions of the entity types, by `entityTypeId` - 1 (an entity is a
+/// constant and cannot hold its own).
+static DESCRIBED: [OnceLock<Described>; 4] = [const { OnceLock::new() }; 4];
+
 impl Entity {
+    /// An entity type with what every one has: no product rows, no stage, `Not found`
+    /// errors, nothing derived, nothing seeded. The entity modules set the rest.
+    pub(crate) const fn new(
+        name: &'static str,
+        entity_type_id: u32,
+        fields_json: &'static str,
+    ) -> Entity {
+        Entity {
+            name,
+            entity_type_id,
+            fields_json,
+            kinds: &[],
+            hidden: &[],
+            get_order: &[],
+            title: None,
+            defaults: &[],
+            dates: &[],
+            first_of: None,
+            stage_field: None,
+            settle: |_, _| {},
+            owner_type: None,
+            update_not_found: ("", "Not found"),
+            delete_not_found: ("", "Not found"),
+            seed: |_, _| {},
+        }
+    }
+
     /// The documented fields, parsed once.
-    pub(crate) fn described(&self) -> &Described {
-        self.described
-            .get_or_init(|| Described::parse(self.fields_json, self.kinds, self.hidden))
+    pub(crate) fn described(&self) -> &'static Described {
+        let index = (self.entity_type_id as usize).saturating_sub(1) % DESCRIBED.len();
+        DESCRIBED[index].get_or_init(|| Described::parse(self.fields_json, self.kinds, self.hidden))
+    }
+
+    /// The fields of a `get` reply, in order.
+    pub(crate) fn shown(&self) -> impl Iterator<Item = &'static str> {
+        self.get_order.iter().flat_map(|run| run.iter().copied())
     }
 
     /// Whether the entity has the contact multifields (`PHONE`, `EMAIL`, ...).

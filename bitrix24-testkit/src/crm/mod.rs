@@ -24,4 +24,5 @@ mod stores;
 mod tests;
 
 pub(crate) use methods::call;
+pub use stores::CrmEntity;
 pub(crate) use stores::CrmStores;

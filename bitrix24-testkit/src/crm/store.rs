@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::entity::{Change, Entity};
-use super::fields::{Kind, Record, encode};
+use super::fields::{Kind, Record, encode, format_date_only};
 use super::multifield;
 use super::product_rows::{ProductRows, Totals, Written};
 use crate::call::CallError;
@@ -111,8 +111,8 @@ impl CrmStore {
         let mut out = Map::new();
         match select {
             None => {
-                for name in self.entity.get_order {
-                    out.insert((*name).to_owned(), value(name));
+                for name in self.entity.shown() {
+                    out.insert(name.to_owned(), value(name));
                 }
                 for name in record.keys().filter(|name| name.starts_with("PARENT_ID_")) {
                     out.insert(name.clone(), value(name));
@@ -154,11 +154,7 @@ impl CrmStore {
         let everything = select.is_empty();
         for item in select {
             match item.as_str() {
-                "*" => self
-                    .entity
-                    .get_order
-                    .iter()
-                    .for_each(|name| push(name, &mut names)),
+                "*" => self.entity.shown().for_each(|name| push(name, &mut names)),
                 "UF_*" => self
                     .user_fields
                     .keys()
@@ -181,10 +177,7 @@ impl CrmStore {
             }
         }
         if everything {
-            self.entity
-                .get_order
-                .iter()
-                .for_each(|name| push(name, &mut names));
+            self.entity.shown().for_each(|name| push(name, &mut names));
             self.user_fields
                 .keys()
                 .for_each(|name| push(name, &mut names));
@@ -239,17 +232,44 @@ impl CrmStore {
         id
     }
 
-    /// A new record with every field of a `get` at its default.
+    /// A new record with every field of a `get` at its default: written by `user_id`
+    /// `now`, open to everyone, with the entity's defaults.
     pub(super) fn blank(&self, id: u64, user_id: u64, now: i64) -> Record {
         let mut record: Record = self
             .entity
-            .get_order
-            .iter()
-            .map(|name| ((*name).to_owned(), Value::Null))
+            .shown()
+            .map(|name| (name.to_owned(), Value::Null))
             .collect();
-        record.insert("ID".into(), json!(id.to_string()));
-        for (name, value) in (self.entity.defaults)(id, user_id, now) {
+        let user = json!(user_id.to_string());
+        let now_text = json!(format_datetime(now));
+        let mut authored = vec![
+            ("ID", json!(id.to_string())),
+            ("ASSIGNED_BY_ID", user.clone()),
+            ("CREATED_BY_ID", user.clone()),
+            ("MODIFY_BY_ID", user.clone()),
+            ("LAST_ACTIVITY_BY", user.clone()),
+            ("DATE_CREATE", now_text.clone()),
+            ("DATE_MODIFY", now_text.clone()),
+            ("LAST_ACTIVITY_TIME", now_text.clone()),
+            ("OPENED", json!("Y")),
+        ];
+        if record.contains_key("MOVED_TIME") {
+            authored.extend([("MOVED_BY_ID", user), ("MOVED_TIME", now_text)]);
+        }
+        if let Some(title) = self.entity.title {
+            authored.push(("TITLE", json!(format!("{title} #{id}"))));
+        }
+        for (name, value) in authored {
             record.insert(name.to_owned(), value);
+        }
+        for (name, value) in self.entity.defaults {
+            record.insert((*name).to_owned(), json!(value));
+        }
+        for (name, days) in self.entity.dates {
+            record.insert(
+                (*name).to_owned(),
+                json!(format_date_only(now + days * 86_400)),
+            );
         }
         record
     }
@@ -386,6 +406,16 @@ impl CrmStore {
             }
         }
         Ok(true)
+    }
+
+    /// The product rows of record `id` as `productrows.get` shows them, parsed back.
+    pub(crate) fn product_rows(&self, id: u64) -> Vec<Value> {
+        let owner_type = self.entity.owner_type.unwrap_or_default();
+        self.rows
+            .render(id, owner_type)
+            .iter()
+            .map(|row| serde_json::from_str(row.get()).unwrap_or(Value::Null))
+            .collect()
     }
 
     /// `crm.X.fields`: the documented descriptions plus the user fields.

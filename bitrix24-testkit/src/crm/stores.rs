@@ -4,6 +4,20 @@
 use super::entities::{COMPANY, CONTACT, DEAL, LEAD};
 use super::store::CrmStore;
 
+/// A classic CRM entity type, for [`TestPortal`](crate::TestPortal)'s seeding and
+/// inspection helpers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmEntity {
+    /// Leads (`crm.lead.*`, `entityTypeId` 1).
+    Lead,
+    /// Deals (`crm.deal.*`, `entityTypeId` 2).
+    Deal,
+    /// Contacts (`crm.contact.*`, `entityTypeId` 3).
+    Contact,
+    /// Companies (`crm.company.*`, `entityTypeId` 4).
+    Company,
+}
+
 /// Leads, deals, contacts and companies.
 #[derive(Debug)]
 pub(crate) struct CrmStores {
@@ -25,6 +39,16 @@ impl Default for CrmStores {
 }
 
 impl CrmStores {
+    /// The store of one entity type.
+    pub(crate) fn of(&mut self, entity: CrmEntity) -> &mut CrmStore {
+        match entity {
+            CrmEntity::Lead => &mut self.leads,
+            CrmEntity::Deal => &mut self.deals,
+            CrmEntity::Contact => &mut self.contacts,
+            CrmEntity::Company => &mut self.companies,
+        }
+    }
+
     fn all_mut(&mut self) -> [&mut CrmStore; 4] {
         [
             &mut self.leads,

@@ -2,47 +2,17 @@
 //! the defaults of `crm.company.add`, the documented error texts, and seeded companies
 //! with a phone, an e-mail and a website.
 
-use std::sync::OnceLock;
+use serde_json::json;
 
-use serde_json::{Value, json};
-
-use super::shared::{authored, mix, stamp};
-use crate::crm::entity::{Change, Entity, Seeding};
+use super::shared::{ADDRESS, COMPANY_NAMES, FLAGS_AND_AUTHORS, UTM, mix, stamp};
+use crate::crm::entity::{Entity, Seeding};
 use crate::crm::fields::{Kind, Record};
 
-/// The company type.
-pub(crate) static COMPANY: Entity = Entity {
-    name: "company",
-    entity_type_id: 4,
-    fields_json: include_str!("company_fields.json"),
-    // `"REVENUE": "0"` in crm-company-get.md: a number as given, not money with decimals.
-    kinds: &[("REVENUE", Kind::Number)],
-    hidden: &[],
-    get_order: GET_ORDER,
-    defaults,
-    first_of: None,
-    stage_field: None,
-    settle,
-    owner_type: None,
-    update_not_found: ("", "Company is not found"),
-    delete_not_found: ("", "Company is not found"),
-    seed,
-    described: OnceLock::new(),
-};
+/// The fields of a `crm.company.get` reply before the contact flags (crm-company-get.md).
+const GET_ORDER: &[&str] = &["ID", "COMPANY_TYPE", "TITLE", "LOGO", "LEAD_ID"];
 
-/// The order of the fields in a `crm.company.get` reply (crm-company-get.md).
-const GET_ORDER: &[&str] = &[
-    "ID",
-    "COMPANY_TYPE",
-    "TITLE",
-    "LOGO",
-    "LEAD_ID",
-    "HAS_PHONE",
-    "HAS_EMAIL",
-    "HAS_IMOL",
-    "ASSIGNED_BY_ID",
-    "CREATED_BY_ID",
-    "MODIFY_BY_ID",
+/// The fields after the contact flags and authors, before the address.
+const BUSINESS: &[&str] = &[
     "BANKING_DETAILS",
     "INDUSTRY",
     "REVENUE",
@@ -56,15 +26,35 @@ const GET_ORDER: &[&str] = &[
     "ORIGINATOR_ID",
     "ORIGIN_ID",
     "ORIGIN_VERSION",
-    "ADDRESS",
-    "ADDRESS_2",
-    "ADDRESS_CITY",
-    "ADDRESS_POSTAL_CODE",
-    "ADDRESS_REGION",
-    "ADDRESS_PROVINCE",
-    "ADDRESS_COUNTRY",
-    "ADDRESS_COUNTRY_CODE",
-    "ADDRESS_LOC_ADDR_ID",
+];
+
+/// The company type.
+pub(crate) static COMPANY: Entity = Entity {
+    // `"REVENUE": "0"` in crm-company-get.md: a number as given, not money with decimals.
+    kinds: &[("REVENUE", Kind::Number)],
+    get_order: &[
+        GET_ORDER,
+        FLAGS_AND_AUTHORS,
+        BUSINESS,
+        ADDRESS,
+        REGISTERED,
+        UTM,
+        LAST,
+    ],
+    defaults: &[
+        ("COMPANY_TYPE", "CUSTOMER"),
+        ("REVENUE", "0"),
+        ("CURRENCY_ID", "USD"),
+        ("IS_MY_COMPANY", "N"),
+    ],
+    update_not_found: ("", "Company is not found"),
+    delete_not_found: ("", "Company is not found"),
+    seed,
+    ..Entity::new("company", 4, include_str!("company_fields.json"))
+};
+
+/// The legal and the registered address, after the address.
+const REGISTERED: &[&str] = &[
     "ADDRESS_LEGAL",
     "REG_ADDRESS",
     "REG_ADDRESS_2",
@@ -75,40 +65,15 @@ const GET_ORDER: &[&str] = &[
     "REG_ADDRESS_COUNTRY",
     "REG_ADDRESS_COUNTRY_CODE",
     "REG_ADDRESS_LOC_ADDR_ID",
-    "UTM_SOURCE",
-    "UTM_MEDIUM",
-    "UTM_CAMPAIGN",
-    "UTM_CONTENT",
-    "UTM_TERM",
+];
+
+/// The last fields of the reply, after the campaign.
+const LAST: &[&str] = &[
     "LAST_ACTIVITY_BY",
     "LAST_ACTIVITY_TIME",
     "LAST_COMMUNICATION_TIME",
 ];
 
-/// What `crm.company.add` stores when a field is not written.
-fn defaults(_id: u64, user_id: u64, now: i64) -> Vec<(&'static str, Value)> {
-    let mut values = authored(user_id, now);
-    values.extend([
-        ("COMPANY_TYPE", json!("CUSTOMER")),
-        ("REVENUE", json!("0")),
-        ("CURRENCY_ID", json!("USD")),
-        ("IS_MY_COMPANY", json!("N")),
-    ]);
-    values
-}
-
-fn settle(_: &mut Record, _: &Change<'_>) {}
-
-const NAMES: &[&str] = &[
-    "Acme",
-    "Globex",
-    "Initech",
-    "Umbrella",
-    "Hooli",
-    "Stark Industries",
-    "Wayne & Sons",
-    "Vandelay Import/Export",
-];
 const TYPES: &[&str] = &["CUSTOMER", "SUPPLIER", "COMPETITOR", "PARTNER", "OTHER"];
 const INDUSTRIES: &[&str] = &["IT", "TELECOM", "MANUFACTURING", "BANKING", "CONSULTING"];
 const EMPLOYEES: &[&str] = &["EMPLOYEES_1", "EMPLOYEES_2", "EMPLOYEES_3", "EMPLOYEES_4"];
@@ -117,7 +82,7 @@ const EMPLOYEES: &[&str] = &["EMPLOYEES_1", "EMPLOYEES_2", "EMPLOYEES_3", "EMPLO
 fn seed(company: &mut Record, seeding: &mut Seeding<'_>) {
     let id = seeding.id;
     let mix = mix(id);
-    let name = NAMES[id as usize % NAMES.len()];
+    let name = COMPANY_NAMES[id as usize % COMPANY_NAMES.len()];
     let put = |company: &mut Record, field: &str, value: String| {
         company.insert(field.to_owned(), json!(value));
     };

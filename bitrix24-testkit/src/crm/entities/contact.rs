@@ -2,35 +2,13 @@
 //! defaults of `crm.contact.add`, the documented error texts, and seeded people with a
 //! phone and (mostly) an e-mail.
 
-use std::sync::OnceLock;
+use serde_json::json;
 
-use serde_json::{Value, json};
-
-use super::shared::{Person, authored, blank_when_unset, mix, stamp};
+use super::shared::{ADDRESS, Person, UTM, blank_when_unset, mix, stamp};
 use crate::crm::entity::{Change, Entity, Seeding};
 use crate::crm::fields::{Kind, Record};
 
-/// The contact type.
-pub(crate) static CONTACT: Entity = Entity {
-    name: "contact",
-    entity_type_id: 3,
-    fields_json: include_str!("contact_fields.json"),
-    kinds: &[],
-    // Shown by `crm.contact.get`, not described by `crm.contact.fields`.
-    hidden: &[("FACE_ID", Kind::Integer)],
-    get_order: GET_ORDER,
-    defaults,
-    first_of: Some(("COMPANY_IDS", "COMPANY_ID")),
-    stage_field: None,
-    settle,
-    owner_type: None,
-    update_not_found: ("", "Contact is not found"),
-    delete_not_found: ("ERROR_CORE", "Element not found"),
-    seed,
-    described: OnceLock::new(),
-};
-
-/// The order of the fields in a `crm.contact.get` reply (crm-contact-get.md).
+/// The fields of a `crm.contact.get` reply before the address (crm-contact-get.md).
 const GET_ORDER: &[&str] = &[
     "ID",
     "POST",
@@ -61,33 +39,21 @@ const GET_ORDER: &[&str] = &[
     "ORIGIN_VERSION",
     "FACE_ID",
     "LAST_ACTIVITY_TIME",
-    "ADDRESS",
-    "ADDRESS_2",
-    "ADDRESS_CITY",
-    "ADDRESS_POSTAL_CODE",
-    "ADDRESS_REGION",
-    "ADDRESS_PROVINCE",
-    "ADDRESS_COUNTRY",
-    "ADDRESS_COUNTRY_CODE",
-    "ADDRESS_LOC_ADDR_ID",
-    "UTM_SOURCE",
-    "UTM_MEDIUM",
-    "UTM_CAMPAIGN",
-    "UTM_CONTENT",
-    "UTM_TERM",
-    "LAST_ACTIVITY_BY",
 ];
 
-/// What `crm.contact.add` stores when a field is not written.
-fn defaults(_id: u64, user_id: u64, now: i64) -> Vec<(&'static str, Value)> {
-    let mut values = authored(user_id, now);
-    values.extend([
-        ("TYPE_ID", json!("CLIENT")),
-        ("EXPORT", json!("Y")),
-        ("BIRTHDATE", json!("")),
-    ]);
-    values
-}
+/// The contact type.
+pub(crate) static CONTACT: Entity = Entity {
+    // Shown by `crm.contact.get`, not described by `crm.contact.fields`.
+    hidden: &[("FACE_ID", Kind::Integer)],
+    get_order: &[GET_ORDER, ADDRESS, UTM, &["LAST_ACTIVITY_BY"]],
+    defaults: &[("TYPE_ID", "CLIENT"), ("EXPORT", "Y")],
+    first_of: Some(("COMPANY_IDS", "COMPANY_ID")),
+    settle,
+    update_not_found: ("", "Contact is not found"),
+    delete_not_found: ("ERROR_CORE", "Element not found"),
+    seed,
+    ..Entity::new("contact", 3, include_str!("contact_fields.json"))
+};
 
 fn settle(contact: &mut Record, _: &Change<'_>) {
     blank_when_unset(contact, &["BIRTHDATE"]);

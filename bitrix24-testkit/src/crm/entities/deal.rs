@@ -2,35 +2,14 @@
 //! of `crm.deal.add`, the stage semantics (`STAGE_SEMANTIC_ID`, `CLOSED`, the funnel prefix
 //! `C1:` of another category), and realistic seeded deals, reproducible from their IDs.
 
-use std::sync::OnceLock;
-
 use serde_json::{Value, json};
 
-use super::shared::{authored, created, mix};
+use super::shared::{COMPANY_NAMES, SOURCES, UTM, created, mix};
 use crate::clock::format_datetime;
 use crate::crm::entity::{Change, Entity, Seeding, set};
-use crate::crm::fields::{Record, format_date_only};
+use crate::crm::fields::Record;
 
-/// The deal type.
-pub(crate) static DEAL: Entity = Entity {
-    name: "deal",
-    entity_type_id: 2,
-    fields_json: include_str!("deal_fields.json"),
-    kinds: &[],
-    hidden: &[],
-    get_order: GET_ORDER,
-    defaults,
-    first_of: Some(("CONTACT_IDS", "CONTACT_ID")),
-    stage_field: Some("STAGE_ID"),
-    settle,
-    owner_type: Some("D"),
-    update_not_found: ("", "Not found"),
-    delete_not_found: ("", "Not found"),
-    seed,
-    described: OnceLock::new(),
-};
-
-/// The order of the fields in a `crm.deal.get` reply (crm-deal-get.md).
+/// The fields of a `crm.deal.get` reply before the campaign (crm-deal-get.md).
 const GET_ORDER: &[&str] = &[
     "ID",
     "TITLE",
@@ -70,39 +49,36 @@ const GET_ORDER: &[&str] = &[
     "MOVED_BY_ID",
     "MOVED_TIME",
     "LAST_ACTIVITY_TIME",
-    "UTM_SOURCE",
-    "UTM_MEDIUM",
-    "UTM_CAMPAIGN",
-    "UTM_CONTENT",
-    "UTM_TERM",
-    "LAST_ACTIVITY_BY",
 ];
 
-/// What `crm.deal.add` stores when a field is not written.
-fn defaults(id: u64, user_id: u64, now: i64) -> Vec<(&'static str, Value)> {
-    let mut values = authored(user_id, now);
-    values.extend([
-        ("TITLE", json!(format!("Deal #{id}"))),
-        ("TYPE_ID", json!("SALE")),
-        ("CATEGORY_ID", json!("0")),
-        ("STAGE_ID", json!("NEW")),
-        ("CURRENCY_ID", json!("USD")),
-        ("OPPORTUNITY", json!("0.00")),
-        ("IS_MANUAL_OPPORTUNITY", json!("N")),
-        ("TAX_VALUE", json!("0.00")),
-        ("COMPANY_ID", json!("0")),
-        ("BEGINDATE", json!(format_date_only(now))),
-        ("CLOSEDATE", json!(format_date_only(now + 7 * 86_400))),
-        ("MOVED_BY_ID", json!(user_id.to_string())),
-        ("MOVED_TIME", json!(format_datetime(now))),
-        ("CLOSED", json!("N")),
-        ("IS_NEW", json!("Y")),
-        ("IS_RECURRING", json!("N")),
-        ("IS_RETURN_CUSTOMER", json!("N")),
-        ("IS_REPEATED_APPROACH", json!("N")),
-    ]);
-    values
-}
+/// The deal type.
+pub(crate) static DEAL: Entity = Entity {
+    get_order: &[GET_ORDER, UTM, &["LAST_ACTIVITY_BY"]],
+    title: Some("Deal"),
+    defaults: &[
+        ("TYPE_ID", "SALE"),
+        ("CATEGORY_ID", "0"),
+        ("STAGE_ID", "NEW"),
+        ("CURRENCY_ID", "USD"),
+        ("OPPORTUNITY", "0.00"),
+        ("IS_MANUAL_OPPORTUNITY", "N"),
+        ("TAX_VALUE", "0.00"),
+        ("COMPANY_ID", "0"),
+        ("CLOSED", "N"),
+        ("IS_NEW", "Y"),
+        ("IS_RECURRING", "N"),
+        ("IS_RETURN_CUSTOMER", "N"),
+        ("IS_REPEATED_APPROACH", "N"),
+    ],
+    // A new deal begins the day it is made and closes a week later.
+    dates: &[("BEGINDATE", 0), ("CLOSEDATE", 7)],
+    first_of: Some(("CONTACT_IDS", "CONTACT_ID")),
+    stage_field: Some("STAGE_ID"),
+    settle,
+    owner_type: Some("D"),
+    seed,
+    ..Entity::new("deal", 2, include_str!("deal_fields.json"))
+};
 
 /// A stage of another funnel carries its prefix (`C1:NEW`); `STAGE_SEMANTIC_ID` and
 /// `CLOSED` follow the stage; an updated deal is no longer new.
@@ -178,18 +154,6 @@ fn seed(deal: &mut Record, seeding: &mut Seeding<'_>) {
     }
 }
 
-const COMPANIES: &[&str] = &[
-    "Acme",
-    "Globex",
-    "Initech",
-    "Umbrella",
-    "Hooli",
-    "Stark Industries",
-    "Wayne & Sons",
-    "Vandelay Import/Export",
-    "Soylent",
-    "Tyrell",
-];
 const PRODUCTS: &[&str] = &[
     "annual licence",
     "server upgrade",
@@ -210,16 +174,6 @@ const STAGES: &[&str] = &[
     "LOSE",
 ];
 const TYPES: &[&str] = &["SALE", "COMPLEX", "GOODS", "SERVICES", "SERVICE"];
-const SOURCES: &[&str] = &[
-    "CALL",
-    "EMAIL",
-    "WEB",
-    "ADVERTISING",
-    "PARTNER",
-    "RECOMMENDATION",
-    "WEBFORM",
-    "CALLBACK",
-];
 const CURRENCIES: &[&str] = &["USD", "EUR", "RUB"];
 
 /// What a seeded deal is made of, derived from its ID (reproducible, varied).
@@ -244,7 +198,7 @@ impl Seed {
     pub(crate) fn title(&self) -> String {
         format!(
             "{}: {} #{}",
-            COMPANIES[self.k % COMPANIES.len()],
+            COMPANY_NAMES[self.k % COMPANY_NAMES.len()],
             PRODUCTS[self.mix % PRODUCTS.len()],
             self.k
         )

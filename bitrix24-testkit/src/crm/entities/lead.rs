@@ -2,35 +2,16 @@
 //! of `crm.lead.add`, the status semantics (`STATUS_SEMANTIC_ID`, `DATE_CLOSED`), product
 //! rows (`OWNER_TYPE` `L`), and seeded leads from people asking for something.
 
-use std::sync::OnceLock;
-
 use serde_json::{Value, json};
 
-use super::shared::{Person, authored, blank_when_unset, created, mix, stamp};
+use super::shared::{
+    ADDRESS, FLAGS_AND_AUTHORS, Person, UTM, blank_when_unset, created, mix, stamp,
+};
 use crate::clock::format_datetime;
 use crate::crm::entity::{Change, Entity, Seeding};
 use crate::crm::fields::Record;
 
-/// The lead type.
-pub(crate) static LEAD: Entity = Entity {
-    name: "lead",
-    entity_type_id: 1,
-    fields_json: include_str!("lead_fields.json"),
-    kinds: &[],
-    hidden: &[],
-    get_order: GET_ORDER,
-    defaults,
-    first_of: Some(("CONTACT_IDS", "CONTACT_ID")),
-    stage_field: Some("STATUS_ID"),
-    settle,
-    owner_type: Some("L"),
-    update_not_found: ("", "Not found"),
-    delete_not_found: ("", "Not found"),
-    seed,
-    described: OnceLock::new(),
-};
-
-/// The order of the fields in a `crm.lead.get` reply (crm-lead-get.md).
+/// The fields of a `crm.lead.get` reply before the contact flags (crm-lead-get.md).
 const GET_ORDER: &[&str] = &[
     "ID",
     "TITLE",
@@ -52,12 +33,10 @@ const GET_ORDER: &[&str] = &[
     "CURRENCY_ID",
     "OPPORTUNITY",
     "IS_MANUAL_OPPORTUNITY",
-    "HAS_PHONE",
-    "HAS_EMAIL",
-    "HAS_IMOL",
-    "ASSIGNED_BY_ID",
-    "CREATED_BY_ID",
-    "MODIFY_BY_ID",
+];
+
+/// The fields after the contact flags and authors, before the address.
+const DATES: &[&str] = &[
     "DATE_CREATE",
     "DATE_MODIFY",
     "DATE_CLOSED",
@@ -67,39 +46,33 @@ const GET_ORDER: &[&str] = &[
     "ORIGIN_ID",
     "MOVED_BY_ID",
     "MOVED_TIME",
-    "ADDRESS",
-    "ADDRESS_2",
-    "ADDRESS_CITY",
-    "ADDRESS_POSTAL_CODE",
-    "ADDRESS_REGION",
-    "ADDRESS_PROVINCE",
-    "ADDRESS_COUNTRY",
-    "ADDRESS_COUNTRY_CODE",
-    "ADDRESS_LOC_ADDR_ID",
-    "UTM_SOURCE",
-    "UTM_MEDIUM",
-    "UTM_CAMPAIGN",
-    "UTM_CONTENT",
-    "UTM_TERM",
-    "LAST_ACTIVITY_BY",
-    "LAST_ACTIVITY_TIME",
 ];
 
-/// What `crm.lead.add` stores when a field is not written.
-fn defaults(id: u64, user_id: u64, now: i64) -> Vec<(&'static str, Value)> {
-    let mut values = authored(user_id, now);
-    values.extend([
-        ("TITLE", json!(format!("Lead #{id}"))),
-        ("STATUS_ID", json!("NEW")),
-        ("CURRENCY_ID", json!("USD")),
-        ("OPPORTUNITY", json!("0.00")),
-        ("IS_MANUAL_OPPORTUNITY", json!("N")),
-        ("IS_RETURN_CUSTOMER", json!("N")),
-        ("MOVED_BY_ID", json!(user_id.to_string())),
-        ("MOVED_TIME", json!(format_datetime(now))),
-    ]);
-    values
-}
+/// The lead type.
+pub(crate) static LEAD: Entity = Entity {
+    get_order: &[
+        GET_ORDER,
+        FLAGS_AND_AUTHORS,
+        DATES,
+        ADDRESS,
+        UTM,
+        &["LAST_ACTIVITY_BY", "LAST_ACTIVITY_TIME"],
+    ],
+    title: Some("Lead"),
+    defaults: &[
+        ("STATUS_ID", "NEW"),
+        ("CURRENCY_ID", "USD"),
+        ("OPPORTUNITY", "0.00"),
+        ("IS_MANUAL_OPPORTUNITY", "N"),
+        ("IS_RETURN_CUSTOMER", "N"),
+    ],
+    first_of: Some(("CONTACT_IDS", "CONTACT_ID")),
+    stage_field: Some("STATUS_ID"),
+    settle,
+    owner_type: Some("L"),
+    seed,
+    ..Entity::new("lead", 1, include_str!("lead_fields.json"))
+};
 
 /// `STATUS_SEMANTIC_ID` follows the status (`CONVERTED` succeeded, `JUNK` failed);
 /// `DATE_CLOSED` is when the lead reached a final status, `""` while it is open.

@@ -1,6 +1,7 @@
-//! What the entity modules share: the authors and dates every new record starts with,
+//! What the entity modules share: runs of fields their `get` replies have in common,
 //! date fields shown as `""` when unset, and the makings of seeded records (a
-//! reproducible mix from the ID, creation times, people with a phone and an e-mail).
+//! reproducible mix from the ID, creation times, sources, people with a phone and an
+//! e-mail).
 
 use serde_json::{Value, json};
 
@@ -26,13 +27,63 @@ const LAST_NAMES: &[&str] = &[
     "Smith", "Ivanova", "Brown", "Garcia", "Müller", "Kowalski", "Rossi", "Dubois", "Novak",
     "O'Brien", "Tanaka",
 ];
-const SOURCES: &[&str] = &[
+/// The address of a lead, contact or company, in the order their `get` shows it.
+pub(super) const ADDRESS: &[&str] = &[
+    "ADDRESS",
+    "ADDRESS_2",
+    "ADDRESS_CITY",
+    "ADDRESS_POSTAL_CODE",
+    "ADDRESS_REGION",
+    "ADDRESS_PROVINCE",
+    "ADDRESS_COUNTRY",
+    "ADDRESS_COUNTRY_CODE",
+    "ADDRESS_LOC_ADDR_ID",
+];
+
+/// The contact flags and the authors of a lead or company, in the order their `get`
+/// shows them.
+pub(super) const FLAGS_AND_AUTHORS: &[&str] = &[
+    "HAS_PHONE",
+    "HAS_EMAIL",
+    "HAS_IMOL",
+    "ASSIGNED_BY_ID",
+    "CREATED_BY_ID",
+    "MODIFY_BY_ID",
+];
+
+/// Names of seeded companies (deals are with them, too).
+pub(super) const COMPANY_NAMES: &[&str] = &[
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Wayne & Sons",
+    "Vandelay Import/Export",
+    "Soylent",
+    "Tyrell",
+];
+
+/// The campaign a record came from.
+pub(super) const UTM: &[&str] = &[
+    "UTM_SOURCE",
+    "UTM_MEDIUM",
+    "UTM_CAMPAIGN",
+    "UTM_CONTENT",
+    "UTM_TERM",
+];
+
+/// Sources of seeded records (`SOURCE_ID`).
+pub(super) const SOURCES: &[&str] = &[
     "CALL",
     "EMAIL",
     "WEB",
     "ADVERTISING",
     "PARTNER",
     "RECOMMENDATION",
+    "WEBFORM",
+    "CALLBACK",
 ];
 
 /// A seeded person: names, an e-mail and a phone.
@@ -95,20 +146,4 @@ pub(super) fn blank_when_unset(record: &mut Record, fields: &[&str]) {
             record.insert((*field).to_owned(), json!(""));
         }
     }
-}
-
-/// The authors and dates every new record starts with.
-pub(super) fn authored(user_id: u64, now: i64) -> Vec<(&'static str, Value)> {
-    let now_text = json!(format_datetime(now));
-    let user = json!(user_id.to_string());
-    vec![
-        ("ASSIGNED_BY_ID", user.clone()),
-        ("CREATED_BY_ID", user.clone()),
-        ("MODIFY_BY_ID", user.clone()),
-        ("LAST_ACTIVITY_BY", user),
-        ("DATE_CREATE", now_text.clone()),
-        ("DATE_MODIFY", now_text.clone()),
-        ("LAST_ACTIVITY_TIME", now_text),
-        ("OPENED", json!("Y")),
-    ]
 }
