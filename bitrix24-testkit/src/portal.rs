@@ -364,8 +364,9 @@ impl TestPortal {
     /// Declare a user field of a CRM entity type (`entityTypeId`: 1 lead, 2 deal,
     /// 3 contact, 4 company, 128 and above a smart process), with its label, multiplicity
     /// and enumeration items, as the `*.fields`, `*.userfield.list` and `crm.item.fields`
-    /// replies describe it. A deal field is also stored on deals like
-    /// [`TestPortal::add_user_field`].
+    /// replies describe it. A field of a lead, deal, contact or company is also known to
+    /// that entity's records (shown by `get` and `list`) like
+    /// [`TestPortal::add_user_field`] for deals.
     pub fn add_crm_user_field(&self, entity_type_id: u32, field: UserField) {
         let mut state = lock(&self.shared.state);
         let state = &mut *state;
