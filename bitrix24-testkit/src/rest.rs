@@ -26,14 +26,9 @@ pub(crate) fn execute(
         crate::user_fields::call(&state.user_fields, &mut state.crm, method, params)
     {
         result
-    } else if let Some(result) = crate::crm::call(
-        &mut state.crm,
-        method,
-        params,
-        caller.user_id,
-        now,
-        page_size,
-    ) {
+    } else if let Some(result) =
+        crate::crm::call(&mut state.crm, method, params, caller, now, page_size)
+    {
         result
     } else if let Some(result) = crate::events::call(&mut state.events, method, params) {
         result

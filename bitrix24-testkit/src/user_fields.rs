@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
-use crate::call::{CallError, CallResult, Outcome};
+use crate::call::{CallError, CallResult, Caller, Outcome};
 use crate::crm::CrmStores;
 use crate::params::param;
 use crate::payload::Payload;
@@ -371,10 +371,11 @@ pub(crate) fn call(
     let result = match method {
         "crm.lead.fields" | "crm.deal.fields" | "crm.contact.fields" | "crm.company.fields" => {
             // The entity store's description, with the declared fields' full descriptions.
-            let mut outcome = match crate::crm::call(crm, method, params, 0, 0, 1)? {
-                Ok(outcome) => outcome,
-                Err(err) => return Some(Err(err)),
-            };
+            let mut outcome =
+                match crate::crm::call(crm, method, params, Caller { user_id: 0 }, 0, 1)? {
+                    Ok(outcome) => outcome,
+                    Err(err) => return Some(Err(err)),
+                };
             let entity = method
                 .trim_start_matches("crm.")
                 .trim_end_matches(".fields");

@@ -8,7 +8,7 @@ use super::list::list;
 use super::product_rows::written;
 use super::store::CrmStore;
 use super::stores::CrmStores;
-use crate::call::{CallError, CallResult, Outcome};
+use crate::call::{CallError, CallResult, Caller, Outcome};
 use crate::params::{param, parse_id};
 use crate::payload::Payload;
 
@@ -35,10 +35,11 @@ pub(crate) fn call(
     stores: &mut CrmStores,
     method: &str,
     params: &Value,
-    user_id: u64,
+    caller: Caller,
     now: i64,
     page_size: usize,
 ) -> Option<CallResult> {
+    let user_id = caller.user_id;
     let (entity, action) = method.strip_prefix("crm.")?.split_once('.')?;
     let store = stores.by_name_mut(entity)?;
     let result = match action {

@@ -7,7 +7,7 @@ use super::entities::Seed;
 use super::fields::format_date_only;
 use super::methods::call;
 use super::stores::CrmStores;
-use crate::call::{CallError, CallResult};
+use crate::call::{CallError, CallResult, Caller};
 use crate::clock::{format_datetime, parse_datetime};
 use crate::list_query::like;
 
@@ -43,7 +43,7 @@ fn err(result: Option<CallResult>) -> CallError {
 }
 
 fn run(store: &mut CrmStores, method: &str, params: Value) -> Option<CallResult> {
-    call(store, method, &params, 1, NOW, 50)
+    call(store, method, &params, Caller { user_id: 1 }, NOW, 50)
 }
 
 #[test]
