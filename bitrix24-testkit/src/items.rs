@@ -3,7 +3,8 @@
 //!
 //! Every `entityTypeId` from 128 up is a smart process with its own ID sequence (from 1);
 //! other entity types (leads, deals, ...) answer 400 `NOT_FOUND` "Smart process not
-//! found" here, as the test portal keeps deals in the `crm.deal.*` store only.
+//! found" here, as the test portal keeps leads, deals, contacts and companies in the
+//! stores of their `crm.{lead,deal,contact,company}.*` methods only.
 //!
 //! Items are kept as the methods show them (crm-item-get.md): camelCase keys, typed JSON
 //! values (`"id": 342`, `"opportunity": 999.99`, `"opened": "Y"`, datetimes with the

@@ -25,16 +25,26 @@
 //! - **OAuth calls**: `/rest/{method}[.json]` with `auth=ACCESS_TOKEN` in the query or body;
 //!   missing is 401 `NO_AUTH_FOUND`, unknown 401 `invalid_token`, expired 401 `expired_token`;
 //! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see `oauth` below;
-//! - methods `crm.deal.add/get/update/delete/list/fields`, `batch`, `app.info`, `profile`
-//!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`;
+//! - **CRM**: `crm.{lead,deal,contact,company}.add/get/update/delete/list/fields` on one
+//!   store per entity type (multifields `PHONE`, `EMAIL`, `WEB`, `IM` of leads, contacts
+//!   and companies; money as decimal text), and `crm.{deal,lead}.productrows.set/get` with
+//!   amounts kept exact to the digit; seed with [`TestPortal::seed_deals`],
+//!   [`TestPortal::seed_contacts`], [`TestPortal::seed_companies`],
+//!   [`TestPortal::seed_leads`] (or [`TestPortal::seed_crm`]). Details in the module `crm`
+//!   of this crate;
+//! - **users**: `user.get` (filter, `sort`/`order`, `select`, pages, `start=-1`) and
+//!   `user.current` (the caller's full record); users 1 to 3 exist, more with
+//!   [`TestPortal::seed_users`]; see the module `users`;
+//! - methods `batch`, `app.info`, `profile`, `scope`, `server.time`; any other is 404
+//!   `ERROR_METHOD_NOT_FOUND`;
 //! - **events**: `event.bind/unbind/get`, delivery of `ONCRMDEAL{ADD,UPDATE,DELETE}` to
 //!   handler URLs, and the offline queue `event.offline.get/clear/error/list` (see the
 //!   `events` section below).
 //! - `method.get`, `methods` and `scope` answering from [`PortalCapabilities`]: absent
 //!   modules and methods (404 when called), granted scopes (403 `insufficient_scope` when
 //!   a method of another scope is called).
-//! - the portal's own CRM fields ([`TestPortal::add_crm_user_field`]) in `crm.deal.fields`,
-//!   `crm.{lead,contact,company}.fields`, `crm.{deal,lead,contact,company}.userfield.list`
+//! - the portal's own CRM fields ([`TestPortal::add_crm_user_field`]) in
+//!   `crm.{lead,deal,contact,company}.fields`, `crm.{deal,lead,contact,company}.userfield.list`
 //!   and `crm.item.fields` (smart processes); see `user_fields` in the source.
 //! - **REST 3.0** at `/rest/api/1/{secret}/{method}` and `/rest/api/{method}` (OAuth):
 //!   `tasks.task.add/get/update/delete/list` in the unified format, honouring
@@ -73,11 +83,13 @@
 //! ```
 //!
 //! # Lists
-//! `crm.deal.list` returns pages of [`PortalConfig::page_size`] records from the offset
-//! `start`, with `total` and, only when more records remain, `next`. `start=-1` is the
+//! `crm.{lead,deal,contact,company}.list` return pages of [`PortalConfig::page_size`]
+//! records from the offset `start`, with `total` and, only when more records remain,
+//! `next` (`user.get` and `crm.item.list` alike). `start=-1` is the
 //! documented fast path (huge-data.md): the first page only, no `next`, and `total: 0` as
-//! in the documented reply. `select` defaults to `*` + `UF_*`; an explicit select returns
-//! just those fields (not `ID` unless selected). Filter keys take the operators
+//! in the documented reply. `select` defaults to `*` + `UF_*`, which leave out the
+//! multifields (`PHONE`, `EMAIL`, ... come when named); an explicit select returns just
+//! those fields (not `ID` unless selected). Filter keys take the operators
 //! `=`, `!`/`!=`, `>`, `>=`, `<`, `<=`, `@` (in), `!@`, `%` (substring), `!%`, `=%`/`%=`
 //! (LIKE with `%`); numbers and dates compare as numbers and instants, text
 //! case-insensitively; an array value for `=` means IN. Order by any field, ties by `ID`.
@@ -128,7 +140,7 @@
 
 // Layout, so that no module imports one that imports it back: leaves first (`call`,
 // `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `stats`, `credentials`,
-// `list_query`); then each method family with its store (`deals`, `items`, `task_store`,
+// `list_query`); then each method family with its store (`crm`, `items`, `task_store`,
 // `tasks_classic`, `tasks_v3`, `events`, `user_fields`, `capabilities`), which take the
 // stores they need, never the whole state; `state` composes the stores; `rest` (the one
 // dispatcher that knows every family), `batch` and `oauth` run on the state; `server`
@@ -141,7 +153,7 @@ mod capabilities;
 mod clock;
 mod config;
 mod credentials;
-mod deals;
+mod crm;
 mod events;
 mod fault;
 mod items;
@@ -160,9 +172,11 @@ mod tasks_classic;
 mod tasks_v3;
 mod tls;
 mod user_fields;
+mod users;
 
 pub use capabilities::PortalCapabilities;
 pub use config::{BucketConfig, PortalConfig};
+pub use crm::CrmEntity;
 pub use events::EventDelivery;
 pub use fault::{Fault, TOKEN_ENDPOINT_METHOD};
 pub use portal::TestPortal;

@@ -22,6 +22,11 @@ pub(crate) fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
 /// in the given order and `order` sorts by its fields in the given order.
 pub(crate) const KEY_ORDER: &str = "\u{0}key_order";
 
+/// A hidden parameter holding a JSON body as it came: serde_json reads numbers into
+/// `f64`, so a method that must keep amounts exact (`0.3`, `19999999.99`) reads them from
+/// this text instead (`crm.deal.productrows.set`).
+pub(crate) const RAW_JSON: &str = "\u{0}raw_json";
+
 /// The entries of object parameter `name` in arrival order (keys the order does not
 /// list come after, sorted).
 pub(crate) fn ordered_entries<'a>(params: &'a Value, name: &str) -> Vec<(&'a String, &'a Value)> {

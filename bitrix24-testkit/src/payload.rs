@@ -1,11 +1,12 @@
 //! A method's result on its way to the wire.
 //!
-//! Most results are built per call as JSON values. Pages of the deal list are different:
-//! each deal's full rendering is serialised once, when it changes, and shared by every
-//! page that carries it, so serving 2,500 deals costs copying their text instead of
-//! rebuilding and re-serialising 2,500 objects under the state lock. A real portal pays
-//! for its database in the simulated latency; the export benchmark then measures the
-//! client, not this portal.
+//! Most results are built per call as JSON values. Pages of the CRM lists (deals,
+//! contacts, ...) are different: each record's full rendering is serialised once, when it
+//! changes, and shared by every page that carries it, so serving 2,500 deals costs
+//! copying their text instead of rebuilding and re-serialising 2,500 objects under the
+//! state lock. A real portal pays for its database in the simulated latency; the export
+//! benchmark then measures the client, not this portal. Product rows are written as text
+//! too, so that their amounts keep their digits.
 
 use std::sync::Arc;
 

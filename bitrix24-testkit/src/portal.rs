@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use crate::clock::now_unix;
 use crate::config::PortalConfig;
 use crate::credentials::Secrets;
+use crate::crm::CrmEntity;
 use crate::events::{EventDelivery, Identity};
 use crate::fault::Fault;
 use crate::items::FIRST_SMART_PROCESS;
@@ -177,27 +178,115 @@ impl TestPortal {
     /// Add `n` realistic deals, IDs continuing the sequence.
     pub fn seed_deals(&self, n: usize) {
         let now = now_unix().floor() as i64;
-        lock(&self.shared.state).deals.seed(n, now);
+        lock(&self.shared.state).crm.deals.seed(n, now);
     }
 
     /// Delete a deal, as `crm.deal.delete` would (not counted as a call); whether it existed.
     pub fn delete_deal(&self, id: u64) -> bool {
-        lock(&self.shared.state).deals.remove(id)
+        lock(&self.shared.state).crm.deals.remove(id)
     }
 
     /// How many deals exist.
     pub fn deal_count(&self) -> usize {
-        lock(&self.shared.state).deals.len()
+        lock(&self.shared.state).crm.deals.len()
     }
 
     /// One deal as `crm.deal.get` returns it.
     pub fn deal(&self, id: u64) -> Option<serde_json::Value> {
-        lock(&self.shared.state).deals.render(id)
+        lock(&self.shared.state).crm.deals.render(id)
     }
 
     /// Every deal as `crm.deal.get` returns it, by ID.
     pub fn deals(&self) -> Vec<serde_json::Value> {
-        lock(&self.shared.state).deals.render_all()
+        lock(&self.shared.state).crm.deals.render_all()
+    }
+
+    /// Add `n` realistic records of a CRM entity type, IDs continuing its sequence, each
+    /// what `crm.X.add` would store for its fields, with the dates of an import (created
+    /// about an hour apart up to now); seeding hundreds of thousands takes a moment.
+    pub fn seed_crm(&self, entity: CrmEntity, n: usize) {
+        let now = now_unix().floor() as i64;
+        lock(&self.shared.state).crm.of(entity).seed(n, now);
+    }
+
+    /// One record of a CRM entity type as `crm.X.get` returns it.
+    pub fn crm_record(&self, entity: CrmEntity, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).crm.of(entity).render(id)
+    }
+
+    /// Every record of a CRM entity type as `crm.X.get` returns it, by ID.
+    pub fn crm_records(&self, entity: CrmEntity) -> Vec<serde_json::Value> {
+        lock(&self.shared.state).crm.of(entity).render_all()
+    }
+
+    /// How many records of a CRM entity type exist.
+    pub fn crm_count(&self, entity: CrmEntity) -> usize {
+        lock(&self.shared.state).crm.of(entity).len()
+    }
+
+    /// Delete a record of a CRM entity type (with its product rows), as `crm.X.delete`
+    /// would (not counted as a call); whether it existed.
+    pub fn delete_crm_record(&self, entity: CrmEntity, id: u64) -> bool {
+        lock(&self.shared.state).crm.of(entity).remove(id)
+    }
+
+    /// Add `n` realistic contacts: a name, a work phone, for four in five an e-mail, a
+    /// post, a type and one of 40 companies; a birthday for every third.
+    pub fn seed_contacts(&self, n: usize) {
+        self.seed_crm(CrmEntity::Contact, n);
+    }
+
+    /// One contact as `crm.contact.get` returns it.
+    pub fn contact(&self, id: u64) -> Option<serde_json::Value> {
+        self.crm_record(CrmEntity::Contact, id)
+    }
+
+    /// The product rows of a deal as `crm.deal.productrows.get` returns them (amounts as
+    /// JSON numbers); `None` when there is no such deal.
+    pub fn product_rows(&self, deal_id: u64) -> Option<Vec<serde_json::Value>> {
+        let mut state = lock(&self.shared.state);
+        let deals = state.crm.of(CrmEntity::Deal);
+        deals.render(deal_id)?;
+        Some(deals.product_rows(deal_id))
+    }
+
+    /// Add `n` realistic companies: a name, type, industry and size, a yearly revenue, a
+    /// phone, an e-mail and a website.
+    pub fn seed_companies(&self, n: usize) {
+        self.seed_crm(CrmEntity::Company, n);
+    }
+
+    /// One company as `crm.company.get` returns it.
+    pub fn company(&self, id: u64) -> Option<serde_json::Value> {
+        self.crm_record(CrmEntity::Company, id)
+    }
+
+    /// Add `n` varied users, IDs continuing after users 1 to 3: names, e-mails, positions,
+    /// departments 1 to 5, birthdays for every fourth; every tenth is dismissed
+    /// (`ACTIVE: false`), every fifteenth an extranet user without a department.
+    pub fn seed_users(&self, n: usize) {
+        lock(&self.shared.state).users.seed(n);
+    }
+
+    /// Add `n` realistic leads: a person with a phone and mostly an e-mail, wanting
+    /// something, at a status from `NEW` to `CONVERTED` or `JUNK`, with an amount.
+    pub fn seed_leads(&self, n: usize) {
+        self.seed_crm(CrmEntity::Lead, n);
+    }
+
+    /// One lead as `crm.lead.get` returns it.
+    pub fn lead(&self, id: u64) -> Option<serde_json::Value> {
+        self.crm_record(CrmEntity::Lead, id)
+    }
+
+    /// One user as `user.get` returns it.
+    pub fn user(&self, id: u64) -> Option<serde_json::Value> {
+        lock(&self.shared.state).users.get(id)
+    }
+
+    /// How many users exist (users 1 to 3 from the start).
+    pub fn user_count(&self) -> usize {
+        lock(&self.shared.state).users.len()
     }
 
     /// The event deliveries to handler URLs finished so far (see `event.bind`), in the
@@ -267,6 +356,7 @@ impl TestPortal {
     /// and declared as `string` when first written.
     pub fn add_user_field(&self, name: &str, wire_type: &str) {
         lock(&self.shared.state)
+            .crm
             .deals
             .add_user_field(&name.to_ascii_uppercase(), wire_type);
     }
@@ -274,13 +364,12 @@ impl TestPortal {
     /// Declare a user field of a CRM entity type (`entityTypeId`: 1 lead, 2 deal,
     /// 3 contact, 4 company, 128 and above a smart process), with its label, multiplicity
     /// and enumeration items, as the `*.fields`, `*.userfield.list` and `crm.item.fields`
-    /// replies describe it. A deal field is also stored on deals like
-    /// [`TestPortal::add_user_field`].
+    /// replies describe it. A field of a lead, deal, contact or company is also known to
+    /// that entity's records (shown by `get` and `list`) like
+    /// [`TestPortal::add_user_field`] for deals.
     pub fn add_crm_user_field(&self, entity_type_id: u32, field: UserField) {
         let mut state = lock(&self.shared.state);
         let state = &mut *state;
-        state
-            .user_fields
-            .add(entity_type_id, field, &mut state.deals);
+        state.user_fields.add(entity_type_id, field, &mut state.crm);
     }
 }

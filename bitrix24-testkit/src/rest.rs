@@ -23,17 +23,12 @@ pub(crate) fn execute(
     } else if let Some(result) = crate::capabilities::call(caps, method, params) {
         result
     } else if let Some(result) =
-        crate::user_fields::call(&state.user_fields, &mut state.deals, method, params)
+        crate::user_fields::call(&state.user_fields, &mut state.crm, method, params)
     {
         result
-    } else if let Some(result) = crate::deals::call(
-        &mut state.deals,
-        method,
-        params,
-        caller.user_id,
-        now,
-        page_size,
-    ) {
+    } else if let Some(result) =
+        crate::crm::call(&mut state.crm, method, params, caller, now, page_size)
+    {
         result
     } else if let Some(result) = crate::events::call(&mut state.events, method, params) {
         result
@@ -55,10 +50,14 @@ pub(crate) fn execute(
         page_size,
     ) {
         result
+    } else if let Some(result) =
+        crate::users::call(&state.users, method, params, caller.user_id, page_size)
+    {
+        result
     } else {
         match method {
             "app.info" => Ok(Outcome::read(app_info(state))),
-            "profile" | "user.current" => Ok(Outcome::read(profile(caller))),
+            "profile" => Ok(Outcome::read(profile(caller))),
             "server.time" => Ok(Outcome::read(json!(crate::clock::format_datetime(now)))),
             _ => Err(CallError::method_not_found(method)),
         }

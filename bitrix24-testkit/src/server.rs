@@ -24,7 +24,7 @@ use crate::clock::{now_unix, time_object};
 use crate::credentials::Secrets;
 use crate::fault::{Fault, TOKEN_ENDPOINT_METHOD};
 use crate::oauth::token_endpoint;
-use crate::params::{self, KEY_ORDER, json_key_orders};
+use crate::params::{self, KEY_ORDER, RAW_JSON, json_key_orders};
 use crate::payload::Payload;
 use crate::php_form::{decode, key_orders, parse};
 use crate::rest::execute;
@@ -332,8 +332,10 @@ fn parameters(query: &str, content_type: &str, body: &[u8]) -> Result<Value, Cal
         Map::new()
     } else if content_type.contains("json") {
         match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(map)) => {
+            Ok(Value::Object(mut map)) => {
                 orders.extend(json_key_orders(body));
+                let raw = String::from_utf8_lossy(body).into_owned();
+                map.insert(RAW_JSON.to_owned(), Value::String(raw));
                 map
             }
             Ok(Value::Array(items)) if items.is_empty() => Map::new(),
@@ -659,6 +661,8 @@ mod tests {
         let mut params =
             parameters("auth=t&start=5", "application/json", br#"{"start": 10}"#).unwrap();
         params.as_object_mut().unwrap().remove(KEY_ORDER);
+        assert_eq!(params[RAW_JSON], r#"{"start": 10}"#);
+        params.as_object_mut().unwrap().remove(RAW_JSON);
         assert_eq!(params, json!({"auth": "t", "start": 10}));
         let mut params = parameters("a=1", "application/x-www-form-urlencoded", b"b[]=2").unwrap();
         params.as_object_mut().unwrap().remove(KEY_ORDER);

@@ -5,9 +5,10 @@
 use std::sync::{Mutex, MutexGuard};
 
 use crate::bucket::LeakyBucket;
+use crate::clock::now_unix;
 use crate::config::PortalConfig;
 use crate::credentials::{Tokens, random_token};
-use crate::deals::DealStore;
+use crate::crm::CrmStores;
 use crate::events::EventStore;
 use crate::fault::Faults;
 use crate::items::ItemStore;
@@ -15,13 +16,15 @@ use crate::stats::Stats;
 use crate::task_store::TaskStore;
 use crate::tasks_v3::Replays;
 use crate::user_fields::UserFieldStore;
+use crate::users::UserStore;
 
 /// Everything that changes while the portal runs.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) config: PortalConfig,
     pub(crate) client_id: String,
-    pub(crate) deals: DealStore,
+    /// Leads, deals, contacts and companies (`crm.{lead,deal,contact,company}.*`).
+    pub(crate) crm: CrmStores,
     pub(crate) user_fields: UserFieldStore,
     pub(crate) stats: Stats,
     pub(crate) bucket: Option<LeakyBucket>,
@@ -34,6 +37,8 @@ pub(crate) struct State {
     pub(crate) replays: Replays,
     /// Smart-process items (`crm.item.*`).
     pub(crate) items: ItemStore,
+    /// The portal's users (`user.get`, `user.current`).
+    pub(crate) users: UserStore,
 }
 
 impl State {
@@ -46,7 +51,7 @@ impl State {
                 random_token(13),
                 fastrand::u32(10_000_000..99_999_999)
             ),
-            deals: DealStore::default(),
+            crm: CrmStores::default(),
             user_fields: UserFieldStore::default(),
             stats: Stats::default(),
             faults: Faults::default(),
@@ -55,6 +60,7 @@ impl State {
             tasks_v3: TaskStore::default(),
             replays: Replays::default(),
             items: ItemStore::default(),
+            users: UserStore::new(now_unix().floor() as i64),
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The portal's own CRM fields (user fields, `UF_CRM_*`) and the methods that describe
-//! them: `crm.{lead,contact,company}.fields`, `crm.{deal,lead,contact,company}.userfield.list`,
-//! the user fields in `crm.deal.fields`, and `crm.item.fields` for smart processes.
+//! them: `crm.{deal,lead,contact,company}.userfield.list`, the declared fields in
+//! `crm.{deal,lead,contact,company}.fields`, and `crm.item.fields` for smart processes.
 //!
 //! Fields are declared with [`TestPortal::add_crm_user_field`](crate::TestPortal::add_crm_user_field).
-//! The standard fields of leads, contacts, companies and smart-process items are a small
-//! documented subset (`crm_fields.json`, from the docs' example replies); deals keep the
-//! full documented set of `crm.deal.fields`.
+//! The standard fields of leads, deals, contacts and companies are their stores' (the full
+//! documented sets, see `crm`); those of smart-process items a small documented subset
+//! (`crm_fields.json`, from the docs' example reply).
 //!
 //! # Replies
 //! - `*.userfield.list` (crm-deal-userfield-list.md): `ID`, `ENTITY_ID`, `FIELD_NAME`,
@@ -26,12 +26,12 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
-use crate::call::{CallError, CallResult, Outcome};
-use crate::deals::DealStore;
+use crate::call::{CallError, CallResult, Caller, Outcome};
+use crate::crm::CrmStores;
 use crate::params::param;
 use crate::payload::Payload;
 
-/// Example field descriptions of the docs: `{"lead": {...}, "contact", "company", "item"}`.
+/// Example field descriptions of the docs: `{"item": {...}}`.
 const FIELDS_JSON: &str = include_str!("crm_fields.json");
 
 /// `entityTypeId` of leads, deals, contacts and companies (crm data-types.md).
@@ -130,9 +130,9 @@ pub(crate) struct UserFieldStore {
 
 impl UserFieldStore {
     /// Declare `field` on entity type `entity_type_id` (redeclaring a name replaces it).
-    pub(crate) fn add(&mut self, entity_type_id: u32, field: UserField, deals: &mut DealStore) {
-        if entity_type_id == DEAL {
-            deals.add_user_field(&field.name, &field.user_type);
+    pub(crate) fn add(&mut self, entity_type_id: u32, field: UserField, crm: &mut CrmStores) {
+        if let Some(store) = crm.by_type_mut(entity_type_id) {
+            store.add_user_field(&field.name, &field.user_type);
         }
         self.last_id += 1;
         let id = 100 + self.last_id;
@@ -332,15 +332,6 @@ fn userfield_list(store: &UserFieldStore, entity_type_id: u32, params: &Value) -
     Value::Array(entries)
 }
 
-/// `crm.X.fields` for a lead, contact or company: the documented subset plus user fields.
-fn entity_fields(store: &UserFieldStore, entity_type_id: u32, entity: &str) -> Value {
-    let mut out = documented(entity);
-    for stored in store.fields(entity_type_id) {
-        out.insert(stored.field.name.clone(), description(stored, false));
-    }
-    Value::Object(out)
-}
-
 /// `crm.item.fields` for a smart process.
 fn item_fields(store: &UserFieldStore, params: &Value) -> CallResult {
     let entity_type_id = match param(params, "entityTypeId") {
@@ -373,27 +364,29 @@ fn item_fields(store: &UserFieldStore, params: &Value) -> CallResult {
 /// The user fields' methods; `None` for any other method.
 pub(crate) fn call(
     store: &UserFieldStore,
-    deals: &mut DealStore,
+    crm: &mut CrmStores,
     method: &str,
     params: &Value,
 ) -> Option<CallResult> {
     let result = match method {
-        "crm.deal.fields" => {
-            // The deal store's description, with the declared fields' full descriptions.
-            let mut outcome = match crate::deals::call(deals, method, params, 0, 0, 1)? {
-                Ok(outcome) => outcome,
-                Err(err) => return Some(Err(err)),
-            };
+        "crm.lead.fields" | "crm.deal.fields" | "crm.contact.fields" | "crm.company.fields" => {
+            // The entity store's description, with the declared fields' full descriptions.
+            let mut outcome =
+                match crate::crm::call(crm, method, params, Caller { user_id: 0 }, 0, 1)? {
+                    Ok(outcome) => outcome,
+                    Err(err) => return Some(Err(err)),
+                };
+            let entity = method
+                .trim_start_matches("crm.")
+                .trim_end_matches(".fields");
+            let entity_type_id = crm.by_name_mut(entity)?.entity.entity_type_id;
             if let Payload::Value(Value::Object(map)) = &mut outcome.result {
-                for stored in store.fields(DEAL) {
+                for stored in store.fields(entity_type_id) {
                     map.insert(stored.field.name.clone(), description(stored, false));
                 }
             }
             Ok(outcome)
         }
-        "crm.lead.fields" => Ok(Outcome::read(entity_fields(store, LEAD, "lead"))),
-        "crm.contact.fields" => Ok(Outcome::read(entity_fields(store, CONTACT, "contact"))),
-        "crm.company.fields" => Ok(Outcome::read(entity_fields(store, COMPANY, "company"))),
         "crm.deal.userfield.list" => Ok(Outcome::read(userfield_list(store, DEAL, params))),
         "crm.lead.userfield.list" => Ok(Outcome::read(userfield_list(store, LEAD, params))),
         "crm.contact.userfield.list" => Ok(Outcome::read(userfield_list(store, CONTACT, params))),
@@ -420,27 +413,25 @@ mod tests {
     }
 
     #[test]
-    fn the_documented_subsets_are_there() {
-        for entity in ["lead", "contact", "company", "item"] {
-            let fields = documented(entity);
-            assert!(fields.len() >= 10, "{entity}");
-            assert!(fields.values().all(|f| f["type"].is_string()), "{entity}");
-        }
-        assert!(documented("item").contains_key("stageId"));
+    fn the_documented_item_subset_is_there() {
+        let fields = documented("item");
+        assert!(fields.len() >= 10);
+        assert!(fields.values().all(|f| f["type"].is_string()));
+        assert!(fields.contains_key("stageId"));
     }
 
     #[test]
     fn lists_filter_and_label_on_request() {
         let mut store = UserFieldStore::default();
-        let mut deals = DealStore::default();
+        let mut crm = CrmStores::default();
         store.add(
             DEAL,
             UserField::new("uf_crm_colour", "enumeration")
                 .label("Colour")
                 .values(["Red", "Green"]),
-            &mut deals,
+            &mut crm,
         );
-        store.add(DEAL, UserField::new("UF_CRM_NOTE", "string"), &mut deals);
+        store.add(DEAL, UserField::new("UF_CRM_NOTE", "string"), &mut crm);
         let all = userfield_list(&store, DEAL, &json!({}));
         assert_eq!(all.as_array().unwrap().len(), 2);
         assert!(all[0].get("EDIT_FORM_LABEL").is_none());
@@ -453,7 +444,7 @@ mod tests {
         );
         assert_eq!(labelled.as_array().unwrap().len(), 1);
         assert_eq!(labelled[0]["EDIT_FORM_LABEL"], "Colour");
-        let fields = call(&store, &mut deals, "crm.deal.fields", &json!({}))
+        let fields = call(&store, &mut crm, "crm.deal.fields", &json!({}))
             .unwrap()
             .unwrap()
             .result
@@ -464,7 +455,7 @@ mod tests {
         assert!(matches!(
             call(
                 &store,
-                &mut deals,
+                &mut crm,
                 "crm.item.fields",
                 &json!({"entityTypeId": 2})
             ),

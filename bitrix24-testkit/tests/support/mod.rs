@@ -1,10 +1,14 @@
 //! A raw HTTP/1.1 client over a Tokio `TcpStream` for the test-portal tests: one request
-//! per connection (`Connection: close`), so a dropped connection shows as an error.
+//! per connection (`Connection: close`), so a dropped connection shows as an error; and
+//! the real client set up for a portal without limits.
 // Reason: each test file uses a different subset of these helpers.
 #![allow(dead_code)]
 
 use std::io;
 
+use bitrix24_testkit::{PortalConfig, TestPortal};
+use bitrix24_transport::auth::Webhook;
+use bitrix24_transport::{Auth, CallKind, Client, Error};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -128,4 +132,43 @@ pub(crate) async fn post_form(url: &str, body: &str) -> Reply {
     )
     .await
     .expect("POST failed")
+}
+
+/// The real client on the portal's webhook, without its own rate limit: the tests that
+/// use it start the portal unlimited.
+pub(crate) fn client(portal: &TestPortal) -> Client {
+    let webhook = Webhook::parse(&portal.webhook_url()).expect("the portal's webhook");
+    Client::builder(Auth::Webhook(webhook))
+        .rate_limit(None)
+        .build()
+        .expect("a webhook client")
+}
+
+/// A portal without a rate limit and the real client on its webhook.
+pub(crate) async fn portal_and_client() -> (TestPortal, Client) {
+    let portal = TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .expect("the portal starts");
+    let client = client(&portal);
+    (portal, client)
+}
+
+/// A method's result through the client; panics on an error.
+pub(crate) async fn call(client: &Client, method: &str, params: Value) -> Value {
+    client
+        .call_raw(method, params, CallKind::Write)
+        .await
+        .unwrap_or_else(|err| panic!("{method}: {err}"))
+        .result
+}
+
+/// The error code and description of a call that must fail.
+pub(crate) async fn refused(client: &Client, method: &str, params: Value) -> (String, String) {
+    match client.call_raw(method, params, CallKind::Write).await {
+        Err(Error::Api(api)) => (
+            api.code.as_wire().to_owned(),
+            api.description.unwrap_or_default(),
+        ),
+        other => panic!("{method}: expected an API error, got {other:?}"),
+    }
 }

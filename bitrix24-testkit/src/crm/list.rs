@@ -1,20 +1,19 @@
-//! `crm.deal.list` (crm-deal-list.md) on the list engine of `list_query.rs`: `filter` with
-//! the operator prefixes (unknown fields are ignored), `order` by any known field (ties
-//! by `ID`), `select` with the masks `*` and `UF_*`, and pages of `page_size` from `start`
-//! (`start=-1` returns just the first page without `next` and with `total` 0, as
-//! huge-data.md shows).
+//! `crm.X.list` (crm-deal-list.md, crm-contact-list.md, ...) on the list engine of
+//! `list_query.rs`: `filter` with the operator prefixes (unknown fields are ignored; a
+//! multifield matches when one of its values does), `order` by any known field (ties by
+//! `ID`), `select` with the masks `*` and `UF_*` and the multifields by name, and pages of
+//! `page_size` from `start` (`start=-1` returns just the first page without `next` and
+//! with `total` 0, as huge-data.md shows).
 //!
-//! A page with every field (no `select`, or the masks alone) is served from each deal's
+//! A page with every field (no `select`, or the masks alone) is served from each record's
 //! rendering serialised once (see `payload.rs`); a narrower `select` renders per call.
-
-use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::fields::kind_of;
-use super::store::{Deal, DealStore};
+use super::fields::Record;
+use super::store::CrmStore;
 use crate::call::{CallError, CallResult};
-use crate::list_query::{self, Filter, Kind, Query, SortBy, as_text, ascending, start_param};
+use crate::list_query::{self, Filter, Query, SortBy, as_text, ascending, start_param};
 use crate::params::{ordered_entries, param};
 use crate::payload::Payload;
 
@@ -30,24 +29,11 @@ fn object_param<'a>(params: &'a Value, name: &str) -> Result<Option<&'a Value>, 
     }
 }
 
-/// A field name as `filter`, `order` and `select` write it: its stored (upper-case) name
-/// and how it compares; `None` for a field deals do not have.
-fn resolve(name: &str) -> Option<(String, Kind)> {
-    let field = name.trim().to_ascii_uppercase();
-    let kind = kind_of(&field)?.query_kind();
-    Some((field, kind))
-}
-
-/// One stored field of a deal (`Null` when unset).
-fn read<'r>(deal: &'r Deal, field: &str) -> Cow<'r, Value> {
-    deal.get(field)
-        .map_or(Cow::Owned(Value::Null), Cow::Borrowed)
-}
-
-/// `crm.deal.list`.
-pub(super) fn list(store: &DealStore, params: &Value, page_size: usize) -> CallResult {
+/// `crm.X.list`.
+pub(super) fn list(store: &CrmStore, params: &Value, page_size: usize) -> CallResult {
+    let resolve = |name: &str| store.resolve(name);
     let filter = match object_param(params, "filter")? {
-        // Not strict: a condition on a field deals do not have is left out, never an error.
+        // Not strict: a condition on a field the entity lacks is left out, never an error.
         Some(Value::Object(filter)) => {
             Filter::compile(filter, &resolve, false).unwrap_or(Filter::All(Vec::new()))
         }
@@ -80,13 +66,15 @@ pub(super) fn list(store: &DealStore, params: &Value, page_size: usize) -> CallR
         order,
         start: start_param(params),
     };
+    let read = CrmStore::read;
     let outcome = if select == store.resolve_select(&[]) {
-        let render = |id: u64, deal: &Deal| store.listing(id, deal, &select);
-        list_query::list(&store.deals, &query, "ID", &read, &render, page_size)
+        let render = |id: u64, record: &Record| store.listing(id, record, &select);
+        list_query::list(&store.records, &query, "ID", &read, &render, page_size)
             .outcome(Payload::Records)
     } else {
-        let render = |_: u64, deal: &Deal| Value::Object(store.render_fields(deal, Some(&select)));
-        list_query::list(&store.deals, &query, "ID", &read, &render, page_size)
+        let render =
+            |_: u64, record: &Record| Value::Object(store.render_fields(record, Some(&select)));
+        list_query::list(&store.records, &query, "ID", &read, &render, page_size)
             .outcome(Value::Array)
     };
     Ok(outcome)

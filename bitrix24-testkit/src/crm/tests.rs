@@ -1,12 +1,13 @@
-//! The deals' unit tests: the `crm.deal.*` methods on a store, seeding, and the list.
+//! The CRM stores' unit tests: the `crm.deal.*` methods, seeding, and the list (which the
+//! other entity types share), and what differs for contacts, companies and leads.
 
 use serde_json::{Value, json};
 
+use super::entities::Seed;
 use super::fields::format_date_only;
 use super::methods::call;
-use super::seed::Seed;
-use super::store::DealStore;
-use crate::call::{CallError, CallResult};
+use super::stores::CrmStores;
+use crate::call::{CallError, CallResult, Caller};
 use crate::clock::{format_datetime, parse_datetime};
 use crate::list_query::like;
 
@@ -27,7 +28,7 @@ fn ok(result: Option<CallResult>) -> Done {
             next: outcome.next,
         },
         Some(Err(err)) => panic!("error: {err:?}"),
-        None => panic!("not a deal method"),
+        None => panic!("not a CRM method"),
     }
 }
 
@@ -41,13 +42,13 @@ fn err(result: Option<CallResult>) -> CallError {
     }
 }
 
-fn run(store: &mut DealStore, method: &str, params: Value) -> Option<CallResult> {
-    call(store, method, &params, 1, NOW, 50)
+fn run(store: &mut CrmStores, method: &str, params: Value) -> Option<CallResult> {
+    call(store, method, &params, Caller { user_id: 1 }, NOW, 50)
 }
 
 #[test]
 fn add_encodes_values_like_a_portal() {
-    let mut store = DealStore::default();
+    let mut store = CrmStores::default();
     let id = ok(run(
         &mut store,
         "crm.deal.add",
@@ -58,7 +59,7 @@ fn add_encodes_values_like_a_portal() {
     ))
     .result;
     assert_eq!(id, json!(1));
-    let deal = store.render(1).unwrap();
+    let deal = store.deals.render(1).unwrap();
     assert_eq!(deal["ID"], "1");
     assert_eq!(deal["OPPORTUNITY"], "1000000.00");
     assert_eq!(deal["PROBABILITY"], "99");
@@ -79,7 +80,7 @@ fn add_encodes_values_like_a_portal() {
 
 #[test]
 fn get_update_delete_and_their_errors() {
-    let mut store = DealStore::default();
+    let mut store = CrmStores::default();
     ok(run(
         &mut store,
         "crm.deal.add",
@@ -101,7 +102,7 @@ fn get_update_delete_and_their_errors() {
         "crm.deal.update",
         json!({"ID": 1, "FIELDS": {"TITLE": "b", "CATEGORY_ID": 5}}),
     ));
-    let deal = store.render(1).unwrap();
+    let deal = store.deals.render(1).unwrap();
     assert_eq!(
         (deal["TITLE"].as_str(), deal["CATEGORY_ID"].as_str()),
         (Some("b"), Some("0"))
@@ -128,7 +129,7 @@ fn get_update_delete_and_their_errors() {
 
 #[test]
 fn list_filters_orders_and_pages() {
-    let mut store = DealStore::default();
+    let mut store = CrmStores::default();
     for (title, amount, stage) in [
         ("Alpha", 10, "NEW"),
         ("Beta", 200, "WON"),
@@ -141,7 +142,7 @@ fn list_filters_orders_and_pages() {
             json!({"fields": {"TITLE": title, "OPPORTUNITY": amount, "STAGE_ID": stage}}),
         ));
     }
-    let ids = |params: Value, store: &mut DealStore| -> Vec<String> {
+    let ids = |params: Value, store: &mut CrmStores| -> Vec<String> {
         let outcome = ok(run(store, "crm.deal.list", params));
         outcome
             .result
@@ -257,10 +258,10 @@ fn list_filters_orders_and_pages() {
 
 #[test]
 fn paging_next_total_and_fast_path() {
-    let mut store = DealStore::default();
-    store.seed(120, NOW);
-    assert_eq!(store.len(), 120);
-    let page = |start: Value, store: &mut DealStore| {
+    let mut store = CrmStores::default();
+    store.deals.seed(120, NOW);
+    assert_eq!(store.deals.len(), 120);
+    let page = |start: Value, store: &mut CrmStores| {
         ok(run(
             store,
             "crm.deal.list",
@@ -296,10 +297,10 @@ fn paging_next_total_and_fast_path() {
 
 #[test]
 fn id_ranges_walk_in_either_direction_and_count() {
-    let mut store = DealStore::default();
-    store.seed(300, NOW);
-    assert!(store.deals.remove(&150).is_some());
-    let ids = |params: Value, store: &mut DealStore| -> (Vec<String>, Option<u64>, Option<u64>) {
+    let mut store = CrmStores::default();
+    store.deals.seed(300, NOW);
+    assert!(store.deals.records.remove(&150).is_some());
+    let ids = |params: Value, store: &mut CrmStores| -> (Vec<String>, Option<u64>, Option<u64>) {
         let outcome = ok(run(store, "crm.deal.list", params));
         let ids = outcome
             .result
@@ -352,9 +353,9 @@ fn id_ranges_walk_in_either_direction_and_count() {
 
 #[test]
 fn seeding_stores_what_an_import_of_the_same_fields_would() {
-    let mut seeded = DealStore::default();
-    seeded.seed(48, NOW);
-    let mut imported = DealStore::default();
+    let mut seeded = CrmStores::default();
+    seeded.deals.seed(48, NOW);
+    let mut imported = CrmStores::default();
     for i in 0..48u64 {
         let seed = Seed::of(i + 1, i as i64 - 48, NOW);
         let created = seed.created;
@@ -378,17 +379,19 @@ fn seeding_stores_what_an_import_of_the_same_fields_would() {
             fields["UTM_SOURCE"] = json!(source);
             fields["UTM_MEDIUM"] = json!(medium);
         }
-        imported.insert(fields.as_object().unwrap(), 1, created, true);
+        imported
+            .deals
+            .insert(fields.as_object().unwrap(), 1, created, true);
     }
-    assert_eq!(seeded.render_all(), imported.render_all());
-    assert_eq!(seeded.last_id, 48);
+    assert_eq!(seeded.deals.render_all(), imported.deals.render_all());
+    assert_eq!(seeded.deals.last_id, 48);
 }
 
 #[test]
 fn seeded_deals_look_real() {
-    let mut store = DealStore::default();
-    store.seed(10, NOW);
-    for deal in store.render_all() {
+    let mut store = CrmStores::default();
+    store.deals.seed(10, NOW);
+    for deal in store.deals.render_all() {
         assert!(deal["ID"].as_str().unwrap().parse::<u64>().is_ok());
         assert!(deal["OPPORTUNITY"].as_str().unwrap().contains('.'));
         assert!(parse_datetime(deal["DATE_CREATE"].as_str().unwrap()).unwrap() < NOW);
@@ -398,7 +401,7 @@ fn seeded_deals_look_real() {
 
 #[test]
 fn sorting_mixed_values_is_total() {
-    let mut store = DealStore::default();
+    let mut store = CrmStores::default();
     for value in ["10", "9", "a", "", "B", "1e3", "-1", "x9", "2024-01-01"] {
         let fields =
             json!({"UF_CRM_MIX": value, "OPPORTUNITY": value, "BEGINDATE": value, "TITLE": value});
@@ -414,9 +417,9 @@ fn sorting_mixed_values_is_total() {
 
 #[test]
 fn id_bounds_select_exactly_the_ids_they_name() {
-    let mut store = DealStore::default();
-    store.seed(10, NOW);
-    let ids = |store: &mut DealStore, filter: Value| -> Vec<u64> {
+    let mut store = CrmStores::default();
+    store.deals.seed(10, NOW);
+    let ids = |store: &mut CrmStores, filter: Value| -> Vec<u64> {
         let params = json!({"filter": filter, "select": ["ID"], "start": -1});
         let page = ok(run(store, "crm.deal.list", params)).result;
         let page = page.as_array().unwrap().clone();
