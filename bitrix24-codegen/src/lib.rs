@@ -19,6 +19,7 @@ pub mod model;
 pub mod naming;
 pub mod output;
 pub mod portal_fields;
+pub mod rules;
 pub mod spec;
 pub mod tree;
 

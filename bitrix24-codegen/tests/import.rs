@@ -238,7 +238,7 @@ fn required_markers_and_docs_types() {
         ("CONTACT_IDS", "id[]"),
         ("PHONE", "crm_multifield[]"),
         ("OPENED", "char"),
-        ("AMOUNT", "double"),
+        ("AMOUNT", "decimal"),
         ("COMMENTS", "text"),
         ("BEGINDATE", "date"),
         ("ASSIGNED_BY_ID", "user"),

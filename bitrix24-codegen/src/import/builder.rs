@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 
+use super::doc_types::Resolved;
 use super::emit_yaml::Yaml;
 use super::kind::method_kind;
 use super::layout::Root;
@@ -13,6 +14,9 @@ use super::markdown;
 use super::page::{self, EventPage, JsonKind, MethodPage};
 use super::report::{Problem, RawFallback};
 use super::types::{Mapped, map_doc_type};
+use super::typing::{Examples, Shared, Typed, refine};
+use super::values::ValueSet;
+use super::walk::NO_SCOPE;
 use crate::naming;
 
 /// The request struct name the model derives for the method (see
@@ -61,6 +65,10 @@ pub(super) struct PageBuilder<'a> {
     prefix: String,
     /// Every type name taken so far (all pages).
     used: &'a mut BTreeSet<String>,
+    /// What typing shares between pages: the docs' own types, the enums made so far.
+    shared: &'a mut Shared,
+    /// The page's JSON examples, for the typing rules.
+    examples: Examples,
     types: Vec<(String, Yaml)>,
     /// (table, read from a response) -> type name.
     memo: BTreeMap<(usize, bool), String>,
@@ -84,11 +92,14 @@ impl<'a> PageBuilder<'a> {
         page: &'a MethodPage,
         prefix: String,
         used: &'a mut BTreeSet<String>,
+        shared: &'a mut Shared,
     ) -> Self {
         Self {
             page,
             prefix,
             used,
+            shared,
+            examples: Examples::of(page),
             types: Vec::new(),
             memo: BTreeMap::new(),
             building: BTreeSet::new(),
@@ -264,26 +275,128 @@ impl<'a> PageBuilder<'a> {
 
     fn field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
         let [(text, link)] = row.types.as_slice() else {
-            return if row.types.is_empty() {
+            return if row.types.is_empty() && row.name.eq_ignore_ascii_case("id") {
+                // An untyped `id` row (`crm.measure.get`) is an identifier.
+                "id".to_owned()
+            } else if row.types.is_empty() {
                 self.raw(at, "no type given")
             } else {
                 self.raw(at, "several types given")
             };
         };
         match map_doc_type(text) {
-            Mapped::Spec(spec) => spec,
+            Mapped::Spec(spec) => {
+                let typed = refine(row, text, spec, &self.examples);
+                self.typed(row, typed)
+            }
             Mapped::Raw(reason) => self.raw(at, reason),
-            Mapped::Object { list, name } => match self.sub_table(row, link.as_deref(), &name) {
-                Ok(table) if self.building.contains(&table) => {
-                    self.raw(at, "the type contains itself")
+            Mapped::Object { list, name } => {
+                // A field of another entity (`catalog_product.id`) is never a sub-table.
+                let dotted = name.contains('.');
+                let table = (!dotted).then(|| self.sub_table(row, link.as_deref(), &name));
+                match table {
+                    Some(Ok(table)) if self.building.contains(&table) => {
+                        self.raw(at, "the type contains itself")
+                    }
+                    Some(Ok(table)) => {
+                        let named = self.named(table, response);
+                        if list { format!("{named}[]") } else { named }
+                    }
+                    other => {
+                        let reason = match other {
+                            Some(Err(reason)) => reason,
+                            _ => format!(
+                                "docs type `{name}`: the data-types pages do not describe it"
+                            ),
+                        };
+                        match self.shared.doc_types.resolve(&name) {
+                            Some(resolved) => {
+                                let typed = self.docs_typed(row, text, &name, resolved);
+                                let ty = self.typed(row, typed);
+                                if list { format!("{ty}[]") } else { ty }
+                            }
+                            None => self.raw(at, reason),
+                        }
+                    }
                 }
-                Ok(table) => {
-                    let named = self.named(table, response);
-                    if list { format!("{named}[]") } else { named }
-                }
-                Err(reason) => self.raw(at, reason),
+            }
+        }
+    }
+
+    /// A type the data-types pages give: a spec type the rules still apply to, or the
+    /// values of an enumeration docs type (one enum per docs type and scope).
+    fn docs_typed(&mut self, row: &page::Row, text: &str, name: &str, resolved: Resolved) -> Typed {
+        match resolved {
+            Resolved::Spec(spec) => refine(row, text, spec, &self.examples),
+            Resolved::Values(ValueSet::YesNo) => Typed::Spec("char".to_owned()),
+            Resolved::Values(ValueSet::Values(values)) => Typed::Docs {
+                name: name.to_ascii_lowercase(),
+                values,
             },
         }
+    }
+
+    /// The spec type for what the typing rules decided; an enum is made (or reused) here.
+    fn typed(&mut self, row: &page::Row, typed: Typed) -> String {
+        let scope = self
+            .page
+            .scope
+            .clone()
+            .unwrap_or_else(|| NO_SCOPE.to_owned());
+        match typed {
+            Typed::Spec(spec) => spec,
+            Typed::Values { values, list } => {
+                let key = format!("field {} {values:?}", row.name);
+                let base = format!("{} {}", self.prefix, row.name).to_upper_camel_case();
+                let name = self.enum_type(scope, key, &base, values);
+                if list { format!("{name}[]") } else { name }
+            }
+            Typed::Docs { name, values } => {
+                let key = format!("docs {name}");
+                let base = name.to_upper_camel_case();
+                self.enum_type(scope, key, &base, values)
+            }
+        }
+    }
+
+    /// The enum for `values`: the one made for `key` in `scope` already, else a new one
+    /// named `base` (made unique) with this page as its docs.
+    fn enum_type(
+        &mut self,
+        scope: String,
+        key: String,
+        base: &str,
+        values: Vec<(String, String)>,
+    ) -> String {
+        let key = (scope, key);
+        if let Some(name) = self.shared.enums.get(&key) {
+            return name.clone();
+        }
+        let mut name = if naming::is_type_name(base) {
+            base.to_owned()
+        } else {
+            format!("T{base}")
+        };
+        let stem = name.clone();
+        let mut n = 2;
+        while self.used.contains(&name) || !naming::is_type_name(&name) {
+            name = format!("{stem}{n}");
+            n += 1;
+        }
+        self.used.insert(name.clone());
+        self.shared.enums.insert(key, name.clone());
+        let values = values
+            .into_iter()
+            .map(|(wire, variant)| (wire, Yaml::Str(variant)))
+            .collect();
+        self.types.push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::str(&self.page.path)),
+                ("values".to_owned(), Yaml::Map(values)),
+            ]),
+        ));
+        name
     }
 
     /// The table on this page that describes `row`'s object.
@@ -509,8 +622,9 @@ mod tests {
         let tokens = markdown::parse_page(text);
         if let Some(page) = page::method_page("api-reference/x/y.md", &tokens) {
             let mut used = BTreeSet::new();
+            let mut shared = Shared::default();
             let prefix = request_type_name(&page.method, Root::Main);
-            let _ = PageBuilder::new(&page, prefix, &mut used).method();
+            let _ = PageBuilder::new(&page, prefix, &mut used, &mut shared).method();
         }
     }
 

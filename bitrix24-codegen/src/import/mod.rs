@@ -125,16 +125,22 @@
 //! the overlays.
 
 mod builder;
+mod doc_types;
 mod emit_yaml;
 mod fixtures;
 mod kind;
 mod layout;
 mod markdown;
+mod names;
 pub mod overlay;
 mod page;
+mod params;
 mod render;
 mod report;
+mod samples;
 mod types;
+mod typing;
+mod values;
 mod walk;
 
 use std::collections::BTreeMap;

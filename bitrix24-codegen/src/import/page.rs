@@ -6,6 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::markdown::{self, Block, Table};
+use super::names;
+use super::params::ParamCandidates;
+use super::samples::{self, Samples};
 
 /// A method page, interpreted.
 #[derive(Debug)]
@@ -39,6 +42,10 @@ pub(crate) struct MethodPage {
     pub(crate) json_examples: Vec<String>,
     /// Tables (or rows) that could not be read: (line, reason).
     pub(crate) problems: Vec<(usize, String)>,
+    /// What the code samples call and send.
+    pub(crate) samples: Samples,
+    /// The title's method name, when the samples call another ([`names`]).
+    pub(crate) title_method: Option<String>,
 }
 
 /// A table of named, typed rows.
@@ -161,7 +168,11 @@ pub(crate) fn scope_of(line: &str) -> Option<String> {
 
 /// Interpret a tokenized page; `None` when it is not a method page.
 pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPage> {
-    let method = method_in_title(page.title.as_deref()?)?;
+    let samples = samples::read(&page.blocks);
+    let (method, title_method) = match method_in_title(page.title.as_deref()?) {
+        Some(title) => names::choose(title, &samples, path),
+        None => (names::from_file(&samples, path)?, None),
+    };
     let has_method_sections = page.blocks.iter().any(|block| {
         matches!(block, Block::Heading(h) if h.level == 2 && {
             let text = h.text.to_ascii_lowercase();
@@ -171,7 +182,10 @@ pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPag
     if page.scope_line.is_none() && !has_method_sections {
         return None;
     }
-    Some(read_page(path, page, method))
+    let mut out = read_page(path, page, method);
+    out.samples = samples;
+    out.title_method = title_method;
+    Some(out)
 }
 
 /// An event page, interpreted: the tables as for a method page (its `method` is the
@@ -343,16 +357,23 @@ fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
         example: None,
         json_examples: Vec::new(),
         problems: Vec::new(),
+        samples: Samples::default(),
+        title_method: None,
     };
     let mut h2: Option<String> = None;
     let mut heading: Option<&markdown::Heading> = None;
     let mut heading_has_table = false;
     let mut returned_fallback = None;
+    let mut seen_title = false;
+    let mut candidates = ParamCandidates::default();
     for block in &page.blocks {
         match block {
             Block::Heading(h) => {
                 if h.level <= 2 {
-                    h2 = (h.level == 2).then(|| h.text.to_ascii_lowercase());
+                    // A second `#` heading (`# Method Parameters`) opens a section too.
+                    let section = h.level == 2 || seen_title;
+                    h2 = section.then(|| h.text.to_ascii_lowercase());
+                    seen_title |= h.level == 1;
                 }
                 heading = Some(h);
                 heading_has_table = false;
@@ -421,6 +442,7 @@ fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
                 if out.params.is_none() && in_params(h2.as_deref(), heading) {
                     out.params = Some(index);
                 }
+                candidates.see(h2.as_deref(), heading, index);
                 let in_response = h2.as_deref().is_some_and(|h| h.contains("response"));
                 if in_response {
                     let under_returned =
@@ -438,13 +460,16 @@ fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
     if out.returned.is_none() {
         out.returned = returned_fallback;
     }
+    if out.params.is_none() {
+        out.params = candidates.choose(&mut out.tables);
+    }
     out
 }
 
 /// Whether a table here is the top-level parameter table: right under the
 /// `## ... Parameters` heading, not under one of its sub-headings.
 fn in_params(h2: Option<&str>, heading: Option<&markdown::Heading>) -> bool {
-    h2.is_some_and(|h| h.contains("parameters")) && heading.is_some_and(|h| h.level == 2)
+    h2.is_some_and(|h| h.contains("parameters")) && heading.is_some_and(|h| h.level <= 2)
 }
 
 /// `Parameter fields`, `FIELDS Parameter`, ``Parameter `filter` `` -> the parameter name.
@@ -484,19 +509,44 @@ fn plain(cell: &str) -> String {
 
 /// A table with a type column -> its rows, plus one message per row that could not be
 /// read; `None` for tables without types (error codes, value lists).
-fn field_table(table: &Table) -> Option<(FieldTable, Vec<String>)> {
+pub(crate) fn field_table(table: &Table) -> Option<(FieldTable, Vec<String>)> {
     let header = table.rows.first()?;
-    let combined = header
-        .first()
-        .is_some_and(|cell| cell.to_ascii_lowercase().contains("`type`"));
-    let separate = !combined && header.len() >= 3 && plain(&header[1]) == "type";
-    if !combined && !separate {
+    let first = header.first().map(|cell| plain(cell)).unwrap_or_default();
+    let words: Vec<&str> = first
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // `**Name**` + `` `type` `` in one cell, `**Parameter** / **Type**`; a two-column
+    // `**Field** | **Description**` table whose names carry their types (or none); or a
+    // table without a header whose first row is already a `**NAME**` + `` `type` `` row.
+    let header_words = ["name", "field", "parameter", "value", "key", "type"];
+    let combined = (words.contains(&"type")
+        && words.len() > 1
+        && words.iter().all(|w| header_words.contains(w)))
+        || (header.len() == 2
+            && matches!(
+                first.as_str(),
+                "name" | "field" | "parameter" | "parameter name"
+            )
+            && plain(&header[1]) == "description"
+            && table.rows[1..].iter().all(|row| {
+                row.first()
+                    .is_some_and(|cell| cell.trim_start().starts_with("**"))
+            }));
+    let headerless = !combined
+        && header.len() == 2
+        && header.first().is_some_and(|cell| {
+            bold_name(cell).is_some_and(|(_, _, rest)| !markdown::code_spans(rest).is_empty())
+        });
+    let separate = !combined && !headerless && header.len() >= 3 && plain(&header[1]) == "type";
+    if !combined && !separate && !headerless {
         return None;
     }
+    let skip = usize::from(!headerless);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for (number, cells) in table.rows.iter().enumerate().skip(1) {
-        let parsed = if combined {
+    for (number, cells) in table.rows.iter().enumerate().skip(skip) {
+        let parsed = if combined || headerless {
             combined_row(cells)
         } else {
             separate_row(cells)

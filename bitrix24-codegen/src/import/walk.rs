@@ -7,12 +7,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::builder::{Built, PageBuilder, event_type_name, request_type_name};
+use super::doc_types::{DocTypes, is_data_types_page};
 use super::fixtures::add_fixtures;
 use super::layout::{GroupKey, Root, events_home, file_paths, folder_of};
 use super::markdown;
 use super::page::{self, EventPage, MethodPage};
 use super::render::FileTree;
 use super::report::{ImportReport, Problem};
+use super::typing::Shared;
 
 /// The scope of method pages that have no `> Scope:` line.
 pub const NO_SCOPE: &str = "common";
@@ -42,7 +44,9 @@ fn markdown_files(base: &Path, dir: &Path, errors: &mut Vec<String>) -> Vec<(Str
 /// Read every page under `docs_root/api-reference/` and build the spec file trees.
 pub(super) fn import_trees(docs_root: &Path) -> Imported {
     let mut report = ImportReport::default();
-    let Some((pages, event_pages)) = read_pages(docs_root, &mut report) else {
+    let mut shared = Shared::default();
+    let Some((pages, event_pages)) = read_pages(docs_root, &mut report, &mut shared.doc_types)
+    else {
         return Imported {
             report,
             files: BTreeMap::new(),
@@ -101,8 +105,12 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
         };
         for index in groups.get(key).into_iter().flatten() {
             let page = &pages[*index];
-            let mut builder =
-                PageBuilder::new(page, request_type_name(&page.method, *root), &mut used);
+            let mut builder = PageBuilder::new(
+                page,
+                request_type_name(&page.method, *root),
+                &mut used,
+                &mut shared,
+            );
             let method = builder.method();
             let Built { types, raws, notes } = builder.finish();
             add_fixtures(&mut report.fixtures, page, *root);
@@ -119,7 +127,7 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
         for position in event_groups.get(key).into_iter().flatten() {
             let (index, name) = &events[*position];
             let event = &event_pages[*index];
-            let mut builder = PageBuilder::new(&event.page, name.clone(), &mut used);
+            let mut builder = PageBuilder::new(&event.page, name.clone(), &mut used, &mut shared);
             let entry = builder.event(event);
             let Built { types, raws, notes } = builder.finish();
             report.events_written += 1;
@@ -137,10 +145,12 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
 }
 
 /// The method and event pages under `docs_root/api-reference/`, with their unreadable
-/// tables reported; `None` when there is no such folder.
+/// tables reported, and the data-types pages read into `doc_types`; `None` when there is
+/// no such folder.
 fn read_pages(
     docs_root: &Path,
     report: &mut ImportReport,
+    doc_types: &mut DocTypes,
 ) -> Option<(Vec<MethodPage>, Vec<EventPage>)> {
     let api = docs_root.join("api-reference");
     if !api.is_dir() {
@@ -162,6 +172,9 @@ fn read_pages(
         };
         report.pages_read += 1;
         let tokens = markdown::parse_page(&text);
+        if is_data_types_page(&relative) {
+            doc_types.add_page(&tokens);
+        }
         let page = page::method_page(&relative, &tokens);
         let event = page
             .is_none()

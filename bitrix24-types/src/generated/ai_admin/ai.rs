@@ -2,9 +2,122 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AiEngineRegisterCategory {
+    /// `text`
+    Text,
+    /// `image`
+    Image,
+    /// `audio`
+    Audio,
+    /// `call`
+    Call,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for AiEngineRegisterCategory {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "image" => Self::Image,
+            "audio" => Self::Audio,
+            "call" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Image => "image",
+            Self::Audio => "audio",
+            Self::Call => "call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for AiEngineRegisterCategory {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AiEngineRegisterCategory {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for AiEngineRegisterCategory {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AiEngineRegisterModelContextType {
+    /// `token`
+    Token,
+    /// `symbol`
+    Symbol,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for AiEngineRegisterModelContextType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "token" => Self::Token,
+            "symbol" => Self::Symbol,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Token => "token",
+            Self::Symbol => "symbol",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for AiEngineRegisterModelContextType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AiEngineRegisterModelContextType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for AiEngineRegisterModelContextType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html#settings)
@@ -14,9 +127,9 @@ pub struct AiEngineRegisterSettings {
     /// `code_alias`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_alias: Option<String>,
-    /// `model_context_type`: string.
+    /// `model_context_type`: `AiEngineRegisterModelContextType`. One of `token`, `symbol`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model_context_type: Option<String>,
+    pub model_context_type: Option<AiEngineRegisterModelContextType>,
     /// `model_context_limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_context_limit: Option<i64>,
@@ -55,8 +168,8 @@ pub struct AiEngineRegister {
     pub name: String,
     /// `code`: string, required.
     pub code: String,
-    /// `category`: string, required.
-    pub category: String,
+    /// `category`: `AiEngineRegisterCategory`, required. One of `text`, `image`, `audio`, `call`.
+    pub category: AiEngineRegisterCategory,
     /// `completions_url`: string, required.
     pub completions_url: String,
     /// `settings`: `AiEngineRegisterSettings`.
@@ -68,7 +181,7 @@ impl AiEngineRegister {
     pub fn new(
         name: String,
         code: String,
-        category: String,
+        category: AiEngineRegisterCategory,
         completions_url: String,
     ) -> Self {
         Self {
@@ -80,13 +193,13 @@ impl AiEngineRegister {
         }
     }
 }
-/// `ai.engine.unregister`: scope `ai_admin`; writes (not idempotent: never repeated blindly).
+/// `ai.engine.unregister`: scope `ai_admin`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-unregister.html)
 #[bitrix_method(
     "ai.engine.unregister",
     scope = "ai_admin",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -23,7 +23,10 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<AppInfo>();
     visitor.visit::<FeatureGet>();
     visitor.visit::<MethodGet>();
+    visitor.visit::<Methods>();
+    visitor.visit::<Scope>();
     visitor.visit::<ServerTime>();
+    visitor.visit::<Profile>();
     visitor.visit::<UserAccess>();
     visitor.visit::<UserAdmin>();
 }

@@ -4,13 +4,13 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-/// `bizproc.workflow.instances`: scope `bizproc`; writes (not idempotent: never repeated blindly).
+/// `bizproc.workflow.instances`: scope `bizproc`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-instances.html)
 #[bitrix_method(
     "bizproc.workflow.instances",
     scope = "bizproc",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -2,10 +2,134 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocTaskListActivity {
+    /// `ApproveActivity`
+    ApproveActivity,
+    /// `ReviewActivity`
+    ReviewActivity,
+    /// `RequestInformationActivity`
+    RequestInformationActivity,
+    /// `RequestInformationOptionalActivity`
+    RequestInformationOptionalActivity,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocTaskListActivity {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ApproveActivity" => Self::ApproveActivity,
+            "ReviewActivity" => Self::ReviewActivity,
+            "RequestInformationActivity" => Self::RequestInformationActivity,
+            "RequestInformationOptionalActivity" => {
+                Self::RequestInformationOptionalActivity
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ApproveActivity => "ApproveActivity",
+            Self::ReviewActivity => "ReviewActivity",
+            Self::RequestInformationActivity => "RequestInformationActivity",
+            Self::RequestInformationOptionalActivity => {
+                "RequestInformationOptionalActivity"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocTaskListActivity {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocTaskListActivity {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocTaskListActivity {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocTaskListCommentRequired {
+    /// `N`
+    No,
+    /// `Y`
+    Yes,
+    /// `YA`
+    Ya,
+    /// `YR`
+    Yr,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocTaskListCommentRequired {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "N" => Self::No,
+            "Y" => Self::Yes,
+            "YA" => Self::Ya,
+            "YR" => Self::Yr,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::No => "N",
+            Self::Yes => "Y",
+            Self::Ya => "YA",
+            Self::Yr => "YR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocTaskListCommentRequired {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocTaskListCommentRequired {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocTaskListCommentRequired {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html#fields)
@@ -48,15 +172,15 @@ pub struct BizprocTaskListFields {
     /// `WORKFLOW_STATE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_state: Option<String>,
-    /// `STATUS`: integer.
+    /// `STATUS`: `BizprocTaskListStatus`. One of `0`, `1`, `2`, `3`, `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<BizprocTaskListStatus>,
     /// `USER_ID`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `USER_STATUS`: integer.
+    /// `USER_STATUS`: `BizprocTaskListUserStatus`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_status: Option<i64>,
+    pub user_status: Option<BizprocTaskListUserStatus>,
     /// `MODULE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_id: Option<String>,
@@ -66,9 +190,9 @@ pub struct BizprocTaskListFields {
     /// `DOCUMENT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
-    /// `ACTIVITY`: string.
+    /// `ACTIVITY`: `BizprocTaskListActivity`. One of `ApproveActivity`, `ReviewActivity`, `RequestInformationActivity`, `RequestInformationOptionalActivity`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity: Option<String>,
+    pub activity: Option<BizprocTaskListActivity>,
     /// `ACTIVITY_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_name: Option<String>,
@@ -92,11 +216,15 @@ pub struct BizprocTaskListParameters {
     /// `CommentLabel`: string.
     #[serde(rename = "CommentLabel", skip_serializing_if = "Option::is_none")]
     pub comment_label: Option<String>,
-    /// `CommentRequired`: string.
+    /// `CommentRequired`: `BizprocTaskListCommentRequired`. One of `N`, `Y`, `YA`, `YR`.
     #[serde(rename = "CommentRequired", skip_serializing_if = "Option::is_none")]
-    pub comment_required: Option<String>,
-    /// `ShowComment`: boolean.
-    #[serde(rename = "ShowComment", skip_serializing_if = "Option::is_none")]
+    pub comment_required: Option<BizprocTaskListCommentRequired>,
+    /// `ShowComment`: char. One of `Y`, `N`.
+    #[serde(
+        rename = "ShowComment",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_comment: Option<bool>,
     /// `StatusOkLabel`: string.
     #[serde(rename = "StatusOkLabel", skip_serializing_if = "Option::is_none")]
@@ -114,6 +242,130 @@ pub struct BizprocTaskListParameters {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocTaskListStatus {
+    /// `0`
+    InProgress,
+    /// `1`
+    Approved,
+    /// `2`
+    Rejected,
+    /// `3`
+    Completed,
+    /// `4`
+    Overdue,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocTaskListStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::InProgress,
+            "1" => Self::Approved,
+            "2" => Self::Rejected,
+            "3" => Self::Completed,
+            "4" => Self::Overdue,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::InProgress => "0",
+            Self::Approved => "1",
+            Self::Rejected => "2",
+            Self::Completed => "3",
+            Self::Overdue => "4",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocTaskListStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocTaskListStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocTaskListStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocTaskListUserStatus {
+    /// `0`
+    AwaitingResponse,
+    /// `1`
+    Approved,
+    /// `2`
+    Rejected,
+    /// `3`
+    Completed,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocTaskListUserStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::AwaitingResponse,
+            "1" => Self::Approved,
+            "2" => Self::Rejected,
+            "3" => Self::Completed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AwaitingResponse => "0",
+            Self::Approved => "1",
+            Self::Rejected => "2",
+            Self::Completed => "3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocTaskListUserStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocTaskListUserStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocTaskListUserStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// `bizproc.task.complete`: scope `bizproc`; writes (not idempotent: never repeated blindly).
 ///

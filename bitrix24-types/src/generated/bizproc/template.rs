@@ -2,10 +2,202 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocWorkflowTemplateAddAutoExecute {
+    /// `0`
+    NoAutoexecution,
+    /// `1`
+    ExecuteOnCreation,
+    /// `2`
+    ExecuteOnModification,
+    /// `3`
+    ExecuteOnCreationAnd,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocWorkflowTemplateAddAutoExecute {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::NoAutoexecution,
+            "1" => Self::ExecuteOnCreation,
+            "2" => Self::ExecuteOnModification,
+            "3" => Self::ExecuteOnCreationAnd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NoAutoexecution => "0",
+            Self::ExecuteOnCreation => "1",
+            Self::ExecuteOnModification => "2",
+            Self::ExecuteOnCreationAnd => "3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocWorkflowTemplateAddAutoExecute {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocWorkflowTemplateAddAutoExecute {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocWorkflowTemplateAddAutoExecute {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocWorkflowTemplateListAutoExecute {
+    /// `0`
+    NoAutoexecute,
+    /// `1`
+    ExecuteOnCreation,
+    /// `2`
+    ExecuteOnModification,
+    /// `3`
+    ExecuteOnCreationAnd,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocWorkflowTemplateListAutoExecute {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::NoAutoexecute,
+            "1" => Self::ExecuteOnCreation,
+            "2" => Self::ExecuteOnModification,
+            "3" => Self::ExecuteOnCreationAnd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NoAutoexecute => "0",
+            Self::ExecuteOnCreation => "1",
+            Self::ExecuteOnModification => "2",
+            Self::ExecuteOnCreationAnd => "3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocWorkflowTemplateListAutoExecute {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocWorkflowTemplateListAutoExecute {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocWorkflowTemplateListAutoExecute {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocWorkflowTemplateListDocumentType {
+    /// `LEAD`
+    Lead,
+    /// `CONTACT`
+    Contact,
+    /// `COMPANY`
+    Company,
+    /// `DEAL`
+    Deal,
+    /// `QUOTE`
+    Quote,
+    /// `SMART_INVOICE`
+    SmartInvoice,
+    /// `DYNAMIC_XXX`
+    DynamicXxx,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocWorkflowTemplateListDocumentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LEAD" => Self::Lead,
+            "CONTACT" => Self::Contact,
+            "COMPANY" => Self::Company,
+            "DEAL" => Self::Deal,
+            "QUOTE" => Self::Quote,
+            "SMART_INVOICE" => Self::SmartInvoice,
+            "DYNAMIC_XXX" => Self::DynamicXxx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Lead => "LEAD",
+            Self::Contact => "CONTACT",
+            Self::Company => "COMPANY",
+            Self::Deal => "DEAL",
+            Self::Quote => "QUOTE",
+            Self::SmartInvoice => "SMART_INVOICE",
+            Self::DynamicXxx => "DYNAMIC_XXX",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocWorkflowTemplateListDocumentType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocWorkflowTemplateListDocumentType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocWorkflowTemplateListDocumentType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html#fields)
@@ -15,18 +207,18 @@ pub struct BizprocWorkflowTemplateListFields {
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `MODULE_ID`: string.
+    /// `MODULE_ID`: `BizprocWorkflowTemplateListModuleId`. One of `crm`, `lists`, `disk`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub module_id: Option<String>,
+    pub module_id: Option<BizprocWorkflowTemplateListModuleId>,
     /// `ENTITY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
-    /// `DOCUMENT_TYPE`: string.
+    /// `DOCUMENT_TYPE`: `BizprocWorkflowTemplateListDocumentType`. One of `LEAD`, `CONTACT`, `COMPANY`, `DEAL`, `QUOTE`, `SMART_INVOICE`, `DYNAMIC_XXX`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_type: Option<String>,
-    /// `AUTO_EXECUTE`: integer.
+    pub document_type: Option<BizprocWorkflowTemplateListDocumentType>,
+    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateListAutoExecute`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_execute: Option<i64>,
+    pub auto_execute: Option<BizprocWorkflowTemplateListAutoExecute>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -45,8 +237,11 @@ pub struct BizprocWorkflowTemplateListFields {
     /// `MODIFIED`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<wire::DateTime>,
-    /// `IS_MODIFIED`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_MODIFIED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_modified: Option<bool>,
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,6 +253,62 @@ pub struct BizprocWorkflowTemplateListFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BizprocWorkflowTemplateListModuleId {
+    /// `crm`
+    Crm,
+    /// `lists`
+    Lists,
+    /// `disk`
+    Disk,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for BizprocWorkflowTemplateListModuleId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "crm" => Self::Crm,
+            "lists" => Self::Lists,
+            "disk" => Self::Disk,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Crm => "crm",
+            Self::Lists => "lists",
+            Self::Disk => "disk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for BizprocWorkflowTemplateListModuleId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BizprocWorkflowTemplateListModuleId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for BizprocWorkflowTemplateListModuleId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -74,9 +325,9 @@ pub struct BizprocWorkflowTemplateUpdateParametrFields {
     /// `TEMPLATE_DATA`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_data: Option<wire::File>,
-    /// `AUTO_EXECUTE`: integer.
+    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateAddAutoExecute`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_execute: Option<i64>,
+    pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -103,9 +354,9 @@ pub struct BizprocWorkflowTemplateAdd {
     pub description: Option<String>,
     /// `TEMPLATE_DATA`: file, required.
     pub template_data: wire::File,
-    /// `AUTO_EXECUTE`: integer.
+    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateAddAutoExecute`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_execute: Option<i64>,
+    pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
 }
 impl BizprocWorkflowTemplateAdd {
     /// A `bizproc.workflow.template.add` call with the required parameters; optional ones unset.

@@ -78,13 +78,13 @@ impl BookingV1BookingExternalDataSet {
         Self { booking_id, external_data }
     }
 }
-/// `booking.v1.booking.externalData.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.booking.externalData.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/external-data/booking-v1-booking-externaldata-unset.html)
 #[bitrix_method(
     "booking.v1.booking.externalData.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -87,13 +87,13 @@ impl BookingV1ResourceSlotsSet {
         Self { resource_id, slots }
     }
 }
-/// `booking.v1.resource.slots.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.resource.slots.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-unset.html)
 #[bitrix_method(
     "booking.v1.resource.slots.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

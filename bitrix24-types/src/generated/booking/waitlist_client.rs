@@ -75,13 +75,13 @@ impl BookingV1WaitlistClientSet {
         Self { wait_list_id, clients }
     }
 }
-/// `booking.v1.waitlist.client.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.waitlist.client.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-unset.html)
 #[bitrix_method(
     "booking.v1.waitlist.client.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -81,13 +81,13 @@ impl BookingV1WaitlistExternalDataSet {
         }
     }
 }
-/// `booking.v1.waitlist.externalData.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.waitlist.externalData.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-unset.html)
 #[bitrix_method(
     "booking.v1.waitlist.externalData.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

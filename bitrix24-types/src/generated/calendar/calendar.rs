@@ -16,13 +16,181 @@ pub struct CalendarSectionAddExport {
     /// `ALLOW`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow: Option<bool>,
-    /// `SET`: string.
+    /// `SET`: `CalendarSectionAddSet`. One of `all`, `3_9`, `6_12`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set: Option<String>,
+    pub set: Option<CalendarSectionAddSet>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarSectionAddSet {
+    /// `all`
+    All,
+    /// `3_9`
+    Value3MonthsBeforeAnd,
+    /// `6_12`
+    Value6MonthsBeforeAnd,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarSectionAddSet {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "3_9" => Self::Value3MonthsBeforeAnd,
+            "6_12" => Self::Value6MonthsBeforeAnd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Value3MonthsBeforeAnd => "3_9",
+            Self::Value6MonthsBeforeAnd => "6_12",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarSectionAddSet {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarSectionAddSet {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarSectionAddSet {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarSectionAddType {
+    /// `user`
+    User,
+    /// `group`
+    Group,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarSectionAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "group" => Self::Group,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Group => "group",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarSectionAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarSectionAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarSectionAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarSectionGetType {
+    /// `user`
+    User,
+    /// `group`
+    Group,
+    /// `company_calendar`
+    CompanyCalendar,
+    /// `location`
+    Location,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarSectionGetType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "company_calendar" => Self::CompanyCalendar,
+            "location" => Self::Location,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Group => "group",
+            Self::CompanyCalendar => "company_calendar",
+            Self::Location => "location",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarSectionGetType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarSectionGetType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarSectionGetType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -33,13 +201,164 @@ pub struct CalendarSectionUpdateExport {
     /// `ALLOW`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow: Option<bool>,
-    /// `SET`: string.
+    /// `SET`: `CalendarSectionAddSet`. One of `all`, `3_9`, `6_12`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set: Option<String>,
+    pub set: Option<CalendarSectionAddSet>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html#defaultReminders)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarUserSettingsSetDefaultReminders {
+    /// `fullDay`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_day: Option<serde_json::Value>,
+    /// `withTime`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_time: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarUserSettingsSetSettings {
+    /// `view`: `CalendarUserSettingsSetView`. One of `day`, `week`, `month`, `list`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<CalendarUserSettingsSetView>,
+    /// `meetSection`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meet_section: Option<String>,
+    /// `crmSection`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_section: Option<String>,
+    /// `showDeclined`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_declined: Option<bool>,
+    /// `denyBusyInvitation`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deny_busy_invitation: Option<bool>,
+    /// `collapseOffHours`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub collapse_off_hours: Option<bool>,
+    /// `showWeekNumbers`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_week_numbers: Option<bool>,
+    /// `showTasks`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_tasks: Option<bool>,
+    /// `syncTasks`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub sync_tasks: Option<bool>,
+    /// `showCompletedTasks`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_completed_tasks: Option<bool>,
+    /// `lastUsedSection`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_section: Option<String>,
+    /// `sendFromEmail`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_from_email: Option<String>,
+    /// `defaultSections`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_sections: Option<serde_json::Value>,
+    /// `syncPeriodPast`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_period_past: Option<String>,
+    /// `syncPeriodFuture`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_period_future: Option<String>,
+    /// `defaultReminders`: `CalendarUserSettingsSetDefaultReminders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_reminders: Option<CalendarUserSettingsSetDefaultReminders>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarUserSettingsSetView {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `list`
+    List,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarUserSettingsSetView {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarUserSettingsSetView {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarUserSettingsSetView {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarUserSettingsSetView {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// The `data` of the event `ONCALENDARSECTIONADD`: scope `calendar`.
 ///
@@ -131,8 +450,8 @@ impl EventPayload for OnCalendarSectionUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionAdd {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionAddType`, required. One of `user`, `group`.
+    pub type_: CalendarSectionAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `name`: string, required.
@@ -152,7 +471,7 @@ pub struct CalendarSectionAdd {
 }
 impl CalendarSectionAdd {
     /// A `calendar.section.add` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64, name: String) -> Self {
+    pub fn new(type_: CalendarSectionAddType, owner_id: i64, name: String) -> Self {
         Self {
             type_,
             owner_id,
@@ -176,8 +495,8 @@ impl CalendarSectionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionDelete {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionAddType`, required. One of `user`, `group`.
+    pub type_: CalendarSectionAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `id`: integer, required.
@@ -185,7 +504,7 @@ pub struct CalendarSectionDelete {
 }
 impl CalendarSectionDelete {
     /// A `calendar.section.delete` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64, id: i64) -> Self {
+    pub fn new(type_: CalendarSectionAddType, owner_id: i64, id: i64) -> Self {
         Self { type_, owner_id, id }
     }
 }
@@ -201,14 +520,14 @@ impl CalendarSectionDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionGet {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionGetType`, required. One of `user`, `group`, `company_calendar`, `location`.
+    pub type_: CalendarSectionGetType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
 }
 impl CalendarSectionGet {
     /// A `calendar.section.get` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64) -> Self {
+    pub fn new(type_: CalendarSectionGetType, owner_id: i64) -> Self {
         Self { type_, owner_id }
     }
 }
@@ -224,8 +543,8 @@ impl CalendarSectionGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionUpdate {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionAddType`, required. One of `user`, `group`.
+    pub type_: CalendarSectionAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `id`: string, required.
@@ -248,7 +567,7 @@ pub struct CalendarSectionUpdate {
 }
 impl CalendarSectionUpdate {
     /// A `calendar.section.update` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64, id: String) -> Self {
+    pub fn new(type_: CalendarSectionAddType, owner_id: i64, id: String) -> Self {
         Self {
             type_,
             owner_id,
@@ -297,12 +616,12 @@ pub struct CalendarUserSettingsGet;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarUserSettingsSet {
-    /// `settings`: raw, required.
-    pub settings: serde_json::Value,
+    /// `settings`: `CalendarUserSettingsSetSettings`, required.
+    pub settings: CalendarUserSettingsSetSettings,
 }
 impl CalendarUserSettingsSet {
     /// A `calendar.user.settings.set` call with the required parameters; optional ones unset.
-    pub fn new(settings: serde_json::Value) -> Self {
+    pub fn new(settings: CalendarUserSettingsSetSettings) -> Self {
         Self { settings }
     }
 }

@@ -69,6 +69,66 @@ impl wire::Lenient for CalendarAccessibilityGetEvent {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarEventAddFreq {
+    /// `DAILY`
+    Daily,
+    /// `WEEKLY`
+    Weekly,
+    /// `MONTHLY`
+    Monthly,
+    /// `YEARLY`
+    Yearly,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarEventAddFreq {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Daily => "DAILY",
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarEventAddFreq {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarEventAddFreq {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarEventAddFreq {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#meeting)
@@ -98,9 +158,9 @@ pub struct CalendarEventAddMeeting {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CalendarEventAddRrule {
-    /// `FREQ`: string.
+    /// `FREQ`: `CalendarEventAddFreq`. One of `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub freq: Option<String>,
+    pub freq: Option<CalendarEventAddFreq>,
     /// `COUNT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -117,6 +177,114 @@ pub struct CalendarEventAddRrule {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarEventAddSkipTime {
+    /// `from`
+    From,
+    /// `to`
+    To,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarEventAddSkipTime {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "from" => Self::From,
+            "to" => Self::To,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::From => "from",
+            Self::To => "to",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarEventAddSkipTime {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarEventAddSkipTime {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarEventAddSkipTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarEventAddType {
+    /// `user`
+    User,
+    /// `group`
+    Group,
+    /// `company_calendar`
+    CompanyCalendar,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarEventAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "company_calendar" => Self::CompanyCalendar,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Group => "group",
+            Self::CompanyCalendar => "company_calendar",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarEventAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarEventAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarEventAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -147,9 +315,9 @@ pub struct CalendarEventUpdateMeeting {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CalendarEventUpdateRrule {
-    /// `FREQ`: string.
+    /// `FREQ`: `CalendarEventAddFreq`. One of `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub freq: Option<String>,
+    pub freq: Option<CalendarEventAddFreq>,
     /// `COUNT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -281,9 +449,9 @@ impl CalendarAccessibilityGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarEventAdd {
-    /// `type`: string, required.
+    /// `type`: `CalendarEventAddType`, required. One of `user`, `group`, `company_calendar`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: CalendarEventAddType,
     /// `ownerId`: integer, required.
     #[serde(rename = "ownerId")]
     pub owner_id: i64,
@@ -299,14 +467,17 @@ pub struct CalendarEventAdd {
     pub to_ts: Option<i64>,
     /// `section`: integer, required.
     pub section: i64,
-    /// `auto_detect_section`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_detect_section: Option<String>,
+    /// `auto_detect_section`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub auto_detect_section: Option<bool>,
     /// `name`: string, required.
     pub name: String,
-    /// `skip_time`: string.
+    /// `skip_time`: `CalendarEventAddSkipTime`. One of `from`, `to`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_time: Option<String>,
+    pub skip_time: Option<CalendarEventAddSkipTime>,
     /// `timezone_from`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone_from: Option<String>,
@@ -356,7 +527,7 @@ pub struct CalendarEventAdd {
 impl CalendarEventAdd {
     /// A `calendar.event.add` call with the required parameters; optional ones unset.
     pub fn new(
-        type_: String,
+        type_: CalendarEventAddType,
         owner_id: i64,
         from: serde_json::Value,
         to: serde_json::Value,
@@ -425,8 +596,8 @@ impl CalendarEventDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarEventGet {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarEventAddType`, required. One of `user`, `group`, `company_calendar`.
+    pub type_: CalendarEventAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `from`: date.
@@ -441,7 +612,7 @@ pub struct CalendarEventGet {
 }
 impl CalendarEventGet {
     /// A `calendar.event.get` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64) -> Self {
+    pub fn new(type_: CalendarEventAddType, owner_id: i64) -> Self {
         Self {
             type_,
             owner_id,
@@ -451,21 +622,21 @@ impl CalendarEventGet {
         }
     }
 }
-/// `calendar.event.get.nearest`: scope `calendar`; writes (not idempotent: never repeated blindly).
+/// `calendar.event.get.nearest`: scope `calendar`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)
 #[bitrix_method(
     "calendar.event.get.nearest",
     scope = "calendar",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarEventGetNearest {
-    /// `type`: string.
+    /// `type`: `CalendarEventAddType`. One of `user`, `group`, `company_calendar`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<CalendarEventAddType>,
     /// `ownerId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
@@ -517,9 +688,9 @@ impl CalendarEventGetbyid {
 pub struct CalendarEventUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `type`: string, required.
+    /// `type`: `CalendarEventAddType`, required. One of `user`, `group`, `company_calendar`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: CalendarEventAddType,
     /// `ownerId`: integer, required.
     #[serde(rename = "ownerId")]
     pub owner_id: i64,
@@ -541,9 +712,9 @@ pub struct CalendarEventUpdate {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `skip_time`: string.
+    /// `skip_time`: `CalendarEventAddSkipTime`. One of `from`, `to`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_time: Option<String>,
+    pub skip_time: Option<CalendarEventAddSkipTime>,
     /// `timezone_from`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone_from: Option<String>,
@@ -601,7 +772,7 @@ pub struct CalendarEventUpdate {
 }
 impl CalendarEventUpdate {
     /// A `calendar.event.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, type_: String, owner_id: i64) -> Self {
+    pub fn new(id: i64, type_: CalendarEventAddType, owner_id: i64) -> Self {
         Self {
             id,
             type_,

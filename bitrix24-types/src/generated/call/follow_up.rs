@@ -2,17 +2,74 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CallFollowupGetMentionFormat {
+    /// `bb`
+    Bb,
+    /// `html`
+    Html,
+    /// `none`
+    None,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CallFollowupGetMentionFormat {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "bb" => Self::Bb,
+            "html" => Self::Html,
+            "none" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Bb => "bb",
+            Self::Html => "html",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CallFollowupGetMentionFormat {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CallFollowupGetMentionFormat {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CallFollowupGetMentionFormat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#aftercursor)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CallFollowupListAftercursor {
-    /// `startDate`: string, required.
-    pub start_date: String,
+    /// `startDate`: datetime, required.
+    pub start_date: wire::DateTime,
     /// `id`: integer, required.
     pub id: i64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -42,9 +99,9 @@ pub struct CallFollowupListFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CallFollowupListOrder {
-    /// `startDate`: string.
+    /// `startDate`: `CallFollowupListStartDate`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<CallFollowupListStartDate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -66,6 +123,58 @@ pub struct CallFollowupListPagination {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CallFollowupListStartDate {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CallFollowupListStartDate {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CallFollowupListStartDate {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CallFollowupListStartDate {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CallFollowupListStartDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -142,9 +251,9 @@ pub struct CallFollowupGet {
     /// `select`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<serde_json::Value>,
-    /// `mentionFormat`: string.
+    /// `mentionFormat`: `CallFollowupGetMentionFormat`. One of `bb`, `html`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mention_format: Option<String>,
+    pub mention_format: Option<CallFollowupGetMentionFormat>,
 }
 impl CallFollowupGet {
     /// A `call.followup.get` call with the required parameters; optional ones unset.
@@ -180,9 +289,9 @@ pub struct CallFollowupList {
     /// `pagination`: `CallFollowupListPagination`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<CallFollowupListPagination>,
-    /// `mentionFormat`: string.
+    /// `mentionFormat`: `CallFollowupGetMentionFormat`. One of `bb`, `html`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mention_format: Option<String>,
+    pub mention_format: Option<CallFollowupGetMentionFormat>,
 }
 impl CallFollowupList {
     /// A `call.followup.list` call with the required parameters; optional ones unset.

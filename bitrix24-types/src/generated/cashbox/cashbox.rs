@@ -2,9 +2,82 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleCashboxAddOfd {
+    /// `bx_firstofd`
+    BxFirstofd,
+    /// `bx_platformaofd`
+    BxPlatformaofd,
+    /// `bx_yarusofd`
+    BxYarusofd,
+    /// `bx_taxcomofd`
+    BxTaxcomofd,
+    /// `bx_ofdruofd`
+    BxOfdruofd,
+    /// `bx_tenzorofd`
+    BxTenzorofd,
+    /// `bx_conturofd`
+    BxConturofd,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleCashboxAddOfd {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "bx_firstofd" => Self::BxFirstofd,
+            "bx_platformaofd" => Self::BxPlatformaofd,
+            "bx_yarusofd" => Self::BxYarusofd,
+            "bx_taxcomofd" => Self::BxTaxcomofd,
+            "bx_ofdruofd" => Self::BxOfdruofd,
+            "bx_tenzorofd" => Self::BxTenzorofd,
+            "bx_conturofd" => Self::BxConturofd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::BxFirstofd => "bx_firstofd",
+            Self::BxPlatformaofd => "bx_platformaofd",
+            Self::BxYarusofd => "bx_yarusofd",
+            Self::BxTaxcomofd => "bx_taxcomofd",
+            Self::BxOfdruofd => "bx_ofdruofd",
+            Self::BxTenzorofd => "bx_tenzorofd",
+            Self::BxConturofd => "bx_conturofd",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleCashboxAddOfd {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleCashboxAddOfd {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleCashboxAddOfd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html#ofd_settings)
@@ -25,6 +98,58 @@ pub struct SaleCashboxAddOfdSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleCashboxHandlerAddHttpVersion {
+    /// `1.0`
+    Value10,
+    /// `1.1`
+    Value11,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleCashboxHandlerAddHttpVersion {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1.0" => Self::Value10,
+            "1.1" => Self::Value11,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Value10 => "1.0",
+            Self::Value11 => "1.1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleCashboxHandlerAddHttpVersion {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleCashboxHandlerAddHttpVersion {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleCashboxHandlerAddHttpVersion {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html#settings)
@@ -35,9 +160,9 @@ pub struct SaleCashboxHandlerAddSettings {
     pub print_url: String,
     /// `CHECK_URL`: string, required.
     pub check_url: String,
-    /// `HTTP_VERSION`: string.
+    /// `HTTP_VERSION`: `SaleCashboxHandlerAddHttpVersion`. One of `1.0`, `1.1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_version: Option<String>,
+    pub http_version: Option<SaleCashboxHandlerAddHttpVersion>,
     /// `CONFIG`: `SaleCashboxHandlerAddSettingsconfig`, required.
     pub config: SaleCashboxHandlerAddSettingsconfig,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -66,19 +191,26 @@ pub struct SaleCashboxHandlerAddSettingsconfig {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerAddSettingsconfigitems {
-    /// `TYPE`: string, required.
+    /// `TYPE`: `SaleCashboxHandlerAddType`, required. One of `STRING`, `NUMBER`, `Y/N`, `ENUM`, `DATE`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleCashboxHandlerAddType,
     /// `LABEL`: string, required.
     pub label: String,
-    /// `REQUIRED`: string, required.
-    pub required: String,
-    /// `DISABLED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<String>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `REQUIRED`: char, required. One of `Y`, `N`.
+    #[serde(serialize_with = "wire::yes_no::serialize")]
+    pub required: bool,
+    /// `DISABLED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub disabled: Option<bool>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `MULTILINE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiline: Option<String>,
@@ -92,6 +224,70 @@ pub struct SaleCashboxHandlerAddSettingsconfigitems {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleCashboxHandlerAddType {
+    /// `STRING`
+    String,
+    /// `NUMBER`
+    Number,
+    /// `Y/N`
+    YN,
+    /// `ENUM`
+    Enum,
+    /// `DATE`
+    Date,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleCashboxHandlerAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "STRING" => Self::String,
+            "NUMBER" => Self::Number,
+            "Y/N" => Self::YN,
+            "ENUM" => Self::Enum,
+            "DATE" => Self::Date,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "STRING",
+            Self::Number => "NUMBER",
+            Self::YN => "Y/N",
+            Self::Enum => "ENUM",
+            Self::Date => "DATE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleCashboxHandlerAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleCashboxHandlerAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleCashboxHandlerAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html#fields)
@@ -104,9 +300,9 @@ pub struct SaleCashboxUpdateFields {
     /// `EMAIL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `OFD`: string.
+    /// `OFD`: `SaleCashboxAddOfd`. One of `bx_firstofd`, `bx_platformaofd`, `bx_yarusofd`, `bx_taxcomofd`, `bx_ofdruofd`, `bx_tenzorofd`, `bx_conturofd`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd: Option<String>,
+    pub ofd: Option<SaleCashboxAddOfd>,
     /// `OFD_SETTINGS`: `SaleCashboxUpdateOfdSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ofd_settings: Option<SaleCashboxUpdateOfdSettings>,
@@ -119,9 +315,12 @@ pub struct SaleCashboxUpdateFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_offline: Option<String>,
+    /// `USE_OFFLINE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_offline: Option<bool>,
     /// `SETTINGS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
@@ -168,24 +367,30 @@ pub struct SaleCashboxAdd {
     pub rest_code: serde_json::Value,
     /// `EMAIL`: string, required.
     pub email: String,
-    /// `OFD`: string.
+    /// `OFD`: `SaleCashboxAddOfd`. One of `bx_firstofd`, `bx_platformaofd`, `bx_yarusofd`, `bx_taxcomofd`, `bx_ofdruofd`, `bx_tenzorofd`, `bx_conturofd`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd: Option<String>,
+    pub ofd: Option<SaleCashboxAddOfd>,
     /// `OFD_SETTINGS`: `SaleCashboxAddOfdSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ofd_settings: Option<SaleCashboxAddOfdSettings>,
     /// `NUMBER_KKM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_kkm: Option<String>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_offline: Option<String>,
+    /// `USE_OFFLINE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_offline: Option<bool>,
     /// `SETTINGS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
@@ -270,12 +475,12 @@ impl SaleCashboxCheckApply {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleCashboxDelete {
     /// A `sale.cashbox.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -298,9 +503,12 @@ pub struct SaleCashboxHandlerAdd {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SUPPORTS_FFD105`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub supports_ffd105: Option<String>,
+    /// `SUPPORTS_FFD105`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub supports_ffd105: Option<bool>,
     /// `SETTINGS`: `SaleCashboxHandlerAddSettings`, required.
     pub settings: SaleCashboxHandlerAddSettings,
 }
@@ -332,12 +540,12 @@ impl SaleCashboxHandlerAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleCashboxHandlerDelete {
     /// A `sale.cashbox.handler.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -365,14 +573,14 @@ pub struct SaleCashboxHandlerList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `FIELDS`: raw, required.
     pub fields: serde_json::Value,
 }
 impl SaleCashboxHandlerUpdate {
     /// A `sale.cashbox.handler.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: serde_json::Value) -> Self {
+    pub fn new(id: u64, fields: serde_json::Value) -> Self {
         Self { id, fields }
     }
 }
@@ -410,14 +618,14 @@ pub struct SaleCashboxList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `FIELDS`: `SaleCashboxUpdateFields`, required.
     pub fields: SaleCashboxUpdateFields,
 }
 impl SaleCashboxUpdate {
     /// A `sale.cashbox.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleCashboxUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SaleCashboxUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentcontractorAddFields {
-    /// `documentId`: raw, required.
-    pub document_id: serde_json::Value,
+    /// `documentId`: id, required.
+    pub document_id: u64,
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
     /// `entityId`: integer, required.
@@ -84,12 +84,12 @@ impl CatalogDocumentcontractorAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentcontractorDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogDocumentcontractorDelete {
     /// A `catalog.documentcontractor.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceTypeGroupAddFields {
-    /// `catalogGroupId`: raw, required.
-    pub catalog_group_id: serde_json::Value,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
     /// `groupId`: integer, required.
     pub group_id: i64,
     /// `access`: char, required. One of `Y`, `N`.
@@ -85,12 +85,12 @@ impl CatalogPriceTypeGroupAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeGroupDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogPriceTypeGroupDelete {
     /// A `catalog.priceTypeGroup.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -7,31 +7,92 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductAddDetailTextType {
+    /// `text`
+    Text,
+    /// `html`
+    Html,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductAddDetailTextType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "html" => Self::Html,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Html => "html",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductAddDetailTextType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductAddDetailTextType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductAddDetailTextType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductAddFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub barcode_multi: Option<String>,
-    /// `canBuyZero`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy_zero: Option<String>,
+    /// `barcodeMulti`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
@@ -47,15 +108,15 @@ pub struct CatalogProductAddFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -68,24 +129,27 @@ pub struct CatalogProductAddFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<String>,
-    /// `vatId`: raw.
+    pub subscribe: Option<CatalogProductAddSubscribe>,
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `height`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
@@ -98,15 +162,15 @@ pub struct CatalogProductAddFields {
     /// `width`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    /// `quantityTrace`: string.
+    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<String>,
+    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
     /// `purchasingCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -116,15 +180,18 @@ pub struct CatalogProductAddFields {
     /// `recurSchemeLength`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: string.
+    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<String>,
+    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub without_order: Option<String>,
+    /// `withoutOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub without_order: Option<bool>,
     /// `propertyN`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_n: Option<serde_json::Value>,
@@ -132,6 +199,242 @@ pub struct CatalogProductAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductAddPreviewTextType {
+    /// `text`
+    Text,
+    /// `html`
+    Html,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductAddPreviewTextType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "html" => Self::Html,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Html => "html",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductAddPreviewTextType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductAddPreviewTextType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductAddPreviewTextType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductAddQuantityTrace {
+    /// `Y`
+    Enabled,
+    /// `N`
+    Disabled,
+    /// `D`
+    Default,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductAddQuantityTrace {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Y" => Self::Enabled,
+            "N" => Self::Disabled,
+            "D" => Self::Default,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Enabled => "Y",
+            Self::Disabled => "N",
+            Self::Default => "D",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductAddQuantityTrace {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductAddQuantityTrace {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductAddQuantityTrace {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductAddRecurSchemeType {
+    /// `H`
+    Hour,
+    /// `D`
+    Day,
+    /// `W`
+    Week,
+    /// `M`
+    Month,
+    /// `Q`
+    Quarter,
+    /// `S`
+    Halfyear,
+    /// `Y`
+    Year,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductAddRecurSchemeType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "H" => Self::Hour,
+            "D" => Self::Day,
+            "W" => Self::Week,
+            "M" => Self::Month,
+            "Q" => Self::Quarter,
+            "S" => Self::Halfyear,
+            "Y" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Hour => "H",
+            Self::Day => "D",
+            Self::Week => "W",
+            Self::Month => "M",
+            Self::Quarter => "Q",
+            Self::Halfyear => "S",
+            Self::Year => "Y",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductAddRecurSchemeType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductAddRecurSchemeType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductAddRecurSchemeType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductAddSubscribe {
+    /// `Y`
+    Yes,
+    /// `N`
+    No,
+    /// `D`
+    Default,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductAddSubscribe {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Y" => Self::Yes,
+            "N" => Self::No,
+            "D" => Self::Default,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Yes => "Y",
+            Self::No => "N",
+            Self::Default => "D",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductAddSubscribe {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductAddSubscribe {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductAddSubscribe {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -141,8 +444,8 @@ pub struct CatalogProductAddFields {
 pub struct CatalogProductDownloadFields {
     /// `fileId`: integer, required.
     pub file_id: i64,
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
     /// `fieldName`: string, required.
     pub field_name: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -156,8 +459,8 @@ pub struct CatalogProductDownloadFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductGetFieldsByFilterFilter {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -198,9 +501,9 @@ pub struct CatalogProductOnAddFields {
     /// `ID`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
-    /// `TYPE`: integer.
+    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -212,6 +515,74 @@ impl wire::Lenient for CatalogProductOnAddFields {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductOnAddType {
+    /// `1`
+    SimpleProduct,
+    /// `3`
+    ParentProductWithVariations,
+    /// `4`
+    Variation,
+    /// `5`
+    VariationWithoutProduct,
+    /// `6`
+    ParentProductWithoutVariations,
+    /// `7`
+    Service,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductOnAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::SimpleProduct,
+            "3" => Self::ParentProductWithVariations,
+            "4" => Self::Variation,
+            "5" => Self::VariationWithoutProduct,
+            "6" => Self::ParentProductWithoutVariations,
+            "7" => Self::Service,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SimpleProduct => "1",
+            Self::ParentProductWithVariations => "3",
+            Self::Variation => "4",
+            Self::VariationWithoutProduct => "5",
+            Self::ParentProductWithoutVariations => "6",
+            Self::Service => "7",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductOnAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductOnAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductOnAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
     }
 }
 /// The `data` of the event `CATALOG.PRODUCT.ON.DELETE`: scope `catalog`.
@@ -249,9 +620,9 @@ pub struct CatalogProductOnDeleteFields {
     /// `ID`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
-    /// `TYPE`: integer.
+    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -300,9 +671,9 @@ pub struct CatalogProductOnUpdateFields {
     /// `ID`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<serde_json::Value>,
-    /// `TYPE`: integer.
+    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -325,21 +696,30 @@ pub struct CatalogProductUpdateFields {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub barcode_multi: Option<String>,
-    /// `canBuyZero`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy_zero: Option<String>,
+    /// `barcodeMulti`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
@@ -355,15 +735,15 @@ pub struct CatalogProductUpdateFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -376,24 +756,27 @@ pub struct CatalogProductUpdateFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<String>,
-    /// `vatId`: raw.
+    pub subscribe: Option<CatalogProductAddSubscribe>,
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `height`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
@@ -406,15 +789,15 @@ pub struct CatalogProductUpdateFields {
     /// `width`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    /// `quantityTrace`: string.
+    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<String>,
+    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
     /// `purchasingCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -424,15 +807,18 @@ pub struct CatalogProductUpdateFields {
     /// `recurSchemeLength`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: string.
+    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<String>,
+    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub without_order: Option<String>,
+    /// `withoutOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub without_order: Option<bool>,
     /// `propertyN`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_n: Option<serde_json::Value>,
@@ -474,22 +860,22 @@ impl CatalogProductAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductDelete {
     /// A `catalog.product.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
-/// `catalog.product.download`: scope `catalog`; writes (not idempotent: never repeated blindly).
+/// `catalog.product.download`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-download.html)
 #[bitrix_method(
     "catalog.product.download",
     scope = "catalog",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -516,12 +902,12 @@ impl CatalogProductDownload {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductGet {
     /// A `catalog.product.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -583,14 +969,14 @@ pub struct CatalogProductList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductUpdateFields`, required.
     pub fields: CatalogProductUpdateFields,
 }
 impl CatalogProductUpdate {
     /// A `catalog.product.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogProductUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProductUpdateFields) -> Self {
         Self { id, fields }
     }
 }

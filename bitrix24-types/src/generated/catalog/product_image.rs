@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html#fields)
@@ -13,13 +14,69 @@ use ::bitrix24_types::serde_json;
 pub struct CatalogProductImageAddFields {
     /// `productId`: raw, required.
     pub product_id: serde_json::Value,
-    /// `type`: string.
+    /// `type`: `CatalogProductImageAddType`. One of `DETAIL_PICTURE`, `PREVIEW_PICTURE`, `MORE_PHOTO`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<CatalogProductImageAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductImageAddType {
+    /// `DETAIL_PICTURE`
+    DetailPicture,
+    /// `PREVIEW_PICTURE`
+    PreviewPicture,
+    /// `MORE_PHOTO`
+    MorePhoto,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductImageAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DETAIL_PICTURE" => Self::DetailPicture,
+            "PREVIEW_PICTURE" => Self::PreviewPicture,
+            "MORE_PHOTO" => Self::MorePhoto,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DetailPicture => "DETAIL_PICTURE",
+            Self::PreviewPicture => "PREVIEW_PICTURE",
+            Self::MorePhoto => "MORE_PHOTO",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductImageAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductImageAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductImageAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// `catalog.productImage.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
@@ -61,12 +118,12 @@ impl CatalogProductImageAdd {
 pub struct CatalogProductImageDelete {
     /// `productId`: raw, required.
     pub product_id: serde_json::Value,
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductImageDelete {
     /// A `catalog.productImage.delete` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value, id: serde_json::Value) -> Self {
+    pub fn new(product_id: serde_json::Value, id: u64) -> Self {
         Self { product_id, id }
     }
 }
@@ -84,12 +141,12 @@ impl CatalogProductImageDelete {
 pub struct CatalogProductImageGet {
     /// `productId`: raw, required.
     pub product_id: serde_json::Value,
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductImageGet {
     /// A `catalog.productImage.get` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value, id: serde_json::Value) -> Self {
+    pub fn new(product_id: serde_json::Value, id: u64) -> Self {
         Self { product_id, id }
     }
 }

@@ -13,12 +13,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyAddFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `propertyType`: string, required.
-    pub property_type: String,
+    /// `propertyType`: `CatalogProductPropertyAddPropertyType`, required. One of `N`, `S`, `L`, `F`, `E`, `G`.
+    pub property_type: CatalogProductPropertyAddPropertyType,
     /// `active`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -43,12 +43,9 @@ pub struct CatalogProductPropertyAddFields {
     /// `colCount`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub col_count: Option<i64>,
-    /// `listType`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub list_type: Option<bool>,
+    /// `listType`: `CatalogProductPropertyAddListType`. One of `L`, `C`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_type: Option<CatalogProductPropertyAddListType>,
     /// `multiple`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -64,9 +61,9 @@ pub struct CatalogProductPropertyAddFields {
     /// `multipleCnt`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: raw.
+    /// `linkIblockId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<serde_json::Value>,
+    pub link_iblock_id: Option<u64>,
     /// `withDescription`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -102,6 +99,126 @@ pub struct CatalogProductPropertyAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductPropertyAddListType {
+    /// `L`
+    DropdownList,
+    /// `C`
+    SetOfCheckboxes,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductPropertyAddListType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "L" => Self::DropdownList,
+            "C" => Self::SetOfCheckboxes,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DropdownList => "L",
+            Self::SetOfCheckboxes => "C",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductPropertyAddListType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductPropertyAddListType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductPropertyAddListType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductPropertyAddPropertyType {
+    /// `N`
+    Number,
+    /// `S`
+    String,
+    /// `L`
+    List,
+    /// `F`
+    File,
+    /// `E`
+    BindingToElements,
+    /// `G`
+    BindingToSections,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductPropertyAddPropertyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "N" => Self::Number,
+            "S" => Self::String,
+            "L" => Self::List,
+            "F" => Self::File,
+            "E" => Self::BindingToElements,
+            "G" => Self::BindingToSections,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Number => "N",
+            Self::String => "S",
+            Self::List => "L",
+            Self::File => "F",
+            Self::BindingToElements => "E",
+            Self::BindingToSections => "G",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductPropertyAddPropertyType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductPropertyAddPropertyType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductPropertyAddPropertyType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `productProperties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)
@@ -135,8 +252,8 @@ impl IntoRecords<serde_json::Value> for CatalogProductPropertyListResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyUpdateFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -167,12 +284,9 @@ pub struct CatalogProductPropertyUpdateFields {
     /// `colCount`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub col_count: Option<i64>,
-    /// `listType`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub list_type: Option<bool>,
+    /// `listType`: `CatalogProductPropertyAddListType`. One of `L`, `C`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_type: Option<CatalogProductPropertyAddListType>,
     /// `multiple`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -188,9 +302,9 @@ pub struct CatalogProductPropertyUpdateFields {
     /// `multipleCnt`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: raw.
+    /// `linkIblockId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<serde_json::Value>,
+    pub link_iblock_id: Option<u64>,
     /// `withDescription`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -259,12 +373,12 @@ impl CatalogProductPropertyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductPropertyDelete {
     /// A `catalog.productProperty.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -280,12 +394,12 @@ impl CatalogProductPropertyDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductPropertyGet {
     /// A `catalog.productProperty.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -339,17 +453,14 @@ pub struct CatalogProductPropertyList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductPropertyUpdateFields`, required.
     pub fields: CatalogProductPropertyUpdateFields,
 }
 impl CatalogProductPropertyUpdate {
     /// A `catalog.productProperty.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        fields: CatalogProductPropertyUpdateFields,
-    ) -> Self {
+    pub fn new(id: u64, fields: CatalogProductPropertyUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnumAddFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `value`: string, required.
     pub value: String,
     /// `xmlId`: string, required.
@@ -66,8 +66,8 @@ impl IntoRecords<serde_json::Value> for CatalogProductPropertyEnumListResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnumUpdateFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `value`: string, required.
     pub value: String,
     /// `xmlId`: string, required.

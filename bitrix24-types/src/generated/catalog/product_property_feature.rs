@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureAddFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `moduleId`: string, required.
     pub module_id: String,
     /// `featureId`: string, required.
@@ -60,8 +60,8 @@ impl IntoRecords<serde_json::Value> for CatalogProductPropertyFeatureListResult 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureUpdateFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `moduleId`: string, required.
     pub module_id: String,
     /// `featureId`: string, required.
@@ -128,12 +128,12 @@ impl CatalogProductPropertyFeatureGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
 }
 impl CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
     /// A `catalog.productPropertyFeature.getAvailableFeaturesByProperty` call with the required parameters; optional ones unset.
-    pub fn new(property_id: serde_json::Value) -> Self {
+    pub fn new(property_id: u64) -> Self {
         Self { property_id }
     }
 }

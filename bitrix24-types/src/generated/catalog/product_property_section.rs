@@ -34,6 +34,62 @@ impl IntoRecords<serde_json::Value> for CatalogProductPropertySectionListResult 
         self.product_property_sections.unwrap_or_default()
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductPropertySectionSetDisplayType {
+    /// `F`
+    Checkboxes,
+    /// `K`
+    RadioButtons,
+    /// `P`
+    DropdownList,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductPropertySectionSetDisplayType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "F" => Self::Checkboxes,
+            "K" => Self::RadioButtons,
+            "P" => Self::DropdownList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Checkboxes => "F",
+            Self::RadioButtons => "K",
+            Self::DropdownList => "P",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductPropertySectionSetDisplayType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductPropertySectionSetDisplayType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductPropertySectionSetDisplayType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html#fields)
@@ -46,12 +102,9 @@ pub struct CatalogProductPropertySectionSetFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub smart_filter: Option<bool>,
-    /// `displayType`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub display_type: Option<bool>,
+    /// `displayType`: `CatalogProductPropertySectionSetDisplayType`. One of `F`, `K`, `P`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_type: Option<CatalogProductPropertySectionSetDisplayType>,
     /// `displayExpanded`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -78,12 +131,12 @@ pub struct CatalogProductPropertySectionSetFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionGet {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
 }
 impl CatalogProductPropertySectionGet {
     /// A `catalog.productPropertySection.get` call with the required parameters; optional ones unset.
-    pub fn new(property_id: serde_json::Value) -> Self {
+    pub fn new(property_id: u64) -> Self {
         Self { property_id }
     }
 }
@@ -125,15 +178,15 @@ pub struct CatalogProductPropertySectionList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionSet {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `fields`: `CatalogProductPropertySectionSetFields`, required.
     pub fields: CatalogProductPropertySectionSetFields,
 }
 impl CatalogProductPropertySectionSet {
     /// A `catalog.productPropertySection.set` call with the required parameters; optional ones unset.
     pub fn new(
-        property_id: serde_json::Value,
+        property_id: u64,
         fields: CatalogProductPropertySectionSetFields,
     ) -> Self {
         Self { property_id, fields }

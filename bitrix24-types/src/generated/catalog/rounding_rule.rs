@@ -39,9 +39,9 @@ impl EventPayload for CatalogRoundingOnAdd {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnAddFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -87,9 +87,9 @@ impl EventPayload for CatalogRoundingOnDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -135,9 +135,9 @@ impl EventPayload for CatalogRoundingOnUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnUpdateFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -157,12 +157,12 @@ impl wire::Lenient for CatalogRoundingOnUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogRoundingRuleAddFields {
-    /// `catalogGroupId`: raw, required.
-    pub catalog_group_id: serde_json::Value,
-    /// `price`: double, required.
-    pub price: f64,
-    /// `roundType`: integer, required.
-    pub round_type: i64,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
+    /// `price`: decimal, required.
+    pub price: wire::Decimal,
+    /// `roundType`: `CatalogRoundingRuleAddRoundType`, required. One of `1`, `2`, `4`.
+    pub round_type: CatalogRoundingRuleAddRoundType,
     /// `roundPrecision`: double, required.
     pub round_precision: f64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -170,18 +170,74 @@ pub struct CatalogRoundingRuleAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogRoundingRuleAddRoundType {
+    /// `1`
+    MathematicalRounding,
+    /// `2`
+    RoundingUp,
+    /// `4`
+    RoundingDown,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogRoundingRuleAddRoundType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::MathematicalRounding,
+            "2" => Self::RoundingUp,
+            "4" => Self::RoundingDown,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MathematicalRounding => "1",
+            Self::RoundingUp => "2",
+            Self::RoundingDown => "4",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogRoundingRuleAddRoundType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogRoundingRuleAddRoundType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogRoundingRuleAddRoundType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogRoundingRuleUpdateFields {
-    /// `catalogGroupId`: raw, required.
-    pub catalog_group_id: serde_json::Value,
-    /// `price`: double, required.
-    pub price: f64,
-    /// `roundType`: integer, required.
-    pub round_type: i64,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
+    /// `price`: decimal, required.
+    pub price: wire::Decimal,
+    /// `roundType`: `CatalogRoundingRuleAddRoundType`, required. One of `1`, `2`, `4`.
+    pub round_type: CatalogRoundingRuleAddRoundType,
     /// `roundPrecision`: double, required.
     pub round_precision: f64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -222,12 +278,12 @@ impl CatalogRoundingRuleAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogRoundingRuleDelete {
     /// A `catalog.roundingRule.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -243,12 +299,12 @@ impl CatalogRoundingRuleDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogRoundingRuleGet {
     /// A `catalog.roundingRule.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -301,15 +357,15 @@ pub struct CatalogRoundingRuleList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleUpdate {
-    /// `Id`: raw, required.
+    /// `Id`: id, required.
     #[serde(rename = "Id")]
-    pub id: serde_json::Value,
+    pub id: u64,
     /// `fields`: `CatalogRoundingRuleUpdateFields`, required.
     pub fields: CatalogRoundingRuleUpdateFields,
 }
 impl CatalogRoundingRuleUpdate {
     /// A `catalog.roundingRule.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogRoundingRuleUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogRoundingRuleUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -46,12 +46,12 @@ impl IntoRecords<serde_json::Value> for CatalogStoreproductListResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreproductGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogStoreproductGet {
     /// A `catalog.storeproduct.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

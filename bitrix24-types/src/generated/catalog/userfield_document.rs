@@ -97,17 +97,14 @@ impl CatalogUserfieldDocumentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogUserfieldDocumentUpdate {
-    /// `documentId`: raw, required.
-    pub document_id: serde_json::Value,
+    /// `documentId`: id, required.
+    pub document_id: u64,
     /// `fields`: `CatalogUserfieldDocumentUpdateFields`, required.
     pub fields: CatalogUserfieldDocumentUpdateFields,
 }
 impl CatalogUserfieldDocumentUpdate {
     /// A `catalog.userfield.document.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        document_id: serde_json::Value,
-        fields: CatalogUserfieldDocumentUpdateFields,
-    ) -> Self {
+    pub fn new(document_id: u64, fields: CatalogUserfieldDocumentUpdateFields) -> Self {
         Self { document_id, fields }
     }
 }

@@ -59,9 +59,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `OWNER_TYPE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type_id: Option<i64>,
-    /// `TYPE_ID`: raw.
+    /// `TYPE_ID`: `CrmEnumActivitytype2`. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<serde_json::Value>,
+    pub type_id: Option<CrmEnumActivitytype2>,
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub associated_entity_id: Option<i64>,
@@ -89,12 +89,12 @@ pub struct CrmActivityFieldsAllFields {
     /// `DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: raw.
+    /// `DESCRIPTION_TYPE`: `CrmEnumContenttype2`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub description_type: Option<serde_json::Value>,
-    /// `DIRECTION`: raw.
+    pub description_type: Option<CrmEnumContenttype2>,
+    /// `DIRECTION`: `CrmEnumActivitydirection2`. One of `1`, `2`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub direction: Option<serde_json::Value>,
+    pub direction: Option<CrmEnumActivitydirection2>,
     /// `EDITOR_ID`: user.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub editor_id: Option<u64>,
@@ -110,9 +110,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `LOCATION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub location: Option<String>,
-    /// `NOTIFY_TYPE`: raw.
+    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytype2`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub notify_type: Option<serde_json::Value>,
+    pub notify_type: Option<CrmEnumActivitynotifytype2>,
     /// `NOTIFY_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_value: Option<i64>,
@@ -125,9 +125,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `ORIGIN_VERSION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_version: Option<String>,
-    /// `PRIORITY`: raw.
+    /// `PRIORITY`: `CrmEnumActivitypriority2`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub priority: Option<serde_json::Value>,
+    pub priority: Option<CrmEnumActivitypriority2>,
     /// `PROVIDER_DATA`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_data: Option<String>,
@@ -161,9 +161,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `RESULT_STREAM`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub result_stream: Option<i64>,
-    /// `RESULT_SUM`: double.
+    /// `RESULT_SUM`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_sum: Option<f64>,
+    pub result_sum: Option<wire::Decimal>,
     /// `RESULT_VALUE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub result_value: Option<f64>,
@@ -173,9 +173,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `START_TIME`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub start_time: Option<wire::DateTime>,
-    /// `STATUS`: raw.
+    /// `STATUS`: `CrmEnumActivitystatus2`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub status: Option<serde_json::Value>,
+    pub status: Option<CrmEnumActivitystatus2>,
     /// `SUBJECT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
@@ -196,6 +196,374 @@ impl wire::Lenient for CrmActivityFieldsAllFields {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEnumActivitydirection2 {
+    /// `1`
+    Incoming,
+    /// `2`
+    Outgoing,
+    /// `0`
+    DirectionIsNotDefined,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEnumActivitydirection2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Incoming,
+            "2" => Self::Outgoing,
+            "0" => Self::DirectionIsNotDefined,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Incoming => "1",
+            Self::Outgoing => "2",
+            Self::DirectionIsNotDefined => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEnumActivitydirection2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEnumActivitydirection2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEnumActivitydirection2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEnumActivitynotifytype2 {
+    /// `1`
+    Minutes,
+    /// `2`
+    Hours,
+    /// `3`
+    Days,
+    /// `0`
+    ReminderIsNotSpecified,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEnumActivitynotifytype2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Minutes,
+            "2" => Self::Hours,
+            "3" => Self::Days,
+            "0" => Self::ReminderIsNotSpecified,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Minutes => "1",
+            Self::Hours => "2",
+            Self::Days => "3",
+            Self::ReminderIsNotSpecified => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEnumActivitynotifytype2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEnumActivitynotifytype2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEnumActivitynotifytype2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEnumActivitypriority2 {
+    /// `1`
+    Low,
+    /// `2`
+    Medium,
+    /// `3`
+    High,
+    /// `0`
+    NotSpecified,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEnumActivitypriority2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Low,
+            "2" => Self::Medium,
+            "3" => Self::High,
+            "0" => Self::NotSpecified,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Low => "1",
+            Self::Medium => "2",
+            Self::High => "3",
+            Self::NotSpecified => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEnumActivitypriority2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEnumActivitypriority2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEnumActivitypriority2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEnumActivitystatus2 {
+    /// `1`
+    Pending,
+    /// `2`
+    Completed,
+    /// `3`
+    CompletedAutomatically,
+    /// `0`
+    StatusIsNotDefined,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEnumActivitystatus2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Pending,
+            "2" => Self::Completed,
+            "3" => Self::CompletedAutomatically,
+            "0" => Self::StatusIsNotDefined,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pending => "1",
+            Self::Completed => "2",
+            Self::CompletedAutomatically => "3",
+            Self::StatusIsNotDefined => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEnumActivitystatus2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEnumActivitystatus2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEnumActivitystatus2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEnumActivitytype2 {
+    /// `1`
+    Meeting,
+    /// `2`
+    Call,
+    /// `3`
+    Task,
+    /// `4`
+    Email,
+    /// `5`
+    GeneralTypeForImporting,
+    /// `6`
+    GeneralTypeForActivities,
+    /// `0`
+    TypeIsNotDefined,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEnumActivitytype2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Meeting,
+            "2" => Self::Call,
+            "3" => Self::Task,
+            "4" => Self::Email,
+            "5" => Self::GeneralTypeForImporting,
+            "6" => Self::GeneralTypeForActivities,
+            "0" => Self::TypeIsNotDefined,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Meeting => "1",
+            Self::Call => "2",
+            Self::Task => "3",
+            Self::Email => "4",
+            Self::GeneralTypeForImporting => "5",
+            Self::GeneralTypeForActivities => "6",
+            Self::TypeIsNotDefined => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEnumActivitytype2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEnumActivitytype2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEnumActivitytype2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEnumContenttype2 {
+    /// `1`
+    PlainText,
+    /// `2`
+    BbCodes,
+    /// `3`
+    Html,
+    /// `0`
+    FormatIsNotDefined,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEnumContenttype2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::PlainText,
+            "2" => Self::BbCodes,
+            "3" => Self::Html,
+            "0" => Self::FormatIsNotDefined,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PlainText => "1",
+            Self::BbCodes => "2",
+            Self::Html => "3",
+            Self::FormatIsNotDefined => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEnumContenttype2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEnumContenttype2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEnumContenttype2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
     }
 }
 /// `crm.activity.add`: scope `crm`; writes (not idempotent: never repeated blindly).

@@ -13,9 +13,9 @@ use ::bitrix24_types::serde_json;
 pub struct CrmAutomatedsolutionAddFields {
     /// `title`: string, required.
     pub title: String,
-    /// `typeIds`: raw.
+    /// `typeIds`: `id[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_ids: Option<serde_json::Value>,
+    pub type_ids: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -30,9 +30,9 @@ pub struct CrmAutomatedsolutionUpdateFields {
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `typeIds`: raw.
+    /// `typeIds`: `id[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_ids: Option<serde_json::Value>,
+    pub type_ids: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -6,6 +6,70 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmTimelineBindingsBindEntityType {
+    /// `lead`
+    Lead,
+    /// `deal`
+    Deal,
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `order`
+    Order,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmTimelineBindingsBindEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "lead" => Self::Lead,
+            "deal" => Self::Deal,
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            "order" => Self::Order,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Lead => "lead",
+            Self::Deal => "deal",
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Order => "order",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmTimelineBindingsBindEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmTimelineBindingsBindEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmTimelineBindingsBindEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
@@ -16,8 +80,8 @@ pub struct CrmTimelineBindingsBindFields {
     pub owner_id: i64,
     /// `ENTITY_ID`: integer, required.
     pub entity_id: i64,
-    /// `ENTITY_TYPE`: string, required.
-    pub entity_type: String,
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`, required. One of `lead`, `deal`, `contact`, `company`, `order`.
+    pub entity_type: CrmTimelineBindingsBindEntityType,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -35,9 +99,9 @@ pub struct CrmTimelineBindingsFieldsFields {
     /// `ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`. One of `lead`, `deal`, `contact`, `company`, `order`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<CrmTimelineBindingsBindEntityType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -61,20 +125,20 @@ pub struct CrmTimelineBindingsUnbindFields {
     pub owner_id: i64,
     /// `ENTITY_ID`: integer, required.
     pub entity_id: i64,
-    /// `ENTITY_TYPE`: string, required.
-    pub entity_type: String,
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`, required. One of `lead`, `deal`, `contact`, `company`, `order`.
+    pub entity_type: CrmTimelineBindingsBindEntityType,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `crm.timeline.bindings.bind`: scope `crm`; writes idempotently.
+/// `crm.timeline.bindings.bind`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
 #[bitrix_method(
     "crm.timeline.bindings.bind",
     scope = "crm",
-    kind = idempotent,
+    kind = write,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

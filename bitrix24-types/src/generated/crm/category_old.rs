@@ -139,19 +139,23 @@ pub struct CrmDealcategoryStageList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
-/// `crm.dealcategory.status`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.dealcategory.status`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.dealcategory.status`")]
 #[bitrix_method(
     "crm.dealcategory.status",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmDealcategoryStatus;
+pub struct CrmDealcategoryStatus {
+    /// `id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
 /// `crm.dealcategory.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html)

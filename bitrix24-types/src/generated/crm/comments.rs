@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::CrmTimelineBindingsBindEntityType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html#parametr-fields)
@@ -42,9 +43,9 @@ pub struct CrmTimelineCommentFieldsFields {
     /// `ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`. One of `lead`, `deal`, `contact`, `company`, `order`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<CrmTimelineBindingsBindEntityType>,
     /// `AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,

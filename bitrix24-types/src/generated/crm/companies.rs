@@ -62,9 +62,9 @@ pub struct CrmCompanyAddParameterFields {
     /// `UTM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
@@ -84,6 +84,58 @@ pub struct CrmCompanyAddParameterFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmCompanyAddUtmMedium {
+    /// `CPC`
+    Cpc,
+    /// `CPM`
+    Cpm,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmCompanyAddUtmMedium {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CPC" => Self::Cpc,
+            "CPM" => Self::Cpm,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Cpc => "CPC",
+            Self::Cpm => "CPM",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmCompanyAddUtmMedium {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmCompanyAddUtmMedium {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmCompanyAddUtmMedium {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -139,9 +191,9 @@ pub struct CrmCompanyUpdateParameterFields {
     /// `UTM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,

@@ -2,9 +2,114 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmCompanyDetailsConfigurationGetScope {
+    /// `P`
+    PersonalSettings,
+    /// `C`
+    SharedSettings,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmCompanyDetailsConfigurationGetScope {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "P" => Self::PersonalSettings,
+            "C" => Self::SharedSettings,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PersonalSettings => "P",
+            Self::SharedSettings => "C",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmCompanyDetailsConfigurationGetScope {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmCompanyDetailsConfigurationGetScope {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmCompanyDetailsConfigurationGetScope {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmCompanyDetailsConfigurationSetScope {
+    /// `P`
+    PersonalSettings,
+    /// `C`
+    CommonSettings,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmCompanyDetailsConfigurationSetScope {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "P" => Self::PersonalSettings,
+            "C" => Self::CommonSettings,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PersonalSettings => "P",
+            Self::CommonSettings => "C",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmCompanyDetailsConfigurationSetScope {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmCompanyDetailsConfigurationSetScope {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmCompanyDetailsConfigurationSetScope {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// `crm.company.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-force-common-scope-for-all.html)
@@ -35,9 +140,9 @@ pub struct CrmCompanyDetailsConfigurationForceCommonScopeForAll;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationGet {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationGetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -57,9 +162,9 @@ pub struct CrmCompanyDetailsConfigurationGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationReset {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationGetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -79,9 +184,9 @@ pub struct CrmCompanyDetailsConfigurationReset {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationSet {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationSetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,

@@ -3,9 +3,13 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::{
+    CrmCompanyDetailsConfigurationGetScope, CrmCompanyDetailsConfigurationSetScope,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html#parameter-extras)
@@ -61,6 +65,58 @@ pub struct CrmDealDetailsConfigurationSetParameterExtras {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDealDetailsConfigurationSetScope {
+    /// `P`
+    PersonalSettings,
+    /// `C`
+    GeneralSettings,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDealDetailsConfigurationSetScope {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "P" => Self::PersonalSettings,
+            "C" => Self::GeneralSettings,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PersonalSettings => "P",
+            Self::GeneralSettings => "C",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDealDetailsConfigurationSetScope {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDealDetailsConfigurationSetScope {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDealDetailsConfigurationSetScope {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -135,9 +191,9 @@ pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationGet {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationGetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -160,9 +216,9 @@ pub struct CrmDealDetailsConfigurationGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationReset {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationSetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -185,9 +241,9 @@ pub struct CrmDealDetailsConfigurationReset {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationSet {
-    /// `scope`: string.
+    /// `scope`: `CrmDealDetailsConfigurationSetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmDealDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,

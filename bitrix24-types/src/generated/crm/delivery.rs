@@ -16,12 +16,12 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemDeliveryGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl CrmItemDeliveryGet {
     /// A `crm.item.delivery.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }

@@ -16,14 +16,14 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentDeliveryAdd {
-    /// `paymentId`: raw, required.
-    pub payment_id: serde_json::Value,
-    /// `deliveryId`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `paymentId`: id, required.
+    pub payment_id: u64,
+    /// `deliveryId`: string, required.
+    pub delivery_id: String,
 }
 impl CrmItemPaymentDeliveryAdd {
     /// A `crm.item.payment.delivery.add` call with the required parameters; optional ones unset.
-    pub fn new(payment_id: serde_json::Value, delivery_id: serde_json::Value) -> Self {
+    pub fn new(payment_id: u64, delivery_id: String) -> Self {
         Self { payment_id, delivery_id }
     }
 }
@@ -60,8 +60,8 @@ impl CrmItemPaymentDeliveryDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentDeliveryList {
-    /// `paymentId`: raw, required.
-    pub payment_id: serde_json::Value,
+    /// `paymentId`: id, required.
+    pub payment_id: u64,
     /// `filter`: raw, required.
     pub filter: serde_json::Value,
     /// `order`: raw.
@@ -70,7 +70,7 @@ pub struct CrmItemPaymentDeliveryList {
 }
 impl CrmItemPaymentDeliveryList {
     /// A `crm.item.payment.delivery.list` call with the required parameters; optional ones unset.
-    pub fn new(payment_id: serde_json::Value, filter: serde_json::Value) -> Self {
+    pub fn new(payment_id: u64, filter: serde_json::Value) -> Self {
         Self {
             payment_id,
             filter,
@@ -92,12 +92,12 @@ impl CrmItemPaymentDeliveryList {
 pub struct CrmItemPaymentDeliverySetDelivery {
     /// `id`: integer, required.
     pub id: i64,
-    /// `deliveryId`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `deliveryId`: string, required.
+    pub delivery_id: String,
 }
 impl CrmItemPaymentDeliverySetDelivery {
     /// A `crm.item.payment.delivery.setDelivery` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, delivery_id: serde_json::Value) -> Self {
+    pub fn new(id: i64, delivery_id: String) -> Self {
         Self { id, delivery_id }
     }
 }

@@ -110,6 +110,78 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddDocument {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDocumentgeneratorDocumentAddEntityTypeId {
+    /// `1`
+    Lead,
+    /// `2`
+    Deal,
+    /// `3`
+    Contact,
+    /// `4`
+    Company,
+    /// `5`
+    Invoice,
+    /// `7`
+    Estimate,
+    /// `31`
+    Invoice31,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDocumentgeneratorDocumentAddEntityTypeId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Lead,
+            "2" => Self::Deal,
+            "3" => Self::Contact,
+            "4" => Self::Company,
+            "5" => Self::Invoice,
+            "7" => Self::Estimate,
+            "31" => Self::Invoice31,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Lead => "1",
+            Self::Deal => "2",
+            Self::Contact => "3",
+            Self::Company => "4",
+            Self::Invoice => "5",
+            Self::Estimate => "7",
+            Self::Invoice31 => "31",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDocumentgeneratorDocumentAddEntityTypeId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentAddEntityTypeId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentAddEntityTypeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html#result)
@@ -132,6 +204,58 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddResult {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDocumentgeneratorDocumentAddStampsEnabled {
+    /// `1`
+    Include,
+    /// `0`
+    DoNotInclude,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDocumentgeneratorDocumentAddStampsEnabled {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Include,
+            "0" => Self::DoNotInclude,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Include => "1",
+            Self::DoNotInclude => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDocumentgeneratorDocumentAddStampsEnabled {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentAddStampsEnabled {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentAddStampsEnabled {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html#result)
@@ -152,6 +276,58 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentEnablepublicurlResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDocumentgeneratorDocumentEnablepublicurlStatus {
+    /// `1`
+    Enable,
+    /// `0`
+    Disable,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Enable,
+            "0" => Self::Disable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Enable => "1",
+            Self::Disable => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -361,9 +537,9 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsParameterValuesFields {
     /// `ProductsProductQuantity`: raw.
     #[serde(rename = "ProductsProductQuantity", skip_serializing_if = "Option::is_none")]
     pub products_product_quantity: Option<serde_json::Value>,
-    /// `TotalSum`: string.
+    /// `TotalSum`: decimal.
     #[serde(rename = "TotalSum", skip_serializing_if = "Option::is_none")]
-    pub total_sum: Option<String>,
+    pub total_sum: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -803,14 +979,78 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUploadDocument {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDocumentgeneratorDocumentUploadEntityTypeId {
+    /// `1`
+    Lead,
+    /// `2`
+    Deal,
+    /// `3`
+    Contact,
+    /// `4`
+    Company,
+    /// `7`
+    Estimate,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDocumentgeneratorDocumentUploadEntityTypeId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Lead,
+            "2" => Self::Deal,
+            "3" => Self::Contact,
+            "4" => Self::Company,
+            "7" => Self::Estimate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Lead => "1",
+            Self::Deal => "2",
+            Self::Contact => "3",
+            Self::Company => "4",
+            Self::Estimate => "7",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDocumentgeneratorDocumentUploadEntityTypeId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentUploadEntityTypeId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentUploadEntityTypeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUploadFields {
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
+    /// `entityTypeId`: `CrmDocumentgeneratorDocumentUploadEntityTypeId`, required. One of `1`, `2`, `3`, `4`, `7`.
+    pub entity_type_id: CrmDocumentgeneratorDocumentUploadEntityTypeId,
     /// `entityId`: integer, required.
     pub entity_id: i64,
     /// `fileContent`: string, required.
@@ -1030,23 +1270,27 @@ impl wire::Lenient for OnCrmDocumentGeneratorDocumentUpdateFields {
 pub struct CrmDocumentgeneratorDocumentAdd {
     /// `templateId`: integer, required.
     pub template_id: i64,
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
+    /// `entityTypeId`: `CrmDocumentgeneratorDocumentAddEntityTypeId`, required. One of `1`, `2`, `3`, `4`, `5`, `7`, `31`.
+    pub entity_type_id: CrmDocumentgeneratorDocumentAddEntityTypeId,
     /// `entityId`: integer, required.
     pub entity_id: i64,
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `CrmDocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<serde_json::Value>,
 }
 impl CrmDocumentgeneratorDocumentAdd {
     /// A `crm.documentgenerator.document.add` call with the required parameters; optional ones unset.
-    pub fn new(template_id: i64, entity_type_id: i64, entity_id: i64) -> Self {
+    pub fn new(
+        template_id: i64,
+        entity_type_id: CrmDocumentgeneratorDocumentAddEntityTypeId,
+        entity_id: i64,
+    ) -> Self {
         Self {
             template_id,
             entity_type_id,
@@ -1092,9 +1336,9 @@ impl CrmDocumentgeneratorDocumentDelete {
 pub struct CrmDocumentgeneratorDocumentEnablepublicurl {
     /// `id`: integer, required.
     pub id: i64,
-    /// `status`: integer.
+    /// `status`: `CrmDocumentgeneratorDocumentEnablepublicurlStatus`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<CrmDocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 impl CrmDocumentgeneratorDocumentEnablepublicurl {
     /// A `crm.documentgenerator.document.enablepublicurl` call with the required parameters; optional ones unset.
@@ -1189,9 +1433,9 @@ pub struct CrmDocumentgeneratorDocumentUpdate {
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `CrmDocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
 }
 impl CrmDocumentgeneratorDocumentUpdate {
     /// A `crm.documentgenerator.document.update` call with the required parameters; optional ones unset.

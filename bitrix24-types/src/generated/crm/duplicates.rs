@@ -2,17 +2,198 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDuplicateFindbycommEntityType {
+    /// `LEAD`
+    Lead,
+    /// `CONTACT`
+    Contact,
+    /// `COMPANY`
+    Company,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDuplicateFindbycommEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LEAD" => Self::Lead,
+            "CONTACT" => Self::Contact,
+            "COMPANY" => Self::Company,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Lead => "LEAD",
+            Self::Contact => "CONTACT",
+            Self::Company => "COMPANY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDuplicateFindbycommEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDuplicateFindbycommEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDuplicateFindbycommEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDuplicateFindbycommType {
+    /// `EMAIL`
+    Email,
+    /// `PHONE`
+    Phone,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDuplicateFindbycommType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "EMAIL" => Self::Email,
+            "PHONE" => Self::Phone,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Email => "EMAIL",
+            Self::Phone => "PHONE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDuplicateFindbycommType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDuplicateFindbycommType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDuplicateFindbycommType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEntityMergeBatchEntityTypeId {
+    /// `1`
+    Value1,
+    /// `2`
+    Value2,
+    /// `3`
+    Value3,
+    /// `4`
+    Value4,
+    /// `7`
+    Value7,
+    /// `31`
+    Value31,
+    /// `128`
+    Value128,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEntityMergeBatchEntityTypeId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            "3" => Self::Value3,
+            "4" => Self::Value4,
+            "7" => Self::Value7,
+            "31" => Self::Value31,
+            "128" => Self::Value128,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Value3 => "3",
+            Self::Value4 => "4",
+            Self::Value7 => "7",
+            Self::Value31 => "31",
+            Self::Value128 => "128",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEntityMergeBatchEntityTypeId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEntityMergeBatchEntityTypeId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEntityMergeBatchEntityTypeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html#params)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmEntityMergeBatchParams {
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
+    /// `entityTypeId`: `CrmEntityMergeBatchEntityTypeId`, required. One of `1`, `2`, `3`, `4`, `7`, `31`, `128`.
+    pub entity_type_id: CrmEntityMergeBatchEntityTypeId,
     /// `entityIds`: `integer[]`, required.
     pub entity_ids: Vec<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -20,30 +201,30 @@ pub struct CrmEntityMergeBatchParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `crm.duplicate.findbycomm`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.duplicate.findbycomm`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
 #[bitrix_method(
     "crm.duplicate.findbycomm",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDuplicateFindbycomm {
-    /// `type`: string, required.
+    /// `type`: `CrmDuplicateFindbycommType`, required. One of `EMAIL`, `PHONE`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: CrmDuplicateFindbycommType,
     /// `values`: `string[]`, required.
     pub values: Vec<String>,
-    /// `entity_type`: string.
+    /// `entity_type`: `CrmDuplicateFindbycommEntityType`. One of `LEAD`, `CONTACT`, `COMPANY`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<CrmDuplicateFindbycommEntityType>,
 }
 impl CrmDuplicateFindbycomm {
     /// A `crm.duplicate.findbycomm` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, values: Vec<String>) -> Self {
+    pub fn new(type_: CrmDuplicateFindbycommType, values: Vec<String>) -> Self {
         Self {
             type_,
             values,

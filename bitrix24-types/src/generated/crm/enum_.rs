@@ -37,13 +37,13 @@ impl wire::Lenient for CrmEnumFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// `crm.enum.addresstype`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.addresstype`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-address-type.html)
 #[bitrix_method(
     "crm.enum.addresstype",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -73,25 +73,25 @@ pub struct CrmEnumFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumGetorderownertypes;
-/// `crm.enum.ownertype`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.ownertype`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-owner-type.html)
 #[bitrix_method(
     "crm.enum.ownertype",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumOwnertype;
-/// `crm.enum.settings.mode`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.settings.mode`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-settings-mode.html)
 #[bitrix_method(
     "crm.enum.settings.mode",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -122,13 +122,13 @@ impl CrmRequisitePresetFieldAdd {
         Self { preset, fields }
     }
 }
-/// `crm.requisite.preset.field.availabletoadd`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.requisite.preset.field.availabletoadd`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-available-to-add.html)
 #[bitrix_method(
     "crm.requisite.preset.field.availabletoadd",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -327,9 +327,9 @@ pub struct CrmInvoiceUserfieldList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldUpdate {
-    /// `id`: raw.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<serde_json::Value>,
@@ -362,7 +362,14 @@ pub struct CrmPaysystemFields;
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmPaysystemList;
+pub struct CrmPaysystemList {
+    /// `order`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// `filter`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+}
 /// `crm.persontype.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-person-type-fields.html)
@@ -388,4 +395,11 @@ pub struct CrmPersontypeFields;
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmPersontypeList;
+pub struct CrmPersontypeList {
+    /// `order`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// `filter`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+}

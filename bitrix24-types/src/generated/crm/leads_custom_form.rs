@@ -3,22 +3,80 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html#extras)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `leadCustomerType`: integer.
+    /// `leadCustomerType`: `CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<
+        CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
+    /// `1`
+    SimpleLead,
+    /// `2`
+    RepeatLead,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum
+for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::SimpleLead,
+            "2" => Self::RepeatLead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SimpleLead => "1",
+            Self::RepeatLead => "2",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de>
+for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient
+for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -26,13 +84,65 @@ pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationGetExtras {
-    /// `lead.customer.type`: integer.
+    /// `lead.customer.type`: `CrmLeadDetailsConfigurationGetLeadCustomerType`. One of `1`, `2`.
     #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetLeadCustomerType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmLeadDetailsConfigurationGetLeadCustomerType {
+    /// `1`
+    SimpleLead,
+    /// `2`
+    RepeatLead,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmLeadDetailsConfigurationGetLeadCustomerType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::SimpleLead,
+            "2" => Self::RepeatLead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SimpleLead => "1",
+            Self::RepeatLead => "2",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmLeadDetailsConfigurationGetLeadCustomerType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmLeadDetailsConfigurationGetLeadCustomerType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmLeadDetailsConfigurationGetLeadCustomerType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -40,9 +150,9 @@ pub struct CrmLeadDetailsConfigurationGetExtras {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationResetExtras {
-    /// `lead.customer.type`: integer.
+    /// `lead.customer.type`: `CrmLeadDetailsConfigurationGetLeadCustomerType`. One of `1`, `2`.
     #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetLeadCustomerType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -54,9 +164,11 @@ pub struct CrmLeadDetailsConfigurationResetExtras {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationSetExtras {
-    /// `leadCustomerType`: integer.
+    /// `leadCustomerType`: `CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<
+        CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -113,9 +113,18 @@ impl CrmMeasureAdd {
     kind = idempotent,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmMeasureDelete;
+pub struct CrmMeasureDelete {
+    /// `id`: id, required.
+    pub id: u64,
+}
+impl CrmMeasureDelete {
+    /// A `crm.measure.delete` call with the required parameters; optional ones unset.
+    pub fn new(id: u64) -> Self {
+        Self { id }
+    }
+}
 /// `crm.measure.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html)
@@ -143,9 +152,18 @@ pub struct CrmMeasureFields;
     kind = read,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmMeasureGet;
+pub struct CrmMeasureGet {
+    /// `id`: id, required.
+    pub id: u64,
+}
+impl CrmMeasureGet {
+    /// A `crm.measure.get` call with the required parameters; optional ones unset.
+    pub fn new(id: u64) -> Self {
+        Self { id }
+    }
+}
 /// `crm.measure.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html)
@@ -176,15 +194,15 @@ pub struct CrmMeasureList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<serde_json::Value>,
 }
 impl CrmMeasureUpdate {
     /// A `crm.measure.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, fields: None }
     }
 }

@@ -292,6 +292,7 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CrmContactUpdate>();
     visitor.visit::<CrmItemAdd>();
     visitor.visit::<CrmItemDelete>();
+    visitor.visit::<CrmItemFields>();
     visitor.visit::<CrmItemGet>();
     visitor.visit::<CrmItemList>();
     visitor.visit::<CrmItemUpdate>();
@@ -390,6 +391,7 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CrmInvoiceStatusList>();
     visitor.visit::<CrmInvoiceStatusUpdate>();
     visitor.visit::<CrmItemDetailsConfigurationForceCommonScopeForAll>();
+    visitor.visit::<CrmItemDetailsConfigurationGet>();
     visitor.visit::<CrmItemDetailsConfigurationReset>();
     visitor.visit::<CrmItemDetailsConfigurationSet>();
     visitor.visit::<CrmLeadAdd>();
@@ -529,12 +531,15 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CrmDealRecurringUpdate>();
     visitor.visit::<CrmRequisiteAdd>();
     visitor.visit::<CrmRequisiteDelete>();
+    visitor.visit::<CrmRequisiteFields>();
     visitor.visit::<CrmRequisiteGet>();
     visitor.visit::<CrmRequisiteList>();
     visitor.visit::<CrmRequisiteUpdate>();
     visitor.visit::<CrmStatusAdd>();
     visitor.visit::<CrmStatusDelete>();
     visitor.visit::<CrmStatusEntityItems>();
+    visitor.visit::<CrmStatusEntityTypes>();
+    visitor.visit::<CrmStatusFields>();
     visitor.visit::<CrmStatusGet>();
     visitor.visit::<CrmStatusList>();
     visitor.visit::<CrmStatusUpdate>();
@@ -556,9 +561,9 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CrmTrackingTraceAdd>();
     visitor.visit::<CrmTrackingTraceDelete>();
     visitor.visit::<CrmAutomationTriggerAdd>();
+    visitor.visit::<CrmAutomationTriggerDelete>();
     visitor.visit::<CrmAutomationTriggerExecute>();
     visitor.visit::<CrmAutomationTriggerList>();
-    visitor.visit::<CtriggerDelete>();
     visitor.visit::<CrmActivityTypeAdd>();
     visitor.visit::<CrmActivityTypeDelete>();
     visitor.visit::<CrmActivityTypeList>();
@@ -582,6 +587,7 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<CrmRequisiteUserfieldDelete>();
     visitor.visit::<CrmRequisiteUserfieldGet>();
     visitor.visit::<CrmRequisiteUserfieldList>();
+    visitor.visit::<CrmRequisiteUserfieldUpdate>();
     visitor.visit::<CrmCompanyUserfieldAdd>();
     visitor.visit::<CrmCompanyUserfieldDelete>();
     visitor.visit::<CrmCompanyUserfieldGet>();

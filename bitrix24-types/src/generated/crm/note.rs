@@ -6,6 +6,58 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-delete.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmTimelineNoteDeleteItemType {
+    /// `1`
+    HistoryRecord,
+    /// `2`
+    Deal,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmTimelineNoteDeleteItemType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::HistoryRecord,
+            "2" => Self::Deal,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::HistoryRecord => "1",
+            Self::Deal => "2",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmTimelineNoteDeleteItemType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmTimelineNoteDeleteItemType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmTimelineNoteDeleteItemType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-get.html#result)
@@ -56,14 +108,19 @@ pub struct CrmTimelineNoteDelete {
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
-    /// `itemType`: integer, required.
-    pub item_type: i64,
+    /// `itemType`: `CrmTimelineNoteDeleteItemType`, required. One of `1`, `2`.
+    pub item_type: CrmTimelineNoteDeleteItemType,
     /// `itemId`: integer, required.
     pub item_id: i64,
 }
 impl CrmTimelineNoteDelete {
     /// A `crm.timeline.note.delete` call with the required parameters; optional ones unset.
-    pub fn new(owner_type_id: i64, owner_id: i64, item_type: i64, item_id: i64) -> Self {
+    pub fn new(
+        owner_type_id: i64,
+        owner_id: i64,
+        item_type: CrmTimelineNoteDeleteItemType,
+        item_id: i64,
+    ) -> Self {
         Self {
             owner_type_id,
             owner_id,
@@ -88,14 +145,19 @@ pub struct CrmTimelineNoteGet {
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
-    /// `itemType`: integer, required.
-    pub item_type: i64,
+    /// `itemType`: `CrmTimelineNoteDeleteItemType`, required. One of `1`, `2`.
+    pub item_type: CrmTimelineNoteDeleteItemType,
     /// `itemId`: integer, required.
     pub item_id: i64,
 }
 impl CrmTimelineNoteGet {
     /// A `crm.timeline.note.get` call with the required parameters; optional ones unset.
-    pub fn new(owner_type_id: i64, owner_id: i64, item_type: i64, item_id: i64) -> Self {
+    pub fn new(
+        owner_type_id: i64,
+        owner_id: i64,
+        item_type: CrmTimelineNoteDeleteItemType,
+        item_id: i64,
+    ) -> Self {
         Self {
             owner_type_id,
             owner_id,
@@ -115,8 +177,8 @@ pub struct CrmTimelineNoteSave {
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
-    /// `itemType`: integer, required.
-    pub item_type: i64,
+    /// `itemType`: `CrmTimelineNoteDeleteItemType`, required. One of `1`, `2`.
+    pub item_type: CrmTimelineNoteDeleteItemType,
     /// `itemId`: integer, required.
     pub item_id: i64,
     /// `text`: string, required.
@@ -127,7 +189,7 @@ impl CrmTimelineNoteSave {
     pub fn new(
         owner_type_id: i64,
         owner_id: i64,
-        item_type: i64,
+        item_type: CrmTimelineNoteDeleteItemType,
         item_id: i64,
         text: String,
     ) -> Self {

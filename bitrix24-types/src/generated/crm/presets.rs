@@ -138,13 +138,13 @@ impl CrmRequisitePresetAdd {
         Self { fields }
     }
 }
-/// `crm.requisite.preset.countries`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.requisite.preset.countries`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-countries.html)
 #[bitrix_method(
     "crm.requisite.preset.countries",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

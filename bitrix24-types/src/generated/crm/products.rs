@@ -219,14 +219,14 @@ pub struct CrmProductPropertySettingsFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type: Option<serde_json::Value>,
 }
-/// `crm.product.property.types`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.product.property.types`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.product.property.types`")]
 #[bitrix_method(
     "crm.product.property.types",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -16,8 +16,8 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentProductAdd {
-    /// `paymentId`: raw, required.
-    pub payment_id: serde_json::Value,
+    /// `paymentId`: id, required.
+    pub payment_id: u64,
     /// `rowId`: integer, required.
     pub row_id: i64,
     /// `quantity`: double, required.
@@ -25,7 +25,7 @@ pub struct CrmItemPaymentProductAdd {
 }
 impl CrmItemPaymentProductAdd {
     /// A `crm.item.payment.product.add` call with the required parameters; optional ones unset.
-    pub fn new(payment_id: serde_json::Value, row_id: i64, quantity: f64) -> Self {
+    pub fn new(payment_id: u64, row_id: i64, quantity: f64) -> Self {
         Self {
             payment_id,
             row_id,
@@ -66,8 +66,8 @@ impl CrmItemPaymentProductDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentProductList {
-    /// `paymentId`: raw, required.
-    pub payment_id: serde_json::Value,
+    /// `paymentId`: id, required.
+    pub payment_id: u64,
     /// `filter`: raw, required.
     pub filter: serde_json::Value,
     /// `order`: raw.
@@ -76,7 +76,7 @@ pub struct CrmItemPaymentProductList {
 }
 impl CrmItemPaymentProductList {
     /// A `crm.item.payment.product.list` call with the required parameters; optional ones unset.
-    pub fn new(payment_id: serde_json::Value, filter: serde_json::Value) -> Self {
+    pub fn new(payment_id: u64, filter: serde_json::Value) -> Self {
         Self {
             payment_id,
             filter,

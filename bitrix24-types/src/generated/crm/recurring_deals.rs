@@ -148,15 +148,243 @@ impl wire::Lenient for CrmDealRecurringFieldsAllFields {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDealRecurringGetIsLimit {
+    /// `N`
+    NoLimitations,
+    /// `D`
+    ByDate,
+    /// `T`
+    ByQuantity,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDealRecurringGetIsLimit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "N" => Self::NoLimitations,
+            "D" => Self::ByDate,
+            "T" => Self::ByQuantity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NoLimitations => "N",
+            Self::ByDate => "D",
+            Self::ByQuantity => "T",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDealRecurringGetIsLimit {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDealRecurringGetIsLimit {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDealRecurringGetIsLimit {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDealRecurringGetMode {
+    /// `single`
+    Single,
+    /// `multiple`
+    Multiple,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDealRecurringGetMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multiple" => Self::Multiple,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multiple => "multiple",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDealRecurringGetMode {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDealRecurringGetMode {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDealRecurringGetMode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDealRecurringGetOffsetBegindateType {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDealRecurringGetOffsetBegindateType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "year" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDealRecurringGetOffsetBegindateType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDealRecurringGetOffsetBegindateType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDealRecurringGetOffsetBegindateType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDealRecurringGetOffsetClosedateType {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDealRecurringGetOffsetClosedateType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "year" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDealRecurringGetOffsetClosedateType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDealRecurringGetOffsetClosedateType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDealRecurringGetOffsetClosedateType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#params-fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringGetParamsFields {
-    /// `MODE`: string.
+    /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub mode: Option<String>,
+    pub mode: Option<CrmDealRecurringGetMode>,
     /// `MULTIPLE_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple_type: Option<String>,
@@ -169,15 +397,15 @@ pub struct CrmDealRecurringGetParamsFields {
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: string.
+    /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub offset_begindate_type: Option<String>,
+    pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: string.
+    /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub offset_closedate_type: Option<String>,
+    pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_closedate_value: Option<i64>,
@@ -227,9 +455,9 @@ pub struct CrmDealRecurringGetRecurringDeal {
     /// `CATEGORY_ID`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<bool>,
-    /// `IS_LIMIT`: char. One of `Y`, `N`.
+    /// `IS_LIMIT`: `CrmDealRecurringGetIsLimit`. One of `N`, `D`, `T`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_limit: Option<bool>,
+    pub is_limit: Option<CrmDealRecurringGetIsLimit>,
     /// `LIMIT_REPEAT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_repeat: Option<i64>,
@@ -270,12 +498,9 @@ pub struct CrmDealRecurringUpdateFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub category_id: Option<bool>,
-    /// `IS_LIMIT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_limit: Option<bool>,
+    /// `IS_LIMIT`: `CrmDealRecurringUpdateIsLimit`. One of `N`, `D`, `T`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_limit: Option<CrmDealRecurringUpdateIsLimit>,
     /// `LIMIT_REPEAT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_repeat: Option<i64>,
@@ -293,15 +518,71 @@ pub struct CrmDealRecurringUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmDealRecurringUpdateIsLimit {
+    /// `N`
+    NoLimits,
+    /// `D`
+    DateLimit,
+    /// `T`
+    QuantityLimit,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmDealRecurringUpdateIsLimit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "N" => Self::NoLimits,
+            "D" => Self::DateLimit,
+            "T" => Self::QuantityLimit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NoLimits => "N",
+            Self::DateLimit => "D",
+            Self::QuantityLimit => "T",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmDealRecurringUpdateIsLimit {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmDealRecurringUpdateIsLimit {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmDealRecurringUpdateIsLimit {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html#params-fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringUpdateParamsFields {
-    /// `MODE`: string.
+    /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
+    pub mode: Option<CrmDealRecurringGetMode>,
     /// `MULTIPLE_TYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_type: Option<String>,
@@ -314,15 +595,15 @@ pub struct CrmDealRecurringUpdateParamsFields {
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: string.
+    /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_begindate_type: Option<String>,
+    pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: string.
+    /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_closedate_type: Option<String>,
+    pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_closedate_value: Option<i64>,

@@ -2,18 +2,70 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmRequisiteAddEntityTypeId {
+    /// `3`
+    Contact,
+    /// `4`
+    Company,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmRequisiteAddEntityTypeId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "3" => Self::Contact,
+            "4" => Self::Company,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Contact => "3",
+            Self::Company => "4",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmRequisiteAddEntityTypeId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmRequisiteAddEntityTypeId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmRequisiteAddEntityTypeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteAddFields {
-    /// `ENTITY_TYPE_ID`: integer, required.
-    pub entity_type_id: i64,
+    /// `ENTITY_TYPE_ID`: `CrmRequisiteAddEntityTypeId`, required. One of `3`, `4`.
+    pub entity_type_id: CrmRequisiteAddEntityTypeId,
     /// `ENTITY_ID`: integer, required.
     pub entity_id: i64,
     /// `PRESET_ID`: integer, required.
@@ -65,9 +117,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_COMPANY_FULL_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_company_full_name: Option<String>,
-    /// `RQ_COMPANY_REG_DATE`: string.
+    /// `RQ_COMPANY_REG_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_company_reg_date: Option<String>,
+    pub rq_company_reg_date: Option<wire::DateTime>,
     /// `RQ_DIRECTOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_director: Option<String>,
@@ -107,9 +159,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_IDENT_DOC_PERS_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_pers_num: Option<String>,
-    /// `RQ_IDENT_DOC_DATE`: string.
+    /// `RQ_IDENT_DOC_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_ident_doc_date: Option<String>,
+    pub rq_ident_doc_date: Option<wire::DateTime>,
     /// `RQ_IDENT_DOC_ISSUED_BY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_issued_by: Option<String>,
@@ -164,9 +216,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_ST_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_st_cert_num: Option<String>,
-    /// `RQ_ST_CERT_DATE`: string.
+    /// `RQ_ST_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_st_cert_date: Option<String>,
+    pub rq_st_cert_date: Option<wire::DateTime>,
     /// `RQ_VAT_PAYER`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -182,9 +234,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_VAT_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_vat_cert_num: Option<String>,
-    /// `RQ_VAT_CERT_DATE`: string.
+    /// `RQ_VAT_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_vat_cert_date: Option<String>,
+    pub rq_vat_cert_date: Option<wire::DateTime>,
     /// `RQ_RESIDENCE_COUNTRY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_residence_country: Option<String>,
@@ -285,9 +337,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_COMPANY_FULL_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_company_full_name: Option<String>,
-    /// `RQ_COMPANY_REG_DATE`: string.
+    /// `RQ_COMPANY_REG_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_company_reg_date: Option<String>,
+    pub rq_company_reg_date: Option<wire::DateTime>,
     /// `RQ_DIRECTOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_director: Option<String>,
@@ -327,9 +379,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_IDENT_DOC_PERS_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_pers_num: Option<String>,
-    /// `RQ_IDENT_DOC_DATE`: string.
+    /// `RQ_IDENT_DOC_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_ident_doc_date: Option<String>,
+    pub rq_ident_doc_date: Option<wire::DateTime>,
     /// `RQ_IDENT_DOC_ISSUED_BY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_issued_by: Option<String>,
@@ -384,9 +436,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_ST_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_st_cert_num: Option<String>,
-    /// `RQ_ST_CERT_DATE`: string.
+    /// `RQ_ST_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_st_cert_date: Option<String>,
+    pub rq_st_cert_date: Option<wire::DateTime>,
     /// `RQ_VAT_PAYER`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -402,9 +454,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_VAT_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_vat_cert_num: Option<String>,
-    /// `RQ_VAT_CERT_DATE`: string.
+    /// `RQ_VAT_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_vat_cert_date: Option<String>,
+    pub rq_vat_cert_date: Option<wire::DateTime>,
     /// `RQ_RESIDENCE_COUNTRY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_residence_country: Option<String>,
@@ -489,6 +541,18 @@ impl CrmRequisiteDelete {
         Self { id }
     }
 }
+/// `crm.requisite.fields`: scope `crm`; reads only.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-fields.html)
+#[bitrix_method(
+    "crm.requisite.fields",
+    scope = "crm",
+    kind = read,
+    response = serde_json::Value
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmRequisiteFields;
 /// `crm.requisite.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-get.html)

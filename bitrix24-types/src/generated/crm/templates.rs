@@ -269,9 +269,9 @@ pub struct CrmDocumentgeneratorTemplateGetfieldsParameterValuesFields {
     /// `TaxesTaxValue`: raw.
     #[serde(rename = "TaxesTaxValue", skip_serializing_if = "Option::is_none")]
     pub taxes_tax_value: Option<serde_json::Value>,
-    /// `TotalSum`: string.
+    /// `TotalSum`: decimal.
     #[serde(rename = "TotalSum", skip_serializing_if = "Option::is_none")]
-    pub total_sum: Option<String>,
+    pub total_sum: Option<wire::Decimal>,
     /// `MyCompanyAssignedName`: string.
     #[serde(rename = "MyCompanyAssignedName", skip_serializing_if = "Option::is_none")]
     pub my_company_assigned_name: Option<String>,

@@ -119,13 +119,13 @@ impl CrmActivityTodoUpdate {
         }
     }
 }
-/// `crm.activity.todo.updateColor`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateColor`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)
 #[bitrix_method(
     "crm.activity.todo.updateColor",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -151,13 +151,13 @@ impl CrmActivityTodoUpdateColor {
         }
     }
 }
-/// `crm.activity.todo.updateDeadline`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateDeadline`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)
 #[bitrix_method(
     "crm.activity.todo.updateDeadline",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -188,13 +188,13 @@ impl CrmActivityTodoUpdateDeadline {
         }
     }
 }
-/// `crm.activity.todo.updateDescription`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateDescription`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)
 #[bitrix_method(
     "crm.activity.todo.updateDescription",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -220,13 +220,13 @@ impl CrmActivityTodoUpdateDescription {
         }
     }
 }
-/// `crm.activity.todo.updateResponsibleUser`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateResponsibleUser`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)
 #[bitrix_method(
     "crm.activity.todo.updateResponsibleUser",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

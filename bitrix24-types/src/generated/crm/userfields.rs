@@ -56,14 +56,23 @@ pub struct CrmCompanyUserfieldAddParameterFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -99,8 +108,11 @@ pub struct CrmCompanyUserfieldAddUfEnumElement {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `DEF`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,23 +143,29 @@ pub struct CrmCompanyUserfieldListFilterable {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
+    /// `MULTIPLE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
-    pub show_filter: Option<bool>,
-    /// `SHOW_IN_LIST`: boolean.
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandatory: Option<bool>,
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,6 +177,66 @@ pub struct CrmCompanyUserfieldListFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmCompanyUserfieldListShowFilter {
+    /// `N`
+    DoNotShow,
+    /// `I`
+    ExactMatch,
+    /// `E`
+    Mask,
+    /// `S`
+    Substring,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmCompanyUserfieldListShowFilter {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "N" => Self::DoNotShow,
+            "I" => Self::ExactMatch,
+            "E" => Self::Mask,
+            "S" => Self::Substring,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DoNotShow => "N",
+            Self::ExactMatch => "I",
+            Self::Mask => "E",
+            Self::Substring => "S",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmCompanyUserfieldListShowFilter {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmCompanyUserfieldListShowFilter {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmCompanyUserfieldListShowFilter {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -184,14 +262,23 @@ pub struct CrmCompanyUserfieldUpdateParameterFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
     /// `LIST_FILTER_LABEL`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -242,8 +329,11 @@ pub struct CrmCompanyUserfieldUpdateUfEnumElement {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `DEF`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,9 +2,62 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleDeliveryRequestSendmessageAddressee {
+    /// `MANAGER`
+    Manager,
+    /// `RECIPIENT`
+    Recipient,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleDeliveryRequestSendmessageAddressee {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MANAGER" => Self::Manager,
+            "RECIPIENT" => Self::Recipient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Manager => "MANAGER",
+            Self::Recipient => "RECIPIENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleDeliveryRequestSendmessageAddressee {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleDeliveryRequestSendmessageAddressee {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleDeliveryRequestSendmessageAddressee {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html#parametr-message)
@@ -34,12 +87,68 @@ pub struct SaleDeliveryRequestSendmessageParametrMessage {
 pub struct SaleDeliveryRequestSendmessageParametrStatus {
     /// `MESSAGE`: string, required.
     pub message: String,
-    /// `SEMANTIC`: string, required.
-    pub semantic: String,
+    /// `SEMANTIC`: `SaleDeliveryRequestSendmessageSemantic`, required. One of `success`, `process`, `error`.
+    pub semantic: SaleDeliveryRequestSendmessageSemantic,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleDeliveryRequestSendmessageSemantic {
+    /// `success`
+    Success,
+    /// `process`
+    Process,
+    /// `error`
+    Error,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleDeliveryRequestSendmessageSemantic {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "process" => Self::Process,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Process => "process",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleDeliveryRequestSendmessageSemantic {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleDeliveryRequestSendmessageSemantic {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleDeliveryRequestSendmessageSemantic {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -67,12 +176,64 @@ pub struct SaleDeliveryRequestUpdateParametrProperties {
 pub struct SaleDeliveryRequestUpdateParametrStatus {
     /// `TEXT`: string, required.
     pub text: String,
-    /// `SEMANTIC`: string, required.
-    pub semantic: String,
+    /// `SEMANTIC`: `SaleDeliveryRequestUpdateSemantic`, required. One of `process`, `success`.
+    pub semantic: SaleDeliveryRequestUpdateSemantic,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleDeliveryRequestUpdateSemantic {
+    /// `process`
+    Process,
+    /// `success`
+    Success,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleDeliveryRequestUpdateSemantic {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "process" => Self::Process,
+            "success" => Self::Success,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Process => "process",
+            Self::Success => "success",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleDeliveryRequestUpdateSemantic {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleDeliveryRequestUpdateSemantic {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleDeliveryRequestUpdateSemantic {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// `sale.delivery.request.delete`: scope `delivery`; writes idempotently.
 ///
@@ -86,14 +247,14 @@ pub struct SaleDeliveryRequestUpdateParametrStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryRequestDelete {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
     /// `REQUEST_ID`: string, required.
     pub request_id: String,
 }
 impl SaleDeliveryRequestDelete {
     /// A `sale.delivery.request.delete` call with the required parameters; optional ones unset.
-    pub fn new(delivery_id: serde_json::Value, request_id: String) -> Self {
+    pub fn new(delivery_id: u64, request_id: String) -> Self {
         Self { delivery_id, request_id }
     }
 }
@@ -109,21 +270,21 @@ impl SaleDeliveryRequestDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryRequestSendmessage {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
     /// `REQUEST_ID`: string, required.
     pub request_id: String,
-    /// `ADDRESSEE`: string, required.
-    pub addressee: String,
+    /// `ADDRESSEE`: `SaleDeliveryRequestSendmessageAddressee`, required. One of `MANAGER`, `RECIPIENT`.
+    pub addressee: SaleDeliveryRequestSendmessageAddressee,
     /// `MESSAGE`: `SaleDeliveryRequestSendmessageParametrMessage`, required.
     pub message: SaleDeliveryRequestSendmessageParametrMessage,
 }
 impl SaleDeliveryRequestSendmessage {
     /// A `sale.delivery.request.sendmessage` call with the required parameters; optional ones unset.
     pub fn new(
-        delivery_id: serde_json::Value,
+        delivery_id: u64,
         request_id: String,
-        addressee: String,
+        addressee: SaleDeliveryRequestSendmessageAddressee,
         message: SaleDeliveryRequestSendmessageParametrMessage,
     ) -> Self {
         Self {
@@ -146,26 +307,32 @@ impl SaleDeliveryRequestSendmessage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryRequestUpdate {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
     /// `REQUEST_ID`: string, required.
     pub request_id: String,
-    /// `FINALIZE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finalize: Option<String>,
+    /// `FINALIZE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub finalize: Option<bool>,
     /// `STATUS`: `SaleDeliveryRequestUpdateParametrStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SaleDeliveryRequestUpdateParametrStatus>,
     /// `PROPERTIES`: `SaleDeliveryRequestUpdateParametrProperties[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<SaleDeliveryRequestUpdateParametrProperties>>,
-    /// `OVERWRITE_PROPERTIES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub overwrite_properties: Option<String>,
+    /// `OVERWRITE_PROPERTIES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub overwrite_properties: Option<bool>,
 }
 impl SaleDeliveryRequestUpdate {
     /// A `sale.delivery.request.update` call with the required parameters; optional ones unset.
-    pub fn new(delivery_id: serde_json::Value, request_id: String) -> Self {
+    pub fn new(delivery_id: u64, request_id: String) -> Self {
         Self {
             delivery_id,
             request_id,

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
@@ -15,13 +16,69 @@ pub struct SaleDeliveryExtraServiceAddItems {
     pub title: String,
     /// `CODE`: string, required.
     pub code: String,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleDeliveryExtraServiceAddType {
+    /// `enum`
+    Enum,
+    /// `checkbox`
+    Checkbox,
+    /// `quantity`
+    Quantity,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleDeliveryExtraServiceAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "enum" => Self::Enum,
+            "checkbox" => Self::Checkbox,
+            "quantity" => Self::Quantity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Enum => "enum",
+            Self::Checkbox => "checkbox",
+            Self::Quantity => "quantity",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleDeliveryExtraServiceAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleDeliveryExtraServiceAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleDeliveryExtraServiceAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -33,9 +90,9 @@ pub struct SaleDeliveryExtraServiceUpdateItems {
     pub title: String,
     /// `CODE`: string, required.
     pub code: String,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -53,16 +110,19 @@ pub struct SaleDeliveryExtraServiceUpdateItems {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceAdd {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
-    /// `TYPE`: string, required.
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
+    /// `TYPE`: `SaleDeliveryExtraServiceAddType`, required. One of `enum`, `checkbox`, `quantity`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleDeliveryExtraServiceAddType,
     /// `NAME`: string, required.
     pub name: String,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -72,17 +132,17 @@ pub struct SaleDeliveryExtraServiceAdd {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `ITEMS`: `SaleDeliveryExtraServiceAddItems[]`, required.
     pub items: Vec<SaleDeliveryExtraServiceAddItems>,
 }
 impl SaleDeliveryExtraServiceAdd {
     /// A `sale.delivery.extra.service.add` call with the required parameters; optional ones unset.
     pub fn new(
-        delivery_id: serde_json::Value,
-        type_: String,
+        delivery_id: u64,
+        type_: SaleDeliveryExtraServiceAddType,
         name: String,
         items: Vec<SaleDeliveryExtraServiceAddItems>,
     ) -> Self {
@@ -111,12 +171,12 @@ impl SaleDeliveryExtraServiceAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleDeliveryExtraServiceDelete {
     /// A `sale.delivery.extra.service.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -132,12 +192,12 @@ impl SaleDeliveryExtraServiceDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceGet {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
 }
 impl SaleDeliveryExtraServiceGet {
     /// A `sale.delivery.extra.service.get` call with the required parameters; optional ones unset.
-    pub fn new(delivery_id: serde_json::Value) -> Self {
+    pub fn new(delivery_id: u64) -> Self {
         Self { delivery_id }
     }
 }
@@ -153,14 +213,17 @@ impl SaleDeliveryExtraServiceGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -170,16 +233,16 @@ pub struct SaleDeliveryExtraServiceUpdate {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `ITEMS`: `SaleDeliveryExtraServiceUpdateItems[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<SaleDeliveryExtraServiceUpdateItems>>,
 }
 impl SaleDeliveryExtraServiceUpdate {
     /// A `sale.delivery.extra.service.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             name: None,

@@ -6,6 +6,58 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DepartmentGetOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for DepartmentGetOrder {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for DepartmentGetOrder {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for DepartmentGetOrder {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for DepartmentGetOrder {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html#st_department)
@@ -66,23 +118,23 @@ impl DepartmentAdd {
         }
     }
 }
-/// `department.department.delete`: scope `department`; writes idempotently.
+/// `department.delete`: scope `department`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-delete.html)
 #[bitrix_method(
-    "department.department.delete",
+    "department.delete",
     scope = "department",
     kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DepartmentDepartmentDelete {
+pub struct DepartmentDelete {
     /// `ID`: integer, required.
     pub id: i64,
 }
-impl DepartmentDepartmentDelete {
-    /// A `department.department.delete` call with the required parameters; optional ones unset.
+impl DepartmentDelete {
+    /// A `department.delete` call with the required parameters; optional ones unset.
     pub fn new(id: i64) -> Self {
         Self { id }
     }
@@ -114,9 +166,9 @@ pub struct DepartmentGet {
     /// `sort`: string.
     #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `order`: string.
+    /// `order`: `DepartmentGetOrder`. One of `ASC`, `DESC`.
     #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<DepartmentGetOrder>,
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,

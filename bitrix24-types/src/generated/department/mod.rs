@@ -10,7 +10,7 @@ pub use self::departments::*;
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<DepartmentAdd>();
-    visitor.visit::<DepartmentDepartmentDelete>();
+    visitor.visit::<DepartmentDelete>();
     visitor.visit::<DepartmentFields>();
     visitor.visit::<DepartmentGet>();
     visitor.visit::<DepartmentUpdate>();

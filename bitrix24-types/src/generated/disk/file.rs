@@ -190,13 +190,13 @@ impl DiskFileMoveTo {
         Self { id, target_folder_id }
     }
 }
-/// `disk.file.rename`: scope `disk`; writes (not idempotent: never repeated blindly).
+/// `disk.file.rename`: scope `disk`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-rename.html)
 #[bitrix_method(
     "disk.file.rename",
     scope = "disk",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

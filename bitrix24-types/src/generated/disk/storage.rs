@@ -144,13 +144,13 @@ pub struct DiskStorageGetList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskStorageGetTypes;
-/// `disk.storage.rename`: scope `disk`; writes (not idempotent: never repeated blindly).
+/// `disk.storage.rename`: scope `disk`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-rename.html)
 #[bitrix_method(
     "disk.storage.rename",
     scope = "disk",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

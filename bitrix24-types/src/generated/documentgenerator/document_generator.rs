@@ -110,9 +110,9 @@ impl wire::Lenient for DocumentgeneratorDocumentAddDocumentValues {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorDocumentAddFields {
-    /// `TYPE`: string.
+    /// `TYPE`: `DocumentgeneratorDocumentAddType`. One of `DATE`, `NAME`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<DocumentgeneratorDocumentAddType>,
     /// `FORMAT`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<serde_json::Value>,
@@ -149,6 +149,110 @@ impl wire::Lenient for DocumentgeneratorDocumentAddResult {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DocumentgeneratorDocumentAddStampsEnabled {
+    /// `1`
+    Enable,
+    /// `0`
+    Disable,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for DocumentgeneratorDocumentAddStampsEnabled {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Enable,
+            "0" => Self::Disable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Enable => "1",
+            Self::Disable => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for DocumentgeneratorDocumentAddStampsEnabled {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for DocumentgeneratorDocumentAddStampsEnabled {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for DocumentgeneratorDocumentAddStampsEnabled {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DocumentgeneratorDocumentAddType {
+    /// `DATE`
+    Date,
+    /// `NAME`
+    Name,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for DocumentgeneratorDocumentAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DATE" => Self::Date,
+            "NAME" => Self::Name,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Date => "DATE",
+            Self::Name => "NAME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for DocumentgeneratorDocumentAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for DocumentgeneratorDocumentAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for DocumentgeneratorDocumentAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html#result)
@@ -169,6 +273,58 @@ impl wire::Lenient for DocumentgeneratorDocumentEnablepublicurlResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DocumentgeneratorDocumentEnablepublicurlStatus {
+    /// `1`
+    Enable,
+    /// `0`
+    Disable,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for DocumentgeneratorDocumentEnablepublicurlStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Enable,
+            "0" => Self::Disable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Enable => "1",
+            Self::Disable => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for DocumentgeneratorDocumentEnablepublicurlStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for DocumentgeneratorDocumentEnablepublicurlStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for DocumentgeneratorDocumentEnablepublicurlStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -373,9 +529,9 @@ pub struct DocumentgeneratorDocumentGetfieldsDocumentFields {
     /// `chain`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<serde_json::Value>,
-    /// `required`: string.
+    /// `required`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub required: Option<String>,
+    pub required: Option<bool>,
     /// `type`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
@@ -626,9 +782,9 @@ impl wire::Lenient for DocumentgeneratorDocumentUpdateDocumentValues {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorDocumentUpdateFields {
-    /// `TYPE`: string.
+    /// `TYPE`: `DocumentgeneratorDocumentAddType`. One of `DATE`, `NAME`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<DocumentgeneratorDocumentAddType>,
     /// `FORMAT`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<serde_json::Value>,
@@ -709,9 +865,9 @@ pub struct DocumentgeneratorDocumentAdd {
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `DocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: `DocumentgeneratorDocumentAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<DocumentgeneratorDocumentAddFields>,
@@ -764,9 +920,9 @@ impl DocumentgeneratorDocumentDelete {
 pub struct DocumentgeneratorDocumentEnablepublicurl {
     /// `id`: integer, required.
     pub id: i64,
-    /// `status`: integer.
+    /// `status`: `DocumentgeneratorDocumentEnablepublicurlStatus`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<DocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 impl DocumentgeneratorDocumentEnablepublicurl {
     /// A `documentgenerator.document.enablepublicurl` call with the required parameters; optional ones unset.
@@ -861,9 +1017,9 @@ pub struct DocumentgeneratorDocumentUpdate {
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `DocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: `DocumentgeneratorDocumentUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<DocumentgeneratorDocumentUpdateFields>,

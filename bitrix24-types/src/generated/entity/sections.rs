@@ -152,9 +152,12 @@ pub struct EntitySectionAdd {
     /// `SECTION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -272,9 +275,12 @@ pub struct EntitySectionUpdate {
     /// `SECTION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,

@@ -19,8 +19,8 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<HumanresourcesEmployeeFieldGet>();
     visitor.visit::<HumanresourcesEmployeeFieldList>();
     visitor.visit::<HumanresourcesEmployeeMultidepartment>();
+    visitor.visit::<HumanresourcesEmployeeSearch>();
     visitor.visit::<HumanresourcesEmployeeSubordinates>();
-    visitor.visit::<HumanresoursesEmployeeSearch>();
     visitor.visit::<HumanresourcesNodeAdd>();
     visitor.visit::<HumanresourcesNodeChildren>();
     visitor.visit::<HumanresourcesNodeCount>();

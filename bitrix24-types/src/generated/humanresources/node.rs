@@ -2,9 +2,78 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HumanresourcesNodeAddColorName {
+    /// `blue`
+    Blue,
+    /// `green`
+    Green,
+    /// `cyan`
+    Cyan,
+    /// `orange`
+    Orange,
+    /// `purple`
+    Purple,
+    /// `pink`
+    Pink,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for HumanresourcesNodeAddColorName {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "blue" => Self::Blue,
+            "green" => Self::Green,
+            "cyan" => Self::Cyan,
+            "orange" => Self::Orange,
+            "purple" => Self::Purple,
+            "pink" => Self::Pink,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Blue => "blue",
+            Self::Green => "green",
+            Self::Cyan => "cyan",
+            Self::Orange => "orange",
+            Self::Purple => "purple",
+            Self::Pink => "pink",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for HumanresourcesNodeAddColorName {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for HumanresourcesNodeAddColorName {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for HumanresourcesNodeAddColorName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html#settings)
@@ -21,6 +90,58 @@ pub struct HumanresourcesNodeAddSettings {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HumanresourcesNodeAddType {
+    /// `DEPARTMENT`
+    Department,
+    /// `TEAM`
+    Team,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for HumanresourcesNodeAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DEPARTMENT" => Self::Department,
+            "TEAM" => Self::Team,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Department => "DEPARTMENT",
+            Self::Team => "TEAM",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for HumanresourcesNodeAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for HumanresourcesNodeAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for HumanresourcesNodeAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -64,8 +185,8 @@ pub struct HumanresourcesNodeAddUserids {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeAdd {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `HumanresourcesNodeAddType`, required. One of `DEPARTMENT`, `TEAM`.
+    pub type_: HumanresourcesNodeAddType,
     /// `name`: string, required.
     pub name: String,
     /// `parentId`: integer, required.
@@ -73,9 +194,9 @@ pub struct HumanresourcesNodeAdd {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `colorName`: string.
+    /// `colorName`: `HumanresourcesNodeAddColorName`. One of `blue`, `green`, `cyan`, `orange`, `purple`, `pink`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color_name: Option<String>,
+    pub color_name: Option<HumanresourcesNodeAddColorName>,
     /// `userIds`: `HumanresourcesNodeAddUserids`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<HumanresourcesNodeAddUserids>,
@@ -106,7 +227,7 @@ pub struct HumanresourcesNodeAdd {
 }
 impl HumanresourcesNodeAdd {
     /// A `humanresources.node.add` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, name: String, parent_id: i64) -> Self {
+    pub fn new(type_: HumanresourcesNodeAddType, name: String, parent_id: i64) -> Self {
         Self {
             type_,
             name,
@@ -125,13 +246,13 @@ impl HumanresourcesNodeAdd {
         }
     }
 }
-/// `humanresources.node.children`: scope `humanresources`; writes (not idempotent: never repeated blindly).
+/// `humanresources.node.children`: scope `humanresources`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
 #[bitrix_method(
     "humanresources.node.children",
     scope = "humanresources",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]
@@ -184,9 +305,9 @@ pub struct HumanresourcesNodeEdit {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `colorName`: string.
+    /// `colorName`: `HumanresourcesNodeAddColorName`. One of `blue`, `green`, `cyan`, `orange`, `purple`, `pink`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color_name: Option<String>,
+    pub color_name: Option<HumanresourcesNodeAddColorName>,
 }
 impl HumanresourcesNodeEdit {
     /// A `humanresources.node.edit` call with the required parameters; optional ones unset.
@@ -279,8 +400,8 @@ impl HumanresourcesNodeGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeList {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `HumanresourcesNodeAddType`, required. One of `DEPARTMENT`, `TEAM`.
+    pub type_: HumanresourcesNodeAddType,
     /// `select`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<serde_json::Value>,
@@ -290,7 +411,7 @@ pub struct HumanresourcesNodeList {
 }
 impl HumanresourcesNodeList {
     /// A `humanresources.node.list` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: HumanresourcesNodeAddType) -> Self {
         Self {
             type_,
             select: None,
@@ -335,8 +456,8 @@ impl HumanresourcesNodeMove {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeSearch {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `HumanresourcesNodeAddType`, required. One of `DEPARTMENT`, `TEAM`.
+    pub type_: HumanresourcesNodeAddType,
     /// `name`: string, required.
     pub name: String,
     /// `parentId`: integer.
@@ -348,7 +469,7 @@ pub struct HumanresourcesNodeSearch {
 }
 impl HumanresourcesNodeSearch {
     /// A `humanresources.node.search` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, name: String) -> Self {
+    pub fn new(type_: HumanresourcesNodeAddType, name: String) -> Self {
         Self {
             type_,
             name,

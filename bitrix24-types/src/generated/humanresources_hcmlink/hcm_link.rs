@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-add.html#fields)
@@ -70,8 +71,8 @@ pub struct HumanresourcesHcmlinkEmployeeSetJob {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
-    /// `status`: string, required.
-    pub status: String,
+    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
+    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
     /// `total`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -85,6 +86,62 @@ pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HumanresourcesHcmlinkEmployeeSetStatus {
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `DONE`
+    Done,
+    /// `CANCELED`
+    Canceled,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for HumanresourcesHcmlinkEmployeeSetStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "IN_PROGRESS" => Self::InProgress,
+            "DONE" => Self::Done,
+            "CANCELED" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::InProgress => "IN_PROGRESS",
+            Self::Done => "DONE",
+            Self::Canceled => "CANCELED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for HumanresourcesHcmlinkEmployeeSetStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for HumanresourcesHcmlinkEmployeeSetStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for HumanresourcesHcmlinkEmployeeSetStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -107,8 +164,8 @@ pub struct HumanresourcesHcmlinkFieldValueSetJob {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
-    /// `status`: string, required.
-    pub status: String,
+    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
+    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
     /// `total`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -129,8 +186,8 @@ pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkJobUpdateFields {
-    /// `status`: string, required.
-    pub status: String,
+    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
+    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
     /// `total`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -271,9 +328,9 @@ pub struct HumanresourcesHcmlinkEmployeeList {
     /// `offset`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `updatedAt`: string.
+    /// `updatedAt`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<wire::DateTime>,
 }
 impl HumanresourcesHcmlinkEmployeeList {
     /// A `humanresources.hcmlink.employee.list` call with the required parameters; optional ones unset.

@@ -4,6 +4,8 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::ImDialogGetDialogId;
 /// `im.chat.leave`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-chat-leave.html)
@@ -31,9 +33,12 @@ pub struct ImChatUserAdd {
     pub chat_id: i64,
     /// `USERS`: raw, required.
     pub users: serde_json::Value,
-    /// `HIDE_HISTORY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hide_history: Option<String>,
+    /// `HIDE_HISTORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub hide_history: Option<bool>,
 }
 impl ImChatUserAdd {
     /// A `im.chat.user.add` call with the required parameters; optional ones unset.
@@ -96,11 +101,14 @@ impl ImChatUserList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogUsersList {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
-    /// `SKIP_EXTERNAL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_external: Option<String>,
+    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
+    pub dialog_id: ImDialogGetDialogId,
+    /// `SKIP_EXTERNAL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_external: Option<bool>,
     /// `SKIP_EXTERNAL_EXCEPT_TYPES`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_external_except_types: Option<String>,
@@ -116,7 +124,7 @@ pub struct ImDialogUsersList {
 }
 impl ImDialogUsersList {
     /// A `im.dialog.users.list` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
+    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
         Self {
             dialog_id,
             skip_external: None,

@@ -6,6 +6,470 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImChatAddColor {
+    /// `RED`
+    Red,
+    /// `GREEN`
+    Green,
+    /// `MINT`
+    Mint,
+    /// `LIGHT_BLUE`
+    LightBlue,
+    /// `DARK_BLUE`
+    DarkBlue,
+    /// `PURPLE`
+    Purple,
+    /// `AQUA`
+    Aqua,
+    /// `PINK`
+    Pink,
+    /// `LIME`
+    Lime,
+    /// `BROWN`
+    Brown,
+    /// `AZURE`
+    Azure,
+    /// `KHAKI`
+    Khaki,
+    /// `SAND`
+    Sand,
+    /// `MARENGO`
+    Marengo,
+    /// `GRAY`
+    Gray,
+    /// `GRAPHITE`
+    Graphite,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImChatAddColor {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "RED" => Self::Red,
+            "GREEN" => Self::Green,
+            "MINT" => Self::Mint,
+            "LIGHT_BLUE" => Self::LightBlue,
+            "DARK_BLUE" => Self::DarkBlue,
+            "PURPLE" => Self::Purple,
+            "AQUA" => Self::Aqua,
+            "PINK" => Self::Pink,
+            "LIME" => Self::Lime,
+            "BROWN" => Self::Brown,
+            "AZURE" => Self::Azure,
+            "KHAKI" => Self::Khaki,
+            "SAND" => Self::Sand,
+            "MARENGO" => Self::Marengo,
+            "GRAY" => Self::Gray,
+            "GRAPHITE" => Self::Graphite,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Red => "RED",
+            Self::Green => "GREEN",
+            Self::Mint => "MINT",
+            Self::LightBlue => "LIGHT_BLUE",
+            Self::DarkBlue => "DARK_BLUE",
+            Self::Purple => "PURPLE",
+            Self::Aqua => "AQUA",
+            Self::Pink => "PINK",
+            Self::Lime => "LIME",
+            Self::Brown => "BROWN",
+            Self::Azure => "AZURE",
+            Self::Khaki => "KHAKI",
+            Self::Sand => "SAND",
+            Self::Marengo => "MARENGO",
+            Self::Gray => "GRAY",
+            Self::Graphite => "GRAPHITE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImChatAddColor {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImChatAddColor {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImChatAddColor {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImChatAddEntityId {
+    /// `CRM`
+    Crm,
+    /// `LINES`
+    Lines,
+    /// `LIVECHAT`
+    Livechat,
+    /// `TASKS`
+    Tasks,
+    /// `CALENDAR`
+    Calendar,
+    /// `SONET_GROUP`
+    SonetGroup,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImChatAddEntityId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CRM" => Self::Crm,
+            "LINES" => Self::Lines,
+            "LIVECHAT" => Self::Livechat,
+            "TASKS" => Self::Tasks,
+            "CALENDAR" => Self::Calendar,
+            "SONET_GROUP" => Self::SonetGroup,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Crm => "CRM",
+            Self::Lines => "LINES",
+            Self::Livechat => "LIVECHAT",
+            Self::Tasks => "TASKS",
+            Self::Calendar => "CALENDAR",
+            Self::SonetGroup => "SONET_GROUP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImChatAddEntityId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImChatAddEntityId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImChatAddEntityId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImChatAddEntityType {
+    /// `VIDEOCONF`
+    Videoconf,
+    /// `AI_ASSISTANT_PRIVATE`
+    AiAssistantPrivate,
+    /// `LINES`
+    Lines,
+    /// `LIVECHAT`
+    Livechat,
+    /// `ANNOUNCEMENT`
+    Announcement,
+    /// `CALENDAR`
+    Calendar,
+    /// `MAIL`
+    Mail,
+    /// `CRM`
+    Crm,
+    /// `SONET_GROUP`
+    SonetGroup,
+    /// `TASKS`
+    Tasks,
+    /// `CALL`
+    Call,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImChatAddEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "VIDEOCONF" => Self::Videoconf,
+            "AI_ASSISTANT_PRIVATE" => Self::AiAssistantPrivate,
+            "LINES" => Self::Lines,
+            "LIVECHAT" => Self::Livechat,
+            "ANNOUNCEMENT" => Self::Announcement,
+            "CALENDAR" => Self::Calendar,
+            "MAIL" => Self::Mail,
+            "CRM" => Self::Crm,
+            "SONET_GROUP" => Self::SonetGroup,
+            "TASKS" => Self::Tasks,
+            "CALL" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Videoconf => "VIDEOCONF",
+            Self::AiAssistantPrivate => "AI_ASSISTANT_PRIVATE",
+            Self::Lines => "LINES",
+            Self::Livechat => "LIVECHAT",
+            Self::Announcement => "ANNOUNCEMENT",
+            Self::Calendar => "CALENDAR",
+            Self::Mail => "MAIL",
+            Self::Crm => "CRM",
+            Self::SonetGroup => "SONET_GROUP",
+            Self::Tasks => "TASKS",
+            Self::Call => "CALL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImChatAddEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImChatAddEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImChatAddEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImChatAddType {
+    /// `OPEN`
+    Open,
+    /// `CHAT`
+    Chat,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImChatAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "OPEN" => Self::Open,
+            "CHAT" => Self::Chat,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Open => "OPEN",
+            Self::Chat => "CHAT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImChatAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImChatAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImChatAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImChatGetEntityType {
+    /// `VIDEOCONF`
+    Videoconf,
+    /// `AI_ASSISTANT_PRIVATE`
+    AiAssistantPrivate,
+    /// `LINES`
+    Lines,
+    /// `LIVECHAT`
+    Livechat,
+    /// `ANNOUNCEMENT`
+    Announcement,
+    /// `CALENDAR`
+    Calendar,
+    /// `MAIL`
+    Mail,
+    /// `CRM`
+    Crm,
+    /// `SONET_GROUP`
+    SonetGroup,
+    /// `TASKS_TASK`
+    TasksTask,
+    /// `TASKS`
+    Tasks,
+    /// `CALL`
+    Call,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImChatGetEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "VIDEOCONF" => Self::Videoconf,
+            "AI_ASSISTANT_PRIVATE" => Self::AiAssistantPrivate,
+            "LINES" => Self::Lines,
+            "LIVECHAT" => Self::Livechat,
+            "ANNOUNCEMENT" => Self::Announcement,
+            "CALENDAR" => Self::Calendar,
+            "MAIL" => Self::Mail,
+            "CRM" => Self::Crm,
+            "SONET_GROUP" => Self::SonetGroup,
+            "TASKS_TASK" => Self::TasksTask,
+            "TASKS" => Self::Tasks,
+            "CALL" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Videoconf => "VIDEOCONF",
+            Self::AiAssistantPrivate => "AI_ASSISTANT_PRIVATE",
+            Self::Lines => "LINES",
+            Self::Livechat => "LIVECHAT",
+            Self::Announcement => "ANNOUNCEMENT",
+            Self::Calendar => "CALENDAR",
+            Self::Mail => "MAIL",
+            Self::Crm => "CRM",
+            Self::SonetGroup => "SONET_GROUP",
+            Self::TasksTask => "TASKS_TASK",
+            Self::Tasks => "TASKS",
+            Self::Call => "CALL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImChatGetEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImChatGetEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImChatGetEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImDialogGetDialogId {
+    /// `chatXXX`
+    ChatXxx,
+    /// `sgXXX`
+    SgXxx,
+    /// `XXX`
+    Xxx,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImDialogGetDialogId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "chatXXX" => Self::ChatXxx,
+            "sgXXX" => Self::SgXxx,
+            "XXX" => Self::Xxx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ChatXxx => "chatXXX",
+            Self::SgXxx => "sgXXX",
+            Self::Xxx => "XXX",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImDialogGetDialogId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImDialogGetDialogId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImDialogGetDialogId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#entity-link)
@@ -359,30 +823,30 @@ pub struct ImChatAdd {
     /// `USERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<serde_json::Value>,
-    /// `TYPE`: string.
+    /// `TYPE`: `ImChatAddType`. One of `OPEN`, `CHAT`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<ImChatAddType>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: `ImChatAddColor`. One of the 16 values of `ImChatAddColor`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
+    pub color: Option<ImChatAddColor>,
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `AVATAR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: `ImChatAddEntityType`. One of the 11 values of `ImChatAddEntityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<String>,
-    /// `ENTITY_ID`: string.
+    pub entity_type: Option<ImChatAddEntityType>,
+    /// `ENTITY_ID`: `ImChatAddEntityId`. One of `CRM`, `LINES`, `LIVECHAT`, `TASKS`, `CALENDAR`, `SONET_GROUP`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
+    pub entity_id: Option<ImChatAddEntityId>,
     /// `COPILOT_MAIN_ROLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copilot_main_role: Option<String>,
@@ -394,14 +858,14 @@ pub struct ImChatAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatGet {
-    /// `ENTITY_TYPE`: string, required.
-    pub entity_type: String,
-    /// `ENTITY_ID`: string, required.
-    pub entity_id: String,
+    /// `ENTITY_TYPE`: `ImChatGetEntityType`, required. One of the 12 values of `ImChatGetEntityType`.
+    pub entity_type: ImChatGetEntityType,
+    /// `ENTITY_ID`: `ImChatAddEntityId`, required. One of `CRM`, `LINES`, `LIVECHAT`, `TASKS`, `CALENDAR`, `SONET_GROUP`.
+    pub entity_id: ImChatAddEntityId,
 }
 impl ImChatGet {
     /// A `im.chat.get` call with the required parameters; optional ones unset.
-    pub fn new(entity_type: String, entity_id: String) -> Self {
+    pub fn new(entity_type: ImChatGetEntityType, entity_id: ImChatAddEntityId) -> Self {
         Self { entity_type, entity_id }
     }
 }
@@ -429,12 +893,12 @@ pub struct ImCountersGet;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogGet {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
+    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
+    pub dialog_id: ImDialogGetDialogId,
 }
 impl ImDialogGet {
     /// A `im.dialog.get` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
+    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
         Self { dialog_id }
     }
 }
@@ -450,21 +914,33 @@ impl ImDialogGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentGet {
-    /// `SKIP_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_openlines: Option<String>,
-    /// `SKIP_CHAT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_chat: Option<String>,
-    /// `SKIP_DIALOG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_dialog: Option<String>,
+    /// `SKIP_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_CHAT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_chat: Option<bool>,
+    /// `SKIP_DIALOG`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_dialog: Option<bool>,
     /// `LAST_UPDATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update: Option<wire::DateTime>,
-    /// `ONLY_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub only_openlines: Option<String>,
+    /// `ONLY_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub only_openlines: Option<bool>,
     /// `LAST_SYNC_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_sync_date: Option<wire::DateTime>,
@@ -481,39 +957,69 @@ pub struct ImRecentGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentList {
-    /// `SKIP_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_openlines: Option<String>,
-    /// `SKIP_DIALOG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_dialog: Option<String>,
-    /// `SKIP_CHAT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_chat: Option<String>,
+    /// `SKIP_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_DIALOG`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_dialog: Option<bool>,
+    /// `SKIP_CHAT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_chat: Option<bool>,
     /// `LAST_MESSAGE_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_message_date: Option<wire::DateTime>,
-    /// `UNREAD_ONLY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unread_only: Option<String>,
-    /// `PARSE_TEXT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parse_text: Option<String>,
-    /// `GET_ORIGINAL_TEXT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub get_original_text: Option<String>,
-    /// `SKIP_UNDISTRIBUTED_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_undistributed_openlines: Option<String>,
-    /// `ONLY_COPILOT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub only_copilot: Option<String>,
-    /// `ONLY_CHANNEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub only_channel: Option<String>,
-    /// `CAN_MANAGE_MESSAGES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_manage_messages: Option<String>,
+    /// `UNREAD_ONLY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub unread_only: Option<bool>,
+    /// `PARSE_TEXT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub parse_text: Option<bool>,
+    /// `GET_ORIGINAL_TEXT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub get_original_text: Option<bool>,
+    /// `SKIP_UNDISTRIBUTED_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_undistributed_openlines: Option<bool>,
+    /// `ONLY_COPILOT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub only_copilot: Option<bool>,
+    /// `ONLY_CHANNEL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub only_channel: Option<bool>,
+    /// `CAN_MANAGE_MESSAGES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_manage_messages: Option<bool>,
     /// `OFFSET`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::ImDialogGetDialogId;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#file-models-item)
@@ -93,8 +94,8 @@ impl wire::Lenient for ImDiskFileCommitResultItem {
 pub struct ImDiskFileCommit {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
+    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
+    pub dialog_id: ImDialogGetDialogId,
     /// `FILE_ID`: integer, required.
     pub file_id: i64,
     /// `UPLOAD_ID`: integer, required.
@@ -102,16 +103,27 @@ pub struct ImDiskFileCommit {
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `SILENT_MODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub silent_mode: Option<String>,
-    /// `AS_FILE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_file: Option<String>,
+    /// `SILENT_MODE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub silent_mode: Option<bool>,
+    /// `AS_FILE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub as_file: Option<bool>,
 }
 impl ImDiskFileCommit {
     /// A `im.disk.file.commit` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, dialog_id: String, file_id: i64, upload_id: i64) -> Self {
+    pub fn new(
+        chat_id: i64,
+        dialog_id: ImDialogGetDialogId,
+        file_id: i64,
+        upload_id: i64,
+    ) -> Self {
         Self {
             chat_id,
             dialog_id,

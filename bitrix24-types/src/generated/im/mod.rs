@@ -91,8 +91,8 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<ImSearchUserList>();
     visitor.visit::<ImChatMute>();
     visitor.visit::<ImDialogReadAll>();
-    visitor.visit::<ImRecent>();
     visitor.visit::<ImRecentHide>();
+    visitor.visit::<ImRecentPin>();
     visitor.visit::<ImRecentUnread>();
     visitor.visit::<ImUserGet>();
     visitor.visit::<ImUserListGet>();

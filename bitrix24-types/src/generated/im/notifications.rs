@@ -50,6 +50,58 @@ impl wire::Lenient for ImNotifyConfirmResultObject {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImNotifyGetLastType {
+    /// `1`
+    ContinueSelectionFromConfirmations,
+    /// `3`
+    ContinueSelectionFromRegular,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImNotifyGetLastType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::ContinueSelectionFromConfirmations,
+            "3" => Self::ContinueSelectionFromRegular,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ContinueSelectionFromConfirmations => "1",
+            Self::ContinueSelectionFromRegular => "3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImNotifyGetLastType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImNotifyGetLastType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImNotifyGetLastType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html#result-object)
@@ -168,6 +220,58 @@ impl wire::Lenient for ImNotifySchemaGetModuleObject {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImNotifyType {
+    /// `USER`
+    User,
+    /// `SYSTEM`
+    System,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImNotifyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "USER" => Self::User,
+            "SYSTEM" => Self::System,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "USER",
+            Self::System => "SYSTEM",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImNotifyType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImNotifyType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImNotifyType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// `im.notify`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify.html)
@@ -177,9 +281,9 @@ impl wire::Lenient for ImNotifySchemaGetModuleObject {
 pub struct ImNotify {
     /// `USER_ID`: integer, required.
     pub user_id: i64,
-    /// `TYPE`: string.
+    /// `TYPE`: `ImNotifyType`. One of `USER`, `SYSTEM`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<ImNotifyType>,
     /// `MESSAGE`: string, required.
     pub message: String,
     /// `MESSAGE_OUT`: string.
@@ -294,9 +398,9 @@ pub struct ImNotifyGet {
     /// `LAST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_id: Option<i64>,
-    /// `LAST_TYPE`: integer.
+    /// `LAST_TYPE`: `ImNotifyGetLastType`. One of `1`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_type: Option<i64>,
+    pub last_type: Option<ImNotifyGetLastType>,
     /// `LIMIT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -325,15 +429,15 @@ pub struct ImNotifyHistorySearch {
     /// `SEARCH_TYPES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_types: Option<serde_json::Value>,
-    /// `SEARCH_DATE`: string.
+    /// `SEARCH_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_date: Option<String>,
-    /// `SEARCH_DATE_FROM`: string.
+    pub search_date: Option<wire::DateTime>,
+    /// `SEARCH_DATE_FROM`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_date_from: Option<String>,
-    /// `SEARCH_DATE_TO`: string.
+    pub search_date_from: Option<wire::DateTime>,
+    /// `SEARCH_DATE_TO`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_date_to: Option<String>,
+    pub search_date_to: Option<wire::DateTime>,
     /// `SEARCH_AUTHORS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_authors: Option<serde_json::Value>,
@@ -406,9 +510,12 @@ pub struct ImNotifyRead {
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `ACTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    /// `ACTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub action: Option<bool>,
     /// `ONLY_CURRENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only_current: Option<String>,
@@ -434,9 +541,12 @@ pub struct ImNotifyReadAll;
 pub struct ImNotifyReadList {
     /// `IDS`: raw, required.
     pub ids: serde_json::Value,
-    /// `ACTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    /// `ACTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub action: Option<bool>,
 }
 impl ImNotifyReadList {
     /// A `im.notify.read.list` call with the required parameters; optional ones unset.

@@ -7,6 +7,58 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImSearchLastAddDialogId {
+    /// `USER_ID`
+    UserId,
+    /// `chatXXX`
+    ChatXxx,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImSearchLastAddDialogId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "USER_ID" => Self::UserId,
+            "chatXXX" => Self::ChatXxx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UserId => "USER_ID",
+            Self::ChatXxx => "chatXXX",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImSearchLastAddDialogId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImSearchLastAddDialogId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImSearchLastAddDialogId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#phones)
@@ -156,9 +208,12 @@ pub struct ImSearchChatList {
 pub struct ImSearchDepartmentList {
     /// `FIND`: string, required.
     pub find: String,
-    /// `USER_DATA`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    /// `USER_DATA`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_data: Option<bool>,
     /// `OFFSET`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
@@ -185,12 +240,12 @@ impl ImSearchDepartmentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastAdd {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
+    /// `DIALOG_ID`: `ImSearchLastAddDialogId`, required. One of `USER_ID`, `chatXXX`.
+    pub dialog_id: ImSearchLastAddDialogId,
 }
 impl ImSearchLastAdd {
     /// A `im.search.last.add` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
+    pub fn new(dialog_id: ImSearchLastAddDialogId) -> Self {
         Self { dialog_id }
     }
 }
@@ -207,12 +262,12 @@ impl ImSearchLastAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastDelete {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
+    /// `DIALOG_ID`: `ImSearchLastAddDialogId`, required. One of `USER_ID`, `chatXXX`.
+    pub dialog_id: ImSearchLastAddDialogId,
 }
 impl ImSearchLastDelete {
     /// A `im.search.last.delete` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
+    pub fn new(dialog_id: ImSearchLastAddDialogId) -> Self {
         Self { dialog_id }
     }
 }
@@ -229,15 +284,24 @@ impl ImSearchLastDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastGet {
-    /// `SKIP_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_openlines: Option<String>,
-    /// `SKIP_CHAT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_chat: Option<String>,
-    /// `SKIP_DIALOG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_dialog: Option<String>,
+    /// `SKIP_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_CHAT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_chat: Option<bool>,
+    /// `SKIP_DIALOG`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_dialog: Option<bool>,
 }
 /// `im.search.user.list`: scope `im`; reads only.
 ///
@@ -253,9 +317,12 @@ pub struct ImSearchLastGet {
 pub struct ImSearchUserList {
     /// `FIND`: string, required.
     pub find: String,
-    /// `BUSINESS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business: Option<String>,
+    /// `BUSINESS`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub business: Option<bool>,
     /// `OFFSET`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,

@@ -3,22 +3,27 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-/// `im.chat.mute`: scope `im`; writes (not idempotent: never repeated blindly).
+use ::bitrix24_types::wire;
+use super::ImDialogGetDialogId;
+/// `im.chat.mute`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)
-#[bitrix_method("im.chat.mute", scope = "im", kind = write, response = bool)]
+#[bitrix_method("im.chat.mute", scope = "im", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatMute {
     /// `CHAT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
-    /// `DIALOG_ID`: string.
+    /// `DIALOG_ID`: `ImDialogGetDialogId`. One of `chatXXX`, `sgXXX`, `XXX`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dialog_id: Option<String>,
-    /// `MUTE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mute: Option<String>,
+    pub dialog_id: Option<ImDialogGetDialogId>,
+    /// `MUTE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mute: Option<bool>,
 }
 /// `im.dialog.read.all`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
@@ -27,25 +32,6 @@ pub struct ImChatMute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImDialogReadAll;
-/// `im.recent`: scope `im`; writes (not idempotent: never repeated blindly).
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)
-#[bitrix_method("im.recent", scope = "im", kind = write, response = bool)]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImRecent {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
-    /// `PIN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pin: Option<String>,
-}
-impl ImRecent {
-    /// A `im.recent` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
-        Self { dialog_id, pin: None }
-    }
-}
 /// `im.recent.hide`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-hide.html)
@@ -53,13 +39,35 @@ impl ImRecent {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentHide {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
+    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
+    pub dialog_id: ImDialogGetDialogId,
 }
 impl ImRecentHide {
     /// A `im.recent.hide` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
+    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
         Self { dialog_id }
+    }
+}
+/// `im.recent.pin`: scope `im`; writes idempotently.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)
+#[bitrix_method("im.recent.pin", scope = "im", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImRecentPin {
+    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
+    pub dialog_id: ImDialogGetDialogId,
+    /// `PIN`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub pin: Option<bool>,
+}
+impl ImRecentPin {
+    /// A `im.recent.pin` call with the required parameters; optional ones unset.
+    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+        Self { dialog_id, pin: None }
     }
 }
 /// `im.recent.unread`: scope `im`; writes (not idempotent: never repeated blindly).
@@ -69,15 +77,18 @@ impl ImRecentHide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentUnread {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
-    /// `ACTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
+    pub dialog_id: ImDialogGetDialogId,
+    /// `ACTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub action: Option<bool>,
 }
 impl ImRecentUnread {
     /// A `im.recent.unread` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
+    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
         Self { dialog_id, action: None }
     }
 }

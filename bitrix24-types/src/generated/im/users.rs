@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -70,9 +71,9 @@ pub struct ImUserGetResultObject {
     /// `gender`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
-    /// `birthday`: string.
+    /// `birthday`: date.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub birthday: Option<String>,
+    pub birthday: Option<chrono::NaiveDate>,
     /// `extranet`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
@@ -135,6 +136,66 @@ impl wire::Lenient for ImUserGetResultObject {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-status-set.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImUserStatusSetStatus {
+    /// `online`
+    Online,
+    /// `dnd`
+    Dnd,
+    /// `away`
+    Away,
+    /// `break`
+    Break,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImUserStatusSetStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "online" => Self::Online,
+            "dnd" => Self::Dnd,
+            "away" => Self::Away,
+            "break" => Self::Break,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Online => "online",
+            Self::Dnd => "dnd",
+            Self::Away => "away",
+            Self::Break => "break",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImUserStatusSetStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImUserStatusSetStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImUserStatusSetStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
     }
 }
 /// `im.user.get`: scope `im`; reads only.
@@ -229,12 +290,12 @@ pub struct ImUserStatusIdleStart {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImUserStatusSet {
-    /// `STATUS`: string, required.
-    pub status: String,
+    /// `STATUS`: `ImUserStatusSetStatus`, required. One of `online`, `dnd`, `away`, `break`.
+    pub status: ImUserStatusSetStatus,
 }
 impl ImUserStatusSet {
     /// A `im.user.status.set` call with the required parameters; optional ones unset.
-    pub fn new(status: String) -> Self {
+    pub fn new(status: ImUserStatusSetStatus) -> Self {
         Self { status }
     }
 }

@@ -2,10 +2,62 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImbotV2BotRegisterEventMode {
+    /// `fetch`
+    Fetch,
+    /// `webhook`
+    Webhook,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImbotV2BotRegisterEventMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "fetch" => Self::Fetch,
+            "webhook" => Self::Webhook,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Fetch => "fetch",
+            Self::Webhook => "webhook",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImbotV2BotRegisterEventMode {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImbotV2BotRegisterEventMode {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImbotV2BotRegisterEventMode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html#fields)
@@ -22,9 +74,9 @@ pub struct ImbotV2BotRegisterFields {
     /// `type`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// `eventMode`: string.
+    /// `eventMode`: `ImbotV2BotRegisterEventMode`. One of `fetch`, `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_mode: Option<String>,
+    pub event_mode: Option<ImbotV2BotRegisterEventMode>,
     /// `webhookUrl`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
@@ -45,6 +97,58 @@ pub struct ImbotV2BotRegisterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImbotV2BotRegisterGender {
+    /// `M`
+    ValueM,
+    /// `F`
+    ValueF,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImbotV2BotRegisterGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "M" => Self::ValueM,
+            "F" => Self::ValueF,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ValueM => "M",
+            Self::ValueF => "F",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImbotV2BotRegisterGender {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImbotV2BotRegisterGender {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImbotV2BotRegisterGender {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html#properties)
@@ -62,9 +166,9 @@ pub struct ImbotV2BotRegisterProperties {
     /// `color`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `gender`: string.
+    /// `gender`: `ImbotV2BotRegisterGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
+    pub gender: Option<ImbotV2BotRegisterGender>,
     /// `avatar`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<wire::File>,
@@ -126,9 +230,9 @@ pub struct ImbotV2BotUpdateProperties {
     /// `color`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `gender`: string.
+    /// `gender`: `ImbotV2BotRegisterGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
+    pub gender: Option<ImbotV2BotRegisterGender>,
     /// `avatar`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<wire::File>,
@@ -205,13 +309,13 @@ impl ImbotV2BotRegister {
         Self { fields }
     }
 }
-/// `imbot.v2.Bot.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.v2.Bot.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html)
 #[bitrix_method(
     "imbot.v2.Bot.unregister",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -187,13 +187,13 @@ impl ImbotV2CommandRegister {
         }
     }
 }
-/// `imbot.v2.Command.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.v2.Command.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-unregister.html)
 #[bitrix_method(
     "imbot.v2.Command.unregister",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

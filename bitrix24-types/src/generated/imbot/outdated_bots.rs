@@ -3,38 +3,195 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImbotRegisterLastName {
+    /// `NAME`
+    Name,
+    /// `LAST_NAME`
+    LastName,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImbotRegisterLastName {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NAME" => Self::Name,
+            "LAST_NAME" => Self::LastName,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Name => "NAME",
+            Self::LastName => "LAST_NAME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImbotRegisterLastName {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImbotRegisterLastName {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImbotRegisterLastName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImbotRegisterName {
+    /// `NAME`
+    Name,
+    /// `LAST_NAME`
+    LastName,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImbotRegisterName {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NAME" => Self::Name,
+            "LAST_NAME" => Self::LastName,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Name => "NAME",
+            Self::LastName => "LAST_NAME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImbotRegisterName {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImbotRegisterName {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImbotRegisterName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImbotRegisterPersonalGender {
+    /// `M`
+    ValueM,
+    /// `F`
+    ValueF,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImbotRegisterPersonalGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "M" => Self::ValueM,
+            "F" => Self::ValueF,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ValueM => "M",
+            Self::ValueF => "F",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImbotRegisterPersonalGender {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImbotRegisterPersonalGender {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImbotRegisterPersonalGender {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html#properties)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotRegisterProperties {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `LAST_NAME`: string, required.
-    pub last_name: String,
+    /// `NAME`: `ImbotRegisterName`, required. One of `NAME`, `LAST_NAME`.
+    pub name: ImbotRegisterName,
+    /// `LAST_NAME`: `ImbotRegisterLastName`, required. One of `NAME`, `LAST_NAME`.
+    pub last_name: ImbotRegisterLastName,
     /// `COLOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// `EMAIL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_birthday: Option<String>,
+    pub personal_birthday: Option<chrono::NaiveDate>,
     /// `WORK_POSITION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// `PERSONAL_WWW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: `ImbotRegisterPersonalGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_gender: Option<String>,
+    pub personal_gender: Option<ImbotRegisterPersonalGender>,
     /// `PERSONAL_PHOTO`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_photo: Option<wire::File>,
@@ -42,6 +199,66 @@ pub struct ImbotRegisterProperties {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImbotRegisterType {
+    /// `B`
+    StandardChatbot,
+    /// `O`
+    ChatbotForOpenChannels,
+    /// `H`
+    ChatbotInHumanMode,
+    /// `S`
+    ChatbotWithElevatedPrivileges,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImbotRegisterType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "B" => Self::StandardChatbot,
+            "O" => Self::ChatbotForOpenChannels,
+            "H" => Self::ChatbotInHumanMode,
+            "S" => Self::ChatbotWithElevatedPrivileges,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::StandardChatbot => "B",
+            Self::ChatbotForOpenChannels => "O",
+            Self::ChatbotInHumanMode => "H",
+            Self::ChatbotWithElevatedPrivileges => "S",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImbotRegisterType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImbotRegisterType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImbotRegisterType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -84,30 +301,30 @@ pub struct ImbotUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUpdateFieldsProperties {
-    /// `NAME`: string.
+    /// `NAME`: `ImbotRegisterName`. One of `NAME`, `LAST_NAME`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `LAST_NAME`: string.
+    pub name: Option<ImbotRegisterName>,
+    /// `LAST_NAME`: `ImbotRegisterLastName`. One of `NAME`, `LAST_NAME`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<ImbotRegisterLastName>,
     /// `COLOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// `EMAIL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_birthday: Option<String>,
+    pub personal_birthday: Option<chrono::NaiveDate>,
     /// `WORK_POSITION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// `PERSONAL_WWW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: `ImbotRegisterPersonalGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_gender: Option<String>,
+    pub personal_gender: Option<ImbotRegisterPersonalGender>,
     /// `PERSONAL_PHOTO`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_photo: Option<wire::File>,
@@ -143,12 +360,15 @@ pub struct ImbotBotList;
 pub struct ImbotRegister {
     /// `CODE`: string, required.
     pub code: String,
-    /// `TYPE`: string.
+    /// `TYPE`: `ImbotRegisterType`. One of `B`, `O`, `H`, `S`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// `OPENLINE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub openline: Option<String>,
+    pub type_: Option<ImbotRegisterType>,
+    /// `OPENLINE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub openline: Option<bool>,
     /// `EVENT_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_handler: Option<String>,
@@ -194,13 +414,13 @@ impl ImbotRegister {
         }
     }
 }
-/// `imbot.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-unregister.html)
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.unregister`; use `imbot.v2.Bot.unregister` instead"
 )]
-#[bitrix_method("imbot.unregister", scope = "imbot", kind = write, response = bool)]
+#[bitrix_method("imbot.unregister", scope = "imbot", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUnregister {

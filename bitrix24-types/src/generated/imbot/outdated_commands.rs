@@ -8,6 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::{OnImbotJoinChatChatType, OnImbotJoinChatMessageType};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html#fields)
@@ -20,12 +21,18 @@ pub struct ImbotCommandUpdateFields {
     /// `EVENT_COMMAND_ADD`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_command_add: Option<String>,
-    /// `HIDDEN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<String>,
-    /// `EXTRANET_SUPPORT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extranet_support: Option<String>,
+    /// `HIDDEN`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub hidden: Option<bool>,
+    /// `EXTRANET_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub extranet_support: Option<bool>,
     /// `LANG`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<serde_json::Value>,
@@ -117,9 +124,9 @@ pub struct OnImCommandAddParams {
     /// `TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `FROM_USER_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
@@ -183,9 +190,9 @@ pub struct OnImCommandAddParams {
     /// `MESSAGE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
@@ -318,12 +325,18 @@ pub struct ImbotCommandAnswer {
     /// `MENU`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub menu: Option<serde_json::Value>,
-    /// `SYSTEM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
+    /// `SYSTEM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -363,15 +376,24 @@ pub struct ImbotCommandRegister {
     pub event_command_add: String,
     /// `LANG`: raw, required.
     pub lang: serde_json::Value,
-    /// `COMMON`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub common: Option<String>,
-    /// `HIDDEN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<String>,
-    /// `EXTRANET_SUPPORT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extranet_support: Option<String>,
+    /// `COMMON`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub common: Option<bool>,
+    /// `HIDDEN`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub hidden: Option<bool>,
+    /// `EXTRANET_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub extranet_support: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -396,7 +418,7 @@ impl ImbotCommandRegister {
         }
     }
 }
-/// `imbot.command.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.command.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-unregister.html)
 #[deprecated(
@@ -405,7 +427,7 @@ impl ImbotCommandRegister {
 #[bitrix_method(
     "imbot.command.unregister",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

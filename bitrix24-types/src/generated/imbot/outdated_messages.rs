@@ -8,6 +8,65 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::{
+    ImbotChatSendTypingDialogId, OnImbotJoinChatChatType, OnImbotJoinChatMessageType,
+};
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImbotMessageLikeAction {
+    /// `auto`
+    Auto,
+    /// `plus`
+    Plus,
+    /// `minus`
+    Minus,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImbotMessageLikeAction {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            "plus" => Self::Plus,
+            "minus" => Self::Minus,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Plus => "plus",
+            Self::Minus => "minus",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImbotMessageLikeAction {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImbotMessageLikeAction {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImbotMessageLikeAction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONIMBOTMESSAGEADD`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
@@ -91,9 +150,9 @@ pub struct OnImbotMessageAddParams {
     /// `TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `FROM_USER_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
@@ -121,9 +180,9 @@ pub struct OnImbotMessageAddParams {
     /// `CHAT_AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `CHAT_AVATAR`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_avatar: Option<String>,
@@ -349,9 +408,9 @@ pub struct OnImbotMessageDeleteParams {
     /// `MESSAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
@@ -376,9 +435,9 @@ pub struct OnImbotMessageDeleteParams {
     /// `MESSAGE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
@@ -533,9 +592,9 @@ pub struct OnImbotMessageUpdateParams {
     /// `MESSAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
@@ -578,9 +637,9 @@ pub struct OnImbotMessageUpdateParams {
     /// `MESSAGE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
@@ -659,9 +718,9 @@ pub struct ImbotMessageAdd {
     /// `BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `DIALOG_ID`: string.
+    /// `DIALOG_ID`: `ImbotChatSendTypingDialogId`. One of `USER_ID`, `chatXXX`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dialog_id: Option<String>,
+    pub dialog_id: Option<ImbotChatSendTypingDialogId>,
     /// `FROM_USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_user_id: Option<i64>,
@@ -679,15 +738,24 @@ pub struct ImbotMessageAdd {
     /// `MENU`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub menu: Option<serde_json::Value>,
-    /// `SYSTEM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
-    /// `SKIP_CONNECTOR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_connector: Option<String>,
+    /// `SYSTEM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
+    /// `SKIP_CONNECTOR`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_connector: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -731,9 +799,12 @@ pub struct ImbotMessageDelete {
     pub bot_id: Option<i64>,
     /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `COMPLETE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<String>,
+    /// `COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub complete: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -762,9 +833,9 @@ pub struct ImbotMessageLike {
     pub bot_id: Option<i64>,
     /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `ACTION`: string.
+    /// `ACTION`: `ImbotMessageLikeAction`. One of `auto`, `plus`, `minus`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<ImbotMessageLikeAction>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -812,12 +883,18 @@ pub struct ImbotMessageUpdate {
     /// `MENU`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub menu: Option<serde_json::Value>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
-    /// `SKIP_CONNECTOR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_connector: Option<String>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
+    /// `SKIP_CONNECTOR`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_connector: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,

@@ -371,13 +371,13 @@ impl ImconnectorSendStatusReading {
         Self { connector, line, messages }
     }
 }
-/// `imconnector.status`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
+/// `imconnector.status`: scope `imopenlines`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)
 #[bitrix_method(
     "imconnector.status",
     scope = "imopenlines",
-    kind = write,
+    kind = read,
     response = ImconnectorStatusResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -395,13 +395,13 @@ impl ImconnectorStatus {
         Self { connector, line: None }
     }
 }
-/// `imconnector.unregister`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
+/// `imconnector.unregister`: scope `imopenlines`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
 #[bitrix_method(
     "imconnector.unregister",
     scope = "imopenlines",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,6 +7,218 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddAutoCloseRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddAutoCloseRule {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "text" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Text => "text",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddAutoCloseRule {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddAutoCloseRule {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddAutoCloseRule {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddCloseRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddCloseRule {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "text" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Text => "text",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddCloseRule {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddCloseRule {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddCloseRule {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddNoAnswerRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddNoAnswerRule {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "text" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Text => "text",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddNoAnswerRule {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddNoAnswerRule {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddNoAnswerRule {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddOperatorData {
+    /// `profile`
+    Profile,
+    /// `queue`
+    Queue,
+    /// `hide`
+    Hide,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddOperatorData {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "profile" => Self::Profile,
+            "queue" => Self::Queue,
+            "hide" => Self::Hide,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Profile => "profile",
+            Self::Queue => "queue",
+            Self::Hide => "hide",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddOperatorData {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddOperatorData {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddOperatorData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
@@ -25,9 +237,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `QUEUE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<serde_json::Value>,
-    /// `QUEUE_TYPE`: string.
+    /// `QUEUE_TYPE`: `ImopenlinesConfigAddQueueType`. One of `evenly`, `strictly`, `all`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue_type: Option<String>,
+    pub queue_type: Option<ImopenlinesConfigAddQueueType>,
     /// `QUEUE_TIME`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_time: Option<i64>,
@@ -109,9 +321,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `MAX_CHAT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_chat: Option<i64>,
-    /// `TYPE_MAX_CHAT`: string.
+    /// `TYPE_MAX_CHAT`: `ImopenlinesConfigAddTypeMaxChat`. One of `answered`, `answered_new`, `closed`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_max_chat: Option<String>,
+    pub type_max_chat: Option<ImopenlinesConfigAddTypeMaxChat>,
     /// `CATEGORY_ENABLE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -130,18 +342,18 @@ pub struct ImopenlinesConfigAddParams {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub welcome_bot_enable: Option<bool>,
-    /// `WELCOME_BOT_JOIN`: string.
+    /// `WELCOME_BOT_JOIN`: `ImopenlinesConfigAddWelcomeBotJoin`. One of `first`, `always`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_join: Option<String>,
+    pub welcome_bot_join: Option<ImopenlinesConfigAddWelcomeBotJoin>,
     /// `WELCOME_BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_id: Option<i64>,
     /// `WELCOME_BOT_TIME`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_time: Option<i64>,
-    /// `WELCOME_BOT_LEFT`: string.
+    /// `WELCOME_BOT_LEFT`: `ImopenlinesConfigAddWelcomeBotLeft`. One of `queue`, `close`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_left: Option<String>,
+    pub welcome_bot_left: Option<ImopenlinesConfigAddWelcomeBotLeft>,
     /// `CHECK_AVAILABLE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -160,15 +372,15 @@ pub struct ImopenlinesConfigAddParams {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub send_welcome_each_session: Option<bool>,
-    /// `OPERATOR_DATA`: string.
+    /// `OPERATOR_DATA`: `ImopenlinesConfigAddOperatorData`. One of `profile`, `queue`, `hide`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator_data: Option<String>,
+    pub operator_data: Option<ImopenlinesConfigAddOperatorData>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_operator_data: Option<serde_json::Value>,
-    /// `NO_ANSWER_RULE`: string.
+    /// `NO_ANSWER_RULE`: `ImopenlinesConfigAddNoAnswerRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub no_answer_rule: Option<String>,
+    pub no_answer_rule: Option<ImopenlinesConfigAddNoAnswerRule>,
     /// `NO_ANSWER_FORM_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_form_id: Option<i64>,
@@ -184,9 +396,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `WORKTIME_HOLIDAYS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_holidays: Option<String>,
-    /// `WORKTIME_DAYOFF_RULE`: string.
+    /// `WORKTIME_DAYOFF_RULE`: `ImopenlinesConfigAddWorktimeDayoffRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub worktime_dayoff_rule: Option<String>,
+    pub worktime_dayoff_rule: Option<ImopenlinesConfigAddWorktimeDayoffRule>,
     /// `WORKTIME_DAYOFF_FORM_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_form_id: Option<i64>,
@@ -196,9 +408,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `WORKTIME_DAYOFF_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_text: Option<String>,
-    /// `CLOSE_RULE`: string.
+    /// `CLOSE_RULE`: `ImopenlinesConfigAddCloseRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub close_rule: Option<String>,
+    pub close_rule: Option<ImopenlinesConfigAddCloseRule>,
     /// `CLOSE_FORM_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close_form_id: Option<i64>,
@@ -241,9 +453,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AUTO_CLOSE_RULE`: string.
+    /// `AUTO_CLOSE_RULE`: `ImopenlinesConfigAddAutoCloseRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_close_rule: Option<String>,
+    pub auto_close_rule: Option<ImopenlinesConfigAddAutoCloseRule>,
     /// `FULL_CLOSE_TIME`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub full_close_time: Option<i64>,
@@ -339,6 +551,274 @@ pub struct ImopenlinesConfigAddParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddQueueType {
+    /// `evenly`
+    Evenly,
+    /// `strictly`
+    Strictly,
+    /// `all`
+    All,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddQueueType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "evenly" => Self::Evenly,
+            "strictly" => Self::Strictly,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Evenly => "evenly",
+            Self::Strictly => "strictly",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddQueueType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddQueueType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddQueueType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddTypeMaxChat {
+    /// `answered`
+    Answered,
+    /// `answered_new`
+    AnsweredNew,
+    /// `closed`
+    Closed,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddTypeMaxChat {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "answered" => Self::Answered,
+            "answered_new" => Self::AnsweredNew,
+            "closed" => Self::Closed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Answered => "answered",
+            Self::AnsweredNew => "answered_new",
+            Self::Closed => "closed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddTypeMaxChat {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddTypeMaxChat {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddTypeMaxChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddWelcomeBotJoin {
+    /// `first`
+    First,
+    /// `always`
+    Always,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddWelcomeBotJoin {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "first" => Self::First,
+            "always" => Self::Always,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::First => "first",
+            Self::Always => "always",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddWelcomeBotJoin {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddWelcomeBotJoin {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddWelcomeBotJoin {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddWelcomeBotLeft {
+    /// `queue`
+    Queue,
+    /// `close`
+    Close,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddWelcomeBotLeft {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "queue" => Self::Queue,
+            "close" => Self::Close,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Queue => "queue",
+            Self::Close => "close",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddWelcomeBotLeft {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddWelcomeBotLeft {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddWelcomeBotLeft {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigAddWorktimeDayoffRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigAddWorktimeDayoffRule {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "text" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Text => "text",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigAddWorktimeDayoffRule {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigAddWorktimeDayoffRule {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigAddWorktimeDayoffRule {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result)
@@ -351,30 +831,30 @@ pub struct ImopenlinesConfigGetResult {
     /// `LINE_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub line_name: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<String>,
-    /// `CRM`: string.
+    pub active: Option<bool>,
+    /// `CRM`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm: Option<String>,
+    pub crm: Option<bool>,
     /// `CRM_CREATE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create: Option<String>,
     /// `CRM_CREATE_SECOND`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create_second: Option<String>,
-    /// `CRM_CREATE_THIRD`: string.
+    /// `CRM_CREATE_THIRD`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_create_third: Option<String>,
-    /// `CRM_FORWARD`: string.
+    pub crm_create_third: Option<bool>,
+    /// `CRM_FORWARD`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_forward: Option<String>,
-    /// `CRM_CHAT_TRACKER`: string.
+    pub crm_forward: Option<bool>,
+    /// `CRM_CHAT_TRACKER`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_chat_tracker: Option<String>,
-    /// `CRM_TRANSFER_CHANGE`: string.
+    pub crm_chat_tracker: Option<bool>,
+    /// `CRM_TRANSFER_CHANGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_transfer_change: Option<String>,
+    pub crm_transfer_change: Option<bool>,
     /// `CRM_SOURCE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_source: Option<String>,
@@ -387,33 +867,33 @@ pub struct ImopenlinesConfigGetResult {
     /// `NO_ANSWER_TIME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_time: Option<String>,
-    /// `CHECK_AVAILABLE`: string.
+    /// `CHECK_AVAILABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_available: Option<String>,
-    /// `WATCH_TYPING`: string.
+    pub check_available: Option<bool>,
+    /// `WATCH_TYPING`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub watch_typing: Option<String>,
-    /// `WELCOME_BOT_ENABLE`: string.
+    pub watch_typing: Option<bool>,
+    /// `WELCOME_BOT_ENABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub welcome_bot_enable: Option<String>,
-    /// `WELCOME_MESSAGE`: string.
+    pub welcome_bot_enable: Option<bool>,
+    /// `WELCOME_MESSAGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub welcome_message: Option<String>,
+    pub welcome_message: Option<bool>,
     /// `WELCOME_MESSAGE_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_message_text: Option<String>,
-    /// `VOTE_MESSAGE`: string.
+    /// `VOTE_MESSAGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub vote_message: Option<String>,
+    pub vote_message: Option<bool>,
     /// `VOTE_TIME_LIMIT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_time_limit: Option<String>,
-    /// `VOTE_BEFORE_FINISH`: string.
+    /// `VOTE_BEFORE_FINISH`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub vote_before_finish: Option<String>,
-    /// `VOTE_CLOSING_DELAY`: string.
+    pub vote_before_finish: Option<bool>,
+    /// `VOTE_CLOSING_DELAY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub vote_closing_delay: Option<String>,
+    pub vote_closing_delay: Option<bool>,
     /// `VOTE_MESSAGE_1_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_text: Option<String>,
@@ -432,15 +912,15 @@ pub struct ImopenlinesConfigGetResult {
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AGREEMENT_MESSAGE`: string.
+    /// `AGREEMENT_MESSAGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub agreement_message: Option<String>,
+    pub agreement_message: Option<bool>,
     /// `AGREEMENT_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub agreement_id: Option<String>,
-    /// `CATEGORY_ENABLE`: string.
+    /// `CATEGORY_ENABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub category_enable: Option<String>,
+    pub category_enable: Option<bool>,
     /// `CATEGORY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<String>,
@@ -468,9 +948,9 @@ pub struct ImopenlinesConfigGetResult {
     /// `NO_ANSWER_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_ENABLE`: string.
+    /// `WORKTIME_ENABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub worktime_enable: Option<String>,
+    pub worktime_enable: Option<bool>,
     /// `WORKTIME_FROM`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_from: Option<String>,
@@ -540,12 +1020,12 @@ pub struct ImopenlinesConfigGetResult {
     /// `MODIFY_USER_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_user_id: Option<String>,
-    /// `TEMPORARY`: string.
+    /// `TEMPORARY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub temporary: Option<String>,
-    /// `XML_ID`: string.
+    pub temporary: Option<bool>,
+    /// `XML_ID`: `ImopenlinesConfigGetXmlId`. One of `string`, `null`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub xml_id: Option<String>,
+    pub xml_id: Option<ImopenlinesConfigGetXmlId>,
     /// `LANGUAGE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
@@ -573,18 +1053,18 @@ pub struct ImopenlinesConfigGetResult {
     /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigGetResultQueueUsersFieldsItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_users_fields: Option<ImopenlinesConfigGetResultQueueUsersFieldsItem>,
-    /// `QUEUE_ONLINE`: string.
+    /// `QUEUE_ONLINE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub queue_online: Option<String>,
+    pub queue_online: Option<bool>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub default_operator_data: Option<serde_json::Value>,
     /// `KPI_FIRST_ANSWER_TIME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_time: Option<String>,
-    /// `KPI_FIRST_ANSWER_ALERT`: string.
+    /// `KPI_FIRST_ANSWER_ALERT`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub kpi_first_answer_alert: Option<String>,
+    pub kpi_first_answer_alert: Option<bool>,
     /// `KPI_FIRST_ANSWER_LIST`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_list: Option<serde_json::Value>,
@@ -594,39 +1074,39 @@ pub struct ImopenlinesConfigGetResult {
     /// `KPI_FURTHER_ANSWER_TIME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_time: Option<String>,
-    /// `KPI_FURTHER_ANSWER_ALERT`: string.
+    /// `KPI_FURTHER_ANSWER_ALERT`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub kpi_further_answer_alert: Option<String>,
+    pub kpi_further_answer_alert: Option<bool>,
     /// `KPI_FURTHER_ANSWER_LIST`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_list: Option<serde_json::Value>,
     /// `KPI_FURTHER_ANSWER_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_text: Option<String>,
-    /// `KPI_CHECK_OPERATOR_ACTIVITY`: string.
+    /// `KPI_CHECK_OPERATOR_ACTIVITY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub kpi_check_operator_activity: Option<String>,
-    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: string.
+    pub kpi_check_operator_activity: Option<bool>,
+    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub send_notification_empty_queue: Option<String>,
-    /// `USE_WELCOME_FORM`: string.
+    pub send_notification_empty_queue: Option<bool>,
+    /// `USE_WELCOME_FORM`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub use_welcome_form: Option<String>,
+    pub use_welcome_form: Option<bool>,
     /// `WELCOME_FORM_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_form_id: Option<String>,
-    /// `WELCOME_FORM_DELAY`: string.
+    /// `WELCOME_FORM_DELAY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub welcome_form_delay: Option<String>,
-    /// `SEND_WELCOME_EACH_SESSION`: string.
+    pub welcome_form_delay: Option<bool>,
+    /// `SEND_WELCOME_EACH_SESSION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub send_welcome_each_session: Option<String>,
-    /// `CONFIRM_CLOSE`: string.
+    pub send_welcome_each_session: Option<bool>,
+    /// `CONFIRM_CLOSE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirm_close: Option<String>,
-    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: string.
+    pub confirm_close: Option<bool>,
+    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub ignore_welcome_form_responsible: Option<String>,
+    pub ignore_welcome_form_responsible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -658,15 +1138,15 @@ pub struct ImopenlinesConfigGetResultQueueFullItem {
     /// `DEPARTMENT_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub department_id: Option<String>,
-    /// `USER_NAME`: string.
+    /// `USER_NAME`: `ImopenlinesConfigGetUserName`. One of `string`, `null`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_name: Option<String>,
-    /// `USER_WORK_POSITION`: string.
+    pub user_name: Option<ImopenlinesConfigGetUserName>,
+    /// `USER_WORK_POSITION`: `ImopenlinesConfigGetUserWorkPosition`. One of `string`, `null`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_work_position: Option<String>,
-    /// `USER_AVATAR`: string.
+    pub user_work_position: Option<ImopenlinesConfigGetUserWorkPosition>,
+    /// `USER_AVATAR`: `ImopenlinesConfigGetUserAvatar`. One of `string`, `null`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_avatar: Option<String>,
+    pub user_avatar: Option<ImopenlinesConfigGetUserAvatar>,
     /// `USER_AVATAR_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
@@ -689,15 +1169,15 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueFullItem {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigGetResultQueueUsersFieldsItem {
-    /// `USER_NAME`: string.
+    /// `USER_NAME`: `ImopenlinesConfigGetUserName`. One of `string`, `null`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_name: Option<String>,
-    /// `USER_WORK_POSITION`: string.
+    pub user_name: Option<ImopenlinesConfigGetUserName>,
+    /// `USER_WORK_POSITION`: `ImopenlinesConfigGetUserWorkPosition`. One of `string`, `null`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_work_position: Option<String>,
-    /// `USER_AVATAR`: string.
+    pub user_work_position: Option<ImopenlinesConfigGetUserWorkPosition>,
+    /// `USER_AVATAR`: `ImopenlinesConfigGetUserAvatar`. One of `string`, `null`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_avatar: Option<String>,
+    pub user_avatar: Option<ImopenlinesConfigGetUserAvatar>,
     /// `USER_AVATAR_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
@@ -712,6 +1192,214 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueUsersFieldsItem {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigGetUserAvatar {
+    /// `string`
+    String,
+    /// `null`
+    Null,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigGetUserAvatar {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "null" => Self::Null,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Null => "null",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigGetUserAvatar {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigGetUserAvatar {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigGetUserAvatar {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigGetUserName {
+    /// `string`
+    String,
+    /// `null`
+    Null,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigGetUserName {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "null" => Self::Null,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Null => "null",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigGetUserName {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigGetUserName {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigGetUserName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigGetUserWorkPosition {
+    /// `string`
+    String,
+    /// `null`
+    Null,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigGetUserWorkPosition {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "null" => Self::Null,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Null => "null",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigGetUserWorkPosition {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigGetUserWorkPosition {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigGetUserWorkPosition {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImopenlinesConfigGetXmlId {
+    /// `string`
+    String,
+    /// `null`
+    Null,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for ImopenlinesConfigGetXmlId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "null" => Self::Null,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Null => "null",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for ImopenlinesConfigGetXmlId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for ImopenlinesConfigGetXmlId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for ImopenlinesConfigGetXmlId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -772,15 +1460,15 @@ pub struct ImopenlinesConfigListGetParams {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigListGetQueueUsersFieldsItem {
-    /// `USER_NAME`: string.
+    /// `USER_NAME`: `ImopenlinesConfigGetUserName`. One of `string`, `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
-    /// `USER_WORK_POSITION`: string.
+    pub user_name: Option<ImopenlinesConfigGetUserName>,
+    /// `USER_WORK_POSITION`: `ImopenlinesConfigGetUserWorkPosition`. One of `string`, `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_work_position: Option<String>,
-    /// `USER_AVATAR`: string.
+    pub user_work_position: Option<ImopenlinesConfigGetUserWorkPosition>,
+    /// `USER_AVATAR`: `ImopenlinesConfigGetUserAvatar`. One of `string`, `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_avatar: Option<String>,
+    pub user_avatar: Option<ImopenlinesConfigGetUserAvatar>,
     /// `USER_AVATAR_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_avatar_id: Option<String>,
@@ -801,30 +1489,48 @@ pub struct ImopenlinesConfigListGetResult {
     /// `LINE_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_name: Option<String>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `CRM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `CRM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm: Option<bool>,
     /// `CRM_CREATE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create: Option<String>,
     /// `CRM_CREATE_SECOND`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create_second: Option<String>,
-    /// `CRM_CREATE_THIRD`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_create_third: Option<String>,
-    /// `CRM_FORWARD`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_forward: Option<String>,
-    /// `CRM_CHAT_TRACKER`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_chat_tracker: Option<String>,
-    /// `CRM_TRANSFER_CHANGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_transfer_change: Option<String>,
+    /// `CRM_CREATE_THIRD`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_create_third: Option<bool>,
+    /// `CRM_FORWARD`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_forward: Option<bool>,
+    /// `CRM_CHAT_TRACKER`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_chat_tracker: Option<bool>,
+    /// `CRM_TRANSFER_CHANGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_transfer_change: Option<bool>,
     /// `CRM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_source: Option<String>,
@@ -837,33 +1543,54 @@ pub struct ImopenlinesConfigListGetResult {
     /// `NO_ANSWER_TIME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_time: Option<String>,
-    /// `CHECK_AVAILABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_available: Option<String>,
-    /// `WATCH_TYPING`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub watch_typing: Option<String>,
-    /// `WELCOME_BOT_ENABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_enable: Option<String>,
-    /// `WELCOME_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_message: Option<String>,
+    /// `CHECK_AVAILABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub check_available: Option<bool>,
+    /// `WATCH_TYPING`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub watch_typing: Option<bool>,
+    /// `WELCOME_BOT_ENABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub welcome_bot_enable: Option<bool>,
+    /// `WELCOME_MESSAGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub welcome_message: Option<bool>,
     /// `WELCOME_MESSAGE_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_message_text: Option<String>,
-    /// `VOTE_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vote_message: Option<String>,
+    /// `VOTE_MESSAGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vote_message: Option<bool>,
     /// `VOTE_TIME_LIMIT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_time_limit: Option<String>,
-    /// `VOTE_BEFORE_FINISH`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vote_before_finish: Option<String>,
-    /// `VOTE_CLOSING_DELAY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vote_closing_delay: Option<String>,
+    /// `VOTE_BEFORE_FINISH`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vote_before_finish: Option<bool>,
+    /// `VOTE_CLOSING_DELAY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vote_closing_delay: Option<bool>,
     /// `VOTE_MESSAGE_1_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_1_text: Option<String>,
@@ -882,15 +1609,21 @@ pub struct ImopenlinesConfigListGetResult {
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AGREEMENT_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agreement_message: Option<String>,
+    /// `AGREEMENT_MESSAGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub agreement_message: Option<bool>,
     /// `AGREEMENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
-    /// `CATEGORY_ENABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category_enable: Option<String>,
+    /// `CATEGORY_ENABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub category_enable: Option<bool>,
     /// `CATEGORY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
@@ -918,9 +1651,12 @@ pub struct ImopenlinesConfigListGetResult {
     /// `NO_ANSWER_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_ENABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub worktime_enable: Option<String>,
+    /// `WORKTIME_ENABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub worktime_enable: Option<bool>,
     /// `WORKTIME_FROM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_from: Option<String>,
@@ -990,12 +1726,15 @@ pub struct ImopenlinesConfigListGetResult {
     /// `MODIFY_USER_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modify_user_id: Option<String>,
-    /// `TEMPORARY`: string.
+    /// `TEMPORARY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub temporary: Option<bool>,
+    /// `XML_ID`: `ImopenlinesConfigGetXmlId`. One of `string`, `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub temporary: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+    pub xml_id: Option<ImopenlinesConfigGetXmlId>,
     /// `LANGUAGE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_id: Option<String>,
@@ -1029,9 +1768,12 @@ pub struct ImopenlinesConfigListGetResult {
     /// `KPI_FIRST_ANSWER_TIME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_time: Option<String>,
-    /// `KPI_FIRST_ANSWER_ALERT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kpi_first_answer_alert: Option<String>,
+    /// `KPI_FIRST_ANSWER_ALERT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub kpi_first_answer_alert: Option<bool>,
     /// `KPI_FIRST_ANSWER_LIST`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_list: Option<serde_json::Value>,
@@ -1041,39 +1783,63 @@ pub struct ImopenlinesConfigListGetResult {
     /// `KPI_FURTHER_ANSWER_TIME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_time: Option<String>,
-    /// `KPI_FURTHER_ANSWER_ALERT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kpi_further_answer_alert: Option<String>,
+    /// `KPI_FURTHER_ANSWER_ALERT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub kpi_further_answer_alert: Option<bool>,
     /// `KPI_FURTHER_ANSWER_LIST`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_list: Option<serde_json::Value>,
     /// `KPI_FURTHER_ANSWER_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_text: Option<String>,
-    /// `KPI_CHECK_OPERATOR_ACTIVITY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kpi_check_operator_activity: Option<String>,
-    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_notification_empty_queue: Option<String>,
-    /// `USE_WELCOME_FORM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_welcome_form: Option<String>,
+    /// `KPI_CHECK_OPERATOR_ACTIVITY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub kpi_check_operator_activity: Option<bool>,
+    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub send_notification_empty_queue: Option<bool>,
+    /// `USE_WELCOME_FORM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_welcome_form: Option<bool>,
     /// `WELCOME_FORM_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_form_id: Option<String>,
-    /// `WELCOME_FORM_DELAY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_form_delay: Option<String>,
-    /// `SEND_WELCOME_EACH_SESSION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_welcome_each_session: Option<String>,
-    /// `CONFIRM_CLOSE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirm_close: Option<String>,
-    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ignore_welcome_form_responsible: Option<String>,
+    /// `WELCOME_FORM_DELAY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub welcome_form_delay: Option<bool>,
+    /// `SEND_WELCOME_EACH_SESSION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub send_welcome_each_session: Option<bool>,
+    /// `CONFIRM_CLOSE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub confirm_close: Option<bool>,
+    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub ignore_welcome_form_responsible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -59,12 +59,12 @@ pub struct LandingDemosGetListResultTemplate {
     /// `DESCRIPTION`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<serde_json::Value>,
-    /// `TYPE`: string.
+    /// `TYPE`: `LandingDemosGetListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// `TPL_TYPE`: string.
+    pub type_: Option<LandingDemosGetListType>,
+    /// `TPL_TYPE`: `LandingDemosGetListTplType`. One of `S`, `P`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tpl_type: Option<String>,
+    pub tpl_type: Option<LandingDemosGetListTplType>,
     /// `SHOW_IN_LIST`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<String>,
@@ -95,9 +95,9 @@ pub struct LandingDemosGetListResultTemplate {
     /// `MODIFIED_BY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by_id: Option<i64>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<String>,
+    pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<String>,
@@ -130,12 +130,12 @@ pub struct LandingDemosGetListResultTemplate2 {
     /// `DESCRIPTION`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
-    /// `TYPE`: string.
+    /// `TYPE`: `LandingDemosGetListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `TPL_TYPE`: string.
+    pub type_: Option<LandingDemosGetListType>,
+    /// `TPL_TYPE`: `LandingDemosGetListTplType`. One of `S`, `P`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub tpl_type: Option<String>,
+    pub tpl_type: Option<LandingDemosGetListTplType>,
     /// `SHOW_IN_LIST`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<String>,
@@ -166,9 +166,9 @@ pub struct LandingDemosGetListResultTemplate2 {
     /// `MODIFIED_BY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<i64>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<String>,
+    pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
@@ -183,6 +183,122 @@ impl wire::Lenient for LandingDemosGetListResultTemplate2 {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LandingDemosGetListTplType {
+    /// `S`
+    SiteTemplate,
+    /// `P`
+    PageTemplate,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for LandingDemosGetListTplType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "S" => Self::SiteTemplate,
+            "P" => Self::PageTemplate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SiteTemplate => "S",
+            Self::PageTemplate => "P",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for LandingDemosGetListTplType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for LandingDemosGetListTplType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for LandingDemosGetListTplType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LandingDemosGetListType {
+    /// `page`
+    Page,
+    /// `store`
+    Store,
+    /// `knowledge`
+    Knowledge,
+    /// `group`
+    Group,
+    /// `mainpage`
+    Mainpage,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for LandingDemosGetListType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "page" => Self::Page,
+            "store" => Self::Store,
+            "knowledge" => Self::Knowledge,
+            "group" => Self::Group,
+            "mainpage" => Self::Mainpage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Page => "page",
+            Self::Store => "store",
+            Self::Knowledge => "knowledge",
+            Self::Group => "group",
+            Self::Mainpage => "mainpage",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for LandingDemosGetListType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for LandingDemosGetListType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for LandingDemosGetListType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -246,6 +362,70 @@ pub struct LandingDemosGetPageListPageTemplate {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LandingDemosGetPageListType {
+    /// `page`
+    Page,
+    /// `store`
+    Store,
+    /// `knowledge`
+    Knowledge,
+    /// `group`
+    Group,
+    /// `mainpage`
+    Mainpage,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for LandingDemosGetPageListType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "page" => Self::Page,
+            "store" => Self::Store,
+            "knowledge" => Self::Knowledge,
+            "group" => Self::Group,
+            "mainpage" => Self::Mainpage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Page => "page",
+            Self::Store => "store",
+            Self::Knowledge => "knowledge",
+            Self::Group => "group",
+            Self::Mainpage => "mainpage",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for LandingDemosGetPageListType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for LandingDemosGetPageListType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for LandingDemosGetPageListType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -357,15 +537,15 @@ pub struct LandingDemosGetList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingDemosGetPageList {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    pub type_: LandingDemosGetPageListType,
     /// `filter`: `LandingDemosGetPageListPageTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<LandingDemosGetPageListPageTemplate>,
 }
 impl LandingDemosGetPageList {
     /// A `landing.demos.getPageList` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: LandingDemosGetPageListType) -> Self {
         Self { type_, filter: None }
     }
 }
@@ -381,15 +561,15 @@ impl LandingDemosGetPageList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingDemosGetSiteList {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    pub type_: LandingDemosGetPageListType,
     /// `filter`: `LandingDemosGetSiteListSiteTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<LandingDemosGetSiteListSiteTemplate>,
 }
 impl LandingDemosGetSiteList {
     /// A `landing.demos.getSiteList` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: LandingDemosGetPageListType) -> Self {
         Self { type_, filter: None }
     }
 }
@@ -417,13 +597,13 @@ impl LandingDemosRegister {
         Self { data, params: None }
     }
 }
-/// `landing.demos.unregister`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.demos.unregister`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-unregister.html)
 #[bitrix_method(
     "landing.demos.unregister",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

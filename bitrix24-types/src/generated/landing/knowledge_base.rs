@@ -40,6 +40,58 @@ impl wire::Lenient for LandingSiteGetGroupBindingsGroupBindingItem {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LandingSiteGetMenuBindingsEntityType {
+    /// `S`
+    Site,
+    /// `L`
+    Landing,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for LandingSiteGetMenuBindingsEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "S" => Self::Site,
+            "L" => Self::Landing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Site => "S",
+            Self::Landing => "L",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for LandingSiteGetMenuBindingsEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for LandingSiteGetMenuBindingsEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for LandingSiteGetMenuBindingsEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html#menu-binding-item)
@@ -49,9 +101,9 @@ pub struct LandingSiteGetMenuBindingsMenuBindingItem {
     /// `ENTITY_ID`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<serde_json::Value>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: `LandingSiteGetMenuBindingsEntityType`. One of `S`, `L`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<LandingSiteGetMenuBindingsEntityType>,
     /// `BINDING_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub binding_id: Option<String>,

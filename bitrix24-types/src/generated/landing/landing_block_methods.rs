@@ -969,13 +969,13 @@ impl LandingBlockRemovecard {
         }
     }
 }
-/// `landing.block.updateCards`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updateCards`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)
 #[bitrix_method(
     "landing.block.updateCards",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1002,13 +1002,13 @@ impl LandingBlockUpdateCards {
         }
     }
 }
-/// `landing.block.updateStyles`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updateStyles`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-styles.html)
 #[bitrix_method(
     "landing.block.updateStyles",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1043,13 +1043,13 @@ impl LandingBlockUpdateStyles {
         }
     }
 }
-/// `landing.block.updateattrs`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updateattrs`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-attrs.html)
 #[bitrix_method(
     "landing.block.updateattrs",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1076,13 +1076,13 @@ impl LandingBlockUpdateattrs {
         }
     }
 }
-/// `landing.block.updatecontent`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updatecontent`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-content.html)
 #[bitrix_method(
     "landing.block.updatecontent",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1117,13 +1117,13 @@ impl LandingBlockUpdatecontent {
         }
     }
 }
-/// `landing.block.updatenodes`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updatenodes`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-nodes.html)
 #[bitrix_method(
     "landing.block.updatenodes",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -33,9 +33,12 @@ pub struct LandingLandingAddByTemplateFields {
     /// `PREPARE_BLOCKS_DATA`: `LandingLandingAddByTemplatePrepareBlocksData`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prepare_blocks_data: Option<LandingLandingAddByTemplatePrepareBlocksData>,
-    /// `ADD_IN_MENU`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_in_menu: Option<String>,
+    /// `ADD_IN_MENU`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub add_in_menu: Option<bool>,
     /// `BLOCK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_id: Option<i64>,
@@ -249,9 +252,9 @@ pub struct LandingLandingUpdateFields {
     /// `DELETED`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<String>,
-    /// `DATE_PUBLIC`: string.
+    /// `DATE_PUBLIC`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_public: Option<String>,
+    pub date_public: Option<wire::DateTime>,
     /// `ADDITIONAL_FIELDS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fields: Option<serde_json::Value>,
@@ -599,13 +602,13 @@ impl LandingLandingRemoveEntities {
         Self { scope: None, lid, data }
     }
 }
-/// `landing.landing.resolveIdByPublicUrl`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.landing.resolveIdByPublicUrl`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-resolve-id-by-public-url.html)
 #[bitrix_method(
     "landing.landing.resolveIdByPublicUrl",
     scope = "landing",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::LandingRoleEnableScope;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html#role)
@@ -34,6 +35,58 @@ impl wire::Lenient for LandingRoleGetListRole {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-set-rights.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LandingRoleSetRightsAdditional {
+    /// `menu24`
+    Menu24,
+    /// `create`
+    Create,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for LandingRoleSetRightsAdditional {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "menu24" => Self::Menu24,
+            "create" => Self::Create,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Menu24 => "menu24",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for LandingRoleSetRightsAdditional {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for LandingRoleSetRightsAdditional {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for LandingRoleSetRightsAdditional {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// `landing.role.getList`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html)
@@ -46,9 +99,9 @@ impl wire::Lenient for LandingRoleGetListRole {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleGetList {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
 }
 /// `landing.role.getRights`: scope `landing`; reads only.
 ///
@@ -62,9 +115,9 @@ pub struct LandingRoleGetList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleGetRights {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
     /// `id`: integer, required.
     pub id: i64,
 }
@@ -86,9 +139,9 @@ impl LandingRoleGetRights {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleSetAccessCodes {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
     /// `id`: integer, required.
     pub id: i64,
     /// `codes`: `string[]`.
@@ -117,16 +170,16 @@ impl LandingRoleSetAccessCodes {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleSetRights {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
     /// `id`: integer, required.
     pub id: i64,
     /// `rights`: raw, required.
     pub rights: serde_json::Value,
-    /// `additional`: `string[]`.
+    /// `additional`: `LandingRoleSetRightsAdditional[]`. Each one of `menu24`, `create`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional: Option<Vec<String>>,
+    pub additional: Option<Vec<LandingRoleSetRightsAdditional>>,
 }
 impl LandingRoleSetRights {
     /// A `landing.role.setRights` call with the required parameters; optional ones unset.

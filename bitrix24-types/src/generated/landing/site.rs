@@ -47,9 +47,9 @@ pub struct LandingSiteAddFolderFields {
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: `LandingSiteAddFolderParentId`. One of `0`, `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<LandingSiteAddFolderParentId>,
     /// `ACTIVE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
@@ -57,6 +57,58 @@ pub struct LandingSiteAddFolderFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-add-folder.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LandingSiteAddFolderParentId {
+    /// `0`
+    Value0,
+    /// `null`
+    Null,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for LandingSiteAddFolderParentId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "null" => Self::Null,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Null => "null",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for LandingSiteAddFolderParentId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for LandingSiteAddFolderParentId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for LandingSiteAddFolderParentId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -251,12 +303,12 @@ pub struct LandingSiteGetListSite {
     /// `PHONE`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<serde_json::Value>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: string.
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_modify: Option<String>,
+    pub date_modify: Option<wire::DateTime>,
     /// `LANDING_ID_INDEX`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id_index: Option<serde_json::Value>,
@@ -323,9 +375,9 @@ pub struct LandingSiteUpdateFolderFields {
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: `LandingSiteAddFolderParentId`. One of `0`, `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<LandingSiteAddFolderParentId>,
     /// `INDEX_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index_id: Option<i64>,
@@ -795,13 +847,13 @@ impl LandingSiteUpdate {
         Self { scope: None, id, fields }
     }
 }
-/// `landing.site.updateFolder`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.site.updateFolder`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-update-folder.html)
 #[bitrix_method(
     "landing.site.updateFolder",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::ListsElementAddIblockTypeId;
 /// `lists.field.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)
@@ -11,8 +12,8 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldAdd {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -23,7 +24,7 @@ pub struct ListsFieldAdd {
 impl ListsFieldAdd {
     /// A `lists.field.add` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
         fields: serde_json::Value,
@@ -48,8 +49,8 @@ impl ListsFieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldDelete {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -60,7 +61,7 @@ pub struct ListsFieldDelete {
 impl ListsFieldDelete {
     /// A `lists.field.delete` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
         field_id: String,
@@ -85,8 +86,8 @@ impl ListsFieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -97,7 +98,11 @@ pub struct ListsFieldGet {
 }
 impl ListsFieldGet {
     /// A `lists.field.get` call with the required parameters; optional ones unset.
-    pub fn new(iblock_type_id: String, iblock_id: i64, iblock_code: String) -> Self {
+    pub fn new(
+        iblock_type_id: ListsElementAddIblockTypeId,
+        iblock_id: i64,
+        iblock_code: String,
+    ) -> Self {
         Self {
             iblock_type_id,
             iblock_id,
@@ -118,8 +123,8 @@ impl ListsFieldGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldTypeGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -130,7 +135,11 @@ pub struct ListsFieldTypeGet {
 }
 impl ListsFieldTypeGet {
     /// A `lists.field.type.get` call with the required parameters; optional ones unset.
-    pub fn new(iblock_type_id: String, iblock_id: i64, iblock_code: String) -> Self {
+    pub fn new(
+        iblock_type_id: ListsElementAddIblockTypeId,
+        iblock_id: i64,
+        iblock_code: String,
+    ) -> Self {
         Self {
             iblock_type_id,
             iblock_id,
@@ -151,8 +160,8 @@ impl ListsFieldTypeGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldUpdate {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -165,7 +174,7 @@ pub struct ListsFieldUpdate {
 impl ListsFieldUpdate {
     /// A `lists.field.update` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
         fields: serde_json::Value,

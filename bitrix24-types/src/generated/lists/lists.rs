@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::ListsElementAddIblockTypeId;
 /// `lists.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)
@@ -11,8 +12,8 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsAdd {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_CODE`: string, required.
     pub iblock_code: String,
     /// `SOCNET_GROUP_ID`: integer.
@@ -30,7 +31,7 @@ pub struct ListsAdd {
 impl ListsAdd {
     /// A `lists.add` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_code: String,
         fields: serde_json::Value,
     ) -> Self {
@@ -51,8 +52,8 @@ impl ListsAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsDelete {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -60,7 +61,11 @@ pub struct ListsDelete {
 }
 impl ListsDelete {
     /// A `lists.delete` call with the required parameters; optional ones unset.
-    pub fn new(iblock_type_id: String, iblock_id: i64, iblock_code: String) -> Self {
+    pub fn new(
+        iblock_type_id: ListsElementAddIblockTypeId,
+        iblock_id: i64,
+        iblock_code: String,
+    ) -> Self {
         Self {
             iblock_type_id,
             iblock_id,
@@ -75,8 +80,8 @@ impl ListsDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_id: Option<i64>,
@@ -95,7 +100,7 @@ pub struct ListsGet {
 }
 impl ListsGet {
     /// A `lists.get` call with the required parameters; optional ones unset.
-    pub fn new(iblock_type_id: String) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
             iblock_id: None,
@@ -106,13 +111,13 @@ impl ListsGet {
         }
     }
 }
-/// `lists.get.iblock.type.id`: scope `lists`; writes (not idempotent: never repeated blindly).
+/// `lists.get.iblock.type.id`: scope `lists`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get-iblock-type-id.html)
 #[bitrix_method(
     "lists.get.iblock.type.id",
     scope = "lists",
-    kind = write,
+    kind = read,
     response = String
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -136,8 +141,8 @@ impl ListsGetIblockTypeId {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsUpdate {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -157,7 +162,7 @@ pub struct ListsUpdate {
 impl ListsUpdate {
     /// A `lists.update` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
         fields: serde_json::Value,

@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::ListsElementAddIblockTypeId;
 /// `lists.section.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)
@@ -11,8 +12,8 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsSectionAdd {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -28,7 +29,7 @@ pub struct ListsSectionAdd {
 impl ListsSectionAdd {
     /// A `lists.section.add` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
         section_code: String,
@@ -56,8 +57,8 @@ impl ListsSectionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsSectionDelete {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -70,7 +71,7 @@ pub struct ListsSectionDelete {
 impl ListsSectionDelete {
     /// A `lists.section.delete` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
         section_id: i64,
@@ -97,8 +98,8 @@ impl ListsSectionDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsSectionGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -112,7 +113,11 @@ pub struct ListsSectionGet {
 }
 impl ListsSectionGet {
     /// A `lists.section.get` call with the required parameters; optional ones unset.
-    pub fn new(iblock_type_id: String, iblock_id: i64, iblock_code: String) -> Self {
+    pub fn new(
+        iblock_type_id: ListsElementAddIblockTypeId,
+        iblock_id: i64,
+        iblock_code: String,
+    ) -> Self {
         Self {
             iblock_type_id,
             iblock_id,
@@ -134,8 +139,8 @@ impl ListsSectionGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsSectionUpdate {
-    /// `IBLOCK_TYPE_ID`: string, required.
-    pub iblock_type_id: String,
+    /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
+    pub iblock_type_id: ListsElementAddIblockTypeId,
     /// `IBLOCK_ID`: integer, required.
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
@@ -150,7 +155,7 @@ pub struct ListsSectionUpdate {
 impl ListsSectionUpdate {
     /// A `lists.section.update` call with the required parameters; optional ones unset.
     pub fn new(
-        iblock_type_id: String,
+        iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
         section_id: i64,

@@ -172,12 +172,15 @@ pub struct LogBlogpostAdd {
     /// `FILES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<serde_json::Value>,
-    /// `IMPORTANT`: string.
+    /// `IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub important: Option<bool>,
+    /// `IMPORTANT_DATE_END`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub important: Option<String>,
-    /// `IMPORTANT_DATE_END`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub important_date_end: Option<String>,
+    pub important_date_end: Option<wire::DateTime>,
     /// `SITE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -190,9 +193,12 @@ pub struct LogBlogpostAdd {
     /// `BACKGROUND_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_code: Option<String>,
-    /// `PARSE_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parse_preview: Option<String>,
+    /// `PARSE_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub parse_preview: Option<bool>,
     /// `UF_`: raw, required.
     #[serde(rename = "UF_")]
     pub uf: serde_json::Value,
@@ -256,12 +262,12 @@ pub struct LogBlogpostGet {
     /// `LOG_RIGHTS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_rights: Option<serde_json::Value>,
-    /// `LOG_DATE_FROM`: string.
+    /// `LOG_DATE_FROM`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_date_from: Option<String>,
-    /// `LOG_DATE_TO`: string.
+    pub log_date_from: Option<wire::DateTime>,
+    /// `LOG_DATE_TO`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_date_to: Option<String>,
+    pub log_date_to: Option<wire::DateTime>,
     /// `FIRST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_id: Option<i64>,
@@ -275,13 +281,13 @@ pub struct LogBlogpostGet {
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
-/// `log.blogpost.getusers.important`: scope `log`; writes (not idempotent: never repeated blindly).
+/// `log.blogpost.getusers.important`: scope `log`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-getusers-important.html)
 #[bitrix_method(
     "log.blogpost.getusers.important",
     scope = "log",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -345,12 +351,15 @@ pub struct LogBlogpostUpdate {
     /// `FILES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<serde_json::Value>,
-    /// `IMPORTANT`: string.
+    /// `IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub important: Option<bool>,
+    /// `IMPORTANT_DATE_END`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub important: Option<String>,
-    /// `IMPORTANT_DATE_END`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub important_date_end: Option<String>,
+    pub important_date_end: Option<wire::DateTime>,
     /// `SITE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,

@@ -94,13 +94,13 @@ pub struct MailMailboxList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
 }
-/// `mail.mailbox.senders`: scope `mail`; writes (not idempotent: never repeated blindly).
+/// `mail.mailbox.senders`: scope `mail`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-senders.html)
 #[bitrix_method(
     "mail.mailbox.senders",
     scope = "mail",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]

@@ -97,13 +97,13 @@ pub struct MainEventlogList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
 }
-/// `main.eventlog.tail`: scope `main`; writes (not idempotent: never repeated blindly).
+/// `main.eventlog.tail`: scope `main`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-tail.html)
 #[bitrix_method(
     "main.eventlog.tail",
     scope = "main",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]

@@ -7,20 +7,124 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleBusinessValuePersonDomainAddDomain {
+    /// `I`
+    NaturalPerson,
+    /// `E`
+    LegalPerson,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleBusinessValuePersonDomainAddDomain {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "I" => Self::NaturalPerson,
+            "E" => Self::LegalPerson,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NaturalPerson => "I",
+            Self::LegalPerson => "E",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleBusinessValuePersonDomainAddDomain {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleBusinessValuePersonDomainAddDomain {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleBusinessValuePersonDomainAddDomain {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainAddFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `domain`: string, required.
-    pub domain: String,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `domain`: `SaleBusinessValuePersonDomainAddDomain`, required. One of `I`, `E`.
+    pub domain: SaleBusinessValuePersonDomainAddDomain,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleBusinessValuePersonDomainDeleteByFilterDomain {
+    /// `I`
+    NaturalPerson,
+    /// `E`
+    LegalEntity,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleBusinessValuePersonDomainDeleteByFilterDomain {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "I" => Self::NaturalPerson,
+            "E" => Self::LegalEntity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NaturalPerson => "I",
+            Self::LegalEntity => "E",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleBusinessValuePersonDomainDeleteByFilterDomain {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleBusinessValuePersonDomainDeleteByFilterDomain {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleBusinessValuePersonDomainDeleteByFilterDomain {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -28,10 +132,10 @@ pub struct SaleBusinessValuePersonDomainAddFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `domain`: string, required.
-    pub domain: String,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `domain`: `SaleBusinessValuePersonDomainDeleteByFilterDomain`, required. One of `I`, `E`.
+    pub domain: SaleBusinessValuePersonDomainDeleteByFilterDomain,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -85,13 +189,13 @@ impl SaleBusinessValuePersonDomainAdd {
         Self { fields }
     }
 }
-/// `sale.businessValuePersonDomain.deleteByFilter`: scope `sale`; writes (not idempotent: never repeated blindly).
+/// `sale.businessValuePersonDomain.deleteByFilter`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)
 #[bitrix_method(
     "sale.businessValuePersonDomain.deleteByFilter",
     scope = "sale",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,18 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerAddConfig {
-    /// `TYPE`: string, required.
+    /// `TYPE`: `SaleDeliveryHandlerAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `DATE`, `LOCATION`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleDeliveryHandlerAddType,
     /// `CODE`: string, required.
     pub code: String,
     /// `NAME`: string, required.
@@ -58,9 +59,12 @@ pub struct SaleDeliveryHandlerAddSettings {
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_callback_tracking_support: Option<String>,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_callback_tracking_support: Option<bool>,
     /// `CONFIG`: `SaleDeliveryHandlerAddConfig[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<SaleDeliveryHandlerAddConfig>>,
@@ -69,15 +73,83 @@ pub struct SaleDeliveryHandlerAddSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleDeliveryHandlerAddType {
+    /// `STRING`
+    String,
+    /// `Y/N`
+    YN,
+    /// `NUMBER`
+    Number,
+    /// `ENUM`
+    Enum,
+    /// `DATE`
+    Date,
+    /// `LOCATION`
+    Location,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleDeliveryHandlerAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "STRING" => Self::String,
+            "Y/N" => Self::YN,
+            "NUMBER" => Self::Number,
+            "ENUM" => Self::Enum,
+            "DATE" => Self::Date,
+            "LOCATION" => Self::Location,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "STRING",
+            Self::YN => "Y/N",
+            Self::Number => "NUMBER",
+            Self::Enum => "ENUM",
+            Self::Date => "DATE",
+            Self::Location => "LOCATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleDeliveryHandlerAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleDeliveryHandlerAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleDeliveryHandlerAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html#parametr-config)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerUpdateParametrConfig {
-    /// `TYPE`: string, required.
+    /// `TYPE`: `SaleDeliveryHandlerAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `DATE`, `LOCATION`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleDeliveryHandlerAddType,
     /// `CODE`: string, required.
     pub code: String,
     /// `NAME`: string, required.
@@ -122,9 +194,12 @@ pub struct SaleDeliveryHandlerUpdateParametrSettings {
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_callback_tracking_support: Option<String>,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_callback_tracking_support: Option<bool>,
     /// `CONFIG`: `SaleDeliveryHandlerUpdateParametrConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<SaleDeliveryHandlerUpdateParametrConfig>,
@@ -190,12 +265,12 @@ impl SaleDeliveryHandlerAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleDeliveryHandlerDelete {
     /// A `sale.delivery.handler.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -223,8 +298,8 @@ pub struct SaleDeliveryHandlerList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -246,7 +321,7 @@ pub struct SaleDeliveryHandlerUpdate {
 }
 impl SaleDeliveryHandlerUpdate {
     /// A `sale.delivery.handler.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             name: None,

@@ -13,41 +13,59 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyAddFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `propsGroupId`: raw, required.
-    pub props_group_id: serde_json::Value,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `propsGroupId`: id, required.
+    pub props_group_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SalePropertyAddType,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `util`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub util: Option<String>,
-    /// `userProps`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_props: Option<String>,
-    /// `isFiltered`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_filtered: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_filtered: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `required`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<String>,
-    /// `multiple`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -94,6 +112,82 @@ pub struct SalePropertyAddSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SalePropertyAddType {
+    /// `STRING`
+    String,
+    /// `Y/N`
+    YN,
+    /// `NUMBER`
+    Number,
+    /// `ENUM`
+    Enum,
+    /// `FILE`
+    File,
+    /// `DATE`
+    Date,
+    /// `LOCATION`
+    Location,
+    /// `ADDRESS`
+    Address,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SalePropertyAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "STRING" => Self::String,
+            "Y/N" => Self::YN,
+            "NUMBER" => Self::Number,
+            "ENUM" => Self::Enum,
+            "FILE" => Self::File,
+            "DATE" => Self::Date,
+            "LOCATION" => Self::Location,
+            "ADDRESS" => Self::Address,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "STRING",
+            Self::YN => "Y/N",
+            Self::Number => "NUMBER",
+            Self::Enum => "ENUM",
+            Self::File => "FILE",
+            Self::Date => "DATE",
+            Self::Location => "LOCATION",
+            Self::Address => "ADDRESS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SalePropertyAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SalePropertyAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SalePropertyAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `properties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)
@@ -132,30 +226,48 @@ pub struct SalePropertyUpdateFields {
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `util`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub util: Option<String>,
-    /// `userProps`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_props: Option<String>,
-    /// `isFiltered`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_filtered: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_filtered: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `required`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<String>,
-    /// `multiple`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -203,12 +315,12 @@ impl SalePropertyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyDelete {
     /// A `sale.property.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -224,12 +336,12 @@ impl SalePropertyDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyGet {
     /// A `sale.property.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -245,12 +357,12 @@ impl SalePropertyGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyGetfieldsbytype {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SalePropertyAddType,
 }
 impl SalePropertyGetfieldsbytype {
     /// A `sale.property.getfieldsbytype` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: SalePropertyAddType) -> Self {
         Self { type_ }
     }
 }
@@ -292,14 +404,14 @@ pub struct SalePropertyList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SalePropertyUpdateFields`, required.
     pub fields: SalePropertyUpdateFields,
 }
 impl SalePropertyUpdate {
     /// A `sale.property.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SalePropertyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SalePropertyUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -2,9 +2,70 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SalePropertyRelationAddEntityType {
+    /// `P`
+    PaymentSystem,
+    /// `D`
+    Delivery,
+    /// `L`
+    Landing,
+    /// `T`
+    TradingPlatform,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SalePropertyRelationAddEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "P" => Self::PaymentSystem,
+            "D" => Self::Delivery,
+            "L" => Self::Landing,
+            "T" => Self::TradingPlatform,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PaymentSystem => "P",
+            Self::Delivery => "D",
+            Self::Landing => "L",
+            Self::TradingPlatform => "T",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SalePropertyRelationAddEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SalePropertyRelationAddEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SalePropertyRelationAddEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
@@ -13,10 +74,10 @@ use ::bitrix24_types::serde_json;
 pub struct SalePropertyRelationAddFields {
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `entityType`: string, required.
-    pub entity_type: String,
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `entityType`: `SalePropertyRelationAddEntityType`, required. One of `P`, `D`, `L`, `T`.
+    pub entity_type: SalePropertyRelationAddEntityType,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -30,10 +91,10 @@ pub struct SalePropertyRelationAddFields {
 pub struct SalePropertyRelationDeleteByFilterFields {
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `entityType`: string, required.
-    pub entity_type: String,
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `entityType`: `SalePropertyRelationAddEntityType`, required. One of `P`, `D`, `L`, `T`.
+    pub entity_type: SalePropertyRelationAddEntityType,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -60,13 +121,13 @@ impl SalePropertyRelationAdd {
         Self { fields }
     }
 }
-/// `sale.propertyRelation.deleteByFilter`: scope `sale`; writes (not idempotent: never repeated blindly).
+/// `sale.propertyRelation.deleteByFilter`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)
 #[bitrix_method(
     "sale.propertyRelation.deleteByFilter",
     scope = "sale",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -13,10 +13,10 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentitemAddFields {
-    /// `orderDeliveryId`: raw, required.
-    pub order_delivery_id: serde_json::Value,
-    /// `basketId`: raw, required.
-    pub basket_id: serde_json::Value,
+    /// `orderDeliveryId`: string, required.
+    pub order_delivery_id: String,
+    /// `basketId`: id, required.
+    pub basket_id: u64,
     /// `quantity`: double, required.
     pub quantity: f64,
     /// `xmlId`: string.
@@ -103,12 +103,12 @@ impl SaleShipmentitemAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleShipmentitemDelete {
     /// A `sale.shipmentitem.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -124,12 +124,12 @@ impl SaleShipmentitemDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleShipmentitemGet {
     /// A `sale.shipmentitem.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -183,14 +183,14 @@ pub struct SaleShipmentitemList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
     /// `fields`: `SaleShipmentitemUpdateFields`, required.
     pub fields: SaleShipmentitemUpdateFields,
 }
 impl SaleShipmentitemUpdate {
     /// A `sale.shipmentitem.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleShipmentitemUpdateFields) -> Self {
+    pub fn new(id: String, fields: SaleShipmentitemUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -2,22 +2,26 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusAddFields {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
-    /// `type`: string, required.
-    pub type_: String,
-    /// `notify`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify: Option<String>,
+    /// `id`: string, required.
+    pub id: String,
+    /// `type`: `SaleStatusAddType`, required. One of `O`, `D`.
+    pub type_: SaleStatusAddType,
+    /// `notify`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub notify: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -32,17 +36,72 @@ pub struct SaleStatusAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleStatusAddType {
+    /// `O`
+    OrderStatus,
+    /// `D`
+    DeliveryStatus,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleStatusAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "O" => Self::OrderStatus,
+            "D" => Self::DeliveryStatus,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OrderStatus => "O",
+            Self::DeliveryStatus => "D",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleStatusAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleStatusAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleStatusAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusUpdateFields {
-    /// `type`: string, required.
-    pub type_: String,
-    /// `notify`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify: Option<String>,
+    /// `type`: `SaleStatusAddType`, required. One of `O`, `D`.
+    pub type_: SaleStatusAddType,
+    /// `notify`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub notify: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -90,12 +149,12 @@ impl SaleStatusAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleStatusDelete {
     /// A `sale.status.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -111,12 +170,12 @@ impl SaleStatusDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleStatusGet {
     /// A `sale.status.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -169,14 +228,14 @@ pub struct SaleStatusList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
     /// `fields`: `SaleStatusUpdateFields`, required.
     pub fields: SaleStatusUpdateFields,
 }
 impl SaleStatusUpdate {
     /// A `sale.status.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleStatusUpdateFields) -> Self {
+    pub fn new(id: String, fields: SaleStatusUpdateFields) -> Self {
         Self { id, fields }
     }
 }

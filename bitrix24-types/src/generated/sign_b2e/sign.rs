@@ -132,8 +132,8 @@ pub struct SignB2eDocumentSendCompany {
 pub struct SignB2eDocumentSendExternalSettings {
     /// `externalId`: string, required.
     pub external_id: String,
-    /// `externalDateCreate`: string, required.
-    pub external_date_create: String,
+    /// `externalDateCreate`: datetime, required.
+    pub external_date_create: wire::DateTime,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -179,13 +179,73 @@ pub struct SignB2eDocumentSendResponsible {
     pub employee_id: i64,
     /// `userId`: integer, required.
     pub user_id: i64,
-    /// `role`: string.
+    /// `role`: `SignB2eDocumentSendRole`. One of `signer`, `assignee`, `reviewer`, `editor`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<SignB2eDocumentSendRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SignB2eDocumentSendRole {
+    /// `signer`
+    Signer,
+    /// `assignee`
+    Assignee,
+    /// `reviewer`
+    Reviewer,
+    /// `editor`
+    Editor,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SignB2eDocumentSendRole {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "signer" => Self::Signer,
+            "assignee" => Self::Assignee,
+            "reviewer" => Self::Reviewer,
+            "editor" => Self::Editor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Signer => "signer",
+            Self::Assignee => "assignee",
+            Self::Reviewer => "reviewer",
+            Self::Editor => "editor",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SignB2eDocumentSendRole {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SignB2eDocumentSendRole {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SignB2eDocumentSendRole {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -193,9 +253,9 @@ pub struct SignB2eDocumentSendResponsible {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SignB2eHcmlinkDocumentGetDocument {
-    /// `date`: string.
+    /// `date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date: Option<String>,
+    pub date: Option<wire::DateTime>,
     /// `name`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
@@ -354,13 +414,13 @@ impl SignB2eHcmlinkDocumentGet {
         Self { id }
     }
 }
-/// `sign.b2e.mysafe.tail`: scope `sign_b2e`; writes (not idempotent: never repeated blindly).
+/// `sign.b2e.mysafe.tail`: scope `sign_b2e`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-mysafe-tail.html)
 #[bitrix_method(
     "sign.b2e.mysafe.tail",
     scope = "sign_b2e",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -373,13 +433,13 @@ pub struct SignB2eMysafeTail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
-/// `sign.b2e.personal.tail`: scope `sign_b2e`; writes (not idempotent: never repeated blindly).
+/// `sign.b2e.personal.tail`: scope `sign_b2e`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-personal-tail.html)
 #[bitrix_method(
     "sign.b2e.personal.tail",
     scope = "sign_b2e",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

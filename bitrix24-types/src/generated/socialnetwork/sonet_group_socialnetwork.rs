@@ -81,9 +81,9 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAdditionaldata {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetAvatardata {
-    /// `type`: string.
+    /// `type`: `SocialnetworkApiWorkgroupGetType`. One of `icon`, `image`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
+    pub type_: Option<SocialnetworkApiWorkgroupGetType>,
     /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
@@ -342,6 +342,62 @@ pub struct SocialnetworkApiWorkgroupGetParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SocialnetworkApiWorkgroupGetPrivacyCode {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `secret`
+    Secret,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SocialnetworkApiWorkgroupGetPrivacyCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "secret" => Self::Secret,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SocialnetworkApiWorkgroupGetPrivacyCode {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SocialnetworkApiWorkgroupGetPrivacyCode {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SocialnetworkApiWorkgroupGetPrivacyCode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#result)
@@ -483,9 +539,9 @@ pub struct SocialnetworkApiWorkgroupGetResult {
     /// `IS_PIN`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pin: Option<bool>,
-    /// `PRIVACY_CODE`: string.
+    /// `PRIVACY_CODE`: `SocialnetworkApiWorkgroupGetPrivacyCode`. One of `open`, `closed`, `secret`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub privacy_code: Option<String>,
+    pub privacy_code: Option<SocialnetworkApiWorkgroupGetPrivacyCode>,
     /// `LIST_OF_MEMBERS`: `SocialnetworkApiWorkgroupGetListofmembers`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub list_of_members: Option<SocialnetworkApiWorkgroupGetListofmembers>,
@@ -547,6 +603,58 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetSubjectdata {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SocialnetworkApiWorkgroupGetType {
+    /// `icon`
+    Icon,
+    /// `image`
+    Image,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SocialnetworkApiWorkgroupGetType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "icon" => Self::Icon,
+            "image" => Self::Image,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Icon => "icon",
+            Self::Image => "image",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SocialnetworkApiWorkgroupGetType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SocialnetworkApiWorkgroupGetType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SocialnetworkApiWorkgroupGetType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#userdata)
@@ -602,9 +710,12 @@ pub struct SocialnetworkApiWorkgroupListFilterable {
     /// `CLOSED`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<String>,
-    /// `PROJECT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
+    /// `PROJECT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub project: Option<bool>,
     /// `SUBJECT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<i64>,
@@ -646,9 +757,12 @@ pub struct SocialnetworkApiWorkgroupListParams {
     /// `mandatoryFeatures`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory_features: Option<serde_json::Value>,
-    /// `shouldSelectDialogId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub should_select_dialog_id: Option<String>,
+    /// `shouldSelectDialogId`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub should_select_dialog_id: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -151,6 +151,126 @@ impl wire::Lenient for OnSonetGroupUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SonetGroupCreateInitiatePerms {
+    /// `A`
+    OnlyGroupOwner,
+    /// `E`
+    OwnerAndModerators,
+    /// `K`
+    AllParticipants,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SonetGroupCreateInitiatePerms {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "A" => Self::OnlyGroupOwner,
+            "E" => Self::OwnerAndModerators,
+            "K" => Self::AllParticipants,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OnlyGroupOwner => "A",
+            Self::OwnerAndModerators => "E",
+            Self::AllParticipants => "K",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SonetGroupCreateInitiatePerms {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SonetGroupCreateInitiatePerms {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SonetGroupCreateInitiatePerms {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-feature-access.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SonetGroupFeatureAccessFeature {
+    /// `photo`
+    Photo,
+    /// `calendar`
+    Calendar,
+    /// `tasks`
+    Tasks,
+    /// `files`
+    Files,
+    /// `blog`
+    Blog,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SonetGroupFeatureAccessFeature {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "photo" => Self::Photo,
+            "calendar" => Self::Calendar,
+            "tasks" => Self::Tasks,
+            "files" => Self::Files,
+            "blog" => Self::Blog,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Photo => "photo",
+            Self::Calendar => "calendar",
+            Self::Tasks => "tasks",
+            Self::Files => "files",
+            Self::Blog => "blog",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SonetGroupFeatureAccessFeature {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SonetGroupFeatureAccessFeature {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SonetGroupFeatureAccessFeature {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html#filterable)
@@ -166,18 +286,30 @@ pub struct SonetGroupGetFilterable {
     /// `OWNER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `VISIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<String>,
-    /// `OPENED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opened: Option<String>,
-    /// `CLOSED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `VISIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub visible: Option<bool>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
     /// `DATE_CREATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
@@ -187,13 +319,72 @@ pub struct SonetGroupGetFilterable {
     /// `DATE_ACTIVITY`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_activity: Option<wire::DateTime>,
-    /// `IS_EXTRANET`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_extranet: Option<String>,
+    /// `IS_EXTRANET`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_extranet: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SonetGroupUpdateInitiatePerms {
+    /// `A`
+    OnlyOwnerOfGroup,
+    /// `E`
+    OwnerAndModerators,
+    /// `K`
+    AllParticipants,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SonetGroupUpdateInitiatePerms {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "A" => Self::OnlyOwnerOfGroup,
+            "E" => Self::OwnerAndModerators,
+            "K" => Self::AllParticipants,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OnlyOwnerOfGroup => "A",
+            Self::OwnerAndModerators => "E",
+            Self::AllParticipants => "K",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SonetGroupUpdateInitiatePerms {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SonetGroupUpdateInitiatePerms {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SonetGroupUpdateInitiatePerms {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// `sonet_group.create`: scope `sonet`; writes (not idempotent: never repeated blindly).
 ///
@@ -207,24 +398,36 @@ pub struct SonetGroupCreate {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `VISIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<String>,
-    /// `OPENED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opened: Option<String>,
-    /// `CLOSED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed: Option<String>,
+    /// `VISIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub visible: Option<bool>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
     /// `KEYWORDS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<String>,
-    /// `INITIATE_PERMS`: string.
+    /// `INITIATE_PERMS`: `SonetGroupCreateInitiatePerms`. One of `A`, `E`, `K`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub initiate_perms: Option<String>,
-    /// `PROJECT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
+    pub initiate_perms: Option<SonetGroupCreateInitiatePerms>,
+    /// `PROJECT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub project: Option<bool>,
     /// `PROJECT_DATE_START`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_date_start: Option<wire::DateTime>,
@@ -294,13 +497,13 @@ impl SonetGroupDelete {
         Self { group_id }
     }
 }
-/// `sonet_group.feature.access`: scope `sonet`; writes (not idempotent: never repeated blindly).
+/// `sonet_group.feature.access`: scope `sonet`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-feature-access.html)
 #[bitrix_method(
     "sonet_group.feature.access",
     scope = "sonet",
-    kind = write,
+    kind = read,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -308,14 +511,18 @@ impl SonetGroupDelete {
 pub struct SonetGroupFeatureAccess {
     /// `GROUP_ID`: integer, required.
     pub group_id: i64,
-    /// `FEATURE`: string, required.
-    pub feature: String,
+    /// `FEATURE`: `SonetGroupFeatureAccessFeature`, required. One of `photo`, `calendar`, `tasks`, `files`, `blog`.
+    pub feature: SonetGroupFeatureAccessFeature,
     /// `OPERATION`: string, required.
     pub operation: String,
 }
 impl SonetGroupFeatureAccess {
     /// A `sonet_group.feature.access` call with the required parameters; optional ones unset.
-    pub fn new(group_id: i64, feature: String, operation: String) -> Self {
+    pub fn new(
+        group_id: i64,
+        feature: SonetGroupFeatureAccessFeature,
+        operation: String,
+    ) -> Self {
         Self {
             group_id,
             feature,
@@ -389,21 +596,30 @@ pub struct SonetGroupUpdate {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `VISIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<String>,
-    /// `OPENED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opened: Option<String>,
-    /// `CLOSED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed: Option<String>,
+    /// `VISIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub visible: Option<bool>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
     /// `KEYWORDS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<String>,
-    /// `INITIATE_PERMS`: string.
+    /// `INITIATE_PERMS`: `SonetGroupUpdateInitiatePerms`. One of `A`, `E`, `K`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub initiate_perms: Option<String>,
+    pub initiate_perms: Option<SonetGroupUpdateInitiatePerms>,
     /// `PROJECT_DATE_START`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_date_start: Option<wire::DateTime>,
@@ -444,13 +660,13 @@ impl SonetGroupUpdate {
         }
     }
 }
-/// `sonet_group.user.groups`: scope `sonet`; writes (not idempotent: never repeated blindly).
+/// `sonet_group.user.groups`: scope `sonet`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)
 #[bitrix_method(
     "sonet_group.user.groups",
     scope = "sonet",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

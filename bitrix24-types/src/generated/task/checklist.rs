@@ -80,11 +80,17 @@ pub struct TasksTemplateChecklistAddFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -285,11 +291,17 @@ pub struct TasksTemplateChecklistUpdateFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -17,11 +17,17 @@ pub struct TaskChecklistitemAddFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,18 +101,18 @@ pub struct TaskChecklistitemGetResultFields {
     /// `SORT_INDEX`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
-    /// `IS_COMPLETE`: boolean.
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `TOGGLED_BY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<String>,
-    /// `TOGGLED_DATE`: string.
+    /// `TOGGLED_DATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<String>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `MEMBERS`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
@@ -126,6 +132,70 @@ impl wire::Lenient for TaskChecklistitemGetResultFields {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-is-action-allowed.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskChecklistitemIsactionallowedActionid {
+    /// `1`
+    AddItemActionadd,
+    /// `2`
+    ModifyItemActionmodify,
+    /// `3`
+    RemoveItemActionremove,
+    /// `4`
+    MarkAsCompletedActiontoggle,
+    /// `5`
+    ReorderItemActionreorder,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskChecklistitemIsactionallowedActionid {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::AddItemActionadd,
+            "2" => Self::ModifyItemActionmodify,
+            "3" => Self::RemoveItemActionremove,
+            "4" => Self::MarkAsCompletedActiontoggle,
+            "5" => Self::ReorderItemActionreorder,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AddItemActionadd => "1",
+            Self::ModifyItemActionmodify => "2",
+            Self::RemoveItemActionremove => "3",
+            Self::MarkAsCompletedActiontoggle => "4",
+            Self::ReorderItemActionreorder => "5",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskChecklistitemIsactionallowedActionid {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskChecklistitemIsactionallowedActionid {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskChecklistitemIsactionallowedActionid {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-update.html#fields)
@@ -138,11 +208,17 @@ pub struct TaskChecklistitemUpdateFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -278,13 +354,13 @@ impl TaskChecklistitemGetlist {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskChecklistitemGetmanifest;
-/// `task.checklistitem.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.checklistitem.isactionallowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-is-action-allowed.html)
 #[bitrix_method(
     "task.checklistitem.isactionallowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -294,12 +370,16 @@ pub struct TaskChecklistitemIsactionallowed {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `ACTIONID`: integer, required.
-    pub actionid: i64,
+    /// `ACTIONID`: `TaskChecklistitemIsactionallowedActionid`, required. One of `1`, `2`, `3`, `4`, `5`.
+    pub actionid: TaskChecklistitemIsactionallowedActionid,
 }
 impl TaskChecklistitemIsactionallowed {
     /// A `task.checklistitem.isactionallowed` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, itemid: i64, actionid: i64) -> Self {
+    pub fn new(
+        taskid: i64,
+        itemid: i64,
+        actionid: TaskChecklistitemIsactionallowedActionid,
+    ) -> Self {
         Self { taskid, itemid, actionid }
     }
 }

@@ -124,9 +124,9 @@ pub struct TaskCommentitemAddFields {
     /// `AUTHOR_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
-    /// `POST_DATE`: string.
+    /// `POST_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub post_date: Option<String>,
+    pub post_date: Option<wire::DateTime>,
     /// `UF_FORUM_MESSAGE_DOC`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_forum_message_doc: Option<serde_json::Value>,
@@ -134,6 +134,62 @@ pub struct TaskCommentitemAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-is-action-allowed.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskCommentitemIsactionallowedActionid {
+    /// `1`
+    AddComment,
+    /// `2`
+    UpdateComment,
+    /// `3`
+    DeleteComment,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskCommentitemIsactionallowedActionid {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::AddComment,
+            "2" => Self::UpdateComment,
+            "3" => Self::DeleteComment,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AddComment => "1",
+            Self::UpdateComment => "2",
+            Self::DeleteComment => "3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskCommentitemIsactionallowedActionid {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskCommentitemIsactionallowedActionid {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskCommentitemIsactionallowedActionid {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -270,13 +326,13 @@ impl TaskCommentitemGetlist {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskCommentitemGetmanifest;
-/// `task.commentitem.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.commentitem.isactionallowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-is-action-allowed.html)
 #[bitrix_method(
     "task.commentitem.isactionallowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -286,12 +342,16 @@ pub struct TaskCommentitemIsactionallowed {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `ACTIONID`: integer, required.
-    pub actionid: i64,
+    /// `ACTIONID`: `TaskCommentitemIsactionallowedActionid`, required. One of `1`, `2`, `3`.
+    pub actionid: TaskCommentitemIsactionallowedActionid,
 }
 impl TaskCommentitemIsactionallowed {
     /// A `task.commentitem.isactionallowed` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, itemid: i64, actionid: i64) -> Self {
+    pub fn new(
+        taskid: i64,
+        itemid: i64,
+        actionid: TaskCommentitemIsactionallowedActionid,
+    ) -> Self {
         Self { taskid, itemid, actionid }
     }
 }

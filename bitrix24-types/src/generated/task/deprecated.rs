@@ -18,8 +18,15 @@ use ::bitrix24_types::serde_json;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskCommentAdd;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskCommentAdd {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+    /// `COMMENTTEXT`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commenttext: Option<serde_json::Value>,
+}
 /// `task.items.getlist`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html)

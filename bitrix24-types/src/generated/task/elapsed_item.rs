@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -24,6 +24,162 @@ pub struct TaskElapseditemAddArfields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskElapseditemGetlistCreatedDate {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskElapseditemGetlistCreatedDate {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskElapseditemGetlistCreatedDate {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskElapseditemGetlistCreatedDate {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskElapseditemGetlistCreatedDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskElapseditemGetlistDateStart {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskElapseditemGetlistDateStart {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskElapseditemGetlistDateStart {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskElapseditemGetlistDateStart {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskElapseditemGetlistDateStart {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskElapseditemGetlistDateStop {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskElapseditemGetlistDateStop {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskElapseditemGetlistDateStop {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskElapseditemGetlistDateStop {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskElapseditemGetlistDateStop {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
@@ -44,37 +200,245 @@ pub struct TaskElapseditemGetlistFilter {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskElapseditemGetlistId {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskElapseditemGetlistId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskElapseditemGetlistId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskElapseditemGetlistId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskElapseditemGetlistId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskElapseditemGetlistMinutes {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskElapseditemGetlistMinutes {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskElapseditemGetlistMinutes {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskElapseditemGetlistMinutes {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskElapseditemGetlistMinutes {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskElapseditemGetlistOrder {
-    /// `ID`: string.
+    /// `ID`: `TaskElapseditemGetlistId`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `USER_ID`: string.
+    pub id: Option<TaskElapseditemGetlistId>,
+    /// `USER_ID`: `TaskElapseditemGetlistUserId`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// `MINUTES`: string.
+    pub user_id: Option<TaskElapseditemGetlistUserId>,
+    /// `MINUTES`: `TaskElapseditemGetlistMinutes`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub minutes: Option<String>,
-    /// `SECONDS`: string.
+    pub minutes: Option<TaskElapseditemGetlistMinutes>,
+    /// `SECONDS`: `TaskElapseditemGetlistSeconds`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<String>,
-    /// `CREATED_DATE`: string.
+    pub seconds: Option<TaskElapseditemGetlistSeconds>,
+    /// `CREATED_DATE`: `TaskElapseditemGetlistCreatedDate`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// `DATE_START`: string.
+    pub created_date: Option<TaskElapseditemGetlistCreatedDate>,
+    /// `DATE_START`: `TaskElapseditemGetlistDateStart`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<String>,
-    /// `DATE_STOP`: string.
+    pub date_start: Option<TaskElapseditemGetlistDateStart>,
+    /// `DATE_STOP`: `TaskElapseditemGetlistDateStop`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_stop: Option<String>,
+    pub date_stop: Option<TaskElapseditemGetlistDateStop>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskElapseditemGetlistSeconds {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskElapseditemGetlistSeconds {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskElapseditemGetlistSeconds {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskElapseditemGetlistSeconds {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskElapseditemGetlistSeconds {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskElapseditemGetlistUserId {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskElapseditemGetlistUserId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskElapseditemGetlistUserId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskElapseditemGetlistUserId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskElapseditemGetlistUserId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -198,18 +562,31 @@ pub struct TaskElapseditemGetlist {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskElapseditemGetmanifest;
-/// `task.elapseditem.isActionAllowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.elapseditem.isActionAllowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-is-action-allowed.html)
 #[bitrix_method(
     "task.elapseditem.isActionAllowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskElapseditemIsActionAllowed;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskElapseditemIsActionAllowed {
+    /// `TASKID`: integer, required.
+    pub taskid: i64,
+    /// `ITEMID`: integer, required.
+    pub itemid: i64,
+    /// `ACTIONID`: integer, required.
+    pub actionid: i64,
+}
+impl TaskElapseditemIsActionAllowed {
+    /// A `task.elapseditem.isActionAllowed` call with the required parameters; optional ones unset.
+    pub fn new(taskid: i64, itemid: i64, actionid: i64) -> Self {
+        Self { taskid, itemid, actionid }
+    }
+}
 /// `task.elapseditem.update`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-update.html)

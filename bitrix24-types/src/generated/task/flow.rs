@@ -2,9 +2,66 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TasksFlowFlowCreateDistributionType {
+    /// `manually`
+    Manually,
+    /// `queue`
+    Queue,
+    /// `himself`
+    Himself,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TasksFlowFlowCreateDistributionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "manually" => Self::Manually,
+            "queue" => Self::Queue,
+            "himself" => Self::Himself,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Manually => "manually",
+            Self::Queue => "queue",
+            Self::Himself => "himself",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TasksFlowFlowCreateDistributionType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TasksFlowFlowCreateDistributionType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TasksFlowFlowCreateDistributionType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
@@ -27,8 +84,8 @@ pub struct TasksFlowFlowCreateFlowData {
     pub template_id: Option<i64>,
     /// `plannedCompletionTime`: integer, required.
     pub planned_completion_time: i64,
-    /// `distributionType`: string, required.
-    pub distribution_type: String,
+    /// `distributionType`: `TasksFlowFlowCreateDistributionType`, required. One of `manually`, `queue`, `himself`.
+    pub distribution_type: TasksFlowFlowCreateDistributionType,
     /// `responsibleList`: raw, required.
     pub responsible_list: serde_json::Value,
     /// `taskCreators`: raw.
@@ -85,8 +142,8 @@ pub struct TasksFlowFlowUpdateFlowData {
     pub template_id: Option<i64>,
     /// `plannedCompletionTime`: integer, required.
     pub planned_completion_time: i64,
-    /// `distributionType`: string, required.
-    pub distribution_type: String,
+    /// `distributionType`: `TasksFlowFlowCreateDistributionType`, required. One of `manually`, `queue`, `himself`.
+    pub distribution_type: TasksFlowFlowCreateDistributionType,
     /// `responsibleList`: raw, required.
     pub responsible_list: serde_json::Value,
     /// `taskCreators`: raw.
@@ -205,13 +262,13 @@ impl TasksFlowFlowGet {
         Self { flow_id }
     }
 }
-/// `tasks.flow.Flow.isExists`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.flow.Flow.isExists`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-is-exists.html)
 #[bitrix_method(
     "tasks.flow.Flow.isExists",
     scope = "task",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,10 +288,15 @@ impl TasksFlowFlowIsExists {
         Self { flow_data, name, id: None }
     }
 }
-/// `tasks.flow.Flow.pin`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.flow.Flow.pin`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-pin.html)
-#[bitrix_method("tasks.flow.Flow.pin", scope = "task", kind = write, response = bool)]
+#[bitrix_method(
+    "tasks.flow.Flow.pin",
+    scope = "task",
+    kind = idempotent,
+    response = bool
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksFlowFlowPin {

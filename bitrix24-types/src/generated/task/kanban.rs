@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)
@@ -15,9 +16,9 @@ pub struct TasksApiScrumKanbanAddStageFields {
     pub sprint_id: i64,
     /// `name`: string, required.
     pub name: String,
-    /// `type`: string.
+    /// `type`: `TasksApiScrumKanbanAddStageType`. One of `NEW`, `WORK`, `FINISH`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksApiScrumKanbanAddStageType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -28,6 +29,62 @@ pub struct TasksApiScrumKanbanAddStageFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TasksApiScrumKanbanAddStageType {
+    /// `NEW`
+    New,
+    /// `WORK`
+    Work,
+    /// `FINISH`
+    Finish,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TasksApiScrumKanbanAddStageType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NEW" => Self::New,
+            "WORK" => Self::Work,
+            "FINISH" => Self::Finish,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::New => "NEW",
+            Self::Work => "WORK",
+            Self::Finish => "FINISH",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TasksApiScrumKanbanAddStageType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TasksApiScrumKanbanAddStageType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TasksApiScrumKanbanAddStageType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -41,9 +98,9 @@ pub struct TasksApiScrumKanbanUpdateStageFields {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type`: string.
+    /// `type`: `TasksApiScrumKanbanAddStageType`. One of `NEW`, `WORK`, `FINISH`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksApiScrumKanbanAddStageType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -105,13 +162,13 @@ impl TasksApiScrumKanbanAddTask {
         }
     }
 }
-/// `tasks.api.scrum.kanban.deleteStage`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.api.scrum.kanban.deleteStage`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-delete-stage.html)
 #[bitrix_method(
     "tasks.api.scrum.kanban.deleteStage",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,13 +183,13 @@ impl TasksApiScrumKanbanDeleteStage {
         Self { stage_id }
     }
 }
-/// `tasks.api.scrum.kanban.deleteTask`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.api.scrum.kanban.deleteTask`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-delete-task.html)
 #[bitrix_method(
     "tasks.api.scrum.kanban.deleteTask",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -182,13 +239,13 @@ impl TasksApiScrumKanbanGetStages {
         Self { sprint_id }
     }
 }
-/// `tasks.api.scrum.kanban.updateStage`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.api.scrum.kanban.updateStage`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-update-stage.html)
 #[bitrix_method(
     "tasks.api.scrum.kanban.updateStage",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

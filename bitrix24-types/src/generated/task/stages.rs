@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
@@ -27,6 +28,58 @@ pub struct TaskStagesAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-can-move-task.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskStagesCanmovetaskEntityType {
+    /// `U`
+    User,
+    /// `G`
+    Group,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskStagesCanmovetaskEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "U" => Self::User,
+            "G" => Self::Group,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "U",
+            Self::Group => "G",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskStagesCanmovetaskEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskStagesCanmovetaskEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskStagesCanmovetaskEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// `task.stages.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
@@ -46,26 +99,21 @@ impl TaskStagesAdd {
         Self { fields, is_admin: None }
     }
 }
-/// `task.stages.canmovetask`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.stages.canmovetask`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-can-move-task.html)
-#[bitrix_method(
-    "task.stages.canmovetask",
-    scope = "task",
-    kind = write,
-    response = bool
-)]
+#[bitrix_method("task.stages.canmovetask", scope = "task", kind = read, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TaskStagesCanmovetask {
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `entityType`: string, required.
-    pub entity_type: String,
+    /// `entityType`: `TaskStagesCanmovetaskEntityType`, required. One of `U`, `G`.
+    pub entity_type: TaskStagesCanmovetaskEntityType,
 }
 impl TaskStagesCanmovetask {
     /// A `task.stages.canmovetask` call with the required parameters; optional ones unset.
-    pub fn new(entity_id: i64, entity_type: String) -> Self {
+    pub fn new(entity_id: i64, entity_type: TaskStagesCanmovetaskEntityType) -> Self {
         Self { entity_id, entity_type }
     }
 }

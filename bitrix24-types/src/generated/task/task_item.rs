@@ -60,8 +60,18 @@ pub struct TaskItemAddfile {
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemAddtofavorite;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemAddtofavorite {
+    /// `auth`: raw.
+    #[serde(rename = "auth", skip_serializing_if = "Option::is_none")]
+    pub auth: Option<serde_json::Value>,
+    /// `TASK_ID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<serde_json::Value>,
+    /// `PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+}
 /// `task.item.approve`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html)
@@ -75,8 +85,12 @@ pub struct TaskItemAddtofavorite;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemApprove;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemApprove {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.complete`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-complete.html)
@@ -90,8 +104,12 @@ pub struct TaskItemApprove;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemComplete;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemComplete {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.defer`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-defer.html)
@@ -105,8 +123,12 @@ pub struct TaskItemComplete;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDefer;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDefer {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.delegate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delegate.html)
@@ -120,8 +142,15 @@ pub struct TaskItemDefer;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDelegate;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDelegate {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+    /// `USERID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userid: Option<serde_json::Value>,
+}
 /// `task.item.delete`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete.html)
@@ -135,9 +164,13 @@ pub struct TaskItemDelegate;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDelete;
-/// `task.item.deletefile`: scope `task`; writes (not idempotent: never repeated blindly).
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDelete {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
+/// `task.item.deletefile`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-file.html)
 #[deprecated(
@@ -146,13 +179,23 @@ pub struct TaskItemDelete;
 #[bitrix_method(
     "task.item.deletefile",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDeletefile;
-/// `task.item.deletefromfavorite`: scope `task`; writes (not idempotent: never repeated blindly).
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDeletefile {
+    /// `auth`: raw.
+    #[serde(rename = "auth", skip_serializing_if = "Option::is_none")]
+    pub auth: Option<serde_json::Value>,
+    /// `TASK_ID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<serde_json::Value>,
+    /// `ATTACHMENT_ID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<serde_json::Value>,
+}
+/// `task.item.deletefromfavorite`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-from-favorite.html)
 #[deprecated(
@@ -161,12 +204,22 @@ pub struct TaskItemDeletefile;
 #[bitrix_method(
     "task.item.deletefromfavorite",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDeletefromfavorite;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDeletefromfavorite {
+    /// `auth`: raw.
+    #[serde(rename = "auth", skip_serializing_if = "Option::is_none")]
+    pub auth: Option<serde_json::Value>,
+    /// `TASK_ID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<serde_json::Value>,
+    /// `PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+}
 /// `task.item.disapprove`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-disapprove.html)
@@ -180,8 +233,12 @@ pub struct TaskItemDeletefromfavorite;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDisapprove;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDisapprove {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.getallowedactions`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html)
@@ -195,8 +252,12 @@ pub struct TaskItemDisapprove;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetallowedactions;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetallowedactions {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.getallowedtaskactionsasstrings`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-task-actions-as-strings.html)
@@ -210,8 +271,12 @@ pub struct TaskItemGetallowedactions;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetallowedtaskactionsasstrings;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetallowedtaskactionsasstrings {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.getdata`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html)
@@ -225,8 +290,12 @@ pub struct TaskItemGetallowedtaskactionsasstrings;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetdata;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetdata {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.getdependson`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-dependson.html)
@@ -240,8 +309,12 @@ pub struct TaskItemGetdata;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetdependson;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetdependson {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.getdescription`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-description.html)
@@ -255,8 +328,15 @@ pub struct TaskItemGetdependson;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetdescription;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetdescription {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+    /// `FORMAT`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<serde_json::Value>,
+}
 /// `task.item.getfiles`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-files.html)
@@ -270,8 +350,12 @@ pub struct TaskItemGetdescription;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetfiles;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetfiles {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.getmanifest`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-manifest.html)
@@ -287,7 +371,7 @@ pub struct TaskItemGetfiles;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskItemGetmanifest;
-/// `task.item.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.item.isactionallowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html)
 #[deprecated(
@@ -296,12 +380,19 @@ pub struct TaskItemGetmanifest;
 #[bitrix_method(
     "task.item.isactionallowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemIsactionallowed;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemIsactionallowed {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+    /// `ACTIONID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actionid: Option<serde_json::Value>,
+}
 /// `task.item.list`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-list.html)
@@ -343,8 +434,12 @@ pub struct TaskItemList {
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemRenew;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemRenew {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.startexecution`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-start-execution.html)
@@ -358,8 +453,12 @@ pub struct TaskItemRenew;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemStartexecution;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemStartexecution {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+}
 /// `task.item.update`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-update.html)
@@ -373,8 +472,15 @@ pub struct TaskItemStartexecution;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemUpdate;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemUpdate {
+    /// `TASKID`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<serde_json::Value>,
+    /// `TASKDATA`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskdata: Option<serde_json::Value>,
+}
 /// `task.logitem.list`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html)
@@ -387,6 +493,15 @@ pub struct TaskItemUpdate;
     kind = read,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskLogitemList;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskLogitemList {
+    /// `ID`: id, required.
+    pub id: u64,
+}
+impl TaskLogitemList {
+    /// A `task.logitem.list` call with the required parameters; optional ones unset.
+    pub fn new(id: u64) -> Self {
+        Self { id }
+    }
+}

@@ -306,6 +306,66 @@ impl wire::Lenient for TaskDeleted {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/task-dependence-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskDependenceAddLinkType {
+    /// `0`
+    StartstartLink,
+    /// `1`
+    StartfinishLink,
+    /// `2`
+    FinishstartLink,
+    /// `3`
+    FinishfinishLink,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskDependenceAddLinkType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::StartstartLink,
+            "1" => Self::StartfinishLink,
+            "2" => Self::FinishstartLink,
+            "3" => Self::FinishfinishLink,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::StartstartLink => "0",
+            Self::StartfinishLink => "1",
+            Self::FinishstartLink => "2",
+            Self::FinishfinishLink => "3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskDependenceAddLinkType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskDependenceAddLinkType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskDependenceAddLinkType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
@@ -353,6 +413,70 @@ impl wire::Lenient for TasksTaskCountersGetCounter {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TasksTaskCountersGetType {
+    /// `view_all`
+    ViewAll,
+    /// `view_role_responsible`
+    ViewRoleResponsible,
+    /// `view_role_accomplice`
+    ViewRoleAccomplice,
+    /// `view_role_auditor`
+    ViewRoleAuditor,
+    /// `view_role_originator`
+    ViewRoleOriginator,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TasksTaskCountersGetType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "view_all" => Self::ViewAll,
+            "view_role_responsible" => Self::ViewRoleResponsible,
+            "view_role_accomplice" => Self::ViewRoleAccomplice,
+            "view_role_auditor" => Self::ViewRoleAuditor,
+            "view_role_originator" => Self::ViewRoleOriginator,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ViewAll => "view_all",
+            Self::ViewRoleResponsible => "view_role_responsible",
+            Self::ViewRoleAccomplice => "view_role_accomplice",
+            Self::ViewRoleAuditor => "view_role_auditor",
+            Self::ViewRoleOriginator => "view_role_originator",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TasksTaskCountersGetType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TasksTaskCountersGetType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TasksTaskCountersGetType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#lists)
@@ -362,9 +486,9 @@ pub struct TasksTaskHistoryListLists {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `createdDate`: string.
+    /// `createdDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wire::DateTime>,
     /// `field`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -388,9 +512,9 @@ pub struct TasksTaskHistoryListLists2 {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `createdDate`: string.
+    /// `createdDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wire::DateTime>,
     /// `field`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<String>,
@@ -516,12 +640,16 @@ pub struct TaskDependenceAdd {
     pub task_id_from: i64,
     /// `taskIdTo`: integer, required.
     pub task_id_to: i64,
-    /// `linkType`: integer, required.
-    pub link_type: i64,
+    /// `linkType`: `TaskDependenceAddLinkType`, required. One of `0`, `1`, `2`, `3`.
+    pub link_type: TaskDependenceAddLinkType,
 }
 impl TaskDependenceAdd {
     /// A `task.dependence.add` call with the required parameters; optional ones unset.
-    pub fn new(task_id_from: i64, task_id_to: i64, link_type: i64) -> Self {
+    pub fn new(
+        task_id_from: i64,
+        task_id_to: i64,
+        link_type: TaskDependenceAddLinkType,
+    ) -> Self {
         Self {
             task_id_from,
             task_id_to,
@@ -607,9 +735,9 @@ pub struct TasksTaskCountersGet {
     /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// `type`: string.
+    /// `type`: `TasksTaskCountersGetType`. One of `view_all`, `view_role_responsible`, `view_role_accomplice`, `view_role_auditor`, `view_role_originator`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksTaskCountersGetType>,
 }
 /// `tasks.task.delegate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///

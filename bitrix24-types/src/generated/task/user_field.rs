@@ -29,8 +29,8 @@ pub struct TaskItemUserfieldAddEditFormLabel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldAddParams {
-    /// `USER_TYPE_ID`: string, required.
-    pub user_type_id: String,
+    /// `USER_TYPE_ID`: `TaskItemUserfieldAddUserTypeId`, required. One of `string`, `double`, `datetime`, `boolean`.
+    pub user_type_id: TaskItemUserfieldAddUserTypeId,
     /// `FIELD_NAME`: string, required.
     pub field_name: String,
     /// `XML_ID`: string.
@@ -45,12 +45,18 @@ pub struct TaskItemUserfieldAddParams {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
-    /// `MANDATORY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<String>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mandatory: Option<bool>,
     /// `SETTINGS`: `TaskItemUserfieldAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<TaskItemUserfieldAddSettings>,
@@ -75,6 +81,66 @@ pub struct TaskItemUserfieldAddSettings {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskItemUserfieldAddUserTypeId {
+    /// `string`
+    String,
+    /// `double`
+    Double,
+    /// `datetime`
+    Datetime,
+    /// `boolean`
+    Boolean,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TaskItemUserfieldAddUserTypeId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "double" => Self::Double,
+            "datetime" => Self::Datetime,
+            "boolean" => Self::Boolean,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Double => "double",
+            Self::Datetime => "datetime",
+            Self::Boolean => "boolean",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TaskItemUserfieldAddUserTypeId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TaskItemUserfieldAddUserTypeId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TaskItemUserfieldAddUserTypeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -280,12 +346,18 @@ pub struct TaskItemUserfieldUpdateData {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
-    /// `MANDATORY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<String>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mandatory: Option<bool>,
     /// `SETTINGS`: `TaskItemUserfieldUpdateSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<TaskItemUserfieldUpdateSettings>,

@@ -2,9 +2,63 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::VoximplantStatisticGetOrder;
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VoximplantSipAddType {
+    /// `cloud`
+    Cloud,
+    /// `office`
+    Office,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for VoximplantSipAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cloud" => Self::Cloud,
+            "office" => Self::Office,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Cloud => "cloud",
+            Self::Office => "office",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for VoximplantSipAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for VoximplantSipAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for VoximplantSipAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html#filterable)
@@ -14,9 +68,9 @@ pub struct VoximplantSipGetFilterable {
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `TYPE`: string.
+    /// `TYPE`: `VoximplantSipAddType`. One of `cloud`, `office`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<VoximplantSipAddType>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -53,9 +107,12 @@ pub struct VoximplantSipGetFilterable {
     /// `OUTBOUND_PROXY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_proxy: Option<String>,
-    /// `DETECT_LINE_NUMBER`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_line_number: Option<String>,
+    /// `DETECT_LINE_NUMBER`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub detect_line_number: Option<bool>,
     /// `LINE_DETECT_HEADER_ORDER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_detect_header_order: Option<String>,
@@ -89,9 +146,9 @@ pub struct VoximplantSipAdd {
     /// `PASSWORD`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: `VoximplantSipAddType`. One of `cloud`, `office`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<VoximplantSipAddType>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -108,13 +165,13 @@ impl VoximplantSipAdd {
         }
     }
 }
-/// `voximplant.sip.connector.status`: scope `telephony`; writes (not idempotent: never repeated blindly).
+/// `voximplant.sip.connector.status`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-connector-status.html)
 #[bitrix_method(
     "voximplant.sip.connector.status",
     scope = "telephony",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -160,20 +217,20 @@ pub struct VoximplantSipGet {
     /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `ORDER`: string.
+    /// `ORDER`: `VoximplantStatisticGetOrder`. One of `ASC`, `DESC`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<VoximplantStatisticGetOrder>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
-/// `voximplant.sip.status`: scope `telephony`; writes (not idempotent: never repeated blindly).
+/// `voximplant.sip.status`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)
 #[bitrix_method(
     "voximplant.sip.status",
     scope = "telephony",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -72,9 +72,9 @@ pub struct OnExternalCallStart {
     /// `LINE_NUMBER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub line_number: Option<String>,
-    /// `IS_MOBILE`: string.
+    /// `IS_MOBILE`: `OnExternalCallStartIsMobile`. One of `0`, `1`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_mobile: Option<String>,
+    pub is_mobile: Option<OnExternalCallStartIsMobile>,
     /// `CALL_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
@@ -101,6 +101,482 @@ impl EventPayload for OnExternalCallStart {
     const CODE: &'static str = "ONEXTERNALCALLSTART";
     const SCOPE: Option<&'static str> = Some("telephony");
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OnExternalCallStartIsMobile {
+    /// `0`
+    CallWasNotInitiated,
+    /// `1`
+    CallWasInitiatedFrom,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for OnExternalCallStartIsMobile {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::CallWasNotInitiated,
+            "1" => Self::CallWasInitiatedFrom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::CallWasNotInitiated => "0",
+            Self::CallWasInitiatedFrom => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for OnExternalCallStartIsMobile {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for OnExternalCallStartIsMobile {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for OnExternalCallStartIsMobile {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallAttachRecordFilename {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallAttachRecordFilename {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "wav" => Self::Wav,
+            "mp3" => Self::Mp3,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Wav => "wav",
+            Self::Mp3 => "mp3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallAttachRecordFilename {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallAttachRecordFilename {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallAttachRecordFilename {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallFinishAddToChat {
+    /// `0`
+    DoNotAdd,
+    /// `1`
+    Add,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallFinishAddToChat {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::DoNotAdd,
+            "1" => Self::Add,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DoNotAdd => "0",
+            Self::Add => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallFinishAddToChat {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallFinishAddToChat {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallFinishAddToChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallFinishStatusCode {
+    /// `200`
+    SuccessfulCall,
+    /// `304`
+    MissedCall,
+    /// `603`
+    Declined,
+    /// `603-S`
+    CallCanceled,
+    /// `403`
+    Forbidden,
+    /// `404`
+    InvalidNumber,
+    /// `486`
+    Busy,
+    /// `484`
+    DirectionUnavailable,
+    /// `503`
+    DirectionUnavailable503,
+    /// `480`
+    TemporarilyUnavailable,
+    /// `402`
+    InsufficientFunds,
+    /// `423`
+    Blocked,
+    /// `OTHER`
+    Other,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallFinishStatusCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "200" => Self::SuccessfulCall,
+            "304" => Self::MissedCall,
+            "603" => Self::Declined,
+            "603-S" => Self::CallCanceled,
+            "403" => Self::Forbidden,
+            "404" => Self::InvalidNumber,
+            "486" => Self::Busy,
+            "484" => Self::DirectionUnavailable,
+            "503" => Self::DirectionUnavailable503,
+            "480" => Self::TemporarilyUnavailable,
+            "402" => Self::InsufficientFunds,
+            "423" => Self::Blocked,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SuccessfulCall => "200",
+            Self::MissedCall => "304",
+            Self::Declined => "603",
+            Self::CallCanceled => "603-S",
+            Self::Forbidden => "403",
+            Self::InvalidNumber => "404",
+            Self::Busy => "486",
+            Self::DirectionUnavailable => "484",
+            Self::DirectionUnavailable503 => "503",
+            Self::TemporarilyUnavailable => "480",
+            Self::InsufficientFunds => "402",
+            Self::Blocked => "423",
+            Self::Other => "OTHER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallFinishStatusCode {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallFinishStatusCode {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallFinishStatusCode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallRegisterCrmCreate {
+    /// `0`
+    DoNotCreate,
+    /// `1`
+    Create,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallRegisterCrmCreate {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::DoNotCreate,
+            "1" => Self::Create,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DoNotCreate => "0",
+            Self::Create => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallRegisterCrmCreate {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterCrmCreate {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallRegisterCrmCreate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallRegisterCrmEntityType {
+    /// `CONTACT`
+    Contact,
+    /// `COMPANY`
+    Company,
+    /// `LEAD`
+    Lead,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallRegisterCrmEntityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CONTACT" => Self::Contact,
+            "COMPANY" => Self::Company,
+            "LEAD" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Contact => "CONTACT",
+            Self::Company => "COMPANY",
+            Self::Lead => "LEAD",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallRegisterCrmEntityType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterCrmEntityType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallRegisterCrmEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallRegisterShow {
+    /// `0`
+    DoNotShow,
+    /// `1`
+    Show,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallRegisterShow {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::DoNotShow,
+            "1" => Self::Show,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DoNotShow => "0",
+            Self::Show => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallRegisterShow {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterShow {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallRegisterShow {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallRegisterType {
+    /// `1`
+    Outgoing,
+    /// `2`
+    Incoming,
+    /// `3`
+    IncomingWithRedirection,
+    /// `4`
+    Callback,
+    /// `5`
+    InformationalCall,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallRegisterType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Outgoing,
+            "2" => Self::Incoming,
+            "3" => Self::IncomingWithRedirection,
+            "4" => Self::Callback,
+            "5" => Self::InformationalCall,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Outgoing => "1",
+            Self::Incoming => "2",
+            Self::IncomingWithRedirection => "3",
+            Self::Callback => "4",
+            Self::InformationalCall => "5",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallRegisterType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallRegisterType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// `telephony.call.attachTranscription`: scope `telephony`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)
@@ -117,9 +593,9 @@ pub struct TelephonyCallAttachTranscription {
     pub call_id: String,
     /// `MESSAGES`: raw, required.
     pub messages: serde_json::Value,
-    /// `COST`: double.
+    /// `COST`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
@@ -152,9 +628,9 @@ pub struct TelephonyExternalCallAttachRecord {
     /// `RECORD_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_url: Option<String>,
-    /// `FILENAME`: string.
+    /// `FILENAME`: `TelephonyExternalCallAttachRecordFilename`. One of `wav`, `mp3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
+    pub filename: Option<TelephonyExternalCallAttachRecordFilename>,
     /// `FILE_CONTENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_content: Option<String>,
@@ -191,15 +667,15 @@ pub struct TelephonyExternalCallFinish {
     /// `DURATION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// `COST`: double.
+    /// `COST`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
-    /// `STATUS_CODE`: string.
+    /// `STATUS_CODE`: `TelephonyExternalCallFinishStatusCode`. One of the 13 values of `TelephonyExternalCallFinishStatusCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_code: Option<String>,
+    pub status_code: Option<TelephonyExternalCallFinishStatusCode>,
     /// `FAILED_REASON`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
@@ -209,9 +685,9 @@ pub struct TelephonyExternalCallFinish {
     /// `VOTE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote: Option<i64>,
-    /// `ADD_TO_CHAT`: integer.
+    /// `ADD_TO_CHAT`: `TelephonyExternalCallFinishAddToChat`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_to_chat: Option<i64>,
+    pub add_to_chat: Option<TelephonyExternalCallFinishAddToChat>,
 }
 impl TelephonyExternalCallFinish {
     /// A `telephony.externalCall.finish` call with the required parameters; optional ones unset.
@@ -273,30 +749,30 @@ pub struct TelephonyExternalCallRegister {
     pub user_phone_inner: String,
     /// `PHONE_NUMBER`: string, required.
     pub phone_number: String,
-    /// `TYPE`: integer, required.
+    /// `TYPE`: `TelephonyExternalCallRegisterType`, required. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(rename = "TYPE")]
-    pub type_: i64,
-    /// `CALL_START_DATE`: string.
+    pub type_: TelephonyExternalCallRegisterType,
+    /// `CALL_START_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_start_date: Option<String>,
-    /// `CRM_CREATE`: integer.
+    pub call_start_date: Option<wire::DateTime>,
+    /// `CRM_CREATE`: `TelephonyExternalCallRegisterCrmCreate`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_create: Option<i64>,
+    pub crm_create: Option<TelephonyExternalCallRegisterCrmCreate>,
     /// `CRM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_source: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: `TelephonyExternalCallRegisterCrmEntityType`. One of `CONTACT`, `COMPANY`, `LEAD`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_entity_type: Option<String>,
+    pub crm_entity_type: Option<TelephonyExternalCallRegisterCrmEntityType>,
     /// `CRM_ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_entity_id: Option<i64>,
-    /// `SHOW`: integer.
+    /// `SHOW`: `TelephonyExternalCallRegisterShow`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub show: Option<i64>,
-    /// `ADD_TO_CHAT`: integer.
+    pub show: Option<TelephonyExternalCallRegisterShow>,
+    /// `ADD_TO_CHAT`: `TelephonyExternalCallFinishAddToChat`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_to_chat: Option<i64>,
+    pub add_to_chat: Option<TelephonyExternalCallFinishAddToChat>,
     /// `CALL_LIST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_list_id: Option<i64>,
@@ -313,7 +789,7 @@ impl TelephonyExternalCallRegister {
         user_id: i64,
         user_phone_inner: String,
         phone_number: String,
-        type_: i64,
+        type_: TelephonyExternalCallRegisterType,
     ) -> Self {
         Self {
             user_id,
@@ -333,13 +809,13 @@ impl TelephonyExternalCallRegister {
         }
     }
 }
-/// `telephony.externalCall.searchCrmEntities`: scope `telephony`; writes (not idempotent: never repeated blindly).
+/// `telephony.externalCall.searchCrmEntities`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
 #[bitrix_method(
     "telephony.externalCall.searchCrmEntities",
     scope = "telephony",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::TelephonyExternalCallRegisterCrmEntityType;
 /// The `data` of the event `ONVOXIMPLANTCALLEND`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
@@ -16,9 +17,9 @@ pub struct OnVoximplantCallEnd {
     /// `CALL_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub call_type: Option<i64>,
+    pub call_type: Option<VoximplantStatisticGetCallType>,
     /// `PHONE_NUMBER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
@@ -34,15 +35,15 @@ pub struct OnVoximplantCallEnd {
     /// `CALL_START_DATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_start_date: Option<wire::DateTime>,
-    /// `COST`: double.
+    /// `COST`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: string.
+    /// `CALL_FAILED_CODE`: `VoximplantStatisticGetCallFailedCode`. One of the 13 values of `VoximplantStatisticGetCallFailedCode`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub call_failed_code: Option<String>,
+    pub call_failed_code: Option<VoximplantStatisticGetCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_reason: Option<String>,
@@ -75,12 +76,12 @@ pub struct OnVoximplantCallInit {
     /// `CALL_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub call_type: Option<i64>,
-    /// `ACCOUNT_SEARCH_ID`: string.
+    pub call_type: Option<VoximplantStatisticGetCallType>,
+    /// `ACCOUNT_SEARCH_ID`: `OnVoximplantCallInitAccountSearchId`. One of `XXX`, `regXXX`, `sipXXX`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub account_search_id: Option<String>,
+    pub account_search_id: Option<OnVoximplantCallInitAccountSearchId>,
     /// `PHONE_NUMBER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
@@ -106,6 +107,62 @@ impl wire::Lenient for OnVoximplantCallInit {
 impl EventPayload for OnVoximplantCallInit {
     const CODE: &'static str = "ONVOXIMPLANTCALLINIT";
     const SCOPE: Option<&'static str> = Some("telephony");
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OnVoximplantCallInitAccountSearchId {
+    /// `XXX`
+    Xxx,
+    /// `regXXX`
+    RegXxx,
+    /// `sipXXX`
+    SipXxx,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for OnVoximplantCallInitAccountSearchId {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "XXX" => Self::Xxx,
+            "regXXX" => Self::RegXxx,
+            "sipXXX" => Self::SipXxx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Xxx => "XXX",
+            Self::RegXxx => "regXXX",
+            Self::SipXxx => "sipXXX",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for OnVoximplantCallInitAccountSearchId {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for OnVoximplantCallInitAccountSearchId {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for OnVoximplantCallInitAccountSearchId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// The `data` of the event `ONVOXIMPLANTCALLSTART`: scope `telephony`.
 ///
@@ -136,6 +193,166 @@ impl EventPayload for OnVoximplantCallStart {
     const CODE: &'static str = "ONVOXIMPLANTCALLSTART";
     const SCOPE: Option<&'static str> = Some("telephony");
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VoximplantStatisticGetCallFailedCode {
+    /// `200`
+    SuccessfulCall,
+    /// `304`
+    MissedCall,
+    /// `603`
+    Declined,
+    /// `603-S`
+    CallCanceled,
+    /// `403`
+    Forbidden,
+    /// `404`
+    InvalidNumber,
+    /// `486`
+    Busy,
+    /// `484`
+    DirectionUnavailable,
+    /// `503`
+    DirectionUnavailable503,
+    /// `480`
+    TemporarilyUnavailable,
+    /// `402`
+    InsufficientFunds,
+    /// `423`
+    Blocked,
+    /// `OTHER`
+    Other,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for VoximplantStatisticGetCallFailedCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "200" => Self::SuccessfulCall,
+            "304" => Self::MissedCall,
+            "603" => Self::Declined,
+            "603-S" => Self::CallCanceled,
+            "403" => Self::Forbidden,
+            "404" => Self::InvalidNumber,
+            "486" => Self::Busy,
+            "484" => Self::DirectionUnavailable,
+            "503" => Self::DirectionUnavailable503,
+            "480" => Self::TemporarilyUnavailable,
+            "402" => Self::InsufficientFunds,
+            "423" => Self::Blocked,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SuccessfulCall => "200",
+            Self::MissedCall => "304",
+            Self::Declined => "603",
+            Self::CallCanceled => "603-S",
+            Self::Forbidden => "403",
+            Self::InvalidNumber => "404",
+            Self::Busy => "486",
+            Self::DirectionUnavailable => "484",
+            Self::DirectionUnavailable503 => "503",
+            Self::TemporarilyUnavailable => "480",
+            Self::InsufficientFunds => "402",
+            Self::Blocked => "423",
+            Self::Other => "OTHER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for VoximplantStatisticGetCallFailedCode {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for VoximplantStatisticGetCallFailedCode {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for VoximplantStatisticGetCallFailedCode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VoximplantStatisticGetCallType {
+    /// `1`
+    Outgoing,
+    /// `2`
+    Incoming,
+    /// `3`
+    IncomingWithRedirection,
+    /// `4`
+    Callback,
+    /// `5`
+    InformationalCall,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for VoximplantStatisticGetCallType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Outgoing,
+            "2" => Self::Incoming,
+            "3" => Self::IncomingWithRedirection,
+            "4" => Self::Callback,
+            "5" => Self::InformationalCall,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Outgoing => "1",
+            Self::Incoming => "2",
+            Self::IncomingWithRedirection => "3",
+            Self::Callback => "4",
+            Self::InformationalCall => "5",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for VoximplantStatisticGetCallType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for VoximplantStatisticGetCallType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for VoximplantStatisticGetCallType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html#filterable)
@@ -163,9 +380,9 @@ pub struct VoximplantStatisticGetFilterable {
     /// `PHONE_NUMBER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_type: Option<i64>,
+    pub call_type: Option<VoximplantStatisticGetCallType>,
     /// `CALL_DURATION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_duration: Option<i64>,
@@ -181,21 +398,21 @@ pub struct VoximplantStatisticGetFilterable {
     /// `CALL_VOTE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_vote: Option<i64>,
-    /// `COST`: double.
+    /// `COST`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: string.
+    /// `CALL_FAILED_CODE`: `VoximplantStatisticGetCallFailedCode`. One of the 13 values of `VoximplantStatisticGetCallFailedCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_failed_code: Option<String>,
+    pub call_failed_code: Option<VoximplantStatisticGetCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_failed_reason: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: `TelephonyExternalCallRegisterCrmEntityType`. One of `CONTACT`, `COMPANY`, `LEAD`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_entity_type: Option<String>,
+    pub crm_entity_type: Option<TelephonyExternalCallRegisterCrmEntityType>,
     /// `CRM_ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_entity_id: Option<i64>,
@@ -211,9 +428,12 @@ pub struct VoximplantStatisticGetFilterable {
     /// `TRANSCRIPT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript_id: Option<i64>,
-    /// `TRANSCRIPT_PENDING`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcript_pending: Option<String>,
+    /// `TRANSCRIPT_PENDING`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub transcript_pending: Option<bool>,
     /// `SESSION_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<i64>,
@@ -230,6 +450,58 @@ pub struct VoximplantStatisticGetFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VoximplantStatisticGetOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for VoximplantStatisticGetOrder {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for VoximplantStatisticGetOrder {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for VoximplantStatisticGetOrder {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for VoximplantStatisticGetOrder {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// `voximplant.callback.start`: scope `telephony`; writes (not idempotent: never repeated blindly).
 ///
@@ -340,9 +612,9 @@ pub struct VoximplantStatisticGet {
     /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `ORDER`: string.
+    /// `ORDER`: `VoximplantStatisticGetOrder`. One of `ASC`, `DESC`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<VoximplantStatisticGetOrder>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

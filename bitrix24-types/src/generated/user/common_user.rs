@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// The `data` of the event `ONUSERADD`: scope `user`.
@@ -15,9 +16,9 @@ pub struct OnUserAdd {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<String>,
+    pub active: Option<bool>,
     /// `EMAIL`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
@@ -27,24 +28,24 @@ pub struct OnUserAdd {
     /// `LAST_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: `OnUserAddPersonalGender`. One of `M`, `F`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub personal_gender: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    pub personal_gender: Option<OnUserAddPersonalGender>,
+    /// `PERSONAL_BIRTHDAY`: date.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub personal_birthday: Option<String>,
+    pub personal_birthday: Option<chrono::NaiveDate>,
     /// `UF_DEPARTMENT`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_department: Option<serde_json::Value>,
-    /// `DATE_REGISTER`: string.
+    /// `DATE_REGISTER`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_register: Option<String>,
+    pub date_register: Option<wire::DateTime>,
     /// `WORK_POSITION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
-    /// `UF_EMPLOYMENT_DATE`: string.
+    /// `UF_EMPLOYMENT_DATE`: date.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub uf_employment_date: Option<String>,
+    pub uf_employment_date: Option<chrono::NaiveDate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -61,4 +62,56 @@ impl wire::Lenient for OnUserAdd {
 impl EventPayload for OnUserAdd {
     const CODE: &'static str = "ONUSERADD";
     const SCOPE: Option<&'static str> = Some("user");
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-user-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OnUserAddPersonalGender {
+    /// `M`
+    Male,
+    /// `F`
+    Female,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for OnUserAddPersonalGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "M" => Self::Male,
+            "F" => Self::Female,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Male => "M",
+            Self::Female => "F",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for OnUserAddPersonalGender {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for OnUserAddPersonalGender {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for OnUserAddPersonalGender {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }

@@ -33,8 +33,11 @@ pub struct UserfieldconfigAddField {
     /// `showFilter`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_filter: Option<bool>,
-    /// `editInList`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `editInList`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,7 +105,7 @@ pub struct UserfieldconfigAddResultField {
     /// `sort`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
-    /// `multiple`: boolean.
+    /// `multiple`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `mandatory`: boolean.
@@ -231,8 +234,11 @@ impl wire::Lenient for UserfieldconfigAddSettings2 {
 pub struct UserfieldconfigAddUfEnumElement {
     /// `value`: string, required.
     pub value: String,
-    /// `def`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -294,17 +300,20 @@ pub struct UserfieldconfigListFilterable {
     /// `mandatory`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
-    /// `showFilter`: char. One of `Y`, `N`.
+    /// `showFilter`: `UserfieldconfigListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<UserfieldconfigListShowFilter>,
+    /// `showInList`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
-    pub show_filter: Option<bool>,
-    /// `showInList`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<bool>,
-    /// `editInList`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `editInList`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -366,13 +375,13 @@ pub struct UserfieldconfigListResultFields {
     /// `mandatory`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
-    /// `showFilter`: char. One of `Y`, `N`.
+    /// `showFilter`: `UserfieldconfigListShowFilter`. One of `N`, `I`, `E`, `S`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub show_filter: Option<bool>,
+    pub show_filter: Option<UserfieldconfigListShowFilter>,
     /// `showInList`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
-    /// `editInList`: boolean.
+    /// `editInList`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
@@ -454,9 +463,12 @@ pub struct UserfieldconfigListSelect {
     /// `showInList`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<String>,
-    /// `editInList`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_in_list: Option<String>,
+    /// `editInList`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub edit_in_list: Option<bool>,
     /// `isSearchable`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_searchable: Option<String>,
@@ -470,6 +482,66 @@ pub struct UserfieldconfigListSelect {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UserfieldconfigListShowFilter {
+    /// `N`
+    ValueN,
+    /// `I`
+    ValueI,
+    /// `E`
+    ValueE,
+    /// `S`
+    ValueS,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for UserfieldconfigListShowFilter {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "N" => Self::ValueN,
+            "I" => Self::ValueI,
+            "E" => Self::ValueE,
+            "S" => Self::ValueS,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ValueN => "N",
+            Self::ValueI => "I",
+            Self::ValueE => "E",
+            Self::ValueS => "S",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for UserfieldconfigListShowFilter {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for UserfieldconfigListShowFilter {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for UserfieldconfigListShowFilter {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -558,7 +630,7 @@ pub struct UserfieldconfigUpdateResultField {
     /// `sort`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
-    /// `multiple`: boolean.
+    /// `multiple`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `mandatory`: boolean.
@@ -691,8 +763,11 @@ pub struct UserfieldconfigUpdateUfEnumElement {
     /// `value`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `def`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]

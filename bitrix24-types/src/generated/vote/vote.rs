@@ -428,6 +428,58 @@ impl wire::Lenient for VoteAttachedVoteVoteAttach {
         wire::object_or_nothing(de)
     }
 }
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VoteIntegrationImSendAnonymity {
+    /// `0`
+    NonanonymousVote,
+    /// `1`
+    AnonymousVote,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for VoteIntegrationImSendAnonymity {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::NonanonymousVote,
+            "1" => Self::AnonymousVote,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NonanonymousVote => "0",
+            Self::AnonymousVote => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for VoteIntegrationImSendAnonymity {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for VoteIntegrationImSendAnonymity {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for VoteIntegrationImSendAnonymity {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#MESSAGE)
@@ -436,16 +488,68 @@ impl wire::Lenient for VoteAttachedVoteVoteAttach {
 pub struct VoteIntegrationImSendMessage {
     /// `QUESTIONS`: raw, required.
     pub questions: serde_json::Value,
-    /// `ANONYMITY`: integer.
+    /// `ANONYMITY`: `VoteIntegrationImSendAnonymity`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: integer.
+    pub anonymity: Option<VoteIntegrationImSendAnonymity>,
+    /// `OPTIONS`: `VoteIntegrationImSendOptions`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<i64>,
+    pub options: Option<VoteIntegrationImSendOptions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VoteIntegrationImSendOptions {
+    /// `0`
+    No,
+    /// `1`
+    Yes,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for VoteIntegrationImSendOptions {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::No,
+            "1" => Self::Yes,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::No => "0",
+            Self::Yes => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for VoteIntegrationImSendOptions {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for VoteIntegrationImSendOptions {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for VoteIntegrationImSendOptions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -472,18 +576,34 @@ impl wire::Lenient for VoteIntegrationImSendResult {
         wire::object_or_nothing(de)
     }
 }
-/// `vote.AttachedVote.download`: scope `vote`; writes (not idempotent: never repeated blindly).
+/// `vote.AttachedVote.download`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.download.html)
 #[bitrix_method(
     "vote.AttachedVote.download",
     scope = "vote",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteDownload;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteDownload {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.get`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
@@ -494,8 +614,24 @@ pub struct VoteAttachedVoteDownload;
     response = VoteAttachedVoteGetAttach
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteGet;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteGet {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.getAnswerVoted`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)
@@ -506,8 +642,33 @@ pub struct VoteAttachedVoteGet;
     response = VoteAttachedVoteGetAnswerVotedResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteGetAnswerVoted;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteGetAnswerVoted {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `answerId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_id: Option<i64>,
+    /// `pageNavigation`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_navigation: Option<serde_json::Value>,
+    /// `userForMobileFormat`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_for_mobile_format: Option<bool>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.getMany`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
@@ -547,8 +708,30 @@ impl VoteAttachedVoteGetMany {
     response = VoteAttachedVoteGetWithVotedResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteGetWithVoted;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteGetWithVoted {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `pageSize`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    /// `userForMobileFormat`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_for_mobile_format: Option<bool>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.recall`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html)
@@ -559,8 +742,24 @@ pub struct VoteAttachedVoteGetWithVoted;
     response = VoteAttachedVoteRecallAttach
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteRecall;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteRecall {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.resume`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.resume.html)
@@ -571,8 +770,24 @@ pub struct VoteAttachedVoteRecall;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteResume;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteResume {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.stop`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.stop.html)
@@ -583,8 +798,24 @@ pub struct VoteAttachedVoteResume;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteStop;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteStop {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.vote`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.vote.html)
@@ -595,8 +826,27 @@ pub struct VoteAttachedVoteStop;
     response = VoteAttachedVoteVoteAttach
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteVote;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteVote {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `ballot`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ballot: Option<serde_json::Value>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.Integration.Im.send`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)
