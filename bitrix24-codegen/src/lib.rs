@@ -9,6 +9,7 @@
 //!
 //! `cargo xtask codegen` is a thin command line over [`generate`] and [`output`].
 
+pub mod accuracy;
 pub mod coverage;
 pub mod diagnostics;
 pub mod emit;

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use super::markdown::{self, Block};
-use super::page::{Row, field_table};
+use super::table::{Row, field_table};
 use super::types::{Mapped, map_doc_type};
 use super::values::{ValueSet, value_set};
 

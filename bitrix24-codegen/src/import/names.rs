@@ -31,6 +31,12 @@ fn file_stem(path: &str) -> String {
     )
 }
 
+/// Whether the page at `path` is named after `method` (`rpa-fields-set-settings.md` and
+/// `rpa.fields.setSettings`).
+pub fn named_after_file(method: &str, path: &str) -> bool {
+    normal(method) == file_stem(path)
+}
+
 /// The method the samples call whose name is the file's (`crm-item-fields.md` calls
 /// `crm.item.fields`, `methods.md` calls `methods`): the method of a page whose title
 /// names none (`# Retrieve Fields of CRM Item`).
@@ -54,7 +60,7 @@ pub(crate) fn choose(title: String, samples: &Samples, path: &str) -> (String, O
         .methods
         .keys()
         .any(|m| m.eq_ignore_ascii_case(&title));
-    if samples.methods.is_empty() || called || normal(&title) == file_stem(path) {
+    if samples.methods.is_empty() || called || named_after_file(&title, path) {
         return (title, None);
     }
     let by_file = from_file(samples, path);
@@ -77,6 +83,7 @@ mod tests {
         Samples {
             methods: names.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect(),
             params: Vec::new(),
+            body: None,
         }
     }
 

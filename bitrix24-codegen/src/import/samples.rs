@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use super::markdown::Block;
-use super::page::is_method_name;
 
 /// The methods a page's samples call and the parameters its cURL samples send.
 #[derive(Debug, Default, Clone)]
@@ -18,6 +17,20 @@ pub(crate) struct Samples {
     pub(crate) methods: BTreeMap<String, usize>,
     /// The top-level keys of the cURL samples' JSON bodies, without `auth`.
     pub(crate) params: Vec<String>,
+    /// The first cURL sample's JSON body, without `auth`.
+    pub(crate) body: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Whether `name` is a REST method name (`crm.deal.add`, `imbot.v2.Bot.list`).
+pub(crate) fn is_method_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.contains('.')
+        && name.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
 }
 
 /// Read the samples of a page's code blocks.
@@ -30,10 +43,13 @@ pub(crate) fn read(blocks: &[Block]) -> Samples {
         for name in called(text) {
             *samples.methods.entry(name).or_default() += 1;
         }
-        for key in body_keys(text) {
-            if !samples.params.contains(&key) {
-                samples.params.push(key);
+        for body in bodies(text) {
+            for key in body.keys() {
+                if !samples.params.contains(key) {
+                    samples.params.push(key.clone());
+                }
             }
+            samples.body.get_or_insert(body);
         }
     }
     samples
@@ -77,8 +93,8 @@ fn called(text: &str) -> Vec<String> {
     out
 }
 
-/// The top-level keys of the JSON a cURL sample sends with `-d '...'`.
-fn body_keys(text: &str) -> Vec<String> {
+/// The JSON objects a cURL sample sends with `-d '...'`, without `auth`.
+fn bodies(text: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find("-d '") {
@@ -86,8 +102,9 @@ fn body_keys(text: &str) -> Vec<String> {
         let Some(end) = body.find('\'') else {
             break;
         };
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&body[..end]) {
-            out.extend(map.keys().filter(|k| *k != "auth").cloned());
+        if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_str(&body[..end]) {
+            map.remove("auth");
+            out.push(map);
         }
         rest = &body[end..];
     }

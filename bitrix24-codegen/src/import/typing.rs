@@ -18,13 +18,17 @@
 //! Each departure from the docs type is decided here, by rule; the report lists none of
 //! them (the spec says what was decided), only what stays `raw`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::doc_types::DocTypes;
-use super::page::{MethodPage, Row};
+use super::emit_yaml::Yaml;
+use super::page::MethodPage;
+use super::report::RawFallback;
+use super::table::Row;
 use super::values::{ValueSet, value_set};
+use crate::naming;
 use crate::rules::dates::is_date_name;
 use crate::rules::money::is_money_field;
 
@@ -47,11 +51,18 @@ impl Examples {
 
     /// Every scalar value shown under `key`, at any depth.
     fn values_of(&self, key: &str) -> Vec<&Value> {
+        let mut out = self.values_of_any(key);
+        out.retain(|v| !v.is_object() && !v.is_array());
+        out
+    }
+
+    /// Every value shown under `key`, at any depth.
+    fn values_of_any(&self, key: &str) -> Vec<&Value> {
         fn walk<'v>(value: &'v Value, key: &str, out: &mut Vec<&'v Value>) {
             match value {
                 Value::Object(map) => {
                     for (k, v) in map {
-                        if k == key && !v.is_object() && !v.is_array() {
+                        if k == key {
                             out.push(v);
                         }
                         walk(v, key, out);
@@ -98,6 +109,82 @@ pub(crate) struct Shared {
     /// (scope, what the enum is of) -> the enum made for it, so a value set documented
     /// on several pages of a scope is one type.
     pub(crate) enums: BTreeMap<(String, String), String>,
+    /// (scope, `page#table`, read from a response) -> the type made of a table on
+    /// another page (`super::linked`).
+    pub(crate) linked: BTreeMap<(String, String, bool), String>,
+    /// Date-named fields kept as documented, and why (what the examples show).
+    pub(crate) dates_kept: Vec<RawFallback>,
+    /// The named types that go to a scope's shared files rather than the file of the
+    /// page that made them: every enum, and the types of linked tables. Pages of several
+    /// files use them, and they use no file's types, so the files never import each other
+    /// in a circle.
+    pub(crate) files: BTreeMap<(String, SharedFile), Vec<(String, Yaml)>>,
+}
+
+/// A scope's shared spec file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum SharedFile {
+    /// The enums of its value sets: `values/<scope>_values.yaml`.
+    Values,
+    /// The types of tables on other pages: `linked/<scope>_linked.yaml`.
+    Linked,
+}
+
+impl SharedFile {
+    /// The file's path relative to the spec root.
+    pub(crate) fn path(self, scope: &str) -> String {
+        match self {
+            Self::Values => format!("values/{scope}_values.yaml"),
+            Self::Linked => format!("linked/{scope}_linked.yaml"),
+        }
+    }
+}
+
+/// The enum for `values`: the one made for `key` in `scope` already, else a new one
+/// named `base` (made unique against `used`), with `docs` as its page, in the scope's
+/// values file.
+pub(crate) fn enum_for(
+    shared: &mut Shared,
+    used: &mut BTreeSet<String>,
+    scope: &str,
+    key: String,
+    base: &str,
+    values: Vec<(String, String)>,
+    docs: &str,
+) -> String {
+    let key = (scope.to_owned(), key);
+    if let Some(name) = shared.enums.get(&key) {
+        return name.clone();
+    }
+    let mut name = if naming::is_type_name(base) {
+        base.to_owned()
+    } else {
+        format!("T{base}")
+    };
+    let stem = name.clone();
+    let mut n = 2;
+    while used.contains(&name) || !naming::is_type_name(&name) {
+        name = format!("{stem}{n}");
+        n += 1;
+    }
+    used.insert(name.clone());
+    shared.enums.insert(key, name.clone());
+    let values = values
+        .into_iter()
+        .map(|(wire, variant)| (wire, Yaml::Str(variant)))
+        .collect();
+    shared
+        .files
+        .entry((scope.to_owned(), SharedFile::Values))
+        .or_default()
+        .push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::str(docs)),
+                ("values".to_owned(), Yaml::Map(values)),
+            ]),
+        ));
+    name
 }
 
 /// Apply the rules to `spec`, the type the docs type `doc` of `row` maps to.
@@ -131,6 +218,70 @@ pub(crate) fn refine(row: &Row, doc: &str, spec: String, examples: &Examples) ->
         }
     }
     Typed::Spec(spec)
+}
+
+/// The date type of a date-named field whose docs type is unclear (`string` or `false`,
+/// `any`), when the examples or the description show dates: `"2026-03-04T15:40:56+01:00"`,
+/// "in ISO 8601 format", "in the format `DD.MM.YYYY hh:mm:ss`". Nothing (`false`, `null`,
+/// `""`) reads as no value.
+pub(crate) fn unclear_date(row: &Row, examples: &Examples) -> Option<&'static str> {
+    if !is_date_name(&row.name) {
+        return None;
+    }
+    let docs_ok = row.types.iter().all(|(text, _)| {
+        matches!(
+            text.trim().to_ascii_lowercase().as_str(),
+            "string" | "boolean" | "any" | "date" | "datetime" | "null" | "false"
+        )
+    });
+    if !docs_ok {
+        return None;
+    }
+    let shown = examples.values_of(&row.name);
+    let description = row.description.to_ascii_lowercase();
+    let formats = ["iso 8601", "rfc3339", "yyyy", "dd.mm"];
+    let described = formats.iter().any(|f| description.contains(f));
+    let seen: Vec<Shown> = shown
+        .iter()
+        .filter_map(|value| value.as_str().filter(|t| !t.trim().is_empty()))
+        .map(classify)
+        .collect();
+    if seen.contains(&Shown::Other) {
+        return None;
+    }
+    if seen.contains(&Shown::DateTime) {
+        return Some("datetime");
+    }
+    match (seen.contains(&Shown::Date), described) {
+        (true, _) => Some("date"),
+        (false, true) => date_type(row, &[]),
+        (false, false) => None,
+    }
+}
+
+/// Why a date-named field is kept as something other than a date: the first value the
+/// examples show that is no date (`"10-09"`, `"32400"`, `{}`), or its docs type when that
+/// is an object; `None` when nothing says it is no date.
+pub(crate) fn not_a_date(row: &Row, examples: &Examples) -> Option<String> {
+    if !is_date_name(&row.name) {
+        return None;
+    }
+    let shown = examples
+        .values_of_any(&row.name)
+        .into_iter()
+        .find(|value| match value {
+            Value::String(text) => !text.trim().is_empty() && classify(text) == Shown::Other,
+            Value::Number(_) | Value::Object(_) | Value::Array(_) => true,
+            _ => false,
+        });
+    if let Some(value) = shown {
+        return Some(format!("the examples show {value}"));
+    }
+    let object = row
+        .types
+        .iter()
+        .any(|(text, _)| matches!(text.trim(), "object" | "array"));
+    object.then(|| format!("the docs type it `{}`", row.types[0].0.trim()))
 }
 
 /// A number, numeric text, or nothing (`null`, `""`, `false`).

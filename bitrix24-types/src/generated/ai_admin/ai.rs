@@ -2,121 +2,42 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
+use super::ai_admin_values::{AiEngineRegisterCategory, AiEngineRegisterModelContextType};
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AiEngineRegisterCategory {
-    /// `text`
-    Text,
-    /// `image`
-    Image,
-    /// `audio`
-    Audio,
-    /// `call`
-    Call,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for AiEngineRegisterCategory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "image" => Self::Image,
-            "audio" => Self::Audio,
-            "call" => Self::Call,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Image => "image",
-            Self::Audio => "audio",
-            Self::Call => "call",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for AiEngineRegisterCategory {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for AiEngineRegisterCategory {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for AiEngineRegisterCategory {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AiEngineRegisterModelContextType {
-    /// `token`
-    Token,
-    /// `symbol`
-    Symbol,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for AiEngineRegisterModelContextType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            "symbol" => Self::Symbol,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Symbol => "symbol",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for AiEngineRegisterModelContextType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for AiEngineRegisterModelContextType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for AiEngineRegisterModelContextType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#filter)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct AiEngineListFilter {
+    /// `ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `APP_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_code: Option<String>,
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `CATEGORY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// `COMPLETIONS_URL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completions_url: Option<String>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -150,9 +71,9 @@ pub struct AiEngineRegisterSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct AiEngineList {
-    /// `filter`: raw.
+    /// `filter`: `AiEngineListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<AiEngineListFilter>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,

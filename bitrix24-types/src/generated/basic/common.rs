@@ -2,10 +2,13 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::basic_values::{
+    OnAppMethodConfirmConfirmed, OnAppPaymentStatus, OnAppUninstallClean,
+};
 /// The `data` of the event `ONAPPINSTALL`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-install.html)
@@ -76,58 +79,6 @@ impl EventPayload for OnAppMethodConfirm {
     const CODE: &'static str = "ONAPPMETHODCONFIRM";
     const SCOPE: Option<&'static str> = Some("basic");
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-method-confirm.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnAppMethodConfirmConfirmed {
-    /// `0`
-    Denied,
-    /// `1`
-    Granted,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnAppMethodConfirmConfirmed {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::Denied,
-            "1" => Self::Granted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Denied => "0",
-            Self::Granted => "1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnAppMethodConfirmConfirmed {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnAppMethodConfirmConfirmed {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnAppMethodConfirmConfirmed {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONAPPPAYMENT`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-payment.html)
@@ -169,66 +120,6 @@ impl EventPayload for OnAppPayment {
     const CODE: &'static str = "ONAPPPAYMENT";
     const SCOPE: Option<&'static str> = Some("basic");
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-payment.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnAppPaymentStatus {
-    /// `F`
-    ValueF,
-    /// `D`
-    ValueD,
-    /// `T`
-    ValueT,
-    /// `P`
-    ValueP,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnAppPaymentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "F" => Self::ValueF,
-            "D" => Self::ValueD,
-            "T" => Self::ValueT,
-            "P" => Self::ValueP,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ValueF => "F",
-            Self::ValueD => "D",
-            Self::ValueT => "T",
-            Self::ValueP => "P",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnAppPaymentStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnAppPaymentStatus {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnAppPaymentStatus {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONAPPUNINSTALL`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-uninstall.html)
@@ -257,58 +148,6 @@ impl wire::Lenient for OnAppUninstall {
 impl EventPayload for OnAppUninstall {
     const CODE: &'static str = "ONAPPUNINSTALL";
     const SCOPE: Option<&'static str> = Some("basic");
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-uninstall.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnAppUninstallClean {
-    /// `1`
-    Value1,
-    /// `0`
-    Value0,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnAppUninstallClean {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Value1,
-            "0" => Self::Value0,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Value1 => "1",
-            Self::Value0 => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnAppUninstallClean {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnAppUninstallClean {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnAppUninstallClean {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// The `data` of the event `ONAPPUPDATE`: scope `basic`.
 ///

@@ -17,12 +17,12 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct AccessName {
-    /// `ACCESS`: raw, required.
-    pub access: serde_json::Value,
+    /// `ACCESS`: `string[]`, required.
+    pub access: Vec<String>,
 }
 impl AccessName {
     /// A `access.name` call with the required parameters; optional ones unset.
-    pub fn new(access: serde_json::Value) -> Self {
+    pub fn new(access: Vec<String>) -> Self {
         Self { access }
     }
 }

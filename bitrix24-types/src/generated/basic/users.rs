@@ -6,58 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/users/profile.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProfilePersonalGender {
-    /// `M`
-    Male,
-    /// `F`
-    Female,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ProfilePersonalGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "M" => Self::Male,
-            "F" => Self::Female,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Male => "M",
-            Self::Female => "F",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ProfilePersonalGender {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ProfilePersonalGender {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ProfilePersonalGender {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::basic_values::ProfilePersonalGender;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/users/profile.html#profile)
@@ -112,12 +61,12 @@ pub struct Profile;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserAccess {
-    /// `ACCESS`: raw, required.
-    pub access: serde_json::Value,
+    /// `ACCESS`: `string[]`, required.
+    pub access: Vec<String>,
 }
 impl UserAccess {
     /// A `user.access` call with the required parameters; optional ones unset.
-    pub fn new(access: serde_json::Value) -> Self {
+    pub fn new(access: Vec<String>) -> Self {
         Self { access }
     }
 }

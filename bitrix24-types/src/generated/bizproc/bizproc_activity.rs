@@ -156,12 +156,12 @@ pub struct BizprocActivityAdd {
     /// `RETURN_PROPERTIES`: `BizprocActivityAddProperty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_properties: Option<BizprocActivityAddProperty>,
-    /// `DOCUMENT_TYPE`: raw.
+    /// `DOCUMENT_TYPE`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_type: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub document_type: Option<Vec<String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `USE_PLACEMENT`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

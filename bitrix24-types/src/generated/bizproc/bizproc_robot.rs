@@ -180,9 +180,9 @@ pub struct BizprocRobotAdd {
     /// `DOCUMENT_TYPE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `USE_PLACEMENT`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

@@ -2,134 +2,14 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocTaskListActivity {
-    /// `ApproveActivity`
-    ApproveActivity,
-    /// `ReviewActivity`
-    ReviewActivity,
-    /// `RequestInformationActivity`
-    RequestInformationActivity,
-    /// `RequestInformationOptionalActivity`
-    RequestInformationOptionalActivity,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocTaskListActivity {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ApproveActivity" => Self::ApproveActivity,
-            "ReviewActivity" => Self::ReviewActivity,
-            "RequestInformationActivity" => Self::RequestInformationActivity,
-            "RequestInformationOptionalActivity" => {
-                Self::RequestInformationOptionalActivity
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ApproveActivity => "ApproveActivity",
-            Self::ReviewActivity => "ReviewActivity",
-            Self::RequestInformationActivity => "RequestInformationActivity",
-            Self::RequestInformationOptionalActivity => {
-                "RequestInformationOptionalActivity"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocTaskListActivity {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocTaskListActivity {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocTaskListActivity {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocTaskListCommentRequired {
-    /// `N`
-    No,
-    /// `Y`
-    Yes,
-    /// `YA`
-    Ya,
-    /// `YR`
-    Yr,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocTaskListCommentRequired {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "N" => Self::No,
-            "Y" => Self::Yes,
-            "YA" => Self::Ya,
-            "YR" => Self::Yr,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::No => "N",
-            Self::Yes => "Y",
-            Self::Ya => "YA",
-            Self::Yr => "YR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocTaskListCommentRequired {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocTaskListCommentRequired {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocTaskListCommentRequired {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::bizproc_values::{
+    BizprocTaskListActivity, BizprocTaskListCommentRequired, BizprocTaskListStatus,
+    BizprocTaskListUserStatus,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html#fields)
@@ -235,137 +115,51 @@ pub struct BizprocTaskListParameters {
     /// `StatusNoLabel`: string.
     #[serde(rename = "StatusNoLabel", skip_serializing_if = "Option::is_none")]
     pub status_no_label: Option<String>,
-    /// `Fields`: raw.
+    /// `Fields`: `BizprocTaskListTaskFields`.
     #[serde(rename = "Fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<BizprocTaskListTaskFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocTaskListStatus {
-    /// `0`
-    InProgress,
-    /// `1`
-    Approved,
-    /// `2`
-    Rejected,
-    /// `3`
-    Completed,
-    /// `4`
-    Overdue,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocTaskListStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::InProgress,
-            "1" => Self::Approved,
-            "2" => Self::Rejected,
-            "3" => Self::Completed,
-            "4" => Self::Overdue,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::InProgress => "0",
-            Self::Approved => "1",
-            Self::Rejected => "2",
-            Self::Completed => "3",
-            Self::Overdue => "4",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocTaskListStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocTaskListStatus {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocTaskListStatus {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocTaskListUserStatus {
-    /// `0`
-    AwaitingResponse,
-    /// `1`
-    Approved,
-    /// `2`
-    Rejected,
-    /// `3`
-    Completed,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocTaskListUserStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::AwaitingResponse,
-            "1" => Self::Approved,
-            "2" => Self::Rejected,
-            "3" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AwaitingResponse => "0",
-            Self::Approved => "1",
-            Self::Rejected => "2",
-            Self::Completed => "3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocTaskListUserStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocTaskListUserStatus {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocTaskListUserStatus {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html#task-fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct BizprocTaskListTaskFields {
+    /// `Id`: string.
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Type`: string.
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `Name`: raw.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<serde_json::Value>,
+    /// `Description`: raw.
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<serde_json::Value>,
+    /// `Multiple`: boolean.
+    #[serde(rename = "Multiple", skip_serializing_if = "Option::is_none")]
+    pub multiple: Option<bool>,
+    /// `Required`: boolean.
+    #[serde(rename = "Required", skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `Options`: raw.
+    #[serde(rename = "Options", skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Value>,
+    /// `Settings`: raw.
+    #[serde(rename = "Settings", skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `Default`: raw.
+    #[serde(rename = "Default", skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `bizproc.task.complete`: scope `bizproc`; writes (not idempotent: never repeated blindly).
 ///
@@ -381,8 +175,8 @@ impl wire::Lenient for BizprocTaskListUserStatus {
 pub struct BizprocTaskComplete {
     /// `TASK_ID`: integer, required.
     pub task_id: i64,
-    /// `STATUS`: raw, required.
-    pub status: serde_json::Value,
+    /// `STATUS`: string, required.
+    pub status: String,
     /// `COMMENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -392,7 +186,7 @@ pub struct BizprocTaskComplete {
 }
 impl BizprocTaskComplete {
     /// A `bizproc.task.complete` call with the required parameters; optional ones unset.
-    pub fn new(task_id: i64, status: serde_json::Value) -> Self {
+    pub fn new(task_id: i64, status: String) -> Self {
         Self {
             task_id,
             status,
@@ -413,8 +207,8 @@ impl BizprocTaskComplete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocTaskDelegate {
-    /// `TASK_IDS`: raw, required.
-    pub task_ids: serde_json::Value,
+    /// `TASK_IDS`: `integer[]`, required.
+    pub task_ids: Vec<i64>,
     /// `FROM_USER_ID`: integer, required.
     pub from_user_id: i64,
     /// `TO_USER_ID`: integer, required.
@@ -422,7 +216,7 @@ pub struct BizprocTaskDelegate {
 }
 impl BizprocTaskDelegate {
     /// A `bizproc.task.delegate` call with the required parameters; optional ones unset.
-    pub fn new(task_ids: serde_json::Value, from_user_id: i64, to_user_id: i64) -> Self {
+    pub fn new(task_ids: Vec<i64>, from_user_id: i64, to_user_id: i64) -> Self {
         Self {
             task_ids,
             from_user_id,
@@ -442,9 +236,9 @@ impl BizprocTaskDelegate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocTaskList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `BizprocTaskListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<BizprocTaskListFields>,
     /// `FILTER`: `BizprocTaskListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BizprocTaskListFields>,

@@ -2,202 +2,14 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocWorkflowTemplateAddAutoExecute {
-    /// `0`
-    NoAutoexecution,
-    /// `1`
-    ExecuteOnCreation,
-    /// `2`
-    ExecuteOnModification,
-    /// `3`
-    ExecuteOnCreationAnd,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocWorkflowTemplateAddAutoExecute {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::NoAutoexecution,
-            "1" => Self::ExecuteOnCreation,
-            "2" => Self::ExecuteOnModification,
-            "3" => Self::ExecuteOnCreationAnd,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NoAutoexecution => "0",
-            Self::ExecuteOnCreation => "1",
-            Self::ExecuteOnModification => "2",
-            Self::ExecuteOnCreationAnd => "3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocWorkflowTemplateAddAutoExecute {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocWorkflowTemplateAddAutoExecute {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocWorkflowTemplateAddAutoExecute {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocWorkflowTemplateListAutoExecute {
-    /// `0`
-    NoAutoexecute,
-    /// `1`
-    ExecuteOnCreation,
-    /// `2`
-    ExecuteOnModification,
-    /// `3`
-    ExecuteOnCreationAnd,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocWorkflowTemplateListAutoExecute {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::NoAutoexecute,
-            "1" => Self::ExecuteOnCreation,
-            "2" => Self::ExecuteOnModification,
-            "3" => Self::ExecuteOnCreationAnd,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NoAutoexecute => "0",
-            Self::ExecuteOnCreation => "1",
-            Self::ExecuteOnModification => "2",
-            Self::ExecuteOnCreationAnd => "3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocWorkflowTemplateListAutoExecute {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocWorkflowTemplateListAutoExecute {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocWorkflowTemplateListAutoExecute {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocWorkflowTemplateListDocumentType {
-    /// `LEAD`
-    Lead,
-    /// `CONTACT`
-    Contact,
-    /// `COMPANY`
-    Company,
-    /// `DEAL`
-    Deal,
-    /// `QUOTE`
-    Quote,
-    /// `SMART_INVOICE`
-    SmartInvoice,
-    /// `DYNAMIC_XXX`
-    DynamicXxx,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocWorkflowTemplateListDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LEAD" => Self::Lead,
-            "CONTACT" => Self::Contact,
-            "COMPANY" => Self::Company,
-            "DEAL" => Self::Deal,
-            "QUOTE" => Self::Quote,
-            "SMART_INVOICE" => Self::SmartInvoice,
-            "DYNAMIC_XXX" => Self::DynamicXxx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Lead => "LEAD",
-            Self::Contact => "CONTACT",
-            Self::Company => "COMPANY",
-            Self::Deal => "DEAL",
-            Self::Quote => "QUOTE",
-            Self::SmartInvoice => "SMART_INVOICE",
-            Self::DynamicXxx => "DYNAMIC_XXX",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocWorkflowTemplateListDocumentType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocWorkflowTemplateListDocumentType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocWorkflowTemplateListDocumentType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::bizproc_values::{
+    BizprocWorkflowTemplateAddAutoExecute, BizprocWorkflowTemplateListAutoExecute,
+    BizprocWorkflowTemplateListDocumentType, BizprocWorkflowTemplateListModuleId,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html#fields)
@@ -213,7 +25,7 @@ pub struct BizprocWorkflowTemplateListFields {
     /// `ENTITY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
-    /// `DOCUMENT_TYPE`: `BizprocWorkflowTemplateListDocumentType`. One of `LEAD`, `CONTACT`, `COMPANY`, `DEAL`, `QUOTE`, `SMART_INVOICE`, `DYNAMIC_XXX`.
+    /// `DOCUMENT_TYPE`: `BizprocWorkflowTemplateListDocumentType`. One of `LEAD`, `CONTACT`, `COMPANY`, `DEAL`, `QUOTE`, `SMART_INVOICE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<BizprocWorkflowTemplateListDocumentType>,
     /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateListAutoExecute`. One of `0`, `1`, `2`, `3`.
@@ -254,62 +66,6 @@ pub struct BizprocWorkflowTemplateListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BizprocWorkflowTemplateListModuleId {
-    /// `crm`
-    Crm,
-    /// `lists`
-    Lists,
-    /// `disk`
-    Disk,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for BizprocWorkflowTemplateListModuleId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "crm" => Self::Crm,
-            "lists" => Self::Lists,
-            "disk" => Self::Disk,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Crm => "crm",
-            Self::Lists => "lists",
-            Self::Disk => "disk",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for BizprocWorkflowTemplateListModuleId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for BizprocWorkflowTemplateListModuleId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for BizprocWorkflowTemplateListModuleId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-update.html#parametr-fields)
@@ -345,8 +101,8 @@ pub struct BizprocWorkflowTemplateUpdateParametrFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateAdd {
-    /// `DOCUMENT_TYPE`: raw, required.
-    pub document_type: serde_json::Value,
+    /// `DOCUMENT_TYPE`: `string[]`, required.
+    pub document_type: Vec<String>,
     /// `NAME`: string, required.
     pub name: String,
     /// `DESCRIPTION`: string.
@@ -361,7 +117,7 @@ pub struct BizprocWorkflowTemplateAdd {
 impl BizprocWorkflowTemplateAdd {
     /// A `bizproc.workflow.template.add` call with the required parameters; optional ones unset.
     pub fn new(
-        document_type: serde_json::Value,
+        document_type: Vec<String>,
         name: String,
         template_data: wire::File,
     ) -> Self {
@@ -407,9 +163,9 @@ impl BizprocWorkflowTemplateDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `BizprocWorkflowTemplateListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<BizprocWorkflowTemplateListFields>,
     /// `FILTER`: `BizprocWorkflowTemplateListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BizprocWorkflowTemplateListFields>,

@@ -7,7 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::{
+use super::booking_values::{
     BookingV1ResourceAddTemplateTypeConfirmation,
     BookingV1ResourceAddTemplateTypeDelayed, BookingV1ResourceAddTemplateTypeFeedback,
     BookingV1ResourceAddTemplateTypeInfo,

@@ -7,6 +7,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::calendar_values::{
+    CalendarSectionAddSet, CalendarSectionAddType, CalendarSectionGetType,
+    CalendarUserSettingsSetType, CalendarUserSettingsSetView,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html#export)
@@ -23,174 +27,6 @@ pub struct CalendarSectionAddExport {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarSectionAddSet {
-    /// `all`
-    All,
-    /// `3_9`
-    Value3MonthsBeforeAnd,
-    /// `6_12`
-    Value6MonthsBeforeAnd,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarSectionAddSet {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "3_9" => Self::Value3MonthsBeforeAnd,
-            "6_12" => Self::Value6MonthsBeforeAnd,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Value3MonthsBeforeAnd => "3_9",
-            Self::Value6MonthsBeforeAnd => "6_12",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarSectionAddSet {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarSectionAddSet {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarSectionAddSet {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarSectionAddType {
-    /// `user`
-    User,
-    /// `group`
-    Group,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarSectionAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarSectionAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarSectionAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarSectionAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarSectionGetType {
-    /// `user`
-    User,
-    /// `group`
-    Group,
-    /// `company_calendar`
-    CompanyCalendar,
-    /// `location`
-    Location,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarSectionGetType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "company_calendar" => Self::CompanyCalendar,
-            "location" => Self::Location,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::CompanyCalendar => "company_calendar",
-            Self::Location => "location",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarSectionGetType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarSectionGetType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarSectionGetType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -215,12 +51,29 @@ pub struct CalendarSectionUpdateExport {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarUserSettingsSetDefaultReminders {
-    /// `fullDay`: raw.
+    /// `fullDay`: `CalendarUserSettingsSetReminderSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_day: Option<serde_json::Value>,
-    /// `withTime`: raw.
+    pub full_day: Option<CalendarUserSettingsSetReminderSettings>,
+    /// `withTime`: `CalendarUserSettingsSetReminderSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub with_time: Option<serde_json::Value>,
+    pub with_time: Option<CalendarUserSettingsSetReminderSettings>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html#reminder-settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarUserSettingsSetReminderSettings {
+    /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CalendarUserSettingsSetType>,
+    /// `count`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -299,66 +152,6 @@ pub struct CalendarUserSettingsSetSettings {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarUserSettingsSetView {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `list`
-    List,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarUserSettingsSetView {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarUserSettingsSetView {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarUserSettingsSetView {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarUserSettingsSetView {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// The `data` of the event `ONCALENDARSECTIONADD`: scope `calendar`.
 ///

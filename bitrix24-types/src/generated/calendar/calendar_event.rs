@@ -8,6 +8,10 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::calendar_values::{
+    CalendarEventAddFreq, CalendarEventAddSkipTime, CalendarEventAddType,
+    CalendarUserSettingsSetType,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html#event)
@@ -69,66 +73,6 @@ impl wire::Lenient for CalendarAccessibilityGetEvent {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarEventAddFreq {
-    /// `DAILY`
-    Daily,
-    /// `WEEKLY`
-    Weekly,
-    /// `MONTHLY`
-    Monthly,
-    /// `YEARLY`
-    Yearly,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarEventAddFreq {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAILY" => Self::Daily,
-            "WEEKLY" => Self::Weekly,
-            "MONTHLY" => Self::Monthly,
-            "YEARLY" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Daily => "DAILY",
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Yearly => "YEARLY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarEventAddFreq {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarEventAddFreq {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarEventAddFreq {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#meeting)
@@ -147,6 +91,23 @@ pub struct CalendarEventAddMeeting {
     /// `hide_guests`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_guests: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#remind)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarEventAddRemind {
+    /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CalendarUserSettingsSetType>,
+    /// `count`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -178,114 +139,6 @@ pub struct CalendarEventAddRrule {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarEventAddSkipTime {
-    /// `from`
-    From,
-    /// `to`
-    To,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarEventAddSkipTime {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "from" => Self::From,
-            "to" => Self::To,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::From => "from",
-            Self::To => "to",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarEventAddSkipTime {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarEventAddSkipTime {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarEventAddSkipTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarEventAddType {
-    /// `user`
-    User,
-    /// `group`
-    Group,
-    /// `company_calendar`
-    CompanyCalendar,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarEventAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "company_calendar" => Self::CompanyCalendar,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::CompanyCalendar => "company_calendar",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarEventAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarEventAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarEventAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html#meeting)
@@ -304,6 +157,23 @@ pub struct CalendarEventUpdateMeeting {
     /// `hide_guests`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_guests: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html#remind)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarEventUpdateRemind {
+    /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CalendarUserSettingsSetType>,
+    /// `count`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -425,8 +295,8 @@ impl EventPayload for OnCalendarEntryUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarAccessibilityGet {
-    /// `users`: raw, required.
-    pub users: serde_json::Value,
+    /// `users`: `integer[]`, required.
+    pub users: Vec<i64>,
     /// `from`: date, required.
     pub from: chrono::NaiveDate,
     /// `to`: date, required.
@@ -434,11 +304,7 @@ pub struct CalendarAccessibilityGet {
 }
 impl CalendarAccessibilityGet {
     /// A `calendar.accessibility.get` call with the required parameters; optional ones unset.
-    pub fn new(
-        users: serde_json::Value,
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-    ) -> Self {
+    pub fn new(users: Vec<i64>, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Self {
         Self { users, from, to }
     }
 }
@@ -455,10 +321,10 @@ pub struct CalendarEventAdd {
     /// `ownerId`: integer, required.
     #[serde(rename = "ownerId")]
     pub owner_id: i64,
-    /// `from`: raw, required.
-    pub from: serde_json::Value,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
+    /// `from`: datetime, required.
+    pub from: wire::DateTime,
+    /// `to`: datetime, required.
+    pub to: wire::DateTime,
     /// `from_ts`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_ts: Option<i64>,
@@ -511,26 +377,26 @@ pub struct CalendarEventAdd {
     /// `location`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// `remind`: raw.
+    /// `remind`: `CalendarEventAddRemind[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind: Option<serde_json::Value>,
-    /// `attendees`: raw.
+    pub remind: Option<Vec<CalendarEventAddRemind>>,
+    /// `attendees`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<serde_json::Value>,
+    pub attendees: Option<Vec<i64>>,
     /// `meeting`: `CalendarEventAddMeeting`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting: Option<CalendarEventAddMeeting>,
-    /// `crm_fields`: raw.
+    /// `crm_fields`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_fields: Option<serde_json::Value>,
+    pub crm_fields: Option<Vec<String>>,
 }
 impl CalendarEventAdd {
     /// A `calendar.event.add` call with the required parameters; optional ones unset.
     pub fn new(
         type_: CalendarEventAddType,
         owner_id: i64,
-        from: serde_json::Value,
-        to: serde_json::Value,
+        from: wire::DateTime,
+        to: wire::DateTime,
         section: i64,
         name: String,
     ) -> Self {
@@ -606,9 +472,9 @@ pub struct CalendarEventGet {
     /// `to`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<chrono::NaiveDate>,
-    /// `section`: raw.
+    /// `section`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<serde_json::Value>,
+    pub section: Option<Vec<i64>>,
 }
 impl CalendarEventGet {
     /// A `calendar.event.get` call with the required parameters; optional ones unset.
@@ -694,12 +560,12 @@ pub struct CalendarEventUpdate {
     /// `ownerId`: integer, required.
     #[serde(rename = "ownerId")]
     pub owner_id: i64,
-    /// `from`: raw.
+    /// `from`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<serde_json::Value>,
-    /// `to`: raw.
+    pub from: Option<wire::DateTime>,
+    /// `to`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<serde_json::Value>,
+    pub to: Option<wire::DateTime>,
     /// `from_ts`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_ts: Option<i64>,
@@ -754,21 +620,21 @@ pub struct CalendarEventUpdate {
     /// `location`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// `remind`: raw.
+    /// `remind`: `CalendarEventUpdateRemind[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind: Option<serde_json::Value>,
-    /// `attendees`: raw.
+    pub remind: Option<Vec<CalendarEventUpdateRemind>>,
+    /// `attendees`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<serde_json::Value>,
+    pub attendees: Option<Vec<i64>>,
     /// `host`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<i64>,
     /// `meeting`: `CalendarEventUpdateMeeting`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting: Option<CalendarEventUpdateMeeting>,
-    /// `crm_fields`: raw.
+    /// `crm_fields`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_fields: Option<serde_json::Value>,
+    pub crm_fields: Option<Vec<String>>,
 }
 impl CalendarEventUpdate {
     /// A `calendar.event.update` call with the required parameters; optional ones unset.

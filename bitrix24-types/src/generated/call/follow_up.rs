@@ -2,66 +2,12 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CallFollowupGetMentionFormat {
-    /// `bb`
-    Bb,
-    /// `html`
-    Html,
-    /// `none`
-    None,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CallFollowupGetMentionFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "bb" => Self::Bb,
-            "html" => Self::Html,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Bb => "bb",
-            Self::Html => "html",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CallFollowupGetMentionFormat {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CallFollowupGetMentionFormat {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CallFollowupGetMentionFormat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::call_linked::CallFollowupGetSelect;
+use super::call_values::{CallFollowupGetMentionFormat, CallFollowupListStartDate};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#aftercursor)
@@ -124,58 +70,6 @@ pub struct CallFollowupListPagination {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CallFollowupListStartDate {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CallFollowupListStartDate {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CallFollowupListStartDate {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CallFollowupListStartDate {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CallFollowupListStartDate {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#startdate)
@@ -206,9 +100,9 @@ pub struct CallFollowupListStartdate {
 pub struct CallFollowupFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl CallFollowupFieldGet {
     /// A `call.followup.field.get` call with the required parameters; optional ones unset.
@@ -229,9 +123,9 @@ impl CallFollowupFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CallFollowupFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `call.followup.get`: scope `call`; reads only.
 ///
@@ -248,9 +142,9 @@ pub struct CallFollowupFieldList {
 pub struct CallFollowupGet {
     /// `callId`: integer, required.
     pub call_id: i64,
-    /// `select`: raw.
+    /// `select`: `CallFollowupGetSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<CallFollowupGetSelect>,
     /// `mentionFormat`: `CallFollowupGetMentionFormat`. One of `bb`, `html`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_format: Option<CallFollowupGetMentionFormat>,
@@ -280,9 +174,9 @@ impl CallFollowupGet {
 pub struct CallFollowupList {
     /// `filter`: `CallFollowupListFilter`, required.
     pub filter: CallFollowupListFilter,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `order`: `CallFollowupListOrder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<CallFollowupListOrder>,

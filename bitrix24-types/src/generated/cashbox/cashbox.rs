@@ -2,82 +2,13 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleCashboxAddOfd {
-    /// `bx_firstofd`
-    BxFirstofd,
-    /// `bx_platformaofd`
-    BxPlatformaofd,
-    /// `bx_yarusofd`
-    BxYarusofd,
-    /// `bx_taxcomofd`
-    BxTaxcomofd,
-    /// `bx_ofdruofd`
-    BxOfdruofd,
-    /// `bx_tenzorofd`
-    BxTenzorofd,
-    /// `bx_conturofd`
-    BxConturofd,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleCashboxAddOfd {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "bx_firstofd" => Self::BxFirstofd,
-            "bx_platformaofd" => Self::BxPlatformaofd,
-            "bx_yarusofd" => Self::BxYarusofd,
-            "bx_taxcomofd" => Self::BxTaxcomofd,
-            "bx_ofdruofd" => Self::BxOfdruofd,
-            "bx_tenzorofd" => Self::BxTenzorofd,
-            "bx_conturofd" => Self::BxConturofd,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::BxFirstofd => "bx_firstofd",
-            Self::BxPlatformaofd => "bx_platformaofd",
-            Self::BxYarusofd => "bx_yarusofd",
-            Self::BxTaxcomofd => "bx_taxcomofd",
-            Self::BxOfdruofd => "bx_ofdruofd",
-            Self::BxTenzorofd => "bx_tenzorofd",
-            Self::BxConturofd => "bx_conturofd",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleCashboxAddOfd {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleCashboxAddOfd {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleCashboxAddOfd {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::cashbox_values::{
+    SaleCashboxAddOfd, SaleCashboxHandlerAddHttpVersion, SaleCashboxHandlerAddType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html#ofd_settings)
@@ -97,58 +28,6 @@ pub struct SaleCashboxAddOfdSettings {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleCashboxHandlerAddHttpVersion {
-    /// `1.0`
-    Value10,
-    /// `1.1`
-    Value11,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleCashboxHandlerAddHttpVersion {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1.0" => Self::Value10,
-            "1.1" => Self::Value11,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Value10 => "1.0",
-            Self::Value11 => "1.1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleCashboxHandlerAddHttpVersion {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleCashboxHandlerAddHttpVersion {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleCashboxHandlerAddHttpVersion {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -223,70 +102,6 @@ pub struct SaleCashboxHandlerAddSettingsconfigitems {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleCashboxHandlerAddType {
-    /// `STRING`
-    String,
-    /// `NUMBER`
-    Number,
-    /// `Y/N`
-    YN,
-    /// `ENUM`
-    Enum,
-    /// `DATE`
-    Date,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleCashboxHandlerAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STRING" => Self::String,
-            "NUMBER" => Self::Number,
-            "Y/N" => Self::YN,
-            "ENUM" => Self::Enum,
-            "DATE" => Self::Date,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Number => "NUMBER",
-            Self::YN => "Y/N",
-            Self::Enum => "ENUM",
-            Self::Date => "DATE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleCashboxHandlerAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleCashboxHandlerAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleCashboxHandlerAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -596,15 +411,15 @@ impl SaleCashboxHandlerUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub select: Option<Vec<String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `ORDER`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `sale.cashbox.update`: scope `cashbox`; writes idempotently.
 ///

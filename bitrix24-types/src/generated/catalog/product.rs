@@ -7,58 +7,11 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductAddDetailTextType {
-    /// `text`
-    Text,
-    /// `html`
-    Html,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductAddDetailTextType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "html" => Self::Html,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Html => "html",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductAddDetailTextType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductAddDetailTextType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductAddDetailTextType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::catalog_values::{
+    CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
+    CatalogProductAddQuantityTrace, CatalogProductAddRecurSchemeType,
+    CatalogProductAddSubscribe, CatalogProductOnAddType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
@@ -200,242 +153,6 @@ pub struct CatalogProductAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductAddPreviewTextType {
-    /// `text`
-    Text,
-    /// `html`
-    Html,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductAddPreviewTextType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "html" => Self::Html,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Html => "html",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductAddPreviewTextType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductAddPreviewTextType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductAddPreviewTextType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductAddQuantityTrace {
-    /// `Y`
-    Enabled,
-    /// `N`
-    Disabled,
-    /// `D`
-    Default,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductAddQuantityTrace {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Y" => Self::Enabled,
-            "N" => Self::Disabled,
-            "D" => Self::Default,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enabled => "Y",
-            Self::Disabled => "N",
-            Self::Default => "D",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductAddQuantityTrace {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductAddQuantityTrace {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductAddQuantityTrace {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductAddRecurSchemeType {
-    /// `H`
-    Hour,
-    /// `D`
-    Day,
-    /// `W`
-    Week,
-    /// `M`
-    Month,
-    /// `Q`
-    Quarter,
-    /// `S`
-    Halfyear,
-    /// `Y`
-    Year,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductAddRecurSchemeType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "H" => Self::Hour,
-            "D" => Self::Day,
-            "W" => Self::Week,
-            "M" => Self::Month,
-            "Q" => Self::Quarter,
-            "S" => Self::Halfyear,
-            "Y" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Hour => "H",
-            Self::Day => "D",
-            Self::Week => "W",
-            Self::Month => "M",
-            Self::Quarter => "Q",
-            Self::Halfyear => "S",
-            Self::Year => "Y",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductAddRecurSchemeType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductAddRecurSchemeType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductAddRecurSchemeType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductAddSubscribe {
-    /// `Y`
-    Yes,
-    /// `N`
-    No,
-    /// `D`
-    Default,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductAddSubscribe {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Y" => Self::Yes,
-            "N" => Self::No,
-            "D" => Self::Default,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Yes => "Y",
-            Self::No => "N",
-            Self::Default => "D",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductAddSubscribe {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductAddSubscribe {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductAddSubscribe {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-download.html)
@@ -498,9 +215,9 @@ impl EventPayload for CatalogProductOnAdd {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnAddFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<CatalogProductOnAddType>,
@@ -515,74 +232,6 @@ impl wire::Lenient for CatalogProductOnAddFields {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductOnAddType {
-    /// `1`
-    SimpleProduct,
-    /// `3`
-    ParentProductWithVariations,
-    /// `4`
-    Variation,
-    /// `5`
-    VariationWithoutProduct,
-    /// `6`
-    ParentProductWithoutVariations,
-    /// `7`
-    Service,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductOnAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::SimpleProduct,
-            "3" => Self::ParentProductWithVariations,
-            "4" => Self::Variation,
-            "5" => Self::VariationWithoutProduct,
-            "6" => Self::ParentProductWithoutVariations,
-            "7" => Self::Service,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SimpleProduct => "1",
-            Self::ParentProductWithVariations => "3",
-            Self::Variation => "4",
-            Self::VariationWithoutProduct => "5",
-            Self::ParentProductWithoutVariations => "6",
-            Self::Service => "7",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductOnAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductOnAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductOnAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// The `data` of the event `CATALOG.PRODUCT.ON.DELETE`: scope `catalog`.
@@ -617,9 +266,9 @@ impl EventPayload for CatalogProductOnDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<CatalogProductOnAddType>,
@@ -668,9 +317,9 @@ impl EventPayload for CatalogProductOnUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnUpdateFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<CatalogProductOnAddType>,
@@ -944,15 +593,15 @@ impl CatalogProductGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,

@@ -2,18 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::catalog_values::CatalogProductImageAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageAddFields {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
     /// `type`: `CatalogProductImageAddType`. One of `DETAIL_PICTURE`, `PREVIEW_PICTURE`, `MORE_PHOTO`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<CatalogProductImageAddType>,
@@ -21,62 +21,6 @@ pub struct CatalogProductImageAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductImageAddType {
-    /// `DETAIL_PICTURE`
-    DetailPicture,
-    /// `PREVIEW_PICTURE`
-    PreviewPicture,
-    /// `MORE_PHOTO`
-    MorePhoto,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductImageAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DETAIL_PICTURE" => Self::DetailPicture,
-            "PREVIEW_PICTURE" => Self::PreviewPicture,
-            "MORE_PHOTO" => Self::MorePhoto,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DetailPicture => "DETAIL_PICTURE",
-            Self::PreviewPicture => "PREVIEW_PICTURE",
-            Self::MorePhoto => "MORE_PHOTO",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductImageAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductImageAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductImageAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// `catalog.productImage.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
@@ -92,15 +36,12 @@ impl wire::Lenient for CatalogProductImageAddType {
 pub struct CatalogProductImageAdd {
     /// `fields`: `CatalogProductImageAddFields`, required.
     pub fields: CatalogProductImageAddFields,
-    /// `fileContent`: raw, required.
-    pub file_content: serde_json::Value,
+    /// `fileContent`: `string[]`, required.
+    pub file_content: Vec<String>,
 }
 impl CatalogProductImageAdd {
     /// A `catalog.productImage.add` call with the required parameters; optional ones unset.
-    pub fn new(
-        fields: CatalogProductImageAddFields,
-        file_content: serde_json::Value,
-    ) -> Self {
+    pub fn new(fields: CatalogProductImageAddFields, file_content: Vec<String>) -> Self {
         Self { fields, file_content }
     }
 }
@@ -116,14 +57,14 @@ impl CatalogProductImageAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageDelete {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
     /// `id`: id, required.
     pub id: u64,
 }
 impl CatalogProductImageDelete {
     /// A `catalog.productImage.delete` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value, id: u64) -> Self {
+    pub fn new(product_id: u64, id: u64) -> Self {
         Self { product_id, id }
     }
 }
@@ -139,14 +80,14 @@ impl CatalogProductImageDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageGet {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
     /// `id`: id, required.
     pub id: u64,
 }
 impl CatalogProductImageGet {
     /// A `catalog.productImage.get` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value, id: u64) -> Self {
+    pub fn new(product_id: u64, id: u64) -> Self {
         Self { product_id, id }
     }
 }
@@ -174,15 +115,15 @@ pub struct CatalogProductImageGetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageList {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
-    /// `select`: raw.
+    /// `productId`: id, required.
+    pub product_id: u64,
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl CatalogProductImageList {
     /// A `catalog.productImage.list` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value) -> Self {
+    pub fn new(product_id: u64) -> Self {
         Self { product_id, select: None }
     }
 }

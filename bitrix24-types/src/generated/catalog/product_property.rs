@@ -7,6 +7,9 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::{
+    CatalogProductPropertyAddListType, CatalogProductPropertyAddPropertyType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html#fields)
@@ -98,126 +101,6 @@ pub struct CatalogProductPropertyAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertyAddListType {
-    /// `L`
-    DropdownList,
-    /// `C`
-    SetOfCheckboxes,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductPropertyAddListType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "L" => Self::DropdownList,
-            "C" => Self::SetOfCheckboxes,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DropdownList => "L",
-            Self::SetOfCheckboxes => "C",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductPropertyAddListType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductPropertyAddListType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductPropertyAddListType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertyAddPropertyType {
-    /// `N`
-    Number,
-    /// `S`
-    String,
-    /// `L`
-    List,
-    /// `F`
-    File,
-    /// `E`
-    BindingToElements,
-    /// `G`
-    BindingToSections,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductPropertyAddPropertyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "N" => Self::Number,
-            "S" => Self::String,
-            "L" => Self::List,
-            "F" => Self::File,
-            "E" => Self::BindingToElements,
-            "G" => Self::BindingToSections,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Number => "N",
-            Self::String => "S",
-            Self::List => "L",
-            Self::File => "F",
-            Self::BindingToElements => "E",
-            Self::BindingToSections => "G",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductPropertyAddPropertyType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductPropertyAddPropertyType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductPropertyAddPropertyType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// A list page's `result`: the records sit under `productProperties`.
 ///
@@ -428,15 +311,15 @@ pub struct CatalogProductPropertyGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

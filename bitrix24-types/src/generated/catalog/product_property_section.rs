@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::CatalogProductPropertySectionSetDisplayType;
 /// A list page's `result`: the records sit under `productPropertySections`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
@@ -32,62 +33,6 @@ impl wire::Lenient for CatalogProductPropertySectionListResult {
 impl IntoRecords<serde_json::Value> for CatalogProductPropertySectionListResult {
     fn into_records(self) -> Vec<serde_json::Value> {
         self.product_property_sections.unwrap_or_default()
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertySectionSetDisplayType {
-    /// `F`
-    Checkboxes,
-    /// `K`
-    RadioButtons,
-    /// `P`
-    DropdownList,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CatalogProductPropertySectionSetDisplayType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "F" => Self::Checkboxes,
-            "K" => Self::RadioButtons,
-            "P" => Self::DropdownList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Checkboxes => "F",
-            Self::RadioButtons => "K",
-            Self::DropdownList => "P",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CatalogProductPropertySectionSetDisplayType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CatalogProductPropertySectionSetDisplayType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CatalogProductPropertySectionSetDisplayType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -153,15 +98,15 @@ impl CatalogProductPropertySectionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertySectionList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -63,20 +63,23 @@ pub struct CatalogUserfieldDocumentUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogUserfieldDocumentList {
-    /// `select`: raw, required.
-    pub select: serde_json::Value,
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
-    /// `order`: raw.
+    /// `select`: `string[]`, required.
+    pub select: Vec<String>,
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CatalogUserfieldDocumentList {
     /// A `catalog.userfield.document.list` call with the required parameters; optional ones unset.
-    pub fn new(select: serde_json::Value, filter: serde_json::Value) -> Self {
+    pub fn new(
+        select: Vec<String>,
+        filter: BTreeMap<String, serde_json::Value>,
+    ) -> Self {
         Self {
             select,
             filter,

@@ -62,11 +62,8 @@ impl EventPayload for OnCrmInvoiceDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(crate = "self::serde")]
 pub struct OnCrmInvoiceRecurringAdd {
-    /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

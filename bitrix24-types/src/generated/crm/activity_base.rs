@@ -7,6 +7,107 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::{
+    CrmEnumActivitydirectionValue, CrmEnumActivitynotifytypeValue,
+    CrmEnumActivitypriorityValue, CrmEnumActivitystatusValue, CrmEnumActivitytypeValue,
+    CrmEnumContenttypeValue,
+};
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmActivityAddFields {
+    /// `OWNER_ID`: integer, required.
+    pub owner_id: i64,
+    /// `OWNER_TYPE_ID`: integer, required.
+    pub owner_type_id: i64,
+    /// `TYPE_ID`: `CrmEnumActivitytypeValue`, required. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
+    pub type_id: CrmEnumActivitytypeValue,
+    /// `ASSOCIATED_ENTITY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_entity_id: Option<i64>,
+    /// `COMMUNICATIONS`: raw, required.
+    pub communications: serde_json::Value,
+    /// `DEADLINE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<wire::DateTime>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_type: Option<CrmEnumContenttypeValue>,
+    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<CrmEnumActivitydirectionValue>,
+    /// `END_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<wire::DateTime>,
+    /// `FILES`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// `LOCATION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_version: Option<String>,
+    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<CrmEnumActivitypriorityValue>,
+    /// `PROVIDER_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_data: Option<String>,
+    /// `PROVIDER_GROUP_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_group_id: Option<String>,
+    /// `PROVIDER_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// `PROVIDER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_type_id: Option<String>,
+    /// `PROVIDER_PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_params: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: user, required.
+    pub responsible_id: u64,
+    /// `SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `START_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<wire::DateTime>,
+    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CrmEnumActivitystatusValue>,
+    /// `SUBJECT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// `WEBDAV_ELEMENTS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webdav_elements: Option<serde_json::Value>,
+    /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_incoming_channel: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html#all-fields)
@@ -59,9 +160,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `OWNER_TYPE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type_id: Option<i64>,
-    /// `TYPE_ID`: `CrmEnumActivitytype2`. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
+    /// `TYPE_ID`: `CrmEnumActivitytypeValue`. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<CrmEnumActivitytype2>,
+    pub type_id: Option<CrmEnumActivitytypeValue>,
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub associated_entity_id: Option<i64>,
@@ -89,12 +190,12 @@ pub struct CrmActivityFieldsAllFields {
     /// `DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: `CrmEnumContenttype2`. One of `1`, `2`, `3`, `0`.
+    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub description_type: Option<CrmEnumContenttype2>,
-    /// `DIRECTION`: `CrmEnumActivitydirection2`. One of `1`, `2`, `0`.
+    pub description_type: Option<CrmEnumContenttypeValue>,
+    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub direction: Option<CrmEnumActivitydirection2>,
+    pub direction: Option<CrmEnumActivitydirectionValue>,
     /// `EDITOR_ID`: user.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub editor_id: Option<u64>,
@@ -110,9 +211,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `LOCATION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub location: Option<String>,
-    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytype2`. One of `1`, `2`, `3`, `0`.
+    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub notify_type: Option<CrmEnumActivitynotifytype2>,
+    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
     /// `NOTIFY_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_value: Option<i64>,
@@ -125,9 +226,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `ORIGIN_VERSION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_version: Option<String>,
-    /// `PRIORITY`: `CrmEnumActivitypriority2`. One of `1`, `2`, `3`, `0`.
+    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub priority: Option<CrmEnumActivitypriority2>,
+    pub priority: Option<CrmEnumActivitypriorityValue>,
     /// `PROVIDER_DATA`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_data: Option<String>,
@@ -173,9 +274,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `START_TIME`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub start_time: Option<wire::DateTime>,
-    /// `STATUS`: `CrmEnumActivitystatus2`. One of `1`, `2`, `3`, `0`.
+    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub status: Option<CrmEnumActivitystatus2>,
+    pub status: Option<CrmEnumActivitystatusValue>,
     /// `SUBJECT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
@@ -198,373 +299,101 @@ impl wire::Lenient for CrmActivityFieldsAllFields {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmEnumActivitydirection2 {
-    /// `1`
-    Incoming,
-    /// `2`
-    Outgoing,
-    /// `0`
-    DirectionIsNotDefined,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmEnumActivitydirection2 {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Incoming,
-            "2" => Self::Outgoing,
-            "0" => Self::DirectionIsNotDefined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Incoming => "1",
-            Self::Outgoing => "2",
-            Self::DirectionIsNotDefined => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmEnumActivitydirection2 {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmEnumActivitydirection2 {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmEnumActivitydirection2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmEnumActivitynotifytype2 {
-    /// `1`
-    Minutes,
-    /// `2`
-    Hours,
-    /// `3`
-    Days,
-    /// `0`
-    ReminderIsNotSpecified,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmEnumActivitynotifytype2 {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Minutes,
-            "2" => Self::Hours,
-            "3" => Self::Days,
-            "0" => Self::ReminderIsNotSpecified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Minutes => "1",
-            Self::Hours => "2",
-            Self::Days => "3",
-            Self::ReminderIsNotSpecified => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmEnumActivitynotifytype2 {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmEnumActivitynotifytype2 {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmEnumActivitynotifytype2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmEnumActivitypriority2 {
-    /// `1`
-    Low,
-    /// `2`
-    Medium,
-    /// `3`
-    High,
-    /// `0`
-    NotSpecified,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmEnumActivitypriority2 {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Low,
-            "2" => Self::Medium,
-            "3" => Self::High,
-            "0" => Self::NotSpecified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Low => "1",
-            Self::Medium => "2",
-            Self::High => "3",
-            Self::NotSpecified => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmEnumActivitypriority2 {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmEnumActivitypriority2 {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmEnumActivitypriority2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmEnumActivitystatus2 {
-    /// `1`
-    Pending,
-    /// `2`
-    Completed,
-    /// `3`
-    CompletedAutomatically,
-    /// `0`
-    StatusIsNotDefined,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmEnumActivitystatus2 {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Pending,
-            "2" => Self::Completed,
-            "3" => Self::CompletedAutomatically,
-            "0" => Self::StatusIsNotDefined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Pending => "1",
-            Self::Completed => "2",
-            Self::CompletedAutomatically => "3",
-            Self::StatusIsNotDefined => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmEnumActivitystatus2 {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmEnumActivitystatus2 {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmEnumActivitystatus2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmEnumActivitytype2 {
-    /// `1`
-    Meeting,
-    /// `2`
-    Call,
-    /// `3`
-    Task,
-    /// `4`
-    Email,
-    /// `5`
-    GeneralTypeForImporting,
-    /// `6`
-    GeneralTypeForActivities,
-    /// `0`
-    TypeIsNotDefined,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmEnumActivitytype2 {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Meeting,
-            "2" => Self::Call,
-            "3" => Self::Task,
-            "4" => Self::Email,
-            "5" => Self::GeneralTypeForImporting,
-            "6" => Self::GeneralTypeForActivities,
-            "0" => Self::TypeIsNotDefined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Meeting => "1",
-            Self::Call => "2",
-            Self::Task => "3",
-            Self::Email => "4",
-            Self::GeneralTypeForImporting => "5",
-            Self::GeneralTypeForActivities => "6",
-            Self::TypeIsNotDefined => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmEnumActivitytype2 {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmEnumActivitytype2 {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmEnumActivitytype2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmEnumContenttype2 {
-    /// `1`
-    PlainText,
-    /// `2`
-    BbCodes,
-    /// `3`
-    Html,
-    /// `0`
-    FormatIsNotDefined,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmEnumContenttype2 {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::PlainText,
-            "2" => Self::BbCodes,
-            "3" => Self::Html,
-            "0" => Self::FormatIsNotDefined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PlainText => "1",
-            Self::BbCodes => "2",
-            Self::Html => "3",
-            Self::FormatIsNotDefined => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmEnumContenttype2 {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmEnumContenttype2 {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmEnumContenttype2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmActivityUpdateFields {
+    /// `OWNER_ID`: integer, required.
+    pub owner_id: i64,
+    /// `OWNER_TYPE_ID`: integer, required.
+    pub owner_type_id: i64,
+    /// `TYPE_ID`: `CrmEnumActivitytypeValue`, required. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
+    pub type_id: CrmEnumActivitytypeValue,
+    /// `ASSOCIATED_ENTITY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_entity_id: Option<i64>,
+    /// `COMMUNICATIONS`: raw, required.
+    pub communications: serde_json::Value,
+    /// `DEADLINE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<wire::DateTime>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_type: Option<CrmEnumContenttypeValue>,
+    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<CrmEnumActivitydirectionValue>,
+    /// `END_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<wire::DateTime>,
+    /// `FILES`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// `LOCATION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_version: Option<String>,
+    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<CrmEnumActivitypriorityValue>,
+    /// `PROVIDER_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_data: Option<String>,
+    /// `PROVIDER_GROUP_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_group_id: Option<String>,
+    /// `PROVIDER_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// `PROVIDER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_type_id: Option<String>,
+    /// `PROVIDER_PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_params: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: user, required.
+    pub responsible_id: u64,
+    /// `SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `START_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<wire::DateTime>,
+    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CrmEnumActivitystatusValue>,
+    /// `SUBJECT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// `WEBDAV_ELEMENTS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webdav_elements: Option<serde_json::Value>,
+    /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_incoming_channel: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `crm.activity.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -576,12 +405,12 @@ impl wire::Lenient for CrmEnumContenttype2 {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmActivityAddFields`, required.
+    pub fields: CrmActivityAddFields,
 }
 impl CrmActivityAdd {
     /// A `crm.activity.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: CrmActivityAddFields) -> Self {
         Self { fields }
     }
 }
@@ -684,15 +513,15 @@ impl CrmActivityGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -714,12 +543,12 @@ pub struct CrmActivityList {
 pub struct CrmActivityUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmActivityUpdateFields`, required.
+    pub fields: CrmActivityUpdateFields,
 }
 impl CrmActivityUpdate {
     /// A `crm.activity.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: CrmActivityUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -434,9 +434,9 @@ impl CrmRequisiteBankdetailGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailList {
-    /// `select`: raw.
+    /// `select`: `CrmRequisiteBankdetailListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<CrmRequisiteBankdetailListFields>,
     /// `filter`: `CrmRequisiteBankdetailListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmRequisiteBankdetailListFields>,

@@ -6,70 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmTimelineBindingsBindEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `order`
-    Order,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmTimelineBindingsBindEntityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => Self::Lead,
-            "deal" => Self::Deal,
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "order" => Self::Order,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Lead => "lead",
-            Self::Deal => "deal",
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Order => "order",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmTimelineBindingsBindEntityType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmTimelineBindingsBindEntityType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmTimelineBindingsBindEntityType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::crm_values::CrmTimelineBindingsBindEntityType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
@@ -177,12 +114,12 @@ pub struct CrmTimelineBindingsFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineBindingsList {
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
 }
 impl CrmTimelineBindingsList {
     /// A `crm.timeline.bindings.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: serde_json::Value) -> Self {
+    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
         Self { filter }
     }
 }

@@ -2,114 +2,12 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmCompanyDetailsConfigurationGetScope {
-    /// `P`
-    PersonalSettings,
-    /// `C`
-    SharedSettings,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmCompanyDetailsConfigurationGetScope {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "P" => Self::PersonalSettings,
-            "C" => Self::SharedSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PersonalSettings => "P",
-            Self::SharedSettings => "C",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmCompanyDetailsConfigurationGetScope {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmCompanyDetailsConfigurationGetScope {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmCompanyDetailsConfigurationGetScope {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmCompanyDetailsConfigurationSetScope {
-    /// `P`
-    PersonalSettings,
-    /// `C`
-    CommonSettings,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmCompanyDetailsConfigurationSetScope {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "P" => Self::PersonalSettings,
-            "C" => Self::CommonSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PersonalSettings => "P",
-            Self::CommonSettings => "C",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmCompanyDetailsConfigurationSetScope {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmCompanyDetailsConfigurationSetScope {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmCompanyDetailsConfigurationSetScope {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::crm_values::{
+    CrmCompanyDetailsConfigurationGetScope, CrmCompanyDetailsConfigurationSetScope,
+};
 /// `crm.company.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-force-common-scope-for-all.html)

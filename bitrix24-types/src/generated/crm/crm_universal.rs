@@ -8,59 +8,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::StageSemantic;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmItemAddTitle {
-    /// `entityTypeName`
-    EntityTypeName,
-    /// `id`
-    Id,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmItemAddTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entityTypeName" => Self::EntityTypeName,
-            "id" => Self::Id,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EntityTypeName => "entityTypeName",
-            Self::Id => "id",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmItemAddTitle {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmItemAddTitle {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmItemAddTitle {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::deals::StageSemantic;
 /// A list page's `result`: the records sit under `items`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)

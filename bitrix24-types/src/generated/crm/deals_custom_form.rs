@@ -3,12 +3,12 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
-use super::{
+use super::crm_values::{
     CrmCompanyDetailsConfigurationGetScope, CrmCompanyDetailsConfigurationSetScope,
+    CrmDealDetailsConfigurationSetScope,
 };
 /// Sent in requests.
 ///
@@ -65,58 +65,6 @@ pub struct CrmDealDetailsConfigurationSetParameterExtras {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmDealDetailsConfigurationSetScope {
-    /// `P`
-    PersonalSettings,
-    /// `C`
-    GeneralSettings,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmDealDetailsConfigurationSetScope {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "P" => Self::PersonalSettings,
-            "C" => Self::GeneralSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PersonalSettings => "P",
-            Self::GeneralSettings => "C",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmDealDetailsConfigurationSetScope {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmDealDetailsConfigurationSetScope {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmDealDetailsConfigurationSetScope {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///

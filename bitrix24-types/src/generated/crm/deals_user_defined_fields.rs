@@ -7,7 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::CrmCompanyUserfieldListShowFilter;
+use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html#parameter-fields)
@@ -573,9 +573,9 @@ pub struct CrmDealUserfieldList {
     /// `filter`: `CrmDealUserfieldListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmDealUserfieldListFilterable>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.deal.userfield.update`: scope `crm`; writes idempotently.
 ///

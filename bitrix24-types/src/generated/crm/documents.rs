@@ -7,6 +7,12 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::{
+    CrmDocumentgeneratorDocumentAddEntityTypeId,
+    CrmDocumentgeneratorDocumentAddStampsEnabled,
+    CrmDocumentgeneratorDocumentEnablepublicurlStatus,
+    CrmDocumentgeneratorDocumentUploadEntityTypeId,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html#document)
@@ -31,9 +37,9 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     /// `createdBy`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
-    /// `updatedBy`: raw.
+    /// `updatedBy`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<i64>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -61,9 +67,9 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     /// `downloadUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -110,78 +116,6 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddDocument {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmDocumentgeneratorDocumentAddEntityTypeId {
-    /// `1`
-    Lead,
-    /// `2`
-    Deal,
-    /// `3`
-    Contact,
-    /// `4`
-    Company,
-    /// `5`
-    Invoice,
-    /// `7`
-    Estimate,
-    /// `31`
-    Invoice31,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmDocumentgeneratorDocumentAddEntityTypeId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Lead,
-            "2" => Self::Deal,
-            "3" => Self::Contact,
-            "4" => Self::Company,
-            "5" => Self::Invoice,
-            "7" => Self::Estimate,
-            "31" => Self::Invoice31,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Lead => "1",
-            Self::Deal => "2",
-            Self::Contact => "3",
-            Self::Company => "4",
-            Self::Invoice => "5",
-            Self::Estimate => "7",
-            Self::Invoice31 => "31",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmDocumentgeneratorDocumentAddEntityTypeId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentAddEntityTypeId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentAddEntityTypeId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html#result)
@@ -204,67 +138,15 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddResult {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmDocumentgeneratorDocumentAddStampsEnabled {
-    /// `1`
-    Include,
-    /// `0`
-    DoNotInclude,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmDocumentgeneratorDocumentAddStampsEnabled {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Include,
-            "0" => Self::DoNotInclude,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Include => "1",
-            Self::DoNotInclude => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmDocumentgeneratorDocumentAddStampsEnabled {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentAddStampsEnabled {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentAddStampsEnabled {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentEnablepublicurlResult {
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -278,67 +160,15 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentEnablepublicurlResult {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmDocumentgeneratorDocumentEnablepublicurlStatus {
-    /// `1`
-    Enable,
-    /// `0`
-    Disable,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Enable,
-            "0" => Self::Disable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enable => "1",
-            Self::Disable => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentEnablepublicurlStatus {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#document)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentGetDocument {
-    /// `id`: raw.
+    /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -351,12 +181,12 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -396,9 +226,9 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `pdfUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -408,21 +238,21 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `transformationErrorCode`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
+    pub template_id: Option<String>,
     /// `pullTag`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: raw.
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -473,9 +303,9 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
     /// `value`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
-    /// `default`: raw.
+    /// `default`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub default: Option<serde_json::Value>,
+    pub default: Option<String>,
     /// `required`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
@@ -582,36 +412,36 @@ pub struct CrmDocumentgeneratorDocumentListDocument {
     /// `number`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<serde_json::Value>,
-    /// `entityTypeId`: raw.
+    pub template_id: Option<String>,
+    /// `entityTypeId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<serde_json::Value>,
-    /// `fileId`: raw.
+    pub entity_id: Option<String>,
+    /// `fileId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<serde_json::Value>,
-    /// `imageId`: raw.
+    pub file_id: Option<String>,
+    /// `imageId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<serde_json::Value>,
-    /// `pdfId`: raw.
+    pub image_id: Option<String>,
+    /// `pdfId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf_id: Option<serde_json::Value>,
+    pub pdf_id: Option<String>,
     /// `createTime`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
@@ -656,36 +486,36 @@ pub struct CrmDocumentgeneratorDocumentListDocument2 {
     /// `number`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
-    /// `entityTypeId`: raw.
+    pub template_id: Option<String>,
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
-    /// `fileId`: raw.
+    pub entity_id: Option<String>,
+    /// `fileId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub file_id: Option<serde_json::Value>,
-    /// `imageId`: raw.
+    pub file_id: Option<String>,
+    /// `imageId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub image_id: Option<serde_json::Value>,
-    /// `pdfId`: raw.
+    pub image_id: Option<String>,
+    /// `pdfId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub pdf_id: Option<serde_json::Value>,
+    pub pdf_id: Option<String>,
     /// `createTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -751,9 +581,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUpdateDocument {
-    /// `id`: raw.
+    /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -766,12 +596,12 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -799,9 +629,9 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `downloadUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -811,21 +641,21 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `transformationErrorCode`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
+    pub template_id: Option<String>,
     /// `pullTag`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: raw.
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -876,9 +706,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUploadDocument {
-    /// `id`: raw.
+    /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -891,12 +721,12 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -924,9 +754,9 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `downloadUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -936,21 +766,21 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `transformationErrorCode`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
+    pub template_id: Option<String>,
     /// `pullTag`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: raw.
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -977,70 +807,6 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUploadDocument {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmDocumentgeneratorDocumentUploadEntityTypeId {
-    /// `1`
-    Lead,
-    /// `2`
-    Deal,
-    /// `3`
-    Contact,
-    /// `4`
-    Company,
-    /// `7`
-    Estimate,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmDocumentgeneratorDocumentUploadEntityTypeId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Lead,
-            "2" => Self::Deal,
-            "3" => Self::Contact,
-            "4" => Self::Company,
-            "7" => Self::Estimate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Lead => "1",
-            Self::Deal => "2",
-            Self::Contact => "3",
-            Self::Company => "4",
-            Self::Estimate => "7",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmDocumentgeneratorDocumentUploadEntityTypeId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmDocumentgeneratorDocumentUploadEntityTypeId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentUploadEntityTypeId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Sent in requests.

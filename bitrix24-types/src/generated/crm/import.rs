@@ -7,16 +7,15 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::CrmItemAddTitle;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-import.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemImportFields {
-    /// `title`: `CrmItemAddTitle`. One of `entityTypeName`, `id`.
+    /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<CrmItemAddTitle>,
+    pub title: Option<String>,
     /// `honorific`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,

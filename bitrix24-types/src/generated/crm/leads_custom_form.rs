@@ -3,10 +3,13 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::crm_values::{
+    CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType,
+    CrmLeadDetailsConfigurationGetLeadCustomerType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html#extras)
@@ -23,61 +26,6 @@ pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
-    /// `1`
-    SimpleLead,
-    /// `2`
-    RepeatLead,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum
-for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::SimpleLead,
-            "2" => Self::RepeatLead,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SimpleLead => "1",
-            Self::RepeatLead => "2",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de>
-for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient
-for CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html#extras)
@@ -91,58 +39,6 @@ pub struct CrmLeadDetailsConfigurationGetExtras {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmLeadDetailsConfigurationGetLeadCustomerType {
-    /// `1`
-    SimpleLead,
-    /// `2`
-    RepeatLead,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmLeadDetailsConfigurationGetLeadCustomerType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::SimpleLead,
-            "2" => Self::RepeatLead,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SimpleLead => "1",
-            Self::RepeatLead => "2",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmLeadDetailsConfigurationGetLeadCustomerType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmLeadDetailsConfigurationGetLeadCustomerType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmLeadDetailsConfigurationGetLeadCustomerType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///

@@ -145,9 +145,9 @@ impl CrmRequisiteLinkGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteLinkList {
-    /// `select`: raw.
+    /// `select`: `CrmRequisiteLinkListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<CrmRequisiteLinkListFields>,
     /// `filter`: `CrmRequisiteLinkListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmRequisiteLinkListFields>,

@@ -6,58 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-delete.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmTimelineNoteDeleteItemType {
-    /// `1`
-    HistoryRecord,
-    /// `2`
-    Deal,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmTimelineNoteDeleteItemType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::HistoryRecord,
-            "2" => Self::Deal,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::HistoryRecord => "1",
-            Self::Deal => "2",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmTimelineNoteDeleteItemType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmTimelineNoteDeleteItemType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmTimelineNoteDeleteItemType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::crm_values::CrmTimelineNoteDeleteItemType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-get.html#result)

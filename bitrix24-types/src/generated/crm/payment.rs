@@ -153,12 +153,12 @@ pub struct CrmItemPaymentList {
     pub entity_id: i64,
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 impl CrmItemPaymentList {
     /// A `crm.item.payment.list` call with the required parameters; optional ones unset.

@@ -7,58 +7,7 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmItemProductrowAddDiscountTypeId {
-    /// `1`
-    AbsoluteValue,
-    /// `2`
-    PercentageValue,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmItemProductrowAddDiscountTypeId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::AbsoluteValue,
-            "2" => Self::PercentageValue,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AbsoluteValue => "1",
-            Self::PercentageValue => "2",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmItemProductrowAddDiscountTypeId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmItemProductrowAddDiscountTypeId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmItemProductrowAddDiscountTypeId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::crm_values::CrmItemProductrowAddDiscountTypeId;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
@@ -342,18 +291,18 @@ impl CrmItemProductrowGetAvailableForPayment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowList {
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
-    /// `order`: raw.
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CrmItemProductrowList {
     /// A `crm.item.productrow.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: serde_json::Value) -> Self {
+    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
         Self {
             filter,
             order: None,

@@ -9,7 +9,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::CrmDealProductrowsGetDiscountTypeId;
+use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmQuoteProductrowsGetType};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html#parameter-fields)
@@ -192,62 +192,6 @@ impl wire::Lenient for CrmQuoteProductrowsGetProductrow {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmQuoteProductrowsGetType {
-    /// `1`
-    SimpleProduct,
-    /// `4`
-    TradeOffer,
-    /// `7`
-    Service,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmQuoteProductrowsGetType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::SimpleProduct,
-            "4" => Self::TradeOffer,
-            "7" => Self::Service,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SimpleProduct => "1",
-            Self::TradeOffer => "4",
-            Self::Service => "7",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmQuoteProductrowsGetType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmQuoteProductrowsGetType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmQuoteProductrowsGetType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -622,12 +566,12 @@ pub struct CrmQuoteList {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

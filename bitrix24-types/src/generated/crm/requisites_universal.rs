@@ -2,62 +2,12 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmRequisiteAddEntityTypeId {
-    /// `3`
-    Contact,
-    /// `4`
-    Company,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmRequisiteAddEntityTypeId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "3" => Self::Contact,
-            "4" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Contact => "3",
-            Self::Company => "4",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmRequisiteAddEntityTypeId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmRequisiteAddEntityTypeId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmRequisiteAddEntityTypeId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::crm_linked::CrmRequisiteListSelect;
+use super::crm_values::CrmRequisiteAddEntityTypeId;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-add.html)
@@ -586,15 +536,15 @@ impl CrmRequisiteGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteList {
-    /// `select`: raw.
+    /// `select`: `CrmRequisiteListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<CrmRequisiteListSelect>,
+    /// `filter`: `CrmRequisiteListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<CrmRequisiteListSelect>,
+    /// `order`: `CrmRequisiteListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<CrmRequisiteListSelect>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

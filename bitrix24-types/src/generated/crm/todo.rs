@@ -35,9 +35,9 @@ pub struct CrmActivityTodoAdd {
     /// `parentActivityId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_activity_id: Option<i64>,
-    /// `pingOffsets`: raw.
+    /// `pingOffsets`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_offsets: Option<serde_json::Value>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `colorId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color_id: Option<String>,
@@ -90,9 +90,9 @@ pub struct CrmActivityTodoUpdate {
     /// `parentActivityId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_activity_id: Option<i64>,
-    /// `pingOffsets`: raw.
+    /// `pingOffsets`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_offsets: Option<serde_json::Value>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `colorId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color_id: Option<String>,

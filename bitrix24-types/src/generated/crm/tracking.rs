@@ -2,10 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::crm_values::CrmTrackingTraceAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html#entities)
@@ -21,70 +21,6 @@ pub struct CrmTrackingTraceAddEntities {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmTrackingTraceAddType {
-    /// `COMPANY`
-    Company,
-    /// `CONTACT`
-    Contact,
-    /// `DEAL`
-    Deal,
-    /// `LEAD`
-    Lead,
-    /// `QUOTE`
-    Quote,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmTrackingTraceAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "COMPANY" => Self::Company,
-            "CONTACT" => Self::Contact,
-            "DEAL" => Self::Deal,
-            "LEAD" => Self::Lead,
-            "QUOTE" => Self::Quote,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Company => "COMPANY",
-            Self::Contact => "CONTACT",
-            Self::Deal => "DEAL",
-            Self::Lead => "LEAD",
-            Self::Quote => "QUOTE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmTrackingTraceAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmTrackingTraceAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmTrackingTraceAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// `crm.tracking.trace.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///

@@ -6,7 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::CrmCompanyUserfieldListShowFilter;
+use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)
@@ -311,9 +311,9 @@ impl CrmRequisiteUserfieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUserfieldList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `filter`: `CrmRequisiteUserfieldListFieldsDescription`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmRequisiteUserfieldListFieldsDescription>,

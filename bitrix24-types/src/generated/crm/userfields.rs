@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-add.html#parameter-fields)
@@ -177,66 +178,6 @@ pub struct CrmCompanyUserfieldListFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmCompanyUserfieldListShowFilter {
-    /// `N`
-    DoNotShow,
-    /// `I`
-    ExactMatch,
-    /// `E`
-    Mask,
-    /// `S`
-    Substring,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CrmCompanyUserfieldListShowFilter {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "N" => Self::DoNotShow,
-            "I" => Self::ExactMatch,
-            "E" => Self::Mask,
-            "S" => Self::Substring,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DoNotShow => "N",
-            Self::ExactMatch => "I",
-            Self::Mask => "E",
-            Self::Substring => "S",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CrmCompanyUserfieldListShowFilter {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CrmCompanyUserfieldListShowFilter {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CrmCompanyUserfieldListShowFilter {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -637,9 +578,9 @@ pub struct CrmCompanyUserfieldList {
     /// `filter`: `CrmCompanyUserfieldListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmCompanyUserfieldListFilterable>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.company.userfield.update`: scope `crm`; writes idempotently.
 ///

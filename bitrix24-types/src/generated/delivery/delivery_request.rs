@@ -2,62 +2,14 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleDeliveryRequestSendmessageAddressee {
-    /// `MANAGER`
-    Manager,
-    /// `RECIPIENT`
-    Recipient,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleDeliveryRequestSendmessageAddressee {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MANAGER" => Self::Manager,
-            "RECIPIENT" => Self::Recipient,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Manager => "MANAGER",
-            Self::Recipient => "RECIPIENT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleDeliveryRequestSendmessageAddressee {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleDeliveryRequestSendmessageAddressee {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleDeliveryRequestSendmessageAddressee {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::delivery_values::{
+    SaleDeliveryRequestSendmessageAddressee, SaleDeliveryRequestSendmessageSemantic,
+    SaleDeliveryRequestUpdateSemantic,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html#parametr-message)
@@ -94,62 +46,6 @@ pub struct SaleDeliveryRequestSendmessageParametrStatus {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleDeliveryRequestSendmessageSemantic {
-    /// `success`
-    Success,
-    /// `process`
-    Process,
-    /// `error`
-    Error,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleDeliveryRequestSendmessageSemantic {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "process" => Self::Process,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Process => "process",
-            Self::Error => "error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleDeliveryRequestSendmessageSemantic {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleDeliveryRequestSendmessageSemantic {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleDeliveryRequestSendmessageSemantic {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html#parametr-properties)
@@ -182,58 +78,6 @@ pub struct SaleDeliveryRequestUpdateParametrStatus {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleDeliveryRequestUpdateSemantic {
-    /// `process`
-    Process,
-    /// `success`
-    Success,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleDeliveryRequestUpdateSemantic {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "process" => Self::Process,
-            "success" => Self::Success,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Process => "process",
-            Self::Success => "success",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleDeliveryRequestUpdateSemantic {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleDeliveryRequestUpdateSemantic {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleDeliveryRequestUpdateSemantic {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// `sale.delivery.request.delete`: scope `delivery`; writes idempotently.
 ///

@@ -2,10 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::delivery_values::SaleDeliveryExtraServiceAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
@@ -23,62 +24,6 @@ pub struct SaleDeliveryExtraServiceAddItems {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleDeliveryExtraServiceAddType {
-    /// `enum`
-    Enum,
-    /// `checkbox`
-    Checkbox,
-    /// `quantity`
-    Quantity,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleDeliveryExtraServiceAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enum" => Self::Enum,
-            "checkbox" => Self::Checkbox,
-            "quantity" => Self::Quantity,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enum => "enum",
-            Self::Checkbox => "checkbox",
-            Self::Quantity => "quantity",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleDeliveryExtraServiceAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleDeliveryExtraServiceAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleDeliveryExtraServiceAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///

@@ -4,7 +4,9 @@
 //! Bindings for the `department` scope.
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
+mod department_values;
 mod departments;
+pub use self::department_values::*;
 pub use self::departments::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `department` scope.
 #[allow(deprecated)]

@@ -6,6 +6,10 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::documentgenerator_values::{
+    DocumentgeneratorDocumentAddStampsEnabled, DocumentgeneratorDocumentAddType,
+    DocumentgeneratorDocumentEnablepublicurlStatus,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document)
@@ -149,110 +153,6 @@ impl wire::Lenient for DocumentgeneratorDocumentAddResult {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentgeneratorDocumentAddStampsEnabled {
-    /// `1`
-    Enable,
-    /// `0`
-    Disable,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for DocumentgeneratorDocumentAddStampsEnabled {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Enable,
-            "0" => Self::Disable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enable => "1",
-            Self::Disable => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for DocumentgeneratorDocumentAddStampsEnabled {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for DocumentgeneratorDocumentAddStampsEnabled {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for DocumentgeneratorDocumentAddStampsEnabled {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentgeneratorDocumentAddType {
-    /// `DATE`
-    Date,
-    /// `NAME`
-    Name,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for DocumentgeneratorDocumentAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DATE" => Self::Date,
-            "NAME" => Self::Name,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Date => "DATE",
-            Self::Name => "NAME",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for DocumentgeneratorDocumentAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for DocumentgeneratorDocumentAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for DocumentgeneratorDocumentAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html#result)
@@ -273,58 +173,6 @@ impl wire::Lenient for DocumentgeneratorDocumentEnablepublicurlResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentgeneratorDocumentEnablepublicurlStatus {
-    /// `1`
-    Enable,
-    /// `0`
-    Disable,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for DocumentgeneratorDocumentEnablepublicurlStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Enable,
-            "0" => Self::Disable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enable => "1",
-            Self::Disable => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for DocumentgeneratorDocumentEnablepublicurlStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for DocumentgeneratorDocumentEnablepublicurlStatus {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for DocumentgeneratorDocumentEnablepublicurlStatus {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -987,9 +835,9 @@ impl DocumentgeneratorDocumentGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentList {
-    /// `select`: raw.
+    /// `select`: `DocumentgeneratorDocumentListListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<DocumentgeneratorDocumentListListFields>,
     /// `order`: `DocumentgeneratorDocumentListListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<DocumentgeneratorDocumentListListFields>,

@@ -6,62 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EntityItemPropertyAddType {
-    /// `S`
-    String,
-    /// `N`
-    Number,
-    /// `F`
-    File,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for EntityItemPropertyAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "S" => Self::String,
-            "N" => Self::Number,
-            "F" => Self::File,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "S",
-            Self::Number => "N",
-            Self::File => "F",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for EntityItemPropertyAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for EntityItemPropertyAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for EntityItemPropertyAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::entity_values::{EntityItemPropertyAddType, EntityItemPropertyUpdateType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-get.html#result)
@@ -79,58 +24,6 @@ impl wire::Lenient for EntityItemPropertyGetResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-update.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EntityItemPropertyUpdateType {
-    /// `S`
-    String,
-    /// `N`
-    Number,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for EntityItemPropertyUpdateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "S" => Self::String,
-            "N" => Self::Number,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "S",
-            Self::Number => "N",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for EntityItemPropertyUpdateType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for EntityItemPropertyUpdateType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for EntityItemPropertyUpdateType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// `entity.item.property.add`: scope `entity`; writes (not idempotent: never repeated blindly).

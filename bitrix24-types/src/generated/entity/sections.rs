@@ -173,9 +173,6 @@ pub struct EntitySectionAdd {
     /// `DETAIL_PICTURE`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<wire::File>,
-    /// `UF_`: raw.
-    #[serde(rename = "UF_", skip_serializing_if = "Option::is_none")]
-    pub uf: Option<serde_json::Value>,
 }
 impl EntitySectionAdd {
     /// A `entity.section.add` call with the required parameters; optional ones unset.
@@ -190,7 +187,6 @@ impl EntitySectionAdd {
             description: None,
             picture: None,
             detail_picture: None,
-            uf: None,
         }
     }
 }
@@ -296,9 +292,6 @@ pub struct EntitySectionUpdate {
     /// `DETAIL_PICTURE`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<wire::File>,
-    /// `UF_`: raw.
-    #[serde(rename = "UF_", skip_serializing_if = "Option::is_none")]
-    pub uf: Option<serde_json::Value>,
 }
 impl EntitySectionUpdate {
     /// A `entity.section.update` call with the required parameters; optional ones unset.
@@ -314,7 +307,6 @@ impl EntitySectionUpdate {
             description: None,
             picture: None,
             detail_picture: None,
-            uf: None,
         }
     }
 }

@@ -32,9 +32,9 @@ pub struct HumanresourcesEmployeeCount;
 pub struct HumanresourcesEmployeeFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesEmployeeFieldGet {
     /// A `humanresources.employee.field.get` call with the required parameters; optional ones unset.
@@ -55,9 +55,9 @@ impl HumanresourcesEmployeeFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesEmployeeFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `humanresources.employee.multidepartment`: scope `humanresources`; reads only.
 ///
@@ -90,9 +90,9 @@ pub struct HumanresourcesEmployeeSearch {
     /// `nodeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<i64>,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesEmployeeSearch {
     /// A `humanresources.employee.search` call with the required parameters; optional ones unset.

@@ -5,10 +5,12 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod employee;
+mod humanresources_values;
 mod node;
 mod node_communication;
 mod node_member;
 pub use self::employee::*;
+pub use self::humanresources_values::*;
 pub use self::node::*;
 pub use self::node_communication::*;
 pub use self::node_member::*;

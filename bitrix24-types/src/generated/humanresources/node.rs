@@ -2,78 +2,12 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HumanresourcesNodeAddColorName {
-    /// `blue`
-    Blue,
-    /// `green`
-    Green,
-    /// `cyan`
-    Cyan,
-    /// `orange`
-    Orange,
-    /// `purple`
-    Purple,
-    /// `pink`
-    Pink,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for HumanresourcesNodeAddColorName {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "blue" => Self::Blue,
-            "green" => Self::Green,
-            "cyan" => Self::Cyan,
-            "orange" => Self::Orange,
-            "purple" => Self::Purple,
-            "pink" => Self::Pink,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Blue => "blue",
-            Self::Green => "green",
-            Self::Cyan => "cyan",
-            Self::Orange => "orange",
-            Self::Purple => "purple",
-            Self::Pink => "pink",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for HumanresourcesNodeAddColorName {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for HumanresourcesNodeAddColorName {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for HumanresourcesNodeAddColorName {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::humanresources_values::{
+    HumanresourcesNodeAddColorName, HumanresourcesNodeAddType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html#settings)
@@ -90,58 +24,6 @@ pub struct HumanresourcesNodeAddSettings {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HumanresourcesNodeAddType {
-    /// `DEPARTMENT`
-    Department,
-    /// `TEAM`
-    Team,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for HumanresourcesNodeAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DEPARTMENT" => Self::Department,
-            "TEAM" => Self::Team,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Department => "DEPARTMENT",
-            Self::Team => "TEAM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for HumanresourcesNodeAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for HumanresourcesNodeAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for HumanresourcesNodeAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -206,9 +88,9 @@ pub struct HumanresourcesNodeAdd {
     /// `createChat`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_chat: Option<bool>,
-    /// `bindingChatIds`: raw.
+    /// `bindingChatIds`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub binding_chat_ids: Option<serde_json::Value>,
+    pub binding_chat_ids: Option<Vec<i64>>,
     /// `createChannel`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_channel: Option<bool>,
@@ -261,9 +143,9 @@ impl HumanresourcesNodeAdd {
 pub struct HumanresourcesNodeChildren {
     /// `id`: integer, required.
     pub id: i64,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeChildren {
     /// A `humanresources.node.children` call with the required parameters; optional ones unset.
@@ -335,9 +217,9 @@ impl HumanresourcesNodeEdit {
 pub struct HumanresourcesNodeFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeFieldGet {
     /// A `humanresources.node.field.get` call with the required parameters; optional ones unset.
@@ -358,9 +240,9 @@ impl HumanresourcesNodeFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesNodeFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `humanresources.node.get`: scope `humanresources`; reads only.
 ///
@@ -377,9 +259,9 @@ pub struct HumanresourcesNodeFieldList {
 pub struct HumanresourcesNodeGet {
     /// `id`: integer, required.
     pub id: i64,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeGet {
     /// A `humanresources.node.get` call with the required parameters; optional ones unset.
@@ -402,9 +284,9 @@ impl HumanresourcesNodeGet {
 pub struct HumanresourcesNodeList {
     /// `type`: `HumanresourcesNodeAddType`, required. One of `DEPARTMENT`, `TEAM`.
     pub type_: HumanresourcesNodeAddType,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `pagination`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,

@@ -2,78 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HumanresourcesNodeMemberAddRole {
-    /// `MEMBER_HEAD`
-    MemberHead,
-    /// `MEMBER_DEPUTY_HEAD`
-    MemberDeputyHead,
-    /// `MEMBER_EMPLOYEE`
-    MemberEmployee,
-    /// `MEMBER_TEAM_HEAD`
-    MemberTeamHead,
-    /// `MEMBER_TEAM_DEPUTY_HEAD`
-    MemberTeamDeputyHead,
-    /// `MEMBER_TEAM_EMPLOYEE`
-    MemberTeamEmployee,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for HumanresourcesNodeMemberAddRole {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER_HEAD" => Self::MemberHead,
-            "MEMBER_DEPUTY_HEAD" => Self::MemberDeputyHead,
-            "MEMBER_EMPLOYEE" => Self::MemberEmployee,
-            "MEMBER_TEAM_HEAD" => Self::MemberTeamHead,
-            "MEMBER_TEAM_DEPUTY_HEAD" => Self::MemberTeamDeputyHead,
-            "MEMBER_TEAM_EMPLOYEE" => Self::MemberTeamEmployee,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MemberHead => "MEMBER_HEAD",
-            Self::MemberDeputyHead => "MEMBER_DEPUTY_HEAD",
-            Self::MemberEmployee => "MEMBER_EMPLOYEE",
-            Self::MemberTeamHead => "MEMBER_TEAM_HEAD",
-            Self::MemberTeamDeputyHead => "MEMBER_TEAM_DEPUTY_HEAD",
-            Self::MemberTeamEmployee => "MEMBER_TEAM_EMPLOYEE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for HumanresourcesNodeMemberAddRole {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for HumanresourcesNodeMemberAddRole {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for HumanresourcesNodeMemberAddRole {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::humanresources_values::HumanresourcesNodeMemberAddRole;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-set.html#userids)
@@ -118,8 +50,8 @@ pub struct HumanresourcesNodeMemberSetUserids {
 pub struct HumanresourcesNodeMemberAdd {
     /// `nodeId`: integer, required.
     pub node_id: i64,
-    /// `userIds`: raw, required.
-    pub user_ids: serde_json::Value,
+    /// `userIds`: `integer[]`, required.
+    pub user_ids: Vec<i64>,
     /// `role`: `HumanresourcesNodeMemberAddRole`, required. One of `MEMBER_HEAD`, `MEMBER_DEPUTY_HEAD`, `MEMBER_EMPLOYEE`, `MEMBER_TEAM_HEAD`, `MEMBER_TEAM_DEPUTY_HEAD`, `MEMBER_TEAM_EMPLOYEE`.
     pub role: HumanresourcesNodeMemberAddRole,
 }
@@ -127,7 +59,7 @@ impl HumanresourcesNodeMemberAdd {
     /// A `humanresources.node.member.add` call with the required parameters; optional ones unset.
     pub fn new(
         node_id: i64,
-        user_ids: serde_json::Value,
+        user_ids: Vec<i64>,
         role: HumanresourcesNodeMemberAddRole,
     ) -> Self {
         Self { node_id, user_ids, role }
@@ -148,9 +80,9 @@ impl HumanresourcesNodeMemberAdd {
 pub struct HumanresourcesNodeMemberFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeMemberFieldGet {
     /// A `humanresources.node.member.field.get` call with the required parameters; optional ones unset.
@@ -171,9 +103,9 @@ impl HumanresourcesNodeMemberFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesNodeMemberFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `humanresources.node.member.move`: scope `humanresources`; writes (not idempotent: never repeated blindly).
 ///
@@ -190,15 +122,15 @@ pub struct HumanresourcesNodeMemberFieldList {
 pub struct HumanresourcesNodeMemberMove {
     /// `nodeId`: integer, required.
     pub node_id: i64,
-    /// `userIds`: raw, required.
-    pub user_ids: serde_json::Value,
+    /// `userIds`: `integer[]`, required.
+    pub user_ids: Vec<i64>,
     /// `role`: `HumanresourcesNodeMemberAddRole`. One of `MEMBER_HEAD`, `MEMBER_DEPUTY_HEAD`, `MEMBER_EMPLOYEE`, `MEMBER_TEAM_HEAD`, `MEMBER_TEAM_DEPUTY_HEAD`, `MEMBER_TEAM_EMPLOYEE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<HumanresourcesNodeMemberAddRole>,
 }
 impl HumanresourcesNodeMemberMove {
     /// A `humanresources.node.member.move` call with the required parameters; optional ones unset.
-    pub fn new(node_id: i64, user_ids: serde_json::Value) -> Self {
+    pub fn new(node_id: i64, user_ids: Vec<i64>) -> Self {
         Self {
             node_id,
             user_ids,
@@ -221,12 +153,12 @@ impl HumanresourcesNodeMemberMove {
 pub struct HumanresourcesNodeMemberRemove {
     /// `nodeId`: integer, required.
     pub node_id: i64,
-    /// `userIds`: raw, required.
-    pub user_ids: serde_json::Value,
+    /// `userIds`: `integer[]`, required.
+    pub user_ids: Vec<i64>,
 }
 impl HumanresourcesNodeMemberRemove {
     /// A `humanresources.node.member.remove` call with the required parameters; optional ones unset.
-    pub fn new(node_id: i64, user_ids: serde_json::Value) -> Self {
+    pub fn new(node_id: i64, user_ids: Vec<i64>) -> Self {
         Self { node_id, user_ids }
     }
 }

@@ -3,7 +3,7 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use super::ImChatAddColor;
+use super::im_values::ImChatAddColor;
 /// `im.chat.setOwner`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-set-owner.html)

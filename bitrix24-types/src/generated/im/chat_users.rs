@@ -5,7 +5,6 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::ImDialogGetDialogId;
 /// `im.chat.leave`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-chat-leave.html)
@@ -31,8 +30,8 @@ impl ImChatLeave {
 pub struct ImChatUserAdd {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USERS`: raw, required.
-    pub users: serde_json::Value,
+    /// `USERS`: `integer[]`, required.
+    pub users: Vec<i64>,
     /// `HIDE_HISTORY`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -42,7 +41,7 @@ pub struct ImChatUserAdd {
 }
 impl ImChatUserAdd {
     /// A `im.chat.user.add` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, users: serde_json::Value) -> Self {
+    pub fn new(chat_id: i64, users: Vec<i64>) -> Self {
         Self {
             chat_id,
             users,
@@ -101,8 +100,8 @@ impl ImChatUserList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogUsersList {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `SKIP_EXTERNAL`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -124,7 +123,7 @@ pub struct ImDialogUsersList {
 }
 impl ImDialogUsersList {
     /// A `im.dialog.users.list` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self {
             dialog_id,
             skip_external: None,

@@ -7,7 +7,6 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::ImDialogGetDialogId;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#file-models-item)
@@ -94,8 +93,8 @@ impl wire::Lenient for ImDiskFileCommitResultItem {
 pub struct ImDiskFileCommit {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `FILE_ID`: integer, required.
     pub file_id: i64,
     /// `UPLOAD_ID`: integer, required.
@@ -118,12 +117,7 @@ pub struct ImDiskFileCommit {
 }
 impl ImDiskFileCommit {
     /// A `im.disk.file.commit` call with the required parameters; optional ones unset.
-    pub fn new(
-        chat_id: i64,
-        dialog_id: ImDialogGetDialogId,
-        file_id: i64,
-        upload_id: i64,
-    ) -> Self {
+    pub fn new(chat_id: i64, dialog_id: String, file_id: i64, upload_id: i64) -> Self {
         Self {
             chat_id,
             dialog_id,

@@ -300,8 +300,8 @@ pub struct ImDepartmentColleaguesList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDepartmentEmployeesGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
     /// `USER_DATA`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -311,7 +311,7 @@ pub struct ImDepartmentEmployeesGet {
 }
 impl ImDepartmentEmployeesGet {
     /// A `im.department.employees.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self { id, user_data: None }
     }
 }
@@ -327,8 +327,8 @@ impl ImDepartmentEmployeesGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDepartmentGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
     /// `USER_DATA`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -338,7 +338,7 @@ pub struct ImDepartmentGet {
 }
 impl ImDepartmentGet {
     /// A `im.department.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self { id, user_data: None }
     }
 }
@@ -354,8 +354,8 @@ impl ImDepartmentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDepartmentManagersGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
     /// `USER_DATA`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -365,7 +365,7 @@ pub struct ImDepartmentManagersGet {
 }
 impl ImDepartmentManagersGet {
     /// A `im.department.managers.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self { id, user_data: None }
     }
 }

@@ -6,7 +6,8 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::ImDialogGetDialogId;
+use super::im_linked::ImMessageAddMenu;
+use super::im_values::{ImMessageLikeAction, ImMessageShareType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html#result)
@@ -69,122 +70,6 @@ impl wire::Lenient for ImDialogReadResult {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-like.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImMessageLikeAction {
-    /// `auto`
-    Auto,
-    /// `plus`
-    Plus,
-    /// `minus`
-    Minus,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImMessageLikeAction {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "auto" => Self::Auto,
-            "plus" => Self::Plus,
-            "minus" => Self::Minus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Plus => "plus",
-            Self::Minus => "minus",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImMessageLikeAction {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImMessageLikeAction {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImMessageLikeAction {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-share.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImMessageShareType {
-    /// `CHAT`
-    Chat,
-    /// `TASK`
-    Task,
-    /// `POST`
-    Post,
-    /// `CALEND`
-    Calend,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImMessageShareType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CHAT" => Self::Chat,
-            "TASK" => Self::Task,
-            "POST" => Self::Post,
-            "CALEND" => Self::Calend,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Chat => "CHAT",
-            Self::Task => "TASK",
-            Self::Post => "POST",
-            Self::Calend => "CALEND",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImMessageShareType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImMessageShareType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImMessageShareType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// `im.dialog.messages.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
@@ -197,8 +82,8 @@ impl wire::Lenient for ImMessageShareType {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogMessagesGet {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `LAST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_id: Option<i64>,
@@ -211,7 +96,7 @@ pub struct ImDialogMessagesGet {
 }
 impl ImDialogMessagesGet {
     /// A `im.dialog.messages.get` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self {
             dialog_id,
             last_id: None,
@@ -246,9 +131,9 @@ pub struct ImDialogMessagesSearch {
     /// `DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<wire::DateTime>,
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `LIMIT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -283,15 +168,15 @@ impl ImDialogMessagesSearch {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogRead {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `MESSAGE_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<i64>,
 }
 impl ImDialogRead {
     /// A `im.dialog.read` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self {
             dialog_id,
             message_id: None,
@@ -305,14 +190,14 @@ impl ImDialogRead {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogUnread {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
 }
 impl ImDialogUnread {
     /// A `im.dialog.unread` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId, message_id: i64) -> Self {
+    pub fn new(dialog_id: String, message_id: i64) -> Self {
         Self { dialog_id, message_id }
     }
 }
@@ -323,12 +208,12 @@ impl ImDialogUnread {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogWriting {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
 }
 impl ImDialogWriting {
     /// A `im.dialog.writing` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self { dialog_id }
     }
 }
@@ -339,8 +224,8 @@ impl ImDialogWriting {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImMessageAdd {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `MESSAGE`: string, required.
     pub message: String,
     /// `ATTACH`: raw.
@@ -349,9 +234,9 @@ pub struct ImMessageAdd {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImMessageAddMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
+    pub menu: Option<ImMessageAddMenu>,
     /// `SYSTEM`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -370,7 +255,7 @@ pub struct ImMessageAdd {
 }
 impl ImMessageAdd {
     /// A `im.message.add` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId, message: String) -> Self {
+    pub fn new(dialog_id: String, message: String) -> Self {
         Self {
             dialog_id,
             message,
@@ -455,19 +340,15 @@ impl ImMessageLike {
 pub struct ImMessageShare {
     /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `TYPE`: `ImMessageShareType`, required. One of `CHAT`, `TASK`, `POST`, `CALEND`.
     #[serde(rename = "TYPE")]
     pub type_: ImMessageShareType,
 }
 impl ImMessageShare {
     /// A `im.message.share` call with the required parameters; optional ones unset.
-    pub fn new(
-        message_id: i64,
-        dialog_id: ImDialogGetDialogId,
-        type_: ImMessageShareType,
-    ) -> Self {
+    pub fn new(message_id: i64, dialog_id: String, type_: ImMessageShareType) -> Self {
         Self {
             message_id,
             dialog_id,
@@ -493,9 +374,9 @@ pub struct ImMessageUpdate {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImMessageAddMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
+    pub menu: Option<ImMessageAddMenu>,
     /// `URL_PREVIEW`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::im_values::{ImNotifyGetLastType, ImNotifyType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html#result-object)
@@ -48,58 +49,6 @@ impl wire::Lenient for ImNotifyConfirmResultObject {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImNotifyGetLastType {
-    /// `1`
-    ContinueSelectionFromConfirmations,
-    /// `3`
-    ContinueSelectionFromRegular,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImNotifyGetLastType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::ContinueSelectionFromConfirmations,
-            "3" => Self::ContinueSelectionFromRegular,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ContinueSelectionFromConfirmations => "1",
-            Self::ContinueSelectionFromRegular => "3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImNotifyGetLastType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImNotifyGetLastType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImNotifyGetLastType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -218,58 +167,6 @@ impl wire::Lenient for ImNotifySchemaGetModuleObject {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImNotifyType {
-    /// `USER`
-    User,
-    /// `SYSTEM`
-    System,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImNotifyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "USER" => Self::User,
-            "SYSTEM" => Self::System,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "USER",
-            Self::System => "SYSTEM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImNotifyType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImNotifyType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImNotifyType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// `im.notify`: scope `im`; writes (not idempotent: never repeated blindly).
@@ -532,15 +429,15 @@ pub struct ImNotifyRead {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImNotifyReadAll;
-/// `im.notify.read.list`: scope `im`; reads only.
+/// `im.notify.read.list`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-list.html)
-#[bitrix_method("im.notify.read.list", scope = "im", kind = read, response = bool)]
+#[bitrix_method("im.notify.read.list", scope = "im", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotifyReadList {
-    /// `IDS`: raw, required.
-    pub ids: serde_json::Value,
+    /// `IDS`: `integer[]`, required.
+    pub ids: Vec<i64>,
     /// `ACTION`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -550,7 +447,7 @@ pub struct ImNotifyReadList {
 }
 impl ImNotifyReadList {
     /// A `im.notify.read.list` call with the required parameters; optional ones unset.
-    pub fn new(ids: serde_json::Value) -> Self {
+    pub fn new(ids: Vec<i64>) -> Self {
         Self { ids, action: None }
     }
 }

@@ -7,58 +7,6 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImSearchLastAddDialogId {
-    /// `USER_ID`
-    UserId,
-    /// `chatXXX`
-    ChatXxx,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImSearchLastAddDialogId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "USER_ID" => Self::UserId,
-            "chatXXX" => Self::ChatXxx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserId => "USER_ID",
-            Self::ChatXxx => "chatXXX",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImSearchLastAddDialogId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImSearchLastAddDialogId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImSearchLastAddDialogId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#phones)
@@ -111,9 +59,9 @@ pub struct ImSearchUserListUserObject {
     /// `color`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
-    /// `avatar`: raw.
+    /// `avatar`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar: Option<serde_json::Value>,
+    pub avatar: Option<String>,
     /// `gender`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
@@ -141,12 +89,12 @@ pub struct ImSearchUserListUserObject {
     /// `idle`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<serde_json::Value>,
-    /// `last_activity_date`: raw.
+    /// `last_activity_date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_activity_date: Option<serde_json::Value>,
-    /// `mobile_last_date`: raw.
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `mobile_last_date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub mobile_last_date: Option<serde_json::Value>,
+    pub mobile_last_date: Option<wire::DateTime>,
     /// `departments`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<serde_json::Value>,
@@ -240,12 +188,12 @@ impl ImSearchDepartmentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastAdd {
-    /// `DIALOG_ID`: `ImSearchLastAddDialogId`, required. One of `USER_ID`, `chatXXX`.
-    pub dialog_id: ImSearchLastAddDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
 }
 impl ImSearchLastAdd {
     /// A `im.search.last.add` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImSearchLastAddDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self { dialog_id }
     }
 }
@@ -262,12 +210,12 @@ impl ImSearchLastAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastDelete {
-    /// `DIALOG_ID`: `ImSearchLastAddDialogId`, required. One of `USER_ID`, `chatXXX`.
-    pub dialog_id: ImSearchLastAddDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
 }
 impl ImSearchLastDelete {
     /// A `im.search.last.delete` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImSearchLastAddDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self { dialog_id }
     }
 }

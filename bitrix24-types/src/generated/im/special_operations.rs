@@ -4,7 +4,6 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::wire;
-use super::ImDialogGetDialogId;
 /// `im.chat.mute`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)
@@ -15,9 +14,9 @@ pub struct ImChatMute {
     /// `CHAT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
-    /// `DIALOG_ID`: `ImDialogGetDialogId`. One of `chatXXX`, `sgXXX`, `XXX`.
+    /// `DIALOG_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dialog_id: Option<ImDialogGetDialogId>,
+    pub dialog_id: Option<String>,
     /// `MUTE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -39,12 +38,12 @@ pub struct ImDialogReadAll;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentHide {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
 }
 impl ImRecentHide {
     /// A `im.recent.hide` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self { dialog_id }
     }
 }
@@ -55,8 +54,8 @@ impl ImRecentHide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentPin {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `PIN`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -66,7 +65,7 @@ pub struct ImRecentPin {
 }
 impl ImRecentPin {
     /// A `im.recent.pin` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self { dialog_id, pin: None }
     }
 }
@@ -77,8 +76,8 @@ impl ImRecentPin {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentUnread {
-    /// `DIALOG_ID`: `ImDialogGetDialogId`, required. One of `chatXXX`, `sgXXX`, `XXX`.
-    pub dialog_id: ImDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `ACTION`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -88,7 +87,7 @@ pub struct ImRecentUnread {
 }
 impl ImRecentUnread {
     /// A `im.recent.unread` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self { dialog_id, action: None }
     }
 }

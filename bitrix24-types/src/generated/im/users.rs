@@ -7,6 +7,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::im_values::ImUserStatusSetStatus;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html#phones)
@@ -138,66 +139,6 @@ impl wire::Lenient for ImUserGetResultObject {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-status-set.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImUserStatusSetStatus {
-    /// `online`
-    Online,
-    /// `dnd`
-    Dnd,
-    /// `away`
-    Away,
-    /// `break`
-    Break,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImUserStatusSetStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "online" => Self::Online,
-            "dnd" => Self::Dnd,
-            "away" => Self::Away,
-            "break" => Self::Break,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Online => "online",
-            Self::Dnd => "dnd",
-            Self::Away => "away",
-            Self::Break => "break",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImUserStatusSetStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImUserStatusSetStatus {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImUserStatusSetStatus {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// `im.user.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html)
@@ -229,8 +170,8 @@ pub struct ImUserGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImUserListGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
     /// `AVATAR_HR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_hr: Option<String>,
@@ -240,7 +181,7 @@ pub struct ImUserListGet {
 }
 impl ImUserListGet {
     /// A `im.user.list.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self {
             id,
             avatar_hr: None,

@@ -2,62 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotV2BotRegisterEventMode {
-    /// `fetch`
-    Fetch,
-    /// `webhook`
-    Webhook,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotV2BotRegisterEventMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fetch" => Self::Fetch,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Fetch => "fetch",
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotV2BotRegisterEventMode {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotV2BotRegisterEventMode {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotV2BotRegisterEventMode {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::imbot_values::{ImbotV2BotRegisterEventMode, ImbotV2BotRegisterGender};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html#fields)
@@ -96,58 +45,6 @@ pub struct ImbotV2BotRegisterFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotV2BotRegisterGender {
-    /// `M`
-    ValueM,
-    /// `F`
-    ValueF,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotV2BotRegisterGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "M" => Self::ValueM,
-            "F" => Self::ValueF,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ValueM => "M",
-            Self::ValueF => "F",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotV2BotRegisterGender {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotV2BotRegisterGender {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotV2BotRegisterGender {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -278,9 +175,9 @@ pub struct ImbotV2BotList {
     /// `botToken`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_token: Option<String>,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,

@@ -3,177 +3,22 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotRegisterLastName {
-    /// `NAME`
-    Name,
-    /// `LAST_NAME`
-    LastName,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotRegisterLastName {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NAME" => Self::Name,
-            "LAST_NAME" => Self::LastName,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Name => "NAME",
-            Self::LastName => "LAST_NAME",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotRegisterLastName {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotRegisterLastName {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotRegisterLastName {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotRegisterName {
-    /// `NAME`
-    Name,
-    /// `LAST_NAME`
-    LastName,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotRegisterName {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NAME" => Self::Name,
-            "LAST_NAME" => Self::LastName,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Name => "NAME",
-            Self::LastName => "LAST_NAME",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotRegisterName {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotRegisterName {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotRegisterName {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotRegisterPersonalGender {
-    /// `M`
-    ValueM,
-    /// `F`
-    ValueF,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotRegisterPersonalGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "M" => Self::ValueM,
-            "F" => Self::ValueF,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ValueM => "M",
-            Self::ValueF => "F",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotRegisterPersonalGender {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotRegisterPersonalGender {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotRegisterPersonalGender {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::imbot_values::{ImbotRegisterPersonalGender, ImbotRegisterType};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html#properties)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotRegisterProperties {
-    /// `NAME`: `ImbotRegisterName`, required. One of `NAME`, `LAST_NAME`.
-    pub name: ImbotRegisterName,
-    /// `LAST_NAME`: `ImbotRegisterLastName`, required. One of `NAME`, `LAST_NAME`.
-    pub last_name: ImbotRegisterLastName,
+    /// `NAME`: string, required.
+    pub name: String,
+    /// `LAST_NAME`: string, required.
+    pub last_name: String,
     /// `COLOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
@@ -199,66 +44,6 @@ pub struct ImbotRegisterProperties {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotRegisterType {
-    /// `B`
-    StandardChatbot,
-    /// `O`
-    ChatbotForOpenChannels,
-    /// `H`
-    ChatbotInHumanMode,
-    /// `S`
-    ChatbotWithElevatedPrivileges,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotRegisterType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "B" => Self::StandardChatbot,
-            "O" => Self::ChatbotForOpenChannels,
-            "H" => Self::ChatbotInHumanMode,
-            "S" => Self::ChatbotWithElevatedPrivileges,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::StandardChatbot => "B",
-            Self::ChatbotForOpenChannels => "O",
-            Self::ChatbotInHumanMode => "H",
-            Self::ChatbotWithElevatedPrivileges => "S",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotRegisterType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotRegisterType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotRegisterType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -301,12 +86,12 @@ pub struct ImbotUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUpdateFieldsProperties {
-    /// `NAME`: `ImbotRegisterName`. One of `NAME`, `LAST_NAME`.
+    /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<ImbotRegisterName>,
-    /// `LAST_NAME`: `ImbotRegisterLastName`. One of `NAME`, `LAST_NAME`.
+    pub name: Option<String>,
+    /// `LAST_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<ImbotRegisterLastName>,
+    pub last_name: Option<String>,
     /// `COLOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,

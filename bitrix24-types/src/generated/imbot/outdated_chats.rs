@@ -8,270 +8,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotChatAddColor {
-    /// `RED`
-    Red,
-    /// `GREEN`
-    Green,
-    /// `MINT`
-    Mint,
-    /// `LIGHT_BLUE`
-    LightBlue,
-    /// `DARK_BLUE`
-    DarkBlue,
-    /// `PURPLE`
-    Purple,
-    /// `AQUA`
-    Aqua,
-    /// `PINK`
-    Pink,
-    /// `LIME`
-    Lime,
-    /// `BROWN`
-    Brown,
-    /// `AZURE`
-    Azure,
-    /// `KHAKI`
-    Khaki,
-    /// `SAND`
-    Sand,
-    /// `MARENGO`
-    Marengo,
-    /// `GRAY`
-    Gray,
-    /// `GRAPHITE`
-    Graphite,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotChatAddColor {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RED" => Self::Red,
-            "GREEN" => Self::Green,
-            "MINT" => Self::Mint,
-            "LIGHT_BLUE" => Self::LightBlue,
-            "DARK_BLUE" => Self::DarkBlue,
-            "PURPLE" => Self::Purple,
-            "AQUA" => Self::Aqua,
-            "PINK" => Self::Pink,
-            "LIME" => Self::Lime,
-            "BROWN" => Self::Brown,
-            "AZURE" => Self::Azure,
-            "KHAKI" => Self::Khaki,
-            "SAND" => Self::Sand,
-            "MARENGO" => Self::Marengo,
-            "GRAY" => Self::Gray,
-            "GRAPHITE" => Self::Graphite,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Red => "RED",
-            Self::Green => "GREEN",
-            Self::Mint => "MINT",
-            Self::LightBlue => "LIGHT_BLUE",
-            Self::DarkBlue => "DARK_BLUE",
-            Self::Purple => "PURPLE",
-            Self::Aqua => "AQUA",
-            Self::Pink => "PINK",
-            Self::Lime => "LIME",
-            Self::Brown => "BROWN",
-            Self::Azure => "AZURE",
-            Self::Khaki => "KHAKI",
-            Self::Sand => "SAND",
-            Self::Marengo => "MARENGO",
-            Self::Gray => "GRAY",
-            Self::Graphite => "GRAPHITE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotChatAddColor {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotChatAddColor {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotChatAddColor {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotChatAddType {
-    /// `OPEN`
-    Open,
-    /// `CHAT`
-    Chat,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotChatAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "OPEN" => Self::Open,
-            "CHAT" => Self::Chat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Open => "OPEN",
-            Self::Chat => "CHAT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotChatAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotChatAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotChatAddType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotChatSendTypingDialogId {
-    /// `USER_ID`
-    UserId,
-    /// `chatXXX`
-    ChatXxx,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotChatSendTypingDialogId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "USER_ID" => Self::UserId,
-            "chatXXX" => Self::ChatXxx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserId => "USER_ID",
-            Self::ChatXxx => "chatXXX",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotChatSendTypingDialogId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotChatSendTypingDialogId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotChatSendTypingDialogId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotDialogGetDialogId {
-    /// `XXX`
-    Xxx,
-    /// `chatXXX`
-    ChatXxx,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotDialogGetDialogId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "XXX" => Self::Xxx,
-            "chatXXX" => Self::ChatXxx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Xxx => "XXX",
-            Self::ChatXxx => "chatXXX",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotDialogGetDialogId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotDialogGetDialogId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotDialogGetDialogId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::imbot_values::{
+    ImbotChatAddColor, ImbotChatAddType, OnImbotJoinChatAccessHistory,
+    OnImbotJoinChatChatType, OnImbotJoinChatMessageType,
+};
 /// The `data` of the event `ONIMBOTJOINCHAT`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
@@ -305,58 +45,6 @@ impl EventPayload for OnImbotJoinChat {
     const CODE: &'static str = "ONIMBOTJOINCHAT";
     const SCOPE: Option<&'static str> = Some("imbot");
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnImbotJoinChatAccessHistory {
-    /// `1`
-    AccessGranted,
-    /// `0`
-    NoAccess,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnImbotJoinChatAccessHistory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::AccessGranted,
-            "0" => Self::NoAccess,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AccessGranted => "1",
-            Self::NoAccess => "0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnImbotJoinChatAccessHistory {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnImbotJoinChatAccessHistory {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnImbotJoinChatAccessHistory {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#bot)
@@ -374,182 +62,6 @@ impl wire::Lenient for OnImbotJoinChatBot {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnImbotJoinChatChatType {
-    /// `P`
-    Private,
-    /// `C`
-    GroupChat,
-    /// `O`
-    OpenChat,
-    /// `L`
-    OpenLine,
-    /// `S`
-    Systemnotify,
-    /// `N`
-    Channel,
-    /// `J`
-    OpenChannel,
-    /// `T`
-    CommentThread,
-    /// `A`
-    CopilotChat,
-    /// `B`
-    Collab,
-    /// `X`
-    ExternalChat,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnImbotJoinChatChatType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "P" => Self::Private,
-            "C" => Self::GroupChat,
-            "O" => Self::OpenChat,
-            "L" => Self::OpenLine,
-            "S" => Self::Systemnotify,
-            "N" => Self::Channel,
-            "J" => Self::OpenChannel,
-            "T" => Self::CommentThread,
-            "A" => Self::CopilotChat,
-            "B" => Self::Collab,
-            "X" => Self::ExternalChat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Private => "P",
-            Self::GroupChat => "C",
-            Self::OpenChat => "O",
-            Self::OpenLine => "L",
-            Self::Systemnotify => "S",
-            Self::Channel => "N",
-            Self::OpenChannel => "J",
-            Self::CommentThread => "T",
-            Self::CopilotChat => "A",
-            Self::Collab => "B",
-            Self::ExternalChat => "X",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnImbotJoinChatChatType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnImbotJoinChatChatType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnImbotJoinChatChatType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnImbotJoinChatMessageType {
-    /// `P`
-    Private,
-    /// `C`
-    GroupChat,
-    /// `O`
-    OpenChat,
-    /// `L`
-    OpenLine,
-    /// `S`
-    Systemnotify,
-    /// `N`
-    Channel,
-    /// `J`
-    OpenChannel,
-    /// `T`
-    CommentThread,
-    /// `A`
-    CopilotChat,
-    /// `B`
-    Collab,
-    /// `X`
-    ExternalChat,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnImbotJoinChatMessageType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "P" => Self::Private,
-            "C" => Self::GroupChat,
-            "O" => Self::OpenChat,
-            "L" => Self::OpenLine,
-            "S" => Self::Systemnotify,
-            "N" => Self::Channel,
-            "J" => Self::OpenChannel,
-            "T" => Self::CommentThread,
-            "A" => Self::CopilotChat,
-            "B" => Self::Collab,
-            "X" => Self::ExternalChat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Private => "P",
-            Self::GroupChat => "C",
-            Self::OpenChat => "O",
-            Self::OpenLine => "L",
-            Self::Systemnotify => "S",
-            Self::Channel => "N",
-            Self::OpenChannel => "J",
-            Self::CommentThread => "T",
-            Self::CopilotChat => "A",
-            Self::Collab => "B",
-            Self::ExternalChat => "X",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnImbotJoinChatMessageType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnImbotJoinChatMessageType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnImbotJoinChatMessageType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -675,9 +187,9 @@ pub struct ImbotChatAdd {
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `USERS`: raw.
+    /// `USERS`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<i64>>,
     /// `AVATAR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -762,15 +274,15 @@ pub struct ImbotChatSendTyping {
     /// `BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `DIALOG_ID`: `ImbotChatSendTypingDialogId`, required. One of `USER_ID`, `chatXXX`.
-    pub dialog_id: ImbotChatSendTypingDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl ImbotChatSendTyping {
     /// A `imbot.chat.sendTyping` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImbotChatSendTypingDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self {
             bot_id: None,
             dialog_id,
@@ -980,8 +492,8 @@ impl ImbotChatUpdateTitle {
 pub struct ImbotChatUserAdd {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USERS`: raw, required.
-    pub users: serde_json::Value,
+    /// `USERS`: `integer[]`, required.
+    pub users: Vec<i64>,
     /// `HIDE_HISTORY`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -997,7 +509,7 @@ pub struct ImbotChatUserAdd {
 }
 impl ImbotChatUserAdd {
     /// A `imbot.chat.user.add` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, users: serde_json::Value) -> Self {
+    pub fn new(chat_id: i64, users: Vec<i64>) -> Self {
         Self {
             chat_id,
             users,
@@ -1093,12 +605,12 @@ impl ImbotChatUserList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotDialogGet {
-    /// `DIALOG_ID`: `ImbotDialogGetDialogId`, required. One of `XXX`, `chatXXX`.
-    pub dialog_id: ImbotDialogGetDialogId,
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
 }
 impl ImbotDialogGet {
     /// A `imbot.dialog.get` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: ImbotDialogGetDialogId) -> Self {
+    pub fn new(dialog_id: String) -> Self {
         Self { dialog_id }
     }
 }

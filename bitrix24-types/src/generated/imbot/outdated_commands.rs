@@ -8,7 +8,26 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::{OnImbotJoinChatChatType, OnImbotJoinChatMessageType};
+use super::imbot_linked::ImbotCommandAnswerMenu;
+use super::imbot_values::{OnImbotJoinChatChatType, OnImbotJoinChatMessageType};
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html#lang)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImbotCommandRegisterLang {
+    /// `LANGUAGE_ID`: string, required.
+    pub language_id: String,
+    /// `TITLE`: string, required.
+    pub title: String,
+    /// `PARAMS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html#fields)
@@ -33,9 +52,27 @@ pub struct ImbotCommandUpdateFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub extranet_support: Option<bool>,
-    /// `LANG`: raw.
+    /// `LANG`: `ImbotCommandUpdateFieldsLang`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<serde_json::Value>,
+    pub lang: Option<ImbotCommandUpdateFieldsLang>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html#fields-lang)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImbotCommandUpdateFieldsLang {
+    /// `LANGUAGE_ID`: string, required.
+    pub language_id: String,
+    /// `TITLE`: string, required.
+    pub title: String,
+    /// `PARAMS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -322,9 +359,9 @@ pub struct ImbotCommandAnswer {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImbotCommandAnswerMenu[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
+    pub menu: Option<Vec<ImbotCommandAnswerMenu>>,
     /// `SYSTEM`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -374,8 +411,8 @@ pub struct ImbotCommandRegister {
     pub command: String,
     /// `EVENT_COMMAND_ADD`: string, required.
     pub event_command_add: String,
-    /// `LANG`: raw, required.
-    pub lang: serde_json::Value,
+    /// `LANG`: `ImbotCommandRegisterLang[]`, required.
+    pub lang: Vec<ImbotCommandRegisterLang>,
     /// `COMMON`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -404,7 +441,7 @@ impl ImbotCommandRegister {
         bot_id: i64,
         command: String,
         event_command_add: String,
-        lang: serde_json::Value,
+        lang: Vec<ImbotCommandRegisterLang>,
     ) -> Self {
         Self {
             bot_id,

@@ -8,65 +8,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::{
-    ImbotChatSendTypingDialogId, OnImbotJoinChatChatType, OnImbotJoinChatMessageType,
+use super::imbot_linked::ImbotCommandAnswerMenu;
+use super::imbot_values::{
+    ImbotMessageLikeAction, OnImbotJoinChatChatType, OnImbotJoinChatMessageType,
 };
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImbotMessageLikeAction {
-    /// `auto`
-    Auto,
-    /// `plus`
-    Plus,
-    /// `minus`
-    Minus,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImbotMessageLikeAction {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "auto" => Self::Auto,
-            "plus" => Self::Plus,
-            "minus" => Self::Minus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Plus => "plus",
-            Self::Minus => "minus",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImbotMessageLikeAction {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImbotMessageLikeAction {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImbotMessageLikeAction {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONIMBOTMESSAGEADD`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
@@ -718,9 +663,9 @@ pub struct ImbotMessageAdd {
     /// `BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
-    /// `DIALOG_ID`: `ImbotChatSendTypingDialogId`. One of `USER_ID`, `chatXXX`.
+    /// `DIALOG_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dialog_id: Option<ImbotChatSendTypingDialogId>,
+    pub dialog_id: Option<String>,
     /// `FROM_USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_user_id: Option<i64>,
@@ -735,9 +680,9 @@ pub struct ImbotMessageAdd {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImbotCommandAnswerMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
+    pub menu: Option<ImbotCommandAnswerMenu>,
     /// `SYSTEM`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -880,9 +825,9 @@ pub struct ImbotMessageUpdate {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImbotCommandAnswerMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
+    pub menu: Option<ImbotCommandAnswerMenu>,
     /// `URL_PREVIEW`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

@@ -7,218 +7,14 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddAutoCloseRule {
-    /// `none`
-    None,
-    /// `text`
-    Text,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddAutoCloseRule {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "text" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Text => "text",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddAutoCloseRule {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddAutoCloseRule {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddAutoCloseRule {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddCloseRule {
-    /// `none`
-    None,
-    /// `text`
-    Text,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddCloseRule {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "text" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Text => "text",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddCloseRule {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddCloseRule {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddCloseRule {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddNoAnswerRule {
-    /// `none`
-    None,
-    /// `text`
-    Text,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddNoAnswerRule {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "text" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Text => "text",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddNoAnswerRule {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddNoAnswerRule {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddNoAnswerRule {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddOperatorData {
-    /// `profile`
-    Profile,
-    /// `queue`
-    Queue,
-    /// `hide`
-    Hide,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddOperatorData {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "profile" => Self::Profile,
-            "queue" => Self::Queue,
-            "hide" => Self::Hide,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Profile => "profile",
-            Self::Queue => "queue",
-            Self::Hide => "hide",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddOperatorData {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddOperatorData {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddOperatorData {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::imopenlines_linked::ImopenlinesConfigUpdateParams;
+use super::imopenlines_values::{
+    ImopenlinesConfigAddAutoCloseRule, ImopenlinesConfigAddCloseRule,
+    ImopenlinesConfigAddNoAnswerRule, ImopenlinesConfigAddOperatorData,
+    ImopenlinesConfigAddQueueType, ImopenlinesConfigAddTypeMaxChat,
+    ImopenlinesConfigAddWelcomeBotJoin, ImopenlinesConfigAddWelcomeBotLeft,
+    ImopenlinesConfigAddWorktimeDayoffRule,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
@@ -551,274 +347,6 @@ pub struct ImopenlinesConfigAddParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddQueueType {
-    /// `evenly`
-    Evenly,
-    /// `strictly`
-    Strictly,
-    /// `all`
-    All,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddQueueType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "evenly" => Self::Evenly,
-            "strictly" => Self::Strictly,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Evenly => "evenly",
-            Self::Strictly => "strictly",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddQueueType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddQueueType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddQueueType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddTypeMaxChat {
-    /// `answered`
-    Answered,
-    /// `answered_new`
-    AnsweredNew,
-    /// `closed`
-    Closed,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddTypeMaxChat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "answered" => Self::Answered,
-            "answered_new" => Self::AnsweredNew,
-            "closed" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Answered => "answered",
-            Self::AnsweredNew => "answered_new",
-            Self::Closed => "closed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddTypeMaxChat {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddTypeMaxChat {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddTypeMaxChat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddWelcomeBotJoin {
-    /// `first`
-    First,
-    /// `always`
-    Always,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddWelcomeBotJoin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "first" => Self::First,
-            "always" => Self::Always,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::First => "first",
-            Self::Always => "always",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddWelcomeBotJoin {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddWelcomeBotJoin {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddWelcomeBotJoin {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddWelcomeBotLeft {
-    /// `queue`
-    Queue,
-    /// `close`
-    Close,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddWelcomeBotLeft {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "queue" => Self::Queue,
-            "close" => Self::Close,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Queue => "queue",
-            Self::Close => "close",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddWelcomeBotLeft {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddWelcomeBotLeft {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddWelcomeBotLeft {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigAddWorktimeDayoffRule {
-    /// `none`
-    None,
-    /// `text`
-    Text,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigAddWorktimeDayoffRule {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "text" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Text => "text",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigAddWorktimeDayoffRule {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigAddWorktimeDayoffRule {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigAddWorktimeDayoffRule {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result)
@@ -1023,9 +551,9 @@ pub struct ImopenlinesConfigGetResult {
     /// `TEMPORARY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub temporary: Option<bool>,
-    /// `XML_ID`: `ImopenlinesConfigGetXmlId`. One of `string`, `null`.
+    /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub xml_id: Option<ImopenlinesConfigGetXmlId>,
+    pub xml_id: Option<String>,
     /// `LANGUAGE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
@@ -1138,15 +666,15 @@ pub struct ImopenlinesConfigGetResultQueueFullItem {
     /// `DEPARTMENT_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub department_id: Option<String>,
-    /// `USER_NAME`: `ImopenlinesConfigGetUserName`. One of `string`, `null`.
+    /// `USER_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_name: Option<ImopenlinesConfigGetUserName>,
-    /// `USER_WORK_POSITION`: `ImopenlinesConfigGetUserWorkPosition`. One of `string`, `null`.
+    pub user_name: Option<String>,
+    /// `USER_WORK_POSITION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_work_position: Option<ImopenlinesConfigGetUserWorkPosition>,
-    /// `USER_AVATAR`: `ImopenlinesConfigGetUserAvatar`. One of `string`, `null`.
+    pub user_work_position: Option<String>,
+    /// `USER_AVATAR`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_avatar: Option<ImopenlinesConfigGetUserAvatar>,
+    pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
@@ -1169,15 +697,15 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueFullItem {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigGetResultQueueUsersFieldsItem {
-    /// `USER_NAME`: `ImopenlinesConfigGetUserName`. One of `string`, `null`.
+    /// `USER_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_name: Option<ImopenlinesConfigGetUserName>,
-    /// `USER_WORK_POSITION`: `ImopenlinesConfigGetUserWorkPosition`. One of `string`, `null`.
+    pub user_name: Option<String>,
+    /// `USER_WORK_POSITION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_work_position: Option<ImopenlinesConfigGetUserWorkPosition>,
-    /// `USER_AVATAR`: `ImopenlinesConfigGetUserAvatar`. One of `string`, `null`.
+    pub user_work_position: Option<String>,
+    /// `USER_AVATAR`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_avatar: Option<ImopenlinesConfigGetUserAvatar>,
+    pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
@@ -1194,213 +722,22 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueUsersFieldsItem {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigGetUserAvatar {
-    /// `string`
-    String,
-    /// `null`
-    Null,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigGetUserAvatar {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "null" => Self::Null,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Null => "null",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigGetUserAvatar {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigGetUserAvatar {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigGetUserAvatar {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigGetUserName {
-    /// `string`
-    String,
-    /// `null`
-    Null,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigGetUserName {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "null" => Self::Null,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Null => "null",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigGetUserName {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigGetUserName {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigGetUserName {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigGetUserWorkPosition {
-    /// `string`
-    String,
-    /// `null`
-    Null,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigGetUserWorkPosition {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "null" => Self::Null,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Null => "null",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigGetUserWorkPosition {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigGetUserWorkPosition {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigGetUserWorkPosition {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImopenlinesConfigGetXmlId {
-    /// `string`
-    String,
-    /// `null`
-    Null,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for ImopenlinesConfigGetXmlId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "null" => Self::Null,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Null => "null",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for ImopenlinesConfigGetXmlId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for ImopenlinesConfigGetXmlId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for ImopenlinesConfigGetXmlId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#config-queue-item-fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImopenlinesConfigListGetConfigQueueItemFields {
+    /// `ENTITY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -1434,9 +771,9 @@ pub struct ImopenlinesConfigListGetOptions {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImopenlinesConfigListGetParams {
-    /// `select`: raw.
+    /// `select`: `ImopenlinesConfigListGetResult`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<ImopenlinesConfigListGetResult>,
     /// `order`: `ImopenlinesConfigListGetResult`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<ImopenlinesConfigListGetResult>,
@@ -1460,15 +797,15 @@ pub struct ImopenlinesConfigListGetParams {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigListGetQueueUsersFieldsItem {
-    /// `USER_NAME`: `ImopenlinesConfigGetUserName`. One of `string`, `null`.
+    /// `USER_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<ImopenlinesConfigGetUserName>,
-    /// `USER_WORK_POSITION`: `ImopenlinesConfigGetUserWorkPosition`. One of `string`, `null`.
+    pub user_name: Option<String>,
+    /// `USER_WORK_POSITION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_work_position: Option<ImopenlinesConfigGetUserWorkPosition>,
-    /// `USER_AVATAR`: `ImopenlinesConfigGetUserAvatar`. One of `string`, `null`.
+    pub user_work_position: Option<String>,
+    /// `USER_AVATAR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_avatar: Option<ImopenlinesConfigGetUserAvatar>,
+    pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_avatar_id: Option<String>,
@@ -1732,9 +1069,9 @@ pub struct ImopenlinesConfigListGetResult {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub temporary: Option<bool>,
-    /// `XML_ID`: `ImopenlinesConfigGetXmlId`. One of `string`, `null`.
+    /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<ImopenlinesConfigGetXmlId>,
+    pub xml_id: Option<String>,
     /// `LANGUAGE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_id: Option<String>,
@@ -1759,9 +1096,9 @@ pub struct ImopenlinesConfigListGetResult {
     /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigListGetQueueUsersFieldsItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_users_fields: Option<ImopenlinesConfigListGetQueueUsersFieldsItem>,
-    /// `CONFIG_QUEUE`: raw.
+    /// `CONFIG_QUEUE`: `ImopenlinesConfigListGetConfigQueueItemFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config_queue: Option<serde_json::Value>,
+    pub config_queue: Option<ImopenlinesConfigListGetConfigQueueItemFields>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_operator_data: Option<serde_json::Value>,
@@ -2159,9 +1496,9 @@ pub struct ImopenlinesConfigPathGet;
 pub struct ImopenlinesConfigUpdate {
     /// `CONFIG_ID`: integer, required.
     pub config_id: i64,
-    /// `PARAMS`: raw.
+    /// `PARAMS`: `ImopenlinesConfigUpdateParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<serde_json::Value>,
+    pub params: Option<ImopenlinesConfigUpdateParams>,
 }
 impl ImopenlinesConfigUpdate {
     /// A `imopenlines.config.update` call with the required parameters; optional ones unset.

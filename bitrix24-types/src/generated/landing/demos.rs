@@ -6,6 +6,9 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_values::{
+    LandingDemosGetListTplType, LandingDemosGetListType, LandingDemosGetPageListType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html#params)
@@ -21,9 +24,9 @@ pub struct LandingDemosGetListParams {
     /// `order`: `LandingDemosGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingDemosGetListResultTemplate>,
-    /// `group`: raw.
+    /// `group`: `LandingDemosGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<LandingDemosGetListResultTemplate>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -41,9 +44,9 @@ pub struct LandingDemosGetListParams {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingDemosGetListResultTemplate {
-    /// `ID`: raw.
+    /// `ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -56,9 +59,9 @@ pub struct LandingDemosGetListResultTemplate {
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: raw.
+    /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<String>,
     /// `TYPE`: `LandingDemosGetListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<LandingDemosGetListType>,
@@ -86,9 +89,9 @@ pub struct LandingDemosGetListResultTemplate {
     /// `LANG`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<serde_json::Value>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `CREATED_BY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<i64>,
@@ -112,9 +115,9 @@ pub struct LandingDemosGetListResultTemplate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingDemosGetListResultTemplate2 {
-    /// `ID`: raw.
+    /// `ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
@@ -127,9 +130,9 @@ pub struct LandingDemosGetListResultTemplate2 {
     /// `TITLE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: raw.
+    /// `DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<String>,
     /// `TYPE`: `LandingDemosGetListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<LandingDemosGetListType>,
@@ -157,9 +160,9 @@ pub struct LandingDemosGetListResultTemplate2 {
     /// `LANG`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<serde_json::Value>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `CREATED_BY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
@@ -185,122 +188,6 @@ impl wire::Lenient for LandingDemosGetListResultTemplate2 {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LandingDemosGetListTplType {
-    /// `S`
-    SiteTemplate,
-    /// `P`
-    PageTemplate,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for LandingDemosGetListTplType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "S" => Self::SiteTemplate,
-            "P" => Self::PageTemplate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SiteTemplate => "S",
-            Self::PageTemplate => "P",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for LandingDemosGetListTplType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for LandingDemosGetListTplType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for LandingDemosGetListTplType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LandingDemosGetListType {
-    /// `page`
-    Page,
-    /// `store`
-    Store,
-    /// `knowledge`
-    Knowledge,
-    /// `group`
-    Group,
-    /// `mainpage`
-    Mainpage,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for LandingDemosGetListType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "page" => Self::Page,
-            "store" => Self::Store,
-            "knowledge" => Self::Knowledge,
-            "group" => Self::Group,
-            "mainpage" => Self::Mainpage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Page => "page",
-            Self::Store => "store",
-            Self::Knowledge => "knowledge",
-            Self::Group => "group",
-            Self::Mainpage => "mainpage",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for LandingDemosGetListType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for LandingDemosGetListType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for LandingDemosGetListType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html#page-template)
@@ -313,9 +200,9 @@ pub struct LandingDemosGetPageListPageTemplate {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `TYPE`: raw.
+    /// `TYPE`: `string[]`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<serde_json::Value>,
+    pub type_: Option<Vec<String>>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -363,70 +250,6 @@ pub struct LandingDemosGetPageListPageTemplate {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LandingDemosGetPageListType {
-    /// `page`
-    Page,
-    /// `store`
-    Store,
-    /// `knowledge`
-    Knowledge,
-    /// `group`
-    Group,
-    /// `mainpage`
-    Mainpage,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for LandingDemosGetPageListType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "page" => Self::Page,
-            "store" => Self::Store,
-            "knowledge" => Self::Knowledge,
-            "group" => Self::Group,
-            "mainpage" => Self::Mainpage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Page => "page",
-            Self::Store => "store",
-            Self::Knowledge => "knowledge",
-            Self::Group => "group",
-            Self::Mainpage => "mainpage",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for LandingDemosGetPageListType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for LandingDemosGetPageListType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for LandingDemosGetPageListType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html#site-template)
@@ -439,9 +262,9 @@ pub struct LandingDemosGetSiteListSiteTemplate {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `TYPE`: raw.
+    /// `TYPE`: `string[]`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<serde_json::Value>,
+    pub type_: Option<Vec<String>>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

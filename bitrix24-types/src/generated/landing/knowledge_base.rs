@@ -6,21 +6,22 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_values::LandingSiteGetMenuBindingsEntityType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-group-bindings.html#group-binding-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetGroupBindingsGroupBindingItem {
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `ENTITY_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
-    /// `BINDING_ID`: raw.
+    /// `BINDING_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub binding_id: Option<serde_json::Value>,
+    pub binding_id: Option<String>,
     /// `TITLE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -40,67 +41,15 @@ impl wire::Lenient for LandingSiteGetGroupBindingsGroupBindingItem {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LandingSiteGetMenuBindingsEntityType {
-    /// `S`
-    Site,
-    /// `L`
-    Landing,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for LandingSiteGetMenuBindingsEntityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "S" => Self::Site,
-            "L" => Self::Landing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Site => "S",
-            Self::Landing => "L",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for LandingSiteGetMenuBindingsEntityType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for LandingSiteGetMenuBindingsEntityType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for LandingSiteGetMenuBindingsEntityType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html#menu-binding-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetMenuBindingsMenuBindingItem {
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `ENTITY_TYPE`: `LandingSiteGetMenuBindingsEntityType`. One of `S`, `L`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<LandingSiteGetMenuBindingsEntityType>,
@@ -184,9 +133,9 @@ impl LandingSiteBindingToMenu {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteGetGroupBindings {
-    /// `groupId`: raw.
+    /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<serde_json::Value>,
+    pub group_id: Option<i64>,
 }
 /// `landing.site.getMenuBindings`: scope `landing`; reads only.
 ///
@@ -200,9 +149,9 @@ pub struct LandingSiteGetGroupBindings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteGetMenuBindings {
-    /// `menuCode`: raw.
+    /// `menuCode`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu_code: Option<serde_json::Value>,
+    pub menu_code: Option<String>,
 }
 /// `landing.site.unbindingFromGroup`: scope `landing`; writes (not idempotent: never repeated blindly).
 ///

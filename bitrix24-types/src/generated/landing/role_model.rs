@@ -6,7 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::LandingRoleEnableScope;
+use super::landing_values::{LandingRoleEnableScope, LandingRoleSetRightsAdditional};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html#role)
@@ -33,58 +33,6 @@ impl wire::Lenient for LandingRoleGetListRole {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-set-rights.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LandingRoleSetRightsAdditional {
-    /// `menu24`
-    Menu24,
-    /// `create`
-    Create,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for LandingRoleSetRightsAdditional {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "menu24" => Self::Menu24,
-            "create" => Self::Create,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Menu24 => "menu24",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for LandingRoleSetRightsAdditional {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for LandingRoleSetRightsAdditional {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for LandingRoleSetRightsAdditional {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// `landing.role.getList`: scope `landing`; reads only.

@@ -46,9 +46,9 @@ pub struct LandingRepoGetListParams {
     /// `order`: `LandingRepoGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingRepoGetListResultTemplate>,
-    /// `group`: raw.
+    /// `group`: `LandingRepoGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<LandingRepoGetListResultTemplate>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -72,9 +72,9 @@ pub struct LandingRepoGetListResultTemplate {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `APP_CODE`: raw.
+    /// `APP_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_code: Option<serde_json::Value>,
+    pub app_code: Option<String>,
     /// `ACTIVE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
@@ -87,9 +87,9 @@ pub struct LandingRepoGetListResultTemplate {
     /// `SECTIONS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<String>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `PREVIEW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
@@ -128,9 +128,9 @@ pub struct LandingRepoGetListResultTemplate2 {
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `APP_CODE`: raw.
+    /// `APP_CODE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub app_code: Option<serde_json::Value>,
+    pub app_code: Option<String>,
     /// `ACTIVE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
@@ -143,9 +143,9 @@ pub struct LandingRepoGetListResultTemplate2 {
     /// `SECTIONS`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<String>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `PREVIEW`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,

@@ -7,6 +7,8 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_linked::LandingRepowidgetGetlistWidgetParams;
+use super::landing_values::LandingRepowidgetRegisterSections;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html#anchor-field)
@@ -40,9 +42,9 @@ pub struct LandingRepowidgetGetlistAnchorField {
     /// `PREVIEW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
-    /// `WIDGET_PARAMS`: raw.
+    /// `WIDGET_PARAMS`: `LandingRepowidgetGetlistWidgetParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub widget_params: Option<serde_json::Value>,
+    pub widget_params: Option<LandingRepowidgetGetlistWidgetParams>,
     /// `CONTENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -142,15 +144,15 @@ impl wire::Lenient for LandingRepowidgetGetlistAnchorField2 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRepowidgetGetlistParams {
-    /// `select`: raw.
+    /// `select`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<LandingRepowidgetGetlistAnchorField>,
     /// `filter`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<LandingRepowidgetGetlistAnchorField>,
-    /// `group`: raw.
+    /// `group`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<LandingRepowidgetGetlistAnchorField>,
     /// `order`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingRepowidgetGetlistAnchorField>,
@@ -214,106 +216,6 @@ pub struct LandingRepowidgetRegisterAnchorWidgetParams {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LandingRepowidgetRegisterSections {
-    /// `widgets_company_life`
-    WidgetsCompanyLife,
-    /// `widgets_new_employees`
-    WidgetsNewEmployees,
-    /// `widgets_team`
-    WidgetsTeam,
-    /// `widgets_automation`
-    WidgetsAutomation,
-    /// `widgets_events`
-    WidgetsEvents,
-    /// `widgets_profile`
-    WidgetsProfile,
-    /// `widgets_tasks`
-    WidgetsTasks,
-    /// `widgets_sales`
-    WidgetsSales,
-    /// `widgets_hr`
-    WidgetsHr,
-    /// `widgets_other`
-    WidgetsOther,
-    /// `widgets_separators`
-    WidgetsSeparators,
-    /// `widgets_text`
-    WidgetsText,
-    /// `widgets_image`
-    WidgetsImage,
-    /// `widgets_video`
-    WidgetsVideo,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for LandingRepowidgetRegisterSections {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "widgets_company_life" => Self::WidgetsCompanyLife,
-            "widgets_new_employees" => Self::WidgetsNewEmployees,
-            "widgets_team" => Self::WidgetsTeam,
-            "widgets_automation" => Self::WidgetsAutomation,
-            "widgets_events" => Self::WidgetsEvents,
-            "widgets_profile" => Self::WidgetsProfile,
-            "widgets_tasks" => Self::WidgetsTasks,
-            "widgets_sales" => Self::WidgetsSales,
-            "widgets_hr" => Self::WidgetsHr,
-            "widgets_other" => Self::WidgetsOther,
-            "widgets_separators" => Self::WidgetsSeparators,
-            "widgets_text" => Self::WidgetsText,
-            "widgets_image" => Self::WidgetsImage,
-            "widgets_video" => Self::WidgetsVideo,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::WidgetsCompanyLife => "widgets_company_life",
-            Self::WidgetsNewEmployees => "widgets_new_employees",
-            Self::WidgetsTeam => "widgets_team",
-            Self::WidgetsAutomation => "widgets_automation",
-            Self::WidgetsEvents => "widgets_events",
-            Self::WidgetsProfile => "widgets_profile",
-            Self::WidgetsTasks => "widgets_tasks",
-            Self::WidgetsSales => "widgets_sales",
-            Self::WidgetsHr => "widgets_hr",
-            Self::WidgetsOther => "widgets_other",
-            Self::WidgetsSeparators => "widgets_separators",
-            Self::WidgetsText => "widgets_text",
-            Self::WidgetsImage => "widgets_image",
-            Self::WidgetsVideo => "widgets_video",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for LandingRepowidgetRegisterSections {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for LandingRepowidgetRegisterSections {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for LandingRepowidgetRegisterSections {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// `landing.repowidget.debug`: scope `landing`; writes (not idempotent: never repeated blindly).
 ///

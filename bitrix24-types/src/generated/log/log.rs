@@ -163,9 +163,9 @@ pub struct LogBlogpostAdd {
     /// `POST_TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_title: Option<String>,
-    /// `DEST`: raw.
+    /// `DEST`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dest: Option<serde_json::Value>,
+    pub dest: Option<Vec<String>>,
     /// `SPERM`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sperm: Option<serde_json::Value>,
@@ -199,13 +199,10 @@ pub struct LogBlogpostAdd {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub parse_preview: Option<bool>,
-    /// `UF_`: raw, required.
-    #[serde(rename = "UF_")]
-    pub uf: serde_json::Value,
 }
 impl LogBlogpostAdd {
     /// A `log.blogpost.add` call with the required parameters; optional ones unset.
-    pub fn new(post_message: String, uf: serde_json::Value) -> Self {
+    pub fn new(post_message: String) -> Self {
         Self {
             post_message,
             post_title: None,
@@ -219,7 +216,6 @@ impl LogBlogpostAdd {
             tags: None,
             background_code: None,
             parse_preview: None,
-            uf,
         }
     }
 }
@@ -311,15 +307,15 @@ impl LogBlogpostGetusersImportant {
 pub struct LogBlogpostShare {
     /// `POST_ID`: integer, required.
     pub post_id: i64,
-    /// `DEST`: raw, required.
-    pub dest: serde_json::Value,
+    /// `DEST`: `string[]`, required.
+    pub dest: Vec<String>,
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
 impl LogBlogpostShare {
     /// A `log.blogpost.share` call with the required parameters; optional ones unset.
-    pub fn new(post_id: i64, dest: serde_json::Value) -> Self {
+    pub fn new(post_id: i64, dest: Vec<String>) -> Self {
         Self {
             post_id,
             dest,
@@ -366,13 +362,10 @@ pub struct LogBlogpostUpdate {
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
-    /// `UF_`: raw, required.
-    #[serde(rename = "UF_")]
-    pub uf: serde_json::Value,
 }
 impl LogBlogpostUpdate {
     /// A `log.blogpost.update` call with the required parameters; optional ones unset.
-    pub fn new(post_id: i64, uf: serde_json::Value) -> Self {
+    pub fn new(post_id: i64) -> Self {
         Self {
             post_id,
             post_message: None,
@@ -384,7 +377,6 @@ impl LogBlogpostUpdate {
             important_date_end: None,
             site_id: None,
             user_id: None,
-            uf,
         }
     }
 }

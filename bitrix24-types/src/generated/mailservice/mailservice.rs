@@ -91,24 +91,24 @@ pub struct MailserviceGetMailService {
     /// `ICON`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
-    /// `SMTP_SERVER`: raw.
+    /// `SMTP_SERVER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_server: Option<serde_json::Value>,
-    /// `SMTP_PORT`: raw.
+    pub smtp_server: Option<String>,
+    /// `SMTP_PORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_port: Option<serde_json::Value>,
+    pub smtp_port: Option<i64>,
     /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_login_as_imap: Option<bool>,
     /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_password_as_imap: Option<bool>,
-    /// `SMTP_ENCRYPTION`: raw.
+    /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_encryption: Option<serde_json::Value>,
-    /// `UPLOAD_OUTGOING`: raw.
+    pub smtp_encryption: Option<bool>,
+    /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub upload_outgoing: Option<serde_json::Value>,
+    pub upload_outgoing: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -158,24 +158,24 @@ pub struct MailserviceListMailServices {
     /// `ICON`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
-    /// `SMTP_SERVER`: raw.
+    /// `SMTP_SERVER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_server: Option<serde_json::Value>,
-    /// `SMTP_PORT`: raw.
+    pub smtp_server: Option<String>,
+    /// `SMTP_PORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_port: Option<serde_json::Value>,
+    pub smtp_port: Option<i64>,
     /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_login_as_imap: Option<bool>,
     /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_password_as_imap: Option<bool>,
-    /// `SMTP_ENCRYPTION`: raw.
+    /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_encryption: Option<serde_json::Value>,
-    /// `UPLOAD_OUTGOING`: raw.
+    pub smtp_encryption: Option<bool>,
+    /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub upload_outgoing: Option<serde_json::Value>,
+    pub upload_outgoing: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -2,66 +2,13 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalePaysystemAddEntityRegistryType {
-    /// `ORDER`
-    Order,
-    /// `CRM_INVOICE`
-    CrmInvoice,
-    /// `CRM_QUOTE`
-    CrmQuote,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SalePaysystemAddEntityRegistryType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDER" => Self::Order,
-            "CRM_INVOICE" => Self::CrmInvoice,
-            "CRM_QUOTE" => Self::CrmQuote,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Order => "ORDER",
-            Self::CrmInvoice => "CRM_INVOICE",
-            Self::CrmQuote => "CRM_QUOTE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SalePaysystemAddEntityRegistryType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SalePaysystemAddEntityRegistryType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SalePaysystemAddEntityRegistryType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::pay_system_values::{
+    SalePaysystemAddEntityRegistryType, SalePaysystemHandlerAddClientType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html#checkout)
@@ -90,58 +37,6 @@ pub struct SalePaysystemHandlerAddCheckout {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalePaysystemHandlerAddClientType {
-    /// `b2c`
-    B2c,
-    /// `b2b`
-    B2b,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SalePaysystemHandlerAddClientType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "b2c" => Self::B2c,
-            "b2b" => Self::B2b,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::B2c => "b2c",
-            Self::B2b => "b2b",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SalePaysystemHandlerAddClientType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SalePaysystemHandlerAddClientType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SalePaysystemHandlerAddClientType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -521,15 +416,15 @@ impl SalePaysystemHandlerUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub select: Option<Vec<String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `ORDER`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `sale.paysystem.pay.payment`: scope `pay_system`; writes (not idempotent: never repeated blindly).
 ///

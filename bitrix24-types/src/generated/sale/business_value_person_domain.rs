@@ -7,58 +7,10 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleBusinessValuePersonDomainAddDomain {
-    /// `I`
-    NaturalPerson,
-    /// `E`
-    LegalPerson,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleBusinessValuePersonDomainAddDomain {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "I" => Self::NaturalPerson,
-            "E" => Self::LegalPerson,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NaturalPerson => "I",
-            Self::LegalPerson => "E",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleBusinessValuePersonDomainAddDomain {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleBusinessValuePersonDomainAddDomain {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleBusinessValuePersonDomainAddDomain {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::sale_values::{
+    SaleBusinessValuePersonDomainAddDomain,
+    SaleBusinessValuePersonDomainDeleteByFilterDomain,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
@@ -73,58 +25,6 @@ pub struct SaleBusinessValuePersonDomainAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleBusinessValuePersonDomainDeleteByFilterDomain {
-    /// `I`
-    NaturalPerson,
-    /// `E`
-    LegalEntity,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SaleBusinessValuePersonDomainDeleteByFilterDomain {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "I" => Self::NaturalPerson,
-            "E" => Self::LegalEntity,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NaturalPerson => "I",
-            Self::LegalEntity => "E",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SaleBusinessValuePersonDomainDeleteByFilterDomain {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SaleBusinessValuePersonDomainDeleteByFilterDomain {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SaleBusinessValuePersonDomainDeleteByFilterDomain {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -235,15 +135,15 @@ pub struct SaleBusinessValuePersonDomainGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBusinessValuePersonDomainList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sign_b2e_values::SignB2eDocumentSendRole;
 /// The `data` of the event `ONSIGNB2EDOCUMENTSTATUSCHANGED`: scope `sign_b2e`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-document-status-changed.html)
@@ -147,14 +148,14 @@ pub struct SignB2eDocumentSendExternalSettings {
 pub struct SignB2eDocumentSendFields {
     /// `company`: `SignB2eDocumentSendCompany`, required.
     pub company: SignB2eDocumentSendCompany,
-    /// `members`: raw, required.
-    pub members: serde_json::Value,
+    /// `members`: `SignB2eDocumentSendMembers`, required.
+    pub members: SignB2eDocumentSendMembers,
     /// `responsible`: `SignB2eDocumentSendResponsible`, required.
     pub responsible: SignB2eDocumentSendResponsible,
     /// `companyProviderUid`: string, required.
     pub company_provider_uid: String,
-    /// `files`: raw, required.
-    pub files: serde_json::Value,
+    /// `files`: `SignB2eDocumentSendFiles`, required.
+    pub files: SignB2eDocumentSendFiles,
     /// `regionDocumentType`: string, required.
     pub region_document_type: String,
     /// `externalSettings`: `SignB2eDocumentSendExternalSettings`, required.
@@ -162,6 +163,42 @@ pub struct SignB2eDocumentSendFields {
     /// `language`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html#files)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SignB2eDocumentSendFiles {
+    /// `fileName`: string, required.
+    pub file_name: String,
+    /// `fileType`: string, required.
+    pub file_type: String,
+    /// `fileContent`: string, required.
+    pub file_content: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html#members)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SignB2eDocumentSendMembers {
+    /// `employeeCode`: string, required.
+    pub employee_code: String,
+    /// `employeeId`: integer, required.
+    pub employee_id: i64,
+    /// `userId`: integer, required.
+    pub user_id: i64,
+    /// `role`: `SignB2eDocumentSendRole`, required. One of `signer`, `assignee`, `reviewer`, `editor`.
+    pub role: SignB2eDocumentSendRole,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -186,66 +223,6 @@ pub struct SignB2eDocumentSendResponsible {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SignB2eDocumentSendRole {
-    /// `signer`
-    Signer,
-    /// `assignee`
-    Assignee,
-    /// `reviewer`
-    Reviewer,
-    /// `editor`
-    Editor,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SignB2eDocumentSendRole {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "signer" => Self::Signer,
-            "assignee" => Self::Assignee,
-            "reviewer" => Self::Reviewer,
-            "editor" => Self::Editor,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Signer => "signer",
-            Self::Assignee => "assignee",
-            Self::Reviewer => "reviewer",
-            Self::Editor => "editor",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SignB2eDocumentSendRole {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SignB2eDocumentSendRole {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SignB2eDocumentSendRole {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///

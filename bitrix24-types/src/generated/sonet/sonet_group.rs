@@ -7,6 +7,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sonet_values::{
+    SonetGroupCreateInitiatePerms, SonetGroupFeatureAccessFeature,
+    SonetGroupUpdateInitiatePerms,
+};
 /// The `data` of the event `ONSONETGROUPADD`: scope `sonet`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html)
@@ -151,126 +155,6 @@ impl wire::Lenient for OnSonetGroupUpdateFields {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SonetGroupCreateInitiatePerms {
-    /// `A`
-    OnlyGroupOwner,
-    /// `E`
-    OwnerAndModerators,
-    /// `K`
-    AllParticipants,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SonetGroupCreateInitiatePerms {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "A" => Self::OnlyGroupOwner,
-            "E" => Self::OwnerAndModerators,
-            "K" => Self::AllParticipants,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::OnlyGroupOwner => "A",
-            Self::OwnerAndModerators => "E",
-            Self::AllParticipants => "K",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SonetGroupCreateInitiatePerms {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SonetGroupCreateInitiatePerms {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SonetGroupCreateInitiatePerms {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-feature-access.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SonetGroupFeatureAccessFeature {
-    /// `photo`
-    Photo,
-    /// `calendar`
-    Calendar,
-    /// `tasks`
-    Tasks,
-    /// `files`
-    Files,
-    /// `blog`
-    Blog,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SonetGroupFeatureAccessFeature {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "photo" => Self::Photo,
-            "calendar" => Self::Calendar,
-            "tasks" => Self::Tasks,
-            "files" => Self::Files,
-            "blog" => Self::Blog,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Photo => "photo",
-            Self::Calendar => "calendar",
-            Self::Tasks => "tasks",
-            Self::Files => "files",
-            Self::Blog => "blog",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SonetGroupFeatureAccessFeature {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SonetGroupFeatureAccessFeature {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SonetGroupFeatureAccessFeature {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html#filterable)
@@ -329,62 +213,6 @@ pub struct SonetGroupGetFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SonetGroupUpdateInitiatePerms {
-    /// `A`
-    OnlyOwnerOfGroup,
-    /// `E`
-    OwnerAndModerators,
-    /// `K`
-    AllParticipants,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SonetGroupUpdateInitiatePerms {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "A" => Self::OnlyOwnerOfGroup,
-            "E" => Self::OwnerAndModerators,
-            "K" => Self::AllParticipants,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::OnlyOwnerOfGroup => "A",
-            Self::OwnerAndModerators => "E",
-            Self::AllParticipants => "K",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SonetGroupUpdateInitiatePerms {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SonetGroupUpdateInitiatePerms {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SonetGroupUpdateInitiatePerms {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// `sonet_group.create`: scope `sonet`; writes (not idempotent: never repeated blindly).
 ///
@@ -542,9 +370,9 @@ impl SonetGroupFeatureAccess {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SonetGroupGet {
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `FILTER`: `SonetGroupGetFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<SonetGroupGetFilterable>,

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_values::TaskChecklistitemIsactionallowedActionid;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html#fields)
@@ -130,70 +131,6 @@ impl wire::Lenient for TaskChecklistitemGetResultFields {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-is-action-allowed.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskChecklistitemIsactionallowedActionid {
-    /// `1`
-    AddItemActionadd,
-    /// `2`
-    ModifyItemActionmodify,
-    /// `3`
-    RemoveItemActionremove,
-    /// `4`
-    MarkAsCompletedActiontoggle,
-    /// `5`
-    ReorderItemActionreorder,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TaskChecklistitemIsactionallowedActionid {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::AddItemActionadd,
-            "2" => Self::ModifyItemActionmodify,
-            "3" => Self::RemoveItemActionremove,
-            "4" => Self::MarkAsCompletedActiontoggle,
-            "5" => Self::ReorderItemActionreorder,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AddItemActionadd => "1",
-            Self::ModifyItemActionmodify => "2",
-            Self::RemoveItemActionremove => "3",
-            Self::MarkAsCompletedActiontoggle => "4",
-            Self::ReorderItemActionreorder => "5",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TaskChecklistitemIsactionallowedActionid {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TaskChecklistitemIsactionallowedActionid {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TaskChecklistitemIsactionallowedActionid {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -332,9 +269,9 @@ impl TaskChecklistitemGet {
 pub struct TaskChecklistitemGetlist {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 impl TaskChecklistitemGetlist {
     /// A `task.checklistitem.getlist` call with the required parameters; optional ones unset.

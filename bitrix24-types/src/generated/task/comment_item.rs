@@ -8,6 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_values::TaskCommentitemIsactionallowedActionid;
 /// The `data` of the event `ONTASKCOMMENTADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html)
@@ -135,62 +136,6 @@ pub struct TaskCommentitemAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-is-action-allowed.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskCommentitemIsactionallowedActionid {
-    /// `1`
-    AddComment,
-    /// `2`
-    UpdateComment,
-    /// `3`
-    DeleteComment,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TaskCommentitemIsactionallowedActionid {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::AddComment,
-            "2" => Self::UpdateComment,
-            "3" => Self::DeleteComment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AddComment => "1",
-            Self::UpdateComment => "2",
-            Self::DeleteComment => "3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TaskCommentitemIsactionallowedActionid {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TaskCommentitemIsactionallowedActionid {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TaskCommentitemIsactionallowedActionid {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html#fields)
@@ -297,12 +242,12 @@ impl TaskCommentitemGet {
 pub struct TaskCommentitemGetlist {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
 }
 impl TaskCommentitemGetlist {
     /// A `task.commentitem.getlist` call with the required parameters; optional ones unset.

@@ -2,66 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TasksFlowFlowCreateDistributionType {
-    /// `manually`
-    Manually,
-    /// `queue`
-    Queue,
-    /// `himself`
-    Himself,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TasksFlowFlowCreateDistributionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manually" => Self::Manually,
-            "queue" => Self::Queue,
-            "himself" => Self::Himself,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Manually => "manually",
-            Self::Queue => "queue",
-            Self::Himself => "himself",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TasksFlowFlowCreateDistributionType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TasksFlowFlowCreateDistributionType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TasksFlowFlowCreateDistributionType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
+use super::task_values::TasksFlowFlowCreateDistributionType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)

@@ -2,10 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::task_values::TasksApiScrumKanbanAddStageType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)
@@ -29,62 +29,6 @@ pub struct TasksApiScrumKanbanAddStageFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TasksApiScrumKanbanAddStageType {
-    /// `NEW`
-    New,
-    /// `WORK`
-    Work,
-    /// `FINISH`
-    Finish,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TasksApiScrumKanbanAddStageType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEW" => Self::New,
-            "WORK" => Self::Work,
-            "FINISH" => Self::Finish,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::New => "NEW",
-            Self::Work => "WORK",
-            Self::Finish => "FINISH",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TasksApiScrumKanbanAddStageType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TasksApiScrumKanbanAddStageType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TasksApiScrumKanbanAddStageType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///

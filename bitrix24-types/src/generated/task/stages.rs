@@ -2,10 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::task_values::TaskStagesCanmovetaskEntityType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
@@ -28,57 +28,25 @@ pub struct TaskStagesAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-can-move-task.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskStagesCanmovetaskEntityType {
-    /// `U`
-    User,
-    /// `G`
-    Group,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TaskStagesCanmovetaskEntityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "U" => Self::User,
-            "G" => Self::Group,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "U",
-            Self::Group => "G",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TaskStagesCanmovetaskEntityType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TaskStagesCanmovetaskEntityType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TaskStagesCanmovetaskEntityType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskStagesUpdateFields {
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `COLOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// `AFTER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `task.stages.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -208,15 +176,15 @@ impl TaskStagesMovetask {
 pub struct TaskStagesUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TaskStagesUpdateFields`, required.
+    pub fields: TaskStagesUpdateFields,
     /// `isAdmin`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_admin: Option<bool>,
 }
 impl TaskStagesUpdate {
     /// A `task.stages.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: TaskStagesUpdateFields) -> Self {
         Self { id, fields, is_admin: None }
     }
 }

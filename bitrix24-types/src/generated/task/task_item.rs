@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
@@ -37,9 +38,9 @@ pub struct TaskItemAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemAddfile {
-    /// `TASK_ID`: raw.
+    /// `TASK_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
+    pub task_id: Option<String>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -62,12 +63,9 @@ pub struct TaskItemAddfile {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemAddtofavorite {
-    /// `auth`: raw.
-    #[serde(rename = "auth", skip_serializing_if = "Option::is_none")]
-    pub auth: Option<serde_json::Value>,
-    /// `TASK_ID`: raw.
+    /// `TASK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
+    pub task_id: Option<i64>,
     /// `PARAMS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
@@ -87,9 +85,9 @@ pub struct TaskItemAddtofavorite {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemApprove {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.complete`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -106,9 +104,9 @@ pub struct TaskItemApprove {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemComplete {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.defer`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -125,9 +123,9 @@ pub struct TaskItemComplete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemDefer {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.delegate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -144,12 +142,12 @@ pub struct TaskItemDefer {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemDelegate {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
-    /// `USERID`: raw.
+    pub taskid: Option<i64>,
+    /// `USERID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub userid: Option<serde_json::Value>,
+    pub userid: Option<i64>,
 }
 /// `task.item.delete`: scope `task`; writes idempotently.
 ///
@@ -166,9 +164,9 @@ pub struct TaskItemDelegate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemDelete {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.deletefile`: scope `task`; writes idempotently.
 ///
@@ -185,15 +183,12 @@ pub struct TaskItemDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemDeletefile {
-    /// `auth`: raw.
-    #[serde(rename = "auth", skip_serializing_if = "Option::is_none")]
-    pub auth: Option<serde_json::Value>,
-    /// `TASK_ID`: raw.
+    /// `TASK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
-    /// `ATTACHMENT_ID`: raw.
+    pub task_id: Option<i64>,
+    /// `ATTACHMENT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachment_id: Option<serde_json::Value>,
+    pub attachment_id: Option<i64>,
 }
 /// `task.item.deletefromfavorite`: scope `task`; writes idempotently.
 ///
@@ -210,12 +205,9 @@ pub struct TaskItemDeletefile {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemDeletefromfavorite {
-    /// `auth`: raw.
-    #[serde(rename = "auth", skip_serializing_if = "Option::is_none")]
-    pub auth: Option<serde_json::Value>,
-    /// `TASK_ID`: raw.
+    /// `TASK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
+    pub task_id: Option<i64>,
     /// `PARAMS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
@@ -235,9 +227,9 @@ pub struct TaskItemDeletefromfavorite {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemDisapprove {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.getallowedactions`: scope `task`; reads only.
 ///
@@ -254,9 +246,9 @@ pub struct TaskItemDisapprove {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemGetallowedactions {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.getallowedtaskactionsasstrings`: scope `task`; reads only.
 ///
@@ -273,9 +265,9 @@ pub struct TaskItemGetallowedactions {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemGetallowedtaskactionsasstrings {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.getdata`: scope `task`; reads only.
 ///
@@ -292,9 +284,9 @@ pub struct TaskItemGetallowedtaskactionsasstrings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemGetdata {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.getdependson`: scope `task`; reads only.
 ///
@@ -311,9 +303,9 @@ pub struct TaskItemGetdata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemGetdependson {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.getdescription`: scope `task`; reads only.
 ///
@@ -330,9 +322,9 @@ pub struct TaskItemGetdependson {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemGetdescription {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
     /// `FORMAT`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<serde_json::Value>,
@@ -386,9 +378,9 @@ pub struct TaskItemGetmanifest;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemIsactionallowed {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
     /// `ACTIONID`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actionid: Option<serde_json::Value>,
@@ -408,18 +400,18 @@ pub struct TaskItemIsactionallowed {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemList {
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `PARAMS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `task.item.renew`: scope `task`; writes (not idempotent: never repeated blindly).
 ///

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_linked::TasksTaskAddFields;
+use super::task_values::{TaskDependenceAddLinkType, TasksTaskCountersGetType};
 /// The `data` of the event `ONTASKADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html)
@@ -306,66 +308,6 @@ impl wire::Lenient for TaskDeleted {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/task-dependence-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskDependenceAddLinkType {
-    /// `0`
-    StartstartLink,
-    /// `1`
-    StartfinishLink,
-    /// `2`
-    FinishstartLink,
-    /// `3`
-    FinishfinishLink,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TaskDependenceAddLinkType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::StartstartLink,
-            "1" => Self::StartfinishLink,
-            "2" => Self::FinishstartLink,
-            "3" => Self::FinishfinishLink,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::StartstartLink => "0",
-            Self::StartfinishLink => "1",
-            Self::FinishstartLink => "2",
-            Self::FinishfinishLink => "3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TaskDependenceAddLinkType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TaskDependenceAddLinkType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TaskDependenceAddLinkType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
@@ -411,70 +353,6 @@ impl wire::Lenient for TasksTaskCountersGetCounter {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TasksTaskCountersGetType {
-    /// `view_all`
-    ViewAll,
-    /// `view_role_responsible`
-    ViewRoleResponsible,
-    /// `view_role_accomplice`
-    ViewRoleAccomplice,
-    /// `view_role_auditor`
-    ViewRoleAuditor,
-    /// `view_role_originator`
-    ViewRoleOriginator,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TasksTaskCountersGetType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "view_all" => Self::ViewAll,
-            "view_role_responsible" => Self::ViewRoleResponsible,
-            "view_role_accomplice" => Self::ViewRoleAccomplice,
-            "view_role_auditor" => Self::ViewRoleAuditor,
-            "view_role_originator" => Self::ViewRoleOriginator,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ViewAll => "view_all",
-            Self::ViewRoleResponsible => "view_role_responsible",
-            Self::ViewRoleAccomplice => "view_role_accomplice",
-            Self::ViewRoleAuditor => "view_role_auditor",
-            Self::ViewRoleOriginator => "view_role_originator",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TasksTaskCountersGetType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TasksTaskCountersGetType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TasksTaskCountersGetType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -687,12 +565,12 @@ impl TaskDependenceDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksTaskAddFields`, required.
+    pub fields: TasksTaskAddFields,
 }
 impl TasksTaskAdd {
     /// A `tasks.task.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: TasksTaskAddFields) -> Self {
         Self { fields }
     }
 }
@@ -872,9 +750,9 @@ pub struct TasksTaskGetFields;
 pub struct TasksTaskGetaccess {
     /// `taskId`: integer, required.
     pub task_id: i64,
-    /// `users`: raw.
+    /// `users`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<i64>>,
 }
 impl TasksTaskGetaccess {
     /// A `tasks.task.getaccess` call with the required parameters; optional ones unset.
@@ -899,9 +777,9 @@ pub struct TasksTaskHistoryList {
     /// `filter`: `TasksTaskHistoryListLists`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<TasksTaskHistoryListLists>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 impl TasksTaskHistoryList {
     /// A `tasks.task.history.list` call with the required parameters; optional ones unset.
@@ -963,12 +841,12 @@ pub struct TasksTaskList {
 pub struct TasksTaskUpdate {
     /// `taskId`: integer, required.
     pub task_id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksTaskAddFields`, required.
+    pub fields: TasksTaskAddFields,
 }
 impl TasksTaskUpdate {
     /// A `tasks.task.update` call with the required parameters; optional ones unset.
-    pub fn new(task_id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(task_id: i64, fields: TasksTaskAddFields) -> Self {
         Self { task_id, fields }
     }
 }

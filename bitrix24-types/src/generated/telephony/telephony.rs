@@ -7,6 +7,13 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::telephony_values::{
+    OnExternalCallStartIsMobile, TelephonyCallAttachTranscriptionSide,
+    TelephonyExternalCallAttachRecordFilename, TelephonyExternalCallFinishAddToChat,
+    TelephonyExternalCallFinishStatusCode, TelephonyExternalCallRegisterCrmCreate,
+    TelephonyExternalCallRegisterCrmEntityType, TelephonyExternalCallRegisterShow,
+    TelephonyExternalCallRegisterType,
+};
 /// The `data` of the event `ONEXTERNALCALLBACKSTART`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)
@@ -101,481 +108,24 @@ impl EventPayload for OnExternalCallStart {
     const CODE: &'static str = "ONEXTERNALCALLSTART";
     const SCOPE: Option<&'static str> = Some("telephony");
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnExternalCallStartIsMobile {
-    /// `0`
-    CallWasNotInitiated,
-    /// `1`
-    CallWasInitiatedFrom,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnExternalCallStartIsMobile {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::CallWasNotInitiated,
-            "1" => Self::CallWasInitiatedFrom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::CallWasNotInitiated => "0",
-            Self::CallWasInitiatedFrom => "1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnExternalCallStartIsMobile {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnExternalCallStartIsMobile {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnExternalCallStartIsMobile {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelephonyExternalCallAttachRecordFilename {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TelephonyExternalCallAttachRecordFilename {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "wav" => Self::Wav,
-            "mp3" => Self::Mp3,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Wav => "wav",
-            Self::Mp3 => "mp3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TelephonyExternalCallAttachRecordFilename {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TelephonyExternalCallAttachRecordFilename {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TelephonyExternalCallAttachRecordFilename {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelephonyExternalCallFinishAddToChat {
-    /// `0`
-    DoNotAdd,
-    /// `1`
-    Add,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TelephonyExternalCallFinishAddToChat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::DoNotAdd,
-            "1" => Self::Add,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DoNotAdd => "0",
-            Self::Add => "1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TelephonyExternalCallFinishAddToChat {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TelephonyExternalCallFinishAddToChat {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TelephonyExternalCallFinishAddToChat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelephonyExternalCallFinishStatusCode {
-    /// `200`
-    SuccessfulCall,
-    /// `304`
-    MissedCall,
-    /// `603`
-    Declined,
-    /// `603-S`
-    CallCanceled,
-    /// `403`
-    Forbidden,
-    /// `404`
-    InvalidNumber,
-    /// `486`
-    Busy,
-    /// `484`
-    DirectionUnavailable,
-    /// `503`
-    DirectionUnavailable503,
-    /// `480`
-    TemporarilyUnavailable,
-    /// `402`
-    InsufficientFunds,
-    /// `423`
-    Blocked,
-    /// `OTHER`
-    Other,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TelephonyExternalCallFinishStatusCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "200" => Self::SuccessfulCall,
-            "304" => Self::MissedCall,
-            "603" => Self::Declined,
-            "603-S" => Self::CallCanceled,
-            "403" => Self::Forbidden,
-            "404" => Self::InvalidNumber,
-            "486" => Self::Busy,
-            "484" => Self::DirectionUnavailable,
-            "503" => Self::DirectionUnavailable503,
-            "480" => Self::TemporarilyUnavailable,
-            "402" => Self::InsufficientFunds,
-            "423" => Self::Blocked,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SuccessfulCall => "200",
-            Self::MissedCall => "304",
-            Self::Declined => "603",
-            Self::CallCanceled => "603-S",
-            Self::Forbidden => "403",
-            Self::InvalidNumber => "404",
-            Self::Busy => "486",
-            Self::DirectionUnavailable => "484",
-            Self::DirectionUnavailable503 => "503",
-            Self::TemporarilyUnavailable => "480",
-            Self::InsufficientFunds => "402",
-            Self::Blocked => "423",
-            Self::Other => "OTHER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TelephonyExternalCallFinishStatusCode {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TelephonyExternalCallFinishStatusCode {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TelephonyExternalCallFinishStatusCode {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelephonyExternalCallRegisterCrmCreate {
-    /// `0`
-    DoNotCreate,
-    /// `1`
-    Create,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TelephonyExternalCallRegisterCrmCreate {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::DoNotCreate,
-            "1" => Self::Create,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DoNotCreate => "0",
-            Self::Create => "1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TelephonyExternalCallRegisterCrmCreate {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterCrmCreate {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TelephonyExternalCallRegisterCrmCreate {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelephonyExternalCallRegisterCrmEntityType {
-    /// `CONTACT`
-    Contact,
-    /// `COMPANY`
-    Company,
-    /// `LEAD`
-    Lead,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TelephonyExternalCallRegisterCrmEntityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTACT" => Self::Contact,
-            "COMPANY" => Self::Company,
-            "LEAD" => Self::Lead,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Contact => "CONTACT",
-            Self::Company => "COMPANY",
-            Self::Lead => "LEAD",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TelephonyExternalCallRegisterCrmEntityType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterCrmEntityType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TelephonyExternalCallRegisterCrmEntityType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelephonyExternalCallRegisterShow {
-    /// `0`
-    DoNotShow,
-    /// `1`
-    Show,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TelephonyExternalCallRegisterShow {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::DoNotShow,
-            "1" => Self::Show,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DoNotShow => "0",
-            Self::Show => "1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TelephonyExternalCallRegisterShow {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterShow {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TelephonyExternalCallRegisterShow {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelephonyExternalCallRegisterType {
-    /// `1`
-    Outgoing,
-    /// `2`
-    Incoming,
-    /// `3`
-    IncomingWithRedirection,
-    /// `4`
-    Callback,
-    /// `5`
-    InformationalCall,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for TelephonyExternalCallRegisterType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Outgoing,
-            "2" => Self::Incoming,
-            "3" => Self::IncomingWithRedirection,
-            "4" => Self::Callback,
-            "5" => Self::InformationalCall,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Outgoing => "1",
-            Self::Incoming => "2",
-            Self::IncomingWithRedirection => "3",
-            Self::Callback => "4",
-            Self::InformationalCall => "5",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for TelephonyExternalCallRegisterType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for TelephonyExternalCallRegisterType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for TelephonyExternalCallRegisterType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html#messages)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyCallAttachTranscriptionMessages {
+    /// `SIDE`: `TelephonyCallAttachTranscriptionSide`, required. One of `User`, `Client`.
+    pub side: TelephonyCallAttachTranscriptionSide,
+    /// `START_TIME`: integer, required.
+    pub start_time: i64,
+    /// `STOP_TIME`: integer, required.
+    pub stop_time: i64,
+    /// `MESSAGE`: string, required.
+    pub message: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `telephony.call.attachTranscription`: scope `telephony`; writes (not idempotent: never repeated blindly).
 ///
@@ -591,8 +141,8 @@ impl wire::Lenient for TelephonyExternalCallRegisterType {
 pub struct TelephonyCallAttachTranscription {
     /// `CALL_ID`: string, required.
     pub call_id: String,
-    /// `MESSAGES`: raw, required.
-    pub messages: serde_json::Value,
+    /// `MESSAGES`: `TelephonyCallAttachTranscriptionMessages[]`, required.
+    pub messages: Vec<TelephonyCallAttachTranscriptionMessages>,
     /// `COST`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<wire::Decimal>,
@@ -602,7 +152,10 @@ pub struct TelephonyCallAttachTranscription {
 }
 impl TelephonyCallAttachTranscription {
     /// A `telephony.call.attachTranscription` call with the required parameters; optional ones unset.
-    pub fn new(call_id: String, messages: serde_json::Value) -> Self {
+    pub fn new(
+        call_id: String,
+        messages: Vec<TelephonyCallAttachTranscriptionMessages>,
+    ) -> Self {
         Self {
             call_id,
             messages,
@@ -721,9 +274,9 @@ impl TelephonyExternalCallFinish {
 pub struct TelephonyExternalCallHide {
     /// `CALL_ID`: string, required.
     pub call_id: String,
-    /// `USER_ID`: raw.
+    /// `USER_ID`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<Vec<i64>>,
 }
 impl TelephonyExternalCallHide {
     /// A `telephony.externalCall.hide` call with the required parameters; optional ones unset.
@@ -844,9 +397,9 @@ impl TelephonyExternalCallSearchCrmEntities {
 pub struct TelephonyExternalCallShow {
     /// `CALL_ID`: string, required.
     pub call_id: String,
-    /// `USER_ID`: raw.
+    /// `USER_ID`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<Vec<i64>>,
 }
 impl TelephonyExternalCallShow {
     /// A `telephony.externalCall.show` call with the required parameters; optional ones unset.

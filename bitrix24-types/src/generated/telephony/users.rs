@@ -58,12 +58,12 @@ impl VoximplantUserDeactivatePhone {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantUserGet {
-    /// `USER_ID`: raw, required.
-    pub user_id: serde_json::Value,
+    /// `USER_ID`: `integer[]`, required.
+    pub user_id: Vec<i64>,
 }
 impl VoximplantUserGet {
     /// A `voximplant.user.get` call with the required parameters; optional ones unset.
-    pub fn new(user_id: serde_json::Value) -> Self {
+    pub fn new(user_id: Vec<i64>) -> Self {
         Self { user_id }
     }
 }

@@ -7,7 +7,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::TelephonyExternalCallRegisterCrmEntityType;
+use super::telephony_values::{
+    TelephonyExternalCallRegisterCrmEntityType, VoximplantStatisticGetCallFailedCode,
+    VoximplantStatisticGetCallType, VoximplantStatisticGetOrder,
+};
 /// The `data` of the event `ONVOXIMPLANTCALLEND`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
@@ -79,9 +82,9 @@ pub struct OnVoximplantCallInit {
     /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_type: Option<VoximplantStatisticGetCallType>,
-    /// `ACCOUNT_SEARCH_ID`: `OnVoximplantCallInitAccountSearchId`. One of `XXX`, `regXXX`, `sipXXX`.
+    /// `ACCOUNT_SEARCH_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub account_search_id: Option<OnVoximplantCallInitAccountSearchId>,
+    pub account_search_id: Option<String>,
     /// `PHONE_NUMBER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
@@ -107,62 +110,6 @@ impl wire::Lenient for OnVoximplantCallInit {
 impl EventPayload for OnVoximplantCallInit {
     const CODE: &'static str = "ONVOXIMPLANTCALLINIT";
     const SCOPE: Option<&'static str> = Some("telephony");
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnVoximplantCallInitAccountSearchId {
-    /// `XXX`
-    Xxx,
-    /// `regXXX`
-    RegXxx,
-    /// `sipXXX`
-    SipXxx,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnVoximplantCallInitAccountSearchId {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "XXX" => Self::Xxx,
-            "regXXX" => Self::RegXxx,
-            "sipXXX" => Self::SipXxx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Xxx => "XXX",
-            Self::RegXxx => "regXXX",
-            Self::SipXxx => "sipXXX",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnVoximplantCallInitAccountSearchId {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnVoximplantCallInitAccountSearchId {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnVoximplantCallInitAccountSearchId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// The `data` of the event `ONVOXIMPLANTCALLSTART`: scope `telephony`.
 ///
@@ -192,166 +139,6 @@ impl wire::Lenient for OnVoximplantCallStart {
 impl EventPayload for OnVoximplantCallStart {
     const CODE: &'static str = "ONVOXIMPLANTCALLSTART";
     const SCOPE: Option<&'static str> = Some("telephony");
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoximplantStatisticGetCallFailedCode {
-    /// `200`
-    SuccessfulCall,
-    /// `304`
-    MissedCall,
-    /// `603`
-    Declined,
-    /// `603-S`
-    CallCanceled,
-    /// `403`
-    Forbidden,
-    /// `404`
-    InvalidNumber,
-    /// `486`
-    Busy,
-    /// `484`
-    DirectionUnavailable,
-    /// `503`
-    DirectionUnavailable503,
-    /// `480`
-    TemporarilyUnavailable,
-    /// `402`
-    InsufficientFunds,
-    /// `423`
-    Blocked,
-    /// `OTHER`
-    Other,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for VoximplantStatisticGetCallFailedCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "200" => Self::SuccessfulCall,
-            "304" => Self::MissedCall,
-            "603" => Self::Declined,
-            "603-S" => Self::CallCanceled,
-            "403" => Self::Forbidden,
-            "404" => Self::InvalidNumber,
-            "486" => Self::Busy,
-            "484" => Self::DirectionUnavailable,
-            "503" => Self::DirectionUnavailable503,
-            "480" => Self::TemporarilyUnavailable,
-            "402" => Self::InsufficientFunds,
-            "423" => Self::Blocked,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SuccessfulCall => "200",
-            Self::MissedCall => "304",
-            Self::Declined => "603",
-            Self::CallCanceled => "603-S",
-            Self::Forbidden => "403",
-            Self::InvalidNumber => "404",
-            Self::Busy => "486",
-            Self::DirectionUnavailable => "484",
-            Self::DirectionUnavailable503 => "503",
-            Self::TemporarilyUnavailable => "480",
-            Self::InsufficientFunds => "402",
-            Self::Blocked => "423",
-            Self::Other => "OTHER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for VoximplantStatisticGetCallFailedCode {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for VoximplantStatisticGetCallFailedCode {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for VoximplantStatisticGetCallFailedCode {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoximplantStatisticGetCallType {
-    /// `1`
-    Outgoing,
-    /// `2`
-    Incoming,
-    /// `3`
-    IncomingWithRedirection,
-    /// `4`
-    Callback,
-    /// `5`
-    InformationalCall,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for VoximplantStatisticGetCallType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Self::Outgoing,
-            "2" => Self::Incoming,
-            "3" => Self::IncomingWithRedirection,
-            "4" => Self::Callback,
-            "5" => Self::InformationalCall,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Outgoing => "1",
-            Self::Incoming => "2",
-            Self::IncomingWithRedirection => "3",
-            Self::Callback => "4",
-            Self::InformationalCall => "5",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for VoximplantStatisticGetCallType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for VoximplantStatisticGetCallType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for VoximplantStatisticGetCallType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -450,58 +237,6 @@ pub struct VoximplantStatisticGetFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoximplantStatisticGetOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for VoximplantStatisticGetOrder {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for VoximplantStatisticGetOrder {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for VoximplantStatisticGetOrder {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for VoximplantStatisticGetOrder {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }
 /// `voximplant.callback.start`: scope `telephony`; writes (not idempotent: never repeated blindly).
 ///

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::user_values::OnUserAddPersonalGender;
 /// The `data` of the event `ONUSERADD`: scope `user`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-user-add.html)
@@ -62,56 +63,4 @@ impl wire::Lenient for OnUserAdd {
 impl EventPayload for OnUserAdd {
     const CODE: &'static str = "ONUSERADD";
     const SCOPE: Option<&'static str> = Some("user");
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-user-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnUserAddPersonalGender {
-    /// `M`
-    Male,
-    /// `F`
-    Female,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for OnUserAddPersonalGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "M" => Self::Male,
-            "F" => Self::Female,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Male => "M",
-            Self::Female => "F",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for OnUserAddPersonalGender {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for OnUserAddPersonalGender {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for OnUserAddPersonalGender {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
 }

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::userfieldconfig_values::UserfieldconfigListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#field)
@@ -483,66 +484,6 @@ pub struct UserfieldconfigListSelect {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserfieldconfigListShowFilter {
-    /// `N`
-    ValueN,
-    /// `I`
-    ValueI,
-    /// `E`
-    ValueE,
-    /// `S`
-    ValueS,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for UserfieldconfigListShowFilter {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "N" => Self::ValueN,
-            "I" => Self::ValueI,
-            "E" => Self::ValueE,
-            "S" => Self::ValueS,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ValueN => "N",
-            Self::ValueI => "I",
-            Self::ValueE => "E",
-            Self::ValueS => "S",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for UserfieldconfigListShowFilter {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for UserfieldconfigListShowFilter {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for UserfieldconfigListShowFilter {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html#field)
@@ -890,9 +831,9 @@ pub struct UserfieldconfigList {
     /// `select`: `UserfieldconfigListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<UserfieldconfigListSelect>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `filter`: `UserfieldconfigListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<UserfieldconfigListFilterable>,

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::vote_values::{VoteIntegrationImSendAnonymity, VoteIntegrationImSendOptions};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
@@ -428,57 +429,19 @@ impl wire::Lenient for VoteAttachedVoteVoteAttach {
         wire::object_or_nothing(de)
     }
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoteIntegrationImSendAnonymity {
-    /// `0`
-    NonanonymousVote,
-    /// `1`
-    AnonymousVote,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for VoteIntegrationImSendAnonymity {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::NonanonymousVote,
-            "1" => Self::AnonymousVote,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NonanonymousVote => "0",
-            Self::AnonymousVote => "1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for VoteIntegrationImSendAnonymity {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for VoteIntegrationImSendAnonymity {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for VoteIntegrationImSendAnonymity {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#ANSWERS)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteIntegrationImSendAnswers {
+    /// `MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -486,8 +449,8 @@ impl wire::Lenient for VoteIntegrationImSendAnonymity {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteIntegrationImSendMessage {
-    /// `QUESTIONS`: raw, required.
-    pub questions: serde_json::Value,
+    /// `QUESTIONS`: `VoteIntegrationImSendQuestions`, required.
+    pub questions: VoteIntegrationImSendQuestions,
     /// `ANONYMITY`: `VoteIntegrationImSendAnonymity`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymity: Option<VoteIntegrationImSendAnonymity>,
@@ -499,57 +462,25 @@ pub struct VoteIntegrationImSendMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// An open enumeration: a value not listed is kept in `Unknown`.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoteIntegrationImSendOptions {
-    /// `0`
-    No,
-    /// `1`
-    Yes,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for VoteIntegrationImSendOptions {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Self::No,
-            "1" => Self::Yes,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::No => "0",
-            Self::Yes => "1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for VoteIntegrationImSendOptions {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for VoteIntegrationImSendOptions {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for VoteIntegrationImSendOptions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#QUESTIONS)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteIntegrationImSendQuestions {
+    /// `QUESTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// `FIELD_TYPE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_type: Option<i64>,
+    /// `ANSWERS`: `VoteIntegrationImSendAnswers`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<VoteIntegrationImSendAnswers>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
