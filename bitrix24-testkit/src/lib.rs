@@ -25,7 +25,8 @@
 //! - **OAuth calls**: `/rest/{method}[.json]` with `auth=ACCESS_TOKEN` in the query or body;
 //!   missing is 401 `NO_AUTH_FOUND`, unknown 401 `invalid_token`, expired 401 `expired_token`;
 //! - **the OAuth server**: `/oauth/token/` ([`TestPortal::token_url`]), see `oauth` below;
-//! - methods `crm.deal.add/get/update/delete/list/fields`, `batch`, `app.info`, `profile`
+//! - methods `crm.deal.add/get/update/delete/list/fields`, `crm.deal.productrows.set/get`
+//!   (money kept as exact decimal text), `batch`, `app.info`, `profile`
 //!   (also `user.current`), `scope`, `server.time`; any other is 404 `ERROR_METHOD_NOT_FOUND`;
 //! - **events**: `event.bind/unbind/get`, delivery of `ONCRMDEAL{ADD,UPDATE,DELETE}` to
 //!   handler URLs, and the offline queue `event.offline.get/clear/error/list` (see the
@@ -128,7 +129,7 @@
 
 // Layout, so that no module imports one that imports it back: leaves first (`call`,
 // `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `stats`, `credentials`,
-// `list_query`); then each method family with its store (`deals`, `items`, `task_store`,
+// `list_query`); then each method family with its store (`deals`, `product_rows`, `items`, `task_store`,
 // `tasks_classic`, `tasks_v3`, `events`, `user_fields`, `capabilities`), which take the
 // stores they need, never the whole state; `state` composes the stores; `rest` (the one
 // dispatcher that knows every family), `batch` and `oauth` run on the state; `server`
@@ -151,6 +152,7 @@ mod params;
 mod payload;
 pub mod php_form;
 mod portal;
+mod product_rows;
 mod rest;
 mod server;
 mod state;

@@ -26,6 +26,10 @@ pub(crate) fn execute(
         crate::user_fields::call(&state.user_fields, &mut state.deals, method, params)
     {
         result
+    } else if let Some(result) =
+        crate::product_rows::call(&mut state.product_rows, &state.deals, method, params)
+    {
+        result
     } else if let Some(result) = crate::deals::call(
         &mut state.deals,
         method,

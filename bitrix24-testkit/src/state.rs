@@ -11,6 +11,7 @@ use crate::deals::DealStore;
 use crate::events::EventStore;
 use crate::fault::Faults;
 use crate::items::ItemStore;
+use crate::product_rows::ProductRows;
 use crate::stats::Stats;
 use crate::task_store::TaskStore;
 use crate::tasks_v3::Replays;
@@ -34,6 +35,8 @@ pub(crate) struct State {
     pub(crate) replays: Replays,
     /// Smart-process items (`crm.item.*`).
     pub(crate) items: ItemStore,
+    /// Deals' product rows (`crm.deal.productrows.*`).
+    pub(crate) product_rows: ProductRows,
 }
 
 impl State {
@@ -55,6 +58,7 @@ impl State {
             tasks_v3: TaskStore::default(),
             replays: Replays::default(),
             items: ItemStore::default(),
+            product_rows: ProductRows::default(),
         }
     }
 }

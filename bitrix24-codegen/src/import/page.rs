@@ -646,6 +646,62 @@ mod tests {
         assert_eq!(scope_of("> Scope:"), None);
     }
 
+    fn params_of(text: &str) -> (String, Vec<(String, bool)>) {
+        let tokens = markdown::parse_page(text);
+        let page = method_page("api-reference/x/a-b.md", &tokens).expect("a method page");
+        let rows = page
+            .params
+            .map(|t| {
+                page.tables[t]
+                    .rows
+                    .iter()
+                    .map(|r| (r.name.clone(), r.required))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (page.method, rows)
+    }
+
+    #[test]
+    fn parameter_tables_found_where_pages_put_them() {
+        let row = |name: &str, required: bool| (name.to_owned(), required);
+        // Right under the title, before any section.
+        let intro = "# Set a.b\n\n> Scope: [`crm`](x)\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+|| **id***\n[`integer`](x) | Id ||\n|#\n\n## Response Handling\n";
+        assert_eq!(params_of(intro).1, [row("id", true)]);
+        // Ways to call under numbered sub-headings: merged, none required.
+        let ways = "# Get a.b\n\n> Scope: [`vote`](x)\n\n## Method Parameters\n\n### 1. By ID\n\n#|\n\
+|| **Name**\n`type` | **Description** ||\n|| **attachId***\n[`integer`](x) | Id ||\n|#\n\n\
+### 2. By Element\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+|| **entityId***\n[`integer`](x) | Id ||\n|#\n";
+        assert_eq!(
+            params_of(ways).1,
+            [row("attachId", false), row("entityId", false)]
+        );
+        // A two-column table whose names carry their types, without a `type` header.
+        let untyped = "# Get a.b\n\n> Scope: [`crm`](x)\n\n## Method Parameters\n\n#|\n\
+|| **Field** | **Description** ||\n|| **code***\n[`string`](x) | Code ||\n|#\n";
+        assert_eq!(params_of(untyped).1, [row("code", true)]);
+        // No table: the cURL sample's body.
+        let sample = "# List a.b\n\n> Scope: [`crm`](x)\n\n## Method Parameters\n\nSee list methods.\n\n\
+```bash\ncurl -d '{\"order\":{\"ID\":\"ASC\"},\"select\":[\"ID\"],\"auth\":\"t\"}' \
+https://x/rest/a.b\n```\n";
+        assert_eq!(
+            params_of(sample).1,
+            [row("order", false), row("select", false)]
+        );
+    }
+
+    #[test]
+    fn samples_name_the_method() {
+        let page = "# Pin a Chat at the Top of the im.recent List\n\n> Scope: [`im`](x)\n\n\
+## Method Parameters\n\n```bash\ncurl https://x/rest/1/w/im.recent.pin\n```\n";
+        let tokens = markdown::parse_page(page);
+        let page = method_page("api-reference/chats/im-recent-pin.md", &tokens).unwrap();
+        assert_eq!(page.method, "im.recent.pin");
+        assert_eq!(page.title_method.as_deref(), Some("im.recent"));
+    }
+
     #[test]
     fn examples_show_the_result_shape() {
         let example = scan_example(

@@ -97,7 +97,7 @@ fn camel_prefix(segment: &str, prefix: &str) -> bool {
 }
 
 /// The name says the method only reads: a last segment `get*`, `list*`, `is<Upper>...`
-/// (`isActionAllowed`, also written `isactionallowed`) or one of [`READING`]; a method of a
+/// (`isActionAllowed`, also written `isactionallowed`) or one of `READING`; a method of a
 /// reading namespace (`crm.enum.*`); or a middle segment `get*`/`list`
 /// (`calendar.event.get.nearest`, `lists.element.get.file.url`) before a last segment
 /// that neither creates nor sets.
@@ -122,7 +122,7 @@ pub fn reads(name: &str) -> bool {
 }
 
 /// The name says doing it twice is doing it once: a last segment `update*`, `delete*`,
-/// `set<Upper>...` or one of [`SETTING`].
+/// `set<Upper>...` or one of `SETTING`.
 pub fn sets(name: &str) -> bool {
     let (segment, lower) = last(name);
     lower.starts_with("update")
@@ -132,7 +132,7 @@ pub fn sets(name: &str) -> bool {
 }
 
 /// The name says the method creates something: a last segment starting with one of
-/// [`CREATING_PREFIXES`] (`add`, `addToFavorite`, `sendTyping`) or one of [`CREATING`]
+/// `CREATING_PREFIXES` (`add`, `addToFavorite`, `sendTyping`) or one of `CREATING`
 /// (`bind`, `register`). Such a method is never `read` or `idempotent` by the rule.
 pub fn creates(name: &str) -> bool {
     let (_, lower) = last(name);

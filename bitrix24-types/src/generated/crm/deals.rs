@@ -53,9 +53,9 @@ pub struct CrmDealProductrowsGetProductrow {
     /// `PRICE_ACCOUNT`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub price_account: Option<wire::Decimal>,
-    /// `QUANTITY`: integer.
+    /// `QUANTITY`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub quantity: Option<i64>,
+    pub quantity: Option<f64>,
     /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
