@@ -77,6 +77,16 @@ fn sample_type(value: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// `USER_ID`, `entityId`, `TASKID`: a name whose last word is `id` (an upper-case name
+/// ending in `ID` counts as one word run together).
+fn names_an_id(name: &str) -> bool {
+    let upper = !name.chars().any(|c| c.is_ascii_lowercase());
+    crate::rules::words::words(name)
+        .last()
+        .is_some_and(|w| w == "id")
+        || (upper && name.len() > 2 && name.ends_with("ID"))
+}
+
 /// A name that stands for many (`UF_CRM_...`, `UF_CRM_xxx`, `<node selector>`).
 fn is_placeholder(name: &str) -> bool {
     name.contains("...")
@@ -424,9 +434,13 @@ impl<'a> PageBuilder<'a> {
     /// The row's type as its docs type and the typing rules give it.
     fn docs_field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
         let [(text, link)] = row.types.as_slice() else {
-            return if row.types.is_empty() && row.name.eq_ignore_ascii_case("id") {
+            let lower = row.name.to_ascii_lowercase();
+            return if row.types.is_empty() && lower == "id" {
                 // An untyped `id` row (`crm.measure.get`) is an identifier.
                 "id".to_owned()
+            } else if row.types.is_empty() && names_an_id(&row.name) && !response {
+                // An untyped `TASKID`, `USER_ID` sent is an identifier too (an integer).
+                "integer".to_owned()
             } else if row.types.is_empty() {
                 self.raw(at, "no type given")
             } else {

@@ -13,9 +13,9 @@ pub struct BiconnectorDatasetAddFields2 {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `datasetId`: raw.
+    /// `datasetId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dataset_id: Option<serde_json::Value>,
+    pub dataset_id: Option<i64>,
     /// `type`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<serde_json::Value>,

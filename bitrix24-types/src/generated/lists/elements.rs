@@ -14,9 +14,9 @@ use super::lists_values::ListsElementAddIblockTypeId;
 pub struct ListsElementAddParametrFields {
     /// `NAME`: string, required.
     pub name: String,
-    /// `PROPERTY_PropertyId`: raw.
+    /// `PROPERTY_PropertyId`: integer.
     #[serde(rename = "PROPERTY_PropertyId", skip_serializing_if = "Option::is_none")]
-    pub property_property_id: Option<serde_json::Value>,
+    pub property_property_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -30,9 +30,9 @@ pub struct ListsElementAddParametrFields {
 pub struct ListsElementUpdateParametrFields {
     /// `NAME`: string, required.
     pub name: String,
-    /// `PROPERTY_PropertyId`: raw.
+    /// `PROPERTY_PropertyId`: integer.
     #[serde(rename = "PROPERTY_PropertyId", skip_serializing_if = "Option::is_none")]
-    pub property_property_id: Option<serde_json::Value>,
+    pub property_property_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

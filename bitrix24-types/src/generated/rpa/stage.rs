@@ -14,8 +14,8 @@ use ::bitrix24_types::serde_json;
 pub struct RpaStageAddFields {
     /// `name`: raw, required.
     pub name: serde_json::Value,
-    /// `typeId`: raw, required.
-    pub type_id: serde_json::Value,
+    /// `typeId`: integer, required.
+    pub type_id: i64,
     /// `code`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<serde_json::Value>,

@@ -38,9 +38,9 @@ pub struct TaskItemAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemAddfile {
-    /// `TASK_ID`: string.
+    /// `TASK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
+    pub task_id: Option<i64>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -344,9 +344,9 @@ pub struct TaskItemGetdescription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemGetfiles {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.getmanifest`: scope `task`; reads only.
 ///
@@ -381,9 +381,9 @@ pub struct TaskItemIsactionallowed {
     /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taskid: Option<i64>,
-    /// `ACTIONID`: raw.
+    /// `ACTIONID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub actionid: Option<serde_json::Value>,
+    pub actionid: Option<i64>,
 }
 /// `task.item.list`: scope `task`; reads only.
 ///
@@ -428,9 +428,9 @@ pub struct TaskItemList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemRenew {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.startexecution`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -447,9 +447,9 @@ pub struct TaskItemRenew {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemStartexecution {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 /// `task.item.update`: scope `task`; writes idempotently.
 ///
@@ -466,9 +466,9 @@ pub struct TaskItemStartexecution {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUpdate {
-    /// `TASKID`: raw.
+    /// `TASKID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
     /// `TASKDATA`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taskdata: Option<serde_json::Value>,
