@@ -9,6 +9,7 @@
 //!
 //! `cargo xtask codegen` is a thin command line over [`generate`] and [`output`].
 
+pub mod accuracy;
 pub mod coverage;
 pub mod diagnostics;
 pub mod emit;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod naming;
 pub mod output;
 pub mod portal_fields;
+pub mod rules;
 pub mod spec;
 pub mod tree;
 

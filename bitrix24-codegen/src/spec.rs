@@ -63,6 +63,10 @@ pub struct MethodDef {
     pub docs: Option<Text>,
     /// `read`, `idempotent` or `write`: decides the transport's retry policy.
     pub kind: Text,
+    /// Why `kind` departs from the kind rule (`crate::rules::kind`): what the docs say the
+    /// method does besides what its name says (`disk.storage.getForApp` creates the
+    /// storage). Required when it departs; the model build checks.
+    pub kind_reason: Option<Text>,
     /// `classic` (default) or `v3`.
     pub api: Option<Text>,
     /// Present when the method is deprecated.

@@ -45,3 +45,41 @@ fn without_docs_the_documented_column_is_empty() {
     assert!(coverage.scopes.values().all(|s| s.documented.is_none()));
     assert!(coverage.to_string().contains(" - "));
 }
+
+#[test]
+fn accuracy_figures_over_an_import() {
+    use bitrix24_codegen::accuracy::Accuracy;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let report = bitrix24_codegen::import::import_docs_with_overlays(
+        &root.join("docs"),
+        &root.join("docs-overlays"),
+    )
+    .unwrap();
+    let (loaded, errors) = bitrix24_codegen::load::load_texts(&report.files);
+    assert!(errors.is_empty(), "{errors}");
+    let accuracy = Accuracy::measure(&loaded, Some(&report));
+    println!("{accuracy}");
+    assert_eq!(accuracy.methods, report.methods_written);
+    assert!(
+        accuracy.params_missing.is_empty(),
+        "{:?}",
+        accuracy.params_missing
+    );
+    assert!(accuracy.reads_marked_write.is_empty());
+    // The test overlay keys crm.widget.add: a decision with its reason.
+    assert_eq!(
+        accuracy.kind_decisions.len(),
+        1,
+        "{:?}",
+        accuracy.kind_decisions
+    );
+    assert!(accuracy.money > 0 && accuracy.money_not_decimal.is_empty());
+    assert!(accuracy.documented_unspecced.is_empty());
+    let text = accuracy.to_string();
+    assert!(text.starts_with("accuracy ("));
+    assert!(text.contains("money fields typed decimal"));
+    // Without the docs, only what the specs say is counted.
+    let alone = Accuracy::measure(&loaded, None);
+    assert!(alone.params_missing.is_empty() && alone.documented_unspecced.is_empty());
+    assert_eq!(alone.money, accuracy.money);
+}

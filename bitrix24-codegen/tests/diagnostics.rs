@@ -193,3 +193,35 @@ fn an_unknown_key_in_an_event_is_located() {
         errors[0]
     );
 }
+
+#[test]
+fn the_linter_names_kinds_money_and_dates() {
+    let errors = errors_of("lint.yaml");
+    let expected = [
+        "6:14: types.Row.fields.PRICE.type: `PRICE` names money: type it `decimal` (`double` rounds or cuts it)",
+        "14:11: methods.crm.row.add.kind: kind `idempotent` departs from the kind rule, which gives `write` (the name creates); follow the rule, or say in `kind_reason` what the docs say the method does",
+        "16:20: methods.crm.row.add.params.OPPORTUNITY.type: `OPPORTUNITY` names money: type it `decimal` (`integer` rounds or cuts it)",
+        "19:11: methods.user.current.kind: kind `write` departs from the kind rule, which gives `read` (the name reads); follow the rule, or say in `kind_reason` what the docs say the method does",
+        "27:18: methods.crm.row.get.kind_reason: kind `read` is the rule's: remove the `kind_reason`",
+    ];
+    assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn the_linter_warns_of_text_typed_money_and_dates() {
+    let path = specs("bad").join("lint.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let loaded = vec![load::LoadedSpec {
+        relative: "lint.yaml".to_owned(),
+        path: path.clone(),
+        spec: load::parse(&path, &text).unwrap(),
+    }];
+    let warnings: Vec<String> = model::lint(&loaded).warnings.iter().map(short).collect();
+    assert_eq!(
+        warnings,
+        [
+            "9:20: types.Row.fields.DATE_CREATE.type: `DATE_CREATE` names a date but is typed `string`",
+            "10:19: types.Row.fields.RESULT_SUM.type: `RESULT_SUM` names money but is typed `string`",
+        ]
+    );
+}

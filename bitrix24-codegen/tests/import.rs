@@ -212,7 +212,7 @@ fn unclear_event_data_is_raw_and_reported() {
             "OnCrmWidgetAddFields.OPTIONS: docs type `any`",
             "ONCRMWIDGETOLD.data.FIELDS: docs type `array`",
             "CRM.WIDGET.ON.ADD.data.FIELDS: docs type `object` has no sub-table on the page",
-            "ONGADGETUPDATE.data.FIELDS_BEFORE: several types given",
+            "ONGADGETUPDATE.data.FIELDS_BEFORE: several types `undefined | object`",
         ]
     );
     assert!(report.notes.iter().any(|n| {
@@ -238,7 +238,7 @@ fn required_markers_and_docs_types() {
         ("CONTACT_IDS", "id[]"),
         ("PHONE", "crm_multifield[]"),
         ("OPENED", "char"),
-        ("AMOUNT", "double"),
+        ("AMOUNT", "decimal"),
         ("COMMENTS", "text"),
         ("BEGINDATE", "date"),
         ("ASSIGNED_BY_ID", "user"),
@@ -349,7 +349,11 @@ fn list_methods() {
         param(&crm, "crm.widget.list", "start").ty.as_str(),
         "integer"
     );
-    assert_eq!(param(&crm, "crm.widget.list", "filter").ty.as_str(), "raw");
+    // The list parameter rule: a filter maps fields to values of any shape.
+    assert_eq!(
+        param(&crm, "crm.widget.list", "filter").ty.as_str(),
+        "map<raw>"
+    );
     let tasks = spec(&files, "tasks.yaml");
     let keyed = method(&tasks, "tasks.gadget.list");
     assert_eq!(keyed.result.ty.as_str(), "TasksGadgetListGadget[]");

@@ -101,6 +101,34 @@ where
     s.serialize_str(value.as_wire())
 }
 
+/// Writes an enum whose values are integers (`crm_enum_activitytype`: `1` meeting, `2`
+/// call) as the JSON number [`WireEnum::as_wire`] spells, as the portal documents such a
+/// field; a value that is not an integer (an unlisted one kept as read) as its string.
+///
+/// ```
+/// use bitrix24_wire::{self as wire, WireEnum};
+///
+/// struct Priority(String);
+/// impl WireEnum for Priority {
+///     fn from_wire(value: &str) -> Self { Priority(value.to_owned()) }
+///     fn as_wire(&self) -> &str { &self.0 }
+/// }
+/// let mut out = Vec::new();
+/// wire::serialize_numeric_enum(&Priority("2".into()), &mut serde_json::Serializer::new(&mut out)).unwrap();
+/// assert_eq!(out, b"2");
+/// ```
+pub fn serialize_numeric_enum<S, T>(value: &T, s: S) -> Result<S::Ok, S::Error>
+where
+    S: Serializer,
+    T: WireEnum,
+{
+    let text = value.as_wire();
+    match text.parse::<i64>() {
+        Ok(number) if number.to_string() == text => s.serialize_i64(number),
+        _ => s.serialize_str(text),
+    }
+}
+
 struct EnumVisitor<T>(PhantomData<T>);
 
 impl<'de, T: WireEnum> Visitor<'de> for EnumVisitor<T> {

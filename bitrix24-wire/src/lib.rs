@@ -74,7 +74,9 @@ pub mod yes_no;
 
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use decimal::{Decimal, ParseDecimalError};
-pub use enums::{WireEnum, deserialize_enum, enum_or_nothing, serialize_enum};
+pub use enums::{
+    WireEnum, deserialize_enum, enum_or_nothing, serialize_enum, serialize_numeric_enum,
+};
 pub use file::{File, FileInfo};
 pub use lenient::{Lenient, lenient, object_or_nothing, required};
 pub use multifield::Multifield;

@@ -153,7 +153,7 @@ pub(crate) fn import_docs(args: &ImportArgs, root: &Path) -> ExitCode {
         }
         let details = root.join("target/import-report.txt");
         let written = std::fs::create_dir_all(root.join("target"))
-            .and_then(|()| std::fs::write(&details, details_text(&report)));
+            .and_then(|()| std::fs::write(&details, details_text(&report) + &lint_text(&report)));
         match written {
             Ok(()) => println!("details:          {}", details.display()),
             Err(err) => eprintln!("cannot write {}: {err}", details.display()),
@@ -197,6 +197,36 @@ fn details_text(report: &bitrix24_codegen::import::ImportReport) -> String {
     let _ = writeln!(out, "\n## Notes ({})", report.notes.len());
     for item in &report.notes {
         let _ = writeln!(out, "{item}");
+    }
+    let _ = writeln!(
+        out,
+        "\n## Pages with a scope that document no method ({})",
+        report.not_methods.len()
+    );
+    for item in &report.not_methods {
+        let _ = writeln!(out, "{item}");
+    }
+    out
+}
+
+/// The linter's warnings and the accuracy figures of the merged specs, with the items
+/// behind each.
+fn lint_text(report: &bitrix24_codegen::import::ImportReport) -> String {
+    use std::fmt::Write as _;
+    let (loaded, _) = bitrix24_codegen::load::load_texts(&report.files);
+    let mut out = String::new();
+    let warnings = bitrix24_codegen::model::lint(&loaded).warnings;
+    let _ = writeln!(out, "\n## Lint warnings ({})", warnings.len());
+    for warning in &warnings {
+        let _ = writeln!(out, "{warning}");
+    }
+    let accuracy = bitrix24_codegen::accuracy::Accuracy::measure(&loaded, Some(report));
+    let _ = writeln!(out, "\n## Accuracy\n{accuracy}");
+    for (title, items) in accuracy.details() {
+        let _ = writeln!(out, "\n### {title} ({})", items.len());
+        for item in &items.items {
+            let _ = writeln!(out, "{item}");
+        }
     }
     out
 }

@@ -1,5 +1,6 @@
 //! Open enumerations: a variant per listed wire value and `Unknown` keeping any other,
-//! (de)serialised through `wire::WireEnum` and read leniently.
+//! (de)serialised through `wire::WireEnum` and read leniently; an enumeration of integers
+//! is sent as numbers.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -26,6 +27,15 @@ pub(super) fn enum_tokens(
     cx.uses(Import::Serialize);
     cx.uses(Import::Deserialize);
     let lenient = lenient_impl(cx, &name, "enum_or_nothing");
+    // Integer values (`1` meeting, `2` call) are sent as the numbers they are.
+    let numeric = wires
+        .iter()
+        .all(|w| w.parse::<i64>().is_ok_and(|n| n.to_string() == **w));
+    let serialize = if numeric {
+        quote!(wire::serialize_numeric_enum(self, serializer))
+    } else {
+        quote!(wire::serialize_enum(self, serializer))
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -53,7 +63,7 @@ pub(super) fn enum_tokens(
             where
                 S: serde::Serializer,
             {
-                wire::serialize_enum(self, serializer)
+                #serialize
             }
         }
         impl<'de> Deserialize<'de> for #name {

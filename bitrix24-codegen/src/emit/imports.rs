@@ -160,15 +160,29 @@ impl Imports {
                 out.extend(quote!(use ::bitrix24_types::#name;));
             }
         }
-        // Other generated types, by scope, sorted.
-        let mut named: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        // Other generated types, by scope (by module within the site's own scope), sorted.
+        let mut named: BTreeMap<(&str, Option<&str>), BTreeSet<&str>> = BTreeMap::new();
         for import in &self.0 {
-            if let Import::Named { scope, name, .. } = import {
-                named.entry(scope).or_default().insert(name);
+            if let Import::Named {
+                scope,
+                module,
+                name,
+            } = import
+            {
+                let module = (scope == site.scope).then_some(module.as_str());
+                named.entry((scope, module)).or_default().insert(name);
             }
         }
-        for (scope, names) in named {
-            let path = parent_path(site, scope);
+        for ((scope, module), names) in named {
+            let path = match module {
+                // A sibling module, named directly: never through the scope's module,
+                // which re-exports every file (the files would import each other).
+                Some(module) => {
+                    let (parent, module) = (quote!(super), ident(module));
+                    quote!(#parent::#module)
+                }
+                None => parent_path(site, scope),
+            };
             let names: Vec<Ident> = names.into_iter().map(ident).collect();
             out.extend(match names.as_slice() {
                 [one] => quote!(use #path::#one;),
@@ -179,8 +193,8 @@ impl Imports {
     }
 }
 
-/// The module other generated types of `scope` are reached through from `site`: the
-/// scope's module re-exports each file's items flat (`super`, `super::super::common`).
+/// The module generated types of another scope are reached through from `site`: that
+/// scope's module re-exports each file's items flat (`super::super::common`).
 fn parent_path(site: Site<'_>, scope: &str) -> TokenStream {
     let parent = quote!(super);
     if scope == site.scope {

@@ -6,13 +6,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 
+use super::doc_types::Resolved;
 use super::emit_yaml::Yaml;
 use super::kind::method_kind;
+use super::layout::NO_SCOPE;
 use super::layout::Root;
+use super::linked::Linked;
 use super::markdown;
 use super::page::{self, EventPage, JsonKind, MethodPage};
+use super::query::query_param;
 use super::report::{Problem, RawFallback};
-use super::types::{Mapped, map_doc_type};
+use super::types::{Mapped, map_doc_type, map_union, map_union_with};
+use super::typing::{
+    Examples, Shared, SharedFile, Typed, enum_for, not_a_date, refine, unclear_date,
+};
+use super::values::ValueSet;
 use crate::naming;
 
 /// The request struct name the model derives for the method (see
@@ -46,12 +54,46 @@ pub(super) fn event_type_name(path: &str, used: &BTreeSet<String>) -> String {
     name
 }
 
+/// The spec type of a value a cURL sample sends, when it is a scalar or a list of one
+/// kind of scalar (`["crm", "CCrmDocumentDeal", "DEAL_1"]` is `string[]`).
+fn sample_type(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let scalar = |value: &Value| match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("double"),
+        _ => None,
+    };
+    match value {
+        Value::Array(items) => {
+            let first = scalar(items.first()?)?;
+            items
+                .iter()
+                .all(|item| scalar(item) == Some(first))
+                .then(|| format!("{first}[]"))
+        }
+        other => scalar(other).map(str::to_owned),
+    }
+}
+
+/// `USER_ID`, `entityId`, `TASKID`: a name whose last word is `id` (an upper-case name
+/// ending in `ID` counts as one word run together).
+fn names_an_id(name: &str) -> bool {
+    let upper = !name.chars().any(|c| c.is_ascii_lowercase());
+    crate::rules::words::words(name)
+        .last()
+        .is_some_and(|w| w == "id")
+        || (upper && name.len() > 2 && name.ends_with("ID"))
+}
+
 /// A name that stands for many (`UF_CRM_...`, `UF_CRM_xxx`, `<node selector>`).
 fn is_placeholder(name: &str) -> bool {
     name.contains("...")
         || name.contains('…')
         || name.contains(['<', '{', '*'])
         || name.to_ascii_lowercase().ends_with("xxx")
+        || (name.len() > 1 && name.ends_with('_'))
 }
 
 /// Builds one method and the named types of its page.
@@ -61,6 +103,14 @@ pub(super) struct PageBuilder<'a> {
     prefix: String,
     /// Every type name taken so far (all pages).
     used: &'a mut BTreeSet<String>,
+    /// What typing shares between pages: the docs' own types, the enums made so far.
+    shared: &'a mut Shared,
+    /// The page's JSON examples, for the typing rules.
+    examples: Examples,
+    /// The pages whose tables a row may link.
+    linked: &'a Linked<'a>,
+    /// The scope of the file the types go to (the linking page's, for a linked table).
+    scope: String,
     types: Vec<(String, Yaml)>,
     /// (table, read from a response) -> type name.
     memo: BTreeMap<(usize, bool), String>,
@@ -84,11 +134,17 @@ impl<'a> PageBuilder<'a> {
         page: &'a MethodPage,
         prefix: String,
         used: &'a mut BTreeSet<String>,
+        shared: &'a mut Shared,
+        linked: &'a Linked<'a>,
     ) -> Self {
         Self {
             page,
             prefix,
             used,
+            shared,
+            linked,
+            scope: page.scope.clone().unwrap_or_else(|| NO_SCOPE.to_owned()),
+            examples: Examples::of(page),
             types: Vec::new(),
             memo: BTreeMap::new(),
             building: BTreeSet::new(),
@@ -229,6 +285,12 @@ impl<'a> PageBuilder<'a> {
                 ));
                 continue;
             }
+            if row.name == "auth" && at == format!("{}.params", page.method) {
+                self.note(format!(
+                    "{at}.auth: left out: the access token is the client's to send"
+                ));
+                continue;
+            }
             let ident = naming::field_name(&row.name).ident;
             if ident == "extra" {
                 self.note(format!(
@@ -262,28 +324,248 @@ impl<'a> PageBuilder<'a> {
         out
     }
 
+    /// The row's type; a date-named field that stays text or raw is noted with the
+    /// example that shows it is no date.
     fn field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
+        let ty = self.unclear_field_type(row, response, at);
+        if matches!(ty.as_str(), "string" | "text" | "raw") {
+            if let Some(reason) = not_a_date(row, &self.examples) {
+                self.shared.dates_kept.push(RawFallback {
+                    page: self.page.path.clone(),
+                    at: at.to_owned(),
+                    reason,
+                });
+            }
+        }
+        ty
+    }
+
+    /// The row's type: [`PageBuilder::docs_field_type`], and what types a row its docs
+    /// type leaves raw, in order: a date name with dates shown or described; and in a
+    /// request (not a reply, which its own tables type): a sub-table an `array` row links (`crm.activity.add` `fields`: an object, or a list of it when
+    /// the sample sends a list); a table on another page an `object` or `array` row links
+    /// ([`Linked`]); a list an `array` row's description shows; for a top-level
+    /// parameter, the list parameter rules ([`query_param`]) and then the value the cURL
+    /// sample sends for an `array`, `any` or untyped row (a list of strings is
+    /// `string[]`).
+    fn unclear_field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
+        let ty = self.docs_field_type(row, response, at);
+        if ty != "raw" {
+            return ty;
+        }
+        if let Some(date) = unclear_date(row, &self.examples) {
+            self.raws.retain(|raw| raw.at != at);
+            return date.to_owned();
+        }
+        let top_param = !response && at == format!("{}.params.{}", self.page.method, row.name);
+        let sample = self
+            .page
+            .samples
+            .body
+            .as_ref()
+            .and_then(|body| body.get(&row.name))
+            .filter(|_| top_param);
+        let doc = row
+            .types
+            .first()
+            .map(|(text, _)| text.trim().to_ascii_lowercase());
+        // The rules below read what is sent; replies are typed by their own tables.
+        if response {
+            return ty;
+        }
+        if let (Some("array"), [(_, link)]) = (doc.as_deref(), row.types.as_slice()) {
+            if let Ok(table) = self.sub_table(row, link.as_deref(), "array") {
+                if !self.building.contains(&table) {
+                    self.raws.retain(|raw| raw.at != at);
+                    let named = self.named(table, response);
+                    let list = sample.is_some_and(|value| {
+                        value
+                            .as_array()
+                            .is_some_and(|items| items.iter().all(|v| v.is_object()))
+                    });
+                    return if list { format!("{named}[]") } else { named };
+                }
+            }
+        }
+        if matches!(doc.as_deref(), Some("object" | "array" | "object[]")) {
+            if let Ok(named) = self.linked_type(row, response) {
+                self.raws.retain(|raw| raw.at != at);
+                let list = doc.as_deref() == Some("object[]")
+                    || sample.is_some_and(|value| {
+                        value
+                            .as_array()
+                            .is_some_and(|items| items.iter().all(|v| v.is_object()))
+                    });
+                return if list { format!("{named}[]") } else { named };
+            }
+        }
+        if doc.as_deref() == Some("array") {
+            // A list the description shows (`e.g., ["ext-msg-1007"]`).
+            let shown = markdown::code_spans(&row.description)
+                .iter()
+                .filter_map(|(span, _)| serde_json::from_str::<serde_json::Value>(span).ok())
+                .find(serde_json::Value::is_array)
+                .and_then(|value| sample_type(&value));
+            if let Some(list) = shown {
+                self.raws.retain(|raw| raw.at != at);
+                return list;
+            }
+        }
+        if !top_param {
+            return ty;
+        }
+        if let Some((query, reason)) = query_param(&row.name, doc.as_deref()) {
+            self.raws.retain(|raw| raw.at != at);
+            if let Some(reason) = reason {
+                self.raw(at, reason);
+            }
+            return query.to_owned();
+        }
+        let unclear = row.types.is_empty() || matches!(doc.as_deref(), Some("array" | "any"));
+        match sample.and_then(sample_type).filter(|_| unclear) {
+            Some(typed) => {
+                self.raws.retain(|raw| raw.at != at);
+                typed
+            }
+            None => ty,
+        }
+    }
+
+    /// The row's type as its docs type and the typing rules give it.
+    fn docs_field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
         let [(text, link)] = row.types.as_slice() else {
-            return if row.types.is_empty() {
+            let lower = row.name.to_ascii_lowercase();
+            return if row.types.is_empty() && lower == "id" {
+                // An untyped `id` row (`crm.measure.get`) is an identifier.
+                "id".to_owned()
+            } else if row.types.is_empty() && names_an_id(&row.name) && !response {
+                // An untyped `TASKID`, `USER_ID` sent is an identifier too (an integer).
+                "integer".to_owned()
+            } else if row.types.is_empty() {
                 self.raw(at, "no type given")
             } else {
-                self.raw(at, "several types given")
+                let parts: Vec<&str> = row.types.iter().map(|(text, _)| text.as_str()).collect();
+                // Other entities' fields (`catalog_product.id`) as the data-types pages
+                // type them.
+                let doc_types = &self.shared.doc_types;
+                let union = map_union_with(&parts, !response, |part| match map_doc_type(part) {
+                    Mapped::Spec(spec) => Some(spec),
+                    _ if part.contains('.') => match doc_types.resolve(part) {
+                        Some(Resolved::Spec(spec)) => Some(spec),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                match union {
+                    Mapped::Spec(spec) => {
+                        let typed = refine(row, &parts.join("|"), spec, &self.examples);
+                        self.typed(row, typed)
+                    }
+                    _ => self.raw(at, format!("several types `{}`", parts.join(" | "))),
+                }
             };
         };
         match map_doc_type(text) {
-            Mapped::Spec(spec) => spec,
+            Mapped::Spec(spec) => {
+                let typed = refine(row, text, spec, &self.examples);
+                self.typed(row, typed)
+            }
+            // A union in one span (`integer | integer[]`) read for a request.
+            Mapped::Raw(_) if !response && text.contains('|') => {
+                let parts: Vec<&str> = text.split('|').collect();
+                match map_union(&parts, true) {
+                    Mapped::Spec(spec) => {
+                        let typed = refine(row, text, spec, &self.examples);
+                        self.typed(row, typed)
+                    }
+                    _ => self.raw(at, format!("several types `{}`", text.trim())),
+                }
+            }
             Mapped::Raw(reason) => self.raw(at, reason),
-            Mapped::Object { list, name } => match self.sub_table(row, link.as_deref(), &name) {
-                Ok(table) if self.building.contains(&table) => {
-                    self.raw(at, "the type contains itself")
+            Mapped::Object { list, name } => {
+                // A field of another entity (`catalog_product.id`) is never a sub-table.
+                let dotted = name.contains('.');
+                let table = (!dotted).then(|| self.sub_table(row, link.as_deref(), &name));
+                match table {
+                    Some(Ok(table)) if self.building.contains(&table) => {
+                        self.raw(at, "the type contains itself")
+                    }
+                    Some(Ok(table)) => {
+                        let named = self.named(table, response);
+                        if list { format!("{named}[]") } else { named }
+                    }
+                    other => {
+                        let reason = match other {
+                            Some(Err(reason)) => reason,
+                            _ => format!(
+                                "docs type `{name}`: the data-types pages do not describe it"
+                            ),
+                        };
+                        match self.shared.doc_types.resolve(&name) {
+                            Some(resolved) => {
+                                let typed = self.docs_typed(row, text, &name, resolved);
+                                let ty = self.typed(row, typed);
+                                if list { format!("{ty}[]") } else { ty }
+                            }
+                            None => self.raw(at, reason),
+                        }
+                    }
                 }
-                Ok(table) => {
-                    let named = self.named(table, response);
-                    if list { format!("{named}[]") } else { named }
-                }
-                Err(reason) => self.raw(at, reason),
+            }
+        }
+    }
+
+    /// A type the data-types pages give: a spec type the rules still apply to, or the
+    /// values of an enumeration docs type (one enum per docs type and scope).
+    fn docs_typed(&mut self, row: &page::Row, text: &str, name: &str, resolved: Resolved) -> Typed {
+        match resolved {
+            Resolved::Spec(spec) => refine(row, text, spec, &self.examples),
+            Resolved::Values(ValueSet::YesNo) => Typed::Spec("char".to_owned()),
+            Resolved::Values(ValueSet::Values(values)) => Typed::Docs {
+                name: name.to_ascii_lowercase(),
+                values,
             },
         }
+    }
+
+    /// The spec type for what the typing rules decided; an enum is made (or reused) here.
+    fn typed(&mut self, row: &page::Row, typed: Typed) -> String {
+        let scope = self.scope.clone();
+        match typed {
+            Typed::Spec(spec) => spec,
+            Typed::Values { values, list } => {
+                let key = format!("field {} {values:?}", row.name);
+                let base = format!("{} {}", self.prefix, row.name).to_upper_camel_case();
+                let name = self.enum_type(scope, key, &base, values);
+                if list { format!("{name}[]") } else { name }
+            }
+            Typed::Docs { name, values } => {
+                let key = format!("docs {name}");
+                // `crm_enum_activitytype` -> `CrmEnumActivitytypeValue`: the method
+                // `crm.enum.activitytype` has the plain name.
+                let base = format!("{} value", name).to_upper_camel_case();
+                self.enum_type(scope, key, &base, values)
+            }
+        }
+    }
+
+    /// The enum for `values` ([`enum_for`]), with this page as its docs.
+    fn enum_type(
+        &mut self,
+        scope: String,
+        key: String,
+        base: &str,
+        values: Vec<(String, String)>,
+    ) -> String {
+        enum_for(
+            self.shared,
+            self.used,
+            &scope,
+            key,
+            base,
+            values,
+            &self.page.path,
+        )
     }
 
     /// The table on this page that describes `row`'s object.
@@ -321,13 +603,56 @@ impl<'a> PageBuilder<'a> {
         if let Some(name) = self.memo.get(&(table, response)) {
             return name.clone();
         }
-        let page = self.page;
-        let info = &page.tables[table];
+        let info = &self.page.tables[table];
         let key = info
             .key
             .clone()
             .unwrap_or_else(|| format!("table {}", info.line));
         let name = self.unique_name(&key);
+        self.build_named(table, response, name)
+    }
+
+    /// The type of a table on another page that `row` links ([`Linked`]), built once per
+    /// scope and table and named after the first row that links it (`TasksTaskAddFields`).
+    fn linked_type(&mut self, row: &page::Row, response: bool) -> Result<String, String> {
+        let (page, table) = self.linked.table_for(&self.page.path, row)?;
+        let key = (
+            self.scope.clone(),
+            format!("{}#{table}", page.path),
+            response,
+        );
+        if let Some(name) = self.shared.linked.get(&key) {
+            return Ok(name.clone());
+        }
+        let name = self.unique_name(&row.name);
+        // Registered before it is built: a table that links back to it reuses the name.
+        self.shared.linked.insert(key, name.clone());
+        let mut sub = PageBuilder::new(
+            page,
+            self.prefix.clone(),
+            &mut *self.used,
+            &mut *self.shared,
+            self.linked,
+        );
+        sub.scope = self.scope.clone();
+        sub.build_named(table, response, name.clone());
+        let built = sub.finish();
+        // Linked tables are shared by the pages that link them: they go to the scope's
+        // file of linked types, which no other file is used by.
+        self.shared
+            .files
+            .entry((self.scope.clone(), SharedFile::Linked))
+            .or_default()
+            .extend(built.types);
+        self.raws.extend(built.raws);
+        self.notes.extend(built.notes);
+        Ok(name)
+    }
+
+    /// Build table `table` as the named type `name`.
+    fn build_named(&mut self, table: usize, response: bool, name: String) -> String {
+        let page = self.page;
+        let key = page.tables[table].key.clone().unwrap_or_default();
         self.memo.insert((table, response), name.clone());
         let fields = self.fields(table, response, &name);
         let anchored = page.anchors.get(&key) == Some(&table);
@@ -509,8 +834,10 @@ mod tests {
         let tokens = markdown::parse_page(text);
         if let Some(page) = page::method_page("api-reference/x/y.md", &tokens) {
             let mut used = BTreeSet::new();
+            let mut shared = Shared::default();
+            let linked = Linked::default();
             let prefix = request_type_name(&page.method, Root::Main);
-            let _ = PageBuilder::new(&page, prefix, &mut used).method();
+            let _ = PageBuilder::new(&page, prefix, &mut used, &mut shared, &linked).method();
         }
     }
 

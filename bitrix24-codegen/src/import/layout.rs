@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use super::page;
 use crate::naming;
 
+/// The scope of method pages that have no `> Scope:` line.
+pub const NO_SCOPE: &str = "common";
+
 /// Which side of a name pair a method is: the classic method (or the only one of its
 /// name), or the REST 3.0 twin of a classic method, written to a `_v3` file of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

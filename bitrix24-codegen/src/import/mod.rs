@@ -9,7 +9,14 @@
 //! - **Method pages**: the title's last token that is a method name (`# Create a New Deal
 //!   crm.deal.add`), on a page with a `> Scope:` line or a `## ... Parameters` /
 //!   `## Response ...` section. Overviews, events (`CATALOG.PRICE.ON.ADD`) and JS pages
-//!   (`BX24.placement.call`) are not methods.
+//!   (`BX24.placement.call`) are not methods; the pages with a scope that document no
+//!   method are listed ([`ImportReport::not_methods`]).
+//! - **Method names** (`names`, `samples`): the code samples are what was run. A title
+//!   whose name the samples do not call, on a file not named after it, yields to the
+//!   samples' method named like the file, else the one they call most (`Pin a Chat at the
+//!   Top of the im.recent List` is `im.recent.pin`, `department.department.delete` is
+//!   `department.delete`); a title that names no method takes the samples' method named
+//!   like the file (`crm-item-fields.md`: `crm.item.fields`; `methods.md`: `methods`).
 //! - **Scope**: the first scope the `> Scope:` line names, lowercase, other characters
 //!   than letters, digits and `_` turned into `_` (`sign.b2e` -> `sign_b2e`). A method page
 //!   without the line (`event.bind`) goes to scope `common` and is listed in the report.
@@ -21,10 +28,18 @@
 //!   gives `api: v3`. A method documented in both versions keeps both: the REST 3.0 one
 //!   goes to a file of its own next to the classic one's (`tasks/result_v3.yaml`), and its
 //!   Rust names carry `V3` (`TasksTaskResultListV3`).
-//! - **Parameters**: the first table with a type column right under the `## ... Parameters`
-//!   heading; rows `|| **NAME** [`type`](...) | description ||`, `*` after the name
-//!   (`**id***`, `**id^*^**`) marks it required (`**NAME****`, "required in some cases",
-//!   does not).
+//! - **Parameters**: the first field table (`table`: a `type` column, `**Parameter** /
+//!   **Type**`, a `**Field** | **Description**` table, or one without a header) right
+//!   under the `## ... Parameters` (or `# Method Parameters`) heading; rows
+//!   `|| **NAME** [`type`](...) | description ||`, `*` after the name (`**id***`,
+//!   `**id^*^**`) marks it required (`**NAME****`, "required in some cases", does not).
+//!   Without one (`params`): the tables under numbered sub-headings (`### 1. By ID`,
+//!   ways to call, merged, none required), else the first table before any section
+//!   (`crm.deal.productrows.set`), else the keys of the cURL sample's JSON body typed by
+//!   their values (list methods that point to the shared list description). An untyped
+//!   `id` is an `id`; `auth` (the client's token) is left out. Top-level `select`,
+//!   `order` and `filter` without a sub-table are `string[]`, `map<string>` and
+//!   `map<raw>` (`query`).
 //! - **Named types**: a row of type `object` (or `T[]`, or a docs type name like `deal`)
 //!   becomes a named type when it points at a table on the same page: its type link or
 //!   description links `#anchor` of a heading `### ... {#anchor}`, or a heading
@@ -34,6 +49,14 @@
 //!   mark fields required (a missing field must not fail decoding).
 //! - **Types**: see [`types`](self#docs-types) below; what the docs leave unclear is `raw`
 //!   and listed in [`ImportReport::raw_fallbacks`] with the reason.
+//! - **Field typing** (`typing`): money names are `decimal`, date names `date`/`datetime`
+//!   as the examples show (a date kept as text is listed in
+//!   [`ImportReport::dates_kept`] with the example that shows why), listed values are
+//!   open enums (`values`: `Y`/`N` alone is `char`), one per value set and scope in the
+//!   scope's values file. What a request's docs type leaves raw may be typed by a
+//!   sub-table an `array` row links, a table on another page the row links (`linked`:
+//!   `tasks.task.add` `fields` -> `tasks/fields.md`), a list the description shows, or
+//!   the value the cURL sample sends.
 //! - **Result**: the `result` row of the `### Returned Data` table (or the first typed
 //!   table of `## Response Handling`), else the first JSON example:
 //!   a builtin type maps as above (`integer` of an `*.add` method is `id`); an object with a
@@ -55,10 +78,11 @@
 //!   the events folder (`crm/deals.yaml`; events only there: the scope with most methods
 //!   in a folder keeps the plain file name, so events never rename a file). A deprecation note gives `deprecated: {}`. A
 //!   code documented twice keeps its first page.
-//! - **Kind** ([`method_kind`]): by the last name segment: `get*`, `list*`, `fields`,
-//!   `search`, `count` are `read`; `update`, `delete`, `set`, `set<Upper>...`, `bind`,
-//!   `unbind` are `idempotent`; everything else (`add`, `send`, ...) is `write`, the safe
-//!   default (never repeated when its fate is unknown). An overlay can set `kind`.
+//! - **Kind** ([`method_kind`]): the kind rule of [`crate::rules::kind`] (written down with
+//!   its cases in `specs/README.md`): reading names are `read`, `update*`, `delete*`,
+//!   `set*`, `unbind`, ... are `idempotent`, everything else (`add`, `send`, `bind`, ...)
+//!   is `write`, the safe default (never repeated when its fate is unknown). An overlay
+//!   can set `kind`, saying why in `kind_reason`.
 //!
 //! # Docs types
 //!
@@ -72,7 +96,10 @@
 //! | `crm_multifield` | `crm_multifield` |
 //! | `T[]` | `T[]` when `T` maps; a list of unclear things is `raw` |
 //! | `object`, named docs types | a named type when its sub-table is on the page, else `raw` |
-//! | `any`, `array`, `enum`, unions, other pages' types (`sale_status.id`) | `raw` |
+//! | another entity's field (`catalog_product.id`, `sale_status.id`) | that field's type on the data-types pages (`doc_types`): `id`, `string`, ... |
+//! | the identifiers and enumerations of the data-types pages (`sale_order`, `crm_enum_activitytype`) | `id`, `string`, an enum |
+//! | unions (`string \| null`, `datetime`\|`date`, `integer`\|`integer[]` in a request) | one type, see `types::map_union` |
+//! | `any`, `array`, `enum`, other unions | `raw` |
 //!
 //! # Output
 //!
@@ -125,16 +152,25 @@
 //! the overlays.
 
 mod builder;
+mod doc_types;
 mod emit_yaml;
 mod fixtures;
 mod kind;
 mod layout;
+mod linked;
 mod markdown;
+mod names;
 pub mod overlay;
 mod page;
+mod params;
+mod query;
 mod render;
 mod report;
+mod samples;
+mod table;
 mod types;
+mod typing;
+mod values;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -144,8 +180,9 @@ use std::path::Path;
 pub use emit_yaml::{Yaml, to_yaml};
 pub use fixtures::FIXTURES_DIR;
 pub use kind::method_kind;
-pub use report::{ImportReport, Problem, RawFallback};
-pub use walk::NO_SCOPE;
+pub use layout::NO_SCOPE;
+pub use names::named_after_file;
+pub use report::{ImportReport, MethodFacts, Problem, RawFallback};
 
 use crate::tree::{Stale, WriteReport};
 

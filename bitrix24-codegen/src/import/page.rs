@@ -5,7 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use super::markdown::{self, Block, Table};
+use super::markdown::{self, Block};
+use super::names;
+use super::params::ParamCandidates;
+pub(crate) use super::samples::is_method_name;
+use super::samples::{self, Samples};
+use super::table::field_table;
+pub(crate) use super::table::{FieldTable, Row};
 
 /// A method page, interpreted.
 #[derive(Debug)]
@@ -39,30 +45,10 @@ pub(crate) struct MethodPage {
     pub(crate) json_examples: Vec<String>,
     /// Tables (or rows) that could not be read: (line, reason).
     pub(crate) problems: Vec<(usize, String)>,
-}
-
-/// A table of named, typed rows.
-#[derive(Debug)]
-pub(crate) struct FieldTable {
-    /// 1-based line of the `#|`.
-    pub(crate) line: usize,
-    /// The heading's anchor or parameter name the table sits under, if any.
-    pub(crate) key: Option<String>,
-    /// Rows after the header.
-    pub(crate) rows: Vec<Row>,
-}
-
-/// One documented field or parameter.
-#[derive(Debug, Clone)]
-pub(crate) struct Row {
-    /// The wire name.
-    pub(crate) name: String,
-    /// Marked with `*` (or `^*^`).
-    pub(crate) required: bool,
-    /// The type code spans, each with its link target.
-    pub(crate) types: Vec<(String, Option<String>)>,
-    /// The description cell.
-    pub(crate) description: String,
+    /// What the code samples call and send.
+    pub(crate) samples: Samples,
+    /// The title's method name, when the samples call another ([`names`]).
+    pub(crate) title_method: Option<String>,
 }
 
 /// The kind of a JSON value, as far as the example shows it.
@@ -101,18 +87,6 @@ impl Example {
             .find(|(k, _)| k == key)
             .map(|(_, kind)| *kind)
     }
-}
-
-/// Whether `name` is a REST method name (`crm.deal.add`, `imbot.v2.Bot.list`).
-pub(crate) fn is_method_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.contains('.')
-        && name.split('.').all(|segment| {
-            !segment.is_empty()
-                && segment
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
 }
 
 /// The method a title names: its last token that is a method name.
@@ -161,7 +135,11 @@ pub(crate) fn scope_of(line: &str) -> Option<String> {
 
 /// Interpret a tokenized page; `None` when it is not a method page.
 pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPage> {
-    let method = method_in_title(page.title.as_deref()?)?;
+    let samples = samples::read(&page.blocks);
+    let (method, title_method) = match method_in_title(page.title.as_deref()?) {
+        Some(title) => names::choose(title, &samples, path),
+        None => (names::from_file(&samples, path)?, None),
+    };
     let has_method_sections = page.blocks.iter().any(|block| {
         matches!(block, Block::Heading(h) if h.level == 2 && {
             let text = h.text.to_ascii_lowercase();
@@ -171,7 +149,20 @@ pub(crate) fn method_page(path: &str, page: &markdown::Page) -> Option<MethodPag
     if page.scope_line.is_none() && !has_method_sections {
         return None;
     }
-    Some(read_page(path, page, method))
+    let (mut out, candidates) = read_page_with(path, page, method);
+    if out.params.is_none() {
+        out.params = candidates.choose(&mut out.tables, samples.body.as_ref());
+    }
+    out.samples = samples;
+    out.title_method = title_method;
+    Some(out)
+}
+
+/// A page that documents no method, read for its field tables (a page of object fields
+/// such as `tasks/fields.md`, which parameters link); `None` when it has none.
+pub(crate) fn table_page(path: &str, page: &markdown::Page) -> Option<MethodPage> {
+    let out = read_page(path, page, String::new());
+    (!out.tables.is_empty()).then_some(out)
 }
 
 /// An event page, interpreted: the tables as for a method page (its `method` is the
@@ -328,6 +319,16 @@ fn is_event_code(token: &str) -> bool {
 
 /// Read the tables, notes and examples of a page about `method` (or an event code).
 fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
+    read_page_with(path, page, method).0
+}
+
+/// [`read_page`], and the tables that may list the parameters when none sits under the
+/// parameters heading.
+fn read_page_with(
+    path: &str,
+    page: &markdown::Page,
+    method: String,
+) -> (MethodPage, ParamCandidates) {
     let mut out = MethodPage {
         path: path.to_owned(),
         method,
@@ -343,16 +344,23 @@ fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
         example: None,
         json_examples: Vec::new(),
         problems: Vec::new(),
+        samples: Samples::default(),
+        title_method: None,
     };
     let mut h2: Option<String> = None;
     let mut heading: Option<&markdown::Heading> = None;
     let mut heading_has_table = false;
     let mut returned_fallback = None;
+    let mut seen_title = false;
+    let mut candidates = ParamCandidates::default();
     for block in &page.blocks {
         match block {
             Block::Heading(h) => {
                 if h.level <= 2 {
-                    h2 = (h.level == 2).then(|| h.text.to_ascii_lowercase());
+                    // A second `#` heading (`# Method Parameters`) opens a section too.
+                    let section = h.level == 2 || seen_title;
+                    h2 = section.then(|| h.text.to_ascii_lowercase());
+                    seen_title |= h.level == 1;
                 }
                 heading = Some(h);
                 heading_has_table = false;
@@ -421,6 +429,7 @@ fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
                 if out.params.is_none() && in_params(h2.as_deref(), heading) {
                     out.params = Some(index);
                 }
+                candidates.see(h2.as_deref(), heading, index);
                 let in_response = h2.as_deref().is_some_and(|h| h.contains("response"));
                 if in_response {
                     let under_returned =
@@ -438,13 +447,13 @@ fn read_page(path: &str, page: &markdown::Page, method: String) -> MethodPage {
     if out.returned.is_none() {
         out.returned = returned_fallback;
     }
-    out
+    (out, candidates)
 }
 
 /// Whether a table here is the top-level parameter table: right under the
 /// `## ... Parameters` heading, not under one of its sub-headings.
 fn in_params(h2: Option<&str>, heading: Option<&markdown::Heading>) -> bool {
-    h2.is_some_and(|h| h.contains("parameters")) && heading.is_some_and(|h| h.level == 2)
+    h2.is_some_and(|h| h.contains("parameters")) && heading.is_some_and(|h| h.level <= 2)
 }
 
 /// `Parameter fields`, `FIELDS Parameter`, ``Parameter `filter` `` -> the parameter name.
@@ -475,121 +484,6 @@ fn replacement(text: &str) -> Option<String> {
         [one] => Some(one.clone()),
         _ => None,
     }
-}
-
-/// Strip markdown emphasis and code marks from a header cell.
-fn plain(cell: &str) -> String {
-    cell.replace(['*', '`'], "").trim().to_ascii_lowercase()
-}
-
-/// A table with a type column -> its rows, plus one message per row that could not be
-/// read; `None` for tables without types (error codes, value lists).
-fn field_table(table: &Table) -> Option<(FieldTable, Vec<String>)> {
-    let header = table.rows.first()?;
-    let combined = header
-        .first()
-        .is_some_and(|cell| cell.to_ascii_lowercase().contains("`type`"));
-    let separate = !combined && header.len() >= 3 && plain(&header[1]) == "type";
-    if !combined && !separate {
-        return None;
-    }
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for (number, cells) in table.rows.iter().enumerate().skip(1) {
-        let parsed = if combined {
-            combined_row(cells)
-        } else {
-            separate_row(cells)
-        };
-        match parsed {
-            Ok(row) => rows.push(row),
-            Err(reason) => problems.push(format!("row {number}: {reason}")),
-        }
-    }
-    Some((
-        FieldTable {
-            line: table.line,
-            key: None,
-            rows,
-        },
-        problems,
-    ))
-}
-
-/// Split `**NAME***...` into the clean name, the required marker and the rest.
-fn bold_name(cell: &str) -> Option<(String, bool, &str)> {
-    let start = cell.find("**")?;
-    let inner = &cell[start + 2..];
-    let end = inner.find("**")?;
-    let raw = &inner[..end];
-    let mut rest = &inner[end + 2..];
-    let mut required = false;
-    let mut name = raw.trim().trim_matches('`').to_owned();
-    for marker in ["^*^", "\\*"] {
-        if let Some(stripped) = name.strip_suffix(marker) {
-            name = stripped.trim_end().to_owned();
-            required = true;
-        }
-    }
-    if let Some(stripped) = name.strip_suffix('*') {
-        name = stripped.trim_end().to_owned();
-        required = true;
-    }
-    if let Some(after) = rest.strip_prefix("^*^") {
-        rest = after;
-        required = true;
-    } else if rest.starts_with('*') && !rest.starts_with("**") {
-        rest = &rest[1..];
-        required = true;
-    }
-    let name = name.replace('\\', "");
-    Some((name, required, rest))
-}
-
-fn check_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("empty name".to_owned());
-    }
-    if name.chars().any(char::is_whitespace) {
-        return Err(format!("`{name}` is not a field name"));
-    }
-    Ok(())
-}
-
-fn combined_row(cells: &[String]) -> Result<Row, String> {
-    let [first, description, ..] = cells else {
-        return Err("fewer than two cells".to_owned());
-    };
-    let (name, required, rest) =
-        bold_name(first).ok_or_else(|| "no **NAME** in the first cell".to_owned())?;
-    check_name(&name)?;
-    Ok(Row {
-        name,
-        required,
-        types: markdown::code_spans(rest),
-        description: description.clone(),
-    })
-}
-
-fn separate_row(cells: &[String]) -> Result<Row, String> {
-    let [first, ty, description, ..] = cells else {
-        return Err("fewer than three cells".to_owned());
-    };
-    let (name, required) = match bold_name(first) {
-        Some((name, required, _)) => (name, required),
-        None => (first.trim().trim_matches('`').to_owned(), false),
-    };
-    check_name(&name)?;
-    let mut types = markdown::code_spans(ty);
-    if types.is_empty() && !ty.trim().is_empty() {
-        types.push((ty.trim().to_owned(), None));
-    }
-    Ok(Row {
-        name,
-        required,
-        types,
-        description: description.clone(),
-    })
 }
 
 /// Read the top-level keys of a JSON example, tolerating comments and `...`.
@@ -752,18 +646,60 @@ mod tests {
         assert_eq!(scope_of("> Scope:"), None);
     }
 
+    fn params_of(text: &str) -> (String, Vec<(String, bool)>) {
+        let tokens = markdown::parse_page(text);
+        let page = method_page("api-reference/x/a-b.md", &tokens).expect("a method page");
+        let rows = page
+            .params
+            .map(|t| {
+                page.tables[t]
+                    .rows
+                    .iter()
+                    .map(|r| (r.name.clone(), r.required))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (page.method, rows)
+    }
+
     #[test]
-    fn required_markers() {
-        for (cell, name, required) in [
-            ("**id***\n[`integer`](x)", "id", true),
-            ("**id^*^**\n[`integer`](x)", "id", true),
-            ("**id**^*^\n[`integer`](x)", "id", true),
-            ("**id**\n[`integer`](x)", "id", false),
-            ("**weight****\n[`integer`](x)", "weight", false),
-        ] {
-            let (n, r, _) = bold_name(cell).unwrap();
-            assert_eq!((n.as_str(), r), (name, required), "{cell}");
-        }
+    fn parameter_tables_found_where_pages_put_them() {
+        let row = |name: &str, required: bool| (name.to_owned(), required);
+        // Right under the title, before any section.
+        let intro = "# Set a.b\n\n> Scope: [`crm`](x)\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+|| **id***\n[`integer`](x) | Id ||\n|#\n\n## Response Handling\n";
+        assert_eq!(params_of(intro).1, [row("id", true)]);
+        // Ways to call under numbered sub-headings: merged, none required.
+        let ways = "# Get a.b\n\n> Scope: [`vote`](x)\n\n## Method Parameters\n\n### 1. By ID\n\n#|\n\
+|| **Name**\n`type` | **Description** ||\n|| **attachId***\n[`integer`](x) | Id ||\n|#\n\n\
+### 2. By Element\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+|| **entityId***\n[`integer`](x) | Id ||\n|#\n";
+        assert_eq!(
+            params_of(ways).1,
+            [row("attachId", false), row("entityId", false)]
+        );
+        // A two-column table whose names carry their types, without a `type` header.
+        let untyped = "# Get a.b\n\n> Scope: [`crm`](x)\n\n## Method Parameters\n\n#|\n\
+|| **Field** | **Description** ||\n|| **code***\n[`string`](x) | Code ||\n|#\n";
+        assert_eq!(params_of(untyped).1, [row("code", true)]);
+        // No table: the cURL sample's body.
+        let sample = "# List a.b\n\n> Scope: [`crm`](x)\n\n## Method Parameters\n\nSee list methods.\n\n\
+```bash\ncurl -d '{\"order\":{\"ID\":\"ASC\"},\"select\":[\"ID\"],\"auth\":\"t\"}' \
+https://x/rest/a.b\n```\n";
+        assert_eq!(
+            params_of(sample).1,
+            [row("order", false), row("select", false)]
+        );
+    }
+
+    #[test]
+    fn samples_name_the_method() {
+        let page = "# Pin a Chat at the Top of the im.recent List\n\n> Scope: [`im`](x)\n\n\
+## Method Parameters\n\n```bash\ncurl https://x/rest/1/w/im.recent.pin\n```\n";
+        let tokens = markdown::parse_page(page);
+        let page = method_page("api-reference/chats/im-recent-pin.md", &tokens).unwrap();
+        assert_eq!(page.method, "im.recent.pin");
+        assert_eq!(page.title_method.as_deref(), Some("im.recent"));
     }
 
     #[test]

@@ -75,6 +75,11 @@ pub(super) fn render(
 fn header(folder: Option<&str>, overlay: Option<&str>) -> Vec<String> {
     let mut lines = Vec::new();
     match folder {
+        Some("") => lines.push(
+            "Imported by `cargo xtask import-docs`: the types the pages of one scope share \
+             (value sets, tables other pages link) of the Bitrix24 REST docs."
+                .to_owned(),
+        ),
         Some(folder) => lines.push(format!(
             "Imported by `cargo xtask import-docs` from api-reference/{folder}/ of the Bitrix24 REST docs."
         )),

@@ -41,6 +41,23 @@ impl fmt::Display for RawFallback {
     }
 }
 
+/// What a method's docs page says, for the checks that compare a spec with its docs
+/// (`crate::accuracy`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MethodFacts {
+    /// The page, relative to the docs root.
+    pub page: String,
+    /// The rows of its parameter table: (name, required).
+    pub params: Vec<(String, bool)>,
+    /// The parameters its cURL samples send.
+    pub sample_params: Vec<String>,
+    /// The methods its code samples call.
+    pub sample_methods: Vec<String>,
+    /// The title's method name, when the samples call another (the method is named
+    /// after the samples).
+    pub title_method: Option<String>,
+}
+
 /// What an import produced and counted.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
@@ -83,6 +100,14 @@ pub struct ImportReport {
     pub notes: Vec<Problem>,
     /// Overlay files applied (relative paths).
     pub overlays: Vec<String>,
+    /// Per method written, by (name, REST 3.0): what its page says.
+    pub facts: BTreeMap<(String, bool), MethodFacts>,
+    /// Date-named fields kept as documented (text, raw), with the example or docs type
+    /// that shows they are no dates (`"10-09"`, a Unix time, a serialized object).
+    pub dates_kept: Vec<RawFallback>,
+    /// Pages with a `> Scope:` line that document no REST method (browser calls such
+    /// as `BX24.*`, guides, examples), with the reason each is left out.
+    pub not_methods: Vec<Problem>,
     /// Errors that stopped part of the import (an unreadable docs root or page).
     pub errors: Vec<String>,
 }

@@ -10,7 +10,8 @@
 //! | `crm_multifield` | `crm_multifield` |
 //! | `T[]` | `T[]` when `T` maps, else like `T` |
 //! | `object`, or a name the table links to a sub-table (`deal[]`, `Bot`) | a named type when the sub-table is found ([`super`]), else `raw` |
-//! | `any`, `array`, `enum`, unions (`string \| null`), unknown names | `raw` |
+//! | unions (`string \| null`, `datetime`\|`date`, `integer`\|`integer[]`) | see [`map_union`] |
+//! | `any`, `array`, `enum`, other unions, unknown names | `raw` |
 //!
 //! Matching ignores ASCII case. Every `raw` carries the reason, for the import report.
 
@@ -76,7 +77,8 @@ pub(crate) fn map_doc_type(doc: &str) -> Mapped {
         return Mapped::Raw("no type given".to_owned());
     }
     if doc.contains('|') {
-        return Mapped::Raw(format!("several types `{doc}`"));
+        let parts: Vec<&str> = doc.split('|').collect();
+        return map_union(&parts, false);
     }
     if let Some(inner) = doc.strip_suffix("[]") {
         return match map_doc_type(inner) {
@@ -106,6 +108,65 @@ pub(crate) fn map_doc_type(doc: &str) -> Mapped {
     }
 }
 
+/// Map a union of docs types (`string | null`, [`datetime`\|`date`]): `null` is what an
+/// optional field has anyway; one type left is that type; `date` and `datetime` are
+/// `datetime` (its reader takes a bare date), and with `string` (the empty text a portal
+/// sends for no date) the date type; in a request (`request`), `T` and `T[]` are `T[]` (a
+/// list of one is accepted where one is), and so are `integer` and `array`; `true` and `false` are `boolean`; `integer` and `string` are
+/// `string` (text reads numbers). Anything else is raw: the value has several shapes.
+pub(crate) fn map_union(parts: &[&str], request: bool) -> Mapped {
+    map_union_with(parts, request, |part| match map_doc_type(part) {
+        Mapped::Spec(spec) => Some(spec),
+        _ => None,
+    })
+}
+
+/// [`map_union`], each part mapped by `map` (`None`: a part with no spec type).
+pub(crate) fn map_union_with(
+    parts: &[&str],
+    request: bool,
+    map: impl Fn(&str) -> Option<String>,
+) -> Mapped {
+    let several = || Mapped::Raw(format!("several types `{}`", parts.join(" | ").trim()));
+    let mut specs: Vec<String> = Vec::new();
+    for part in parts {
+        let part = part.trim().trim_matches('`').trim();
+        if part.eq_ignore_ascii_case("null") || part.is_empty() {
+            continue;
+        }
+        let spec = match part.to_ascii_lowercase().as_str() {
+            "true" | "false" => "boolean".to_owned(),
+            // A list of what the other part is (`integer | array`).
+            "array" => "[]".to_owned(),
+            _ => match map(part) {
+                Some(spec) => spec,
+                None => return several(),
+            },
+        };
+        if !specs.contains(&spec) {
+            specs.push(spec);
+        }
+    }
+    specs.sort();
+    let joined: Vec<&str> = specs.iter().map(String::as_str).collect();
+    match joined.as_slice() {
+        ["[]"] => several(),
+        [one] => Mapped::Spec((*one).to_owned()),
+        ["date", "datetime"] => Mapped::Spec("datetime".to_owned()),
+        // The text is the empty string a portal sends for no date.
+        [date @ ("date" | "datetime"), "string"] => Mapped::Spec((*date).to_owned()),
+        ["integer", "string"] => Mapped::Spec("string".to_owned()),
+        // Sent, one or a list of them is a list; read, the reply may hold either.
+        [one, list] if request && list.strip_suffix("[]") == Some(*one) => {
+            Mapped::Spec((*list).to_owned())
+        }
+        // An identifier or a list of them (`integer | array`); other types with an
+        // `array` (`string | array`: text or per-language texts) have several shapes.
+        ["[]", one @ ("id" | "integer")] if request => Mapped::Spec(format!("{one}[]")),
+        _ => several(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,11 +186,37 @@ mod tests {
     }
 
     #[test]
+    fn unions() {
+        assert_eq!(map_doc_type("string | null"), spec("string"));
+        assert_eq!(map_union(&["datetime", "date"], false), spec("datetime"));
+        assert_eq!(map_union(&["datetime", "string"], false), spec("datetime"));
+        assert_eq!(
+            map_union(&["integer", "integer[]"], true),
+            spec("integer[]")
+        );
+        assert!(matches!(
+            map_union(&["integer", "integer[]"], false),
+            Mapped::Raw(_)
+        ));
+        assert_eq!(map_union(&["integer", "array"], true), spec("integer[]"));
+        assert_eq!(map_union(&["true", "false"], false), spec("boolean"));
+        assert_eq!(map_union(&["integer", "string"], false), spec("string"));
+        assert!(matches!(
+            map_union(&["string", "array"], true),
+            Mapped::Raw(_)
+        ));
+        assert!(matches!(
+            map_union(&["string", "object"], true),
+            Mapped::Raw(_)
+        ));
+    }
+
+    #[test]
     fn unclear_types_are_raw() {
         for doc in [
             "any",
             "array",
-            "string | null",
+            "string | array",
             "",
             "sale_status.id[][]",
             "a b",
@@ -140,7 +227,7 @@ mod tests {
             );
         }
         assert!(matches!(map_doc_type("any"), Mapped::Raw(_)));
-        assert!(matches!(map_doc_type("string | null"), Mapped::Raw(_)));
+        assert!(matches!(map_doc_type("string | object"), Mapped::Raw(_)));
         assert_eq!(
             map_doc_type("object[]"),
             Mapped::Object {

@@ -7,15 +7,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::builder::{Built, PageBuilder, event_type_name, request_type_name};
+use super::doc_types::{DocTypes, is_data_types_page};
 use super::fixtures::add_fixtures;
-use super::layout::{GroupKey, Root, events_home, file_paths, folder_of};
+use super::layout::{GroupKey, NO_SCOPE, Root, events_home, file_paths, folder_of};
+use super::linked::Linked;
 use super::markdown;
 use super::page::{self, EventPage, MethodPage};
 use super::render::FileTree;
-use super::report::{ImportReport, Problem};
-
-/// The scope of method pages that have no `> Scope:` line.
-pub const NO_SCOPE: &str = "common";
+use super::report::{ImportReport, MethodFacts, Problem};
+use super::typing::Shared;
 
 /// The report so far and the spec files built, by path.
 #[derive(Debug, Default)]
@@ -42,12 +42,16 @@ fn markdown_files(base: &Path, dir: &Path, errors: &mut Vec<String>) -> Vec<(Str
 /// Read every page under `docs_root/api-reference/` and build the spec file trees.
 pub(super) fn import_trees(docs_root: &Path) -> Imported {
     let mut report = ImportReport::default();
-    let Some((pages, event_pages)) = read_pages(docs_root, &mut report) else {
+    let mut shared = Shared::default();
+    let Some((pages, event_pages, other_pages)) =
+        read_pages(docs_root, &mut report, &mut shared.doc_types)
+    else {
         return Imported {
             report,
             files: BTreeMap::new(),
         };
     };
+    let linked = Linked::new(pages.iter().chain(&other_pages));
     let chosen = choose_methods(&pages, &mut report);
     // Reserve the request type names the model derives from method names (a keyed
     // list's `...Result` wrapper is reserved when one is written).
@@ -101,11 +105,19 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
         };
         for index in groups.get(key).into_iter().flatten() {
             let page = &pages[*index];
-            let mut builder =
-                PageBuilder::new(page, request_type_name(&page.method, *root), &mut used);
+            let mut builder = PageBuilder::new(
+                page,
+                request_type_name(&page.method, *root),
+                &mut used,
+                &mut shared,
+                &linked,
+            );
             let method = builder.method();
             let Built { types, raws, notes } = builder.finish();
             add_fixtures(&mut report.fixtures, page, *root);
+            report
+                .facts
+                .insert((page.method.clone(), page.v3), facts_of(page));
             report.methods_written += 1;
             report.v3_twin_methods += usize::from(*root == Root::Twins);
             report.deprecated += usize::from(page.deprecated.is_some());
@@ -119,7 +131,8 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
         for position in event_groups.get(key).into_iter().flatten() {
             let (index, name) = &events[*position];
             let event = &event_pages[*index];
-            let mut builder = PageBuilder::new(&event.page, name.clone(), &mut used);
+            let mut builder =
+                PageBuilder::new(&event.page, name.clone(), &mut used, &mut shared, &linked);
             let entry = builder.event(event);
             let Built { types, raws, notes } = builder.finish();
             report.events_written += 1;
@@ -133,15 +146,32 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
         }
         files.insert(path.clone(), tree);
     }
+    for ((scope, kind), types) in std::mem::take(&mut shared.files) {
+        report.types_written += types.len();
+        files.insert(
+            kind.path(&scope),
+            FileTree {
+                folder: String::new(),
+                scope,
+                types: types.into_iter().collect(),
+                methods: BTreeMap::new(),
+                events: BTreeMap::new(),
+            },
+        );
+    }
+    report.dates_kept = shared.dates_kept;
     Imported { report, files }
 }
 
-/// The method and event pages under `docs_root/api-reference/`, with their unreadable
-/// tables reported; `None` when there is no such folder.
+/// The method and event pages under `docs_root/api-reference/` and the other pages with
+/// field tables (which parameters may link), with the method pages' unreadable tables
+/// reported, and the data-types pages read into `doc_types`; `None` when there is no
+/// such folder.
 fn read_pages(
     docs_root: &Path,
     report: &mut ImportReport,
-) -> Option<(Vec<MethodPage>, Vec<EventPage>)> {
+    doc_types: &mut DocTypes,
+) -> Option<(Vec<MethodPage>, Vec<EventPage>, Vec<MethodPage>)> {
     let api = docs_root.join("api-reference");
     if !api.is_dir() {
         report.errors.push(format!(
@@ -152,6 +182,7 @@ fn read_pages(
     }
     let mut pages: Vec<MethodPage> = Vec::new();
     let mut event_pages: Vec<EventPage> = Vec::new();
+    let mut other_pages: Vec<MethodPage> = Vec::new();
     for (relative, path) in markdown_files(docs_root, &api, &mut report.errors) {
         let text = match fs::read(&path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -162,6 +193,9 @@ fn read_pages(
         };
         report.pages_read += 1;
         let tokens = markdown::parse_page(&text);
+        if is_data_types_page(&relative) {
+            doc_types.add_page(&tokens);
+        }
         let page = page::method_page(&relative, &tokens);
         let event = page
             .is_none()
@@ -170,7 +204,17 @@ fn read_pages(
         let problems = match (&page, &event) {
             (Some(page), _) => &page.problems,
             (None, Some(event)) => &event.page.problems,
-            (None, None) => continue,
+            (None, None) => {
+                other_pages.extend(page::table_page(&relative, &tokens));
+                if let Some(reason) = not_a_method(&tokens) {
+                    report.not_methods.push(Problem {
+                        page: relative.clone(),
+                        line: None,
+                        message: reason,
+                    });
+                }
+                continue;
+            }
         };
         for (line, reason) in problems {
             report.unparsed_tables.push(Problem {
@@ -184,7 +228,7 @@ fn read_pages(
     }
     report.method_pages = pages.len();
     report.event_pages = event_pages.len();
-    Some((pages, event_pages))
+    Some((pages, event_pages, other_pages))
 }
 
 /// Which page each method comes from: classic first; a REST 3.0 page of the same name
@@ -266,5 +310,37 @@ fn scope_of(page: &MethodPage, what: &str, report: &mut ImportReport) -> String 
             message: format!("no `> Scope:` line: {what} goes to scope `{NO_SCOPE}`"),
         });
         NO_SCOPE.to_owned()
+    })
+}
+
+/// What a method page says, for the checks against its spec.
+fn facts_of(page: &MethodPage) -> MethodFacts {
+    MethodFacts {
+        page: page.path.clone(),
+        params: page
+            .params
+            .map(|table| {
+                page.tables[table]
+                    .rows
+                    .iter()
+                    .map(|row| (row.name.clone(), row.required))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sample_params: page.samples.params.clone(),
+        sample_methods: page.samples.methods.keys().cloned().collect(),
+        title_method: page.title_method.clone(),
+    }
+}
+
+/// Why a page with a `> Scope:` line is no method page; `None` for pages without one
+/// (overviews, guides).
+fn not_a_method(tokens: &markdown::Page) -> Option<String> {
+    tokens.scope_line.as_ref()?;
+    let title = tokens.title.as_deref().unwrap_or_default();
+    Some(if title.contains("BX24.") {
+        "a browser call (`BX24.*`), not a REST method".to_owned()
+    } else {
+        "its title names no method and no code sample calls a method named like the file".to_owned()
     })
 }

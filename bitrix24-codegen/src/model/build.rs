@@ -7,6 +7,7 @@ use super::context::FileContext;
 use super::directions::mark_directions;
 use super::events::build_event;
 use super::items::{Model, Module};
+use super::lint::lint;
 use super::methods::build_method;
 use super::namespace::{check_namespaces, register};
 use super::objects::build_type;
@@ -65,6 +66,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
     }
 
     check_namespaces(&model, specs, &mut errors);
+    errors.0.extend(lint(specs).errors.0);
     if !errors.is_empty() {
         errors.sort();
         return Err(errors);

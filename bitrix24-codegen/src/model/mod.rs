@@ -8,13 +8,15 @@
 //! [`build`] runs the passes, one module each: the global names (`namespace`), then per
 //! spec file its types (`objects`), methods (`methods`) and events (`events`), all
 //! resolving type expressions through one `resolve::Resolver`; last, the directions
-//! (`directions`).
+//! (`directions`). The linter (`lint`) checks every spec against the naming rules of
+//! [`crate::rules`]; its errors stop the build like any other.
 
 mod build;
 mod context;
 mod directions;
 mod events;
 pub mod items;
+mod lint;
 mod methods;
 mod namespace;
 mod objects;
@@ -25,3 +27,4 @@ pub use items::{
     Api, BUILTINS, Builtin, COMMON_SCOPE, DOCS_BASE, EventModel, FieldModel, Kind, ListModel,
     MethodModel, Model, Module, Scope, Shape, TypeModel, TypeRef,
 };
+pub use lint::{Lints, lint};

@@ -5,6 +5,40 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::ai_admin_values::{AiEngineRegisterCategory, AiEngineRegisterModelContextType};
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#filter)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct AiEngineListFilter {
+    /// `ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `APP_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_code: Option<String>,
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `CATEGORY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// `COMPLETIONS_URL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completions_url: Option<String>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html#settings)
@@ -14,9 +48,9 @@ pub struct AiEngineRegisterSettings {
     /// `code_alias`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_alias: Option<String>,
-    /// `model_context_type`: string.
+    /// `model_context_type`: `AiEngineRegisterModelContextType`. One of `token`, `symbol`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model_context_type: Option<String>,
+    pub model_context_type: Option<AiEngineRegisterModelContextType>,
     /// `model_context_limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_context_limit: Option<i64>,
@@ -37,9 +71,9 @@ pub struct AiEngineRegisterSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct AiEngineList {
-    /// `filter`: raw.
+    /// `filter`: `AiEngineListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<AiEngineListFilter>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -55,8 +89,8 @@ pub struct AiEngineRegister {
     pub name: String,
     /// `code`: string, required.
     pub code: String,
-    /// `category`: string, required.
-    pub category: String,
+    /// `category`: `AiEngineRegisterCategory`, required. One of `text`, `image`, `audio`, `call`.
+    pub category: AiEngineRegisterCategory,
     /// `completions_url`: string, required.
     pub completions_url: String,
     /// `settings`: `AiEngineRegisterSettings`.
@@ -68,7 +102,7 @@ impl AiEngineRegister {
     pub fn new(
         name: String,
         code: String,
-        category: String,
+        category: AiEngineRegisterCategory,
         completions_url: String,
     ) -> Self {
         Self {
@@ -80,13 +114,13 @@ impl AiEngineRegister {
         }
     }
 }
-/// `ai.engine.unregister`: scope `ai_admin`; writes (not idempotent: never repeated blindly).
+/// `ai.engine.unregister`: scope `ai_admin`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-unregister.html)
 #[bitrix_method(
     "ai.engine.unregister",
     scope = "ai_admin",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

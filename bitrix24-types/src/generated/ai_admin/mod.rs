@@ -5,7 +5,9 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod ai;
+mod ai_admin_values;
 pub use self::ai::*;
+pub use self::ai_admin_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `ai_admin` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

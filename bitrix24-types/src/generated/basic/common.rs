@@ -6,6 +6,9 @@ use ::bitrix24_types::__private::serde::{self, Deserialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::basic_values::{
+    OnAppMethodConfirmConfirmed, OnAppPaymentStatus, OnAppUninstallClean,
+};
 /// The `data` of the event `ONAPPINSTALL`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-install.html)
@@ -53,9 +56,9 @@ pub struct OnAppMethodConfirm {
     /// `METHOD`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub method: Option<String>,
-    /// `CONFIRMED`: string.
+    /// `CONFIRMED`: `OnAppMethodConfirmConfirmed`. One of `0`, `1`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmed: Option<String>,
+    pub confirmed: Option<OnAppMethodConfirmConfirmed>,
     /// `LANGUAGE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
@@ -88,9 +91,9 @@ pub struct OnAppPayment {
     /// `VERSION`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
-    /// `STATUS`: string.
+    /// `STATUS`: `OnAppPaymentStatus`. One of `F`, `D`, `T`, `P`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub status: Option<String>,
+    pub status: Option<OnAppPaymentStatus>,
     /// `PAYMENT_EXPIRED`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_expired: Option<String>,
@@ -126,9 +129,9 @@ pub struct OnAppUninstall {
     /// `LANGUAGE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
-    /// `CLEAN`: integer.
+    /// `CLEAN`: `OnAppUninstallClean`. One of `1`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub clean: Option<i64>,
+    pub clean: Option<OnAppUninstallClean>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -4,10 +4,12 @@
 //! Bindings for the `basic` scope.
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
+mod basic_values;
 mod common;
 mod settings;
 mod system;
 mod users;
+pub use self::basic_values::*;
 pub use self::common::*;
 pub use self::settings::*;
 pub use self::system::*;
@@ -23,7 +25,10 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<AppInfo>();
     visitor.visit::<FeatureGet>();
     visitor.visit::<MethodGet>();
+    visitor.visit::<Methods>();
+    visitor.visit::<Scope>();
     visitor.visit::<ServerTime>();
+    visitor.visit::<Profile>();
     visitor.visit::<UserAccess>();
     visitor.visit::<UserAdmin>();
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::biconnector_linked::BiconnectorDatasetAddFields2;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html#fields)
@@ -22,8 +23,8 @@ pub struct BiconnectorDatasetAddFields {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `BiconnectorDatasetAddFields2`, required.
+    pub fields: BiconnectorDatasetAddFields2,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -168,12 +169,12 @@ pub struct BiconnectorDatasetList {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `page`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,

@@ -4,9 +4,11 @@
 //! Bindings for the `biconnector` scope.
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
+mod biconnector_linked;
 mod connector;
 mod dataset;
 mod source;
+pub use self::biconnector_linked::*;
 pub use self::connector::*;
 pub use self::dataset::*;
 pub use self::source::*;

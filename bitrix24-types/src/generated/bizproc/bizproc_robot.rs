@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-add.html#property)
@@ -49,8 +50,11 @@ pub struct BizprocRobotUpdateParametrFields {
     /// `AUTH_USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_user_id: Option<i64>,
-    /// `USE_SUBSCRIPTION`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `USE_SUBSCRIPTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_subscription: Option<bool>,
     /// `NAME`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,8 +74,11 @@ pub struct BizprocRobotUpdateParametrFields {
     /// `FILTER`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// `USE_PLACEMENT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `USE_PLACEMENT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_placement: Option<bool>,
     /// `PLACEMENT_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,8 +160,11 @@ pub struct BizprocRobotAdd {
     /// `AUTH_USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_user_id: Option<i64>,
-    /// `USE_SUBSCRIPTION`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `USE_SUBSCRIPTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_subscription: Option<bool>,
     /// `NAME`: raw, required.
     pub name: serde_json::Value,
@@ -170,11 +180,14 @@ pub struct BizprocRobotAdd {
     /// `DOCUMENT_TYPE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `USE_PLACEMENT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `USE_PLACEMENT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_placement: Option<bool>,
     /// `PLACEMENT_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]

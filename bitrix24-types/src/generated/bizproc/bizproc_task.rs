@@ -6,6 +6,10 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::bizproc_values::{
+    BizprocTaskListActivity, BizprocTaskListCommentRequired, BizprocTaskListStatus,
+    BizprocTaskListUserStatus,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html#fields)
@@ -48,15 +52,15 @@ pub struct BizprocTaskListFields {
     /// `WORKFLOW_STATE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_state: Option<String>,
-    /// `STATUS`: integer.
+    /// `STATUS`: `BizprocTaskListStatus`. One of `0`, `1`, `2`, `3`, `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<BizprocTaskListStatus>,
     /// `USER_ID`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `USER_STATUS`: integer.
+    /// `USER_STATUS`: `BizprocTaskListUserStatus`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_status: Option<i64>,
+    pub user_status: Option<BizprocTaskListUserStatus>,
     /// `MODULE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_id: Option<String>,
@@ -66,9 +70,9 @@ pub struct BizprocTaskListFields {
     /// `DOCUMENT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
-    /// `ACTIVITY`: string.
+    /// `ACTIVITY`: `BizprocTaskListActivity`. One of `ApproveActivity`, `ReviewActivity`, `RequestInformationActivity`, `RequestInformationOptionalActivity`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity: Option<String>,
+    pub activity: Option<BizprocTaskListActivity>,
     /// `ACTIVITY_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_name: Option<String>,
@@ -92,11 +96,15 @@ pub struct BizprocTaskListParameters {
     /// `CommentLabel`: string.
     #[serde(rename = "CommentLabel", skip_serializing_if = "Option::is_none")]
     pub comment_label: Option<String>,
-    /// `CommentRequired`: string.
+    /// `CommentRequired`: `BizprocTaskListCommentRequired`. One of `N`, `Y`, `YA`, `YR`.
     #[serde(rename = "CommentRequired", skip_serializing_if = "Option::is_none")]
-    pub comment_required: Option<String>,
-    /// `ShowComment`: boolean.
-    #[serde(rename = "ShowComment", skip_serializing_if = "Option::is_none")]
+    pub comment_required: Option<BizprocTaskListCommentRequired>,
+    /// `ShowComment`: char. One of `Y`, `N`.
+    #[serde(
+        rename = "ShowComment",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_comment: Option<bool>,
     /// `StatusOkLabel`: string.
     #[serde(rename = "StatusOkLabel", skip_serializing_if = "Option::is_none")]
@@ -107,9 +115,47 @@ pub struct BizprocTaskListParameters {
     /// `StatusNoLabel`: string.
     #[serde(rename = "StatusNoLabel", skip_serializing_if = "Option::is_none")]
     pub status_no_label: Option<String>,
-    /// `Fields`: raw.
+    /// `Fields`: `BizprocTaskListTaskFields`.
     #[serde(rename = "Fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<BizprocTaskListTaskFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html#task-fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct BizprocTaskListTaskFields {
+    /// `Id`: string.
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Type`: string.
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `Name`: raw.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<serde_json::Value>,
+    /// `Description`: raw.
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<serde_json::Value>,
+    /// `Multiple`: boolean.
+    #[serde(rename = "Multiple", skip_serializing_if = "Option::is_none")]
+    pub multiple: Option<bool>,
+    /// `Required`: boolean.
+    #[serde(rename = "Required", skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `Options`: raw.
+    #[serde(rename = "Options", skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Value>,
+    /// `Settings`: raw.
+    #[serde(rename = "Settings", skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `Default`: raw.
+    #[serde(rename = "Default", skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -129,8 +175,8 @@ pub struct BizprocTaskListParameters {
 pub struct BizprocTaskComplete {
     /// `TASK_ID`: integer, required.
     pub task_id: i64,
-    /// `STATUS`: raw, required.
-    pub status: serde_json::Value,
+    /// `STATUS`: string, required.
+    pub status: String,
     /// `COMMENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -140,7 +186,7 @@ pub struct BizprocTaskComplete {
 }
 impl BizprocTaskComplete {
     /// A `bizproc.task.complete` call with the required parameters; optional ones unset.
-    pub fn new(task_id: i64, status: serde_json::Value) -> Self {
+    pub fn new(task_id: i64, status: String) -> Self {
         Self {
             task_id,
             status,
@@ -161,8 +207,8 @@ impl BizprocTaskComplete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocTaskDelegate {
-    /// `TASK_IDS`: raw, required.
-    pub task_ids: serde_json::Value,
+    /// `TASK_IDS`: `integer[]`, required.
+    pub task_ids: Vec<i64>,
     /// `FROM_USER_ID`: integer, required.
     pub from_user_id: i64,
     /// `TO_USER_ID`: integer, required.
@@ -170,7 +216,7 @@ pub struct BizprocTaskDelegate {
 }
 impl BizprocTaskDelegate {
     /// A `bizproc.task.delegate` call with the required parameters; optional ones unset.
-    pub fn new(task_ids: serde_json::Value, from_user_id: i64, to_user_id: i64) -> Self {
+    pub fn new(task_ids: Vec<i64>, from_user_id: i64, to_user_id: i64) -> Self {
         Self {
             task_ids,
             from_user_id,
@@ -190,9 +236,9 @@ impl BizprocTaskDelegate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocTaskList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `BizprocTaskListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<BizprocTaskListFields>,
     /// `FILTER`: `BizprocTaskListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BizprocTaskListFields>,

@@ -9,11 +9,13 @@ mod bizproc;
 mod bizproc_activity;
 mod bizproc_robot;
 mod bizproc_task;
+mod bizproc_values;
 mod template;
 pub use self::bizproc::*;
 pub use self::bizproc_activity::*;
 pub use self::bizproc_robot::*;
 pub use self::bizproc_task::*;
+pub use self::bizproc_values::*;
 pub use self::template::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `bizproc` scope.
 #[allow(deprecated)]

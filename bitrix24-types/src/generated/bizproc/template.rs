@@ -6,6 +6,10 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::bizproc_values::{
+    BizprocWorkflowTemplateAddAutoExecute, BizprocWorkflowTemplateListAutoExecute,
+    BizprocWorkflowTemplateListDocumentType, BizprocWorkflowTemplateListModuleId,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html#fields)
@@ -15,18 +19,18 @@ pub struct BizprocWorkflowTemplateListFields {
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `MODULE_ID`: string.
+    /// `MODULE_ID`: `BizprocWorkflowTemplateListModuleId`. One of `crm`, `lists`, `disk`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub module_id: Option<String>,
+    pub module_id: Option<BizprocWorkflowTemplateListModuleId>,
     /// `ENTITY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
-    /// `DOCUMENT_TYPE`: string.
+    /// `DOCUMENT_TYPE`: `BizprocWorkflowTemplateListDocumentType`. One of `LEAD`, `CONTACT`, `COMPANY`, `DEAL`, `QUOTE`, `SMART_INVOICE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_type: Option<String>,
-    /// `AUTO_EXECUTE`: integer.
+    pub document_type: Option<BizprocWorkflowTemplateListDocumentType>,
+    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateListAutoExecute`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_execute: Option<i64>,
+    pub auto_execute: Option<BizprocWorkflowTemplateListAutoExecute>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -45,8 +49,11 @@ pub struct BizprocWorkflowTemplateListFields {
     /// `MODIFIED`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<wire::DateTime>,
-    /// `IS_MODIFIED`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_MODIFIED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_modified: Option<bool>,
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,9 +81,9 @@ pub struct BizprocWorkflowTemplateUpdateParametrFields {
     /// `TEMPLATE_DATA`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_data: Option<wire::File>,
-    /// `AUTO_EXECUTE`: integer.
+    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateAddAutoExecute`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_execute: Option<i64>,
+    pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -94,8 +101,8 @@ pub struct BizprocWorkflowTemplateUpdateParametrFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateAdd {
-    /// `DOCUMENT_TYPE`: raw, required.
-    pub document_type: serde_json::Value,
+    /// `DOCUMENT_TYPE`: `string[]`, required.
+    pub document_type: Vec<String>,
     /// `NAME`: string, required.
     pub name: String,
     /// `DESCRIPTION`: string.
@@ -103,14 +110,14 @@ pub struct BizprocWorkflowTemplateAdd {
     pub description: Option<String>,
     /// `TEMPLATE_DATA`: file, required.
     pub template_data: wire::File,
-    /// `AUTO_EXECUTE`: integer.
+    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateAddAutoExecute`. One of `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_execute: Option<i64>,
+    pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
 }
 impl BizprocWorkflowTemplateAdd {
     /// A `bizproc.workflow.template.add` call with the required parameters; optional ones unset.
     pub fn new(
-        document_type: serde_json::Value,
+        document_type: Vec<String>,
         name: String,
         template_data: wire::File,
     ) -> Self {
@@ -156,9 +163,9 @@ impl BizprocWorkflowTemplateDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `BizprocWorkflowTemplateListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<BizprocWorkflowTemplateListFields>,
     /// `FILTER`: `BizprocWorkflowTemplateListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BizprocWorkflowTemplateListFields>,

@@ -79,6 +79,111 @@ pub struct BookingV1BookingCreatefromwaitlistFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html#booking)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1BookingGetBooking {
+    /// `datePeriod`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_period: Option<serde_json::Value>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `resourceIds`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub resource_ids: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingGetBooking {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#booking)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1BookingListBooking {
+    /// `datePeriod`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_period: Option<serde_json::Value>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `resourceIds`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub resource_ids: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingListBooking {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#filter)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1BookingListFilter {
+    /// `within`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<serde_json::Value>,
+    /// `client`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#order)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1BookingListOrder {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `dateFrom`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<wire::DateTime>,
+    /// `dateTo`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-update.html#datePeriod)
@@ -268,7 +373,7 @@ impl BookingV1BookingDelete {
     "booking.v1.booking.get",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1BookingGetBooking
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -289,11 +394,18 @@ impl BookingV1BookingGet {
     "booking.v1.booking.list",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1BookingListBooking
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1BookingList;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct BookingV1BookingList {
+    /// `FILTER`: `BookingV1BookingListFilter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BookingV1BookingListFilter>,
+    /// `ORDER`: `BookingV1BookingListOrder`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BookingV1BookingListOrder>,
+}
 /// `booking.v1.booking.update`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-update.html)

@@ -31,6 +31,21 @@ impl wire::Lenient for BookingV1BookingClientListBookingClient {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-set.html#clients)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1BookingClientSetClients {
+    /// `id`: integer, required.
+    pub id: i64,
+    /// `type`: raw, required.
+    pub type_: serde_json::Value,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `booking.v1.booking.client.list`: scope `booking`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-list.html)
@@ -66,22 +81,22 @@ impl BookingV1BookingClientList {
 pub struct BookingV1BookingClientSet {
     /// `bookingId`: integer, required.
     pub booking_id: i64,
-    /// `clients`: raw, required.
-    pub clients: serde_json::Value,
+    /// `clients`: `BookingV1BookingClientSetClients[]`, required.
+    pub clients: Vec<BookingV1BookingClientSetClients>,
 }
 impl BookingV1BookingClientSet {
     /// A `booking.v1.booking.client.set` call with the required parameters; optional ones unset.
-    pub fn new(booking_id: i64, clients: serde_json::Value) -> Self {
+    pub fn new(booking_id: i64, clients: Vec<BookingV1BookingClientSetClients>) -> Self {
         Self { booking_id, clients }
     }
 }
-/// `booking.v1.booking.client.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.booking.client.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-unset.html)
 #[bitrix_method(
     "booking.v1.booking.client.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,6 +7,11 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::booking_values::{
+    BookingV1ResourceAddTemplateTypeConfirmation,
+    BookingV1ResourceAddTemplateTypeDelayed, BookingV1ResourceAddTemplateTypeFeedback,
+    BookingV1ResourceAddTemplateTypeInfo,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html#fields)
@@ -20,39 +25,57 @@ pub struct BookingV1ResourceAddFields {
     pub description: Option<String>,
     /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `isMain`: string.
+    /// `isMain`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_main: Option<bool>,
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_info_notification_on: Option<bool>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_main: Option<String>,
-    /// `isInfoNotificationOn`: string.
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_info_notification_on: Option<String>,
-    /// `templateTypeInfo`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<String>,
-    /// `isConfirmationNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_confirmation_notification_on: Option<String>,
-    /// `templateTypeConfirmation`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<String>,
-    /// `isReminderNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_reminder_notification_on: Option<String>,
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_feedback_notification_on: Option<String>,
-    /// `templateTypeFeedback`: string.
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<String>,
-    /// `isDelayedNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_delayed_notification_on: Option<String>,
-    /// `templateTypeDelayed`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<String>,
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
     /// `infoDelay`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info_delay: Option<i64>,
@@ -82,6 +105,228 @@ pub struct BookingV1ResourceAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html#resource)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1ResourceGetResource {
+    /// `confirmationCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_counter_delay: Option<i64>,
+    /// `confirmationDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_delay: Option<i64>,
+    /// `confirmationRepetitions`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions: Option<i64>,
+    /// `confirmationRepetitionsInterval`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions_interval: Option<i64>,
+    /// `delayedCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_counter_delay: Option<i64>,
+    /// `delayedDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_delay: Option<i64>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `infoDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub info_delay: Option<i64>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_info_notification_on: Option<bool>,
+    /// `isMain`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_main: Option<bool>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reminder_notification_on: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `reminderDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reminder_delay: Option<i64>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
+    /// `templateTypeReminder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_reminder: Option<String>,
+    /// `typeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1ResourceGetResource {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html#filter)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1ResourceListFilter {
+    /// `searchQuery`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_query: Option<String>,
+    /// `isMain`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_main: Option<bool>,
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_id: Option<i64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html#order)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1ResourceListOrder {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html#resource)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1ResourceListResource {
+    /// `confirmationCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_counter_delay: Option<i64>,
+    /// `confirmationDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_delay: Option<i64>,
+    /// `confirmationRepetitions`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions: Option<i64>,
+    /// `confirmationRepetitionsInterval`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions_interval: Option<i64>,
+    /// `delayedCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_counter_delay: Option<i64>,
+    /// `delayedDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_delay: Option<i64>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `infoDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub info_delay: Option<i64>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_info_notification_on: Option<bool>,
+    /// `isMain`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_main: Option<bool>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reminder_notification_on: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `reminderDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reminder_delay: Option<i64>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
+    /// `templateTypeReminder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_reminder: Option<String>,
+    /// `typeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1ResourceListResource {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html#fields)
@@ -97,39 +342,57 @@ pub struct BookingV1ResourceUpdateFields {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `isMain`: string.
+    /// `isMain`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_main: Option<bool>,
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_info_notification_on: Option<bool>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_main: Option<String>,
-    /// `isInfoNotificationOn`: string.
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_info_notification_on: Option<String>,
-    /// `templateTypeInfo`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<String>,
-    /// `isConfirmationNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_confirmation_notification_on: Option<String>,
-    /// `templateTypeConfirmation`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<String>,
-    /// `isReminderNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_reminder_notification_on: Option<String>,
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_feedback_notification_on: Option<String>,
-    /// `templateTypeFeedback`: string.
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<String>,
-    /// `isDelayedNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_delayed_notification_on: Option<String>,
-    /// `templateTypeDelayed`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<String>,
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
     /// `infoDelay`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info_delay: Option<i64>,
@@ -286,7 +549,7 @@ impl BookingV1ResourceDelete {
     "booking.v1.resource.get",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1ResourceGetResource
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -307,11 +570,18 @@ impl BookingV1ResourceGet {
     "booking.v1.resource.list",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1ResourceListResource
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1ResourceList;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct BookingV1ResourceList {
+    /// `FILTER`: `BookingV1ResourceListFilter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BookingV1ResourceListFilter>,
+    /// `ORDER`: `BookingV1ResourceListOrder`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BookingV1ResourceListOrder>,
+}
 /// `booking.v1.resource.update`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)

@@ -7,6 +7,11 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::booking_values::{
+    BookingV1ResourceAddTemplateTypeConfirmation,
+    BookingV1ResourceAddTemplateTypeDelayed, BookingV1ResourceAddTemplateTypeFeedback,
+    BookingV1ResourceAddTemplateTypeInfo,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html#fields)
@@ -17,36 +22,51 @@ pub struct BookingV1ResourceTypeAddFields {
     pub name: String,
     /// `code`: string, required.
     pub code: String,
-    /// `isInfoNotificationOn`: string.
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_info_notification_on: Option<bool>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_info_notification_on: Option<String>,
-    /// `templateTypeInfo`: string.
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<String>,
-    /// `isConfirmationNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_confirmation_notification_on: Option<String>,
-    /// `templateTypeConfirmation`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<String>,
-    /// `isReminderNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_reminder_notification_on: Option<String>,
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_feedback_notification_on: Option<String>,
-    /// `templateTypeFeedback`: string.
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<String>,
-    /// `isDelayedNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_delayed_notification_on: Option<String>,
-    /// `templateTypeDelayed`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<String>,
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
     /// `infoDelay`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info_delay: Option<i64>,
@@ -76,6 +96,201 @@ pub struct BookingV1ResourceTypeAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html#resource)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1ResourceTypeGetResource {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `confirmationCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_counter_delay: Option<i64>,
+    /// `confirmationDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_delay: Option<i64>,
+    /// `confirmationRepetitions`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions: Option<i64>,
+    /// `confirmationRepetitionsInterval`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions_interval: Option<i64>,
+    /// `delayedCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_counter_delay: Option<i64>,
+    /// `delayedDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_delay: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `infoDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub info_delay: Option<i64>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reminder_notification_on: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `reminderDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reminder_delay: Option<i64>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `templateTypeReminder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_reminder: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1ResourceTypeGetResource {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html#filter)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1ResourceTypeListFilter {
+    /// `searchQuery`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_query: Option<String>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html#order)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1ResourceTypeListOrder {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html#resource)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1ResourceTypeListResource {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `confirmationCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_counter_delay: Option<i64>,
+    /// `confirmationDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_delay: Option<i64>,
+    /// `confirmationRepetitions`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions: Option<i64>,
+    /// `confirmationRepetitionsInterval`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions_interval: Option<i64>,
+    /// `delayedCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_counter_delay: Option<i64>,
+    /// `delayedDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_delay: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `infoDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub info_delay: Option<i64>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reminder_notification_on: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `reminderDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reminder_delay: Option<i64>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `templateTypeReminder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_reminder: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1ResourceTypeListResource {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html#fields)
@@ -88,36 +303,51 @@ pub struct BookingV1ResourceTypeUpdateFields {
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `isInfoNotificationOn`: string.
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_info_notification_on: Option<bool>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_info_notification_on: Option<String>,
-    /// `templateTypeInfo`: string.
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<String>,
-    /// `isConfirmationNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_confirmation_notification_on: Option<String>,
-    /// `templateTypeConfirmation`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<String>,
-    /// `isReminderNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_reminder_notification_on: Option<String>,
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_feedback_notification_on: Option<String>,
-    /// `templateTypeFeedback`: string.
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<String>,
-    /// `isDelayedNotificationOn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_delayed_notification_on: Option<String>,
-    /// `templateTypeDelayed`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<String>,
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
     /// `infoDelay`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info_delay: Option<i64>,
@@ -274,7 +504,7 @@ impl BookingV1ResourceTypeDelete {
     "booking.v1.resourceType.get",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1ResourceTypeGetResource
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -295,11 +525,18 @@ impl BookingV1ResourceTypeGet {
     "booking.v1.resourceType.list",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1ResourceTypeListResource
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1ResourceTypeList;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct BookingV1ResourceTypeList {
+    /// `FILTER`: `BookingV1ResourceTypeListFilter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BookingV1ResourceTypeListFilter>,
+    /// `ORDER`: `BookingV1ResourceTypeListOrder`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BookingV1ResourceTypeListOrder>,
+}
 /// `booking.v1.resourceType.update`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)

@@ -43,6 +43,27 @@ impl wire::Lenient for BookingV1ResourceSlotsListSlots {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-set.html#slots)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1ResourceSlotsSetSlots {
+    /// `from`: integer, required.
+    pub from: i64,
+    /// `to`: integer, required.
+    pub to: i64,
+    /// `timezone`: string, required.
+    pub timezone: String,
+    /// `weekDays`: raw, required.
+    pub week_days: serde_json::Value,
+    /// `slotSize`: integer, required.
+    pub slot_size: i64,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `booking.v1.resource.slots.list`: scope `booking`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html)
@@ -78,22 +99,22 @@ impl BookingV1ResourceSlotsList {
 pub struct BookingV1ResourceSlotsSet {
     /// `resourceId`: integer, required.
     pub resource_id: i64,
-    /// `slots`: raw, required.
-    pub slots: serde_json::Value,
+    /// `slots`: `BookingV1ResourceSlotsSetSlots[]`, required.
+    pub slots: Vec<BookingV1ResourceSlotsSetSlots>,
 }
 impl BookingV1ResourceSlotsSet {
     /// A `booking.v1.resource.slots.set` call with the required parameters; optional ones unset.
-    pub fn new(resource_id: i64, slots: serde_json::Value) -> Self {
+    pub fn new(resource_id: i64, slots: Vec<BookingV1ResourceSlotsSetSlots>) -> Self {
         Self { resource_id, slots }
     }
 }
-/// `booking.v1.resource.slots.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.resource.slots.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-unset.html)
 #[bitrix_method(
     "booking.v1.resource.slots.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -20,6 +20,71 @@ pub struct BookingV1WaitlistAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html#waitList)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1WaitlistGetWaitList {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `note`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub note: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1WaitlistGetWaitList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html#createdWithin)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1WaitlistListCreatedWithin {
+    /// `from`: string, required.
+    pub from: String,
+    /// `to`: string, required.
+    pub to: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html#waitList)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1WaitlistListWaitList {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `note`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub note: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1WaitlistListWaitList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-update.html#fields)
@@ -181,7 +246,7 @@ impl BookingV1WaitlistDelete {
     "booking.v1.waitlist.get",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1WaitlistGetWaitList
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -202,14 +267,14 @@ impl BookingV1WaitlistGet {
     "booking.v1.waitlist.list",
     scope = "booking",
     kind = read,
-    response = serde_json::Value
+    response = BookingV1WaitlistListWaitList
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1WaitlistList {
-    /// `filter`: raw.
+    /// `filter`: `BookingV1WaitlistListCreatedWithin`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BookingV1WaitlistListCreatedWithin>,
 }
 /// `booking.v1.waitlist.update`: scope `booking`; writes idempotently.
 ///

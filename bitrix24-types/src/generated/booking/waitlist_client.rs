@@ -31,6 +31,21 @@ impl wire::Lenient for BookingV1WaitlistClientListWaitListClient {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-set.html#clients)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1WaitlistClientSetClients {
+    /// `id`: integer, required.
+    pub id: i64,
+    /// `type`: raw, required.
+    pub type_: serde_json::Value,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `booking.v1.waitlist.client.list`: scope `booking`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-list.html)
@@ -66,22 +81,25 @@ impl BookingV1WaitlistClientList {
 pub struct BookingV1WaitlistClientSet {
     /// `waitListId`: integer, required.
     pub wait_list_id: i64,
-    /// `clients`: raw, required.
-    pub clients: serde_json::Value,
+    /// `clients`: `BookingV1WaitlistClientSetClients[]`, required.
+    pub clients: Vec<BookingV1WaitlistClientSetClients>,
 }
 impl BookingV1WaitlistClientSet {
     /// A `booking.v1.waitlist.client.set` call with the required parameters; optional ones unset.
-    pub fn new(wait_list_id: i64, clients: serde_json::Value) -> Self {
+    pub fn new(
+        wait_list_id: i64,
+        clients: Vec<BookingV1WaitlistClientSetClients>,
+    ) -> Self {
         Self { wait_list_id, clients }
     }
 }
-/// `booking.v1.waitlist.client.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.waitlist.client.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-unset.html)
 #[bitrix_method(
     "booking.v1.waitlist.client.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

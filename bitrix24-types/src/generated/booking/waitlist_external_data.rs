@@ -34,6 +34,23 @@ impl wire::Lenient for BookingV1WaitlistExternalDataListExternalData {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-set.html#externalData)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1WaitlistExternalDataSetExternalData {
+    /// `moduleId`: string, required.
+    pub module_id: String,
+    /// `entityTypeId`: string, required.
+    pub entity_type_id: String,
+    /// `value`: string, required.
+    pub value: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `booking.v1.waitlist.externalData.list`: scope `booking`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-list.html)
@@ -69,25 +86,28 @@ impl BookingV1WaitlistExternalDataList {
 pub struct BookingV1WaitlistExternalDataSet {
     /// `waitListId`: integer, required.
     pub wait_list_id: i64,
-    /// `externalData`: raw, required.
-    pub external_data: serde_json::Value,
+    /// `externalData`: `BookingV1WaitlistExternalDataSetExternalData[]`, required.
+    pub external_data: Vec<BookingV1WaitlistExternalDataSetExternalData>,
 }
 impl BookingV1WaitlistExternalDataSet {
     /// A `booking.v1.waitlist.externalData.set` call with the required parameters; optional ones unset.
-    pub fn new(wait_list_id: i64, external_data: serde_json::Value) -> Self {
+    pub fn new(
+        wait_list_id: i64,
+        external_data: Vec<BookingV1WaitlistExternalDataSetExternalData>,
+    ) -> Self {
         Self {
             wait_list_id,
             external_data,
         }
     }
 }
-/// `booking.v1.waitlist.externalData.unset`: scope `booking`; writes (not idempotent: never repeated blindly).
+/// `booking.v1.waitlist.externalData.unset`: scope `booking`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-unset.html)
 #[bitrix_method(
     "booking.v1.waitlist.externalData.unset",
     scope = "booking",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,6 +7,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::calendar_values::{
+    CalendarSectionAddSet, CalendarSectionAddType, CalendarSectionGetType,
+    CalendarUserSettingsSetType, CalendarUserSettingsSetView,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html#export)
@@ -16,9 +20,9 @@ pub struct CalendarSectionAddExport {
     /// `ALLOW`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow: Option<bool>,
-    /// `SET`: string.
+    /// `SET`: `CalendarSectionAddSet`. One of `all`, `3_9`, `6_12`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set: Option<String>,
+    pub set: Option<CalendarSectionAddSet>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -33,9 +37,117 @@ pub struct CalendarSectionUpdateExport {
     /// `ALLOW`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow: Option<bool>,
-    /// `SET`: string.
+    /// `SET`: `CalendarSectionAddSet`. One of `all`, `3_9`, `6_12`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set: Option<String>,
+    pub set: Option<CalendarSectionAddSet>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html#defaultReminders)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarUserSettingsSetDefaultReminders {
+    /// `fullDay`: `CalendarUserSettingsSetReminderSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_day: Option<CalendarUserSettingsSetReminderSettings>,
+    /// `withTime`: `CalendarUserSettingsSetReminderSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_time: Option<CalendarUserSettingsSetReminderSettings>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html#reminder-settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarUserSettingsSetReminderSettings {
+    /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CalendarUserSettingsSetType>,
+    /// `count`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarUserSettingsSetSettings {
+    /// `view`: `CalendarUserSettingsSetView`. One of `day`, `week`, `month`, `list`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<CalendarUserSettingsSetView>,
+    /// `meetSection`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meet_section: Option<String>,
+    /// `crmSection`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_section: Option<String>,
+    /// `showDeclined`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_declined: Option<bool>,
+    /// `denyBusyInvitation`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deny_busy_invitation: Option<bool>,
+    /// `collapseOffHours`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub collapse_off_hours: Option<bool>,
+    /// `showWeekNumbers`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_week_numbers: Option<bool>,
+    /// `showTasks`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_tasks: Option<bool>,
+    /// `syncTasks`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub sync_tasks: Option<bool>,
+    /// `showCompletedTasks`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_completed_tasks: Option<bool>,
+    /// `lastUsedSection`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_section: Option<String>,
+    /// `sendFromEmail`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_from_email: Option<String>,
+    /// `defaultSections`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_sections: Option<serde_json::Value>,
+    /// `syncPeriodPast`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_period_past: Option<String>,
+    /// `syncPeriodFuture`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_period_future: Option<String>,
+    /// `defaultReminders`: `CalendarUserSettingsSetDefaultReminders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_reminders: Option<CalendarUserSettingsSetDefaultReminders>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -131,8 +243,8 @@ impl EventPayload for OnCalendarSectionUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionAdd {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionAddType`, required. One of `user`, `group`.
+    pub type_: CalendarSectionAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `name`: string, required.
@@ -152,7 +264,7 @@ pub struct CalendarSectionAdd {
 }
 impl CalendarSectionAdd {
     /// A `calendar.section.add` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64, name: String) -> Self {
+    pub fn new(type_: CalendarSectionAddType, owner_id: i64, name: String) -> Self {
         Self {
             type_,
             owner_id,
@@ -176,8 +288,8 @@ impl CalendarSectionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionDelete {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionAddType`, required. One of `user`, `group`.
+    pub type_: CalendarSectionAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `id`: integer, required.
@@ -185,7 +297,7 @@ pub struct CalendarSectionDelete {
 }
 impl CalendarSectionDelete {
     /// A `calendar.section.delete` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64, id: i64) -> Self {
+    pub fn new(type_: CalendarSectionAddType, owner_id: i64, id: i64) -> Self {
         Self { type_, owner_id, id }
     }
 }
@@ -201,14 +313,14 @@ impl CalendarSectionDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionGet {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionGetType`, required. One of `user`, `group`, `company_calendar`, `location`.
+    pub type_: CalendarSectionGetType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
 }
 impl CalendarSectionGet {
     /// A `calendar.section.get` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64) -> Self {
+    pub fn new(type_: CalendarSectionGetType, owner_id: i64) -> Self {
         Self { type_, owner_id }
     }
 }
@@ -224,8 +336,8 @@ impl CalendarSectionGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarSectionUpdate {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarSectionAddType`, required. One of `user`, `group`.
+    pub type_: CalendarSectionAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `id`: string, required.
@@ -248,7 +360,7 @@ pub struct CalendarSectionUpdate {
 }
 impl CalendarSectionUpdate {
     /// A `calendar.section.update` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64, id: String) -> Self {
+    pub fn new(type_: CalendarSectionAddType, owner_id: i64, id: String) -> Self {
         Self {
             type_,
             owner_id,
@@ -297,12 +409,12 @@ pub struct CalendarUserSettingsGet;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarUserSettingsSet {
-    /// `settings`: raw, required.
-    pub settings: serde_json::Value,
+    /// `settings`: `CalendarUserSettingsSetSettings`, required.
+    pub settings: CalendarUserSettingsSetSettings,
 }
 impl CalendarUserSettingsSet {
     /// A `calendar.user.settings.set` call with the required parameters; optional ones unset.
-    pub fn new(settings: serde_json::Value) -> Self {
+    pub fn new(settings: CalendarUserSettingsSetSettings) -> Self {
         Self { settings }
     }
 }

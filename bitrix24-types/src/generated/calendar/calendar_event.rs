@@ -8,6 +8,10 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::calendar_values::{
+    CalendarEventAddFreq, CalendarEventAddSkipTime, CalendarEventAddType,
+    CalendarUserSettingsSetType,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html#event)
@@ -94,13 +98,30 @@ pub struct CalendarEventAddMeeting {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#remind)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarEventAddRemind {
+    /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CalendarUserSettingsSetType>,
+    /// `count`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#rrule)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CalendarEventAddRrule {
-    /// `FREQ`: string.
+    /// `FREQ`: `CalendarEventAddFreq`. One of `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub freq: Option<String>,
+    pub freq: Option<CalendarEventAddFreq>,
     /// `COUNT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -143,13 +164,30 @@ pub struct CalendarEventUpdateMeeting {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html#remind)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CalendarEventUpdateRemind {
+    /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CalendarUserSettingsSetType>,
+    /// `count`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html#rrule)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CalendarEventUpdateRrule {
-    /// `FREQ`: string.
+    /// `FREQ`: `CalendarEventAddFreq`. One of `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub freq: Option<String>,
+    pub freq: Option<CalendarEventAddFreq>,
     /// `COUNT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -257,8 +295,8 @@ impl EventPayload for OnCalendarEntryUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarAccessibilityGet {
-    /// `users`: raw, required.
-    pub users: serde_json::Value,
+    /// `users`: `integer[]`, required.
+    pub users: Vec<i64>,
     /// `from`: date, required.
     pub from: chrono::NaiveDate,
     /// `to`: date, required.
@@ -266,11 +304,7 @@ pub struct CalendarAccessibilityGet {
 }
 impl CalendarAccessibilityGet {
     /// A `calendar.accessibility.get` call with the required parameters; optional ones unset.
-    pub fn new(
-        users: serde_json::Value,
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-    ) -> Self {
+    pub fn new(users: Vec<i64>, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Self {
         Self { users, from, to }
     }
 }
@@ -281,16 +315,16 @@ impl CalendarAccessibilityGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarEventAdd {
-    /// `type`: string, required.
+    /// `type`: `CalendarEventAddType`, required. One of `user`, `group`, `company_calendar`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: CalendarEventAddType,
     /// `ownerId`: integer, required.
     #[serde(rename = "ownerId")]
     pub owner_id: i64,
-    /// `from`: raw, required.
-    pub from: serde_json::Value,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
+    /// `from`: datetime, required.
+    pub from: wire::DateTime,
+    /// `to`: datetime, required.
+    pub to: wire::DateTime,
     /// `from_ts`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_ts: Option<i64>,
@@ -299,14 +333,17 @@ pub struct CalendarEventAdd {
     pub to_ts: Option<i64>,
     /// `section`: integer, required.
     pub section: i64,
-    /// `auto_detect_section`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_detect_section: Option<String>,
+    /// `auto_detect_section`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub auto_detect_section: Option<bool>,
     /// `name`: string, required.
     pub name: String,
-    /// `skip_time`: string.
+    /// `skip_time`: `CalendarEventAddSkipTime`. One of `from`, `to`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_time: Option<String>,
+    pub skip_time: Option<CalendarEventAddSkipTime>,
     /// `timezone_from`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone_from: Option<String>,
@@ -340,26 +377,26 @@ pub struct CalendarEventAdd {
     /// `location`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// `remind`: raw.
+    /// `remind`: `CalendarEventAddRemind[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind: Option<serde_json::Value>,
-    /// `attendees`: raw.
+    pub remind: Option<Vec<CalendarEventAddRemind>>,
+    /// `attendees`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<serde_json::Value>,
+    pub attendees: Option<Vec<i64>>,
     /// `meeting`: `CalendarEventAddMeeting`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting: Option<CalendarEventAddMeeting>,
-    /// `crm_fields`: raw.
+    /// `crm_fields`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_fields: Option<serde_json::Value>,
+    pub crm_fields: Option<Vec<String>>,
 }
 impl CalendarEventAdd {
     /// A `calendar.event.add` call with the required parameters; optional ones unset.
     pub fn new(
-        type_: String,
+        type_: CalendarEventAddType,
         owner_id: i64,
-        from: serde_json::Value,
-        to: serde_json::Value,
+        from: wire::DateTime,
+        to: wire::DateTime,
         section: i64,
         name: String,
     ) -> Self {
@@ -425,8 +462,8 @@ impl CalendarEventDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarEventGet {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `CalendarEventAddType`, required. One of `user`, `group`, `company_calendar`.
+    pub type_: CalendarEventAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
     /// `from`: date.
@@ -435,13 +472,13 @@ pub struct CalendarEventGet {
     /// `to`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<chrono::NaiveDate>,
-    /// `section`: raw.
+    /// `section`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<serde_json::Value>,
+    pub section: Option<Vec<i64>>,
 }
 impl CalendarEventGet {
     /// A `calendar.event.get` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, owner_id: i64) -> Self {
+    pub fn new(type_: CalendarEventAddType, owner_id: i64) -> Self {
         Self {
             type_,
             owner_id,
@@ -451,21 +488,21 @@ impl CalendarEventGet {
         }
     }
 }
-/// `calendar.event.get.nearest`: scope `calendar`; writes (not idempotent: never repeated blindly).
+/// `calendar.event.get.nearest`: scope `calendar`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)
 #[bitrix_method(
     "calendar.event.get.nearest",
     scope = "calendar",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarEventGetNearest {
-    /// `type`: string.
+    /// `type`: `CalendarEventAddType`. One of `user`, `group`, `company_calendar`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<CalendarEventAddType>,
     /// `ownerId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
@@ -517,18 +554,18 @@ impl CalendarEventGetbyid {
 pub struct CalendarEventUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `type`: string, required.
+    /// `type`: `CalendarEventAddType`, required. One of `user`, `group`, `company_calendar`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: CalendarEventAddType,
     /// `ownerId`: integer, required.
     #[serde(rename = "ownerId")]
     pub owner_id: i64,
-    /// `from`: raw.
+    /// `from`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<serde_json::Value>,
-    /// `to`: raw.
+    pub from: Option<wire::DateTime>,
+    /// `to`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<serde_json::Value>,
+    pub to: Option<wire::DateTime>,
     /// `from_ts`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_ts: Option<i64>,
@@ -541,9 +578,9 @@ pub struct CalendarEventUpdate {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `skip_time`: string.
+    /// `skip_time`: `CalendarEventAddSkipTime`. One of `from`, `to`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_time: Option<String>,
+    pub skip_time: Option<CalendarEventAddSkipTime>,
     /// `timezone_from`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone_from: Option<String>,
@@ -583,25 +620,25 @@ pub struct CalendarEventUpdate {
     /// `location`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// `remind`: raw.
+    /// `remind`: `CalendarEventUpdateRemind[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind: Option<serde_json::Value>,
-    /// `attendees`: raw.
+    pub remind: Option<Vec<CalendarEventUpdateRemind>>,
+    /// `attendees`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<serde_json::Value>,
+    pub attendees: Option<Vec<i64>>,
     /// `host`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<i64>,
     /// `meeting`: `CalendarEventUpdateMeeting`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting: Option<CalendarEventUpdateMeeting>,
-    /// `crm_fields`: raw.
+    /// `crm_fields`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_fields: Option<serde_json::Value>,
+    pub crm_fields: Option<Vec<String>>,
 }
 impl CalendarEventUpdate {
     /// A `calendar.event.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, type_: String, owner_id: i64) -> Self {
+    pub fn new(id: i64, type_: CalendarEventAddType, owner_id: i64) -> Self {
         Self {
             id,
             type_,

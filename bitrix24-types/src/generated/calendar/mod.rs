@@ -7,9 +7,11 @@ use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod calendar;
 mod calendar_event;
+mod calendar_values;
 mod resource;
 pub use self::calendar::*;
 pub use self::calendar_event::*;
+pub use self::calendar_values::*;
 pub use self::resource::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `calendar` scope.
 #[allow(deprecated)]

@@ -81,12 +81,12 @@ impl CalendarResourceBookingList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarResourceDelete {
-    /// `resourceId`: raw, required.
-    pub resource_id: serde_json::Value,
+    /// `resourceId`: integer, required.
+    pub resource_id: i64,
 }
 impl CalendarResourceDelete {
     /// A `calendar.resource.delete` call with the required parameters; optional ones unset.
-    pub fn new(resource_id: serde_json::Value) -> Self {
+    pub fn new(resource_id: i64) -> Self {
         Self { resource_id }
     }
 }

@@ -5,14 +5,17 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::call_linked::CallFollowupGetSelect;
+use super::call_values::{CallFollowupGetMentionFormat, CallFollowupListStartDate};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#aftercursor)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CallFollowupListAftercursor {
-    /// `startDate`: string, required.
-    pub start_date: String,
+    /// `startDate`: datetime, required.
+    pub start_date: wire::DateTime,
     /// `id`: integer, required.
     pub id: i64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -42,9 +45,9 @@ pub struct CallFollowupListFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CallFollowupListOrder {
-    /// `startDate`: string.
+    /// `startDate`: `CallFollowupListStartDate`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<CallFollowupListStartDate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -97,9 +100,9 @@ pub struct CallFollowupListStartdate {
 pub struct CallFollowupFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl CallFollowupFieldGet {
     /// A `call.followup.field.get` call with the required parameters; optional ones unset.
@@ -120,9 +123,9 @@ impl CallFollowupFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CallFollowupFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `call.followup.get`: scope `call`; reads only.
 ///
@@ -139,12 +142,12 @@ pub struct CallFollowupFieldList {
 pub struct CallFollowupGet {
     /// `callId`: integer, required.
     pub call_id: i64,
-    /// `select`: raw.
+    /// `select`: `CallFollowupGetSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `mentionFormat`: string.
+    pub select: Option<CallFollowupGetSelect>,
+    /// `mentionFormat`: `CallFollowupGetMentionFormat`. One of `bb`, `html`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mention_format: Option<String>,
+    pub mention_format: Option<CallFollowupGetMentionFormat>,
 }
 impl CallFollowupGet {
     /// A `call.followup.get` call with the required parameters; optional ones unset.
@@ -171,18 +174,18 @@ impl CallFollowupGet {
 pub struct CallFollowupList {
     /// `filter`: `CallFollowupListFilter`, required.
     pub filter: CallFollowupListFilter,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `order`: `CallFollowupListOrder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<CallFollowupListOrder>,
     /// `pagination`: `CallFollowupListPagination`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<CallFollowupListPagination>,
-    /// `mentionFormat`: string.
+    /// `mentionFormat`: `CallFollowupGetMentionFormat`. One of `bb`, `html`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mention_format: Option<String>,
+    pub mention_format: Option<CallFollowupGetMentionFormat>,
 }
 impl CallFollowupList {
     /// A `call.followup.list` call with the required parameters; optional ones unset.

@@ -4,7 +4,11 @@
 //! Bindings for the `call` scope.
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
+mod call_linked;
+mod call_values;
 mod follow_up;
+pub use self::call_linked::*;
+pub use self::call_values::*;
 pub use self::follow_up::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `call` scope.
 #[allow(deprecated)]

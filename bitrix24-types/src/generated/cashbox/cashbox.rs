@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::cashbox_values::{
+    SaleCashboxAddOfd, SaleCashboxHandlerAddHttpVersion, SaleCashboxHandlerAddType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html#ofd_settings)
@@ -35,9 +39,9 @@ pub struct SaleCashboxHandlerAddSettings {
     pub print_url: String,
     /// `CHECK_URL`: string, required.
     pub check_url: String,
-    /// `HTTP_VERSION`: string.
+    /// `HTTP_VERSION`: `SaleCashboxHandlerAddHttpVersion`. One of `1.0`, `1.1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_version: Option<String>,
+    pub http_version: Option<SaleCashboxHandlerAddHttpVersion>,
     /// `CONFIG`: `SaleCashboxHandlerAddSettingsconfig`, required.
     pub config: SaleCashboxHandlerAddSettingsconfig,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -66,19 +70,26 @@ pub struct SaleCashboxHandlerAddSettingsconfig {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerAddSettingsconfigitems {
-    /// `TYPE`: string, required.
+    /// `TYPE`: `SaleCashboxHandlerAddType`, required. One of `STRING`, `NUMBER`, `Y/N`, `ENUM`, `DATE`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleCashboxHandlerAddType,
     /// `LABEL`: string, required.
     pub label: String,
-    /// `REQUIRED`: string, required.
-    pub required: String,
-    /// `DISABLED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<String>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `REQUIRED`: char, required. One of `Y`, `N`.
+    #[serde(serialize_with = "wire::yes_no::serialize")]
+    pub required: bool,
+    /// `DISABLED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub disabled: Option<bool>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `MULTILINE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiline: Option<String>,
@@ -104,9 +115,9 @@ pub struct SaleCashboxUpdateFields {
     /// `EMAIL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `OFD`: string.
+    /// `OFD`: `SaleCashboxAddOfd`. One of `bx_firstofd`, `bx_platformaofd`, `bx_yarusofd`, `bx_taxcomofd`, `bx_ofdruofd`, `bx_tenzorofd`, `bx_conturofd`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd: Option<String>,
+    pub ofd: Option<SaleCashboxAddOfd>,
     /// `OFD_SETTINGS`: `SaleCashboxUpdateOfdSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ofd_settings: Option<SaleCashboxUpdateOfdSettings>,
@@ -119,9 +130,12 @@ pub struct SaleCashboxUpdateFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_offline: Option<String>,
+    /// `USE_OFFLINE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_offline: Option<bool>,
     /// `SETTINGS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
@@ -168,24 +182,30 @@ pub struct SaleCashboxAdd {
     pub rest_code: serde_json::Value,
     /// `EMAIL`: string, required.
     pub email: String,
-    /// `OFD`: string.
+    /// `OFD`: `SaleCashboxAddOfd`. One of `bx_firstofd`, `bx_platformaofd`, `bx_yarusofd`, `bx_taxcomofd`, `bx_ofdruofd`, `bx_tenzorofd`, `bx_conturofd`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd: Option<String>,
+    pub ofd: Option<SaleCashboxAddOfd>,
     /// `OFD_SETTINGS`: `SaleCashboxAddOfdSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ofd_settings: Option<SaleCashboxAddOfdSettings>,
     /// `NUMBER_KKM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_kkm: Option<String>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_offline: Option<String>,
+    /// `USE_OFFLINE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_offline: Option<bool>,
     /// `SETTINGS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
@@ -270,12 +290,12 @@ impl SaleCashboxCheckApply {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleCashboxDelete {
     /// A `sale.cashbox.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -298,9 +318,12 @@ pub struct SaleCashboxHandlerAdd {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SUPPORTS_FFD105`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub supports_ffd105: Option<String>,
+    /// `SUPPORTS_FFD105`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub supports_ffd105: Option<bool>,
     /// `SETTINGS`: `SaleCashboxHandlerAddSettings`, required.
     pub settings: SaleCashboxHandlerAddSettings,
 }
@@ -332,12 +355,12 @@ impl SaleCashboxHandlerAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleCashboxHandlerDelete {
     /// A `sale.cashbox.handler.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -365,14 +388,14 @@ pub struct SaleCashboxHandlerList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `FIELDS`: raw, required.
     pub fields: serde_json::Value,
 }
 impl SaleCashboxHandlerUpdate {
     /// A `sale.cashbox.handler.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: serde_json::Value) -> Self {
+    pub fn new(id: u64, fields: serde_json::Value) -> Self {
         Self { id, fields }
     }
 }
@@ -388,15 +411,15 @@ impl SaleCashboxHandlerUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub select: Option<Vec<String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `ORDER`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `sale.cashbox.update`: scope `cashbox`; writes idempotently.
 ///
@@ -410,14 +433,14 @@ pub struct SaleCashboxList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `FIELDS`: `SaleCashboxUpdateFields`, required.
     pub fields: SaleCashboxUpdateFields,
 }
 impl SaleCashboxUpdate {
     /// A `sale.cashbox.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleCashboxUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SaleCashboxUpdateFields) -> Self {
         Self { id, fields }
     }
 }

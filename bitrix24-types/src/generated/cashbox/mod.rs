@@ -6,7 +6,9 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod cashbox;
+mod cashbox_values;
 pub use self::cashbox::*;
+pub use self::cashbox_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `cashbox` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

@@ -46,12 +46,12 @@ impl IntoRecords<serde_json::Value> for CatalogCatalogListResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogCatalogGet {
     /// A `catalog.catalog.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -67,24 +67,24 @@ impl CatalogCatalogGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogGetFields;
-/// `catalog.catalog.isOffers`: scope `catalog`; writes (not idempotent: never repeated blindly).
+/// `catalog.catalog.isOffers`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-is-offers.html)
 #[bitrix_method(
     "catalog.catalog.isOffers",
     scope = "catalog",
-    kind = write,
+    kind = read,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogIsOffers {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogCatalogIsOffers {
     /// A `catalog.catalog.isOffers` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -101,15 +101,15 @@ impl CatalogCatalogIsOffers {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

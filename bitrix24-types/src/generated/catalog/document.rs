@@ -7,17 +7,17 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::CatalogDocumentAddDocType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentAddFields {
-    /// `docType`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub doc_type: bool,
-    /// `currency`: raw, required.
-    pub currency: serde_json::Value,
+    /// `docType`: `CatalogDocumentAddDocType`, required. One of `A`, `S`, `M`, `R`, `D`.
+    pub doc_type: CatalogDocumentAddDocType,
+    /// `currency`: string, required.
+    pub currency: String,
     /// `responsibleId`: user, required.
     pub responsible_id: u64,
     /// `siteId`: char. One of `Y`, `N`.
@@ -38,9 +38,9 @@ pub struct CatalogDocumentAddFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub commentary: Option<bool>,
-    /// `total`: double.
+    /// `total`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
+    pub total: Option<wire::Decimal>,
     /// `docNumber`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_number: Option<String>,
@@ -94,9 +94,9 @@ pub struct CatalogDocumentUpdateFields {
     /// `dateDocument`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_document: Option<wire::DateTime>,
-    /// `total`: double.
+    /// `total`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
+    pub total: Option<wire::Decimal>,
     /// `commentary`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -150,12 +150,12 @@ impl CatalogDocumentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentCancel {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogDocumentCancel {
     /// A `catalog.document.cancel` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -171,12 +171,12 @@ impl CatalogDocumentCancel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentCancelList {
-    /// `documentIds`: raw, required.
-    pub document_ids: serde_json::Value,
+    /// `documentIds`: `id[]`, required.
+    pub document_ids: Vec<u64>,
 }
 impl CatalogDocumentCancelList {
     /// A `catalog.document.cancelList` call with the required parameters; optional ones unset.
-    pub fn new(document_ids: serde_json::Value) -> Self {
+    pub fn new(document_ids: Vec<u64>) -> Self {
         Self { document_ids }
     }
 }
@@ -192,12 +192,12 @@ impl CatalogDocumentCancelList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentConduct {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogDocumentConduct {
     /// A `catalog.document.conduct` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -213,12 +213,12 @@ impl CatalogDocumentConduct {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentConductList {
-    /// `documentIds`: raw, required.
-    pub document_ids: serde_json::Value,
+    /// `documentIds`: `id[]`, required.
+    pub document_ids: Vec<u64>,
 }
 impl CatalogDocumentConductList {
     /// A `catalog.document.conductList` call with the required parameters; optional ones unset.
-    pub fn new(document_ids: serde_json::Value) -> Self {
+    pub fn new(document_ids: Vec<u64>) -> Self {
         Self { document_ids }
     }
 }
@@ -234,33 +234,33 @@ impl CatalogDocumentConductList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogDocumentDelete {
     /// A `catalog.document.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
-/// `catalog.document.deleteList`: scope `catalog`; writes (not idempotent: never repeated blindly).
+/// `catalog.document.deleteList`: scope `catalog`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-delete-list.html)
 #[bitrix_method(
     "catalog.document.deleteList",
     scope = "catalog",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentDeleteList {
-    /// `documentIds`: raw, required.
-    pub document_ids: serde_json::Value,
+    /// `documentIds`: `id[]`, required.
+    pub document_ids: Vec<u64>,
 }
 impl CatalogDocumentDeleteList {
     /// A `catalog.document.deleteList` call with the required parameters; optional ones unset.
-    pub fn new(document_ids: serde_json::Value) -> Self {
+    pub fn new(document_ids: Vec<u64>) -> Self {
         Self { document_ids }
     }
 }
@@ -289,26 +289,26 @@ pub struct CatalogDocumentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
-/// `catalog.document.mode.status`: scope `catalog`; writes (not idempotent: never repeated blindly).
+/// `catalog.document.mode.status`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-mode-status.html)
 #[bitrix_method(
     "catalog.document.mode.status",
     scope = "catalog",
-    kind = write,
+    kind = read,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -326,14 +326,14 @@ pub struct CatalogDocumentModeStatus;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogDocumentUpdateFields`, required.
     pub fields: CatalogDocumentUpdateFields,
 }
 impl CatalogDocumentUpdate {
     /// A `catalog.document.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogDocumentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogDocumentUpdateFields) -> Self {
         Self { id, fields }
     }
 }

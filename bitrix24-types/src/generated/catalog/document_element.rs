@@ -13,22 +13,22 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentElementAddFields {
-    /// `docId`: raw, required.
-    pub doc_id: serde_json::Value,
-    /// `elementId`: raw, required.
-    pub element_id: serde_json::Value,
-    /// `storeFrom`: raw.
+    /// `docId`: id, required.
+    pub doc_id: u64,
+    /// `elementId`: id, required.
+    pub element_id: u64,
+    /// `storeFrom`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub store_from: Option<serde_json::Value>,
-    /// `storeTo`: raw.
+    pub store_from: Option<u64>,
+    /// `storeTo`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub store_to: Option<serde_json::Value>,
-    /// `amount`: double.
+    pub store_to: Option<u64>,
+    /// `amount`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
-    /// `purchasingPrice`: double.
+    pub amount: Option<wire::Decimal>,
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -67,18 +67,18 @@ impl IntoRecords<serde_json::Value> for CatalogDocumentElementListResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentElementUpdateFields {
-    /// `storeFrom`: raw.
+    /// `storeFrom`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub store_from: Option<serde_json::Value>,
-    /// `storeTo`: raw.
+    pub store_from: Option<u64>,
+    /// `storeTo`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub store_to: Option<serde_json::Value>,
-    /// `amount`: double.
+    pub store_to: Option<u64>,
+    /// `amount`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
-    /// `purchasingPrice`: double.
+    pub amount: Option<wire::Decimal>,
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -117,12 +117,12 @@ impl CatalogDocumentElementAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentElementDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogDocumentElementDelete {
     /// A `catalog.document.element.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -151,15 +151,15 @@ pub struct CatalogDocumentElementGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentElementList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -176,17 +176,14 @@ pub struct CatalogDocumentElementList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentElementUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogDocumentElementUpdateFields`, required.
     pub fields: CatalogDocumentElementUpdateFields,
 }
 impl CatalogDocumentElementUpdate {
     /// A `catalog.document.element.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        fields: CatalogDocumentElementUpdateFields,
-    ) -> Self {
+    pub fn new(id: u64, fields: CatalogDocumentElementUpdateFields) -> Self {
         Self { id, fields }
     }
 }

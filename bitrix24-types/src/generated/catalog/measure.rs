@@ -15,9 +15,12 @@ use ::bitrix24_types::wire;
 pub struct CatalogMeasureAddFields {
     /// `code`: integer, required.
     pub code: i64,
-    /// `isDefault`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<String>,
+    /// `isDefault`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_default: Option<bool>,
     /// `measureTitle`: string, required.
     pub measure_title: String,
     /// `symbol`: string.
@@ -66,9 +69,9 @@ impl EventPayload for CatalogMeasureOnAdd {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnAddFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -114,9 +117,9 @@ impl EventPayload for CatalogMeasureOnDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -162,9 +165,9 @@ impl EventPayload for CatalogMeasureOnUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnUpdateFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -187,9 +190,12 @@ pub struct CatalogMeasureUpdateFields {
     /// `code`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// `isDefault`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<String>,
+    /// `isDefault`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_default: Option<bool>,
     /// `measureTitle`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_title: Option<String>,
@@ -240,12 +246,12 @@ impl CatalogMeasureAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogMeasureDelete {
     /// A `catalog.measure.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -261,12 +267,12 @@ impl CatalogMeasureDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogMeasureGet {
     /// A `catalog.measure.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -294,15 +300,15 @@ pub struct CatalogMeasureGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -319,15 +325,15 @@ pub struct CatalogMeasureList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureUpdate {
-    /// `Id`: raw, required.
+    /// `Id`: id, required.
     #[serde(rename = "Id")]
-    pub id: serde_json::Value,
+    pub id: u64,
     /// `fields`: `CatalogMeasureUpdateFields`, required.
     pub fields: CatalogMeasureUpdateFields,
 }
 impl CatalogMeasureUpdate {
     /// A `catalog.measure.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogMeasureUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogMeasureUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -6,6 +6,7 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod catalog;
+mod catalog_values;
 mod document;
 mod document_element;
 mod documentcontractor;
@@ -34,6 +35,7 @@ mod store_product;
 mod userfield_document;
 mod vat;
 pub use self::catalog::*;
+pub use self::catalog_values::*;
 pub use self::document::*;
 pub use self::document_element::*;
 pub use self::documentcontractor::*;

@@ -13,12 +13,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceAddFields {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
-    /// `catalogGroupId`: raw, required.
-    pub catalog_group_id: serde_json::Value,
-    /// `price`: double, required.
-    pub price: f64,
+    /// `productId`: id, required.
+    pub product_id: u64,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
+    /// `price`: decimal, required.
+    pub price: wire::Decimal,
     /// `currency`: string, required.
     pub currency: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -68,14 +68,34 @@ pub struct CatalogPriceModifyFields {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html#prices)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceModifyPrices {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
+    /// `price`: decimal, required.
+    pub price: wire::Decimal,
+    /// `currency`: string, required.
+    pub currency: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html#product)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceModifyProduct {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
-    /// `prices`: raw, required.
-    pub prices: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `prices`: `CatalogPriceModifyPrices`, required.
+    pub prices: CatalogPriceModifyPrices,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -113,9 +133,9 @@ impl EventPayload for CatalogPriceOnAdd {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnAddFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -161,9 +181,9 @@ impl EventPayload for CatalogPriceOnDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -209,9 +229,9 @@ impl EventPayload for CatalogPriceOnUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnUpdateFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -231,8 +251,8 @@ impl wire::Lenient for CatalogPriceOnUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceUpdateFields {
-    /// `price`: double, required.
-    pub price: f64,
+    /// `price`: decimal, required.
+    pub price: wire::Decimal,
     /// `currency`: string, required.
     pub currency: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -273,12 +293,12 @@ impl CatalogPriceAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogPriceDelete {
     /// A `catalog.price.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -294,12 +314,12 @@ impl CatalogPriceDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogPriceGet {
     /// A `catalog.price.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -328,15 +348,15 @@ pub struct CatalogPriceGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -374,14 +394,14 @@ impl CatalogPriceModify {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogPriceUpdateFields`, required.
     pub fields: CatalogPriceUpdateFields,
 }
 impl CatalogPriceUpdate {
     /// A `catalog.price.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogPriceUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogPriceUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -15,9 +15,12 @@ use ::bitrix24_types::wire;
 pub struct CatalogPriceTypeAddFields {
     /// `name`: string, required.
     pub name: String,
-    /// `base`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
+    /// `base`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub base: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -61,9 +64,9 @@ impl EventPayload for CatalogPriceTypeOnAdd {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnAddFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -109,9 +112,9 @@ impl EventPayload for CatalogPriceTypeOnDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -157,9 +160,9 @@ impl EventPayload for CatalogPriceTypeOnUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnUpdateFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -181,9 +184,12 @@ impl wire::Lenient for CatalogPriceTypeOnUpdateFields {
 pub struct CatalogPriceTypeUpdateFields {
     /// `name`: string, required.
     pub name: String,
-    /// `base`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
+    /// `base`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub base: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -228,12 +234,12 @@ impl CatalogPriceTypeAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogPriceTypeDelete {
     /// A `catalog.priceType.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -249,12 +255,12 @@ impl CatalogPriceTypeDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogPriceTypeGet {
     /// A `catalog.priceType.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -282,15 +288,15 @@ pub struct CatalogPriceTypeGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -307,14 +313,14 @@ pub struct CatalogPriceTypeList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogPriceTypeUpdateFields`, required.
     pub fields: CatalogPriceTypeUpdateFields,
 }
 impl CatalogPriceTypeUpdate {
     /// A `catalog.priceType.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogPriceTypeUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogPriceTypeUpdateFields) -> Self {
         Self { id, fields }
     }
 }

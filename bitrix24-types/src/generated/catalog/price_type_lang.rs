@@ -13,12 +13,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangAddFields {
-    /// `catalogGroupId`: raw, required.
-    pub catalog_group_id: serde_json::Value,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `lang`: raw, required.
-    pub lang: serde_json::Value,
+    /// `lang`: string, required.
+    pub lang: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -57,15 +57,15 @@ impl IntoRecords<serde_json::Value> for CatalogPriceTypeLangListResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangUpdateFields {
-    /// `catalogGroupId`: raw.
+    /// `catalogGroupId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_group_id: Option<serde_json::Value>,
+    pub catalog_group_id: Option<u64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `lang`: raw.
+    /// `lang`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<serde_json::Value>,
+    pub lang: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -104,12 +104,12 @@ impl CatalogPriceTypeLangAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogPriceTypeLangDelete {
     /// A `catalog.priceTypeLang.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -125,12 +125,12 @@ impl CatalogPriceTypeLangDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogPriceTypeLangGet {
     /// A `catalog.priceTypeLang.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -171,15 +171,15 @@ pub struct CatalogPriceTypeLangGetLanguages;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -196,15 +196,15 @@ pub struct CatalogPriceTypeLangList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangUpdate {
-    /// `Id`: raw, required.
+    /// `Id`: id, required.
     #[serde(rename = "Id")]
-    pub id: serde_json::Value,
+    pub id: u64,
     /// `fields`: `CatalogPriceTypeLangUpdateFields`, required.
     pub fields: CatalogPriceTypeLangUpdateFields,
 }
 impl CatalogPriceTypeLangUpdate {
     /// A `catalog.priceTypeLang.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogPriceTypeLangUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogPriceTypeLangUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -7,31 +7,45 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::{
+    CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
+    CatalogProductAddQuantityTrace, CatalogProductAddRecurSchemeType,
+    CatalogProductAddSubscribe, CatalogProductOnAddType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductAddFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub barcode_multi: Option<String>,
-    /// `canBuyZero`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy_zero: Option<String>,
+    /// `barcodeMulti`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
@@ -47,15 +61,15 @@ pub struct CatalogProductAddFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -68,24 +82,27 @@ pub struct CatalogProductAddFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<String>,
-    /// `vatId`: raw.
+    pub subscribe: Option<CatalogProductAddSubscribe>,
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `height`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
@@ -98,15 +115,15 @@ pub struct CatalogProductAddFields {
     /// `width`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    /// `quantityTrace`: string.
+    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<String>,
+    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
     /// `purchasingCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -116,15 +133,18 @@ pub struct CatalogProductAddFields {
     /// `recurSchemeLength`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: string.
+    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<String>,
+    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub without_order: Option<String>,
+    /// `withoutOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub without_order: Option<bool>,
     /// `propertyN`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_n: Option<serde_json::Value>,
@@ -141,8 +161,8 @@ pub struct CatalogProductAddFields {
 pub struct CatalogProductDownloadFields {
     /// `fileId`: integer, required.
     pub file_id: i64,
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
     /// `fieldName`: string, required.
     pub field_name: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -156,8 +176,8 @@ pub struct CatalogProductDownloadFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductGetFieldsByFilterFilter {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -195,12 +215,12 @@ impl EventPayload for CatalogProductOnAdd {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnAddFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
-    /// `TYPE`: integer.
+    pub id: Option<u64>,
+    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -246,12 +266,12 @@ impl EventPayload for CatalogProductOnDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
-    /// `TYPE`: integer.
+    pub id: Option<u64>,
+    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -297,12 +317,12 @@ impl EventPayload for CatalogProductOnUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnUpdateFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
-    /// `TYPE`: integer.
+    pub id: Option<u64>,
+    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -325,21 +345,30 @@ pub struct CatalogProductUpdateFields {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub barcode_multi: Option<String>,
-    /// `canBuyZero`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy_zero: Option<String>,
+    /// `barcodeMulti`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
@@ -355,15 +384,15 @@ pub struct CatalogProductUpdateFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -376,24 +405,27 @@ pub struct CatalogProductUpdateFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<String>,
-    /// `vatId`: raw.
+    pub subscribe: Option<CatalogProductAddSubscribe>,
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `height`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
@@ -406,15 +438,15 @@ pub struct CatalogProductUpdateFields {
     /// `width`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    /// `quantityTrace`: string.
+    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<String>,
+    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
     /// `purchasingCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -424,15 +456,18 @@ pub struct CatalogProductUpdateFields {
     /// `recurSchemeLength`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: string.
+    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<String>,
+    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub without_order: Option<String>,
+    /// `withoutOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub without_order: Option<bool>,
     /// `propertyN`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_n: Option<serde_json::Value>,
@@ -474,22 +509,22 @@ impl CatalogProductAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductDelete {
     /// A `catalog.product.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
-/// `catalog.product.download`: scope `catalog`; writes (not idempotent: never repeated blindly).
+/// `catalog.product.download`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-download.html)
 #[bitrix_method(
     "catalog.product.download",
     scope = "catalog",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -516,12 +551,12 @@ impl CatalogProductDownload {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductGet {
     /// A `catalog.product.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -558,15 +593,15 @@ impl CatalogProductGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
@@ -583,14 +618,14 @@ pub struct CatalogProductList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductUpdateFields`, required.
     pub fields: CatalogProductUpdateFields,
 }
 impl CatalogProductUpdate {
     /// A `catalog.product.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogProductUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProductUpdateFields) -> Self {
         Self { id, fields }
     }
 }

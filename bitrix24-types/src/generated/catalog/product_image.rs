@@ -5,17 +5,18 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::catalog_values::CatalogProductImageAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageAddFields {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
-    /// `type`: string.
+    /// `productId`: id, required.
+    pub product_id: u64,
+    /// `type`: `CatalogProductImageAddType`. One of `DETAIL_PICTURE`, `PREVIEW_PICTURE`, `MORE_PHOTO`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<CatalogProductImageAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -35,15 +36,12 @@ pub struct CatalogProductImageAddFields {
 pub struct CatalogProductImageAdd {
     /// `fields`: `CatalogProductImageAddFields`, required.
     pub fields: CatalogProductImageAddFields,
-    /// `fileContent`: raw, required.
-    pub file_content: serde_json::Value,
+    /// `fileContent`: `string[]`, required.
+    pub file_content: Vec<String>,
 }
 impl CatalogProductImageAdd {
     /// A `catalog.productImage.add` call with the required parameters; optional ones unset.
-    pub fn new(
-        fields: CatalogProductImageAddFields,
-        file_content: serde_json::Value,
-    ) -> Self {
+    pub fn new(fields: CatalogProductImageAddFields, file_content: Vec<String>) -> Self {
         Self { fields, file_content }
     }
 }
@@ -59,14 +57,14 @@ impl CatalogProductImageAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageDelete {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductImageDelete {
     /// A `catalog.productImage.delete` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value, id: serde_json::Value) -> Self {
+    pub fn new(product_id: u64, id: u64) -> Self {
         Self { product_id, id }
     }
 }
@@ -82,14 +80,14 @@ impl CatalogProductImageDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageGet {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductImageGet {
     /// A `catalog.productImage.get` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value, id: serde_json::Value) -> Self {
+    pub fn new(product_id: u64, id: u64) -> Self {
         Self { product_id, id }
     }
 }
@@ -117,15 +115,15 @@ pub struct CatalogProductImageGetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageList {
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
-    /// `select`: raw.
+    /// `productId`: id, required.
+    pub product_id: u64,
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl CatalogProductImageList {
     /// A `catalog.productImage.list` call with the required parameters; optional ones unset.
-    pub fn new(product_id: serde_json::Value) -> Self {
+    pub fn new(product_id: u64) -> Self {
         Self { product_id, select: None }
     }
 }

@@ -7,18 +7,21 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::{
+    CatalogProductPropertyAddListType, CatalogProductPropertyAddPropertyType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyAddFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `propertyType`: string, required.
-    pub property_type: String,
+    /// `propertyType`: `CatalogProductPropertyAddPropertyType`, required. One of `N`, `S`, `L`, `F`, `E`, `G`.
+    pub property_type: CatalogProductPropertyAddPropertyType,
     /// `active`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -43,12 +46,9 @@ pub struct CatalogProductPropertyAddFields {
     /// `colCount`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub col_count: Option<i64>,
-    /// `listType`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub list_type: Option<bool>,
+    /// `listType`: `CatalogProductPropertyAddListType`. One of `L`, `C`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_type: Option<CatalogProductPropertyAddListType>,
     /// `multiple`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -64,9 +64,9 @@ pub struct CatalogProductPropertyAddFields {
     /// `multipleCnt`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: raw.
+    /// `linkIblockId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<serde_json::Value>,
+    pub link_iblock_id: Option<u64>,
     /// `withDescription`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -135,8 +135,8 @@ impl IntoRecords<serde_json::Value> for CatalogProductPropertyListResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyUpdateFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -167,12 +167,9 @@ pub struct CatalogProductPropertyUpdateFields {
     /// `colCount`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub col_count: Option<i64>,
-    /// `listType`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub list_type: Option<bool>,
+    /// `listType`: `CatalogProductPropertyAddListType`. One of `L`, `C`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_type: Option<CatalogProductPropertyAddListType>,
     /// `multiple`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -188,9 +185,9 @@ pub struct CatalogProductPropertyUpdateFields {
     /// `multipleCnt`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: raw.
+    /// `linkIblockId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<serde_json::Value>,
+    pub link_iblock_id: Option<u64>,
     /// `withDescription`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -259,12 +256,12 @@ impl CatalogProductPropertyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductPropertyDelete {
     /// A `catalog.productProperty.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -280,12 +277,12 @@ impl CatalogProductPropertyDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductPropertyGet {
     /// A `catalog.productProperty.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -314,15 +311,15 @@ pub struct CatalogProductPropertyGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -339,17 +336,14 @@ pub struct CatalogProductPropertyList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductPropertyUpdateFields`, required.
     pub fields: CatalogProductPropertyUpdateFields,
 }
 impl CatalogProductPropertyUpdate {
     /// A `catalog.productProperty.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        fields: CatalogProductPropertyUpdateFields,
-    ) -> Self {
+    pub fn new(id: u64, fields: CatalogProductPropertyUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnumAddFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `value`: string, required.
     pub value: String,
     /// `xmlId`: string, required.
@@ -66,8 +66,8 @@ impl IntoRecords<serde_json::Value> for CatalogProductPropertyEnumListResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnumUpdateFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `value`: string, required.
     pub value: String,
     /// `xmlId`: string, required.
@@ -174,15 +174,15 @@ pub struct CatalogProductPropertyEnumGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureAddFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `moduleId`: string, required.
     pub module_id: String,
     /// `featureId`: string, required.
@@ -60,8 +60,8 @@ impl IntoRecords<serde_json::Value> for CatalogProductPropertyFeatureListResult 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureUpdateFields {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `moduleId`: string, required.
     pub module_id: String,
     /// `featureId`: string, required.
@@ -128,12 +128,12 @@ impl CatalogProductPropertyFeatureGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
 }
 impl CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
     /// A `catalog.productPropertyFeature.getAvailableFeaturesByProperty` call with the required parameters; optional ones unset.
-    pub fn new(property_id: serde_json::Value) -> Self {
+    pub fn new(property_id: u64) -> Self {
         Self { property_id }
     }
 }
@@ -162,15 +162,15 @@ pub struct CatalogProductPropertyFeatureGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::CatalogProductPropertySectionSetDisplayType;
 /// A list page's `result`: the records sit under `productPropertySections`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
@@ -46,12 +47,9 @@ pub struct CatalogProductPropertySectionSetFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub smart_filter: Option<bool>,
-    /// `displayType`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub display_type: Option<bool>,
+    /// `displayType`: `CatalogProductPropertySectionSetDisplayType`. One of `F`, `K`, `P`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_type: Option<CatalogProductPropertySectionSetDisplayType>,
     /// `displayExpanded`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -78,12 +76,12 @@ pub struct CatalogProductPropertySectionSetFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionGet {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
 }
 impl CatalogProductPropertySectionGet {
     /// A `catalog.productPropertySection.get` call with the required parameters; optional ones unset.
-    pub fn new(property_id: serde_json::Value) -> Self {
+    pub fn new(property_id: u64) -> Self {
         Self { property_id }
     }
 }
@@ -100,15 +98,15 @@ impl CatalogProductPropertySectionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertySectionList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -125,15 +123,15 @@ pub struct CatalogProductPropertySectionList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionSet {
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// `fields`: `CatalogProductPropertySectionSetFields`, required.
     pub fields: CatalogProductPropertySectionSetFields,
 }
 impl CatalogProductPropertySectionSet {
     /// A `catalog.productPropertySection.set` call with the required parameters; optional ones unset.
     pub fn new(
-        property_id: serde_json::Value,
+        property_id: u64,
         fields: CatalogProductPropertySectionSetFields,
     ) -> Self {
         Self { property_id, fields }

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::CatalogRoundingRuleAddRoundType;
 /// The `data` of the event `CATALOG.ROUNDING.ON.ADD`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html)
@@ -39,9 +40,9 @@ impl EventPayload for CatalogRoundingOnAdd {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnAddFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -87,9 +88,9 @@ impl EventPayload for CatalogRoundingOnDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -135,9 +136,9 @@ impl EventPayload for CatalogRoundingOnUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnUpdateFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -157,12 +158,12 @@ impl wire::Lenient for CatalogRoundingOnUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogRoundingRuleAddFields {
-    /// `catalogGroupId`: raw, required.
-    pub catalog_group_id: serde_json::Value,
-    /// `price`: double, required.
-    pub price: f64,
-    /// `roundType`: integer, required.
-    pub round_type: i64,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
+    /// `price`: decimal, required.
+    pub price: wire::Decimal,
+    /// `roundType`: `CatalogRoundingRuleAddRoundType`, required. One of `1`, `2`, `4`.
+    pub round_type: CatalogRoundingRuleAddRoundType,
     /// `roundPrecision`: double, required.
     pub round_precision: f64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -176,12 +177,12 @@ pub struct CatalogRoundingRuleAddFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogRoundingRuleUpdateFields {
-    /// `catalogGroupId`: raw, required.
-    pub catalog_group_id: serde_json::Value,
-    /// `price`: double, required.
-    pub price: f64,
-    /// `roundType`: integer, required.
-    pub round_type: i64,
+    /// `catalogGroupId`: id, required.
+    pub catalog_group_id: u64,
+    /// `price`: decimal, required.
+    pub price: wire::Decimal,
+    /// `roundType`: `CatalogRoundingRuleAddRoundType`, required. One of `1`, `2`, `4`.
+    pub round_type: CatalogRoundingRuleAddRoundType,
     /// `roundPrecision`: double, required.
     pub round_precision: f64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -222,12 +223,12 @@ impl CatalogRoundingRuleAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogRoundingRuleDelete {
     /// A `catalog.roundingRule.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -243,12 +244,12 @@ impl CatalogRoundingRuleDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogRoundingRuleGet {
     /// A `catalog.roundingRule.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -276,15 +277,15 @@ pub struct CatalogRoundingRuleGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -301,15 +302,15 @@ pub struct CatalogRoundingRuleList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleUpdate {
-    /// `Id`: raw, required.
+    /// `Id`: id, required.
     #[serde(rename = "Id")]
-    pub id: serde_json::Value,
+    pub id: u64,
     /// `fields`: `CatalogRoundingRuleUpdateFields`, required.
     pub fields: CatalogRoundingRuleUpdateFields,
 }
 impl CatalogRoundingRuleUpdate {
     /// A `catalog.roundingRule.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogRoundingRuleUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogRoundingRuleUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -5,17 +5,18 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogSectionAddFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
-    /// `iblockSectionId`: raw.
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `name`: string, required.
     pub name: String,
     /// `xmlId`: string.
@@ -27,9 +28,12 @@ pub struct CatalogSectionAddFields {
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -47,11 +51,11 @@ pub struct CatalogSectionAddFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogSectionUpdateFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
-    /// `iblockSectionId`: raw.
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `name`: string, required.
     pub name: String,
     /// `xmlId`: string.
@@ -63,9 +67,12 @@ pub struct CatalogSectionUpdateFields {
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -110,12 +117,12 @@ impl CatalogSectionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogSectionDelete {
     /// A `catalog.section.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -131,12 +138,12 @@ impl CatalogSectionDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogSectionGet {
     /// A `catalog.section.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -164,15 +171,15 @@ pub struct CatalogSectionGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -189,14 +196,14 @@ pub struct CatalogSectionList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogSectionUpdateFields`, required.
     pub fields: CatalogSectionUpdateFields,
 }
 impl CatalogSectionUpdate {
     /// A `catalog.section.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogSectionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogSectionUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -7,19 +7,25 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::{
+    CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductServiceAddFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -41,15 +47,15 @@ pub struct CatalogProductServiceAddFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -62,21 +68,24 @@ pub struct CatalogProductServiceAddFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `vatId`: raw.
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `propertyN`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_n: Option<serde_json::Value>,
@@ -93,8 +102,8 @@ pub struct CatalogProductServiceAddFields {
 pub struct CatalogProductServiceDownloadFields {
     /// `fileId`: integer, required.
     pub file_id: i64,
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
     /// `fieldName`: string, required.
     pub field_name: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -108,8 +117,8 @@ pub struct CatalogProductServiceDownloadFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductServiceGetFieldsByFilterFilter {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -151,9 +160,12 @@ pub struct CatalogProductServiceUpdateFields {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -175,15 +187,15 @@ pub struct CatalogProductServiceUpdateFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -196,21 +208,24 @@ pub struct CatalogProductServiceUpdateFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `vatId`: raw.
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `propertyN`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_n: Option<serde_json::Value>,
@@ -252,22 +267,22 @@ impl CatalogProductServiceAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductServiceDelete {
     /// A `catalog.product.service.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
-/// `catalog.product.service.download`: scope `catalog`; writes (not idempotent: never repeated blindly).
+/// `catalog.product.service.download`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-download.html)
 #[bitrix_method(
     "catalog.product.service.download",
     scope = "catalog",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -294,12 +309,12 @@ impl CatalogProductServiceDownload {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductServiceGet {
     /// A `catalog.product.service.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -337,15 +352,15 @@ impl CatalogProductServiceGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -362,17 +377,14 @@ pub struct CatalogProductServiceList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductServiceUpdateFields`, required.
     pub fields: CatalogProductServiceUpdateFields,
 }
 impl CatalogProductServiceUpdate {
     /// A `catalog.product.service.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        fields: CatalogProductServiceUpdateFields,
-    ) -> Self {
+    pub fn new(id: u64, fields: CatalogProductServiceUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -7,28 +7,38 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_values::{
+    CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
+    CatalogProductAddSubscribe,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductSkuAddFields {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `canBuyZero`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy_zero: Option<String>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
@@ -44,15 +54,15 @@ pub struct CatalogProductSkuAddFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -65,24 +75,27 @@ pub struct CatalogProductSkuAddFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<String>,
-    /// `vatId`: raw.
+    pub subscribe: Option<CatalogProductAddSubscribe>,
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `height`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
@@ -98,9 +111,9 @@ pub struct CatalogProductSkuAddFields {
     /// `purchasingCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -120,8 +133,8 @@ pub struct CatalogProductSkuAddFields {
 pub struct CatalogProductSkuDownloadFields {
     /// `fileId`: integer, required.
     pub file_id: i64,
-    /// `productId`: raw, required.
-    pub product_id: serde_json::Value,
+    /// `productId`: id, required.
+    pub product_id: u64,
     /// `fieldName`: string, required.
     pub field_name: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -135,8 +148,8 @@ pub struct CatalogProductSkuDownloadFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductSkuGetFieldsByFilterFilter {
-    /// `iblockId`: raw, required.
-    pub iblock_id: serde_json::Value,
+    /// `iblockId`: id, required.
+    pub iblock_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -178,18 +191,24 @@ pub struct CatalogProductSkuUpdateFields {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `canBuyZero`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy_zero: Option<String>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
@@ -205,15 +224,15 @@ pub struct CatalogProductSkuUpdateFields {
     /// `dateCreate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: raw.
+    /// `iblockSectionId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<serde_json::Value>,
+    pub iblock_section_id: Option<u64>,
     /// `IblockSection`: raw.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
     pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: raw.
+    /// `measure`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<serde_json::Value>,
+    pub measure: Option<u64>,
     /// `previewText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
@@ -226,24 +245,27 @@ pub struct CatalogProductSkuUpdateFields {
     /// `detailPicture`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<String>,
-    /// `detailTextType`: string.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<String>,
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<String>,
-    /// `vatId`: raw.
+    pub subscribe: Option<CatalogProductAddSubscribe>,
+    /// `vatId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<serde_json::Value>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `height`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
@@ -259,9 +281,9 @@ pub struct CatalogProductSkuUpdateFields {
     /// `purchasingCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<f64>,
+    pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -306,22 +328,22 @@ impl CatalogProductSkuAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductSkuDelete {
     /// A `catalog.product.sku.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
-/// `catalog.product.sku.download`: scope `catalog`; writes (not idempotent: never repeated blindly).
+/// `catalog.product.sku.download`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-download.html)
 #[bitrix_method(
     "catalog.product.sku.download",
     scope = "catalog",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -348,12 +370,12 @@ impl CatalogProductSkuDownload {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductSkuGet {
     /// A `catalog.product.sku.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -391,15 +413,15 @@ impl CatalogProductSkuGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -416,14 +438,14 @@ pub struct CatalogProductSkuList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductSkuUpdateFields`, required.
     pub fields: CatalogProductSkuUpdateFields,
 }
 impl CatalogProductSkuUpdate {
     /// A `catalog.product.sku.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogProductSkuUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProductSkuUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -18,9 +18,12 @@ pub struct CatalogStoreAddFields {
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -60,9 +63,12 @@ pub struct CatalogStoreAddFields {
     /// `email`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `issuingCenter`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuing_center: Option<String>,
+    /// `issuingCenter`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub issuing_center: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -110,9 +116,12 @@ pub struct CatalogStoreUpdateFields {
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -152,9 +161,12 @@ pub struct CatalogStoreUpdateFields {
     /// `email`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `issuingCenter`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuing_center: Option<String>,
+    /// `issuingCenter`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub issuing_center: Option<bool>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -196,12 +208,12 @@ impl CatalogStoreAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogStoreDelete {
     /// A `catalog.store.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -217,12 +229,12 @@ impl CatalogStoreDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogStoreGet {
     /// A `catalog.store.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -251,15 +263,15 @@ pub struct CatalogStoreGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -276,14 +288,14 @@ pub struct CatalogStoreList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogStoreUpdateFields`, required.
     pub fields: CatalogStoreUpdateFields,
 }
 impl CatalogStoreUpdate {
     /// A `catalog.store.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CatalogStoreUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogStoreUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -63,20 +63,23 @@ pub struct CatalogUserfieldDocumentUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogUserfieldDocumentList {
-    /// `select`: raw, required.
-    pub select: serde_json::Value,
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
-    /// `order`: raw.
+    /// `select`: `string[]`, required.
+    pub select: Vec<String>,
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CatalogUserfieldDocumentList {
     /// A `catalog.userfield.document.list` call with the required parameters; optional ones unset.
-    pub fn new(select: serde_json::Value, filter: serde_json::Value) -> Self {
+    pub fn new(
+        select: Vec<String>,
+        filter: BTreeMap<String, serde_json::Value>,
+    ) -> Self {
         Self {
             select,
             filter,
@@ -97,17 +100,14 @@ impl CatalogUserfieldDocumentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogUserfieldDocumentUpdate {
-    /// `documentId`: raw, required.
-    pub document_id: serde_json::Value,
+    /// `documentId`: id, required.
+    pub document_id: u64,
     /// `fields`: `CatalogUserfieldDocumentUpdateFields`, required.
     pub fields: CatalogUserfieldDocumentUpdateFields,
 }
 impl CatalogUserfieldDocumentUpdate {
     /// A `catalog.userfield.document.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        document_id: serde_json::Value,
-        fields: CatalogUserfieldDocumentUpdateFields,
-    ) -> Self {
+    pub fn new(document_id: u64, fields: CatalogUserfieldDocumentUpdateFields) -> Self {
         Self { document_id, fields }
     }
 }

@@ -252,10 +252,10 @@ impl EventPayload for OnOfflineEvent {
     const CODE: &'static str = "ONOFFLINEEVENT";
     const SCOPE: Option<&'static str> = None;
 }
-/// `event.bind`: scope `common`; writes idempotently.
+/// `event.bind`: scope `common`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-bind.html)
-#[bitrix_method("event.bind", kind = idempotent, response = bool)]
+#[bitrix_method("event.bind", kind = write, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct EventBind {

@@ -4,13 +4,13 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-/// `crm.timeline.item.pin`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.timeline.item.pin`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/actions/crm-timeline-item-pin.html)
 #[bitrix_method(
     "crm.timeline.item.pin",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,13 +33,13 @@ impl CrmTimelineItemPin {
         }
     }
 }
-/// `crm.timeline.item.unpin`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.timeline.item.unpin`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/actions/crm-timeline-item-unpin.html)
 #[bitrix_method(
     "crm.timeline.item.unpin",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

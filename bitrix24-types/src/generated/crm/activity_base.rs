@@ -7,6 +7,107 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::{
+    CrmEnumActivitydirectionValue, CrmEnumActivitynotifytypeValue,
+    CrmEnumActivitypriorityValue, CrmEnumActivitystatusValue, CrmEnumActivitytypeValue,
+    CrmEnumContenttypeValue,
+};
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmActivityAddFields {
+    /// `OWNER_ID`: integer, required.
+    pub owner_id: i64,
+    /// `OWNER_TYPE_ID`: integer, required.
+    pub owner_type_id: i64,
+    /// `TYPE_ID`: `CrmEnumActivitytypeValue`, required. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
+    pub type_id: CrmEnumActivitytypeValue,
+    /// `ASSOCIATED_ENTITY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_entity_id: Option<i64>,
+    /// `COMMUNICATIONS`: raw, required.
+    pub communications: serde_json::Value,
+    /// `DEADLINE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<wire::DateTime>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_type: Option<CrmEnumContenttypeValue>,
+    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<CrmEnumActivitydirectionValue>,
+    /// `END_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<wire::DateTime>,
+    /// `FILES`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// `LOCATION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_version: Option<String>,
+    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<CrmEnumActivitypriorityValue>,
+    /// `PROVIDER_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_data: Option<String>,
+    /// `PROVIDER_GROUP_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_group_id: Option<String>,
+    /// `PROVIDER_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// `PROVIDER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_type_id: Option<String>,
+    /// `PROVIDER_PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_params: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: user, required.
+    pub responsible_id: u64,
+    /// `SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `START_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<wire::DateTime>,
+    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CrmEnumActivitystatusValue>,
+    /// `SUBJECT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// `WEBDAV_ELEMENTS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webdav_elements: Option<serde_json::Value>,
+    /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_incoming_channel: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html#all-fields)
@@ -59,9 +160,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `OWNER_TYPE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type_id: Option<i64>,
-    /// `TYPE_ID`: raw.
+    /// `TYPE_ID`: `CrmEnumActivitytypeValue`. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<serde_json::Value>,
+    pub type_id: Option<CrmEnumActivitytypeValue>,
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub associated_entity_id: Option<i64>,
@@ -89,12 +190,12 @@ pub struct CrmActivityFieldsAllFields {
     /// `DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: raw.
+    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub description_type: Option<serde_json::Value>,
-    /// `DIRECTION`: raw.
+    pub description_type: Option<CrmEnumContenttypeValue>,
+    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub direction: Option<serde_json::Value>,
+    pub direction: Option<CrmEnumActivitydirectionValue>,
     /// `EDITOR_ID`: user.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub editor_id: Option<u64>,
@@ -110,9 +211,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `LOCATION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub location: Option<String>,
-    /// `NOTIFY_TYPE`: raw.
+    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub notify_type: Option<serde_json::Value>,
+    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
     /// `NOTIFY_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_value: Option<i64>,
@@ -125,9 +226,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `ORIGIN_VERSION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_version: Option<String>,
-    /// `PRIORITY`: raw.
+    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub priority: Option<serde_json::Value>,
+    pub priority: Option<CrmEnumActivitypriorityValue>,
     /// `PROVIDER_DATA`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_data: Option<String>,
@@ -161,9 +262,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `RESULT_STREAM`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub result_stream: Option<i64>,
-    /// `RESULT_SUM`: double.
+    /// `RESULT_SUM`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_sum: Option<f64>,
+    pub result_sum: Option<wire::Decimal>,
     /// `RESULT_VALUE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub result_value: Option<f64>,
@@ -173,9 +274,9 @@ pub struct CrmActivityFieldsAllFields {
     /// `START_TIME`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub start_time: Option<wire::DateTime>,
-    /// `STATUS`: raw.
+    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub status: Option<serde_json::Value>,
+    pub status: Option<CrmEnumActivitystatusValue>,
     /// `SUBJECT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
@@ -198,6 +299,102 @@ impl wire::Lenient for CrmActivityFieldsAllFields {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmActivityUpdateFields {
+    /// `OWNER_ID`: integer, required.
+    pub owner_id: i64,
+    /// `OWNER_TYPE_ID`: integer, required.
+    pub owner_type_id: i64,
+    /// `TYPE_ID`: `CrmEnumActivitytypeValue`, required. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
+    pub type_id: CrmEnumActivitytypeValue,
+    /// `ASSOCIATED_ENTITY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_entity_id: Option<i64>,
+    /// `COMMUNICATIONS`: raw, required.
+    pub communications: serde_json::Value,
+    /// `DEADLINE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<wire::DateTime>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_type: Option<CrmEnumContenttypeValue>,
+    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<CrmEnumActivitydirectionValue>,
+    /// `END_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<wire::DateTime>,
+    /// `FILES`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// `LOCATION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_version: Option<String>,
+    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<CrmEnumActivitypriorityValue>,
+    /// `PROVIDER_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_data: Option<String>,
+    /// `PROVIDER_GROUP_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_group_id: Option<String>,
+    /// `PROVIDER_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// `PROVIDER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_type_id: Option<String>,
+    /// `PROVIDER_PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_params: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: user, required.
+    pub responsible_id: u64,
+    /// `SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `START_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<wire::DateTime>,
+    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CrmEnumActivitystatusValue>,
+    /// `SUBJECT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// `WEBDAV_ELEMENTS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webdav_elements: Option<serde_json::Value>,
+    /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_incoming_channel: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `crm.activity.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html)
@@ -208,12 +405,12 @@ impl wire::Lenient for CrmActivityFieldsAllFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmActivityAddFields`, required.
+    pub fields: CrmActivityAddFields,
 }
 impl CrmActivityAdd {
     /// A `crm.activity.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: CrmActivityAddFields) -> Self {
         Self { fields }
     }
 }
@@ -316,15 +513,15 @@ impl CrmActivityGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -346,12 +543,12 @@ pub struct CrmActivityList {
 pub struct CrmActivityUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmActivityUpdateFields`, required.
+    pub fields: CrmActivityUpdateFields,
 }
 impl CrmActivityUpdate {
     /// A `crm.activity.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: CrmActivityUpdateFields) -> Self {
         Self { id, fields }
     }
 }

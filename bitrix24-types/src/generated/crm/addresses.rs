@@ -260,9 +260,9 @@ pub struct CrmAddressFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressList {
-    /// `select`: raw.
+    /// `select`: `CrmAddressListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<CrmAddressListFields>,
     /// `filter`: `CrmAddressListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmAddressListFields>,

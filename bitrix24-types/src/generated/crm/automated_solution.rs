@@ -13,9 +13,9 @@ use ::bitrix24_types::serde_json;
 pub struct CrmAutomatedsolutionAddFields {
     /// `title`: string, required.
     pub title: String,
-    /// `typeIds`: raw.
+    /// `typeIds`: `id[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_ids: Option<serde_json::Value>,
+    pub type_ids: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -30,9 +30,9 @@ pub struct CrmAutomatedsolutionUpdateFields {
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `typeIds`: raw.
+    /// `typeIds`: `id[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_ids: Option<serde_json::Value>,
+    pub type_ids: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -125,12 +125,12 @@ impl CrmAutomatedsolutionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -13,9 +13,29 @@ use ::bitrix24_types::serde_json;
     kind = write,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmActivityBadgeAdd;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmActivityBadgeAdd {
+    /// `code`: string, required.
+    pub code: String,
+    /// `title`: raw, required.
+    pub title: serde_json::Value,
+    /// `value`: raw, required.
+    pub value: serde_json::Value,
+    /// `type`: string, required.
+    pub type_: String,
+}
+impl CrmActivityBadgeAdd {
+    /// A `crm.activity.badge.add` call with the required parameters; optional ones unset.
+    pub fn new(
+        code: String,
+        title: serde_json::Value,
+        value: serde_json::Value,
+        type_: String,
+    ) -> Self {
+        Self { code, title, value, type_ }
+    }
+}
 /// `crm.activity.badge.delete`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html)
@@ -25,9 +45,18 @@ pub struct CrmActivityBadgeAdd;
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmActivityBadgeDelete;
+pub struct CrmActivityBadgeDelete {
+    /// `code`: string, required.
+    pub code: String,
+}
+impl CrmActivityBadgeDelete {
+    /// A `crm.activity.badge.delete` call with the required parameters; optional ones unset.
+    pub fn new(code: String) -> Self {
+        Self { code }
+    }
+}
 /// `crm.activity.badge.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)
@@ -37,9 +66,18 @@ pub struct CrmActivityBadgeDelete;
     kind = read,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmActivityBadgeGet;
+pub struct CrmActivityBadgeGet {
+    /// `code`: string, required.
+    pub code: String,
+}
+impl CrmActivityBadgeGet {
+    /// A `crm.activity.badge.get` call with the required parameters; optional ones unset.
+    pub fn new(code: String) -> Self {
+        Self { code }
+    }
+}
 /// `crm.activity.badge.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)

@@ -255,6 +255,98 @@ pub struct CrmRequisiteBankdetailListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmRequisiteBankdetailUpdateFields {
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `RQ_BANK_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bank_name: Option<String>,
+    /// `RQ_BANK_ADDR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bank_addr: Option<String>,
+    /// `RQ_BANK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bank_code: Option<String>,
+    /// `RQ_BANK_ROUTE_NUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bank_route_num: Option<String>,
+    /// `RQ_BIK`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bik: Option<String>,
+    /// `RQ_CODEB`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_codeb: Option<String>,
+    /// `RQ_CODEG`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_codeg: Option<String>,
+    /// `RQ_RIB`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_rib: Option<String>,
+    /// `RQ_MFO`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_mfo: Option<String>,
+    /// `RQ_ACC_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_acc_name: Option<String>,
+    /// `RQ_ACC_NUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_acc_num: Option<String>,
+    /// `RQ_ACC_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_acc_type: Option<String>,
+    /// `RQ_AGENCY_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_agency_name: Option<String>,
+    /// `RQ_IIK`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_iik: Option<String>,
+    /// `RQ_ACC_CURRENCY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_acc_currency: Option<String>,
+    /// `RQ_COR_ACC_NUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_cor_acc_num: Option<String>,
+    /// `RQ_IBAN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_iban: Option<String>,
+    /// `RQ_SWIFT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_swift: Option<String>,
+    /// `RQ_BIC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bic: Option<String>,
+    /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `crm.requisite.bankdetail.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-add.html)
@@ -342,9 +434,9 @@ impl CrmRequisiteBankdetailGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailList {
-    /// `select`: raw.
+    /// `select`: `CrmRequisiteBankdetailListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<CrmRequisiteBankdetailListFields>,
     /// `filter`: `CrmRequisiteBankdetailListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmRequisiteBankdetailListFields>,
@@ -364,6 +456,17 @@ pub struct CrmRequisiteBankdetailList {
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmRequisiteBankdetailUpdate;
+pub struct CrmRequisiteBankdetailUpdate {
+    /// `id`: integer, required.
+    pub id: i64,
+    /// `fields`: `CrmRequisiteBankdetailUpdateFields`, required.
+    pub fields: CrmRequisiteBankdetailUpdateFields,
+}
+impl CrmRequisiteBankdetailUpdate {
+    /// A `crm.requisite.bankdetail.update` call with the required parameters; optional ones unset.
+    pub fn new(id: i64, fields: CrmRequisiteBankdetailUpdateFields) -> Self {
+        Self { id, fields }
+    }
+}

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::CrmTimelineBindingsBindEntityType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
@@ -16,8 +17,8 @@ pub struct CrmTimelineBindingsBindFields {
     pub owner_id: i64,
     /// `ENTITY_ID`: integer, required.
     pub entity_id: i64,
-    /// `ENTITY_TYPE`: string, required.
-    pub entity_type: String,
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`, required. One of `lead`, `deal`, `contact`, `company`, `order`.
+    pub entity_type: CrmTimelineBindingsBindEntityType,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -35,9 +36,9 @@ pub struct CrmTimelineBindingsFieldsFields {
     /// `ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`. One of `lead`, `deal`, `contact`, `company`, `order`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<CrmTimelineBindingsBindEntityType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -61,20 +62,20 @@ pub struct CrmTimelineBindingsUnbindFields {
     pub owner_id: i64,
     /// `ENTITY_ID`: integer, required.
     pub entity_id: i64,
-    /// `ENTITY_TYPE`: string, required.
-    pub entity_type: String,
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`, required. One of `lead`, `deal`, `contact`, `company`, `order`.
+    pub entity_type: CrmTimelineBindingsBindEntityType,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `crm.timeline.bindings.bind`: scope `crm`; writes idempotently.
+/// `crm.timeline.bindings.bind`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
 #[bitrix_method(
     "crm.timeline.bindings.bind",
     scope = "crm",
-    kind = idempotent,
+    kind = write,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,12 +114,12 @@ pub struct CrmTimelineBindingsFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineBindingsList {
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
 }
 impl CrmTimelineBindingsList {
     /// A `crm.timeline.bindings.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: serde_json::Value) -> Self {
+    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
         Self { filter }
     }
 }

@@ -2,9 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_linked::CrmDealcategoryAddFields;
 /// `crm.dealcategory.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html)
@@ -20,9 +22,9 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryAdd {
-    /// `fields`: raw.
+    /// `fields`: `CrmDealcategoryAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmDealcategoryAddFields>,
 }
 /// `crm.dealcategory.default.get`: scope `crm`; reads only.
 ///
@@ -121,7 +123,17 @@ pub struct CrmDealcategoryGet {
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmDealcategoryList;
+pub struct CrmDealcategoryList {
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `select`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
 /// `crm.dealcategory.stage.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html)
@@ -139,19 +151,23 @@ pub struct CrmDealcategoryStageList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
-/// `crm.dealcategory.status`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.dealcategory.status`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.dealcategory.status`")]
 #[bitrix_method(
     "crm.dealcategory.status",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmDealcategoryStatus;
+pub struct CrmDealcategoryStatus {
+    /// `id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
 /// `crm.dealcategory.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html)
@@ -170,7 +186,7 @@ pub struct CrmDealcategoryUpdate {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`: raw.
+    /// `fields`: `CrmDealcategoryAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmDealcategoryAddFields>,
 }

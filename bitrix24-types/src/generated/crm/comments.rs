@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::CrmTimelineCommentListSelect;
+use super::crm_values::CrmTimelineBindingsBindEntityType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html#parametr-fields)
@@ -42,9 +44,9 @@ pub struct CrmTimelineCommentFieldsFields {
     /// `ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`. One of `lead`, `deal`, `contact`, `company`, `order`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<CrmTimelineBindingsBindEntityType>,
     /// `AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
@@ -254,21 +256,21 @@ impl CrmTimelineCommentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentList {
-    /// `select`: raw.
+    /// `select`: `CrmTimelineCommentListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
-    /// `order`: raw.
+    pub select: Option<CrmTimelineCommentListSelect>,
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CrmTimelineCommentList {
     /// A `crm.timeline.comment.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: serde_json::Value) -> Self {
+    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
         Self {
             select: None,
             filter,

@@ -8,6 +8,8 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::CrmCompanyListFilter;
+use super::crm_values::CrmCompanyAddUtmMedium;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html#parameter-fields)
@@ -62,9 +64,9 @@ pub struct CrmCompanyAddParameterFields {
     /// `UTM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
@@ -139,9 +141,9 @@ pub struct CrmCompanyUpdateParameterFields {
     /// `UTM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
@@ -410,12 +412,12 @@ pub struct CrmCompanyList {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `CrmCompanyListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<CrmCompanyListFilter>,
+    /// `order`: `CrmCompanyListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<CrmCompanyListFilter>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,9 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_values::{
+    CrmCompanyDetailsConfigurationGetScope, CrmCompanyDetailsConfigurationSetScope,
+};
 /// `crm.company.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-force-common-scope-for-all.html)
@@ -35,9 +38,9 @@ pub struct CrmCompanyDetailsConfigurationForceCommonScopeForAll;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationGet {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationGetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -57,9 +60,9 @@ pub struct CrmCompanyDetailsConfigurationGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationReset {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationGetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -79,9 +82,9 @@ pub struct CrmCompanyDetailsConfigurationReset {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationSet {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationSetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,

@@ -14,8 +14,11 @@ use ::bitrix24_types::wire;
 pub struct CrmContactCompanyAddParameterFields {
     /// `COMPANY_ID`: id, required.
     pub company_id: u64,
-    /// `IS_PRIMARY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_PRIMARY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_primary: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,7 +43,7 @@ pub struct CrmContactCompanyItemsGetContactCompanyBinding {
     /// `ROLE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub role_id: Option<i64>,
-    /// `IS_PRIMARY`: boolean.
+    /// `IS_PRIMARY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_primary: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -64,8 +67,11 @@ impl wire::Lenient for CrmContactCompanyItemsGetContactCompanyBinding {
 pub struct CrmContactCompanyItemsSetContactCompanyBinding {
     /// `COMPANY_ID`: id, required.
     pub company_id: u64,
-    /// `IS_PRIMARY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_PRIMARY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_primary: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html#parameter-fields)
@@ -56,14 +57,23 @@ pub struct CrmContactUserfieldAddParameterFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -99,8 +109,11 @@ pub struct CrmContactUserfieldAddUfEnumElement {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `DEF`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,12 +150,9 @@ pub struct CrmContactUserfieldListFilterable {
     /// `MANDATORY`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_filter: Option<bool>,
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
     /// `SHOW_IN_LIST`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<bool>,
@@ -184,14 +194,23 @@ pub struct CrmContactUserfieldUpdateParameterFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
     /// `LIST_FILTER_LABEL`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -248,8 +267,11 @@ pub struct CrmContactUserfieldUpdateUfEnumElement {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `DEF`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -294,9 +316,9 @@ pub struct OnCrmContactUserFieldAddFields {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
@@ -348,9 +370,9 @@ pub struct OnCrmContactUserFieldDeleteFields {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
@@ -402,9 +424,9 @@ pub struct OnCrmContactUserFieldSetEnumValuesFields {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
@@ -456,9 +478,9 @@ pub struct OnCrmContactUserFieldUpdateFields {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
@@ -553,9 +575,9 @@ pub struct CrmContactUserfieldList {
     /// `filter`: `CrmContactUserfieldListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmContactUserfieldListFilterable>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.contact.userfield.update`: scope `crm`; writes idempotently.
 ///

@@ -9,6 +9,8 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::CrmContactListFilter;
+use super::crm_values::CrmCompanyAddUtmMedium;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-fields)
@@ -48,11 +50,17 @@ pub struct CrmContactAddParameterFields {
     /// `COMMENTS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `OPENED`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub opened: Option<bool>,
-    /// `EXPORT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EXPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub export: Option<bool>,
     /// `ASSIGNED_BY_ID`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,9 +74,9 @@ pub struct CrmContactAddParameterFields {
     /// `UTM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
@@ -157,11 +165,17 @@ pub struct CrmContactUpdateParameterFields {
     /// `COMMENTS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `OPENED`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub opened: Option<bool>,
-    /// `EXPORT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EXPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub export: Option<bool>,
     /// `ASSIGNED_BY_ID`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,9 +189,9 @@ pub struct CrmContactUpdateParameterFields {
     /// `UTM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
@@ -216,8 +230,11 @@ pub struct CrmContactUpdateParameterParams {
     /// `REGISTER_SONET_EVENT`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub register_sonet_event: Option<bool>,
-    /// `REGISTER_HISTORY_EVENT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `REGISTER_HISTORY_EVENT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub register_history_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -458,12 +475,12 @@ pub struct CrmContactList {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `CrmContactListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<CrmContactListFilter>,
+    /// `order`: `CrmContactListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<CrmContactListFilter>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

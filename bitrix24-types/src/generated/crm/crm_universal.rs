@@ -8,7 +8,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::StageSemantic;
+use super::deals::StageSemantic;
 /// A list page's `result`: the records sit under `items`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -729,8 +729,11 @@ pub struct CrmItemAdd {
     pub entity_type_id: i64,
     /// `fields`: `Item`, required.
     pub fields: Item,
-    /// `useOriginalUfNames`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `useOriginalUfNames`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_original_uf_names: Option<bool>,
 }
 impl CrmItemAdd {
@@ -766,6 +769,36 @@ impl CrmItemDelete {
         Self { entity_type_id, id }
     }
 }
+/// `crm.item.fields`: scope `crm`; reads only.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html)
+#[bitrix_method(
+    "crm.item.fields",
+    scope = "crm",
+    kind = read,
+    response = serde_json::Value
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemFields {
+    /// `entityTypeId`: integer, required.
+    pub entity_type_id: i64,
+    /// `useOriginalUfNames`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_original_uf_names: Option<bool>,
+}
+impl CrmItemFields {
+    /// A `crm.item.fields` call with the required parameters; optional ones unset.
+    pub fn new(entity_type_id: i64) -> Self {
+        Self {
+            entity_type_id,
+            use_original_uf_names: None,
+        }
+    }
+}
 /// `crm.item.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
@@ -777,8 +810,11 @@ pub struct CrmItemGet {
     pub entity_type_id: i64,
     /// `id`: id, required.
     pub id: u64,
-    /// `useOriginalUfNames`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `useOriginalUfNames`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_original_uf_names: Option<bool>,
 }
 impl CrmItemGet {
@@ -818,8 +854,11 @@ pub struct CrmItemList {
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
-    /// `useOriginalUfNames`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `useOriginalUfNames`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_original_uf_names: Option<bool>,
 }
 impl CrmItemList {
@@ -853,8 +892,11 @@ pub struct CrmItemUpdate {
     pub id: u64,
     /// `fields`: `Item`, required.
     pub fields: Item,
-    /// `useOriginalUfNames`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `useOriginalUfNames`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_original_uf_names: Option<bool>,
 }
 impl CrmItemUpdate {

@@ -15,13 +15,16 @@ use ::bitrix24_types::wire;
 pub struct CrmCurrencyAddFields {
     /// `CURRENCY`: string, required.
     pub currency: String,
-    /// `BASE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
+    /// `BASE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub base: Option<bool>,
     /// `AMOUNT_CNT`: integer, required.
     pub amount_cnt: i64,
-    /// `AMOUNT`: double, required.
-    pub amount: f64,
+    /// `AMOUNT`: decimal, required.
+    pub amount: wire::Decimal,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -75,11 +78,14 @@ pub struct CrmCurrencyUpdateFields {
     pub sort: Option<i64>,
     /// `AMOUNT_CNT`: integer, required.
     pub amount_cnt: i64,
-    /// `AMOUNT`: double, required.
-    pub amount: f64,
-    /// `BASE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
+    /// `AMOUNT`: decimal, required.
+    pub amount: wire::Decimal,
+    /// `BASE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub base: Option<bool>,
     /// `LANG`: `CrmCurrencyUpdateLang`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<CrmCurrencyUpdateLang>,
@@ -352,9 +358,9 @@ pub struct CrmCurrencyFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCurrencyGet {
-    /// `id`: raw.
+    /// `id`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
 }
 /// `crm.currency.list`: scope `crm`; reads only.
 ///
@@ -363,9 +369,9 @@ pub struct CrmCurrencyGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCurrencyList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.currency.update`: scope `crm`; writes idempotently.
 ///

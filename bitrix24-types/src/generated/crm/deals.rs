@@ -10,6 +10,7 @@ use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
+use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmDealProductrowsGetType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html#productrow)
@@ -37,33 +38,33 @@ pub struct CrmDealProductrowsGetProductrow {
     /// `PRODUCT_DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`: double.
+    pub price: Option<wire::Decimal>,
+    /// `PRICE_EXCLUSIVE`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`: double.
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `PRICE_NETTO`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`: double.
+    pub price_netto: Option<wire::Decimal>,
+    /// `PRICE_BRUTTO`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_brutto: Option<f64>,
-    /// `PRICE_ACCOUNT`: string.
+    pub price_brutto: Option<wire::Decimal>,
+    /// `PRICE_ACCOUNT`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_account: Option<String>,
-    /// `QUANTITY`: integer.
+    pub price_account: Option<wire::Decimal>,
+    /// `QUANTITY`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub quantity: Option<i64>,
-    /// `DISCOUNT_TYPE_ID`: integer.
+    pub quantity: Option<f64>,
+    /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: double.
+    /// `DISCOUNT_SUM`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `TAX_RATE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
@@ -73,9 +74,9 @@ pub struct CrmDealProductrowsGetProductrow {
     /// `CUSTOMIZED`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
-    /// `MEASURE_CODE`: raw.
+    /// `MEASURE_CODE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
@@ -85,9 +86,9 @@ pub struct CrmDealProductrowsGetProductrow {
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `TYPE`: integer.
+    /// `TYPE`: `CrmDealProductrowsGetType`. One of `1`, `4`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CrmDealProductrowsGetType>,
     /// `STORE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
@@ -112,6 +113,65 @@ impl wire::Lenient for CrmDealProductrowsGetProductrow {
     {
         wire::object_or_nothing(de)
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-set.html#parameter-rows)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealProductrowsSetParameterRows {
+    /// `PRODUCT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<i64>,
+    /// `PRODUCT_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// `PRICE`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<wire::Decimal>,
+    /// `PRICE_EXCLUSIVE`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `PRICE_NETTO`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_netto: Option<wire::Decimal>,
+    /// `PRICE_BRUTTO`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_brutto: Option<wire::Decimal>,
+    /// `QUANTITY`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
+    /// `DISCOUNT_RATE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<f64>,
+    /// `DISCOUNT_SUM`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_sum: Option<wire::Decimal>,
+    /// `TAX_RATE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
+    /// `TAX_INCLUDED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub tax_included: Option<bool>,
+    /// `MEASURE_CODE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_code: Option<i64>,
+    /// `MEASURE_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_name: Option<String>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests and read from responses.
 ///
@@ -814,9 +874,18 @@ pub struct CrmDealList {
     kind = read,
     response = Vec<CrmDealProductrowsGetProductrow>
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmDealProductrowsGet;
+pub struct CrmDealProductrowsGet {
+    /// `id`: integer, required.
+    pub id: i64,
+}
+impl CrmDealProductrowsGet {
+    /// A `crm.deal.productrows.get` call with the required parameters; optional ones unset.
+    pub fn new(id: i64) -> Self {
+        Self { id }
+    }
+}
 /// `crm.deal.productrows.set`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-set.html)
@@ -827,9 +896,21 @@ pub struct CrmDealProductrowsGet;
     kind = idempotent,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmDealProductrowsSet;
+pub struct CrmDealProductrowsSet {
+    /// `id`: integer, required.
+    pub id: i64,
+    /// `rows`: `CrmDealProductrowsSetParameterRows[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<CrmDealProductrowsSetParameterRows>>,
+}
+impl CrmDealProductrowsSet {
+    /// A `crm.deal.productrows.set` call with the required parameters; optional ones unset.
+    pub fn new(id: i64) -> Self {
+        Self { id, rows: None }
+    }
+}
 /// `crm.deal.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)

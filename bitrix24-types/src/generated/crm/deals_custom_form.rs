@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_values::{
+    CrmCompanyDetailsConfigurationGetScope, CrmCompanyDetailsConfigurationSetScope,
+    CrmDealDetailsConfigurationSetScope,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html#parameter-extras)
@@ -135,9 +139,9 @@ pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationGet {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationGetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -160,9 +164,9 @@ pub struct CrmDealDetailsConfigurationGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationReset {
-    /// `scope`: string.
+    /// `scope`: `CrmCompanyDetailsConfigurationSetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmCompanyDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
@@ -185,9 +189,9 @@ pub struct CrmDealDetailsConfigurationReset {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDealDetailsConfigurationSet {
-    /// `scope`: string.
+    /// `scope`: `CrmDealDetailsConfigurationSetScope`. One of `P`, `C`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<CrmDealDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,

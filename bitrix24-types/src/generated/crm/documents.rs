@@ -7,6 +7,12 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::{
+    CrmDocumentgeneratorDocumentAddEntityTypeId,
+    CrmDocumentgeneratorDocumentAddStampsEnabled,
+    CrmDocumentgeneratorDocumentEnablepublicurlStatus,
+    CrmDocumentgeneratorDocumentUploadEntityTypeId,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html#document)
@@ -31,9 +37,9 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     /// `createdBy`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
-    /// `updatedBy`: raw.
+    /// `updatedBy`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<i64>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -61,9 +67,9 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     /// `downloadUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -138,9 +144,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentEnablepublicurlResult {
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -160,9 +166,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentEnablepublicurlResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentGetDocument {
-    /// `id`: raw.
+    /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -175,12 +181,12 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -220,9 +226,9 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `pdfUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -232,21 +238,21 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `transformationErrorCode`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
+    pub template_id: Option<String>,
     /// `pullTag`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: raw.
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -297,9 +303,9 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
     /// `value`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
-    /// `default`: raw.
+    /// `default`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub default: Option<serde_json::Value>,
+    pub default: Option<String>,
     /// `required`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
@@ -361,9 +367,9 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsParameterValuesFields {
     /// `ProductsProductQuantity`: raw.
     #[serde(rename = "ProductsProductQuantity", skip_serializing_if = "Option::is_none")]
     pub products_product_quantity: Option<serde_json::Value>,
-    /// `TotalSum`: string.
+    /// `TotalSum`: decimal.
     #[serde(rename = "TotalSum", skip_serializing_if = "Option::is_none")]
-    pub total_sum: Option<String>,
+    pub total_sum: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -406,36 +412,36 @@ pub struct CrmDocumentgeneratorDocumentListDocument {
     /// `number`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<serde_json::Value>,
-    /// `entityTypeId`: raw.
+    pub template_id: Option<String>,
+    /// `entityTypeId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<serde_json::Value>,
-    /// `fileId`: raw.
+    pub entity_id: Option<String>,
+    /// `fileId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<serde_json::Value>,
-    /// `imageId`: raw.
+    pub file_id: Option<String>,
+    /// `imageId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<serde_json::Value>,
-    /// `pdfId`: raw.
+    pub image_id: Option<String>,
+    /// `pdfId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf_id: Option<serde_json::Value>,
+    pub pdf_id: Option<String>,
     /// `createTime`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
@@ -480,36 +486,36 @@ pub struct CrmDocumentgeneratorDocumentListDocument2 {
     /// `number`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
-    /// `entityTypeId`: raw.
+    pub template_id: Option<String>,
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
-    /// `fileId`: raw.
+    pub entity_id: Option<String>,
+    /// `fileId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub file_id: Option<serde_json::Value>,
-    /// `imageId`: raw.
+    pub file_id: Option<String>,
+    /// `imageId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub image_id: Option<serde_json::Value>,
-    /// `pdfId`: raw.
+    pub image_id: Option<String>,
+    /// `pdfId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub pdf_id: Option<serde_json::Value>,
+    pub pdf_id: Option<String>,
     /// `createTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -575,9 +581,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUpdateDocument {
-    /// `id`: raw.
+    /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -590,12 +596,12 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -623,9 +629,9 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `downloadUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -635,21 +641,21 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `transformationErrorCode`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
+    pub template_id: Option<String>,
     /// `pullTag`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: raw.
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -700,9 +706,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUploadDocument {
-    /// `id`: raw.
+    /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -715,12 +721,12 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `updateTime`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: raw.
+    /// `createdBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_by: Option<serde_json::Value>,
+    pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
@@ -748,9 +754,9 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `downloadUrlMachine`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
-    /// `publicUrl`: raw.
+    /// `publicUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
+    pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
@@ -760,21 +766,21 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `transformationErrorCode`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
-    /// `templateId`: raw.
+    /// `templateId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_id: Option<serde_json::Value>,
+    pub template_id: Option<String>,
     /// `pullTag`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: raw.
+    /// `entityTypeId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `entityId`: raw.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `values`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
@@ -809,8 +815,8 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUploadDocument {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUploadFields {
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
+    /// `entityTypeId`: `CrmDocumentgeneratorDocumentUploadEntityTypeId`, required. One of `1`, `2`, `3`, `4`, `7`.
+    pub entity_type_id: CrmDocumentgeneratorDocumentUploadEntityTypeId,
     /// `entityId`: integer, required.
     pub entity_id: i64,
     /// `fileContent`: string, required.
@@ -1030,23 +1036,27 @@ impl wire::Lenient for OnCrmDocumentGeneratorDocumentUpdateFields {
 pub struct CrmDocumentgeneratorDocumentAdd {
     /// `templateId`: integer, required.
     pub template_id: i64,
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
+    /// `entityTypeId`: `CrmDocumentgeneratorDocumentAddEntityTypeId`, required. One of `1`, `2`, `3`, `4`, `5`, `7`, `31`.
+    pub entity_type_id: CrmDocumentgeneratorDocumentAddEntityTypeId,
     /// `entityId`: integer, required.
     pub entity_id: i64,
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `CrmDocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<serde_json::Value>,
 }
 impl CrmDocumentgeneratorDocumentAdd {
     /// A `crm.documentgenerator.document.add` call with the required parameters; optional ones unset.
-    pub fn new(template_id: i64, entity_type_id: i64, entity_id: i64) -> Self {
+    pub fn new(
+        template_id: i64,
+        entity_type_id: CrmDocumentgeneratorDocumentAddEntityTypeId,
+        entity_id: i64,
+    ) -> Self {
         Self {
             template_id,
             entity_type_id,
@@ -1092,9 +1102,9 @@ impl CrmDocumentgeneratorDocumentDelete {
 pub struct CrmDocumentgeneratorDocumentEnablepublicurl {
     /// `id`: integer, required.
     pub id: i64,
-    /// `status`: integer.
+    /// `status`: `CrmDocumentgeneratorDocumentEnablepublicurlStatus`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<CrmDocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 impl CrmDocumentgeneratorDocumentEnablepublicurl {
     /// A `crm.documentgenerator.document.enablepublicurl` call with the required parameters; optional ones unset.
@@ -1189,9 +1199,9 @@ pub struct CrmDocumentgeneratorDocumentUpdate {
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `CrmDocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
 }
 impl CrmDocumentgeneratorDocumentUpdate {
     /// A `crm.documentgenerator.document.update` call with the required parameters; optional ones unset.

@@ -5,14 +5,18 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_values::{
+    CrmDuplicateFindbycommEntityType, CrmDuplicateFindbycommType,
+    CrmEntityMergeBatchEntityTypeId,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html#params)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmEntityMergeBatchParams {
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
+    /// `entityTypeId`: `CrmEntityMergeBatchEntityTypeId`, required. One of `1`, `2`, `3`, `4`, `7`, `31`, `128`.
+    pub entity_type_id: CrmEntityMergeBatchEntityTypeId,
     /// `entityIds`: `integer[]`, required.
     pub entity_ids: Vec<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -20,30 +24,30 @@ pub struct CrmEntityMergeBatchParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `crm.duplicate.findbycomm`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.duplicate.findbycomm`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
 #[bitrix_method(
     "crm.duplicate.findbycomm",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDuplicateFindbycomm {
-    /// `type`: string, required.
+    /// `type`: `CrmDuplicateFindbycommType`, required. One of `EMAIL`, `PHONE`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: CrmDuplicateFindbycommType,
     /// `values`: `string[]`, required.
     pub values: Vec<String>,
-    /// `entity_type`: string.
+    /// `entity_type`: `CrmDuplicateFindbycommEntityType`. One of `LEAD`, `CONTACT`, `COMPANY`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<CrmDuplicateFindbycommEntityType>,
 }
 impl CrmDuplicateFindbycomm {
     /// A `crm.duplicate.findbycomm` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, values: Vec<String>) -> Self {
+    pub fn new(type_: CrmDuplicateFindbycommType, values: Vec<String>) -> Self {
         Self {
             type_,
             values,

@@ -2,48 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-fields.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmEnumFieldsResult {
-    /// `ID`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
-    /// `NAME`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<serde_json::Value>,
-    /// `SYMBOL_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub symbol_code: Option<serde_json::Value>,
-    /// `SYMBOL_CODE_SHORT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub symbol_code_short: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmEnumFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// `crm.enum.addresstype`: scope `crm`; writes (not idempotent: never repeated blindly).
+use super::super::common::FieldDescription;
+/// `crm.enum.addresstype`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-address-type.html)
 #[bitrix_method(
     "crm.enum.addresstype",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -56,7 +25,8 @@ pub struct CrmEnumAddresstype;
     "crm.enum.fields",
     scope = "crm",
     kind = read,
-    response = CrmEnumFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -73,25 +43,25 @@ pub struct CrmEnumFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumGetorderownertypes;
-/// `crm.enum.ownertype`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.ownertype`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-owner-type.html)
 #[bitrix_method(
     "crm.enum.ownertype",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumOwnertype;
-/// `crm.enum.settings.mode`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.settings.mode`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-settings-mode.html)
 #[bitrix_method(
     "crm.enum.settings.mode",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

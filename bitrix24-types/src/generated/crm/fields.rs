@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::CrmRequisitePresetFieldAvailabletoaddPreset;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-add.html)
@@ -122,24 +123,24 @@ impl CrmRequisitePresetFieldAdd {
         Self { preset, fields }
     }
 }
-/// `crm.requisite.preset.field.availabletoadd`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.requisite.preset.field.availabletoadd`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-available-to-add.html)
 #[bitrix_method(
     "crm.requisite.preset.field.availabletoadd",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetFieldAvailabletoadd {
-    /// `preset`: raw, required.
-    pub preset: serde_json::Value,
+    /// `preset`: `CrmRequisitePresetFieldAvailabletoaddPreset`, required.
+    pub preset: CrmRequisitePresetFieldAvailabletoaddPreset,
 }
 impl CrmRequisitePresetFieldAvailabletoadd {
     /// A `crm.requisite.preset.field.availabletoadd` call with the required parameters; optional ones unset.
-    pub fn new(preset: serde_json::Value) -> Self {
+    pub fn new(preset: CrmRequisitePresetFieldAvailabletoaddPreset) -> Self {
         Self { preset }
     }
 }

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-import.html)
@@ -51,14 +52,20 @@ pub struct CrmItemImportFields {
     /// `currencyId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `isManualOpportunity`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `isManualOpportunity`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_manual_opportunity: Option<bool>,
-    /// `opportunity`: double.
+    /// `opportunity`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<f64>,
-    /// `opened`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opportunity: Option<wire::Decimal>,
+    /// `opened`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub opened: Option<bool>,
     /// `comments`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,8 +130,11 @@ pub struct CrmItemBatchImport {
     pub entity_type_id: i64,
     /// `data`: raw, required.
     pub data: serde_json::Value,
-    /// `useOriginalUfNames`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `useOriginalUfNames`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_original_uf_names: Option<bool>,
 }
 impl CrmItemBatchImport {
@@ -153,8 +163,11 @@ pub struct CrmItemImport {
     pub entity_type_id: i64,
     /// `fields`: `CrmItemImportFields`, required.
     pub fields: CrmItemImportFields,
-    /// `useOriginalUfNames`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `useOriginalUfNames`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub use_original_uf_names: Option<bool>,
 }
 impl CrmItemImport {

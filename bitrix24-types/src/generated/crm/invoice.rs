@@ -2,9 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_linked::{CrmInvoiceAddFields, CrmInvoiceRecurringAddFields};
 /// `crm.invoice.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-add.html)
@@ -18,9 +20,9 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceAdd {
-    /// `fields`: raw.
+    /// `fields`: `CrmInvoiceAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmInvoiceAddFields>,
 }
 /// `crm.invoice.delete`: scope `crm`; writes idempotently.
 ///
@@ -99,12 +101,12 @@ pub struct CrmInvoiceGetexternallink {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceList {
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.invoice.recurring.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -119,9 +121,9 @@ pub struct CrmInvoiceList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringAdd {
-    /// `fields`: raw.
+    /// `fields`: `CrmInvoiceRecurringAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmInvoiceRecurringAddFields>,
 }
 /// `crm.invoice.recurring.delete`: scope `crm`; writes idempotently.
 ///
@@ -199,7 +201,17 @@ pub struct CrmInvoiceRecurringGet {
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmInvoiceRecurringList;
+pub struct CrmInvoiceRecurringList {
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `select`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
 /// `crm.invoice.recurring.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-update.html)
@@ -216,9 +228,9 @@ pub struct CrmInvoiceRecurringUpdate {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`: raw.
+    /// `fields`: `CrmInvoiceRecurringAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmInvoiceRecurringAddFields>,
 }
 /// `crm.invoice.update`: scope `crm`; writes idempotently.
 ///
@@ -236,9 +248,9 @@ pub struct CrmInvoiceUpdate {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`: raw.
+    /// `fields`: `CrmInvoiceAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmInvoiceAddFields>,
 }
 /// `crm.invoice.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -307,12 +319,12 @@ pub struct CrmInvoiceUserfieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
 }
 /// `crm.invoice.userfield.update`: scope `crm`; writes idempotently.
 ///
@@ -327,9 +339,9 @@ pub struct CrmInvoiceUserfieldList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldUpdate {
-    /// `id`: raw.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<serde_json::Value>,
@@ -362,7 +374,14 @@ pub struct CrmPaysystemFields;
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmPaysystemList;
+pub struct CrmPaysystemList {
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+}
 /// `crm.persontype.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-person-type-fields.html)
@@ -388,4 +407,11 @@ pub struct CrmPersontypeFields;
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmPersontypeList;
+pub struct CrmPersontypeList {
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+}

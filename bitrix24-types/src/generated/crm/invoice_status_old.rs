@@ -5,6 +5,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// `crm.invoice.status.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-add.html)
@@ -59,9 +60,46 @@ impl CrmInvoiceStatusDelete {
     kind = read,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmInvoiceStatusFields;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmInvoiceStatusFields {
+    /// `ENTITY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `NAME`: string, required.
+    pub name: String,
+    /// `NAME_INIT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_init: Option<String>,
+    /// `SORT`: integer, required.
+    pub sort: i64,
+    /// `STATUS_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<String>,
+    /// `SYSTEM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub system: Option<bool>,
+}
+impl CrmInvoiceStatusFields {
+    /// A `crm.invoice.status.fields` call with the required parameters; optional ones unset.
+    pub fn new(name: String, sort: i64) -> Self {
+        Self {
+            entity_id: None,
+            id: None,
+            name,
+            name_init: None,
+            sort,
+            status_id: None,
+            system: None,
+        }
+    }
+}
 /// `crm.invoice.status.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-get.html)

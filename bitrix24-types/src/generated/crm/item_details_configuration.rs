@@ -31,6 +31,41 @@ impl CrmItemDetailsConfigurationForceCommonScopeForAll {
         }
     }
 }
+/// `crm.item.details.configuration.get`: scope `crm`; reads only.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)
+#[bitrix_method(
+    "crm.item.details.configuration.get",
+    scope = "crm",
+    kind = read,
+    response = serde_json::Value
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemDetailsConfigurationGet {
+    /// `entityTypeId`: integer, required.
+    pub entity_type_id: i64,
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<u64>,
+    /// `scope`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// `extras`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extras: Option<serde_json::Value>,
+}
+impl CrmItemDetailsConfigurationGet {
+    /// A `crm.item.details.configuration.get` call with the required parameters; optional ones unset.
+    pub fn new(entity_type_id: i64) -> Self {
+        Self {
+            entity_type_id,
+            user_id: None,
+            scope: None,
+            extras: None,
+        }
+    }
+}
 /// `crm.item.details.configuration.reset`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html)

@@ -9,6 +9,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmDealProductrowsGetType};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#fields)
@@ -90,9 +91,9 @@ pub struct CrmLeadAddFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<f64>,
+    pub opportunity: Option<wire::Decimal>,
     /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -241,9 +242,9 @@ pub struct CrmLeadFieldsLead {
     /// `CURRENCY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub opportunity: Option<f64>,
+    pub opportunity: Option<wire::Decimal>,
     /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manual_opportunity: Option<bool>,
@@ -410,9 +411,9 @@ pub struct CrmLeadGetLead {
     /// `CURRENCY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub opportunity: Option<f64>,
+    pub opportunity: Option<wire::Decimal>,
     /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manual_opportunity: Option<bool>,
@@ -555,33 +556,33 @@ pub struct CrmLeadProductrowsGetProductrow {
     /// `PRODUCT_DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`: double.
+    pub price: Option<wire::Decimal>,
+    /// `PRICE_EXCLUSIVE`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`: double.
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `PRICE_NETTO`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`: double.
+    pub price_netto: Option<wire::Decimal>,
+    /// `PRICE_BRUTTO`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_brutto: Option<f64>,
-    /// `PRICE_ACCOUNT`: string.
+    pub price_brutto: Option<wire::Decimal>,
+    /// `PRICE_ACCOUNT`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_account: Option<String>,
+    pub price_account: Option<wire::Decimal>,
     /// `QUANTITY`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`: integer.
+    /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: double.
+    /// `DISCOUNT_SUM`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `TAX_RATE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
@@ -591,9 +592,9 @@ pub struct CrmLeadProductrowsGetProductrow {
     /// `CUSTOMIZED`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
-    /// `MEASURE_CODE`: raw.
+    /// `MEASURE_CODE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
@@ -603,9 +604,9 @@ pub struct CrmLeadProductrowsGetProductrow {
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `TYPE`: integer.
+    /// `TYPE`: `CrmDealProductrowsGetType`. One of `1`, `4`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CrmDealProductrowsGetType>,
     /// `STORE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
@@ -643,30 +644,30 @@ pub struct CrmLeadProductrowsSetParameterRows {
     /// `PRODUCT_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`: double.
+    pub price: Option<wire::Decimal>,
+    /// `PRICE_EXCLUSIVE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`: double.
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `PRICE_NETTO`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`: double.
+    pub price_netto: Option<wire::Decimal>,
+    /// `PRICE_BRUTTO`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_brutto: Option<f64>,
+    pub price_brutto: Option<wire::Decimal>,
     /// `QUANTITY`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`: integer.
+    /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: double.
+    /// `DISCOUNT_SUM`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `TAX_RATE`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
@@ -676,9 +677,9 @@ pub struct CrmLeadProductrowsSetParameterRows {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub tax_included: Option<bool>,
-    /// `MEASURE_CODE`: raw.
+    /// `MEASURE_CODE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_name: Option<String>,
@@ -771,9 +772,9 @@ pub struct CrmLeadUpdateFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub opened: Option<bool>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<f64>,
+    pub opportunity: Option<wire::Decimal>,
     /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -1070,12 +1071,12 @@ impl CrmLeadGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

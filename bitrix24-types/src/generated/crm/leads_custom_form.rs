@@ -6,15 +6,21 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_values::{
+    CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType,
+    CrmLeadDetailsConfigurationGetLeadCustomerType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html#extras)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `leadCustomerType`: integer.
+    /// `leadCustomerType`: `CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<
+        CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -26,9 +32,9 @@ pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationGetExtras {
-    /// `lead.customer.type`: integer.
+    /// `lead.customer.type`: `CrmLeadDetailsConfigurationGetLeadCustomerType`. One of `1`, `2`.
     #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetLeadCustomerType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -40,9 +46,9 @@ pub struct CrmLeadDetailsConfigurationGetExtras {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationResetExtras {
-    /// `lead.customer.type`: integer.
+    /// `lead.customer.type`: `CrmLeadDetailsConfigurationGetLeadCustomerType`. One of `1`, `2`.
     #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetLeadCustomerType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -54,9 +60,11 @@ pub struct CrmLeadDetailsConfigurationResetExtras {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmLeadDetailsConfigurationSetExtras {
-    /// `leadCustomerType`: integer.
+    /// `leadCustomerType`: `CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<i64>,
+    pub lead_customer_type: Option<
+        CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-add.html#parameter-fields)
@@ -56,14 +57,23 @@ pub struct CrmLeadUserfieldAddParameterFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -99,8 +109,11 @@ pub struct CrmLeadUserfieldAddUfEnumElement {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `DEF`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,23 +144,29 @@ pub struct CrmLeadUserfieldListFilterable {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
+    /// `MULTIPLE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
-    pub show_filter: Option<bool>,
-    /// `SHOW_IN_LIST`: boolean.
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandatory: Option<bool>,
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -184,14 +203,23 @@ pub struct CrmLeadUserfieldUpdateParameterFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
     /// `LIST_FILTER_LABEL`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -242,8 +270,11 @@ pub struct CrmLeadUserfieldUpdateUfEnumElement {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `DEF`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -542,9 +573,9 @@ pub struct CrmLeadUserfieldList {
     /// `filter`: `CrmLeadUserfieldListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmLeadUserfieldListFilterable>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.lead.userfield.update`: scope `crm`; writes idempotently.
 ///

@@ -145,9 +145,9 @@ impl CrmRequisiteLinkGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteLinkList {
-    /// `select`: raw.
+    /// `select`: `CrmRequisiteLinkListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<CrmRequisiteLinkListFields>,
     /// `filter`: `CrmRequisiteLinkListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmRequisiteLinkListFields>,
@@ -179,13 +179,13 @@ impl CrmRequisiteLinkRegister {
         Self { fields }
     }
 }
-/// `crm.requisite.link.unregister`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.requisite.link.unregister`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-unregister.html)
 #[bitrix_method(
     "crm.requisite.link.unregister",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -18,12 +18,12 @@ use ::bitrix24_types::serde_json;
 pub struct CrmCurrencyLocalizationsDelete {
     /// `id`: string, required.
     pub id: String,
-    /// `lids`: raw, required.
-    pub lids: serde_json::Value,
+    /// `lids`: `string[]`, required.
+    pub lids: Vec<String>,
 }
 impl CrmCurrencyLocalizationsDelete {
     /// A `crm.currency.localizations.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: String, lids: serde_json::Value) -> Self {
+    pub fn new(id: String, lids: Vec<String>) -> Self {
         Self { id, lids }
     }
 }

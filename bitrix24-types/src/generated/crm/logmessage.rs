@@ -143,9 +143,9 @@ pub struct CrmTimelineLogmessageList {
     pub entity_type_id: i64,
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

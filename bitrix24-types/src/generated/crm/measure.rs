@@ -8,6 +8,37 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::CrmMeasureUpdateFields;
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmMeasureAddFields {
+    /// `CODE`: integer, required.
+    pub code: i64,
+    /// `MEASURE_TITLE`: string, required.
+    pub measure_title: String,
+    /// `SYMBOL_RUS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol_rus: Option<String>,
+    /// `SYMBOL_INTL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol_intl: Option<String>,
+    /// `SYMBOL_LETTER_INTL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol_letter_intl: Option<String>,
+    /// `IS_DEFAULT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_default: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// The `data` of the event `ONCRMMEASUREADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-add.html)
@@ -92,12 +123,12 @@ impl EventPayload for OnCrmMeasureUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmMeasureAddFields`, required.
+    pub fields: CrmMeasureAddFields,
 }
 impl CrmMeasureAdd {
     /// A `crm.measure.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: CrmMeasureAddFields) -> Self {
         Self { fields }
     }
 }
@@ -113,9 +144,18 @@ impl CrmMeasureAdd {
     kind = idempotent,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmMeasureDelete;
+pub struct CrmMeasureDelete {
+    /// `id`: id, required.
+    pub id: u64,
+}
+impl CrmMeasureDelete {
+    /// A `crm.measure.delete` call with the required parameters; optional ones unset.
+    pub fn new(id: u64) -> Self {
+        Self { id }
+    }
+}
 /// `crm.measure.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html)
@@ -143,9 +183,18 @@ pub struct CrmMeasureFields;
     kind = read,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmMeasureGet;
+pub struct CrmMeasureGet {
+    /// `id`: id, required.
+    pub id: u64,
+}
+impl CrmMeasureGet {
+    /// A `crm.measure.get` call with the required parameters; optional ones unset.
+    pub fn new(id: u64) -> Self {
+        Self { id }
+    }
+}
 /// `crm.measure.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html)
@@ -160,7 +209,17 @@ pub struct CrmMeasureGet;
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmMeasureList;
+pub struct CrmMeasureList {
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `select`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
 /// `crm.measure.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html)
@@ -176,15 +235,15 @@ pub struct CrmMeasureList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
-    /// `fields`: raw.
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `CrmMeasureUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmMeasureUpdateFields>,
 }
 impl CrmMeasureUpdate {
     /// A `crm.measure.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, fields: None }
     }
 }

@@ -2,41 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/multifield/crm-multifield-fields.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmMultifieldFieldsResult {
-    /// `ID`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
-    /// `TYPE_ID`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<serde_json::Value>,
-    /// `VALUE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub value: Option<serde_json::Value>,
-    /// `VALUE_TYPE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub value_type: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmMultifieldFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
+use super::super::common::FieldDescription;
 /// `crm.multifield.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/multifield/crm-multifield-fields.html)
@@ -44,7 +12,8 @@ impl wire::Lenient for CrmMultifieldFieldsResult {
     "crm.multifield.fields",
     scope = "crm",
     kind = read,
-    response = CrmMultifieldFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

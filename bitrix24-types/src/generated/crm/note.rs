@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::CrmTimelineNoteDeleteItemType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-get.html#result)
@@ -56,14 +57,19 @@ pub struct CrmTimelineNoteDelete {
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
-    /// `itemType`: integer, required.
-    pub item_type: i64,
+    /// `itemType`: `CrmTimelineNoteDeleteItemType`, required. One of `1`, `2`.
+    pub item_type: CrmTimelineNoteDeleteItemType,
     /// `itemId`: integer, required.
     pub item_id: i64,
 }
 impl CrmTimelineNoteDelete {
     /// A `crm.timeline.note.delete` call with the required parameters; optional ones unset.
-    pub fn new(owner_type_id: i64, owner_id: i64, item_type: i64, item_id: i64) -> Self {
+    pub fn new(
+        owner_type_id: i64,
+        owner_id: i64,
+        item_type: CrmTimelineNoteDeleteItemType,
+        item_id: i64,
+    ) -> Self {
         Self {
             owner_type_id,
             owner_id,
@@ -88,14 +94,19 @@ pub struct CrmTimelineNoteGet {
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
-    /// `itemType`: integer, required.
-    pub item_type: i64,
+    /// `itemType`: `CrmTimelineNoteDeleteItemType`, required. One of `1`, `2`.
+    pub item_type: CrmTimelineNoteDeleteItemType,
     /// `itemId`: integer, required.
     pub item_id: i64,
 }
 impl CrmTimelineNoteGet {
     /// A `crm.timeline.note.get` call with the required parameters; optional ones unset.
-    pub fn new(owner_type_id: i64, owner_id: i64, item_type: i64, item_id: i64) -> Self {
+    pub fn new(
+        owner_type_id: i64,
+        owner_id: i64,
+        item_type: CrmTimelineNoteDeleteItemType,
+        item_id: i64,
+    ) -> Self {
         Self {
             owner_type_id,
             owner_id,
@@ -115,8 +126,8 @@ pub struct CrmTimelineNoteSave {
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
-    /// `itemType`: integer, required.
-    pub item_type: i64,
+    /// `itemType`: `CrmTimelineNoteDeleteItemType`, required. One of `1`, `2`.
+    pub item_type: CrmTimelineNoteDeleteItemType,
     /// `itemId`: integer, required.
     pub item_id: i64,
     /// `text`: string, required.
@@ -127,7 +138,7 @@ impl CrmTimelineNoteSave {
     pub fn new(
         owner_type_id: i64,
         owner_id: i64,
-        item_type: i64,
+        item_type: CrmTimelineNoteDeleteItemType,
         item_id: i64,
         text: String,
     ) -> Self {

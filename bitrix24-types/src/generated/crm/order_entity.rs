@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmOrderentityAddFields {
-    /// `orderId`: raw, required.
-    pub order_id: serde_json::Value,
+    /// `orderId`: id, required.
+    pub order_id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -30,8 +30,8 @@ pub struct CrmOrderentityAddFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmOrderentityDeleteByFilterFields {
-    /// `orderId`: raw, required.
-    pub order_id: serde_json::Value,
+    /// `orderId`: id, required.
+    pub order_id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -89,13 +89,13 @@ impl CrmOrderentityAdd {
         Self { fields }
     }
 }
-/// `crm.orderentity.deleteByFilter`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.orderentity.deleteByFilter`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-delete-by-filter.html)
 #[bitrix_method(
     "crm.orderentity.deleteByFilter",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -135,15 +135,15 @@ pub struct CrmOrderentityGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

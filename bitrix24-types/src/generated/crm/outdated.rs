@@ -5,79 +5,79 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-/// `crm.enum.activitydirection`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.activitydirection`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-direction.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitydirection`")]
 #[bitrix_method(
     "crm.enum.activitydirection",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumActivitydirection;
-/// `crm.enum.activitynotifytype`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.activitynotifytype`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-notify-type.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitynotifytype`")]
 #[bitrix_method(
     "crm.enum.activitynotifytype",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumActivitynotifytype;
-/// `crm.enum.activitypriority`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.activitypriority`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitypriority`")]
 #[bitrix_method(
     "crm.enum.activitypriority",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumActivitypriority;
-/// `crm.enum.activitystatus`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.activitystatus`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-status.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitystatus`")]
 #[bitrix_method(
     "crm.enum.activitystatus",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumActivitystatus;
-/// `crm.enum.activitytype`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.activitytype`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.activitytype`")]
 #[bitrix_method(
     "crm.enum.activitytype",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmEnumActivitytype;
-/// `crm.enum.contenttype`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.enum.contenttype`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-content-type.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.enum.contenttype`")]
 #[bitrix_method(
     "crm.enum.contenttype",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

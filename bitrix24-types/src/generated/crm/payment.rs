@@ -12,27 +12,27 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentGetSaleOrderPaymentCrmSimple {
-    /// `id`: raw.
+    /// `id`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `accountNumber`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
-    /// `paid`: string.
+    /// `paid`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub paid: Option<String>,
+    pub paid: Option<bool>,
     /// `datePaid`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_paid: Option<wire::DateTime>,
     /// `empPaidId`: user.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_paid_id: Option<u64>,
-    /// `paySystemId`: raw.
+    /// `paySystemId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub pay_system_id: Option<serde_json::Value>,
-    /// `sum`: double.
+    pub pay_system_id: Option<String>,
+    /// `sum`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub sum: Option<f64>,
+    pub sum: Option<wire::Decimal>,
     /// `currency`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
@@ -58,12 +58,15 @@ impl wire::Lenient for CrmItemPaymentGetSaleOrderPaymentCrmSimple {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentUpdateFields {
-    /// `paid`: string.
+    /// `paid`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub paid: Option<bool>,
+    /// `paySystemId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paid: Option<String>,
-    /// `paySystemId`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_system_id: Option<serde_json::Value>,
+    pub pay_system_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -104,12 +107,12 @@ impl CrmItemPaymentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemPaymentDelete {
     /// A `crm.item.payment.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -125,12 +128,12 @@ impl CrmItemPaymentDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemPaymentGet {
     /// A `crm.item.payment.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -150,12 +153,12 @@ pub struct CrmItemPaymentList {
     pub entity_id: i64,
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 impl CrmItemPaymentList {
     /// A `crm.item.payment.list` call with the required parameters; optional ones unset.
@@ -175,12 +178,12 @@ impl CrmItemPaymentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentPay {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemPaymentPay {
     /// A `crm.item.payment.pay` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -191,12 +194,12 @@ impl CrmItemPaymentPay {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentUnpay {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemPaymentUnpay {
     /// A `crm.item.payment.unpay` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -212,14 +215,14 @@ impl CrmItemPaymentUnpay {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmItemPaymentUpdateFields`, required.
     pub fields: CrmItemPaymentUpdateFields,
 }
 impl CrmItemPaymentUpdate {
     /// A `crm.item.payment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CrmItemPaymentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmItemPaymentUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -122,6 +122,31 @@ pub struct CrmRequisitePresetListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-update.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmRequisitePresetUpdateFields {
+    /// `NAME`: string, required.
+    pub name: String,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `crm.requisite.preset.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-add.html)
@@ -138,13 +163,13 @@ impl CrmRequisitePresetAdd {
         Self { fields }
     }
 }
-/// `crm.requisite.preset.countries`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.requisite.preset.countries`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-countries.html)
 #[bitrix_method(
     "crm.requisite.preset.countries",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -216,9 +241,9 @@ impl CrmRequisitePresetGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetList {
-    /// `select`: raw.
+    /// `select`: `CrmRequisitePresetListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<CrmRequisitePresetListFields>,
     /// `filter`: `CrmRequisitePresetListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmRequisitePresetListFields>,
@@ -243,12 +268,12 @@ pub struct CrmRequisitePresetList {
 pub struct CrmRequisitePresetUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmRequisitePresetUpdateFields`, required.
+    pub fields: CrmRequisitePresetUpdateFields,
 }
 impl CrmRequisitePresetUpdate {
     /// A `crm.requisite.preset.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: CrmRequisitePresetUpdateFields) -> Self {
         Self { id, fields }
     }
 }

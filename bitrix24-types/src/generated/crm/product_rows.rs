@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::CrmItemProductrowAddDiscountTypeId;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
@@ -17,36 +18,39 @@ pub struct CrmItemProductrowAddFields {
     pub owner_id: i64,
     /// `ownerType`: string, required.
     pub owner_type: String,
-    /// `productId`: raw.
+    /// `productId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<serde_json::Value>,
+    pub product_id: Option<u64>,
     /// `productName`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// `price`: double.
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `discountTypeId`: integer.
+    /// `discountTypeId`: `CrmItemProductrowAddDiscountTypeId`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmItemProductrowAddDiscountTypeId>,
     /// `discountRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// `discountSum`: double.
+    /// `discountSum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `taxRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: string.
+    /// `taxIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub tax_included: Option<bool>,
+    /// `measureCode`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_included: Option<String>,
-    /// `measureCode`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -88,36 +92,39 @@ impl IntoRecords<serde_json::Value> for CrmItemProductrowListResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemProductrowSetProductRows {
-    /// `productId`: raw.
+    /// `productId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<serde_json::Value>,
+    pub product_id: Option<u64>,
     /// `productName`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// `price`: double.
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `discountTypeId`: integer.
+    /// `discountTypeId`: `CrmItemProductrowAddDiscountTypeId`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmItemProductrowAddDiscountTypeId>,
     /// `discountRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// `discountSum`: double.
+    /// `discountSum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `taxRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: string.
+    /// `taxIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub tax_included: Option<bool>,
+    /// `measureCode`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_included: Option<String>,
-    /// `measureCode`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -132,36 +139,39 @@ pub struct CrmItemProductrowSetProductRows {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemProductrowUpdateFields {
-    /// `productId`: raw.
+    /// `productId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<serde_json::Value>,
+    pub product_id: Option<u64>,
     /// `productName`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// `price`: double.
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `discountTypeId`: integer.
+    /// `discountTypeId`: `CrmItemProductrowAddDiscountTypeId`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmItemProductrowAddDiscountTypeId>,
     /// `discountRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// `discountSum`: double.
+    /// `discountSum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `taxRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: string.
+    /// `taxIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub tax_included: Option<bool>,
+    /// `measureCode`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_included: Option<String>,
-    /// `measureCode`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -203,12 +213,12 @@ impl CrmItemProductrowAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemProductrowDelete {
     /// A `crm.item.productrow.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -236,12 +246,12 @@ pub struct CrmItemProductrowFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemProductrowGet {
     /// A `crm.item.productrow.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -281,18 +291,18 @@ impl CrmItemProductrowGetAvailableForPayment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowList {
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
-    /// `order`: raw.
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CrmItemProductrowList {
     /// A `crm.item.productrow.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: serde_json::Value) -> Self {
+    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
         Self {
             filter,
             order: None,
@@ -345,14 +355,14 @@ impl CrmItemProductrowSet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmItemProductrowUpdateFields`, required.
     pub fields: CrmItemProductrowUpdateFields,
 }
 impl CrmItemProductrowUpdate {
     /// A `crm.item.productrow.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: CrmItemProductrowUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmItemProductrowUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -8,6 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::CrmProductsectionAddFields;
 /// The `data` of the event `ONCRMPRODUCTSECTIONADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/events/on-crm-product-section-add.html)
@@ -92,12 +93,12 @@ impl EventPayload for OnCrmProductSectionUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductsectionAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmProductsectionAddFields`, required.
+    pub fields: CrmProductsectionAddFields,
 }
 impl CrmProductsectionAdd {
     /// A `crm.productsection.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: CrmProductsectionAddFields) -> Self {
         Self { fields }
     }
 }
@@ -179,15 +180,15 @@ impl CrmProductsectionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductsectionList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.productsection.update`: scope `crm`; writes idempotently.
 ///
@@ -206,9 +207,9 @@ pub struct CrmProductsectionList {
 pub struct CrmProductsectionUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw.
+    /// `fields`: `CrmProductsectionAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmProductsectionAddFields>,
 }
 impl CrmProductsectionUpdate {
     /// A `crm.productsection.update` call with the required parameters; optional ones unset.

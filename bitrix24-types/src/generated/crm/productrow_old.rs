@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
@@ -34,4 +35,8 @@ pub struct CrmProductrowFields;
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmProductrowList;
+pub struct CrmProductrowList {
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+}

@@ -2,9 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_linked::CrmProductAddFields;
 /// `crm.product.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html)
@@ -20,9 +22,9 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductAdd {
-    /// `fields`: raw.
+    /// `fields`: `CrmProductAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmProductAddFields>,
 }
 /// `crm.product.delete`: scope `crm`; writes idempotently.
 ///
@@ -91,7 +93,17 @@ pub struct CrmProductGet {
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmProductList;
+pub struct CrmProductList {
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `select`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
 /// `crm.product.property.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-add.html)
@@ -192,12 +204,12 @@ pub struct CrmProductPropertyGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductPropertyList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
 }
 /// `crm.product.property.settings.fields`: scope `crm`; reads only.
 ///
@@ -212,26 +224,30 @@ pub struct CrmProductPropertyList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmProductPropertySettingsFields {
-    /// `propertyType`: raw.
+    /// `propertyType`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<serde_json::Value>,
-    /// `userType`: raw.
+    pub property_type: Option<String>,
+    /// `userType`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<serde_json::Value>,
+    pub user_type: Option<String>,
 }
-/// `crm.product.property.types`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.product.property.types`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.product.property.types`")]
 #[bitrix_method(
     "crm.product.property.types",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmProductPropertyTypes;
+pub struct CrmProductPropertyTypes {
+    /// `id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
 /// `crm.product.property.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-update.html)
@@ -272,7 +288,7 @@ pub struct CrmProductUpdate {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`: raw.
+    /// `fields`: `CrmProductAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<CrmProductAddFields>,
 }

@@ -9,6 +9,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmQuoteProductrowsGetType};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html#parameter-fields)
@@ -23,9 +24,9 @@ pub struct CrmQuoteAddParameterFields {
     /// `CURRENCY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<f64>,
+    pub opportunity: Option<wire::Decimal>,
     /// `ASSIGNED_BY_ID`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
@@ -79,8 +80,11 @@ pub struct CrmQuoteAddParameterFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteAddParameterParams {
-    /// `IMPORT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IMPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub import: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -114,33 +118,33 @@ pub struct CrmQuoteProductrowsGetProductrow {
     /// `PRODUCT_DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`: double.
+    pub price: Option<wire::Decimal>,
+    /// `PRICE_EXCLUSIVE`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`: double.
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `PRICE_NETTO`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`: double.
+    pub price_netto: Option<wire::Decimal>,
+    /// `PRICE_BRUTTO`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_brutto: Option<f64>,
-    /// `PRICE_ACCOUNT`: string.
+    pub price_brutto: Option<wire::Decimal>,
+    /// `PRICE_ACCOUNT`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_account: Option<String>,
+    pub price_account: Option<wire::Decimal>,
     /// `QUANTITY`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`: integer.
+    /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: double.
+    /// `DISCOUNT_SUM`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `TAX_RATE`: double.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
@@ -150,9 +154,9 @@ pub struct CrmQuoteProductrowsGetProductrow {
     /// `CUSTOMIZED`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
-    /// `MEASURE_CODE`: raw.
+    /// `MEASURE_CODE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
@@ -162,9 +166,9 @@ pub struct CrmQuoteProductrowsGetProductrow {
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `TYPE`: integer.
+    /// `TYPE`: `CrmQuoteProductrowsGetType`. One of `1`, `4`, `7`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<i64>,
+    pub type_: Option<CrmQuoteProductrowsGetType>,
     /// `STORE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
@@ -205,21 +209,21 @@ pub struct CrmQuoteProductrowsSetParameterRows {
     /// `PRODUCT_DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `QUANTITY`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`: integer.
+    /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<i64>,
+    pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: double.
+    /// `DISCOUNT_SUM`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<f64>,
+    pub discount_sum: Option<wire::Decimal>,
     /// `TAX_RATE`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
@@ -229,9 +233,9 @@ pub struct CrmQuoteProductrowsSetParameterRows {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub tax_included: Option<bool>,
-    /// `MEASURE_CODE`: raw.
+    /// `MEASURE_CODE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_name: Option<String>,
@@ -258,9 +262,9 @@ pub struct CrmQuoteUpdateParameterFields {
     /// `CURRENCY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<f64>,
+    pub opportunity: Option<wire::Decimal>,
     /// `ASSIGNED_BY_ID`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<u64>,
@@ -314,8 +318,11 @@ pub struct CrmQuoteUpdateParameterFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteUpdateParameterParams {
-    /// `REGISTER_HISTORY_EVENT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `REGISTER_HISTORY_EVENT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub register_history_event: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -559,12 +566,12 @@ pub struct CrmQuoteList {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

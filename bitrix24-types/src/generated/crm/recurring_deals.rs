@@ -8,6 +8,11 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::{
+    CrmDealRecurringGetIsLimit, CrmDealRecurringGetMode,
+    CrmDealRecurringGetOffsetBegindateType, CrmDealRecurringGetOffsetClosedateType,
+    CrmDealRecurringUpdateIsLimit,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html#fields)
@@ -154,9 +159,9 @@ impl wire::Lenient for CrmDealRecurringFieldsAllFields {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringGetParamsFields {
-    /// `MODE`: string.
+    /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub mode: Option<String>,
+    pub mode: Option<CrmDealRecurringGetMode>,
     /// `MULTIPLE_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple_type: Option<String>,
@@ -169,15 +174,15 @@ pub struct CrmDealRecurringGetParamsFields {
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: string.
+    /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub offset_begindate_type: Option<String>,
+    pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: string.
+    /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub offset_closedate_type: Option<String>,
+    pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_closedate_value: Option<i64>,
@@ -227,9 +232,9 @@ pub struct CrmDealRecurringGetRecurringDeal {
     /// `CATEGORY_ID`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<bool>,
-    /// `IS_LIMIT`: char. One of `Y`, `N`.
+    /// `IS_LIMIT`: `CrmDealRecurringGetIsLimit`. One of `N`, `D`, `T`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_limit: Option<bool>,
+    pub is_limit: Option<CrmDealRecurringGetIsLimit>,
     /// `LIMIT_REPEAT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_repeat: Option<i64>,
@@ -270,12 +275,9 @@ pub struct CrmDealRecurringUpdateFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub category_id: Option<bool>,
-    /// `IS_LIMIT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_limit: Option<bool>,
+    /// `IS_LIMIT`: `CrmDealRecurringUpdateIsLimit`. One of `N`, `D`, `T`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_limit: Option<CrmDealRecurringUpdateIsLimit>,
     /// `LIMIT_REPEAT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_repeat: Option<i64>,
@@ -299,9 +301,9 @@ pub struct CrmDealRecurringUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringUpdateParamsFields {
-    /// `MODE`: string.
+    /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
+    pub mode: Option<CrmDealRecurringGetMode>,
     /// `MULTIPLE_TYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_type: Option<String>,
@@ -314,15 +316,15 @@ pub struct CrmDealRecurringUpdateParamsFields {
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: string.
+    /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_begindate_type: Option<String>,
+    pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: string.
+    /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_closedate_type: Option<String>,
+    pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_closedate_value: Option<i64>,
@@ -639,12 +641,12 @@ impl CrmDealRecurringGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealRecurringList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

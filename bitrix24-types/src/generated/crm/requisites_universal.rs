@@ -6,14 +6,16 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::CrmRequisiteListSelect;
+use super::crm_values::CrmRequisiteAddEntityTypeId;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteAddFields {
-    /// `ENTITY_TYPE_ID`: integer, required.
-    pub entity_type_id: i64,
+    /// `ENTITY_TYPE_ID`: `CrmRequisiteAddEntityTypeId`, required. One of `3`, `4`.
+    pub entity_type_id: CrmRequisiteAddEntityTypeId,
     /// `ENTITY_ID`: integer, required.
     pub entity_id: i64,
     /// `PRESET_ID`: integer, required.
@@ -65,9 +67,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_COMPANY_FULL_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_company_full_name: Option<String>,
-    /// `RQ_COMPANY_REG_DATE`: string.
+    /// `RQ_COMPANY_REG_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_company_reg_date: Option<String>,
+    pub rq_company_reg_date: Option<wire::DateTime>,
     /// `RQ_DIRECTOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_director: Option<String>,
@@ -107,9 +109,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_IDENT_DOC_PERS_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_pers_num: Option<String>,
-    /// `RQ_IDENT_DOC_DATE`: string.
+    /// `RQ_IDENT_DOC_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_ident_doc_date: Option<String>,
+    pub rq_ident_doc_date: Option<wire::DateTime>,
     /// `RQ_IDENT_DOC_ISSUED_BY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_issued_by: Option<String>,
@@ -164,9 +166,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_ST_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_st_cert_num: Option<String>,
-    /// `RQ_ST_CERT_DATE`: string.
+    /// `RQ_ST_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_st_cert_date: Option<String>,
+    pub rq_st_cert_date: Option<wire::DateTime>,
     /// `RQ_VAT_PAYER`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -182,9 +184,9 @@ pub struct CrmRequisiteAddFields {
     /// `RQ_VAT_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_vat_cert_num: Option<String>,
-    /// `RQ_VAT_CERT_DATE`: string.
+    /// `RQ_VAT_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_vat_cert_date: Option<String>,
+    pub rq_vat_cert_date: Option<wire::DateTime>,
     /// `RQ_RESIDENCE_COUNTRY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_residence_country: Option<String>,
@@ -285,9 +287,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_COMPANY_FULL_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_company_full_name: Option<String>,
-    /// `RQ_COMPANY_REG_DATE`: string.
+    /// `RQ_COMPANY_REG_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_company_reg_date: Option<String>,
+    pub rq_company_reg_date: Option<wire::DateTime>,
     /// `RQ_DIRECTOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_director: Option<String>,
@@ -327,9 +329,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_IDENT_DOC_PERS_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_pers_num: Option<String>,
-    /// `RQ_IDENT_DOC_DATE`: string.
+    /// `RQ_IDENT_DOC_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_ident_doc_date: Option<String>,
+    pub rq_ident_doc_date: Option<wire::DateTime>,
     /// `RQ_IDENT_DOC_ISSUED_BY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc_issued_by: Option<String>,
@@ -384,9 +386,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_ST_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_st_cert_num: Option<String>,
-    /// `RQ_ST_CERT_DATE`: string.
+    /// `RQ_ST_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_st_cert_date: Option<String>,
+    pub rq_st_cert_date: Option<wire::DateTime>,
     /// `RQ_VAT_PAYER`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -402,9 +404,9 @@ pub struct CrmRequisiteUpdateFields {
     /// `RQ_VAT_CERT_NUM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_vat_cert_num: Option<String>,
-    /// `RQ_VAT_CERT_DATE`: string.
+    /// `RQ_VAT_CERT_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_vat_cert_date: Option<String>,
+    pub rq_vat_cert_date: Option<wire::DateTime>,
     /// `RQ_RESIDENCE_COUNTRY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_residence_country: Option<String>,
@@ -489,6 +491,18 @@ impl CrmRequisiteDelete {
         Self { id }
     }
 }
+/// `crm.requisite.fields`: scope `crm`; reads only.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-fields.html)
+#[bitrix_method(
+    "crm.requisite.fields",
+    scope = "crm",
+    kind = read,
+    response = serde_json::Value
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmRequisiteFields;
 /// `crm.requisite.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-get.html)
@@ -522,15 +536,15 @@ impl CrmRequisiteGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteList {
-    /// `select`: raw.
+    /// `select`: `CrmRequisiteListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<CrmRequisiteListSelect>,
+    /// `filter`: `CrmRequisiteListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<CrmRequisiteListSelect>,
+    /// `order`: `CrmRequisiteListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<CrmRequisiteListSelect>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html#fields)
@@ -86,13 +87,13 @@ impl CrmStatusDelete {
         Self { id, params: None }
     }
 }
-/// `crm.status.entity.items`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.status.entity.items`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-items.html)
 #[bitrix_method(
     "crm.status.entity.items",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,6 +108,31 @@ impl CrmStatusEntityItems {
         Self { entity_id }
     }
 }
+/// `crm.status.entity.types`: scope `crm`; reads only.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html)
+#[bitrix_method(
+    "crm.status.entity.types",
+    scope = "crm",
+    kind = read,
+    response = serde_json::Value
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmStatusEntityTypes;
+/// `crm.status.fields`: scope `crm`; reads only.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-fields.html)
+#[bitrix_method(
+    "crm.status.fields",
+    scope = "crm",
+    kind = read,
+    response = BTreeMap<String,
+    FieldDescription>
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmStatusFields;
 /// `crm.status.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-get.html)
@@ -140,12 +166,12 @@ impl CrmStatusGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmStatusList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
 }
 /// `crm.status.update`: scope `crm`; writes idempotently.
 ///

@@ -22,9 +22,9 @@ pub struct CrmDocumentgeneratorTemplateAddFields {
     pub region: String,
     /// `entityTypeId`: raw, required.
     pub entity_type_id: serde_json::Value,
-    /// `users`: raw.
+    /// `users`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<String>>,
     /// `active`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -60,9 +60,9 @@ pub struct CrmDocumentgeneratorTemplateAddTemplate {
     /// `region`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
-    /// `code`: raw.
+    /// `code`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<serde_json::Value>,
+    pub code: Option<String>,
     /// `download`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
@@ -127,9 +127,9 @@ pub struct CrmDocumentgeneratorTemplateGetTemplate {
     /// `region`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
-    /// `code`: raw.
+    /// `code`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<serde_json::Value>,
+    pub code: Option<String>,
     /// `download`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
@@ -206,9 +206,9 @@ pub struct CrmDocumentgeneratorTemplateGetfieldsParameterValuesFields {
     /// `MyCompanyWeb`: string.
     #[serde(rename = "MyCompanyWeb", skip_serializing_if = "Option::is_none")]
     pub my_company_web: Option<String>,
-    /// `MyCompanyUfLogo`: raw.
+    /// `MyCompanyUfLogo`: string.
     #[serde(rename = "MyCompanyUfLogo", skip_serializing_if = "Option::is_none")]
-    pub my_company_uf_logo: Option<serde_json::Value>,
+    pub my_company_uf_logo: Option<String>,
     /// `RequisiteRqCompanyName`: string.
     #[serde(rename = "RequisiteRqCompanyName", skip_serializing_if = "Option::is_none")]
     pub requisite_rq_company_name: Option<String>,
@@ -269,9 +269,9 @@ pub struct CrmDocumentgeneratorTemplateGetfieldsParameterValuesFields {
     /// `TaxesTaxValue`: raw.
     #[serde(rename = "TaxesTaxValue", skip_serializing_if = "Option::is_none")]
     pub taxes_tax_value: Option<serde_json::Value>,
-    /// `TotalSum`: string.
+    /// `TotalSum`: decimal.
     #[serde(rename = "TotalSum", skip_serializing_if = "Option::is_none")]
-    pub total_sum: Option<String>,
+    pub total_sum: Option<wire::Decimal>,
     /// `MyCompanyAssignedName`: string.
     #[serde(rename = "MyCompanyAssignedName", skip_serializing_if = "Option::is_none")]
     pub my_company_assigned_name: Option<String>,
@@ -343,6 +343,74 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateGetfieldsTemplatefield {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html#template)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorTemplateListTemplate {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `region`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `download`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download: Option<String>,
+    /// `users`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<serde_json::Value>,
+    /// `entityTypeId`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<serde_json::Value>,
+    /// `downloadMachine`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_machine: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `numeratorId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerator_id: Option<i64>,
+    /// `withStamps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub with_stamps: Option<bool>,
+    /// `isDeleted`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_deleted: Option<bool>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `createTime`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<wire::DateTime>,
+    /// `updateTime`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -362,9 +430,9 @@ pub struct CrmDocumentgeneratorTemplateUpdateFields {
     /// `entityTypeId`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<serde_json::Value>,
-    /// `users`: raw.
+    /// `users`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<String>>,
     /// `active`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -400,9 +468,9 @@ pub struct CrmDocumentgeneratorTemplateUpdateTemplate {
     /// `region`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
-    /// `code`: raw.
+    /// `code`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<serde_json::Value>,
+    pub code: Option<String>,
     /// `download`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
@@ -561,15 +629,15 @@ impl CrmDocumentgeneratorTemplateGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateList {
-    /// `select`: raw.
+    /// `select`: `CrmDocumentgeneratorTemplateListTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<CrmDocumentgeneratorTemplateListTemplate>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -35,9 +35,9 @@ pub struct CrmActivityTodoAdd {
     /// `parentActivityId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_activity_id: Option<i64>,
-    /// `pingOffsets`: raw.
+    /// `pingOffsets`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_offsets: Option<serde_json::Value>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `colorId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color_id: Option<String>,
@@ -90,9 +90,9 @@ pub struct CrmActivityTodoUpdate {
     /// `parentActivityId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_activity_id: Option<i64>,
-    /// `pingOffsets`: raw.
+    /// `pingOffsets`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_offsets: Option<serde_json::Value>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `colorId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color_id: Option<String>,
@@ -119,13 +119,13 @@ impl CrmActivityTodoUpdate {
         }
     }
 }
-/// `crm.activity.todo.updateColor`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateColor`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)
 #[bitrix_method(
     "crm.activity.todo.updateColor",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -151,13 +151,13 @@ impl CrmActivityTodoUpdateColor {
         }
     }
 }
-/// `crm.activity.todo.updateDeadline`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateDeadline`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)
 #[bitrix_method(
     "crm.activity.todo.updateDeadline",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -188,13 +188,13 @@ impl CrmActivityTodoUpdateDeadline {
         }
     }
 }
-/// `crm.activity.todo.updateDescription`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateDescription`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)
 #[bitrix_method(
     "crm.activity.todo.updateDescription",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -220,13 +220,13 @@ impl CrmActivityTodoUpdateDescription {
         }
     }
 }
-/// `crm.activity.todo.updateResponsibleUser`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.activity.todo.updateResponsibleUser`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)
 #[bitrix_method(
     "crm.activity.todo.updateResponsibleUser",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

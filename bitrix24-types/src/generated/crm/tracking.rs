@@ -5,15 +5,16 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_values::CrmTrackingTraceAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html#entities)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmTrackingTraceAddEntities {
-    /// `TYPE`: string, required.
+    /// `TYPE`: `CrmTrackingTraceAddType`, required. One of `COMPANY`, `CONTACT`, `DEAL`, `LEAD`, `QUOTE`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: CrmTrackingTraceAddType,
     /// `ID`: integer, required.
     pub id: i64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

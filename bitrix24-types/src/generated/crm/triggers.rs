@@ -27,6 +27,27 @@ impl CrmAutomationTriggerAdd {
         Self { code, name }
     }
 }
+/// `crm.automation.trigger.delete`: scope `crm`; writes idempotently.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automation/triggers/crm-automation-trigger-delete.html)
+#[bitrix_method(
+    "crm.automation.trigger.delete",
+    scope = "crm",
+    kind = idempotent,
+    response = bool
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmAutomationTriggerDelete {
+    /// `CODE`: string, required.
+    pub code: String,
+}
+impl CrmAutomationTriggerDelete {
+    /// A `crm.automation.trigger.delete` call with the required parameters; optional ones unset.
+    pub fn new(code: String) -> Self {
+        Self { code }
+    }
+}
 /// `crm.automation.trigger.execute`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automation/triggers/crm-automation-trigger-execute.html)
@@ -68,19 +89,3 @@ impl CrmAutomationTriggerExecute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomationTriggerList;
-/// `ctrigger.delete`: scope `crm`; writes idempotently.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automation/triggers/crm-automation-trigger-delete.html)
-#[bitrix_method("ctrigger.delete", scope = "crm", kind = idempotent, response = bool)]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CtriggerDelete {
-    /// `CODE`: string, required.
-    pub code: String,
-}
-impl CtriggerDelete {
-    /// A `ctrigger.delete` call with the required parameters; optional ones unset.
-    pub fn new(code: String) -> Self {
-        Self { code }
-    }
-}

@@ -161,13 +161,13 @@ impl CrmUserfieldSettingsFields {
         Self { type_ }
     }
 }
-/// `crm.userfield.types`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.userfield.types`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-types.html)
 #[bitrix_method(
     "crm.userfield.types",
     scope = "crm",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

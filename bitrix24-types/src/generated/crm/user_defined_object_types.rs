@@ -340,12 +340,12 @@ impl CrmTypeGetByEntityTypeId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

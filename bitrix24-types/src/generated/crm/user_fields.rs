@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)
@@ -36,12 +37,9 @@ pub struct CrmRequisiteUserfieldAddFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_filter: Option<bool>,
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -120,12 +118,80 @@ pub struct CrmRequisiteUserfieldListFieldsDescription {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
-    pub show_filter: Option<bool>,
+    pub show_in_list: Option<bool>,
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub edit_in_list: Option<bool>,
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_searchable: Option<bool>,
+    /// `EDIT_FORM_LABEL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_form_label: Option<String>,
+    /// `LIST_COLUMN_LABEL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_column_label: Option<String>,
+    /// `LIST_FILTER_LABEL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_filter_label: Option<String>,
+    /// `ERROR_MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// `HELP_MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_message: Option<String>,
+    /// `LIST`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<serde_json::Value>,
+    /// `SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmRequisiteUserfieldUpdateFields {
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mandatory: Option<bool>,
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -245,10 +311,33 @@ impl CrmRequisiteUserfieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUserfieldList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `filter`: `CrmRequisiteUserfieldListFieldsDescription`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CrmRequisiteUserfieldListFieldsDescription>,
+}
+/// `crm.requisite.userfield.update`: scope `crm`; writes idempotently.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-update.html)
+#[bitrix_method(
+    "crm.requisite.userfield.update",
+    scope = "crm",
+    kind = idempotent,
+    response = bool
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmRequisiteUserfieldUpdate {
+    /// `id`: integer, required.
+    pub id: i64,
+    /// `fields`: `CrmRequisiteUserfieldUpdateFields`, required.
+    pub fields: CrmRequisiteUserfieldUpdateFields,
+}
+impl CrmRequisiteUserfieldUpdate {
+    /// A `crm.requisite.userfield.update` call with the required parameters; optional ones unset.
+    pub fn new(id: i64, fields: CrmRequisiteUserfieldUpdateFields) -> Self {
+        Self { id, fields }
+    }
 }

@@ -13,9 +13,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmVatAddFields {
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `C_SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c_sort: Option<i64>,
@@ -71,9 +74,12 @@ impl wire::Lenient for CrmVatFieldsResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmVatUpdateFields {
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `C_SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c_sort: Option<i64>,
@@ -169,15 +175,15 @@ impl CrmVatGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatList {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `select`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `crm.vat.update`: scope `crm`; writes idempotently.
 ///

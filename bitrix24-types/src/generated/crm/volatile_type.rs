@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_values::CrmDuplicateVolatileTypeFieldsEntityTypeId;
 /// `crm.duplicate.volatileType.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)
@@ -16,9 +17,9 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDuplicateVolatileTypeFields {
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: `CrmDuplicateVolatileTypeFieldsEntityTypeId`. One of `1`, `3`, `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<i64>,
+    pub entity_type_id: Option<CrmDuplicateVolatileTypeFieldsEntityTypeId>,
 }
 /// `crm.duplicate.volatileType.list`: scope `crm`; reads only.
 ///
@@ -44,24 +45,27 @@ pub struct CrmDuplicateVolatileTypeList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDuplicateVolatileTypeRegister {
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
+    /// `entityTypeId`: `CrmDuplicateVolatileTypeFieldsEntityTypeId`, required. One of `1`, `3`, `4`.
+    pub entity_type_id: CrmDuplicateVolatileTypeFieldsEntityTypeId,
     /// `fieldCode`: string, required.
     pub field_code: String,
 }
 impl CrmDuplicateVolatileTypeRegister {
     /// A `crm.duplicate.volatileType.register` call with the required parameters; optional ones unset.
-    pub fn new(entity_type_id: i64, field_code: String) -> Self {
+    pub fn new(
+        entity_type_id: CrmDuplicateVolatileTypeFieldsEntityTypeId,
+        field_code: String,
+    ) -> Self {
         Self { entity_type_id, field_code }
     }
 }
-/// `crm.duplicate.volatileType.unregister`: scope `crm`; writes (not idempotent: never repeated blindly).
+/// `crm.duplicate.volatileType.unregister`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-unregister.html)
 #[bitrix_method(
     "crm.duplicate.volatileType.unregister",
     scope = "crm",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,6 +5,11 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::delivery_values::{
+    SaleDeliveryRequestSendmessageAddressee, SaleDeliveryRequestSendmessageSemantic,
+    SaleDeliveryRequestUpdateSemantic,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html#parametr-message)
@@ -34,8 +39,8 @@ pub struct SaleDeliveryRequestSendmessageParametrMessage {
 pub struct SaleDeliveryRequestSendmessageParametrStatus {
     /// `MESSAGE`: string, required.
     pub message: String,
-    /// `SEMANTIC`: string, required.
-    pub semantic: String,
+    /// `SEMANTIC`: `SaleDeliveryRequestSendmessageSemantic`, required. One of `success`, `process`, `error`.
+    pub semantic: SaleDeliveryRequestSendmessageSemantic,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -67,8 +72,8 @@ pub struct SaleDeliveryRequestUpdateParametrProperties {
 pub struct SaleDeliveryRequestUpdateParametrStatus {
     /// `TEXT`: string, required.
     pub text: String,
-    /// `SEMANTIC`: string, required.
-    pub semantic: String,
+    /// `SEMANTIC`: `SaleDeliveryRequestUpdateSemantic`, required. One of `process`, `success`.
+    pub semantic: SaleDeliveryRequestUpdateSemantic,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -86,14 +91,14 @@ pub struct SaleDeliveryRequestUpdateParametrStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryRequestDelete {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
     /// `REQUEST_ID`: string, required.
     pub request_id: String,
 }
 impl SaleDeliveryRequestDelete {
     /// A `sale.delivery.request.delete` call with the required parameters; optional ones unset.
-    pub fn new(delivery_id: serde_json::Value, request_id: String) -> Self {
+    pub fn new(delivery_id: u64, request_id: String) -> Self {
         Self { delivery_id, request_id }
     }
 }
@@ -109,21 +114,21 @@ impl SaleDeliveryRequestDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryRequestSendmessage {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
     /// `REQUEST_ID`: string, required.
     pub request_id: String,
-    /// `ADDRESSEE`: string, required.
-    pub addressee: String,
+    /// `ADDRESSEE`: `SaleDeliveryRequestSendmessageAddressee`, required. One of `MANAGER`, `RECIPIENT`.
+    pub addressee: SaleDeliveryRequestSendmessageAddressee,
     /// `MESSAGE`: `SaleDeliveryRequestSendmessageParametrMessage`, required.
     pub message: SaleDeliveryRequestSendmessageParametrMessage,
 }
 impl SaleDeliveryRequestSendmessage {
     /// A `sale.delivery.request.sendmessage` call with the required parameters; optional ones unset.
     pub fn new(
-        delivery_id: serde_json::Value,
+        delivery_id: u64,
         request_id: String,
-        addressee: String,
+        addressee: SaleDeliveryRequestSendmessageAddressee,
         message: SaleDeliveryRequestSendmessageParametrMessage,
     ) -> Self {
         Self {
@@ -146,26 +151,32 @@ impl SaleDeliveryRequestSendmessage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryRequestUpdate {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
     /// `REQUEST_ID`: string, required.
     pub request_id: String,
-    /// `FINALIZE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finalize: Option<String>,
+    /// `FINALIZE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub finalize: Option<bool>,
     /// `STATUS`: `SaleDeliveryRequestUpdateParametrStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SaleDeliveryRequestUpdateParametrStatus>,
     /// `PROPERTIES`: `SaleDeliveryRequestUpdateParametrProperties[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<SaleDeliveryRequestUpdateParametrProperties>>,
-    /// `OVERWRITE_PROPERTIES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub overwrite_properties: Option<String>,
+    /// `OVERWRITE_PROPERTIES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub overwrite_properties: Option<bool>,
 }
 impl SaleDeliveryRequestUpdate {
     /// A `sale.delivery.request.update` call with the required parameters; optional ones unset.
-    pub fn new(delivery_id: serde_json::Value, request_id: String) -> Self {
+    pub fn new(delivery_id: u64, request_id: String) -> Self {
         Self {
             delivery_id,
             request_id,

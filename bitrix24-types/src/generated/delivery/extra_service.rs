@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::delivery_values::SaleDeliveryExtraServiceAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
@@ -15,9 +17,9 @@ pub struct SaleDeliveryExtraServiceAddItems {
     pub title: String,
     /// `CODE`: string, required.
     pub code: String,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -33,9 +35,9 @@ pub struct SaleDeliveryExtraServiceUpdateItems {
     pub title: String,
     /// `CODE`: string, required.
     pub code: String,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -53,16 +55,19 @@ pub struct SaleDeliveryExtraServiceUpdateItems {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceAdd {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
-    /// `TYPE`: string, required.
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
+    /// `TYPE`: `SaleDeliveryExtraServiceAddType`, required. One of `enum`, `checkbox`, `quantity`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleDeliveryExtraServiceAddType,
     /// `NAME`: string, required.
     pub name: String,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -72,17 +77,17 @@ pub struct SaleDeliveryExtraServiceAdd {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `ITEMS`: `SaleDeliveryExtraServiceAddItems[]`, required.
     pub items: Vec<SaleDeliveryExtraServiceAddItems>,
 }
 impl SaleDeliveryExtraServiceAdd {
     /// A `sale.delivery.extra.service.add` call with the required parameters; optional ones unset.
     pub fn new(
-        delivery_id: serde_json::Value,
-        type_: String,
+        delivery_id: u64,
+        type_: SaleDeliveryExtraServiceAddType,
         name: String,
         items: Vec<SaleDeliveryExtraServiceAddItems>,
     ) -> Self {
@@ -111,12 +116,12 @@ impl SaleDeliveryExtraServiceAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleDeliveryExtraServiceDelete {
     /// A `sale.delivery.extra.service.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -132,12 +137,12 @@ impl SaleDeliveryExtraServiceDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceGet {
-    /// `DELIVERY_ID`: raw, required.
-    pub delivery_id: serde_json::Value,
+    /// `DELIVERY_ID`: id, required.
+    pub delivery_id: u64,
 }
 impl SaleDeliveryExtraServiceGet {
     /// A `sale.delivery.extra.service.get` call with the required parameters; optional ones unset.
-    pub fn new(delivery_id: serde_json::Value) -> Self {
+    pub fn new(delivery_id: u64) -> Self {
         Self { delivery_id }
     }
 }
@@ -153,14 +158,17 @@ impl SaleDeliveryExtraServiceGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -170,16 +178,16 @@ pub struct SaleDeliveryExtraServiceUpdate {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
+    pub price: Option<wire::Decimal>,
     /// `ITEMS`: `SaleDeliveryExtraServiceUpdateItems[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<SaleDeliveryExtraServiceUpdateItems>>,
 }
 impl SaleDeliveryExtraServiceUpdate {
     /// A `sale.delivery.extra.service.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             name: None,

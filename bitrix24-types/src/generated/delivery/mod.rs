@@ -5,8 +5,10 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod delivery_request;
+mod delivery_values;
 mod extra_service;
 pub use self::delivery_request::*;
+pub use self::delivery_values::*;
 pub use self::extra_service::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `delivery` scope.
 #[allow(deprecated)]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::department_values::DepartmentGetOrder;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html#st_department)
@@ -66,23 +67,23 @@ impl DepartmentAdd {
         }
     }
 }
-/// `department.department.delete`: scope `department`; writes idempotently.
+/// `department.delete`: scope `department`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-delete.html)
 #[bitrix_method(
-    "department.department.delete",
+    "department.delete",
     scope = "department",
     kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DepartmentDepartmentDelete {
+pub struct DepartmentDelete {
     /// `ID`: integer, required.
     pub id: i64,
 }
-impl DepartmentDepartmentDelete {
-    /// A `department.department.delete` call with the required parameters; optional ones unset.
+impl DepartmentDelete {
+    /// A `department.delete` call with the required parameters; optional ones unset.
     pub fn new(id: i64) -> Self {
         Self { id }
     }
@@ -114,9 +115,9 @@ pub struct DepartmentGet {
     /// `sort`: string.
     #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `order`: string.
+    /// `order`: `DepartmentGetOrder`. One of `ASC`, `DESC`.
     #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<DepartmentGetOrder>,
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,

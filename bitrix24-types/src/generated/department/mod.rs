@@ -4,13 +4,15 @@
 //! Bindings for the `department` scope.
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
+mod department_values;
 mod departments;
+pub use self::department_values::*;
 pub use self::departments::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `department` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<DepartmentAdd>();
-    visitor.visit::<DepartmentDepartmentDelete>();
+    visitor.visit::<DepartmentDelete>();
     visitor.visit::<DepartmentFields>();
     visitor.visit::<DepartmentGet>();
     visitor.visit::<DepartmentUpdate>();

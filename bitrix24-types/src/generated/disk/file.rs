@@ -82,13 +82,13 @@ impl DiskFileGet {
         Self { id }
     }
 }
-/// `disk.file.getExternalLink`: scope `disk`; reads only.
+/// `disk.file.getExternalLink`: scope `disk`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-external-link.html)
 #[bitrix_method(
     "disk.file.getExternalLink",
     scope = "disk",
-    kind = read,
+    kind = idempotent,
     response = String
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -129,9 +129,9 @@ pub struct DiskFileGetFields;
 pub struct DiskFileGetVersions {
     /// `id`: integer, required.
     pub id: i64,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -190,13 +190,13 @@ impl DiskFileMoveTo {
         Self { id, target_folder_id }
     }
 }
-/// `disk.file.rename`: scope `disk`; writes (not idempotent: never repeated blindly).
+/// `disk.file.rename`: scope `disk`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-rename.html)
 #[bitrix_method(
     "disk.file.rename",
     scope = "disk",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -306,12 +306,12 @@ impl DiskFileSearch {
 pub struct DiskFileUploadVersion {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fileContent`: raw, required.
-    pub file_content: serde_json::Value,
+    /// `fileContent`: `string[]`, required.
+    pub file_content: Vec<String>,
 }
 impl DiskFileUploadVersion {
     /// A `disk.file.uploadVersion` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, file_content: serde_json::Value) -> Self {
+    pub fn new(id: i64, file_content: Vec<String>) -> Self {
         Self { id, file_content }
     }
 }

@@ -5,12 +5,14 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod attached_object;
+mod disk_values;
 mod file;
 mod folder;
 mod rights;
 mod storage;
 mod version;
 pub use self::attached_object::*;
+pub use self::disk_values::*;
 pub use self::file::*;
 pub use self::folder::*;
 pub use self::rights::*;

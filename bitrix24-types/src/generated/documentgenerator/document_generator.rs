@@ -6,6 +6,10 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::documentgenerator_values::{
+    DocumentgeneratorDocumentAddStampsEnabled, DocumentgeneratorDocumentAddType,
+    DocumentgeneratorDocumentEnablepublicurlStatus,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document)
@@ -110,9 +114,9 @@ impl wire::Lenient for DocumentgeneratorDocumentAddDocumentValues {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorDocumentAddFields {
-    /// `TYPE`: string.
+    /// `TYPE`: `DocumentgeneratorDocumentAddType`. One of `DATE`, `NAME`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<DocumentgeneratorDocumentAddType>,
     /// `FORMAT`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<serde_json::Value>,
@@ -373,9 +377,9 @@ pub struct DocumentgeneratorDocumentGetfieldsDocumentFields {
     /// `chain`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<serde_json::Value>,
-    /// `required`: string.
+    /// `required`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub required: Option<String>,
+    pub required: Option<bool>,
     /// `type`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
@@ -626,9 +630,9 @@ impl wire::Lenient for DocumentgeneratorDocumentUpdateDocumentValues {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorDocumentUpdateFields {
-    /// `TYPE`: string.
+    /// `TYPE`: `DocumentgeneratorDocumentAddType`. One of `DATE`, `NAME`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<DocumentgeneratorDocumentAddType>,
     /// `FORMAT`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<serde_json::Value>,
@@ -709,9 +713,9 @@ pub struct DocumentgeneratorDocumentAdd {
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `DocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: `DocumentgeneratorDocumentAddFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<DocumentgeneratorDocumentAddFields>,
@@ -764,9 +768,9 @@ impl DocumentgeneratorDocumentDelete {
 pub struct DocumentgeneratorDocumentEnablepublicurl {
     /// `id`: integer, required.
     pub id: i64,
-    /// `status`: integer.
+    /// `status`: `DocumentgeneratorDocumentEnablepublicurlStatus`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<DocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 impl DocumentgeneratorDocumentEnablepublicurl {
     /// A `documentgenerator.document.enablepublicurl` call with the required parameters; optional ones unset.
@@ -831,9 +835,9 @@ impl DocumentgeneratorDocumentGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentList {
-    /// `select`: raw.
+    /// `select`: `DocumentgeneratorDocumentListListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<DocumentgeneratorDocumentListListFields>,
     /// `order`: `DocumentgeneratorDocumentListListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<DocumentgeneratorDocumentListListFields>,
@@ -861,9 +865,9 @@ pub struct DocumentgeneratorDocumentUpdate {
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: `DocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamps_enabled: Option<i64>,
+    pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: `DocumentgeneratorDocumentUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<DocumentgeneratorDocumentUpdateFields>,

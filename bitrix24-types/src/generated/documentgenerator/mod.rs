@@ -5,11 +5,13 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod document_generator;
+mod documentgenerator_values;
 mod numerators;
 mod region;
 mod role;
 mod templates;
 pub use self::document_generator::*;
+pub use self::documentgenerator_values::*;
 pub use self::numerators::*;
 pub use self::region::*;
 pub use self::role::*;

@@ -240,6 +240,21 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsTemplates {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html#accesses)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct DocumentgeneratorRoleFillaccessesAccesses {
+    /// `roleId`: integer, required.
+    pub role_id: i64,
+    /// `accessCode`: string, required.
+    pub access_code: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions)
@@ -701,9 +716,9 @@ impl DocumentgeneratorRoleDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleFillaccesses {
-    /// `accesses`: raw.
+    /// `accesses`: `DocumentgeneratorRoleFillaccessesAccesses[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accesses: Option<serde_json::Value>,
+    pub accesses: Option<Vec<DocumentgeneratorRoleFillaccessesAccesses>>,
 }
 /// `documentgenerator.role.get`: scope `documentgenerator`; reads only.
 ///

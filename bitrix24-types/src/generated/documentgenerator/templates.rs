@@ -677,9 +677,9 @@ impl DocumentgeneratorTemplateGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateList {
-    /// `select`: raw.
+    /// `select`: `DocumentgeneratorTemplateListListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<DocumentgeneratorTemplateListListFields>,
     /// `order`: `DocumentgeneratorTemplateListListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<DocumentgeneratorTemplateListListFields>,

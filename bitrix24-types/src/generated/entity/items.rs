@@ -30,39 +30,39 @@ pub struct EntityItemGetItem {
     /// `ACTIVE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
-    /// `DATE_ACTIVE_FROM`: raw.
+    /// `DATE_ACTIVE_FROM`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<serde_json::Value>,
-    /// `DATE_ACTIVE_TO`: raw.
+    pub date_active_from: Option<wire::DateTime>,
+    /// `DATE_ACTIVE_TO`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<serde_json::Value>,
+    pub date_active_to: Option<wire::DateTime>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: raw.
+    /// `PREVIEW_PICTURE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<serde_json::Value>,
-    /// `PREVIEW_TEXT`: raw.
+    pub preview_picture: Option<String>,
+    /// `PREVIEW_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<serde_json::Value>,
-    /// `DETAIL_PICTURE`: raw.
+    pub preview_text: Option<String>,
+    /// `DETAIL_PICTURE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<serde_json::Value>,
-    /// `DETAIL_TEXT`: raw.
+    pub detail_picture: Option<String>,
+    /// `DETAIL_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<serde_json::Value>,
-    /// `CODE`: raw.
+    pub detail_text: Option<String>,
+    /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<serde_json::Value>,
+    pub code: Option<String>,
     /// `ENTITY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
-    /// `SECTION`: raw.
+    /// `SECTION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<serde_json::Value>,
+    pub section: Option<i64>,
     /// `PROPERTY_VALUES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_values: Option<serde_json::Value>,
@@ -95,39 +95,39 @@ pub struct EntityItemGetItem2 {
     /// `ACTIVE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
-    /// `DATE_ACTIVE_FROM`: raw.
+    /// `DATE_ACTIVE_FROM`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_active_from: Option<serde_json::Value>,
-    /// `DATE_ACTIVE_TO`: raw.
+    pub date_active_from: Option<wire::DateTime>,
+    /// `DATE_ACTIVE_TO`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_active_to: Option<serde_json::Value>,
+    pub date_active_to: Option<wire::DateTime>,
     /// `SORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: raw.
+    /// `PREVIEW_PICTURE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub preview_picture: Option<serde_json::Value>,
-    /// `PREVIEW_TEXT`: raw.
+    pub preview_picture: Option<String>,
+    /// `PREVIEW_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub preview_text: Option<serde_json::Value>,
-    /// `DETAIL_PICTURE`: raw.
+    pub preview_text: Option<String>,
+    /// `DETAIL_PICTURE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub detail_picture: Option<serde_json::Value>,
-    /// `DETAIL_TEXT`: raw.
+    pub detail_picture: Option<String>,
+    /// `DETAIL_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub detail_text: Option<serde_json::Value>,
-    /// `CODE`: raw.
+    pub detail_text: Option<String>,
+    /// `CODE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<serde_json::Value>,
+    pub code: Option<String>,
     /// `ENTITY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity: Option<String>,
-    /// `SECTION`: raw.
+    /// `SECTION`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub section: Option<serde_json::Value>,
+    pub section: Option<i64>,
     /// `PROPERTY_VALUES`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub property_values: Option<serde_json::Value>,
@@ -174,9 +174,6 @@ pub struct EntityItemAdd {
     /// `DETAIL_PICTURE`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<wire::File>,
-    /// `UF_`: raw.
-    #[serde(rename = "UF_", skip_serializing_if = "Option::is_none")]
-    pub uf: Option<serde_json::Value>,
 }
 impl EntityItemAdd {
     /// A `entity.item.add` call with the required parameters; optional ones unset.
@@ -190,7 +187,6 @@ impl EntityItemAdd {
             date_active_to: None,
             preview_picture: None,
             detail_picture: None,
-            uf: None,
         }
     }
 }
@@ -290,9 +286,6 @@ pub struct EntityItemUpdate {
     /// `DETAIL_PICTURE`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<wire::File>,
-    /// `UF_`: raw.
-    #[serde(rename = "UF_", skip_serializing_if = "Option::is_none")]
-    pub uf: Option<serde_json::Value>,
 }
 impl EntityItemUpdate {
     /// A `entity.item.update` call with the required parameters; optional ones unset.
@@ -307,7 +300,6 @@ impl EntityItemUpdate {
             date_active_to: None,
             preview_picture: None,
             detail_picture: None,
-            uf: None,
         }
     }
 }

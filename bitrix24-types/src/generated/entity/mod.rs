@@ -5,10 +5,12 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod entities;
+mod entity_values;
 mod items;
 mod properties;
 mod sections;
 pub use self::entities::*;
+pub use self::entity_values::*;
 pub use self::items::*;
 pub use self::properties::*;
 pub use self::sections::*;

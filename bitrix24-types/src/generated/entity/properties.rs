@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::entity_values::{EntityItemPropertyAddType, EntityItemPropertyUpdateType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-get.html#result)
@@ -44,9 +45,9 @@ pub struct EntityItemPropertyAdd {
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: `EntityItemPropertyAddType`. One of `S`, `N`, `F`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<EntityItemPropertyAddType>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -132,9 +133,9 @@ pub struct EntityItemPropertyUpdate {
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: `EntityItemPropertyUpdateType`. One of `S`, `N`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<EntityItemPropertyUpdateType>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,

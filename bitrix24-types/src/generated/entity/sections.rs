@@ -152,9 +152,12 @@ pub struct EntitySectionAdd {
     /// `SECTION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -170,9 +173,6 @@ pub struct EntitySectionAdd {
     /// `DETAIL_PICTURE`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<wire::File>,
-    /// `UF_`: raw.
-    #[serde(rename = "UF_", skip_serializing_if = "Option::is_none")]
-    pub uf: Option<serde_json::Value>,
 }
 impl EntitySectionAdd {
     /// A `entity.section.add` call with the required parameters; optional ones unset.
@@ -187,7 +187,6 @@ impl EntitySectionAdd {
             description: None,
             picture: None,
             detail_picture: None,
-            uf: None,
         }
     }
 }
@@ -272,9 +271,12 @@ pub struct EntitySectionUpdate {
     /// `SECTION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -290,9 +292,6 @@ pub struct EntitySectionUpdate {
     /// `DETAIL_PICTURE`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<wire::File>,
-    /// `UF_`: raw.
-    #[serde(rename = "UF_", skip_serializing_if = "Option::is_none")]
-    pub uf: Option<serde_json::Value>,
 }
 impl EntitySectionUpdate {
     /// A `entity.section.update` call with the required parameters; optional ones unset.
@@ -308,7 +307,6 @@ impl EntitySectionUpdate {
             description: None,
             picture: None,
             detail_picture: None,
-            uf: None,
         }
     }
 }

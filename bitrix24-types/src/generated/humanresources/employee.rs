@@ -32,9 +32,9 @@ pub struct HumanresourcesEmployeeCount;
 pub struct HumanresourcesEmployeeFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesEmployeeFieldGet {
     /// A `humanresources.employee.field.get` call with the required parameters; optional ones unset.
@@ -55,30 +55,62 @@ impl HumanresourcesEmployeeFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesEmployeeFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
-/// `humanresources.employee.multidepartment`: scope `humanresources`; writes (not idempotent: never repeated blindly).
+/// `humanresources.employee.multidepartment`: scope `humanresources`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
 #[bitrix_method(
     "humanresources.employee.multidepartment",
     scope = "humanresources",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesEmployeeMultidepartment;
-/// `humanresources.employee.subordinates`: scope `humanresources`; writes (not idempotent: never repeated blindly).
+/// `humanresources.employee.search`: scope `humanresources`; reads only.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
+#[bitrix_method(
+    "humanresources.employee.search",
+    scope = "humanresources",
+    kind = read,
+    api = v3,
+    response = serde_json::Value
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesEmployeeSearch {
+    /// `name`: string, required.
+    pub name: String,
+    /// `nodeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<i64>,
+    /// `select`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
+impl HumanresourcesEmployeeSearch {
+    /// A `humanresources.employee.search` call with the required parameters; optional ones unset.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            node_id: None,
+            select: None,
+        }
+    }
+}
+/// `humanresources.employee.subordinates`: scope `humanresources`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-subordinates.html)
 #[bitrix_method(
     "humanresources.employee.subordinates",
     scope = "humanresources",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]
@@ -92,37 +124,5 @@ impl HumanresourcesEmployeeSubordinates {
     /// A `humanresources.employee.subordinates` call with the required parameters; optional ones unset.
     pub fn new(id: i64) -> Self {
         Self { id }
-    }
-}
-/// `humanresourses.employee.search`: scope `humanresources`; reads only.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
-#[bitrix_method(
-    "humanresourses.employee.search",
-    scope = "humanresources",
-    kind = read,
-    api = v3,
-    response = serde_json::Value
-)]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct HumanresoursesEmployeeSearch {
-    /// `name`: string, required.
-    pub name: String,
-    /// `nodeId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<i64>,
-    /// `select`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-}
-impl HumanresoursesEmployeeSearch {
-    /// A `humanresourses.employee.search` call with the required parameters; optional ones unset.
-    pub fn new(name: String) -> Self {
-        Self {
-            name,
-            node_id: None,
-            select: None,
-        }
     }
 }

@@ -5,10 +5,12 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod employee;
+mod humanresources_values;
 mod node;
 mod node_communication;
 mod node_member;
 pub use self::employee::*;
+pub use self::humanresources_values::*;
 pub use self::node::*;
 pub use self::node_communication::*;
 pub use self::node_member::*;
@@ -19,8 +21,8 @@ pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {
     visitor.visit::<HumanresourcesEmployeeFieldGet>();
     visitor.visit::<HumanresourcesEmployeeFieldList>();
     visitor.visit::<HumanresourcesEmployeeMultidepartment>();
+    visitor.visit::<HumanresourcesEmployeeSearch>();
     visitor.visit::<HumanresourcesEmployeeSubordinates>();
-    visitor.visit::<HumanresoursesEmployeeSearch>();
     visitor.visit::<HumanresourcesNodeAdd>();
     visitor.visit::<HumanresourcesNodeChildren>();
     visitor.visit::<HumanresourcesNodeCount>();

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::humanresources_values::{
+    HumanresourcesNodeAddColorName, HumanresourcesNodeAddType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html#settings)
@@ -64,8 +67,8 @@ pub struct HumanresourcesNodeAddUserids {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeAdd {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `HumanresourcesNodeAddType`, required. One of `DEPARTMENT`, `TEAM`.
+    pub type_: HumanresourcesNodeAddType,
     /// `name`: string, required.
     pub name: String,
     /// `parentId`: integer, required.
@@ -73,9 +76,9 @@ pub struct HumanresourcesNodeAdd {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `colorName`: string.
+    /// `colorName`: `HumanresourcesNodeAddColorName`. One of `blue`, `green`, `cyan`, `orange`, `purple`, `pink`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color_name: Option<String>,
+    pub color_name: Option<HumanresourcesNodeAddColorName>,
     /// `userIds`: `HumanresourcesNodeAddUserids`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<HumanresourcesNodeAddUserids>,
@@ -85,9 +88,9 @@ pub struct HumanresourcesNodeAdd {
     /// `createChat`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_chat: Option<bool>,
-    /// `bindingChatIds`: raw.
+    /// `bindingChatIds`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub binding_chat_ids: Option<serde_json::Value>,
+    pub binding_chat_ids: Option<Vec<i64>>,
     /// `createChannel`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_channel: Option<bool>,
@@ -106,7 +109,7 @@ pub struct HumanresourcesNodeAdd {
 }
 impl HumanresourcesNodeAdd {
     /// A `humanresources.node.add` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, name: String, parent_id: i64) -> Self {
+    pub fn new(type_: HumanresourcesNodeAddType, name: String, parent_id: i64) -> Self {
         Self {
             type_,
             name,
@@ -125,13 +128,13 @@ impl HumanresourcesNodeAdd {
         }
     }
 }
-/// `humanresources.node.children`: scope `humanresources`; writes (not idempotent: never repeated blindly).
+/// `humanresources.node.children`: scope `humanresources`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
 #[bitrix_method(
     "humanresources.node.children",
     scope = "humanresources",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]
@@ -140,9 +143,9 @@ impl HumanresourcesNodeAdd {
 pub struct HumanresourcesNodeChildren {
     /// `id`: integer, required.
     pub id: i64,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeChildren {
     /// A `humanresources.node.children` call with the required parameters; optional ones unset.
@@ -184,9 +187,9 @@ pub struct HumanresourcesNodeEdit {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `colorName`: string.
+    /// `colorName`: `HumanresourcesNodeAddColorName`. One of `blue`, `green`, `cyan`, `orange`, `purple`, `pink`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color_name: Option<String>,
+    pub color_name: Option<HumanresourcesNodeAddColorName>,
 }
 impl HumanresourcesNodeEdit {
     /// A `humanresources.node.edit` call with the required parameters; optional ones unset.
@@ -214,9 +217,9 @@ impl HumanresourcesNodeEdit {
 pub struct HumanresourcesNodeFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeFieldGet {
     /// A `humanresources.node.field.get` call with the required parameters; optional ones unset.
@@ -237,9 +240,9 @@ impl HumanresourcesNodeFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesNodeFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `humanresources.node.get`: scope `humanresources`; reads only.
 ///
@@ -256,9 +259,9 @@ pub struct HumanresourcesNodeFieldList {
 pub struct HumanresourcesNodeGet {
     /// `id`: integer, required.
     pub id: i64,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeGet {
     /// A `humanresources.node.get` call with the required parameters; optional ones unset.
@@ -279,18 +282,18 @@ impl HumanresourcesNodeGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeList {
-    /// `type`: string, required.
-    pub type_: String,
-    /// `select`: raw.
+    /// `type`: `HumanresourcesNodeAddType`, required. One of `DEPARTMENT`, `TEAM`.
+    pub type_: HumanresourcesNodeAddType,
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `pagination`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
 }
 impl HumanresourcesNodeList {
     /// A `humanresources.node.list` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: HumanresourcesNodeAddType) -> Self {
         Self {
             type_,
             select: None,
@@ -335,8 +338,8 @@ impl HumanresourcesNodeMove {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeSearch {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `HumanresourcesNodeAddType`, required. One of `DEPARTMENT`, `TEAM`.
+    pub type_: HumanresourcesNodeAddType,
     /// `name`: string, required.
     pub name: String,
     /// `parentId`: integer.
@@ -348,7 +351,7 @@ pub struct HumanresourcesNodeSearch {
 }
 impl HumanresourcesNodeSearch {
     /// A `humanresources.node.search` call with the required parameters; optional ones unset.
-    pub fn new(type_: String, name: String) -> Self {
+    pub fn new(type_: HumanresourcesNodeAddType, name: String) -> Self {
         Self {
             type_,
             name,

@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::humanresources_values::HumanresourcesNodeCommunicationEditCommunicationType;
 /// `humanresources.node.communication.edit`: scope `humanresources`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-edit.html)
@@ -19,24 +20,27 @@ use ::bitrix24_types::serde_json;
 pub struct HumanresourcesNodeCommunicationEdit {
     /// `nodeId`: integer, required.
     pub node_id: i64,
-    /// `communicationType`: string, required.
-    pub communication_type: String,
+    /// `communicationType`: `HumanresourcesNodeCommunicationEditCommunicationType`, required. One of `CHAT`, `CHANNEL`, `COLLAB`.
+    pub communication_type: HumanresourcesNodeCommunicationEditCommunicationType,
     /// `createDefault`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_default: Option<bool>,
-    /// `ids`: raw.
+    /// `ids`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ids: Option<serde_json::Value>,
-    /// `removeIds`: raw.
+    pub ids: Option<Vec<i64>>,
+    /// `removeIds`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove_ids: Option<serde_json::Value>,
+    pub remove_ids: Option<Vec<i64>>,
     /// `withChildren`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_children: Option<bool>,
 }
 impl HumanresourcesNodeCommunicationEdit {
     /// A `humanresources.node.communication.edit` call with the required parameters; optional ones unset.
-    pub fn new(node_id: i64, communication_type: String) -> Self {
+    pub fn new(
+        node_id: i64,
+        communication_type: HumanresourcesNodeCommunicationEditCommunicationType,
+    ) -> Self {
         Self {
             node_id,
             communication_type,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::humanresources_values::HumanresourcesNodeMemberAddRole;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-set.html#userids)
@@ -49,14 +50,18 @@ pub struct HumanresourcesNodeMemberSetUserids {
 pub struct HumanresourcesNodeMemberAdd {
     /// `nodeId`: integer, required.
     pub node_id: i64,
-    /// `userIds`: raw, required.
-    pub user_ids: serde_json::Value,
-    /// `role`: string, required.
-    pub role: String,
+    /// `userIds`: `integer[]`, required.
+    pub user_ids: Vec<i64>,
+    /// `role`: `HumanresourcesNodeMemberAddRole`, required. One of `MEMBER_HEAD`, `MEMBER_DEPUTY_HEAD`, `MEMBER_EMPLOYEE`, `MEMBER_TEAM_HEAD`, `MEMBER_TEAM_DEPUTY_HEAD`, `MEMBER_TEAM_EMPLOYEE`.
+    pub role: HumanresourcesNodeMemberAddRole,
 }
 impl HumanresourcesNodeMemberAdd {
     /// A `humanresources.node.member.add` call with the required parameters; optional ones unset.
-    pub fn new(node_id: i64, user_ids: serde_json::Value, role: String) -> Self {
+    pub fn new(
+        node_id: i64,
+        user_ids: Vec<i64>,
+        role: HumanresourcesNodeMemberAddRole,
+    ) -> Self {
         Self { node_id, user_ids, role }
     }
 }
@@ -75,9 +80,9 @@ impl HumanresourcesNodeMemberAdd {
 pub struct HumanresourcesNodeMemberFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeMemberFieldGet {
     /// A `humanresources.node.member.field.get` call with the required parameters; optional ones unset.
@@ -98,9 +103,9 @@ impl HumanresourcesNodeMemberFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesNodeMemberFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `humanresources.node.member.move`: scope `humanresources`; writes (not idempotent: never repeated blindly).
 ///
@@ -117,15 +122,15 @@ pub struct HumanresourcesNodeMemberFieldList {
 pub struct HumanresourcesNodeMemberMove {
     /// `nodeId`: integer, required.
     pub node_id: i64,
-    /// `userIds`: raw, required.
-    pub user_ids: serde_json::Value,
-    /// `role`: string.
+    /// `userIds`: `integer[]`, required.
+    pub user_ids: Vec<i64>,
+    /// `role`: `HumanresourcesNodeMemberAddRole`. One of `MEMBER_HEAD`, `MEMBER_DEPUTY_HEAD`, `MEMBER_EMPLOYEE`, `MEMBER_TEAM_HEAD`, `MEMBER_TEAM_DEPUTY_HEAD`, `MEMBER_TEAM_EMPLOYEE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<HumanresourcesNodeMemberAddRole>,
 }
 impl HumanresourcesNodeMemberMove {
     /// A `humanresources.node.member.move` call with the required parameters; optional ones unset.
-    pub fn new(node_id: i64, user_ids: serde_json::Value) -> Self {
+    pub fn new(node_id: i64, user_ids: Vec<i64>) -> Self {
         Self {
             node_id,
             user_ids,
@@ -133,13 +138,13 @@ impl HumanresourcesNodeMemberMove {
         }
     }
 }
-/// `humanresources.node.member.remove`: scope `humanresources`; writes (not idempotent: never repeated blindly).
+/// `humanresources.node.member.remove`: scope `humanresources`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-remove.html)
 #[bitrix_method(
     "humanresources.node.member.remove",
     scope = "humanresources",
-    kind = write,
+    kind = idempotent,
     api = v3,
     response = serde_json::Value
 )]
@@ -148,12 +153,12 @@ impl HumanresourcesNodeMemberMove {
 pub struct HumanresourcesNodeMemberRemove {
     /// `nodeId`: integer, required.
     pub node_id: i64,
-    /// `userIds`: raw, required.
-    pub user_ids: serde_json::Value,
+    /// `userIds`: `integer[]`, required.
+    pub user_ids: Vec<i64>,
 }
 impl HumanresourcesNodeMemberRemove {
     /// A `humanresources.node.member.remove` call with the required parameters; optional ones unset.
-    pub fn new(node_id: i64, user_ids: serde_json::Value) -> Self {
+    pub fn new(node_id: i64, user_ids: Vec<i64>) -> Self {
         Self { node_id, user_ids }
     }
 }

@@ -5,6 +5,35 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::humanresources_hcmlink_values::{
+    HumanresourcesHcmlinkCompanyAddEntityType, HumanresourcesHcmlinkCompanyAddType,
+    HumanresourcesHcmlinkEmployeeSetStatus,
+};
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-add.html#field)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkCompanyAddField {
+    /// `field`: string, required.
+    pub field: String,
+    /// `title`: string, required.
+    pub title: String,
+    /// `type`: `HumanresourcesHcmlinkCompanyAddType`. One of the 13 values of `HumanresourcesHcmlinkCompanyAddType`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<HumanresourcesHcmlinkCompanyAddType>,
+    /// `entityType`: `HumanresourcesHcmlinkCompanyAddEntityType`. One of `EMPLOYEE`, `COMPANY`, `DOCUMENT`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<HumanresourcesHcmlinkCompanyAddEntityType>,
+    /// `ttl`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-add.html#fields)
@@ -20,8 +49,32 @@ pub struct HumanresourcesHcmlinkCompanyAddFields {
     /// `data`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `HumanresourcesHcmlinkCompanyAddField`, required.
+    pub fields: HumanresourcesHcmlinkCompanyAddField,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-update.html#field)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkCompanyUpdateField {
+    /// `field`: string, required.
+    pub field: String,
+    /// `title`: string, required.
+    pub title: String,
+    /// `type`: `HumanresourcesHcmlinkCompanyAddType`. One of the 13 values of `HumanresourcesHcmlinkCompanyAddType`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<HumanresourcesHcmlinkCompanyAddType>,
+    /// `entityType`: `HumanresourcesHcmlinkCompanyAddEntityType`. One of `EMPLOYEE`, `COMPANY`, `DOCUMENT`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<HumanresourcesHcmlinkCompanyAddEntityType>,
+    /// `ttl`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -42,8 +95,48 @@ pub struct HumanresourcesHcmlinkCompanyUpdateFields {
     /// `data`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `HumanresourcesHcmlinkCompanyUpdateField`, required.
+    pub fields: HumanresourcesHcmlinkCompanyUpdateField,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html#data)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkEmployeeSetData {
+    /// `employee`: string, required.
+    pub employee: String,
+    /// `person`: string, required.
+    pub person: String,
+    /// `userId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `data`: `HumanresourcesHcmlinkEmployeeSetEmployeeData`, required.
+    pub data: HumanresourcesHcmlinkEmployeeSetEmployeeData,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html#employee-data)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkEmployeeSetEmployeeData {
+    /// `firstName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `lastName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `patronymicName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patronymic_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -70,8 +163,8 @@ pub struct HumanresourcesHcmlinkEmployeeSetJob {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
-    /// `status`: string, required.
-    pub status: String,
+    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
+    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
     /// `total`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -81,6 +174,23 @@ pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
     /// `data`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html#data)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesHcmlinkFieldValueSetData {
+    /// `field`: string, required.
+    pub field: String,
+    /// `employee`: string, required.
+    pub employee: String,
+    /// `value`: string, required.
+    pub value: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -107,8 +217,8 @@ pub struct HumanresourcesHcmlinkFieldValueSetJob {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
-    /// `status`: string, required.
-    pub status: String,
+    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
+    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
     /// `total`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -129,8 +239,8 @@ pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkJobUpdateFields {
-    /// `status`: string, required.
-    pub status: String,
+    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
+    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
     /// `total`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -271,9 +381,9 @@ pub struct HumanresourcesHcmlinkEmployeeList {
     /// `offset`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `updatedAt`: string.
+    /// `updatedAt`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<wire::DateTime>,
 }
 impl HumanresourcesHcmlinkEmployeeList {
     /// A `humanresources.hcmlink.employee.list` call with the required parameters; optional ones unset.
@@ -300,15 +410,18 @@ impl HumanresourcesHcmlinkEmployeeList {
 pub struct HumanresourcesHcmlinkEmployeeSet {
     /// `company`: string, required.
     pub company: String,
-    /// `data`: raw, required.
-    pub data: serde_json::Value,
+    /// `data`: `HumanresourcesHcmlinkEmployeeSetData[]`, required.
+    pub data: Vec<HumanresourcesHcmlinkEmployeeSetData>,
     /// `job`: `HumanresourcesHcmlinkEmployeeSetJob`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<HumanresourcesHcmlinkEmployeeSetJob>,
 }
 impl HumanresourcesHcmlinkEmployeeSet {
     /// A `humanresources.hcmlink.employee.set` call with the required parameters; optional ones unset.
-    pub fn new(company: String, data: serde_json::Value) -> Self {
+    pub fn new(
+        company: String,
+        data: Vec<HumanresourcesHcmlinkEmployeeSetData>,
+    ) -> Self {
         Self { company, data, job: None }
     }
 }
@@ -326,15 +439,18 @@ impl HumanresourcesHcmlinkEmployeeSet {
 pub struct HumanresourcesHcmlinkFieldValueSet {
     /// `company`: string, required.
     pub company: String,
-    /// `data`: raw, required.
-    pub data: serde_json::Value,
+    /// `data`: `HumanresourcesHcmlinkFieldValueSetData[]`, required.
+    pub data: Vec<HumanresourcesHcmlinkFieldValueSetData>,
     /// `job`: `HumanresourcesHcmlinkFieldValueSetJob`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<HumanresourcesHcmlinkFieldValueSetJob>,
 }
 impl HumanresourcesHcmlinkFieldValueSet {
     /// A `humanresources.hcmlink.field.value.set` call with the required parameters; optional ones unset.
-    pub fn new(company: String, data: serde_json::Value) -> Self {
+    pub fn new(
+        company: String,
+        data: Vec<HumanresourcesHcmlinkFieldValueSetData>,
+    ) -> Self {
         Self { company, data, job: None }
     }
 }

@@ -5,7 +5,9 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod hcm_link;
+mod humanresources_hcmlink_values;
 pub use self::hcm_link::*;
+pub use self::humanresources_hcmlink_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `humanresources_hcmlink` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

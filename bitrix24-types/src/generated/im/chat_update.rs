@@ -3,6 +3,7 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use super::im_values::ImChatAddColor;
 /// `im.chat.setOwner`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-set-owner.html)
@@ -28,10 +29,15 @@ impl ImChatSetOwner {
         }
     }
 }
-/// `im.chat.updateAvatar`: scope `im`; writes (not idempotent: never repeated blindly).
+/// `im.chat.updateAvatar`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-update-avatar.html)
-#[bitrix_method("im.chat.updateAvatar", scope = "im", kind = write, response = bool)]
+#[bitrix_method(
+    "im.chat.updateAvatar",
+    scope = "im",
+    kind = idempotent,
+    response = bool
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatUpdateAvatar {
@@ -53,10 +59,10 @@ impl ImChatUpdateAvatar {
         }
     }
 }
-/// `im.chat.updateColor`: scope `im`; writes (not idempotent: never repeated blindly).
+/// `im.chat.updateColor`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-update-color.html)
-#[bitrix_method("im.chat.updateColor", scope = "im", kind = write, response = bool)]
+#[bitrix_method("im.chat.updateColor", scope = "im", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatUpdateColor {
@@ -65,12 +71,12 @@ pub struct ImChatUpdateColor {
     /// `DIALOG_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dialog_id: Option<String>,
-    /// `COLOR`: string, required.
-    pub color: String,
+    /// `COLOR`: `ImChatAddColor`, required. One of the 16 values of `ImChatAddColor`.
+    pub color: ImChatAddColor,
 }
 impl ImChatUpdateColor {
     /// A `im.chat.updateColor` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, color: String) -> Self {
+    pub fn new(chat_id: i64, color: ImChatAddColor) -> Self {
         Self {
             chat_id,
             dialog_id: None,
@@ -78,10 +84,10 @@ impl ImChatUpdateColor {
         }
     }
 }
-/// `im.chat.updateTitle`: scope `im`; writes (not idempotent: never repeated blindly).
+/// `im.chat.updateTitle`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-update-title.html)
-#[bitrix_method("im.chat.updateTitle", scope = "im", kind = write, response = bool)]
+#[bitrix_method("im.chat.updateTitle", scope = "im", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatUpdateTitle {

@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// `im.chat.leave`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-chat-leave.html)
@@ -29,15 +30,18 @@ impl ImChatLeave {
 pub struct ImChatUserAdd {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USERS`: raw, required.
-    pub users: serde_json::Value,
-    /// `HIDE_HISTORY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hide_history: Option<String>,
+    /// `USERS`: `integer[]`, required.
+    pub users: Vec<i64>,
+    /// `HIDE_HISTORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub hide_history: Option<bool>,
 }
 impl ImChatUserAdd {
     /// A `im.chat.user.add` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, users: serde_json::Value) -> Self {
+    pub fn new(chat_id: i64, users: Vec<i64>) -> Self {
         Self {
             chat_id,
             users,
@@ -98,9 +102,12 @@ impl ImChatUserList {
 pub struct ImDialogUsersList {
     /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
-    /// `SKIP_EXTERNAL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_external: Option<String>,
+    /// `SKIP_EXTERNAL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_external: Option<bool>,
     /// `SKIP_EXTERNAL_EXCEPT_TYPES`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_external_except_types: Option<String>,

@@ -6,6 +6,10 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::im_values::{
+    ImChatAddColor, ImChatAddEntityId, ImChatAddEntityType, ImChatAddType,
+    ImChatGetEntityType,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#entity-link)
@@ -356,33 +360,33 @@ impl wire::Lenient for ImRecentListResultItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatAdd {
-    /// `USERS`: raw.
+    /// `USERS`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
-    /// `TYPE`: string.
+    pub users: Option<Vec<i64>>,
+    /// `TYPE`: `ImChatAddType`. One of `OPEN`, `CHAT`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<ImChatAddType>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: `ImChatAddColor`. One of the 16 values of `ImChatAddColor`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
+    pub color: Option<ImChatAddColor>,
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `AVATAR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: `ImChatAddEntityType`. One of the 11 values of `ImChatAddEntityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<String>,
-    /// `ENTITY_ID`: string.
+    pub entity_type: Option<ImChatAddEntityType>,
+    /// `ENTITY_ID`: `ImChatAddEntityId`. One of `CRM`, `LINES`, `LIVECHAT`, `TASKS`, `CALENDAR`, `SONET_GROUP`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
+    pub entity_id: Option<ImChatAddEntityId>,
     /// `COPILOT_MAIN_ROLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copilot_main_role: Option<String>,
@@ -394,14 +398,14 @@ pub struct ImChatAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatGet {
-    /// `ENTITY_TYPE`: string, required.
-    pub entity_type: String,
-    /// `ENTITY_ID`: string, required.
-    pub entity_id: String,
+    /// `ENTITY_TYPE`: `ImChatGetEntityType`, required. One of the 12 values of `ImChatGetEntityType`.
+    pub entity_type: ImChatGetEntityType,
+    /// `ENTITY_ID`: `ImChatAddEntityId`, required. One of `CRM`, `LINES`, `LIVECHAT`, `TASKS`, `CALENDAR`, `SONET_GROUP`.
+    pub entity_id: ImChatAddEntityId,
 }
 impl ImChatGet {
     /// A `im.chat.get` call with the required parameters; optional ones unset.
-    pub fn new(entity_type: String, entity_id: String) -> Self {
+    pub fn new(entity_type: ImChatGetEntityType, entity_id: ImChatAddEntityId) -> Self {
         Self { entity_type, entity_id }
     }
 }
@@ -450,21 +454,33 @@ impl ImDialogGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentGet {
-    /// `SKIP_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_openlines: Option<String>,
-    /// `SKIP_CHAT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_chat: Option<String>,
-    /// `SKIP_DIALOG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_dialog: Option<String>,
+    /// `SKIP_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_CHAT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_chat: Option<bool>,
+    /// `SKIP_DIALOG`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_dialog: Option<bool>,
     /// `LAST_UPDATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update: Option<wire::DateTime>,
-    /// `ONLY_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub only_openlines: Option<String>,
+    /// `ONLY_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub only_openlines: Option<bool>,
     /// `LAST_SYNC_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_sync_date: Option<wire::DateTime>,
@@ -481,39 +497,69 @@ pub struct ImRecentGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentList {
-    /// `SKIP_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_openlines: Option<String>,
-    /// `SKIP_DIALOG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_dialog: Option<String>,
-    /// `SKIP_CHAT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_chat: Option<String>,
+    /// `SKIP_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_DIALOG`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_dialog: Option<bool>,
+    /// `SKIP_CHAT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_chat: Option<bool>,
     /// `LAST_MESSAGE_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_message_date: Option<wire::DateTime>,
-    /// `UNREAD_ONLY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unread_only: Option<String>,
-    /// `PARSE_TEXT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parse_text: Option<String>,
-    /// `GET_ORIGINAL_TEXT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub get_original_text: Option<String>,
-    /// `SKIP_UNDISTRIBUTED_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_undistributed_openlines: Option<String>,
-    /// `ONLY_COPILOT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub only_copilot: Option<String>,
-    /// `ONLY_CHANNEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub only_channel: Option<String>,
-    /// `CAN_MANAGE_MESSAGES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_manage_messages: Option<String>,
+    /// `UNREAD_ONLY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub unread_only: Option<bool>,
+    /// `PARSE_TEXT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub parse_text: Option<bool>,
+    /// `GET_ORIGINAL_TEXT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub get_original_text: Option<bool>,
+    /// `SKIP_UNDISTRIBUTED_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_undistributed_openlines: Option<bool>,
+    /// `ONLY_COPILOT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub only_copilot: Option<bool>,
+    /// `ONLY_CHANNEL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub only_channel: Option<bool>,
+    /// `CAN_MANAGE_MESSAGES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_manage_messages: Option<bool>,
     /// `OFFSET`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,

@@ -102,12 +102,18 @@ pub struct ImDiskFileCommit {
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `SILENT_MODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub silent_mode: Option<String>,
-    /// `AS_FILE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_file: Option<String>,
+    /// `SILENT_MODE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub silent_mode: Option<bool>,
+    /// `AS_FILE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub as_file: Option<bool>,
 }
 impl ImDiskFileCommit {
     /// A `im.disk.file.commit` call with the required parameters; optional ones unset.

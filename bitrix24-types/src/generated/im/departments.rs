@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -67,9 +68,9 @@ pub struct ImDepartmentEmployeesGetUserObject {
     /// `gender`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
-    /// `birthday`: string.
+    /// `birthday`: date.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub birthday: Option<String>,
+    pub birthday: Option<chrono::NaiveDate>,
     /// `extranet`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
@@ -274,9 +275,12 @@ impl wire::Lenient for ImDepartmentManagersGetUserObject {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDepartmentColleaguesList {
-    /// `USER_DATA`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    /// `USER_DATA`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_data: Option<bool>,
     /// `OFFSET`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
@@ -296,15 +300,18 @@ pub struct ImDepartmentColleaguesList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDepartmentEmployeesGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
-    /// `USER_DATA`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
+    /// `USER_DATA`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_data: Option<bool>,
 }
 impl ImDepartmentEmployeesGet {
     /// A `im.department.employees.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self { id, user_data: None }
     }
 }
@@ -320,15 +327,18 @@ impl ImDepartmentEmployeesGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDepartmentGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
-    /// `USER_DATA`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
+    /// `USER_DATA`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_data: Option<bool>,
 }
 impl ImDepartmentGet {
     /// A `im.department.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self { id, user_data: None }
     }
 }
@@ -344,15 +354,18 @@ impl ImDepartmentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDepartmentManagersGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
-    /// `USER_DATA`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
+    /// `USER_DATA`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_data: Option<bool>,
 }
 impl ImDepartmentManagersGet {
     /// A `im.department.managers.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self { id, user_data: None }
     }
 }

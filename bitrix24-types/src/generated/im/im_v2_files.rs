@@ -23,13 +23,13 @@ pub struct ImV2FileUploadFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `im.v2.File.download`: scope `im`; writes (not idempotent: never repeated blindly).
+/// `im.v2.File.download`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-download.html)
 #[bitrix_method(
     "im.v2.File.download",
     scope = "im",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,6 +6,8 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::im_linked::ImMessageAddMenu;
+use super::im_values::{ImMessageLikeAction, ImMessageShareType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html#result)
@@ -129,9 +131,9 @@ pub struct ImDialogMessagesSearch {
     /// `DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<wire::DateTime>,
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `LIMIT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -232,15 +234,21 @@ pub struct ImMessageAdd {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImMessageAddMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
-    /// `SYSTEM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
+    pub menu: Option<ImMessageAddMenu>,
+    /// `SYSTEM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
     /// `REPLY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_id: Option<i64>,
@@ -313,9 +321,9 @@ impl ImMessageDelete {
 pub struct ImMessageLike {
     /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `ACTION`: string.
+    /// `ACTION`: `ImMessageLikeAction`. One of `auto`, `plus`, `minus`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<ImMessageLikeAction>,
 }
 impl ImMessageLike {
     /// A `im.message.like` call with the required parameters; optional ones unset.
@@ -334,13 +342,13 @@ pub struct ImMessageShare {
     pub message_id: i64,
     /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
-    /// `TYPE`: string, required.
+    /// `TYPE`: `ImMessageShareType`, required. One of `CHAT`, `TASK`, `POST`, `CALEND`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: ImMessageShareType,
 }
 impl ImMessageShare {
     /// A `im.message.share` call with the required parameters; optional ones unset.
-    pub fn new(message_id: i64, dialog_id: String, type_: String) -> Self {
+    pub fn new(message_id: i64, dialog_id: String, type_: ImMessageShareType) -> Self {
         Self {
             message_id,
             dialog_id,
@@ -366,15 +374,21 @@ pub struct ImMessageUpdate {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImMessageAddMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
-    /// `IS_EDITED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_edited: Option<String>,
+    pub menu: Option<ImMessageAddMenu>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
+    /// `IS_EDITED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_edited: Option<bool>,
 }
 impl ImMessageUpdate {
     /// A `im.message.update` call with the required parameters; optional ones unset.

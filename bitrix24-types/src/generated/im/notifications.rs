@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::im_values::{ImNotifyGetLastType, ImNotifyType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html#result-object)
@@ -177,9 +178,9 @@ impl wire::Lenient for ImNotifySchemaGetModuleObject {
 pub struct ImNotify {
     /// `USER_ID`: integer, required.
     pub user_id: i64,
-    /// `TYPE`: string.
+    /// `TYPE`: `ImNotifyType`. One of `USER`, `SYSTEM`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<ImNotifyType>,
     /// `MESSAGE`: string, required.
     pub message: String,
     /// `MESSAGE_OUT`: string.
@@ -294,9 +295,9 @@ pub struct ImNotifyGet {
     /// `LAST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_id: Option<i64>,
-    /// `LAST_TYPE`: integer.
+    /// `LAST_TYPE`: `ImNotifyGetLastType`. One of `1`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_type: Option<i64>,
+    pub last_type: Option<ImNotifyGetLastType>,
     /// `LIMIT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -325,15 +326,15 @@ pub struct ImNotifyHistorySearch {
     /// `SEARCH_TYPES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_types: Option<serde_json::Value>,
-    /// `SEARCH_DATE`: string.
+    /// `SEARCH_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_date: Option<String>,
-    /// `SEARCH_DATE_FROM`: string.
+    pub search_date: Option<wire::DateTime>,
+    /// `SEARCH_DATE_FROM`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_date_from: Option<String>,
-    /// `SEARCH_DATE_TO`: string.
+    pub search_date_from: Option<wire::DateTime>,
+    /// `SEARCH_DATE_TO`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_date_to: Option<String>,
+    pub search_date_to: Option<wire::DateTime>,
     /// `SEARCH_AUTHORS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_authors: Option<serde_json::Value>,
@@ -406,9 +407,12 @@ pub struct ImNotifyRead {
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `ACTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    /// `ACTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub action: Option<bool>,
     /// `ONLY_CURRENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only_current: Option<String>,
@@ -425,22 +429,25 @@ pub struct ImNotifyRead {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImNotifyReadAll;
-/// `im.notify.read.list`: scope `im`; reads only.
+/// `im.notify.read.list`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-list.html)
-#[bitrix_method("im.notify.read.list", scope = "im", kind = read, response = bool)]
+#[bitrix_method("im.notify.read.list", scope = "im", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotifyReadList {
-    /// `IDS`: raw, required.
-    pub ids: serde_json::Value,
-    /// `ACTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    /// `IDS`: `integer[]`, required.
+    pub ids: Vec<i64>,
+    /// `ACTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub action: Option<bool>,
 }
 impl ImNotifyReadList {
     /// A `im.notify.read.list` call with the required parameters; optional ones unset.
-    pub fn new(ids: serde_json::Value) -> Self {
+    pub fn new(ids: Vec<i64>) -> Self {
         Self { ids, action: None }
     }
 }

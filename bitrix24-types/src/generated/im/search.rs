@@ -59,9 +59,9 @@ pub struct ImSearchUserListUserObject {
     /// `color`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
-    /// `avatar`: raw.
+    /// `avatar`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar: Option<serde_json::Value>,
+    pub avatar: Option<String>,
     /// `gender`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
@@ -89,12 +89,12 @@ pub struct ImSearchUserListUserObject {
     /// `idle`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<serde_json::Value>,
-    /// `last_activity_date`: raw.
+    /// `last_activity_date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_activity_date: Option<serde_json::Value>,
-    /// `mobile_last_date`: raw.
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `mobile_last_date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub mobile_last_date: Option<serde_json::Value>,
+    pub mobile_last_date: Option<wire::DateTime>,
     /// `departments`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<serde_json::Value>,
@@ -156,9 +156,12 @@ pub struct ImSearchChatList {
 pub struct ImSearchDepartmentList {
     /// `FIND`: string, required.
     pub find: String,
-    /// `USER_DATA`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    /// `USER_DATA`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_data: Option<bool>,
     /// `OFFSET`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
@@ -229,15 +232,24 @@ impl ImSearchLastDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastGet {
-    /// `SKIP_OPENLINES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_openlines: Option<String>,
-    /// `SKIP_CHAT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_chat: Option<String>,
-    /// `SKIP_DIALOG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_dialog: Option<String>,
+    /// `SKIP_OPENLINES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_CHAT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_chat: Option<bool>,
+    /// `SKIP_DIALOG`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_dialog: Option<bool>,
 }
 /// `im.search.user.list`: scope `im`; reads only.
 ///
@@ -253,9 +265,12 @@ pub struct ImSearchLastGet {
 pub struct ImSearchUserList {
     /// `FIND`: string, required.
     pub find: String,
-    /// `BUSINESS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business: Option<String>,
+    /// `BUSINESS`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub business: Option<bool>,
     /// `OFFSET`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,

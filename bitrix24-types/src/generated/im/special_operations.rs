@@ -3,10 +3,11 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-/// `im.chat.mute`: scope `im`; writes (not idempotent: never repeated blindly).
+use ::bitrix24_types::wire;
+/// `im.chat.mute`: scope `im`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)
-#[bitrix_method("im.chat.mute", scope = "im", kind = write, response = bool)]
+#[bitrix_method("im.chat.mute", scope = "im", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatMute {
@@ -16,9 +17,12 @@ pub struct ImChatMute {
     /// `DIALOG_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dialog_id: Option<String>,
-    /// `MUTE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mute: Option<String>,
+    /// `MUTE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mute: Option<bool>,
 }
 /// `im.dialog.read.all`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
@@ -27,25 +31,6 @@ pub struct ImChatMute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImDialogReadAll;
-/// `im.recent`: scope `im`; writes (not idempotent: never repeated blindly).
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)
-#[bitrix_method("im.recent", scope = "im", kind = write, response = bool)]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImRecent {
-    /// `DIALOG_ID`: string, required.
-    pub dialog_id: String,
-    /// `PIN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pin: Option<String>,
-}
-impl ImRecent {
-    /// A `im.recent` call with the required parameters; optional ones unset.
-    pub fn new(dialog_id: String) -> Self {
-        Self { dialog_id, pin: None }
-    }
-}
 /// `im.recent.hide`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-hide.html)
@@ -62,6 +47,28 @@ impl ImRecentHide {
         Self { dialog_id }
     }
 }
+/// `im.recent.pin`: scope `im`; writes idempotently.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)
+#[bitrix_method("im.recent.pin", scope = "im", kind = idempotent, response = bool)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImRecentPin {
+    /// `DIALOG_ID`: string, required.
+    pub dialog_id: String,
+    /// `PIN`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub pin: Option<bool>,
+}
+impl ImRecentPin {
+    /// A `im.recent.pin` call with the required parameters; optional ones unset.
+    pub fn new(dialog_id: String) -> Self {
+        Self { dialog_id, pin: None }
+    }
+}
 /// `im.recent.unread`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)
@@ -71,9 +78,12 @@ impl ImRecentHide {
 pub struct ImRecentUnread {
     /// `DIALOG_ID`: string, required.
     pub dialog_id: String,
-    /// `ACTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    /// `ACTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub action: Option<bool>,
 }
 impl ImRecentUnread {
     /// A `im.recent.unread` call with the required parameters; optional ones unset.

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::im_values::ImUserStatusSetStatus;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html#phones)
@@ -70,9 +72,9 @@ pub struct ImUserGetResultObject {
     /// `gender`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
-    /// `birthday`: string.
+    /// `birthday`: date.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub birthday: Option<String>,
+    pub birthday: Option<chrono::NaiveDate>,
     /// `extranet`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
@@ -168,8 +170,8 @@ pub struct ImUserGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImUserListGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: `integer[]`, required.
+    pub id: Vec<i64>,
     /// `AVATAR_HR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_hr: Option<String>,
@@ -179,7 +181,7 @@ pub struct ImUserListGet {
 }
 impl ImUserListGet {
     /// A `im.user.list.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self {
             id,
             avatar_hr: None,
@@ -229,12 +231,12 @@ pub struct ImUserStatusIdleStart {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImUserStatusSet {
-    /// `STATUS`: string, required.
-    pub status: String,
+    /// `STATUS`: `ImUserStatusSetStatus`, required. One of `online`, `dnd`, `away`, `break`.
+    pub status: ImUserStatusSetStatus,
 }
 impl ImUserStatusSet {
     /// A `im.user.status.set` call with the required parameters; optional ones unset.
-    pub fn new(status: String) -> Self {
+    pub fn new(status: ImUserStatusSetStatus) -> Self {
         Self { status }
     }
 }

@@ -16,13 +16,13 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImbotAppRegister;
-/// `imbot.app.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.app.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/outdated/create-app/imbot-app-unregister.html)
 #[bitrix_method(
     "imbot.app.unregister",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -4,13 +4,13 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-/// `imbot.v2.Event.get`: scope `imbot`; reads only.
+/// `imbot.v2.Event.get`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/event-get.html)
 #[bitrix_method(
     "imbot.v2.Event.get",
     scope = "imbot",
-    kind = read,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -23,13 +23,13 @@ pub struct ImbotV2FileUploadFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `imbot.v2.File.download`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.v2.File.download`: scope `imbot`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-download.html)
 #[bitrix_method(
     "imbot.v2.File.download",
     scope = "imbot",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

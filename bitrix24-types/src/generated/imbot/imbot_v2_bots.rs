@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imbot_values::{ImbotV2BotRegisterEventMode, ImbotV2BotRegisterGender};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html#fields)
@@ -22,9 +23,9 @@ pub struct ImbotV2BotRegisterFields {
     /// `type`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// `eventMode`: string.
+    /// `eventMode`: `ImbotV2BotRegisterEventMode`. One of `fetch`, `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_mode: Option<String>,
+    pub event_mode: Option<ImbotV2BotRegisterEventMode>,
     /// `webhookUrl`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
@@ -62,9 +63,9 @@ pub struct ImbotV2BotRegisterProperties {
     /// `color`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `gender`: string.
+    /// `gender`: `ImbotV2BotRegisterGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
+    pub gender: Option<ImbotV2BotRegisterGender>,
     /// `avatar`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<wire::File>,
@@ -126,9 +127,9 @@ pub struct ImbotV2BotUpdateProperties {
     /// `color`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `gender`: string.
+    /// `gender`: `ImbotV2BotRegisterGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
+    pub gender: Option<ImbotV2BotRegisterGender>,
     /// `avatar`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<wire::File>,
@@ -174,9 +175,9 @@ pub struct ImbotV2BotList {
     /// `botToken`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_token: Option<String>,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -205,13 +206,13 @@ impl ImbotV2BotRegister {
         Self { fields }
     }
 }
-/// `imbot.v2.Bot.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.v2.Bot.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html)
 #[bitrix_method(
     "imbot.v2.Bot.unregister",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -212,9 +212,9 @@ pub struct ImbotV2ChatUserList {
     pub bot_token: Option<String>,
     /// `dialogId`: string, required.
     pub dialog_id: String,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,

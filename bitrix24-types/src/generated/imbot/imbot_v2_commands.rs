@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::imbot_linked::{ImbotV2CommandAnswerAttach, ImbotV2CommandAnswerKeyboard};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html#fields)
@@ -14,12 +15,12 @@ pub struct ImbotV2CommandAnswerFields {
     /// `message`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `attach`: raw.
+    /// `attach`: `ImbotV2CommandAnswerAttach`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attach: Option<serde_json::Value>,
-    /// `keyboard`: raw.
+    pub attach: Option<ImbotV2CommandAnswerAttach>,
+    /// `keyboard`: `ImbotV2CommandAnswerKeyboard`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keyboard: Option<serde_json::Value>,
+    pub keyboard: Option<ImbotV2CommandAnswerKeyboard>,
     /// `system`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
@@ -187,13 +188,13 @@ impl ImbotV2CommandRegister {
         }
     }
 }
-/// `imbot.v2.Command.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.v2.Command.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-unregister.html)
 #[bitrix_method(
     "imbot.v2.Command.unregister",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

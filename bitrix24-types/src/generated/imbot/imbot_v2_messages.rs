@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::imbot_linked::{ImbotV2CommandAnswerAttach, ImbotV2CommandAnswerKeyboard};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html#fields)
@@ -14,12 +15,12 @@ pub struct ImbotV2ChatMessageSendFields {
     /// `message`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `attach`: raw.
+    /// `attach`: `ImbotV2CommandAnswerAttach`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attach: Option<serde_json::Value>,
-    /// `keyboard`: raw.
+    pub attach: Option<ImbotV2CommandAnswerAttach>,
+    /// `keyboard`: `ImbotV2CommandAnswerKeyboard`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keyboard: Option<serde_json::Value>,
+    pub keyboard: Option<ImbotV2CommandAnswerKeyboard>,
     /// `system`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
@@ -49,12 +50,12 @@ pub struct ImbotV2ChatMessageUpdateFields {
     /// `message`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `attach`: raw.
+    /// `attach`: `ImbotV2CommandAnswerAttach`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attach: Option<serde_json::Value>,
-    /// `keyboard`: raw.
+    pub attach: Option<ImbotV2CommandAnswerAttach>,
+    /// `keyboard`: `ImbotV2CommandAnswerKeyboard`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keyboard: Option<serde_json::Value>,
+    pub keyboard: Option<ImbotV2CommandAnswerKeyboard>,
     /// `urlPreview`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview: Option<String>,

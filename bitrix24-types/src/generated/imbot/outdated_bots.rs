@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imbot_values::{ImbotRegisterPersonalGender, ImbotRegisterType};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html#properties)
@@ -23,18 +25,18 @@ pub struct ImbotRegisterProperties {
     /// `EMAIL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_birthday: Option<String>,
+    pub personal_birthday: Option<chrono::NaiveDate>,
     /// `WORK_POSITION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// `PERSONAL_WWW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: `ImbotRegisterPersonalGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_gender: Option<String>,
+    pub personal_gender: Option<ImbotRegisterPersonalGender>,
     /// `PERSONAL_PHOTO`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_photo: Option<wire::File>,
@@ -96,18 +98,18 @@ pub struct ImbotUpdateFieldsProperties {
     /// `EMAIL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_birthday: Option<String>,
+    pub personal_birthday: Option<chrono::NaiveDate>,
     /// `WORK_POSITION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// `PERSONAL_WWW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: `ImbotRegisterPersonalGender`. One of `M`, `F`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_gender: Option<String>,
+    pub personal_gender: Option<ImbotRegisterPersonalGender>,
     /// `PERSONAL_PHOTO`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_photo: Option<wire::File>,
@@ -143,12 +145,15 @@ pub struct ImbotBotList;
 pub struct ImbotRegister {
     /// `CODE`: string, required.
     pub code: String,
-    /// `TYPE`: string.
+    /// `TYPE`: `ImbotRegisterType`. One of `B`, `O`, `H`, `S`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// `OPENLINE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub openline: Option<String>,
+    pub type_: Option<ImbotRegisterType>,
+    /// `OPENLINE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub openline: Option<bool>,
     /// `EVENT_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_handler: Option<String>,
@@ -194,13 +199,13 @@ impl ImbotRegister {
         }
     }
 }
-/// `imbot.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-unregister.html)
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.unregister`; use `imbot.v2.Bot.unregister` instead"
 )]
-#[bitrix_method("imbot.unregister", scope = "imbot", kind = write, response = bool)]
+#[bitrix_method("imbot.unregister", scope = "imbot", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotUnregister {

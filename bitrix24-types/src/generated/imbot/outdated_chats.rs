@@ -8,6 +8,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imbot_values::{
+    ImbotChatAddColor, ImbotChatAddType, OnImbotJoinChatAccessHistory,
+    OnImbotJoinChatChatType, OnImbotJoinChatMessageType,
+};
 /// The `data` of the event `ONIMBOTJOINCHAT`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
@@ -66,12 +70,12 @@ impl wire::Lenient for OnImbotJoinChatBot {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChatParams {
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    pub chat_type: Option<OnImbotJoinChatChatType>,
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `BOT_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
@@ -96,9 +100,9 @@ pub struct OnImbotJoinChatParams {
     /// `CHAT_ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
-    /// `ACCESS_HISTORY`: integer.
+    /// `ACCESS_HISTORY`: `OnImbotJoinChatAccessHistory`. One of `1`, `0`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub access_history: Option<i64>,
+    pub access_history: Option<OnImbotJoinChatAccessHistory>,
     /// `SILENT_JOIN`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub silent_join: Option<String>,
@@ -168,24 +172,24 @@ impl wire::Lenient for OnImbotJoinChatUser {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatAdd {
-    /// `TYPE`: string.
+    /// `TYPE`: `ImbotChatAddType`. One of `OPEN`, `CHAT`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<ImbotChatAddType>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: `ImbotChatAddColor`. One of the 16 values of `ImbotChatAddColor`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
+    pub color: Option<ImbotChatAddColor>,
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `USERS`: raw.
+    /// `USERS`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<i64>>,
     /// `AVATAR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -303,9 +307,12 @@ pub struct ImbotChatSetManager {
     pub chat_id: i64,
     /// `USER_ID`: integer, required.
     pub user_id: i64,
-    /// `IS_MANAGER`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_manager: Option<String>,
+    /// `IS_MANAGER`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_manager: Option<bool>,
     /// `BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
@@ -362,7 +369,7 @@ impl ImbotChatSetOwner {
         }
     }
 }
-/// `imbot.chat.updateAvatar`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.chat.updateAvatar`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-avatar.html)
 #[deprecated(
@@ -371,7 +378,7 @@ impl ImbotChatSetOwner {
 #[bitrix_method(
     "imbot.chat.updateAvatar",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -399,7 +406,7 @@ impl ImbotChatUpdateAvatar {
         }
     }
 }
-/// `imbot.chat.updateColor`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.chat.updateColor`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-color.html)
 #[deprecated(
@@ -408,7 +415,7 @@ impl ImbotChatUpdateAvatar {
 #[bitrix_method(
     "imbot.chat.updateColor",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -416,8 +423,8 @@ impl ImbotChatUpdateAvatar {
 pub struct ImbotChatUpdateColor {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `COLOR`: string, required.
-    pub color: String,
+    /// `COLOR`: `ImbotChatAddColor`, required. One of the 16 values of `ImbotChatAddColor`.
+    pub color: ImbotChatAddColor,
     /// `BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
@@ -427,7 +434,7 @@ pub struct ImbotChatUpdateColor {
 }
 impl ImbotChatUpdateColor {
     /// A `imbot.chat.updateColor` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, color: String) -> Self {
+    pub fn new(chat_id: i64, color: ImbotChatAddColor) -> Self {
         Self {
             chat_id,
             color,
@@ -436,7 +443,7 @@ impl ImbotChatUpdateColor {
         }
     }
 }
-/// `imbot.chat.updateTitle`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.chat.updateTitle`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-title.html)
 #[deprecated(
@@ -445,7 +452,7 @@ impl ImbotChatUpdateColor {
 #[bitrix_method(
     "imbot.chat.updateTitle",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -485,11 +492,14 @@ impl ImbotChatUpdateTitle {
 pub struct ImbotChatUserAdd {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `USERS`: raw, required.
-    pub users: serde_json::Value,
-    /// `HIDE_HISTORY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hide_history: Option<String>,
+    /// `USERS`: `integer[]`, required.
+    pub users: Vec<i64>,
+    /// `HIDE_HISTORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub hide_history: Option<bool>,
     /// `BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i64>,
@@ -499,7 +509,7 @@ pub struct ImbotChatUserAdd {
 }
 impl ImbotChatUserAdd {
     /// A `imbot.chat.user.add` call with the required parameters; optional ones unset.
-    pub fn new(chat_id: i64, users: serde_json::Value) -> Self {
+    pub fn new(chat_id: i64, users: Vec<i64>) -> Self {
         Self {
             chat_id,
             users,

@@ -8,6 +8,26 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imbot_linked::ImbotCommandAnswerMenu;
+use super::imbot_values::{OnImbotJoinChatChatType, OnImbotJoinChatMessageType};
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html#lang)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImbotCommandRegisterLang {
+    /// `LANGUAGE_ID`: string, required.
+    pub language_id: String,
+    /// `TITLE`: string, required.
+    pub title: String,
+    /// `PARAMS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html#fields)
@@ -20,15 +40,39 @@ pub struct ImbotCommandUpdateFields {
     /// `EVENT_COMMAND_ADD`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_command_add: Option<String>,
-    /// `HIDDEN`: string.
+    /// `HIDDEN`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub hidden: Option<bool>,
+    /// `EXTRANET_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub extranet_support: Option<bool>,
+    /// `LANG`: `ImbotCommandUpdateFieldsLang`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<String>,
-    /// `EXTRANET_SUPPORT`: string.
+    pub lang: Option<ImbotCommandUpdateFieldsLang>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html#fields-lang)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImbotCommandUpdateFieldsLang {
+    /// `LANGUAGE_ID`: string, required.
+    pub language_id: String,
+    /// `TITLE`: string, required.
+    pub title: String,
+    /// `PARAMS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extranet_support: Option<String>,
-    /// `LANG`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<serde_json::Value>,
+    pub params: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -117,9 +161,9 @@ pub struct OnImCommandAddParams {
     /// `TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `FROM_USER_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
@@ -183,9 +227,9 @@ pub struct OnImCommandAddParams {
     /// `MESSAGE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
@@ -315,15 +359,21 @@ pub struct ImbotCommandAnswer {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImbotCommandAnswerMenu[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
-    /// `SYSTEM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
+    pub menu: Option<Vec<ImbotCommandAnswerMenu>>,
+    /// `SYSTEM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -361,17 +411,26 @@ pub struct ImbotCommandRegister {
     pub command: String,
     /// `EVENT_COMMAND_ADD`: string, required.
     pub event_command_add: String,
-    /// `LANG`: raw, required.
-    pub lang: serde_json::Value,
-    /// `COMMON`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub common: Option<String>,
-    /// `HIDDEN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<String>,
-    /// `EXTRANET_SUPPORT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extranet_support: Option<String>,
+    /// `LANG`: `ImbotCommandRegisterLang[]`, required.
+    pub lang: Vec<ImbotCommandRegisterLang>,
+    /// `COMMON`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub common: Option<bool>,
+    /// `HIDDEN`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub hidden: Option<bool>,
+    /// `EXTRANET_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub extranet_support: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -382,7 +441,7 @@ impl ImbotCommandRegister {
         bot_id: i64,
         command: String,
         event_command_add: String,
-        lang: serde_json::Value,
+        lang: Vec<ImbotCommandRegisterLang>,
     ) -> Self {
         Self {
             bot_id,
@@ -396,7 +455,7 @@ impl ImbotCommandRegister {
         }
     }
 }
-/// `imbot.command.unregister`: scope `imbot`; writes (not idempotent: never repeated blindly).
+/// `imbot.command.unregister`: scope `imbot`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-unregister.html)
 #[deprecated(
@@ -405,7 +464,7 @@ impl ImbotCommandRegister {
 #[bitrix_method(
     "imbot.command.unregister",
     scope = "imbot",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -8,6 +8,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imbot_linked::ImbotCommandAnswerMenu;
+use super::imbot_values::{
+    ImbotMessageLikeAction, OnImbotJoinChatChatType, OnImbotJoinChatMessageType,
+};
 /// The `data` of the event `ONIMBOTMESSAGEADD`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
@@ -91,9 +95,9 @@ pub struct OnImbotMessageAddParams {
     /// `TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `FROM_USER_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
@@ -121,9 +125,9 @@ pub struct OnImbotMessageAddParams {
     /// `CHAT_AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `CHAT_AVATAR`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_avatar: Option<String>,
@@ -349,9 +353,9 @@ pub struct OnImbotMessageDeleteParams {
     /// `MESSAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
@@ -376,9 +380,9 @@ pub struct OnImbotMessageDeleteParams {
     /// `MESSAGE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
@@ -533,9 +537,9 @@ pub struct OnImbotMessageUpdateParams {
     /// `MESSAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_type: Option<String>,
+    pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
@@ -578,9 +582,9 @@ pub struct OnImbotMessageUpdateParams {
     /// `MESSAGE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
@@ -676,18 +680,27 @@ pub struct ImbotMessageAdd {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImbotCommandAnswerMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
-    /// `SYSTEM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
-    /// `SKIP_CONNECTOR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_connector: Option<String>,
+    pub menu: Option<ImbotCommandAnswerMenu>,
+    /// `SYSTEM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
+    /// `SKIP_CONNECTOR`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_connector: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -731,9 +744,12 @@ pub struct ImbotMessageDelete {
     pub bot_id: Option<i64>,
     /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `COMPLETE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<String>,
+    /// `COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub complete: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -762,9 +778,9 @@ pub struct ImbotMessageLike {
     pub bot_id: Option<i64>,
     /// `MESSAGE_ID`: integer, required.
     pub message_id: i64,
-    /// `ACTION`: string.
+    /// `ACTION`: `ImbotMessageLikeAction`. One of `auto`, `plus`, `minus`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<ImbotMessageLikeAction>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -809,15 +825,21 @@ pub struct ImbotMessageUpdate {
     /// `KEYBOARD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
-    /// `MENU`: raw.
+    /// `MENU`: `ImbotCommandAnswerMenu`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu: Option<serde_json::Value>,
-    /// `URL_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
-    /// `SKIP_CONNECTOR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_connector: Option<String>,
+    pub menu: Option<ImbotCommandAnswerMenu>,
+    /// `URL_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub url_preview: Option<bool>,
+    /// `SKIP_CONNECTOR`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub skip_connector: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,

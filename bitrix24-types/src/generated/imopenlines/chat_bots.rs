@@ -3,7 +3,8 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::imopenlines_values::ImopenlinesBotSessionMessageSendName;
 /// `imopenlines.bot.session.finish`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-finish.html)
@@ -42,9 +43,9 @@ impl ImopenlinesBotSessionFinish {
 pub struct ImopenlinesBotSessionMessageSend {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `NAME`: string.
+    /// `NAME`: `ImopenlinesBotSessionMessageSendName`. One of `WELCOME`, `DEFAULT`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ImopenlinesBotSessionMessageSendName>,
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -100,11 +101,14 @@ pub struct ImopenlinesBotSessionTransfer {
     /// `QUEUE_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<i64>,
-    /// `TRANSFER_ID`: raw.
+    /// `TRANSFER_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transfer_id: Option<serde_json::Value>,
-    /// `LEAVE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfer_id: Option<String>,
+    /// `LEAVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub leave: Option<bool>,
     /// `CLIENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]

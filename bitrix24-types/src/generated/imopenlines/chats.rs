@@ -5,6 +5,7 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imopenlines_values::ImopenlinesCrmChatGetLastIdCrmEntityType;
 /// `imopenlines.crm.chat.get`: scope `imopenlines`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
@@ -17,8 +18,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesCrmChatGet {
-    /// `CRM_ENTITY_TYPE`: string, required.
-    pub crm_entity_type: String,
+    /// `CRM_ENTITY_TYPE`: `ImopenlinesCrmChatGetLastIdCrmEntityType`, required. One of `lead`, `deal`, `company`, `contact`.
+    pub crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
     /// `CRM_ENTITY`: integer, required.
     pub crm_entity: i64,
     /// `ACTIVE_ONLY`: char. One of `Y`, `N`.
@@ -30,7 +31,10 @@ pub struct ImopenlinesCrmChatGet {
 }
 impl ImopenlinesCrmChatGet {
     /// A `imopenlines.crm.chat.get` call with the required parameters; optional ones unset.
-    pub fn new(crm_entity_type: String, crm_entity: i64) -> Self {
+    pub fn new(
+        crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
+        crm_entity: i64,
+    ) -> Self {
         Self {
             crm_entity_type,
             crm_entity,
@@ -50,14 +54,17 @@ impl ImopenlinesCrmChatGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesCrmChatGetLastId {
-    /// `CRM_ENTITY_TYPE`: string, required.
-    pub crm_entity_type: String,
+    /// `CRM_ENTITY_TYPE`: `ImopenlinesCrmChatGetLastIdCrmEntityType`, required. One of `lead`, `deal`, `company`, `contact`.
+    pub crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
     /// `CRM_ENTITY`: integer, required.
     pub crm_entity: i64,
 }
 impl ImopenlinesCrmChatGetLastId {
     /// A `imopenlines.crm.chat.getLastId` call with the required parameters; optional ones unset.
-    pub fn new(crm_entity_type: String, crm_entity: i64) -> Self {
+    pub fn new(
+        crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
+        crm_entity: i64,
+    ) -> Self {
         Self {
             crm_entity_type,
             crm_entity,
@@ -76,8 +83,8 @@ impl ImopenlinesCrmChatGetLastId {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesCrmChatUserAdd {
-    /// `CRM_ENTITY_TYPE`: string, required.
-    pub crm_entity_type: String,
+    /// `CRM_ENTITY_TYPE`: `ImopenlinesCrmChatGetLastIdCrmEntityType`, required. One of `lead`, `deal`, `company`, `contact`.
+    pub crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
     /// `CRM_ENTITY`: integer, required.
     pub crm_entity: i64,
     /// `USER_ID`: integer, required.
@@ -88,7 +95,11 @@ pub struct ImopenlinesCrmChatUserAdd {
 }
 impl ImopenlinesCrmChatUserAdd {
     /// A `imopenlines.crm.chat.user.add` call with the required parameters; optional ones unset.
-    pub fn new(crm_entity_type: String, crm_entity: i64, user_id: i64) -> Self {
+    pub fn new(
+        crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
+        crm_entity: i64,
+        user_id: i64,
+    ) -> Self {
         Self {
             crm_entity_type,
             crm_entity,
@@ -109,8 +120,8 @@ impl ImopenlinesCrmChatUserAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesCrmChatUserDelete {
-    /// `CRM_ENTITY_TYPE`: string, required.
-    pub crm_entity_type: String,
+    /// `CRM_ENTITY_TYPE`: `ImopenlinesCrmChatGetLastIdCrmEntityType`, required. One of `lead`, `deal`, `company`, `contact`.
+    pub crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
     /// `CRM_ENTITY`: integer, required.
     pub crm_entity: i64,
     /// `USER_ID`: integer, required.
@@ -121,7 +132,11 @@ pub struct ImopenlinesCrmChatUserDelete {
 }
 impl ImopenlinesCrmChatUserDelete {
     /// A `imopenlines.crm.chat.user.delete` call with the required parameters; optional ones unset.
-    pub fn new(crm_entity_type: String, crm_entity: i64, user_id: i64) -> Self {
+    pub fn new(
+        crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
+        crm_entity: i64,
+        user_id: i64,
+    ) -> Self {
         Self {
             crm_entity_type,
             crm_entity,

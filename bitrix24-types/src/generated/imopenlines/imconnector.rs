@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imopenlines_values::ImconnectorSendMessagesGender;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html#data)
@@ -24,6 +25,65 @@ pub struct ImconnectorConnectorDataSetData {
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorDeleteMessagesMessages {
+    /// `user`: `ImconnectorDeleteMessagesMessagesUser`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<ImconnectorDeleteMessagesMessagesUser>,
+    /// `message`: `ImconnectorDeleteMessagesMessagesMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<ImconnectorDeleteMessagesMessagesMessage>,
+    /// `chat`: `ImconnectorDeleteMessagesMessagesChat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ImconnectorDeleteMessagesMessagesChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-chat)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorDeleteMessagesMessagesChat {
+    /// `id`: string, required.
+    pub id: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-message)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorDeleteMessagesMessagesMessage {
+    /// `id`: string, required.
+    pub id: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-user)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorDeleteMessagesMessagesUser {
+    /// `id`: string, required.
+    pub id: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -102,6 +162,244 @@ impl wire::Lenient for ImconnectorRegisterResult {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendMessagesMessages {
+    /// `user`: `ImconnectorSendMessagesMessagesUser`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<ImconnectorSendMessagesMessagesUser>,
+    /// `message`: `ImconnectorSendMessagesMessagesMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<ImconnectorSendMessagesMessagesMessage>,
+    /// `chat`: `ImconnectorSendMessagesMessagesChat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ImconnectorSendMessagesMessagesChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendMessagesMessagesChat {
+    /// `id`: string, required.
+    pub id: String,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendMessagesMessagesMessage {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `date`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<i64>,
+    /// `text`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `files`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// `disable_crm`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_crm: Option<String>,
+    /// `user_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendMessagesMessagesUser {
+    /// `id`: string, required.
+    pub id: String,
+    /// `last_name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `picture`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<serde_json::Value>,
+    /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `gender`: `ImconnectorSendMessagesGender`. One of `male`, `female`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<ImconnectorSendMessagesGender>,
+    /// `email`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `phone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `skip_phone_validate`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_phone_validate: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusDeliveryMessages {
+    /// `im`: `ImconnectorSendStatusDeliveryMessagesIm`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<ImconnectorSendStatusDeliveryMessagesIm>,
+    /// `message`: `ImconnectorSendStatusDeliveryMessagesMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<ImconnectorSendStatusDeliveryMessagesMessage>,
+    /// `chat`: `ImconnectorSendStatusDeliveryMessagesChat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ImconnectorSendStatusDeliveryMessagesChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-chat)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusDeliveryMessagesChat {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusDeliveryMessagesIm {
+    /// `chat_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<i64>,
+    /// `message_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-message)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusDeliveryMessagesMessage {
+    /// `id`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Vec<String>>,
+    /// `date`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusReadingMessages {
+    /// `im`: `ImconnectorSendStatusReadingMessagesIm`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub im: Option<ImconnectorSendStatusReadingMessagesIm>,
+    /// `message`: `ImconnectorSendStatusReadingMessagesMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<ImconnectorSendStatusReadingMessagesMessage>,
+    /// `chat`: `ImconnectorSendStatusReadingMessagesChat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ImconnectorSendStatusReadingMessagesChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-chat)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusReadingMessagesChat {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-im)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusReadingMessagesIm {
+    /// `chat_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<i64>,
+    /// `message_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-message)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusReadingMessagesMessage {
+    /// `id`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html#result)
@@ -135,6 +433,111 @@ impl wire::Lenient for ImconnectorStatusResult {
     {
         wire::object_or_nothing(de)
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUpdateMessagesMessages {
+    /// `user`: `ImconnectorUpdateMessagesMessagesUser`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<ImconnectorUpdateMessagesMessagesUser>,
+    /// `message`: `ImconnectorUpdateMessagesMessagesMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<ImconnectorUpdateMessagesMessagesMessage>,
+    /// `chat`: `ImconnectorUpdateMessagesMessagesChat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ImconnectorUpdateMessagesMessagesChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-chat)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUpdateMessagesMessagesChat {
+    /// `id`: string, required.
+    pub id: String,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-message)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUpdateMessagesMessagesMessage {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `date`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<i64>,
+    /// `text`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `files`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// `disable_crm`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_crm: Option<String>,
+    /// `user_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-user)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUpdateMessagesMessagesUser {
+    /// `id`: string, required.
+    pub id: String,
+    /// `last_name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `picture`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<serde_json::Value>,
+    /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `gender`: `ImconnectorSendMessagesGender`. One of `male`, `female`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<ImconnectorSendMessagesGender>,
+    /// `email`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `phone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `skip_phone_validate`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_phone_validate: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `imconnector.activate`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
@@ -206,12 +609,16 @@ pub struct ImconnectorDeleteMessages {
     pub connector: String,
     /// `LINE`: integer, required.
     pub line: i64,
-    /// `MESSAGES`: raw, required.
-    pub messages: serde_json::Value,
+    /// `MESSAGES`: `ImconnectorDeleteMessagesMessages[]`, required.
+    pub messages: Vec<ImconnectorDeleteMessagesMessages>,
 }
 impl ImconnectorDeleteMessages {
     /// A `imconnector.delete.messages` call with the required parameters; optional ones unset.
-    pub fn new(connector: String, line: i64, messages: serde_json::Value) -> Self {
+    pub fn new(
+        connector: String,
+        line: i64,
+        messages: Vec<ImconnectorDeleteMessagesMessages>,
+    ) -> Self {
         Self { connector, line, messages }
     }
 }
@@ -312,12 +719,16 @@ pub struct ImconnectorSendMessages {
     pub connector: String,
     /// `LINE`: integer, required.
     pub line: i64,
-    /// `MESSAGES`: raw, required.
-    pub messages: serde_json::Value,
+    /// `MESSAGES`: `ImconnectorSendMessagesMessages[]`, required.
+    pub messages: Vec<ImconnectorSendMessagesMessages>,
 }
 impl ImconnectorSendMessages {
     /// A `imconnector.send.messages` call with the required parameters; optional ones unset.
-    pub fn new(connector: String, line: i64, messages: serde_json::Value) -> Self {
+    pub fn new(
+        connector: String,
+        line: i64,
+        messages: Vec<ImconnectorSendMessagesMessages>,
+    ) -> Self {
         Self { connector, line, messages }
     }
 }
@@ -337,12 +748,16 @@ pub struct ImconnectorSendStatusDelivery {
     pub connector: String,
     /// `LINE`: integer, required.
     pub line: i64,
-    /// `MESSAGES`: raw, required.
-    pub messages: serde_json::Value,
+    /// `MESSAGES`: `ImconnectorSendStatusDeliveryMessages[]`, required.
+    pub messages: Vec<ImconnectorSendStatusDeliveryMessages>,
 }
 impl ImconnectorSendStatusDelivery {
     /// A `imconnector.send.status.delivery` call with the required parameters; optional ones unset.
-    pub fn new(connector: String, line: i64, messages: serde_json::Value) -> Self {
+    pub fn new(
+        connector: String,
+        line: i64,
+        messages: Vec<ImconnectorSendStatusDeliveryMessages>,
+    ) -> Self {
         Self { connector, line, messages }
     }
 }
@@ -362,22 +777,26 @@ pub struct ImconnectorSendStatusReading {
     pub connector: String,
     /// `LINE`: integer, required.
     pub line: i64,
-    /// `MESSAGES`: raw, required.
-    pub messages: serde_json::Value,
+    /// `MESSAGES`: `ImconnectorSendStatusReadingMessages[]`, required.
+    pub messages: Vec<ImconnectorSendStatusReadingMessages>,
 }
 impl ImconnectorSendStatusReading {
     /// A `imconnector.send.status.reading` call with the required parameters; optional ones unset.
-    pub fn new(connector: String, line: i64, messages: serde_json::Value) -> Self {
+    pub fn new(
+        connector: String,
+        line: i64,
+        messages: Vec<ImconnectorSendStatusReadingMessages>,
+    ) -> Self {
         Self { connector, line, messages }
     }
 }
-/// `imconnector.status`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
+/// `imconnector.status`: scope `imopenlines`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)
 #[bitrix_method(
     "imconnector.status",
     scope = "imopenlines",
-    kind = write,
+    kind = read,
     response = ImconnectorStatusResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -395,13 +814,13 @@ impl ImconnectorStatus {
         Self { connector, line: None }
     }
 }
-/// `imconnector.unregister`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
+/// `imconnector.unregister`: scope `imopenlines`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
 #[bitrix_method(
     "imconnector.unregister",
     scope = "imopenlines",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -432,12 +851,16 @@ pub struct ImconnectorUpdateMessages {
     pub connector: String,
     /// `LINE`: integer, required.
     pub line: i64,
-    /// `MESSAGES`: raw, required.
-    pub messages: serde_json::Value,
+    /// `MESSAGES`: `ImconnectorUpdateMessagesMessages[]`, required.
+    pub messages: Vec<ImconnectorUpdateMessagesMessages>,
 }
 impl ImconnectorUpdateMessages {
     /// A `imconnector.update.messages` call with the required parameters; optional ones unset.
-    pub fn new(connector: String, line: i64, messages: serde_json::Value) -> Self {
+    pub fn new(
+        connector: String,
+        line: i64,
+        messages: Vec<ImconnectorUpdateMessagesMessages>,
+    ) -> Self {
         Self { connector, line, messages }
     }
 }

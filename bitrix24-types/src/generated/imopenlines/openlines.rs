@@ -7,6 +7,14 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::imopenlines_linked::ImopenlinesConfigUpdateParams;
+use super::imopenlines_values::{
+    ImopenlinesConfigAddAutoCloseRule, ImopenlinesConfigAddCloseRule,
+    ImopenlinesConfigAddNoAnswerRule, ImopenlinesConfigAddOperatorData,
+    ImopenlinesConfigAddQueueType, ImopenlinesConfigAddTypeMaxChat,
+    ImopenlinesConfigAddWelcomeBotJoin, ImopenlinesConfigAddWelcomeBotLeft,
+    ImopenlinesConfigAddWorktimeDayoffRule,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
@@ -25,9 +33,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `QUEUE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<serde_json::Value>,
-    /// `QUEUE_TYPE`: string.
+    /// `QUEUE_TYPE`: `ImopenlinesConfigAddQueueType`. One of `evenly`, `strictly`, `all`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue_type: Option<String>,
+    pub queue_type: Option<ImopenlinesConfigAddQueueType>,
     /// `QUEUE_TIME`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_time: Option<i64>,
@@ -109,9 +117,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `MAX_CHAT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_chat: Option<i64>,
-    /// `TYPE_MAX_CHAT`: string.
+    /// `TYPE_MAX_CHAT`: `ImopenlinesConfigAddTypeMaxChat`. One of `answered`, `answered_new`, `closed`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_max_chat: Option<String>,
+    pub type_max_chat: Option<ImopenlinesConfigAddTypeMaxChat>,
     /// `CATEGORY_ENABLE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -130,18 +138,18 @@ pub struct ImopenlinesConfigAddParams {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub welcome_bot_enable: Option<bool>,
-    /// `WELCOME_BOT_JOIN`: string.
+    /// `WELCOME_BOT_JOIN`: `ImopenlinesConfigAddWelcomeBotJoin`. One of `first`, `always`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_join: Option<String>,
+    pub welcome_bot_join: Option<ImopenlinesConfigAddWelcomeBotJoin>,
     /// `WELCOME_BOT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_id: Option<i64>,
     /// `WELCOME_BOT_TIME`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_time: Option<i64>,
-    /// `WELCOME_BOT_LEFT`: string.
+    /// `WELCOME_BOT_LEFT`: `ImopenlinesConfigAddWelcomeBotLeft`. One of `queue`, `close`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_left: Option<String>,
+    pub welcome_bot_left: Option<ImopenlinesConfigAddWelcomeBotLeft>,
     /// `CHECK_AVAILABLE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -160,15 +168,15 @@ pub struct ImopenlinesConfigAddParams {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub send_welcome_each_session: Option<bool>,
-    /// `OPERATOR_DATA`: string.
+    /// `OPERATOR_DATA`: `ImopenlinesConfigAddOperatorData`. One of `profile`, `queue`, `hide`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator_data: Option<String>,
+    pub operator_data: Option<ImopenlinesConfigAddOperatorData>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_operator_data: Option<serde_json::Value>,
-    /// `NO_ANSWER_RULE`: string.
+    /// `NO_ANSWER_RULE`: `ImopenlinesConfigAddNoAnswerRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub no_answer_rule: Option<String>,
+    pub no_answer_rule: Option<ImopenlinesConfigAddNoAnswerRule>,
     /// `NO_ANSWER_FORM_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_form_id: Option<i64>,
@@ -184,9 +192,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `WORKTIME_HOLIDAYS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_holidays: Option<String>,
-    /// `WORKTIME_DAYOFF_RULE`: string.
+    /// `WORKTIME_DAYOFF_RULE`: `ImopenlinesConfigAddWorktimeDayoffRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub worktime_dayoff_rule: Option<String>,
+    pub worktime_dayoff_rule: Option<ImopenlinesConfigAddWorktimeDayoffRule>,
     /// `WORKTIME_DAYOFF_FORM_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_form_id: Option<i64>,
@@ -196,9 +204,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `WORKTIME_DAYOFF_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_text: Option<String>,
-    /// `CLOSE_RULE`: string.
+    /// `CLOSE_RULE`: `ImopenlinesConfigAddCloseRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub close_rule: Option<String>,
+    pub close_rule: Option<ImopenlinesConfigAddCloseRule>,
     /// `CLOSE_FORM_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close_form_id: Option<i64>,
@@ -241,9 +249,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AUTO_CLOSE_RULE`: string.
+    /// `AUTO_CLOSE_RULE`: `ImopenlinesConfigAddAutoCloseRule`. One of `none`, `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_close_rule: Option<String>,
+    pub auto_close_rule: Option<ImopenlinesConfigAddAutoCloseRule>,
     /// `FULL_CLOSE_TIME`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub full_close_time: Option<i64>,
@@ -351,30 +359,30 @@ pub struct ImopenlinesConfigGetResult {
     /// `LINE_NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub line_name: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<String>,
-    /// `CRM`: string.
+    pub active: Option<bool>,
+    /// `CRM`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm: Option<String>,
+    pub crm: Option<bool>,
     /// `CRM_CREATE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create: Option<String>,
     /// `CRM_CREATE_SECOND`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create_second: Option<String>,
-    /// `CRM_CREATE_THIRD`: string.
+    /// `CRM_CREATE_THIRD`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_create_third: Option<String>,
-    /// `CRM_FORWARD`: string.
+    pub crm_create_third: Option<bool>,
+    /// `CRM_FORWARD`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_forward: Option<String>,
-    /// `CRM_CHAT_TRACKER`: string.
+    pub crm_forward: Option<bool>,
+    /// `CRM_CHAT_TRACKER`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_chat_tracker: Option<String>,
-    /// `CRM_TRANSFER_CHANGE`: string.
+    pub crm_chat_tracker: Option<bool>,
+    /// `CRM_TRANSFER_CHANGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub crm_transfer_change: Option<String>,
+    pub crm_transfer_change: Option<bool>,
     /// `CRM_SOURCE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_source: Option<String>,
@@ -387,33 +395,33 @@ pub struct ImopenlinesConfigGetResult {
     /// `NO_ANSWER_TIME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_time: Option<String>,
-    /// `CHECK_AVAILABLE`: string.
+    /// `CHECK_AVAILABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_available: Option<String>,
-    /// `WATCH_TYPING`: string.
+    pub check_available: Option<bool>,
+    /// `WATCH_TYPING`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub watch_typing: Option<String>,
-    /// `WELCOME_BOT_ENABLE`: string.
+    pub watch_typing: Option<bool>,
+    /// `WELCOME_BOT_ENABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub welcome_bot_enable: Option<String>,
-    /// `WELCOME_MESSAGE`: string.
+    pub welcome_bot_enable: Option<bool>,
+    /// `WELCOME_MESSAGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub welcome_message: Option<String>,
+    pub welcome_message: Option<bool>,
     /// `WELCOME_MESSAGE_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_message_text: Option<String>,
-    /// `VOTE_MESSAGE`: string.
+    /// `VOTE_MESSAGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub vote_message: Option<String>,
+    pub vote_message: Option<bool>,
     /// `VOTE_TIME_LIMIT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_time_limit: Option<String>,
-    /// `VOTE_BEFORE_FINISH`: string.
+    /// `VOTE_BEFORE_FINISH`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub vote_before_finish: Option<String>,
-    /// `VOTE_CLOSING_DELAY`: string.
+    pub vote_before_finish: Option<bool>,
+    /// `VOTE_CLOSING_DELAY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub vote_closing_delay: Option<String>,
+    pub vote_closing_delay: Option<bool>,
     /// `VOTE_MESSAGE_1_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_text: Option<String>,
@@ -432,15 +440,15 @@ pub struct ImopenlinesConfigGetResult {
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AGREEMENT_MESSAGE`: string.
+    /// `AGREEMENT_MESSAGE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub agreement_message: Option<String>,
+    pub agreement_message: Option<bool>,
     /// `AGREEMENT_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub agreement_id: Option<String>,
-    /// `CATEGORY_ENABLE`: string.
+    /// `CATEGORY_ENABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub category_enable: Option<String>,
+    pub category_enable: Option<bool>,
     /// `CATEGORY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<String>,
@@ -468,9 +476,9 @@ pub struct ImopenlinesConfigGetResult {
     /// `NO_ANSWER_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_ENABLE`: string.
+    /// `WORKTIME_ENABLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub worktime_enable: Option<String>,
+    pub worktime_enable: Option<bool>,
     /// `WORKTIME_FROM`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_from: Option<String>,
@@ -540,9 +548,9 @@ pub struct ImopenlinesConfigGetResult {
     /// `MODIFY_USER_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_user_id: Option<String>,
-    /// `TEMPORARY`: string.
+    /// `TEMPORARY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub temporary: Option<String>,
+    pub temporary: Option<bool>,
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
@@ -573,18 +581,18 @@ pub struct ImopenlinesConfigGetResult {
     /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigGetResultQueueUsersFieldsItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_users_fields: Option<ImopenlinesConfigGetResultQueueUsersFieldsItem>,
-    /// `QUEUE_ONLINE`: string.
+    /// `QUEUE_ONLINE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub queue_online: Option<String>,
+    pub queue_online: Option<bool>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub default_operator_data: Option<serde_json::Value>,
     /// `KPI_FIRST_ANSWER_TIME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_time: Option<String>,
-    /// `KPI_FIRST_ANSWER_ALERT`: string.
+    /// `KPI_FIRST_ANSWER_ALERT`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub kpi_first_answer_alert: Option<String>,
+    pub kpi_first_answer_alert: Option<bool>,
     /// `KPI_FIRST_ANSWER_LIST`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_list: Option<serde_json::Value>,
@@ -594,39 +602,39 @@ pub struct ImopenlinesConfigGetResult {
     /// `KPI_FURTHER_ANSWER_TIME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_time: Option<String>,
-    /// `KPI_FURTHER_ANSWER_ALERT`: string.
+    /// `KPI_FURTHER_ANSWER_ALERT`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub kpi_further_answer_alert: Option<String>,
+    pub kpi_further_answer_alert: Option<bool>,
     /// `KPI_FURTHER_ANSWER_LIST`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_list: Option<serde_json::Value>,
     /// `KPI_FURTHER_ANSWER_TEXT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_text: Option<String>,
-    /// `KPI_CHECK_OPERATOR_ACTIVITY`: string.
+    /// `KPI_CHECK_OPERATOR_ACTIVITY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub kpi_check_operator_activity: Option<String>,
-    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: string.
+    pub kpi_check_operator_activity: Option<bool>,
+    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub send_notification_empty_queue: Option<String>,
-    /// `USE_WELCOME_FORM`: string.
+    pub send_notification_empty_queue: Option<bool>,
+    /// `USE_WELCOME_FORM`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub use_welcome_form: Option<String>,
+    pub use_welcome_form: Option<bool>,
     /// `WELCOME_FORM_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_form_id: Option<String>,
-    /// `WELCOME_FORM_DELAY`: string.
+    /// `WELCOME_FORM_DELAY`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub welcome_form_delay: Option<String>,
-    /// `SEND_WELCOME_EACH_SESSION`: string.
+    pub welcome_form_delay: Option<bool>,
+    /// `SEND_WELCOME_EACH_SESSION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub send_welcome_each_session: Option<String>,
-    /// `CONFIRM_CLOSE`: string.
+    pub send_welcome_each_session: Option<bool>,
+    /// `CONFIRM_CLOSE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirm_close: Option<String>,
-    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: string.
+    pub confirm_close: Option<bool>,
+    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub ignore_welcome_form_responsible: Option<String>,
+    pub ignore_welcome_form_responsible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -716,6 +724,23 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueUsersFieldsItem {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#config-queue-item-fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImopenlinesConfigListGetConfigQueueItemFields {
+    /// `ENTITY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#options)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -746,9 +771,9 @@ pub struct ImopenlinesConfigListGetOptions {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImopenlinesConfigListGetParams {
-    /// `select`: raw.
+    /// `select`: `ImopenlinesConfigListGetResult`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<ImopenlinesConfigListGetResult>,
     /// `order`: `ImopenlinesConfigListGetResult`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<ImopenlinesConfigListGetResult>,
@@ -801,30 +826,48 @@ pub struct ImopenlinesConfigListGetResult {
     /// `LINE_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_name: Option<String>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `CRM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `CRM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm: Option<bool>,
     /// `CRM_CREATE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create: Option<String>,
     /// `CRM_CREATE_SECOND`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create_second: Option<String>,
-    /// `CRM_CREATE_THIRD`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_create_third: Option<String>,
-    /// `CRM_FORWARD`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_forward: Option<String>,
-    /// `CRM_CHAT_TRACKER`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_chat_tracker: Option<String>,
-    /// `CRM_TRANSFER_CHANGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_transfer_change: Option<String>,
+    /// `CRM_CREATE_THIRD`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_create_third: Option<bool>,
+    /// `CRM_FORWARD`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_forward: Option<bool>,
+    /// `CRM_CHAT_TRACKER`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_chat_tracker: Option<bool>,
+    /// `CRM_TRANSFER_CHANGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub crm_transfer_change: Option<bool>,
     /// `CRM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_source: Option<String>,
@@ -837,33 +880,54 @@ pub struct ImopenlinesConfigListGetResult {
     /// `NO_ANSWER_TIME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_time: Option<String>,
-    /// `CHECK_AVAILABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_available: Option<String>,
-    /// `WATCH_TYPING`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub watch_typing: Option<String>,
-    /// `WELCOME_BOT_ENABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_enable: Option<String>,
-    /// `WELCOME_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_message: Option<String>,
+    /// `CHECK_AVAILABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub check_available: Option<bool>,
+    /// `WATCH_TYPING`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub watch_typing: Option<bool>,
+    /// `WELCOME_BOT_ENABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub welcome_bot_enable: Option<bool>,
+    /// `WELCOME_MESSAGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub welcome_message: Option<bool>,
     /// `WELCOME_MESSAGE_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_message_text: Option<String>,
-    /// `VOTE_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vote_message: Option<String>,
+    /// `VOTE_MESSAGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vote_message: Option<bool>,
     /// `VOTE_TIME_LIMIT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_time_limit: Option<String>,
-    /// `VOTE_BEFORE_FINISH`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vote_before_finish: Option<String>,
-    /// `VOTE_CLOSING_DELAY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vote_closing_delay: Option<String>,
+    /// `VOTE_BEFORE_FINISH`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vote_before_finish: Option<bool>,
+    /// `VOTE_CLOSING_DELAY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vote_closing_delay: Option<bool>,
     /// `VOTE_MESSAGE_1_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_1_text: Option<String>,
@@ -882,15 +946,21 @@ pub struct ImopenlinesConfigListGetResult {
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AGREEMENT_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agreement_message: Option<String>,
+    /// `AGREEMENT_MESSAGE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub agreement_message: Option<bool>,
     /// `AGREEMENT_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
-    /// `CATEGORY_ENABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category_enable: Option<String>,
+    /// `CATEGORY_ENABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub category_enable: Option<bool>,
     /// `CATEGORY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
@@ -918,9 +988,12 @@ pub struct ImopenlinesConfigListGetResult {
     /// `NO_ANSWER_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_ENABLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub worktime_enable: Option<String>,
+    /// `WORKTIME_ENABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub worktime_enable: Option<bool>,
     /// `WORKTIME_FROM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_from: Option<String>,
@@ -990,9 +1063,12 @@ pub struct ImopenlinesConfigListGetResult {
     /// `MODIFY_USER_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modify_user_id: Option<String>,
-    /// `TEMPORARY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub temporary: Option<String>,
+    /// `TEMPORARY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub temporary: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -1020,18 +1096,21 @@ pub struct ImopenlinesConfigListGetResult {
     /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigListGetQueueUsersFieldsItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_users_fields: Option<ImopenlinesConfigListGetQueueUsersFieldsItem>,
-    /// `CONFIG_QUEUE`: raw.
+    /// `CONFIG_QUEUE`: `ImopenlinesConfigListGetConfigQueueItemFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config_queue: Option<serde_json::Value>,
+    pub config_queue: Option<ImopenlinesConfigListGetConfigQueueItemFields>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_operator_data: Option<serde_json::Value>,
     /// `KPI_FIRST_ANSWER_TIME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_time: Option<String>,
-    /// `KPI_FIRST_ANSWER_ALERT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kpi_first_answer_alert: Option<String>,
+    /// `KPI_FIRST_ANSWER_ALERT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub kpi_first_answer_alert: Option<bool>,
     /// `KPI_FIRST_ANSWER_LIST`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_list: Option<serde_json::Value>,
@@ -1041,39 +1120,63 @@ pub struct ImopenlinesConfigListGetResult {
     /// `KPI_FURTHER_ANSWER_TIME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_time: Option<String>,
-    /// `KPI_FURTHER_ANSWER_ALERT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kpi_further_answer_alert: Option<String>,
+    /// `KPI_FURTHER_ANSWER_ALERT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub kpi_further_answer_alert: Option<bool>,
     /// `KPI_FURTHER_ANSWER_LIST`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_list: Option<serde_json::Value>,
     /// `KPI_FURTHER_ANSWER_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_text: Option<String>,
-    /// `KPI_CHECK_OPERATOR_ACTIVITY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kpi_check_operator_activity: Option<String>,
-    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_notification_empty_queue: Option<String>,
-    /// `USE_WELCOME_FORM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_welcome_form: Option<String>,
+    /// `KPI_CHECK_OPERATOR_ACTIVITY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub kpi_check_operator_activity: Option<bool>,
+    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub send_notification_empty_queue: Option<bool>,
+    /// `USE_WELCOME_FORM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_welcome_form: Option<bool>,
     /// `WELCOME_FORM_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_form_id: Option<String>,
-    /// `WELCOME_FORM_DELAY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_form_delay: Option<String>,
-    /// `SEND_WELCOME_EACH_SESSION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_welcome_each_session: Option<String>,
-    /// `CONFIRM_CLOSE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirm_close: Option<String>,
-    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ignore_welcome_form_responsible: Option<String>,
+    /// `WELCOME_FORM_DELAY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub welcome_form_delay: Option<bool>,
+    /// `SEND_WELCOME_EACH_SESSION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub send_welcome_each_session: Option<bool>,
+    /// `CONFIRM_CLOSE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub confirm_close: Option<bool>,
+    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub ignore_welcome_form_responsible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1393,9 +1496,9 @@ pub struct ImopenlinesConfigPathGet;
 pub struct ImopenlinesConfigUpdate {
     /// `CONFIG_ID`: integer, required.
     pub config_id: i64,
-    /// `PARAMS`: raw.
+    /// `PARAMS`: `ImopenlinesConfigUpdateParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<serde_json::Value>,
+    pub params: Option<ImopenlinesConfigUpdateParams>,
 }
 impl ImopenlinesConfigUpdate {
     /// A `imopenlines.config.update` call with the required parameters; optional ones unset.

@@ -3,7 +3,6 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
 /// `imopenlines.operator.another.finish`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-another-finish.html)
@@ -123,9 +122,9 @@ impl ImopenlinesOperatorSpam {
 pub struct ImopenlinesOperatorTransfer {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `TRANSFER_ID`: raw.
+    /// `TRANSFER_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transfer_id: Option<serde_json::Value>,
+    pub transfer_id: Option<String>,
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,

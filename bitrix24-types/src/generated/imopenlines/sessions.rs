@@ -706,13 +706,13 @@ impl ImopenlinesSessionJoin {
         Self { chat_id }
     }
 }
-/// `imopenlines.session.mode.pin`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
+/// `imopenlines.session.mode.pin`: scope `imopenlines`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)
 #[bitrix_method(
     "imopenlines.session.mode.pin",
     scope = "imopenlines",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -720,9 +720,12 @@ impl ImopenlinesSessionJoin {
 pub struct ImopenlinesSessionModePin {
     /// `CHAT_ID`: integer, required.
     pub chat_id: i64,
-    /// `ACTIVATE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activate: Option<String>,
+    /// `ACTIVATE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub activate: Option<bool>,
 }
 impl ImopenlinesSessionModePin {
     /// A `imopenlines.session.mode.pin` call with the required parameters; optional ones unset.

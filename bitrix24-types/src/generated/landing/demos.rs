@@ -6,6 +6,9 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_values::{
+    LandingDemosGetListTplType, LandingDemosGetListType, LandingDemosGetPageListType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html#params)
@@ -21,9 +24,9 @@ pub struct LandingDemosGetListParams {
     /// `order`: `LandingDemosGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingDemosGetListResultTemplate>,
-    /// `group`: raw.
+    /// `group`: `LandingDemosGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<LandingDemosGetListResultTemplate>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -41,9 +44,9 @@ pub struct LandingDemosGetListParams {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingDemosGetListResultTemplate {
-    /// `ID`: raw.
+    /// `ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -56,15 +59,15 @@ pub struct LandingDemosGetListResultTemplate {
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: raw.
+    /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
-    /// `TYPE`: string.
+    pub description: Option<String>,
+    /// `TYPE`: `LandingDemosGetListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// `TPL_TYPE`: string.
+    pub type_: Option<LandingDemosGetListType>,
+    /// `TPL_TYPE`: `LandingDemosGetListTplType`. One of `S`, `P`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tpl_type: Option<String>,
+    pub tpl_type: Option<LandingDemosGetListTplType>,
     /// `SHOW_IN_LIST`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<String>,
@@ -86,18 +89,18 @@ pub struct LandingDemosGetListResultTemplate {
     /// `LANG`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<serde_json::Value>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `CREATED_BY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<i64>,
     /// `MODIFIED_BY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by_id: Option<i64>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<String>,
+    pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<String>,
@@ -112,9 +115,9 @@ pub struct LandingDemosGetListResultTemplate {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingDemosGetListResultTemplate2 {
-    /// `ID`: raw.
+    /// `ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
@@ -127,15 +130,15 @@ pub struct LandingDemosGetListResultTemplate2 {
     /// `TITLE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: raw.
+    /// `DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub description: Option<serde_json::Value>,
-    /// `TYPE`: string.
+    pub description: Option<String>,
+    /// `TYPE`: `LandingDemosGetListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `TPL_TYPE`: string.
+    pub type_: Option<LandingDemosGetListType>,
+    /// `TPL_TYPE`: `LandingDemosGetListTplType`. One of `S`, `P`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub tpl_type: Option<String>,
+    pub tpl_type: Option<LandingDemosGetListTplType>,
     /// `SHOW_IN_LIST`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<String>,
@@ -157,18 +160,18 @@ pub struct LandingDemosGetListResultTemplate2 {
     /// `LANG`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<serde_json::Value>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `CREATED_BY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
     /// `MODIFIED_BY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<i64>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<String>,
+    pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
@@ -197,9 +200,9 @@ pub struct LandingDemosGetPageListPageTemplate {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `TYPE`: raw.
+    /// `TYPE`: `string[]`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<serde_json::Value>,
+    pub type_: Option<Vec<String>>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -259,9 +262,9 @@ pub struct LandingDemosGetSiteListSiteTemplate {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `TYPE`: raw.
+    /// `TYPE`: `string[]`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<serde_json::Value>,
+    pub type_: Option<Vec<String>>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -357,15 +360,15 @@ pub struct LandingDemosGetList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingDemosGetPageList {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    pub type_: LandingDemosGetPageListType,
     /// `filter`: `LandingDemosGetPageListPageTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<LandingDemosGetPageListPageTemplate>,
 }
 impl LandingDemosGetPageList {
     /// A `landing.demos.getPageList` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: LandingDemosGetPageListType) -> Self {
         Self { type_, filter: None }
     }
 }
@@ -381,15 +384,15 @@ impl LandingDemosGetPageList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingDemosGetSiteList {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    pub type_: LandingDemosGetPageListType,
     /// `filter`: `LandingDemosGetSiteListSiteTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<LandingDemosGetSiteListSiteTemplate>,
 }
 impl LandingDemosGetSiteList {
     /// A `landing.demos.getSiteList` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: LandingDemosGetPageListType) -> Self {
         Self { type_, filter: None }
     }
 }
@@ -417,13 +420,13 @@ impl LandingDemosRegister {
         Self { data, params: None }
     }
 }
-/// `landing.demos.unregister`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.demos.unregister`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-unregister.html)
 #[bitrix_method(
     "landing.demos.unregister",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -16,12 +16,12 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingSiteGetRights {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl LandingSiteGetRights {
     /// A `landing.site.getRights` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -37,15 +37,15 @@ impl LandingSiteGetRights {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingSiteSetRights {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
     /// `rights`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rights: Option<serde_json::Value>,
 }
 impl LandingSiteSetRights {
     /// A `landing.site.setRights` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id, rights: None }
     }
 }

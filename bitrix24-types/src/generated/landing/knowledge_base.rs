@@ -6,21 +6,22 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_values::LandingSiteGetMenuBindingsEntityType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-group-bindings.html#group-binding-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetGroupBindingsGroupBindingItem {
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
+    pub entity_id: Option<String>,
     /// `ENTITY_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
-    /// `BINDING_ID`: raw.
+    /// `BINDING_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub binding_id: Option<serde_json::Value>,
+    pub binding_id: Option<String>,
     /// `TITLE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
@@ -46,12 +47,12 @@ impl wire::Lenient for LandingSiteGetGroupBindingsGroupBindingItem {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetMenuBindingsMenuBindingItem {
-    /// `ENTITY_ID`: raw.
+    /// `ENTITY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<serde_json::Value>,
-    /// `ENTITY_TYPE`: string.
+    pub entity_id: Option<String>,
+    /// `ENTITY_TYPE`: `LandingSiteGetMenuBindingsEntityType`. One of `S`, `L`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<LandingSiteGetMenuBindingsEntityType>,
     /// `BINDING_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub binding_id: Option<String>,
@@ -132,9 +133,9 @@ impl LandingSiteBindingToMenu {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteGetGroupBindings {
-    /// `groupId`: raw.
+    /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<serde_json::Value>,
+    pub group_id: Option<i64>,
 }
 /// `landing.site.getMenuBindings`: scope `landing`; reads only.
 ///
@@ -148,9 +149,9 @@ pub struct LandingSiteGetGroupBindings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteGetMenuBindings {
-    /// `menuCode`: raw.
+    /// `menuCode`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub menu_code: Option<serde_json::Value>,
+    pub menu_code: Option<String>,
 }
 /// `landing.site.unbindingFromGroup`: scope `landing`; writes (not idempotent: never repeated blindly).
 ///

@@ -494,9 +494,9 @@ pub struct LandingBlockUpdateStylesSelectorValue {
     /// `classList`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_list: Option<serde_json::Value>,
-    /// `affect`: raw.
+    /// `affect`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub affect: Option<serde_json::Value>,
+    pub affect: Option<Vec<String>>,
     /// `style`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<serde_json::Value>,
@@ -842,15 +842,15 @@ pub struct LandingBlockGetlist {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `lid`: raw, required.
-    pub lid: serde_json::Value,
+    /// `lid`: `integer[]`, required.
+    pub lid: Vec<i64>,
     /// `params`: `LandingBlockGetlistParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<LandingBlockGetlistParams>,
 }
 impl LandingBlockGetlist {
     /// A `landing.block.getlist` call with the required parameters; optional ones unset.
-    pub fn new(lid: serde_json::Value) -> Self {
+    pub fn new(lid: Vec<i64>) -> Self {
         Self {
             scope: None,
             lid,
@@ -969,13 +969,13 @@ impl LandingBlockRemovecard {
         }
     }
 }
-/// `landing.block.updateCards`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updateCards`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)
 #[bitrix_method(
     "landing.block.updateCards",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1002,13 +1002,13 @@ impl LandingBlockUpdateCards {
         }
     }
 }
-/// `landing.block.updateStyles`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updateStyles`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-styles.html)
 #[bitrix_method(
     "landing.block.updateStyles",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1043,13 +1043,13 @@ impl LandingBlockUpdateStyles {
         }
     }
 }
-/// `landing.block.updateattrs`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updateattrs`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-attrs.html)
 #[bitrix_method(
     "landing.block.updateattrs",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1076,13 +1076,13 @@ impl LandingBlockUpdateattrs {
         }
     }
 }
-/// `landing.block.updatecontent`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updatecontent`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-content.html)
 #[bitrix_method(
     "landing.block.updatecontent",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1117,13 +1117,13 @@ impl LandingBlockUpdatecontent {
         }
     }
 }
-/// `landing.block.updatenodes`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.block.updatenodes`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-nodes.html)
 #[bitrix_method(
     "landing.block.updatenodes",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1175,8 +1175,8 @@ pub struct LandingBlockUploadfile {
     pub scope: Option<String>,
     /// `block`: integer, required.
     pub block: i64,
-    /// `picture`: raw, required.
-    pub picture: serde_json::Value,
+    /// `picture`: `string[]`, required.
+    pub picture: Vec<String>,
     /// `ext`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ext: Option<String>,
@@ -1189,7 +1189,7 @@ pub struct LandingBlockUploadfile {
 }
 impl LandingBlockUploadfile {
     /// A `landing.block.uploadfile` call with the required parameters; optional ones unset.
-    pub fn new(block: i64, picture: serde_json::Value) -> Self {
+    pub fn new(block: i64, picture: Vec<String>) -> Self {
         Self {
             scope: None,
             block,

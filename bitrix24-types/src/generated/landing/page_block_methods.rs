@@ -155,13 +155,13 @@ impl LandingLandingCopyblock {
         }
     }
 }
-/// `landing.landing.deleteblock`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.landing.deleteblock`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-delete-block.html)
 #[bitrix_method(
     "landing.landing.deleteblock",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,6 +6,9 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_linked::{
+    LandingLandingAddAdditionalFields, LandingLandingGetListFilter,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-add-by-template.html#fields)
@@ -33,9 +36,12 @@ pub struct LandingLandingAddByTemplateFields {
     /// `PREPARE_BLOCKS_DATA`: `LandingLandingAddByTemplatePrepareBlocksData`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prepare_blocks_data: Option<LandingLandingAddByTemplatePrepareBlocksData>,
-    /// `ADD_IN_MENU`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_in_menu: Option<String>,
+    /// `ADD_IN_MENU`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub add_in_menu: Option<bool>,
     /// `BLOCK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_id: Option<i64>,
@@ -95,9 +101,9 @@ pub struct LandingLandingAddFields {
     /// `TPL_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tpl_id: Option<i64>,
-    /// `ADDITIONAL_FIELDS`: raw.
+    /// `ADDITIONAL_FIELDS`: `LandingLandingAddAdditionalFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_fields: Option<serde_json::Value>,
+    pub additional_fields: Option<LandingLandingAddAdditionalFields>,
     /// `BLOCK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_id: Option<i64>,
@@ -115,18 +121,18 @@ pub struct LandingLandingAddFields {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingLandingGetListPage {
-    /// `FIELD`: raw.
+    /// `FIELD`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub field: Option<serde_json::Value>,
-    /// `DOMAIN_ID`: raw.
+    pub field: Option<String>,
+    /// `DOMAIN_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub domain_id: Option<serde_json::Value>,
-    /// `PUBLIC_URL`: raw.
+    pub domain_id: Option<String>,
+    /// `PUBLIC_URL`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub public_url: Option<serde_json::Value>,
-    /// `PREVIEW`: raw.
+    pub public_url: Option<String>,
+    /// `PREVIEW`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub preview: Option<serde_json::Value>,
+    pub preview: Option<String>,
     /// `IS_AREA`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_area: Option<bool>,
@@ -152,9 +158,9 @@ pub struct LandingLandingGetListParams {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `LandingLandingGetListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<LandingLandingGetListFilter>,
     /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<serde_json::Value>,
@@ -249,12 +255,12 @@ pub struct LandingLandingUpdateFields {
     /// `DELETED`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<String>,
-    /// `DATE_PUBLIC`: string.
+    /// `DATE_PUBLIC`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_public: Option<String>,
-    /// `ADDITIONAL_FIELDS`: raw.
+    pub date_public: Option<wire::DateTime>,
+    /// `ADDITIONAL_FIELDS`: `LandingLandingAddAdditionalFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_fields: Option<serde_json::Value>,
+    pub additional_fields: Option<LandingLandingAddAdditionalFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -599,13 +605,13 @@ impl LandingLandingRemoveEntities {
         Self { scope: None, lid, data }
     }
 }
-/// `landing.landing.resolveIdByPublicUrl`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.landing.resolveIdByPublicUrl`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-resolve-id-by-public-url.html)
 #[bitrix_method(
     "landing.landing.resolveIdByPublicUrl",
     scope = "landing",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

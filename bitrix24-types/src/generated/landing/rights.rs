@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::landing_values::LandingRoleEnableScope;
 /// `landing.role.enable`: scope `landing`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/landing-role-enable.html)
@@ -11,9 +12,9 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleEnable {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
     /// `mode`: raw, required.
     pub mode: serde_json::Value,
 }
@@ -23,13 +24,13 @@ impl LandingRoleEnable {
         Self { scope: None, mode }
     }
 }
-/// `landing.role.isEnabled`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.role.isEnabled`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/landing-role-is-enabled.html)
 #[bitrix_method(
     "landing.role.isEnabled",
     scope = "landing",
-    kind = write,
+    kind = read,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_values::{LandingRoleEnableScope, LandingRoleSetRightsAdditional};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html#role)
@@ -46,9 +47,9 @@ impl wire::Lenient for LandingRoleGetListRole {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleGetList {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
 }
 /// `landing.role.getRights`: scope `landing`; reads only.
 ///
@@ -62,9 +63,9 @@ pub struct LandingRoleGetList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleGetRights {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
     /// `id`: integer, required.
     pub id: i64,
 }
@@ -86,9 +87,9 @@ impl LandingRoleGetRights {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleSetAccessCodes {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
     /// `id`: integer, required.
     pub id: i64,
     /// `codes`: `string[]`.
@@ -117,16 +118,16 @@ impl LandingRoleSetAccessCodes {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRoleSetRights {
-    /// `scope`: string.
+    /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleEnableScope>,
     /// `id`: integer, required.
     pub id: i64,
     /// `rights`: raw, required.
     pub rights: serde_json::Value,
-    /// `additional`: `string[]`.
+    /// `additional`: `LandingRoleSetRightsAdditional[]`. Each one of `menu24`, `create`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional: Option<Vec<String>>,
+    pub additional: Option<Vec<LandingRoleSetRightsAdditional>>,
 }
 impl LandingRoleSetRights {
     /// A `landing.role.setRights` call with the required parameters; optional ones unset.

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_linked::LandingSiteGetListFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-add.html#fields)
@@ -19,9 +20,9 @@ pub struct LandingSiteAddFields {
     /// `TYPE`: string.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// `DOMAIN_ID`: raw.
+    /// `DOMAIN_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain_id: Option<serde_json::Value>,
+    pub domain_id: Option<String>,
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -108,9 +109,9 @@ pub struct LandingSiteGetFoldersFilter {
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `PARENT_ID`: raw.
+    /// `PARENT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<serde_json::Value>,
+    pub parent_id: Option<i64>,
     /// `INDEX_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index_id: Option<i64>,
@@ -152,15 +153,15 @@ pub struct LandingSiteGetFoldersFolder {
     /// `ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
-    /// `PARENT_ID`: raw.
+    /// `PARENT_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub parent_id: Option<serde_json::Value>,
+    pub parent_id: Option<String>,
     /// `SITE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
-    /// `INDEX_ID`: raw.
+    /// `INDEX_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub index_id: Option<serde_json::Value>,
+    pub index_id: Option<String>,
     /// `ACTIVE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
@@ -207,9 +208,9 @@ pub struct LandingSiteGetListParams {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `LandingSiteGetListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<LandingSiteGetListFilter>,
     /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<serde_json::Value>,
@@ -248,18 +249,18 @@ pub struct LandingSiteGetListSite {
     /// `PREVIEW_PICTURE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<String>,
-    /// `PHONE`: raw.
+    /// `PHONE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub phone: Option<serde_json::Value>,
-    /// `DATE_CREATE`: string.
+    pub phone: Option<String>,
+    /// `DATE_CREATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: string.
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_modify: Option<String>,
-    /// `LANDING_ID_INDEX`: raw.
+    pub date_modify: Option<wire::DateTime>,
+    /// `LANDING_ID_INDEX`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub landing_id_index: Option<serde_json::Value>,
+    pub landing_id_index: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -288,9 +289,9 @@ pub struct LandingSiteUpdateFields {
     /// `TYPE`: string.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// `DOMAIN_ID`: raw.
+    /// `DOMAIN_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain_id: Option<serde_json::Value>,
+    pub domain_id: Option<String>,
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -523,12 +524,12 @@ pub struct LandingSiteGetPublicUrl {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: `integer[]`, required.
+    pub id: Vec<i64>,
 }
 impl LandingSiteGetPublicUrl {
     /// A `landing.site.getPublicUrl` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: Vec<i64>) -> Self {
         Self { scope: None, id }
     }
 }
@@ -795,13 +796,13 @@ impl LandingSiteUpdate {
         Self { scope: None, id, fields }
     }
 }
-/// `landing.site.updateFolder`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.site.updateFolder`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-update-folder.html)
 #[bitrix_method(
     "landing.site.updateFolder",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

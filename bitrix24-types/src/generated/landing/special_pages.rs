@@ -4,13 +4,14 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-/// `landing.syspage.deleteForLanding`: scope `landing`; writes (not idempotent: never repeated blindly).
+use super::landing_values::LandingSyspageGetSpecialPageType;
+/// `landing.syspage.deleteForLanding`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-delete-for-landing.html)
 #[bitrix_method(
     "landing.syspage.deleteForLanding",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,13 +29,13 @@ impl LandingSyspageDeleteForLanding {
         Self { scope: None, id }
     }
 }
-/// `landing.syspage.deleteForSite`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.syspage.deleteForSite`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-delete-for-site.html)
 #[bitrix_method(
     "landing.syspage.deleteForSite",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,15 +88,15 @@ impl LandingSyspageGet {
 pub struct LandingSyspageGetSpecialPage {
     /// `siteId`: integer, required.
     pub site_id: i64,
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `LandingSyspageGetSpecialPageType`, required. One of `mainpage`, `catalog`, `personal`, `cart`, `order`, `payment`, `compare`, `feedback`.
+    pub type_: LandingSyspageGetSpecialPageType,
     /// `additional`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<serde_json::Value>,
 }
 impl LandingSyspageGetSpecialPage {
     /// A `landing.syspage.getSpecialPage` call with the required parameters; optional ones unset.
-    pub fn new(site_id: i64, type_: String) -> Self {
+    pub fn new(site_id: i64, type_: LandingSyspageGetSpecialPageType) -> Self {
         Self {
             site_id,
             type_,
@@ -117,15 +118,15 @@ impl LandingSyspageGetSpecialPage {
 pub struct LandingSyspageSet {
     /// `id`: integer, required.
     pub id: i64,
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `LandingSyspageGetSpecialPageType`, required. One of `mainpage`, `catalog`, `personal`, `cart`, `order`, `payment`, `compare`, `feedback`.
+    pub type_: LandingSyspageGetSpecialPageType,
     /// `lid`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lid: Option<i64>,
 }
 impl LandingSyspageSet {
     /// A `landing.syspage.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, type_: String) -> Self {
+    pub fn new(id: i64, type_: LandingSyspageGetSpecialPageType) -> Self {
         Self { id, type_, lid: None }
     }
 }

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_linked::LandingTemplateGetlistFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-get-list.html#params)
@@ -15,15 +16,15 @@ pub struct LandingTemplateGetlistParams {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: raw.
+    /// `filter`: `LandingTemplateGetlistFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<LandingTemplateGetlistFilter>,
     /// `order`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<serde_json::Value>,
-    /// `group`: raw.
+    /// `group`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<Vec<String>>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -41,9 +42,9 @@ pub struct LandingTemplateGetlistParams {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingTemplateGetlistTemplate {
-    /// `FIELD`: raw.
+    /// `FIELD`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub field: Option<serde_json::Value>,
+    pub field: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

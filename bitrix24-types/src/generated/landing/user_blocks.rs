@@ -46,9 +46,9 @@ pub struct LandingRepoGetListParams {
     /// `order`: `LandingRepoGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingRepoGetListResultTemplate>,
-    /// `group`: raw.
+    /// `group`: `LandingRepoGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<LandingRepoGetListResultTemplate>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -72,9 +72,9 @@ pub struct LandingRepoGetListResultTemplate {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `APP_CODE`: raw.
+    /// `APP_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_code: Option<serde_json::Value>,
+    pub app_code: Option<String>,
     /// `ACTIVE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
@@ -87,9 +87,9 @@ pub struct LandingRepoGetListResultTemplate {
     /// `SECTIONS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<String>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `PREVIEW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
@@ -105,12 +105,12 @@ pub struct LandingRepoGetListResultTemplate {
     /// `MODIFIED_BY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by_id: Option<String>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: string.
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_modify: Option<String>,
+    pub date_modify: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -128,9 +128,9 @@ pub struct LandingRepoGetListResultTemplate2 {
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
-    /// `APP_CODE`: raw.
+    /// `APP_CODE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub app_code: Option<serde_json::Value>,
+    pub app_code: Option<String>,
     /// `ACTIVE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
@@ -143,9 +143,9 @@ pub struct LandingRepoGetListResultTemplate2 {
     /// `SECTIONS`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<String>,
-    /// `SITE_TEMPLATE_ID`: raw.
+    /// `SITE_TEMPLATE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_template_id: Option<serde_json::Value>,
+    pub site_template_id: Option<String>,
     /// `PREVIEW`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
@@ -161,12 +161,12 @@ pub struct LandingRepoGetListResultTemplate2 {
     /// `MODIFIED_BY_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<String>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: string.
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_modify: Option<String>,
+    pub date_modify: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -211,13 +211,13 @@ pub struct LandingRepoRegisterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// `landing.repo.checkContent`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.repo.checkContent`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-check-content.html)
 #[bitrix_method(
     "landing.repo.checkContent",
     scope = "landing",
-    kind = write,
+    kind = read,
     response = LandingRepoCheckContentResultData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -281,13 +281,13 @@ impl LandingRepoRegister {
         }
     }
 }
-/// `landing.repo.unregister`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.repo.unregister`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-unregister.html)
 #[bitrix_method(
     "landing.repo.unregister",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

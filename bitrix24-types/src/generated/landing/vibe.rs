@@ -7,6 +7,8 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_linked::LandingRepowidgetGetlistWidgetParams;
+use super::landing_values::LandingRepowidgetRegisterSections;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html#anchor-field)
@@ -40,9 +42,9 @@ pub struct LandingRepowidgetGetlistAnchorField {
     /// `PREVIEW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
-    /// `WIDGET_PARAMS`: raw.
+    /// `WIDGET_PARAMS`: `LandingRepowidgetGetlistWidgetParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub widget_params: Option<serde_json::Value>,
+    pub widget_params: Option<LandingRepowidgetGetlistWidgetParams>,
     /// `CONTENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -142,15 +144,15 @@ impl wire::Lenient for LandingRepowidgetGetlistAnchorField2 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingRepowidgetGetlistParams {
-    /// `select`: raw.
+    /// `select`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<LandingRepowidgetGetlistAnchorField>,
     /// `filter`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<LandingRepowidgetGetlistAnchorField>,
-    /// `group`: raw.
+    /// `group`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<LandingRepowidgetGetlistAnchorField>,
     /// `order`: `LandingRepowidgetGetlistAnchorField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingRepowidgetGetlistAnchorField>,
@@ -174,8 +176,8 @@ pub struct LandingRepowidgetRegisterAnchorFields {
     pub description: Option<String>,
     /// `CONTENT`: string, required.
     pub content: String,
-    /// `SECTIONS`: string, required.
-    pub sections: String,
+    /// `SECTIONS`: `LandingRepowidgetRegisterSections`, required. One of the 14 values of `LandingRepowidgetRegisterSections`.
+    pub sections: LandingRepowidgetRegisterSections,
     /// `WIDGET_PARAMS`: `LandingRepowidgetRegisterAnchorWidgetParams`, required.
     pub widget_params: LandingRepowidgetRegisterAnchorWidgetParams,
     /// `ACTIVE`: char. One of `Y`, `N`.
@@ -275,13 +277,13 @@ impl LandingRepowidgetRegister {
         Self { code, fields }
     }
 }
-/// `landing.repowidget.unregister`: scope `landing`; writes (not idempotent: never repeated blindly).
+/// `landing.repowidget.unregister`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-unregister.html)
 #[bitrix_method(
     "landing.repowidget.unregister",
     scope = "landing",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -8,10 +8,12 @@ mod elements;
 mod fields;
 #[allow(clippy::module_inception)]
 mod lists;
+mod lists_values;
 mod sections;
 pub use self::elements::*;
 pub use self::fields::*;
 pub use self::lists::*;
+pub use self::lists_values::*;
 pub use self::sections::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `lists` scope.
 #[allow(deprecated)]

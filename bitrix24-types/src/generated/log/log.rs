@@ -163,21 +163,24 @@ pub struct LogBlogpostAdd {
     /// `POST_TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_title: Option<String>,
-    /// `DEST`: raw.
+    /// `DEST`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dest: Option<serde_json::Value>,
+    pub dest: Option<Vec<String>>,
     /// `SPERM`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sperm: Option<serde_json::Value>,
     /// `FILES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<serde_json::Value>,
-    /// `IMPORTANT`: string.
+    /// `IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub important: Option<bool>,
+    /// `IMPORTANT_DATE_END`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub important: Option<String>,
-    /// `IMPORTANT_DATE_END`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub important_date_end: Option<String>,
+    pub important_date_end: Option<wire::DateTime>,
     /// `SITE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -190,16 +193,16 @@ pub struct LogBlogpostAdd {
     /// `BACKGROUND_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_code: Option<String>,
-    /// `PARSE_PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parse_preview: Option<String>,
-    /// `UF_`: raw, required.
-    #[serde(rename = "UF_")]
-    pub uf: serde_json::Value,
+    /// `PARSE_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub parse_preview: Option<bool>,
 }
 impl LogBlogpostAdd {
     /// A `log.blogpost.add` call with the required parameters; optional ones unset.
-    pub fn new(post_message: String, uf: serde_json::Value) -> Self {
+    pub fn new(post_message: String) -> Self {
         Self {
             post_message,
             post_title: None,
@@ -213,7 +216,6 @@ impl LogBlogpostAdd {
             tags: None,
             background_code: None,
             parse_preview: None,
-            uf,
         }
     }
 }
@@ -256,12 +258,12 @@ pub struct LogBlogpostGet {
     /// `LOG_RIGHTS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_rights: Option<serde_json::Value>,
-    /// `LOG_DATE_FROM`: string.
+    /// `LOG_DATE_FROM`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_date_from: Option<String>,
-    /// `LOG_DATE_TO`: string.
+    pub log_date_from: Option<wire::DateTime>,
+    /// `LOG_DATE_TO`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_date_to: Option<String>,
+    pub log_date_to: Option<wire::DateTime>,
     /// `FIRST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_id: Option<i64>,
@@ -275,13 +277,13 @@ pub struct LogBlogpostGet {
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
-/// `log.blogpost.getusers.important`: scope `log`; writes (not idempotent: never repeated blindly).
+/// `log.blogpost.getusers.important`: scope `log`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-getusers-important.html)
 #[bitrix_method(
     "log.blogpost.getusers.important",
     scope = "log",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -305,15 +307,15 @@ impl LogBlogpostGetusersImportant {
 pub struct LogBlogpostShare {
     /// `POST_ID`: integer, required.
     pub post_id: i64,
-    /// `DEST`: raw, required.
-    pub dest: serde_json::Value,
+    /// `DEST`: `string[]`, required.
+    pub dest: Vec<String>,
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
 impl LogBlogpostShare {
     /// A `log.blogpost.share` call with the required parameters; optional ones unset.
-    pub fn new(post_id: i64, dest: serde_json::Value) -> Self {
+    pub fn new(post_id: i64, dest: Vec<String>) -> Self {
         Self {
             post_id,
             dest,
@@ -345,25 +347,25 @@ pub struct LogBlogpostUpdate {
     /// `FILES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<serde_json::Value>,
-    /// `IMPORTANT`: string.
+    /// `IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub important: Option<bool>,
+    /// `IMPORTANT_DATE_END`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub important: Option<String>,
-    /// `IMPORTANT_DATE_END`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub important_date_end: Option<String>,
+    pub important_date_end: Option<wire::DateTime>,
     /// `SITE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
-    /// `UF_`: raw, required.
-    #[serde(rename = "UF_")]
-    pub uf: serde_json::Value,
 }
 impl LogBlogpostUpdate {
     /// A `log.blogpost.update` call with the required parameters; optional ones unset.
-    pub fn new(post_id: i64, uf: serde_json::Value) -> Self {
+    pub fn new(post_id: i64) -> Self {
         Self {
             post_id,
             post_message: None,
@@ -375,7 +377,6 @@ impl LogBlogpostUpdate {
             important_date_end: None,
             site_id: None,
             user_id: None,
-            uf,
         }
     }
 }

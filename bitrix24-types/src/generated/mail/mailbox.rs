@@ -19,9 +19,9 @@ use ::bitrix24_types::serde_json;
 pub struct MailMailboxFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl MailMailboxFieldGet {
     /// A `mail.mailbox.field.get` call with the required parameters; optional ones unset.
@@ -42,9 +42,9 @@ impl MailMailboxFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct MailMailboxFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `mail.mailbox.get`: scope `mail`; reads only.
 ///
@@ -61,9 +61,9 @@ pub struct MailMailboxFieldList {
 pub struct MailMailboxGet {
     /// `id`: integer, required.
     pub id: i64,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl MailMailboxGet {
     /// A `mail.mailbox.get` call with the required parameters; optional ones unset.
@@ -94,13 +94,13 @@ pub struct MailMailboxList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
 }
-/// `mail.mailbox.senders`: scope `mail`; writes (not idempotent: never repeated blindly).
+/// `mail.mailbox.senders`: scope `mail`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-senders.html)
 #[bitrix_method(
     "mail.mailbox.senders",
     scope = "mail",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]

@@ -4,6 +4,8 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::mail_values::MailMessageMovetofolderAction;
 /// `mail.message.createcalendarevent`: scope `mail`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-createcalendarevent.html)
@@ -19,10 +21,10 @@ use ::bitrix24_types::serde_json;
 pub struct MailMessageCreatecalendarevent {
     /// `messageId`: integer, required.
     pub message_id: i64,
-    /// `dateFrom`: string, required.
-    pub date_from: String,
-    /// `dateTo`: string, required.
-    pub date_to: String,
+    /// `dateFrom`: datetime, required.
+    pub date_from: wire::DateTime,
+    /// `dateTo`: datetime, required.
+    pub date_to: wire::DateTime,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -32,7 +34,11 @@ pub struct MailMessageCreatecalendarevent {
 }
 impl MailMessageCreatecalendarevent {
     /// A `mail.message.createcalendarevent` call with the required parameters; optional ones unset.
-    pub fn new(message_id: i64, date_from: String, date_to: String) -> Self {
+    pub fn new(
+        message_id: i64,
+        date_from: wire::DateTime,
+        date_to: wire::DateTime,
+    ) -> Self {
         Self {
             message_id,
             date_from,
@@ -162,9 +168,9 @@ impl MailMessageCreatetask {
 pub struct MailMessageFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl MailMessageFieldGet {
     /// A `mail.message.field.get` call with the required parameters; optional ones unset.
@@ -185,9 +191,9 @@ impl MailMessageFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct MailMessageFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `mail.message.forward`: scope `mail`; writes (not idempotent: never repeated blindly).
 ///
@@ -206,8 +212,8 @@ pub struct MailMessageForward {
     pub forward_message_id: i64,
     /// `from`: string, required.
     pub from: String,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
+    /// `to`: `string[]`, required.
+    pub to: Vec<String>,
     /// `subject`: string, required.
     pub subject: String,
     /// `body`: string, required.
@@ -224,7 +230,7 @@ impl MailMessageForward {
     pub fn new(
         forward_message_id: i64,
         from: String,
-        to: serde_json::Value,
+        to: Vec<String>,
         subject: String,
         body: String,
     ) -> Self {
@@ -254,9 +260,9 @@ impl MailMessageForward {
 pub struct MailMessageGet {
     /// `id`: integer, required.
     pub id: i64,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl MailMessageGet {
     /// A `mail.message.get` call with the required parameters; optional ones unset.
@@ -283,12 +289,12 @@ pub struct MailMessageList {
     /// `searchQuery`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_query: Option<String>,
-    /// `dateFrom`: string.
+    /// `dateFrom`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_from: Option<String>,
-    /// `dateTo`: string.
+    pub date_from: Option<wire::DateTime>,
+    /// `dateTo`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_to: Option<String>,
+    pub date_to: Option<wire::DateTime>,
     /// `isSeen`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_seen: Option<bool>,
@@ -315,17 +321,17 @@ pub struct MailMessageList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct MailMessageMovetofolder {
-    /// `messageIds`: raw, required.
-    pub message_ids: serde_json::Value,
-    /// `action`: string, required.
-    pub action: String,
+    /// `messageIds`: `integer[]`, required.
+    pub message_ids: Vec<i64>,
+    /// `action`: `MailMessageMovetofolderAction`, required. One of `move`, `spam`, `delete`.
+    pub action: MailMessageMovetofolderAction,
     /// `folder`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
 }
 impl MailMessageMovetofolder {
     /// A `mail.message.movetofolder` call with the required parameters; optional ones unset.
-    pub fn new(message_ids: serde_json::Value, action: String) -> Self {
+    pub fn new(message_ids: Vec<i64>, action: MailMessageMovetofolderAction) -> Self {
         Self {
             message_ids,
             action,
@@ -372,8 +378,8 @@ pub struct MailMessageReply {
     pub reply_to_message_id: i64,
     /// `from`: string, required.
     pub from: String,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
+    /// `to`: `string[]`, required.
+    pub to: Vec<String>,
     /// `subject`: string, required.
     pub subject: String,
     /// `body`: string, required.
@@ -390,7 +396,7 @@ impl MailMessageReply {
     pub fn new(
         reply_to_message_id: i64,
         from: String,
-        to: serde_json::Value,
+        to: Vec<String>,
         subject: String,
         body: String,
     ) -> Self {
@@ -420,8 +426,8 @@ impl MailMessageReply {
 pub struct MailMessageSend {
     /// `from`: string, required.
     pub from: String,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
+    /// `to`: `string[]`, required.
+    pub to: Vec<String>,
     /// `subject`: string, required.
     pub subject: String,
     /// `body`: string, required.
@@ -435,12 +441,7 @@ pub struct MailMessageSend {
 }
 impl MailMessageSend {
     /// A `mail.message.send` call with the required parameters; optional ones unset.
-    pub fn new(
-        from: String,
-        to: serde_json::Value,
-        subject: String,
-        body: String,
-    ) -> Self {
+    pub fn new(from: String, to: Vec<String>, subject: String, body: String) -> Self {
         Self {
             from,
             to,
@@ -451,13 +452,13 @@ impl MailMessageSend {
         }
     }
 }
-/// `mail.message.thread`: scope `mail`; writes (not idempotent: never repeated blindly).
+/// `mail.message.thread`: scope `mail`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-thread.html)
 #[bitrix_method(
     "mail.message.thread",
     scope = "mail",
-    kind = write,
+    kind = read,
     api = v3,
     response = serde_json::Value
 )]

@@ -4,9 +4,11 @@
 //! Bindings for the `mail` scope.
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
+mod mail_values;
 mod mailbox;
 mod message;
 mod recipient;
+pub use self::mail_values::*;
 pub use self::mailbox::*;
 pub use self::message::*;
 pub use self::recipient::*;

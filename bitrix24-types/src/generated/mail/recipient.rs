@@ -19,9 +19,9 @@ use ::bitrix24_types::serde_json;
 pub struct MailRecipientFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl MailRecipientFieldGet {
     /// A `mail.recipient.field.get` call with the required parameters; optional ones unset.
@@ -42,9 +42,9 @@ impl MailRecipientFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct MailRecipientFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `mail.recipient.listcontacts`: scope `mail`; reads only.
 ///

@@ -67,9 +67,9 @@ pub struct MailserviceGetMailService {
     /// `SITE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<String>,
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
@@ -82,33 +82,33 @@ pub struct MailserviceGetMailService {
     /// `PORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub port: Option<i64>,
-    /// `ENCRYPTION`: string.
+    /// `ENCRYPTION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub encryption: Option<String>,
+    pub encryption: Option<bool>,
     /// `LINK`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `ICON`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
-    /// `SMTP_SERVER`: raw.
+    /// `SMTP_SERVER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_server: Option<serde_json::Value>,
-    /// `SMTP_PORT`: raw.
+    pub smtp_server: Option<String>,
+    /// `SMTP_PORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_port: Option<serde_json::Value>,
-    /// `SMTP_LOGIN_AS_IMAP`: string.
+    pub smtp_port: Option<i64>,
+    /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_login_as_imap: Option<String>,
-    /// `SMTP_PASSWORD_AS_IMAP`: string.
+    pub smtp_login_as_imap: Option<bool>,
+    /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_password_as_imap: Option<String>,
-    /// `SMTP_ENCRYPTION`: raw.
+    pub smtp_password_as_imap: Option<bool>,
+    /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_encryption: Option<serde_json::Value>,
-    /// `UPLOAD_OUTGOING`: raw.
+    pub smtp_encryption: Option<bool>,
+    /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub upload_outgoing: Option<serde_json::Value>,
+    pub upload_outgoing: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -134,9 +134,9 @@ pub struct MailserviceListMailServices {
     /// `SITE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<String>,
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
@@ -149,33 +149,33 @@ pub struct MailserviceListMailServices {
     /// `PORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub port: Option<i64>,
-    /// `ENCRYPTION`: string.
+    /// `ENCRYPTION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub encryption: Option<String>,
+    pub encryption: Option<bool>,
     /// `LINK`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `ICON`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
-    /// `SMTP_SERVER`: raw.
+    /// `SMTP_SERVER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_server: Option<serde_json::Value>,
-    /// `SMTP_PORT`: raw.
+    pub smtp_server: Option<String>,
+    /// `SMTP_PORT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_port: Option<serde_json::Value>,
-    /// `SMTP_LOGIN_AS_IMAP`: string.
+    pub smtp_port: Option<i64>,
+    /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_login_as_imap: Option<String>,
-    /// `SMTP_PASSWORD_AS_IMAP`: string.
+    pub smtp_login_as_imap: Option<bool>,
+    /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_password_as_imap: Option<String>,
-    /// `SMTP_ENCRYPTION`: raw.
+    pub smtp_password_as_imap: Option<bool>,
+    /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_encryption: Option<serde_json::Value>,
-    /// `UPLOAD_OUTGOING`: raw.
+    pub smtp_encryption: Option<bool>,
+    /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub upload_outgoing: Option<serde_json::Value>,
+    pub upload_outgoing: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -198,18 +198,24 @@ impl wire::Lenient for MailserviceListMailServices {
 pub struct MailserviceAdd {
     /// `NAME`: string, required.
     pub name: String,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SERVER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
     /// `PORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `ENCRYPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<String>,
+    /// `ENCRYPTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub encryption: Option<bool>,
     /// `LINK`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -315,9 +321,12 @@ pub struct MailserviceList;
 pub struct MailserviceUpdate {
     /// `ID`: integer, required.
     pub id: i64,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -327,9 +336,12 @@ pub struct MailserviceUpdate {
     /// `PORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `ENCRYPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<String>,
+    /// `ENCRYPTION`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub encryption: Option<bool>,
     /// `LINK`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,

@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::messageservice_values::MessageserviceMessageStatusUpdateStatus;
 /// `messageservice.message.status.update`: scope `messageservice`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/messageservice/messageservice-message-status-update.html)
@@ -20,12 +21,16 @@ pub struct MessageserviceMessageStatusUpdate {
     pub code: String,
     /// `MESSAGE_ID`: string, required.
     pub message_id: String,
-    /// `STATUS`: string, required.
-    pub status: String,
+    /// `STATUS`: `MessageserviceMessageStatusUpdateStatus`, required. One of `queued`, `sent`, `delivered`, `undelivered`, `failed`.
+    pub status: MessageserviceMessageStatusUpdateStatus,
 }
 impl MessageserviceMessageStatusUpdate {
     /// A `messageservice.message.status.update` call with the required parameters; optional ones unset.
-    pub fn new(code: String, message_id: String, status: String) -> Self {
+    pub fn new(
+        code: String,
+        message_id: String,
+        status: MessageserviceMessageStatusUpdateStatus,
+    ) -> Self {
         Self { code, message_id, status }
     }
 }

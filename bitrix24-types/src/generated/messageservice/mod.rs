@@ -6,7 +6,9 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod messageservice;
+mod messageservice_values;
 pub use self::messageservice::*;
+pub use self::messageservice_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `messageservice` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

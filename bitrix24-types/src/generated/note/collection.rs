@@ -147,9 +147,9 @@ impl NoteCollectionDelete {
 pub struct NoteCollectionFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl NoteCollectionFieldGet {
     /// A `note.collection.field.get` call with the required parameters; optional ones unset.
@@ -170,9 +170,9 @@ impl NoteCollectionFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `note.collection.get`: scope `note`; reads only.
 ///

@@ -138,9 +138,9 @@ impl NoteDocumentDelete {
 pub struct NoteDocumentFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl NoteDocumentFieldGet {
     /// A `note.document.field.get` call with the required parameters; optional ones unset.
@@ -161,9 +161,9 @@ impl NoteDocumentFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `note.document.get`: scope `note`; reads only.
 ///
@@ -202,9 +202,9 @@ impl NoteDocumentGet {
 pub struct NoteDocumentSearchFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl NoteDocumentSearchFieldGet {
     /// A `note.document.search.field.get` call with the required parameters; optional ones unset.
@@ -225,9 +225,9 @@ impl NoteDocumentSearchFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentSearchFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `note.document.search.list`: scope `note`; reads only.
 ///
@@ -269,9 +269,9 @@ impl NoteDocumentSearchList {
 pub struct NoteDocumentTreeFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl NoteDocumentTreeFieldGet {
     /// A `note.document.tree.field.get` call with the required parameters; optional ones unset.
@@ -292,9 +292,9 @@ impl NoteDocumentTreeFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentTreeFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `note.document.tree.list`: scope `note`; reads only.
 ///

@@ -49,9 +49,9 @@ impl NoteFileAdd {
 pub struct NoteFileFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl NoteFileFieldGet {
     /// A `note.file.field.get` call with the required parameters; optional ones unset.
@@ -72,9 +72,9 @@ impl NoteFileFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteFileFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `note.file.get`: scope `note`; reads only.
 ///

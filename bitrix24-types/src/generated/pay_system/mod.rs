@@ -7,8 +7,10 @@ use ::bitrix24_types::MethodVisitor;
 mod outdated;
 #[allow(clippy::module_inception)]
 mod pay_system;
+mod pay_system_values;
 pub use self::outdated::*;
 pub use self::pay_system::*;
+pub use self::pay_system_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `pay_system` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

@@ -18,9 +18,9 @@ use ::bitrix24_types::serde_json;
 pub struct SalePaysystemPayInvoice {
     /// `INVOICE_ID`: integer, required.
     pub invoice_id: i64,
-    /// `PAY_SYSTEM_ID`: raw.
+    /// `PAY_SYSTEM_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_system_id: Option<serde_json::Value>,
+    pub pay_system_id: Option<String>,
     /// `BX_REST_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bx_rest_handler: Option<String>,
@@ -49,12 +49,12 @@ impl SalePaysystemPayInvoice {
 pub struct SalePaysystemSettingsInvoiceGet {
     /// `INVOICE_ID`: integer, required.
     pub invoice_id: i64,
-    /// `PAY_SYSTEM_ID`: raw.
+    /// `PAY_SYSTEM_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_system_id: Option<serde_json::Value>,
-    /// `BX_REST_HANDLER`: raw.
+    pub pay_system_id: Option<String>,
+    /// `BX_REST_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bx_rest_handler: Option<serde_json::Value>,
+    pub bx_rest_handler: Option<String>,
 }
 impl SalePaysystemSettingsInvoiceGet {
     /// A `sale.paysystem.settings.invoice.get` call with the required parameters; optional ones unset.

@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::pay_system_values::{
+    SalePaysystemAddEntityRegistryType, SalePaysystemHandlerAddClientType,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html#checkout)
@@ -14,15 +18,15 @@ pub struct SalePaysystemHandlerAddCheckout {
     /// `RETURN_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
-    /// `PAYSYSTEM_ID`: raw.
+    /// `PAYSYSTEM_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paysystem_id: Option<serde_json::Value>,
-    /// `PAYMENT_ID`: raw.
+    pub paysystem_id: Option<String>,
+    /// `PAYMENT_ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_id: Option<serde_json::Value>,
-    /// `SUM`: double.
+    pub payment_id: Option<u64>,
+    /// `SUM`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sum: Option<f64>,
+    pub sum: Option<wire::Decimal>,
     /// `CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -86,9 +90,9 @@ pub struct SalePaysystemHandlerAddDefault {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerAddForm {
-    /// `BX_PAYSYSTEM_ID`: raw.
+    /// `BX_PAYSYSTEM_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bx_paysystem_id: Option<serde_json::Value>,
+    pub bx_paysystem_id: Option<String>,
     /// `BX_RETURN_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bx_return_url: Option<String>,
@@ -131,12 +135,12 @@ pub struct SalePaysystemHandlerAddSettings {
     /// `IFRAME_DATA`: `SalePaysystemHandlerAddIframe`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iframe_data: Option<SalePaysystemHandlerAddIframe>,
-    /// `CLIENT_TYPE`: string.
+    /// `CLIENT_TYPE`: `SalePaysystemHandlerAddClientType`. One of `b2c`, `b2b`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_type: Option<String>,
-    /// `CURRENCY`: raw.
+    pub client_type: Option<SalePaysystemHandlerAddClientType>,
+    /// `CURRENCY`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<serde_json::Value>,
+    pub currency: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -194,21 +198,27 @@ pub struct SalePaysystemUpdateFields {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `PERSON_TYPE_ID`: raw.
+    /// `PERSON_TYPE_ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub person_type_id: Option<serde_json::Value>,
-    /// `BX_REST_HANDLER`: raw.
+    pub person_type_id: Option<u64>,
+    /// `BX_REST_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bx_rest_handler: Option<serde_json::Value>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    pub bx_rest_handler: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `LOGOTYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logotype: Option<String>,
-    /// `NEW_WINDOW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_window: Option<String>,
+    /// `NEW_WINDOW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub new_window: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -234,36 +244,38 @@ pub struct SalePaysystemAdd {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `PERSON_TYPE_ID`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `BX_REST_HANDLER`: raw, required.
-    pub bx_rest_handler: serde_json::Value,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `PERSON_TYPE_ID`: id, required.
+    pub person_type_id: u64,
+    /// `BX_REST_HANDLER`: string, required.
+    pub bx_rest_handler: String,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SETTINGS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
-    /// `ENTITY_REGISTRY_TYPE`: string.
+    /// `ENTITY_REGISTRY_TYPE`: `SalePaysystemAddEntityRegistryType`. One of `ORDER`, `CRM_INVOICE`, `CRM_QUOTE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_registry_type: Option<String>,
+    pub entity_registry_type: Option<SalePaysystemAddEntityRegistryType>,
     /// `LOGOTYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logotype: Option<String>,
-    /// `NEW_WINDOW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_window: Option<String>,
+    /// `NEW_WINDOW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub new_window: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
 }
 impl SalePaysystemAdd {
     /// A `sale.paysystem.add` call with the required parameters; optional ones unset.
-    pub fn new(
-        name: String,
-        person_type_id: serde_json::Value,
-        bx_rest_handler: serde_json::Value,
-    ) -> Self {
+    pub fn new(name: String, person_type_id: u64, bx_rest_handler: String) -> Self {
         Self {
             name,
             description: None,
@@ -290,12 +302,12 @@ impl SalePaysystemAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: string, required.
+    pub id: String,
 }
 impl SalePaysystemDelete {
     /// A `sale.paysystem.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -348,12 +360,12 @@ impl SalePaysystemHandlerAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: string, required.
+    pub id: String,
 }
 impl SalePaysystemHandlerDelete {
     /// A `sale.paysystem.handler.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -381,14 +393,14 @@ pub struct SalePaysystemHandlerList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: string, required.
+    pub id: String,
     /// `FIELDS`: `SalePaysystemHandlerUpdateFields`, required.
     pub fields: SalePaysystemHandlerUpdateFields,
 }
 impl SalePaysystemHandlerUpdate {
     /// A `sale.paysystem.handler.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SalePaysystemHandlerUpdateFields) -> Self {
+    pub fn new(id: String, fields: SalePaysystemHandlerUpdateFields) -> Self {
         Self { id, fields }
     }
 }
@@ -404,15 +416,15 @@ impl SalePaysystemHandlerUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemList {
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub select: Option<Vec<String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `ORDER`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `sale.paysystem.pay.payment`: scope `pay_system`; writes (not idempotent: never repeated blindly).
 ///
@@ -426,14 +438,14 @@ pub struct SalePaysystemList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemPayPayment {
-    /// `PAYMENT_ID`: raw, required.
-    pub payment_id: serde_json::Value,
-    /// `PAY_SYSTEM_ID`: raw, required.
-    pub pay_system_id: serde_json::Value,
+    /// `PAYMENT_ID`: id, required.
+    pub payment_id: u64,
+    /// `PAY_SYSTEM_ID`: string, required.
+    pub pay_system_id: String,
 }
 impl SalePaysystemPayPayment {
     /// A `sale.paysystem.pay.payment` call with the required parameters; optional ones unset.
-    pub fn new(payment_id: serde_json::Value, pay_system_id: serde_json::Value) -> Self {
+    pub fn new(payment_id: u64, pay_system_id: String) -> Self {
         Self { payment_id, pay_system_id }
     }
 }
@@ -449,14 +461,14 @@ impl SalePaysystemPayPayment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemSettingsGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
-    /// `PERSON_TYPE_ID`: raw, required.
-    pub person_type_id: serde_json::Value,
+    /// `ID`: string, required.
+    pub id: String,
+    /// `PERSON_TYPE_ID`: id, required.
+    pub person_type_id: u64,
 }
 impl SalePaysystemSettingsGet {
     /// A `sale.paysystem.settings.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, person_type_id: serde_json::Value) -> Self {
+    pub fn new(id: String, person_type_id: u64) -> Self {
         Self { id, person_type_id }
     }
 }
@@ -472,14 +484,14 @@ impl SalePaysystemSettingsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemSettingsPaymentGet {
-    /// `PAYMENT_ID`: raw, required.
-    pub payment_id: serde_json::Value,
-    /// `PAY_SYSTEM_ID`: raw, required.
-    pub pay_system_id: serde_json::Value,
+    /// `PAYMENT_ID`: id, required.
+    pub payment_id: u64,
+    /// `PAY_SYSTEM_ID`: string, required.
+    pub pay_system_id: String,
 }
 impl SalePaysystemSettingsPaymentGet {
     /// A `sale.paysystem.settings.payment.get` call with the required parameters; optional ones unset.
-    pub fn new(payment_id: serde_json::Value, pay_system_id: serde_json::Value) -> Self {
+    pub fn new(payment_id: u64, pay_system_id: String) -> Self {
         Self { payment_id, pay_system_id }
     }
 }
@@ -495,20 +507,17 @@ impl SalePaysystemSettingsPaymentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemSettingsUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
-    /// `PERSON_TYPE_ID`: raw.
+    /// `ID`: string, required.
+    pub id: String,
+    /// `PERSON_TYPE_ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub person_type_id: Option<serde_json::Value>,
+    pub person_type_id: Option<u64>,
     /// `SETTINGS`: `SalePaysystemSettingsUpdateSettings`, required.
     pub settings: SalePaysystemSettingsUpdateSettings,
 }
 impl SalePaysystemSettingsUpdate {
     /// A `sale.paysystem.settings.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        settings: SalePaysystemSettingsUpdateSettings,
-    ) -> Self {
+    pub fn new(id: String, settings: SalePaysystemSettingsUpdateSettings) -> Self {
         Self {
             id,
             person_type_id: None,
@@ -528,15 +537,15 @@ impl SalePaysystemSettingsUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: string, required.
+    pub id: String,
     /// `FIELDS`: `SalePaysystemUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<SalePaysystemUpdateFields>,
 }
 impl SalePaysystemUpdate {
     /// A `sale.paysystem.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id, fields: None }
     }
 }

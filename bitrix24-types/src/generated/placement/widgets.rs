@@ -4,15 +4,10 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-/// `placement.bind`: scope `placement`; writes idempotently.
+/// `placement.bind`: scope `placement`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-bind.html)
-#[bitrix_method(
-    "placement.bind",
-    scope = "placement",
-    kind = idempotent,
-    response = bool
-)]
+#[bitrix_method("placement.bind", scope = "placement", kind = write, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct PlacementBind {

@@ -8,6 +8,23 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct RpaCommentAddFields {
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `files`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -34,8 +51,18 @@ pub struct RpaCommentUpdateFields {
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct RpaCommentAdd;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RpaCommentAdd {
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_id: Option<i64>,
+    /// `itemId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<i64>,
+    /// `fields`: `RpaCommentAddFields`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<RpaCommentAddFields>,
+}
 /// `rpa.comment.delete`: scope `rpa`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-delete.html)

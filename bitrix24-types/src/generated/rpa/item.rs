@@ -80,8 +80,15 @@ impl RpaItemDelete {
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct RpaItemGet;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RpaItemGet {
+    /// `typeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
 /// `rpa.item.getTasks`: scope `rpa`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
@@ -118,12 +125,12 @@ pub struct RpaItemList {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -14,8 +14,34 @@ use ::bitrix24_types::serde_json;
 pub struct RpaStageAddFields {
     /// `name`: raw, required.
     pub name: serde_json::Value,
-    /// `typeId`: raw, required.
-    pub type_id: serde_json::Value,
+    /// `typeId`: integer, required.
+    pub type_id: i64,
+    /// `code`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<serde_json::Value>,
+    /// `color`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<serde_json::Value>,
+    /// `sort`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<serde_json::Value>,
+    /// `semantic`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct RpaStageUpdateFields {
+    /// `name`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<serde_json::Value>,
     /// `code`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<serde_json::Value>,
@@ -140,7 +166,7 @@ pub struct RpaStageUpdate {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `fields`: raw.
+    /// `fields`: `RpaStageUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<serde_json::Value>,
+    pub fields: Option<RpaStageUpdateFields>,
 }

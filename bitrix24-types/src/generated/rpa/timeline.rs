@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html#fields)
@@ -128,14 +129,14 @@ pub struct RpaTimelineUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<RpaTimelineUpdateFields>,
 }
-/// `rpa.timeline.updateIsFixed`: scope `rpa`; writes (not idempotent: never repeated blindly).
+/// `rpa.timeline.updateIsFixed`: scope `rpa`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.timeline.updateIsFixed`")]
 #[bitrix_method(
     "rpa.timeline.updateIsFixed",
     scope = "rpa",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -144,7 +145,10 @@ pub struct RpaTimelineUpdateIsFixed {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `isFixed`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_fixed: Option<String>,
+    /// `isFixed`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_fixed: Option<bool>,
 }

@@ -13,27 +13,30 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBasketitemAddCatalogProductFields {
-    /// `orderId`: raw, required.
-    pub order_id: serde_json::Value,
+    /// `orderId`: id, required.
+    pub order_id: u64,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `productid`: raw, required.
-    pub productid: serde_json::Value,
-    /// `price`: double.
+    /// `productid`: id, required.
+    pub productid: u64,
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// `basePrice`: double.
+    pub price: Option<wire::Decimal>,
+    /// `basePrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price: Option<f64>,
-    /// `discountPrice`: double.
+    pub base_price: Option<wire::Decimal>,
+    /// `discountPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_price: Option<f64>,
-    /// `currency`: raw, required.
-    pub currency: serde_json::Value,
-    /// `customPrice`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_price: Option<String>,
+    pub discount_price: Option<wire::Decimal>,
+    /// `currency`: string, required.
+    pub currency: String,
+    /// `customPrice`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub custom_price: Option<bool>,
     /// `quantity`: double, required.
     pub quantity: f64,
     /// `xmlId`: string.
@@ -52,27 +55,30 @@ pub struct SaleBasketitemAddCatalogProductFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBasketitemAddFields {
-    /// `orderId`: raw, required.
-    pub order_id: serde_json::Value,
+    /// `orderId`: id, required.
+    pub order_id: u64,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `productid`: raw, required.
-    pub productid: serde_json::Value,
-    /// `price`: double.
+    /// `productid`: id, required.
+    pub productid: u64,
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// `basePrice`: double.
+    pub price: Option<wire::Decimal>,
+    /// `basePrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price: Option<f64>,
-    /// `discountPrice`: double.
+    pub base_price: Option<wire::Decimal>,
+    /// `discountPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_price: Option<f64>,
-    /// `currency`: raw, required.
-    pub currency: serde_json::Value,
-    /// `customPrice`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_price: Option<String>,
+    pub discount_price: Option<wire::Decimal>,
+    /// `currency`: string, required.
+    pub currency: String,
+    /// `customPrice`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub custom_price: Option<bool>,
     /// `quantity`: double, required.
     pub quantity: f64,
     /// `xmlId`: string.
@@ -86,21 +92,27 @@ pub struct SaleBasketitemAddFields {
     /// `dimensions`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// `measureCode`: raw.
+    /// `measureCode`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
-    /// `measureName`: raw.
+    pub measure_code: Option<i64>,
+    /// `measureName`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_name: Option<serde_json::Value>,
-    /// `canBuy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy: Option<String>,
+    pub measure_name: Option<String>,
+    /// `canBuy`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy: Option<bool>,
     /// `vatRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `catalogXmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_xml_id: Option<String>,
@@ -167,15 +179,15 @@ pub struct SaleBasketitemUpdateFields {
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `price`: double.
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// `basePrice`: double.
+    pub price: Option<wire::Decimal>,
+    /// `basePrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price: Option<f64>,
-    /// `discountPrice`: double.
+    pub base_price: Option<wire::Decimal>,
+    /// `discountPrice`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_price: Option<f64>,
+    pub discount_price: Option<wire::Decimal>,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -191,21 +203,27 @@ pub struct SaleBasketitemUpdateFields {
     /// `dimensions`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// `measureCode`: raw.
+    /// `measureCode`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
-    /// `measureName`: raw.
+    pub measure_code: Option<i64>,
+    /// `measureName`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_name: Option<serde_json::Value>,
-    /// `canBuy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_buy: Option<String>,
+    pub measure_name: Option<String>,
+    /// `canBuy`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub can_buy: Option<bool>,
     /// `vatRate`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_included: Option<String>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub vat_included: Option<bool>,
     /// `catalogXmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_xml_id: Option<String>,
@@ -271,12 +289,12 @@ impl SaleBasketitemAddCatalogProduct {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleBasketitemDelete {
     /// A `sale.basketitem.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -292,12 +310,12 @@ impl SaleBasketitemDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleBasketitemGet {
     /// A `sale.basketitem.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -338,15 +356,15 @@ pub struct SaleBasketitemGetFieldsCatalogProduct;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -363,40 +381,37 @@ pub struct SaleBasketitemList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SaleBasketitemUpdateFields`, required.
     pub fields: SaleBasketitemUpdateFields,
 }
 impl SaleBasketitemUpdate {
     /// A `sale.basketitem.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleBasketitemUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SaleBasketitemUpdateFields) -> Self {
         Self { id, fields }
     }
 }
-/// `sale.basketitem.updateCatalogProduct`: scope `sale`; writes (not idempotent: never repeated blindly).
+/// `sale.basketitem.updateCatalogProduct`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update-catalog-product.html)
 #[bitrix_method(
     "sale.basketitem.updateCatalogProduct",
     scope = "sale",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemUpdateCatalogProduct {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SaleBasketitemUpdateCatalogProductFields`, required.
     pub fields: SaleBasketitemUpdateCatalogProductFields,
 }
 impl SaleBasketitemUpdateCatalogProduct {
     /// A `sale.basketitem.updateCatalogProduct` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        fields: SaleBasketitemUpdateCatalogProductFields,
-    ) -> Self {
+    pub fn new(id: u64, fields: SaleBasketitemUpdateCatalogProductFields) -> Self {
         Self { id, fields }
     }
 }

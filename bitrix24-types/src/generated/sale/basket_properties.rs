@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBasketpropertiesAddParametrFields {
-    /// `basketId`: raw, required.
-    pub basket_id: serde_json::Value,
+    /// `basketId`: id, required.
+    pub basket_id: u64,
     /// `name`: string, required.
     pub name: String,
     /// `value`: string, required.
@@ -118,12 +118,12 @@ impl SaleBasketpropertiesAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleBasketpropertiesDelete {
     /// A `sale.basketproperties.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -139,12 +139,12 @@ impl SaleBasketpropertiesDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleBasketpropertiesGet {
     /// A `sale.basketproperties.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -173,15 +173,15 @@ pub struct SaleBasketpropertiesGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -198,14 +198,14 @@ pub struct SaleBasketpropertiesList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SaleBasketpropertiesUpdateFields`, required.
     pub fields: SaleBasketpropertiesUpdateFields,
 }
 impl SaleBasketpropertiesUpdate {
     /// A `sale.basketproperties.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleBasketpropertiesUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SaleBasketpropertiesUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -7,16 +7,20 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sale_values::{
+    SaleBusinessValuePersonDomainAddDomain,
+    SaleBusinessValuePersonDomainDeleteByFilterDomain,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainAddFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `domain`: string, required.
-    pub domain: String,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `domain`: `SaleBusinessValuePersonDomainAddDomain`, required. One of `I`, `E`.
+    pub domain: SaleBusinessValuePersonDomainAddDomain,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -28,10 +32,10 @@ pub struct SaleBusinessValuePersonDomainAddFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `domain`: string, required.
-    pub domain: String,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `domain`: `SaleBusinessValuePersonDomainDeleteByFilterDomain`, required. One of `I`, `E`.
+    pub domain: SaleBusinessValuePersonDomainDeleteByFilterDomain,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -85,13 +89,13 @@ impl SaleBusinessValuePersonDomainAdd {
         Self { fields }
     }
 }
-/// `sale.businessValuePersonDomain.deleteByFilter`: scope `sale`; writes (not idempotent: never repeated blindly).
+/// `sale.businessValuePersonDomain.deleteByFilter`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)
 #[bitrix_method(
     "sale.businessValuePersonDomain.deleteByFilter",
     scope = "sale",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -131,15 +135,15 @@ pub struct SaleBusinessValuePersonDomainGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBusinessValuePersonDomainList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)
@@ -51,17 +52,20 @@ pub struct SaleDeliveryAdd {
     pub rest_code: String,
     /// `NAME`: string, required.
     pub name: String,
-    /// `CURRENCY`: raw, required.
-    pub currency: serde_json::Value,
+    /// `CURRENCY`: string, required.
+    pub currency: String,
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `CONFIG`: `SaleDeliveryAddConfig[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<SaleDeliveryAddConfig>>,
@@ -71,7 +75,7 @@ pub struct SaleDeliveryAdd {
 }
 impl SaleDeliveryAdd {
     /// A `sale.delivery.add` call with the required parameters; optional ones unset.
-    pub fn new(rest_code: String, name: String, currency: serde_json::Value) -> Self {
+    pub fn new(rest_code: String, name: String, currency: String) -> Self {
         Self {
             rest_code,
             name,
@@ -96,12 +100,12 @@ impl SaleDeliveryAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryConfigGet {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleDeliveryConfigGet {
     /// A `sale.delivery.config.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -117,15 +121,15 @@ impl SaleDeliveryConfigGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryConfigUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `CONFIG`: `SaleDeliveryConfigUpdateConfig[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<SaleDeliveryConfigUpdateConfig>>,
 }
 impl SaleDeliveryConfigUpdate {
     /// A `sale.delivery.config.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, config: None }
     }
 }
@@ -141,12 +145,12 @@ impl SaleDeliveryConfigUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleDeliveryDelete {
     /// A `sale.delivery.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -162,15 +166,15 @@ impl SaleDeliveryDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryGetlist {
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub select: Option<Vec<String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `ORDER`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `sale.delivery.update`: scope `sale`; writes idempotently.
 ///
@@ -184,30 +188,33 @@ pub struct SaleDeliveryGetlist {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `CURRENCY`: raw.
+    /// `CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<serde_json::Value>,
+    pub currency: Option<String>,
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `LOGOTYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logotype: Option<String>,
 }
 impl SaleDeliveryUpdate {
     /// A `sale.delivery.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             name: None,

@@ -5,15 +5,17 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::sale_values::SaleDeliveryHandlerAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerAddConfig {
-    /// `TYPE`: string, required.
+    /// `TYPE`: `SaleDeliveryHandlerAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `DATE`, `LOCATION`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleDeliveryHandlerAddType,
     /// `CODE`: string, required.
     pub code: String,
     /// `NAME`: string, required.
@@ -58,9 +60,12 @@ pub struct SaleDeliveryHandlerAddSettings {
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_callback_tracking_support: Option<String>,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_callback_tracking_support: Option<bool>,
     /// `CONFIG`: `SaleDeliveryHandlerAddConfig[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<SaleDeliveryHandlerAddConfig>>,
@@ -75,9 +80,9 @@ pub struct SaleDeliveryHandlerAddSettings {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerUpdateParametrConfig {
-    /// `TYPE`: string, required.
+    /// `TYPE`: `SaleDeliveryHandlerAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `DATE`, `LOCATION`.
     #[serde(rename = "TYPE")]
-    pub type_: String,
+    pub type_: SaleDeliveryHandlerAddType,
     /// `CODE`: string, required.
     pub code: String,
     /// `NAME`: string, required.
@@ -122,9 +127,12 @@ pub struct SaleDeliveryHandlerUpdateParametrSettings {
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_callback_tracking_support: Option<String>,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_callback_tracking_support: Option<bool>,
     /// `CONFIG`: `SaleDeliveryHandlerUpdateParametrConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<SaleDeliveryHandlerUpdateParametrConfig>,
@@ -190,12 +198,12 @@ impl SaleDeliveryHandlerAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerDelete {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SaleDeliveryHandlerDelete {
     /// A `sale.delivery.handler.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -209,8 +217,18 @@ impl SaleDeliveryHandlerDelete {
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct SaleDeliveryHandlerList;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryHandlerList {
+    /// `FILTER`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `ORDER`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `SELECT`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
 /// `sale.delivery.handler.update`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)
@@ -223,8 +241,8 @@ pub struct SaleDeliveryHandlerList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerUpdate {
-    /// `ID`: raw, required.
-    pub id: serde_json::Value,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -246,7 +264,7 @@ pub struct SaleDeliveryHandlerUpdate {
 }
 impl SaleDeliveryHandlerUpdate {
     /// A `sale.delivery.handler.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             name: None,

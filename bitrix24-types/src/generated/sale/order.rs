@@ -15,28 +15,31 @@ use ::bitrix24_types::wire;
 pub struct SaleOrderAddFields {
     /// `lid`: string, required.
     pub lid: String,
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
     /// `currency`: string, required.
     pub currency: String,
-    /// `price`: double.
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// `discountValue`: double.
+    pub price: Option<wire::Decimal>,
+    /// `discountValue`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_value: Option<f64>,
-    /// `statusId`: raw.
+    pub discount_value: Option<wire::Decimal>,
+    /// `statusId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<serde_json::Value>,
+    pub status_id: Option<String>,
     /// `empStatusId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_status_id: Option<u64>,
     /// `dateInsert`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_insert: Option<wire::DateTime>,
-    /// `marked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub marked: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub marked: Option<bool>,
     /// `empMarkedId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_marked_id: Option<u64>,
@@ -61,15 +64,21 @@ pub struct SaleOrderAddFields {
     /// `lockedBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_by: Option<u64>,
-    /// `recountFlag`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recount_flag: Option<String>,
+    /// `recountFlag`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub recount_flag: Option<bool>,
     /// `affiliateId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliate_id: Option<i64>,
-    /// `updated1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated1c: Option<String>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub updated1c: Option<bool>,
     /// `orderTopic`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_topic: Option<String>,
@@ -82,12 +91,18 @@ pub struct SaleOrderAddFields {
     /// `version1c`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version1c: Option<String>,
-    /// `externalOrder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_order: Option<String>,
-    /// `canceled`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub canceled: Option<String>,
+    /// `externalOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub external_order: Option<bool>,
+    /// `canceled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub canceled: Option<bool>,
     /// `empCanceledId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_canceled_id: Option<u64>,
@@ -135,24 +150,27 @@ impl IntoRecords<serde_json::Value> for SaleOrderListResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleOrderUpdateFields {
-    /// `price`: double.
+    /// `price`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// `discountValue`: double.
+    pub price: Option<wire::Decimal>,
+    /// `discountValue`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_value: Option<f64>,
-    /// `statusId`: raw.
+    pub discount_value: Option<wire::Decimal>,
+    /// `statusId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<serde_json::Value>,
+    pub status_id: Option<String>,
     /// `empStatusId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_status_id: Option<u64>,
     /// `dateInsert`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_insert: Option<wire::DateTime>,
-    /// `marked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub marked: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub marked: Option<bool>,
     /// `empMarkedId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_marked_id: Option<u64>,
@@ -177,15 +195,21 @@ pub struct SaleOrderUpdateFields {
     /// `lockedBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_by: Option<u64>,
-    /// `recountFlag`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recount_flag: Option<String>,
+    /// `recountFlag`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub recount_flag: Option<bool>,
     /// `affiliateId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliate_id: Option<i64>,
-    /// `updated1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated1c: Option<String>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub updated1c: Option<bool>,
     /// `orderTopic`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_topic: Option<String>,
@@ -198,12 +222,18 @@ pub struct SaleOrderUpdateFields {
     /// `version1c`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version1c: Option<String>,
-    /// `externalOrder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_order: Option<String>,
-    /// `canceled`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub canceled: Option<String>,
+    /// `externalOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub external_order: Option<bool>,
+    /// `canceled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub canceled: Option<bool>,
     /// `empCanceledId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_canceled_id: Option<u64>,
@@ -243,12 +273,12 @@ impl SaleOrderAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleOrderDelete {
     /// A `sale.order.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -264,12 +294,12 @@ impl SaleOrderDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleOrderGet {
     /// A `sale.order.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -298,15 +328,15 @@ pub struct SaleOrderGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -323,14 +353,14 @@ pub struct SaleOrderList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SaleOrderUpdateFields`, required.
     pub fields: SaleOrderUpdateFields,
 }
 impl SaleOrderUpdate {
     /// A `sale.order.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleOrderUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SaleOrderUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -2,33 +2,41 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sale_values::SalePaymentAddExternalPayment;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePaymentAddFields {
-    /// `orderId`: raw, required.
-    pub order_id: serde_json::Value,
-    /// `paySystemId`: raw, required.
-    pub pay_system_id: serde_json::Value,
-    /// `paid`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub paid: Option<String>,
+    /// `orderId`: id, required.
+    pub order_id: u64,
+    /// `paySystemId`: string, required.
+    pub pay_system_id: String,
+    /// `paid`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub paid: Option<bool>,
     /// `datePaid`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_paid: Option<wire::DateTime>,
     /// `empPaidId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_paid_id: Option<u64>,
-    /// `psStatus`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status: Option<String>,
+    /// `psStatus`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub ps_status: Option<bool>,
     /// `psStatusCode`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_status_code: Option<String>,
@@ -38,9 +46,9 @@ pub struct SalePaymentAddFields {
     /// `psStatusMessage`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_status_message: Option<String>,
-    /// `psSum`: double.
+    /// `psSum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_sum: Option<f64>,
+    pub ps_sum: Option<wire::Decimal>,
     /// `psCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_currency: Option<String>,
@@ -62,18 +70,18 @@ pub struct SalePaymentAddFields {
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `sum`: double.
+    /// `sum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sum: Option<f64>,
+    pub sum: Option<wire::Decimal>,
     /// `companyId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
     /// `payReturnNum`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_return_num: Option<String>,
-    /// `priceCod`: double.
+    /// `priceCod`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_cod: Option<f64>,
+    pub price_cod: Option<wire::Decimal>,
     /// `payReturnDate`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_return_date: Option<chrono::NaiveDate>,
@@ -89,30 +97,39 @@ pub struct SalePaymentAddFields {
     /// `empResponsibleId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_responsible_id: Option<u64>,
-    /// `isReturn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_return: Option<String>,
+    /// `isReturn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_return: Option<bool>,
     /// `comments`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `updated1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated1c: Option<String>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub updated1c: Option<bool>,
     /// `id1c`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id1c: Option<String>,
     /// `version1c`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version1c: Option<String>,
-    /// `externalPayment`: string.
+    /// `externalPayment`: `SalePaymentAddExternalPayment`. One of `Y`, `F`, `N`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_payment: Option<String>,
+    pub external_payment: Option<SalePaymentAddExternalPayment>,
     /// `psInvoiceId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_invoice_id: Option<String>,
-    /// `marked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub marked: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub marked: Option<bool>,
     /// `reasonMarked`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_marked: Option<String>,
@@ -124,26 +141,59 @@ pub struct SalePaymentAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// A list page's `result`: the records sit under `payments`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePaymentListResult {
+    /// `payments`: `raw[]`, read-only.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payments: Option<Vec<serde_json::Value>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<serde_json::Value> for SalePaymentListResult {
+    fn into_records(self) -> Vec<serde_json::Value> {
+        self.payments.unwrap_or_default()
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePaymentUpdateFields {
-    /// `paySystemId`: raw, required.
-    pub pay_system_id: serde_json::Value,
-    /// `paid`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub paid: Option<String>,
+    /// `paySystemId`: string, required.
+    pub pay_system_id: String,
+    /// `paid`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub paid: Option<bool>,
     /// `datePaid`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_paid: Option<wire::DateTime>,
     /// `empPaidId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_paid_id: Option<u64>,
-    /// `psStatus`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status: Option<String>,
+    /// `psStatus`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub ps_status: Option<bool>,
     /// `psStatusCode`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_status_code: Option<String>,
@@ -153,9 +203,9 @@ pub struct SalePaymentUpdateFields {
     /// `psStatusMessage`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_status_message: Option<String>,
-    /// `psSum`: double.
+    /// `psSum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_sum: Option<f64>,
+    pub ps_sum: Option<wire::Decimal>,
     /// `psCurrency`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_currency: Option<String>,
@@ -177,18 +227,18 @@ pub struct SalePaymentUpdateFields {
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `sum`: double.
+    /// `sum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sum: Option<f64>,
+    pub sum: Option<wire::Decimal>,
     /// `companyId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
     /// `payReturnNum`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_return_num: Option<String>,
-    /// `priceCod`: double.
+    /// `priceCod`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_cod: Option<f64>,
+    pub price_cod: Option<wire::Decimal>,
     /// `payReturnDate`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_return_date: Option<chrono::NaiveDate>,
@@ -204,30 +254,39 @@ pub struct SalePaymentUpdateFields {
     /// `empResponsibleId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_responsible_id: Option<u64>,
-    /// `isReturn`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_return: Option<String>,
+    /// `isReturn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_return: Option<bool>,
     /// `comments`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// `updated1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated1c: Option<String>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub updated1c: Option<bool>,
     /// `id1c`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id1c: Option<String>,
     /// `version1c`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version1c: Option<String>,
-    /// `externalPayment`: string.
+    /// `externalPayment`: `SalePaymentAddExternalPayment`. One of `Y`, `F`, `N`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_payment: Option<String>,
+    pub external_payment: Option<SalePaymentAddExternalPayment>,
     /// `psInvoiceId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_invoice_id: Option<String>,
-    /// `marked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub marked: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub marked: Option<bool>,
     /// `reasonMarked`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_marked: Option<String>,
@@ -272,12 +331,12 @@ impl SalePaymentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePaymentDelete {
     /// A `sale.payment.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -293,12 +352,12 @@ impl SalePaymentDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePaymentGet {
     /// A `sale.payment.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -321,11 +380,25 @@ pub struct SalePaymentGetFields;
     "sale.payment.list",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePaymentListResult,
+    list(record = serde_json::Value, records = "payments", id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct SalePaymentList;
+pub struct SalePaymentList {
+    /// `select`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
+    /// `start`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+}
 /// `sale.payment.update`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)
@@ -338,14 +411,14 @@ pub struct SalePaymentList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SalePaymentUpdateFields`, required.
     pub fields: SalePaymentUpdateFields,
 }
 impl SalePaymentUpdate {
     /// A `sale.payment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SalePaymentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SalePaymentUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -11,10 +11,10 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePaymentitembasketAddFields {
-    /// `paymentId`: raw, required.
-    pub payment_id: serde_json::Value,
-    /// `basketId`: raw, required.
-    pub basket_id: serde_json::Value,
+    /// `paymentId`: id, required.
+    pub payment_id: u64,
+    /// `basketId`: id, required.
+    pub basket_id: u64,
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
@@ -75,12 +75,12 @@ impl SalePaymentitembasketAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePaymentitembasketDelete {
     /// A `sale.paymentitembasket.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -96,12 +96,12 @@ impl SalePaymentitembasketDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePaymentitembasketGet {
     /// A `sale.paymentitembasket.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -129,15 +129,15 @@ pub struct SalePaymentitembasketGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -154,17 +154,14 @@ pub struct SalePaymentitembasketList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SalePaymentitembasketUpdateFields`, required.
     pub fields: SalePaymentitembasketUpdateFields,
 }
 impl SalePaymentitembasketUpdate {
     /// A `sale.paymentitembasket.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        fields: SalePaymentitembasketUpdateFields,
-    ) -> Self {
+    pub fn new(id: u64, fields: SalePaymentitembasketUpdateFields) -> Self {
         Self { id, fields }
     }
 }

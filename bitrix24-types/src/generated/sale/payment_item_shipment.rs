@@ -13,10 +13,10 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentAddFields {
-    /// `shipmentId`: raw, required.
-    pub shipment_id: serde_json::Value,
-    /// `paymentId`: raw, required.
-    pub payment_id: serde_json::Value,
+    /// `shipmentId`: string, required.
+    pub shipment_id: String,
+    /// `paymentId`: id, required.
+    pub payment_id: u64,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -99,12 +99,12 @@ impl SalePaymentItemShipmentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePaymentItemShipmentDelete {
     /// A `sale.paymentItemShipment.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -120,12 +120,12 @@ impl SalePaymentItemShipmentDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePaymentItemShipmentGet {
     /// A `sale.paymentItemShipment.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -154,15 +154,15 @@ pub struct SalePaymentItemShipmentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -179,17 +179,14 @@ pub struct SalePaymentItemShipmentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SalePaymentItemShipmentUpdateFields`, required.
     pub fields: SalePaymentItemShipmentUpdateFields,
 }
 impl SalePaymentItemShipmentUpdate {
     /// A `sale.paymentItemShipment.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        id: serde_json::Value,
-        fields: SalePaymentItemShipmentUpdateFields,
-    ) -> Self {
+    pub fn new(id: u64, fields: SalePaymentItemShipmentUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -7,47 +7,66 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sale_values::SalePropertyAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyAddFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `propsGroupId`: raw, required.
-    pub props_group_id: serde_json::Value,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `propsGroupId`: id, required.
+    pub props_group_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SalePropertyAddType,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `util`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub util: Option<String>,
-    /// `userProps`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_props: Option<String>,
-    /// `isFiltered`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_filtered: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_filtered: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `required`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<String>,
-    /// `multiple`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -132,30 +151,48 @@ pub struct SalePropertyUpdateFields {
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `util`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub util: Option<String>,
-    /// `userProps`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_props: Option<String>,
-    /// `isFiltered`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_filtered: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_filtered: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `required`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<String>,
-    /// `multiple`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -203,12 +240,12 @@ impl SalePropertyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyDelete {
     /// A `sale.property.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -224,12 +261,12 @@ impl SalePropertyDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyGet {
     /// A `sale.property.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -245,12 +282,12 @@ impl SalePropertyGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyGetfieldsbytype {
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SalePropertyAddType,
 }
 impl SalePropertyGetfieldsbytype {
     /// A `sale.property.getfieldsbytype` call with the required parameters; optional ones unset.
-    pub fn new(type_: String) -> Self {
+    pub fn new(type_: SalePropertyAddType) -> Self {
         Self { type_ }
     }
 }
@@ -267,15 +304,15 @@ impl SalePropertyGetfieldsbytype {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -292,14 +329,14 @@ pub struct SalePropertyList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SalePropertyUpdateFields`, required.
     pub fields: SalePropertyUpdateFields,
 }
 impl SalePropertyUpdate {
     /// A `sale.property.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SalePropertyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SalePropertyUpdateFields) -> Self {
         Self { id, fields }
     }
 }

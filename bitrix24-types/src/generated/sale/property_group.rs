@@ -11,8 +11,26 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertygroupAddFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `name`: string, required.
+    pub name: String,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-update.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertygroupUpdateFields {
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
     /// `name`: string, required.
     pub name: String,
     /// `sort`: integer.
@@ -56,12 +74,12 @@ impl SalePropertygroupAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertygroupDelete {
     /// A `sale.propertygroup.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -77,12 +95,12 @@ impl SalePropertygroupDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertygroupGet {
     /// A `sale.propertygroup.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -110,15 +128,15 @@ pub struct SalePropertygroupGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `sale.propertygroup.update`: scope `sale`; writes idempotently.
 ///
@@ -132,14 +150,14 @@ pub struct SalePropertygroupList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `SalePropertygroupUpdateFields`, required.
+    pub fields: SalePropertygroupUpdateFields,
 }
 impl SalePropertygroupUpdate {
     /// A `sale.propertygroup.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: serde_json::Value) -> Self {
+    pub fn new(id: u64, fields: SalePropertygroupUpdateFields) -> Self {
         Self { id, fields }
     }
 }

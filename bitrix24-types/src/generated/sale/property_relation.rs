@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::sale_values::SalePropertyRelationAddEntityType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
@@ -13,10 +14,10 @@ use ::bitrix24_types::serde_json;
 pub struct SalePropertyRelationAddFields {
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `entityType`: string, required.
-    pub entity_type: String,
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `entityType`: `SalePropertyRelationAddEntityType`, required. One of `P`, `D`, `L`, `T`.
+    pub entity_type: SalePropertyRelationAddEntityType,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -30,10 +31,10 @@ pub struct SalePropertyRelationAddFields {
 pub struct SalePropertyRelationDeleteByFilterFields {
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `entityType`: string, required.
-    pub entity_type: String,
-    /// `propertyId`: raw, required.
-    pub property_id: serde_json::Value,
+    /// `entityType`: `SalePropertyRelationAddEntityType`, required. One of `P`, `D`, `L`, `T`.
+    pub entity_type: SalePropertyRelationAddEntityType,
+    /// `propertyId`: id, required.
+    pub property_id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -60,13 +61,13 @@ impl SalePropertyRelationAdd {
         Self { fields }
     }
 }
-/// `sale.propertyRelation.deleteByFilter`: scope `sale`; writes (not idempotent: never repeated blindly).
+/// `sale.propertyRelation.deleteByFilter`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)
 #[bitrix_method(
     "sale.propertyRelation.deleteByFilter",
     scope = "sale",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -105,15 +106,15 @@ pub struct SalePropertyRelationGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyRelationList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -53,8 +53,8 @@ pub struct SalePropertyvalueModifyFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyvalueModifyOrder {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `propertyValues`: `SalePropertyvalueModifyPropertyValues[]`, required.
     pub property_values: Vec<SalePropertyvalueModifyPropertyValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -68,8 +68,8 @@ pub struct SalePropertyvalueModifyOrder {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyvalueModifyPropertyValues {
-    /// `orderPropsId`: raw, required.
-    pub order_props_id: serde_json::Value,
+    /// `orderPropsId`: id, required.
+    pub order_props_id: u64,
     /// `value`: raw, required.
     pub value: serde_json::Value,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -89,12 +89,12 @@ pub struct SalePropertyvalueModifyPropertyValues {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvalueDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyvalueDelete {
     /// A `sale.propertyvalue.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -110,12 +110,12 @@ impl SalePropertyvalueDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvalueGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyvalueGet {
     /// A `sale.propertyvalue.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -144,15 +144,15 @@ pub struct SalePropertyvalueGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvalueList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -11,8 +11,8 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyvariantAddFields {
-    /// `orderPropsId`: raw, required.
-    pub order_props_id: serde_json::Value,
+    /// `orderPropsId`: id, required.
+    pub order_props_id: u64,
     /// `name`: string, required.
     pub name: String,
     /// `value`: string, required.
@@ -82,12 +82,12 @@ impl SalePropertyvariantAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyvariantDelete {
     /// A `sale.propertyvariant.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -103,12 +103,12 @@ impl SalePropertyvariantDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SalePropertyvariantGet {
     /// A `sale.propertyvariant.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -136,15 +136,15 @@ pub struct SalePropertyvariantGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `sale.propertyvariant.update`: scope `sale`; writes idempotently.
 ///
@@ -158,14 +158,14 @@ pub struct SalePropertyvariantList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SalePropertyvariantUpdateFields`, required.
     pub fields: SalePropertyvariantUpdateFields,
 }
 impl SalePropertyvariantUpdate {
     /// A `sale.propertyvariant.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SalePropertyvariantUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SalePropertyvariantUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -38,9 +38,9 @@ impl EventPayload for OnOrderDeleted {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderDeletedFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -86,9 +86,9 @@ impl EventPayload for OnOrderEntitySaved {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderEntitySavedFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -134,9 +134,9 @@ impl EventPayload for OnPaymentDeleted {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentDeletedFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -182,9 +182,9 @@ impl EventPayload for OnPaymentEntitySaved {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentEntitySavedFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -230,9 +230,9 @@ impl EventPayload for OnPropertyValueDeleted {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueDeletedFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -278,9 +278,9 @@ impl EventPayload for OnPropertyValueEntitySaved {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueEntitySavedFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -326,9 +326,9 @@ impl EventPayload for OnSaleBeforeOrderDelete {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleBeforeOrderDeleteFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
@@ -380,9 +380,9 @@ impl EventPayload for OnSaleOrderSaved {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleOrderSavedFields {
-    /// `ID`: raw.
+    /// `ID`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<u64>,
     /// `XML_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
@@ -434,9 +434,9 @@ impl EventPayload for OnShipmentDeleted {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentDeletedFields {
-    /// `ID`: raw.
+    /// `ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -482,9 +482,9 @@ impl EventPayload for OnShipmentEntitySaved {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentEntitySavedFields {
-    /// `ID`: raw.
+    /// `ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -13,17 +13,19 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentAddFields {
-    /// `orderId`: raw, required.
-    pub order_id: serde_json::Value,
-    /// `allowDelivery`: string, required.
-    pub allow_delivery: String,
-    /// `deducted`: string, required.
-    pub deducted: String,
-    /// `deliveryId`: raw, required.
-    pub delivery_id: serde_json::Value,
-    /// `statusId`: raw.
+    /// `orderId`: id, required.
+    pub order_id: u64,
+    /// `allowDelivery`: char, required. One of `Y`, `N`.
+    #[serde(serialize_with = "wire::yes_no::serialize")]
+    pub allow_delivery: bool,
+    /// `deducted`: char, required. One of `Y`, `N`.
+    #[serde(serialize_with = "wire::yes_no::serialize")]
+    pub deducted: bool,
+    /// `deliveryId`: id, required.
+    pub delivery_id: u64,
+    /// `statusId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<serde_json::Value>,
+    pub status_id: Option<String>,
     /// `deliveryDocDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_doc_date: Option<wire::DateTime>,
@@ -33,9 +35,9 @@ pub struct SaleShipmentAddFields {
     /// `trackingNumber`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
-    /// `basePriceDelivery`: double.
+    /// `basePriceDelivery`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price_delivery: Option<f64>,
+    pub base_price_delivery: Option<wire::Decimal>,
     /// `comments`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -86,15 +88,17 @@ impl IntoRecords<serde_json::Value> for SaleShipmentListResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentUpdateFields {
-    /// `allowDelivery`: string, required.
-    pub allow_delivery: String,
-    /// `deducted`: string, required.
-    pub deducted: String,
+    /// `allowDelivery`: char, required. One of `Y`, `N`.
+    #[serde(serialize_with = "wire::yes_no::serialize")]
+    pub allow_delivery: bool,
+    /// `deducted`: char, required. One of `Y`, `N`.
+    #[serde(serialize_with = "wire::yes_no::serialize")]
+    pub deducted: bool,
     /// `deliveryId`: raw, required.
     pub delivery_id: serde_json::Value,
-    /// `statusId`: raw.
+    /// `statusId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<serde_json::Value>,
+    pub status_id: Option<String>,
     /// `deliveryDocDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_doc_date: Option<wire::DateTime>,
@@ -104,12 +108,12 @@ pub struct SaleShipmentUpdateFields {
     /// `trackingNumber`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
-    /// `basePriceDelivery`: double.
+    /// `basePriceDelivery`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price_delivery: Option<f64>,
-    /// `priceDelivery`: double.
+    pub base_price_delivery: Option<wire::Decimal>,
+    /// `priceDelivery`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_delivery: Option<f64>,
+    pub price_delivery: Option<wire::Decimal>,
     /// `comments`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -160,12 +164,12 @@ impl SaleShipmentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleShipmentDelete {
     /// A `sale.shipment.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -181,12 +185,12 @@ impl SaleShipmentDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleShipmentGet {
     /// A `sale.shipment.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -215,15 +219,15 @@ pub struct SaleShipmentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -240,14 +244,14 @@ pub struct SaleShipmentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
     /// `fields`: `SaleShipmentUpdateFields`, required.
     pub fields: SaleShipmentUpdateFields,
 }
 impl SaleShipmentUpdate {
     /// A `sale.shipment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleShipmentUpdateFields) -> Self {
+    pub fn new(id: String, fields: SaleShipmentUpdateFields) -> Self {
         Self { id, fields }
     }
 }

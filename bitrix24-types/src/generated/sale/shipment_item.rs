@@ -13,10 +13,10 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentitemAddFields {
-    /// `orderDeliveryId`: raw, required.
-    pub order_delivery_id: serde_json::Value,
-    /// `basketId`: raw, required.
-    pub basket_id: serde_json::Value,
+    /// `orderDeliveryId`: string, required.
+    pub order_delivery_id: String,
+    /// `basketId`: id, required.
+    pub basket_id: u64,
     /// `quantity`: double, required.
     pub quantity: f64,
     /// `xmlId`: string.
@@ -103,12 +103,12 @@ impl SaleShipmentitemAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleShipmentitemDelete {
     /// A `sale.shipmentitem.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -124,12 +124,12 @@ impl SaleShipmentitemDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleShipmentitemGet {
     /// A `sale.shipmentitem.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -144,7 +144,11 @@ impl SaleShipmentitemGet {
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct SaleShipmentitemGetfields;
+pub struct SaleShipmentitemGetfields {
+    /// `id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
 /// `sale.shipmentitem.list`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-list.html)
@@ -158,15 +162,15 @@ pub struct SaleShipmentitemGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -183,14 +187,14 @@ pub struct SaleShipmentitemList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
     /// `fields`: `SaleShipmentitemUpdateFields`, required.
     pub fields: SaleShipmentitemUpdateFields,
 }
 impl SaleShipmentitemUpdate {
     /// A `sale.shipmentitem.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleShipmentitemUpdateFields) -> Self {
+    pub fn new(id: String, fields: SaleShipmentitemUpdateFields) -> Self {
         Self { id, fields }
     }
 }

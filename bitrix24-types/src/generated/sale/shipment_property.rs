@@ -7,47 +7,66 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sale_values::SalePropertyAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentpropertyAddFields {
-    /// `personTypeId`: raw, required.
-    pub person_type_id: serde_json::Value,
-    /// `propsGroupId`: raw, required.
-    pub props_group_id: serde_json::Value,
+    /// `personTypeId`: id, required.
+    pub person_type_id: u64,
+    /// `propsGroupId`: id, required.
+    pub props_group_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `type`: string, required.
-    pub type_: String,
+    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SalePropertyAddType,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `util`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub util: Option<String>,
-    /// `userProps`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_props: Option<String>,
-    /// `isFiltered`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_filtered: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_filtered: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `required`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<String>,
-    /// `multiple`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -132,30 +151,48 @@ pub struct SaleShipmentpropertyUpdateFields {
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `util`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub util: Option<String>,
-    /// `userProps`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_props: Option<String>,
-    /// `isFiltered`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_filtered: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_filtered: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `required`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<String>,
-    /// `multiple`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -203,12 +240,12 @@ impl SaleShipmentpropertyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleShipmentpropertyDelete {
     /// A `sale.shipmentproperty.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -224,12 +261,12 @@ impl SaleShipmentpropertyDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleShipmentpropertyGet {
     /// A `sale.shipmentproperty.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -267,15 +304,15 @@ impl SaleShipmentpropertyGetfieldsbytype {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -292,14 +329,14 @@ pub struct SaleShipmentpropertyList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `SaleShipmentpropertyUpdateFields`, required.
     pub fields: SaleShipmentpropertyUpdateFields,
 }
 impl SaleShipmentpropertyUpdate {
     /// A `sale.shipmentproperty.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleShipmentpropertyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SaleShipmentpropertyUpdateFields) -> Self {
         Self { id, fields }
     }
 }

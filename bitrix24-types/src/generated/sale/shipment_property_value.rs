@@ -53,8 +53,8 @@ pub struct SaleShipmentpropertyvalueModifyFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueModifyPropertyvalues {
-    /// `shipmentPropsId`: raw, required.
-    pub shipment_props_id: serde_json::Value,
+    /// `shipmentPropsId`: id, required.
+    pub shipment_props_id: u64,
     /// `value`: string, required.
     pub value: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -68,8 +68,8 @@ pub struct SaleShipmentpropertyvalueModifyPropertyvalues {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueModifyShipment {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
     /// `propertyValues`: `SaleShipmentpropertyvalueModifyPropertyvalues[]`, required.
     pub property_values: Vec<SaleShipmentpropertyvalueModifyPropertyvalues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -89,12 +89,12 @@ pub struct SaleShipmentpropertyvalueModifyShipment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyvalueDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleShipmentpropertyvalueDelete {
     /// A `sale.shipmentpropertyvalue.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -110,12 +110,12 @@ impl SaleShipmentpropertyvalueDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyvalueGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SaleShipmentpropertyvalueGet {
     /// A `sale.shipmentpropertyvalue.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -144,15 +144,15 @@ pub struct SaleShipmentpropertyvalueGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyvalueList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

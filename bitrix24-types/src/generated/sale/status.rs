@@ -5,19 +5,24 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::sale_values::SaleStatusAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusAddFields {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
-    /// `type`: string, required.
-    pub type_: String,
-    /// `notify`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify: Option<String>,
+    /// `id`: string, required.
+    pub id: String,
+    /// `type`: `SaleStatusAddType`, required. One of `O`, `D`.
+    pub type_: SaleStatusAddType,
+    /// `notify`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub notify: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -38,11 +43,14 @@ pub struct SaleStatusAddFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusUpdateFields {
-    /// `type`: string, required.
-    pub type_: String,
-    /// `notify`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify: Option<String>,
+    /// `type`: `SaleStatusAddType`, required. One of `O`, `D`.
+    pub type_: SaleStatusAddType,
+    /// `notify`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub notify: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -90,12 +98,12 @@ impl SaleStatusAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusDelete {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleStatusDelete {
     /// A `sale.status.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -111,12 +119,12 @@ impl SaleStatusDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusGet {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
 }
 impl SaleStatusGet {
     /// A `sale.status.get` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value) -> Self {
+    pub fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -144,15 +152,15 @@ pub struct SaleStatusGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -169,14 +177,14 @@ pub struct SaleStatusList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusUpdate {
-    /// `id`: raw, required.
-    pub id: serde_json::Value,
+    /// `id`: string, required.
+    pub id: String,
     /// `fields`: `SaleStatusUpdateFields`, required.
     pub fields: SaleStatusUpdateFields,
 }
 impl SaleStatusUpdate {
     /// A `sale.status.update` call with the required parameters; optional ones unset.
-    pub fn new(id: serde_json::Value, fields: SaleStatusUpdateFields) -> Self {
+    pub fn new(id: String, fields: SaleStatusUpdateFields) -> Self {
         Self { id, fields }
     }
 }

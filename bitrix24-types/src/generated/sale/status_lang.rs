@@ -13,10 +13,10 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusLangAddFields {
-    /// `statusId`: raw, required.
-    pub status_id: serde_json::Value,
-    /// `lid`: raw, required.
-    pub lid: serde_json::Value,
+    /// `statusId`: string, required.
+    pub status_id: String,
+    /// `lid`: string, required.
+    pub lid: String,
     /// `name`: string, required.
     pub name: String,
     /// `description`: string.
@@ -33,10 +33,10 @@ pub struct SaleStatusLangAddFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusLangDeleteByFilterFields {
-    /// `statusId`: raw, required.
-    pub status_id: serde_json::Value,
-    /// `lid`: raw, required.
-    pub lid: serde_json::Value,
+    /// `statusId`: string, required.
+    pub status_id: String,
+    /// `lid`: string, required.
+    pub lid: String,
     /// `name`: string, required.
     pub name: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -92,13 +92,13 @@ impl SaleStatusLangAdd {
         Self { fields }
     }
 }
-/// `sale.statusLang.deleteByFilter`: scope `sale`; writes (not idempotent: never repeated blindly).
+/// `sale.statusLang.deleteByFilter`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-delete-by-filter.html)
 #[bitrix_method(
     "sale.statusLang.deleteByFilter",
     scope = "sale",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -150,15 +150,15 @@ pub struct SaleStatusLangGetListLangs;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusLangList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<Vec<String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

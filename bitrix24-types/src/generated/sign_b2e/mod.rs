@@ -5,7 +5,9 @@
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod sign;
+mod sign_b2e_values;
 pub use self::sign::*;
+pub use self::sign_b2e_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `sign_b2e` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

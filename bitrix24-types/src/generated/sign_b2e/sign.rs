@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sign_b2e_values::SignB2eDocumentSendRole;
 /// The `data` of the event `ONSIGNB2EDOCUMENTSTATUSCHANGED`: scope `sign_b2e`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-document-status-changed.html)
@@ -132,8 +133,8 @@ pub struct SignB2eDocumentSendCompany {
 pub struct SignB2eDocumentSendExternalSettings {
     /// `externalId`: string, required.
     pub external_id: String,
-    /// `externalDateCreate`: string, required.
-    pub external_date_create: String,
+    /// `externalDateCreate`: datetime, required.
+    pub external_date_create: wire::DateTime,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -147,14 +148,14 @@ pub struct SignB2eDocumentSendExternalSettings {
 pub struct SignB2eDocumentSendFields {
     /// `company`: `SignB2eDocumentSendCompany`, required.
     pub company: SignB2eDocumentSendCompany,
-    /// `members`: raw, required.
-    pub members: serde_json::Value,
+    /// `members`: `SignB2eDocumentSendMembers`, required.
+    pub members: SignB2eDocumentSendMembers,
     /// `responsible`: `SignB2eDocumentSendResponsible`, required.
     pub responsible: SignB2eDocumentSendResponsible,
     /// `companyProviderUid`: string, required.
     pub company_provider_uid: String,
-    /// `files`: raw, required.
-    pub files: serde_json::Value,
+    /// `files`: `SignB2eDocumentSendFiles`, required.
+    pub files: SignB2eDocumentSendFiles,
     /// `regionDocumentType`: string, required.
     pub region_document_type: String,
     /// `externalSettings`: `SignB2eDocumentSendExternalSettings`, required.
@@ -162,6 +163,42 @@ pub struct SignB2eDocumentSendFields {
     /// `language`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html#files)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SignB2eDocumentSendFiles {
+    /// `fileName`: string, required.
+    pub file_name: String,
+    /// `fileType`: string, required.
+    pub file_type: String,
+    /// `fileContent`: string, required.
+    pub file_content: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html#members)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SignB2eDocumentSendMembers {
+    /// `employeeCode`: string, required.
+    pub employee_code: String,
+    /// `employeeId`: integer, required.
+    pub employee_id: i64,
+    /// `userId`: integer, required.
+    pub user_id: i64,
+    /// `role`: `SignB2eDocumentSendRole`, required. One of `signer`, `assignee`, `reviewer`, `editor`.
+    pub role: SignB2eDocumentSendRole,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -179,9 +216,9 @@ pub struct SignB2eDocumentSendResponsible {
     pub employee_id: i64,
     /// `userId`: integer, required.
     pub user_id: i64,
-    /// `role`: string.
+    /// `role`: `SignB2eDocumentSendRole`. One of `signer`, `assignee`, `reviewer`, `editor`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<SignB2eDocumentSendRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -193,9 +230,9 @@ pub struct SignB2eDocumentSendResponsible {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SignB2eHcmlinkDocumentGetDocument {
-    /// `date`: string.
+    /// `date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date: Option<String>,
+    pub date: Option<wire::DateTime>,
     /// `name`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
@@ -354,13 +391,13 @@ impl SignB2eHcmlinkDocumentGet {
         Self { id }
     }
 }
-/// `sign.b2e.mysafe.tail`: scope `sign_b2e`; writes (not idempotent: never repeated blindly).
+/// `sign.b2e.mysafe.tail`: scope `sign_b2e`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-mysafe-tail.html)
 #[bitrix_method(
     "sign.b2e.mysafe.tail",
     scope = "sign_b2e",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -373,13 +410,13 @@ pub struct SignB2eMysafeTail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
-/// `sign.b2e.personal.tail`: scope `sign_b2e`; writes (not idempotent: never repeated blindly).
+/// `sign.b2e.personal.tail`: scope `sign_b2e`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-personal-tail.html)
 #[bitrix_method(
     "sign.b2e.personal.tail",
     scope = "sign_b2e",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

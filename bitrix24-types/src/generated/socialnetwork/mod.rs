@@ -4,7 +4,9 @@
 //! Bindings for the `socialnetwork` scope.
 use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
+mod socialnetwork_values;
 mod sonet_group_socialnetwork;
+pub use self::socialnetwork_values::*;
 pub use self::sonet_group_socialnetwork::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `socialnetwork` scope.
 #[allow(deprecated)]

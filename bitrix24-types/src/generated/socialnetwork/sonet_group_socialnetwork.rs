@@ -7,6 +7,9 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::socialnetwork_values::{
+    SocialnetworkApiWorkgroupGetPrivacyCode, SocialnetworkApiWorkgroupGetType,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#actions)
@@ -81,9 +84,9 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAdditionaldata {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetAvatardata {
-    /// `type`: string.
+    /// `type`: `SocialnetworkApiWorkgroupGetType`. One of `icon`, `image`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
+    pub type_: Option<SocialnetworkApiWorkgroupGetType>,
     /// `id`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
@@ -331,12 +334,77 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetOwnerdata {
 pub struct SocialnetworkApiWorkgroupGetParams {
     /// `groupId`: integer, required.
     pub group_id: i64,
-    /// `select`: raw.
+    /// `select`: `SocialnetworkApiWorkgroupGetParamsselect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<SocialnetworkApiWorkgroupGetParamsselect>,
     /// `mode`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#paramsselect)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SocialnetworkApiWorkgroupGetParamsselect {
+    /// `ACTIONS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<String>,
+    /// `AVATAR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// `AVATAR_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_data: Option<String>,
+    /// `AVATAR_TYPES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_types: Option<String>,
+    /// `COUNTERS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counters: Option<String>,
+    /// `DATE_CREATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create: Option<String>,
+    /// `DEPARTMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departments: Option<String>,
+    /// `EFFICIENCY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<String>,
+    /// `FEATURES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<String>,
+    /// `GROUP_MEMBERS_LIST`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_members_list: Option<String>,
+    /// `LIST_OF_MEMBERS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_of_members: Option<String>,
+    /// `LIST_OF_MEMBERS_AWAITING_INVITE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_of_members_awaiting_invite: Option<String>,
+    /// `OWNER_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_data: Option<String>,
+    /// `PIN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+    /// `PRIVACY_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy_type: Option<String>,
+    /// `SUBJECT_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_data: Option<String>,
+    /// `TAGS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
+    /// `USER_DATA`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -408,12 +476,12 @@ pub struct SocialnetworkApiWorkgroupGetResult {
     /// `PROJECT`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub project: Option<bool>,
-    /// `PROJECT_DATE_START`: raw.
+    /// `PROJECT_DATE_START`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub project_date_start: Option<serde_json::Value>,
-    /// `PROJECT_DATE_FINISH`: raw.
+    pub project_date_start: Option<wire::DateTime>,
+    /// `PROJECT_DATE_FINISH`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub project_date_finish: Option<serde_json::Value>,
+    pub project_date_finish: Option<wire::DateTime>,
     /// `SEARCH_INDEX`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub search_index: Option<String>,
@@ -483,9 +551,9 @@ pub struct SocialnetworkApiWorkgroupGetResult {
     /// `IS_PIN`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pin: Option<bool>,
-    /// `PRIVACY_CODE`: string.
+    /// `PRIVACY_CODE`: `SocialnetworkApiWorkgroupGetPrivacyCode`. One of `open`, `closed`, `secret`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub privacy_code: Option<String>,
+    pub privacy_code: Option<SocialnetworkApiWorkgroupGetPrivacyCode>,
     /// `LIST_OF_MEMBERS`: `SocialnetworkApiWorkgroupGetListofmembers`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub list_of_members: Option<SocialnetworkApiWorkgroupGetListofmembers>,
@@ -602,9 +670,12 @@ pub struct SocialnetworkApiWorkgroupListFilterable {
     /// `CLOSED`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<String>,
-    /// `PROJECT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
+    /// `PROJECT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub project: Option<bool>,
     /// `SUBJECT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<i64>,
@@ -646,9 +717,12 @@ pub struct SocialnetworkApiWorkgroupListParams {
     /// `mandatoryFeatures`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory_features: Option<serde_json::Value>,
-    /// `shouldSelectDialogId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub should_select_dialog_id: Option<String>,
+    /// `shouldSelectDialogId`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub should_select_dialog_id: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -680,6 +754,101 @@ impl IntoRecords<serde_json::Value> for SocialnetworkApiWorkgroupListResult {
     fn into_records(self) -> Vec<serde_json::Value> {
         self.workgroups.unwrap_or_default()
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html#selectable)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SocialnetworkApiWorkgroupListSelectable {
+    /// `ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `ACTIVE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<String>,
+    /// `SUBJECT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `KEYWORDS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// `CLOSED`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
+    /// `VISIBLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<String>,
+    /// `OPENED`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opened: Option<String>,
+    /// `PROJECT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// `LANDING`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landing: Option<String>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_UPDATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_update: Option<wire::DateTime>,
+    /// `DATE_ACTIVITY`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_activity: Option<wire::DateTime>,
+    /// `IMAGE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<i64>,
+    /// `AVATAR_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_type: Option<String>,
+    /// `OWNER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// `NUMBER_OF_MEMBERS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_members: Option<i64>,
+    /// `NUMBER_OF_MODERATORS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_moderators: Option<i64>,
+    /// `INITIATE_PERMS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiate_perms: Option<String>,
+    /// `PROJECT_DATE_START`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_date_start: Option<wire::DateTime>,
+    /// `PROJECT_DATE_FINISH`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_date_finish: Option<wire::DateTime>,
+    /// `SCRUM_OWNER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scrum_owner_id: Option<i64>,
+    /// `SCRUM_MASTER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scrum_master_id: Option<i64>,
+    /// `SCRUM_SPRINT_DURATION`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scrum_sprint_duration: Option<i64>,
+    /// `SCRUM_TASK_RESPONSIBLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scrum_task_responsible: Option<String>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `AVATAR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `socialnetwork.api.workgroup.get`: scope `socialnetwork`; reads only.
 ///
@@ -718,9 +887,9 @@ pub struct SocialnetworkApiWorkgroupList {
     /// `filter`: `SocialnetworkApiWorkgroupListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<SocialnetworkApiWorkgroupListFilterable>,
-    /// `select`: raw.
+    /// `select`: `SocialnetworkApiWorkgroupListSelectable`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<SocialnetworkApiWorkgroupListSelectable>,
     /// `order`: `SocialnetworkApiWorkgroupListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SocialnetworkApiWorkgroupListFilterable>,

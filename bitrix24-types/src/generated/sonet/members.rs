@@ -4,6 +4,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::sonet_values::SonetGroupUserUpdateRole;
 /// `sonet_group.user.add`: scope `sonet`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-add.html)
@@ -18,12 +19,12 @@ use ::bitrix24_types::serde_json;
 pub struct SonetGroupUserAdd {
     /// `GROUP_ID`: integer, required.
     pub group_id: i64,
-    /// `USER_ID`: raw, required.
-    pub user_id: serde_json::Value,
+    /// `USER_ID`: `integer[]`, required.
+    pub user_id: Vec<i64>,
 }
 impl SonetGroupUserAdd {
     /// A `sonet_group.user.add` call with the required parameters; optional ones unset.
-    pub fn new(group_id: i64, user_id: serde_json::Value) -> Self {
+    pub fn new(group_id: i64, user_id: Vec<i64>) -> Self {
         Self { group_id, user_id }
     }
 }
@@ -41,12 +42,12 @@ impl SonetGroupUserAdd {
 pub struct SonetGroupUserDelete {
     /// `GROUP_ID`: integer, required.
     pub group_id: i64,
-    /// `USER_ID`: raw, required.
-    pub user_id: serde_json::Value,
+    /// `USER_ID`: `integer[]`, required.
+    pub user_id: Vec<i64>,
 }
 impl SonetGroupUserDelete {
     /// A `sonet_group.user.delete` call with the required parameters; optional ones unset.
-    pub fn new(group_id: i64, user_id: serde_json::Value) -> Self {
+    pub fn new(group_id: i64, user_id: Vec<i64>) -> Self {
         Self { group_id, user_id }
     }
 }
@@ -85,15 +86,15 @@ impl SonetGroupUserGet {
 pub struct SonetGroupUserInvite {
     /// `GROUP_ID`: integer, required.
     pub group_id: i64,
-    /// `USER_ID`: raw, required.
-    pub user_id: serde_json::Value,
+    /// `USER_ID`: `integer[]`, required.
+    pub user_id: Vec<i64>,
     /// `MESSAGE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 impl SonetGroupUserInvite {
     /// A `sonet_group.user.invite` call with the required parameters; optional ones unset.
-    pub fn new(group_id: i64, user_id: serde_json::Value) -> Self {
+    pub fn new(group_id: i64, user_id: Vec<i64>) -> Self {
         Self {
             group_id,
             user_id,
@@ -139,14 +140,18 @@ impl SonetGroupUserRequest {
 pub struct SonetGroupUserUpdate {
     /// `GROUP_ID`: integer, required.
     pub group_id: i64,
-    /// `USER_ID`: raw, required.
-    pub user_id: serde_json::Value,
-    /// `ROLE`: string, required.
-    pub role: String,
+    /// `USER_ID`: `integer[]`, required.
+    pub user_id: Vec<i64>,
+    /// `ROLE`: `SonetGroupUserUpdateRole`, required. One of `E`, `K`.
+    pub role: SonetGroupUserUpdateRole,
 }
 impl SonetGroupUserUpdate {
     /// A `sonet_group.user.update` call with the required parameters; optional ones unset.
-    pub fn new(group_id: i64, user_id: serde_json::Value, role: String) -> Self {
+    pub fn new(
+        group_id: i64,
+        user_id: Vec<i64>,
+        role: SonetGroupUserUpdateRole,
+    ) -> Self {
         Self { group_id, user_id, role }
     }
 }

@@ -6,8 +6,10 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod members;
 mod sonet_group;
+mod sonet_values;
 pub use self::members::*;
 pub use self::sonet_group::*;
+pub use self::sonet_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `sonet` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

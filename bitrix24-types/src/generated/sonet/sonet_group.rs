@@ -7,6 +7,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::sonet_values::{
+    SonetGroupCreateInitiatePerms, SonetGroupFeatureAccessFeature,
+    SonetGroupUpdateInitiatePerms,
+};
 /// The `data` of the event `ONSONETGROUPADD`: scope `sonet`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html)
@@ -166,18 +170,30 @@ pub struct SonetGroupGetFilterable {
     /// `OWNER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `VISIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<String>,
-    /// `OPENED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opened: Option<String>,
-    /// `CLOSED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `VISIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub visible: Option<bool>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
     /// `DATE_CREATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
@@ -187,9 +203,12 @@ pub struct SonetGroupGetFilterable {
     /// `DATE_ACTIVITY`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_activity: Option<wire::DateTime>,
-    /// `IS_EXTRANET`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_extranet: Option<String>,
+    /// `IS_EXTRANET`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_extranet: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -207,24 +226,36 @@ pub struct SonetGroupCreate {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `VISIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<String>,
-    /// `OPENED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opened: Option<String>,
-    /// `CLOSED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed: Option<String>,
+    /// `VISIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub visible: Option<bool>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
     /// `KEYWORDS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<String>,
-    /// `INITIATE_PERMS`: string.
+    /// `INITIATE_PERMS`: `SonetGroupCreateInitiatePerms`. One of `A`, `E`, `K`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub initiate_perms: Option<String>,
-    /// `PROJECT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
+    pub initiate_perms: Option<SonetGroupCreateInitiatePerms>,
+    /// `PROJECT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub project: Option<bool>,
     /// `PROJECT_DATE_START`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_date_start: Option<wire::DateTime>,
@@ -294,13 +325,13 @@ impl SonetGroupDelete {
         Self { group_id }
     }
 }
-/// `sonet_group.feature.access`: scope `sonet`; writes (not idempotent: never repeated blindly).
+/// `sonet_group.feature.access`: scope `sonet`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-feature-access.html)
 #[bitrix_method(
     "sonet_group.feature.access",
     scope = "sonet",
-    kind = write,
+    kind = read,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -308,14 +339,18 @@ impl SonetGroupDelete {
 pub struct SonetGroupFeatureAccess {
     /// `GROUP_ID`: integer, required.
     pub group_id: i64,
-    /// `FEATURE`: string, required.
-    pub feature: String,
+    /// `FEATURE`: `SonetGroupFeatureAccessFeature`, required. One of `photo`, `calendar`, `tasks`, `files`, `blog`.
+    pub feature: SonetGroupFeatureAccessFeature,
     /// `OPERATION`: string, required.
     pub operation: String,
 }
 impl SonetGroupFeatureAccess {
     /// A `sonet_group.feature.access` call with the required parameters; optional ones unset.
-    pub fn new(group_id: i64, feature: String, operation: String) -> Self {
+    pub fn new(
+        group_id: i64,
+        feature: SonetGroupFeatureAccessFeature,
+        operation: String,
+    ) -> Self {
         Self {
             group_id,
             feature,
@@ -335,9 +370,9 @@ impl SonetGroupFeatureAccess {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SonetGroupGet {
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `FILTER`: `SonetGroupGetFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<SonetGroupGetFilterable>,
@@ -389,21 +424,30 @@ pub struct SonetGroupUpdate {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `VISIBLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<String>,
-    /// `OPENED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opened: Option<String>,
-    /// `CLOSED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed: Option<String>,
+    /// `VISIBLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub visible: Option<bool>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
     /// `KEYWORDS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<String>,
-    /// `INITIATE_PERMS`: string.
+    /// `INITIATE_PERMS`: `SonetGroupUpdateInitiatePerms`. One of `A`, `E`, `K`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub initiate_perms: Option<String>,
+    pub initiate_perms: Option<SonetGroupUpdateInitiatePerms>,
     /// `PROJECT_DATE_START`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_date_start: Option<wire::DateTime>,
@@ -444,13 +488,13 @@ impl SonetGroupUpdate {
         }
     }
 }
-/// `sonet_group.user.groups`: scope `sonet`; writes (not idempotent: never repeated blindly).
+/// `sonet_group.user.groups`: scope `sonet`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)
 #[bitrix_method(
     "sonet_group.user.groups",
     scope = "sonet",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

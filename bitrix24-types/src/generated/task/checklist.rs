@@ -80,11 +80,17 @@ pub struct TasksTemplateChecklistAddFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -285,11 +291,17 @@ pub struct TasksTemplateChecklistUpdateFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -393,15 +405,15 @@ pub struct TasksTemplateChecklistAddAttachmentsFromDisk {
     pub template_id: i64,
     /// `checkListItemId`: integer, required.
     pub check_list_item_id: i64,
-    /// `filesIds`: raw, required.
-    pub files_ids: serde_json::Value,
+    /// `filesIds`: `string[]`, required.
+    pub files_ids: Vec<String>,
 }
 impl TasksTemplateChecklistAddAttachmentsFromDisk {
     /// A `tasks.template.checklist.addAttachmentsFromDisk` call with the required parameters; optional ones unset.
     pub fn new(
         template_id: i64,
         check_list_item_id: i64,
-        files_ids: serde_json::Value,
+        files_ids: Vec<String>,
     ) -> Self {
         Self {
             template_id,
@@ -502,15 +514,15 @@ impl TasksTemplateChecklistGet {
 pub struct TasksTemplateChecklistList {
     /// `templateId`: integer, required.
     pub template_id: i64,
-    /// `filter`: raw.
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `select`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub select: Option<Vec<String>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 impl TasksTemplateChecklistList {
     /// A `tasks.template.checklist.list` call with the required parameters; optional ones unset.
@@ -597,15 +609,15 @@ pub struct TasksTemplateChecklistRemoveAttachments {
     pub template_id: i64,
     /// `checkListItemId`: integer, required.
     pub check_list_item_id: i64,
-    /// `attachmentsIds`: raw, required.
-    pub attachments_ids: serde_json::Value,
+    /// `attachmentsIds`: `integer[]`, required.
+    pub attachments_ids: Vec<i64>,
 }
 impl TasksTemplateChecklistRemoveAttachments {
     /// A `tasks.template.checklist.removeAttachments` call with the required parameters; optional ones unset.
     pub fn new(
         template_id: i64,
         check_list_item_id: i64,
-        attachments_ids: serde_json::Value,
+        attachments_ids: Vec<i64>,
     ) -> Self {
         Self {
             template_id,

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_values::TaskChecklistitemIsactionallowedActionid;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html#fields)
@@ -17,11 +18,17 @@ pub struct TaskChecklistitemAddFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,18 +102,18 @@ pub struct TaskChecklistitemGetResultFields {
     /// `SORT_INDEX`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
-    /// `IS_COMPLETE`: boolean.
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `TOGGLED_BY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<String>,
-    /// `TOGGLED_DATE`: string.
+    /// `TOGGLED_DATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<String>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `MEMBERS`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
@@ -138,11 +145,17 @@ pub struct TaskChecklistitemUpdateFields {
     /// `SORT_INDEX`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
     /// `MEMBERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,9 +269,9 @@ impl TaskChecklistitemGet {
 pub struct TaskChecklistitemGetlist {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 impl TaskChecklistitemGetlist {
     /// A `task.checklistitem.getlist` call with the required parameters; optional ones unset.
@@ -278,13 +291,13 @@ impl TaskChecklistitemGetlist {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskChecklistitemGetmanifest;
-/// `task.checklistitem.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.checklistitem.isactionallowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-is-action-allowed.html)
 #[bitrix_method(
     "task.checklistitem.isactionallowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -294,12 +307,16 @@ pub struct TaskChecklistitemIsactionallowed {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `ACTIONID`: integer, required.
-    pub actionid: i64,
+    /// `ACTIONID`: `TaskChecklistitemIsactionallowedActionid`, required. One of `1`, `2`, `3`, `4`, `5`.
+    pub actionid: TaskChecklistitemIsactionallowedActionid,
 }
 impl TaskChecklistitemIsactionallowed {
     /// A `task.checklistitem.isactionallowed` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, itemid: i64, actionid: i64) -> Self {
+    pub fn new(
+        taskid: i64,
+        itemid: i64,
+        actionid: TaskChecklistitemIsactionallowedActionid,
+    ) -> Self {
         Self { taskid, itemid, actionid }
     }
 }

@@ -8,6 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_values::TaskCommentitemIsactionallowedActionid;
 /// The `data` of the event `ONTASKCOMMENTADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html)
@@ -124,9 +125,9 @@ pub struct TaskCommentitemAddFields {
     /// `AUTHOR_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
-    /// `POST_DATE`: string.
+    /// `POST_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub post_date: Option<String>,
+    pub post_date: Option<wire::DateTime>,
     /// `UF_FORUM_MESSAGE_DOC`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_forum_message_doc: Option<serde_json::Value>,
@@ -241,12 +242,12 @@ impl TaskCommentitemGet {
 pub struct TaskCommentitemGetlist {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
 }
 impl TaskCommentitemGetlist {
     /// A `task.commentitem.getlist` call with the required parameters; optional ones unset.
@@ -270,13 +271,13 @@ impl TaskCommentitemGetlist {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskCommentitemGetmanifest;
-/// `task.commentitem.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.commentitem.isactionallowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-is-action-allowed.html)
 #[bitrix_method(
     "task.commentitem.isactionallowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -286,12 +287,16 @@ pub struct TaskCommentitemIsactionallowed {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `ACTIONID`: integer, required.
-    pub actionid: i64,
+    /// `ACTIONID`: `TaskCommentitemIsactionallowedActionid`, required. One of `1`, `2`, `3`.
+    pub actionid: TaskCommentitemIsactionallowedActionid,
 }
 impl TaskCommentitemIsactionallowed {
     /// A `task.commentitem.isactionallowed` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, itemid: i64, actionid: i64) -> Self {
+    pub fn new(
+        taskid: i64,
+        itemid: i64,
+        actionid: TaskCommentitemIsactionallowedActionid,
+    ) -> Self {
         Self { taskid, itemid, actionid }
     }
 }

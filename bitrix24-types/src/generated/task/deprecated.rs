@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
@@ -18,8 +19,15 @@ use ::bitrix24_types::serde_json;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskCommentAdd;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskCommentAdd {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+    /// `COMMENTTEXT`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commenttext: Option<serde_json::Value>,
+}
 /// `task.items.getlist`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html)
@@ -35,12 +43,12 @@ pub struct TaskCommentAdd;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemsGetlist {
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `TASKDATA`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taskdata: Option<serde_json::Value>,

@@ -6,6 +6,12 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_values::{
+    TaskElapseditemGetlistCreatedDate, TaskElapseditemGetlistDateStart,
+    TaskElapseditemGetlistDateStop, TaskElapseditemGetlistId,
+    TaskElapseditemGetlistMinutes, TaskElapseditemGetlistSeconds,
+    TaskElapseditemGetlistUserId,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-add.html)
@@ -50,27 +56,27 @@ pub struct TaskElapseditemGetlistFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskElapseditemGetlistOrder {
-    /// `ID`: string.
+    /// `ID`: `TaskElapseditemGetlistId`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `USER_ID`: string.
+    pub id: Option<TaskElapseditemGetlistId>,
+    /// `USER_ID`: `TaskElapseditemGetlistUserId`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// `MINUTES`: string.
+    pub user_id: Option<TaskElapseditemGetlistUserId>,
+    /// `MINUTES`: `TaskElapseditemGetlistMinutes`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub minutes: Option<String>,
-    /// `SECONDS`: string.
+    pub minutes: Option<TaskElapseditemGetlistMinutes>,
+    /// `SECONDS`: `TaskElapseditemGetlistSeconds`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<String>,
-    /// `CREATED_DATE`: string.
+    pub seconds: Option<TaskElapseditemGetlistSeconds>,
+    /// `CREATED_DATE`: `TaskElapseditemGetlistCreatedDate`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// `DATE_START`: string.
+    pub created_date: Option<TaskElapseditemGetlistCreatedDate>,
+    /// `DATE_START`: `TaskElapseditemGetlistDateStart`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<String>,
-    /// `DATE_STOP`: string.
+    pub date_start: Option<TaskElapseditemGetlistDateStart>,
+    /// `DATE_STOP`: `TaskElapseditemGetlistDateStop`. One of `asc`, `desc`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_stop: Option<String>,
+    pub date_stop: Option<TaskElapseditemGetlistDateStop>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -179,9 +185,9 @@ pub struct TaskElapseditemGetlist {
     /// `FILTER`: `TaskElapseditemGetlistFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<TaskElapseditemGetlistFilter>,
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `PARAMS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
@@ -198,18 +204,31 @@ pub struct TaskElapseditemGetlist {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskElapseditemGetmanifest;
-/// `task.elapseditem.isActionAllowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.elapseditem.isActionAllowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-is-action-allowed.html)
 #[bitrix_method(
     "task.elapseditem.isActionAllowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = bool
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskElapseditemIsActionAllowed;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskElapseditemIsActionAllowed {
+    /// `TASKID`: integer, required.
+    pub taskid: i64,
+    /// `ITEMID`: integer, required.
+    pub itemid: i64,
+    /// `ACTIONID`: integer, required.
+    pub actionid: i64,
+}
+impl TaskElapseditemIsActionAllowed {
+    /// A `task.elapseditem.isActionAllowed` call with the required parameters; optional ones unset.
+    pub fn new(taskid: i64, itemid: i64, actionid: i64) -> Self {
+        Self { taskid, itemid, actionid }
+    }
+}
 /// `task.elapseditem.update`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-update.html)

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::task_linked::TasksApiScrumEpicListOrder;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
@@ -30,6 +31,30 @@ pub struct TasksApiScrumEpicAddFields {
     /// `modifiedBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumEpicUpdateFields {
+    /// `name`: string, required.
+    pub name: String,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `groupId`: integer, required.
+    pub group_id: i64,
+    /// `color`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// `files`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -122,15 +147,15 @@ pub struct TasksApiScrumEpicGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumEpicList {
-    /// `order`: raw.
+    /// `order`: `TasksApiScrumEpicListOrder`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub order: Option<TasksApiScrumEpicListOrder>,
+    /// `filter`: `TasksApiScrumEpicListOrder`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `select`: raw.
+    pub filter: Option<TasksApiScrumEpicListOrder>,
+    /// `select`: `TasksApiScrumEpicListOrder`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<TasksApiScrumEpicListOrder>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -149,12 +174,12 @@ pub struct TasksApiScrumEpicList {
 pub struct TasksApiScrumEpicUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksApiScrumEpicUpdateFields`, required.
+    pub fields: TasksApiScrumEpicUpdateFields,
 }
 impl TasksApiScrumEpicUpdate {
     /// A `tasks.api.scrum.epic.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: TasksApiScrumEpicUpdateFields) -> Self {
         Self { id, fields }
     }
 }

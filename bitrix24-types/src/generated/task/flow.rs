@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::task_values::TasksFlowFlowCreateDistributionType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
@@ -27,8 +28,8 @@ pub struct TasksFlowFlowCreateFlowData {
     pub template_id: Option<i64>,
     /// `plannedCompletionTime`: integer, required.
     pub planned_completion_time: i64,
-    /// `distributionType`: string, required.
-    pub distribution_type: String,
+    /// `distributionType`: `TasksFlowFlowCreateDistributionType`, required. One of `manually`, `queue`, `himself`.
+    pub distribution_type: TasksFlowFlowCreateDistributionType,
     /// `responsibleList`: raw, required.
     pub responsible_list: serde_json::Value,
     /// `taskCreators`: raw.
@@ -85,8 +86,8 @@ pub struct TasksFlowFlowUpdateFlowData {
     pub template_id: Option<i64>,
     /// `plannedCompletionTime`: integer, required.
     pub planned_completion_time: i64,
-    /// `distributionType`: string, required.
-    pub distribution_type: String,
+    /// `distributionType`: `TasksFlowFlowCreateDistributionType`, required. One of `manually`, `queue`, `himself`.
+    pub distribution_type: TasksFlowFlowCreateDistributionType,
     /// `responsibleList`: raw, required.
     pub responsible_list: serde_json::Value,
     /// `taskCreators`: raw.
@@ -205,13 +206,13 @@ impl TasksFlowFlowGet {
         Self { flow_id }
     }
 }
-/// `tasks.flow.Flow.isExists`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.flow.Flow.isExists`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-is-exists.html)
 #[bitrix_method(
     "tasks.flow.Flow.isExists",
     scope = "task",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,10 +232,15 @@ impl TasksFlowFlowIsExists {
         Self { flow_data, name, id: None }
     }
 }
-/// `tasks.flow.Flow.pin`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.flow.Flow.pin`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-pin.html)
-#[bitrix_method("tasks.flow.Flow.pin", scope = "task", kind = write, response = bool)]
+#[bitrix_method(
+    "tasks.flow.Flow.pin",
+    scope = "task",
+    kind = idempotent,
+    response = bool
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksFlowFlowPin {

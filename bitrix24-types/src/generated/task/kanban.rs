@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::task_values::TasksApiScrumKanbanAddStageType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)
@@ -15,9 +16,9 @@ pub struct TasksApiScrumKanbanAddStageFields {
     pub sprint_id: i64,
     /// `name`: string, required.
     pub name: String,
-    /// `type`: string.
+    /// `type`: `TasksApiScrumKanbanAddStageType`. One of `NEW`, `WORK`, `FINISH`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksApiScrumKanbanAddStageType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -41,9 +42,9 @@ pub struct TasksApiScrumKanbanUpdateStageFields {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type`: string.
+    /// `type`: `TasksApiScrumKanbanAddStageType`. One of `NEW`, `WORK`, `FINISH`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksApiScrumKanbanAddStageType>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -105,13 +106,13 @@ impl TasksApiScrumKanbanAddTask {
         }
     }
 }
-/// `tasks.api.scrum.kanban.deleteStage`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.api.scrum.kanban.deleteStage`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-delete-stage.html)
 #[bitrix_method(
     "tasks.api.scrum.kanban.deleteStage",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,13 +127,13 @@ impl TasksApiScrumKanbanDeleteStage {
         Self { stage_id }
     }
 }
-/// `tasks.api.scrum.kanban.deleteTask`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.api.scrum.kanban.deleteTask`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-delete-task.html)
 #[bitrix_method(
     "tasks.api.scrum.kanban.deleteTask",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -182,13 +183,13 @@ impl TasksApiScrumKanbanGetStages {
         Self { sprint_id }
     }
 }
-/// `tasks.api.scrum.kanban.updateStage`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.api.scrum.kanban.updateStage`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-update-stage.html)
 #[bitrix_method(
     "tasks.api.scrum.kanban.updateStage",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

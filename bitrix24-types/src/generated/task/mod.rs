@@ -21,6 +21,8 @@ mod status;
 #[allow(clippy::module_inception)]
 mod task;
 mod task_item;
+mod task_linked;
+mod task_values;
 mod tasks;
 mod template;
 mod user_actions;
@@ -41,6 +43,8 @@ pub use self::stages::*;
 pub use self::status::*;
 pub use self::task::*;
 pub use self::task_item::*;
+pub use self::task_linked::*;
+pub use self::task_values::*;
 pub use self::tasks::*;
 pub use self::template::*;
 pub use self::user_actions::*;

@@ -25,13 +25,13 @@ impl TasksTaskResultAddFromComment {
         Self { comment_id }
     }
 }
-/// `tasks.task.result.deleteFromComment`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.task.result.deleteFromComment`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-delete-from-comment.html)
 #[bitrix_method(
     "tasks.task.result.deleteFromComment",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::task_values::TasksApiScrumSprintAddStatus;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
@@ -18,15 +20,15 @@ pub struct TasksApiScrumSprintAddFields {
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `dateStart`: string.
+    /// `dateStart`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<String>,
-    /// `dateEnd`: string.
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_end: Option<String>,
-    /// `status`: string.
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: `TasksApiScrumSprintAddStatus`. One of `active`, `planned`, `completed`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<TasksApiScrumSprintAddStatus>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -59,12 +61,12 @@ pub struct TasksApiScrumSprintListFields {
     /// `MODIFIED_BY`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<i64>,
-    /// `DATE_START`: string.
+    /// `DATE_START`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<String>,
-    /// `DATE_END`: string.
+    pub date_start: Option<wire::DateTime>,
+    /// `DATE_END`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_end: Option<String>,
+    pub date_end: Option<wire::DateTime>,
     /// `STATUS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -91,15 +93,15 @@ pub struct TasksApiScrumSprintUpdateFields {
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `dateStart`: string.
+    /// `dateStart`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<String>,
-    /// `dateEnd`: string.
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_end: Option<String>,
-    /// `status`: string.
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: `TasksApiScrumSprintAddStatus`. One of `active`, `planned`, `completed`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<TasksApiScrumSprintAddStatus>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -219,9 +221,9 @@ pub struct TasksApiScrumSprintList {
     /// `filter`: `TasksApiScrumSprintListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<TasksApiScrumSprintListFields>,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::task_values::TaskStagesCanmovetaskEntityType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
@@ -22,6 +23,26 @@ pub struct TaskStagesAddFields {
     /// `ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskStagesUpdateFields {
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `COLOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// `AFTER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -46,26 +67,21 @@ impl TaskStagesAdd {
         Self { fields, is_admin: None }
     }
 }
-/// `task.stages.canmovetask`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.stages.canmovetask`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-can-move-task.html)
-#[bitrix_method(
-    "task.stages.canmovetask",
-    scope = "task",
-    kind = write,
-    response = bool
-)]
+#[bitrix_method("task.stages.canmovetask", scope = "task", kind = read, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TaskStagesCanmovetask {
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `entityType`: string, required.
-    pub entity_type: String,
+    /// `entityType`: `TaskStagesCanmovetaskEntityType`, required. One of `U`, `G`.
+    pub entity_type: TaskStagesCanmovetaskEntityType,
 }
 impl TaskStagesCanmovetask {
     /// A `task.stages.canmovetask` call with the required parameters; optional ones unset.
-    pub fn new(entity_id: i64, entity_type: String) -> Self {
+    pub fn new(entity_id: i64, entity_type: TaskStagesCanmovetaskEntityType) -> Self {
         Self { entity_id, entity_type }
     }
 }
@@ -160,15 +176,15 @@ impl TaskStagesMovetask {
 pub struct TaskStagesUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TaskStagesUpdateFields`, required.
+    pub fields: TaskStagesUpdateFields,
     /// `isAdmin`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_admin: Option<bool>,
 }
 impl TaskStagesUpdate {
     /// A `task.stages.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: TaskStagesUpdateFields) -> Self {
         Self { id, fields, is_admin: None }
     }
 }

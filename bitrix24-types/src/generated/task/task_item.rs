@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
@@ -37,9 +38,9 @@ pub struct TaskItemAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemAddfile {
-    /// `TASK_ID`: raw.
+    /// `TASK_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
+    pub task_id: Option<i64>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -60,8 +61,15 @@ pub struct TaskItemAddfile {
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemAddtofavorite;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemAddtofavorite {
+    /// `TASK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// `PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+}
 /// `task.item.approve`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html)
@@ -75,8 +83,12 @@ pub struct TaskItemAddtofavorite;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemApprove;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemApprove {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.complete`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-complete.html)
@@ -90,8 +102,12 @@ pub struct TaskItemApprove;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemComplete;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemComplete {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.defer`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-defer.html)
@@ -105,8 +121,12 @@ pub struct TaskItemComplete;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDefer;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDefer {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.delegate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delegate.html)
@@ -120,8 +140,15 @@ pub struct TaskItemDefer;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDelegate;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDelegate {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+    /// `USERID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userid: Option<i64>,
+}
 /// `task.item.delete`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete.html)
@@ -135,9 +162,13 @@ pub struct TaskItemDelegate;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDelete;
-/// `task.item.deletefile`: scope `task`; writes (not idempotent: never repeated blindly).
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDelete {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
+/// `task.item.deletefile`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-file.html)
 #[deprecated(
@@ -146,13 +177,20 @@ pub struct TaskItemDelete;
 #[bitrix_method(
     "task.item.deletefile",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDeletefile;
-/// `task.item.deletefromfavorite`: scope `task`; writes (not idempotent: never repeated blindly).
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDeletefile {
+    /// `TASK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// `ATTACHMENT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<i64>,
+}
+/// `task.item.deletefromfavorite`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-from-favorite.html)
 #[deprecated(
@@ -161,12 +199,19 @@ pub struct TaskItemDeletefile;
 #[bitrix_method(
     "task.item.deletefromfavorite",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDeletefromfavorite;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDeletefromfavorite {
+    /// `TASK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// `PARAMS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+}
 /// `task.item.disapprove`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-disapprove.html)
@@ -180,8 +225,12 @@ pub struct TaskItemDeletefromfavorite;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemDisapprove;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemDisapprove {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.getallowedactions`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html)
@@ -195,8 +244,12 @@ pub struct TaskItemDisapprove;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetallowedactions;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetallowedactions {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.getallowedtaskactionsasstrings`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-task-actions-as-strings.html)
@@ -210,8 +263,12 @@ pub struct TaskItemGetallowedactions;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetallowedtaskactionsasstrings;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetallowedtaskactionsasstrings {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.getdata`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html)
@@ -225,8 +282,12 @@ pub struct TaskItemGetallowedtaskactionsasstrings;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetdata;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetdata {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.getdependson`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-dependson.html)
@@ -240,8 +301,12 @@ pub struct TaskItemGetdata;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetdependson;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetdependson {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.getdescription`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-description.html)
@@ -255,8 +320,15 @@ pub struct TaskItemGetdependson;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetdescription;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetdescription {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+    /// `FORMAT`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<serde_json::Value>,
+}
 /// `task.item.getfiles`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-files.html)
@@ -270,8 +342,12 @@ pub struct TaskItemGetdescription;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemGetfiles;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemGetfiles {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.getmanifest`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-manifest.html)
@@ -287,7 +363,7 @@ pub struct TaskItemGetfiles;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TaskItemGetmanifest;
-/// `task.item.isactionallowed`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `task.item.isactionallowed`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html)
 #[deprecated(
@@ -296,12 +372,19 @@ pub struct TaskItemGetmanifest;
 #[bitrix_method(
     "task.item.isactionallowed",
     scope = "task",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemIsactionallowed;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemIsactionallowed {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+    /// `ACTIONID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actionid: Option<i64>,
+}
 /// `task.item.list`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-list.html)
@@ -317,18 +400,18 @@ pub struct TaskItemIsactionallowed;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemList {
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `PARAMS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
-    /// `SELECT`: raw.
+    /// `SELECT`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `task.item.renew`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -343,8 +426,12 @@ pub struct TaskItemList {
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemRenew;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemRenew {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.startexecution`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-start-execution.html)
@@ -358,8 +445,12 @@ pub struct TaskItemRenew;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemStartexecution;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemStartexecution {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+}
 /// `task.item.update`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-update.html)
@@ -373,8 +464,15 @@ pub struct TaskItemStartexecution;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskItemUpdate;
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemUpdate {
+    /// `TASKID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskid: Option<i64>,
+    /// `TASKDATA`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taskdata: Option<serde_json::Value>,
+}
 /// `task.logitem.list`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html)
@@ -387,6 +485,15 @@ pub struct TaskItemUpdate;
     kind = read,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TaskLogitemList;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskLogitemList {
+    /// `ID`: id, required.
+    pub id: u64,
+}
+impl TaskLogitemList {
+    /// A `task.logitem.list` call with the required parameters; optional ones unset.
+    pub fn new(id: u64) -> Self {
+        Self { id }
+    }
+}

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_linked::TasksTaskAddFields;
+use super::task_values::{TaskDependenceAddLinkType, TasksTaskCountersGetType};
 /// The `data` of the event `ONTASKADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html)
@@ -362,9 +364,9 @@ pub struct TasksTaskHistoryListLists {
     /// `id`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `createdDate`: string.
+    /// `createdDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wire::DateTime>,
     /// `field`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -388,9 +390,9 @@ pub struct TasksTaskHistoryListLists2 {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `createdDate`: string.
+    /// `createdDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wire::DateTime>,
     /// `field`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<String>,
@@ -516,12 +518,16 @@ pub struct TaskDependenceAdd {
     pub task_id_from: i64,
     /// `taskIdTo`: integer, required.
     pub task_id_to: i64,
-    /// `linkType`: integer, required.
-    pub link_type: i64,
+    /// `linkType`: `TaskDependenceAddLinkType`, required. One of `0`, `1`, `2`, `3`.
+    pub link_type: TaskDependenceAddLinkType,
 }
 impl TaskDependenceAdd {
     /// A `task.dependence.add` call with the required parameters; optional ones unset.
-    pub fn new(task_id_from: i64, task_id_to: i64, link_type: i64) -> Self {
+    pub fn new(
+        task_id_from: i64,
+        task_id_to: i64,
+        link_type: TaskDependenceAddLinkType,
+    ) -> Self {
         Self {
             task_id_from,
             task_id_to,
@@ -559,12 +565,12 @@ impl TaskDependenceDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksTaskAddFields`, required.
+    pub fields: TasksTaskAddFields,
 }
 impl TasksTaskAdd {
     /// A `tasks.task.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: TasksTaskAddFields) -> Self {
         Self { fields }
     }
 }
@@ -607,9 +613,9 @@ pub struct TasksTaskCountersGet {
     /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// `type`: string.
+    /// `type`: `TasksTaskCountersGetType`. One of `view_all`, `view_role_responsible`, `view_role_accomplice`, `view_role_auditor`, `view_role_originator`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksTaskCountersGetType>,
 }
 /// `tasks.task.delegate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -744,9 +750,9 @@ pub struct TasksTaskGetFields;
 pub struct TasksTaskGetaccess {
     /// `taskId`: integer, required.
     pub task_id: i64,
-    /// `users`: raw.
+    /// `users`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<i64>>,
 }
 impl TasksTaskGetaccess {
     /// A `tasks.task.getaccess` call with the required parameters; optional ones unset.
@@ -771,9 +777,9 @@ pub struct TasksTaskHistoryList {
     /// `filter`: `TasksTaskHistoryListLists`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<TasksTaskHistoryListLists>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 impl TasksTaskHistoryList {
     /// A `tasks.task.history.list` call with the required parameters; optional ones unset.
@@ -835,12 +841,12 @@ pub struct TasksTaskList {
 pub struct TasksTaskUpdate {
     /// `taskId`: integer, required.
     pub task_id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksTaskAddFields`, required.
+    pub fields: TasksTaskAddFields,
 }
 impl TasksTaskUpdate {
     /// A `tasks.task.update` call with the required parameters; optional ones unset.
-    pub fn new(task_id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(task_id: i64, fields: TasksTaskAddFields) -> Self {
         Self { task_id, fields }
     }
 }

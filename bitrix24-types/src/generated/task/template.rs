@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_linked::TasksTemplateAddFields;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
@@ -233,12 +234,12 @@ impl wire::Lenient for TasksTemplateGetResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTemplateAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksTemplateAddFields`, required.
+    pub fields: TasksTemplateAddFields,
 }
 impl TasksTemplateAdd {
     /// A `tasks.template.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: TasksTemplateAddFields) -> Self {
         Self { fields }
     }
 }
@@ -313,12 +314,12 @@ impl TasksTemplateGet {
 pub struct TasksTemplateUpdate {
     /// `templateId`: integer, required.
     pub template_id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksTemplateAddFields`, required.
+    pub fields: TasksTemplateAddFields,
 }
 impl TasksTemplateUpdate {
     /// A `tasks.template.update` call with the required parameters; optional ones unset.
-    pub fn new(template_id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(template_id: i64, fields: TasksTemplateAddFields) -> Self {
         Self { template_id, fields }
     }
 }

@@ -25,13 +25,13 @@ impl TasksTaskFavoriteAdd {
         Self { task_id }
     }
 }
-/// `tasks.task.favorite.remove`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.task.favorite.remove`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-favorite-remove.html)
 #[bitrix_method(
     "tasks.task.favorite.remove",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,13 +46,13 @@ impl TasksTaskFavoriteRemove {
         Self { task_id }
     }
 }
-/// `tasks.task.mute`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.task.mute`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
 #[bitrix_method(
     "tasks.task.mute",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,13 +67,13 @@ impl TasksTaskMute {
         Self { id }
     }
 }
-/// `tasks.task.pin`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.task.pin`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-pin.html)
 #[bitrix_method(
     "tasks.task.pin",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,13 +130,13 @@ impl TasksTaskStopwatch {
         Self { task_id }
     }
 }
-/// `tasks.task.unmute`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.task.unmute`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
 #[bitrix_method(
     "tasks.task.unmute",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -151,13 +151,13 @@ impl TasksTaskUnmute {
         Self { id }
     }
 }
-/// `tasks.task.unpin`: scope `task`; writes (not idempotent: never repeated blindly).
+/// `tasks.task.unpin`: scope `task`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unpin.html)
 #[bitrix_method(
     "tasks.task.unpin",
     scope = "task",
-    kind = write,
+    kind = idempotent,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

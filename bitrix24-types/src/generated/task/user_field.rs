@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_values::TaskItemUserfieldAddUserTypeId;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html#edit_form_label)
@@ -29,8 +30,8 @@ pub struct TaskItemUserfieldAddEditFormLabel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldAddParams {
-    /// `USER_TYPE_ID`: string, required.
-    pub user_type_id: String,
+    /// `USER_TYPE_ID`: `TaskItemUserfieldAddUserTypeId`, required. One of `string`, `double`, `datetime`, `boolean`.
+    pub user_type_id: TaskItemUserfieldAddUserTypeId,
     /// `FIELD_NAME`: string, required.
     pub field_name: String,
     /// `XML_ID`: string.
@@ -45,12 +46,18 @@ pub struct TaskItemUserfieldAddParams {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
-    /// `MANDATORY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<String>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mandatory: Option<bool>,
     /// `SETTINGS`: `TaskItemUserfieldAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<TaskItemUserfieldAddSettings>,
@@ -280,12 +287,18 @@ pub struct TaskItemUserfieldUpdateData {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
-    /// `MANDATORY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<String>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mandatory: Option<bool>,
     /// `SETTINGS`: `TaskItemUserfieldUpdateSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<TaskItemUserfieldUpdateSettings>,
@@ -410,12 +423,12 @@ pub struct TaskItemUserfieldGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetlist {
-    /// `ORDER`: raw.
+    /// `ORDER`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `FILTER`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
 }
 /// `task.item.userfield.gettypes`: scope `task`; reads only.
 ///

@@ -6,12 +6,16 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 mod result;
 mod result_v3;
+mod tasks_linked;
 mod tasks_tasks;
 mod tasks_v3;
+mod tasks_values;
 pub use self::result::*;
 pub use self::result_v3::*;
+pub use self::tasks_linked::*;
 pub use self::tasks_tasks::*;
 pub use self::tasks_v3::*;
+pub use self::tasks_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `tasks` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

@@ -41,21 +41,21 @@ impl wire::Lenient for TasksTaskResultListV3Result {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskResultListV3 {
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// `filter`: raw, required.
-    pub filter: serde_json::Value,
-    /// `select`: raw.
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`, required.
+    pub filter: BTreeMap<String, serde_json::Value>,
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `pagination`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
 }
 impl TasksTaskResultListV3 {
     /// A `tasks.task.result.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: serde_json::Value) -> Self {
+    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
         Self {
             order: None,
             filter,

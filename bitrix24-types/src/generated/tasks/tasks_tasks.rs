@@ -35,9 +35,9 @@ pub struct TasksTaskChatMessageSendFields {
 pub struct TasksTaskAccessFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl TasksTaskAccessFieldGet {
     /// A `tasks.task.access.field.get` call with the required parameters; optional ones unset.
@@ -58,9 +58,9 @@ impl TasksTaskAccessFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskAccessFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `tasks.task.access.get`: scope `tasks`; reads only.
 ///
@@ -99,9 +99,9 @@ impl TasksTaskAccessGet {
 pub struct TasksTaskChatMessageFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl TasksTaskChatMessageFieldGet {
     /// A `tasks.task.chat.message.field.get` call with the required parameters; optional ones unset.
@@ -122,9 +122,9 @@ impl TasksTaskChatMessageFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskChatMessageFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `tasks.task.chat.message.send`: scope `tasks`; writes (not idempotent: never repeated blindly).
 ///
@@ -163,9 +163,9 @@ impl TasksTaskChatMessageSend {
 pub struct TasksTaskFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl TasksTaskFieldGet {
     /// A `tasks.task.field.get` call with the required parameters; optional ones unset.
@@ -186,9 +186,9 @@ impl TasksTaskFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 /// `tasks.task.file.attach`: scope `tasks`; writes (not idempotent: never repeated blindly).
 ///
@@ -229,9 +229,9 @@ impl TasksTaskFileAttach {
 pub struct TasksTaskFileFieldGet {
     /// `name`: string, required.
     pub name: String,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }
 impl TasksTaskFileFieldGet {
     /// A `tasks.task.file.field.get` call with the required parameters; optional ones unset.
@@ -252,7 +252,7 @@ impl TasksTaskFileFieldGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskFileFieldList {
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::tasks_linked::TasksTaskGetV3Select;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html#fields)
@@ -81,9 +82,9 @@ impl TasksTaskDeleteV3 {
 pub struct TasksTaskGetV3 {
     /// `id`: integer, required.
     pub id: i64,
-    /// `select`: raw.
+    /// `select`: `TasksTaskGetV3Select`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<TasksTaskGetV3Select>,
 }
 impl TasksTaskGetV3 {
     /// A `tasks.task.get` call with the required parameters; optional ones unset.
@@ -104,15 +105,15 @@ impl TasksTaskGetV3 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskListV3 {
-    /// `select`: raw.
+    /// `select`: `TasksTaskGetV3Select`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// `filter`: raw.
+    pub select: Option<TasksTaskGetV3Select>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// `order`: raw.
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// `order`: `TasksTaskGetV3Select`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<TasksTaskGetV3Select>,
     /// `pagination`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
@@ -132,12 +133,12 @@ pub struct TasksTaskListV3 {
 pub struct TasksTaskUpdateV3 {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `TasksTaskGetV3Select`, required.
+    pub fields: TasksTaskGetV3Select,
 }
 impl TasksTaskUpdateV3 {
     /// A `tasks.task.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: TasksTaskGetV3Select) -> Self {
         Self { id, fields }
     }
 }

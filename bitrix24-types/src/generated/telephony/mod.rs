@@ -8,11 +8,13 @@ mod lines;
 mod sip;
 #[allow(clippy::module_inception)]
 mod telephony;
+mod telephony_values;
 mod users;
 mod voximplant;
 pub use self::lines::*;
 pub use self::sip::*;
 pub use self::telephony::*;
+pub use self::telephony_values::*;
 pub use self::users::*;
 pub use self::voximplant::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `telephony` scope.

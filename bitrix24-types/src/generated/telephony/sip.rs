@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::telephony_values::{VoximplantSipAddType, VoximplantStatisticGetOrder};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html#filterable)
@@ -14,9 +16,9 @@ pub struct VoximplantSipGetFilterable {
     /// `ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `TYPE`: string.
+    /// `TYPE`: `VoximplantSipAddType`. One of `cloud`, `office`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<VoximplantSipAddType>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -53,9 +55,12 @@ pub struct VoximplantSipGetFilterable {
     /// `OUTBOUND_PROXY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_proxy: Option<String>,
-    /// `DETECT_LINE_NUMBER`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_line_number: Option<String>,
+    /// `DETECT_LINE_NUMBER`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub detect_line_number: Option<bool>,
     /// `LINE_DETECT_HEADER_ORDER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_detect_header_order: Option<String>,
@@ -89,9 +94,9 @@ pub struct VoximplantSipAdd {
     /// `PASSWORD`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: `VoximplantSipAddType`. One of `cloud`, `office`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<VoximplantSipAddType>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -108,13 +113,13 @@ impl VoximplantSipAdd {
         }
     }
 }
-/// `voximplant.sip.connector.status`: scope `telephony`; writes (not idempotent: never repeated blindly).
+/// `voximplant.sip.connector.status`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-connector-status.html)
 #[bitrix_method(
     "voximplant.sip.connector.status",
     scope = "telephony",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -160,20 +165,20 @@ pub struct VoximplantSipGet {
     /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `ORDER`: string.
+    /// `ORDER`: `VoximplantStatisticGetOrder`. One of `ASC`, `DESC`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<VoximplantStatisticGetOrder>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
-/// `voximplant.sip.status`: scope `telephony`; writes (not idempotent: never repeated blindly).
+/// `voximplant.sip.status`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)
 #[bitrix_method(
     "voximplant.sip.status",
     scope = "telephony",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,6 +7,13 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::telephony_values::{
+    OnExternalCallStartIsMobile, TelephonyCallAttachTranscriptionSide,
+    TelephonyExternalCallAttachRecordFilename, TelephonyExternalCallFinishAddToChat,
+    TelephonyExternalCallFinishStatusCode, TelephonyExternalCallRegisterCrmCreate,
+    TelephonyExternalCallRegisterCrmEntityType, TelephonyExternalCallRegisterShow,
+    TelephonyExternalCallRegisterType,
+};
 /// The `data` of the event `ONEXTERNALCALLBACKSTART`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)
@@ -72,9 +79,9 @@ pub struct OnExternalCallStart {
     /// `LINE_NUMBER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub line_number: Option<String>,
-    /// `IS_MOBILE`: string.
+    /// `IS_MOBILE`: `OnExternalCallStartIsMobile`. One of `0`, `1`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_mobile: Option<String>,
+    pub is_mobile: Option<OnExternalCallStartIsMobile>,
     /// `CALL_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
@@ -101,6 +108,25 @@ impl EventPayload for OnExternalCallStart {
     const CODE: &'static str = "ONEXTERNALCALLSTART";
     const SCOPE: Option<&'static str> = Some("telephony");
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html#messages)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyCallAttachTranscriptionMessages {
+    /// `SIDE`: `TelephonyCallAttachTranscriptionSide`, required. One of `User`, `Client`.
+    pub side: TelephonyCallAttachTranscriptionSide,
+    /// `START_TIME`: integer, required.
+    pub start_time: i64,
+    /// `STOP_TIME`: integer, required.
+    pub stop_time: i64,
+    /// `MESSAGE`: string, required.
+    pub message: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `telephony.call.attachTranscription`: scope `telephony`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)
@@ -115,18 +141,21 @@ impl EventPayload for OnExternalCallStart {
 pub struct TelephonyCallAttachTranscription {
     /// `CALL_ID`: string, required.
     pub call_id: String,
-    /// `MESSAGES`: raw, required.
-    pub messages: serde_json::Value,
-    /// `COST`: double.
+    /// `MESSAGES`: `TelephonyCallAttachTranscriptionMessages[]`, required.
+    pub messages: Vec<TelephonyCallAttachTranscriptionMessages>,
+    /// `COST`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
 }
 impl TelephonyCallAttachTranscription {
     /// A `telephony.call.attachTranscription` call with the required parameters; optional ones unset.
-    pub fn new(call_id: String, messages: serde_json::Value) -> Self {
+    pub fn new(
+        call_id: String,
+        messages: Vec<TelephonyCallAttachTranscriptionMessages>,
+    ) -> Self {
         Self {
             call_id,
             messages,
@@ -152,9 +181,9 @@ pub struct TelephonyExternalCallAttachRecord {
     /// `RECORD_URL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_url: Option<String>,
-    /// `FILENAME`: string.
+    /// `FILENAME`: `TelephonyExternalCallAttachRecordFilename`. One of `wav`, `mp3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
+    pub filename: Option<TelephonyExternalCallAttachRecordFilename>,
     /// `FILE_CONTENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_content: Option<String>,
@@ -191,15 +220,15 @@ pub struct TelephonyExternalCallFinish {
     /// `DURATION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// `COST`: double.
+    /// `COST`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
-    /// `STATUS_CODE`: string.
+    /// `STATUS_CODE`: `TelephonyExternalCallFinishStatusCode`. One of the 13 values of `TelephonyExternalCallFinishStatusCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_code: Option<String>,
+    pub status_code: Option<TelephonyExternalCallFinishStatusCode>,
     /// `FAILED_REASON`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
@@ -209,9 +238,9 @@ pub struct TelephonyExternalCallFinish {
     /// `VOTE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote: Option<i64>,
-    /// `ADD_TO_CHAT`: integer.
+    /// `ADD_TO_CHAT`: `TelephonyExternalCallFinishAddToChat`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_to_chat: Option<i64>,
+    pub add_to_chat: Option<TelephonyExternalCallFinishAddToChat>,
 }
 impl TelephonyExternalCallFinish {
     /// A `telephony.externalCall.finish` call with the required parameters; optional ones unset.
@@ -245,9 +274,9 @@ impl TelephonyExternalCallFinish {
 pub struct TelephonyExternalCallHide {
     /// `CALL_ID`: string, required.
     pub call_id: String,
-    /// `USER_ID`: raw.
+    /// `USER_ID`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<Vec<i64>>,
 }
 impl TelephonyExternalCallHide {
     /// A `telephony.externalCall.hide` call with the required parameters; optional ones unset.
@@ -273,30 +302,30 @@ pub struct TelephonyExternalCallRegister {
     pub user_phone_inner: String,
     /// `PHONE_NUMBER`: string, required.
     pub phone_number: String,
-    /// `TYPE`: integer, required.
+    /// `TYPE`: `TelephonyExternalCallRegisterType`, required. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(rename = "TYPE")]
-    pub type_: i64,
-    /// `CALL_START_DATE`: string.
+    pub type_: TelephonyExternalCallRegisterType,
+    /// `CALL_START_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_start_date: Option<String>,
-    /// `CRM_CREATE`: integer.
+    pub call_start_date: Option<wire::DateTime>,
+    /// `CRM_CREATE`: `TelephonyExternalCallRegisterCrmCreate`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_create: Option<i64>,
+    pub crm_create: Option<TelephonyExternalCallRegisterCrmCreate>,
     /// `CRM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_source: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: `TelephonyExternalCallRegisterCrmEntityType`. One of `CONTACT`, `COMPANY`, `LEAD`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_entity_type: Option<String>,
+    pub crm_entity_type: Option<TelephonyExternalCallRegisterCrmEntityType>,
     /// `CRM_ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_entity_id: Option<i64>,
-    /// `SHOW`: integer.
+    /// `SHOW`: `TelephonyExternalCallRegisterShow`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub show: Option<i64>,
-    /// `ADD_TO_CHAT`: integer.
+    pub show: Option<TelephonyExternalCallRegisterShow>,
+    /// `ADD_TO_CHAT`: `TelephonyExternalCallFinishAddToChat`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_to_chat: Option<i64>,
+    pub add_to_chat: Option<TelephonyExternalCallFinishAddToChat>,
     /// `CALL_LIST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_list_id: Option<i64>,
@@ -313,7 +342,7 @@ impl TelephonyExternalCallRegister {
         user_id: i64,
         user_phone_inner: String,
         phone_number: String,
-        type_: i64,
+        type_: TelephonyExternalCallRegisterType,
     ) -> Self {
         Self {
             user_id,
@@ -333,13 +362,13 @@ impl TelephonyExternalCallRegister {
         }
     }
 }
-/// `telephony.externalCall.searchCrmEntities`: scope `telephony`; writes (not idempotent: never repeated blindly).
+/// `telephony.externalCall.searchCrmEntities`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
 #[bitrix_method(
     "telephony.externalCall.searchCrmEntities",
     scope = "telephony",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -368,9 +397,9 @@ impl TelephonyExternalCallSearchCrmEntities {
 pub struct TelephonyExternalCallShow {
     /// `CALL_ID`: string, required.
     pub call_id: String,
-    /// `USER_ID`: raw.
+    /// `USER_ID`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<Vec<i64>>,
 }
 impl TelephonyExternalCallShow {
     /// A `telephony.externalCall.show` call with the required parameters; optional ones unset.

@@ -34,9 +34,18 @@ impl VoximplantUserActivatePhone {
     kind = write,
     response = serde_json::Value
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoximplantUserDeactivatePhone;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoximplantUserDeactivatePhone {
+    /// `USER_ID`: integer, required.
+    pub user_id: i64,
+}
+impl VoximplantUserDeactivatePhone {
+    /// A `voximplant.user.deactivatePhone` call with the required parameters; optional ones unset.
+    pub fn new(user_id: i64) -> Self {
+        Self { user_id }
+    }
+}
 /// `voximplant.user.get`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)
@@ -49,12 +58,12 @@ pub struct VoximplantUserDeactivatePhone;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantUserGet {
-    /// `USER_ID`: raw, required.
-    pub user_id: serde_json::Value,
+    /// `USER_ID`: `integer[]`, required.
+    pub user_id: Vec<i64>,
 }
 impl VoximplantUserGet {
     /// A `voximplant.user.get` call with the required parameters; optional ones unset.
-    pub fn new(user_id: serde_json::Value) -> Self {
+    pub fn new(user_id: Vec<i64>) -> Self {
         Self { user_id }
     }
 }

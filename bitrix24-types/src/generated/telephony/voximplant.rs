@@ -7,6 +7,10 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::telephony_values::{
+    TelephonyExternalCallRegisterCrmEntityType, VoximplantStatisticGetCallFailedCode,
+    VoximplantStatisticGetCallType, VoximplantStatisticGetOrder,
+};
 /// The `data` of the event `ONVOXIMPLANTCALLEND`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
@@ -16,9 +20,9 @@ pub struct OnVoximplantCallEnd {
     /// `CALL_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub call_type: Option<i64>,
+    pub call_type: Option<VoximplantStatisticGetCallType>,
     /// `PHONE_NUMBER`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
@@ -34,15 +38,15 @@ pub struct OnVoximplantCallEnd {
     /// `CALL_START_DATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_start_date: Option<wire::DateTime>,
-    /// `COST`: double.
+    /// `COST`: decimal.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: string.
+    /// `CALL_FAILED_CODE`: `VoximplantStatisticGetCallFailedCode`. One of the 13 values of `VoximplantStatisticGetCallFailedCode`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub call_failed_code: Option<String>,
+    pub call_failed_code: Option<VoximplantStatisticGetCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_reason: Option<String>,
@@ -75,9 +79,9 @@ pub struct OnVoximplantCallInit {
     /// `CALL_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub call_type: Option<i64>,
+    pub call_type: Option<VoximplantStatisticGetCallType>,
     /// `ACCOUNT_SEARCH_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub account_search_id: Option<String>,
@@ -163,9 +167,9 @@ pub struct VoximplantStatisticGetFilterable {
     /// `PHONE_NUMBER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_type: Option<i64>,
+    pub call_type: Option<VoximplantStatisticGetCallType>,
     /// `CALL_DURATION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_duration: Option<i64>,
@@ -181,21 +185,21 @@ pub struct VoximplantStatisticGetFilterable {
     /// `CALL_VOTE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_vote: Option<i64>,
-    /// `COST`: double.
+    /// `COST`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
+    pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: string.
+    /// `CALL_FAILED_CODE`: `VoximplantStatisticGetCallFailedCode`. One of the 13 values of `VoximplantStatisticGetCallFailedCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_failed_code: Option<String>,
+    pub call_failed_code: Option<VoximplantStatisticGetCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_failed_reason: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: `TelephonyExternalCallRegisterCrmEntityType`. One of `CONTACT`, `COMPANY`, `LEAD`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_entity_type: Option<String>,
+    pub crm_entity_type: Option<TelephonyExternalCallRegisterCrmEntityType>,
     /// `CRM_ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_entity_id: Option<i64>,
@@ -211,9 +215,12 @@ pub struct VoximplantStatisticGetFilterable {
     /// `TRANSCRIPT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript_id: Option<i64>,
-    /// `TRANSCRIPT_PENDING`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcript_pending: Option<String>,
+    /// `TRANSCRIPT_PENDING`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub transcript_pending: Option<bool>,
     /// `SESSION_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<i64>,
@@ -340,9 +347,9 @@ pub struct VoximplantStatisticGet {
     /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `ORDER`: string.
+    /// `ORDER`: `VoximplantStatisticGetOrder`. One of `ASC`, `DESC`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<VoximplantStatisticGetOrder>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -77,13 +77,13 @@ pub struct TimemanPause {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
-/// `timeman.settings`: scope `timeman`; writes (not idempotent: never repeated blindly).
+/// `timeman.settings`: scope `timeman`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-settings.html)
 #[bitrix_method(
     "timeman.settings",
     scope = "timeman",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -93,13 +93,13 @@ pub struct TimemanSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
-/// `timeman.status`: scope `timeman`; writes (not idempotent: never repeated blindly).
+/// `timeman.status`: scope `timeman`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-status.html)
 #[bitrix_method(
     "timeman.status",
     scope = "timeman",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

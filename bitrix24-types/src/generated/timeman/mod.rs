@@ -9,11 +9,13 @@ mod networkrange;
 mod record;
 mod schedule;
 mod timecontrol;
+mod timeman_values;
 pub use self::base::*;
 pub use self::networkrange::*;
 pub use self::record::*;
 pub use self::schedule::*;
 pub use self::timecontrol::*;
+pub use self::timeman_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `timeman` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

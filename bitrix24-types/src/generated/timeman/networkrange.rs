@@ -4,13 +4,13 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-/// `timeman.networkrange.check`: scope `timeman`; writes (not idempotent: never repeated blindly).
+/// `timeman.networkrange.check`: scope `timeman`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-check.html)
 #[bitrix_method(
     "timeman.networkrange.check",
     scope = "timeman",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -4,6 +4,11 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::timeman_values::{
+    TimemanTimecontrolReportAddType, TimemanTimecontrolSettingsSetReportFullType,
+    TimemanTimecontrolSettingsSetReportRequestType,
+    TimemanTimecontrolSettingsSetReportSimpleType,
+};
 /// `timeman.timecontrol.report.add`: scope `timeman`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-report-add.html)
@@ -23,9 +28,9 @@ pub struct TimemanTimecontrolReportAdd {
     pub user_id: Option<i64>,
     /// `TEXT`: string, required.
     pub text: String,
-    /// `TYPE`: string.
+    /// `TYPE`: `TimemanTimecontrolReportAddType`. One of `WORK`, `PRIVATE`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<TimemanTimecontrolReportAddType>,
     /// `CALENDAR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
@@ -146,21 +151,21 @@ pub struct TimemanTimecontrolSettingsSet {
     /// `REGISTER_DESKTOP`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub register_desktop: Option<bool>,
-    /// `REPORT_REQUEST_TYPE`: string.
+    /// `REPORT_REQUEST_TYPE`: `TimemanTimecontrolSettingsSetReportRequestType`. One of `all`, `user`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub report_request_type: Option<String>,
+    pub report_request_type: Option<TimemanTimecontrolSettingsSetReportRequestType>,
     /// `REPORT_REQUEST_USERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_request_users: Option<serde_json::Value>,
-    /// `REPORT_SIMPLE_TYPE`: string.
+    /// `REPORT_SIMPLE_TYPE`: `TimemanTimecontrolSettingsSetReportSimpleType`. One of `all`, `user`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub report_simple_type: Option<String>,
+    pub report_simple_type: Option<TimemanTimecontrolSettingsSetReportSimpleType>,
     /// `REPORT_SIMPLE_USERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_simple_users: Option<serde_json::Value>,
-    /// `REPORT_FULL_TYPE`: string.
+    /// `REPORT_FULL_TYPE`: `TimemanTimecontrolSettingsSetReportFullType`. One of `all`, `user`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub report_full_type: Option<String>,
+    pub report_full_type: Option<TimemanTimecontrolSettingsSetReportFullType>,
     /// `REPORT_FULL_USERS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_full_users: Option<serde_json::Value>,

@@ -7,8 +7,10 @@ use ::bitrix24_types::MethodVisitor;
 mod common_user;
 #[allow(clippy::module_inception)]
 mod user;
+mod user_values;
 pub use self::common_user::*;
 pub use self::user::*;
+pub use self::user_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `user` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

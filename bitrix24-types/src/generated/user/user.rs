@@ -3,7 +3,10 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::user_values::UserGetOrder;
 /// `user.add`: scope `user`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-add.html)
@@ -31,9 +34,9 @@ pub struct UserAdd {
     /// `PERSONAL_WWW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_birthday: Option<String>,
+    pub personal_birthday: Option<chrono::NaiveDate>,
     /// `PERSONAL_PHOTO`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_photo: Option<serde_json::Value>,
@@ -218,13 +221,13 @@ impl UserAdd {
         }
     }
 }
-/// `user.current`: scope `user`; writes (not idempotent: never repeated blindly).
+/// `user.current`: scope `user`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-current.html)
 #[bitrix_method(
     "user.current",
     scope = "user",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -252,18 +255,18 @@ pub struct UserGet {
     /// `sort`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `order`: string.
+    /// `order`: `UserGetOrder`. One of `ASC`, `DESC`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<UserGetOrder>,
     /// `FILTER`: string.
     #[serde(rename = "FILTER", skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `IMAGE_RESIZE`: string.
     #[serde(rename = "IMAGE_RESIZE", skip_serializing_if = "Option::is_none")]
     pub image_resize: Option<String>,
@@ -289,15 +292,15 @@ pub struct UserSearch {
     /// `sort`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `order`: string.
+    /// `order`: `UserGetOrder`. One of `ASC`, `DESC`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub order: Option<UserGetOrder>,
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
-    /// `select`: raw.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
+    pub select: Option<Vec<String>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -311,8 +314,11 @@ pub struct UserSearch {
 pub struct UserUpdate {
     /// `ID`: integer, required.
     pub id: i64,
-    /// `ACTIVE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
     /// `EMAIL`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -335,9 +341,9 @@ pub struct UserUpdate {
     /// `PERSONAL_WWW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub personal_birthday: Option<String>,
+    pub personal_birthday: Option<chrono::NaiveDate>,
     /// `PERSONAL_PHOTO`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_photo: Option<serde_json::Value>,

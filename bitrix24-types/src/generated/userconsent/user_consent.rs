@@ -43,13 +43,13 @@ pub struct UserconsentAgreementTextFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct UserconsentAgreementList;
-/// `userconsent.agreement.text`: scope `userconsent`; writes (not idempotent: never repeated blindly).
+/// `userconsent.agreement.text`: scope `userconsent`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html)
 #[bitrix_method(
     "userconsent.agreement.text",
     scope = "userconsent",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,7 +6,9 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod userfieldconfig;
+mod userfieldconfig_values;
 pub use self::userfieldconfig::*;
+pub use self::userfieldconfig_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `userfieldconfig` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

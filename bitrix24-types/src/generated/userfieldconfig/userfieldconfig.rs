@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::userfieldconfig_values::UserfieldconfigListShowFilter;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#field)
@@ -33,8 +34,11 @@ pub struct UserfieldconfigAddField {
     /// `showFilter`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_filter: Option<bool>,
-    /// `editInList`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `editInList`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,7 +106,7 @@ pub struct UserfieldconfigAddResultField {
     /// `sort`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
-    /// `multiple`: boolean.
+    /// `multiple`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `mandatory`: boolean.
@@ -231,8 +235,11 @@ impl wire::Lenient for UserfieldconfigAddSettings2 {
 pub struct UserfieldconfigAddUfEnumElement {
     /// `value`: string, required.
     pub value: String,
-    /// `def`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -294,17 +301,20 @@ pub struct UserfieldconfigListFilterable {
     /// `mandatory`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
-    /// `showFilter`: char. One of `Y`, `N`.
+    /// `showFilter`: `UserfieldconfigListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<UserfieldconfigListShowFilter>,
+    /// `showInList`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
-    pub show_filter: Option<bool>,
-    /// `showInList`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<bool>,
-    /// `editInList`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `editInList`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -366,13 +376,13 @@ pub struct UserfieldconfigListResultFields {
     /// `mandatory`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
-    /// `showFilter`: char. One of `Y`, `N`.
+    /// `showFilter`: `UserfieldconfigListShowFilter`. One of `N`, `I`, `E`, `S`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub show_filter: Option<bool>,
+    pub show_filter: Option<UserfieldconfigListShowFilter>,
     /// `showInList`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
-    /// `editInList`: boolean.
+    /// `editInList`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
@@ -454,9 +464,12 @@ pub struct UserfieldconfigListSelect {
     /// `showInList`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<String>,
-    /// `editInList`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_in_list: Option<String>,
+    /// `editInList`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub edit_in_list: Option<bool>,
     /// `isSearchable`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_searchable: Option<String>,
@@ -558,7 +571,7 @@ pub struct UserfieldconfigUpdateResultField {
     /// `sort`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
-    /// `multiple`: boolean.
+    /// `multiple`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `mandatory`: boolean.
@@ -691,8 +704,11 @@ pub struct UserfieldconfigUpdateUfEnumElement {
     /// `value`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `def`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -815,9 +831,9 @@ pub struct UserfieldconfigList {
     /// `select`: `UserfieldconfigListSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<UserfieldconfigListSelect>,
-    /// `order`: raw.
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `filter`: `UserfieldconfigListFilterable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<UserfieldconfigListFilterable>,

@@ -6,7 +6,9 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod vote;
+mod vote_values;
 pub use self::vote::*;
+pub use self::vote_values::*;
 /// Calls [`MethodVisitor::visit`] once per method of the `vote` scope.
 #[allow(deprecated)]
 pub fn for_each_method<V: MethodVisitor>(visitor: &mut V) {

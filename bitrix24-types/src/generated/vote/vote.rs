@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::vote_values::{VoteIntegrationImSendAnonymity, VoteIntegrationImSendOptions};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
@@ -430,18 +431,52 @@ impl wire::Lenient for VoteAttachedVoteVoteAttach {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#ANSWERS)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteIntegrationImSendAnswers {
+    /// `MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#MESSAGE)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteIntegrationImSendMessage {
-    /// `QUESTIONS`: raw, required.
-    pub questions: serde_json::Value,
-    /// `ANONYMITY`: integer.
+    /// `QUESTIONS`: `VoteIntegrationImSendQuestions`, required.
+    pub questions: VoteIntegrationImSendQuestions,
+    /// `ANONYMITY`: `VoteIntegrationImSendAnonymity`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: integer.
+    pub anonymity: Option<VoteIntegrationImSendAnonymity>,
+    /// `OPTIONS`: `VoteIntegrationImSendOptions`. One of `0`, `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<i64>,
+    pub options: Option<VoteIntegrationImSendOptions>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#QUESTIONS)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteIntegrationImSendQuestions {
+    /// `QUESTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// `FIELD_TYPE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_type: Option<i64>,
+    /// `ANSWERS`: `VoteIntegrationImSendAnswers`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<VoteIntegrationImSendAnswers>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -472,18 +507,34 @@ impl wire::Lenient for VoteIntegrationImSendResult {
         wire::object_or_nothing(de)
     }
 }
-/// `vote.AttachedVote.download`: scope `vote`; writes (not idempotent: never repeated blindly).
+/// `vote.AttachedVote.download`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.download.html)
 #[bitrix_method(
     "vote.AttachedVote.download",
     scope = "vote",
-    kind = write,
+    kind = read,
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteDownload;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteDownload {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.get`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
@@ -494,8 +545,24 @@ pub struct VoteAttachedVoteDownload;
     response = VoteAttachedVoteGetAttach
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteGet;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteGet {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.getAnswerVoted`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)
@@ -506,8 +573,33 @@ pub struct VoteAttachedVoteGet;
     response = VoteAttachedVoteGetAnswerVotedResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteGetAnswerVoted;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteGetAnswerVoted {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `answerId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_id: Option<i64>,
+    /// `pageNavigation`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_navigation: Option<serde_json::Value>,
+    /// `userForMobileFormat`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_for_mobile_format: Option<bool>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.getMany`: scope `vote`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
@@ -547,8 +639,30 @@ impl VoteAttachedVoteGetMany {
     response = VoteAttachedVoteGetWithVotedResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteGetWithVoted;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteGetWithVoted {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `pageSize`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    /// `userForMobileFormat`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_for_mobile_format: Option<bool>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.recall`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html)
@@ -559,8 +673,24 @@ pub struct VoteAttachedVoteGetWithVoted;
     response = VoteAttachedVoteRecallAttach
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteRecall;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteRecall {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.resume`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.resume.html)
@@ -571,8 +701,24 @@ pub struct VoteAttachedVoteRecall;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteResume;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteResume {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.stop`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.stop.html)
@@ -583,8 +729,24 @@ pub struct VoteAttachedVoteResume;
     response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteStop;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteStop {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.AttachedVote.vote`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.vote.html)
@@ -595,8 +757,27 @@ pub struct VoteAttachedVoteStop;
     response = VoteAttachedVoteVoteAttach
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct VoteAttachedVoteVote;
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct VoteAttachedVoteVote {
+    /// `attachId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_id: Option<i64>,
+    /// `ballot`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ballot: Option<serde_json::Value>,
+    /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `signedAttachId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attach_id: Option<String>,
+}
 /// `vote.Integration.Im.send`: scope `vote`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)

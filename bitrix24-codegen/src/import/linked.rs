@@ -1,0 +1,131 @@
+//! Tables on other pages: a parameter documented as an `object` (or `array`) whose
+//! fields are listed on another page it links (`tasks.task.add` `fields` -> `./fields.md`,
+//! `crm.dealcategory.add` `fields` -> `./crm-deal-category-fields.md`, `imbot.command.answer`
+//! `KEYBOARD` -> `chats/messages/keyboards.md`) takes its type from that table.
+//!
+//! The table is the one the link's `#anchor` names; without an anchor, the first field
+//! table of a page that documents no method (`tasks/fields.md`), or the Returned Data table
+//! (else the first table besides the parameters) of a `*.fields` / `*.getFields` method
+//! page when it lists fields (not a `result` row).
+//! A row that links several such tables stays raw: the report says which.
+
+use std::collections::BTreeMap;
+
+use super::markdown;
+use super::page::MethodPage;
+use super::table::Row;
+
+/// Every page that may hold a linked table, by path relative to the docs root.
+#[derive(Debug, Default)]
+pub(crate) struct Linked<'p> {
+    pages: BTreeMap<&'p str, &'p MethodPage>,
+}
+
+impl<'p> Linked<'p> {
+    /// The method pages and the pages that document no method (their `method` empty).
+    pub(crate) fn new(pages: impl IntoIterator<Item = &'p MethodPage>) -> Self {
+        Self {
+            pages: pages.into_iter().map(|p| (p.path.as_str(), p)).collect(),
+        }
+    }
+
+    /// The one table on another page that `row` (on the page at `from`) links for its
+    /// fields; `Err` with the reason when there is none or more than one.
+    pub(crate) fn table_for(
+        &self,
+        from: &str,
+        row: &Row,
+    ) -> Result<(&'p MethodPage, usize), String> {
+        let mut found: Vec<(&'p MethodPage, usize)> = Vec::new();
+        let links = row.types.iter().filter_map(|(_, link)| link.clone()).chain(
+            markdown::links(&row.description)
+                .into_iter()
+                .map(|(_, t)| t),
+        );
+        for target in links {
+            if let Some((page, table)) = self.resolve(from, &target) {
+                if !found
+                    .iter()
+                    .any(|(p, t)| p.path == page.path && *t == table)
+                {
+                    found.push((page, table));
+                }
+            }
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err("no field table on this page or a page it links".to_owned()),
+            several => Err(format!(
+                "the description links {} field tables on other pages",
+                several.len()
+            )),
+        }
+    }
+
+    /// The field table a link names, if it names one on another page.
+    fn resolve(&self, from: &str, target: &str) -> Option<(&'p MethodPage, usize)> {
+        let (file, anchor) = match target.split_once('#') {
+            Some((file, anchor)) => (file, Some(anchor)),
+            None => (target, None),
+        };
+        if !file.ends_with(".md") || file.contains("://") || file.contains("data-types") {
+            return None;
+        }
+        let page = self.pages.get(join(from, file)?.as_str())?;
+        if let Some(anchor) = anchor {
+            return page.anchors.get(anchor).map(|table| (*page, *table));
+        }
+        let lists_fields =
+            |table: usize| !page.tables[table].rows.iter().any(|r| r.name == "result");
+        if page.method.is_empty() {
+            return (!page.tables.is_empty()).then_some((*page, 0));
+        }
+        let last = page.method.rsplit('.').next().unwrap_or_default();
+        let fields_method =
+            last.eq_ignore_ascii_case("fields") || last.eq_ignore_ascii_case("getfields");
+        if !fields_method {
+            return None;
+        }
+        page.returned
+            .or_else(|| (0..page.tables.len()).find(|t| Some(*t) != page.params))
+            .filter(|table| lists_fields(*table))
+            .map(|table| (*page, table))
+    }
+}
+
+/// `file` (relative, `./x.md`, `../y/z.md`) seen from the page at `from`, normalised.
+fn join(from: &str, file: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in file.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_to_the_page() {
+        assert_eq!(
+            join("api-reference/tasks/tasks-task-add.md", "./fields.md").as_deref(),
+            Some("api-reference/tasks/fields.md")
+        );
+        assert_eq!(
+            join(
+                "api-reference/chat-bots/outdated/commands/x.md",
+                "../../../chats/messages/keyboards.md"
+            )
+            .as_deref(),
+            Some("api-reference/chats/messages/keyboards.md")
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! What a page's code samples show: the methods they call and the parameters they send.
+//!
+//! The samples are the docs' most literal facts: a cURL call names the method in its URL
+//! (`.../rest/**put_your_webhook_here**/crm.deal.add`) and sends its parameters as the
+//! JSON after `-d`; the JS and PHP samples name it in `method: 'crm.deal.add'`,
+//! `callMethod('crm.deal.add'` or `call('crm.deal.add'`. The method name
+//! ([`super::names`]) and the parameter check of the import lint read them.
+
+use std::collections::BTreeMap;
+
+use super::markdown::Block;
+
+/// The methods a page's samples call and the parameters its cURL samples send.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Samples {
+    /// Method name -> how often the samples call it.
+    pub(crate) methods: BTreeMap<String, usize>,
+    /// The top-level keys of the cURL samples' JSON bodies, without `auth`.
+    pub(crate) params: Vec<String>,
+    /// The first cURL sample's JSON body, without `auth`.
+    pub(crate) body: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Whether `name` is a REST method name (`crm.deal.add`, `imbot.v2.Bot.list`).
+pub(crate) fn is_method_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.contains('.')
+        && name.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// Read the samples of a page's code blocks.
+pub(crate) fn read(blocks: &[Block]) -> Samples {
+    let mut samples = Samples::default();
+    for block in blocks {
+        let Block::Code { text, .. } = block else {
+            continue;
+        };
+        for name in called(text) {
+            *samples.methods.entry(name).or_default() += 1;
+        }
+        for body in bodies(text) {
+            for key in body.keys() {
+                if !samples.params.contains(key) {
+                    samples.params.push(key.clone());
+                }
+            }
+            samples.body.get_or_insert(body);
+        }
+    }
+    samples
+}
+
+/// The method names a code block calls.
+fn called(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    // cURL: the last segment of a `/rest/` URL.
+    let mut rest = text;
+    while let Some(at) = rest.find("/rest/") {
+        let url: String = rest[at..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '\'' | '"' | '`' | '\\' | '?'))
+            .collect();
+        if let Some(last) = url.rsplit('/').next() {
+            // Dotless methods (`methods`, `scope`, `profile`) count in a URL only.
+            let dotless = !last.is_empty() && last.chars().all(|c| c.is_ascii_lowercase());
+            if is_method_name(last) || dotless {
+                out.push(last.to_owned());
+            }
+        }
+        rest = &rest[at + "/rest/".len()..];
+    }
+    // JS and PHP: `method: 'x'`, `callMethod('x'`, `call('x'`.
+    for marker in ["method:", "callMethod(", "call("] {
+        let mut rest = text;
+        while let Some(at) = rest.find(marker) {
+            let after = rest[at + marker.len()..].trim_start();
+            if let Some(quote) = after.chars().next().filter(|c| matches!(c, '\'' | '"')) {
+                let inner = &after[1..];
+                if let Some(end) = inner.find(quote) {
+                    if is_method_name(&inner[..end]) {
+                        out.push(inner[..end].to_owned());
+                    }
+                }
+            }
+            rest = &rest[at + marker.len()..];
+        }
+    }
+    out
+}
+
+/// The JSON objects a cURL sample sends with `-d '...'`, without `auth`.
+fn bodies(text: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("-d '") {
+        let body = &rest[at + 4..];
+        let Some(end) = body.find('\'') else {
+            break;
+        };
+        if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_str(&body[..end]) {
+            map.remove("auth");
+            out.push(map);
+        }
+        rest = &body[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_name_methods_and_parameters() {
+        let blocks = vec![
+            Block::Code {
+                lang: "bash".into(),
+                text: "curl -X POST \\\n -d '{\"id\":1,\"rows\":[],\"auth\":\"x\"}' \\\n https://**put_your_bitrix24_address**/rest/**put_your_webhook_here**/department.delete".into(),
+            },
+            Block::Code {
+                lang: "js".into(),
+                text: "$b24.callMethod('department.delete', {id: 1}); make({ method: 'department.delete' })".into(),
+            },
+        ];
+        let samples = read(&blocks);
+        assert_eq!(samples.methods.get("department.delete"), Some(&3));
+        assert_eq!(samples.params, ["id", "rows"]);
+    }
+}
