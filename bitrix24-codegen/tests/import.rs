@@ -271,15 +271,9 @@ fn nested_sub_tables_become_named_types() {
         "CrmWidgetAddParams"
     );
     // A response type never requires fields; a type that contains itself stays raw.
-    assert!(!field(&crm, "CrmWidgetGetWidget", "ID").required);
-    assert_eq!(
-        field(&crm, "CrmWidgetGetWidget", "PARENT").ty.as_str(),
-        "raw"
-    );
-    assert_eq!(
-        method(&crm, "crm.widget.get").result.ty.as_str(),
-        "CrmWidgetGetWidget"
-    );
+    assert!(!field(&crm, "Widget", "ID").required);
+    assert_eq!(field(&crm, "Widget", "PARENT").ty.as_str(), "raw");
+    assert_eq!(method(&crm, "crm.widget.get").result.ty.as_str(), "Widget");
     // Placeholders (`UF_CRM_...`) are left to `extra` and noted.
     let text = &report.files["crm/widgets.yaml"];
     assert!(!text.contains("UF_CRM"), "{text}");
@@ -334,7 +328,12 @@ fn rest_v3_pages_and_twins() {
     let only = spec(&report.files, "tasks_tasks.yaml");
     let send = method(&only, "tasks.gadget.chat.send");
     assert_eq!(send.api.as_ref().map(|a| a.as_str()), Some("v3"));
-    assert_eq!(send.result.ty.as_str(), "raw");
+    // No Returned Data table: the reply's example gives the record.
+    assert_eq!(send.result.ty.as_str(), "TasksGadgetChatSendResult");
+    assert_eq!(
+        field(&only, "TasksGadgetChatSendResult", "id").ty.as_str(),
+        "integer"
+    );
 }
 
 #[test]
@@ -342,7 +341,8 @@ fn list_methods() {
     let files = report().files;
     let crm = spec(&files, "crm/widgets.yaml");
     let list = method(&crm, "crm.widget.list");
-    assert_eq!(list.result.ty.as_str(), "CrmWidgetListItem[]");
+    // The family's one record: what `crm.widget.get` returns, named for the entity.
+    assert_eq!(list.result.ty.as_str(), "Widget[]");
     let pagination = list.result.list.as_ref().expect("a paginated list");
     assert!(pagination.key.is_none());
     assert_eq!(
@@ -390,7 +390,6 @@ fn raw_fallbacks_are_listed_with_reasons() {
         "CrmWidgetAddFields.EXTRA_DATA",
         "CrmWidgetGetWidget.PARENT",
         "crm.widget.list.params.filter",
-        "tasks.gadget.get.result",
     ] {
         assert!(at.contains(&expected), "{expected} not in {at:?}");
     }

@@ -274,7 +274,10 @@ fn the_documented_fields_response_decodes() {
     assert_eq!(id.type_.as_deref(), Some("integer"));
     assert_eq!(id.is_read_only, Some(true));
     assert_eq!(
-        fields["STAGE_ID"].status_type.as_deref(),
+        fields["STAGE_ID"]
+            .status_type
+            .as_ref()
+            .and_then(|status| status.as_str()),
         Some("DEAL_STAGE")
     );
     assert_eq!(fields["CONTACT_ID"].is_deprecated, Some(true));

@@ -17,7 +17,7 @@ async fn a_dropped_read_is_asked_again_once() {
 
     portal.inject_for("user.current", Fault::DropAfterHandling);
     let me = client.call(&UserCurrent).await.unwrap().result;
-    assert_eq!(me["ID"], "1");
+    assert_eq!(me.id, Some(1));
     assert_eq!(
         portal.stats().calls_by_method.get("user.current"),
         Some(&2),

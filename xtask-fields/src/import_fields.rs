@@ -250,7 +250,7 @@ mod tests {
         );
 
         let code = generated(&docs, &out, "crm/deals.yaml");
-        for record in ["CrmDealAddFields", "CrmDealGetDeal", "CrmDealUpdateFields"] {
+        for record in ["CrmDealAddFields", "Deal", "CrmDealUpdateFields"] {
             let record = struct_text(&code, record);
             assert!(
                 record.contains("pub uf_crm_1724077760: Option<Vec<DealUfCrm1724077760>>,"),

@@ -13,7 +13,7 @@ use super::layout::NO_SCOPE;
 use super::layout::Root;
 use super::linked::Linked;
 use super::markdown;
-use super::page::{self, EventPage, JsonKind, MethodPage};
+use super::page::{self, EventPage, MethodPage};
 use super::query::query_param;
 use super::report::{Problem, RawFallback};
 use super::types::{Mapped, map_doc_type, map_union, map_union_with};
@@ -98,25 +98,30 @@ fn is_placeholder(name: &str) -> bool {
 
 /// Builds one method and the named types of its page.
 pub(super) struct PageBuilder<'a> {
-    page: &'a MethodPage,
+    pub(super) page: &'a MethodPage,
     /// The method's request type name: the prefix of its named types.
-    prefix: String,
+    pub(super) prefix: String,
     /// Every type name taken so far (all pages).
-    used: &'a mut BTreeSet<String>,
+    pub(super) used: &'a mut BTreeSet<String>,
     /// What typing shares between pages: the docs' own types, the enums made so far.
     shared: &'a mut Shared,
     /// The page's JSON examples, for the typing rules.
     examples: Examples,
     /// The pages whose tables a row may link.
-    linked: &'a Linked<'a>,
+    pub(super) linked: &'a Linked<'a>,
     /// The scope of the file the types go to (the linking page's, for a linked table).
     scope: String,
-    types: Vec<(String, Yaml)>,
+    pub(super) types: Vec<(String, Yaml)>,
     /// (table, read from a response) -> type name.
     memo: BTreeMap<(usize, bool), String>,
     /// Tables whose type is being built (a table that contains itself stays raw).
     building: BTreeSet<usize>,
-    raws: Vec<RawFallback>,
+    /// A response table -> the example value of one of its records (an object), to type
+    /// what the table leaves unclear (see [`super::infer`]).
+    pub(super) table_examples: BTreeMap<usize, serde_json::Value>,
+    /// The example of the record whose table is being read, innermost last.
+    records: Vec<Option<serde_json::Value>>,
+    pub(super) raws: Vec<RawFallback>,
     notes: Vec<Problem>,
 }
 
@@ -148,6 +153,8 @@ impl<'a> PageBuilder<'a> {
             types: Vec::new(),
             memo: BTreeMap::new(),
             building: BTreeSet::new(),
+            table_examples: BTreeMap::new(),
+            records: Vec::new(),
             raws: Vec::new(),
             notes: Vec::new(),
         }
@@ -162,7 +169,7 @@ impl<'a> PageBuilder<'a> {
         }
     }
 
-    fn raw(&mut self, at: &str, reason: impl Into<String>) -> String {
+    pub(super) fn raw(&mut self, at: &str, reason: impl Into<String>) -> String {
         self.raws.push(RawFallback {
             page: self.page.path.clone(),
             at: at.to_owned(),
@@ -171,7 +178,7 @@ impl<'a> PageBuilder<'a> {
         "raw".to_owned()
     }
 
-    fn note(&mut self, message: String) {
+    pub(super) fn note(&mut self, message: String) {
         self.notes.push(Problem {
             page: self.page.path.clone(),
             line: None,
@@ -272,12 +279,28 @@ impl<'a> PageBuilder<'a> {
     }
 
     /// The fields of table `table`, deduplicated the way the model requires.
-    fn fields(&mut self, table: usize, response: bool, at: &str) -> Vec<(String, Yaml)> {
+    pub(super) fn fields(&mut self, table: usize, response: bool, at: &str) -> Vec<(String, Yaml)> {
+        let rows: Vec<&page::Row> = self.page.tables[table].rows.iter().collect();
+        self.fields_from(table, &rows, response, at)
+    }
+
+    /// The fields of `rows`, some or all rows of table `table`.
+    pub(super) fn fields_from(
+        &mut self,
+        table: usize,
+        rows: &[&page::Row],
+        response: bool,
+        at: &str,
+    ) -> Vec<(String, Yaml)> {
         let page = self.page;
         self.building.insert(table);
+        let example = response
+            .then(|| self.table_examples.get(&table).cloned())
+            .flatten();
+        self.records.push(example);
         let mut out: Vec<(String, Yaml)> = Vec::new();
         let mut idents: BTreeMap<String, String> = BTreeMap::new();
-        for row in &page.tables[table].rows {
+        for row in rows.iter().copied() {
             if is_placeholder(&row.name) {
                 self.note(format!(
                     "{at}.{}: left out: a placeholder, not a name (such fields land in `extra`)",
@@ -320,14 +343,39 @@ impl<'a> PageBuilder<'a> {
             };
             out.push((row.name.clone(), value));
         }
+        self.records.pop();
         self.building.remove(&table);
         out
+    }
+
+    /// The example value of field `name` of the record being read, if it shows one.
+    fn example_of(&self, name: &str) -> Option<serde_json::Value> {
+        self.records.last()?.as_ref()?.get(name).cloned()
+    }
+
+    /// A response field the table leaves unclear: typed from its example when there is
+    /// one, else `raw` for `reason`.
+    fn unclear(&mut self, row: &page::Row, response: bool, at: &str, reason: String) -> String {
+        match self.example_of(&row.name).filter(|_| response) {
+            Some(value) => self.inferred(&value, at, &row.name),
+            None => self.raw(at, reason),
+        }
     }
 
     /// The row's type; a date-named field that stays text or raw is noted with the
     /// example that shows it is no date.
     fn field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
-        let ty = self.unclear_field_type(row, response, at);
+        let mut ty = self.unclear_field_type(row, response, at);
+        if let Some(example) = self.example_of(&row.name).filter(|_| response) {
+            // What a portal sent wins over what the table says (`CATEGORY_ID` typed
+            // `boolean`, `"2"` shown).
+            if !super::infer::fits(&ty, &example) {
+                self.note(format!(
+                    "{at}: documented `{ty}`, but the reply example shows otherwise: typed by it"
+                ));
+                ty = self.inferred(&example, at, &row.name);
+            }
+        }
         if matches!(ty.as_str(), "string" | "text" | "raw") {
             if let Some(reason) = not_a_date(row, &self.examples) {
                 self.shared.dates_kept.push(RawFallback {
@@ -442,7 +490,7 @@ impl<'a> PageBuilder<'a> {
                 // An untyped `TASKID`, `USER_ID` sent is an identifier too (an integer).
                 "integer".to_owned()
             } else if row.types.is_empty() {
-                self.raw(at, "no type given")
+                self.unclear(row, response, at, "no type given".to_owned())
             } else {
                 let parts: Vec<&str> = row.types.iter().map(|(text, _)| text.as_str()).collect();
                 // Other entities' fields (`catalog_product.id`) as the data-types pages
@@ -461,7 +509,10 @@ impl<'a> PageBuilder<'a> {
                         let typed = refine(row, &parts.join("|"), spec, &self.examples);
                         self.typed(row, typed)
                     }
-                    _ => self.raw(at, format!("several types `{}`", parts.join(" | "))),
+                    _ => {
+                        let reason = format!("several types `{}`", parts.join(" | "));
+                        self.unclear(row, response, at, reason)
+                    }
                 }
             };
         };
@@ -481,7 +532,7 @@ impl<'a> PageBuilder<'a> {
                     _ => self.raw(at, format!("several types `{}`", text.trim())),
                 }
             }
-            Mapped::Raw(reason) => self.raw(at, reason),
+            Mapped::Raw(reason) => self.unclear(row, response, at, reason),
             Mapped::Object { list, name } => {
                 // A field of another entity (`catalog_product.id`) is never a sub-table.
                 let dotted = name.contains('.');
@@ -491,7 +542,17 @@ impl<'a> PageBuilder<'a> {
                         self.raw(at, "the type contains itself")
                     }
                     Some(Ok(table)) => {
+                        self.note_table_example(row, table, response);
                         let named = self.named(table, response);
+                        if list { format!("{named}[]") } else { named }
+                    }
+                    _ if response
+                        && self
+                            .linked
+                            .entity_table(&self.page.path, row, &name)
+                            .is_some() =>
+                    {
+                        let named = self.entity_type(row, &name);
                         if list { format!("{named}[]") } else { named }
                     }
                     other => {
@@ -507,7 +568,7 @@ impl<'a> PageBuilder<'a> {
                                 let ty = self.typed(row, typed);
                                 if list { format!("{ty}[]") } else { ty }
                             }
-                            None => self.raw(at, reason),
+                            None => self.unclear(row, response, at, reason),
                         }
                     }
                 }
@@ -526,6 +587,24 @@ impl<'a> PageBuilder<'a> {
                 values,
             },
         }
+    }
+
+    /// Keeps the example of `row` (a record, or a list of them merged) as the example of
+    /// the records of `table`, which types it.
+    fn note_table_example(&mut self, row: &page::Row, table: usize, response: bool) {
+        if let Some(record) = self.example_record(&row.name).filter(|_| response) {
+            self.table_examples.entry(table).or_insert(record);
+        }
+    }
+
+    /// The example of field `name` as one record: the object shown, or the objects of
+    /// the list shown merged.
+    fn example_record(&self, name: &str) -> Option<serde_json::Value> {
+        let record = match self.example_of(name)? {
+            serde_json::Value::Array(items) => super::infer::merge_all(items.iter()),
+            other => Some(other),
+        };
+        record.filter(serde_json::Value::is_object)
     }
 
     /// The spec type for what the typing rules decided; an enum is made (or reused) here.
@@ -569,7 +648,12 @@ impl<'a> PageBuilder<'a> {
     }
 
     /// The table on this page that describes `row`'s object.
-    fn sub_table(&self, row: &page::Row, link: Option<&str>, name: &str) -> Result<usize, String> {
+    pub(super) fn sub_table(
+        &self,
+        row: &page::Row,
+        link: Option<&str>,
+        name: &str,
+    ) -> Result<usize, String> {
         let page = self.page;
         if let Some(table) = link
             .and_then(|l| l.strip_prefix('#'))
@@ -599,7 +683,7 @@ impl<'a> PageBuilder<'a> {
     }
 
     /// The named type of table `table`, built on first use.
-    fn named(&mut self, table: usize, response: bool) -> String {
+    pub(super) fn named(&mut self, table: usize, response: bool) -> String {
         if let Some(name) = self.memo.get(&(table, response)) {
             return name.clone();
         }
@@ -616,15 +700,36 @@ impl<'a> PageBuilder<'a> {
     /// scope and table and named after the first row that links it (`TasksTaskAddFields`).
     fn linked_type(&mut self, row: &page::Row, response: bool) -> Result<String, String> {
         let (page, table) = self.linked.table_for(&self.page.path, row)?;
+        Ok(self.linked_table(page, table, &row.name, response))
+    }
+
+    /// The reply record type of table `table` on `page`, shared by every page of the
+    /// scope that links it; `key` names it when it is new.
+    pub(super) fn linked_table_type(
+        &mut self,
+        page: &'a MethodPage,
+        table: usize,
+        key: &str,
+    ) -> String {
+        self.linked_table(page, table, key, true)
+    }
+
+    fn linked_table(
+        &mut self,
+        page: &'a MethodPage,
+        table: usize,
+        key_name: &str,
+        response: bool,
+    ) -> String {
         let key = (
             self.scope.clone(),
             format!("{}#{table}", page.path),
             response,
         );
         if let Some(name) = self.shared.linked.get(&key) {
-            return Ok(name.clone());
+            return name.clone();
         }
-        let name = self.unique_name(&row.name);
+        let name = self.unique_name(key_name);
         // Registered before it is built: a table that links back to it reuses the name.
         self.shared.linked.insert(key, name.clone());
         let mut sub = PageBuilder::new(
@@ -646,7 +751,49 @@ impl<'a> PageBuilder<'a> {
             .extend(built.types);
         self.raws.extend(built.raws);
         self.notes.extend(built.notes);
-        Ok(name)
+        name
+    }
+
+    /// The record type of the entity whose docs type is `entity` (`sale_order` ->
+    /// `SaleOrder`), built once per scope from its table on the data-types page and
+    /// shared by every reply that carries the entity.
+    fn entity_type(&mut self, row: &page::Row, entity: &str) -> String {
+        let Some((page, table)) = self.linked.entity_table(&self.page.path, row, entity) else {
+            return self.raw(&row.name, format!("no structure of `{entity}` found"));
+        };
+        let key = (self.scope.clone(), format!("{}#{table}", page.path), true);
+        if let Some(name) = self.shared.linked.get(&key) {
+            return name.clone();
+        }
+        let plain = entity.to_upper_camel_case();
+        let name = if naming::is_type_name(&plain) && self.used.insert(plain.clone()) {
+            plain
+        } else {
+            self.unique_name(entity)
+        };
+        self.shared.linked.insert(key, name.clone());
+        let record = self.example_record(&row.name);
+        let mut sub = PageBuilder::new(
+            page,
+            self.prefix.clone(),
+            &mut *self.used,
+            &mut *self.shared,
+            self.linked,
+        );
+        sub.scope = self.scope.clone();
+        if let Some(record) = record {
+            sub.table_examples.insert(table, record);
+        }
+        sub.build_named(table, true, name.clone());
+        let built = sub.finish();
+        self.shared
+            .files
+            .entry((self.scope.clone(), SharedFile::Linked))
+            .or_default()
+            .extend(built.types);
+        self.raws.extend(built.raws);
+        self.notes.extend(built.notes);
+        name
     }
 
     /// Build table `table` as the named type `name`.
@@ -671,7 +818,7 @@ impl<'a> PageBuilder<'a> {
         name
     }
 
-    fn unique_name(&mut self, key: &str) -> String {
+    pub(super) fn unique_name(&mut self, key: &str) -> String {
         let mut base = format!("{} {key}", self.prefix).to_upper_camel_case();
         if !naming::is_type_name(&base) {
             base = format!("T{}", base.to_upper_camel_case());
@@ -687,141 +834,6 @@ impl<'a> PageBuilder<'a> {
         }
         self.used.insert(name.clone());
         name
-    }
-
-    /// The result type (see the module docs).
-    fn result(&mut self, params: &[(String, Yaml)]) -> Yaml {
-        let page = self.page;
-        let at = format!("{}.result", page.method);
-        let is_add = page
-            .method
-            .rsplit('.')
-            .next()
-            .is_some_and(|last| last.eq_ignore_ascii_case("add"));
-        let has_start = params
-            .iter()
-            .any(|(name, ty)| name == "start" && ty.as_str() == Some("integer"));
-        let rows: &[page::Row] = page
-            .returned
-            .map(|table| page.tables[table].rows.as_slice())
-            .unwrap_or_default();
-        let example = page.example.as_ref();
-        let documented = |key: &str| {
-            rows.iter().any(|r| r.name == key) || example.is_some_and(|e| e.top(key).is_some())
-        };
-        let paginated = has_start && (documented("total") || documented("next"));
-        let list = |records: String, key: Option<&str>| {
-            let list = match key {
-                Some(key) => vec![("key".to_owned(), Yaml::str(key))],
-                None => Vec::new(),
-            };
-            Yaml::Map(vec![
-                ("type".to_owned(), Yaml::Str(format!("{records}[]"))),
-                ("list".to_owned(), Yaml::Map(list)),
-            ])
-        };
-        if let Some(row) = rows.iter().find(|r| r.name == "result") {
-            let [(text, link)] = row.types.as_slice() else {
-                return Yaml::Str(self.raw(&at, "the `result` row has no single type"));
-            };
-            return match map_doc_type(text) {
-                Mapped::Spec(spec) => match spec.strip_suffix("[]") {
-                    Some(record) if paginated => list(record.to_owned(), None),
-                    _ if spec == "integer" && is_add => Yaml::str("id"),
-                    _ => Yaml::Str(spec),
-                },
-                Mapped::Raw(reason) => Yaml::Str(self.raw(&at, reason)),
-                Mapped::Object { list: true, name } => {
-                    let records = match self.sub_table(row, link.as_deref(), &name) {
-                        Ok(table) => Some(self.named(table, true)),
-                        Err(reason) => {
-                            self.raw(&format!("{at} records"), reason);
-                            None
-                        }
-                    };
-                    match (records, paginated) {
-                        (Some(records), true) => list(records, None),
-                        (None, true) => list("raw".to_owned(), None),
-                        (Some(records), false) => Yaml::Str(format!("{records}[]")),
-                        (None, false) => Yaml::str("raw"),
-                    }
-                }
-                Mapped::Object { list: false, name } => {
-                    match self.sub_table(row, link.as_deref(), &name) {
-                        Ok(table) => Yaml::Str(self.named(table, true)),
-                        Err(reason) => match self.keyed_list(rows, paginated) {
-                            Some(result) => result,
-                            None => Yaml::Str(self.raw(&at, reason)),
-                        },
-                    }
-                }
-            };
-        }
-        match example.and_then(|e| e.top("result")) {
-            Some(JsonKind::Bool) => Yaml::str("boolean"),
-            Some(JsonKind::Number) if is_add => Yaml::str("id"),
-            Some(JsonKind::Number) => Yaml::str("integer"),
-            Some(JsonKind::String) => Yaml::str("string"),
-            Some(JsonKind::Array) if paginated => {
-                self.raw(&format!("{at} records"), "no Returned Data table");
-                list("raw".to_owned(), None)
-            }
-            Some(_) => Yaml::Str(self.raw(&at, "no Returned Data table; the example is not clear")),
-            None => Yaml::Str(self.raw(&at, "no Returned Data table or example")),
-        }
-    }
-
-    /// `result` is an object whose only documented content is one list the example shows
-    /// under `result.KEY`: a keyed list.
-    fn keyed_list(&mut self, rows: &[page::Row], paginated: bool) -> Option<Yaml> {
-        if !paginated {
-            return None;
-        }
-        let page = self.page;
-        let others: Vec<&page::Row> = rows
-            .iter()
-            .filter(|r| !matches!(r.name.as_str(), "result" | "total" | "next" | "time"))
-            .collect();
-        let [row] = others.as_slice() else {
-            return None;
-        };
-        let shown = page.example.as_ref().is_some_and(|e| {
-            e.result_keys
-                .iter()
-                .any(|(k, kind)| *k == row.name && *kind == JsonKind::Array)
-        });
-        let [(text, link)] = row.types.as_slice() else {
-            return None;
-        };
-        if !shown {
-            return None;
-        }
-        let at = format!("{}.result.{}", page.method, row.name);
-        let wrapper = naming::list_result_name(&self.prefix);
-        if !self.used.insert(wrapper.clone()) {
-            self.raw(
-                &at,
-                format!("the keyed list's type name `{wrapper}` is taken"),
-            );
-            return None;
-        }
-        let records = match map_doc_type(text) {
-            Mapped::Spec(spec) => spec.strip_suffix("[]")?.to_owned(),
-            Mapped::Object { list: true, name } => {
-                match self.sub_table(row, link.as_deref(), &name) {
-                    Ok(table) => self.named(table, true),
-                    Err(reason) => self.raw(&format!("{at} records"), reason),
-                }
-            }
-            _ => return None,
-        };
-        Some(Yaml::Map(vec![
-            ("type".to_owned(), Yaml::Str(format!("{records}[]"))),
-            (
-                "list".to_owned(),
-                Yaml::Map(vec![("key".to_owned(), Yaml::Str(row.name.clone()))]),
-            ),
-        ]))
     }
 }
 

@@ -62,6 +62,44 @@ impl<'p> Linked<'p> {
         }
     }
 
+    /// The field table of the family's `*.fields` page (`crm.product.fields` for
+    /// `crm.product.get`): the entity's fields, for a page that documents no record.
+    pub(crate) fn family_fields(&self, method: &str) -> Option<(&'p MethodPage, usize)> {
+        let (family, _) = method.rsplit_once('.')?;
+        let wanted = format!("{family}.fields");
+        let page = self
+            .pages
+            .values()
+            .find(|page| page.method.eq_ignore_ascii_case(&wanted))?;
+        let table = page
+            .returned
+            .or_else(|| (0..page.tables.len()).find(|t| Some(*t) != page.params))?;
+        let rows = &page.tables[table].rows;
+        // A field list: several rows, none of them the envelope's `result`.
+        (rows.len() > 2 && !rows.iter().any(|r| r.name == "result")).then_some((*page, table))
+    }
+
+    /// The table under the heading `entity` (`sale_order`) of a data-types page that
+    /// `row`'s type links: the structure of the object the entity's docs type names.
+    pub(crate) fn entity_table(
+        &self,
+        from: &str,
+        row: &Row,
+        entity: &str,
+    ) -> Option<(&'p MethodPage, usize)> {
+        let anchor = entity.to_ascii_lowercase();
+        row.types
+            .iter()
+            .filter_map(|(_, link)| link.as_deref())
+            .filter_map(|target| target.split('#').next())
+            .filter(|file| file.ends_with("data-types.md") && !file.contains("://"))
+            .find_map(|file| {
+                let page = self.pages.get(join(from, file)?.as_str())?;
+                let table = *page.anchors.get(&anchor)?;
+                (!page.tables[table].rows.is_empty()).then_some((*page, table))
+            })
+    }
+
     /// The field table a link names, if it names one on another page.
     fn resolve(&self, from: &str, target: &str) -> Option<(&'p MethodPage, usize)> {
         let (file, anchor) = match target.split_once('#') {

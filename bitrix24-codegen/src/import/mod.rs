@@ -154,7 +154,9 @@
 mod builder;
 mod doc_types;
 mod emit_yaml;
+mod families;
 mod fixtures;
+mod infer;
 mod kind;
 mod layout;
 mod linked;
@@ -166,6 +168,7 @@ mod params;
 mod query;
 mod render;
 mod report;
+mod result;
 mod samples;
 mod table;
 mod types;

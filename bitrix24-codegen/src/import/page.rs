@@ -43,6 +43,9 @@ pub(crate) struct MethodPage {
     /// Every JSON code block under a response or error heading that is valid JSON, as
     /// written: the docs' captured replies, for the project's fixture set.
     pub(crate) json_examples: Vec<String>,
+    /// Every JSON code block under a response heading, as written (valid JSON or the
+    /// docs' shorthand with comments and `...`): what [`super::infer`] reads shapes from.
+    pub(crate) response_json: Vec<String>,
     /// Tables (or rows) that could not be read: (line, reason).
     pub(crate) problems: Vec<(usize, String)>,
     /// What the code samples call and send.
@@ -343,6 +346,7 @@ fn read_page_with(
         returned: None,
         example: None,
         json_examples: Vec::new(),
+        response_json: Vec::new(),
         problems: Vec::new(),
         samples: Samples::default(),
         title_method: None,
@@ -381,9 +385,12 @@ fn read_page_with(
             }
             Block::Note { .. } => {}
             Block::Code { lang, text } => {
-                let in_response = h2.as_deref().is_some_and(|h| h.contains("response"));
+                let in_response = in_response(h2.as_deref(), heading);
                 if in_response && lang == "json" && out.example.is_none() {
                     out.example = Some(scan_example(text));
+                }
+                if in_response && lang == "json" {
+                    out.response_json.push(text.clone());
                 }
                 let in_error = h2.as_deref().is_some_and(|h| h.contains("error"));
                 if (in_response || in_error)
@@ -414,11 +421,23 @@ fn read_page_with(
                 let index = out.tables.len();
                 if first_under_heading {
                     if let Some(h) = heading.filter(|h| h.level >= 2) {
+                        let parameter = parameter_heading(&h.text);
                         if let Some(anchor) = &h.anchor {
                             out.anchors.entry(anchor.clone()).or_insert(index);
                             field_table.key = Some(anchor.clone());
+                        } else if h.level >= 3 {
+                            // The anchor the docs site gives a heading without `{#...}`:
+                            // links like `[contact](#contact)` point at it. The table keeps
+                            // the parameter's name where the heading gives one.
+                            let slug = slug(&h.text);
+                            if !slug.is_empty() {
+                                out.anchors.entry(slug.clone()).or_insert(index);
+                                if parameter.is_none() {
+                                    field_table.key = Some(slug);
+                                }
+                            }
                         }
-                        if let Some(name) = parameter_heading(&h.text) {
+                        if let Some(name) = parameter {
                             if field_table.key.is_none() {
                                 field_table.key = Some(name.clone());
                             }
@@ -430,8 +449,7 @@ fn read_page_with(
                     out.params = Some(index);
                 }
                 candidates.see(h2.as_deref(), heading, index);
-                let in_response = h2.as_deref().is_some_and(|h| h.contains("response"));
-                if in_response {
+                if in_response(h2.as_deref(), heading) {
                     let under_returned =
                         heading.is_some_and(|h| h.text.to_ascii_lowercase().contains("returned"));
                     if under_returned && out.returned.is_none() {
@@ -448,6 +466,34 @@ fn read_page_with(
         out.returned = returned_fallback;
     }
     (out, candidates)
+}
+
+/// Whether a block stands under the reply's description: a `## Response` section, or a
+/// `### Response Handling` / `### Returned Data` heading that a page puts under another
+/// section (crm.contact.update: under `## Working with Multiple Fields`).
+fn in_response(h2: Option<&str>, heading: Option<&markdown::Heading>) -> bool {
+    if h2.is_some_and(|h| h.contains("response")) {
+        return true;
+    }
+    let in_errors = h2.is_some_and(|h| h.contains("error"));
+    heading.is_some_and(|h| {
+        let text = h.text.to_ascii_lowercase();
+        h.level >= 3 && !in_errors && (text.contains("response") || text.contains("returned"))
+    })
+}
+
+/// A heading's generated anchor: lowercase, words joined by `-`, punctuation dropped
+/// (`Returned Data` -> `returned-data`, `contact` -> `contact`).
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-') && !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
 }
 
 /// Whether a table here is the top-level parameter table: right under the

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::builder::{Built, PageBuilder, event_type_name, request_type_name};
 use super::doc_types::{DocTypes, is_data_types_page};
+use super::emit_yaml::Yaml;
+use super::families;
 use super::fixtures::add_fixtures;
 use super::layout::{GroupKey, NO_SCOPE, Root, events_home, file_paths, folder_of};
 use super::linked::Linked;
@@ -159,8 +161,57 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
             },
         );
     }
+    families::unify(&mut files, &used, &mut report.notes);
+    if families::is_referenced(&files, "FieldDescription") {
+        files.insert("common/fields.yaml".to_owned(), field_description());
+    }
     report.dates_kept = shared.dates_kept;
     Imported { report, files }
+}
+
+/// The shared type of one entry of what a `*.fields` method returns: the results typed
+/// `map<FieldDescription>` refer to it, so the import defines it (in the `common` scope,
+/// compiled with every feature) whatever overlays it is given.
+fn field_description() -> FileTree {
+    let fields = [
+        ("type", "string"),
+        ("isRequired", "boolean"),
+        ("isReadOnly", "boolean"),
+        ("isImmutable", "boolean"),
+        ("isMultiple", "boolean"),
+        ("isDynamic", "boolean"),
+        ("isDeprecated", "boolean"),
+        ("title", "string"),
+        // A status entity id (`DEAL_STAGE`) or a list of them (crm.requisite.fields).
+        ("statusType", "raw"),
+        ("listLabel", "string"),
+        ("formLabel", "string"),
+        ("filterLabel", "string"),
+        ("settings", "raw"),
+        ("items", "raw"),
+    ];
+    let record = Yaml::Map(vec![
+        (
+            "docs".to_owned(),
+            Yaml::str("api-reference/crm/deals/crm-deal-fields.md"),
+        ),
+        (
+            "fields".to_owned(),
+            Yaml::Map(
+                fields
+                    .iter()
+                    .map(|(name, ty)| ((*name).to_owned(), Yaml::str(*ty)))
+                    .collect(),
+            ),
+        ),
+    ]);
+    FileTree {
+        folder: String::new(),
+        scope: "common".to_owned(),
+        types: BTreeMap::from([("FieldDescription".to_owned(), record)]),
+        methods: BTreeMap::new(),
+        events: BTreeMap::new(),
+    }
 }
 
 /// The method and event pages under `docs_root/api-reference/` and the other pages with

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -39,6 +39,77 @@ pub struct AiEngineListFilter {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct AiEngineListResultItem {
+    /// `app_code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<String>,
+    /// `category`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub category: Option<String>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `completions_url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completions_url: Option<String>,
+    /// `date_create`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `settings`: `AiEngineListSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<AiEngineListSettings>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for AiEngineListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct AiEngineListSettings {
+    /// `code_alias`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code_alias: Option<String>,
+    /// `model_context_limit`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub model_context_limit: Option<i64>,
+    /// `model_context_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub model_context_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for AiEngineListSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html#settings)
@@ -66,7 +137,7 @@ pub struct AiEngineRegisterSettings {
     "ai.engine.list",
     scope = "ai_admin",
     kind = read,
-    response = serde_json::Value
+    response = Vec<AiEngineListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

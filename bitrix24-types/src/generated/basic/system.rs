@@ -2,9 +2,191 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct AccessNameAu {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `provider`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider: Option<String>,
+    /// `provider_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for AccessNameAu {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct AccessNameG2 {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `provider`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider: Option<String>,
+    /// `provider_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for AccessNameG2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct AccessNameResult {
+    /// `AU`: `AccessNameAu`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub au: Option<AccessNameAu>,
+    /// `G2`: `AccessNameG2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub g2: Option<AccessNameG2>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for AccessNameResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/app-info.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct AppInfoResult {
+    /// `CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `DAYS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub days: Option<serde_json::Value>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `INSTALLED`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub installed: Option<bool>,
+    /// `LANGUAGE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub language_id: Option<String>,
+    /// `LICENSE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub license: Option<String>,
+    /// `LICENSE_FAMILY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub license_family: Option<String>,
+    /// `LICENSE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub license_type: Option<String>,
+    /// `PAYMENT_EXPIRED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_expired: Option<bool>,
+    /// `STATUS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `VERSION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for AppInfoResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Feature {
+    /// `value`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Feature {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Method {
+    /// `isAvailable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_available: Option<bool>,
+    /// `isExisting`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_existing: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Method {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `access.name`: scope `basic`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
@@ -12,7 +194,7 @@ use ::bitrix24_types::serde_json;
     "access.name",
     scope = "basic",
     kind = read,
-    response = serde_json::Value
+    response = AccessNameResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -29,19 +211,14 @@ impl AccessName {
 /// `app.info`: scope `basic`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/app-info.html)
-#[bitrix_method("app.info", scope = "basic", kind = read, response = serde_json::Value)]
+#[bitrix_method("app.info", scope = "basic", kind = read, response = AppInfoResult)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct AppInfo;
 /// `feature.get`: scope `basic`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)
-#[bitrix_method(
-    "feature.get",
-    scope = "basic",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("feature.get", scope = "basic", kind = read, response = Feature)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct FeatureGet {
@@ -57,12 +234,7 @@ impl FeatureGet {
 /// `method.get`: scope `basic`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html)
-#[bitrix_method(
-    "method.get",
-    scope = "basic",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("method.get", scope = "basic", kind = read, response = Method)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct MethodGet {
@@ -74,7 +246,7 @@ pub struct MethodGet {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/methods.html)
 #[deprecated(note = "Bitrix24 deprecated `methods`; use `method.get` instead")]
-#[bitrix_method("methods", scope = "basic", kind = write, response = serde_json::Value)]
+#[bitrix_method("methods", scope = "basic", kind = write, response = Vec<String>)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct Methods {
@@ -88,7 +260,7 @@ pub struct Methods {
 /// `scope`: scope `basic`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/scope.html)
-#[bitrix_method("scope", scope = "basic", kind = write, response = serde_json::Value)]
+#[bitrix_method("scope", scope = "basic", kind = write, response = Vec<String>)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct Scope {

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html#fields)
@@ -35,6 +36,198 @@ pub struct BiconnectorConnectorAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BiconnectorConnectorAddResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorConnectorAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorConnectorFieldsFieldsItem {
+    /// `isImmutable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_required: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorConnectorFieldsFieldsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BiconnectorConnectorFieldsResult {
+    /// `fields`: `BiconnectorConnectorFieldsFieldsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<Vec<BiconnectorConnectorFieldsFieldsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorConnectorFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorConnectorGetItem {
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `logo`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub logo: Option<String>,
+    /// `settings`: `BiconnectorConnectorGetSettingsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<Vec<BiconnectorConnectorGetSettingsItem>>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `urlCheck`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_check: Option<String>,
+    /// `urlData`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_data: Option<String>,
+    /// `urlTableDescription`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_table_description: Option<String>,
+    /// `urlTableList`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_table_list: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorConnectorGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorConnectorGetSettingsItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorConnectorGetSettingsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorConnectorListResultItem {
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `urlCheck`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_check: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorConnectorListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -74,6 +267,28 @@ pub struct BiconnectorConnectorUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Connector {
+    /// `item`: `BiconnectorConnectorGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<BiconnectorConnectorGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Connector {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `biconnector.connector.add`: scope `biconnector`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)
@@ -81,7 +296,7 @@ pub struct BiconnectorConnectorUpdateFields {
     "biconnector.connector.add",
     scope = "biconnector",
     kind = write,
-    response = serde_json::Value
+    response = BiconnectorConnectorAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -123,7 +338,7 @@ impl BiconnectorConnectorDelete {
     "biconnector.connector.fields",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = BiconnectorConnectorFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -135,7 +350,7 @@ pub struct BiconnectorConnectorFields;
     "biconnector.connector.get",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = Connector
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -156,7 +371,7 @@ impl BiconnectorConnectorGet {
     "biconnector.connector.list",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BiconnectorConnectorListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::biconnector_linked::BiconnectorDatasetAddFields2;
 /// Sent in requests.
 ///
@@ -30,6 +31,207 @@ pub struct BiconnectorDatasetAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BiconnectorDatasetAddResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorDatasetAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorDatasetFieldsFieldsItem {
+    /// `isImmutable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_required: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorDatasetFieldsFieldsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BiconnectorDatasetFieldsResult {
+    /// `fields`: `BiconnectorDatasetFieldsFieldsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<Vec<BiconnectorDatasetFieldsFieldsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorDatasetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorDatasetGetFieldsItem {
+    /// `datasetId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dataset_id: Option<i64>,
+    /// `externalCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_code: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `visible`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub visible: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorDatasetGetFieldsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorDatasetGetItem {
+    /// `createdById`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by_id: Option<i64>,
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `dateUpdate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `externalCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_code: Option<String>,
+    /// `externalId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_id: Option<i64>,
+    /// `externalName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_name: Option<String>,
+    /// `fields`: `BiconnectorDatasetGetFieldsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<Vec<BiconnectorDatasetGetFieldsItem>>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `updatedById`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorDatasetGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BiconnectorDatasetListResultItem {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorDatasetListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-update.html#fields)
@@ -44,6 +246,28 @@ pub struct BiconnectorDatasetUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Dataset {
+    /// `item`: `BiconnectorDatasetGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<BiconnectorDatasetGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Dataset {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `biconnector.dataset.add`: scope `biconnector`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)
@@ -51,7 +275,7 @@ pub struct BiconnectorDatasetUpdateFields {
     "biconnector.dataset.add",
     scope = "biconnector",
     kind = write,
-    response = serde_json::Value
+    response = BiconnectorDatasetAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -93,7 +317,7 @@ impl BiconnectorDatasetDelete {
     "biconnector.dataset.fields",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = BiconnectorDatasetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -140,7 +364,7 @@ impl BiconnectorDatasetFieldsUpdate {
     "biconnector.dataset.get",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = Dataset
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -161,7 +385,7 @@ impl BiconnectorDatasetGet {
     "biconnector.dataset.list",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BiconnectorDatasetListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

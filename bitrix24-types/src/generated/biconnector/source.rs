@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html#fields)
@@ -27,6 +28,229 @@ pub struct BiconnectorSourceAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BiconnectorSourceAddResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorSourceAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorSourceFieldsFieldsItem {
+    /// `isImmutable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_required: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorSourceFieldsFieldsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BiconnectorSourceFieldsResult {
+    /// `fields`: `BiconnectorSourceFieldsFieldsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<Vec<BiconnectorSourceFieldsFieldsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorSourceFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorSourceGetConnection {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `createdById`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by_id: Option<i64>,
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `dateUpdate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `updatedById`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorSourceGetConnection {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorSourceGetItem {
+    /// `connection`: `BiconnectorSourceGetConnection`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connection: Option<BiconnectorSourceGetConnection>,
+    /// `connectorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector_id: Option<i64>,
+    /// `settings`: `BiconnectorSourceGetSettingsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<Vec<BiconnectorSourceGetSettingsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorSourceGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorSourceGetSettingsItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorSourceGetSettingsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BiconnectorSourceListResultItem {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorSourceListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -51,6 +275,28 @@ pub struct BiconnectorSourceUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Source {
+    /// `item`: `BiconnectorSourceGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<BiconnectorSourceGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Source {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `biconnector.source.add`: scope `biconnector`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)
@@ -58,7 +304,7 @@ pub struct BiconnectorSourceUpdateFields {
     "biconnector.source.add",
     scope = "biconnector",
     kind = write,
-    response = serde_json::Value
+    response = BiconnectorSourceAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -100,7 +346,7 @@ impl BiconnectorSourceDelete {
     "biconnector.source.fields",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = BiconnectorSourceFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -112,7 +358,7 @@ pub struct BiconnectorSourceFields;
     "biconnector.source.get",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = Source
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -133,7 +379,7 @@ impl BiconnectorSourceGet {
     "biconnector.source.list",
     scope = "biconnector",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BiconnectorSourceListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -219,7 +219,7 @@ impl BizprocActivityDelete {
     "bizproc.activity.list",
     scope = "bizproc",
     kind = read,
-    response = serde_json::Value
+    response = Vec<String>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -240,7 +240,7 @@ impl BizprocRobotDelete {
     "bizproc.robot.list",
     scope = "bizproc",
     kind = read,
-    response = serde_json::Value
+    response = Vec<String>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

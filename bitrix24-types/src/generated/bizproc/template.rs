@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -65,6 +65,37 @@ pub struct BizprocWorkflowTemplateListFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct BizprocWorkflowTemplateListRecord {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SYSTEM_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub system_code: Option<String>,
+    /// `USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BizprocWorkflowTemplateListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -158,7 +189,8 @@ impl BizprocWorkflowTemplateDelete {
     "bizproc.workflow.template.list",
     scope = "bizproc",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BizprocWorkflowTemplateListRecord>,
+    list(record = BizprocWorkflowTemplateListRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

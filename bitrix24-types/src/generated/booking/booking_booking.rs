@@ -7,6 +7,40 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html#booking)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Booking {
+    /// `datePeriod`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_period: Option<serde_json::Value>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `resourceIds`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub resource_ids: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Booking {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html#datePeriod)
@@ -43,6 +77,28 @@ pub struct BookingV1BookingAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1BookingAddResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-createfromwaitlist.html#datePeriod)
@@ -78,40 +134,6 @@ pub struct BookingV1BookingCreatefromwaitlistFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html#booking)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1BookingGetBooking {
-    /// `datePeriod`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_period: Option<serde_json::Value>,
-    /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub description: Option<String>,
-    /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `resourceIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub resource_ids: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1BookingGetBooking {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -307,7 +329,7 @@ impl EventPayload for OnBookingUpdate {
     "booking.v1.booking.add",
     scope = "booking",
     kind = write,
-    response = u64
+    response = BookingV1BookingAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -373,7 +395,7 @@ impl BookingV1BookingDelete {
     "booking.v1.booking.get",
     scope = "booking",
     kind = read,
-    response = BookingV1BookingGetBooking
+    response = Booking
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -107,85 +107,19 @@ pub struct BookingV1ResourceAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html#resource)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1ResourceGetResource {
-    /// `confirmationCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_repetitions_interval: Option<i64>,
-    /// `delayedCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub delayed_counter_delay: Option<i64>,
-    /// `delayedDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub delayed_delay: Option<i64>,
-    /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub description: Option<String>,
+#[serde(crate = "self::serde")]
+pub struct BookingV1ResourceAddResult {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `infoDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub info_delay: Option<i64>,
-    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_confirmation_notification_on: Option<bool>,
-    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_delayed_notification_on: Option<bool>,
-    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_feedback_notification_on: Option<bool>,
-    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_info_notification_on: Option<bool>,
-    /// `isMain`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_main: Option<bool>,
-    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_reminder_notification_on: Option<bool>,
-    /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `reminderDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub reminder_delay: Option<i64>,
-    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
-    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
-    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
-    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
-    /// `templateTypeReminder`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_reminder: Option<String>,
-    /// `typeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for BookingV1ResourceGetResource {
+impl wire::Lenient for BookingV1ResourceAddResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -500,6 +434,94 @@ impl EventPayload for OnBookingResourceUpdate {
     const CODE: &'static str = "ONBOOKINGRESOURCEUPDATE";
     const SCOPE: Option<&'static str> = Some("booking");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html#resource)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Resource {
+    /// `confirmationCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_counter_delay: Option<i64>,
+    /// `confirmationDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_delay: Option<i64>,
+    /// `confirmationRepetitions`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions: Option<i64>,
+    /// `confirmationRepetitionsInterval`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions_interval: Option<i64>,
+    /// `delayedCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_counter_delay: Option<i64>,
+    /// `delayedDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_delay: Option<i64>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `infoDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub info_delay: Option<i64>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_info_notification_on: Option<bool>,
+    /// `isMain`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_main: Option<bool>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reminder_notification_on: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `reminderDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reminder_delay: Option<i64>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
+    /// `templateTypeReminder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_reminder: Option<String>,
+    /// `typeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Resource {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `booking.v1.resource.add`: scope `booking`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)
@@ -507,7 +529,7 @@ impl EventPayload for OnBookingResourceUpdate {
     "booking.v1.resource.add",
     scope = "booking",
     kind = write,
-    response = serde_json::Value
+    response = BookingV1ResourceAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -549,7 +571,7 @@ impl BookingV1ResourceDelete {
     "booking.v1.resource.get",
     scope = "booking",
     kind = read,
-    response = BookingV1ResourceGetResource
+    response = Resource
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

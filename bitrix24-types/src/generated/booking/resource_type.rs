@@ -98,73 +98,19 @@ pub struct BookingV1ResourceTypeAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html#resource)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1ResourceTypeGetResource {
-    /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<String>,
-    /// `confirmationCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub confirmation_repetitions_interval: Option<i64>,
-    /// `delayedCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub delayed_counter_delay: Option<i64>,
-    /// `delayedDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub delayed_delay: Option<i64>,
+#[serde(crate = "self::serde")]
+pub struct BookingV1ResourceTypeAddResult {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `infoDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub info_delay: Option<i64>,
-    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_confirmation_notification_on: Option<bool>,
-    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_delayed_notification_on: Option<bool>,
-    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_feedback_notification_on: Option<bool>,
-    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_reminder_notification_on: Option<bool>,
-    /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `reminderDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub reminder_delay: Option<i64>,
-    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
-    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
-    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
-    /// `templateTypeReminder`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template_type_reminder: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for BookingV1ResourceTypeGetResource {
+impl wire::Lenient for BookingV1ResourceTypeAddResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -455,6 +401,82 @@ impl EventPayload for OnBookingResourceTypeUpdate {
     const CODE: &'static str = "ONBOOKINGRESOURCETYPEUPDATE";
     const SCOPE: Option<&'static str> = Some("booking");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html#resource)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ResourceType {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `confirmationCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_counter_delay: Option<i64>,
+    /// `confirmationDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_delay: Option<i64>,
+    /// `confirmationRepetitions`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions: Option<i64>,
+    /// `confirmationRepetitionsInterval`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub confirmation_repetitions_interval: Option<i64>,
+    /// `delayedCounterDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_counter_delay: Option<i64>,
+    /// `delayedDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delayed_delay: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `infoDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub info_delay: Option<i64>,
+    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reminder_notification_on: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `reminderDelay`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reminder_delay: Option<i64>,
+    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
+    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
+    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
+    /// `templateTypeReminder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_type_reminder: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ResourceType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `booking.v1.resourceType.add`: scope `booking`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)
@@ -462,7 +484,7 @@ impl EventPayload for OnBookingResourceTypeUpdate {
     "booking.v1.resourceType.add",
     scope = "booking",
     kind = write,
-    response = serde_json::Value
+    response = BookingV1ResourceTypeAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -504,7 +526,7 @@ impl BookingV1ResourceTypeDelete {
     "booking.v1.resourceType.get",
     scope = "booking",
     kind = read,
-    response = BookingV1ResourceTypeGetResource
+    response = ResourceType
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -22,22 +22,19 @@ pub struct BookingV1WaitlistAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html#waitList)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct BookingV1WaitlistGetWaitList {
+pub struct BookingV1WaitlistAddResult {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `note`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub note: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for BookingV1WaitlistGetWaitList {
+impl wire::Lenient for BookingV1WaitlistAddResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -176,6 +173,31 @@ impl EventPayload for OnBookingWaitlistitemUpdate {
     const CODE: &'static str = "ONBOOKINGWAITLISTITEMUPDATE";
     const SCOPE: Option<&'static str> = Some("booking");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html#waitList)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Waitlist {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `note`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub note: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Waitlist {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `booking.v1.waitlist.add`: scope `booking`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html)
@@ -183,7 +205,7 @@ impl EventPayload for OnBookingWaitlistitemUpdate {
     "booking.v1.waitlist.add",
     scope = "booking",
     kind = write,
-    response = u64
+    response = BookingV1WaitlistAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -246,7 +268,7 @@ impl BookingV1WaitlistDelete {
     "booking.v1.waitlist.get",
     scope = "booking",
     kind = read,
-    response = BookingV1WaitlistGetWaitList
+    response = Waitlist
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

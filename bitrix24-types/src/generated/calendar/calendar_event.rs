@@ -17,7 +17,7 @@ use super::calendar_values::{
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html#event)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CalendarAccessibilityGetEvent {
+pub struct Accessibility {
     /// `ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
@@ -65,7 +65,7 @@ pub struct CalendarAccessibilityGetEvent {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CalendarAccessibilityGetEvent {
+impl wire::Lenient for Accessibility {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -290,7 +290,7 @@ impl EventPayload for OnCalendarEntryUpdate {
     "calendar.accessibility.get",
     scope = "calendar",
     kind = read,
-    response = CalendarAccessibilityGetEvent
+    response = Accessibility
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -457,7 +457,8 @@ impl CalendarEventDelete {
     "calendar.event.get",
     scope = "calendar",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BTreeMap<String,
+    serde_json::Value>>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -495,7 +496,8 @@ impl CalendarEventGet {
     "calendar.event.get.nearest",
     scope = "calendar",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BTreeMap<String,
+    serde_json::Value>>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -526,7 +528,8 @@ pub struct CalendarEventGetNearest {
     "calendar.event.getbyid",
     scope = "calendar",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    serde_json::Value>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -547,7 +550,7 @@ impl CalendarEventGetbyid {
     "calendar.event.update",
     scope = "calendar",
     kind = idempotent,
-    response = i64
+    response = serde_json::Value
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

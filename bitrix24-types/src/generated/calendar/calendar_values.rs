@@ -341,6 +341,66 @@ impl wire::Lenient for CalendarSectionGetType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalendarUserSettingsGetView {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `list`
+    List,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CalendarUserSettingsGetView {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CalendarUserSettingsGetView {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CalendarUserSettingsGetView {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CalendarUserSettingsGetView {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CalendarUserSettingsSetType {
@@ -388,66 +448,6 @@ impl<'de> Deserialize<'de> for CalendarUserSettingsSetType {
     }
 }
 impl wire::Lenient for CalendarUserSettingsSetType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarUserSettingsSetView {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `list`
-    List,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for CalendarUserSettingsSetView {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for CalendarUserSettingsSetView {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for CalendarUserSettingsSetView {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for CalendarUserSettingsSetView {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

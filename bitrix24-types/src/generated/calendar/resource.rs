@@ -2,10 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-booking-list.html)
@@ -26,6 +27,143 @@ pub struct CalendarResourceBookingListFilter {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-booking-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CalendarResourceBookingListResultItem {
+    /// `CAL_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cal_type: Option<String>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_FROM`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_from: Option<wire::DateTime>,
+    /// `DATE_FROM_FORMATTED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_from_formatted: Option<String>,
+    /// `DATE_FROM_TS_UTC`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_from_ts_utc: Option<String>,
+    /// `DATE_TO`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_to: Option<wire::DateTime>,
+    /// `DATE_TO_FORMATTED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_to_formatted: Option<String>,
+    /// `DATE_TO_TS_UTC`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_to_ts_utc: Option<String>,
+    /// `DELETED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted: Option<bool>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `DT_LENGTH`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dt_length: Option<i64>,
+    /// `DT_SKIP_TIME`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dt_skip_time: Option<bool>,
+    /// `EVENT_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_type: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IS_MEETING`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_meeting: Option<bool>,
+    /// `MEETING_HOST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub meeting_host: Option<String>,
+    /// `MEETING_STATUS`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub meeting_status: Option<bool>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `RESOURCE_BOOKING_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub resource_booking_id: Option<i64>,
+    /// `SECTION_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section_id: Option<i64>,
+    /// `SECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sect_id: Option<i64>,
+    /// `TIMESTAMP_X`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `TZ_FROM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tz_from: Option<String>,
+    /// `TZ_OFFSET_FROM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tz_offset_from: Option<String>,
+    /// `TZ_OFFSET_TO`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tz_offset_to: Option<String>,
+    /// `TZ_TO`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tz_to: Option<String>,
+    /// `VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CalendarResourceBookingListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CalendarResourceListResultItem {
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CalendarResourceListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// `calendar.resource.add`: scope `calendar`; writes (not idempotent: never repeated blindly).
 ///
@@ -55,7 +193,7 @@ impl CalendarResourceAdd {
     "calendar.resource.booking.list",
     scope = "calendar",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CalendarResourceBookingListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -97,7 +235,7 @@ impl CalendarResourceDelete {
     "calendar.resource.list",
     scope = "calendar",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CalendarResourceListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

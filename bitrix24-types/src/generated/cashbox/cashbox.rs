@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -103,6 +103,444 @@ pub struct SaleCashboxHandlerAddSettingsconfigitems {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListAuth {
+    /// `ITEMS`: `SaleCashboxHandlerListItems`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<SaleCashboxHandlerListItems>,
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListAuth {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListCompany {
+    /// `ITEMS`: `SaleCashboxHandlerListItems2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<SaleCashboxHandlerListItems2>,
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListCompany {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListConfig {
+    /// `AUTH`: `SaleCashboxHandlerListAuth`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auth: Option<SaleCashboxHandlerListAuth>,
+    /// `COMPANY`: `SaleCashboxHandlerListCompany`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company: Option<SaleCashboxHandlerListCompany>,
+    /// `INTERACTION`: `SaleCashboxHandlerListInteraction`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub interaction: Option<SaleCashboxHandlerListInteraction>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListConfig {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListInn {
+    /// `DISABLED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub disabled: Option<bool>,
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// `MULTILINE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiline: Option<bool>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `REQUIRED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListInn {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListInteraction {
+    /// `ITEMS`: `SaleCashboxHandlerListItems3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<SaleCashboxHandlerListItems3>,
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListInteraction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListItems {
+    /// `LOGIN`: `SaleCashboxHandlerListLogin`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub login: Option<SaleCashboxHandlerListLogin>,
+    /// `PASSWORD`: `SaleCashboxHandlerListPassword`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub password: Option<SaleCashboxHandlerListPassword>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListItems {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListItems2 {
+    /// `INN`: `SaleCashboxHandlerListInn`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inn: Option<SaleCashboxHandlerListInn>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListItems2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListItems3 {
+    /// `MODE`: `SaleCashboxHandlerListMode`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mode: Option<SaleCashboxHandlerListMode>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListItems3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListLogin {
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// `REQUIRED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListLogin {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListMode {
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// `OPTIONS`: `SaleCashboxHandlerListOptions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub options: Option<SaleCashboxHandlerListOptions>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListMode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListOptions {
+    /// `ACTIVE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<String>,
+    /// `TEST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub test: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListOptions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListPassword {
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// `REQUIRED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListPassword {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListRecord {
+    /// `CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SETTINGS`: `SaleCashboxHandlerListSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<SaleCashboxHandlerListSettings>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxHandlerListSettings {
+    /// `CHECK_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_url: Option<String>,
+    /// `CONFIG`: `SaleCashboxHandlerListConfig`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub config: Option<SaleCashboxHandlerListConfig>,
+    /// `PRINT_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub print_url: Option<String>,
+    /// `SUPPORTS_FFD105`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub supports_ffd105: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxHandlerListSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxListRecord {
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `DATE_CREATE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<serde_json::Value>,
+    /// `DATE_LAST_CHECK`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_last_check: Option<wire::DateTime>,
+    /// `EMAIL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `ENABLED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub enabled: Option<bool>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `KKM_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub kkm_id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `NUMBER_KKM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub number_kkm: Option<String>,
+    /// `OFD`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ofd: Option<String>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `USE_OFFLINE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_offline: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleCashboxListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html#fields)
@@ -167,12 +605,7 @@ pub struct SaleCashboxUpdateOfdSettings {
 /// `sale.cashbox.add`: scope `cashbox`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)
-#[bitrix_method(
-    "sale.cashbox.add",
-    scope = "cashbox",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("sale.cashbox.add", scope = "cashbox", kind = write, response = i64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxAdd {
@@ -306,7 +739,7 @@ impl SaleCashboxDelete {
     "sale.cashbox.handler.add",
     scope = "cashbox",
     kind = write,
-    response = serde_json::Value
+    response = i64
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -371,7 +804,7 @@ impl SaleCashboxHandlerDelete {
     "sale.cashbox.handler.list",
     scope = "cashbox",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SaleCashboxHandlerListRecord>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -406,7 +839,7 @@ impl SaleCashboxHandlerUpdate {
     "sale.cashbox.list",
     scope = "cashbox",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SaleCashboxListRecord>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

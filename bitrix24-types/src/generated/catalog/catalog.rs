@@ -7,15 +7,107 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogCatalog;
+use super::super::common::FieldDescription;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogCatalogGetFieldsResult {
+    /// `catalog`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub catalog: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogCatalogGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogCatalogGetResult {
+    /// `catalog`: `CatalogCatalog`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub catalog: Option<CatalogCatalog>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogCatalogGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogCatalogListCatalogs {
+    /// `iblockId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_id: Option<i64>,
+    /// `iblockTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_type_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `lid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lid: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `productIblockId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_iblock_id: Option<i64>,
+    /// `skuPropertyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sku_property_id: Option<i64>,
+    /// `subscription`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subscription: Option<bool>,
+    /// `vatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vat_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogCatalogListCatalogs {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `catalogs`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogListResult {
-    /// `catalogs`: `raw[]`, read-only.
+    /// `catalogs`: `CatalogCatalogListCatalogs[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub catalogs: Option<Vec<serde_json::Value>>,
+    pub catalogs: Option<Vec<CatalogCatalogListCatalogs>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,8 +121,8 @@ impl wire::Lenient for CatalogCatalogListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogCatalogListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogCatalogListCatalogs> for CatalogCatalogListResult {
+    fn into_records(self) -> Vec<CatalogCatalogListCatalogs> {
         self.catalogs.unwrap_or_default()
     }
 }
@@ -41,7 +133,7 @@ impl IntoRecords<serde_json::Value> for CatalogCatalogListResult {
     "catalog.catalog.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogCatalogGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -62,7 +154,7 @@ impl CatalogCatalogGet {
     "catalog.catalog.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogCatalogGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -96,7 +188,7 @@ impl CatalogCatalogIsOffers {
     scope = "catalog",
     kind = read,
     response = CatalogCatalogListResult,
-    list(record = serde_json::Value, records = "catalogs", id = "ID")
+    list(record = CatalogCatalogListCatalogs, records = "catalogs", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

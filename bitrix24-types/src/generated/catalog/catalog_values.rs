@@ -69,6 +69,62 @@ impl wire::Lenient for CatalogDocumentAddDocType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogDocumentAddStatus {
+    /// `N`
+    Draft,
+    /// `Y`
+    Approved,
+    /// `C`
+    Canceled,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogDocumentAddStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "N" => Self::Draft,
+            "Y" => Self::Approved,
+            "C" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Draft => "N",
+            Self::Approved => "Y",
+            Self::Canceled => "C",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogDocumentAddStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogDocumentAddStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogDocumentAddStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CatalogProductAddDetailTextType {
@@ -413,6 +469,58 @@ impl wire::Lenient for CatalogProductImageAddType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductOfferAddType {
+    /// `4`
+    Variation,
+    /// `5`
+    VariationWithoutProduct,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductOfferAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "4" => Self::Variation,
+            "5" => Self::VariationWithoutProduct,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Variation => "4",
+            Self::VariationWithoutProduct => "5",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductOfferAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_numeric_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductOfferAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductOfferAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CatalogProductOnAddType {
@@ -601,9 +709,9 @@ impl wire::Lenient for CatalogProductPropertyAddPropertyType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertySectionSetDisplayType {
+pub enum CatalogProductPropertySectionGetDisplayType {
     /// `F`
     Checkboxes,
     /// `K`
@@ -613,7 +721,7 @@ pub enum CatalogProductPropertySectionSetDisplayType {
     /// A value this spec does not list, kept as sent.
     Unknown(String),
 }
-impl wire::WireEnum for CatalogProductPropertySectionSetDisplayType {
+impl wire::WireEnum for CatalogProductPropertySectionGetDisplayType {
     fn from_wire(value: &str) -> Self {
         match value {
             "F" => Self::Checkboxes,
@@ -631,7 +739,7 @@ impl wire::WireEnum for CatalogProductPropertySectionSetDisplayType {
         }
     }
 }
-impl Serialize for CatalogProductPropertySectionSetDisplayType {
+impl Serialize for CatalogProductPropertySectionGetDisplayType {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: serde::Serializer,
@@ -639,7 +747,7 @@ impl Serialize for CatalogProductPropertySectionSetDisplayType {
         wire::serialize_enum(self, serializer)
     }
 }
-impl<'de> Deserialize<'de> for CatalogProductPropertySectionSetDisplayType {
+impl<'de> Deserialize<'de> for CatalogProductPropertySectionGetDisplayType {
     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -647,7 +755,59 @@ impl<'de> Deserialize<'de> for CatalogProductPropertySectionSetDisplayType {
         wire::deserialize_enum(deserializer)
     }
 }
-impl wire::Lenient for CatalogProductPropertySectionSetDisplayType {
+impl wire::Lenient for CatalogProductPropertySectionGetDisplayType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogProductSkuAddType {
+    /// `3`
+    ParentProductWithVariations,
+    /// `6`
+    ParentProductWithoutVariations,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CatalogProductSkuAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "3" => Self::ParentProductWithVariations,
+            "6" => Self::ParentProductWithoutVariations,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ParentProductWithVariations => "3",
+            Self::ParentProductWithoutVariations => "6",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CatalogProductSkuAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_numeric_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CatalogProductSkuAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CatalogProductSkuAddType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogDocumentElement;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html#fields)
@@ -34,15 +36,99 @@ pub struct CatalogDocumentElementAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogDocumentElementAddResult {
+    /// `documentElement`: `CatalogDocumentElement`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_element: Option<CatalogDocumentElement>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogDocumentElementAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogDocumentElementGetFieldsResult {
+    /// `documentElement`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_element: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogDocumentElementGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogDocumentElementListDocumentElements {
+    /// `amount`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub amount: Option<wire::Decimal>,
+    /// `docId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub doc_id: Option<i64>,
+    /// `elementId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub element_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `purchasingPrice`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub purchasing_price: Option<wire::Decimal>,
+    /// `storeFrom`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub store_from: Option<serde_json::Value>,
+    /// `storeTo`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub store_to: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogDocumentElementListDocumentElements {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `documentElements`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentElementListResult {
-    /// `documentElements`: `raw[]`, read-only.
+    /// `documentElements`: `CatalogDocumentElementListDocumentElements[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub document_elements: Option<Vec<serde_json::Value>>,
+    pub document_elements: Option<Vec<CatalogDocumentElementListDocumentElements>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -56,8 +142,9 @@ impl wire::Lenient for CatalogDocumentElementListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogDocumentElementListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogDocumentElementListDocumentElements>
+for CatalogDocumentElementListResult {
+    fn into_records(self) -> Vec<CatalogDocumentElementListDocumentElements> {
         self.document_elements.unwrap_or_default()
     }
 }
@@ -84,6 +171,28 @@ pub struct CatalogDocumentElementUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogDocumentElementUpdateResult {
+    /// `documentElement`: `CatalogDocumentElement`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_element: Option<CatalogDocumentElement>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogDocumentElementUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.document.element.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html)
@@ -91,7 +200,7 @@ pub struct CatalogDocumentElementUpdateFields {
     "catalog.document.element.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogDocumentElementAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -133,7 +242,7 @@ impl CatalogDocumentElementDelete {
     "catalog.document.element.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogDocumentElementGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -146,7 +255,11 @@ pub struct CatalogDocumentElementGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogDocumentElementListResult,
-    list(record = serde_json::Value, records = "documentElements", id = "ID")
+    list(
+        record = CatalogDocumentElementListDocumentElements,
+        records = "documentElements",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -171,7 +284,7 @@ pub struct CatalogDocumentElementList {
     "catalog.document.element.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogDocumentElementUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogDocumentContractor;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-add.html#fields)
@@ -24,15 +26,86 @@ pub struct CatalogDocumentcontractorAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogDocumentcontractorAddResult {
+    /// `documentContractor`: `CatalogDocumentContractor`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_contractor: Option<CatalogDocumentContractor>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogDocumentcontractorAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogDocumentcontractorGetFieldsResult {
+    /// `documentContractor`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_contractor: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogDocumentcontractorGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogDocumentcontractorListDocumentContractor {
+    /// `documentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogDocumentcontractorListDocumentContractor {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `documentContractor`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogDocumentcontractorListResult {
-    /// `documentContractor`: `raw[]`, read-only.
+    /// `documentContractor`: `CatalogDocumentcontractorListDocumentContractor[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub document_contractor: Option<Vec<serde_json::Value>>,
+    pub document_contractor: Option<
+        Vec<CatalogDocumentcontractorListDocumentContractor>,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -46,8 +119,9 @@ impl wire::Lenient for CatalogDocumentcontractorListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogDocumentcontractorListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogDocumentcontractorListDocumentContractor>
+for CatalogDocumentcontractorListResult {
+    fn into_records(self) -> Vec<CatalogDocumentcontractorListDocumentContractor> {
         self.document_contractor.unwrap_or_default()
     }
 }
@@ -58,7 +132,7 @@ impl IntoRecords<serde_json::Value> for CatalogDocumentcontractorListResult {
     "catalog.documentcontractor.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogDocumentcontractorAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -100,7 +174,7 @@ impl CatalogDocumentcontractorDelete {
     "catalog.documentcontractor.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogDocumentcontractorGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -113,7 +187,11 @@ pub struct CatalogDocumentcontractorGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogDocumentcontractorListResult,
-    list(record = serde_json::Value, records = "documentContractor", id = "ID")
+    list(
+        record = CatalogDocumentcontractorListDocumentContractor,
+        records = "documentContractor",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,7 @@ use ::bitrix24_types::EventVisitor;
 use ::bitrix24_types::MethodVisitor;
 #[allow(clippy::module_inception)]
 mod catalog;
+mod catalog_linked;
 mod catalog_values;
 mod document;
 mod document_element;
@@ -35,6 +36,7 @@ mod store_product;
 mod userfield_document;
 mod vat;
 pub use self::catalog::*;
+pub use self::catalog_linked::*;
 pub use self::catalog_values::*;
 pub use self::document::*;
 pub use self::document_element::*;

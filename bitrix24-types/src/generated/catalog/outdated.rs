@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
+use super::super::common::FieldDescription;
 /// `catalog.document.confirm`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/outdated/catalog-document-confirm.html)
@@ -39,7 +40,8 @@ impl CatalogDocumentConfirm {
     "catalog.document.element.fields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BTreeMap<String,
+    FieldDescription>>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -54,7 +56,8 @@ pub struct CatalogDocumentElementFields;
     "catalog.document.fields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = Vec<BTreeMap<String,
+    FieldDescription>>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogPrice;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html#fields)
@@ -26,15 +28,93 @@ pub struct CatalogPriceAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogPriceAddResult {
+    /// `price`: `CatalogPrice`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<CatalogPrice>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogPriceGetFieldsResult {
+    /// `price`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceListPrices {
+    /// `catalogGroupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub catalog_group_id: Option<i64>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `price`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `productId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceListPrices {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `prices`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceListResult {
-    /// `prices`: `raw[]`, read-only.
+    /// `prices`: `CatalogPriceListPrices[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub prices: Option<Vec<serde_json::Value>>,
+    pub prices: Option<Vec<CatalogPriceListPrices>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -48,8 +128,8 @@ impl wire::Lenient for CatalogPriceListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogPriceListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogPriceListPrices> for CatalogPriceListResult {
+    fn into_records(self) -> Vec<CatalogPriceListPrices> {
         self.prices.unwrap_or_default()
     }
 }
@@ -86,6 +166,37 @@ pub struct CatalogPriceModifyPrices {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html#prices)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceModifyPrices2 {
+    /// `id`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<u64>,
+    /// `catalogGroupId`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub catalog_group_id: Option<u64>,
+    /// `price`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceModifyPrices2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html#product)
@@ -100,6 +211,28 @@ pub struct CatalogPriceModifyProduct {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogPriceModifyResult {
+    /// `prices`: `CatalogPriceModifyPrices2[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub prices: Option<Vec<CatalogPriceModifyPrices2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceModifyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The `data` of the event `CATALOG.PRICE.ON.ADD`: scope `catalog`.
 ///
@@ -260,6 +393,50 @@ pub struct CatalogPriceUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogPriceUpdateResult {
+    /// `price`: `CatalogPrice`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<CatalogPrice>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Price {
+    /// `price`: `CatalogPrice`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<CatalogPrice>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Price {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.price.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
@@ -267,7 +444,7 @@ pub struct CatalogPriceUpdateFields {
     "catalog.price.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogPriceAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -305,12 +482,7 @@ impl CatalogPriceDelete {
 /// `catalog.price.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get.html)
-#[bitrix_method(
-    "catalog.price.get",
-    scope = "catalog",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("catalog.price.get", scope = "catalog", kind = read, response = Price)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceGet {
@@ -330,7 +502,7 @@ impl CatalogPriceGet {
     "catalog.price.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogPriceGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -343,7 +515,7 @@ pub struct CatalogPriceGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogPriceListResult,
-    list(record = serde_json::Value, records = "prices", id = "ID")
+    list(record = CatalogPriceListPrices, records = "prices", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -368,7 +540,7 @@ pub struct CatalogPriceList {
     "catalog.price.modify",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogPriceModifyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -389,7 +561,7 @@ impl CatalogPriceModify {
     "catalog.price.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogPriceUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogPriceType;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html#fields)
@@ -31,6 +33,72 @@ pub struct CatalogPriceTypeAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeAddResult {
+    /// `priceType`: `CatalogPriceType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type: Option<CatalogPriceType>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeGetFieldsResult {
+    /// `priceType`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeListResult {
+    /// `priceTypes`: `CatalogPriceType[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_types: Option<Vec<CatalogPriceType>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The `data` of the event `CATALOG.PRICE.TYPE.ON.ADD`: scope `catalog`.
 ///
@@ -201,6 +269,50 @@ pub struct CatalogPriceTypeUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeUpdateResult {
+    /// `priceType`: `CatalogPriceType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type: Option<CatalogPriceType>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct PriceType {
+    /// `priceType`: `CatalogPriceType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type: Option<CatalogPriceType>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for PriceType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.priceType.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)
@@ -208,7 +320,7 @@ pub struct CatalogPriceTypeUpdateFields {
     "catalog.priceType.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogPriceTypeAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -250,7 +362,7 @@ impl CatalogPriceTypeDelete {
     "catalog.priceType.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = PriceType
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -271,7 +383,7 @@ impl CatalogPriceTypeGet {
     "catalog.priceType.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogPriceTypeGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -283,7 +395,7 @@ pub struct CatalogPriceTypeGetFields;
     "catalog.priceType.list",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogPriceTypeListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -308,7 +420,7 @@ pub struct CatalogPriceTypeList {
     "catalog.priceType.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogPriceTypeUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogPriceTypeGroup;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html#fields)
@@ -25,15 +27,90 @@ pub struct CatalogPriceTypeGroupAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeGroupAddResult {
+    /// `priceTypeGroup`: `CatalogPriceTypeGroup`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type_group: Option<CatalogPriceTypeGroup>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeGroupAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeGroupGetFieldsResult {
+    /// `priceTypeGroup`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type_group: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeGroupGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeGroupListPriceTypeGroups {
+    /// `access`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access: Option<bool>,
+    /// `catalogGroupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub catalog_group_id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeGroupListPriceTypeGroups {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `priceTypeGroups`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceTypeGroupListResult {
-    /// `priceTypeGroups`: `raw[]`, read-only.
+    /// `priceTypeGroups`: `CatalogPriceTypeGroupListPriceTypeGroups[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_type_groups: Option<Vec<serde_json::Value>>,
+    pub price_type_groups: Option<Vec<CatalogPriceTypeGroupListPriceTypeGroups>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -47,8 +124,9 @@ impl wire::Lenient for CatalogPriceTypeGroupListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogPriceTypeGroupListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogPriceTypeGroupListPriceTypeGroups>
+for CatalogPriceTypeGroupListResult {
+    fn into_records(self) -> Vec<CatalogPriceTypeGroupListPriceTypeGroups> {
         self.price_type_groups.unwrap_or_default()
     }
 }
@@ -59,7 +137,7 @@ impl IntoRecords<serde_json::Value> for CatalogPriceTypeGroupListResult {
     "catalog.priceTypeGroup.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogPriceTypeGroupAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -101,7 +179,7 @@ impl CatalogPriceTypeGroupDelete {
     "catalog.priceTypeGroup.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogPriceTypeGroupGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -114,7 +192,11 @@ pub struct CatalogPriceTypeGroupGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogPriceTypeGroupListResult,
-    list(record = serde_json::Value, records = "priceTypeGroups", id = "ID")
+    list(
+        record = CatalogPriceTypeGroupListPriceTypeGroups,
+        records = "priceTypeGroups",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::{CatalogLanguage, CatalogPriceTypeLang};
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)
@@ -24,15 +26,106 @@ pub struct CatalogPriceTypeLangAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeLangAddResult {
+    /// `priceTypeLang`: `CatalogPriceTypeLang`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type_lang: Option<CatalogPriceTypeLang>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeLangAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeLangGetFieldsResult {
+    /// `priceTypeLang`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type_lang: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeLangGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-languages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogPriceTypeLangGetLanguagesResult {
+    /// `languages`: `CatalogLanguage[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub languages: Option<Vec<CatalogLanguage>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeLangGetLanguagesResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogPriceTypeLangListPriceTypeLangs {
+    /// `lang`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lang: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeLangListPriceTypeLangs {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `priceTypeLangs`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangListResult {
-    /// `priceTypeLangs`: `raw[]`, read-only.
+    /// `priceTypeLangs`: `CatalogPriceTypeLangListPriceTypeLangs[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub price_type_langs: Option<Vec<serde_json::Value>>,
+    pub price_type_langs: Option<Vec<CatalogPriceTypeLangListPriceTypeLangs>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -46,8 +139,9 @@ impl wire::Lenient for CatalogPriceTypeLangListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogPriceTypeLangListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogPriceTypeLangListPriceTypeLangs>
+for CatalogPriceTypeLangListResult {
+    fn into_records(self) -> Vec<CatalogPriceTypeLangListPriceTypeLangs> {
         self.price_type_langs.unwrap_or_default()
     }
 }
@@ -71,6 +165,50 @@ pub struct CatalogPriceTypeLangUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogPriceTypeLangUpdateResult {
+    /// `priceTypeLang`: `CatalogPriceTypeLang`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type_lang: Option<CatalogPriceTypeLang>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogPriceTypeLangUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct PriceTypeLang {
+    /// `priceTypeLang`: `CatalogPriceTypeLang`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_type_lang: Option<CatalogPriceTypeLang>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for PriceTypeLang {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.priceTypeLang.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)
@@ -78,7 +216,7 @@ pub struct CatalogPriceTypeLangUpdateFields {
     "catalog.priceTypeLang.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogPriceTypeLangAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -120,7 +258,7 @@ impl CatalogPriceTypeLangDelete {
     "catalog.priceTypeLang.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = PriceTypeLang
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -141,7 +279,7 @@ impl CatalogPriceTypeLangGet {
     "catalog.priceTypeLang.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogPriceTypeLangGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -153,7 +291,7 @@ pub struct CatalogPriceTypeLangGetFields;
     "catalog.priceTypeLang.getLanguages",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogPriceTypeLangGetLanguagesResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -166,7 +304,11 @@ pub struct CatalogPriceTypeLangGetLanguages;
     scope = "catalog",
     kind = read,
     response = CatalogPriceTypeLangListResult,
-    list(record = serde_json::Value, records = "priceTypeLangs", id = "ID")
+    list(
+        record = CatalogPriceTypeLangListPriceTypeLangs,
+        records = "priceTypeLangs",
+        id = "ID"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -191,7 +333,7 @@ pub struct CatalogPriceTypeLangList {
     "catalog.priceTypeLang.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogPriceTypeLangUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,11 +7,13 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogProduct;
 use super::catalog_values::{
     CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
     CatalogProductAddQuantityTrace, CatalogProductAddRecurSchemeType,
     CatalogProductAddSubscribe, CatalogProductOnAddType,
 };
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
@@ -153,6 +155,28 @@ pub struct CatalogProductAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductAddResult {
+    /// `element`: `CatalogProduct`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub element: Option<CatalogProduct>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-download.html)
@@ -182,6 +206,72 @@ pub struct CatalogProductGetFieldsByFilterFilter {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get-fields-by-filter.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductGetFieldsByFilterResult {
+    /// `product`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductGetFieldsByFilterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductGetResult {
+    /// `product`: `CatalogProduct`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product: Option<CatalogProduct>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductListResult {
+    /// `products`: `CatalogProduct[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub products: Option<Vec<CatalogProduct>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The `data` of the event `CATALOG.PRODUCT.ON.ADD`: scope `catalog`.
 ///
@@ -476,6 +566,28 @@ pub struct CatalogProductUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductUpdateResult {
+    /// `element`: `CatalogProduct`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub element: Option<CatalogProduct>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.product.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
@@ -483,7 +595,7 @@ pub struct CatalogProductUpdateFields {
     "catalog.product.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogProductAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -546,7 +658,7 @@ impl CatalogProductDownload {
     "catalog.product.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -567,7 +679,7 @@ impl CatalogProductGet {
     "catalog.product.getFieldsByFilter",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductGetFieldsByFilterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -588,7 +700,7 @@ impl CatalogProductGetFieldsByFilter {
     "catalog.product.list",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -613,7 +725,7 @@ pub struct CatalogProductList {
     "catalog.product.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogProductUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,9 +7,11 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogProductProperty;
 use super::catalog_values::{
     CatalogProductPropertyAddListType, CatalogProductPropertyAddPropertyType,
 };
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html#fields)
@@ -102,15 +104,90 @@ pub struct CatalogProductPropertyAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyAddResult {
+    /// `productProperty`: `CatalogProductProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property: Option<CatalogProductProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyGetFieldsResult {
+    /// `productProperty`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyListProductProperties {
+    /// `iblockId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `propertyType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyListProductProperties {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `productProperties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyListResult {
-    /// `productProperties`: `raw[]`, read-only.
+    /// `productProperties`: `CatalogProductPropertyListProductProperties[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub product_properties: Option<Vec<serde_json::Value>>,
+    pub product_properties: Option<Vec<CatalogProductPropertyListProductProperties>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -124,8 +201,9 @@ impl wire::Lenient for CatalogProductPropertyListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogProductPropertyListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogProductPropertyListProductProperties>
+for CatalogProductPropertyListResult {
+    fn into_records(self) -> Vec<CatalogProductPropertyListProductProperties> {
         self.product_properties.unwrap_or_default()
     }
 }
@@ -223,6 +301,50 @@ pub struct CatalogProductPropertyUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyUpdateResult {
+    /// `productProperty`: `CatalogProductProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property: Option<CatalogProductProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductProperty {
+    /// `productProperty`: `CatalogProductProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property: Option<CatalogProductProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ProductProperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.productProperty.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
@@ -230,7 +352,7 @@ pub struct CatalogProductPropertyUpdateFields {
     "catalog.productProperty.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogProductPropertyAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -272,7 +394,7 @@ impl CatalogProductPropertyDelete {
     "catalog.productProperty.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = ProductProperty
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -293,7 +415,7 @@ impl CatalogProductPropertyGet {
     "catalog.productProperty.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductPropertyGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -306,7 +428,11 @@ pub struct CatalogProductPropertyGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogProductPropertyListResult,
-    list(record = serde_json::Value, records = "productProperties", id = "ID")
+    list(
+        record = CatalogProductPropertyListProductProperties,
+        records = "productProperties",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -331,7 +457,7 @@ pub struct CatalogProductPropertyList {
     "catalog.productProperty.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogProductPropertyUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

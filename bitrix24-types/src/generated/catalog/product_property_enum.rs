@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogProductPropertyEnum;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html#fields)
@@ -33,15 +35,98 @@ pub struct CatalogProductPropertyEnumAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyEnumAddResult {
+    /// `productPropertyEnum`: `CatalogProductPropertyEnum`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_enum: Option<CatalogProductPropertyEnum>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyEnumAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyEnumGetFieldsResult {
+    /// `productPropertyEnum`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_enum: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyEnumGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyEnumListProductPropertyEnums {
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub def: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `propertyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_id: Option<i64>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyEnumListProductPropertyEnums {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `productPropertyEnums`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnumListResult {
-    /// `productPropertyEnums`: `raw[]`, read-only.
+    /// `productPropertyEnums`: `CatalogProductPropertyEnumListProductPropertyEnums[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub product_property_enums: Option<Vec<serde_json::Value>>,
+    pub product_property_enums: Option<
+        Vec<CatalogProductPropertyEnumListProductPropertyEnums>,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -55,8 +140,9 @@ impl wire::Lenient for CatalogProductPropertyEnumListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogProductPropertyEnumListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogProductPropertyEnumListProductPropertyEnums>
+for CatalogProductPropertyEnumListResult {
+    fn into_records(self) -> Vec<CatalogProductPropertyEnumListProductPropertyEnums> {
         self.product_property_enums.unwrap_or_default()
     }
 }
@@ -86,6 +172,50 @@ pub struct CatalogProductPropertyEnumUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyEnumUpdateResult {
+    /// `productPropertyEnum`: `CatalogProductPropertyEnum`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_enum: Option<CatalogProductPropertyEnum>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyEnumUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductPropertyEnum {
+    /// `productPropertyEnum`: `CatalogProductPropertyEnum`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_enum: Option<CatalogProductPropertyEnum>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ProductPropertyEnum {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.productPropertyEnum.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)
@@ -93,7 +223,7 @@ pub struct CatalogProductPropertyEnumUpdateFields {
     "catalog.productPropertyEnum.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogProductPropertyEnumAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -135,7 +265,7 @@ impl CatalogProductPropertyEnumDelete {
     "catalog.productPropertyEnum.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = ProductPropertyEnum
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -156,7 +286,7 @@ impl CatalogProductPropertyEnumGet {
     "catalog.productPropertyEnum.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductPropertyEnumGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -169,7 +299,11 @@ pub struct CatalogProductPropertyEnumGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogProductPropertyEnumListResult,
-    list(record = serde_json::Value, records = "productPropertyEnums", id = "ID")
+    list(
+        record = CatalogProductPropertyEnumListProductPropertyEnums,
+        records = "productPropertyEnums",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -194,7 +328,7 @@ pub struct CatalogProductPropertyEnumList {
     "catalog.productPropertyEnum.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogProductPropertyEnumUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

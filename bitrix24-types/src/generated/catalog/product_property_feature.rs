@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogProductPropertyFeatures;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html#fields)
@@ -27,15 +29,149 @@ pub struct CatalogProductPropertyFeatureAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyFeatureAddResult {
+    /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_feature: Option<CatalogProductPropertyFeatures>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyFeatureAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-available-features-by-property.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem {
+    /// `featureId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub feature_id: Option<String>,
+    /// `featureName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub feature_name: Option<String>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient
+for CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-available-features-by-property.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult {
+    /// `features`: `CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub features: Option<
+        Vec<CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem>,
+    >,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient
+for CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyFeatureGetFieldsResult {
+    /// `productPropertyFeature`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_feature: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyFeatureGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyFeatureListProductPropertyFeatures {
+    /// `featureId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub feature_id: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_enabled: Option<bool>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `propertyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyFeatureListProductPropertyFeatures {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `productPropertyFeatures`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureListResult {
-    /// `productPropertyFeatures`: `raw[]`, read-only.
+    /// `productPropertyFeatures`: `CatalogProductPropertyFeatureListProductPropertyFeatures[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub product_property_features: Option<Vec<serde_json::Value>>,
+    pub product_property_features: Option<
+        Vec<CatalogProductPropertyFeatureListProductPropertyFeatures>,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -49,8 +185,11 @@ impl wire::Lenient for CatalogProductPropertyFeatureListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogProductPropertyFeatureListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogProductPropertyFeatureListProductPropertyFeatures>
+for CatalogProductPropertyFeatureListResult {
+    fn into_records(
+        self,
+    ) -> Vec<CatalogProductPropertyFeatureListProductPropertyFeatures> {
         self.product_property_features.unwrap_or_default()
     }
 }
@@ -74,6 +213,50 @@ pub struct CatalogProductPropertyFeatureUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyFeatureUpdateResult {
+    /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_feature: Option<CatalogProductPropertyFeatures>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyFeatureUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductPropertyFeature {
+    /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_feature: Option<CatalogProductPropertyFeatures>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ProductPropertyFeature {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.productPropertyFeature.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)
@@ -81,7 +264,7 @@ pub struct CatalogProductPropertyFeatureUpdateFields {
     "catalog.productPropertyFeature.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogProductPropertyFeatureAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -102,7 +285,7 @@ impl CatalogProductPropertyFeatureAdd {
     "catalog.productPropertyFeature.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = ProductPropertyFeature
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -123,7 +306,7 @@ impl CatalogProductPropertyFeatureGet {
     "catalog.productPropertyFeature.getAvailableFeaturesByProperty",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -144,7 +327,7 @@ impl CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
     "catalog.productPropertyFeature.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductPropertyFeatureGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -157,7 +340,11 @@ pub struct CatalogProductPropertyFeatureGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogProductPropertyFeatureListResult,
-    list(record = serde_json::Value, records = "productPropertyFeatures", id = "ID")
+    list(
+        record = CatalogProductPropertyFeatureListProductPropertyFeatures,
+        records = "productPropertyFeatures",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -182,7 +369,7 @@ pub struct CatalogProductPropertyFeatureList {
     "catalog.productPropertyFeature.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogProductPropertyFeatureUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

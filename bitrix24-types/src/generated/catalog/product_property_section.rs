@@ -7,16 +7,53 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_values::CatalogProductPropertySectionSetDisplayType;
+use super::catalog_linked::CatalogProductPropertySection;
+use super::catalog_values::CatalogProductPropertySectionGetDisplayType;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertySectionListProductPropertySections {
+    /// `displayExpanded`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_expanded: Option<bool>,
+    /// `displayType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_type: Option<String>,
+    /// `filterHint`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filter_hint: Option<String>,
+    /// `propertyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_id: Option<i64>,
+    /// `smartFilter`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub smart_filter: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertySectionListProductPropertySections {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `productPropertySections`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionListResult {
-    /// `productPropertySections`: `raw[]`, read-only.
+    /// `productPropertySections`: `CatalogProductPropertySectionListProductPropertySections[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub product_property_sections: Option<Vec<serde_json::Value>>,
+    pub product_property_sections: Option<
+        Vec<CatalogProductPropertySectionListProductPropertySections>,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -30,8 +67,11 @@ impl wire::Lenient for CatalogProductPropertySectionListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogProductPropertySectionListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogProductPropertySectionListProductPropertySections>
+for CatalogProductPropertySectionListResult {
+    fn into_records(
+        self,
+    ) -> Vec<CatalogProductPropertySectionListProductPropertySections> {
         self.product_property_sections.unwrap_or_default()
     }
 }
@@ -47,9 +87,9 @@ pub struct CatalogProductPropertySectionSetFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub smart_filter: Option<bool>,
-    /// `displayType`: `CatalogProductPropertySectionSetDisplayType`. One of `F`, `K`, `P`.
+    /// `displayType`: `CatalogProductPropertySectionGetDisplayType`. One of `F`, `K`, `P`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_type: Option<CatalogProductPropertySectionSetDisplayType>,
+    pub display_type: Option<CatalogProductPropertySectionGetDisplayType>,
     /// `displayExpanded`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -64,6 +104,50 @@ pub struct CatalogProductPropertySectionSetFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertySectionSetResult {
+    /// `productPropertySection`: `CatalogProductPropertySection`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_section: Option<CatalogProductPropertySection>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertySectionSetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductPropertySection {
+    /// `productPropertySection`: `CatalogProductPropertySection`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_property_section: Option<CatalogProductPropertySection>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ProductPropertySection {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.productPropertySection.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)
@@ -71,7 +155,7 @@ pub struct CatalogProductPropertySectionSetFields {
     "catalog.productPropertySection.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = ProductPropertySection
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -93,7 +177,11 @@ impl CatalogProductPropertySectionGet {
     scope = "catalog",
     kind = read,
     response = CatalogProductPropertySectionListResult,
-    list(record = serde_json::Value, records = "productPropertySections", id = "ID")
+    list(
+        record = CatalogProductPropertySectionListProductPropertySections,
+        records = "productPropertySections",
+        id = "ID"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -118,7 +206,7 @@ pub struct CatalogProductPropertySectionList {
     "catalog.productPropertySection.set",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogProductPropertySectionSetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -7,15 +7,70 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogRatio;
+use super::super::common::FieldDescription;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogRatioGetFieldsResult {
+    /// `ratio`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ratio: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogRatioGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogRatioListRatios {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isDefault`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_default: Option<bool>,
+    /// `productId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_id: Option<i64>,
+    /// `ratio`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ratio: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogRatioListRatios {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `ratios`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRatioListResult {
-    /// `ratios`: `raw[]`, read-only.
+    /// `ratios`: `CatalogRatioListRatios[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub ratios: Option<Vec<serde_json::Value>>,
+    pub ratios: Option<Vec<CatalogRatioListRatios>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,20 +84,37 @@ impl wire::Lenient for CatalogRatioListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogRatioListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogRatioListRatios> for CatalogRatioListResult {
+    fn into_records(self) -> Vec<CatalogRatioListRatios> {
         self.ratios.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Ratio {
+    /// `ratio`: `CatalogRatio`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ratio: Option<CatalogRatio>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Ratio {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `catalog.ratio.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)
-#[bitrix_method(
-    "catalog.ratio.get",
-    scope = "catalog",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("catalog.ratio.get", scope = "catalog", kind = read, response = Ratio)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRatioGet {
@@ -62,7 +134,7 @@ impl CatalogRatioGet {
     "catalog.ratio.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogRatioGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -75,7 +147,7 @@ pub struct CatalogRatioGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogRatioListResult,
-    list(record = serde_json::Value, records = "ratios", id = "ID")
+    list(record = CatalogRatioListRatios, records = "ratios", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,7 +7,9 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogRoundingRule;
 use super::catalog_values::CatalogRoundingRuleAddRoundType;
+use super::super::common::FieldDescription;
 /// The `data` of the event `CATALOG.ROUNDING.ON.ADD`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html)
@@ -171,6 +173,72 @@ pub struct CatalogRoundingRuleAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogRoundingRuleAddResult {
+    /// `roundingRule`: `CatalogRoundingRule`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rounding_rule: Option<CatalogRoundingRule>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogRoundingRuleAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogRoundingRuleGetFieldsResult {
+    /// `roundingRule`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rounding_rule: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogRoundingRuleGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogRoundingRuleListResult {
+    /// `roundingRules`: `CatalogRoundingRule[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rounding_rules: Option<Vec<CatalogRoundingRule>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogRoundingRuleListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html#fields)
@@ -190,6 +258,50 @@ pub struct CatalogRoundingRuleUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogRoundingRuleUpdateResult {
+    /// `roundingRule`: `CatalogRoundingRule`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rounding_rule: Option<CatalogRoundingRule>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogRoundingRuleUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RoundingRule {
+    /// `roundingRule`: `CatalogRoundingRule`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rounding_rule: Option<CatalogRoundingRule>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RoundingRule {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.roundingRule.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)
@@ -197,7 +309,7 @@ pub struct CatalogRoundingRuleUpdateFields {
     "catalog.roundingRule.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogRoundingRuleAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -239,7 +351,7 @@ impl CatalogRoundingRuleDelete {
     "catalog.roundingRule.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = RoundingRule
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -260,7 +372,7 @@ impl CatalogRoundingRuleGet {
     "catalog.roundingRule.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogRoundingRuleGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -272,7 +384,7 @@ pub struct CatalogRoundingRuleGetFields;
     "catalog.roundingRule.list",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogRoundingRuleListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -297,7 +409,7 @@ pub struct CatalogRoundingRuleList {
     "catalog.roundingRule.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogRoundingRuleUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

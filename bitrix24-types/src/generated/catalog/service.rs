@@ -7,9 +7,11 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogProductService;
 use super::catalog_values::{
     CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
 };
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
@@ -94,6 +96,28 @@ pub struct CatalogProductServiceAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductServiceAddResult {
+    /// `service`: `CatalogProductService`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service: Option<CatalogProductService>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-download.html)
@@ -124,15 +148,115 @@ pub struct CatalogProductServiceGetFieldsByFilterFilter {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get-fields-by-filter.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductServiceGetFieldsByFilterResult {
+    /// `service`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceGetFieldsByFilterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductServiceGetResult {
+    /// `service`: `CatalogProductService`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service: Option<CatalogProductService>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductServiceListDetailPicture {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `urlMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_machine: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceListDetailPicture {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductServiceListPreviewPicture {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `urlMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_machine: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceListPreviewPicture {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `services`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceListResult {
-    /// `services`: `raw[]`, read-only.
+    /// `services`: `CatalogProductServiceListServices[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub services: Option<Vec<serde_json::Value>>,
+    pub services: Option<Vec<CatalogProductServiceListServices>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -146,9 +270,103 @@ impl wire::Lenient for CatalogProductServiceListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogProductServiceListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogProductServiceListServices> for CatalogProductServiceListResult {
+    fn into_records(self) -> Vec<CatalogProductServiceListServices> {
         self.services.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductServiceListServices {
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `available`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub available: Option<bool>,
+    /// `bundle`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bundle: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `dateActiveFrom`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_active_from: Option<wire::DateTime>,
+    /// `dateActiveTo`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_active_to: Option<wire::DateTime>,
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `detailPicture`: `CatalogProductServiceListDetailPicture`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_picture: Option<CatalogProductServiceListDetailPicture>,
+    /// `detailText`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_text: Option<serde_json::Value>,
+    /// `detailTextType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_text_type: Option<String>,
+    /// `iblockId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_id: Option<i64>,
+    /// `iblockSectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_section_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `previewPicture`: `CatalogProductServiceListPreviewPicture`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_picture: Option<CatalogProductServiceListPreviewPicture>,
+    /// `previewText`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_text: Option<serde_json::Value>,
+    /// `previewTextType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_text_type: Option<String>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `timestampX`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `type`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<i64>,
+    /// `vatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vat_id: Option<i64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vat_included: Option<bool>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceListServices {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -234,6 +452,28 @@ pub struct CatalogProductServiceUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductServiceUpdateResult {
+    /// `service`: `CatalogProductService`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service: Option<CatalogProductService>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.product.service.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
@@ -241,7 +481,7 @@ pub struct CatalogProductServiceUpdateFields {
     "catalog.product.service.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogProductServiceAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -304,7 +544,7 @@ impl CatalogProductServiceDownload {
     "catalog.product.service.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductServiceGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -325,7 +565,7 @@ impl CatalogProductServiceGet {
     "catalog.product.service.getFieldsByFilter",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductServiceGetFieldsByFilterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -347,7 +587,7 @@ impl CatalogProductServiceGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductServiceListResult,
-    list(record = serde_json::Value, records = "services", id = "ID")
+    list(record = CatalogProductServiceListServices, records = "services", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -372,7 +612,7 @@ pub struct CatalogProductServiceList {
     "catalog.product.service.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogProductServiceUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,10 +7,12 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogProductSku;
 use super::catalog_values::{
     CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
     CatalogProductAddSubscribe,
 };
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
@@ -125,6 +127,28 @@ pub struct CatalogProductSkuAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductSkuAddResult {
+    /// `sku`: `CatalogProductSku`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sku: Option<CatalogProductSku>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-download.html)
@@ -155,15 +179,143 @@ pub struct CatalogProductSkuGetFieldsByFilterFilter {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-get-fields-by-filter.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductSkuGetFieldsByFilterResult {
+    /// `sku`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sku: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuGetFieldsByFilterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductSkuListDetailPicture {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `urlMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_machine: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuListDetailPicture {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductSkuListPreviewPicture {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `urlMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_machine: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuListPreviewPicture {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductSkuListProperty258 {
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `valueId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuListProperty258 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductSkuListProperty259Item {
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `valueId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuListProperty259Item {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `units`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuListResult {
-    /// `units`: `raw[]`, read-only.
+    /// `units`: `CatalogProductSkuListUnits[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub units: Option<Vec<serde_json::Value>>,
+    pub units: Option<Vec<CatalogProductSkuListUnits>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -177,9 +329,139 @@ impl wire::Lenient for CatalogProductSkuListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogProductSkuListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogProductSkuListUnits> for CatalogProductSkuListResult {
+    fn into_records(self) -> Vec<CatalogProductSkuListUnits> {
         self.units.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductSkuListUnits {
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `available`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub available: Option<bool>,
+    /// `bundle`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bundle: Option<bool>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub can_buy_zero: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `dateActiveFrom`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_active_from: Option<wire::DateTime>,
+    /// `dateActiveTo`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_active_to: Option<wire::DateTime>,
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `detailPicture`: `CatalogProductSkuListDetailPicture`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_picture: Option<CatalogProductSkuListDetailPicture>,
+    /// `detailText`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_text: Option<serde_json::Value>,
+    /// `detailTextType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_text_type: Option<String>,
+    /// `height`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub height: Option<serde_json::Value>,
+    /// `iblockId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_id: Option<i64>,
+    /// `iblockSectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_section_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `length`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub length: Option<serde_json::Value>,
+    /// `measure`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure: Option<serde_json::Value>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `previewPicture`: `CatalogProductSkuListPreviewPicture`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_picture: Option<CatalogProductSkuListPreviewPicture>,
+    /// `previewText`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_text: Option<serde_json::Value>,
+    /// `previewTextType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_text_type: Option<String>,
+    /// `property258`: `CatalogProductSkuListProperty258`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property258: Option<CatalogProductSkuListProperty258>,
+    /// `property259`: `CatalogProductSkuListProperty259Item[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property259: Option<Vec<CatalogProductSkuListProperty259Item>>,
+    /// `purchasingCurrency`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub purchasing_currency: Option<serde_json::Value>,
+    /// `purchasingPrice`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub purchasing_price: Option<serde_json::Value>,
+    /// `quantity`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub quantity: Option<serde_json::Value>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `subscribe`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subscribe: Option<bool>,
+    /// `timestampX`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `type`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<i64>,
+    /// `vatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vat_id: Option<i64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vat_included: Option<bool>,
+    /// `weight`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub weight: Option<serde_json::Value>,
+    /// `width`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub width: Option<serde_json::Value>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuListUnits {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -295,6 +577,50 @@ pub struct CatalogProductSkuUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogProductSkuUpdateResult {
+    /// `sku`: `CatalogProductSku`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sku: Option<CatalogProductSku>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Sku {
+    /// `sku`: `CatalogProductSku`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sku: Option<CatalogProductSku>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Sku {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.product.sku.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
@@ -302,7 +628,7 @@ pub struct CatalogProductSkuUpdateFields {
     "catalog.product.sku.add",
     scope = "catalog",
     kind = write,
-    response = serde_json::Value
+    response = CatalogProductSkuAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -365,7 +691,7 @@ impl CatalogProductSkuDownload {
     "catalog.product.sku.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = Sku
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -386,7 +712,7 @@ impl CatalogProductSkuGet {
     "catalog.product.sku.getFieldsByFilter",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogProductSkuGetFieldsByFilterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -408,7 +734,7 @@ impl CatalogProductSkuGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductSkuListResult,
-    list(record = serde_json::Value, records = "units", id = "ID")
+    list(record = CatalogProductSkuListUnits, records = "units", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -433,7 +759,7 @@ pub struct CatalogProductSkuList {
     "catalog.product.sku.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogProductSkuUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,15 +7,39 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogStoreproduct;
+use super::super::common::FieldDescription;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogStoreproductGetFieldsResult {
+    /// `storeProduct`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub store_product: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogStoreproductGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `storeProducts`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogStoreproductListResult {
-    /// `storeProducts`: `raw[]`, read-only.
+    /// `storeProducts`: `CatalogStoreproductListStoreProducts[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub store_products: Option<Vec<serde_json::Value>>,
+    pub store_products: Option<Vec<CatalogStoreproductListStoreProducts>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,9 +53,63 @@ impl wire::Lenient for CatalogStoreproductListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogStoreproductListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogStoreproductListStoreProducts>
+for CatalogStoreproductListResult {
+    fn into_records(self) -> Vec<CatalogStoreproductListStoreProducts> {
         self.store_products.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogStoreproductListStoreProducts {
+    /// `amount`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub amount: Option<wire::Decimal>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `productId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_id: Option<i64>,
+    /// `storeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub store_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogStoreproductListStoreProducts {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Storeproduct {
+    /// `storeProduct`: `CatalogStoreproduct`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub store_product: Option<CatalogStoreproduct>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Storeproduct {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `catalog.storeproduct.get`: scope `catalog`; reads only.
@@ -41,7 +119,7 @@ impl IntoRecords<serde_json::Value> for CatalogStoreproductListResult {
     "catalog.storeproduct.get",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = Storeproduct
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -62,7 +140,7 @@ impl CatalogStoreproductGet {
     "catalog.storeproduct.getFields",
     scope = "catalog",
     kind = read,
-    response = serde_json::Value
+    response = CatalogStoreproductGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -75,7 +153,11 @@ pub struct CatalogStoreproductGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogStoreproductListResult,
-    list(record = serde_json::Value, records = "storeProducts", id = "ID")
+    list(
+        record = CatalogStoreproductListStoreProducts,
+        records = "storeProducts",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

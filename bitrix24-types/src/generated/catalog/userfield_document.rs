@@ -7,15 +7,44 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::catalog_linked::CatalogUserfieldDocument;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogUserfieldDocumentListDocuments {
+    /// `documentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_id: Option<i64>,
+    /// `documentType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_type: Option<String>,
+    /// `field7097`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field7097: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogUserfieldDocumentListDocuments {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `documents`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogUserfieldDocumentListResult {
-    /// `documents`: `raw[]`, read-only.
+    /// `documents`: `CatalogUserfieldDocumentListDocuments[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub documents: Option<Vec<serde_json::Value>>,
+    pub documents: Option<Vec<CatalogUserfieldDocumentListDocuments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,8 +58,9 @@ impl wire::Lenient for CatalogUserfieldDocumentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CatalogUserfieldDocumentListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CatalogUserfieldDocumentListDocuments>
+for CatalogUserfieldDocumentListResult {
+    fn into_records(self) -> Vec<CatalogUserfieldDocumentListDocuments> {
         self.documents.unwrap_or_default()
     }
 }
@@ -50,6 +80,28 @@ pub struct CatalogUserfieldDocumentUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CatalogUserfieldDocumentUpdateResult {
+    /// `document`: `CatalogUserfieldDocument`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document: Option<CatalogUserfieldDocument>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogUserfieldDocumentUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `catalog.userfield.document.list`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)
@@ -58,7 +110,11 @@ pub struct CatalogUserfieldDocumentUpdateFields {
     scope = "catalog",
     kind = read,
     response = CatalogUserfieldDocumentListResult,
-    list(record = serde_json::Value, records = "documents", id = "ID")
+    list(
+        record = CatalogUserfieldDocumentListDocuments,
+        records = "documents",
+        id = "ID"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -95,7 +151,7 @@ impl CatalogUserfieldDocumentList {
     "catalog.userfield.document.update",
     scope = "catalog",
     kind = idempotent,
-    response = serde_json::Value
+    response = CatalogUserfieldDocumentUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

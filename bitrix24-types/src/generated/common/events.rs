@@ -7,6 +7,53 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Event {
+    /// `auth_type`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_type: Option<String>,
+    /// `event`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event: Option<String>,
+    /// `handler`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handler: Option<String>,
+    /// `offline`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub offline: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Event {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/on-offline-event.html)
@@ -52,6 +99,67 @@ impl wire::Lenient for EventHandler {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct EventOfflineGetEventsItem {
+    /// `EVENT_ADDITIONAL`: boolean.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_additional: Option<bool>,
+    /// `EVENT_DATA`: boolean.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_data: Option<bool>,
+    /// `EVENT_NAME`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_name: Option<String>,
+    /// `ID`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `MESSAGE_ID`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_id: Option<i64>,
+    /// `TIMESTAMP_X`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for EventOfflineGetEventsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
@@ -83,30 +191,30 @@ impl wire::Lenient for EventOfflineGetResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EventOfflineListRecord {
-    /// `ID`: id.
+    /// `ERROR`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<u64>,
-    /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `EVENT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub event_name: Option<String>,
-    /// `EVENT_DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub event_data: Option<serde_json::Value>,
+    pub error: Option<bool>,
     /// `EVENT_ADDITIONAL`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub event_additional: Option<serde_json::Value>,
+    /// `EVENT_DATA`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_data: Option<serde_json::Value>,
+    /// `EVENT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_name: Option<String>,
+    /// `ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<u64>,
     /// `MESSAGE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<String>,
     /// `PROCESS_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub process_id: Option<String>,
-    /// `ERROR`: boolean.
+    /// `TIMESTAMP_X`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub error: Option<bool>,
+    pub timestamp_x: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -222,6 +330,39 @@ pub struct EventUnbindResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for EventUnbindResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Offline {
+    /// `events`: `EventOfflineGetEventsItem[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub events: Option<Vec<EventOfflineGetEventsItem>>,
+    /// `process_id`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub process_id: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Offline {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -35,9 +35,9 @@ pub struct FieldDescription {
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
-    /// `statusType`: string.
+    /// `statusType`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_type: Option<String>,
+    pub status_type: Option<serde_json::Value>,
     /// `listLabel`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub list_label: Option<String>,

@@ -7,11 +7,148 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_values::{
     CrmEnumActivitydirectionValue, CrmEnumActivitynotifytypeValue,
     CrmEnumActivitypriorityValue, CrmEnumActivitystatusValue, CrmEnumActivitytypeValue,
     CrmEnumContenttypeValue,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Activity {
+    /// `ASSOCIATED_ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub associated_entity_id: Option<i64>,
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `AUTOCOMPLETE_RULE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub autocomplete_rule: Option<String>,
+    /// `COMPLETED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed: Option<bool>,
+    /// `CREATED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created: Option<wire::DateTime>,
+    /// `DEADLINE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deadline: Option<wire::DateTime>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description_type: Option<String>,
+    /// `DIRECTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub direction: Option<String>,
+    /// `EDITOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub editor_id: Option<i64>,
+    /// `END_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub end_time: Option<wire::DateTime>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `LAST_UPDATED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_updated: Option<wire::DateTime>,
+    /// `LOCATION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub location: Option<String>,
+    /// `NOTIFY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_type: Option<String>,
+    /// `NOTIFY_VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_value: Option<String>,
+    /// `ORIGINATOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub originator_id: Option<i64>,
+    /// `ORIGIN_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub origin_id: Option<i64>,
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `OWNER_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_type_id: Option<i64>,
+    /// `PRIORITY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub priority: Option<String>,
+    /// `PROVIDER_DATA`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_data: Option<serde_json::Value>,
+    /// `PROVIDER_GROUP_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_group_id: Option<i64>,
+    /// `PROVIDER_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_id: Option<String>,
+    /// `PROVIDER_PARAMS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_params: Option<serde_json::Value>,
+    /// `PROVIDER_TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_type_id: Option<String>,
+    /// `RESPONSIBLE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `RESULT_CURRENCY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_currency_id: Option<i64>,
+    /// `RESULT_MARK`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_mark: Option<String>,
+    /// `RESULT_SOURCE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_source_id: Option<i64>,
+    /// `RESULT_STATUS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_status: Option<String>,
+    /// `RESULT_STREAM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_stream: Option<String>,
+    /// `RESULT_SUM`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_sum: Option<serde_json::Value>,
+    /// `RESULT_VALUE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_value: Option<serde_json::Value>,
+    /// `SETTINGS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<serde_json::Value>,
+    /// `START_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_time: Option<wire::DateTime>,
+    /// `STATUS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `SUBJECT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subject: Option<String>,
+    /// `TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Activity {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html#fields)
@@ -110,22 +247,44 @@ pub struct CrmActivityAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html#all-fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmActivityCallGetTranscriptResult {
+    /// `transcription`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub transcription: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmActivityCallGetTranscriptResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmActivityCommunicationFieldsAllFields {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `ACTIVITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub activity_id: Option<i64>,
+pub struct CrmActivityListCommunicationsItem {
     /// `ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
+    /// `ENTITY_SETTINGS`: `CrmActivityListEntitySettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_settings: Option<CrmActivityListEntitySettings>,
     /// `ENTITY_TYPE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
@@ -137,7 +296,7 @@ pub struct CrmActivityCommunicationFieldsAllFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityCommunicationFieldsAllFields {
+impl wire::Lenient for CrmActivityListCommunicationsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -147,37 +306,84 @@ impl wire::Lenient for CrmActivityCommunicationFieldsAllFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html#all-fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmActivityFieldsAllFields {
-    /// `ID`: integer.
+pub struct CrmActivityListEntitySettings {
+    /// `COMPANY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<i64>,
+    /// `COMPANY_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_title: Option<String>,
+    /// `HONORIFIC`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub honorific: Option<String>,
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SECOND_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub second_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmActivityListEntitySettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmActivityListFilesItem {
+    /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `OWNER_ID`: integer.
+    /// `url`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub owner_id: Option<i64>,
-    /// `OWNER_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub owner_type_id: Option<i64>,
-    /// `TYPE_ID`: `CrmEnumActivitytypeValue`. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<CrmEnumActivitytypeValue>,
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmActivityListFilesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmActivityListRecord {
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub associated_entity_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
-    /// `AUTOCOMPLETE_RULE`: integer.
+    /// `AUTOCOMPLETE_RULE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub autocomplete_rule: Option<i64>,
-    /// `BINDINGS`: raw.
+    pub autocomplete_rule: Option<String>,
+    /// `COMMUNICATIONS`: `CrmActivityListCommunicationsItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub bindings: Option<serde_json::Value>,
-    /// `COMMUNICATIONS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub communications: Option<serde_json::Value>,
+    pub communications: Option<Vec<CrmActivityListCommunicationsItem>>,
     /// `COMPLETED`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub completed: Option<bool>,
@@ -190,108 +396,111 @@ pub struct CrmActivityFieldsAllFields {
     /// `DESCRIPTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
+    /// `DESCRIPTION_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub description_type: Option<CrmEnumContenttypeValue>,
-    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
+    pub description_type: Option<String>,
+    /// `DIRECTION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub direction: Option<CrmEnumActivitydirectionValue>,
-    /// `EDITOR_ID`: user.
+    pub direction: Option<String>,
+    /// `EDITOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub editor_id: Option<u64>,
+    pub editor_id: Option<i64>,
     /// `END_TIME`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub end_time: Option<wire::DateTime>,
-    /// `FILES`: raw.
+    /// `FILES`: `CrmActivityListFilesItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub files: Option<serde_json::Value>,
+    pub files: Option<Vec<CrmActivityListFilesItem>>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
     /// `LAST_UPDATED`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub last_updated: Option<wire::DateTime>,
     /// `LOCATION`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub location: Option<String>,
-    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
+    /// `NOTIFY_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
-    /// `NOTIFY_VALUE`: integer.
+    pub notify_type: Option<String>,
+    /// `NOTIFY_VALUE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub notify_value: Option<i64>,
-    /// `ORIGINATOR_ID`: string.
+    pub notify_value: Option<String>,
+    /// `ORIGINATOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
+    pub originator_id: Option<i64>,
+    /// `ORIGIN_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: string.
+    pub origin_id: Option<i64>,
+    /// `OWNER_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub origin_version: Option<String>,
-    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
+    pub owner_id: Option<i64>,
+    /// `OWNER_TYPE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub priority: Option<CrmEnumActivitypriorityValue>,
-    /// `PROVIDER_DATA`: string.
+    pub owner_type_id: Option<i64>,
+    /// `PRIORITY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`: string.
+    pub priority: Option<String>,
+    /// `PROVIDER_DATA`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub provider_group_id: Option<String>,
+    pub provider_data: Option<serde_json::Value>,
+    /// `PROVIDER_GROUP_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider_group_id: Option<i64>,
     /// `PROVIDER_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub provider_type_id: Option<String>,
     /// `PROVIDER_PARAMS`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_params: Option<serde_json::Value>,
-    /// `RESPONSIBLE_ID`: user.
+    /// `PROVIDER_TYPE_ID`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub responsible_id: Option<u64>,
-    /// `RESULT_CURRENCY_ID`: string.
+    pub provider_type_id: Option<String>,
+    /// `RESPONSIBLE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_currency_id: Option<String>,
-    /// `RESULT_MARK`: integer.
+    pub responsible_id: Option<i64>,
+    /// `RESULT_CURRENCY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_mark: Option<i64>,
-    /// `RESULT_SOURCE_ID`: string.
+    pub result_currency_id: Option<i64>,
+    /// `RESULT_MARK`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_source_id: Option<String>,
-    /// `RESULT_STATUS`: integer.
+    pub result_mark: Option<String>,
+    /// `RESULT_SOURCE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_status: Option<i64>,
-    /// `RESULT_STREAM`: integer.
+    pub result_source_id: Option<i64>,
+    /// `RESULT_STATUS`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_stream: Option<i64>,
-    /// `RESULT_SUM`: decimal.
+    pub result_status: Option<String>,
+    /// `RESULT_STREAM`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_sum: Option<wire::Decimal>,
-    /// `RESULT_VALUE`: double.
+    pub result_stream: Option<String>,
+    /// `RESULT_SUM`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_value: Option<f64>,
+    pub result_sum: Option<serde_json::Value>,
+    /// `RESULT_VALUE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result_value: Option<serde_json::Value>,
     /// `SETTINGS`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<serde_json::Value>,
     /// `START_TIME`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub start_time: Option<wire::DateTime>,
-    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
+    /// `STATUS`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub status: Option<CrmEnumActivitystatusValue>,
+    pub status: Option<String>,
     /// `SUBJECT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS`: raw.
+    /// `TYPE_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub webdav_elements: Option<serde_json::Value>,
-    /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_incoming_channel: Option<bool>,
+    pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityFieldsAllFields {
+impl wire::Lenient for CrmActivityListRecord {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -421,7 +630,7 @@ impl CrmActivityAdd {
     "crm.activity.call.getTranscript",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmActivityCallGetTranscriptResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -442,7 +651,8 @@ impl CrmActivityCallGetTranscript {
     "crm.activity.communication.fields",
     scope = "crm",
     kind = read,
-    response = CrmActivityCommunicationFieldsAllFields
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -475,7 +685,8 @@ impl CrmActivityDelete {
     "crm.activity.fields",
     scope = "crm",
     kind = read,
-    response = CrmActivityFieldsAllFields
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -483,12 +694,7 @@ pub struct CrmActivityFields;
 /// `crm.activity.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-get.html)
-#[bitrix_method(
-    "crm.activity.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.activity.get", scope = "crm", kind = read, response = Activity)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityGet {
@@ -508,7 +714,8 @@ impl CrmActivityGet {
     "crm.activity.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmActivityListRecord>,
+    list(record = CrmActivityListRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-add.html)
@@ -67,46 +68,6 @@ pub struct CrmAddressDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-fields.html#attributes)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmAddressFieldsAttributes {
-    /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `isRequired`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_dynamic: Option<bool>,
-    /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmAddressFieldsAttributes {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html#fields)
@@ -159,6 +120,67 @@ pub struct CrmAddressListFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmAddressListRecord {
+    /// `ADDRESS_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_1: Option<String>,
+    /// `ADDRESS_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_2: Option<String>,
+    /// `ANCHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub anchor_id: Option<i64>,
+    /// `ANCHOR_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub anchor_type_id: Option<i64>,
+    /// `CITY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub city: Option<String>,
+    /// `COUNTRY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub country: Option<String>,
+    /// `COUNTRY_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub country_code: Option<serde_json::Value>,
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `LOC_ADDR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub loc_addr_id: Option<i64>,
+    /// `POSTAL_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub postal_code: Option<String>,
+    /// `PROVINCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub province: Option<String>,
+    /// `REGION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub region: Option<String>,
+    /// `TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmAddressListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -243,7 +265,8 @@ impl CrmAddressDelete {
     "crm.address.fields",
     scope = "crm",
     kind = read,
-    response = CrmAddressFieldsAttributes
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -255,7 +278,8 @@ pub struct CrmAddressFields;
     "crm.address.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmAddressListRecord>,
+    list(record = CrmAddressListRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_values::CrmTimelineBindingsBindEntityType;
 /// Sent in requests.
 ///
@@ -26,25 +27,25 @@ pub struct CrmTimelineBindingsBindFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-fields.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmTimelineBindingsFieldsFields {
-    /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub owner_id: Option<i64>,
+pub struct CrmTimelineBindingsListResultItem {
     /// `ENTITY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`. One of `lead`, `deal`, `contact`, `company`, `order`.
+    /// `ENTITY_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<CrmTimelineBindingsBindEntityType>,
+    pub entity_type: Option<String>,
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineBindingsFieldsFields {
+impl wire::Lenient for CrmTimelineBindingsListResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -97,7 +98,8 @@ impl CrmTimelineBindingsBind {
     "crm.timeline.bindings.fields",
     scope = "crm",
     kind = read,
-    response = CrmTimelineBindingsFieldsFields
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -109,7 +111,7 @@ pub struct CrmTimelineBindingsFields;
     "crm.timeline.bindings.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmTimelineBindingsListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

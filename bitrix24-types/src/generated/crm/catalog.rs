@@ -5,6 +5,7 @@
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::crm_linked::CrmCatalog;
 /// `crm.catalog.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html)
@@ -26,12 +27,7 @@ pub struct CrmCatalogFields;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.catalog.get`; use `catalog.catalog.get` instead"
 )]
-#[bitrix_method(
-    "crm.catalog.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.catalog.get", scope = "crm", kind = read, response = CrmCatalog)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCatalogGet {
@@ -54,7 +50,7 @@ impl CrmCatalogGet {
     "crm.catalog.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmCatalog>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

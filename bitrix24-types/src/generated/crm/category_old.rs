@@ -3,10 +3,45 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
-use super::crm_linked::CrmDealcategoryAddFields;
+use ::bitrix24_types::wire;
+use super::crm_linked::{CrmDealcategoryAddFields, Dealcategory};
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealcategoryFieldsResult {
+    /// `CREATED_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_date: Option<wire::DateTime>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IS_LOCKED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_locked: Option<bool>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealcategoryFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.dealcategory.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html)
@@ -85,7 +120,7 @@ pub struct CrmDealcategoryDelete {
     "crm.dealcategory.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmDealcategoryFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -100,7 +135,7 @@ pub struct CrmDealcategoryFields;
     "crm.dealcategory.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Dealcategory
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -119,7 +154,7 @@ pub struct CrmDealcategoryGet {
     "crm.dealcategory.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Dealcategory>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

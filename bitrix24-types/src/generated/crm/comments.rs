@@ -7,8 +7,48 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmTimelineCommentListSelect;
-use super::crm_values::CrmTimelineBindingsBindEntityType;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Comment {
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `COMMENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comment: Option<String>,
+    /// `CREATED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created: Option<wire::DateTime>,
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `FILES`: `map<CrmTimelineCommentGetFilesItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub files: Option<BTreeMap<String, CrmTimelineCommentGetFilesItem>>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Comment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html#parametr-fields)
@@ -31,37 +71,191 @@ pub struct CrmTimelineCommentAddParametrFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-fields.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmTimelineCommentFieldsFields {
-    /// `ID`: integer.
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTimelineCommentGetFilesItem {
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `authorName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_name: Option<String>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `CREATED`: datetime.
+    /// `image`: `CrmTimelineCommentGetImage`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub created: Option<wire::DateTime>,
-    /// `ENTITY_ID`: integer.
+    pub image: Option<CrmTimelineCommentGetImage>,
+    /// `name`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`. One of `lead`, `deal`, `contact`, `company`, `order`.
+    pub name: Option<String>,
+    /// `size`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type: Option<CrmTimelineBindingsBindEntityType>,
+    pub size: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `urlDownload`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_download: Option<String>,
+    /// `urlPreview`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_preview: Option<String>,
+    /// `urlShow`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_show: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineCommentGetFilesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmTimelineCommentGetImage {
+    /// `height`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub height: Option<i64>,
+    /// `width`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub width: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineCommentGetImage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTimelineCommentListFilesItem {
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `authorName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_name: Option<String>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: `CrmTimelineCommentListImage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<CrmTimelineCommentListImage>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `size`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `urlDownload`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_download: Option<String>,
+    /// `urlPreview`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_preview: Option<String>,
+    /// `urlShow`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_show: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineCommentListFilesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmTimelineCommentListImage {
+    /// `height`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub height: Option<i64>,
+    /// `width`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub width: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineCommentListImage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmTimelineCommentListRecord {
     /// `AUTHOR_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `COMMENT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comment: Option<String>,
-    /// `FILES`: raw.
+    /// `CREATED`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub files: Option<serde_json::Value>,
+    pub created: Option<wire::DateTime>,
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `FILES`: `map<CrmTimelineCommentListFilesItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub files: Option<BTreeMap<String, CrmTimelineCommentListFilesItem>>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineCommentFieldsFields {
+impl wire::Lenient for CrmTimelineCommentListRecord {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -218,7 +412,8 @@ impl CrmTimelineCommentDelete {
     "crm.timeline.comment.fields",
     scope = "crm",
     kind = read,
-    response = CrmTimelineCommentFieldsFields
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -230,7 +425,7 @@ pub struct CrmTimelineCommentFields;
     "crm.timeline.comment.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Comment
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -251,7 +446,8 @@ impl CrmTimelineCommentGet {
     "crm.timeline.comment.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmTimelineCommentListRecord>,
+    list(record = CrmTimelineCommentListRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -8,8 +8,181 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmCompanyListFilter;
 use super::crm_values::CrmCompanyAddUtmMedium;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Company {
+    /// `ADDRESS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address: Option<serde_json::Value>,
+    /// `ADDRESS_2`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_2: Option<serde_json::Value>,
+    /// `ADDRESS_CITY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_city: Option<serde_json::Value>,
+    /// `ADDRESS_COUNTRY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_country: Option<serde_json::Value>,
+    /// `ADDRESS_COUNTRY_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_country_code: Option<serde_json::Value>,
+    /// `ADDRESS_LEGAL`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_legal: Option<serde_json::Value>,
+    /// `ADDRESS_LOC_ADDR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_loc_addr_id: Option<i64>,
+    /// `ADDRESS_POSTAL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_postal_code: Option<serde_json::Value>,
+    /// `ADDRESS_PROVINCE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_province: Option<serde_json::Value>,
+    /// `ADDRESS_REGION`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_region: Option<serde_json::Value>,
+    /// `ASSIGNED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by_id: Option<i64>,
+    /// `BANKING_DETAILS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub banking_details: Option<String>,
+    /// `COMMENTS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `COMPANY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_type: Option<String>,
+    /// `CREATED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by_id: Option<i64>,
+    /// `CURRENCY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency_id: Option<String>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_modify: Option<wire::DateTime>,
+    /// `EMPLOYEES`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employees: Option<String>,
+    /// `HAS_EMAIL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_email: Option<bool>,
+    /// `HAS_IMOL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_imol: Option<bool>,
+    /// `HAS_PHONE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_phone: Option<bool>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `INDUSTRY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub industry: Option<String>,
+    /// `IS_MY_COMPANY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_my_company: Option<bool>,
+    /// `LAST_ACTIVITY_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_by: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `LAST_COMMUNICATION_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_communication_time: Option<wire::DateTime>,
+    /// `LEAD_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lead_id: Option<i64>,
+    /// `LOGO`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub logo: Option<serde_json::Value>,
+    /// `MODIFY_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify_by_id: Option<i64>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// `ORIGINATOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub originator_id: Option<i64>,
+    /// `ORIGIN_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub origin_id: Option<i64>,
+    /// `ORIGIN_VERSION`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub origin_version: Option<serde_json::Value>,
+    /// `REG_ADDRESS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address: Option<serde_json::Value>,
+    /// `REG_ADDRESS_2`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_2: Option<serde_json::Value>,
+    /// `REG_ADDRESS_CITY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_city: Option<serde_json::Value>,
+    /// `REG_ADDRESS_COUNTRY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_country: Option<serde_json::Value>,
+    /// `REG_ADDRESS_COUNTRY_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_country_code: Option<serde_json::Value>,
+    /// `REG_ADDRESS_LOC_ADDR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_loc_addr_id: Option<i64>,
+    /// `REG_ADDRESS_POSTAL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_postal_code: Option<serde_json::Value>,
+    /// `REG_ADDRESS_PROVINCE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_province: Option<serde_json::Value>,
+    /// `REG_ADDRESS_REGION`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reg_address_region: Option<serde_json::Value>,
+    /// `REVENUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub revenue: Option<String>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `UTM_CAMPAIGN`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_campaign: Option<serde_json::Value>,
+    /// `UTM_CONTENT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_content: Option<serde_json::Value>,
+    /// `UTM_MEDIUM`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_medium: Option<serde_json::Value>,
+    /// `UTM_SOURCE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_source: Option<serde_json::Value>,
+    /// `UTM_TERM`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_term: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Company {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html#parameter-fields)
@@ -86,6 +259,68 @@ pub struct CrmCompanyAddParameterFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmCompanyListPhoneItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<String>,
+    /// `VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCompanyListPhoneItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmCompanyListRecord {
+    /// `ASSIGNED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by_id: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `PHONE`: `CrmCompanyListPhoneItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phone: Option<Vec<CrmCompanyListPhoneItem>>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCompanyListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -366,7 +601,8 @@ impl CrmCompanyDelete {
     "crm.company.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -375,12 +611,7 @@ pub struct CrmCompanyFields;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.company.get`; use `crm.item.get` instead")]
-#[bitrix_method(
-    "crm.company.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.company.get", scope = "crm", kind = read, response = Company)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyGet {
@@ -403,8 +634,8 @@ impl CrmCompanyGet {
     "crm.company.list",
     scope = "crm",
     kind = read,
-    response = Vec<serde_json::Value>,
-    list(record = serde_json::Value, records = result, id = "ID")
+    response = Vec<CrmCompanyListRecord>,
+    list(record = CrmCompanyListRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-add.html#parameter-fields)
@@ -33,7 +34,7 @@ pub struct CrmCompanyContactAddParameterFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-items-get.html#company_contact_binding)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyContactItemsGetCompanyContactBinding {
+pub struct CrmCompanyContactItems {
     /// `CONTACT_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub contact_id: Option<i64>,
@@ -51,7 +52,7 @@ pub struct CrmCompanyContactItemsGetCompanyContactBinding {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmCompanyContactItemsGetCompanyContactBinding {
+impl wire::Lenient for CrmCompanyContactItems {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -136,7 +137,8 @@ impl CrmCompanyContactDelete {
     "crm.company.contact.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -169,7 +171,7 @@ impl CrmCompanyContactItemsDelete {
     "crm.company.contact.items.get",
     scope = "crm",
     kind = read,
-    response = Vec<CrmCompanyContactItemsGetCompanyContactBinding>
+    response = Vec<CrmCompanyContactItems>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

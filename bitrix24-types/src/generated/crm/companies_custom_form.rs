@@ -2,12 +2,154 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::crm_values::{
     CrmCompanyDetailsConfigurationGetScope, CrmCompanyDetailsConfigurationSetScope,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#section)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmCompanyDetailsConfiguration {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `elements`: `CrmCompanyDetailsConfigurationGetSectionElement[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub elements: Option<Vec<CrmCompanyDetailsConfigurationGetSectionElement>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCompanyDetailsConfiguration {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#options)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmCompanyDetailsConfigurationGetOptions {
+    /// `defaultAddressType`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_address_type: Option<i64>,
+    /// `defaultCountry`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_country: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCompanyDetailsConfigurationGetOptions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#section_element)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmCompanyDetailsConfigurationGetSectionElement {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `optionFlags`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub option_flags: Option<bool>,
+    /// `options`: `CrmCompanyDetailsConfigurationGetOptions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub options: Option<CrmCompanyDetailsConfigurationGetOptions>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCompanyDetailsConfigurationGetSectionElement {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html#options)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmCompanyDetailsConfigurationSetOptions {
+    /// `defaultAddressType`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_address_type: Option<i64>,
+    /// `defaultCountry`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_country: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html#section)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmCompanyDetailsConfigurationSetSection {
+    /// `name`: string, required.
+    pub name: String,
+    /// `title`: string, required.
+    pub title: String,
+    /// `type`: string, required.
+    pub type_: String,
+    /// `elements`: `CrmCompanyDetailsConfigurationSetSectionElement[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Vec<CrmCompanyDetailsConfigurationSetSectionElement>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html#section_element)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmCompanyDetailsConfigurationSetSectionElement {
+    /// `name`: string, required.
+    pub name: String,
+    /// `optionFlags`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_flags: Option<i64>,
+    /// `options`: `CrmCompanyDetailsConfigurationSetOptions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<CrmCompanyDetailsConfigurationSetOptions>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `crm.company.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-force-common-scope-for-all.html)
@@ -33,7 +175,7 @@ pub struct CrmCompanyDetailsConfigurationForceCommonScopeForAll;
     "crm.company.details.configuration.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmCompanyDetailsConfiguration>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -88,12 +230,12 @@ pub struct CrmCompanyDetailsConfigurationSet {
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `data`: raw, required.
-    pub data: serde_json::Value,
+    /// `data`: `CrmCompanyDetailsConfigurationSetSection[]`, required.
+    pub data: Vec<CrmCompanyDetailsConfigurationSetSection>,
 }
 impl CrmCompanyDetailsConfigurationSet {
     /// A `crm.company.details.configuration.set` call with the required parameters; optional ones unset.
-    pub fn new(data: serde_json::Value) -> Self {
+    pub fn new(data: Vec<CrmCompanyDetailsConfigurationSetSection>) -> Self {
         Self {
             scope: None,
             user_id: None,

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-add.html#parameter-fields)
@@ -33,7 +34,7 @@ pub struct CrmContactCompanyAddParameterFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-items-get.html#contact_company_binding)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactCompanyItemsGetContactCompanyBinding {
+pub struct CrmContactCompanyItems {
     /// `COMPANY_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
@@ -51,7 +52,7 @@ pub struct CrmContactCompanyItemsGetContactCompanyBinding {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmContactCompanyItemsGetContactCompanyBinding {
+impl wire::Lenient for CrmContactCompanyItems {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -136,7 +137,8 @@ impl CrmContactCompanyDelete {
     "crm.contact.company.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -169,7 +171,7 @@ impl CrmContactCompanyItemsDelete {
     "crm.contact.company.items.get",
     scope = "crm",
     kind = read,
-    response = Vec<CrmContactCompanyItemsGetContactCompanyBinding>
+    response = Vec<CrmContactCompanyItems>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

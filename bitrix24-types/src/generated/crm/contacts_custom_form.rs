@@ -2,9 +2,163 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#section)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmContactDetailsConfiguration {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `elements`: `CrmContactDetailsConfigurationGetSectionElement[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub elements: Option<Vec<CrmContactDetailsConfigurationGetSectionElement>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactDetailsConfiguration {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#options)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmContactDetailsConfigurationGetOptions {
+    /// `defaultAddressType`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_address_type: Option<i64>,
+    /// `defaultCountry`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_country: Option<String>,
+    /// `isPayButtonVisible`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pay_button_visible: Option<bool>,
+    /// `isPaymentDocumentsVisible`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payment_documents_visible: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactDetailsConfigurationGetOptions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#section_element)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmContactDetailsConfigurationGetSectionElement {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `optionFlags`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub option_flags: Option<bool>,
+    /// `options`: `CrmContactDetailsConfigurationGetOptions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub options: Option<CrmContactDetailsConfigurationGetOptions>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactDetailsConfigurationGetSectionElement {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-set.html#options)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmContactDetailsConfigurationSetOptions {
+    /// `defaultAddressType`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_address_type: Option<i64>,
+    /// `defaultCountry`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_country: Option<String>,
+    /// `isPayButtonVisible`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_pay_button_visible: Option<bool>,
+    /// `isPaymentDocumentsVisible`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_payment_documents_visible: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-set.html#section)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmContactDetailsConfigurationSetSection {
+    /// `name`: string, required.
+    pub name: String,
+    /// `title`: string, required.
+    pub title: String,
+    /// `type`: string, required.
+    pub type_: String,
+    /// `elements`: `CrmContactDetailsConfigurationSetSectionElement[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Vec<CrmContactDetailsConfigurationSetSectionElement>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-set.html#section_element)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmContactDetailsConfigurationSetSectionElement {
+    /// `name`: string, required.
+    pub name: String,
+    /// `optionFlags`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_flags: Option<i64>,
+    /// `options`: `CrmContactDetailsConfigurationSetOptions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<CrmContactDetailsConfigurationSetOptions>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `crm.contact.details.configuration.forceCommonScopeForAll`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-force-common-scope-for-all.html)
@@ -30,7 +184,7 @@ pub struct CrmContactDetailsConfigurationForceCommonScopeForAll;
     "crm.contact.details.configuration.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmContactDetailsConfiguration>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -85,12 +239,12 @@ pub struct CrmContactDetailsConfigurationSet {
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `data`: raw, required.
-    pub data: serde_json::Value,
+    /// `data`: `CrmContactDetailsConfigurationSetSection[]`, required.
+    pub data: Vec<CrmContactDetailsConfigurationSetSection>,
 }
 impl CrmContactDetailsConfigurationSet {
     /// A `crm.contact.details.configuration.set` call with the required parameters; optional ones unset.
-    pub fn new(data: serde_json::Value) -> Self {
+    pub fn new(data: Vec<CrmContactDetailsConfigurationSetSection>) -> Self {
         Self {
             scope: None,
             user_id: None,

@@ -8,6 +8,85 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#userfield)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactUserfield {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `MULTIPLE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mandatory: Option<bool>,
+    /// `SHOW_FILTER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_in_list: Option<bool>,
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_in_list: Option<bool>,
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_searchable: Option<bool>,
+    /// `SETTINGS`: `CrmContactUserfieldGetSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<CrmContactUserfieldGetSettings>,
+    /// `LIST`: `CrmContactUserfieldGetUfEnumElement[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list: Option<Vec<CrmContactUserfieldGetUfEnumElement>>,
+    /// `EDIT_FORM_LABEL`: `CrmContactUserfieldGetEditFormLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_form_label: Option<CrmContactUserfieldGetEditFormLabel>,
+    /// `LIST_COLUMN_LABEL`: `CrmContactUserfieldGetListColumnLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_column_label: Option<CrmContactUserfieldGetListColumnLabel>,
+    /// `LIST_FILTER_LABEL`: `CrmContactUserfieldGetListFilterLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_filter_label: Option<CrmContactUserfieldGetListFilterLabel>,
+    /// `ERROR_MESSAGE`: `CrmContactUserfieldGetErrorMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub error_message: Option<CrmContactUserfieldGetErrorMessage>,
+    /// `HELP_MESSAGE`: `CrmContactUserfieldGetHelpMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub help_message: Option<CrmContactUserfieldGetHelpMessage>,
+    /// `USER_TYPE_OWNER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_owner: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfield {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html#parameter-fields)
@@ -123,6 +202,406 @@ pub struct CrmContactUserfieldAddUfEnumElement {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmContactUserfieldGetEditFormLabel {
+    /// `ar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ar: Option<String>,
+    /// `br`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub br: Option<String>,
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// `fr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fr: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `it`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub it: Option<String>,
+    /// `ja`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ja: Option<String>,
+    /// `la`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub la: Option<String>,
+    /// `ms`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ms: Option<String>,
+    /// `pl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pl: Option<String>,
+    /// `sc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sc: Option<String>,
+    /// `tc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tc: Option<String>,
+    /// `th`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub th: Option<String>,
+    /// `tr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tr: Option<String>,
+    /// `vn`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vn: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldGetEditFormLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmContactUserfieldGetErrorMessage {
+    /// `ar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ar: Option<String>,
+    /// `br`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub br: Option<String>,
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// `fr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fr: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `it`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub it: Option<String>,
+    /// `ja`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ja: Option<String>,
+    /// `la`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub la: Option<String>,
+    /// `ms`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ms: Option<String>,
+    /// `pl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pl: Option<String>,
+    /// `sc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sc: Option<String>,
+    /// `tc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tc: Option<String>,
+    /// `th`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub th: Option<String>,
+    /// `tr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tr: Option<String>,
+    /// `vn`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vn: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldGetErrorMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmContactUserfieldGetHelpMessage {
+    /// `ar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ar: Option<String>,
+    /// `br`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub br: Option<String>,
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// `fr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fr: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `it`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub it: Option<String>,
+    /// `ja`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ja: Option<String>,
+    /// `la`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub la: Option<String>,
+    /// `ms`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ms: Option<String>,
+    /// `pl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pl: Option<String>,
+    /// `sc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sc: Option<String>,
+    /// `tc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tc: Option<String>,
+    /// `th`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub th: Option<String>,
+    /// `tr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tr: Option<String>,
+    /// `vn`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vn: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldGetHelpMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmContactUserfieldGetListColumnLabel {
+    /// `ar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ar: Option<String>,
+    /// `br`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub br: Option<String>,
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// `fr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fr: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `it`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub it: Option<String>,
+    /// `ja`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ja: Option<String>,
+    /// `la`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub la: Option<String>,
+    /// `ms`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ms: Option<String>,
+    /// `pl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pl: Option<String>,
+    /// `sc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sc: Option<String>,
+    /// `tc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tc: Option<String>,
+    /// `th`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub th: Option<String>,
+    /// `tr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tr: Option<String>,
+    /// `vn`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vn: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldGetListColumnLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmContactUserfieldGetListFilterLabel {
+    /// `ar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ar: Option<String>,
+    /// `br`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub br: Option<String>,
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// `fr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fr: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `it`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub it: Option<String>,
+    /// `ja`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ja: Option<String>,
+    /// `la`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub la: Option<String>,
+    /// `ms`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ms: Option<String>,
+    /// `pl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pl: Option<String>,
+    /// `sc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sc: Option<String>,
+    /// `tc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tc: Option<String>,
+    /// `th`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub th: Option<String>,
+    /// `tr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tr: Option<String>,
+    /// `vn`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vn: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldGetListFilterLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactUserfieldGetSettings {
+    /// `PRECISION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub precision: Option<i64>,
+    /// `SIZE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<i64>,
+    /// `MIN_VALUE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub min_value: Option<f64>,
+    /// `MAX_VALUE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub max_value: Option<f64>,
+    /// `DEFAULT_VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldGetSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#uf_enum_element)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactUserfieldGetUfEnumElement {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub def: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldGetUfEnumElement {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html#filterable)
@@ -169,6 +648,155 @@ pub struct CrmContactUserfieldListFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactUserfieldListRecord {
+    /// `EDIT_FORM_LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_form_label: Option<String>,
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_in_list: Option<bool>,
+    /// `ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `ERROR_MESSAGE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub error_message: Option<serde_json::Value>,
+    /// `FIELD_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// `HELP_MESSAGE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub help_message: Option<serde_json::Value>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_searchable: Option<bool>,
+    /// `LIST_COLUMN_LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_column_label: Option<String>,
+    /// `LIST_FILTER_LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_filter_label: Option<String>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mandatory: Option<bool>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `SETTINGS`: `CrmContactUserfieldListSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<CrmContactUserfieldListSettings>,
+    /// `SHOW_FILTER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_in_list: Option<bool>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `USER_TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactUserfieldListSettings {
+    /// `COMPANY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company: Option<bool>,
+    /// `CONTACT`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contact: Option<bool>,
+    /// `DEFAULT_VALUE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<serde_json::Value>,
+    /// `DYNAMIC_1224`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dynamic_1224: Option<bool>,
+    /// `DYNAMIC_1226`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dynamic_1226: Option<bool>,
+    /// `DYNAMIC_1268`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dynamic_1268: Option<bool>,
+    /// `DYNAMIC_1278`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dynamic_1278: Option<bool>,
+    /// `EXTENSIONS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extensions: Option<serde_json::Value>,
+    /// `LEAD`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lead: Option<serde_json::Value>,
+    /// `LIST_HEIGHT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_height: Option<i64>,
+    /// `LIST_WIDTH`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_width: Option<i64>,
+    /// `MAX_ALLOWED_SIZE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub max_allowed_size: Option<i64>,
+    /// `MAX_SHOW_SIZE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub max_show_size: Option<i64>,
+    /// `MAX_VALUE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub max_value: Option<i64>,
+    /// `MIN_VALUE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub min_value: Option<i64>,
+    /// `PRECISION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub precision: Option<i64>,
+    /// `SHOW_MAP`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_map: Option<bool>,
+    /// `SIZE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<i64>,
+    /// `TARGET_BLANK`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub target_blank: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactUserfieldListSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -546,7 +1174,7 @@ impl CrmContactUserfieldDelete {
     "crm.contact.userfield.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmContactUserfield
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -567,7 +1195,7 @@ impl CrmContactUserfieldGet {
     "crm.contact.userfield.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmContactUserfieldListRecord>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,8 +9,139 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmContactListFilter;
 use super::crm_values::CrmCompanyAddUtmMedium;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html#contact)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Contact {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `POST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post: Option<String>,
+    /// `COMMENTS`: text.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `HONORIFIC`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub honorific: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SECOND_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub second_name: Option<String>,
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `PHOTO`: file.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub photo: Option<wire::File>,
+    /// `LEAD_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lead_id: Option<u64>,
+    /// `TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<String>,
+    /// `SOURCE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION`: text.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub source_description: Option<String>,
+    /// `COMPANY_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<u64>,
+    /// `BIRTHDATE`: date.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `EXPORT`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub export: Option<bool>,
+    /// `HAS_PHONE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_phone: Option<bool>,
+    /// `HAS_EMAIL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_email: Option<bool>,
+    /// `HAS_IMOL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_imol: Option<bool>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_modify: Option<wire::DateTime>,
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by_id: Option<u64>,
+    /// `CREATED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by_id: Option<u64>,
+    /// `MODIFY_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify_by_id: Option<u64>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// `FACE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub face_id: Option<i64>,
+    /// `LAST_ACTIVITY_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `LAST_ACTIVITY_BY`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_by: Option<u64>,
+    /// `UTM_SOURCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_content: Option<String>,
+    /// `UTM_TERM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_term: Option<String>,
+    /// `PHONE`: `crm_multifield[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `EMAIL`: `crm_multifield[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub web: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<Vec<wire::Multifield>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Contact {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-fields)
@@ -125,6 +256,77 @@ pub struct CrmContactAddParameterParams {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactListEmailItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_id: Option<String>,
+    /// `VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactListEmailItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactListRecord {
+    /// `ASSIGNED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by_id: Option<i64>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `EMAIL`: `CrmContactListEmailItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<Vec<CrmContactListEmailItem>>,
+    /// `EXPORT`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub export: Option<bool>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -429,7 +631,8 @@ impl CrmContactDelete {
     "crm.contact.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -438,12 +641,7 @@ pub struct CrmContactFields;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.contact.get`; use `crm.item.get` instead")]
-#[bitrix_method(
-    "crm.contact.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.contact.get", scope = "crm", kind = read, response = Contact)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactGet {
@@ -466,8 +664,8 @@ impl CrmContactGet {
     "crm.contact.list",
     scope = "crm",
     kind = read,
-    response = Vec<serde_json::Value>,
-    list(record = serde_json::Value, records = result, id = "ID")
+    response = Vec<CrmContactListRecord>,
+    list(record = CrmContactListRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -491,12 +689,7 @@ pub struct CrmContactList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.contact.update`; use `crm.item.update` instead"
 )]
-#[bitrix_method(
-    "crm.contact.update",
-    scope = "crm",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.contact.update", scope = "crm", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactUpdate {

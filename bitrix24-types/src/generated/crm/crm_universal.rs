@@ -8,7 +8,1180 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::deals::StageSemantic;
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmItem {
+    /// `item`: `CrmItemGetItem`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub item: Option<CrmItemGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemAddItem {
+    /// `additionalInfo`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_info: Option<String>,
+    /// `assignedById`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assigned_by_id: Option<i64>,
+    /// `begindate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub begindate: Option<wire::DateTime>,
+    /// `begindateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub begindate_short: Option<serde_json::Value>,
+    /// `categoryId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub category_id: Option<i64>,
+    /// `closed`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
+    /// `closedate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub closedate: Option<wire::DateTime>,
+    /// `closedateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub closedate_short: Option<serde_json::Value>,
+    /// `comments`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<i64>,
+    /// `contactId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_id: Option<i64>,
+    /// `contactIds`: `integer[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_ids: Option<Vec<i64>>,
+    /// `createdBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_time: Option<wire::DateTime>,
+    /// `currencyId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub currency_id: Option<String>,
+    /// `dateCreateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_create_short: Option<serde_json::Value>,
+    /// `dateModifyShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_modify_short: Option<serde_json::Value>,
+    /// `entityTypeId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entity_type_id: Option<i64>,
+    /// `eventDate`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_date: Option<serde_json::Value>,
+    /// `eventDateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_date_short: Option<serde_json::Value>,
+    /// `eventDescription`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_description: Option<serde_json::Value>,
+    /// `eventId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_id: Option<i64>,
+    /// `hasProducts`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_products: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `isLose`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_lose: Option<serde_json::Value>,
+    /// `isManualOpportunity`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_manual_opportunity: Option<bool>,
+    /// `isNew`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_new: Option<bool>,
+    /// `isRecurring`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_recurring: Option<bool>,
+    /// `isRepeatedApproach`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_repeated_approach: Option<bool>,
+    /// `isReturnCustomer`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_return_customer: Option<bool>,
+    /// `isWon`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_won: Option<serde_json::Value>,
+    /// `isWork`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_work: Option<serde_json::Value>,
+    /// `lastActivityBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_activity_by: Option<i64>,
+    /// `lastActivityTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `leadId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lead_id: Option<i64>,
+    /// `locationId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub location_id: Option<i64>,
+    /// `lostAmount`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lost_amount: Option<serde_json::Value>,
+    /// `movedBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moved_by: Option<i64>,
+    /// `movedTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moved_time: Option<wire::DateTime>,
+    /// `observers`: `integer[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub observers: Option<Vec<i64>>,
+    /// `opened`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `opportunity`: decimal.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opportunity: Option<wire::Decimal>,
+    /// `orderStage`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub order_stage: Option<serde_json::Value>,
+    /// `originId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub origin_id: Option<i64>,
+    /// `originatorId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub originator_id: Option<i64>,
+    /// `probability`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub probability: Option<i64>,
+    /// `productId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_id: Option<i64>,
+    /// `quoteId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub quote_id: Option<i64>,
+    /// `receivedAmount`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub received_amount: Option<serde_json::Value>,
+    /// `searchContent`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_content: Option<serde_json::Value>,
+    /// `sourceDescription`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_description: Option<String>,
+    /// `sourceId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_id: Option<String>,
+    /// `stageId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_id: Option<String>,
+    /// `stageSemanticId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_semantic_id: Option<String>,
+    /// `taxValue`: decimal.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tax_value: Option<wire::Decimal>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `typeId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_id: Option<String>,
+    /// `updatedBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_time: Option<wire::DateTime>,
+    /// `utmCampaign`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_campaign: Option<serde_json::Value>,
+    /// `utmContent`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_content: Option<serde_json::Value>,
+    /// `utmMedium`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_medium: Option<String>,
+    /// `utmSource`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_source: Option<String>,
+    /// `utmTerm`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_term: Option<serde_json::Value>,
+    /// `webformId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub webform_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemAddItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmItemAddResult {
+    /// `item`: `CrmItemAddItem`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub item: Option<CrmItemAddItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmItemFieldsResult {
+    /// `fields`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemGetFmItem {
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `typeId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_id: Option<String>,
+    /// `value`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+    /// `valueType`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemGetFmItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemGetItem {
+    /// `address`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub address: Option<serde_json::Value>,
+    /// `assignedById`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assigned_by_id: Option<i64>,
+    /// `birthdate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub birthdate: Option<wire::DateTime>,
+    /// `comments`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<i64>,
+    /// `companyTitle`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_title: Option<String>,
+    /// `contactId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_id: Option<i64>,
+    /// `contactIds`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_ids: Option<serde_json::Value>,
+    /// `createdBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_time: Option<wire::DateTime>,
+    /// `currencyId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub currency_id: Option<String>,
+    /// `dateClosed`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_closed: Option<serde_json::Value>,
+    /// `dateCreateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_create_short: Option<serde_json::Value>,
+    /// `dateModifyShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_modify_short: Option<serde_json::Value>,
+    /// `email`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// `emailHome`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_home: Option<String>,
+    /// `emailMailing`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_mailing: Option<String>,
+    /// `emailWork`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_work: Option<String>,
+    /// `entityTypeId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entity_type_id: Option<i64>,
+    /// `fm`: `CrmItemGetFmItem[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub fm: Option<Vec<CrmItemGetFmItem>>,
+    /// `hasEmail`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_email: Option<bool>,
+    /// `hasImol`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_imol: Option<bool>,
+    /// `hasPhone`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_phone: Option<bool>,
+    /// `honorific`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub honorific: Option<String>,
+    /// `icq`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icq: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `imol`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imol: Option<String>,
+    /// `isConvert`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_convert: Option<serde_json::Value>,
+    /// `isManualOpportunity`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_manual_opportunity: Option<bool>,
+    /// `isReturnCustomer`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_return_customer: Option<bool>,
+    /// `lastActivityBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_activity_by: Option<i64>,
+    /// `lastActivityTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `lastName`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_name: Option<String>,
+    /// `login`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub login: Option<serde_json::Value>,
+    /// `movedBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moved_by: Option<i64>,
+    /// `movedTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moved_time: Option<wire::DateTime>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `observers`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub observers: Option<serde_json::Value>,
+    /// `opened`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `opportunity`: decimal.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opportunity: Option<wire::Decimal>,
+    /// `originId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub origin_id: Option<i64>,
+    /// `originatorId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub originator_id: Option<i64>,
+    /// `phone`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<String>,
+    /// `phoneMailing`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_mailing: Option<String>,
+    /// `phoneMobile`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_mobile: Option<String>,
+    /// `phoneWork`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_work: Option<String>,
+    /// `post`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub post: Option<String>,
+    /// `productId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_id: Option<i64>,
+    /// `searchContent`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_content: Option<String>,
+    /// `secondName`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_name: Option<String>,
+    /// `shortName`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub short_name: Option<serde_json::Value>,
+    /// `skype`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skype: Option<serde_json::Value>,
+    /// `sourceDescription`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_description: Option<String>,
+    /// `sourceId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_id: Option<String>,
+    /// `stageId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_id: Option<String>,
+    /// `stageSemanticId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_semantic_id: Option<String>,
+    /// `statusDescription`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_description: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `updatedBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_time: Option<wire::DateTime>,
+    /// `utmCampaign`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_campaign: Option<serde_json::Value>,
+    /// `utmContent`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_content: Option<serde_json::Value>,
+    /// `utmMedium`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_medium: Option<serde_json::Value>,
+    /// `utmSource`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_source: Option<serde_json::Value>,
+    /// `utmTerm`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_term: Option<serde_json::Value>,
+    /// `webformId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub webform_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemListItems {
+    /// `assignedById`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assigned_by_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `isManualOpportunity`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_manual_opportunity: Option<bool>,
+    /// `lastName`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_name: Option<String>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `opportunity`: decimal.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opportunity: Option<wire::Decimal>,
+    /// `sourceId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_id: Option<String>,
+    /// `stageId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_id: Option<String>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemListItems {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `items`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -34,6 +1207,513 @@ impl wire::Lenient for CrmItemListResult {
 impl IntoRecords<Item> for CrmItemListResult {
     fn into_records(self) -> Vec<Item> {
         self.items.unwrap_or_default()
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemUpdateItem {
+    /// `additionalInfo`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_info: Option<String>,
+    /// `assignedById`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assigned_by_id: Option<i64>,
+    /// `begindate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub begindate: Option<wire::DateTime>,
+    /// `begindateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub begindate_short: Option<serde_json::Value>,
+    /// `categoryId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub category_id: Option<i64>,
+    /// `closed`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub closed: Option<bool>,
+    /// `closedate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub closedate: Option<wire::DateTime>,
+    /// `closedateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub closedate_short: Option<serde_json::Value>,
+    /// `comments`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<i64>,
+    /// `contactId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_id: Option<i64>,
+    /// `contactIds`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_ids: Option<serde_json::Value>,
+    /// `createdBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_time: Option<wire::DateTime>,
+    /// `currencyId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub currency_id: Option<String>,
+    /// `dateCreateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_create_short: Option<serde_json::Value>,
+    /// `dateModifyShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_modify_short: Option<serde_json::Value>,
+    /// `entityTypeId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entity_type_id: Option<i64>,
+    /// `eventDate`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_date: Option<serde_json::Value>,
+    /// `eventDateShort`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_date_short: Option<serde_json::Value>,
+    /// `eventDescription`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_description: Option<serde_json::Value>,
+    /// `eventId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_id: Option<i64>,
+    /// `hasProducts`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_products: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `isLose`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_lose: Option<serde_json::Value>,
+    /// `isManualOpportunity`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_manual_opportunity: Option<bool>,
+    /// `isNew`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_new: Option<bool>,
+    /// `isRecurring`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_recurring: Option<bool>,
+    /// `isRepeatedApproach`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_repeated_approach: Option<bool>,
+    /// `isReturnCustomer`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_return_customer: Option<bool>,
+    /// `isWon`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_won: Option<serde_json::Value>,
+    /// `isWork`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_work: Option<serde_json::Value>,
+    /// `lastActivityBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_activity_by: Option<i64>,
+    /// `lastActivityTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `leadId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lead_id: Option<i64>,
+    /// `locationId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub location_id: Option<i64>,
+    /// `lostAmount`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lost_amount: Option<serde_json::Value>,
+    /// `movedBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moved_by: Option<i64>,
+    /// `movedTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moved_time: Option<wire::DateTime>,
+    /// `observers`: `integer[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub observers: Option<Vec<i64>>,
+    /// `opened`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `opportunity`: decimal.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opportunity: Option<wire::Decimal>,
+    /// `orderStage`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub order_stage: Option<serde_json::Value>,
+    /// `originId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub origin_id: Option<i64>,
+    /// `originatorId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub originator_id: Option<i64>,
+    /// `probability`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub probability: Option<serde_json::Value>,
+    /// `productId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_id: Option<i64>,
+    /// `quoteId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub quote_id: Option<i64>,
+    /// `receivedAmount`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub received_amount: Option<serde_json::Value>,
+    /// `searchContent`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_content: Option<String>,
+    /// `sourceDescription`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_description: Option<String>,
+    /// `sourceId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_id: Option<String>,
+    /// `stageId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_id: Option<String>,
+    /// `stageSemanticId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_semantic_id: Option<String>,
+    /// `taxValue`: decimal.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tax_value: Option<wire::Decimal>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `typeId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_id: Option<String>,
+    /// `updatedBy`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_time: Option<wire::DateTime>,
+    /// `utmCampaign`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_campaign: Option<serde_json::Value>,
+    /// `utmContent`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_content: Option<serde_json::Value>,
+    /// `utmMedium`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_medium: Option<serde_json::Value>,
+    /// `utmSource`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_source: Option<String>,
+    /// `utmTerm`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_term: Option<serde_json::Value>,
+    /// `webformId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub webform_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemUpdateItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmItemUpdateResult {
+    /// `item`: `CrmItemUpdateItem`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub item: Option<CrmItemUpdateItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests and read from responses.
@@ -776,7 +2456,7 @@ impl CrmItemDelete {
     "crm.item.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmItemFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

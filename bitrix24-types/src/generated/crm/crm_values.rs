@@ -1249,6 +1249,62 @@ impl wire::Lenient for CrmEntityMergeBatchEntityTypeId {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmEntityMergeBatchStatus {
+    /// `SUCCESS`
+    Success,
+    /// `CONFLICT`
+    Conflict,
+    /// `ERROR`
+    Error,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmEntityMergeBatchStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "CONFLICT" => Self::Conflict,
+            "ERROR" => Self::Error,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Conflict => "CONFLICT",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmEntityMergeBatchStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmEntityMergeBatchStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmEntityMergeBatchStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CrmEnumActivitydirectionValue {
@@ -1660,6 +1716,78 @@ impl<'de> Deserialize<'de> for CrmItemProductrowAddDiscountTypeId {
     }
 }
 impl wire::Lenient for CrmItemProductrowAddDiscountTypeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmItemProductrowAddType {
+    /// `1`
+    SimpleProduct,
+    /// `2`
+    Bundle,
+    /// `3`
+    ProductWithTradeOffers,
+    /// `4`
+    TradeOffer,
+    /// `5`
+    TradeOfferWithoutProduct,
+    /// `6`
+    SpecificTypeIndicatingInvalid,
+    /// `7`
+    Service,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for CrmItemProductrowAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::SimpleProduct,
+            "2" => Self::Bundle,
+            "3" => Self::ProductWithTradeOffers,
+            "4" => Self::TradeOffer,
+            "5" => Self::TradeOfferWithoutProduct,
+            "6" => Self::SpecificTypeIndicatingInvalid,
+            "7" => Self::Service,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SimpleProduct => "1",
+            Self::Bundle => "2",
+            Self::ProductWithTradeOffers => "3",
+            Self::TradeOffer => "4",
+            Self::TradeOfferWithoutProduct => "5",
+            Self::SpecificTypeIndicatingInvalid => "6",
+            Self::Service => "7",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for CrmItemProductrowAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_numeric_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CrmItemProductrowAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for CrmItemProductrowAddType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

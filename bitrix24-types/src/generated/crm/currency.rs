@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)
@@ -67,6 +68,111 @@ pub struct CrmCurrencyAddLang {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmCurrencyGetDe {
+    /// `DECIMALS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub decimals: Option<String>,
+    /// `DEC_POINT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub format_string: Option<String>,
+    /// `FULL_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub full_name: Option<String>,
+    /// `HIDE_ZERO`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub hide_zero: Option<bool>,
+    /// `THOUSANDS_SEP`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub thousands_sep: Option<String>,
+    /// `THOUSANDS_VARIANT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub thousands_variant: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCurrencyGetDe {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmCurrencyGetEn {
+    /// `DECIMALS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub decimals: Option<String>,
+    /// `DEC_POINT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub format_string: Option<String>,
+    /// `FULL_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub full_name: Option<String>,
+    /// `HIDE_ZERO`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub hide_zero: Option<bool>,
+    /// `THOUSANDS_SEP`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub thousands_sep: Option<serde_json::Value>,
+    /// `THOUSANDS_VARIANT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub thousands_variant: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCurrencyGetEn {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmCurrencyGetLang {
+    /// `de`: `CrmCurrencyGetDe`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<CrmCurrencyGetDe>,
+    /// `en`: `CrmCurrencyGetEn`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<CrmCurrencyGetEn>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCurrencyGetLang {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)
@@ -124,6 +230,64 @@ pub struct CrmCurrencyUpdateLang {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Currency {
+    /// `AMOUNT`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub amount: Option<wire::Decimal>,
+    /// `AMOUNT_CNT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub amount_cnt: Option<String>,
+    /// `BASE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub base: Option<bool>,
+    /// `CURRENCY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `DATE_UPDATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<wire::DateTime>,
+    /// `DECIMALS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub decimals: Option<String>,
+    /// `DEC_POINT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub format_string: Option<String>,
+    /// `FULL_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub full_name: Option<String>,
+    /// `LANG`: `CrmCurrencyGetLang`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lang: Option<CrmCurrencyGetLang>,
+    /// `LID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lid: Option<String>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `THOUSANDS_SEP`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub thousands_sep: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Currency {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The `data` of the event `ONCRMCURRENCYADD`: scope `crm`.
 ///
@@ -272,12 +436,7 @@ impl wire::Lenient for OnCrmCurrencyUpdateFields {
 /// `crm.currency.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)
-#[bitrix_method(
-    "crm.currency.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.currency.add", scope = "crm", kind = write, response = String)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCurrencyAdd {
@@ -293,12 +452,7 @@ impl CrmCurrencyAdd {
 /// `crm.currency.base.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-base-get.html)
-#[bitrix_method(
-    "crm.currency.base.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.currency.base.get", scope = "crm", kind = read, response = String)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCurrencyBaseGet;
@@ -325,7 +479,7 @@ pub struct CrmCurrencyBaseSet {
     "crm.currency.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -346,7 +500,8 @@ impl CrmCurrencyDelete {
     "crm.currency.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -354,7 +509,7 @@ pub struct CrmCurrencyFields;
 /// `crm.currency.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
-#[bitrix_method("crm.currency.get", scope = "crm", kind = read, response = String)]
+#[bitrix_method("crm.currency.get", scope = "crm", kind = read, response = Currency)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCurrencyGet {
@@ -365,7 +520,12 @@ pub struct CrmCurrencyGet {
 /// `crm.currency.list`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html)
-#[bitrix_method("crm.currency.list", scope = "crm", kind = read, response = Vec<String>)]
+#[bitrix_method(
+    "crm.currency.list",
+    scope = "crm",
+    kind = read,
+    response = Vec<Currency>
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCurrencyList {

@@ -11,12 +11,95 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmDealProductrowsGetType};
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealListRecord {
+    /// `ASSIGNED_BY_ID`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assigned_by_id: Option<i64>,
+    /// `CATEGORY_ID`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub category_id: Option<i64>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_create: Option<wire::DateTime>,
+    /// `ID`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_manual_opportunity: Option<bool>,
+    /// `OPPORTUNITY`: decimal.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opportunity: Option<wire::Decimal>,
+    /// `STAGE_ID`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_id: Option<String>,
+    /// `TITLE`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `TYPE_ID`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html#productrow)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealProductrowsGetProductrow {
+pub struct CrmDealProductrows {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -106,7 +189,7 @@ pub struct CrmDealProductrowsGetProductrow {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDealProductrowsGetProductrow {
+impl wire::Lenient for CrmDealProductrows {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -293,13 +376,6 @@ pub struct Deal {
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_id: Option<u64>,
-    /// `CONTACT_IDS`: `id[]`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub contact_ids: Option<Vec<u64>>,
     /// `QUOTE_ID`: id, read-only.
     #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub quote_id: Option<u64>,
@@ -445,6 +521,19 @@ pub struct Deal {
         skip_serializing_if = "Option::is_none"
     )]
     pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `LAST_ACTIVITY_BY`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    pub last_activity_by: Option<u64>,
+    /// `CONTACT_IDS`: `id[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_ids: Option<Vec<u64>>,
     /// `TRACE`: string.
     #[serde(
         default,
@@ -452,12 +541,6 @@ pub struct Deal {
         skip_serializing_if = "Option::is_none"
     )]
     pub trace: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
-    pub last_activity_time: Option<wire::DateTime>,
-    /// `LAST_ACTIVITY_BY`: user, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
-    pub last_activity_by: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -872,7 +955,7 @@ pub struct CrmDealList {
     "crm.deal.productrows.get",
     scope = "crm",
     kind = read,
-    response = Vec<CrmDealProductrowsGetProductrow>
+    response = Vec<CrmDealProductrows>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/contacts/crm-deal-contact-add.html#parameter-fields)
@@ -46,7 +47,7 @@ pub struct CrmDealContactDeleteParameterFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/contacts/crm-deal-contact-items-get.html#deal_contact_binding)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealContactItemsGetDealContactBinding {
+pub struct CrmDealContactItems {
     /// `CONTACT_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub contact_id: Option<i64>,
@@ -64,7 +65,7 @@ pub struct CrmDealContactItemsGetDealContactBinding {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDealContactItemsGetDealContactBinding {
+impl wire::Lenient for CrmDealContactItems {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -142,7 +143,8 @@ impl CrmDealContactDelete {
     "crm.deal.contact.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -175,7 +177,7 @@ impl CrmDealContactItemsDelete {
     "crm.deal.contact.items.get",
     scope = "crm",
     kind = read,
-    response = Vec<CrmDealContactItemsGetDealContactBinding>
+    response = Vec<CrmDealContactItems>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

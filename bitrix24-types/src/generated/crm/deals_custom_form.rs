@@ -3,13 +3,45 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::crm_values::{
     CrmCompanyDetailsConfigurationGetScope, CrmCompanyDetailsConfigurationSetScope,
     CrmDealDetailsConfigurationSetScope,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDealDetailsConfiguration {
+    /// `elements`: `CrmDealDetailsConfigurationGetElementsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub elements: Option<Vec<CrmDealDetailsConfigurationGetElementsItem>>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealDetailsConfiguration {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html#parameter-extras)
@@ -23,6 +55,31 @@ pub struct CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDealDetailsConfigurationGetElementsItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `optionFlags`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub option_flags: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealDetailsConfigurationGetElementsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -134,7 +191,7 @@ pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
     "crm.deal.details.configuration.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmDealDetailsConfiguration>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

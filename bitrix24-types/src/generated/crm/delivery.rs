@@ -2,9 +2,96 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemDeliveryListResultItem {
+    /// `accountNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub account_number: Option<String>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `dateDeducted`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_deducted: Option<serde_json::Value>,
+    /// `deducted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deducted: Option<bool>,
+    /// `deliveryId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_id: Option<i64>,
+    /// `deliveryName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_name: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `priceDelivery`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_delivery: Option<wire::Decimal>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemDeliveryListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-get.html#sale_order_shipment_crm_simple)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Delivery {
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `accountNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub account_number: Option<String>,
+    /// `deducted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deducted: Option<bool>,
+    /// `dateDeducted`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_deducted: Option<wire::DateTime>,
+    /// `priceDelivery`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_delivery: Option<wire::Decimal>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `deliveryId`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_id: Option<u64>,
+    /// `deliveryName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Delivery {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.item.delivery.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-get.html)
@@ -12,7 +99,7 @@ use ::bitrix24_types::serde_json;
     "crm.item.delivery.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Delivery
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -33,7 +120,7 @@ impl CrmItemDeliveryGet {
     "crm.item.delivery.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmItemDeliveryListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

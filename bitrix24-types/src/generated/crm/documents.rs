@@ -15,6 +15,28 @@ use super::crm_values::{
 };
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmDocumentgeneratorDocument {
+    /// `document`: `CrmDocumentgeneratorDocumentGetDocument`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document: Option<CrmDocumentgeneratorDocumentGetDocument>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html#document)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -55,9 +77,9 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     /// `changeQrCodeDisabledReason`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: raw.
+    /// `products`: `CrmDocumentgeneratorDocumentAddProducts`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub products: Option<serde_json::Value>,
+    pub products: Option<CrmDocumentgeneratorDocumentAddProducts>,
     /// `stampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
@@ -94,9 +116,9 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     /// `entityId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
-    /// `values`: raw.
+    /// `values`: `CrmDocumentgeneratorDocumentAddValues`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub values: Option<serde_json::Value>,
+    pub values: Option<CrmDocumentgeneratorDocumentAddValues>,
     /// `imageUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
@@ -109,6 +131,34 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentAddDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentAddProducts {
+    /// `currencyId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency_id: Option<String>,
+    /// `totalRows`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_rows: Option<i64>,
+    /// `totalSum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_sum: Option<wire::Decimal>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentAddProducts {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -131,6 +181,37 @@ pub struct CrmDocumentgeneratorDocumentAddResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentAddValues {
+    /// `DocumentNumber`: string.
+    #[serde(rename = "DocumentNumber", default, deserialize_with = "wire::lenient")]
+    pub document_number: Option<String>,
+    /// `_creationMethod`: string.
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    pub creation_method: Option<String>,
+    /// `productsTableVariant`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub products_table_variant: Option<String>,
+    /// `stampsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stamps_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentAddValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -202,9 +283,9 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `changeQrCodeDisabledReason`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: raw.
+    /// `products`: `CrmDocumentgeneratorDocumentGetProducts`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub products: Option<serde_json::Value>,
+    pub products: Option<CrmDocumentgeneratorDocumentGetProducts>,
     /// `stampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
@@ -253,9 +334,9 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
-    /// `values`: raw.
+    /// `values`: `CrmDocumentgeneratorDocumentGetValues`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub values: Option<serde_json::Value>,
+    pub values: Option<CrmDocumentgeneratorDocumentGetValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -271,19 +352,53 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentGetDocument {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmDocumentgeneratorDocumentGetResult {
-    /// `document`: `CrmDocumentgeneratorDocumentGetDocument`.
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentGetProducts {
+    /// `currencyId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub document: Option<CrmDocumentgeneratorDocumentGetDocument>,
+    pub currency_id: Option<String>,
+    /// `totalRows`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_rows: Option<i64>,
+    /// `totalSum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_sum: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDocumentgeneratorDocumentGetResult {
+impl wire::Lenient for CrmDocumentgeneratorDocumentGetProducts {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentGetValues {
+    /// `_creationMethod`: string.
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    pub creation_method: Option<String>,
+    /// `productsTableVariant`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub products_table_variant: Option<String>,
+    /// `stampsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stamps_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentGetValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -516,9 +631,9 @@ pub struct CrmDocumentgeneratorDocumentListDocument2 {
     /// `updatedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
-    /// `values`: raw.
+    /// `values`: `CrmDocumentgeneratorDocumentListValues`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub values: Option<serde_json::Value>,
+    pub values: Option<CrmDocumentgeneratorDocumentListValues>,
     /// `downloadUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
@@ -577,6 +692,31 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentListValues {
+    /// `_creationMethod`: string.
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    pub creation_method: Option<String>,
+    /// `stampsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stamps_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentListValues {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html#document)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -617,9 +757,9 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `changeQrCodeDisabledReason`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: raw.
+    /// `products`: `CrmDocumentgeneratorDocumentUpdateProducts`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub products: Option<serde_json::Value>,
+    pub products: Option<CrmDocumentgeneratorDocumentUpdateProducts>,
     /// `stampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
@@ -656,9 +796,9 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
-    /// `values`: raw.
+    /// `values`: `CrmDocumentgeneratorDocumentUpdateValues`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub values: Option<serde_json::Value>,
+    pub values: Option<CrmDocumentgeneratorDocumentUpdateValues>,
     /// `imageUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
@@ -671,6 +811,34 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentUpdateProducts {
+    /// `currencyId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency_id: Option<String>,
+    /// `totalRows`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_rows: Option<i64>,
+    /// `totalSum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_sum: Option<wire::Decimal>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateProducts {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -693,6 +861,37 @@ pub struct CrmDocumentgeneratorDocumentUpdateResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentUpdateValues {
+    /// `DocumentNumber`: string.
+    #[serde(rename = "DocumentNumber", default, deserialize_with = "wire::lenient")]
+    pub document_number: Option<String>,
+    /// `_creationMethod`: string.
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    pub creation_method: Option<String>,
+    /// `productsTableVariant`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub products_table_variant: Option<String>,
+    /// `stampsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stamps_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -742,9 +941,9 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `changeQrCodeDisabledReason`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: raw.
+    /// `products`: `CrmDocumentgeneratorDocumentUploadProducts`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub products: Option<serde_json::Value>,
+    pub products: Option<CrmDocumentgeneratorDocumentUploadProducts>,
     /// `stampsEnabled`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
@@ -781,9 +980,9 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `entityId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
-    /// `values`: raw.
+    /// `values`: `CrmDocumentgeneratorDocumentUploadValues`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub values: Option<serde_json::Value>,
+    pub values: Option<CrmDocumentgeneratorDocumentUploadValues>,
     /// `imageUrl`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
@@ -840,6 +1039,34 @@ pub struct CrmDocumentgeneratorDocumentUploadFields {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentUploadProducts {
+    /// `currencyId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency_id: Option<String>,
+    /// `totalRows`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_rows: Option<i64>,
+    /// `totalSum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_sum: Option<wire::Decimal>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentUploadProducts {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
@@ -853,6 +1080,31 @@ pub struct CrmDocumentgeneratorDocumentUploadResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentUploadResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentUploadValues {
+    /// `_creationMethod`: string.
+    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    pub creation_method: Option<String>,
+    /// `productsTableVariant`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub products_table_variant: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentUploadValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1119,7 +1371,7 @@ impl CrmDocumentgeneratorDocumentEnablepublicurl {
     "crm.documentgenerator.document.get",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorDocumentGetResult
+    response = CrmDocumentgeneratorDocument
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,13 +2,36 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::crm_values::{
     CrmDuplicateFindbycommEntityType, CrmDuplicateFindbycommType,
-    CrmEntityMergeBatchEntityTypeId,
+    CrmEntityMergeBatchEntityTypeId, CrmEntityMergeBatchStatus,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDuplicateFindbycommResult {
+    /// `CONTACT`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contact: Option<Vec<i64>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDuplicateFindbycommResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html#params)
@@ -24,6 +47,31 @@ pub struct CrmEntityMergeBatchParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmEntityMergeBatchResult {
+    /// `STATUS`: `CrmEntityMergeBatchStatus`. One of `SUCCESS`, `CONFLICT`, `ERROR`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<CrmEntityMergeBatchStatus>,
+    /// `ENTITY_IDS`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_ids: Option<Vec<i64>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmEntityMergeBatchResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.duplicate.findbycomm`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
@@ -31,7 +79,7 @@ pub struct CrmEntityMergeBatchParams {
     "crm.duplicate.findbycomm",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmDuplicateFindbycommResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -62,7 +110,7 @@ impl CrmDuplicateFindbycomm {
     "crm.entity.mergeBatch",
     scope = "crm",
     kind = write,
-    response = serde_json::Value
+    response = CrmEntityMergeBatchResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

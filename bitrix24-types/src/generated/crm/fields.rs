@@ -6,7 +6,42 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmRequisitePresetFieldAvailabletoaddPreset;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmRequisitePresetField {
+    /// `FIELD_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// `FIELD_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_title: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IN_SHORT_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub in_short_list: Option<bool>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmRequisitePresetField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-add.html)
@@ -31,46 +66,6 @@ pub struct CrmRequisitePresetFieldAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-fields.html#attribute)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmRequisitePresetFieldFieldsAttribute {
-    /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `isRequired`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_dynamic: Option<bool>,
-    /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisitePresetFieldFieldsAttribute {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -130,7 +125,7 @@ impl CrmRequisitePresetFieldAdd {
     "crm.requisite.preset.field.availabletoadd",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<String>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -174,7 +169,8 @@ impl CrmRequisitePresetFieldDelete {
     "crm.requisite.preset.field.fields",
     scope = "crm",
     kind = read,
-    response = CrmRequisitePresetFieldFieldsAttribute
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -186,7 +182,7 @@ pub struct CrmRequisitePresetFieldFields;
     "crm.requisite.preset.field.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmRequisitePresetField
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -209,7 +205,7 @@ impl CrmRequisitePresetFieldGet {
     "crm.requisite.preset.field.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmRequisitePresetField>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

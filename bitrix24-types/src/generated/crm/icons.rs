@@ -34,6 +34,106 @@ impl wire::Lenient for CrmTimelineIconAddIcon {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTimelineIconGetIcon {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `fileUri`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_uri: Option<String>,
+    /// `isSystem`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_system: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineIconGetIcon {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTimelineIconListIconsItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `fileUri`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_uri: Option<String>,
+    /// `isSystem`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_system: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineIconListIconsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmTimelineIconListResult {
+    /// `icons`: `CrmTimelineIconListIconsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icons: Option<Vec<CrmTimelineIconListIconsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineIconListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Icon {
+    /// `icon`: `CrmTimelineIconGetIcon`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<CrmTimelineIconGetIcon>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Icon {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.timeline.icon.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-add.html)
@@ -81,12 +181,7 @@ impl CrmTimelineIconDelete {
 /// `crm.timeline.icon.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
-#[bitrix_method(
-    "crm.timeline.icon.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.timeline.icon.get", scope = "crm", kind = read, response = Icon)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineIconGet {
@@ -106,7 +201,7 @@ impl CrmTimelineIconGet {
     "crm.timeline.icon.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmTimelineIconListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

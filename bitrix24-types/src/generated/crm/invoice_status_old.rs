@@ -2,10 +2,52 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::crm_linked::{CrmInvoiceStatus, CrmInvoiceStatusAddFields};
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmInvoiceStatusFieldsResult {
+    /// `ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `NAME_INIT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name_init: Option<String>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `STATUS_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_id: Option<String>,
+    /// `SYSTEM`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub system: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmInvoiceStatusFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.invoice.status.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-add.html)
@@ -19,12 +61,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusAdd {
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmInvoiceStatusAddFields`, required.
+    pub fields: CrmInvoiceStatusAddFields,
 }
 impl CrmInvoiceStatusAdd {
     /// A `crm.invoice.status.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: serde_json::Value) -> Self {
+    pub fn new(fields: CrmInvoiceStatusAddFields) -> Self {
         Self { fields }
     }
 }
@@ -58,7 +100,7 @@ impl CrmInvoiceStatusDelete {
     "crm.invoice.status.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmInvoiceStatusFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -108,7 +150,7 @@ impl CrmInvoiceStatusFields {
     "crm.invoice.status.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmInvoiceStatus
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -130,7 +172,7 @@ impl CrmInvoiceStatusGet {
     "crm.invoice.status.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmInvoiceStatus>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -150,12 +192,12 @@ pub struct CrmInvoiceStatusList;
 pub struct CrmInvoiceStatusUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: raw, required.
-    pub fields: serde_json::Value,
+    /// `fields`: `CrmInvoiceStatusAddFields`, required.
+    pub fields: CrmInvoiceStatusAddFields,
 }
 impl CrmInvoiceStatusUpdate {
     /// A `crm.invoice.status.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value) -> Self {
+    pub fn new(id: i64, fields: CrmInvoiceStatusAddFields) -> Self {
         Self { id, fields }
     }
 }

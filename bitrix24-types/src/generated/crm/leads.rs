@@ -9,6 +9,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmDealProductrowsGetType};
 /// Sent in requests.
 ///
@@ -166,375 +167,10 @@ pub struct CrmLeadAddParams {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html#lead)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadFieldsLead {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub title: Option<String>,
-    /// `HONORIFIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub honorific: Option<String>,
-    /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub second_name: Option<String>,
-    /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_name: Option<String>,
-    /// `BIRTHDATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub birthdate: Option<chrono::NaiveDate>,
-    /// `COMPANY_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub company_title: Option<String>,
-    /// `SOURCE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub source_description: Option<String>,
-    /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_id: Option<String>,
-    /// `STATUS_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_description: Option<String>,
-    /// `STATUS_SEMANTIC_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_semantic_id: Option<String>,
-    /// `POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub post: Option<String>,
-    /// `ADDRESS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address: Option<String>,
-    /// `ADDRESS_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_2: Option<String>,
-    /// `ADDRESS_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_city: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_postal_code: Option<String>,
-    /// `ADDRESS_REGION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_region: Option<String>,
-    /// `ADDRESS_PROVINCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_province: Option<String>,
-    /// `ADDRESS_COUNTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_country_code: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_loc_addr_id: Option<String>,
-    /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_manual_opportunity: Option<bool>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub opened: Option<bool>,
-    /// `COMMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub comments: Option<String>,
-    /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub has_phone: Option<bool>,
-    /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub has_email: Option<bool>,
-    /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub has_imol: Option<bool>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub assigned_by_id: Option<u64>,
-    /// `CREATED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by_id: Option<u64>,
-    /// `MODIFY_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub modify_by_id: Option<u64>,
-    /// `MOVED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub moved_by_id: Option<u64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_modify: Option<wire::DateTime>,
-    /// `MOVED_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub moved_time: Option<wire::DateTime>,
-    /// `COMPANY_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub company_id: Option<u64>,
-    /// `CONTACT_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub contact_id: Option<u64>,
-    /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_return_customer: Option<bool>,
-    /// `DATE_CLOSED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_closed: Option<wire::DateTime>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub origin_id: Option<String>,
-    /// `UTM_SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_activity_time: Option<wire::DateTime>,
-    /// `LAST_ACTIVITY_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_activity_by: Option<String>,
-    /// `PHONE`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub phone: Option<wire::Multifield>,
-    /// `EMAIL`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub email: Option<wire::Multifield>,
-    /// `WEB`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub web: Option<wire::Multifield>,
-    /// `IM`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub im: Option<wire::Multifield>,
-    /// `LINK`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub link: Option<wire::Multifield>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmLeadFieldsLead {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html#lead)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadGetLead {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub title: Option<String>,
-    /// `HONORIFIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub honorific: Option<String>,
-    /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub second_name: Option<String>,
-    /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_name: Option<String>,
-    /// `COMPANY_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub company_id: Option<u64>,
-    /// `COMPANY_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub company_title: Option<String>,
-    /// `CONTACT_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub contact_id: Option<u64>,
-    /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_return_customer: Option<bool>,
-    /// `BIRTHDATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub birthdate: Option<chrono::NaiveDate>,
-    /// `SOURCE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub source_description: Option<String>,
-    /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_id: Option<String>,
-    /// `STATUS_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_description: Option<String>,
-    /// `POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub post: Option<String>,
-    /// `COMMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub comments: Option<String>,
-    /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_manual_opportunity: Option<bool>,
-    /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub has_phone: Option<bool>,
-    /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub has_email: Option<bool>,
-    /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub has_imol: Option<bool>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub assigned_by_id: Option<u64>,
-    /// `CREATED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub created_by_id: Option<u64>,
-    /// `MODIFY_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub modify_by_id: Option<u64>,
-    /// `MOVED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub moved_by_id: Option<u64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_modify: Option<wire::DateTime>,
-    /// `DATE_CLOSED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_closed: Option<wire::DateTime>,
-    /// `STATUS_SEMANTIC_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_semantic_id: Option<String>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub opened: Option<bool>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub origin_id: Option<String>,
-    /// `MOVED_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub moved_time: Option<wire::DateTime>,
-    /// `ADDRESS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address: Option<String>,
-    /// `ADDRESS_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_2: Option<String>,
-    /// `ADDRESS_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_city: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_postal_code: Option<String>,
-    /// `ADDRESS_REGION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_region: Option<String>,
-    /// `ADDRESS_PROVINCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_province: Option<String>,
-    /// `ADDRESS_COUNTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_country_code: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub address_loc_addr_id: Option<String>,
-    /// `UTM_SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_activity_by: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_activity_time: Option<wire::DateTime>,
-    /// `PHONE`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub phone: Option<wire::Multifield>,
-    /// `IM`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub im: Option<wire::Multifield>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmLeadGetLead {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-get.html#productrow)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadProductrowsGetProductrow {
+pub struct CrmLeadProductrows {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -624,7 +260,7 @@ pub struct CrmLeadProductrowsGetProductrow {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmLeadProductrowsGetProductrow {
+impl wire::Lenient for CrmLeadProductrows {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -848,6 +484,184 @@ pub struct CrmLeadUpdateParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html#lead)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Lead {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `HONORIFIC`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub honorific: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SECOND_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub second_name: Option<String>,
+    /// `LAST_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `COMPANY_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<u64>,
+    /// `COMPANY_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_title: Option<String>,
+    /// `CONTACT_ID`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contact_id: Option<u64>,
+    /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_return_customer: Option<bool>,
+    /// `BIRTHDATE`: date.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthdate: Option<chrono::NaiveDate>,
+    /// `SOURCE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub source_description: Option<String>,
+    /// `STATUS_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_id: Option<String>,
+    /// `STATUS_DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_description: Option<String>,
+    /// `POST`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post: Option<String>,
+    /// `COMMENTS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `CURRENCY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency_id: Option<String>,
+    /// `OPPORTUNITY`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opportunity: Option<wire::Decimal>,
+    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_manual_opportunity: Option<bool>,
+    /// `HAS_PHONE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_phone: Option<bool>,
+    /// `HAS_EMAIL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_email: Option<bool>,
+    /// `HAS_IMOL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_imol: Option<bool>,
+    /// `ASSIGNED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by_id: Option<u64>,
+    /// `CREATED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by_id: Option<u64>,
+    /// `MODIFY_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify_by_id: Option<u64>,
+    /// `MOVED_BY_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub moved_by_id: Option<u64>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_modify: Option<wire::DateTime>,
+    /// `DATE_CLOSED`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_closed: Option<wire::DateTime>,
+    /// `STATUS_SEMANTIC_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_semantic_id: Option<String>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub origin_id: Option<String>,
+    /// `MOVED_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub moved_time: Option<wire::DateTime>,
+    /// `ADDRESS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address: Option<String>,
+    /// `ADDRESS_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_2: Option<String>,
+    /// `ADDRESS_CITY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_city: Option<String>,
+    /// `ADDRESS_POSTAL_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_postal_code: Option<String>,
+    /// `ADDRESS_REGION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_region: Option<String>,
+    /// `ADDRESS_PROVINCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_province: Option<String>,
+    /// `ADDRESS_COUNTRY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_country: Option<String>,
+    /// `ADDRESS_COUNTRY_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_country_code: Option<String>,
+    /// `ADDRESS_LOC_ADDR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address_loc_addr_id: Option<String>,
+    /// `UTM_SOURCE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_medium: Option<String>,
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_content: Option<String>,
+    /// `UTM_TERM`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_by: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `PHONE`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phone: Option<wire::Multifield>,
+    /// `IM`: crm_multifield.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub im: Option<wire::Multifield>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Lead {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONCRMLEADADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-add.html)
@@ -1036,7 +850,8 @@ impl CrmLeadDelete {
     "crm.lead.fields",
     scope = "crm",
     kind = read,
-    response = CrmLeadFieldsLead
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -1045,7 +860,7 @@ pub struct CrmLeadFields;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.lead.get`; use `crm.item.get` instead")]
-#[bitrix_method("crm.lead.get", scope = "crm", kind = read, response = CrmLeadGetLead)]
+#[bitrix_method("crm.lead.get", scope = "crm", kind = read, response = Lead)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadGet {
@@ -1066,7 +881,8 @@ impl CrmLeadGet {
     "crm.lead.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Lead>,
+    list(record = Lead, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -1089,7 +905,7 @@ pub struct CrmLeadList {
     "crm.lead.productrows.get",
     scope = "crm",
     kind = read,
-    response = Vec<CrmLeadProductrowsGetProductrow>
+    response = Vec<CrmLeadProductrows>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

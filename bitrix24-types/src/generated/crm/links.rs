@@ -6,46 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-fields.html#attributes)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmRequisiteLinkFieldsAttributes {
-    /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `isRequired`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_dynamic: Option<bool>,
-    /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteLinkFieldsAttributes {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields)
@@ -98,6 +59,43 @@ pub struct CrmRequisiteLinkRegisterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Link {
+    /// `BANK_DETAIL_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bank_detail_id: Option<i64>,
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `MC_BANK_DETAIL_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mc_bank_detail_id: Option<i64>,
+    /// `MC_REQUISITE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mc_requisite_id: Option<i64>,
+    /// `REQUISITE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub requisite_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Link {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.requisite.link.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-fields.html)
@@ -105,7 +103,8 @@ pub struct CrmRequisiteLinkRegisterFields {
     "crm.requisite.link.fields",
     scope = "crm",
     kind = read,
-    response = CrmRequisiteLinkFieldsAttributes
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -113,12 +112,7 @@ pub struct CrmRequisiteLinkFields;
 /// `crm.requisite.link.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-get.html)
-#[bitrix_method(
-    "crm.requisite.link.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.requisite.link.get", scope = "crm", kind = read, response = Link)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmRequisiteLinkGet {
@@ -140,7 +134,8 @@ impl CrmRequisiteLinkGet {
     "crm.requisite.link.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Link>,
+    list(record = Link, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

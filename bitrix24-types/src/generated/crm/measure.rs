@@ -8,7 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::CrmMeasureUpdateFields;
+use super::crm_linked::{CrmMeasure, CrmMeasureUpdateFields};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html)
@@ -177,12 +177,7 @@ pub struct CrmMeasureFields;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.get`; use `catalog.measure.get` instead"
 )]
-#[bitrix_method(
-    "crm.measure.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.measure.get", scope = "crm", kind = read, response = CrmMeasure)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureGet {
@@ -205,7 +200,7 @@ impl CrmMeasureGet {
     "crm.measure.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmMeasure>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -12,7 +12,7 @@ use super::crm_values::CrmTimelineNoteDeleteItemType;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmTimelineNoteGetResult {
+pub struct Note {
     /// `text`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
@@ -33,7 +33,7 @@ pub struct CrmTimelineNoteGetResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineNoteGetResult {
+impl wire::Lenient for Note {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -81,12 +81,7 @@ impl CrmTimelineNoteDelete {
 /// `crm.timeline.note.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-get.html)
-#[bitrix_method(
-    "crm.timeline.note.get",
-    scope = "crm",
-    kind = read,
-    response = CrmTimelineNoteGetResult
-)]
+#[bitrix_method("crm.timeline.note.get", scope = "crm", kind = read, response = Note)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTimelineNoteGet {

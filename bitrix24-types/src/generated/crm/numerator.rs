@@ -8,6 +8,40 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html#numerator)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmDocumentgeneratorNumerator {
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `template`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template: Option<String>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `settings`: `CrmDocumentgeneratorNumeratorGetSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<CrmDocumentgeneratorNumeratorGetSettings>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorNumerator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#numerator)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
@@ -142,40 +176,6 @@ pub struct CrmDocumentgeneratorNumeratorAddSettings {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorNumeratorAddSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html#numerator)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmDocumentgeneratorNumeratorGetNumerator {
-    /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<String>,
-    /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub template: Option<String>,
-    /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub settings: Option<CrmDocumentgeneratorNumeratorGetSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorNumeratorGetNumerator {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -488,7 +488,7 @@ impl CrmDocumentgeneratorNumeratorDelete {
     "crm.documentgenerator.numerator.get",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorNumeratorGetNumerator
+    response = CrmDocumentgeneratorNumerator
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::crm_linked::CrmOrderentity;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)
@@ -23,6 +25,28 @@ pub struct CrmOrderentityAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmOrderentityAddResult {
+    /// `dealOrder`: `CrmOrderentity`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deal_order: Option<CrmOrderentity>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmOrderentityAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -41,15 +65,62 @@ pub struct CrmOrderentityDeleteByFilterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmOrderentityGetFieldsResult {
+    /// `orderEntity`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_entity: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmOrderentityGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmOrderentityListOrderEntity {
+    /// `orderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_id: Option<i64>,
+    /// `ownerId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmOrderentityListOrderEntity {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `orderEntity`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmOrderentityListResult {
-    /// `orderEntity`: `raw[]`, read-only.
+    /// `orderEntity`: `CrmOrderentityListOrderEntity[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub order_entity: Option<Vec<serde_json::Value>>,
+    pub order_entity: Option<Vec<CrmOrderentityListOrderEntity>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -63,8 +134,8 @@ impl wire::Lenient for CrmOrderentityListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CrmOrderentityListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CrmOrderentityListOrderEntity> for CrmOrderentityListResult {
+    fn into_records(self) -> Vec<CrmOrderentityListOrderEntity> {
         self.order_entity.unwrap_or_default()
     }
 }
@@ -75,7 +146,7 @@ impl IntoRecords<serde_json::Value> for CrmOrderentityListResult {
     "crm.orderentity.add",
     scope = "crm",
     kind = write,
-    response = serde_json::Value
+    response = CrmOrderentityAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -117,7 +188,7 @@ impl CrmOrderentityDeleteByFilter {
     "crm.orderentity.getFields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmOrderentityGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -130,7 +201,7 @@ pub struct CrmOrderentityGetFields;
     scope = "crm",
     kind = read,
     response = CrmOrderentityListResult,
-    list(record = serde_json::Value, records = "orderEntity", id = "ID")
+    list(record = CrmOrderentityListOrderEntity, records = "orderEntity", id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,9 +2,197 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use std::collections::BTreeMap;
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-direction.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmEnumActivitydirectionResultItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SYMBOL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code: Option<serde_json::Value>,
+    /// `SYMBOL_CODE_SHORT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code_short: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmEnumActivitydirectionResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-notify-type.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmEnumActivitynotifytypeResultItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SYMBOL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code: Option<serde_json::Value>,
+    /// `SYMBOL_CODE_SHORT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code_short: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmEnumActivitynotifytypeResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmEnumActivitypriorityResultItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SYMBOL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code: Option<serde_json::Value>,
+    /// `SYMBOL_CODE_SHORT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code_short: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmEnumActivitypriorityResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-status.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmEnumActivitystatusResultItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SYMBOL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code: Option<serde_json::Value>,
+    /// `SYMBOL_CODE_SHORT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code_short: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmEnumActivitystatusResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmEnumActivitytypeResultItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SYMBOL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code: Option<serde_json::Value>,
+    /// `SYMBOL_CODE_SHORT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code_short: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmEnumActivitytypeResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-content-type.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmEnumContenttypeResultItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SYMBOL_CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code: Option<serde_json::Value>,
+    /// `SYMBOL_CODE_SHORT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub symbol_code_short: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmEnumContenttypeResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.enum.activitydirection`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-direction.html)
@@ -13,7 +201,7 @@ use ::bitrix24_types::serde_json;
     "crm.enum.activitydirection",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmEnumActivitydirectionResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -26,7 +214,7 @@ pub struct CrmEnumActivitydirection;
     "crm.enum.activitynotifytype",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmEnumActivitynotifytypeResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -39,7 +227,7 @@ pub struct CrmEnumActivitynotifytype;
     "crm.enum.activitypriority",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmEnumActivitypriorityResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -52,7 +240,7 @@ pub struct CrmEnumActivitypriority;
     "crm.enum.activitystatus",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmEnumActivitystatusResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -65,7 +253,7 @@ pub struct CrmEnumActivitystatus;
     "crm.enum.activitytype",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmEnumActivitytypeResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -78,7 +266,7 @@ pub struct CrmEnumActivitytype;
     "crm.enum.contenttype",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmEnumContenttypeResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

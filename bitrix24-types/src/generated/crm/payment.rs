@@ -11,7 +11,7 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-get.html#sale_order_payment_crm_simple)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmItemPaymentGetSaleOrderPaymentCrmSimple {
+pub struct CrmItemPayment {
     /// `id`: id.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
@@ -44,7 +44,53 @@ pub struct CrmItemPaymentGetSaleOrderPaymentCrmSimple {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmItemPaymentGetSaleOrderPaymentCrmSimple {
+impl wire::Lenient for CrmItemPayment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemPaymentListRecord {
+    /// `accountNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub account_number: Option<String>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `datePaid`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_paid: Option<wire::DateTime>,
+    /// `empPaidId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_paid_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `paid`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub paid: Option<bool>,
+    /// `paySystemId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_system_id: Option<i64>,
+    /// `paySystemName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_system_name: Option<String>,
+    /// `sum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sum: Option<wire::Decimal>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemPaymentListRecord {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -75,12 +121,7 @@ pub struct CrmItemPaymentUpdateFields {
 /// `crm.item.payment.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-add.html)
-#[bitrix_method(
-    "crm.item.payment.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.item.payment.add", scope = "crm", kind = write, response = i64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentAdd {
@@ -123,7 +164,7 @@ impl CrmItemPaymentDelete {
     "crm.item.payment.get",
     scope = "crm",
     kind = read,
-    response = CrmItemPaymentGetSaleOrderPaymentCrmSimple
+    response = CrmItemPayment
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -144,7 +185,7 @@ impl CrmItemPaymentGet {
     "crm.item.payment.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmItemPaymentListRecord>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-add.html)
@@ -37,29 +38,17 @@ pub struct CrmRequisitePresetAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-fields.html#attributes)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-countries.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmRequisitePresetFieldsAttributes {
-    /// `type`: string.
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmRequisitePresetCountriesResultItem {
+    /// `CODE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `isRequired`: boolean.
+    pub code: Option<String>,
+    /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_dynamic: Option<bool>,
-    /// `title`: string.
+    pub id: Option<i64>,
+    /// `TITLE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -67,7 +56,7 @@ pub struct CrmRequisitePresetFieldsAttributes {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmRequisitePresetFieldsAttributes {
+impl wire::Lenient for CrmRequisitePresetCountriesResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -147,6 +136,58 @@ pub struct CrmRequisitePresetUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Preset {
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `COUNTRY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub country_id: Option<i64>,
+    /// `CREATED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by_id: Option<i64>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_modify: Option<String>,
+    /// `ENTITY_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `MODIFY_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify_by_id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Preset {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.requisite.preset.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-add.html)
@@ -170,7 +211,7 @@ impl CrmRequisitePresetAdd {
     "crm.requisite.preset.countries",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmRequisitePresetCountriesResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -203,7 +244,8 @@ impl CrmRequisitePresetDelete {
     "crm.requisite.preset.fields",
     scope = "crm",
     kind = read,
-    response = CrmRequisitePresetFieldsAttributes
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -215,7 +257,7 @@ pub struct CrmRequisitePresetFields;
     "crm.requisite.preset.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Preset
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -236,7 +278,8 @@ impl CrmRequisitePresetGet {
     "crm.requisite.preset.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Preset>,
+    list(record = Preset, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::crm_linked::CrmItemProductRow;
 use super::crm_values::CrmItemProductrowAddDiscountTypeId;
 /// Sent in requests.
 ///
@@ -59,15 +61,169 @@ pub struct CrmItemProductrowAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemProductrowAddResult {
+    /// `productRow`: `CrmItemProductRow`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_row: Option<CrmItemProductRow>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmItemProductrowFieldsResult {
+    /// `fields`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemProductrowGetAvailableForPaymentResult {
+    /// `productRows`: `CrmItemProductRow[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_rows: Option<Vec<CrmItemProductRow>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowGetAvailableForPaymentResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemProductrowListProductRows {
+    /// `customized`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub customized: Option<bool>,
+    /// `discountRate`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_rate: Option<i64>,
+    /// `discountSum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_sum: Option<wire::Decimal>,
+    /// `discountTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_type_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `measureCode`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure_code: Option<i64>,
+    /// `measureName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure_name: Option<String>,
+    /// `ownerId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `ownerType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_type: Option<String>,
+    /// `price`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `priceAccount`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_account: Option<wire::Decimal>,
+    /// `priceBrutto`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_brutto: Option<wire::Decimal>,
+    /// `priceExclusive`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `priceNetto`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_netto: Option<wire::Decimal>,
+    /// `productId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_id: Option<i64>,
+    /// `productName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_name: Option<String>,
+    /// `quantity`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub quantity: Option<i64>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `storeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub store_id: Option<i64>,
+    /// `taxIncluded`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_included: Option<bool>,
+    /// `taxRate`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_rate: Option<i64>,
+    /// `type`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowListProductRows {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `productRows`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemProductrowListResult {
-    /// `productRows`: `raw[]`, read-only.
+    /// `productRows`: `CrmItemProductrowListProductRows[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub product_rows: Option<Vec<serde_json::Value>>,
+    pub product_rows: Option<Vec<CrmItemProductrowListProductRows>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -81,8 +237,8 @@ impl wire::Lenient for CrmItemProductrowListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CrmItemProductrowListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CrmItemProductrowListProductRows> for CrmItemProductrowListResult {
+    fn into_records(self) -> Vec<CrmItemProductrowListProductRows> {
         self.product_rows.unwrap_or_default()
     }
 }
@@ -133,6 +289,113 @@ pub struct CrmItemProductrowSetProductRows {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemProductrowSetProductRowsItem {
+    /// `customized`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub customized: Option<bool>,
+    /// `discountRate`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_rate: Option<i64>,
+    /// `discountSum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_sum: Option<wire::Decimal>,
+    /// `discountTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_type_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `measureCode`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure_code: Option<i64>,
+    /// `measureName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub measure_name: Option<String>,
+    /// `ownerId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `ownerType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_type: Option<String>,
+    /// `price`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `priceAccount`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_account: Option<wire::Decimal>,
+    /// `priceBrutto`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_brutto: Option<wire::Decimal>,
+    /// `priceExclusive`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `priceNetto`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_netto: Option<wire::Decimal>,
+    /// `productId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_id: Option<i64>,
+    /// `productName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_name: Option<String>,
+    /// `quantity`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub quantity: Option<i64>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `taxIncluded`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_included: Option<bool>,
+    /// `taxRate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_rate: Option<serde_json::Value>,
+    /// `type`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowSetProductRowsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemProductrowSetResult {
+    /// `productRows`: `CrmItemProductrowSetProductRowsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_rows: Option<Vec<CrmItemProductrowSetProductRowsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowSetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-update.html)
@@ -180,6 +443,50 @@ pub struct CrmItemProductrowUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmItemProductrowUpdateResult {
+    /// `productRow`: `CrmItemProductRow`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_row: Option<CrmItemProductRow>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Productrow {
+    /// `productRow`: `CrmItemProductRow`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_row: Option<CrmItemProductRow>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Productrow {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.item.productrow.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
@@ -187,7 +494,7 @@ pub struct CrmItemProductrowUpdateFields {
     "crm.item.productrow.add",
     scope = "crm",
     kind = write,
-    response = serde_json::Value
+    response = CrmItemProductrowAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -229,7 +536,7 @@ impl CrmItemProductrowDelete {
     "crm.item.productrow.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmItemProductrowFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -241,7 +548,7 @@ pub struct CrmItemProductrowFields;
     "crm.item.productrow.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Productrow
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -262,7 +569,7 @@ impl CrmItemProductrowGet {
     "crm.item.productrow.getAvailableForPayment",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmItemProductrowGetAvailableForPaymentResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -286,7 +593,7 @@ impl CrmItemProductrowGetAvailableForPayment {
     scope = "crm",
     kind = read,
     response = CrmItemProductrowListResult,
-    list(record = serde_json::Value, records = "productRows", id = "ID")
+    list(record = CrmItemProductrowListProductRows, records = "productRows", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -317,7 +624,7 @@ impl CrmItemProductrowList {
     "crm.item.productrow.set",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = CrmItemProductrowSetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -350,7 +657,7 @@ impl CrmItemProductrowSet {
     "crm.item.productrow.update",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = CrmItemProductrowUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

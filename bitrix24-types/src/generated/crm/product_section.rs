@@ -8,7 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::CrmProductsectionAddFields;
+use super::crm_linked::{CrmProductsectionAddFields, Productsection};
 /// The `data` of the event `ONCRMPRODUCTSECTIONADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/events/on-crm-product-section-add.html)
@@ -151,7 +151,7 @@ pub struct CrmProductsectionFields;
     "crm.productsection.get",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Productsection
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -175,7 +175,7 @@ impl CrmProductsectionGet {
     "crm.productsection.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Productsection>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

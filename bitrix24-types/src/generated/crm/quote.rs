@@ -9,6 +9,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmQuoteProductrowsGetType};
 /// Sent in requests.
 ///
@@ -96,7 +97,7 @@ pub struct CrmQuoteAddParameterParams {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html#productrow)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteProductrowsGetProductrow {
+pub struct CrmQuoteProductrows {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -186,7 +187,7 @@ pub struct CrmQuoteProductrowsGetProductrow {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmQuoteProductrowsGetProductrow {
+impl wire::Lenient for CrmQuoteProductrows {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -473,6 +474,151 @@ impl wire::Lenient for OnCrmQuoteUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Quote {
+    /// `ACTUAL_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub actual_date: Option<wire::DateTime>,
+    /// `ASSIGNED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by_id: Option<i64>,
+    /// `BEGINDATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub begindate: Option<wire::DateTime>,
+    /// `CLIENT_ADDR`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub client_addr: Option<serde_json::Value>,
+    /// `CLIENT_CONTACT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub client_contact: Option<serde_json::Value>,
+    /// `CLIENT_EMAIL`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub client_email: Option<serde_json::Value>,
+    /// `CLIENT_PHONE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub client_phone: Option<serde_json::Value>,
+    /// `CLIENT_TITLE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub client_title: Option<serde_json::Value>,
+    /// `CLIENT_TPA_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub client_tpa_id: Option<i64>,
+    /// `CLIENT_TP_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub client_tp_id: Option<i64>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed: Option<bool>,
+    /// `CLOSEDATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closedate: Option<wire::DateTime>,
+    /// `COMMENTS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `COMPANY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<i64>,
+    /// `CONTACT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contact_id: Option<i64>,
+    /// `CONTENT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub content: Option<serde_json::Value>,
+    /// `CREATED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by_id: Option<i64>,
+    /// `CURRENCY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency_id: Option<String>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_modify: Option<wire::DateTime>,
+    /// `DEAL_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deal_id: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `LAST_ACTIVITY_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_by: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `LAST_COMMUNICATION_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_communication_time: Option<wire::DateTime>,
+    /// `LEAD_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lead_id: Option<i64>,
+    /// `LOCATION_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub location_id: Option<i64>,
+    /// `MODIFY_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify_by_id: Option<i64>,
+    /// `MYCOMPANY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mycompany_id: Option<i64>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// `OPPORTUNITY`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opportunity: Option<wire::Decimal>,
+    /// `PERSON_TYPE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// `QUOTE_NUMBER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub quote_number: Option<String>,
+    /// `STATUS_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_id: Option<String>,
+    /// `TAX_VALUE`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_value: Option<wire::Decimal>,
+    /// `TERMS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub terms: Option<serde_json::Value>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `UTM_CAMPAIGN`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_campaign: Option<serde_json::Value>,
+    /// `UTM_CONTENT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_content: Option<serde_json::Value>,
+    /// `UTM_MEDIUM`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_medium: Option<serde_json::Value>,
+    /// `UTM_SOURCE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_source: Option<serde_json::Value>,
+    /// `UTM_TERM`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub utm_term: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Quote {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.quote.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)
@@ -522,7 +668,8 @@ impl CrmQuoteDelete {
     "crm.quote.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -531,12 +678,7 @@ pub struct CrmQuoteFields;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.quote.get`; use `crm.item.get` instead")]
-#[bitrix_method(
-    "crm.quote.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.quote.get", scope = "crm", kind = read, response = Quote)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteGet {
@@ -557,8 +699,8 @@ impl CrmQuoteGet {
     "crm.quote.list",
     scope = "crm",
     kind = read,
-    response = Vec<serde_json::Value>,
-    list(record = serde_json::Value, records = result, id = "ID")
+    response = Vec<Quote>,
+    list(record = Quote, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -584,7 +726,7 @@ pub struct CrmQuoteList {
     "crm.quote.productrows.get",
     scope = "crm",
     kind = read,
-    response = Vec<CrmQuoteProductrowsGetProductrow>
+    response = Vec<CrmQuoteProductrows>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/contacts/crm-quote-contact-add.html#parameter-fields)
@@ -46,7 +47,7 @@ pub struct CrmQuoteContactDeleteParameterFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/contacts/crm-quote-contact-items-get.html#quote_contact_binding)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteContactItemsGetQuoteContactBinding {
+pub struct CrmQuoteContactItems {
     /// `CONTACT_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub contact_id: Option<i64>,
@@ -64,7 +65,7 @@ pub struct CrmQuoteContactItemsGetQuoteContactBinding {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmQuoteContactItemsGetQuoteContactBinding {
+impl wire::Lenient for CrmQuoteContactItems {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -142,7 +143,8 @@ impl CrmQuoteContactDelete {
     "crm.quote.contact.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -175,7 +177,7 @@ impl CrmQuoteContactItemsDelete {
     "crm.quote.contact.items.get",
     scope = "crm",
     kind = read,
-    response = Vec<CrmQuoteContactItemsGetQuoteContactBinding>
+    response = Vec<CrmQuoteContactItems>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

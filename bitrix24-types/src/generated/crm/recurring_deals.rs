@@ -8,11 +8,70 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_values::{
     CrmDealRecurringGetIsLimit, CrmDealRecurringGetMode,
     CrmDealRecurringGetOffsetBegindateType, CrmDealRecurringGetOffsetClosedateType,
     CrmDealRecurringUpdateIsLimit,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#recurring-deal)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealRecurring {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `DEAL_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deal_id: Option<i64>,
+    /// `BASED_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub based_id: Option<i64>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `NEXT_EXECUTION`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub next_execution: Option<wire::DateTime>,
+    /// `LAST_EXECUTION`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_execution: Option<wire::DateTime>,
+    /// `COUNTER_REPEAT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter_repeat: Option<i64>,
+    /// `START_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_date: Option<wire::DateTime>,
+    /// `CATEGORY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub category_id: Option<i64>,
+    /// `IS_LIMIT`: `CrmDealRecurringGetIsLimit`. One of `N`, `D`, `T`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_limit: Option<CrmDealRecurringGetIsLimit>,
+    /// `LIMIT_REPEAT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub limit_repeat: Option<i64>,
+    /// `LIMIT_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub limit_date: Option<wire::DateTime>,
+    /// `PARAMS`: `CrmDealRecurringGetParamsFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub params: Option<CrmDealRecurringGetParamsFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealRecurring {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html#fields)
@@ -97,55 +156,19 @@ pub struct CrmDealRecurringAddParams {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-fields.html#all-fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-expose.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealRecurringFieldsAllFields {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
+pub struct CrmDealRecurringExposeResult {
     /// `DEAL_ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub deal_id: Option<i64>,
-    /// `BASED_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub based_id: Option<i64>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<bool>,
-    /// `NEXT_EXECUTION`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub next_execution: Option<wire::DateTime>,
-    /// `LAST_EXECUTION`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_execution: Option<wire::DateTime>,
-    /// `COUNTER_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub counter_repeat: Option<i64>,
-    /// `START_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date: Option<chrono::NaiveDate>,
-    /// `CATEGORY_ID`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub category_id: Option<bool>,
-    /// `IS_LIMIT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_limit: Option<bool>,
-    /// `LIMIT_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub limit_repeat: Option<i64>,
-    /// `LIMIT_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub limit_date: Option<chrono::NaiveDate>,
-    /// `PARAMS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub params: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDealRecurringFieldsAllFields {
+impl wire::Lenient for CrmDealRecurringExposeResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -201,55 +224,101 @@ impl wire::Lenient for CrmDealRecurringGetParamsFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#recurring-deal)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealRecurringGetRecurringDeal {
-    /// `ID`: integer.
+pub struct CrmDealRecurringListParams {
+    /// `MODE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `DEAL_ID`: integer.
+    pub mode: Option<String>,
+    /// `MULTIPLE_INTERVAL`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub deal_id: Option<i64>,
-    /// `BASED_ID`: integer.
+    pub multiple_interval: Option<i64>,
+    /// `MULTIPLE_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub based_id: Option<i64>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
+    pub multiple_type: Option<String>,
+    /// `OFFSET_BEGINDATE_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<bool>,
-    /// `NEXT_EXECUTION`: datetime.
+    pub offset_begindate_type: Option<String>,
+    /// `OFFSET_BEGINDATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub next_execution: Option<wire::DateTime>,
-    /// `LAST_EXECUTION`: datetime.
+    pub offset_begindate_value: Option<i64>,
+    /// `OFFSET_CLOSEDATE_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_execution: Option<wire::DateTime>,
-    /// `COUNTER_REPEAT`: integer.
+    pub offset_closedate_type: Option<String>,
+    /// `OFFSET_CLOSEDATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub counter_repeat: Option<i64>,
-    /// `START_DATE`: datetime.
+    pub offset_closedate_value: Option<i64>,
+    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date: Option<wire::DateTime>,
-    /// `CATEGORY_ID`: char. One of `Y`, `N`.
+    pub single_before_start_date_type: Option<String>,
+    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub category_id: Option<bool>,
-    /// `IS_LIMIT`: `CrmDealRecurringGetIsLimit`. One of `N`, `D`, `T`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_limit: Option<CrmDealRecurringGetIsLimit>,
-    /// `LIMIT_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub limit_repeat: Option<i64>,
-    /// `LIMIT_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub limit_date: Option<wire::DateTime>,
-    /// `PARAMS`: `CrmDealRecurringGetParamsFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub params: Option<CrmDealRecurringGetParamsFields>,
+    pub single_before_start_date_value: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDealRecurringGetRecurringDeal {
+impl wire::Lenient for CrmDealRecurringListParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealRecurringListRecord {
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `COUNTER_REPEAT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter_repeat: Option<String>,
+    /// `IS_LIMIT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_limit: Option<String>,
+    /// `LAST_EXECUTION`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_execution: Option<wire::DateTime>,
+    /// `LIMIT_DATE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub limit_date: Option<String>,
+    /// `LIMIT_REPEAT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub limit_repeat: Option<String>,
+    /// `NEXT_EXECUTION`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub next_execution: Option<wire::DateTime>,
+    /// `PARAMS`: `CrmDealRecurringListParams`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub params: Option<CrmDealRecurringListParams>,
+    /// `START_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_date: Option<wire::DateTime>,
+    /// `based_id`: string.
+    #[serde(rename = "based_id", default, deserialize_with = "wire::lenient")]
+    pub based_id: Option<String>,
+    /// `category_id`: string.
+    #[serde(rename = "category_id", default, deserialize_with = "wire::lenient")]
+    pub category_id: Option<String>,
+    /// `deal_id`: string.
+    #[serde(rename = "deal_id", default, deserialize_with = "wire::lenient")]
+    pub deal_id: Option<String>,
+    /// `id`: integer.
+    #[serde(rename = "id", default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealRecurringListRecord {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -581,7 +650,7 @@ impl CrmDealRecurringDelete {
     "crm.deal.recurring.expose",
     scope = "crm",
     kind = write,
-    response = serde_json::Value
+    response = CrmDealRecurringExposeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -602,7 +671,8 @@ impl CrmDealRecurringExpose {
     "crm.deal.recurring.fields",
     scope = "crm",
     kind = read,
-    response = CrmDealRecurringFieldsAllFields
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -614,7 +684,7 @@ pub struct CrmDealRecurringFields;
     "crm.deal.recurring.get",
     scope = "crm",
     kind = read,
-    response = CrmDealRecurringGetRecurringDeal
+    response = CrmDealRecurring
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -635,8 +705,8 @@ impl CrmDealRecurringGet {
     "crm.deal.recurring.list",
     scope = "crm",
     kind = read,
-    response = Vec<serde_json::Value>,
-    list(record = serde_json::Value, records = result, id = "ID")
+    response = Vec<CrmDealRecurringListRecord>,
+    list(record = CrmDealRecurringListRecord, records = result, id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

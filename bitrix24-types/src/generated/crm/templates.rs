@@ -6,6 +6,73 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html#template)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorTemplate {
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `region`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub region: Option<String>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `download`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download: Option<String>,
+    /// `downloadMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_machine: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `numeratorId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub numerator_id: Option<String>,
+    /// `withStamps`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub with_stamps: Option<bool>,
+    /// `users`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<serde_json::Value>,
+    /// `isDeleted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_deleted: Option<bool>,
+    /// `sort`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `entityTypeId`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<serde_json::Value>,
+    /// `createTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `updateTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorTemplate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html#fields)
@@ -105,73 +172,6 @@ pub struct CrmDocumentgeneratorTemplateAddTemplate {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorTemplateAddTemplate {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorTemplateGetTemplate {
-    /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<String>,
-    /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub region: Option<String>,
-    /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<String>,
-    /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub download: Option<String>,
-    /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub download_machine: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<bool>,
-    /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub module_id: Option<String>,
-    /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub numerator_id: Option<String>,
-    /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub with_stamps: Option<bool>,
-    /// `users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<serde_json::Value>,
-    /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_deleted: Option<bool>,
-    /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub sort: Option<String>,
-    /// `entityTypeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorTemplateGetTemplate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -341,6 +341,30 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateGetfieldsTemplatefield {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmDocumentgeneratorTemplateListResult {
+    /// `templates`: `map<CrmDocumentgeneratorTemplateListTemplatesItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub templates: Option<
+        BTreeMap<String, CrmDocumentgeneratorTemplateListTemplatesItem>,
+    >,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorTemplateListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html#template)
@@ -408,6 +432,46 @@ pub struct CrmDocumentgeneratorTemplateListTemplate {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorTemplateListTemplatesItem {
+    /// `download`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download: Option<String>,
+    /// `downloadMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_machine: Option<String>,
+    /// `entityTypeId`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<Vec<String>>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `region`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub region: Option<String>,
+    /// `users`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorTemplateListTemplatesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -569,7 +633,7 @@ impl CrmDocumentgeneratorTemplateDelete {
     "crm.documentgenerator.template.get",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorTemplateGetTemplate
+    response = CrmDocumentgeneratorTemplate
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -624,7 +688,7 @@ impl CrmDocumentgeneratorTemplateGetfields {
     "crm.documentgenerator.template.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmDocumentgeneratorTemplateListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

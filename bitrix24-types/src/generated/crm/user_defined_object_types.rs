@@ -7,6 +7,30 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::crm_linked::Type;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmType {
+    /// `type`: `CrmTypeGetType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<CrmTypeGetType>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
@@ -133,15 +157,452 @@ pub struct CrmTypeAddRelations {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeAddResult {
+    /// `type`: `Type`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<Type>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmTypeFieldsResult {
+    /// `Title`: raw.
+    #[serde(rename = "Title", default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `fields`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeGetByEntityTypeIdChildItem {
+    /// `entityTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_children_list_enabled: Option<bool>,
+    /// `isPredefined`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_predefined: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetByEntityTypeIdChildItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeGetByEntityTypeIdParentItem {
+    /// `entityTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_children_list_enabled: Option<bool>,
+    /// `isPredefined`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_predefined: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetByEntityTypeIdParentItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmTypeGetByEntityTypeIdRelations {
+    /// `child`: `CrmTypeGetByEntityTypeIdChildItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub child: Option<Vec<CrmTypeGetByEntityTypeIdChildItem>>,
+    /// `parent`: `CrmTypeGetByEntityTypeIdParentItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent: Option<Vec<CrmTypeGetByEntityTypeIdParentItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetByEntityTypeIdRelations {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeGetByEntityTypeIdResult {
+    /// `type`: `CrmTypeGetByEntityTypeIdType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<CrmTypeGetByEntityTypeIdType>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetByEntityTypeIdResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeGetByEntityTypeIdType {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_time: Option<wire::DateTime>,
+    /// `customSectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub custom_section_id: Option<i64>,
+    /// `customSections`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub custom_sections: Option<serde_json::Value>,
+    /// `entityTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isAutomationEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_automation_enabled: Option<bool>,
+    /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_begin_close_dates_enabled: Option<bool>,
+    /// `isBizProcEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_biz_proc_enabled: Option<bool>,
+    /// `isCategoriesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_categories_enabled: Option<bool>,
+    /// `isClientEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_client_enabled: Option<bool>,
+    /// `isCountersEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_counters_enabled: Option<bool>,
+    /// `isDocumentsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_documents_enabled: Option<bool>,
+    /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_link_with_products_enabled: Option<bool>,
+    /// `isMycompanyEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_mycompany_enabled: Option<bool>,
+    /// `isObserversEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_observers_enabled: Option<bool>,
+    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payments_enabled: Option<bool>,
+    /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_recyclebin_enabled: Option<bool>,
+    /// `isSetOpenPermissions`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_set_open_permissions: Option<bool>,
+    /// `isSourceEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_source_enabled: Option<bool>,
+    /// `isStagesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_stages_enabled: Option<bool>,
+    /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_use_in_userfield_enabled: Option<bool>,
+    /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub linked_user_fields: Option<BTreeMap<String, bool>>,
+    /// `relations`: `CrmTypeGetByEntityTypeIdRelations`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub relations: Option<CrmTypeGetByEntityTypeIdRelations>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetByEntityTypeIdType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeGetChildItem {
+    /// `entityTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_children_list_enabled: Option<bool>,
+    /// `isPredefined`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_predefined: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetChildItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeGetParentItem {
+    /// `entityTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_children_list_enabled: Option<bool>,
+    /// `isPredefined`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_predefined: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetParentItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmTypeGetRelations {
+    /// `child`: `CrmTypeGetChildItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub child: Option<Vec<CrmTypeGetChildItem>>,
+    /// `parent`: `CrmTypeGetParentItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent: Option<Vec<CrmTypeGetParentItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetRelations {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeGetType {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_time: Option<wire::DateTime>,
+    /// `customSectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub custom_section_id: Option<i64>,
+    /// `customSections`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub custom_sections: Option<serde_json::Value>,
+    /// `entityTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isAutomationEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_automation_enabled: Option<bool>,
+    /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_begin_close_dates_enabled: Option<bool>,
+    /// `isBizProcEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_biz_proc_enabled: Option<bool>,
+    /// `isCategoriesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_categories_enabled: Option<bool>,
+    /// `isClientEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_client_enabled: Option<bool>,
+    /// `isCountersEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_counters_enabled: Option<bool>,
+    /// `isDocumentsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_documents_enabled: Option<bool>,
+    /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_link_with_products_enabled: Option<bool>,
+    /// `isMycompanyEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_mycompany_enabled: Option<bool>,
+    /// `isObserversEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_observers_enabled: Option<bool>,
+    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payments_enabled: Option<bool>,
+    /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_recyclebin_enabled: Option<bool>,
+    /// `isSetOpenPermissions`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_set_open_permissions: Option<bool>,
+    /// `isSourceEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_source_enabled: Option<bool>,
+    /// `isStagesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_stages_enabled: Option<bool>,
+    /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_use_in_userfield_enabled: Option<bool>,
+    /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub linked_user_fields: Option<BTreeMap<String, bool>>,
+    /// `relations`: `CrmTypeGetRelations`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub relations: Option<CrmTypeGetRelations>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeGetType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `types`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeListResult {
-    /// `types`: `raw[]`, read-only.
+    /// `types`: `CrmTypeListTypes[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub types: Option<Vec<serde_json::Value>>,
+    pub types: Option<Vec<CrmTypeListTypes>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -155,9 +616,103 @@ impl wire::Lenient for CrmTypeListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for CrmTypeListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<CrmTypeListTypes> for CrmTypeListResult {
+    fn into_records(self) -> Vec<CrmTypeListTypes> {
         self.types.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeListTypes {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_time: Option<wire::DateTime>,
+    /// `customSectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub custom_section_id: Option<i64>,
+    /// `entityTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isAutomationEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_automation_enabled: Option<bool>,
+    /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_begin_close_dates_enabled: Option<bool>,
+    /// `isBizProcEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_biz_proc_enabled: Option<bool>,
+    /// `isCategoriesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_categories_enabled: Option<bool>,
+    /// `isClientEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_client_enabled: Option<bool>,
+    /// `isCountersEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_counters_enabled: Option<bool>,
+    /// `isDocumentsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_documents_enabled: Option<bool>,
+    /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_link_with_products_enabled: Option<bool>,
+    /// `isMycompanyEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_mycompany_enabled: Option<bool>,
+    /// `isObserversEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_observers_enabled: Option<bool>,
+    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payments_enabled: Option<bool>,
+    /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_recyclebin_enabled: Option<bool>,
+    /// `isSetOpenPermissions`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_set_open_permissions: Option<bool>,
+    /// `isSourceEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_source_enabled: Option<bool>,
+    /// `isStagesEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_stages_enabled: Option<bool>,
+    /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_use_in_userfield_enabled: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeListTypes {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -231,6 +786,28 @@ pub struct CrmTypeUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmTypeUpdateResult {
+    /// `type`: `Type`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<Type>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.type.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
@@ -238,7 +815,7 @@ pub struct CrmTypeUpdateFields {
     "crm.type.add",
     scope = "crm",
     kind = write,
-    response = serde_json::Value
+    response = CrmTypeAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -280,7 +857,7 @@ impl CrmTypeDelete {
     "crm.type.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmTypeFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -288,12 +865,7 @@ pub struct CrmTypeFields;
 /// `crm.type.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[bitrix_method(
-    "crm.type.get",
-    scope = "crm",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.type.get", scope = "crm", kind = read, response = CrmType)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeGet {
@@ -313,7 +885,7 @@ impl CrmTypeGet {
     "crm.type.getByEntityTypeId",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = CrmTypeGetByEntityTypeIdResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -335,7 +907,7 @@ impl CrmTypeGetByEntityTypeId {
     scope = "crm",
     kind = read,
     response = CrmTypeListResult,
-    list(record = serde_json::Value, records = "types", id = "ID")
+    list(record = CrmTypeListTypes, records = "types", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -357,7 +929,7 @@ pub struct CrmTypeList {
     "crm.type.update",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = CrmTypeUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,41 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmVat {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `ACTIVE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<String>,
+    /// `C_SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub c_sort: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `RATE`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rate: Option<f64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmVat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html#fields)
@@ -33,34 +68,25 @@ pub struct CrmVatAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmVatFieldsResult {
+pub struct CrmVatListResultItem {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
-    /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<String>,
-    /// `C_SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub c_sort: Option<i64>,
     /// `NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
-    /// `RATE`: double.
+    /// `RATE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub rate: Option<f64>,
+    pub rate: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmVatFieldsResult {
+impl wire::Lenient for CrmVatListResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -138,7 +164,8 @@ impl CrmVatDelete {
     "crm.vat.fields",
     scope = "crm",
     kind = read,
-    response = CrmVatFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -147,7 +174,7 @@ pub struct CrmVatFields;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.vat.get`; use `catalog.vat.get` instead")]
-#[bitrix_method("crm.vat.get", scope = "crm", kind = read, response = serde_json::Value)]
+#[bitrix_method("crm.vat.get", scope = "crm", kind = read, response = CrmVat)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatGet {
@@ -170,7 +197,7 @@ impl CrmVatGet {
     "crm.vat.list",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CrmVatListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -191,7 +218,7 @@ pub struct CrmVatList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.vat.update`; use `catalog.vat.update` instead"
 )]
-#[bitrix_method("crm.vat.update", scope = "crm", kind = idempotent, response = bool)]
+#[bitrix_method("crm.vat.update", scope = "crm", kind = idempotent, response = i64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatUpdate {

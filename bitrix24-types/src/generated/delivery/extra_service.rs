@@ -2,11 +2,57 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::delivery_values::SaleDeliveryExtraServiceAddType;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryExtraService {
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `ITEMS`: `SaleDeliveryExtraServiceGetItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<SaleDeliveryExtraServiceGetItemsItem>>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PRICE`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleDeliveryExtraService {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
@@ -24,6 +70,34 @@ pub struct SaleDeliveryExtraServiceAddItems {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryExtraServiceGetItemsItem {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `PRICE`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleDeliveryExtraServiceGetItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -50,7 +124,7 @@ pub struct SaleDeliveryExtraServiceUpdateItems {
     "sale.delivery.extra.service.add",
     scope = "delivery",
     kind = write,
-    response = serde_json::Value
+    response = i64
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -132,7 +206,7 @@ impl SaleDeliveryExtraServiceDelete {
     "sale.delivery.extra.service.get",
     scope = "delivery",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SaleDeliveryExtraService>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

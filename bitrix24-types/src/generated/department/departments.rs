@@ -12,7 +12,7 @@ use super::department_values::DepartmentGetOrder;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html#st_department)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DepartmentGetStDepartment {
+pub struct Department {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -30,7 +30,38 @@ pub struct DepartmentGetStDepartment {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DepartmentGetStDepartment {
+impl wire::Lenient for Department {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DepartmentFieldsResult {
+    /// `ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent: Option<String>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DepartmentFieldsResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -95,7 +126,7 @@ impl DepartmentDelete {
     "department.fields",
     scope = "department",
     kind = read,
-    response = serde_json::Value
+    response = DepartmentFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -107,7 +138,7 @@ pub struct DepartmentFields;
     "department.get",
     scope = "department",
     kind = read,
-    response = Vec<DepartmentGetStDepartment>
+    response = Vec<Department>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -2,9 +2,1079 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFile {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFile {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileCopyToResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileCopyToResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsCode {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsCode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsCreateTime {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsCreateTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsCreatedBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsCreatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsDeleteTime {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsDeleteTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsDeletedBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsDeletedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsDeletedType {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsDeletedType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsFileId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsFileId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsGlobalContentVersion {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsGlobalContentVersion {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsName {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsParentId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsParentId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsResult {
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<DiskFileGetFieldsCode>,
+    /// `CREATED_BY`: `DiskFileGetFieldsCreatedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<DiskFileGetFieldsCreatedBy>,
+    /// `CREATE_TIME`: `DiskFileGetFieldsCreateTime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<DiskFileGetFieldsCreateTime>,
+    /// `DELETED_BY`: `DiskFileGetFieldsDeletedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<DiskFileGetFieldsDeletedBy>,
+    /// `DELETED_TYPE`: `DiskFileGetFieldsDeletedType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<DiskFileGetFieldsDeletedType>,
+    /// `DELETE_TIME`: `DiskFileGetFieldsDeleteTime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<DiskFileGetFieldsDeleteTime>,
+    /// `FILE_ID`: `DiskFileGetFieldsFileId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<DiskFileGetFieldsFileId>,
+    /// `GLOBAL_CONTENT_VERSION`: `DiskFileGetFieldsGlobalContentVersion`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<DiskFileGetFieldsGlobalContentVersion>,
+    /// `ID`: `DiskFileGetFieldsId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<DiskFileGetFieldsId>,
+    /// `NAME`: `DiskFileGetFieldsName`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<DiskFileGetFieldsName>,
+    /// `PARENT_ID`: `DiskFileGetFieldsParentId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<DiskFileGetFieldsParentId>,
+    /// `SIZE`: `DiskFileGetFieldsSize`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<DiskFileGetFieldsSize>,
+    /// `STORAGE_ID`: `DiskFileGetFieldsStorageId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<DiskFileGetFieldsStorageId>,
+    /// `TYPE`: `DiskFileGetFieldsType`.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<DiskFileGetFieldsType>,
+    /// `UPDATED_BY`: `DiskFileGetFieldsUpdatedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<DiskFileGetFieldsUpdatedBy>,
+    /// `UPDATE_TIME`: `DiskFileGetFieldsUpdateTime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<DiskFileGetFieldsUpdateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsSize {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsSize {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsStorageId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsStorageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsType {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsUpdateTime {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsUpdateTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsUpdatedBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsUpdatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-versions.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetVersionsRecord {
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub object_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetVersionsRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-mark-deleted.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileMarkDeletedResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileMarkDeletedResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-move-to.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileMoveToResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileMoveToResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-rename.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileRenameResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileRenameResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore-from-version.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileRestoreFromVersionResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileRestoreFromVersionResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileRestoreResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileRestoreResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html#filter)
@@ -22,6 +1092,155 @@ pub struct DiskFileSearchFilter {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileSearchRecord {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileSearchRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileUploadVersionResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileUploadVersionResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `disk.file.copyTo`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
@@ -29,7 +1248,7 @@ pub struct DiskFileSearchFilter {
     "disk.file.copyTo",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFileCopyToResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -64,12 +1283,7 @@ impl DiskFileDelete {
 /// `disk.file.get`: scope `disk`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get.html)
-#[bitrix_method(
-    "disk.file.get",
-    scope = "disk",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("disk.file.get", scope = "disk", kind = read, response = DiskFile)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileGet {
@@ -110,7 +1324,7 @@ impl DiskFileGetExternalLink {
     "disk.file.getFields",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = DiskFileGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -122,7 +1336,8 @@ pub struct DiskFileGetFields;
     "disk.file.getVersions",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = Vec<DiskFileGetVersionsRecord>,
+    list(record = DiskFileGetVersionsRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -153,7 +1368,7 @@ impl DiskFileGetVersions {
     "disk.file.markDeleted",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFileMarkDeletedResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -174,7 +1389,7 @@ impl DiskFileMarkDeleted {
     "disk.file.moveTo",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFileMoveToResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -197,7 +1412,7 @@ impl DiskFileMoveTo {
     "disk.file.rename",
     scope = "disk",
     kind = idempotent,
-    response = serde_json::Value
+    response = DiskFileRenameResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -220,7 +1435,7 @@ impl DiskFileRename {
     "disk.file.restore",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFileRestoreResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -241,7 +1456,7 @@ impl DiskFileRestore {
     "disk.file.restoreFromVersion",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFileRestoreFromVersionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -264,7 +1479,8 @@ impl DiskFileRestoreFromVersion {
     "disk.file.search",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = Vec<DiskFileSearchRecord>,
+    list(record = DiskFileSearchRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -299,7 +1515,7 @@ impl DiskFileSearch {
     "disk.file.uploadVersion",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFileUploadVersionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

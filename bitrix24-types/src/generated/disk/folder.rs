@@ -2,10 +2,1061 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::disk_values::DiskFolderShareToUserTaskName;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolder {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolder {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderAddSubFolderResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderAddSubFolderResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-copy-to.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderCopyToResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderCopyToResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-children.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetChildrenRecord {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetChildrenRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsCode {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsCode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsCreateTime {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsCreateTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsCreatedBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsCreatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsDeleteTime {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsDeleteTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsDeletedBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsDeletedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsDeletedType {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsDeletedType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsName {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsParentId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsParentId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsRealObjectId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsRealObjectId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsResult {
+    /// `CODE`: `DiskFolderGetFieldsCode`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<DiskFolderGetFieldsCode>,
+    /// `CREATED_BY`: `DiskFolderGetFieldsCreatedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<DiskFolderGetFieldsCreatedBy>,
+    /// `CREATE_TIME`: `DiskFolderGetFieldsCreateTime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<DiskFolderGetFieldsCreateTime>,
+    /// `DELETED_BY`: `DiskFolderGetFieldsDeletedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<DiskFolderGetFieldsDeletedBy>,
+    /// `DELETED_TYPE`: `DiskFolderGetFieldsDeletedType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<DiskFolderGetFieldsDeletedType>,
+    /// `DELETE_TIME`: `DiskFolderGetFieldsDeleteTime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<DiskFolderGetFieldsDeleteTime>,
+    /// `ID`: `DiskFolderGetFieldsId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<DiskFolderGetFieldsId>,
+    /// `NAME`: `DiskFolderGetFieldsName`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<DiskFolderGetFieldsName>,
+    /// `PARENT_ID`: `DiskFolderGetFieldsParentId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<DiskFolderGetFieldsParentId>,
+    /// `REAL_OBJECT_ID`: `DiskFolderGetFieldsRealObjectId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<DiskFolderGetFieldsRealObjectId>,
+    /// `STORAGE_ID`: `DiskFolderGetFieldsStorageId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<DiskFolderGetFieldsStorageId>,
+    /// `TYPE`: `DiskFolderGetFieldsType`.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<DiskFolderGetFieldsType>,
+    /// `UPDATED_BY`: `DiskFolderGetFieldsUpdatedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<DiskFolderGetFieldsUpdatedBy>,
+    /// `UPDATE_TIME`: `DiskFolderGetFieldsUpdateTime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<DiskFolderGetFieldsUpdateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsStorageId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsStorageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsType {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsUpdateTime {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsUpdateTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsUpdatedBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsUpdatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-mark-deleted.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderMarkDeletedResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderMarkDeletedResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-move-to.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderMoveToResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderMoveToResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-rename.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderRenameResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderRenameResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-restore.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderRestoreResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderRestoreResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-upload-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderUploadFileResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderUploadFileResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `disk.folder.addSubFolder`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
@@ -13,7 +1064,7 @@ use super::disk_values::DiskFolderShareToUserTaskName;
     "disk.folder.addSubFolder",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFolderAddSubFolderResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -36,7 +1087,7 @@ impl DiskFolderAddSubFolder {
     "disk.folder.copyTo",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFolderCopyToResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -76,12 +1127,7 @@ impl DiskFolderDeleteTree {
 /// `disk.folder.get`: scope `disk`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get.html)
-#[bitrix_method(
-    "disk.folder.get",
-    scope = "disk",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("disk.folder.get", scope = "disk", kind = read, response = DiskFolder)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderGet {
@@ -101,7 +1147,8 @@ impl DiskFolderGet {
     "disk.folder.getChildren",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = Vec<DiskFolderGetChildrenRecord>,
+    list(record = DiskFolderGetChildrenRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -157,7 +1204,7 @@ impl DiskFolderGetExternalLink {
     "disk.folder.getFields",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = DiskFolderGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -169,7 +1216,7 @@ pub struct DiskFolderGetFields;
     "disk.folder.markDeleted",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFolderMarkDeletedResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -190,7 +1237,7 @@ impl DiskFolderMarkDeleted {
     "disk.folder.moveTo",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFolderMoveToResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -213,7 +1260,7 @@ impl DiskFolderMoveTo {
     "disk.folder.rename",
     scope = "disk",
     kind = idempotent,
-    response = serde_json::Value
+    response = DiskFolderRenameResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -236,7 +1283,7 @@ impl DiskFolderRename {
     "disk.folder.restore",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFolderRestoreResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -282,7 +1329,7 @@ impl DiskFolderShareToUser {
     "disk.folder.uploadFile",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskFolderUploadFileResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

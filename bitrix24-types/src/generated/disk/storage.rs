@@ -2,9 +2,567 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageAddFolderResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageAddFolderResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-children.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetChildrenRecord {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<String>,
+    /// `DELETED_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<String>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetChildrenRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsCode {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsCode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsEntityId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsEntityId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsEntityType {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsEntityType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsModuleId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsModuleId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsName {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsResult {
+    /// `CODE`: `DiskStorageGetFieldsCode`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<DiskStorageGetFieldsCode>,
+    /// `ENTITY_ID`: `DiskStorageGetFieldsEntityId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<DiskStorageGetFieldsEntityId>,
+    /// `ENTITY_TYPE`: `DiskStorageGetFieldsEntityType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<DiskStorageGetFieldsEntityType>,
+    /// `ID`: `DiskStorageGetFieldsId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<DiskStorageGetFieldsId>,
+    /// `MODULE_ID`: `DiskStorageGetFieldsModuleId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<DiskStorageGetFieldsModuleId>,
+    /// `NAME`: `DiskStorageGetFieldsName`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<DiskStorageGetFieldsName>,
+    /// `ROOT_OBJECT_ID`: `DiskStorageGetFieldsRootObjectId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub root_object_id: Option<DiskStorageGetFieldsRootObjectId>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetFieldsRootObjectId {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetFieldsRootObjectId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-for-app.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageGetForAppResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `MODULE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `ROOT_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub root_object_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageGetForAppResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-rename.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageRenameResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `MODULE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `ROOT_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub root_object_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageRenameResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-upload-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskStorageUploadFileResult {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_TYPE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_url: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub global_content_version: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `STORAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskStorageUploadFileResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Storage {
+    /// `CODE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `MODULE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `ROOT_OBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub root_object_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Storage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `disk.storage.addFolder`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
@@ -12,7 +570,7 @@ use ::bitrix24_types::serde_json;
     "disk.storage.addFolder",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskStorageAddFolderResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -34,12 +592,7 @@ impl DiskStorageAddFolder {
 /// `disk.storage.get`: scope `disk`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get.html)
-#[bitrix_method(
-    "disk.storage.get",
-    scope = "disk",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("disk.storage.get", scope = "disk", kind = read, response = Storage)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskStorageGet {
@@ -59,7 +612,8 @@ impl DiskStorageGet {
     "disk.storage.getChildren",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = Vec<DiskStorageGetChildrenRecord>,
+    list(record = DiskStorageGetChildrenRecord, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -94,7 +648,7 @@ impl DiskStorageGetChildren {
     "disk.storage.getFields",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = DiskStorageGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -106,7 +660,7 @@ pub struct DiskStorageGetFields;
     "disk.storage.getForApp",
     scope = "disk",
     kind = idempotent,
-    response = serde_json::Value
+    response = DiskStorageGetForAppResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -118,7 +672,8 @@ pub struct DiskStorageGetForApp;
     "disk.storage.getList",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Storage>,
+    list(record = Storage, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -140,7 +695,7 @@ pub struct DiskStorageGetList {
     "disk.storage.getTypes",
     scope = "disk",
     kind = read,
-    response = serde_json::Value
+    response = Vec<String>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -152,7 +707,7 @@ pub struct DiskStorageGetTypes;
     "disk.storage.rename",
     scope = "disk",
     kind = idempotent,
-    response = serde_json::Value
+    response = DiskStorageRenameResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -175,7 +730,7 @@ impl DiskStorageRename {
     "disk.storage.uploadFile",
     scope = "disk",
     kind = write,
-    response = serde_json::Value
+    response = DiskStorageUploadFileResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -12,6 +12,28 @@ use super::documentgenerator_values::{
 };
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct DocumentgeneratorDocument {
+    /// `document`: `DocumentgeneratorDocumentGetDocument`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document: Option<DocumentgeneratorDocumentGetDocument>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -336,28 +358,6 @@ impl wire::Lenient for DocumentgeneratorDocumentGetPublicUrlView {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorDocumentGetResult {
-    /// `document`: `DocumentgeneratorDocumentGetDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub document: Option<DocumentgeneratorDocumentGetDocument>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorDocumentGetResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html#document-fields)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -411,6 +411,85 @@ pub struct DocumentgeneratorDocumentGetfieldsResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorDocumentGetfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct DocumentgeneratorDocumentListDocumentsItem {
+    /// `createTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_time: Option<wire::DateTime>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `downloadUrl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `downloadUrlMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url_machine: Option<String>,
+    /// `fileId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `imageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image_id: Option<i64>,
+    /// `imageUrl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image_url: Option<String>,
+    /// `imageUrlMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image_url_machine: Option<String>,
+    /// `number`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub number: Option<String>,
+    /// `pdfId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pdf_id: Option<i64>,
+    /// `pdfUrl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pdf_url: Option<String>,
+    /// `pdfUrlMachine`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pdf_url_machine: Option<String>,
+    /// `provider`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub provider: Option<String>,
+    /// `stampsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stamps_enabled: Option<bool>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `updateTime`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub update_time: Option<wire::DateTime>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `values`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorDocumentListDocumentsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -477,9 +556,9 @@ pub struct DocumentgeneratorDocumentListListFields {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentListResult {
-    /// `documents`: raw.
+    /// `documents`: `DocumentgeneratorDocumentListDocumentsItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub documents: Option<serde_json::Value>,
+    pub documents: Option<Vec<DocumentgeneratorDocumentListDocumentsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -785,7 +864,7 @@ impl DocumentgeneratorDocumentEnablepublicurl {
     "documentgenerator.document.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorDocumentGetResult
+    response = DocumentgeneratorDocument
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

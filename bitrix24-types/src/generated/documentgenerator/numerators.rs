@@ -6,6 +6,28 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct DocumentgeneratorNumerator {
+    /// `numerator`: `DocumentgeneratorNumeratorGetResultNumerator`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub numerator: Option<DocumentgeneratorNumeratorGetResultNumerator>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorNumerator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#fields)
@@ -192,28 +214,6 @@ pub struct DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorNumeratorGetResult {
-    /// `numerator`: `DocumentgeneratorNumeratorGetResultNumerator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub numerator: Option<DocumentgeneratorNumeratorGetResultNumerator>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -567,7 +567,7 @@ impl DocumentgeneratorNumeratorDelete {
     "documentgenerator.numerator.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorNumeratorGetResult
+    response = DocumentgeneratorNumerator
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

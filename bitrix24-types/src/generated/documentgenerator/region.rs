@@ -36,6 +36,31 @@ pub struct DocumentgeneratorRegionAddFields {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorRegionAddPhrases {
+    /// `TAX_INCLUDED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_included: Option<String>,
+    /// `TAX_NOT_INCLUDED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_not_included: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorRegionAddPhrases {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#region)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -58,9 +83,9 @@ pub struct DocumentgeneratorRegionAddRegion {
     /// `formatName`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
-    /// `phrases`: raw.
+    /// `phrases`: `DocumentgeneratorRegionAddPhrases`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub phrases: Option<serde_json::Value>,
+    pub phrases: Option<DocumentgeneratorRegionAddPhrases>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -98,6 +123,31 @@ impl wire::Lenient for DocumentgeneratorRegionAddResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorRegionGetPhrases {
+    /// `TAX_INCLUDED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_included: Option<String>,
+    /// `TAX_NOT_INCLUDED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_not_included: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorRegionGetPhrases {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#region)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -120,37 +170,15 @@ pub struct DocumentgeneratorRegionGetRegion {
     /// `formatName`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
-    /// `phrases`: raw.
+    /// `phrases`: `DocumentgeneratorRegionGetPhrases`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub phrases: Option<serde_json::Value>,
+    pub phrases: Option<DocumentgeneratorRegionGetPhrases>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorRegionGetRegion {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorRegionGetResult {
-    /// `region`: `DocumentgeneratorRegionGetRegion`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub region: Option<DocumentgeneratorRegionGetRegion>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -251,6 +279,31 @@ pub struct DocumentgeneratorRegionUpdateFields {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorRegionUpdatePhrases {
+    /// `TAX_INCLUDED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_included: Option<String>,
+    /// `TAX_NOT_INCLUDED`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_not_included: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorRegionUpdatePhrases {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#region)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -273,9 +326,9 @@ pub struct DocumentgeneratorRegionUpdateRegion {
     /// `formatName`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
-    /// `phrases`: raw.
+    /// `phrases`: `DocumentgeneratorRegionUpdatePhrases`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub phrases: Option<serde_json::Value>,
+    pub phrases: Option<DocumentgeneratorRegionUpdatePhrases>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -304,6 +357,28 @@ pub struct DocumentgeneratorRegionUpdateResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorRegionUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Region {
+    /// `region`: `DocumentgeneratorRegionGetRegion`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub region: Option<DocumentgeneratorRegionGetRegion>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Region {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -360,7 +435,7 @@ impl DocumentgeneratorRegionDelete {
     "documentgenerator.region.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorRegionGetResult
+    response = Region
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

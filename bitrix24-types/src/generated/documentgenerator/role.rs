@@ -354,28 +354,6 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsTemplates {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorRoleGetResult {
-    /// `role`: `DocumentgeneratorRoleGetRole`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub role: Option<DocumentgeneratorRoleGetRole>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleGetResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#role)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
@@ -411,15 +389,43 @@ impl wire::Lenient for DocumentgeneratorRoleGetRole {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleListResult {
-    /// `roles`: raw.
+    /// `roles`: `DocumentgeneratorRoleListRolesItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub roles: Option<serde_json::Value>,
+    pub roles: Option<Vec<DocumentgeneratorRoleListRolesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorRoleListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct DocumentgeneratorRoleListRolesItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorRoleListRolesItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -662,6 +668,28 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsTemplates
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Role {
+    /// `role`: `DocumentgeneratorRoleGetRole`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<DocumentgeneratorRoleGetRole>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Role {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `documentgenerator.role.add`: scope `documentgenerator`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)
@@ -727,7 +755,7 @@ pub struct DocumentgeneratorRoleFillaccesses {
     "documentgenerator.role.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorRoleGetResult
+    response = Role
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,28 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct DocumentgeneratorTemplate {
+    /// `template`: `DocumentgeneratorTemplateGetTemplate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template: Option<DocumentgeneratorTemplateGetTemplate>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorTemplate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html#fields)
@@ -106,12 +128,12 @@ pub struct DocumentgeneratorTemplateAddTemplate {
     /// `withStamps`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
-    /// `providers`: raw.
+    /// `providers`: `map<string>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub providers: Option<serde_json::Value>,
-    /// `users`: raw.
+    pub providers: Option<BTreeMap<String, String>>,
+    /// `users`: `DocumentgeneratorTemplateAddUsers`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<DocumentgeneratorTemplateAddUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
@@ -139,19 +161,19 @@ impl wire::Lenient for DocumentgeneratorTemplateAddTemplate {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorTemplateGetResult {
-    /// `template`: `DocumentgeneratorTemplateGetTemplate`.
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorTemplateAddUsers {
+    /// `UA`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub template: Option<DocumentgeneratorTemplateGetTemplate>,
+    pub ua: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorTemplateGetResult {
+impl wire::Lenient for DocumentgeneratorTemplateAddUsers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -192,12 +214,12 @@ pub struct DocumentgeneratorTemplateGetTemplate {
     /// `withStamps`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
-    /// `providers`: raw.
+    /// `providers`: `map<string>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub providers: Option<serde_json::Value>,
-    /// `users`: raw.
+    pub providers: Option<BTreeMap<String, String>>,
+    /// `users`: `DocumentgeneratorTemplateGetUsers`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<DocumentgeneratorTemplateGetUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
@@ -216,6 +238,28 @@ pub struct DocumentgeneratorTemplateGetTemplate {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorTemplateGetTemplate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorTemplateGetUsers {
+    /// `U503`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub u503: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorTemplateGetUsers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -550,12 +594,12 @@ pub struct DocumentgeneratorTemplateUpdateTemplate {
     /// `withStamps`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
-    /// `providers`: raw.
+    /// `providers`: `map<string>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub providers: Option<serde_json::Value>,
-    /// `users`: raw.
+    pub providers: Option<BTreeMap<String, String>>,
+    /// `users`: `DocumentgeneratorTemplateUpdateUsers`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<DocumentgeneratorTemplateUpdateUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
@@ -574,6 +618,28 @@ pub struct DocumentgeneratorTemplateUpdateTemplate {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorTemplateUpdateTemplate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorTemplateUpdateUsers {
+    /// `U503`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub u503: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorTemplateUpdateUsers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -630,7 +696,7 @@ impl DocumentgeneratorTemplateDelete {
     "documentgenerator.template.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorTemplateGetResult
+    response = DocumentgeneratorTemplate
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

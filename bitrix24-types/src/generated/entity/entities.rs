@@ -11,13 +11,13 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct EntityGetResult {
+pub struct Entity {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for EntityGetResult {
+impl wire::Lenient for Entity {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -84,7 +84,7 @@ impl EntityDelete {
 /// `entity.get`: scope `entity`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-get.html)
-#[bitrix_method("entity.get", scope = "entity", kind = read, response = EntityGetResult)]
+#[bitrix_method("entity.get", scope = "entity", kind = read, response = Entity)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntityGet {

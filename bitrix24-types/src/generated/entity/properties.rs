@@ -9,8 +9,39 @@ use ::bitrix24_types::wire;
 use super::entity_values::{EntityItemPropertyAddType, EntityItemPropertyUpdateType};
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct EntityItemProperty {
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PROPERTY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<String>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for EntityItemProperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct EntityItemPropertyGetResult {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -94,7 +125,7 @@ impl EntityItemPropertyDelete {
     "entity.item.property.get",
     scope = "entity",
     kind = read,
-    response = EntityItemPropertyGetResult
+    response = Vec<EntityItemProperty>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -2,12 +2,123 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::humanresources_values::{
     HumanresourcesNodeAddColorName, HumanresourcesNodeAddType,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeAddMembersItem {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeAddMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeAddResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `structureId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub structure_id: Option<i64>,
+    /// `parentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `accessCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access_code: Option<String>,
+    /// `userCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_count: Option<i64>,
+    /// `colorName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color_name: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `members`: `HumanresourcesNodeAddMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<HumanresourcesNodeAddMembersItem>>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html#settings)
@@ -54,6 +165,583 @@ pub struct HumanresourcesNodeAddUserids {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeChildrenItemsItem {
+    /// `accessCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access_code: Option<String>,
+    /// `colorName`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color_name: Option<serde_json::Value>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `structureId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub structure_id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `userCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_count: Option<i64>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeChildrenItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesNodeChildrenResult {
+    /// `items`: `HumanresourcesNodeChildrenItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<HumanresourcesNodeChildrenItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeChildrenResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-count.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesNodeCountResult {
+    /// `departments`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<i64>,
+    /// `teams`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub teams: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeCountResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-edit.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeEditResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `structureId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub structure_id: Option<i64>,
+    /// `parentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `accessCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access_code: Option<String>,
+    /// `userCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_count: Option<i64>,
+    /// `colorName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color_name: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeEditResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesNodeField {
+    /// `item`: `HumanresourcesNodeFieldGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<HumanresourcesNodeFieldGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeFieldGetItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeFieldListItemsItem {
+    /// `filterable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filterable: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `sortable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeFieldListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesNodeFieldListResult {
+    /// `items`: `HumanresourcesNodeFieldListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<HumanresourcesNodeFieldListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeFieldListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeGetItem {
+    /// `accessCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access_code: Option<String>,
+    /// `colorName`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color_name: Option<serde_json::Value>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `members`: `HumanresourcesNodeGetMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<HumanresourcesNodeGetMembersItem>>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `structureId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub structure_id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `userCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_count: Option<i64>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeGetMembersItem {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeGetMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeListItemsItem {
+    /// `accessCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access_code: Option<String>,
+    /// `colorName`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color_name: Option<serde_json::Value>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `structureId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub structure_id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `userCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_count: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesNodeListResult {
+    /// `items`: `HumanresourcesNodeListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<HumanresourcesNodeListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-move.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeMoveResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `structureId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub structure_id: Option<i64>,
+    /// `parentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `accessCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access_code: Option<String>,
+    /// `userCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_count: Option<i64>,
+    /// `colorName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color_name: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeMoveResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-search.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesNodeSearchItemsItem {
+    /// `accessCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access_code: Option<String>,
+    /// `colorName`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color_name: Option<serde_json::Value>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `structureId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub structure_id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `userCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_count: Option<i64>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeSearchItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-search.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesNodeSearchResult {
+    /// `items`: `HumanresourcesNodeSearchItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<HumanresourcesNodeSearchItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeSearchResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Node {
+    /// `item`: `HumanresourcesNodeGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<HumanresourcesNodeGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Node {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `humanresources.node.add`: scope `humanresources`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
@@ -62,7 +750,7 @@ pub struct HumanresourcesNodeAddUserids {
     scope = "humanresources",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -136,7 +824,7 @@ impl HumanresourcesNodeAdd {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeChildrenResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -161,7 +849,7 @@ impl HumanresourcesNodeChildren {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeCountResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -174,7 +862,7 @@ pub struct HumanresourcesNodeCount;
     scope = "humanresources",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeEditResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -210,7 +898,7 @@ impl HumanresourcesNodeEdit {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeField
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -235,7 +923,7 @@ impl HumanresourcesNodeFieldGet {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -252,7 +940,7 @@ pub struct HumanresourcesNodeFieldList {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = Node
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -277,7 +965,7 @@ impl HumanresourcesNodeGet {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -309,7 +997,7 @@ impl HumanresourcesNodeList {
     scope = "humanresources",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeMoveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -333,7 +1021,7 @@ impl HumanresourcesNodeMove {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = HumanresourcesNodeSearchResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -56,6 +56,99 @@ pub struct HumanresourcesHcmlinkCompanyAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkCompanyListData {
+    /// `taxId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkCompanyListData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkCompanyListFieldsItem {
+    /// `field`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `ttl`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ttl: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkCompanyListFieldsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkCompanyListResultItem {
+    /// `company`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company: Option<String>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `crmCompanyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_company_id: Option<i64>,
+    /// `data`: `HumanresourcesHcmlinkCompanyListData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<HumanresourcesHcmlinkCompanyListData>,
+    /// `fields`: `HumanresourcesHcmlinkCompanyListFieldsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<Vec<HumanresourcesHcmlinkCompanyListFieldsItem>>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkCompanyListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-update.html#field)
@@ -101,6 +194,161 @@ pub struct HumanresourcesHcmlinkCompanyUpdateFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-user-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkCompanyUserListData {
+    /// `taxId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkCompanyUserListData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-user-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkCompanyUserListResultItem {
+    /// `company`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company: Option<String>,
+    /// `crmCompanyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_company_id: Option<i64>,
+    /// `data`: `HumanresourcesHcmlinkCompanyUserListData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<HumanresourcesHcmlinkCompanyUserListData>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `person`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkCompanyUserListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesHcmlinkEmployeeListData {
+    /// `position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkEmployeeListData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkEmployeeListEmployeesItem {
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `data`: `HumanresourcesHcmlinkEmployeeListData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<HumanresourcesHcmlinkEmployeeListData>,
+    /// `employee`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employee: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkEmployeeListEmployeesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct HumanresourcesHcmlinkEmployeeListResultItem {
+    /// `company`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company: Option<String>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `employees`: `HumanresourcesHcmlinkEmployeeListEmployeesItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employees: Option<Vec<HumanresourcesHcmlinkEmployeeListEmployeesItem>>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `person`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkEmployeeListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -179,6 +427,31 @@ pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesHcmlinkEmployeeSetResult {
+    /// `errors`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub errors: Option<serde_json::Value>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkEmployeeSetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html#data)
@@ -232,6 +505,53 @@ pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesHcmlinkFieldValueSetResult {
+    /// `errors`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub errors: Option<serde_json::Value>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkFieldValueSetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-job-status-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct HumanresourcesHcmlinkJobStatus {
+    /// `alive`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub alive: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkJobStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -304,7 +624,7 @@ impl HumanresourcesHcmlinkCompanyDelete {
     "humanresources.hcmlink.company.list",
     scope = "humanresources_hcmlink",
     kind = read,
-    response = serde_json::Value
+    response = Vec<HumanresourcesHcmlinkCompanyListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -349,7 +669,7 @@ impl HumanresourcesHcmlinkCompanyUpdate {
     "humanresources.hcmlink.company.user.list",
     scope = "humanresources_hcmlink",
     kind = read,
-    response = serde_json::Value
+    response = Vec<HumanresourcesHcmlinkCompanyUserListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -368,7 +688,7 @@ pub struct HumanresourcesHcmlinkCompanyUserList {
     "humanresources.hcmlink.employee.list",
     scope = "humanresources_hcmlink",
     kind = read,
-    response = serde_json::Value
+    response = Vec<HumanresourcesHcmlinkEmployeeListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -403,7 +723,7 @@ impl HumanresourcesHcmlinkEmployeeList {
     "humanresources.hcmlink.employee.set",
     scope = "humanresources_hcmlink",
     kind = idempotent,
-    response = serde_json::Value
+    response = HumanresourcesHcmlinkEmployeeSetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -432,7 +752,7 @@ impl HumanresourcesHcmlinkEmployeeSet {
     "humanresources.hcmlink.field.value.set",
     scope = "humanresources_hcmlink",
     kind = idempotent,
-    response = serde_json::Value
+    response = HumanresourcesHcmlinkFieldValueSetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -461,7 +781,7 @@ impl HumanresourcesHcmlinkFieldValueSet {
     "humanresources.hcmlink.job.status.get",
     scope = "humanresources_hcmlink",
     kind = read,
-    response = serde_json::Value
+    response = HumanresourcesHcmlinkJobStatus
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -12,25 +12,19 @@ use super::im_values::{
 };
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#entity-link)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct ImDialogGetEntityLink {
-    /// `type`: string.
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImChat {
+    /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub url: Option<String>,
-    /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<String>,
+    pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImDialogGetEntityLink {
+impl wire::Lenient for ImChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -40,25 +34,37 @@ impl wire::Lenient for ImDialogGetEntityLink {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#last-message-views)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImDialogGetLastMessageViews {
-    /// `message_id`: integer.
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImCounters {
+    /// `TYPE`: `ImCountersGetType`.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<ImCountersGetType>,
+    /// `CHAT`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_id: Option<i64>,
-    /// `first_viewers`: raw.
+    pub chat: Option<serde_json::Value>,
+    /// `CHAT_MUTED`: `map<integer>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub first_viewers: Option<serde_json::Value>,
-    /// `count_of_viewers`: integer.
+    pub chat_muted: Option<BTreeMap<String, i64>>,
+    /// `CHAT_UNREAD`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub count_of_viewers: Option<i64>,
+    pub chat_unread: Option<serde_json::Value>,
+    /// `LINES`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lines: Option<serde_json::Value>,
+    /// `DIALOG`: `map<integer>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog: Option<BTreeMap<String, i64>>,
+    /// `DIALOG_UNREAD`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog_unread: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImDialogGetLastMessageViews {
+impl wire::Lenient for ImCounters {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -68,86 +74,34 @@ impl wire::Lenient for ImDialogGetLastMessageViews {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#permissions)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html#type)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImDialogGetPermissions {
-    /// `manage_users_add`: string.
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImCountersGetType {
+    /// `ALL`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_users_add: Option<String>,
-    /// `manage_users_delete`: string.
+    pub all: Option<i64>,
+    /// `CHAT`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_users_delete: Option<String>,
-    /// `manage_ui`: string.
+    pub chat: Option<i64>,
+    /// `DIALOG`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_ui: Option<String>,
-    /// `manage_settings`: string.
+    pub dialog: Option<i64>,
+    /// `LINES`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_settings: Option<String>,
-    /// `manage_messages`: string.
+    pub lines: Option<i64>,
+    /// `NOTIFY`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_messages: Option<String>,
-    /// `can_post`: string.
+    pub notify: Option<i64>,
+    /// `MESSENGER`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub can_post: Option<String>,
+    pub messenger: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImDialogGetPermissions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#restrictions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImDialogGetRestrictions {
-    /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar: Option<bool>,
-    /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rename: Option<bool>,
-    /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub extend: Option<bool>,
-    /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub call: Option<bool>,
-    /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub mute: Option<bool>,
-    /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub leave: Option<bool>,
-    /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub leave_owner: Option<bool>,
-    /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub send: Option<bool>,
-    /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_list: Option<bool>,
-    /// `path`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub path: Option<String>,
-    /// `path_title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub path_title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImDialogGetRestrictions {
+impl wire::Lenient for ImCountersGetType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -160,7 +114,7 @@ impl wire::Lenient for ImDialogGetRestrictions {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#result-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct ImDialogGetResultItem {
+pub struct ImDialog {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -263,12 +217,12 @@ pub struct ImDialogGetResultItem {
     /// `is_new`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
-    /// `readed_list`: raw.
+    /// `readed_list`: `ImDialogGetReadedListItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub readed_list: Option<serde_json::Value>,
-    /// `manager_list`: raw.
+    pub readed_list: Option<Vec<ImDialogGetReadedListItem>>,
+    /// `manager_list`: `integer[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manager_list: Option<serde_json::Value>,
+    pub manager_list: Option<Vec<i64>>,
     /// `last_message_views`: `ImDialogGetLastMessageViews`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<ImDialogGetLastMessageViews>,
@@ -280,7 +234,640 @@ pub struct ImDialogGetResultItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImDialogGetResultItem {
+impl wire::Lenient for ImDialog {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#entity-link)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImDialogGetEntityLink {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDialogGetEntityLink {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#last-message-views)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDialogGetLastMessageViews {
+    /// `message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// `first_viewers`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_viewers: Option<serde_json::Value>,
+    /// `count_of_viewers`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_of_viewers: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDialogGetLastMessageViews {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#permissions)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDialogGetPermissions {
+    /// `manage_users_add`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_add: Option<String>,
+    /// `manage_users_delete`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_delete: Option<String>,
+    /// `manage_ui`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_ui: Option<String>,
+    /// `manage_settings`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_settings: Option<String>,
+    /// `manage_messages`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_messages: Option<String>,
+    /// `can_post`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub can_post: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDialogGetPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDialogGetReadedListItem {
+    /// `date`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<serde_json::Value>,
+    /// `message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// `user_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `user_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDialogGetReadedListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#restrictions)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDialogGetRestrictions {
+    /// `avatar`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<bool>,
+    /// `rename`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rename: Option<bool>,
+    /// `extend`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extend: Option<bool>,
+    /// `call`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call: Option<bool>,
+    /// `mute`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute: Option<bool>,
+    /// `leave`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave: Option<bool>,
+    /// `leave_owner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave_owner: Option<bool>,
+    /// `send`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub send: Option<bool>,
+    /// `user_list`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_list: Option<bool>,
+    /// `path`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub path: Option<String>,
+    /// `path_title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub path_title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDialogGetRestrictions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentGetAvatar {
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentGetAvatar {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentGetChat {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `background_id`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `contains_collaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contains_collaber: Option<bool>,
+    /// `date_create`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `entity_data_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_1: Option<String>,
+    /// `entity_data_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_2: Option<String>,
+    /// `entity_data_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_3: Option<String>,
+    /// `entity_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `entity_link`: `ImRecentGetEntityLink`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_link: Option<ImRecentGetEntityLink>,
+    /// `entity_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `manager_list`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_list: Option<Vec<i64>>,
+    /// `message_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_type: Option<String>,
+    /// `mute_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner: Option<i64>,
+    /// `parent_chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_chat_id: Option<i64>,
+    /// `parent_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_message_id: Option<i64>,
+    /// `permissions`: `ImRecentGetPermissions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub permissions: Option<ImRecentGetPermissions>,
+    /// `public`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub public: Option<String>,
+    /// `restrictions`: `ImRecentGetRestrictions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub restrictions: Option<ImRecentGetRestrictions>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `text_field_enabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text_field_enabled: Option<bool>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `user_counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_counter: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentGetChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImRecentGetEntityLink {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentGetEntityLink {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentGetMessage {
+    /// `attach`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attach: Option<bool>,
+    /// `author_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `file`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `sticker`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sticker: Option<serde_json::Value>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `uuid`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uuid: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentGetMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentGetPermissions {
+    /// `can_post`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub can_post: Option<String>,
+    /// `manage_messages`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_messages: Option<String>,
+    /// `manage_settings`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_settings: Option<String>,
+    /// `manage_ui`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_ui: Option<String>,
+    /// `manage_users_add`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_add: Option<String>,
+    /// `manage_users_delete`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_delete: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentGetPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentGetRestrictions {
+    /// `avatar`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<bool>,
+    /// `call`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call: Option<bool>,
+    /// `extend`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extend: Option<bool>,
+    /// `leave`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave: Option<bool>,
+    /// `leave_owner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave_owner: Option<bool>,
+    /// `mute`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute: Option<bool>,
+    /// `rename`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rename: Option<bool>,
+    /// `send`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub send: Option<bool>,
+    /// `user_list`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_list: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentGetRestrictions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentGetUser {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentGetUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListAvatar {
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListAvatar {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListAvatar2 {
+    /// `large`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub large: Option<String>,
+    /// `medium`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub medium: Option<String>,
+    /// `small`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub small: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListAvatar2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListChat {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `background_id`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `contains_collaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contains_collaber: Option<bool>,
+    /// `date_create`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `entity_data_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_1: Option<String>,
+    /// `entity_data_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_2: Option<String>,
+    /// `entity_data_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_3: Option<String>,
+    /// `entity_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `entity_link`: `ImRecentListEntityLink`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_link: Option<ImRecentListEntityLink>,
+    /// `entity_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `manager_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_list: Option<serde_json::Value>,
+    /// `message_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_type: Option<String>,
+    /// `mute_list`: `map<boolean>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<BTreeMap<String, bool>>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner: Option<i64>,
+    /// `parent_chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_chat_id: Option<i64>,
+    /// `parent_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_message_id: Option<i64>,
+    /// `permissions`: `ImRecentListPermissions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub permissions: Option<ImRecentListPermissions>,
+    /// `public`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub public: Option<String>,
+    /// `restrictions`: `ImRecentListRestrictions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub restrictions: Option<ImRecentListRestrictions>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `text_field_enabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text_field_enabled: Option<bool>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `user_counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_counter: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -300,12 +887,12 @@ pub struct ImRecentListCopilot {
     /// `messages`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<serde_json::Value>,
-    /// `roles`: raw.
+    /// `roles`: `ImRecentListRoles`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub roles: Option<serde_json::Value>,
-    /// `recommendedRoles`: raw.
+    pub roles: Option<ImRecentListRoles>,
+    /// `recommendedRoles`: `string[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub recommended_roles: Option<serde_json::Value>,
+    pub recommended_roles: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -321,13 +908,308 @@ impl wire::Lenient for ImRecentListCopilot {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListCopilotAssistant {
+    /// `avatar`: `ImRecentListAvatar2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<ImRecentListAvatar2>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `default`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `desc`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desc: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `prompts`: `ImRecentListPromptsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub prompts: Option<Vec<ImRecentListPromptsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListCopilotAssistant {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImRecentListEntityLink {
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListEntityLink {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListItemsItem {
+    /// `avatar`: `ImRecentListAvatar`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<ImRecentListAvatar>,
+    /// `chat`: `ImRecentListChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImRecentListChat>,
+    /// `chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter: Option<i64>,
+    /// `date_last_activity`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_last_activity: Option<wire::DateTime>,
+    /// `date_update`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<wire::DateTime>,
+    /// `has_reminder`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_reminder: Option<bool>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `last_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_id: Option<i64>,
+    /// `message`: `ImRecentListMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<ImRecentListMessage>,
+    /// `options`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub options: Option<serde_json::Value>,
+    /// `pinned`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pinned: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `unread`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub unread: Option<bool>,
+    /// `user`: `ImRecentListUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<ImRecentListUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListMessage {
+    /// `attach`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attach: Option<bool>,
+    /// `author_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `file`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `sticker`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sticker: Option<serde_json::Value>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `uuid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uuid: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListPermissions {
+    /// `can_post`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub can_post: Option<String>,
+    /// `manage_messages`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_messages: Option<String>,
+    /// `manage_settings`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_settings: Option<String>,
+    /// `manage_ui`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_ui: Option<String>,
+    /// `manage_users_add`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_add: Option<String>,
+    /// `manage_users_delete`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_delete: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImRecentListPromptsItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `isNew`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_new: Option<bool>,
+    /// `promptType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub prompt_type: Option<String>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListPromptsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListRestrictions {
+    /// `avatar`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<bool>,
+    /// `call`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call: Option<bool>,
+    /// `extend`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extend: Option<bool>,
+    /// `leave`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave: Option<bool>,
+    /// `leave_owner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave_owner: Option<bool>,
+    /// `mute`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute: Option<bool>,
+    /// `rename`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rename: Option<bool>,
+    /// `send`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub send: Option<bool>,
+    /// `user_list`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_list: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListRestrictions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html#result-item)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ImRecentListResultItem {
-    /// `items`: raw.
+    /// `items`: `ImRecentListItemsItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub items: Option<serde_json::Value>,
+    pub items: Option<Vec<ImRecentListItemsItem>>,
     /// `hasMorePages`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub has_more_pages: Option<bool>,
@@ -346,6 +1228,232 @@ pub struct ImRecentListResultItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImRecentListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListRoles {
+    /// `copilot_assistant`: `ImRecentListCopilotAssistant`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copilot_assistant: Option<ImRecentListCopilotAssistant>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListRoles {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRecentListUser {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<bool>,
+    /// `phones`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<bool>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub website: Option<String>,
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentListUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-revision-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImRevision {
+    /// `desktop`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop: Option<i64>,
+    /// `im_revision_mobile`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub im_revision_mobile: Option<i64>,
+    /// `mobile`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile: Option<i64>,
+    /// `rest`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest: Option<i64>,
+    /// `web`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub web: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRevision {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Recent {
+    /// `avatar`: `ImRecentGetAvatar`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<ImRecentGetAvatar>,
+    /// `chat`: `ImRecentGetChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImRecentGetChat>,
+    /// `chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter: Option<i64>,
+    /// `date_last_activity`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_last_activity: Option<wire::DateTime>,
+    /// `date_update`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<wire::DateTime>,
+    /// `has_reminder`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_reminder: Option<bool>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `last_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_id: Option<i64>,
+    /// `message`: `ImRecentGetMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<ImRecentGetMessage>,
+    /// `options`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub options: Option<serde_json::Value>,
+    /// `pinned`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pinned: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `unread`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub unread: Option<bool>,
+    /// `user`: `ImRecentGetUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<ImRecentGetUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Recent {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -394,7 +1502,7 @@ pub struct ImChatAdd {
 /// `im.chat.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)
-#[bitrix_method("im.chat.get", scope = "im", kind = read, response = serde_json::Value)]
+#[bitrix_method("im.chat.get", scope = "im", kind = read, response = ImChat)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChatGet {
@@ -412,24 +1520,14 @@ impl ImChatGet {
 /// `im.counters.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html)
-#[bitrix_method(
-    "im.counters.get",
-    scope = "im",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("im.counters.get", scope = "im", kind = read, response = ImCounters)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImCountersGet;
 /// `im.dialog.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)
-#[bitrix_method(
-    "im.dialog.get",
-    scope = "im",
-    kind = read,
-    response = ImDialogGetResultItem
-)]
+#[bitrix_method("im.dialog.get", scope = "im", kind = read, response = ImDialog)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogGet {
@@ -445,12 +1543,7 @@ impl ImDialogGet {
 /// `im.recent.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[bitrix_method(
-    "im.recent.get",
-    scope = "im",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("im.recent.get", scope = "im", kind = read, response = Vec<Recent>)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImRecentGet {
@@ -570,12 +1663,7 @@ pub struct ImRecentList {
 /// `im.revision.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-revision-get.html)
-#[bitrix_method(
-    "im.revision.get",
-    scope = "im",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("im.revision.get", scope = "im", kind = read, response = ImRevision)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImRevisionGet;

@@ -54,9 +54,9 @@ pub struct ImDiskFileCommitResultItem {
     /// `FILES`: `ImDiskFileCommitFilesItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<ImDiskFileCommitFilesItem>,
-    /// `DISK_ID`: raw.
+    /// `DISK_ID`: `string[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub disk_id: Option<serde_json::Value>,
+    pub disk_id: Option<Vec<String>>,
     /// `FILE_MODELS`: `ImDiskFileCommitFileModelsItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub file_models: Option<ImDiskFileCommitFileModelsItem>,
@@ -69,6 +69,103 @@ pub struct ImDiskFileCommitResultItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImDiskFileCommitResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDiskFileSaveFile {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDiskFileSaveFile {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDiskFileSaveFolder {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDiskFileSaveFolder {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDiskFileSaveResult {
+    /// `file`: `ImDiskFileSaveFile`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file: Option<ImDiskFileSaveFile>,
+    /// `folder`: `ImDiskFileSaveFolder`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub folder: Option<ImDiskFileSaveFolder>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDiskFileSaveResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-folder-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImDiskFolder {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDiskFolder {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -154,7 +251,7 @@ impl ImDiskFileDelete {
     "im.disk.file.save",
     scope = "im",
     kind = write,
-    response = serde_json::Value
+    response = ImDiskFileSaveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -178,7 +275,7 @@ impl ImDiskFileSave {
     "im.disk.folder.get",
     scope = "im",
     kind = read,
-    response = serde_json::Value
+    response = ImDiskFolder
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

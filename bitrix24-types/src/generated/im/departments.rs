@@ -9,35 +9,10 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#phones)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImDepartmentEmployeesGetPhones {
-    /// `personal_mobile`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub personal_mobile: Option<String>,
-    /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub inner_phone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImDepartmentEmployeesGetPhones {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct ImDepartmentEmployeesGetUserObject {
+pub struct Employees {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -127,7 +102,169 @@ pub struct ImDepartmentEmployeesGetUserObject {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImDepartmentEmployeesGetUserObject {
+impl wire::Lenient for Employees {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDepartment {
+    /// `full_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub full_name: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `manager_user_data`: `ImDepartmentGetManagerUserData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_user_data: Option<ImDepartmentGetManagerUserData>,
+    /// `manager_user_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_user_id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDepartment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#phones)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDepartmentEmployeesGetPhones {
+    /// `personal_mobile`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_mobile: Option<String>,
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inner_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDepartmentEmployeesGetPhones {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImDepartmentGetManagerUserData {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<bool>,
+    /// `phones`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<serde_json::Value>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub website: Option<String>,
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImDepartmentGetManagerUserData {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -165,7 +302,7 @@ impl wire::Lenient for ImDepartmentManagersGetPhones {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct ImDepartmentManagersGetUserObject {
+pub struct Managers {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -255,7 +392,7 @@ pub struct ImDepartmentManagersGetUserObject {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImDepartmentManagersGetUserObject {
+impl wire::Lenient for Managers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -270,7 +407,7 @@ impl wire::Lenient for ImDepartmentManagersGetUserObject {
     "im.department.colleagues.list",
     scope = "im",
     kind = read,
-    response = serde_json::Value
+    response = Vec<serde_json::Value>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -295,7 +432,7 @@ pub struct ImDepartmentColleaguesList {
     "im.department.employees.get",
     scope = "im",
     kind = read,
-    response = ImDepartmentEmployeesGetUserObject
+    response = Employees
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -322,7 +459,7 @@ impl ImDepartmentEmployeesGet {
     "im.department.get",
     scope = "im",
     kind = read,
-    response = serde_json::Value
+    response = Vec<ImDepartment>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -349,7 +486,7 @@ impl ImDepartmentGet {
     "im.department.managers.get",
     scope = "im",
     kind = read,
-    response = ImDepartmentManagersGetUserObject
+    response = Managers
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -2,9 +2,32 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-download.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImV2FileDownloadResult {
+    /// `downloadUrl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImV2FileDownloadResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html#fields)
@@ -23,6 +46,184 @@ pub struct ImV2FileUploadFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImV2FileUploadFile {
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `authorName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_name: Option<String>,
+    /// `chatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `extension`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extension: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<bool>,
+    /// `isTranscribable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_transcribable: Option<bool>,
+    /// `isVideoNote`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_video_note: Option<bool>,
+    /// `isVoiceNote`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_voice_note: Option<bool>,
+    /// `mediaUrl`: `ImV2FileUploadMediaUrl`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub media_url: Option<ImV2FileUploadMediaUrl>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `progress`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub progress: Option<i64>,
+    /// `size`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<i64>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `urlDownload`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_download: Option<String>,
+    /// `urlPreview`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_preview: Option<String>,
+    /// `urlShow`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url_show: Option<String>,
+    /// `viewerAttrs`: `ImV2FileUploadViewerAttrs`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewer_attrs: Option<ImV2FileUploadViewerAttrs>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImV2FileUploadFile {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImV2FileUploadMediaUrl {
+    /// `preview`: `map<string>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview: Option<BTreeMap<String, String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImV2FileUploadMediaUrl {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImV2FileUploadResult {
+    /// `chatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `dialogId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog_id: Option<String>,
+    /// `file`: `ImV2FileUploadFile`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file: Option<ImV2FileUploadFile>,
+    /// `messageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImV2FileUploadResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImV2FileUploadViewerAttrs {
+    /// `actions`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub actions: Option<String>,
+    /// `imChatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub im_chat_id: Option<i64>,
+    /// `objectId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub object_id: Option<i64>,
+    /// `src`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub src: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `unifiedLink`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub unified_link: Option<String>,
+    /// `viewer`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewer: Option<String>,
+    /// `viewerGroupBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewer_group_by: Option<String>,
+    /// `viewerType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewer_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImV2FileUploadViewerAttrs {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `im.v2.File.download`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-download.html)
@@ -30,7 +231,7 @@ pub struct ImV2FileUploadFields {
     "im.v2.File.download",
     scope = "im",
     kind = read,
-    response = serde_json::Value
+    response = ImV2FileDownloadResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -53,7 +254,7 @@ impl ImV2FileDownload {
     "im.v2.File.upload",
     scope = "im",
     kind = write,
-    response = serde_json::Value
+    response = ImV2FileUploadResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

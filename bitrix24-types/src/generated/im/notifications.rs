@@ -13,9 +13,9 @@ use super::im_values::{ImNotifyGetLastType, ImNotifyType};
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct ImNotifyAnswerResultObject {
-    /// `result_message`: raw.
+    /// `result_message`: `string[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_message: Option<serde_json::Value>,
+    pub result_message: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -35,9 +35,9 @@ impl wire::Lenient for ImNotifyAnswerResultObject {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct ImNotifyConfirmResultObject {
-    /// `result_message`: raw.
+    /// `result_message`: `string[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub result_message: Option<serde_json::Value>,
+    pub result_message: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -53,31 +53,272 @@ impl wire::Lenient for ImNotifyConfirmResultObject {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html#result-object)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct ImNotifyGetResultObject {
-    /// `total_count`: integer.
+pub struct ImNotifyGetNotificationsItem {
+    /// `author_id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub total_count: Option<i64>,
-    /// `total_unread_count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub total_unread_count: Option<i64>,
+    pub author_id: Option<i64>,
     /// `chat_id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
-    /// `notifications`: raw.
+    /// `date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub notifications: Option<serde_json::Value>,
-    /// `users`: raw.
+    pub date: Option<wire::DateTime>,
+    /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<serde_json::Value>,
+    pub id: Option<i64>,
+    /// `notify_event`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_event: Option<String>,
+    /// `notify_module`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_module: Option<String>,
+    /// `notify_read`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_read: Option<bool>,
+    /// `notify_sub_tag`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_sub_tag: Option<String>,
+    /// `notify_tag`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_tag: Option<String>,
+    /// `notify_title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_title: Option<String>,
+    /// `notify_type`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_type: Option<i64>,
+    /// `params`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub params: Option<serde_json::Value>,
+    /// `setting_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub setting_name: Option<String>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImNotifyGetResultObject {
+impl wire::Lenient for ImNotifyGetNotificationsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImNotifyGetPhones {
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inner_phone: Option<String>,
+    /// `work_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyGetPhones {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImNotifyGetUsersItem {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<bool>,
+    /// `phones`: `ImNotifyGetPhones`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<ImNotifyGetPhones>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub website: Option<String>,
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyGetUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImNotifyHistorySearchNotificationsItem {
+    /// `author_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `notify_event`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_event: Option<String>,
+    /// `notify_module`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_module: Option<String>,
+    /// `notify_read`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_read: Option<bool>,
+    /// `notify_sub_tag`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_sub_tag: Option<String>,
+    /// `notify_tag`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_tag: Option<String>,
+    /// `notify_title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_title: Option<String>,
+    /// `notify_type`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_type: Option<i64>,
+    /// `params`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub params: Option<serde_json::Value>,
+    /// `setting_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub setting_name: Option<String>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyHistorySearchNotificationsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImNotifyHistorySearchPhones {
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inner_phone: Option<String>,
+    /// `work_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyHistorySearchPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -97,18 +338,121 @@ pub struct ImNotifyHistorySearchResultObject {
     /// `total_results`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub total_results: Option<i64>,
-    /// `notifications`: raw.
+    /// `notifications`: `ImNotifyHistorySearchNotificationsItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub notifications: Option<serde_json::Value>,
-    /// `users`: raw.
+    pub notifications: Option<Vec<ImNotifyHistorySearchNotificationsItem>>,
+    /// `users`: `ImNotifyHistorySearchUsersItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<ImNotifyHistorySearchUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImNotifyHistorySearchResultObject {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImNotifyHistorySearchUsersItem {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<bool>,
+    /// `phones`: `ImNotifyHistorySearchPhones`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<ImNotifyHistorySearchPhones>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub website: Option<String>,
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyHistorySearchUsersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -143,10 +487,44 @@ impl wire::Lenient for ImNotifyReadAllResultObject {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html#result-object)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Notify {
+    /// `total_count`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_count: Option<i64>,
+    /// `total_unread_count`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub total_unread_count: Option<i64>,
+    /// `chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `notifications`: `ImNotifyGetNotificationsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notifications: Option<Vec<ImNotifyGetNotificationsItem>>,
+    /// `users`: `ImNotifyGetUsersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<ImNotifyGetUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Notify {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html#module-object)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImNotifySchemaGetModuleObject {
+pub struct Schema {
     /// `NAME`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
@@ -161,7 +539,7 @@ pub struct ImNotifySchemaGetModuleObject {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImNotifySchemaGetModuleObject {
+impl wire::Lenient for Schema {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -172,7 +550,7 @@ impl wire::Lenient for ImNotifySchemaGetModuleObject {
 /// `im.notify`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify.html)
-#[bitrix_method("im.notify", scope = "im", kind = write, response = serde_json::Value)]
+#[bitrix_method("im.notify", scope = "im", kind = write, response = i64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotify {
@@ -283,12 +661,7 @@ pub struct ImNotifyDelete {
 /// `im.notify.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[bitrix_method(
-    "im.notify.get",
-    scope = "im",
-    kind = read,
-    response = ImNotifyGetResultObject
-)]
+#[bitrix_method("im.notify.get", scope = "im", kind = read, response = Notify)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotifyGet {
@@ -354,12 +727,7 @@ pub struct ImNotifyHistorySearch {
 /// `im.notify.personal.add`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-personal-add.html)
-#[bitrix_method(
-    "im.notify.personal.add",
-    scope = "im",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("im.notify.personal.add", scope = "im", kind = write, response = i64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotifyPersonalAdd {
@@ -454,24 +822,14 @@ impl ImNotifyReadList {
 /// `im.notify.schema.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)
-#[bitrix_method(
-    "im.notify.schema.get",
-    scope = "im",
-    kind = read,
-    response = ImNotifySchemaGetModuleObject
-)]
+#[bitrix_method("im.notify.schema.get", scope = "im", kind = read, response = Schema)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImNotifySchemaGet;
 /// `im.notify.system.add`: scope `im`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-system-add.html)
-#[bitrix_method(
-    "im.notify.system.add",
-    scope = "im",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("im.notify.system.add", scope = "im", kind = write, response = i64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotifySystemAdd {

@@ -9,6 +9,626 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImSearchChatListEntityLink {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchChatListEntityLink {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchChatListPermissions {
+    /// `can_post`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub can_post: Option<String>,
+    /// `manage_messages`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_messages: Option<String>,
+    /// `manage_settings`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_settings: Option<String>,
+    /// `manage_ui`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_ui: Option<String>,
+    /// `manage_users_add`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_add: Option<String>,
+    /// `manage_users_delete`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_delete: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchChatListPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchChatListRestrictions {
+    /// `avatar`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<bool>,
+    /// `call`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call: Option<bool>,
+    /// `extend`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extend: Option<bool>,
+    /// `leave`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave: Option<bool>,
+    /// `leave_owner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave_owner: Option<bool>,
+    /// `mute`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute: Option<bool>,
+    /// `path`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub path: Option<String>,
+    /// `path_title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub path_title: Option<String>,
+    /// `rename`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rename: Option<bool>,
+    /// `send`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub send: Option<bool>,
+    /// `user_list`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_list: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchChatListRestrictions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchChatListResultItem {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `background_id`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter: Option<i64>,
+    /// `date_create`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `description`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<serde_json::Value>,
+    /// `disk_folder_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub disk_folder_id: Option<i64>,
+    /// `entity_data_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_1: Option<String>,
+    /// `entity_data_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_2: Option<String>,
+    /// `entity_data_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_3: Option<String>,
+    /// `entity_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `entity_link`: `ImSearchChatListEntityLink`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_link: Option<ImSearchChatListEntityLink>,
+    /// `entity_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `is_new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_new: Option<bool>,
+    /// `last_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_id: Option<i64>,
+    /// `last_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_message_id: Option<i64>,
+    /// `marked_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked_id: Option<i64>,
+    /// `message_count`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_count: Option<i64>,
+    /// `message_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_type: Option<String>,
+    /// `mute_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner: Option<i64>,
+    /// `parent_chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_chat_id: Option<i64>,
+    /// `parent_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_message_id: Option<i64>,
+    /// `permissions`: `ImSearchChatListPermissions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub permissions: Option<ImSearchChatListPermissions>,
+    /// `public`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub public: Option<String>,
+    /// `restrictions`: `ImSearchChatListRestrictions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub restrictions: Option<ImSearchChatListRestrictions>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `text_field_enabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text_field_enabled: Option<bool>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `unread_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub unread_id: Option<i64>,
+    /// `user_counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_counter: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchChatListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchDepartmentListManagerUserData {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<bool>,
+    /// `phones`: `ImSearchDepartmentListPhones`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<ImSearchDepartmentListPhones>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub website: Option<String>,
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchDepartmentListManagerUserData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchDepartmentListPhones {
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inner_phone: Option<String>,
+    /// `work_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchDepartmentListPhones {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchDepartmentListResultItem {
+    /// `full_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub full_name: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `manager_user_data`: `ImSearchDepartmentListManagerUserData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_user_data: Option<ImSearchDepartmentListManagerUserData>,
+    /// `manager_user_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_user_id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchDepartmentListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchLastGetAvatar {
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchLastGetAvatar {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchLastGetChat {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `date_create`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `entity_data_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_1: Option<String>,
+    /// `entity_data_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_2: Option<String>,
+    /// `entity_data_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_3: Option<String>,
+    /// `entity_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `entity_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `message_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_type: Option<String>,
+    /// `mute_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner: Option<i64>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchLastGetChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchLastGetPhones {
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inner_phone: Option<String>,
+    /// `personal_mobile`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_mobile: Option<String>,
+    /// `work_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchLastGetPhones {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImSearchLastGetUser {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<bool>,
+    /// `phones`: `ImSearchLastGetPhones`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<ImSearchLastGetPhones>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub website: Option<String>,
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchLastGetUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#phones)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
@@ -117,6 +737,43 @@ impl wire::Lenient for ImSearchUserListUserObject {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Last {
+    /// `avatar`: `ImSearchLastGetAvatar`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<ImSearchLastGetAvatar>,
+    /// `chat`: `ImSearchLastGetChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImSearchLastGetChat>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `user`: `ImSearchLastGetUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<ImSearchLastGetUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Last {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `im.search.chat.list`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
@@ -124,7 +781,7 @@ impl wire::Lenient for ImSearchUserListUserObject {
     "im.search.chat.list",
     scope = "im",
     kind = read,
-    response = serde_json::Value
+    response = Vec<ImSearchChatListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -149,7 +806,7 @@ pub struct ImSearchChatList {
     "im.search.department.list",
     scope = "im",
     kind = read,
-    response = serde_json::Value
+    response = Vec<ImSearchDepartmentListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -223,12 +880,7 @@ impl ImSearchLastDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
 #[deprecated(note = "Bitrix24 deprecated `im.search.last.get`")]
-#[bitrix_method(
-    "im.search.last.get",
-    scope = "im",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("im.search.last.get", scope = "im", kind = read, response = Vec<Last>)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImSearchLastGet {

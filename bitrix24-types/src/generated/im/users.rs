@@ -10,38 +10,10 @@ use ::bitrix24_types::wire;
 use super::im_values::ImUserStatusSetStatus;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html#phones)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImUserGetPhones {
-    /// `work_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub work_phone: Option<String>,
-    /// `personal_mobile`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub personal_mobile: Option<String>,
-    /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub inner_phone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImUserGetPhones {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html#result-object)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct ImUserGetResultObject {
+pub struct ImUser {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -93,24 +65,24 @@ pub struct ImUserGetResultObject {
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
-    /// `idle`: datetime.
+    /// `idle`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub idle: Option<wire::DateTime>,
+    pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
-    /// `mobile_last_date`: datetime.
+    /// `mobile_last_date`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub mobile_last_date: Option<wire::DateTime>,
-    /// `desktop_last_date`: datetime.
+    pub mobile_last_date: Option<bool>,
+    /// `desktop_last_date`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub desktop_last_date: Option<wire::DateTime>,
-    /// `absent`: datetime.
+    pub desktop_last_date: Option<bool>,
+    /// `absent`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub absent: Option<wire::DateTime>,
-    /// `departments`: raw.
+    pub absent: Option<bool>,
+    /// `departments`: `integer[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub departments: Option<serde_json::Value>,
+    pub departments: Option<Vec<i64>>,
     /// `phones`: `ImUserGetPhones`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImUserGetPhones>,
@@ -131,7 +103,166 @@ pub struct ImUserGetResultObject {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImUserGetResultObject {
+impl wire::Lenient for ImUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html#phones)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImUserGetPhones {
+    /// `work_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_phone: Option<String>,
+    /// `personal_mobile`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_mobile: Option<String>,
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inner_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImUserGetPhones {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImUserList {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `network`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<bool>,
+    /// `phones`: `ImUserListGetPhones`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<ImUserListGetPhones>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub website: Option<String>,
+    /// `work_position`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImUserList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImUserListGetPhones {
+    /// `inner_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub inner_phone: Option<String>,
+    /// `personal_mobile`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_mobile: Option<String>,
+    /// `work_phone`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImUserListGetPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -142,12 +273,7 @@ impl wire::Lenient for ImUserGetResultObject {
 /// `im.user.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html)
-#[bitrix_method(
-    "im.user.get",
-    scope = "im",
-    kind = read,
-    response = ImUserGetResultObject
-)]
+#[bitrix_method("im.user.get", scope = "im", kind = read, response = ImUser)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImUserGet {
@@ -165,7 +291,7 @@ pub struct ImUserGet {
     "im.user.list.get",
     scope = "im",
     kind = read,
-    response = serde_json::Value
+    response = Vec<ImUserList>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -192,12 +318,7 @@ impl ImUserListGet {
 /// `im.user.status.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-status-get.html)
-#[bitrix_method(
-    "im.user.status.get",
-    scope = "im",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("im.user.status.get", scope = "im", kind = read, response = String)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImUserStatusGet;

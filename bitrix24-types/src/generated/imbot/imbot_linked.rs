@@ -55,7 +55,7 @@ pub struct ImbotCommandAnswerMenu {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/attachments/index.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/attachments/index.html#full-form-fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotV2CommandAnswerAttach {

@@ -2,11 +2,315 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imbot_values::{ImbotV2BotRegisterEventMode, ImbotV2BotRegisterGender};
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Bot {
+    /// `bot`: `ImbotV2BotGetBot`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<ImbotV2BotGetBot>,
+    /// `users`: `ImbotV2BotGetUsersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<ImbotV2BotGetUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Bot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotGetBot {
+    /// `backgroundId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<i64>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `countChat`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_chat: Option<i64>,
+    /// `countCommand`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_command: Option<i64>,
+    /// `countMessage`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_message: Option<i64>,
+    /// `countUser`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_user: Option<i64>,
+    /// `eventMode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_mode: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isHidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_hidden: Option<bool>,
+    /// `isReactionsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reactions_enabled: Option<bool>,
+    /// `isSupportOpenline`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_support_openline: Option<bool>,
+    /// `language`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub language: Option<String>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotGetBot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotGetUsersItem {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotGetUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotListBotsItem {
+    /// `backgroundId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<i64>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `countChat`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_chat: Option<i64>,
+    /// `countCommand`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_command: Option<i64>,
+    /// `countMessage`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_message: Option<i64>,
+    /// `countUser`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_user: Option<i64>,
+    /// `eventMode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_mode: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isHidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_hidden: Option<bool>,
+    /// `isReactionsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reactions_enabled: Option<bool>,
+    /// `isSupportOpenline`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_support_openline: Option<bool>,
+    /// `language`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub language: Option<String>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotListBotsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotListResult {
+    /// `bots`: `ImbotV2BotListBotsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bots: Option<Vec<ImbotV2BotListBotsItem>>,
+    /// `hasNextPage`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_next_page: Option<bool>,
+    /// `users`: `ImbotV2BotListUsersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<ImbotV2BotListUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotListUsersItem {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotListUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotRegisterBot {
+    /// `backgroundId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<i64>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `countChat`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_chat: Option<i64>,
+    /// `countCommand`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_command: Option<i64>,
+    /// `countMessage`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_message: Option<i64>,
+    /// `countUser`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_user: Option<i64>,
+    /// `eventMode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_mode: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isHidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_hidden: Option<bool>,
+    /// `isReactionsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reactions_enabled: Option<bool>,
+    /// `isSupportOpenline`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_support_openline: Option<bool>,
+    /// `language`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub language: Option<String>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotRegisterBot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html#fields)
@@ -74,6 +378,196 @@ pub struct ImbotV2BotRegisterProperties {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2BotRegisterResult {
+    /// `bot`: `ImbotV2BotRegisterBot`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<ImbotV2BotRegisterBot>,
+    /// `users`: `ImbotV2BotRegisterUsersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<ImbotV2BotRegisterUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotRegisterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotRegisterUsersItem {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `externalAuthId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `firstName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `lastActivityDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `lastName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `phones`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<bool>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotRegisterUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2BotUnregisterResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotUnregisterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotUpdateBot {
+    /// `backgroundId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<i64>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `countChat`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_chat: Option<i64>,
+    /// `countCommand`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_command: Option<i64>,
+    /// `countMessage`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_message: Option<i64>,
+    /// `countUser`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_user: Option<i64>,
+    /// `eventMode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_mode: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isHidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_hidden: Option<bool>,
+    /// `isReactionsEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_reactions_enabled: Option<bool>,
+    /// `isSupportOpenline`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_support_openline: Option<bool>,
+    /// `language`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub language: Option<String>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotUpdateBot {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html#fields)
@@ -138,15 +632,69 @@ pub struct ImbotV2BotUpdateProperties {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2BotUpdateResult {
+    /// `bot`: `ImbotV2BotUpdateBot`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<ImbotV2BotUpdateBot>,
+    /// `users`: `ImbotV2BotUpdateUsersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<ImbotV2BotUpdateUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2BotUpdateUsersItem {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2BotUpdateUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `imbot.v2.Bot.get`: scope `imbot`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
-#[bitrix_method(
-    "imbot.v2.Bot.get",
-    scope = "imbot",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("imbot.v2.Bot.get", scope = "imbot", kind = read, response = Bot)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ImbotV2BotGet {
@@ -167,7 +715,7 @@ pub struct ImbotV2BotGet {
     "imbot.v2.Bot.list",
     scope = "imbot",
     kind = read,
-    response = serde_json::Value
+    response = ImbotV2BotListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -192,7 +740,7 @@ pub struct ImbotV2BotList {
     "imbot.v2.Bot.register",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2BotRegisterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -213,7 +761,7 @@ impl ImbotV2BotRegister {
     "imbot.v2.Bot.unregister",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2BotUnregisterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -237,7 +785,7 @@ impl ImbotV2BotUnregister {
     "imbot.v2.Bot.update",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2BotUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -2,10 +2,159 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Chat {
+    /// `chat`: `ImbotV2ChatGetChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImbotV2ChatGetChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Chat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatAddChat {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `backgroundId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<i64>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `containsCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contains_collaber: Option<bool>,
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `dialogId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog_id: Option<String>,
+    /// `diskFolderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub disk_folder_id: Option<i64>,
+    /// `entityData1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data1: Option<String>,
+    /// `entityData2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data2: Option<String>,
+    /// `entityData3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data3: Option<String>,
+    /// `entityId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `entityLink`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_link: Option<serde_json::Value>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isNew`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_new: Option<bool>,
+    /// `lastId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_id: Option<i64>,
+    /// `lastMessageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_message_id: Option<i64>,
+    /// `lastMessageViews`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_message_views: Option<String>,
+    /// `managerList`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_list: Option<serde_json::Value>,
+    /// `markedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked_id: Option<i64>,
+    /// `messageCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_count: Option<i64>,
+    /// `messageType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_type: Option<String>,
+    /// `muteList`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner: Option<i64>,
+    /// `parentChatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_chat_id: Option<i64>,
+    /// `parentMessageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_message_id: Option<i64>,
+    /// `permissions`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub permissions: Option<serde_json::Value>,
+    /// `public`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub public: Option<String>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `textFieldEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text_field_enabled: Option<bool>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `unreadId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub unread_id: Option<i64>,
+    /// `userCounter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_counter: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatAddChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html#fields)
@@ -38,6 +187,328 @@ pub struct ImbotV2ChatAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatAddResult {
+    /// `chat`: `ImbotV2ChatAddChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImbotV2ChatAddChat>,
+    /// `users`: `ImbotV2ChatAddUsersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<ImbotV2ChatAddUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatAddUsersItem {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `externalAuthId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `firstName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `lastActivityDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `lastName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `phones`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<bool>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatAddUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatGetChat {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `backgroundId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<i64>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `containsCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contains_collaber: Option<bool>,
+    /// `dateCreate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `dialogId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog_id: Option<String>,
+    /// `diskFolderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub disk_folder_id: Option<i64>,
+    /// `entityData1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data1: Option<String>,
+    /// `entityData2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data2: Option<String>,
+    /// `entityData3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data3: Option<String>,
+    /// `entityId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `entityLink`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_link: Option<serde_json::Value>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isNew`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_new: Option<bool>,
+    /// `lastId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_id: Option<i64>,
+    /// `lastMessageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_message_id: Option<i64>,
+    /// `lastMessageViews`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_message_views: Option<String>,
+    /// `managerList`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_list: Option<serde_json::Value>,
+    /// `markedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked_id: Option<i64>,
+    /// `messageCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_count: Option<i64>,
+    /// `messageType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_type: Option<String>,
+    /// `muteList`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner: Option<i64>,
+    /// `parentChatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_chat_id: Option<i64>,
+    /// `parentMessageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_message_id: Option<i64>,
+    /// `permissions`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub permissions: Option<serde_json::Value>,
+    /// `public`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub public: Option<String>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `textFieldEnabled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text_field_enabled: Option<bool>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `unreadId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub unread_id: Option<i64>,
+    /// `userCounter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_counter: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatGetChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatLeaveResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatLeaveResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatManagerAddResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatManagerAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatManagerDeleteResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatManagerDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-set-owner.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatSetOwnerResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatSetOwnerResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html#fields)
@@ -61,6 +532,154 @@ pub struct ImbotV2ChatUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatUpdateResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatUserAddResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatUserAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatUserDeleteResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatUserDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatUserListResultItem {
+    /// `absent`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `birthday`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `externalAuthId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `firstName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gender: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `idle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub idle: Option<bool>,
+    /// `lastActivityDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `lastName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_name: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `phones`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phones: Option<bool>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatUserListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `imbot.v2.Chat.Manager.add`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html)
@@ -68,7 +687,7 @@ pub struct ImbotV2ChatUpdateFields {
     "imbot.v2.Chat.Manager.add",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2ChatManagerAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -101,7 +720,7 @@ impl ImbotV2ChatManagerAdd {
     "imbot.v2.Chat.Manager.delete",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2ChatManagerDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -134,7 +753,7 @@ impl ImbotV2ChatManagerDelete {
     "imbot.v2.Chat.User.add",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2ChatUserAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -167,7 +786,7 @@ impl ImbotV2ChatUserAdd {
     "imbot.v2.Chat.User.delete",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2ChatUserDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -200,7 +819,7 @@ impl ImbotV2ChatUserDelete {
     "imbot.v2.Chat.User.list",
     scope = "imbot",
     kind = read,
-    response = serde_json::Value
+    response = Vec<ImbotV2ChatUserListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -238,7 +857,7 @@ impl ImbotV2ChatUserList {
     "imbot.v2.Chat.add",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2ChatAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -265,12 +884,7 @@ impl ImbotV2ChatAdd {
 /// `imbot.v2.Chat.get`: scope `imbot`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
-#[bitrix_method(
-    "imbot.v2.Chat.get",
-    scope = "imbot",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("imbot.v2.Chat.get", scope = "imbot", kind = read, response = Chat)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ImbotV2ChatGet {
@@ -299,7 +913,7 @@ impl ImbotV2ChatGet {
     "imbot.v2.Chat.leave",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2ChatLeaveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -329,7 +943,7 @@ impl ImbotV2ChatLeave {
     "imbot.v2.Chat.setOwner",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2ChatSetOwnerResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -362,7 +976,7 @@ impl ImbotV2ChatSetOwner {
     "imbot.v2.Chat.update",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2ChatUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

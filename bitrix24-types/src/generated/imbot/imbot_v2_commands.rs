@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::imbot_linked::{ImbotV2CommandAnswerAttach, ImbotV2CommandAnswerKeyboard};
 /// Sent in requests.
 ///
@@ -31,6 +32,136 @@ pub struct ImbotV2CommandAnswerFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2CommandAnswerResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandAnswerResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2CommandListCommandsItem {
+    /// `botId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_id: Option<i64>,
+    /// `category`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub category: Option<String>,
+    /// `command`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub command: Option<String>,
+    /// `common`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub common: Option<bool>,
+    /// `context`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub context: Option<String>,
+    /// `extranetSupport`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet_support: Option<bool>,
+    /// `hidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub hidden: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `params`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub params: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandListCommandsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2CommandListResult {
+    /// `commands`: `ImbotV2CommandListCommandsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub commands: Option<Vec<ImbotV2CommandListCommandsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2CommandRegisterCommand {
+    /// `botId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_id: Option<i64>,
+    /// `command`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub command: Option<String>,
+    /// `common`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub common: Option<bool>,
+    /// `extranetSupport`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet_support: Option<bool>,
+    /// `hidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub hidden: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandRegisterCommand {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -59,6 +190,87 @@ pub struct ImbotV2CommandRegisterFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2CommandRegisterResult {
+    /// `command`: `ImbotV2CommandRegisterCommand`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub command: Option<ImbotV2CommandRegisterCommand>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandRegisterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-unregister.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2CommandUnregisterResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandUnregisterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2CommandUpdateCommand {
+    /// `botId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot_id: Option<i64>,
+    /// `command`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub command: Option<String>,
+    /// `common`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub common: Option<bool>,
+    /// `extranetSupport`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet_support: Option<bool>,
+    /// `hidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub hidden: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandUpdateCommand {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -89,6 +301,28 @@ pub struct ImbotV2CommandUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2CommandUpdateResult {
+    /// `command`: `ImbotV2CommandUpdateCommand`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub command: Option<ImbotV2CommandUpdateCommand>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2CommandUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `imbot.v2.Command.answer`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)
@@ -96,7 +330,7 @@ pub struct ImbotV2CommandUpdateFields {
     "imbot.v2.Command.answer",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2CommandAnswerResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -141,7 +375,7 @@ impl ImbotV2CommandAnswer {
     "imbot.v2.Command.list",
     scope = "imbot",
     kind = read,
-    response = serde_json::Value
+    response = ImbotV2CommandListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -165,7 +399,7 @@ impl ImbotV2CommandList {
     "imbot.v2.Command.register",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2CommandRegisterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -195,7 +429,7 @@ impl ImbotV2CommandRegister {
     "imbot.v2.Command.unregister",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2CommandUnregisterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -225,7 +459,7 @@ impl ImbotV2CommandUnregister {
     "imbot.v2.Command.update",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2CommandUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

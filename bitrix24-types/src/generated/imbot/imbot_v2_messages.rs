@@ -2,10 +2,305 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::imbot_linked::{ImbotV2CommandAnswerAttach, ImbotV2CommandAnswerKeyboard};
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatMessageDeleteResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatMessageGetContextMessagesItem {
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `chatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `forward`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forward: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isSystem`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_system: Option<bool>,
+    /// `params`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub params: Option<serde_json::Value>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `uuid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uuid: Option<String>,
+    /// `viewedByOthers`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_by_others: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageGetContextMessagesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatMessageGetContextResult {
+    /// `hasNextPage`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_next_page: Option<bool>,
+    /// `hasPrevPage`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_prev_page: Option<bool>,
+    /// `messages`: `ImbotV2ChatMessageGetContextMessagesItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub messages: Option<Vec<ImbotV2ChatMessageGetContextMessagesItem>>,
+    /// `users`: `ImbotV2ChatMessageGetContextUsersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<Vec<ImbotV2ChatMessageGetContextUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageGetContextResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatMessageGetContextUsersItem {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageGetContextUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatMessageGetMessage {
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `chatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `forward`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forward: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isSystem`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_system: Option<bool>,
+    /// `params`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub params: Option<serde_json::Value>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `uuid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uuid: Option<String>,
+    /// `viewedByOthers`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_by_others: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageGetMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatMessageGetUser {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `bot`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub bot: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageGetUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatMessageReactionAddResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageReactionAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatMessageReactionDeleteResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageReactionDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-read.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatMessageReadResult {
+    /// `chatId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter: Option<i64>,
+    /// `lastId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_id: Option<i64>,
+    /// `viewedMessages`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_messages: Option<Vec<i64>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageReadResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html#fields)
@@ -41,6 +336,31 @@ pub struct ImbotV2ChatMessageSendFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatMessageSendResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `uuidMap`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uuid_map: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageSendResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html#fields)
@@ -64,6 +384,53 @@ pub struct ImbotV2ChatMessageUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatMessageUpdateResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatMessageUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Message {
+    /// `message`: `ImbotV2ChatMessageGetMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<ImbotV2ChatMessageGetMessage>,
+    /// `user`: `ImbotV2ChatMessageGetUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<ImbotV2ChatMessageGetUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Message {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `imbot.v2.Chat.Message.Reaction.add`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-add.html)
@@ -71,7 +438,7 @@ pub struct ImbotV2ChatMessageUpdateFields {
     "imbot.v2.Chat.Message.Reaction.add",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2ChatMessageReactionAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -104,7 +471,7 @@ impl ImbotV2ChatMessageReactionAdd {
     "imbot.v2.Chat.Message.Reaction.delete",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2ChatMessageReactionDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -137,7 +504,7 @@ impl ImbotV2ChatMessageReactionDelete {
     "imbot.v2.Chat.Message.delete",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2ChatMessageDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -171,7 +538,7 @@ impl ImbotV2ChatMessageDelete {
     "imbot.v2.Chat.Message.get",
     scope = "imbot",
     kind = read,
-    response = serde_json::Value
+    response = Message
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -201,7 +568,7 @@ impl ImbotV2ChatMessageGet {
     "imbot.v2.Chat.Message.getContext",
     scope = "imbot",
     kind = read,
-    response = serde_json::Value
+    response = ImbotV2ChatMessageGetContextResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -235,7 +602,7 @@ impl ImbotV2ChatMessageGetContext {
     "imbot.v2.Chat.Message.read",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2ChatMessageReadResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -269,7 +636,7 @@ impl ImbotV2ChatMessageRead {
     "imbot.v2.Chat.Message.send",
     scope = "imbot",
     kind = write,
-    response = serde_json::Value
+    response = ImbotV2ChatMessageSendResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -303,7 +670,7 @@ impl ImbotV2ChatMessageSend {
     "imbot.v2.Chat.Message.update",
     scope = "imbot",
     kind = idempotent,
-    response = serde_json::Value
+    response = ImbotV2ChatMessageUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -12,6 +12,359 @@ use super::imbot_values::{
     ImbotChatAddColor, ImbotChatAddType, OnImbotJoinChatAccessHistory,
     OnImbotJoinChatChatType, OnImbotJoinChatMessageType,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImbotChat {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotDialog {
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `background_id`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_id: Option<serde_json::Value>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter: Option<i64>,
+    /// `date_create`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `dialog_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog_id: Option<String>,
+    /// `disk_folder_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub disk_folder_id: Option<i64>,
+    /// `entity_data_1`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_1: Option<String>,
+    /// `entity_data_2`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_2: Option<String>,
+    /// `entity_data_3`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_data_3: Option<String>,
+    /// `entity_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `entity_link`: `ImbotDialogGetEntityLink`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_link: Option<ImbotDialogGetEntityLink>,
+    /// `entity_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `extranet`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extranet: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `is_new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_new: Option<bool>,
+    /// `last_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_id: Option<i64>,
+    /// `last_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_message_id: Option<i64>,
+    /// `last_message_views`: `ImbotDialogGetLastMessageViews`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub last_message_views: Option<ImbotDialogGetLastMessageViews>,
+    /// `manager_list`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manager_list: Option<Vec<i64>>,
+    /// `marked_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked_id: Option<i64>,
+    /// `message_count`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_count: Option<i64>,
+    /// `message_type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_type: Option<String>,
+    /// `mute_list`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute_list: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `owner`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner: Option<i64>,
+    /// `parent_chat_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_chat_id: Option<i64>,
+    /// `parent_message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_message_id: Option<i64>,
+    /// `permissions`: `ImbotDialogGetPermissions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub permissions: Option<ImbotDialogGetPermissions>,
+    /// `public`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub public: Option<String>,
+    /// `readed_list`: `ImbotDialogGetReadedListItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub readed_list: Option<Vec<ImbotDialogGetReadedListItem>>,
+    /// `restrictions`: `ImbotDialogGetRestrictions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub restrictions: Option<ImbotDialogGetRestrictions>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `text_field_enabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text_field_enabled: Option<bool>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `unread_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub unread_id: Option<i64>,
+    /// `user_counter`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_counter: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotDialog {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotDialogGetEntityLink {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotDialogGetEntityLink {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotDialogGetFirstViewersItem {
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `user_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `user_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotDialogGetFirstViewersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotDialogGetLastMessageViews {
+    /// `count_of_viewers`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_of_viewers: Option<i64>,
+    /// `first_viewers`: `ImbotDialogGetFirstViewersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_viewers: Option<Vec<ImbotDialogGetFirstViewersItem>>,
+    /// `message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotDialogGetLastMessageViews {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotDialogGetPermissions {
+    /// `can_post`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub can_post: Option<String>,
+    /// `manage_messages`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_messages: Option<String>,
+    /// `manage_settings`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_settings: Option<String>,
+    /// `manage_ui`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_ui: Option<String>,
+    /// `manage_users_add`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_add: Option<String>,
+    /// `manage_users_delete`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_delete: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotDialogGetPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotDialogGetReadedListItem {
+    /// `date`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<serde_json::Value>,
+    /// `message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// `user_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `user_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotDialogGetReadedListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotDialogGetRestrictions {
+    /// `avatar`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<bool>,
+    /// `call`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call: Option<bool>,
+    /// `extend`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extend: Option<bool>,
+    /// `leave`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave: Option<bool>,
+    /// `leave_owner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave_owner: Option<bool>,
+    /// `mute`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute: Option<bool>,
+    /// `rename`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rename: Option<bool>,
+    /// `send`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub send: Option<bool>,
+    /// `user_list`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_list: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotDialogGetRestrictions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONIMBOTJOINCHAT`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
@@ -212,12 +565,7 @@ pub struct ImbotChatAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `imbot.chat.get`; use `imbot.v2.Chat.get` instead"
 )]
-#[bitrix_method(
-    "imbot.chat.get",
-    scope = "imbot",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("imbot.chat.get", scope = "imbot", kind = read, response = ImbotChat)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChatGet {
@@ -566,7 +914,7 @@ impl ImbotChatUserDelete {
     "imbot.chat.user.list",
     scope = "imbot",
     kind = read,
-    response = serde_json::Value
+    response = Vec<i64>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -600,7 +948,7 @@ impl ImbotChatUserList {
     "imbot.dialog.get",
     scope = "imbot",
     kind = read,
-    response = serde_json::Value
+    response = ImbotDialog
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -9,6 +9,28 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorChatNameSetData {
+    /// `RESULT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorChatNameSetData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -16,9 +38,9 @@ pub struct ImconnectorChatNameSetResult {
     /// `SUCCESS`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
-    /// `DATA`: raw.
+    /// `DATA`: `ImconnectorChatNameSetData`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<ImconnectorChatNameSetData>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

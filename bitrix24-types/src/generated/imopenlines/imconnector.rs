@@ -30,6 +30,50 @@ pub struct ImconnectorConnectorDataSetData {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorDeleteMessagesChat {
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorDeleteMessagesChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorDeleteMessagesMessage {
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorDeleteMessagesMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
@@ -88,6 +132,115 @@ pub struct ImconnectorDeleteMessagesMessagesUser {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorDeleteMessagesResult {
+    /// `SUCCESS`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `DATA`: `ImconnectorDeleteMessagesResultData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<ImconnectorDeleteMessagesResultData>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorDeleteMessagesResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-data)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorDeleteMessagesResultData {
+    /// `RESULT`: `ImconnectorDeleteMessagesResultItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<Vec<ImconnectorDeleteMessagesResultItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorDeleteMessagesResultData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorDeleteMessagesResultItem {
+    /// `SUCCESS`: boolean.
+    #[serde(rename = "SUCCESS", default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `chat`: `ImconnectorDeleteMessagesChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImconnectorDeleteMessagesChat>,
+    /// `message`: `ImconnectorDeleteMessagesMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<ImconnectorDeleteMessagesMessage>,
+    /// `user`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorDeleteMessagesResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorListResult {
+    /// `livechat`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub livechat: Option<String>,
+    /// `myconnector`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub myconnector: Option<String>,
+    /// `network`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub network: Option<String>,
+    /// `telegrambot`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub telegrambot: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -155,6 +308,65 @@ pub struct ImconnectorRegisterResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImconnectorRegisterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendMessagesChat {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendMessagesChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendMessagesMessage {
+    /// `date`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<serde_json::Value>,
+    /// `files`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub files: Option<serde_json::Value>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendMessagesMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -267,6 +479,112 @@ pub struct ImconnectorSendMessagesMessagesUser {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorSendMessagesResult {
+    /// `SUCCESS`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `DATA`: `ImconnectorSendMessagesResultData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<ImconnectorSendMessagesResultData>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendMessagesResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-data)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorSendMessagesResultData {
+    /// `RESULT`: `ImconnectorSendMessagesResultItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<Vec<ImconnectorSendMessagesResultItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendMessagesResultData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendMessagesResultItem {
+    /// `SUCCESS`: boolean.
+    #[serde(rename = "SUCCESS", default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `chat`: `ImconnectorSendMessagesChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImconnectorSendMessagesChat>,
+    /// `message`: `ImconnectorSendMessagesMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<ImconnectorSendMessagesMessage>,
+    /// `session`: `ImconnectorSendMessagesSession`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub session: Option<ImconnectorSendMessagesSession>,
+    /// `user`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendMessagesResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorSendMessagesSession {
+    /// `CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendMessagesSession {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
@@ -335,6 +653,31 @@ pub struct ImconnectorSendStatusDeliveryMessagesMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorSendStatusDeliveryResult {
+    /// `SUCCESS`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `DATA`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendStatusDeliveryResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages)
@@ -402,6 +745,31 @@ pub struct ImconnectorSendStatusReadingMessagesMessage {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorSendStatusReadingResult {
+    /// `SUCCESS`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `DATA`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorSendStatusReadingResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -427,6 +795,84 @@ pub struct ImconnectorStatusResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImconnectorStatusResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUnregisterResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorUnregisterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUpdateMessagesChat {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorUpdateMessagesChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUpdateMessagesMessage {
+    /// `date`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<serde_json::Value>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorUpdateMessagesMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -539,6 +985,84 @@ pub struct ImconnectorUpdateMessagesMessagesUser {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorUpdateMessagesResult {
+    /// `SUCCESS`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `DATA`: `ImconnectorUpdateMessagesResultData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<ImconnectorUpdateMessagesResultData>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorUpdateMessagesResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-data)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImconnectorUpdateMessagesResultData {
+    /// `RESULT`: `ImconnectorUpdateMessagesResultItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<Vec<ImconnectorUpdateMessagesResultItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorUpdateMessagesResultData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorUpdateMessagesResultItem {
+    /// `SUCCESS`: boolean.
+    #[serde(rename = "SUCCESS", default, deserialize_with = "wire::lenient")]
+    pub success: Option<bool>,
+    /// `chat`: `ImconnectorUpdateMessagesChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImconnectorUpdateMessagesChat>,
+    /// `message`: `ImconnectorUpdateMessagesMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<ImconnectorUpdateMessagesMessage>,
+    /// `user`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorUpdateMessagesResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `imconnector.activate`: scope `imopenlines`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-activate.html)
@@ -600,7 +1124,7 @@ impl ImconnectorConnectorDataSet {
     "imconnector.delete.messages",
     scope = "imopenlines",
     kind = write,
-    response = serde_json::Value
+    response = ImconnectorDeleteMessagesResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -629,7 +1153,7 @@ impl ImconnectorDeleteMessages {
     "imconnector.list",
     scope = "imopenlines",
     kind = read,
-    response = serde_json::Value
+    response = ImconnectorListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -710,7 +1234,7 @@ impl ImconnectorRegister {
     "imconnector.send.messages",
     scope = "imopenlines",
     kind = write,
-    response = serde_json::Value
+    response = ImconnectorSendMessagesResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -739,7 +1263,7 @@ impl ImconnectorSendMessages {
     "imconnector.send.status.delivery",
     scope = "imopenlines",
     kind = write,
-    response = serde_json::Value
+    response = ImconnectorSendStatusDeliveryResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -768,7 +1292,7 @@ impl ImconnectorSendStatusDelivery {
     "imconnector.send.status.reading",
     scope = "imopenlines",
     kind = write,
-    response = serde_json::Value
+    response = ImconnectorSendStatusReadingResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -821,7 +1345,7 @@ impl ImconnectorStatus {
     "imconnector.unregister",
     scope = "imopenlines",
     kind = idempotent,
-    response = bool
+    response = ImconnectorUnregisterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -842,7 +1366,7 @@ impl ImconnectorUnregister {
     "imconnector.update.messages",
     scope = "imopenlines",
     kind = write,
-    response = serde_json::Value
+    response = ImconnectorUpdateMessagesResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

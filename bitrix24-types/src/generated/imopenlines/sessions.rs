@@ -9,136 +9,67 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct ImopenlinesDialogGetEntityLink {
-    /// `type`: string.
+pub struct History {
+    /// `chatId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `url`: string.
+    pub chat_id: Option<i64>,
+    /// `canJoin`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub url: Option<String>,
-    /// `id`: string.
+    pub can_join: Option<String>,
+    /// `canVoteHead`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<String>,
+    pub can_vote_head: Option<String>,
+    /// `sessionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub session_id: Option<i64>,
+    /// `sessionVoteHead`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub session_vote_head: Option<i64>,
+    /// `sessionCommentHead`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub session_comment_head: Option<String>,
+    /// `userId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<String>,
+    /// `message`: `ImopenlinesSessionHistoryGetMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<ImopenlinesSessionHistoryGetMessage>,
+    /// `usersMessage`: `ImopenlinesSessionHistoryGetUsersMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users_message: Option<ImopenlinesSessionHistoryGetUsersMessage>,
+    /// `users`: `ImopenlinesSessionHistoryGetUsers`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub users: Option<ImopenlinesSessionHistoryGetUsers>,
+    /// `openlines`: `ImopenlinesSessionHistoryGetOpenlines`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub openlines: Option<ImopenlinesSessionHistoryGetOpenlines>,
+    /// `userInGroup`: `ImopenlinesSessionHistoryGetUserInGroup`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_in_group: Option<ImopenlinesSessionHistoryGetUserInGroup>,
+    /// `woUserInGroup`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub wo_user_in_group: Option<serde_json::Value>,
+    /// `chat`: `ImopenlinesSessionHistoryGetChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat: Option<ImopenlinesSessionHistoryGetChat>,
+    /// `userBlockChat`: `ImopenlinesSessionHistoryGetUserBlockChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_block_chat: Option<ImopenlinesSessionHistoryGetUserBlockChat>,
+    /// `userInChat`: `ImopenlinesSessionHistoryGetUserInChat`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_in_chat: Option<ImopenlinesSessionHistoryGetUserInChat>,
+    /// `files`: `ImopenlinesSessionHistoryGetFiles`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub files: Option<ImopenlinesSessionHistoryGetFiles>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesDialogGetEntityLink {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#last-message-views)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImopenlinesDialogGetLastMessageViews {
-    /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub message_id: Option<i64>,
-    /// `first_viewers`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub first_viewers: Option<serde_json::Value>,
-    /// `count_of_viewers`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub count_of_viewers: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImopenlinesDialogGetLastMessageViews {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImopenlinesDialogGetPermissions {
-    /// `manage_users_add`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_users_add: Option<String>,
-    /// `manage_users_delete`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_users_delete: Option<String>,
-    /// `manage_ui`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_ui: Option<String>,
-    /// `manage_settings`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_settings: Option<String>,
-    /// `manage_messages`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub manage_messages: Option<String>,
-    /// `can_post`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub can_post: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImopenlinesDialogGetPermissions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#restrictions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
-pub struct ImopenlinesDialogGetRestrictions {
-    /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar: Option<bool>,
-    /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rename: Option<bool>,
-    /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub extend: Option<bool>,
-    /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub call: Option<bool>,
-    /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub mute: Option<bool>,
-    /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub leave: Option<bool>,
-    /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub leave_owner: Option<bool>,
-    /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub send: Option<bool>,
-    /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_list: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImopenlinesDialogGetRestrictions {
+impl wire::Lenient for History {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -151,7 +82,7 @@ impl wire::Lenient for ImopenlinesDialogGetRestrictions {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct ImopenlinesDialogGetResult {
+pub struct ImopenlinesDialog {
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -257,12 +188,12 @@ pub struct ImopenlinesDialogGetResult {
     /// `is_new`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
-    /// `readed_list`: raw.
+    /// `readed_list`: `ImopenlinesDialogGetReadedListItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub readed_list: Option<serde_json::Value>,
-    /// `manager_list`: raw.
+    pub readed_list: Option<Vec<ImopenlinesDialogGetReadedListItem>>,
+    /// `manager_list`: `integer[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manager_list: Option<serde_json::Value>,
+    pub manager_list: Option<Vec<i64>>,
     /// `last_message_views`: `ImopenlinesDialogGetLastMessageViews`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<ImopenlinesDialogGetLastMessageViews>,
@@ -271,7 +202,205 @@ pub struct ImopenlinesDialogGetResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesDialogGetResult {
+impl wire::Lenient for ImopenlinesDialog {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImopenlinesDialogGetEntityLink {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<String>,
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesDialogGetEntityLink {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImopenlinesDialogGetFirstViewersItem {
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `user_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `user_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesDialogGetFirstViewersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#last-message-views)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImopenlinesDialogGetLastMessageViews {
+    /// `message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// `first_viewers`: `ImopenlinesDialogGetFirstViewersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub first_viewers: Option<Vec<ImopenlinesDialogGetFirstViewersItem>>,
+    /// `count_of_viewers`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub count_of_viewers: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesDialogGetLastMessageViews {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#permissions)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImopenlinesDialogGetPermissions {
+    /// `manage_users_add`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_add: Option<String>,
+    /// `manage_users_delete`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_users_delete: Option<String>,
+    /// `manage_ui`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_ui: Option<String>,
+    /// `manage_settings`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_settings: Option<String>,
+    /// `manage_messages`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub manage_messages: Option<String>,
+    /// `can_post`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub can_post: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesDialogGetPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImopenlinesDialogGetReadedListItem {
+    /// `date`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<serde_json::Value>,
+    /// `message_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// `user_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `user_name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesDialogGetReadedListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#restrictions)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct ImopenlinesDialogGetRestrictions {
+    /// `avatar`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<bool>,
+    /// `rename`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rename: Option<bool>,
+    /// `extend`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub extend: Option<bool>,
+    /// `call`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call: Option<bool>,
+    /// `mute`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mute: Option<bool>,
+    /// `leave`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave: Option<bool>,
+    /// `leave_owner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub leave_owner: Option<bool>,
+    /// `send`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub send: Option<bool>,
+    /// `user_list`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_list: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesDialogGetRestrictions {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -342,85 +471,15 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetMessage {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct ImopenlinesSessionHistoryGetOpenlines {
-    /// `canvoteashead`: raw.
+    /// `canvoteashead`: `map<boolean>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub canvoteashead: Option<serde_json::Value>,
+    pub canvoteashead: Option<BTreeMap<String, bool>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImopenlinesSessionHistoryGetOpenlines {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct ImopenlinesSessionHistoryGetResult {
-    /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_id: Option<i64>,
-    /// `canJoin`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub can_join: Option<String>,
-    /// `canVoteHead`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub can_vote_head: Option<String>,
-    /// `sessionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub session_id: Option<i64>,
-    /// `sessionVoteHead`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub session_vote_head: Option<i64>,
-    /// `sessionCommentHead`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub session_comment_head: Option<String>,
-    /// `userId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_id: Option<String>,
-    /// `message`: `ImopenlinesSessionHistoryGetMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub message: Option<ImopenlinesSessionHistoryGetMessage>,
-    /// `usersMessage`: `ImopenlinesSessionHistoryGetUsersMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub users_message: Option<ImopenlinesSessionHistoryGetUsersMessage>,
-    /// `users`: `ImopenlinesSessionHistoryGetUsers`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<ImopenlinesSessionHistoryGetUsers>,
-    /// `openlines`: `ImopenlinesSessionHistoryGetOpenlines`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub openlines: Option<ImopenlinesSessionHistoryGetOpenlines>,
-    /// `userInGroup`: `ImopenlinesSessionHistoryGetUserInGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_in_group: Option<ImopenlinesSessionHistoryGetUserInGroup>,
-    /// `woUserInGroup`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub wo_user_in_group: Option<serde_json::Value>,
-    /// `chat`: `ImopenlinesSessionHistoryGetChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat: Option<ImopenlinesSessionHistoryGetChat>,
-    /// `userBlockChat`: `ImopenlinesSessionHistoryGetUserBlockChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_block_chat: Option<ImopenlinesSessionHistoryGetUserBlockChat>,
-    /// `userInChat`: `ImopenlinesSessionHistoryGetUserInChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_in_chat: Option<ImopenlinesSessionHistoryGetUserInChat>,
-    /// `files`: `ImopenlinesSessionHistoryGetFiles`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub files: Option<ImopenlinesSessionHistoryGetFiles>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImopenlinesSessionHistoryGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -573,7 +632,7 @@ impl ImopenlinesCrmLeadCreate {
     "imopenlines.dialog.get",
     scope = "imopenlines",
     kind = read,
-    response = ImopenlinesDialogGetResult
+    response = ImopenlinesDialog
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -652,7 +711,7 @@ impl ImopenlinesSessionHeadVote {
     "imopenlines.session.history.get",
     scope = "imopenlines",
     kind = read,
-    response = ImopenlinesSessionHistoryGetResult
+    response = History
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

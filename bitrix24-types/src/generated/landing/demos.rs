@@ -154,9 +154,9 @@ pub struct LandingDemosGetListResultTemplate2 {
     /// `PREVIEW3X`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub preview3x: Option<String>,
-    /// `MANIFEST`: raw.
+    /// `MANIFEST`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manifest: Option<serde_json::Value>,
+    pub manifest: Option<bool>,
     /// `LANG`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<serde_json::Value>,
@@ -181,6 +181,83 @@ pub struct LandingDemosGetListResultTemplate2 {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for LandingDemosGetListResultTemplate2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListData {
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `charset`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub charset: Option<String>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `encoded`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub encoded: Option<bool>,
+    /// `items`: `map<LandingDemosGetPageListItemsItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<BTreeMap<String, LandingDemosGetPageListItemsItem>>,
+    /// `layout`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub layout: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `old_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub old_id: Option<i64>,
+    /// `publication`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub publication: Option<bool>,
+    /// `section`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section: Option<Vec<String>>,
+    /// `type`: `string[]`.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<Vec<String>>,
+    /// `version`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListItemsItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListItemsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -249,6 +326,199 @@ pub struct LandingDemosGetPageListPageTemplate {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingDemosGetPageListResultItem {
+    /// `ACTIVE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `APP_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<String>,
+    /// `AVAILABLE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub available: Option<bool>,
+    /// `DATA`: `LandingDemosGetPageListData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<LandingDemosGetPageListData>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `LOCK_DELETE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lock_delete: Option<bool>,
+    /// `PREVIEW`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview: Option<String>,
+    /// `PREVIEW2X`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview2x: Option<String>,
+    /// `PREVIEW3X`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview3x: Option<String>,
+    /// `PUBLICATION`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub publication: Option<bool>,
+    /// `REST`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest: Option<i64>,
+    /// `SECTION`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section: Option<Vec<String>>,
+    /// `SINGLETON`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub singleton: Option<bool>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `TYPE`: `string[]`.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<Vec<String>>,
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetSiteListData {
+    /// `charset`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub charset: Option<String>,
+    /// `encoded`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub encoded: Option<bool>,
+    /// `items`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetSiteListData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingDemosGetSiteListEmpty {
+    /// `ACTIVE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `APP_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<String>,
+    /// `AVAILABLE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub available: Option<bool>,
+    /// `DATA`: `LandingDemosGetSiteListData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub data: Option<LandingDemosGetSiteListData>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `LOCK_DELETE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lock_delete: Option<bool>,
+    /// `PREVIEW`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview: Option<String>,
+    /// `PREVIEW2X`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview2x: Option<String>,
+    /// `PREVIEW3X`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview3x: Option<String>,
+    /// `PUBLICATION`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub publication: Option<bool>,
+    /// `REST`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest: Option<i64>,
+    /// `SECTION`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section: Option<serde_json::Value>,
+    /// `SINGLETON`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub singleton: Option<bool>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `TYPE`: `string[]`.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<Vec<String>>,
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetSiteListEmpty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetSiteListResult {
+    /// `empty`: `LandingDemosGetSiteListEmpty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub empty: Option<LandingDemosGetSiteListEmpty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetSiteListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -355,7 +625,8 @@ pub struct LandingDemosGetList {
     "landing.demos.getPageList",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    LandingDemosGetPageListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -379,7 +650,7 @@ impl LandingDemosGetPageList {
     "landing.demos.getSiteList",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = LandingDemosGetSiteListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

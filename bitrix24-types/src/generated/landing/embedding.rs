@@ -3,7 +3,6 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
 /// `landing.repo.unbind`: scope `landing`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/landing-repo-unbind.html)
@@ -11,7 +10,7 @@ use ::bitrix24_types::serde_json;
     "landing.repo.unbind",
     scope = "landing",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

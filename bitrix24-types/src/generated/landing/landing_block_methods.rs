@@ -138,6 +138,81 @@ impl wire::Lenient for LandingBlockGetbyidResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetcontentBlock {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `section`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetcontentBlock {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetcontentCardsItem {
+    /// `label`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<Vec<String>>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetcontentCardsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetcontentManifest {
+    /// `block`: `LandingBlockGetcontentBlock`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub block: Option<LandingBlockGetcontentBlock>,
+    /// `cards`: `map<LandingBlockGetcontentCardsItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cards: Option<BTreeMap<String, LandingBlockGetcontentCardsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetcontentManifest {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html#params)
@@ -194,18 +269,18 @@ pub struct LandingBlockGetcontentResult {
     /// `css`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub css: Option<serde_json::Value>,
-    /// `js`: raw.
+    /// `js`: `string[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub js: Option<serde_json::Value>,
+    pub js: Option<Vec<String>>,
     /// `assetStrings`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub asset_strings: Option<serde_json::Value>,
     /// `lang`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<serde_json::Value>,
-    /// `manifest`: raw.
+    /// `manifest`: `LandingBlockGetcontentManifest`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manifest: Option<serde_json::Value>,
+    pub manifest: Option<LandingBlockGetcontentManifest>,
     /// `dynamicParams`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_params: Option<serde_json::Value>,
@@ -376,6 +451,40 @@ impl wire::Lenient for LandingBlockGetmanifestAssets {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestAttrsItemItem {
+    /// `attribute`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attribute: Option<String>,
+    /// `hidden`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub hidden: Option<bool>,
+    /// `items`: `LandingBlockGetmanifestItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<LandingBlockGetmanifestItemsItem>>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestAttrsItemItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html#block)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
@@ -389,15 +498,131 @@ pub struct LandingBlockGetmanifestBlock {
     /// `dynamic`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic: Option<bool>,
-    /// `subtype`: raw.
+    /// `subtype`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub subtype: Option<serde_json::Value>,
+    pub subtype: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for LandingBlockGetmanifestBlock {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestBlock2 {
+    /// `type`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestBlock2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestCallbacks {
+    /// `afteradd`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub afteradd: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestCallbacks {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestItemsItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestNodesItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestNodesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestNodesItem2 {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestNodesItem2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -431,18 +656,18 @@ pub struct LandingBlockGetmanifestResult {
     /// `cards`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub cards: Option<serde_json::Value>,
-    /// `nodes`: raw.
+    /// `nodes`: `map<LandingBlockGetmanifestNodesItem>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub nodes: Option<serde_json::Value>,
-    /// `attrs`: raw.
+    pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestNodesItem>>,
+    /// `attrs`: `map<LandingBlockGetmanifestAttrsItemItem[]>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub attrs: Option<serde_json::Value>,
+    pub attrs: Option<BTreeMap<String, Vec<LandingBlockGetmanifestAttrsItemItem>>>,
     /// `menu`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub menu: Option<serde_json::Value>,
-    /// `style`: raw.
+    /// `style`: `LandingBlockGetmanifestStyle`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub style: Option<serde_json::Value>,
+    pub style: Option<LandingBlockGetmanifestStyle>,
     /// `namespace`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub namespace: Option<String>,
@@ -458,15 +683,627 @@ pub struct LandingBlockGetmanifestResult {
     /// `timestamp`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp: Option<i64>,
-    /// `callbacks`: raw.
+    /// `callbacks`: `LandingBlockGetmanifestCallbacks`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub callbacks: Option<serde_json::Value>,
+    pub callbacks: Option<LandingBlockGetmanifestCallbacks>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for LandingBlockGetmanifestResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestStyle {
+    /// `block`: `LandingBlockGetmanifestBlock2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub block: Option<LandingBlockGetmanifestBlock2>,
+    /// `nodes`: `map<LandingBlockGetmanifestNodesItem2>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestNodesItem2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestStyle {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestfileAdditional {
+    /// `attrsType`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attrs_type: Option<Vec<String>>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileAdditional {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestfileAssets {
+    /// `ext`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ext: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileAssets {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestfileBlock {
+    /// `dynamic`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dynamic: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `section`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileBlock {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestfileBlock2 {
+    /// `additional`: `LandingBlockGetmanifestfileAdditional`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional: Option<LandingBlockGetmanifestfileAdditional>,
+    /// `type`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileBlock2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestfileCardsItem {
+    /// `label`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<Vec<String>>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileCardsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestfileDimensions {
+    /// `height`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub height: Option<i64>,
+    /// `width`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub width: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileDimensions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestfileNodesItem {
+    /// `allowInlineEdit`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_inline_edit: Option<bool>,
+    /// `create2xByDefault`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create2x_by_default: Option<bool>,
+    /// `dimensions`: `LandingBlockGetmanifestfileDimensions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dimensions: Option<LandingBlockGetmanifestfileDimensions>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `useInDesigner`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_in_designer: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileNodesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetmanifestfileNodesItem2 {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileNodesItem2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestfileResult {
+    /// `assets`: `LandingBlockGetmanifestfileAssets`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assets: Option<LandingBlockGetmanifestfileAssets>,
+    /// `block`: `LandingBlockGetmanifestfileBlock`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub block: Option<LandingBlockGetmanifestfileBlock>,
+    /// `cards`: `map<LandingBlockGetmanifestfileCardsItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cards: Option<BTreeMap<String, LandingBlockGetmanifestfileCardsItem>>,
+    /// `nodes`: `map<LandingBlockGetmanifestfileNodesItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestfileNodesItem>>,
+    /// `style`: `LandingBlockGetmanifestfileStyle`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub style: Option<LandingBlockGetmanifestfileStyle>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetmanifestfileStyle {
+    /// `block`: `LandingBlockGetmanifestfileBlock2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub block: Option<LandingBlockGetmanifestfileBlock2>,
+    /// `nodes`: `map<LandingBlockGetmanifestfileNodesItem2>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestfileNodesItem2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetmanifestfileStyle {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetrepositoryFavourite {
+    /// `app_code`: boolean.
+    #[serde(rename = "app_code", default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<bool>,
+    /// `items`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<serde_json::Value>,
+    /// `meta`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub meta: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new: Option<bool>,
+    /// `separator`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub separator: Option<bool>,
+    /// `specialType`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub special_type: Option<serde_json::Value>,
+    /// `type`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetrepositoryFavourite {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetrepositoryItemsItem {
+    /// `app_code`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<serde_json::Value>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `namespace`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub namespace: Option<String>,
+    /// `new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new: Option<bool>,
+    /// `only_for_license`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub only_for_license: Option<String>,
+    /// `preview`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview: Option<String>,
+    /// `repo_id`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub repo_id: Option<serde_json::Value>,
+    /// `requires_updates`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub requires_updates: Option<bool>,
+    /// `restricted`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub restricted: Option<bool>,
+    /// `section`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section: Option<Vec<String>>,
+    /// `system`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub system: Option<bool>,
+    /// `type`: raw.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<serde_json::Value>,
+    /// `version`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetrepositoryItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetrepositoryItemsItem2 {
+    /// `app_code`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<bool>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `namespace`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub namespace: Option<String>,
+    /// `new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new: Option<bool>,
+    /// `only_for_license`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub only_for_license: Option<String>,
+    /// `preview`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview: Option<String>,
+    /// `repo_id`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub repo_id: Option<bool>,
+    /// `requires_updates`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub requires_updates: Option<bool>,
+    /// `restricted`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub restricted: Option<bool>,
+    /// `section`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section: Option<Vec<String>>,
+    /// `system`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub system: Option<bool>,
+    /// `type`: raw.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<serde_json::Value>,
+    /// `version`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetrepositoryItemsItem2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetrepositoryMeta {
+    /// `ai_text_max_tokens`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ai_text_max_tokens: Option<i64>,
+    /// `ai_text_placeholder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ai_text_placeholder: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetrepositoryMeta {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockGetrepositoryMeta2 {
+    /// `ai_text_max_tokens`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ai_text_max_tokens: Option<i64>,
+    /// `ai_text_placeholder`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ai_text_placeholder: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetrepositoryMeta2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetrepositoryResult {
+    /// `app_code`: boolean.
+    #[serde(rename = "app_code", default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<bool>,
+    /// `favourite`: `LandingBlockGetrepositoryFavourite`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub favourite: Option<LandingBlockGetrepositoryFavourite>,
+    /// `items`: `map<LandingBlockGetrepositoryItemsItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<BTreeMap<String, LandingBlockGetrepositoryItemsItem>>,
+    /// `meta`: `LandingBlockGetrepositoryMeta`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub meta: Option<LandingBlockGetrepositoryMeta>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new: Option<bool>,
+    /// `separator`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub separator: Option<bool>,
+    /// `specialType`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub special_type: Option<serde_json::Value>,
+    /// `text`: `LandingBlockGetrepositoryText`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<LandingBlockGetrepositoryText>,
+    /// `type`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetrepositoryResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingBlockGetrepositoryText {
+    /// `app_code`: boolean.
+    #[serde(rename = "app_code", default, deserialize_with = "wire::lenient")]
+    pub app_code: Option<bool>,
+    /// `items`: `map<LandingBlockGetrepositoryItemsItem2>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<BTreeMap<String, LandingBlockGetrepositoryItemsItem2>>,
+    /// `meta`: `LandingBlockGetrepositoryMeta2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub meta: Option<LandingBlockGetrepositoryMeta2>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `new`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new: Option<bool>,
+    /// `separator`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub separator: Option<bool>,
+    /// `specialType`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub special_type: Option<serde_json::Value>,
+    /// `type`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockGetrepositoryText {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -744,7 +1581,7 @@ impl LandingBlockClonecard {
     "landing.block.getContentFromRepository",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = String
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -899,7 +1736,7 @@ impl LandingBlockGetmanifest {
     "landing.block.getmanifestfile",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = LandingBlockGetmanifestfileResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -920,7 +1757,7 @@ impl LandingBlockGetmanifestfile {
     "landing.block.getrepository",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = LandingBlockGetrepositoryResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -1083,7 +1920,7 @@ impl LandingBlockUpdateattrs {
     "landing.block.updatecontent",
     scope = "landing",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

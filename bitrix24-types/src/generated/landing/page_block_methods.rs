@@ -94,7 +94,7 @@ pub struct LandingLandingMoveblockParams {
     "landing.landing.addblock",
     scope = "landing",
     kind = write,
-    response = serde_json::Value
+    response = i64
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

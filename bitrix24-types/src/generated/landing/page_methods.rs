@@ -187,6 +187,58 @@ pub struct LandingLandingGetListParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-additional-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingLandingGetadditionalfieldsResult {
+    /// `FONTS_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fonts_code: Option<String>,
+    /// `GACOUNTER_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub gacounter_use: Option<bool>,
+    /// `METAMAIN_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub metamain_title: Option<String>,
+    /// `METAMAIN_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub metamain_use: Option<bool>,
+    /// `METAOG_IMAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub metaog_image: Option<String>,
+    /// `METAOG_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub metaog_title: Option<String>,
+    /// `SETTINGS_PRICE_CODE`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings_price_code: Option<Vec<String>>,
+    /// `SETTINGS_SHOW_PRICE_COUNT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings_show_price_count: Option<i64>,
+    /// `THEMEFONTS_LINE_HEIGHT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub themefonts_line_height: Option<String>,
+    /// `VIEW_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub view_type: Option<String>,
+    /// `YACOUNTER_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub yacounter_use: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingLandingGetadditionalfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-remove-entities.html#data)
@@ -403,7 +455,7 @@ pub struct LandingLandingGetList {
     "landing.landing.getadditionalfields",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = LandingLandingGetadditionalfieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -612,7 +664,7 @@ impl LandingLandingRemoveEntities {
     "landing.landing.resolveIdByPublicUrl",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = i64
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

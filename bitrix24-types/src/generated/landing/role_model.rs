@@ -58,7 +58,8 @@ pub struct LandingRoleGetList {
     "landing.role.getRights",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    Vec<String>>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -59,6 +59,297 @@ pub struct LandingSiteAddFolderFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingSiteFullExportAdditionalFields {
+    /// `B24BUTTON_COLOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub b24button_color: Option<String>,
+    /// `BACKGROUND_PICTURE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub background_picture: Option<String>,
+    /// `COOKIES_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cookies_use: Option<bool>,
+    /// `THEME_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub theme_use: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportAdditionalFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingSiteFullExportAdditionalFields2 {
+    /// `B24BUTTON_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub b24button_use: Option<bool>,
+    /// `METAOG_TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub metaog_title: Option<String>,
+    /// `THEME_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub theme_use: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportAdditionalFields2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingSiteFullExportAttrsItemItem {
+    /// `id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportAttrsItemItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingSiteFullExportFields {
+    /// `ADDITIONAL_FIELDS`: `LandingSiteFullExportAdditionalFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_fields: Option<LandingSiteFullExportAdditionalFields>,
+    /// `LANDING_ID_404`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub landing_id_404: Option<String>,
+    /// `LANDING_ID_INDEX`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub landing_id_index: Option<String>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingSiteFullExportFields2 {
+    /// `ADDITIONAL_FIELDS`: `LandingSiteFullExportAdditionalFields2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_fields: Option<LandingSiteFullExportAdditionalFields2>,
+    /// `RULE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rule: Option<serde_json::Value>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportFields2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingSiteFullExportItems {
+    /// `myfirstsite2026`: `LandingSiteFullExportMyfirstsite2026`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub myfirstsite2026: Option<LandingSiteFullExportMyfirstsite2026>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportItems {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingSiteFullExportItemsItem {
+    /// `access`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub access: Option<String>,
+    /// `anchor`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub anchor: Option<String>,
+    /// `attrs`: `map<LandingSiteFullExportAttrsItemItem[]>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attrs: Option<BTreeMap<String, Vec<LandingSiteFullExportAttrsItemItem>>>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `nodes`: `map<LandingSiteFullExportNodesItemItem[]>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub nodes: Option<BTreeMap<String, Vec<LandingSiteFullExportNodesItemItem>>>,
+    /// `old_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub old_id: Option<i64>,
+    /// `style`: `map<string[]>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub style: Option<BTreeMap<String, Vec<String>>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingSiteFullExportMyfirstsite2026 {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `fields`: `LandingSiteFullExportFields2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<LandingSiteFullExportFields2>,
+    /// `items`: `map<LandingSiteFullExportItemsItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<BTreeMap<String, LandingSiteFullExportItemsItem>>,
+    /// `layout`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub layout: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `old_id`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub old_id: Option<String>,
+    /// `preview`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_in_list: Option<bool>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `version`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportMyfirstsite2026 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingSiteFullExportNodesItemItem {
+    /// `href`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub href: Option<String>,
+    /// `target`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub target: Option<String>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportNodesItemItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#params)
@@ -99,6 +390,76 @@ pub struct LandingSiteFullExportParams {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingSiteFullExportResult {
+    /// `charset`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub charset: Option<String>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `fields`: `LandingSiteFullExportFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<LandingSiteFullExportFields>,
+    /// `folders`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub folders: Option<serde_json::Value>,
+    /// `items`: `LandingSiteFullExportItems`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<LandingSiteFullExportItems>,
+    /// `layout`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub layout: Option<serde_json::Value>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `preview`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_in_list: Option<bool>,
+    /// `site_code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_code: Option<String>,
+    /// `syspages`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub syspages: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `version`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteFullExportResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -274,6 +635,94 @@ impl wire::Lenient for LandingSiteGetListSite {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-additional-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingSiteGetadditionalfieldsResult {
+    /// `B24BUTTON_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub b24button_code: Option<String>,
+    /// `B24BUTTON_COLOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub b24button_color: Option<String>,
+    /// `B24BUTTON_COLOR_VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub b24button_color_value: Option<String>,
+    /// `COOKIES_AGREEMENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cookies_agreement_id: Option<i64>,
+    /// `COOKIES_COLOR_BG`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cookies_color_bg: Option<String>,
+    /// `COOKIES_COLOR_TEXT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cookies_color_text: Option<String>,
+    /// `COOKIES_MODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cookies_mode: Option<String>,
+    /// `COOKIES_POSITION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cookies_position: Option<String>,
+    /// `COOKIES_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cookies_use: Option<bool>,
+    /// `COPYRIGHT_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copyright_code: Option<String>,
+    /// `COPYRIGHT_SHOW`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copyright_show: Option<bool>,
+    /// `CSSBLOCK_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cssblock_use: Option<bool>,
+    /// `HEADBLOCK_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub headblock_use: Option<bool>,
+    /// `ROBOTS_CONTENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub robots_content: Option<String>,
+    /// `ROBOTS_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub robots_use: Option<bool>,
+    /// `SETTINGS_CURRENCY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings_currency_id: Option<String>,
+    /// `SETTINGS_PRICE_CODE`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings_price_code: Option<Vec<String>>,
+    /// `SETTINGS_SHOW_PRICE_COUNT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings_show_price_count: Option<i64>,
+    /// `SPEED_USE_LAZY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub speed_use_lazy: Option<bool>,
+    /// `THEME_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub theme_code: Option<String>,
+    /// `THEME_COLOR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub theme_color: Option<String>,
+    /// `YACOUNTER_COUNTER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub yacounter_counter: Option<String>,
+    /// `YACOUNTER_USE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub yacounter_use: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingSiteGetadditionalfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-update.html#fields)
@@ -418,7 +867,7 @@ impl LandingSiteDelete {
     "landing.site.fullExport",
     scope = "landing",
     kind = write,
-    response = serde_json::Value
+    response = LandingSiteFullExportResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -516,7 +965,8 @@ impl LandingSiteGetPreview {
     "landing.site.getPublicUrl",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    String>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -540,7 +990,7 @@ impl LandingSiteGetPublicUrl {
     "landing.site.getadditionalfields",
     scope = "landing",
     kind = read,
-    response = serde_json::Value
+    response = LandingSiteGetadditionalfieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -31,6 +31,78 @@ impl wire::Lenient for LandingRepoCheckContentResultData {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingRepoGetListBlock {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingRepoGetListBlock {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingRepoGetListManifest {
+    /// `block`: `LandingRepoGetListBlock`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub block: Option<LandingRepoGetListBlock>,
+    /// `nodes`: `map<LandingRepoGetListNodesItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub nodes: Option<BTreeMap<String, LandingRepoGetListNodesItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingRepoGetListManifest {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingRepoGetListNodesItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingRepoGetListNodesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html#params)
@@ -149,9 +221,9 @@ pub struct LandingRepoGetListResultTemplate2 {
     /// `PREVIEW`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
-    /// `MANIFEST`: raw.
+    /// `MANIFEST`: `LandingRepoGetListManifest`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub manifest: Option<serde_json::Value>,
+    pub manifest: Option<LandingRepoGetListManifest>,
     /// `CONTENT`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<String>,

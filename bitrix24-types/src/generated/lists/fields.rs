@@ -2,10 +2,33 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::lists_values::ListsElementAddIblockTypeId;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ListsField {
+    /// `L`: `ListsFieldGetL`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub l: Option<ListsFieldGetL>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ListsField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html#parametr-fields)
@@ -60,6 +83,110 @@ pub struct ListsFieldAddParametrFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ListsFieldGetL {
+    /// `CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `COL_COUNT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub col_count: Option<String>,
+    /// `DEFAULT_VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<String>,
+    /// `DISPLAY_VALUES_FORM`: `map<string>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_values_form: Option<BTreeMap<String, String>>,
+    /// `FIELD_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_id: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IS_REQUIRED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_required: Option<bool>,
+    /// `LINK_IBLOCK_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link_iblock_id: Option<i64>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PROPERTY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_type: Option<String>,
+    /// `PROPERTY_USER_TYPE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_user_type: Option<bool>,
+    /// `ROW_COUNT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub row_count: Option<String>,
+    /// `SETTINGS`: `ListsFieldGetSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<ListsFieldGetSettings>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `USER_TYPE_SETTINGS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_settings: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ListsFieldGetL {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ListsFieldGetSettings {
+    /// `ADD_READ_ONLY_FIELD`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_read_only_field: Option<bool>,
+    /// `EDIT_READ_ONLY_FIELD`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_read_only_field: Option<bool>,
+    /// `SHOW_ADD_FORM`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_add_form: Option<bool>,
+    /// `SHOW_EDIT_FORM`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_edit_form: Option<bool>,
+    /// `SHOW_FIELD_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_field_preview: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ListsFieldGetSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -188,12 +315,7 @@ impl ListsFieldDelete {
 /// `lists.field.get`: scope `lists`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
-#[bitrix_method(
-    "lists.field.get",
-    scope = "lists",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("lists.field.get", scope = "lists", kind = read, response = ListsField)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldGet {
@@ -229,7 +351,8 @@ impl ListsFieldGet {
     "lists.field.type.get",
     scope = "lists",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    String>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -284,7 +284,7 @@ pub struct LogBlogpostGet {
     "log.blogpost.getusers.important",
     scope = "log",
     kind = read,
-    response = serde_json::Value
+    response = Vec<String>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

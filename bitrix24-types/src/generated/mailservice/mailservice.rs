@@ -8,6 +8,73 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-get.html#mail-service)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Mailservice {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `SITE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SERVER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub server: Option<String>,
+    /// `PORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub port: Option<i64>,
+    /// `ENCRYPTION`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub encryption: Option<bool>,
+    /// `LINK`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `ICON`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `SMTP_SERVER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub smtp_server: Option<String>,
+    /// `SMTP_PORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub smtp_port: Option<i64>,
+    /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub smtp_login_as_imap: Option<bool>,
+    /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub smtp_password_as_imap: Option<bool>,
+    /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub smtp_encryption: Option<bool>,
+    /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub upload_outgoing: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Mailservice {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-fields.html#fields-map)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -48,140 +115,6 @@ pub struct MailserviceFieldsFieldsMap {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for MailserviceFieldsFieldsMap {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-get.html#mail-service)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct MailserviceGetMailService {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_id: Option<String>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<bool>,
-    /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub sort: Option<i64>,
-    /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub server: Option<String>,
-    /// `PORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub port: Option<i64>,
-    /// `ENCRYPTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub encryption: Option<bool>,
-    /// `LINK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub link: Option<String>,
-    /// `ICON`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub icon: Option<String>,
-    /// `SMTP_SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_server: Option<String>,
-    /// `SMTP_PORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_port: Option<i64>,
-    /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_login_as_imap: Option<bool>,
-    /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_password_as_imap: Option<bool>,
-    /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_encryption: Option<bool>,
-    /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub upload_outgoing: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailserviceGetMailService {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-list.html#mail-services)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct MailserviceListMailServices {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_id: Option<String>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<bool>,
-    /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub sort: Option<i64>,
-    /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub server: Option<String>,
-    /// `PORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub port: Option<i64>,
-    /// `ENCRYPTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub encryption: Option<bool>,
-    /// `LINK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub link: Option<String>,
-    /// `ICON`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub icon: Option<String>,
-    /// `SMTP_SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_server: Option<String>,
-    /// `SMTP_PORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_port: Option<i64>,
-    /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_login_as_imap: Option<bool>,
-    /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_password_as_imap: Option<bool>,
-    /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub smtp_encryption: Option<bool>,
-    /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub upload_outgoing: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailserviceListMailServices {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -281,7 +214,7 @@ pub struct MailserviceFields;
     "mailservice.get",
     scope = "mailservice",
     kind = read,
-    response = MailserviceGetMailService
+    response = Mailservice
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -302,7 +235,7 @@ impl MailserviceGet {
     "mailservice.list",
     scope = "mailservice",
     kind = read,
-    response = Vec<MailserviceListMailServices>
+    response = Vec<Mailservice>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,9 +2,356 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Eventlog {
+    /// `item`: `MainEventlogGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<MainEventlogGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Eventlog {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct MainEventlogField {
+    /// `item`: `MainEventlogFieldGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<MainEventlogFieldGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct MainEventlogFieldGetItem {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `editable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub editable: Option<bool>,
+    /// `elementType`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub element_type: Option<serde_json::Value>,
+    /// `filterable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filterable: Option<bool>,
+    /// `multiple`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `requiredGroups`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required_groups: Option<serde_json::Value>,
+    /// `sortable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `validationRules`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub validation_rules: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct MainEventlogFieldListItemsItem {
+    /// `description`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<serde_json::Value>,
+    /// `filterable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filterable: Option<bool>,
+    /// `multiple`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `sortable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogFieldListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct MainEventlogFieldListResult {
+    /// `items`: `MainEventlogFieldListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<MainEventlogFieldListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogFieldListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct MainEventlogGetItem {
+    /// `auditTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub audit_type_id: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `guestId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub guest_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `itemId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `remoteAddr`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remote_addr: Option<String>,
+    /// `requestUri`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub request_uri: Option<String>,
+    /// `severity`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub severity: Option<String>,
+    /// `siteId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `timestampX`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `userAgent`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_agent: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct MainEventlogListItemsItem {
+    /// `auditTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub audit_type_id: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `itemId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `severity`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub severity: Option<String>,
+    /// `timestampX`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct MainEventlogListResult {
+    /// `items`: `MainEventlogListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<MainEventlogListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-tail.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct MainEventlogTailItemsItem {
+    /// `auditTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub audit_type_id: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `itemId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item_id: Option<i64>,
+    /// `moduleId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub module_id: Option<String>,
+    /// `severity`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub severity: Option<String>,
+    /// `timestampX`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogTailItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-tail.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct MainEventlogTailResult {
+    /// `items`: `MainEventlogTailItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<MainEventlogTailItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogTailResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `main.eventlog.field.get`: scope `main`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
@@ -13,7 +360,7 @@ use ::bitrix24_types::serde_json;
     scope = "main",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = MainEventlogField
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -38,7 +385,7 @@ impl MainEventlogFieldGet {
     scope = "main",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = MainEventlogFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -55,7 +402,7 @@ pub struct MainEventlogFieldList {
     scope = "main",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = Eventlog
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -80,7 +427,7 @@ impl MainEventlogGet {
     scope = "main",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = MainEventlogListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -106,7 +453,7 @@ pub struct MainEventlogList {
     scope = "main",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = MainEventlogTailResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -104,7 +104,7 @@ impl MessageserviceSenderDelete {
     "messageservice.sender.list",
     scope = "messageservice",
     kind = read,
-    response = serde_json::Value
+    response = Vec<String>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

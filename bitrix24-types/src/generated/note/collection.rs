@@ -2,9 +2,32 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Collection {
+    /// `item`: `NoteCollectionGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteCollectionGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Collection {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html#fields)
@@ -21,6 +44,264 @@ pub struct NoteCollectionAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteCollectionAddItem {
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `policyLevel`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub policy_level: Option<String>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionAddItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteCollectionAddResult {
+    /// `item`: `NoteCollectionAddItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteCollectionAddItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-archive.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteCollectionArchiveResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionArchiveResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteCollectionDeleteResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteCollectionField {
+    /// `item`: `NoteCollectionFieldGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteCollectionFieldGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteCollectionFieldGetItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteCollectionFieldListItemsItem {
+    /// `filterable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filterable: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `sortable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionFieldListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteCollectionFieldListResult {
+    /// `items`: `NoteCollectionFieldListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<NoteCollectionFieldListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionFieldListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteCollectionGetItem {
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `policyLevel`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub policy_level: Option<String>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html#aftercursor)
@@ -35,6 +316,74 @@ pub struct NoteCollectionListAftercursor {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteCollectionListItemsItem {
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `policyLevel`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub policy_level: Option<String>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteCollectionListNextCursor {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionListNextCursor {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -53,6 +402,31 @@ pub struct NoteCollectionListPagination {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteCollectionListResult {
+    /// `items`: `NoteCollectionListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<NoteCollectionListItemsItem>>,
+    /// `nextCursor`: `NoteCollectionListNextCursor`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub next_cursor: Option<NoteCollectionListNextCursor>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html#fields)
@@ -66,6 +440,71 @@ pub struct NoteCollectionUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteCollectionUpdateItem {
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `policyLevel`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub policy_level: Option<String>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionUpdateItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteCollectionUpdateResult {
+    /// `item`: `NoteCollectionUpdateItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteCollectionUpdateItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `note.collection.add`: scope `note`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
@@ -74,7 +513,7 @@ pub struct NoteCollectionUpdateFields {
     scope = "note",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = NoteCollectionAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -96,7 +535,7 @@ impl NoteCollectionAdd {
     scope = "note",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = NoteCollectionArchiveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -118,7 +557,7 @@ impl NoteCollectionArchive {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = serde_json::Value
+    response = NoteCollectionDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -140,7 +579,7 @@ impl NoteCollectionDelete {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteCollectionField
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -165,7 +604,7 @@ impl NoteCollectionFieldGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteCollectionFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -182,7 +621,7 @@ pub struct NoteCollectionFieldList {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = Collection
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -204,7 +643,7 @@ impl NoteCollectionGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteCollectionListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -221,7 +660,7 @@ pub struct NoteCollectionList {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = serde_json::Value
+    response = NoteCollectionUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,9 +2,62 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocument {
+    /// `item`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `collectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub collection_id: Option<i64>,
+    /// `parentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `markdown`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub markdown: Option<String>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-add.html#fields)
@@ -26,6 +79,351 @@ pub struct NoteDocumentAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentAddResult {
+    /// `item`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `collectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub collection_id: Option<i64>,
+    /// `parentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `markdown`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub markdown: Option<String>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-archive.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentArchiveResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentArchiveResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentDeleteResult {
+    /// `result`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentField {
+    /// `item`: `NoteDocumentFieldGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteDocumentFieldGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentFieldGetItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentFieldListItemsItem {
+    /// `filterable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filterable: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `sortable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentFieldListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentFieldListResult {
+    /// `items`: `NoteDocumentFieldListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<NoteDocumentFieldListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentFieldListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentSearchField {
+    /// `item`: `NoteDocumentSearchFieldGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteDocumentSearchFieldGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentSearchField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentSearchFieldGetItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentSearchFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentSearchFieldListItemsItem {
+    /// `filterable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filterable: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `sortable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentSearchFieldListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentSearchFieldListResult {
+    /// `items`: `NoteDocumentSearchFieldListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<NoteDocumentSearchFieldListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentSearchFieldListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentSearchListItemsItem {
+    /// `collectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub collection_id: Option<i64>,
+    /// `documentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document_id: Option<i64>,
+    /// `score`: double.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub score: Option<f64>,
+    /// `sharedAccess`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shared_access: Option<bool>,
+    /// `snippet`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub snippet: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentSearchListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html#pagination)
@@ -39,6 +437,230 @@ pub struct NoteDocumentSearchListPagination {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentSearchListResult {
+    /// `hasMore`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_more: Option<bool>,
+    /// `items`: `NoteDocumentSearchListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<NoteDocumentSearchListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentSearchListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentTreeField {
+    /// `item`: `NoteDocumentTreeFieldGetItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteDocumentTreeFieldGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentTreeField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentTreeFieldGetItem {
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentTreeFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentTreeFieldListItemsItem {
+    /// `filterable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub filterable: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `sortable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentTreeFieldListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentTreeFieldListResult {
+    /// `items`: `NoteDocumentTreeFieldListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<NoteDocumentTreeFieldListItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentTreeFieldListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentTreeListChildrenItem {
+    /// `children`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub children: Option<serde_json::Value>,
+    /// `collectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub collection_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentTreeListChildrenItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentTreeListItemsItem {
+    /// `children`: `NoteDocumentTreeListChildrenItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub children: Option<Vec<NoteDocumentTreeListChildrenItem>>,
+    /// `collectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub collection_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentTreeListItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentTreeListResult {
+    /// `items`: `NoteDocumentTreeListItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub items: Option<Vec<NoteDocumentTreeListItemsItem>>,
+    /// `truncated`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub truncated: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentTreeListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -57,6 +679,74 @@ pub struct NoteDocumentUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct NoteDocumentUpdateItem {
+    /// `collectionId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub collection_id: Option<i64>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `markdown`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub markdown: Option<String>,
+    /// `position`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub position: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `updatedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_by: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentUpdateItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct NoteDocumentUpdateResult {
+    /// `item`: `NoteDocumentUpdateItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<NoteDocumentUpdateItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `note.document.add`: scope `note`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-add.html)
@@ -65,7 +755,7 @@ pub struct NoteDocumentUpdateFields {
     scope = "note",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -87,7 +777,7 @@ impl NoteDocumentAdd {
     scope = "note",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentArchiveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -109,7 +799,7 @@ impl NoteDocumentArchive {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -131,7 +821,7 @@ impl NoteDocumentDelete {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentField
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -156,7 +846,7 @@ impl NoteDocumentFieldGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -173,7 +863,7 @@ pub struct NoteDocumentFieldList {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocument
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -195,7 +885,7 @@ impl NoteDocumentGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentSearchField
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -220,7 +910,7 @@ impl NoteDocumentSearchFieldGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentSearchFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -237,7 +927,7 @@ pub struct NoteDocumentSearchFieldList {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentSearchListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -262,7 +952,7 @@ impl NoteDocumentSearchList {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentTreeField
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -287,7 +977,7 @@ impl NoteDocumentTreeFieldGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentTreeFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -304,7 +994,7 @@ pub struct NoteDocumentTreeFieldList {
     scope = "note",
     kind = read,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentTreeListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -326,7 +1016,7 @@ impl NoteDocumentTreeList {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = serde_json::Value
+    response = NoteDocumentUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

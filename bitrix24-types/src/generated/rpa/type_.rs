@@ -3,9 +3,47 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RpaType {
+    /// `id`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<u64>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `image`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<serde_json::Value>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `settings`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<serde_json::Value>,
+    /// `permissions`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub permissions: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html#fields)
@@ -76,12 +114,7 @@ impl RpaTypeDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.get`")]
-#[bitrix_method(
-    "rpa.type.get",
-    scope = "rpa",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("rpa.type.get", scope = "rpa", kind = read, response = RpaType)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeGet {
@@ -102,7 +135,8 @@ impl RpaTypeGet {
     "rpa.type.list",
     scope = "rpa",
     kind = read,
-    response = serde_json::Value
+    response = Vec<RpaType>,
+    list(record = RpaType, records = result, id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

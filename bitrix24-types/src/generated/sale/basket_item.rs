@@ -7,6 +7,30 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleBasketItem;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Basketitem {
+    /// `basketItem`: `SaleBasketItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_item: Option<SaleBasketItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Basketitem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
@@ -48,6 +72,28 @@ pub struct SaleBasketitemAddCatalogProductFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketitemAddCatalogProductResult {
+    /// `basketItem`: `SaleBasketItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_item: Option<SaleBasketItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemAddCatalogProductResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -124,15 +170,118 @@ pub struct SaleBasketitemAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketitemAddResult {
+    /// `basketItem`: `SaleBasketItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_item: Option<SaleBasketItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get-catalog-product-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketitemGetFieldsCatalogProductResult {
+    /// `basketItem`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_item: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemGetFieldsCatalogProductResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketitemGetFieldsResult {
+    /// `basketItem`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_item: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketitemListBasketItems {
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `orderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_id: Option<i64>,
+    /// `price`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `productId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub product_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemListBasketItems {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `basketItems`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBasketitemListResult {
-    /// `basketItems`: `raw[]`, read-only.
+    /// `basketItems`: `SaleBasketitemListBasketItems[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub basket_items: Option<Vec<serde_json::Value>>,
+    pub basket_items: Option<Vec<SaleBasketitemListBasketItems>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -146,8 +295,8 @@ impl wire::Lenient for SaleBasketitemListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleBasketitemListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleBasketitemListBasketItems> for SaleBasketitemListResult {
+    fn into_records(self) -> Vec<SaleBasketitemListBasketItems> {
         self.basket_items.unwrap_or_default()
     }
 }
@@ -169,6 +318,28 @@ pub struct SaleBasketitemUpdateCatalogProductFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update-catalog-product.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketitemUpdateCatalogProductResult {
+    /// `basketItem`: `SaleBasketItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_item: Option<SaleBasketItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemUpdateCatalogProductResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -235,6 +406,28 @@ pub struct SaleBasketitemUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketitemUpdateResult {
+    /// `basketItem`: `SaleBasketItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_item: Option<SaleBasketItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.basketitem.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
@@ -242,7 +435,7 @@ pub struct SaleBasketitemUpdateFields {
     "sale.basketitem.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleBasketitemAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -263,7 +456,7 @@ impl SaleBasketitemAdd {
     "sale.basketitem.addCatalogProduct",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleBasketitemAddCatalogProductResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -305,7 +498,7 @@ impl SaleBasketitemDelete {
     "sale.basketitem.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Basketitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -326,7 +519,7 @@ impl SaleBasketitemGet {
     "sale.basketitem.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleBasketitemGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -338,7 +531,7 @@ pub struct SaleBasketitemGetFields;
     "sale.basketitem.getFieldsCatalogProduct",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleBasketitemGetFieldsCatalogProductResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -351,7 +544,7 @@ pub struct SaleBasketitemGetFieldsCatalogProduct;
     scope = "sale",
     kind = read,
     response = SaleBasketitemListResult,
-    list(record = serde_json::Value, records = "basketItems", id = "ID")
+    list(record = SaleBasketitemListBasketItems, records = "basketItems", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -376,7 +569,7 @@ pub struct SaleBasketitemList {
     "sale.basketitem.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SaleBasketitemUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -399,7 +592,7 @@ impl SaleBasketitemUpdate {
     "sale.basketitem.updateCatalogProduct",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SaleBasketitemUpdateCatalogProductResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,30 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleBasketItemProperty;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Basketproperties {
+    /// `basketProperty`: `SaleBasketItemProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_property: Option<SaleBasketItemProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Basketproperties {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html#parametr-fields)
@@ -32,15 +56,93 @@ pub struct SaleBasketpropertiesAddParametrFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketpropertiesAddResult {
+    /// `basketProperty`: `SaleBasketItemProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_property: Option<SaleBasketItemProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketpropertiesAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketpropertiesGetFieldsResult {
+    /// `basketProperties`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_properties: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketpropertiesGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketpropertiesListBasketProperties {
+    /// `basketId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_id: Option<i64>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketpropertiesListBasketProperties {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `basketProperties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBasketpropertiesListResult {
-    /// `basketProperties`: `raw[]`, read-only.
+    /// `basketProperties`: `SaleBasketpropertiesListBasketProperties[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub basket_properties: Option<Vec<serde_json::Value>>,
+    pub basket_properties: Option<Vec<SaleBasketpropertiesListBasketProperties>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -54,8 +156,9 @@ impl wire::Lenient for SaleBasketpropertiesListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleBasketpropertiesListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleBasketpropertiesListBasketProperties>
+for SaleBasketpropertiesListResult {
+    fn into_records(self) -> Vec<SaleBasketpropertiesListBasketProperties> {
         self.basket_properties.unwrap_or_default()
     }
 }
@@ -85,6 +188,28 @@ pub struct SaleBasketpropertiesUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBasketpropertiesUpdateResult {
+    /// `basketProperty`: `SaleBasketItemProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_property: Option<SaleBasketItemProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketpropertiesUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.basketproperties.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
@@ -92,7 +217,7 @@ pub struct SaleBasketpropertiesUpdateFields {
     "sale.basketproperties.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleBasketpropertiesAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -134,7 +259,7 @@ impl SaleBasketpropertiesDelete {
     "sale.basketproperties.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Basketproperties
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -155,7 +280,7 @@ impl SaleBasketpropertiesGet {
     "sale.basketproperties.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleBasketpropertiesGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -168,7 +293,11 @@ pub struct SaleBasketpropertiesGetFields;
     scope = "sale",
     kind = read,
     response = SaleBasketpropertiesListResult,
-    list(record = serde_json::Value, records = "basketProperties", id = "ID")
+    list(
+        record = SaleBasketpropertiesListBasketProperties,
+        records = "basketProperties",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -193,7 +322,7 @@ pub struct SaleBasketpropertiesList {
     "sale.basketproperties.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SaleBasketpropertiesUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleBusinessValuePersonDomain;
 use super::sale_values::{
     SaleBusinessValuePersonDomainAddDomain,
     SaleBusinessValuePersonDomainDeleteByFilterDomain,
@@ -26,6 +28,28 @@ pub struct SaleBusinessValuePersonDomainAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBusinessValuePersonDomainAddResult {
+    /// `businessValuePersonDomain`: `SaleBusinessValuePersonDomain`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub business_value_person_domain: Option<SaleBusinessValuePersonDomain>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBusinessValuePersonDomainAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)
@@ -41,15 +65,61 @@ pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBusinessValuePersonDomainGetFieldsResult {
+    /// `businessValuePersonDomain`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub business_value_person_domain: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBusinessValuePersonDomainGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleBusinessValuePersonDomainListBusinessValuePersonDomains {
+    /// `personTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBusinessValuePersonDomainListBusinessValuePersonDomains {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `businessValuePersonDomains`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainListResult {
-    /// `businessValuePersonDomains`: `raw[]`, read-only.
+    /// `businessValuePersonDomains`: `SaleBusinessValuePersonDomainListBusinessValuePersonDomains[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub business_value_person_domains: Option<Vec<serde_json::Value>>,
+    pub business_value_person_domains: Option<
+        Vec<SaleBusinessValuePersonDomainListBusinessValuePersonDomains>,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -63,8 +133,11 @@ impl wire::Lenient for SaleBusinessValuePersonDomainListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleBusinessValuePersonDomainListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleBusinessValuePersonDomainListBusinessValuePersonDomains>
+for SaleBusinessValuePersonDomainListResult {
+    fn into_records(
+        self,
+    ) -> Vec<SaleBusinessValuePersonDomainListBusinessValuePersonDomains> {
         self.business_value_person_domains.unwrap_or_default()
     }
 }
@@ -75,7 +148,7 @@ impl IntoRecords<serde_json::Value> for SaleBusinessValuePersonDomainListResult 
     "sale.businessValuePersonDomain.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleBusinessValuePersonDomainAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -117,7 +190,7 @@ impl SaleBusinessValuePersonDomainDeleteByFilter {
     "sale.businessValuePersonDomain.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleBusinessValuePersonDomainGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -130,7 +203,11 @@ pub struct SaleBusinessValuePersonDomainGetFields;
     scope = "sale",
     kind = read,
     response = SaleBusinessValuePersonDomainListResult,
-    list(record = serde_json::Value, records = "businessValuePersonDomains", id = "ID")
+    list(
+        record = SaleBusinessValuePersonDomainListBusinessValuePersonDomains,
+        records = "businessValuePersonDomains",
+        id = "ID"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -73,6 +73,173 @@ pub struct SaleDeliveryHandlerAddSettings {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryHandlerListConfigItem {
+    /// `CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `OPTIONS`: `SaleDeliveryHandlerListOptions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub options: Option<SaleDeliveryHandlerListOptions>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleDeliveryHandlerListConfigItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleDeliveryHandlerListOptions {
+    /// `Option1Code`: string.
+    #[serde(rename = "Option1Code", default, deserialize_with = "wire::lenient")]
+    pub option1_code: Option<String>,
+    /// `Option2Code`: string.
+    #[serde(rename = "Option2Code", default, deserialize_with = "wire::lenient")]
+    pub option2_code: Option<String>,
+    /// `Option3Code`: string.
+    #[serde(rename = "Option3Code", default, deserialize_with = "wire::lenient")]
+    pub option3_code: Option<String>,
+    /// `Option4Code`: string.
+    #[serde(rename = "Option4Code", default, deserialize_with = "wire::lenient")]
+    pub option4_code: Option<String>,
+    /// `Option5Code`: string.
+    #[serde(rename = "Option5Code", default, deserialize_with = "wire::lenient")]
+    pub option5_code: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleDeliveryHandlerListOptions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryHandlerListProfilesItem {
+    /// `CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleDeliveryHandlerListProfilesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryHandlerListRecord {
+    /// `CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `DESCRIPTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PROFILES`: `SaleDeliveryHandlerListProfilesItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub profiles: Option<Vec<SaleDeliveryHandlerListProfilesItem>>,
+    /// `SETTINGS`: `SaleDeliveryHandlerListSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<SaleDeliveryHandlerListSettings>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleDeliveryHandlerListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryHandlerListSettings {
+    /// `CALCULATE_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub calculate_url: Option<String>,
+    /// `CANCEL_DELIVERY_REQUEST_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cancel_delivery_request_url: Option<String>,
+    /// `CONFIG`: `SaleDeliveryHandlerListConfigItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub config: Option<Vec<SaleDeliveryHandlerListConfigItem>>,
+    /// `CREATE_DELIVERY_REQUEST_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub create_delivery_request_url: Option<String>,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub has_callback_tracking_support: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleDeliveryHandlerListSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -148,7 +315,7 @@ pub struct SaleDeliveryHandlerUpdateParametrSettings {
     "sale.delivery.handler.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = i64
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -214,7 +381,7 @@ impl SaleDeliveryHandlerDelete {
     "sale.delivery.handler.list",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SaleDeliveryHandlerListRecord>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

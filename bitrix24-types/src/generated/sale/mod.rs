@@ -21,6 +21,7 @@ mod property_value;
 mod property_variant;
 #[allow(clippy::module_inception)]
 mod sale;
+mod sale_linked;
 mod sale_values;
 mod shipment;
 mod shipment_item;
@@ -46,6 +47,7 @@ pub use self::property_relation::*;
 pub use self::property_value::*;
 pub use self::property_variant::*;
 pub use self::sale::*;
+pub use self::sale_linked::*;
 pub use self::sale_values::*;
 pub use self::shipment::*;
 pub use self::shipment_item::*;

@@ -7,6 +7,30 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrder;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Order {
+    /// `order`: `SaleOrder`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order: Option<SaleOrder>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Order {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
@@ -117,15 +141,207 @@ pub struct SaleOrderAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleOrderAddResult {
+    /// `order`: `SaleOrder`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order: Option<SaleOrder>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleOrderAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleOrderGetFieldsResult {
+    /// `order`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleOrderGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleOrderListOrders {
+    /// `accountNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub account_number: Option<String>,
+    /// `additionalInfo`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_info: Option<String>,
+    /// `affiliateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub affiliate_id: Option<i64>,
+    /// `canceled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub canceled: Option<bool>,
+    /// `comments`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<i64>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `dateCanceled`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_canceled: Option<serde_json::Value>,
+    /// `dateInsert`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `dateLock`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_lock: Option<serde_json::Value>,
+    /// `dateMarked`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_marked: Option<serde_json::Value>,
+    /// `dateStatus`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_status: Option<wire::DateTime>,
+    /// `dateUpdate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<wire::DateTime>,
+    /// `deducted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deducted: Option<bool>,
+    /// `discountValue`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_value: Option<wire::Decimal>,
+    /// `empCanceledId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_canceled_id: Option<i64>,
+    /// `empMarkedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_marked_id: Option<i64>,
+    /// `empStatusId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_status_id: Option<i64>,
+    /// `externalOrder`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_order: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `id1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id1c: Option<String>,
+    /// `lid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lid: Option<String>,
+    /// `lockedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub locked_by: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked: Option<bool>,
+    /// `orderTopic`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_topic: Option<String>,
+    /// `payed`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payed: Option<bool>,
+    /// `personTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// `personTypeXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_xml_id: Option<String>,
+    /// `price`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price: Option<wire::Decimal>,
+    /// `reasonCanceled`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reason_canceled: Option<String>,
+    /// `reasonMarked`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reason_marked: Option<String>,
+    /// `recountFlag`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub recount_flag: Option<bool>,
+    /// `recurringId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub recurring_id: Option<String>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `statusId`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_id: Option<bool>,
+    /// `statusXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_xml_id: Option<String>,
+    /// `taxValue`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tax_value: Option<wire::Decimal>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated1c: Option<bool>,
+    /// `userDescription`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_description: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// `version`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version: Option<i64>,
+    /// `version1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version1c: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleOrderListOrders {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `orders`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderListResult {
-    /// `orders`: `raw[]`, read-only.
+    /// `orders`: `SaleOrderListOrders[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub orders: Option<Vec<serde_json::Value>>,
+    pub orders: Option<Vec<SaleOrderListOrders>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -139,8 +355,8 @@ impl wire::Lenient for SaleOrderListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleOrderListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleOrderListOrders> for SaleOrderListResult {
+    fn into_records(self) -> Vec<SaleOrderListOrders> {
         self.orders.unwrap_or_default()
     }
 }
@@ -245,6 +461,28 @@ pub struct SaleOrderUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleOrderUpdateResult {
+    /// `order`: `SaleOrder`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order: Option<SaleOrder>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleOrderUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.order.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
@@ -252,7 +490,7 @@ pub struct SaleOrderUpdateFields {
     "sale.order.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleOrderAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -285,12 +523,7 @@ impl SaleOrderDelete {
 /// `sale.order.get`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)
-#[bitrix_method(
-    "sale.order.get",
-    scope = "sale",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("sale.order.get", scope = "sale", kind = read, response = Order)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderGet {
@@ -310,7 +543,7 @@ impl SaleOrderGet {
     "sale.order.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleOrderGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -323,7 +556,7 @@ pub struct SaleOrderGetFields;
     scope = "sale",
     kind = read,
     response = SaleOrderListResult,
-    list(record = serde_json::Value, records = "orders", id = "ID")
+    list(record = SaleOrderListOrders, records = "orders", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -348,7 +581,7 @@ pub struct SaleOrderList {
     "sale.order.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SaleOrderUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

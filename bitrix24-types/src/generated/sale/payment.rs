@@ -8,7 +8,31 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrderPayment;
 use super::sale_values::SalePaymentAddExternalPayment;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePayment {
+    /// `payment`: `SaleOrderPayment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment: Option<SaleOrderPayment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePayment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
@@ -141,15 +165,210 @@ pub struct SalePaymentAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePaymentAddResult {
+    /// `payment`: `SaleOrderPayment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment: Option<SaleOrderPayment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePaymentGetFieldsResult {
+    /// `payment`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentListPayments {
+    /// `accountNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub account_number: Option<String>,
+    /// `comments`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<i64>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `dateBill`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_bill: Option<wire::DateTime>,
+    /// `dateMarked`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_marked: Option<serde_json::Value>,
+    /// `datePaid`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_paid: Option<serde_json::Value>,
+    /// `datePayBefore`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_pay_before: Option<serde_json::Value>,
+    /// `dateResponsibleId`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_responsible_id: Option<wire::DateTime>,
+    /// `empMarkedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_marked_id: Option<i64>,
+    /// `empPaidId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_paid_id: Option<i64>,
+    /// `empResponsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_responsible_id: Option<i64>,
+    /// `empReturnId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_return_id: Option<i64>,
+    /// `externalPayment`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_payment: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `id1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id1c: Option<String>,
+    /// `isReturn`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_return: Option<bool>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked: Option<bool>,
+    /// `orderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_id: Option<i64>,
+    /// `paid`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub paid: Option<bool>,
+    /// `payReturnComment`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_return_comment: Option<String>,
+    /// `payReturnDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_return_date: Option<serde_json::Value>,
+    /// `payReturnNum`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_return_num: Option<String>,
+    /// `paySystemId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_system_id: Option<i64>,
+    /// `paySystemIsCash`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_system_is_cash: Option<bool>,
+    /// `paySystemName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_system_name: Option<String>,
+    /// `paySystemXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_system_xml_id: Option<String>,
+    /// `payVoucherDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_voucher_date: Option<serde_json::Value>,
+    /// `payVoucherNum`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub pay_voucher_num: Option<String>,
+    /// `priceCod`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_cod: Option<wire::Decimal>,
+    /// `psCurrency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_currency: Option<String>,
+    /// `psInvoiceId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_invoice_id: Option<i64>,
+    /// `psResponseDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_response_date: Option<serde_json::Value>,
+    /// `psStatus`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_status: Option<String>,
+    /// `psStatusCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_status_code: Option<String>,
+    /// `psStatusDescription`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_status_description: Option<String>,
+    /// `psStatusMessage`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_status_message: Option<String>,
+    /// `psSum`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ps_sum: Option<serde_json::Value>,
+    /// `reasonMarked`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reason_marked: Option<String>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `sum`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sum: Option<wire::Decimal>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated1c: Option<bool>,
+    /// `version1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version1c: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentListPayments {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `payments`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentListResult {
-    /// `payments`: `raw[]`, read-only.
+    /// `payments`: `SalePaymentListPayments[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub payments: Option<Vec<serde_json::Value>>,
+    pub payments: Option<Vec<SalePaymentListPayments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -163,8 +382,8 @@ impl wire::Lenient for SalePaymentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SalePaymentListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SalePaymentListPayments> for SalePaymentListResult {
+    fn into_records(self) -> Vec<SalePaymentListPayments> {
         self.payments.unwrap_or_default()
     }
 }
@@ -298,6 +517,28 @@ pub struct SalePaymentUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePaymentUpdateResult {
+    /// `payment`: `SaleOrderPayment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment: Option<SaleOrderPayment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.payment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
@@ -305,7 +546,7 @@ pub struct SalePaymentUpdateFields {
     "sale.payment.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SalePaymentAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -343,12 +584,7 @@ impl SalePaymentDelete {
 /// `sale.payment.get`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get.html)
-#[bitrix_method(
-    "sale.payment.get",
-    scope = "sale",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("sale.payment.get", scope = "sale", kind = read, response = SalePayment)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentGet {
@@ -368,7 +604,7 @@ impl SalePaymentGet {
     "sale.payment.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePaymentGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -381,7 +617,7 @@ pub struct SalePaymentGetFields;
     scope = "sale",
     kind = read,
     response = SalePaymentListResult,
-    list(record = serde_json::Value, records = "payments", id = "ID")
+    list(record = SalePaymentListPayments, records = "payments", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -406,7 +642,7 @@ pub struct SalePaymentList {
     "sale.payment.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SalePaymentUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,9 +2,35 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SalePaymentItemBasket;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Paymentitembasket {
+    /// `paymentItemBasket`: `SalePaymentItemBasket`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_basket: Option<SalePaymentItemBasket>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Paymentitembasket {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
@@ -26,6 +52,115 @@ pub struct SalePaymentitembasketAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentitembasketAddResult {
+    /// `paymentItemBasket`: `SalePaymentItemBasket`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_basket: Option<SalePaymentItemBasket>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentitembasketAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentitembasketGetfieldsResult {
+    /// `paymentItemBasket`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_basket: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentitembasketGetfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentitembasketListPaymentItemsBasket {
+    /// `basketId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_id: Option<i64>,
+    /// `dateInsert`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `paymentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_id: Option<i64>,
+    /// `quantity`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub quantity: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentitembasketListPaymentItemsBasket {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// A list page's `result`: the records sit under `paymentItemsBasket`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentitembasketListResult {
+    /// `paymentItemsBasket`: `SalePaymentitembasketListPaymentItemsBasket[]`, read-only.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_items_basket: Option<Vec<SalePaymentitembasketListPaymentItemsBasket>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentitembasketListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<SalePaymentitembasketListPaymentItemsBasket>
+for SalePaymentitembasketListResult {
+    fn into_records(self) -> Vec<SalePaymentitembasketListPaymentItemsBasket> {
+        self.payment_items_basket.unwrap_or_default()
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)
@@ -42,6 +177,28 @@ pub struct SalePaymentitembasketUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentitembasketUpdateResult {
+    /// `paymentItemBasket`: `SalePaymentItemBasket`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_basket: Option<SalePaymentItemBasket>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentitembasketUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.paymentitembasket.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
@@ -49,7 +206,7 @@ pub struct SalePaymentitembasketUpdateFields {
     "sale.paymentitembasket.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SalePaymentitembasketAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -91,7 +248,7 @@ impl SalePaymentitembasketDelete {
     "sale.paymentitembasket.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Paymentitembasket
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -112,7 +269,7 @@ impl SalePaymentitembasketGet {
     "sale.paymentitembasket.getfields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePaymentitembasketGetfieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -124,7 +281,12 @@ pub struct SalePaymentitembasketGetfields;
     "sale.paymentitembasket.list",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePaymentitembasketListResult,
+    list(
+        record = SalePaymentitembasketListPaymentItemsBasket,
+        records = "paymentItemsBasket",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -149,7 +311,7 @@ pub struct SalePaymentitembasketList {
     "sale.paymentitembasket.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SalePaymentitembasketUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,30 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SalePaymentItemShipment;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct PaymentItemShipment {
+    /// `paymentItemShipment`: `SalePaymentItemShipment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_shipment: Option<SalePaymentItemShipment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for PaymentItemShipment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
@@ -25,15 +49,95 @@ pub struct SalePaymentItemShipmentAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentItemShipmentAddResult {
+    /// `paymentItemShipment`: `SalePaymentItemShipment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_shipment: Option<SalePaymentItemShipment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentItemShipmentAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentItemShipmentGetFieldsResult {
+    /// `paymentItemShipment`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_shipment: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentItemShipmentGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentItemShipmentListPaymentItemsShipment {
+    /// `dateInsert`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `paymentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_id: Option<i64>,
+    /// `shipmentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_id: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentItemShipmentListPaymentItemsShipment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `paymentItemsShipment`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentListResult {
-    /// `paymentItemsShipment`: `raw[]`, read-only.
+    /// `paymentItemsShipment`: `SalePaymentItemShipmentListPaymentItemsShipment[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub payment_items_shipment: Option<Vec<serde_json::Value>>,
+    pub payment_items_shipment: Option<
+        Vec<SalePaymentItemShipmentListPaymentItemsShipment>,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -47,8 +151,9 @@ impl wire::Lenient for SalePaymentItemShipmentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SalePaymentItemShipmentListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SalePaymentItemShipmentListPaymentItemsShipment>
+for SalePaymentItemShipmentListResult {
+    fn into_records(self) -> Vec<SalePaymentItemShipmentListPaymentItemsShipment> {
         self.payment_items_shipment.unwrap_or_default()
     }
 }
@@ -66,6 +171,28 @@ pub struct SalePaymentItemShipmentUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePaymentItemShipmentUpdateResult {
+    /// `paymentItemShipment`: `SalePaymentItemShipment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub payment_item_shipment: Option<SalePaymentItemShipment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentItemShipmentUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.paymentItemShipment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
@@ -73,7 +200,7 @@ pub struct SalePaymentItemShipmentUpdateFields {
     "sale.paymentItemShipment.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SalePaymentItemShipmentAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -115,7 +242,7 @@ impl SalePaymentItemShipmentDelete {
     "sale.paymentItemShipment.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = PaymentItemShipment
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -136,7 +263,7 @@ impl SalePaymentItemShipmentGet {
     "sale.paymentItemShipment.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePaymentItemShipmentGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -149,7 +276,11 @@ pub struct SalePaymentItemShipmentGetFields;
     scope = "sale",
     kind = read,
     response = SalePaymentItemShipmentListResult,
-    list(record = serde_json::Value, records = "paymentItemsShipment", id = "ID")
+    list(
+        record = SalePaymentItemShipmentListPaymentItemsShipment,
+        records = "paymentItemsShipment",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -174,7 +305,7 @@ pub struct SalePaymentItemShipmentList {
     "sale.paymentItemShipment.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SalePaymentItemShipmentUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

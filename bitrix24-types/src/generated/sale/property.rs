@@ -7,7 +7,31 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::sale_values::SalePropertyAddType;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrderProperty;
+use super::sale_values::SaleOrderAddType;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleProperty {
+    /// `property`: `SaleOrderProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<SaleOrderProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleProperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
@@ -20,8 +44,8 @@ pub struct SalePropertyAddFields {
     pub props_group_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    pub type_: SalePropertyAddType,
+    /// `type`: `SaleOrderAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SaleOrderAddType,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -81,6 +105,28 @@ pub struct SalePropertyAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePropertyAddResult {
+    /// `property`: `SaleOrderProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<SaleOrderProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
@@ -113,15 +159,137 @@ pub struct SalePropertyAddSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePropertyGetfieldsbytypeResult {
+    /// `property`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyGetfieldsbytypeResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyListProperties {
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `defaultValue`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `inputFieldLocation`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub input_field_location: Option<String>,
+    /// `isAddress`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address: Option<bool>,
+    /// `isAddressFrom`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_to: Option<bool>,
+    /// `isEmail`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_email: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_filtered: Option<bool>,
+    /// `isLocation`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location: Option<bool>,
+    /// `isPayer`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payer: Option<bool>,
+    /// `isPhone`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_phone: Option<bool>,
+    /// `isProfileName`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_profile_name: Option<bool>,
+    /// `isZip`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_zip: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// `propsGroupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub props_group_id: Option<i64>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `settings`: `SalePropertyListSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<SalePropertyListSettings>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_props: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub util: Option<bool>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyListProperties {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `properties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyListResult {
-    /// `properties`: `raw[]`, read-only.
+    /// `properties`: `SalePropertyListProperties[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub properties: Option<Vec<serde_json::Value>>,
+    pub properties: Option<Vec<SalePropertyListProperties>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -135,9 +303,31 @@ impl wire::Lenient for SalePropertyListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SalePropertyListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SalePropertyListProperties> for SalePropertyListResult {
+    fn into_records(self) -> Vec<SalePropertyListProperties> {
         self.properties.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePropertyListSettings {
+    /// `size`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyListSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -207,6 +397,28 @@ pub struct SalePropertyUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SalePropertyUpdateResult {
+    /// `property`: `SaleOrderProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<SaleOrderProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.property.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
@@ -214,7 +426,7 @@ pub struct SalePropertyUpdateFields {
     "sale.property.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SalePropertyAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -256,7 +468,7 @@ impl SalePropertyDelete {
     "sale.property.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleProperty
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -277,17 +489,17 @@ impl SalePropertyGet {
     "sale.property.getfieldsbytype",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePropertyGetfieldsbytypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyGetfieldsbytype {
-    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    pub type_: SalePropertyAddType,
+    /// `type`: `SaleOrderAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SaleOrderAddType,
 }
 impl SalePropertyGetfieldsbytype {
     /// A `sale.property.getfieldsbytype` call with the required parameters; optional ones unset.
-    pub fn new(type_: SalePropertyAddType) -> Self {
+    pub fn new(type_: SaleOrderAddType) -> Self {
         Self { type_ }
     }
 }
@@ -299,7 +511,7 @@ impl SalePropertyGetfieldsbytype {
     scope = "sale",
     kind = read,
     response = SalePropertyListResult,
-    list(record = serde_json::Value, records = "properties", id = "ID")
+    list(record = SalePropertyListProperties, records = "properties", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -324,7 +536,7 @@ pub struct SalePropertyList {
     "sale.property.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SalePropertyUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

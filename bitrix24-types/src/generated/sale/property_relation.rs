@@ -2,9 +2,12 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrderPropertyRelation;
 use super::sale_values::SalePropertyRelationAddEntityType;
 /// Sent in requests.
 ///
@@ -23,6 +26,28 @@ pub struct SalePropertyRelationAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyRelationAddResult {
+    /// `propertyRelation`: `SaleOrderPropertyRelation`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_relation: Option<SaleOrderPropertyRelation>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyRelationAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)
@@ -40,6 +65,78 @@ pub struct SalePropertyRelationDeleteByFilterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyRelationGetFieldsResult {
+    /// `propertyRelation`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_relation: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyRelationGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyRelationListPropertyRelationsItem {
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `propertyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyRelationListPropertyRelationsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyRelationListResult2 {
+    /// `propertyRelations`: `SalePropertyRelationListPropertyRelationsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_relations: Option<Vec<SalePropertyRelationListPropertyRelationsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyRelationListResult2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.propertyRelation.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
@@ -47,7 +144,7 @@ pub struct SalePropertyRelationDeleteByFilterFields {
     "sale.propertyRelation.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SalePropertyRelationAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -89,7 +186,7 @@ impl SalePropertyRelationDeleteByFilter {
     "sale.propertyRelation.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePropertyRelationGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -101,7 +198,7 @@ pub struct SalePropertyRelationGetFields;
     "sale.propertyRelation.list",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePropertyRelationListResult2
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,15 +7,101 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrderPropertyValue;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Propertyvalue {
+    /// `propertyValue`: `SaleOrderPropertyValue`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_value: Option<SaleOrderPropertyValue>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Propertyvalue {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvalueGetfieldsResult {
+    /// `propertyValue`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_value: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvalueGetfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvalueListPropertyValues {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `orderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_id: Option<i64>,
+    /// `orderPropsId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_props_id: Option<i64>,
+    /// `orderPropsXmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_props_xml_id: Option<i64>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvalueListPropertyValues {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `propertyValues`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePropertyvalueListResult {
-    /// `propertyValues`: `raw[]`, read-only.
+    /// `propertyValues`: `SalePropertyvalueListPropertyValues[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub property_values: Option<Vec<serde_json::Value>>,
+    pub property_values: Option<Vec<SalePropertyvalueListPropertyValues>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,8 +115,8 @@ impl wire::Lenient for SalePropertyvalueListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SalePropertyvalueListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SalePropertyvalueListPropertyValues> for SalePropertyvalueListResult {
+    fn into_records(self) -> Vec<SalePropertyvalueListPropertyValues> {
         self.property_values.unwrap_or_default()
     }
 }
@@ -77,6 +163,53 @@ pub struct SalePropertyvalueModifyPropertyValues {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvalueModifyPropertyValues2 {
+    /// `orderPropsId`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_props_id: Option<u64>,
+    /// `value`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvalueModifyPropertyValues2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvalueModifyResult {
+    /// `propertyValues`: `SalePropertyvalueModifyPropertyValues2[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_values: Option<Vec<SalePropertyvalueModifyPropertyValues2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvalueModifyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.propertyvalue.delete`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-delete.html)
@@ -105,7 +238,7 @@ impl SalePropertyvalueDelete {
     "sale.propertyvalue.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Propertyvalue
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -126,7 +259,7 @@ impl SalePropertyvalueGet {
     "sale.propertyvalue.getfields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePropertyvalueGetfieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -139,7 +272,11 @@ pub struct SalePropertyvalueGetfields;
     scope = "sale",
     kind = read,
     response = SalePropertyvalueListResult,
-    list(record = serde_json::Value, records = "propertyValues", id = "ID")
+    list(
+        record = SalePropertyvalueListPropertyValues,
+        records = "propertyValues",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -164,7 +301,7 @@ pub struct SalePropertyvalueList {
     "sale.propertyvalue.modify",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SalePropertyvalueModifyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -2,9 +2,34 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrderPropertyVariant;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Propertyvariant {
+    /// `propertyVariant`: `SaleOrderPropertyVariant`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_variant: Option<SaleOrderPropertyVariant>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Propertyvariant {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
@@ -28,6 +53,72 @@ pub struct SalePropertyvariantAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvariantAddResult {
+    /// `propertyVariant`: `SaleOrderPropertyVariant`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_variant: Option<SaleOrderPropertyVariant>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvariantAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvariantGetFieldsResult {
+    /// `propertyVariant`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_variant: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvariantGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvariantListResult {
+    /// `propertyVariants`: `SaleOrderPropertyVariant[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_variants: Option<Vec<SaleOrderPropertyVariant>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvariantListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)
@@ -49,6 +140,28 @@ pub struct SalePropertyvariantUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePropertyvariantUpdateResult {
+    /// `propertyVariant`: `SaleOrderPropertyVariant`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_variant: Option<SaleOrderPropertyVariant>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvariantUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.propertyvariant.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
@@ -56,7 +169,7 @@ pub struct SalePropertyvariantUpdateFields {
     "sale.propertyvariant.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SalePropertyvariantAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -98,7 +211,7 @@ impl SalePropertyvariantDelete {
     "sale.propertyvariant.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Propertyvariant
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -119,7 +232,7 @@ impl SalePropertyvariantGet {
     "sale.propertyvariant.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePropertyvariantGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -131,7 +244,7 @@ pub struct SalePropertyvariantGetFields;
     "sale.propertyvariant.list",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SalePropertyvariantListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -153,7 +266,7 @@ pub struct SalePropertyvariantList {
     "sale.propertyvariant.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SalePropertyvariantUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -57,6 +57,58 @@ impl wire::Lenient for SaleBusinessValuePersonDomainAddDomain {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleBusinessValuePersonDomainAddDomain2 {
+    /// `I`
+    Individual,
+    /// `E`
+    LegalEntity,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleBusinessValuePersonDomainAddDomain2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "I" => Self::Individual,
+            "E" => Self::LegalEntity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Individual => "I",
+            Self::LegalEntity => "E",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleBusinessValuePersonDomainAddDomain2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleBusinessValuePersonDomainAddDomain2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleBusinessValuePersonDomainAddDomain2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SaleBusinessValuePersonDomainDeleteByFilterDomain {
@@ -177,6 +229,82 @@ impl wire::Lenient for SaleDeliveryHandlerAddType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderAddType {
+    /// `STRING`
+    String,
+    /// `Y/N`
+    YN,
+    /// `NUMBER`
+    Number,
+    /// `ENUM`
+    Enum,
+    /// `FILE`
+    File,
+    /// `DATE`
+    Date,
+    /// `LOCATION`
+    Location,
+    /// `ADDRESS`
+    Address,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SaleOrderAddType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "STRING" => Self::String,
+            "Y/N" => Self::YN,
+            "NUMBER" => Self::Number,
+            "ENUM" => Self::Enum,
+            "FILE" => Self::File,
+            "DATE" => Self::Date,
+            "LOCATION" => Self::Location,
+            "ADDRESS" => Self::Address,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "STRING",
+            Self::YN => "Y/N",
+            Self::Number => "NUMBER",
+            Self::Enum => "ENUM",
+            Self::File => "FILE",
+            Self::Date => "DATE",
+            Self::Location => "LOCATION",
+            Self::Address => "ADDRESS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SaleOrderAddType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SaleOrderAddType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SaleOrderAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SalePaymentAddExternalPayment {
@@ -224,82 +352,6 @@ impl<'de> Deserialize<'de> for SalePaymentAddExternalPayment {
     }
 }
 impl wire::Lenient for SalePaymentAddExternalPayment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::enum_or_nothing(de)
-    }
-}
-/// An open enumeration: a value not listed is kept in `Unknown`.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalePropertyAddType {
-    /// `STRING`
-    String,
-    /// `Y/N`
-    YN,
-    /// `NUMBER`
-    Number,
-    /// `ENUM`
-    Enum,
-    /// `FILE`
-    File,
-    /// `DATE`
-    Date,
-    /// `LOCATION`
-    Location,
-    /// `ADDRESS`
-    Address,
-    /// A value this spec does not list, kept as sent.
-    Unknown(String),
-}
-impl wire::WireEnum for SalePropertyAddType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STRING" => Self::String,
-            "Y/N" => Self::YN,
-            "NUMBER" => Self::Number,
-            "ENUM" => Self::Enum,
-            "FILE" => Self::File,
-            "DATE" => Self::Date,
-            "LOCATION" => Self::Location,
-            "ADDRESS" => Self::Address,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::YN => "Y/N",
-            Self::Number => "NUMBER",
-            Self::Enum => "ENUM",
-            Self::File => "FILE",
-            Self::Date => "DATE",
-            Self::Location => "LOCATION",
-            Self::Address => "ADDRESS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl Serialize for SalePropertyAddType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        wire::serialize_enum(self, serializer)
-    }
-}
-impl<'de> Deserialize<'de> for SalePropertyAddType {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::deserialize_enum(deserializer)
-    }
-}
-impl wire::Lenient for SalePropertyAddType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

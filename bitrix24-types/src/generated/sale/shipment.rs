@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrderShipment;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)
@@ -55,15 +57,256 @@ pub struct SaleShipmentAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentAddResult {
+    /// `shipment`: `SaleOrderShipment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment: Option<SaleOrderShipment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentGetFieldsResult {
+    /// `shipment`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentGetShipment {
+    /// `accountNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub account_number: Option<String>,
+    /// `allowDelivery`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_delivery: Option<bool>,
+    /// `basePriceDelivery`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub base_price_delivery: Option<wire::Decimal>,
+    /// `canceled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub canceled: Option<bool>,
+    /// `comments`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<i64>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `customPriceDelivery`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub custom_price_delivery: Option<bool>,
+    /// `dateAllowDelivery`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_allow_delivery: Option<serde_json::Value>,
+    /// `dateCanceled`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_canceled: Option<serde_json::Value>,
+    /// `dateDeducted`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_deducted: Option<serde_json::Value>,
+    /// `dateInsert`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `dateMarked`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_marked: Option<serde_json::Value>,
+    /// `dateResponsibleId`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_responsible_id: Option<wire::DateTime>,
+    /// `deducted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deducted: Option<bool>,
+    /// `deliveryDocDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_doc_date: Option<serde_json::Value>,
+    /// `deliveryDocNum`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_doc_num: Option<String>,
+    /// `deliveryId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_id: Option<i64>,
+    /// `deliveryName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_name: Option<String>,
+    /// `deliveryXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_xml_id: Option<String>,
+    /// `discountPrice`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_price: Option<wire::Decimal>,
+    /// `empAllowDeliveryId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_allow_delivery_id: Option<i64>,
+    /// `empCanceledId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_canceled_id: Option<i64>,
+    /// `empDeductedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_deducted_id: Option<i64>,
+    /// `empMarkedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_marked_id: Option<i64>,
+    /// `empResponsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_responsible_id: Option<i64>,
+    /// `externalDelivery`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_delivery: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `id1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id1c: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked: Option<bool>,
+    /// `orderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_id: Option<i64>,
+    /// `priceDelivery`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_delivery: Option<wire::Decimal>,
+    /// `reasonMarked`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reason_marked: Option<String>,
+    /// `reasonUndoDeducted`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reason_undo_deducted: Option<String>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `shipmentItems`: `SaleShipmentGetShipmentItemsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_items: Option<Vec<SaleShipmentGetShipmentItemsItem>>,
+    /// `statusId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_id: Option<String>,
+    /// `statusXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_xml_id: Option<String>,
+    /// `system`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub system: Option<bool>,
+    /// `trackingDescription`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_description: Option<String>,
+    /// `trackingLastCheck`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_last_check: Option<String>,
+    /// `trackingNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_number: Option<String>,
+    /// `trackingStatus`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_status: Option<String>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated1c: Option<bool>,
+    /// `version1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version1c: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentGetShipment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentGetShipmentItemsItem {
+    /// `basketId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_id: Option<i64>,
+    /// `dateInsert`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `orderDeliveryId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_delivery_id: Option<i64>,
+    /// `quantity`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub quantity: Option<i64>,
+    /// `reservedQuantity`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reserved_quantity: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentGetShipmentItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `shipments`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentListResult {
-    /// `shipments`: `raw[]`, read-only.
+    /// `shipments`: `SaleShipmentListShipments[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub shipments: Option<Vec<serde_json::Value>>,
+    pub shipments: Option<Vec<SaleShipmentListShipments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -77,9 +320,163 @@ impl wire::Lenient for SaleShipmentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleShipmentListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleShipmentListShipments> for SaleShipmentListResult {
+    fn into_records(self) -> Vec<SaleShipmentListShipments> {
         self.shipments.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentListShipments {
+    /// `accountNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub account_number: Option<String>,
+    /// `allowDelivery`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_delivery: Option<bool>,
+    /// `basePriceDelivery`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub base_price_delivery: Option<wire::Decimal>,
+    /// `canceled`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub canceled: Option<bool>,
+    /// `comments`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company_id: Option<i64>,
+    /// `currency`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub currency: Option<String>,
+    /// `customPriceDelivery`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub custom_price_delivery: Option<bool>,
+    /// `dateAllowDelivery`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_allow_delivery: Option<serde_json::Value>,
+    /// `dateCanceled`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_canceled: Option<serde_json::Value>,
+    /// `dateDeducted`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_deducted: Option<serde_json::Value>,
+    /// `dateInsert`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `dateMarked`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_marked: Option<serde_json::Value>,
+    /// `dateResponsibleId`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_responsible_id: Option<wire::DateTime>,
+    /// `deducted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deducted: Option<bool>,
+    /// `deliveryDocDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_doc_date: Option<serde_json::Value>,
+    /// `deliveryDocNum`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_doc_num: Option<String>,
+    /// `deliveryId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_id: Option<i64>,
+    /// `deliveryName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_name: Option<String>,
+    /// `deliveryXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub delivery_xml_id: Option<String>,
+    /// `discountPrice`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub discount_price: Option<serde_json::Value>,
+    /// `empAllowDeliveryId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_allow_delivery_id: Option<i64>,
+    /// `empCanceledId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_canceled_id: Option<i64>,
+    /// `empDeductedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_deducted_id: Option<i64>,
+    /// `empMarkedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_marked_id: Option<i64>,
+    /// `empResponsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub emp_responsible_id: Option<i64>,
+    /// `externalDelivery`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_delivery: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `id1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id1c: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub marked: Option<bool>,
+    /// `orderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_id: Option<i64>,
+    /// `priceDelivery`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub price_delivery: Option<wire::Decimal>,
+    /// `reasonMarked`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reason_marked: Option<String>,
+    /// `reasonUndoDeducted`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reason_undo_deducted: Option<String>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `statusId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_id: Option<String>,
+    /// `statusXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_xml_id: Option<String>,
+    /// `system`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub system: Option<bool>,
+    /// `trackingDescription`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_description: Option<String>,
+    /// `trackingLastCheck`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_last_check: Option<String>,
+    /// `trackingNumber`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_number: Option<String>,
+    /// `trackingStatus`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tracking_status: Option<String>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated1c: Option<bool>,
+    /// `version1c`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub version1c: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentListShipments {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -131,6 +528,50 @@ pub struct SaleShipmentUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentUpdateResult {
+    /// `shipment`: `SaleOrderShipment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment: Option<SaleOrderShipment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Shipment {
+    /// `shipment`: `SaleShipmentGetShipment`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment: Option<SaleShipmentGetShipment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Shipment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.shipment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)
@@ -138,7 +579,7 @@ pub struct SaleShipmentUpdateFields {
     "sale.shipment.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleShipmentAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -176,12 +617,7 @@ impl SaleShipmentDelete {
 /// `sale.shipment.get`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
-#[bitrix_method(
-    "sale.shipment.get",
-    scope = "sale",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("sale.shipment.get", scope = "sale", kind = read, response = Shipment)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentGet {
@@ -201,7 +637,7 @@ impl SaleShipmentGet {
     "sale.shipment.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleShipmentGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -214,7 +650,7 @@ pub struct SaleShipmentGetFields;
     scope = "sale",
     kind = read,
     response = SaleShipmentListResult,
-    list(record = serde_json::Value, records = "shipments", id = "ID")
+    list(record = SaleShipmentListShipments, records = "shipments", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -239,7 +675,7 @@ pub struct SaleShipmentList {
     "sale.shipment.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SaleShipmentUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

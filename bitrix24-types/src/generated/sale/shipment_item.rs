@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::SaleOrderShipmentItem;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
@@ -27,15 +29,59 @@ pub struct SaleShipmentitemAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentitemAddResult {
+    /// `shipmentItem`: `SaleOrderShipmentItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_item: Option<SaleOrderShipmentItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentitemAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentitemGetfieldsResult {
+    /// `shipmentItem`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_item: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentitemGetfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `shipmentItems`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentitemListResult {
-    /// `shipmentItems`: `raw[]`, read-only.
+    /// `shipmentItems`: `SaleShipmentitemListShipmentItems[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub shipment_items: Option<Vec<serde_json::Value>>,
+    pub shipment_items: Option<Vec<SaleShipmentitemListShipmentItems>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -49,9 +95,49 @@ impl wire::Lenient for SaleShipmentitemListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleShipmentitemListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleShipmentitemListShipmentItems> for SaleShipmentitemListResult {
+    fn into_records(self) -> Vec<SaleShipmentitemListShipmentItems> {
         self.shipment_items.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentitemListShipmentItems {
+    /// `basketId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub basket_id: Option<i64>,
+    /// `dateInsert`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `orderDeliveryId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_delivery_id: Option<i64>,
+    /// `quantity`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub quantity: Option<i64>,
+    /// `reservedQuantity`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub reserved_quantity: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentitemListShipmentItems {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -70,6 +156,50 @@ pub struct SaleShipmentitemUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentitemUpdateResult {
+    /// `shipmentItem`: `SaleOrderShipmentItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_item: Option<SaleOrderShipmentItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentitemUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Shipmentitem {
+    /// `shipmentItem`: `SaleOrderShipmentItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_item: Option<SaleOrderShipmentItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Shipmentitem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.shipmentitem.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
@@ -77,7 +207,7 @@ pub struct SaleShipmentitemUpdateFields {
     "sale.shipmentitem.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleShipmentitemAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -119,7 +249,7 @@ impl SaleShipmentitemDelete {
     "sale.shipmentitem.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Shipmentitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -140,7 +270,7 @@ impl SaleShipmentitemGet {
     "sale.shipmentitem.getfields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleShipmentitemGetfieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -157,7 +287,11 @@ pub struct SaleShipmentitemGetfields {
     scope = "sale",
     kind = read,
     response = SaleShipmentitemListResult,
-    list(record = serde_json::Value, records = "shipmentItems", id = "ID")
+    list(
+        record = SaleShipmentitemListShipmentItems,
+        records = "shipmentItems",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -182,7 +316,7 @@ pub struct SaleShipmentitemList {
     "sale.shipmentitem.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SaleShipmentitemUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,7 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::sale_values::SalePropertyAddType;
+use super::super::common::FieldDescription;
+use super::sale_values::SaleOrderAddType;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
@@ -20,8 +21,8 @@ pub struct SaleShipmentpropertyAddFields {
     pub props_group_id: u64,
     /// `name`: string, required.
     pub name: String,
-    /// `type`: `SalePropertyAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    pub type_: SalePropertyAddType,
+    /// `type`: `SaleOrderAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    pub type_: SaleOrderAddType,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -81,6 +82,131 @@ pub struct SaleShipmentpropertyAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyAddProperty {
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `defaultValue`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `inputFieldLocation`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub input_field_location: Option<String>,
+    /// `isAddress`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address: Option<bool>,
+    /// `isAddressFrom`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_to: Option<bool>,
+    /// `isEmail`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_email: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_filtered: Option<bool>,
+    /// `isLocation`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location: Option<bool>,
+    /// `isLocation4tax`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location4tax: Option<bool>,
+    /// `isPayer`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payer: Option<bool>,
+    /// `isPhone`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_phone: Option<bool>,
+    /// `isProfileName`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_profile_name: Option<bool>,
+    /// `isZip`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_zip: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// `propsGroupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub props_group_id: Option<i64>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `settings`: `SaleShipmentpropertyAddSettings2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<SaleShipmentpropertyAddSettings2>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_props: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub util: Option<bool>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyAddProperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentpropertyAddResult {
+    /// `property`: `SaleShipmentpropertyAddProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<SaleShipmentpropertyAddProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
@@ -113,15 +239,265 @@ pub struct SaleShipmentpropertyAddSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentpropertyAddSettings2 {
+    /// `maxlength`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub maxlength: Option<String>,
+    /// `multiline`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiline: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyAddSettings2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyGetProperty {
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `defaultValue`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `inputFieldLocation`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub input_field_location: Option<String>,
+    /// `isAddress`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address: Option<bool>,
+    /// `isAddressFrom`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_to: Option<bool>,
+    /// `isEmail`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_email: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_filtered: Option<bool>,
+    /// `isLocation`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location: Option<bool>,
+    /// `isLocation4tax`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location4tax: Option<bool>,
+    /// `isPayer`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payer: Option<bool>,
+    /// `isPhone`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_phone: Option<bool>,
+    /// `isProfileName`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_profile_name: Option<bool>,
+    /// `isZip`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_zip: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// `propsGroupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub props_group_id: Option<i64>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `settings`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<serde_json::Value>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_props: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub util: Option<bool>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyGetProperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentpropertyGetfieldsbytypeResult {
+    /// `property`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyGetfieldsbytypeResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyListProperties {
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `defaultValue`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `inputFieldLocation`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub input_field_location: Option<String>,
+    /// `isAddress`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address: Option<bool>,
+    /// `isAddressFrom`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_to: Option<bool>,
+    /// `isEmail`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_email: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_filtered: Option<bool>,
+    /// `isLocation`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location: Option<bool>,
+    /// `isPayer`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payer: Option<bool>,
+    /// `isPhone`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_phone: Option<bool>,
+    /// `isProfileName`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_profile_name: Option<bool>,
+    /// `isZip`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_zip: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// `propsGroupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub props_group_id: Option<i64>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `settings`: `SaleShipmentpropertyListSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<SaleShipmentpropertyListSettings>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_props: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub util: Option<bool>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyListProperties {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `properties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyListResult {
-    /// `properties`: `raw[]`, read-only.
+    /// `properties`: `SaleShipmentpropertyListProperties[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub properties: Option<Vec<serde_json::Value>>,
+    pub properties: Option<Vec<SaleShipmentpropertyListProperties>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -135,9 +511,31 @@ impl wire::Lenient for SaleShipmentpropertyListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleShipmentpropertyListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleShipmentpropertyListProperties> for SaleShipmentpropertyListResult {
+    fn into_records(self) -> Vec<SaleShipmentpropertyListProperties> {
         self.properties.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentpropertyListSettings {
+    /// `size`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyListSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -207,6 +605,178 @@ pub struct SaleShipmentpropertyUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyUpdateProperty {
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `defaultValue`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `inputFieldLocation`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub input_field_location: Option<String>,
+    /// `isAddress`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address: Option<bool>,
+    /// `isAddressFrom`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_address_to: Option<bool>,
+    /// `isEmail`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_email: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_filtered: Option<bool>,
+    /// `isLocation`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location: Option<bool>,
+    /// `isLocation4tax`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_location4tax: Option<bool>,
+    /// `isPayer`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_payer: Option<bool>,
+    /// `isPhone`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_phone: Option<bool>,
+    /// `isProfileName`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_profile_name: Option<bool>,
+    /// `isZip`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_zip: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personTypeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub person_type_id: Option<i64>,
+    /// `propsGroupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub props_group_id: Option<i64>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `settings`: `SaleShipmentpropertyUpdateSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<SaleShipmentpropertyUpdateSettings>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_props: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub util: Option<bool>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyUpdateProperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentpropertyUpdateResult {
+    /// `property`: `SaleShipmentpropertyUpdateProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<SaleShipmentpropertyUpdateProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleShipmentpropertyUpdateSettings {
+    /// `maxlength`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub maxlength: Option<String>,
+    /// `multiline`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiline: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyUpdateSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Shipmentproperty {
+    /// `property`: `SaleShipmentpropertyGetProperty`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property: Option<SaleShipmentpropertyGetProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Shipmentproperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `sale.shipmentproperty.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
@@ -214,7 +784,7 @@ pub struct SaleShipmentpropertyUpdateFields {
     "sale.shipmentproperty.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleShipmentpropertyAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -256,7 +826,7 @@ impl SaleShipmentpropertyDelete {
     "sale.shipmentproperty.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Shipmentproperty
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -277,7 +847,7 @@ impl SaleShipmentpropertyGet {
     "sale.shipmentproperty.getfieldsbytype",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleShipmentpropertyGetfieldsbytypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -299,7 +869,7 @@ impl SaleShipmentpropertyGetfieldsbytype {
     scope = "sale",
     kind = read,
     response = SaleShipmentpropertyListResult,
-    list(record = serde_json::Value, records = "properties", id = "ID")
+    list(record = SaleShipmentpropertyListProperties, records = "properties", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -324,7 +894,7 @@ pub struct SaleShipmentpropertyList {
     "sale.shipmentproperty.update",
     scope = "sale",
     kind = idempotent,
-    response = serde_json::Value
+    response = SaleShipmentpropertyUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

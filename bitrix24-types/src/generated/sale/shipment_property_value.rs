@@ -7,15 +7,112 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyvalueGetPropertyValue {
+    /// `code`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `shipmentPropsId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_props_id: Option<i64>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyvalueGetPropertyValue {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyvalueGetfieldsResult {
+    /// `propertyValue`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_value: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyvalueGetfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyvalueListPropertyValues {
+    /// `code`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `shipmentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_id: Option<i64>,
+    /// `shipmentPropsId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_props_id: Option<i64>,
+    /// `shipmentPropsXmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_props_xml_id: Option<String>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyvalueListPropertyValues {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `propertyValues`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueListResult {
-    /// `propertyValues`: `raw[]`, read-only.
+    /// `propertyValues`: `SaleShipmentpropertyvalueListPropertyValues[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub property_values: Option<Vec<serde_json::Value>>,
+    pub property_values: Option<Vec<SaleShipmentpropertyvalueListPropertyValues>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,8 +126,9 @@ impl wire::Lenient for SaleShipmentpropertyvalueListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleShipmentpropertyvalueListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleShipmentpropertyvalueListPropertyValues>
+for SaleShipmentpropertyvalueListResult {
+    fn into_records(self) -> Vec<SaleShipmentpropertyvalueListPropertyValues> {
         self.property_values.unwrap_or_default()
     }
 }
@@ -62,6 +160,53 @@ pub struct SaleShipmentpropertyvalueModifyPropertyvalues {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html#propertyvalues)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyvalueModifyPropertyvalues2 {
+    /// `shipmentPropsId`: id.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub shipment_props_id: Option<u64>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyvalueModifyPropertyvalues2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleShipmentpropertyvalueModifyResult {
+    /// `propertyValues`: `SaleShipmentpropertyvalueModifyPropertyvalues2[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_values: Option<Vec<SaleShipmentpropertyvalueModifyPropertyvalues2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyvalueModifyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html#shipment)
@@ -76,6 +221,28 @@ pub struct SaleShipmentpropertyvalueModifyShipment {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Shipmentpropertyvalue {
+    /// `propertyValue`: `SaleShipmentpropertyvalueGetPropertyValue`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub property_value: Option<SaleShipmentpropertyvalueGetPropertyValue>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Shipmentpropertyvalue {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// `sale.shipmentpropertyvalue.delete`: scope `sale`; writes idempotently.
 ///
@@ -105,7 +272,7 @@ impl SaleShipmentpropertyvalueDelete {
     "sale.shipmentpropertyvalue.get",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = Shipmentpropertyvalue
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -126,7 +293,7 @@ impl SaleShipmentpropertyvalueGet {
     "sale.shipmentpropertyvalue.getfields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleShipmentpropertyvalueGetfieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -139,7 +306,11 @@ pub struct SaleShipmentpropertyvalueGetfields;
     scope = "sale",
     kind = read,
     response = SaleShipmentpropertyvalueListResult,
-    list(record = serde_json::Value, records = "propertyValues", id = "ID")
+    list(
+        record = SaleShipmentpropertyvalueListPropertyValues,
+        records = "propertyValues",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -164,7 +335,7 @@ pub struct SaleShipmentpropertyvalueList {
     "sale.shipmentpropertyvalue.modify",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleShipmentpropertyvalueModifyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

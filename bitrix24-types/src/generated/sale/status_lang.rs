@@ -7,6 +7,8 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+use super::sale_linked::{SaleLang, SaleStatusLang};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
@@ -27,6 +29,28 @@ pub struct SaleStatusLangAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleStatusLangAddResult {
+    /// `statusLang`: `SaleStatusLang`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_lang: Option<SaleStatusLang>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleStatusLangAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-delete-by-filter.html)
@@ -44,15 +68,59 @@ pub struct SaleStatusLangDeleteByFilterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleStatusLangGetFieldsResult {
+    /// `statusLang`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_lang: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleStatusLangGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-list-langs.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleStatusLangGetListLangsResult {
+    /// `langs`: `SaleLang[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub langs: Option<Vec<SaleLang>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleStatusLangGetListLangsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `statusLangs`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatusLangListResult {
-    /// `statusLangs`: `raw[]`, read-only.
+    /// `statusLangs`: `SaleStatusLangListStatusLangs[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub status_langs: Option<Vec<serde_json::Value>>,
+    pub status_langs: Option<Vec<SaleStatusLangListStatusLangs>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -66,9 +134,40 @@ impl wire::Lenient for SaleStatusLangListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleStatusLangListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleStatusLangListStatusLangs> for SaleStatusLangListResult {
+    fn into_records(self) -> Vec<SaleStatusLangListStatusLangs> {
         self.status_langs.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleStatusLangListStatusLangs {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `lid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lid: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `statusId`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_id: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleStatusLangListStatusLangs {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `sale.statusLang.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -78,7 +177,7 @@ impl IntoRecords<serde_json::Value> for SaleStatusLangListResult {
     "sale.statusLang.add",
     scope = "sale",
     kind = write,
-    response = serde_json::Value
+    response = SaleStatusLangAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -120,7 +219,7 @@ impl SaleStatusLangDeleteByFilter {
     "sale.statusLang.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleStatusLangGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -132,7 +231,7 @@ pub struct SaleStatusLangGetFields;
     "sale.statusLang.getListLangs",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleStatusLangGetListLangsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -145,7 +244,7 @@ pub struct SaleStatusLangGetListLangs;
     scope = "sale",
     kind = read,
     response = SaleStatusLangListResult,
-    list(record = serde_json::Value, records = "statusLangs", id = "ID")
+    list(record = SaleStatusLangListStatusLangs, records = "statusLangs", id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,15 +7,38 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleTradeBindingGetFieldsResult {
+    /// `tradeBinding`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub trade_binding: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleTradeBindingGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `tradeBindings`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleTradeBindingListResult {
-    /// `tradeBindings`: `raw[]`, read-only.
+    /// `tradeBindings`: `SaleTradeBindingListTradeBindings[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub trade_bindings: Option<Vec<serde_json::Value>>,
+    pub trade_bindings: Option<Vec<SaleTradeBindingListTradeBindings>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,9 +52,34 @@ impl wire::Lenient for SaleTradeBindingListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleTradeBindingListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleTradeBindingListTradeBindings> for SaleTradeBindingListResult {
+    fn into_records(self) -> Vec<SaleTradeBindingListTradeBindings> {
         self.trade_bindings.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleTradeBindingListTradeBindings {
+    /// `orderId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub order_id: Option<i64>,
+    /// `tradingPlatformId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub trading_platform_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleTradeBindingListTradeBindings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `sale.tradeBinding.getFields`: scope `sale`; reads only.
@@ -41,7 +89,7 @@ impl IntoRecords<serde_json::Value> for SaleTradeBindingListResult {
     "sale.tradeBinding.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleTradeBindingGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -54,7 +102,11 @@ pub struct SaleTradeBindingGetFields;
     scope = "sale",
     kind = read,
     response = SaleTradeBindingListResult,
-    list(record = serde_json::Value, records = "tradeBindings", id = "ID")
+    list(
+        record = SaleTradeBindingListTradeBindings,
+        records = "tradeBindings",
+        id = "ID"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

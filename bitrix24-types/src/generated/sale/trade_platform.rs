@@ -7,15 +7,38 @@ use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleTradePlatformGetFieldsResult {
+    /// `tradePlatform`: `map<FieldDescription>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub trade_platform: Option<BTreeMap<String, FieldDescription>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleTradePlatformGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `tradePlatforms`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleTradePlatformListResult {
-    /// `tradePlatforms`: `raw[]`, read-only.
+    /// `tradePlatforms`: `SaleTradePlatformListTradePlatforms[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub trade_platforms: Option<Vec<serde_json::Value>>,
+    pub trade_platforms: Option<Vec<SaleTradePlatformListTradePlatforms>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,9 +52,34 @@ impl wire::Lenient for SaleTradePlatformListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SaleTradePlatformListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SaleTradePlatformListTradePlatforms> for SaleTradePlatformListResult {
+    fn into_records(self) -> Vec<SaleTradePlatformListTradePlatforms> {
         self.trade_platforms.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SaleTradePlatformListTradePlatforms {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleTradePlatformListTradePlatforms {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `sale.tradePlatform.getFields`: scope `sale`; reads only.
@@ -41,7 +89,7 @@ impl IntoRecords<serde_json::Value> for SaleTradePlatformListResult {
     "sale.tradePlatform.getFields",
     scope = "sale",
     kind = read,
-    response = serde_json::Value
+    response = SaleTradePlatformGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -54,7 +102,11 @@ pub struct SaleTradePlatformGetFields;
     scope = "sale",
     kind = read,
     response = SaleTradePlatformListResult,
-    list(record = serde_json::Value, records = "tradePlatforms", id = "ID")
+    list(
+        record = SaleTradePlatformListTradePlatforms,
+        records = "tradePlatforms",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -110,6 +110,180 @@ impl EventPayload for OnSignHcmLinkB2eDocumentSigned {
     const CODE: &'static str = "ONSIGNHCMLINKB2EDOCUMENTSIGNED";
     const SCOPE: Option<&'static str> = Some("sign_b2e");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-company-provider-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eCompanyProviderListResultItem {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<wire::DateTime>,
+    /// `expires`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub expires: Option<wire::DateTime>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `uid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uid: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eCompanyProviderListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocument {
+    /// `members`: `SignB2eDocumentGetMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<SignB2eDocumentGetMembersItem>>,
+    /// `state`: `SignB2eDocumentGetState2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub state: Option<SignB2eDocumentGetState2>,
+    /// `uid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uid: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocumentGetMembersItem {
+    /// `party`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub party: Option<i64>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `state`: `SignB2eDocumentGetState`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub state: Option<SignB2eDocumentGetState>,
+    /// `uid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uid: Option<String>,
+    /// `user`: `SignB2eDocumentGetUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<SignB2eDocumentGetUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentGetMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocumentGetState {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentGetState {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocumentGetState2 {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentGetState2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SignB2eDocumentGetUser {
+    /// `employeeCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employee_code: Option<String>,
+    /// `employeeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employee_id: Option<i64>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentGetUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html#company)
@@ -204,6 +378,40 @@ pub struct SignB2eDocumentSendMembers {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocumentSendMembersItem {
+    /// `party`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub party: Option<i64>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `state`: `SignB2eDocumentSendState`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub state: Option<SignB2eDocumentSendState>,
+    /// `uid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uid: Option<String>,
+    /// `user`: `SignB2eDocumentSendUser`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user: Option<SignB2eDocumentSendUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentSendMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html#responsible)
@@ -223,6 +431,140 @@ pub struct SignB2eDocumentSendResponsible {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocumentSendResult {
+    /// `members`: `SignB2eDocumentSendMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<SignB2eDocumentSendMembersItem>>,
+    /// `state`: `SignB2eDocumentSendState2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub state: Option<SignB2eDocumentSendState2>,
+    /// `uid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uid: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentSendResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocumentSendState {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentSendState {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eDocumentSendState2 {
+    /// `code`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentSendState2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SignB2eDocumentSendUser {
+    /// `employeeCode`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employee_code: Option<String>,
+    /// `employeeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employee_id: Option<i64>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eDocumentSendUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-hcmlink-document-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2eHcmlinkDocument {
+    /// `company`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company: Option<String>,
+    /// `employee`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employee: Option<String>,
+    /// `document`: `SignB2eHcmlinkDocumentGetDocument`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub document: Option<SignB2eHcmlinkDocumentGetDocument>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2eHcmlinkDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -263,25 +605,71 @@ impl wire::Lenient for SignB2eHcmlinkDocumentGetDocument {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-hcmlink-document-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-mysafe-tail.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct SignB2eHcmlinkDocumentGetResult {
-    /// `company`: string.
+pub struct SignB2eMysafeTailResultItem {
+    /// `create_date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub company: Option<String>,
-    /// `employee`: string.
+    pub create_date: Option<wire::DateTime>,
+    /// `creator_id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub employee: Option<String>,
-    /// `document`: `SignB2eHcmlinkDocumentGetDocument`.
+    pub creator_id: Option<i64>,
+    /// `file_url`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub document: Option<SignB2eHcmlinkDocumentGetDocument>,
+    pub file_url: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `member_id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub member_id: Option<i64>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// `signed_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub signed_date: Option<wire::DateTime>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SignB2eHcmlinkDocumentGetResult {
+impl wire::Lenient for SignB2eMysafeTailResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-personal-tail.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct SignB2ePersonalTailResultItem {
+    /// `file_url`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_url: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `signed_date`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub signed_date: Option<wire::DateTime>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SignB2ePersonalTailResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -296,7 +684,7 @@ impl wire::Lenient for SignB2eHcmlinkDocumentGetResult {
     "sign.b2e.company.provider.list",
     scope = "sign_b2e",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SignB2eCompanyProviderListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -334,7 +722,7 @@ impl SignB2eCompanyProviderList {
     "sign.b2e.document.get",
     scope = "sign_b2e",
     kind = read,
-    response = serde_json::Value
+    response = SignB2eDocument
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -353,7 +741,7 @@ pub struct SignB2eDocumentGet {
     "sign.b2e.document.send",
     scope = "sign_b2e",
     kind = write,
-    response = serde_json::Value
+    response = SignB2eDocumentSendResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -377,7 +765,7 @@ impl SignB2eDocumentSend {
     "sign.b2e.hcmlink.document.get",
     scope = "sign_b2e",
     kind = read,
-    response = SignB2eHcmlinkDocumentGetResult
+    response = SignB2eHcmlinkDocument
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -398,7 +786,7 @@ impl SignB2eHcmlinkDocumentGet {
     "sign.b2e.mysafe.tail",
     scope = "sign_b2e",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SignB2eMysafeTailResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -417,7 +805,7 @@ pub struct SignB2eMysafeTail {
     "sign.b2e.personal.tail",
     scope = "sign_b2e",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SignB2ePersonalTailResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -412,186 +412,6 @@ pub struct SocialnetworkApiWorkgroupGetParamsselect {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SocialnetworkApiWorkgroupGetResult {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<bool>,
-    /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_id: Option<String>,
-    /// `SUBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub subject_id: Option<i64>,
-    /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `DESCRIPTION`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub description: Option<String>,
-    /// `KEYWORDS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub keywords: Option<String>,
-    /// `CLOSED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed: Option<bool>,
-    /// `VISIBLE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub visible: Option<bool>,
-    /// `OPENED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub opened: Option<bool>,
-    /// `DATE_CREATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<String>,
-    /// `DATE_UPDATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_update: Option<String>,
-    /// `DATE_ACTIVITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_activity: Option<String>,
-    /// `IMAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub image_id: Option<i64>,
-    /// `AVATAR_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar_type: Option<String>,
-    /// `OWNER_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub owner_id: Option<u64>,
-    /// `INITIATE_PERMS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub initiate_perms: Option<serde_json::Value>,
-    /// `NUMBER_OF_MEMBERS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub number_of_members: Option<i64>,
-    /// `NUMBER_OF_MODERATORS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub number_of_moderators: Option<i64>,
-    /// `PROJECT`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub project: Option<bool>,
-    /// `PROJECT_DATE_START`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub project_date_start: Option<wire::DateTime>,
-    /// `PROJECT_DATE_FINISH`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub project_date_finish: Option<wire::DateTime>,
-    /// `SEARCH_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub search_index: Option<String>,
-    /// `LANDING`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub landing: Option<bool>,
-    /// `SCRUM_MASTER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub scrum_master_id: Option<i64>,
-    /// `SCRUM_SPRINT_DURATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub scrum_sprint_duration: Option<i64>,
-    /// `SCRUM_TASK_RESPONSIBLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub scrum_task_responsible: Option<String>,
-    /// `TYPE`: raw.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
-    pub type_: Option<serde_json::Value>,
-    /// `MEMBERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub members: Option<serde_json::Value>,
-    /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub chat_id: Option<i64>,
-    /// `DIALOG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub dialog_id: Option<String>,
-    /// `ORDINARY_MEMBERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub ordinary_members: Option<serde_json::Value>,
-    /// `INVITED_MEMBERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub invited_members: Option<serde_json::Value>,
-    /// `MODERATOR_MEMBERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub moderator_members: Option<serde_json::Value>,
-    /// `SITE_IDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub site_ids: Option<serde_json::Value>,
-    /// `AVATAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar: Option<String>,
-    /// `AVATAR_TYPES`: `SocialnetworkApiWorkgroupGetAvatartypes`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar_types: Option<SocialnetworkApiWorkgroupGetAvatartypes>,
-    /// `AVATAR_DATA`: `SocialnetworkApiWorkgroupGetAvatardata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub avatar_data: Option<SocialnetworkApiWorkgroupGetAvatardata>,
-    /// `OWNER_DATA`: `SocialnetworkApiWorkgroupGetOwnerdata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub owner_data: Option<SocialnetworkApiWorkgroupGetOwnerdata>,
-    /// `SUBJECT_DATA`: `SocialnetworkApiWorkgroupGetSubjectdata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub subject_data: Option<SocialnetworkApiWorkgroupGetSubjectdata>,
-    /// `TAGS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub tags: Option<serde_json::Value>,
-    /// `ACTIONS`: `SocialnetworkApiWorkgroupGetActions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub actions: Option<SocialnetworkApiWorkgroupGetActions>,
-    /// `USER_DATA`: `SocialnetworkApiWorkgroupGetUserdata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_data: Option<SocialnetworkApiWorkgroupGetUserdata>,
-    /// `DEPARTMENTS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub departments: Option<serde_json::Value>,
-    /// `IS_PIN`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_pin: Option<bool>,
-    /// `PRIVACY_CODE`: `SocialnetworkApiWorkgroupGetPrivacyCode`. One of `open`, `closed`, `secret`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub privacy_code: Option<SocialnetworkApiWorkgroupGetPrivacyCode>,
-    /// `LIST_OF_MEMBERS`: `SocialnetworkApiWorkgroupGetListofmembers`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_of_members: Option<SocialnetworkApiWorkgroupGetListofmembers>,
-    /// `FEATURES`: `SocialnetworkApiWorkgroupGetFeatures`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub features: Option<SocialnetworkApiWorkgroupGetFeatures>,
-    /// `LIST_OF_MEMBERS_AWAITING_INVITE`: `SocialnetworkApiWorkgroupGetListofmembersawaitinginvite`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_of_members_awaiting_invite: Option<
-        SocialnetworkApiWorkgroupGetListofmembersawaitinginvite,
-    >,
-    /// `GROUP_MEMBERS_LIST`: `SocialnetworkApiWorkgroupGetGroupmemberslist`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub group_members_list: Option<SocialnetworkApiWorkgroupGetGroupmemberslist>,
-    /// `COUNTERS`: `SocialnetworkApiWorkgroupGetCounters`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub counters: Option<SocialnetworkApiWorkgroupGetCounters>,
-    /// `EFFICIENCY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub efficiency: Option<i64>,
-    /// `ADDITIONAL_DATA`: `SocialnetworkApiWorkgroupGetAdditionaldata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub additional_data: Option<SocialnetworkApiWorkgroupGetAdditionaldata>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SocialnetworkApiWorkgroupGetResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#subjectdata)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -636,6 +456,31 @@ pub struct SocialnetworkApiWorkgroupGetUserdata {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SocialnetworkApiWorkgroupGetUserdata {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SocialnetworkApiWorkgroupListAdditionalData {
+    /// `initiatedByType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub initiated_by_type: Option<String>,
+    /// `role`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SocialnetworkApiWorkgroupListAdditionalData {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -734,9 +579,9 @@ pub struct SocialnetworkApiWorkgroupListParams {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct SocialnetworkApiWorkgroupListResult {
-    /// `workgroups`: `raw[]`, read-only.
+    /// `workgroups`: `SocialnetworkApiWorkgroupListWorkgroups[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub workgroups: Option<Vec<serde_json::Value>>,
+    pub workgroups: Option<Vec<SocialnetworkApiWorkgroupListWorkgroups>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -750,8 +595,9 @@ impl wire::Lenient for SocialnetworkApiWorkgroupListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<serde_json::Value> for SocialnetworkApiWorkgroupListResult {
-    fn into_records(self) -> Vec<serde_json::Value> {
+impl IntoRecords<SocialnetworkApiWorkgroupListWorkgroups>
+for SocialnetworkApiWorkgroupListResult {
+    fn into_records(self) -> Vec<SocialnetworkApiWorkgroupListWorkgroups> {
         self.workgroups.unwrap_or_default()
     }
 }
@@ -850,6 +696,229 @@ pub struct SocialnetworkApiWorkgroupListSelectable {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SocialnetworkApiWorkgroupListWorkgroups {
+    /// `additionalData`: `SocialnetworkApiWorkgroupListAdditionalData`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_data: Option<SocialnetworkApiWorkgroupListAdditionalData>,
+    /// `avatar`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `avatarType`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_type: Option<serde_json::Value>,
+    /// `dialogId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog_id: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `imageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image_id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SocialnetworkApiWorkgroupListWorkgroups {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Workgroup {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `ACTIVE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `SITE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `SUBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subject_id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `DESCRIPTION`: text.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `KEYWORDS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub keywords: Option<String>,
+    /// `CLOSED`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed: Option<bool>,
+    /// `VISIBLE`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub visible: Option<bool>,
+    /// `OPENED`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// `DATE_CREATE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<String>,
+    /// `DATE_UPDATE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<String>,
+    /// `DATE_ACTIVITY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_activity: Option<String>,
+    /// `IMAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image_id: Option<i64>,
+    /// `AVATAR_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_type: Option<String>,
+    /// `OWNER_ID`: user.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<u64>,
+    /// `INITIATE_PERMS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub initiate_perms: Option<String>,
+    /// `NUMBER_OF_MEMBERS`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub number_of_members: Option<i64>,
+    /// `NUMBER_OF_MODERATORS`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub number_of_moderators: Option<i64>,
+    /// `PROJECT`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub project: Option<bool>,
+    /// `PROJECT_DATE_START`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub project_date_start: Option<wire::DateTime>,
+    /// `PROJECT_DATE_FINISH`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub project_date_finish: Option<wire::DateTime>,
+    /// `SEARCH_INDEX`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub search_index: Option<String>,
+    /// `LANDING`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub landing: Option<bool>,
+    /// `SCRUM_MASTER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub scrum_master_id: Option<i64>,
+    /// `SCRUM_SPRINT_DURATION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub scrum_sprint_duration: Option<i64>,
+    /// `SCRUM_TASK_RESPONSIBLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub scrum_task_responsible: Option<String>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `MEMBERS`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<i64>>,
+    /// `CHAT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chat_id: Option<i64>,
+    /// `DIALOG_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub dialog_id: Option<String>,
+    /// `ORDINARY_MEMBERS`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ordinary_members: Option<Vec<i64>>,
+    /// `INVITED_MEMBERS`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub invited_members: Option<Vec<i64>>,
+    /// `MODERATOR_MEMBERS`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub moderator_members: Option<Vec<i64>>,
+    /// `SITE_IDS`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_ids: Option<Vec<String>>,
+    /// `AVATAR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar: Option<String>,
+    /// `AVATAR_TYPES`: `SocialnetworkApiWorkgroupGetAvatartypes`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_types: Option<SocialnetworkApiWorkgroupGetAvatartypes>,
+    /// `AVATAR_DATA`: `SocialnetworkApiWorkgroupGetAvatardata`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub avatar_data: Option<SocialnetworkApiWorkgroupGetAvatardata>,
+    /// `OWNER_DATA`: `SocialnetworkApiWorkgroupGetOwnerdata`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_data: Option<SocialnetworkApiWorkgroupGetOwnerdata>,
+    /// `SUBJECT_DATA`: `SocialnetworkApiWorkgroupGetSubjectdata`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subject_data: Option<SocialnetworkApiWorkgroupGetSubjectdata>,
+    /// `TAGS`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub tags: Option<Vec<String>>,
+    /// `ACTIONS`: `SocialnetworkApiWorkgroupGetActions`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub actions: Option<SocialnetworkApiWorkgroupGetActions>,
+    /// `USER_DATA`: `SocialnetworkApiWorkgroupGetUserdata`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_data: Option<SocialnetworkApiWorkgroupGetUserdata>,
+    /// `DEPARTMENTS`: `integer[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub departments: Option<Vec<i64>>,
+    /// `IS_PIN`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pin: Option<bool>,
+    /// `PRIVACY_CODE`: `SocialnetworkApiWorkgroupGetPrivacyCode`. One of `open`, `closed`, `secret`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub privacy_code: Option<SocialnetworkApiWorkgroupGetPrivacyCode>,
+    /// `LIST_OF_MEMBERS`: `SocialnetworkApiWorkgroupGetListofmembers`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_of_members: Option<SocialnetworkApiWorkgroupGetListofmembers>,
+    /// `FEATURES`: `SocialnetworkApiWorkgroupGetFeatures`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub features: Option<SocialnetworkApiWorkgroupGetFeatures>,
+    /// `LIST_OF_MEMBERS_AWAITING_INVITE`: `SocialnetworkApiWorkgroupGetListofmembersawaitinginvite`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_of_members_awaiting_invite: Option<
+        SocialnetworkApiWorkgroupGetListofmembersawaitinginvite,
+    >,
+    /// `GROUP_MEMBERS_LIST`: `SocialnetworkApiWorkgroupGetGroupmemberslist`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_members_list: Option<SocialnetworkApiWorkgroupGetGroupmemberslist>,
+    /// `COUNTERS`: `SocialnetworkApiWorkgroupGetCounters`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counters: Option<SocialnetworkApiWorkgroupGetCounters>,
+    /// `EFFICIENCY`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub efficiency: Option<i64>,
+    /// `ADDITIONAL_DATA`: `SocialnetworkApiWorkgroupGetAdditionaldata`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_data: Option<SocialnetworkApiWorkgroupGetAdditionaldata>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Workgroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `socialnetwork.api.workgroup.get`: scope `socialnetwork`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
@@ -857,7 +926,7 @@ pub struct SocialnetworkApiWorkgroupListSelectable {
     "socialnetwork.api.workgroup.get",
     scope = "socialnetwork",
     kind = read,
-    response = SocialnetworkApiWorkgroupGetResult
+    response = Workgroup
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -879,7 +948,11 @@ impl SocialnetworkApiWorkgroupGet {
     scope = "socialnetwork",
     kind = read,
     response = SocialnetworkApiWorkgroupListResult,
-    list(record = serde_json::Value, records = "workgroups", id = "ID")
+    list(
+        record = SocialnetworkApiWorkgroupListWorkgroups,
+        records = "workgroups",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -155,6 +155,79 @@ impl wire::Lenient for OnSonetGroupUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SonetGroup {
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed: Option<bool>,
+    /// `DATE_ACTIVITY`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_activity: Option<wire::DateTime>,
+    /// `DATE_CREATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_UPDATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_update: Option<wire::DateTime>,
+    /// `DESCRIPTION`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<serde_json::Value>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IS_EXTRANET`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_extranet: Option<bool>,
+    /// `KEYWORDS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub keywords: Option<serde_json::Value>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `NUMBER_OF_MEMBERS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub number_of_members: Option<String>,
+    /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// `OWNER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `PROJECT`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub project: Option<bool>,
+    /// `SITE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `SUBJECT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subject_id: Option<i64>,
+    /// `SUBJECT_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subject_name: Option<String>,
+    /// `VISIBLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub visible: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SonetGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html#filterable)
@@ -213,6 +286,40 @@ pub struct SonetGroupGetFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SonetGroupUserGroupsResultItem {
+    /// `GROUP_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `GROUP_IMAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_image: Option<String>,
+    /// `GROUP_IMAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_image_id: Option<i64>,
+    /// `GROUP_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_name: Option<String>,
+    /// `ROLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub role: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SonetGroupUserGroupsResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// `sonet_group.create`: scope `sonet`; writes (not idempotent: never repeated blindly).
 ///
@@ -365,7 +472,8 @@ impl SonetGroupFeatureAccess {
     "sonet_group.get",
     scope = "sonet",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SonetGroup>,
+    list(record = SonetGroup, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -495,7 +603,7 @@ impl SonetGroupUpdate {
     "sonet_group.user.groups",
     scope = "sonet",
     kind = read,
-    response = serde_json::Value
+    response = Vec<SonetGroupUserGroupsResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

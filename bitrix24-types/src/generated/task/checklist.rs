@@ -6,6 +6,28 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Checklist {
+    /// `checkListItem`: `TasksTemplateChecklistGetCheckListItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_item: Option<TasksTemplateChecklistGetCheckListItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Checklist {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#attachmentparameters)
@@ -25,13 +47,116 @@ pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentparameters {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistAddAttachmentByContentMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TasksTemplateChecklistAddAttachmentByContentMembersItem>>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistAddAttachmentByContentMembersItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `isCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_collaber: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personalGender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `personalPhoto`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentByContentResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistAddAttachmentByContentCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<
+        TasksTemplateChecklistAddAttachmentByContentCheckListItem,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -47,19 +172,183 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem {
+    /// `attachments`: `map<string>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<BTreeMap<String, String>>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistAddAttachmentsFromDiskMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TasksTemplateChecklistAddAttachmentsFromDiskMembersItem>>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistAddAttachmentsFromDiskMembersItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `isCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_collaber: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personalGender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `personalPhoto`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<
+        TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistAddCheckListItem {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistAddMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TasksTemplateChecklistAddMembersItem>>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistAddCheckListItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -102,13 +391,38 @@ pub struct TasksTemplateChecklistAddFields {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistAddMembersItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistAddMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistAddCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<TasksTemplateChecklistAddCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -124,13 +438,74 @@ impl wire::Lenient for TasksTemplateChecklistAddResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistCompleteCheckListItem {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistCompleteCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistCompleteResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistCompleteCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<TasksTemplateChecklistCompleteCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -146,19 +521,135 @@ impl wire::Lenient for TasksTemplateChecklistCompleteResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTemplateChecklistGetResult {
-    /// `checkListItem`: raw.
+pub struct TasksTemplateChecklistGetCheckListItem {
+    /// `attachments`: `map<string>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub attachments: Option<BTreeMap<String, String>>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistGetMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TasksTemplateChecklistGetMembersItem>>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTemplateChecklistGetResult {
+impl wire::Lenient for TasksTemplateChecklistGetCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistGetMembersItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `isCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_collaber: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personalGender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `personalPhoto`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistGetMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistListCheckListItemsItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `sortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<String>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistListCheckListItemsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -172,9 +663,11 @@ impl wire::Lenient for TasksTemplateChecklistGetResult {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistListResult {
-    /// `checkListItems`: raw.
+    /// `checkListItems`: `map<TasksTemplateChecklistListCheckListItemsItem>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_items: Option<serde_json::Value>,
+    pub check_list_items: Option<
+        BTreeMap<String, TasksTemplateChecklistListCheckListItemsItem>,
+    >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -190,13 +683,74 @@ impl wire::Lenient for TasksTemplateChecklistListResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistMoveAfterCheckListItem {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistMoveAfterCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveAfterResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistMoveAfterCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<TasksTemplateChecklistMoveAfterCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -212,13 +766,114 @@ impl wire::Lenient for TasksTemplateChecklistMoveAfterResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistMoveBeforeCheckListItem {
+    /// `attachments`: `map<string>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<BTreeMap<String, String>>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistMoveBeforeMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TasksTemplateChecklistMoveBeforeMembersItem>>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistMoveBeforeCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistMoveBeforeMembersItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `isCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_collaber: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personalGender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `personalPhoto`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistMoveBeforeMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveBeforeResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistMoveBeforeCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<TasksTemplateChecklistMoveBeforeCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -234,13 +889,114 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistRemoveAttachmentsCheckListItem {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistRemoveAttachmentsMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TasksTemplateChecklistRemoveAttachmentsMembersItem>>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistRemoveAttachmentsMembersItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `isCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_collaber: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personalGender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `personalPhoto`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRemoveAttachmentsResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistRemoveAttachmentsCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<TasksTemplateChecklistRemoveAttachmentsCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -256,19 +1012,141 @@ impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistRenewCheckListItem {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistRenewCheckListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRenewResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistRenewCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<TasksTemplateChecklistRenewCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTemplateChecklistRenewResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistUpdateCheckListItem {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistUpdateMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TasksTemplateChecklistUpdateMembersItem>>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistUpdateCheckListItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -313,13 +1191,53 @@ pub struct TasksTemplateChecklistUpdateFields {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateChecklistUpdateMembersItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `isCollaber`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_collaber: Option<bool>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `personalGender`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `personalPhoto`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateChecklistUpdateMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistUpdateResult {
-    /// `checkListItem`: raw.
+    /// `checkListItem`: `TasksTemplateChecklistUpdateCheckListItem`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub check_list_item: Option<serde_json::Value>,
+    pub check_list_item: Option<TasksTemplateChecklistUpdateCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -481,7 +1399,7 @@ impl TasksTemplateChecklistDelete {
     "tasks.template.checklist.get",
     scope = "task",
     kind = read,
-    response = TasksTemplateChecklistGetResult
+    response = Checklist
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -7,6 +7,61 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TaskChecklistitemIsactionallowedActionid;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html#result-fields)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Checklistitem {
+    /// `ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `TASK_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<String>,
+    /// `PARENT_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<String>,
+    /// `CREATED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `SORT_INDEX`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<String>,
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `TOGGLED_BY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_by: Option<String>,
+    /// `TOGGLED_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_date: Option<wire::DateTime>,
+    /// `MEMBERS`: `TaskChecklistitemGetMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TaskChecklistitemGetMembersItem>>,
+    /// `ATTACHMENTS`: `TaskChecklistitemGetAttachments`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<TaskChecklistitemGetAttachments>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Checklistitem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html#fields)
@@ -80,52 +135,169 @@ impl wire::Lenient for TaskChecklistitemGetAttachments {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html#result-fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskChecklistitemGetResultFields {
-    /// `ID`: string.
+pub struct TaskChecklistitemGetMembersItem {
+    /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<String>,
-    /// `TASK_ID`: string.
+    pub id: Option<i64>,
+    /// `IMAGE`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub task_id: Option<String>,
-    /// `PARENT_ID`: string.
+    pub image: Option<String>,
+    /// `IS_COLLABER`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub parent_id: Option<String>,
+    pub is_collaber: Option<bool>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PERSONAL_GENDER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `PERSONAL_PHOTO`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskChecklistitemGetMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskChecklistitemGetlistAttachmentsItem {
+    /// `ATTACHMENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachment_id: Option<i64>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `VIEW_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub view_url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskChecklistitemGetlistAttachmentsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskChecklistitemGetlistMembersItem {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IMAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `IS_COLLABER`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_collaber: Option<bool>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `PERSONAL_GENDER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_gender: Option<String>,
+    /// `PERSONAL_PHOTO`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_photo: Option<String>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskChecklistitemGetlistMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskChecklistitemGetlistResultItem {
+    /// `ATTACHMENTS`: `map<TaskChecklistitemGetlistAttachmentsItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<BTreeMap<String, TaskChecklistitemGetlistAttachmentsItem>>,
     /// `CREATED_BY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
-    /// `TITLE`: string.
+    /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub title: Option<String>,
-    /// `SORT_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub sort_index: Option<String>,
+    pub id: Option<i64>,
     /// `IS_COMPLETE`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
+    /// `MEMBERS`: `TaskChecklistitemGetlistMembersItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<Vec<TaskChecklistitemGetlistMembersItem>>,
+    /// `PARENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<i64>,
+    /// `SORT_INDEX`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<String>,
+    /// `TASK_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<i64>,
+    /// `TITLE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
     /// `TOGGLED_BY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<String>,
     /// `TOGGLED_DATE`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
-    /// `MEMBERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub members: Option<serde_json::Value>,
-    /// `ATTACHMENTS`: `TaskChecklistitemGetAttachments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub attachments: Option<TaskChecklistitemGetAttachments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TaskChecklistitemGetResultFields {
+impl wire::Lenient for TaskChecklistitemGetlistResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -239,7 +411,7 @@ impl TaskChecklistitemDelete {
     "task.checklistitem.get",
     scope = "task",
     kind = read,
-    response = TaskChecklistitemGetResultFields
+    response = Checklistitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -262,7 +434,7 @@ impl TaskChecklistitemGet {
     "task.checklistitem.getlist",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Vec<TaskChecklistitemGetlistResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -286,7 +458,8 @@ impl TaskChecklistitemGetlist {
     "task.checklistitem.getmanifest",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    serde_json::Value>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

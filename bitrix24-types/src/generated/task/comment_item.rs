@@ -9,6 +9,49 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TaskCommentitemIsactionallowedActionid;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Commentitem {
+    /// `POST_MESSAGE_HTML`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post_message_html: Option<String>,
+    /// `ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `AUTHOR_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<String>,
+    /// `AUTHOR_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_name: Option<String>,
+    /// `AUTHOR_EMAIL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_email: Option<String>,
+    /// `POST_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post_date: Option<wire::DateTime>,
+    /// `POST_MESSAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post_message: Option<String>,
+    /// `ATTACHED_OBJECTS`: `TaskCommentitemGetAttachedObjects`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attached_objects: Option<TaskCommentitemGetAttachedObjects>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Commentitem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONTASKCOMMENTADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html)
@@ -136,6 +179,125 @@ pub struct TaskCommentitemAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html#attached-objects)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskCommentitemGetAttachedObjects {
+    /// `ATTACHMENT_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachment_id: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `FILE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<String>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `VIEW_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub view_url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskCommentitemGetAttachedObjects {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskCommentitemGetlistAttachedObjectsItem {
+    /// `ATTACHMENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachment_id: Option<i64>,
+    /// `DOWNLOAD_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub download_url: Option<String>,
+    /// `FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `SIZE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<String>,
+    /// `VIEW_URL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub view_url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskCommentitemGetlistAttachedObjectsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskCommentitemGetlistResultItem {
+    /// `ATTACHED_OBJECTS`: `map<TaskCommentitemGetlistAttachedObjectsItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attached_objects: Option<
+        BTreeMap<String, TaskCommentitemGetlistAttachedObjectsItem>,
+    >,
+    /// `AUTHOR_EMAIL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_email: Option<String>,
+    /// `AUTHOR_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `AUTHOR_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_name: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `POST_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post_date: Option<wire::DateTime>,
+    /// `POST_MESSAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post_message: Option<String>,
+    /// `POST_MESSAGE_HTML`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub post_message_html: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskCommentitemGetlistResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html#fields)
@@ -209,7 +371,7 @@ impl TaskCommentitemDelete {
     "task.commentitem.get",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Commentitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -235,7 +397,7 @@ impl TaskCommentitemGet {
     "task.commentitem.getlist",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Vec<TaskCommentitemGetlistResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -266,7 +428,8 @@ impl TaskCommentitemGetlist {
     "task.commentitem.getmanifest",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    serde_json::Value>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -278,7 +441,7 @@ pub struct TaskCommentitemGetmanifest;
     "task.commentitem.isactionallowed",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

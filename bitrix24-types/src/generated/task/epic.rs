@@ -2,10 +2,54 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::task_linked::TasksApiScrumEpicListOrder;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Epic {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// `files`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub files: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Epic {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
@@ -36,6 +80,86 @@ pub struct TasksApiScrumEpicAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumEpicAddResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumEpicListResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)
@@ -60,6 +184,46 @@ pub struct TasksApiScrumEpicUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumEpicUpdateResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `color`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub color: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `tasks.api.scrum.epic.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
@@ -67,7 +231,7 @@ pub struct TasksApiScrumEpicUpdateFields {
     "tasks.api.scrum.epic.add",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksApiScrumEpicAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -109,7 +273,7 @@ impl TasksApiScrumEpicDelete {
     "tasks.api.scrum.epic.get",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Epic
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -142,7 +306,7 @@ pub struct TasksApiScrumEpicGetFields;
     "tasks.api.scrum.epic.list",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = TasksApiScrumEpicListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -167,7 +331,7 @@ pub struct TasksApiScrumEpicList {
     "tasks.api.scrum.epic.update",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = TasksApiScrumEpicUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

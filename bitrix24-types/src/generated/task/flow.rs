@@ -2,10 +2,102 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::task_values::TasksFlowFlowCreateDistributionType;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Flow {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `creatorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub creator_id: Option<i64>,
+    /// `ownerId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `efficiency`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub efficiency: Option<i64>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `plannedCompletionTime`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub planned_completion_time: Option<i64>,
+    /// `activity`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `distributionType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub distribution_type: Option<String>,
+    /// `responsibleList`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_list: Option<Vec<Vec<String>>>,
+    /// `demo`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub demo: Option<bool>,
+    /// `responsibleCanChangeDeadline`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_can_change_deadline: Option<bool>,
+    /// `matchWorkTime`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<bool>,
+    /// `taskControl`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<bool>,
+    /// `notifyAtHalfTime`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_at_half_time: Option<bool>,
+    /// `notifyOnQueueOverflow`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_on_queue_overflow: Option<i64>,
+    /// `notifyOnTasksInProgressOverflow`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_on_tasks_in_progress_overflow: Option<i64>,
+    /// `notifyWhenEfficiencyDecreases`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_when_efficiency_decreases: Option<i64>,
+    /// `taskCreators`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_creators: Option<Vec<Vec<String>>>,
+    /// `team`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub team: Option<Vec<Vec<String>>>,
+    /// `trialFeatureEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub trial_feature_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Flow {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
@@ -60,6 +152,141 @@ pub struct TasksFlowFlowCreateFlowData {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksFlowFlowCreateResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `creatorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub creator_id: Option<i64>,
+    /// `ownerId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `efficiency`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub efficiency: Option<i64>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `plannedCompletionTime`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub planned_completion_time: Option<i64>,
+    /// `activity`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `distributionType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub distribution_type: Option<String>,
+    /// `responsibleList`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_list: Option<Vec<Vec<String>>>,
+    /// `demo`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub demo: Option<bool>,
+    /// `responsibleCanChangeDeadline`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_can_change_deadline: Option<bool>,
+    /// `matchWorkTime`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<bool>,
+    /// `taskControl`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<bool>,
+    /// `notifyAtHalfTime`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_at_half_time: Option<bool>,
+    /// `notifyOnQueueOverflow`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_on_queue_overflow: Option<i64>,
+    /// `notifyOnTasksInProgressOverflow`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_on_tasks_in_progress_overflow: Option<i64>,
+    /// `notifyWhenEfficiencyDecreases`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_when_efficiency_decreases: Option<i64>,
+    /// `taskCreators`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_creators: Option<Vec<Vec<String>>>,
+    /// `team`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub team: Option<Vec<Vec<String>>>,
+    /// `trialFeatureEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub trial_feature_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksFlowFlowCreateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksFlowFlowDeleteResult {
+    /// `deleted`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deleted: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksFlowFlowDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-is-exists.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksFlowFlowIsExistsResult {
+    /// `exists`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exists: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksFlowFlowIsExistsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -119,6 +346,97 @@ pub struct TasksFlowFlowUpdateFlowData {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksFlowFlowUpdateResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `creatorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub creator_id: Option<i64>,
+    /// `ownerId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub owner_id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `templateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub template_id: Option<i64>,
+    /// `efficiency`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub efficiency: Option<i64>,
+    /// `active`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `plannedCompletionTime`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub planned_completion_time: Option<i64>,
+    /// `activity`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `distributionType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub distribution_type: Option<String>,
+    /// `responsibleList`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_list: Option<Vec<Vec<String>>>,
+    /// `demo`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub demo: Option<bool>,
+    /// `responsibleCanChangeDeadline`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_can_change_deadline: Option<bool>,
+    /// `matchWorkTime`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<bool>,
+    /// `taskControl`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<bool>,
+    /// `notifyAtHalfTime`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_at_half_time: Option<bool>,
+    /// `notifyOnQueueOverflow`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_on_queue_overflow: Option<i64>,
+    /// `notifyOnTasksInProgressOverflow`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_on_tasks_in_progress_overflow: Option<i64>,
+    /// `notifyWhenEfficiencyDecreases`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub notify_when_efficiency_decreases: Option<i64>,
+    /// `taskCreators`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_creators: Option<Vec<Vec<String>>>,
+    /// `team`: `string[][]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub team: Option<Vec<Vec<String>>>,
+    /// `trialFeatureEnabled`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub trial_feature_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksFlowFlowUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `tasks.flow.Flow.activate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-activate.html)
@@ -147,7 +465,7 @@ impl TasksFlowFlowActivate {
     "tasks.flow.Flow.create",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksFlowFlowCreateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -168,7 +486,7 @@ impl TasksFlowFlowCreate {
     "tasks.flow.Flow.delete",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = TasksFlowFlowDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -188,12 +506,7 @@ impl TasksFlowFlowDelete {
 /// `tasks.flow.Flow.get`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-get.html)
-#[bitrix_method(
-    "tasks.flow.Flow.get",
-    scope = "task",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("tasks.flow.Flow.get", scope = "task", kind = read, response = Flow)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksFlowFlowGet {
@@ -213,7 +526,7 @@ impl TasksFlowFlowGet {
     "tasks.flow.Flow.isExists",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = TasksFlowFlowIsExistsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -260,7 +573,7 @@ impl TasksFlowFlowPin {
     "tasks.flow.Flow.update",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = TasksFlowFlowUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

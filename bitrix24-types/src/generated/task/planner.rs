@@ -3,7 +3,6 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
 /// `task.planner.getlist`: scope `task`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/planner/task-planner-get-list.html)
@@ -11,7 +10,7 @@ use ::bitrix24_types::serde_json;
     "task.planner.getlist",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Vec<i64>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

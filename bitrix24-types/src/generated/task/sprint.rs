@@ -2,11 +2,63 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TasksApiScrumSprintAddStatus;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Sprint {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `goal`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub goal: Option<String>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Sprint {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
@@ -33,6 +85,351 @@ pub struct TasksApiScrumSprintAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintAddResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `goal`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub goal: Option<String>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-complete.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintCompleteResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `goal`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub goal: Option<String>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintCompleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsCreatedBy {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsCreatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsDateEnd {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsDateEnd {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsDateStart {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsDateStart {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsFields {
+    /// `createdBy`: `TasksApiScrumSprintGetFieldsCreatedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<TasksApiScrumSprintGetFieldsCreatedBy>,
+    /// `dateEnd`: `TasksApiScrumSprintGetFieldsDateEnd`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_end: Option<TasksApiScrumSprintGetFieldsDateEnd>,
+    /// `dateStart`: `TasksApiScrumSprintGetFieldsDateStart`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<TasksApiScrumSprintGetFieldsDateStart>,
+    /// `groupId`: `TasksApiScrumSprintGetFieldsGroupId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<TasksApiScrumSprintGetFieldsGroupId>,
+    /// `modifiedBy`: `TasksApiScrumSprintGetFieldsModifiedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<TasksApiScrumSprintGetFieldsModifiedBy>,
+    /// `name`: `TasksApiScrumSprintGetFieldsName`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<TasksApiScrumSprintGetFieldsName>,
+    /// `sort`: `TasksApiScrumSprintGetFieldsSort`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<TasksApiScrumSprintGetFieldsSort>,
+    /// `status`: `TasksApiScrumSprintGetFieldsStatus`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<TasksApiScrumSprintGetFieldsStatus>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsGroupId {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsGroupId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsModifiedBy {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsModifiedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsName {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksApiScrumSprintGetFieldsResult {
+    /// `fields`: `TasksApiScrumSprintGetFieldsFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksApiScrumSprintGetFieldsFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsSort {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsSort {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintGetFieldsStatus {
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintGetFieldsStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -78,6 +475,110 @@ pub struct TasksApiScrumSprintListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintListResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `goal`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub goal: Option<String>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-start.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintStartResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `goal`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub goal: Option<String>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintStartResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)
@@ -107,6 +608,58 @@ pub struct TasksApiScrumSprintUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumSprintUpdateResult {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_type: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `goal`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub goal: Option<String>,
+    /// `sort`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modified_by: Option<i64>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `dateEnd`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_end: Option<wire::DateTime>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumSprintUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `tasks.api.scrum.sprint.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
@@ -114,7 +667,7 @@ pub struct TasksApiScrumSprintUpdateFields {
     "tasks.api.scrum.sprint.add",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksApiScrumSprintAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -135,7 +688,7 @@ impl TasksApiScrumSprintAdd {
     "tasks.api.scrum.sprint.complete",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksApiScrumSprintCompleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -177,7 +730,7 @@ impl TasksApiScrumSprintDelete {
     "tasks.api.scrum.sprint.get",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Sprint
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -198,7 +751,7 @@ impl TasksApiScrumSprintGet {
     "tasks.api.scrum.sprint.getFields",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = TasksApiScrumSprintGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -210,7 +763,7 @@ pub struct TasksApiScrumSprintGetFields;
     "tasks.api.scrum.sprint.list",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = TasksApiScrumSprintListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -235,7 +788,7 @@ pub struct TasksApiScrumSprintList {
     "tasks.api.scrum.sprint.start",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksApiScrumSprintStartResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -256,7 +809,7 @@ impl TasksApiScrumSprintStart {
     "tasks.api.scrum.sprint.update",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = TasksApiScrumSprintUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -773,6 +773,58 @@ impl wire::Lenient for TasksApiScrumSprintAddStatus {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TasksApiScrumTaskUpdateStatus {
+    /// `success`
+    Success,
+    /// `error`
+    Error,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TasksApiScrumTaskUpdateStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TasksApiScrumTaskUpdateStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TasksApiScrumTaskUpdateStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TasksApiScrumTaskUpdateStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TasksFlowFlowCreateDistributionType {
@@ -1076,6 +1128,58 @@ impl<'de> Deserialize<'de> for TasksTaskCountersGetType {
     }
 }
 impl wire::Lenient for TasksTaskCountersGetType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add-from-comment.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TasksTaskResultAddFromCommentStatus {
+    /// `0`
+    ResultIsOpen,
+    /// `1`
+    ResultIsClosed,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TasksTaskResultAddFromCommentStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::ResultIsOpen,
+            "1" => Self::ResultIsClosed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ResultIsOpen => "0",
+            Self::ResultIsClosed => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TasksTaskResultAddFromCommentStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_numeric_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TasksTaskResultAddFromCommentStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TasksTaskResultAddFromCommentStatus {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -330,12 +330,1631 @@ impl wire::Lenient for TaskReply {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskAddCheckListTree {
+    /// `action`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub action: Option<serde_json::Value>,
+    /// `descendants`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub descendants: Option<serde_json::Value>,
+    /// `fields`: `TasksTaskAddFields2`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub fields: Option<TasksTaskAddFields2>,
+    /// `nodeId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddCheckListTree {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskAddCreator {
+    /// `icon`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddCreator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskAddFields2 {
+    /// `attachments`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub members: Option<serde_json::Value>,
+    /// `sortIndex`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sort_index: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddFields2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskAddResponsible {
+    /// `icon`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddResponsible {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskAddResult {
+    /// `task`: `TasksTaskAddTask`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task: Option<TasksTaskAddTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskAddTask {
+    /// `accomplices`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accomplices: Option<serde_json::Value>,
+    /// `accomplicesData`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accomplices_data: Option<serde_json::Value>,
+    /// `action`: `map<boolean>`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub action: Option<BTreeMap<String, bool>>,
+    /// `activityDate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activity_date: Option<wire::DateTime>,
+    /// `addInReport`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub add_in_report: Option<bool>,
+    /// `allowChangeDeadline`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub allow_time_tracking: Option<bool>,
+    /// `auditors`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auditors: Option<serde_json::Value>,
+    /// `auditorsData`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auditors_data: Option<serde_json::Value>,
+    /// `changedBy`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub changed_by: Option<String>,
+    /// `changedDate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub changed_date: Option<wire::DateTime>,
+    /// `checkListCanAdd`: boolean.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub check_list_can_add: Option<bool>,
+    /// `checkListTree`: `TasksTaskAddCheckListTree`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub check_list_tree: Option<TasksTaskAddCheckListTree>,
+    /// `checklist`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checklist: Option<serde_json::Value>,
+    /// `closedBy`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub closed_by: Option<serde_json::Value>,
+    /// `closedDate`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub closed_date: Option<serde_json::Value>,
+    /// `commentsCount`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub comments_count: Option<serde_json::Value>,
+    /// `createdBy`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<String>,
+    /// `createdDate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_date: Option<wire::DateTime>,
+    /// `creator`: `TasksTaskAddCreator`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub creator: Option<TasksTaskAddCreator>,
+    /// `dateStart`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_start: Option<serde_json::Value>,
+    /// `deadline`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deadline: Option<serde_json::Value>,
+    /// `description`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub description_in_bbcode: Option<bool>,
+    /// `durationFact`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_fact: Option<serde_json::Value>,
+    /// `durationPlan`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_plan: Option<serde_json::Value>,
+    /// `durationType`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_type: Option<String>,
+    /// `endDatePlan`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_date_plan: Option<serde_json::Value>,
+    /// `exchangeId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exchange_id: Option<i64>,
+    /// `exchangeModified`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exchange_modified: Option<serde_json::Value>,
+    /// `favorite`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub favorite: Option<bool>,
+    /// `flowId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub flow_id: Option<i64>,
+    /// `forkedByTemplateId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forked_by_template_id: Option<i64>,
+    /// `forumId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forum_id: Option<i64>,
+    /// `forumTopicId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forum_topic_id: Option<i64>,
+    /// `group`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group: Option<serde_json::Value>,
+    /// `groupId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_id: Option<i64>,
+    /// `guid`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub guid: Option<String>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `isMuted`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_muted: Option<bool>,
+    /// `isPinned`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_pinned_in_group: Option<bool>,
+    /// `mark`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mark: Option<serde_json::Value>,
+    /// `matchWorkTime`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub match_work_time: Option<bool>,
+    /// `multitask`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multitask: Option<bool>,
+    /// `newCommentsCount`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub new_comments_count: Option<i64>,
+    /// `notViewed`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub not_viewed: Option<bool>,
+    /// `outlookVersion`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub outlook_version: Option<String>,
+    /// `priority`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<String>,
+    /// `replicate`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub replicate: Option<bool>,
+    /// `responsible`: `TasksTaskAddResponsible`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub responsible: Option<TasksTaskAddResponsible>,
+    /// `responsibleId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub responsible_id: Option<i64>,
+    /// `serviceCommentsCount`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_comments_count: Option<serde_json::Value>,
+    /// `siteId`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub site_id: Option<String>,
+    /// `sorting`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sorting: Option<serde_json::Value>,
+    /// `stageId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_id: Option<i64>,
+    /// `startDatePlan`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_date_plan: Option<serde_json::Value>,
+    /// `status`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// `statusChangedBy`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_changed_by: Option<serde_json::Value>,
+    /// `statusChangedDate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_changed_date: Option<wire::DateTime>,
+    /// `subordinate`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub subordinate: Option<bool>,
+    /// `taskControl`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub task_control: Option<bool>,
+    /// `timeEstimate`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub time_spent_in_logs: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `viewedDate`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub viewed_date: Option<serde_json::Value>,
+    /// `xmlId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveAction {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveAction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveAction2 {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveAction2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveAction3 {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveAction3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveAuditorsDataItem {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveAuditorsDataItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveCheckListTree {
+    /// `action`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<serde_json::Value>,
+    /// `descendants`: `TasksTaskApproveDescendantsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<Vec<TasksTaskApproveDescendantsItem>>,
+    /// `fields`: `TasksTaskApproveFields3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskApproveFields3>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveCheckListTree {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveChecklistItem {
+    /// `action`: `TasksTaskApproveAction3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskApproveAction3>,
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `sortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<String>,
+    /// `taskId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `toggledBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_by: Option<serde_json::Value>,
+    /// `toggledDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_date: Option<serde_json::Value>,
+    /// `ufChecklistFiles`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uf_checklist_files: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveChecklistItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveCreator {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveCreator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveDescendantsItem {
+    /// `action`: `TasksTaskApproveAction`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskApproveAction>,
+    /// `descendants`: `TasksTaskApproveDescendantsItem2[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<Vec<TasksTaskApproveDescendantsItem2>>,
+    /// `fields`: `TasksTaskApproveFields2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskApproveFields2>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveDescendantsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveDescendantsItem2 {
+    /// `action`: `TasksTaskApproveAction2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskApproveAction2>,
+    /// `descendants`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<serde_json::Value>,
+    /// `fields`: `TasksTaskApproveFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskApproveFields>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveDescendantsItem2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveFields {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveFields2 {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveFields2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveFields3 {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveFields3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveGroup {
+    /// `additionalData`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_data: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `membersCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members_count: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `opened`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveResponsible {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveResponsible {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskApproveResult {
+    /// `task`: `TasksTaskApproveTask`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task: Option<TasksTaskApproveTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskApproveTask {
+    /// `accomplices`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices: Option<serde_json::Value>,
+    /// `accomplicesData`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices_data: Option<serde_json::Value>,
+    /// `action`: `map<boolean>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<BTreeMap<String, bool>>,
+    /// `activityDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity_date: Option<wire::DateTime>,
+    /// `addInReport`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_in_report: Option<bool>,
+    /// `allowChangeDeadline`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_time_tracking: Option<bool>,
+    /// `auditors`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors: Option<Vec<String>>,
+    /// `auditorsData`: `map<TasksTaskApproveAuditorsDataItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors_data: Option<BTreeMap<String, TasksTaskApproveAuditorsDataItem>>,
+    /// `backlogId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub backlog_id: Option<i64>,
+    /// `changedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_by: Option<String>,
+    /// `changedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_date: Option<wire::DateTime>,
+    /// `checkListCanAdd`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_can_add: Option<bool>,
+    /// `checkListTree`: `TasksTaskApproveCheckListTree`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_tree: Option<TasksTaskApproveCheckListTree>,
+    /// `checklist`: `map<TasksTaskApproveChecklistItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub checklist: Option<BTreeMap<String, TasksTaskApproveChecklistItem>>,
+    /// `closedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_by: Option<String>,
+    /// `closedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_date: Option<wire::DateTime>,
+    /// `commentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments_count: Option<String>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `createdDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_date: Option<wire::DateTime>,
+    /// `creator`: `TasksTaskApproveCreator`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub creator: Option<TasksTaskApproveCreator>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `deadline`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deadline: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description_in_bbcode: Option<bool>,
+    /// `durationFact`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_fact: Option<String>,
+    /// `durationPlan`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_plan: Option<String>,
+    /// `durationType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_type: Option<String>,
+    /// `endDatePlan`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub end_date_plan: Option<serde_json::Value>,
+    /// `exchangeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_id: Option<i64>,
+    /// `exchangeModified`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_modified: Option<serde_json::Value>,
+    /// `favorite`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub favorite: Option<bool>,
+    /// `flowId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub flow_id: Option<i64>,
+    /// `forkedByTemplateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forked_by_template_id: Option<i64>,
+    /// `forumId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_id: Option<i64>,
+    /// `forumTopicId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_topic_id: Option<i64>,
+    /// `group`: `TasksTaskApproveGroup`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group: Option<TasksTaskApproveGroup>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `guid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub guid: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isMuted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_muted: Option<bool>,
+    /// `isPinned`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `mark`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mark: Option<String>,
+    /// `matchWorkTime`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<bool>,
+    /// `multitask`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multitask: Option<bool>,
+    /// `newCommentsCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new_comments_count: Option<i64>,
+    /// `notViewed`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub not_viewed: Option<bool>,
+    /// `outlookVersion`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub outlook_version: Option<String>,
+    /// `priority`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub priority: Option<String>,
+    /// `replicate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub replicate: Option<bool>,
+    /// `responsible`: `TasksTaskApproveResponsible`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible: Option<TasksTaskApproveResponsible>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `serviceCommentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service_comments_count: Option<String>,
+    /// `siteId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `sorting`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sorting: Option<serde_json::Value>,
+    /// `sprintId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sprint_id: Option<i64>,
+    /// `stageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stage_id: Option<i64>,
+    /// `startDatePlan`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_date_plan: Option<serde_json::Value>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `statusChangedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_by: Option<String>,
+    /// `statusChangedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_date: Option<wire::DateTime>,
+    /// `subordinate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subordinate: Option<bool>,
+    /// `taskControl`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<bool>,
+    /// `timeEstimate`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_spent_in_logs: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `viewedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_date: Option<wire::DateTime>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskApproveTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
-pub struct TasksTaskCountersGetCounter {
+pub struct TasksTaskCounters {
     /// `counter`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
@@ -347,7 +1966,4292 @@ pub struct TasksTaskCountersGetCounter {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskCountersGetCounter {
+impl wire::Lenient for TasksTaskCounters {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateAccomplicesDataItem {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateAccomplicesDataItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateAction {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateAction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateAction2 {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateAction2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateAction3 {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateAction3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateAuditorsDataItem {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateAuditorsDataItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateCheckListTree {
+    /// `action`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<serde_json::Value>,
+    /// `descendants`: `TasksTaskDelegateDescendantsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<Vec<TasksTaskDelegateDescendantsItem>>,
+    /// `fields`: `TasksTaskDelegateFields3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskDelegateFields3>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateCheckListTree {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateChecklistItem {
+    /// `action`: `TasksTaskDelegateAction3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskDelegateAction3>,
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `sortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<String>,
+    /// `taskId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `toggledBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_by: Option<serde_json::Value>,
+    /// `toggledDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_date: Option<serde_json::Value>,
+    /// `ufChecklistFiles`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uf_checklist_files: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateChecklistItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateCreator {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateCreator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateDescendantsItem {
+    /// `action`: `TasksTaskDelegateAction`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskDelegateAction>,
+    /// `descendants`: `TasksTaskDelegateDescendantsItem2[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<Vec<TasksTaskDelegateDescendantsItem2>>,
+    /// `fields`: `TasksTaskDelegateFields2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskDelegateFields2>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateDescendantsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateDescendantsItem2 {
+    /// `action`: `TasksTaskDelegateAction2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskDelegateAction2>,
+    /// `descendants`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<serde_json::Value>,
+    /// `fields`: `TasksTaskDelegateFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskDelegateFields>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateDescendantsItem2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateFields {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateFields2 {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateFields2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateFields3 {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateFields3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateGroup {
+    /// `additionalData`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_data: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `membersCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members_count: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `opened`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateResponsible {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateResponsible {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskDelegateResult {
+    /// `task`: `TasksTaskDelegateTask`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task: Option<TasksTaskDelegateTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDelegateTask {
+    /// `accomplices`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices: Option<Vec<String>>,
+    /// `accomplicesData`: `map<TasksTaskDelegateAccomplicesDataItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices_data: Option<BTreeMap<String, TasksTaskDelegateAccomplicesDataItem>>,
+    /// `action`: `map<boolean>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<BTreeMap<String, bool>>,
+    /// `activityDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity_date: Option<wire::DateTime>,
+    /// `addInReport`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_in_report: Option<bool>,
+    /// `allowChangeDeadline`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_time_tracking: Option<bool>,
+    /// `auditors`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors: Option<Vec<String>>,
+    /// `auditorsData`: `map<TasksTaskDelegateAuditorsDataItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors_data: Option<BTreeMap<String, TasksTaskDelegateAuditorsDataItem>>,
+    /// `backlogId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub backlog_id: Option<i64>,
+    /// `changedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_by: Option<String>,
+    /// `changedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_date: Option<wire::DateTime>,
+    /// `checkListCanAdd`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_can_add: Option<bool>,
+    /// `checkListTree`: `TasksTaskDelegateCheckListTree`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_tree: Option<TasksTaskDelegateCheckListTree>,
+    /// `checklist`: `map<TasksTaskDelegateChecklistItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub checklist: Option<BTreeMap<String, TasksTaskDelegateChecklistItem>>,
+    /// `closedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_by: Option<String>,
+    /// `closedDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_date: Option<serde_json::Value>,
+    /// `commentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments_count: Option<String>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `createdDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_date: Option<wire::DateTime>,
+    /// `creator`: `TasksTaskDelegateCreator`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub creator: Option<TasksTaskDelegateCreator>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `deadline`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deadline: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description_in_bbcode: Option<bool>,
+    /// `durationFact`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_fact: Option<String>,
+    /// `durationPlan`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_plan: Option<String>,
+    /// `durationType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_type: Option<String>,
+    /// `endDatePlan`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub end_date_plan: Option<serde_json::Value>,
+    /// `exchangeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_id: Option<i64>,
+    /// `exchangeModified`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_modified: Option<serde_json::Value>,
+    /// `favorite`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub favorite: Option<bool>,
+    /// `flowId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub flow_id: Option<i64>,
+    /// `forkedByTemplateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forked_by_template_id: Option<i64>,
+    /// `forumId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_id: Option<i64>,
+    /// `forumTopicId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_topic_id: Option<i64>,
+    /// `group`: `TasksTaskDelegateGroup`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group: Option<TasksTaskDelegateGroup>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `guid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub guid: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isMuted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_muted: Option<bool>,
+    /// `isPinned`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `mark`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mark: Option<String>,
+    /// `matchWorkTime`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<bool>,
+    /// `multitask`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multitask: Option<bool>,
+    /// `newCommentsCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new_comments_count: Option<i64>,
+    /// `notViewed`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub not_viewed: Option<bool>,
+    /// `outlookVersion`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub outlook_version: Option<String>,
+    /// `priority`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub priority: Option<String>,
+    /// `replicate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub replicate: Option<bool>,
+    /// `responsible`: `TasksTaskDelegateResponsible`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible: Option<TasksTaskDelegateResponsible>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `serviceCommentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service_comments_count: Option<String>,
+    /// `siteId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `sorting`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sorting: Option<serde_json::Value>,
+    /// `sprintId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sprint_id: Option<i64>,
+    /// `stageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stage_id: Option<i64>,
+    /// `startDatePlan`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_date_plan: Option<serde_json::Value>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `statusChangedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_by: Option<String>,
+    /// `statusChangedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_date: Option<wire::DateTime>,
+    /// `subordinate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subordinate: Option<bool>,
+    /// `taskControl`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<bool>,
+    /// `timeEstimate`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_spent_in_logs: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `viewedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_date: Option<wire::DateTime>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDelegateTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskDeleteResult {
+    /// `task`: boolean.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDeleteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveAction {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveAction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveAction2 {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveAction2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveAction3 {
+    /// `add`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveAction3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveAuditorsDataItem {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveAuditorsDataItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveCheckListTree {
+    /// `action`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<serde_json::Value>,
+    /// `descendants`: `TasksTaskDisapproveDescendantsItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<Vec<TasksTaskDisapproveDescendantsItem>>,
+    /// `fields`: `TasksTaskDisapproveFields3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskDisapproveFields3>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveCheckListTree {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveChecklistItem {
+    /// `action`: `TasksTaskDisapproveAction3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskDisapproveAction3>,
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `sortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<String>,
+    /// `taskId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `toggledBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_by: Option<serde_json::Value>,
+    /// `toggledDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub toggled_date: Option<serde_json::Value>,
+    /// `ufChecklistFiles`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub uf_checklist_files: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveChecklistItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveCreator {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveCreator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveDescendantsItem {
+    /// `action`: `TasksTaskDisapproveAction`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskDisapproveAction>,
+    /// `descendants`: `TasksTaskDisapproveDescendantsItem2[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<Vec<TasksTaskDisapproveDescendantsItem2>>,
+    /// `fields`: `TasksTaskDisapproveFields2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskDisapproveFields2>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveDescendantsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveDescendantsItem2 {
+    /// `action`: `TasksTaskDisapproveAction2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<TasksTaskDisapproveAction2>,
+    /// `descendants`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<serde_json::Value>,
+    /// `fields`: `TasksTaskDisapproveFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskDisapproveFields>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveDescendantsItem2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveFields {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveFields2 {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveFields2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveFields3 {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveFields3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveGroup {
+    /// `additionalData`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub additional_data: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `image`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `membersCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members_count: Option<i64>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `opened`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub opened: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveResponsible {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveResponsible {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskDisapproveResult {
+    /// `task`: `TasksTaskDisapproveTask`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task: Option<TasksTaskDisapproveTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDisapproveTask {
+    /// `accomplices`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices: Option<serde_json::Value>,
+    /// `accomplicesData`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices_data: Option<serde_json::Value>,
+    /// `action`: `map<boolean>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<BTreeMap<String, bool>>,
+    /// `activityDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity_date: Option<wire::DateTime>,
+    /// `addInReport`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_in_report: Option<bool>,
+    /// `allowChangeDeadline`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_time_tracking: Option<bool>,
+    /// `auditors`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors: Option<Vec<String>>,
+    /// `auditorsData`: `map<TasksTaskDisapproveAuditorsDataItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors_data: Option<BTreeMap<String, TasksTaskDisapproveAuditorsDataItem>>,
+    /// `backlogId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub backlog_id: Option<i64>,
+    /// `changedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_by: Option<String>,
+    /// `changedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_date: Option<wire::DateTime>,
+    /// `checkListCanAdd`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_can_add: Option<bool>,
+    /// `checkListTree`: `TasksTaskDisapproveCheckListTree`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_tree: Option<TasksTaskDisapproveCheckListTree>,
+    /// `checklist`: `map<TasksTaskDisapproveChecklistItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub checklist: Option<BTreeMap<String, TasksTaskDisapproveChecklistItem>>,
+    /// `closedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_by: Option<String>,
+    /// `closedDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_date: Option<serde_json::Value>,
+    /// `commentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments_count: Option<String>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `createdDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_date: Option<wire::DateTime>,
+    /// `creator`: `TasksTaskDisapproveCreator`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub creator: Option<TasksTaskDisapproveCreator>,
+    /// `dateStart`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<wire::DateTime>,
+    /// `deadline`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deadline: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description_in_bbcode: Option<bool>,
+    /// `durationFact`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_fact: Option<String>,
+    /// `durationPlan`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_plan: Option<String>,
+    /// `durationType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_type: Option<String>,
+    /// `endDatePlan`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub end_date_plan: Option<serde_json::Value>,
+    /// `exchangeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_id: Option<i64>,
+    /// `exchangeModified`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_modified: Option<serde_json::Value>,
+    /// `favorite`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub favorite: Option<bool>,
+    /// `flowId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub flow_id: Option<i64>,
+    /// `forkedByTemplateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forked_by_template_id: Option<i64>,
+    /// `forumId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_id: Option<i64>,
+    /// `forumTopicId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_topic_id: Option<i64>,
+    /// `group`: `TasksTaskDisapproveGroup`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group: Option<TasksTaskDisapproveGroup>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `guid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub guid: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isMuted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_muted: Option<bool>,
+    /// `isPinned`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `mark`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mark: Option<String>,
+    /// `matchWorkTime`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<bool>,
+    /// `multitask`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multitask: Option<bool>,
+    /// `newCommentsCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new_comments_count: Option<i64>,
+    /// `notViewed`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub not_viewed: Option<bool>,
+    /// `outlookVersion`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub outlook_version: Option<String>,
+    /// `priority`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub priority: Option<String>,
+    /// `replicate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub replicate: Option<bool>,
+    /// `responsible`: `TasksTaskDisapproveResponsible`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible: Option<TasksTaskDisapproveResponsible>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `serviceCommentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service_comments_count: Option<String>,
+    /// `siteId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `sorting`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sorting: Option<serde_json::Value>,
+    /// `sprintId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sprint_id: Option<i64>,
+    /// `stageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stage_id: Option<i64>,
+    /// `startDatePlan`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_date_plan: Option<serde_json::Value>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `statusChangedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_by: Option<String>,
+    /// `statusChangedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_date: Option<wire::DateTime>,
+    /// `subordinate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subordinate: Option<bool>,
+    /// `taskControl`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<bool>,
+    /// `timeEstimate`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_spent_in_logs: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `viewedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_date: Option<wire::DateTime>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskDisapproveTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskFilesAttachResult {
+    /// `attachmentId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachment_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskFilesAttachResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetCreator {
+    /// `icon`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetCreator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsAccomplices {
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsAccomplices {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsActivityDate {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsActivityDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsAddInReport {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsAddInReport {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsAllowChangeDeadline {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues2`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues2>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsAllowChangeDeadline {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsAllowTimeTracking {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues3`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues3>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsAllowTimeTracking {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsAuditors {
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsAuditors {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsBacklogId {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsBacklogId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsChangedBy {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsChangedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsChangedDate {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsChangedDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsChecklist {
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsChecklist {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsClosedBy {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsClosedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsClosedDate {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsClosedDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsCommentsCount {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsCommentsCount {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsCreatedBy {
+    /// `required`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsCreatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsCreatedDate {
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsCreatedDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsDateStart {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsDateStart {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsDeadline {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsDeadline {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsDescription {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsDescription {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsDurationFact {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsDurationFact {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsDurationPlan {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsDurationPlan {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsDurationType {
+    /// `default`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsDurationType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsEndDatePlan {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsEndDatePlan {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsExchangeId {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsExchangeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsExchangeModified {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsExchangeModified {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsFavorite {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues4`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues4>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsFavorite {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsFields {
+    /// `ACCOMPLICES`: `TasksTaskGetFieldsAccomplices`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices: Option<TasksTaskGetFieldsAccomplices>,
+    /// `ACTIVITY_DATE`: `TasksTaskGetFieldsActivityDate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity_date: Option<TasksTaskGetFieldsActivityDate>,
+    /// `ADD_IN_REPORT`: `TasksTaskGetFieldsAddInReport`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_in_report: Option<TasksTaskGetFieldsAddInReport>,
+    /// `ALLOW_CHANGE_DEADLINE`: `TasksTaskGetFieldsAllowChangeDeadline`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_change_deadline: Option<TasksTaskGetFieldsAllowChangeDeadline>,
+    /// `ALLOW_TIME_TRACKING`: `TasksTaskGetFieldsAllowTimeTracking`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_time_tracking: Option<TasksTaskGetFieldsAllowTimeTracking>,
+    /// `AUDITORS`: `TasksTaskGetFieldsAuditors`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors: Option<TasksTaskGetFieldsAuditors>,
+    /// `BACKLOG_ID`: `TasksTaskGetFieldsBacklogId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub backlog_id: Option<TasksTaskGetFieldsBacklogId>,
+    /// `CHANGED_BY`: `TasksTaskGetFieldsChangedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_by: Option<TasksTaskGetFieldsChangedBy>,
+    /// `CHANGED_DATE`: `TasksTaskGetFieldsChangedDate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_date: Option<TasksTaskGetFieldsChangedDate>,
+    /// `CHECKLIST`: `TasksTaskGetFieldsChecklist`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub checklist: Option<TasksTaskGetFieldsChecklist>,
+    /// `CLOSED_BY`: `TasksTaskGetFieldsClosedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_by: Option<TasksTaskGetFieldsClosedBy>,
+    /// `CLOSED_DATE`: `TasksTaskGetFieldsClosedDate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_date: Option<TasksTaskGetFieldsClosedDate>,
+    /// `COMMENTS_COUNT`: `TasksTaskGetFieldsCommentsCount`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments_count: Option<TasksTaskGetFieldsCommentsCount>,
+    /// `CREATED_BY`: `TasksTaskGetFieldsCreatedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<TasksTaskGetFieldsCreatedBy>,
+    /// `CREATED_DATE`: `TasksTaskGetFieldsCreatedDate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_date: Option<TasksTaskGetFieldsCreatedDate>,
+    /// `DATE_START`: `TasksTaskGetFieldsDateStart`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<TasksTaskGetFieldsDateStart>,
+    /// `DEADLINE`: `TasksTaskGetFieldsDeadline`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deadline: Option<TasksTaskGetFieldsDeadline>,
+    /// `DESCRIPTION`: `TasksTaskGetFieldsDescription`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<TasksTaskGetFieldsDescription>,
+    /// `DURATION_FACT`: `TasksTaskGetFieldsDurationFact`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_fact: Option<TasksTaskGetFieldsDurationFact>,
+    /// `DURATION_PLAN`: `TasksTaskGetFieldsDurationPlan`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_plan: Option<TasksTaskGetFieldsDurationPlan>,
+    /// `DURATION_TYPE`: `TasksTaskGetFieldsDurationType`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_type: Option<TasksTaskGetFieldsDurationType>,
+    /// `END_DATE_PLAN`: `TasksTaskGetFieldsEndDatePlan`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub end_date_plan: Option<TasksTaskGetFieldsEndDatePlan>,
+    /// `EXCHANGE_ID`: `TasksTaskGetFieldsExchangeId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_id: Option<TasksTaskGetFieldsExchangeId>,
+    /// `EXCHANGE_MODIFIED`: `TasksTaskGetFieldsExchangeModified`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_modified: Option<TasksTaskGetFieldsExchangeModified>,
+    /// `FAVORITE`: `TasksTaskGetFieldsFavorite`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub favorite: Option<TasksTaskGetFieldsFavorite>,
+    /// `FLOW_ID`: `TasksTaskGetFieldsFlowId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub flow_id: Option<TasksTaskGetFieldsFlowId>,
+    /// `FORKED_BY_TEMPLATE_ID`: `TasksTaskGetFieldsForkedByTemplateId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forked_by_template_id: Option<TasksTaskGetFieldsForkedByTemplateId>,
+    /// `FORUM_ID`: `TasksTaskGetFieldsForumId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_id: Option<TasksTaskGetFieldsForumId>,
+    /// `FORUM_TOPIC_ID`: `TasksTaskGetFieldsForumTopicId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_topic_id: Option<TasksTaskGetFieldsForumTopicId>,
+    /// `GROUP_ID`: `TasksTaskGetFieldsGroupId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<TasksTaskGetFieldsGroupId>,
+    /// `GUID`: `TasksTaskGetFieldsGuid`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub guid: Option<TasksTaskGetFieldsGuid>,
+    /// `ID`: `TasksTaskGetFieldsId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<TasksTaskGetFieldsId>,
+    /// `IS_MUTED`: `TasksTaskGetFieldsIsMuted`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_muted: Option<TasksTaskGetFieldsIsMuted>,
+    /// `IS_PINNED`: `TasksTaskGetFieldsIsPinned`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned: Option<TasksTaskGetFieldsIsPinned>,
+    /// `IS_PINNED_IN_GROUP`: `TasksTaskGetFieldsIsPinnedInGroup`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned_in_group: Option<TasksTaskGetFieldsIsPinnedInGroup>,
+    /// `MARK`: `TasksTaskGetFieldsMark`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mark: Option<TasksTaskGetFieldsMark>,
+    /// `MATCH_WORK_TIME`: `TasksTaskGetFieldsMatchWorkTime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<TasksTaskGetFieldsMatchWorkTime>,
+    /// `MULTITASK`: `TasksTaskGetFieldsMultitask`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multitask: Option<TasksTaskGetFieldsMultitask>,
+    /// `NEW_COMMENTS_COUNT`: `TasksTaskGetFieldsNewCommentsCount`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new_comments_count: Option<TasksTaskGetFieldsNewCommentsCount>,
+    /// `NOT_VIEWED`: `TasksTaskGetFieldsNotViewed`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub not_viewed: Option<TasksTaskGetFieldsNotViewed>,
+    /// `OUTLOOK_VERSION`: `TasksTaskGetFieldsOutlookVersion`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub outlook_version: Option<TasksTaskGetFieldsOutlookVersion>,
+    /// `PARENT_ID`: `TasksTaskGetFieldsParentId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub parent_id: Option<TasksTaskGetFieldsParentId>,
+    /// `PRIORITY`: `TasksTaskGetFieldsPriority`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub priority: Option<TasksTaskGetFieldsPriority>,
+    /// `REPLICATE`: `TasksTaskGetFieldsReplicate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub replicate: Option<TasksTaskGetFieldsReplicate>,
+    /// `RESPONSIBLE_ID`: `TasksTaskGetFieldsResponsibleId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<TasksTaskGetFieldsResponsibleId>,
+    /// `SERVICE_COMMENTS_COUNT`: `TasksTaskGetFieldsServiceCommentsCount`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service_comments_count: Option<TasksTaskGetFieldsServiceCommentsCount>,
+    /// `SITE_ID`: `TasksTaskGetFieldsSiteId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<TasksTaskGetFieldsSiteId>,
+    /// `SORTING`: `TasksTaskGetFieldsSorting`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sorting: Option<TasksTaskGetFieldsSorting>,
+    /// `SPRINT_ID`: `TasksTaskGetFieldsSprintId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sprint_id: Option<TasksTaskGetFieldsSprintId>,
+    /// `STAGE_ID`: `TasksTaskGetFieldsStageId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stage_id: Option<TasksTaskGetFieldsStageId>,
+    /// `START_DATE_PLAN`: `TasksTaskGetFieldsStartDatePlan`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_date_plan: Option<TasksTaskGetFieldsStartDatePlan>,
+    /// `STATUS`: `TasksTaskGetFieldsStatus`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<TasksTaskGetFieldsStatus>,
+    /// `STATUS_CHANGED_BY`: `TasksTaskGetFieldsStatusChangedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_by: Option<TasksTaskGetFieldsStatusChangedBy>,
+    /// `STATUS_CHANGED_DATE`: `TasksTaskGetFieldsStatusChangedDate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_date: Option<TasksTaskGetFieldsStatusChangedDate>,
+    /// `SUBORDINATE`: `TasksTaskGetFieldsSubordinate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subordinate: Option<TasksTaskGetFieldsSubordinate>,
+    /// `TASK_CONTROL`: `TasksTaskGetFieldsTaskControl`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<TasksTaskGetFieldsTaskControl>,
+    /// `TIME_ESTIMATE`: `TasksTaskGetFieldsTimeEstimate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_estimate: Option<TasksTaskGetFieldsTimeEstimate>,
+    /// `TIME_SPENT_IN_LOGS`: `TasksTaskGetFieldsTimeSpentInLogs`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_spent_in_logs: Option<TasksTaskGetFieldsTimeSpentInLogs>,
+    /// `TITLE`: `TasksTaskGetFieldsTitle`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<TasksTaskGetFieldsTitle>,
+    /// `VIEWED_DATE`: `TasksTaskGetFieldsViewedDate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_date: Option<TasksTaskGetFieldsViewedDate>,
+    /// `XML_ID`: `TasksTaskGetFieldsXmlId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<TasksTaskGetFieldsXmlId>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsFlowId {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsFlowId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsForkedByTemplateId {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues5`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues5>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsForkedByTemplateId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsForumId {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsForumId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsForumTopicId {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsForumTopicId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsGroupId {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsGroupId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsGuid {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsGuid {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsId {
+    /// `primary`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub primary: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsIsMuted {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues6`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues6>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsIsMuted {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsIsPinned {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues7`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues7>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsIsPinned {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsIsPinnedInGroup {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues8`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues8>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsIsPinnedInGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsMark {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues9`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues9>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsMark {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsMatchWorkTime {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsMatchWorkTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsMultitask {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues10`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues10>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsMultitask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsNewCommentsCount {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsNewCommentsCount {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsNotViewed {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues11`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues11>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsNotViewed {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsOutlookVersion {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsOutlookVersion {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsParentId {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsParentId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsPriority {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `map<string>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<BTreeMap<String, String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsPriority {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsReplicate {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues12`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues12>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsReplicate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsResponsibleId {
+    /// `required`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsResponsibleId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskGetFieldsResult {
+    /// `fields`: `TasksTaskGetFieldsFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskGetFieldsFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsServiceCommentsCount {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<serde_json::Value>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsServiceCommentsCount {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsSiteId {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsSiteId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsSorting {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsSorting {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsSprintId {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsSprintId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsStageId {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsStageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsStartDatePlan {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsStartDatePlan {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsStatus {
+    /// `default`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<i64>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `map<string>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<BTreeMap<String, String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsStatusChangedBy {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsStatusChangedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsStatusChangedDate {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsStatusChangedDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsSubordinate {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues13`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues13>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsSubordinate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsTaskControl {
+    /// `default`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `values`: `TasksTaskGetFieldsValues14`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<TasksTaskGetFieldsValues14>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsTaskControl {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsTimeEstimate {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsTimeEstimate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsTimeSpentInLogs {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsTimeSpentInLogs {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsTitle {
+    /// `required`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsTitle {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues10 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues10 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues11 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues11 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues12 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues12 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues13 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues13 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues14 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues14 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues2 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues3 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues3 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues4 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues4 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues5 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues5 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues6 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues6 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues7 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues7 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues8 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `Y`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub y: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues8 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksTaskGetFieldsValues9 {
+    /// `N`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub n: Option<String>,
+    /// `P`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub p: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsValues9 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsViewedDate {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsViewedDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsXmlId {
+    /// `default`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsXmlId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetResponsible {
+    /// `icon`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetResponsible {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskGetResult {
+    /// `task`: `TasksTaskGetTask`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task: Option<TasksTaskGetTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetTask {
+    /// `action`: `map<boolean>`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub action: Option<BTreeMap<String, bool>>,
+    /// `createdBy`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<String>,
+    /// `creator`: `TasksTaskGetCreator`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub creator: Option<TasksTaskGetCreator>,
+    /// `deadline`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deadline: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub description_in_bbcode: Option<bool>,
+    /// `favorite`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub favorite: Option<bool>,
+    /// `group`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `responsible`: `TasksTaskGetResponsible`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub responsible: Option<TasksTaskGetResponsible>,
+    /// `responsibleId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub responsible_id: Option<i64>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `ufMailMessage`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uf_mail_message: Option<serde_json::Value>,
+    /// `ufTaskWebdavFiles`: `integer[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uf_task_webdav_files: Option<Vec<i64>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskGetaccessResult {
+    /// `allowedActions`: `map<map<boolean>>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allowed_actions: Option<BTreeMap<String, BTreeMap<String, bool>>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetaccessResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -475,6 +6379,215 @@ impl wire::Lenient for TasksTaskHistoryListUser2 {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskListAuditorsDataItem {
+    /// `icon`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListAuditorsDataItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskListCounter {
+    /// `color`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub color: Option<String>,
+    /// `counters`: `TasksTaskListCounters`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub counters: Option<TasksTaskListCounters>,
+    /// `value`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListCounter {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskListCounters {
+    /// `expired`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expired: Option<i64>,
+    /// `mutedExpired`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub muted_expired: Option<i64>,
+    /// `mutedNewComments`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub muted_new_comments: Option<i64>,
+    /// `newComments`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub new_comments: Option<i64>,
+    /// `projectExpired`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_expired: Option<i64>,
+    /// `projectNewComments`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_new_comments: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListCounters {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskListResponsible {
+    /// `icon`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListResponsible {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `tasks`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
@@ -500,6 +6613,713 @@ impl wire::Lenient for TasksTaskListResult {
 impl IntoRecords<Task> for TasksTaskListResult {
     fn into_records(self) -> Vec<Task> {
         self.tasks.unwrap_or_default()
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskListResult2 {
+    /// `tasks`: `TasksTaskListTasksItem[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tasks: Option<Vec<TasksTaskListTasksItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListResult2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskListTagsItem {
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListTagsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskListTasksItem {
+    /// `accomplices`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accomplices: Option<serde_json::Value>,
+    /// `accomplicesData`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accomplices_data: Option<serde_json::Value>,
+    /// `auditors`: `string[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auditors: Option<Vec<String>>,
+    /// `auditorsData`: `map<TasksTaskListAuditorsDataItem>`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auditors_data: Option<BTreeMap<String, TasksTaskListAuditorsDataItem>>,
+    /// `counter`: `TasksTaskListCounter`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub counter: Option<TasksTaskListCounter>,
+    /// `createdDate`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_date: Option<wire::DateTime>,
+    /// `deadline`: datetime.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deadline: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub description_in_bbcode: Option<bool>,
+    /// `group`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// `lengthDeadline`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub length_deadline: Option<String>,
+    /// `mark`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mark: Option<String>,
+    /// `parsedDescription`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parsed_description: Option<String>,
+    /// `priority`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<String>,
+    /// `responsible`: `TasksTaskListResponsible`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub responsible: Option<TasksTaskListResponsible>,
+    /// `responsibleId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub responsible_id: Option<i64>,
+    /// `status`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// `subStatus`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sub_status: Option<String>,
+    /// `tags`: `map<TasksTaskListTagsItem>`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tags: Option<BTreeMap<String, TasksTaskListTagsItem>>,
+    /// `taskHasOpenResult`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub task_has_open_result: Option<bool>,
+    /// `taskHasResult`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub task_has_result: Option<bool>,
+    /// `taskRequireResult`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub task_require_result: Option<bool>,
+    /// `timeElapsed`: raw.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub time_elapsed: Option<serde_json::Value>,
+    /// `timerIsRunningForCurrentUser`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub timer_is_running_for_current_user: Option<bool>,
+    /// `title`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListTasksItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskUpdateAuditorsDataItem {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskUpdateAuditorsDataItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskUpdateCheckListTree {
+    /// `action`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<serde_json::Value>,
+    /// `descendants`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub descendants: Option<serde_json::Value>,
+    /// `fields`: `TasksTaskUpdateFields`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub fields: Option<TasksTaskUpdateFields>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskUpdateCheckListTree {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskUpdateCreator {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskUpdateCreator {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskUpdateFields {
+    /// `attachments`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub attachments: Option<serde_json::Value>,
+    /// `completedCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub copied_id: Option<i64>,
+    /// `createdBy`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<serde_json::Value>,
+    /// `displaySortIndex`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display_sort_index: Option<String>,
+    /// `entityId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isComplete`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_important: Option<bool>,
+    /// `members`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub members: Option<serde_json::Value>,
+    /// `nodeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub node_id: Option<i64>,
+    /// `sortIndex`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort_index: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `userId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskUpdateFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskUpdateResponsible {
+    /// `icon`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub icon: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `link`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskUpdateResponsible {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskUpdateResult {
+    /// `task`: `TasksTaskUpdateTask`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task: Option<TasksTaskUpdateTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskUpdateTask {
+    /// `accomplices`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices: Option<serde_json::Value>,
+    /// `accomplicesData`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub accomplices_data: Option<serde_json::Value>,
+    /// `action`: `map<boolean>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub action: Option<BTreeMap<String, bool>>,
+    /// `activityDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub activity_date: Option<wire::DateTime>,
+    /// `addInReport`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub add_in_report: Option<bool>,
+    /// `allowChangeDeadline`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub allow_time_tracking: Option<bool>,
+    /// `auditors`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors: Option<Vec<String>>,
+    /// `auditorsData`: `map<TasksTaskUpdateAuditorsDataItem>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auditors_data: Option<BTreeMap<String, TasksTaskUpdateAuditorsDataItem>>,
+    /// `backlogId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub backlog_id: Option<i64>,
+    /// `changedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_by: Option<String>,
+    /// `changedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub changed_date: Option<wire::DateTime>,
+    /// `checkListCanAdd`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_can_add: Option<bool>,
+    /// `checkListTree`: `TasksTaskUpdateCheckListTree`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub check_list_tree: Option<TasksTaskUpdateCheckListTree>,
+    /// `checklist`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub checklist: Option<serde_json::Value>,
+    /// `closedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_by: Option<String>,
+    /// `closedDate`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub closed_date: Option<serde_json::Value>,
+    /// `commentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comments_count: Option<String>,
+    /// `createdBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_by: Option<String>,
+    /// `createdDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_date: Option<wire::DateTime>,
+    /// `creator`: `TasksTaskUpdateCreator`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub creator: Option<TasksTaskUpdateCreator>,
+    /// `dateStart`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date_start: Option<serde_json::Value>,
+    /// `deadline`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deadline: Option<wire::DateTime>,
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description_in_bbcode: Option<bool>,
+    /// `durationFact`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_fact: Option<serde_json::Value>,
+    /// `durationPlan`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_plan: Option<String>,
+    /// `durationType`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub duration_type: Option<String>,
+    /// `endDatePlan`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub end_date_plan: Option<wire::DateTime>,
+    /// `exchangeId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_id: Option<i64>,
+    /// `exchangeModified`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub exchange_modified: Option<serde_json::Value>,
+    /// `favorite`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub favorite: Option<bool>,
+    /// `flowId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub flow_id: Option<i64>,
+    /// `forkedByTemplateId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forked_by_template_id: Option<i64>,
+    /// `forumId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_id: Option<i64>,
+    /// `forumTopicId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub forum_topic_id: Option<i64>,
+    /// `group`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group: Option<serde_json::Value>,
+    /// `groupId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub group_id: Option<i64>,
+    /// `guid`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub guid: Option<String>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isMuted`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_muted: Option<bool>,
+    /// `isPinned`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `mark`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mark: Option<serde_json::Value>,
+    /// `matchWorkTime`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub match_work_time: Option<bool>,
+    /// `multitask`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multitask: Option<bool>,
+    /// `newCommentsCount`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub new_comments_count: Option<i64>,
+    /// `notViewed`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub not_viewed: Option<bool>,
+    /// `outlookVersion`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub outlook_version: Option<String>,
+    /// `priority`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub priority: Option<String>,
+    /// `replicate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub replicate: Option<bool>,
+    /// `responsible`: `TasksTaskUpdateResponsible`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible: Option<TasksTaskUpdateResponsible>,
+    /// `responsibleId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub responsible_id: Option<i64>,
+    /// `serviceCommentsCount`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub service_comments_count: Option<String>,
+    /// `siteId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub site_id: Option<String>,
+    /// `sorting`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sorting: Option<serde_json::Value>,
+    /// `sprintId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sprint_id: Option<i64>,
+    /// `stageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub stage_id: Option<i64>,
+    /// `startDatePlan`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub start_date_plan: Option<wire::DateTime>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `statusChangedBy`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_by: Option<String>,
+    /// `statusChangedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status_changed_date: Option<wire::DateTime>,
+    /// `subordinate`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub subordinate: Option<bool>,
+    /// `taskControl`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_control: Option<bool>,
+    /// `timeEstimate`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub time_spent_in_logs: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `viewedDate`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub viewed_date: Option<wire::DateTime>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskUpdateTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `task.dependence.add`: scope `task`; writes (not idempotent: never repeated blindly).
@@ -581,7 +7401,7 @@ impl TasksTaskAdd {
     "tasks.task.approve",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksTaskApproveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -602,7 +7422,7 @@ impl TasksTaskApprove {
     "tasks.task.counters.get",
     scope = "task",
     kind = read,
-    response = TasksTaskCountersGetCounter
+    response = TasksTaskCounters
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -624,7 +7444,7 @@ pub struct TasksTaskCountersGet {
     "tasks.task.delegate",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksTaskDelegateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -668,7 +7488,7 @@ impl TasksTaskDelete {
     "tasks.task.disapprove",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksTaskDisapproveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -689,7 +7509,7 @@ impl TasksTaskDisapprove {
     "tasks.task.files.attach",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = TasksTaskFilesAttachResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -731,7 +7551,7 @@ impl TasksTaskGet {
     "tasks.task.getFields",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = TasksTaskGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -743,7 +7563,7 @@ pub struct TasksTaskGetFields;
     "tasks.task.getaccess",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = TasksTaskGetaccessResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -834,7 +7654,7 @@ pub struct TasksTaskList {
     "tasks.task.update",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = TasksTaskUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

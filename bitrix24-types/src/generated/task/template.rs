@@ -9,61 +9,10 @@ use ::bitrix24_types::wire;
 use super::task_linked::TasksTemplateAddFields;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTemplateFieldsFieldDescription {
-    /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub title: Option<String>,
-    /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_: Option<String>,
-    /// `required`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub required: Option<bool>,
-    /// `default`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub default: Option<String>,
-    /// `values`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub values: Option<serde_json::Value>,
-    /// `primary`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub primary: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateFieldsFieldDescription {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTemplateGetParams {
-    /// `select`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTemplateGetResult {
+pub struct TasksTemplate {
     /// `ID`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -208,24 +157,75 @@ pub struct TasksTemplateGetResult {
     /// `SCENARIO`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub scenario: Option<String>,
-    /// `UF_CRM_TASK`: raw.
+    /// `UF_CRM_TASK`: `string[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub uf_crm_task: Option<serde_json::Value>,
-    /// `UF_TASK_WEBDAV_FILES`: raw.
+    pub uf_crm_task: Option<Vec<String>>,
+    /// `UF_TASK_WEBDAV_FILES`: `integer[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub uf_task_webdav_files: Option<serde_json::Value>,
+    pub uf_task_webdav_files: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTemplateGetResult {
+impl wire::Lenient for TasksTemplate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
     }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTemplateFieldsFieldDescription {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// `required`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `default`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default: Option<String>,
+    /// `values`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub values: Option<serde_json::Value>,
+    /// `primary`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub primary: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTemplateFieldsFieldDescription {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html#params)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTemplateGetParams {
+    /// `select`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `tasks.template.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
@@ -283,7 +283,7 @@ pub struct TasksTemplateFields;
     "tasks.template.get",
     scope = "task",
     kind = read,
-    response = TasksTemplateGetResult
+    response = TasksTemplate
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

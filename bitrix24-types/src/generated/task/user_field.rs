@@ -6,7 +6,81 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::task_linked::UfEnumElement;
 use super::task_values::TaskItemUserfieldAddUserTypeId;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemUserfield {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// `SORT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<i64>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mandatory: Option<bool>,
+    /// `SHOW_FILTER`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_filter: Option<bool>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_in_list: Option<bool>,
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_in_list: Option<bool>,
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_searchable: Option<bool>,
+    /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetEditFormLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_form_label: Option<TaskItemUserfieldGetEditFormLabel>,
+    /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetListColumnLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_column_label: Option<TaskItemUserfieldGetListColumnLabel>,
+    /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetListFilterLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_filter_label: Option<TaskItemUserfieldGetListFilterLabel>,
+    /// `ERROR_MESSAGE`: `TaskItemUserfieldGetErrorMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub error_message: Option<TaskItemUserfieldGetErrorMessage>,
+    /// `HELP_MESSAGE`: `TaskItemUserfieldGetHelpMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub help_message: Option<TaskItemUserfieldGetHelpMessage>,
+    /// `SETTINGS`: `TaskItemUserfieldGetSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<TaskItemUserfieldGetSettings>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfield {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html#edit_form_label)
@@ -85,70 +159,116 @@ pub struct TaskItemUserfieldAddSettings {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskItemUserfieldGetResult {
-    /// `ID`: integer.
+#[serde(crate = "self::serde")]
+pub struct TaskItemUserfieldGetEditFormLabel {
+    /// `ar`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `ENTITY_ID`: string.
+    pub ar: Option<String>,
+    /// `br`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
+    pub br: Option<String>,
+    /// `de`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub field_name: Option<String>,
-    /// `USER_TYPE_ID`: string.
+    pub de: Option<String>,
+    /// `en`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_type_id: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub xml_id: Option<String>,
-    /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub sort: Option<i64>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub show_filter: Option<bool>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `LIST_COLUMN_LABEL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_column_label: Option<serde_json::Value>,
-    /// `LIST_FILTER_LABEL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `ERROR_MESSAGE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub error_message: Option<serde_json::Value>,
-    /// `HELP_MESSAGE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub help_message: Option<serde_json::Value>,
-    /// `SETTINGS`: `TaskItemUserfieldGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub settings: Option<TaskItemUserfieldGetSettings>,
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TaskItemUserfieldGetResult {
+impl wire::Lenient for TaskItemUserfieldGetEditFormLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TaskItemUserfieldGetErrorMessage {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetErrorMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TaskItemUserfieldGetHelpMessage {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetHelpMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TaskItemUserfieldGetListColumnLabel {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetListColumnLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TaskItemUserfieldGetListFilterLabel {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetListFilterLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -195,73 +315,697 @@ impl wire::Lenient for TaskItemUserfieldGetSettings {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsEditFormLabel {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsEditFormLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsEditInList {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsEditInList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsEntityId {
+    /// `isImmutable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_immutable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsEntityId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsErrorMessage {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsErrorMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsFieldName {
+    /// `isImmutable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_immutable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsFieldName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsHelpMessage {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsHelpMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsId {
+    /// `isReadOnly`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_read_only: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsIsSearchable {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsIsSearchable {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsListColumnLabel {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsListColumnLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsListFilterLabel {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsListFilterLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsMandatory {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsMandatory {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsMultiple {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsMultiple {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetfieldsResult {
-    /// `ID`: integer.
+    /// `ID`: `TaskItemUserfieldGetfieldsId`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `ENTITY_ID`: string.
+    pub id: Option<TaskItemUserfieldGetfieldsId>,
+    /// `ENTITY_ID`: `TaskItemUserfieldGetfieldsEntityId`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
+    pub entity_id: Option<TaskItemUserfieldGetfieldsEntityId>,
+    /// `FIELD_NAME`: `TaskItemUserfieldGetfieldsFieldName`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub field_name: Option<String>,
-    /// `USER_TYPE_ID`: string.
+    pub field_name: Option<TaskItemUserfieldGetfieldsFieldName>,
+    /// `USER_TYPE_ID`: `TaskItemUserfieldGetfieldsUserTypeId`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_type_id: Option<String>,
-    /// `XML_ID`: string.
+    pub user_type_id: Option<TaskItemUserfieldGetfieldsUserTypeId>,
+    /// `XML_ID`: `TaskItemUserfieldGetfieldsXmlId`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    pub xml_id: Option<TaskItemUserfieldGetfieldsXmlId>,
+    /// `SORT`: `TaskItemUserfieldGetfieldsSort`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub sort: Option<i64>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
+    pub sort: Option<TaskItemUserfieldGetfieldsSort>,
+    /// `MULTIPLE`: `TaskItemUserfieldGetfieldsMultiple`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
+    pub multiple: Option<TaskItemUserfieldGetfieldsMultiple>,
+    /// `MANDATORY`: `TaskItemUserfieldGetfieldsMandatory`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
+    pub mandatory: Option<TaskItemUserfieldGetfieldsMandatory>,
+    /// `SHOW_FILTER`: `TaskItemUserfieldGetfieldsShowFilter`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub show_filter: Option<bool>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    pub show_filter: Option<TaskItemUserfieldGetfieldsShowFilter>,
+    /// `SHOW_IN_LIST`: `TaskItemUserfieldGetfieldsShowInList`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    pub show_in_list: Option<TaskItemUserfieldGetfieldsShowInList>,
+    /// `EDIT_IN_LIST`: `TaskItemUserfieldGetfieldsEditInList`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    pub edit_in_list: Option<TaskItemUserfieldGetfieldsEditInList>,
+    /// `IS_SEARCHABLE`: `TaskItemUserfieldGetfieldsIsSearchable`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: string.
+    pub is_searchable: Option<TaskItemUserfieldGetfieldsIsSearchable>,
+    /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetfieldsEditFormLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL`: string.
+    pub edit_form_label: Option<TaskItemUserfieldGetfieldsEditFormLabel>,
+    /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetfieldsListColumnLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
+    pub list_column_label: Option<TaskItemUserfieldGetfieldsListColumnLabel>,
+    /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetfieldsListFilterLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: string.
+    pub list_filter_label: Option<TaskItemUserfieldGetfieldsListFilterLabel>,
+    /// `ERROR_MESSAGE`: `TaskItemUserfieldGetfieldsErrorMessage`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: string.
+    pub error_message: Option<TaskItemUserfieldGetfieldsErrorMessage>,
+    /// `HELP_MESSAGE`: `TaskItemUserfieldGetfieldsHelpMessage`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub help_message: Option<String>,
-    /// `LIST`: raw.
+    pub help_message: Option<TaskItemUserfieldGetfieldsHelpMessage>,
+    /// `LIST`: `UfEnumElement`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub list: Option<serde_json::Value>,
-    /// `SETTINGS`: raw.
+    pub list: Option<UfEnumElement>,
+    /// `SETTINGS`: `TaskItemUserfieldGetfieldsSettings`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub settings: Option<serde_json::Value>,
+    pub settings: Option<TaskItemUserfieldGetfieldsSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TaskItemUserfieldGetfieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsSettings {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsShowFilter {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsShowFilter {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsShowInList {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsShowInList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsSort {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsSort {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsUserTypeId {
+    /// `isImmutable`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_immutable: Option<bool>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsUserTypeId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsXmlId {
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// `type`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsXmlId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemUserfieldGetlistResultItem {
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_in_list: Option<bool>,
+    /// `ENTITY_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_searchable: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mandatory: Option<bool>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `SETTINGS`: `TaskItemUserfieldGetlistSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<TaskItemUserfieldGetlistSettings>,
+    /// `SHOW_FILTER`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_filter: Option<bool>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_in_list: Option<bool>,
+    /// `SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `USER_TYPE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetlistResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemUserfieldGetlistSettings {
+    /// `COMPANY`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub company: Option<bool>,
+    /// `CONTACT`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub contact: Option<bool>,
+    /// `DEAL`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub deal: Option<bool>,
+    /// `DEFAULT_VALUE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub default_value: Option<serde_json::Value>,
+    /// `DISPLAY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display: Option<String>,
+    /// `IBLOCK_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_id: Option<i64>,
+    /// `LABEL`: `string[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<Vec<String>>,
+    /// `LABEL_CHECKBOX`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label_checkbox: Option<String>,
+    /// `LEAD`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lead: Option<bool>,
+    /// `MAX_LENGTH`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub max_length: Option<i64>,
+    /// `MAX_VALUE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub max_value: Option<i64>,
+    /// `MIN_LENGTH`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub min_length: Option<i64>,
+    /// `MIN_VALUE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub min_value: Option<i64>,
+    /// `PRECISION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub precision: Option<i64>,
+    /// `REGEXP`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub regexp: Option<String>,
+    /// `ROWS`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rows: Option<i64>,
+    /// `SECTION_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub section_id: Option<i64>,
+    /// `SIZE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub size: Option<i64>,
+    /// `USE_SECOND`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_second: Option<bool>,
+    /// `USE_TIMEZONE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub use_timezone: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetlistSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TaskItemUserfieldGettypesResultItem {
+    /// `ID`: string.
+    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
+    pub id: Option<String>,
+    /// `title`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGettypesResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -385,7 +1129,7 @@ impl TaskItemUserfieldDelete {
     "task.item.userfield.get",
     scope = "task",
     kind = read,
-    response = TaskItemUserfieldGetResult
+    response = TaskItemUserfield
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -418,7 +1162,7 @@ pub struct TaskItemUserfieldGetfields;
     "task.item.userfield.getlist",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Vec<TaskItemUserfieldGetlistResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -437,7 +1181,7 @@ pub struct TaskItemUserfieldGetlist {
     "task.item.userfield.gettypes",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = Vec<TaskItemUserfieldGettypesResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

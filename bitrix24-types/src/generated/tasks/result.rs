@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::tasks_values::TasksTaskResultAddStatus;
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#fields)
@@ -21,6 +22,102 @@ pub struct TasksTaskResultAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#item)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskResultAddItem {
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `taskId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<i64>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// `status`: `TasksTaskResultAddStatus`. One of `open`, `closed`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<TasksTaskResultAddStatus>,
+    /// `fileIds`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_ids: Option<serde_json::Value>,
+    /// `rights`: `TasksTaskResultAddRights`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rights: Option<TasksTaskResultAddRights>,
+    /// `messageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskResultAddResult {
+    /// `item`: `TasksTaskResultAddItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<TasksTaskResultAddItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#rights)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskResultAddRights {
+    /// `edit`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddRights {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html#fields)
@@ -33,6 +130,102 @@ pub struct TasksTaskResultAddfromchatmessageFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskResultAddfromchatmessageItem {
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `fileIds`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_ids: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `messageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// `rights`: `TasksTaskResultAddfromchatmessageRights`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rights: Option<TasksTaskResultAddfromchatmessageRights>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `taskId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<i64>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `updatedAt`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddfromchatmessageItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskResultAddfromchatmessageResult {
+    /// `item`: `TasksTaskResultAddfromchatmessageItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<TasksTaskResultAddfromchatmessageItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddfromchatmessageResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskResultAddfromchatmessageRights {
+    /// `edit`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddfromchatmessageRights {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -69,6 +262,102 @@ pub struct TasksTaskResultUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskResultUpdateItem {
+    /// `authorId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub author_id: Option<i64>,
+    /// `createdAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub created_at: Option<wire::DateTime>,
+    /// `fileIds`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file_ids: Option<serde_json::Value>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `messageId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message_id: Option<i64>,
+    /// `rights`: `TasksTaskResultUpdateRights`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rights: Option<TasksTaskResultUpdateRights>,
+    /// `status`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub status: Option<String>,
+    /// `taskId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub task_id: Option<i64>,
+    /// `text`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// `updatedAt`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub updated_at: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultUpdateItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskResultUpdateResult {
+    /// `item`: `TasksTaskResultUpdateItem`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub item: Option<TasksTaskResultUpdateItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskResultUpdateRights {
+    /// `edit`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit: Option<bool>,
+    /// `remove`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub remove: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultUpdateRights {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `tasks.task.result.add`: scope `tasks`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html)
@@ -77,7 +366,7 @@ pub struct TasksTaskResultUpdateFields {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = TasksTaskResultAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -99,7 +388,7 @@ impl TasksTaskResultAdd {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = serde_json::Value
+    response = TasksTaskResultAddfromchatmessageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -143,7 +432,7 @@ impl TasksTaskResultDelete {
     scope = "tasks",
     kind = idempotent,
     api = v3,
-    response = serde_json::Value
+    response = TasksTaskResultUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -10,10 +10,39 @@ use ::bitrix24_types::wire;
 use super::telephony_values::{
     OnExternalCallStartIsMobile, TelephonyCallAttachTranscriptionSide,
     TelephonyExternalCallAttachRecordFilename, TelephonyExternalCallFinishAddToChat,
-    TelephonyExternalCallFinishStatusCode, TelephonyExternalCallRegisterCrmCreate,
-    TelephonyExternalCallRegisterCrmEntityType, TelephonyExternalCallRegisterShow,
-    TelephonyExternalCallRegisterType,
+    TelephonyExternalCallFinishCallFailedCode, TelephonyExternalCallFinishCallStatus,
+    TelephonyExternalCallFinishIncoming, TelephonyExternalCallFinishStatusCode,
+    TelephonyExternalCallRegisterCrmCreate, TelephonyExternalCallRegisterCrmEntityType,
+    TelephonyExternalCallRegisterShow, TelephonyExternalCallRegisterType,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ExternalLine {
+    /// `CRM_AUTO_CREATE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_auto_create: Option<bool>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `NUMBER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub number: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ExternalLine {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONEXTERNALCALLBACKSTART`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)
@@ -127,6 +156,293 @@ pub struct TelephonyCallAttachTranscriptionMessages {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyCallAttachTranscriptionResult {
+    /// `TRANSCRIPT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub transcript_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyCallAttachTranscriptionResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TelephonyExternalCallAttachRecordResult {
+    /// `FILE_ID`: integer.
+    #[serde(rename = "FILE_ID", default, deserialize_with = "wire::lenient")]
+    pub file_id: Option<i64>,
+    /// `uploadUrl`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub upload_url: Option<String>,
+    /// `fieldName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalCallAttachRecordResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyExternalCallFinishResult {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `CALL_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_id: Option<String>,
+    /// `EXTERNAL_CALL_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_call_id: Option<String>,
+    /// `PORTAL_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub portal_user_id: Option<i64>,
+    /// `PHONE_NUMBER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phone_number: Option<String>,
+    /// `PORTAL_NUMBER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub portal_number: Option<String>,
+    /// `INCOMING`: `TelephonyExternalCallFinishIncoming`. One of `1`, `2`, `3`, `4`, `5`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub incoming: Option<TelephonyExternalCallFinishIncoming>,
+    /// `CALL_DURATION`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_duration: Option<i64>,
+    /// `CALL_START_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_start_date: Option<wire::DateTime>,
+    /// `CALL_STATUS`: `TelephonyExternalCallFinishCallStatus`. One of `1`, `0`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_status: Option<TelephonyExternalCallFinishCallStatus>,
+    /// `CALL_VOTE`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_vote: Option<i64>,
+    /// `COST`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cost: Option<wire::Decimal>,
+    /// `COST_CURRENCY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cost_currency: Option<String>,
+    /// `CALL_FAILED_CODE`: `TelephonyExternalCallFinishCallFailedCode`. One of the 13 values of `TelephonyExternalCallFinishCallFailedCode`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_failed_code: Option<TelephonyExternalCallFinishCallFailedCode>,
+    /// `CALL_FAILED_REASON`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_failed_reason: Option<String>,
+    /// `REST_APP_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest_app_id: Option<i64>,
+    /// `REST_APP_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest_app_name: Option<String>,
+    /// `CRM_ACTIVITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_activity_id: Option<i64>,
+    /// `COMMENT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comment: Option<String>,
+    /// `CRM_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_type: Option<String>,
+    /// `CRM_ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_id: Option<i64>,
+    /// `ERRORS`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub errors: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalCallFinishResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyExternalCallRegisterResult {
+    /// `CALL_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_id: Option<String>,
+    /// `CRM_CREATED_LEAD`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_created_lead: Option<i64>,
+    /// `CRM_CREATED_ENTITIES`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_created_entities: Option<serde_json::Value>,
+    /// `CRM_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_type: Option<String>,
+    /// `CRM_ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_id: Option<i64>,
+    /// `LEAD_CREATION_ERROR`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lead_creation_error: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalCallRegisterResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyExternalCallSearchCrmEntitiesAssignedBy {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `PERSONAL_MOBILE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_mobile: Option<String>,
+    /// `PERSONAL_PHONE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub personal_phone: Option<serde_json::Value>,
+    /// `TIMEMAN_STATUS`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timeman_status: Option<String>,
+    /// `USER_PHONE_INNER`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_phone_inner: Option<serde_json::Value>,
+    /// `WORK_PHONE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_phone: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalCallSearchCrmEntitiesAssignedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyExternalCallSearchCrmEntitiesResultItem {
+    /// `ASSIGNED_BY`: `TelephonyExternalCallSearchCrmEntitiesAssignedBy`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by: Option<TelephonyExternalCallSearchCrmEntitiesAssignedBy>,
+    /// `ASSIGNED_BY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub assigned_by_id: Option<i64>,
+    /// `CRM_ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_id: Option<i64>,
+    /// `CRM_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_type: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalCallSearchCrmEntitiesResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyExternalLineAddResult {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalLineAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyExternalLineUpdateResult {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalLineUpdateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `telephony.call.attachTranscription`: scope `telephony`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)
@@ -134,7 +450,7 @@ pub struct TelephonyCallAttachTranscriptionMessages {
     "telephony.call.attachTranscription",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = TelephonyCallAttachTranscriptionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -171,7 +487,7 @@ impl TelephonyCallAttachTranscription {
     "telephony.externalCall.attachRecord",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = TelephonyExternalCallAttachRecordResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -206,7 +522,7 @@ impl TelephonyExternalCallAttachRecord {
     "telephony.externalCall.finish",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = TelephonyExternalCallFinishResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -291,7 +607,7 @@ impl TelephonyExternalCallHide {
     "telephony.externalCall.register",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = TelephonyExternalCallRegisterResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -369,7 +685,7 @@ impl TelephonyExternalCallRegister {
     "telephony.externalCall.searchCrmEntities",
     scope = "telephony",
     kind = read,
-    response = serde_json::Value
+    response = Vec<TelephonyExternalCallSearchCrmEntitiesResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -414,7 +730,7 @@ impl TelephonyExternalCallShow {
     "telephony.externalLine.add",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = TelephonyExternalLineAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -466,7 +782,7 @@ impl TelephonyExternalLineDelete {
     "telephony.externalLine.get",
     scope = "telephony",
     kind = read,
-    response = serde_json::Value
+    response = Vec<ExternalLine>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -478,7 +794,7 @@ pub struct TelephonyExternalLineGet;
     "telephony.externalLine.update",
     scope = "telephony",
     kind = idempotent,
-    response = serde_json::Value
+    response = TelephonyExternalLineUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

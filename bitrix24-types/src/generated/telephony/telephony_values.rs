@@ -215,6 +215,218 @@ impl wire::Lenient for TelephonyExternalCallFinishAddToChat {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallFinishCallFailedCode {
+    /// `200`
+    SuccessfulCall,
+    /// `304`
+    MissedCall,
+    /// `603`
+    Declined,
+    /// `603-S`
+    CallCanceled,
+    /// `403`
+    Forbidden,
+    /// `404`
+    InvalidNumber,
+    /// `486`
+    Busy,
+    /// `484`
+    DirectionUnavailable,
+    /// `503`
+    DirectionUnavailable503,
+    /// `480`
+    TemporarilyUnavailable,
+    /// `402`
+    InsufficientFunds,
+    /// `423`
+    Blocked,
+    /// `OTHER`
+    Other,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallFinishCallFailedCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "200" => Self::SuccessfulCall,
+            "304" => Self::MissedCall,
+            "603" => Self::Declined,
+            "603-S" => Self::CallCanceled,
+            "403" => Self::Forbidden,
+            "404" => Self::InvalidNumber,
+            "486" => Self::Busy,
+            "484" => Self::DirectionUnavailable,
+            "503" => Self::DirectionUnavailable503,
+            "480" => Self::TemporarilyUnavailable,
+            "402" => Self::InsufficientFunds,
+            "423" => Self::Blocked,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SuccessfulCall => "200",
+            Self::MissedCall => "304",
+            Self::Declined => "603",
+            Self::CallCanceled => "603-S",
+            Self::Forbidden => "403",
+            Self::InvalidNumber => "404",
+            Self::Busy => "486",
+            Self::DirectionUnavailable => "484",
+            Self::DirectionUnavailable503 => "503",
+            Self::TemporarilyUnavailable => "480",
+            Self::InsufficientFunds => "402",
+            Self::Blocked => "423",
+            Self::Other => "OTHER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallFinishCallFailedCode {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallFinishCallFailedCode {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallFinishCallFailedCode {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallFinishCallStatus {
+    /// `1`
+    SuccessfulConversation,
+    /// `0`
+    UnsuccessfulMissed,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallFinishCallStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::SuccessfulConversation,
+            "0" => Self::UnsuccessfulMissed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SuccessfulConversation => "1",
+            Self::UnsuccessfulMissed => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallFinishCallStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_numeric_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallFinishCallStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallFinishCallStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TelephonyExternalCallFinishIncoming {
+    /// `1`
+    Outgoing,
+    /// `2`
+    Incoming,
+    /// `3`
+    IncomingWithRedirection,
+    /// `4`
+    Callback,
+    /// `5`
+    InformationalCall,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TelephonyExternalCallFinishIncoming {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Outgoing,
+            "2" => Self::Incoming,
+            "3" => Self::IncomingWithRedirection,
+            "4" => Self::Callback,
+            "5" => Self::InformationalCall,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Outgoing => "1",
+            Self::Incoming => "2",
+            Self::IncomingWithRedirection => "3",
+            Self::Callback => "4",
+            Self::InformationalCall => "5",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TelephonyExternalCallFinishIncoming {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_numeric_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TelephonyExternalCallFinishIncoming {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TelephonyExternalCallFinishIncoming {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TelephonyExternalCallFinishStatusCode {
     /// `200`
     SuccessfulCall,
@@ -585,77 +797,41 @@ impl wire::Lenient for VoximplantSipAddType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoximplantStatisticGetCallFailedCode {
-    /// `200`
-    SuccessfulCall,
-    /// `304`
-    MissedCall,
-    /// `603`
-    Declined,
-    /// `603-S`
-    CallCanceled,
-    /// `403`
-    Forbidden,
-    /// `404`
-    InvalidNumber,
-    /// `486`
-    Busy,
-    /// `484`
-    DirectionUnavailable,
-    /// `503`
-    DirectionUnavailable503,
-    /// `480`
-    TemporarilyUnavailable,
-    /// `402`
-    InsufficientFunds,
-    /// `423`
-    Blocked,
-    /// `OTHER`
-    Other,
+pub enum VoximplantSipStatusStatusResult {
+    /// `success`
+    Success,
+    /// `error`
+    Error,
+    /// `in_progress`
+    InProgress,
+    /// `wait`
+    Wait,
     /// A value this spec does not list, kept as sent.
     Unknown(String),
 }
-impl wire::WireEnum for VoximplantStatisticGetCallFailedCode {
+impl wire::WireEnum for VoximplantSipStatusStatusResult {
     fn from_wire(value: &str) -> Self {
         match value {
-            "200" => Self::SuccessfulCall,
-            "304" => Self::MissedCall,
-            "603" => Self::Declined,
-            "603-S" => Self::CallCanceled,
-            "403" => Self::Forbidden,
-            "404" => Self::InvalidNumber,
-            "486" => Self::Busy,
-            "484" => Self::DirectionUnavailable,
-            "503" => Self::DirectionUnavailable503,
-            "480" => Self::TemporarilyUnavailable,
-            "402" => Self::InsufficientFunds,
-            "423" => Self::Blocked,
-            "OTHER" => Self::Other,
+            "success" => Self::Success,
+            "error" => Self::Error,
+            "in_progress" => Self::InProgress,
+            "wait" => Self::Wait,
             other => Self::Unknown(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::SuccessfulCall => "200",
-            Self::MissedCall => "304",
-            Self::Declined => "603",
-            Self::CallCanceled => "603-S",
-            Self::Forbidden => "403",
-            Self::InvalidNumber => "404",
-            Self::Busy => "486",
-            Self::DirectionUnavailable => "484",
-            Self::DirectionUnavailable503 => "503",
-            Self::TemporarilyUnavailable => "480",
-            Self::InsufficientFunds => "402",
-            Self::Blocked => "423",
-            Self::Other => "OTHER",
+            Self::Success => "success",
+            Self::Error => "error",
+            Self::InProgress => "in_progress",
+            Self::Wait => "wait",
             Self::Unknown(value) => value,
         }
     }
 }
-impl Serialize for VoximplantStatisticGetCallFailedCode {
+impl Serialize for VoximplantSipStatusStatusResult {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: serde::Serializer,
@@ -663,7 +839,7 @@ impl Serialize for VoximplantStatisticGetCallFailedCode {
         wire::serialize_enum(self, serializer)
     }
 }
-impl<'de> Deserialize<'de> for VoximplantStatisticGetCallFailedCode {
+impl<'de> Deserialize<'de> for VoximplantSipStatusStatusResult {
     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -671,7 +847,7 @@ impl<'de> Deserialize<'de> for VoximplantStatisticGetCallFailedCode {
         wire::deserialize_enum(deserializer)
     }
 }
-impl wire::Lenient for VoximplantStatisticGetCallFailedCode {
+impl wire::Lenient for VoximplantSipStatusStatusResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -8,8 +8,9 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::telephony_values::{
-    TelephonyExternalCallRegisterCrmEntityType, VoximplantStatisticGetCallFailedCode,
-    VoximplantStatisticGetCallType, VoximplantStatisticGetOrder,
+    TelephonyExternalCallFinishCallFailedCode,
+    TelephonyExternalCallRegisterCrmEntityType, VoximplantStatisticGetCallType,
+    VoximplantStatisticGetOrder,
 };
 /// The `data` of the event `ONVOXIMPLANTCALLEND`: scope `telephony`.
 ///
@@ -44,9 +45,9 @@ pub struct OnVoximplantCallEnd {
     /// `COST_CURRENCY`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: `VoximplantStatisticGetCallFailedCode`. One of the 13 values of `VoximplantStatisticGetCallFailedCode`.
+    /// `CALL_FAILED_CODE`: `TelephonyExternalCallFinishCallFailedCode`. One of the 13 values of `TelephonyExternalCallFinishCallFailedCode`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub call_failed_code: Option<VoximplantStatisticGetCallFailedCode>,
+    pub call_failed_code: Option<TelephonyExternalCallFinishCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_reason: Option<String>,
@@ -140,6 +141,363 @@ impl EventPayload for OnVoximplantCallStart {
     const CODE: &'static str = "ONVOXIMPLANTCALLSTART";
     const SCOPE: Option<&'static str> = Some("telephony");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Statistic {
+    /// `CALL_CATEGORY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_category: Option<String>,
+    /// `CALL_DURATION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_duration: Option<String>,
+    /// `CALL_FAILED_CODE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_failed_code: Option<String>,
+    /// `CALL_FAILED_REASON`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_failed_reason: Option<String>,
+    /// `CALL_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_id: Option<String>,
+    /// `CALL_LOG`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_log: Option<String>,
+    /// `CALL_RECORD_URL`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_record_url: Option<serde_json::Value>,
+    /// `CALL_START_DATE`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_start_date: Option<wire::DateTime>,
+    /// `CALL_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_type: Option<String>,
+    /// `CALL_VOTE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_vote: Option<String>,
+    /// `COMMENT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub comment: Option<serde_json::Value>,
+    /// `COST`: decimal.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cost: Option<wire::Decimal>,
+    /// `COST_CURRENCY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cost_currency: Option<String>,
+    /// `CRM_ACTIVITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_activity_id: Option<i64>,
+    /// `CRM_ENTITY_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_id: Option<i64>,
+    /// `CRM_ENTITY_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_entity_type: Option<String>,
+    /// `EXTERNAL_CALL_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub external_call_id: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `PHONE_NUMBER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub phone_number: Option<String>,
+    /// `PORTAL_NUMBER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub portal_number: Option<String>,
+    /// `PORTAL_USER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub portal_user_id: Option<i64>,
+    /// `RECORD_DURATION`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub record_duration: Option<serde_json::Value>,
+    /// `RECORD_FILE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub record_file_id: Option<i64>,
+    /// `REDIAL_ATTEMPT`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub redial_attempt: Option<serde_json::Value>,
+    /// `REST_APP_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest_app_id: Option<i64>,
+    /// `REST_APP_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest_app_name: Option<String>,
+    /// `SESSION_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub session_id: Option<i64>,
+    /// `TRANSCRIPT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub transcript_id: Option<i64>,
+    /// `TRANSCRIPT_PENDING`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub transcript_pending: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Statistic {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-url-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Url {
+    /// `detail_statistics`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub detail_statistics: Option<String>,
+    /// `buy_connector`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub buy_connector: Option<String>,
+    /// `edit_config`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_config: Option<String>,
+    /// `lines`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub lines: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Url {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-tts-voices-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Voices {
+    /// `auenglishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub auenglishfemale: Option<String>,
+    /// `brportuguesefemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub brportuguesefemale: Option<String>,
+    /// `caenglishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub caenglishfemale: Option<String>,
+    /// `cafrenchfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cafrenchfemale: Option<String>,
+    /// `cafrenchmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub cafrenchmale: Option<String>,
+    /// `chchinesefemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chchinesefemale: Option<String>,
+    /// `chchinesemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub chchinesemale: Option<String>,
+    /// `eurcatalanfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurcatalanfemale: Option<String>,
+    /// `eurczechfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurczechfemale: Option<String>,
+    /// `eurdanishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurdanishfemale: Option<String>,
+    /// `eurdutchfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurdutchfemale: Option<String>,
+    /// `eurfinnishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurfinnishfemale: Option<String>,
+    /// `eurfrenchfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurfrenchfemale: Option<String>,
+    /// `eurfrenchmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurfrenchmale: Option<String>,
+    /// `eurgermanfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurgermanfemale: Option<String>,
+    /// `eurgermanmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurgermanmale: Option<String>,
+    /// `euritalianfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub euritalianfemale: Option<String>,
+    /// `euritalianmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub euritalianmale: Option<String>,
+    /// `eurnorwegianfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurnorwegianfemale: Option<String>,
+    /// `eurpolishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurpolishfemale: Option<String>,
+    /// `eurportuguesefemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurportuguesefemale: Option<String>,
+    /// `eurportuguesemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurportuguesemale: Option<String>,
+    /// `eurspanishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurspanishfemale: Option<String>,
+    /// `eurspanishmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurspanishmale: Option<String>,
+    /// `eurturkishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurturkishfemale: Option<String>,
+    /// `eurturkishmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub eurturkishmale: Option<String>,
+    /// `hkchinesefemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub hkchinesefemale: Option<String>,
+    /// `huhungarianfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub huhungarianfemale: Option<String>,
+    /// `jpjapanesefemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub jpjapanesefemale: Option<String>,
+    /// `jpjapanesemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub jpjapanesemale: Option<String>,
+    /// `krkoreanfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub krkoreanfemale: Option<String>,
+    /// `krkoreanmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub krkoreanmale: Option<String>,
+    /// `swswedishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub swswedishfemale: Option<String>,
+    /// `twchinesefemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub twchinesefemale: Option<String>,
+    /// `ukenglishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ukenglishfemale: Option<String>,
+    /// `ukenglishmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ukenglishmale: Option<String>,
+    /// `usenglishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub usenglishfemale: Option<String>,
+    /// `usenglishmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub usenglishmale: Option<String>,
+    /// `usinternalfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub usinternalfemale: Option<String>,
+    /// `usinternalmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub usinternalmale: Option<String>,
+    /// `usspanishfemale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub usspanishfemale: Option<String>,
+    /// `usspanishmale`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub usspanishmale: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Voices {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-callback-start.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoximplantCallbackStartResult {
+    /// `RESULT`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// `CALL_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoximplantCallbackStartResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-sound.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoximplantInfocallStartwithsoundResult {
+    /// `RESULT`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// `CALL_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoximplantInfocallStartwithsoundResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-text.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoximplantInfocallStartwithtextResult {
+    /// `RESULT`: boolean.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub result: Option<bool>,
+    /// `CALL_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub call_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoximplantInfocallStartwithtextResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html#filterable)
@@ -191,9 +549,9 @@ pub struct VoximplantStatisticGetFilterable {
     /// `COST_CURRENCY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: `VoximplantStatisticGetCallFailedCode`. One of the 13 values of `VoximplantStatisticGetCallFailedCode`.
+    /// `CALL_FAILED_CODE`: `TelephonyExternalCallFinishCallFailedCode`. One of the 13 values of `TelephonyExternalCallFinishCallFailedCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_failed_code: Option<VoximplantStatisticGetCallFailedCode>,
+    pub call_failed_code: Option<TelephonyExternalCallFinishCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_failed_reason: Option<String>,
@@ -245,7 +603,7 @@ pub struct VoximplantStatisticGetFilterable {
     "voximplant.callback.start",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = VoximplantCallbackStartResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -278,7 +636,7 @@ impl VoximplantCallbackStart {
     "voximplant.infocall.startwithsound",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = VoximplantInfocallStartwithsoundResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -303,7 +661,7 @@ impl VoximplantInfocallStartwithsound {
     "voximplant.infocall.startwithtext",
     scope = "telephony",
     kind = write,
-    response = serde_json::Value
+    response = VoximplantInfocallStartwithtextResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -336,7 +694,8 @@ impl VoximplantInfocallStartwithtext {
     "voximplant.statistic.get",
     scope = "telephony",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Statistic>,
+    list(record = Statistic, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -361,7 +720,7 @@ pub struct VoximplantStatisticGet {
     "voximplant.tts.voices.get",
     scope = "telephony",
     kind = read,
-    response = serde_json::Value
+    response = Voices
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -369,12 +728,7 @@ pub struct VoximplantTtsVoicesGet;
 /// `voximplant.url.get`: scope `telephony`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-url-get.html)
-#[bitrix_method(
-    "voximplant.url.get",
-    scope = "telephony",
-    kind = read,
-    response = serde_json::Value
-)]
+#[bitrix_method("voximplant.url.get", scope = "telephony", kind = read, response = Url)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct VoximplantUrlGet;

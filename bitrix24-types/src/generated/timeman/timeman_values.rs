@@ -5,6 +5,254 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::wire;
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-close.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanCloseStatus {
+    /// `OPENED`
+    Opened,
+    /// `CLOSED`
+    Closed,
+    /// `PAUSED`
+    Paused,
+    /// `EXPIRED`
+    Expired,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanCloseStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "OPENED" => Self::Opened,
+            "CLOSED" => Self::Closed,
+            "PAUSED" => Self::Paused,
+            "EXPIRED" => Self::Expired,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Opened => "OPENED",
+            Self::Closed => "CLOSED",
+            Self::Paused => "PAUSED",
+            Self::Expired => "EXPIRED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanCloseStatus {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanCloseStatus {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanCloseStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanScheduleGetReportPeriod {
+    /// `MONTH`
+    Month,
+    /// `WEEK`
+    Week,
+    /// `TWO_WEEKS`
+    TwoWeeks,
+    /// `QUARTER`
+    Quarter,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanScheduleGetReportPeriod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MONTH" => Self::Month,
+            "WEEK" => Self::Week,
+            "TWO_WEEKS" => Self::TwoWeeks,
+            "QUARTER" => Self::Quarter,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Month => "MONTH",
+            Self::Week => "WEEK",
+            Self::TwoWeeks => "TWO_WEEKS",
+            Self::Quarter => "QUARTER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanScheduleGetReportPeriod {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanScheduleGetReportPeriod {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanScheduleGetReportPeriod {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanScheduleGetScheduleType {
+    /// `FIXED`
+    Fixed,
+    /// `SHIFT`
+    Shift,
+    /// `FLEXTIME`
+    Flextime,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanScheduleGetScheduleType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "FIXED" => Self::Fixed,
+            "SHIFT" => Self::Shift,
+            "FLEXTIME" => Self::Flextime,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Fixed => "FIXED",
+            Self::Shift => "SHIFT",
+            Self::Flextime => "FLEXTIME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanScheduleGetScheduleType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanScheduleGetScheduleType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanScheduleGetScheduleType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanScheduleGetStartWeekDay {
+    /// `0`
+    Monday,
+    /// `1`
+    Tuesday,
+    /// `2`
+    Wednesday,
+    /// `3`
+    Thursday,
+    /// `4`
+    Friday,
+    /// `5`
+    Saturday,
+    /// `6`
+    Sunday,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanScheduleGetStartWeekDay {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::Monday,
+            "1" => Self::Tuesday,
+            "2" => Self::Wednesday,
+            "3" => Self::Thursday,
+            "4" => Self::Friday,
+            "5" => Self::Saturday,
+            "6" => Self::Sunday,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Monday => "0",
+            Self::Tuesday => "1",
+            Self::Wednesday => "2",
+            Self::Thursday => "3",
+            Self::Friday => "4",
+            Self::Saturday => "5",
+            Self::Sunday => "6",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanScheduleGetStartWeekDay {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_numeric_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanScheduleGetStartWeekDay {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanScheduleGetStartWeekDay {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-report-add.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimemanTimecontrolReportAddType {
@@ -48,6 +296,234 @@ impl<'de> Deserialize<'de> for TimemanTimecontrolReportAddType {
     }
 }
 impl wire::Lenient for TimemanTimecontrolReportAddType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanTimecontrolReportsSettingsGetReportViewType {
+    /// `none`
+    None,
+    /// `head`
+    Head,
+    /// `full`
+    Full,
+    /// `simple`
+    Simple,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanTimecontrolReportsSettingsGetReportViewType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "head" => Self::Head,
+            "full" => Self::Full,
+            "simple" => Self::Simple,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Head => "head",
+            Self::Full => "full",
+            Self::Simple => "simple",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanTimecontrolReportsSettingsGetReportViewType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanTimecontrolReportsSettingsGetReportViewType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanTimecontrolReportsSettingsGetReportViewType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanTimecontrolSettingsGetReportFullType {
+    /// `all`
+    All,
+    /// `user`
+    User,
+    /// `none`
+    None,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanTimecontrolSettingsGetReportFullType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "user" => Self::User,
+            "none" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::User => "user",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanTimecontrolSettingsGetReportFullType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanTimecontrolSettingsGetReportFullType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanTimecontrolSettingsGetReportFullType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanTimecontrolSettingsGetReportRequestType {
+    /// `all`
+    All,
+    /// `user`
+    User,
+    /// `none`
+    None,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanTimecontrolSettingsGetReportRequestType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "user" => Self::User,
+            "none" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::User => "user",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanTimecontrolSettingsGetReportRequestType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanTimecontrolSettingsGetReportRequestType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanTimecontrolSettingsGetReportRequestType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimemanTimecontrolSettingsGetReportSimpleType {
+    /// `all`
+    All,
+    /// `user`
+    User,
+    /// `none`
+    None,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for TimemanTimecontrolSettingsGetReportSimpleType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "user" => Self::User,
+            "none" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::User => "user",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for TimemanTimecontrolSettingsGetReportSimpleType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for TimemanTimecontrolSettingsGetReportSimpleType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for TimemanTimecontrolSettingsGetReportSimpleType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

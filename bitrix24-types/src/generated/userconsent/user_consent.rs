@@ -2,9 +2,41 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct UserconsentAgreementListResultItem {
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `LANGUAGE_ID`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub language_id: Option<String>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserconsentAgreementListResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html#fields)
@@ -31,6 +63,31 @@ pub struct UserconsentAgreementTextFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct UserconsentAgreementTextResult {
+    /// `LABEL`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub label: Option<String>,
+    /// `TEXT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub text: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserconsentAgreementTextResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `userconsent.agreement.list`: scope `userconsent`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-list.html)
@@ -38,7 +95,7 @@ pub struct UserconsentAgreementTextFields {
     "userconsent.agreement.list",
     scope = "userconsent",
     kind = read,
-    response = serde_json::Value
+    response = Vec<UserconsentAgreementListResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -50,7 +107,7 @@ pub struct UserconsentAgreementList;
     "userconsent.agreement.text",
     scope = "userconsent",
     kind = read,
-    response = serde_json::Value
+    response = UserconsentAgreementTextResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,6 +7,112 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::userfieldconfig_values::UserfieldconfigListShowFilter;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct Userfieldconfig {
+    /// `field`: `UserfieldconfigGetField`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field: Option<UserfieldconfigGetField>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Userfieldconfig {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigAddEditFormLabel {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigAddEditFormLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigAddEnumItem {
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub def: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `sort`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `userFieldId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_field_id: Option<i64>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigAddEnumItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigAddErrorMessage {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// `ru`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ru: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigAddErrorMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#field)
@@ -59,6 +165,106 @@ pub struct UserfieldconfigAddField {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigAddHelpMessage {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// `ru`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ru: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigAddHelpMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigAddLanguageId {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// `ru`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ru: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigAddLanguageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigAddListColumnLabel {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// `ru`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ru: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigAddListColumnLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigAddListFilterLabel {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// `ru`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub ru: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigAddListFilterLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -127,27 +333,27 @@ pub struct UserfieldconfigAddResultField {
     /// `settings`: `UserfieldconfigAddSettings2`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<UserfieldconfigAddSettings2>,
-    /// `languageId`: raw.
+    /// `languageId`: `UserfieldconfigAddLanguageId`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub language_id: Option<serde_json::Value>,
-    /// `editFormLabel`: raw.
+    pub language_id: Option<UserfieldconfigAddLanguageId>,
+    /// `editFormLabel`: `UserfieldconfigAddEditFormLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `listColumnLabel`: raw.
+    pub edit_form_label: Option<UserfieldconfigAddEditFormLabel>,
+    /// `listColumnLabel`: `UserfieldconfigAddListColumnLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_column_label: Option<serde_json::Value>,
-    /// `listFilterLabel`: raw.
+    pub list_column_label: Option<UserfieldconfigAddListColumnLabel>,
+    /// `listFilterLabel`: `UserfieldconfigAddListFilterLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `errorMessage`: raw.
+    pub list_filter_label: Option<UserfieldconfigAddListFilterLabel>,
+    /// `errorMessage`: `UserfieldconfigAddErrorMessage`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub error_message: Option<serde_json::Value>,
-    /// `helpMessage`: raw.
+    pub error_message: Option<UserfieldconfigAddErrorMessage>,
+    /// `helpMessage`: `UserfieldconfigAddHelpMessage`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub help_message: Option<serde_json::Value>,
-    /// `enum`: raw.
+    pub help_message: Option<UserfieldconfigAddHelpMessage>,
+    /// `enum`: `UserfieldconfigAddEnumItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub enum_: Option<serde_json::Value>,
+    pub enum_: Option<Vec<UserfieldconfigAddEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -254,19 +460,833 @@ pub struct UserfieldconfigAddUfEnumElement {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigGetEditFormLabel {
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetEditFormLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetEnumItem {
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub def: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `sort`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `userFieldId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_field_id: Option<i64>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetEnumItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigGetErrorMessage {
+    /// `de`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<serde_json::Value>,
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetErrorMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetField {
+    /// `editFormLabel`: `UserfieldconfigGetEditFormLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_form_label: Option<UserfieldconfigGetEditFormLabel>,
+    /// `editInList`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub edit_in_list: Option<bool>,
+    /// `entityId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub entity_id: Option<String>,
+    /// `enum`: `UserfieldconfigGetEnumItem[]`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub enum_: Option<Vec<UserfieldconfigGetEnumItem>>,
+    /// `errorMessage`: `UserfieldconfigGetErrorMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub error_message: Option<UserfieldconfigGetErrorMessage>,
+    /// `fieldName`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// `helpMessage`: `UserfieldconfigGetHelpMessage`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub help_message: Option<UserfieldconfigGetHelpMessage>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `isSearchable`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub is_searchable: Option<bool>,
+    /// `languageId`: `UserfieldconfigGetLanguageId`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub language_id: Option<UserfieldconfigGetLanguageId>,
+    /// `listColumnLabel`: `UserfieldconfigGetListColumnLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_column_label: Option<UserfieldconfigGetListColumnLabel>,
+    /// `listFilterLabel`: `UserfieldconfigGetListFilterLabel`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_filter_label: Option<UserfieldconfigGetListFilterLabel>,
+    /// `mandatory`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub mandatory: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub multiple: Option<bool>,
+    /// `settings`: `UserfieldconfigGetSettings`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub settings: Option<UserfieldconfigGetSettings>,
+    /// `showFilter`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_filter: Option<bool>,
+    /// `showInList`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_in_list: Option<bool>,
+    /// `sort`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// `xmlId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigGetHelpMessage {
+    /// `de`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<serde_json::Value>,
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetHelpMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigGetLanguageId {
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetLanguageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigGetListColumnLabel {
+    /// `de`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<serde_json::Value>,
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetListColumnLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigGetListFilterLabel {
+    /// `de`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<serde_json::Value>,
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetListFilterLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct UserfieldconfigGetSettings {
+    /// `CAPTION_NO_VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub caption_no_value: Option<String>,
+    /// `DISPLAY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display: Option<String>,
+    /// `LIST_HEIGHT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_height: Option<i64>,
+    /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_no_value: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesAddress {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesAddress {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesBoolean {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesBoolean {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesCrm {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesCrm {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesCrmStatus {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesCrmStatus {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesDate {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesDatetime {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesDatetime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesDouble {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesDouble {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesEmployee {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesEmployee {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesEnumeration {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesEnumeration {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesFile {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesFile {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesIblockElement {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesIblockElement {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesIblockSection {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesIblockSection {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesInteger {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesInteger {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesMoney {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesMoney {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesRest219Test {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesRest219Test {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct UserfieldconfigGetTypesResult {
-    /// `types`: raw.
+    /// `types`: `UserfieldconfigGetTypesTypes`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub types: Option<serde_json::Value>,
+    pub types: Option<UserfieldconfigGetTypesTypes>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for UserfieldconfigGetTypesResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesString {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesString {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigGetTypesTypes {
+    /// `address`: `UserfieldconfigGetTypesAddress`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub address: Option<UserfieldconfigGetTypesAddress>,
+    /// `boolean`: `UserfieldconfigGetTypesBoolean`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub boolean: Option<UserfieldconfigGetTypesBoolean>,
+    /// `crm`: `UserfieldconfigGetTypesCrm`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm: Option<UserfieldconfigGetTypesCrm>,
+    /// `crm_status`: `UserfieldconfigGetTypesCrmStatus`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub crm_status: Option<UserfieldconfigGetTypesCrmStatus>,
+    /// `date`: `UserfieldconfigGetTypesDate`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub date: Option<UserfieldconfigGetTypesDate>,
+    /// `datetime`: `UserfieldconfigGetTypesDatetime`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub datetime: Option<UserfieldconfigGetTypesDatetime>,
+    /// `double`: `UserfieldconfigGetTypesDouble`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub double: Option<UserfieldconfigGetTypesDouble>,
+    /// `employee`: `UserfieldconfigGetTypesEmployee`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub employee: Option<UserfieldconfigGetTypesEmployee>,
+    /// `enumeration`: `UserfieldconfigGetTypesEnumeration`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub enumeration: Option<UserfieldconfigGetTypesEnumeration>,
+    /// `file`: `UserfieldconfigGetTypesFile`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub file: Option<UserfieldconfigGetTypesFile>,
+    /// `iblock_element`: `UserfieldconfigGetTypesIblockElement`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_element: Option<UserfieldconfigGetTypesIblockElement>,
+    /// `iblock_section`: `UserfieldconfigGetTypesIblockSection`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub iblock_section: Option<UserfieldconfigGetTypesIblockSection>,
+    /// `integer`: `UserfieldconfigGetTypesInteger`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub integer: Option<UserfieldconfigGetTypesInteger>,
+    /// `money`: `UserfieldconfigGetTypesMoney`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub money: Option<UserfieldconfigGetTypesMoney>,
+    /// `rest_219_test`: `UserfieldconfigGetTypesRest219Test`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub rest_219_test: Option<UserfieldconfigGetTypesRest219Test>,
+    /// `string`: `UserfieldconfigGetTypesString`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub string: Option<UserfieldconfigGetTypesString>,
+    /// `url`: `UserfieldconfigGetTypesUrl`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub url: Option<UserfieldconfigGetTypesUrl>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesTypes {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigGetTypesUrl {
+    /// `description`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub description: Option<String>,
+    /// `userTypeId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetTypesUrl {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigListEditFormLabel {
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigListEditFormLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -323,6 +1343,28 @@ pub struct UserfieldconfigListFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigListLanguageId {
+    /// `de`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub de: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigListLanguageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -388,15 +1430,15 @@ pub struct UserfieldconfigListResultFields {
     /// `isSearchable`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
-    /// `settings`: raw.
+    /// `settings`: `UserfieldconfigListSettings`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub settings: Option<serde_json::Value>,
-    /// `languageId`: raw.
+    pub settings: Option<UserfieldconfigListSettings>,
+    /// `languageId`: `UserfieldconfigListLanguageId`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub language_id: Option<serde_json::Value>,
-    /// `editFormLabel`: raw.
+    pub language_id: Option<UserfieldconfigListLanguageId>,
+    /// `editFormLabel`: `UserfieldconfigListEditFormLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub edit_form_label: Option<serde_json::Value>,
+    pub edit_form_label: Option<UserfieldconfigListEditFormLabel>,
     /// `listColumnLabel`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<serde_json::Value>,
@@ -484,6 +1526,118 @@ pub struct UserfieldconfigListSelect {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct UserfieldconfigListSettings {
+    /// `CAPTION_NO_VALUE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub caption_no_value: Option<String>,
+    /// `DISPLAY`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub display: Option<String>,
+    /// `LIST_HEIGHT`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub list_height: Option<i64>,
+    /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub show_no_value: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigListSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigUpdateEditFormLabel {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigUpdateEditFormLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct UserfieldconfigUpdateEnumItem {
+    /// `def`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub def: Option<bool>,
+    /// `id`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `sort`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub sort: Option<String>,
+    /// `userFieldId`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub user_field_id: Option<i64>,
+    /// `value`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub value: Option<String>,
+    /// `xmlId`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigUpdateEnumItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigUpdateErrorMessage {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigUpdateErrorMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html#field)
@@ -524,6 +1678,94 @@ pub struct UserfieldconfigUpdateField {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigUpdateHelpMessage {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigUpdateHelpMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigUpdateLanguageId {
+    /// `en`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigUpdateLanguageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigUpdateListColumnLabel {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigUpdateListColumnLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde")]
+pub struct UserfieldconfigUpdateListFilterLabel {
+    /// `en`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub en: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigUpdateListFilterLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -592,27 +1834,27 @@ pub struct UserfieldconfigUpdateResultField {
     /// `settings`: `UserfieldconfigUpdateSettings2`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<UserfieldconfigUpdateSettings2>,
-    /// `languageId`: raw.
+    /// `languageId`: `UserfieldconfigUpdateLanguageId`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub language_id: Option<serde_json::Value>,
-    /// `editFormLabel`: raw.
+    pub language_id: Option<UserfieldconfigUpdateLanguageId>,
+    /// `editFormLabel`: `UserfieldconfigUpdateEditFormLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `listColumnLabel`: raw.
+    pub edit_form_label: Option<UserfieldconfigUpdateEditFormLabel>,
+    /// `listColumnLabel`: `UserfieldconfigUpdateListColumnLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_column_label: Option<serde_json::Value>,
-    /// `listFilterLabel`: raw.
+    pub list_column_label: Option<UserfieldconfigUpdateListColumnLabel>,
+    /// `listFilterLabel`: `UserfieldconfigUpdateListFilterLabel`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `errorMessage`: raw.
+    pub list_filter_label: Option<UserfieldconfigUpdateListFilterLabel>,
+    /// `errorMessage`: `UserfieldconfigUpdateErrorMessage`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub error_message: Option<serde_json::Value>,
-    /// `helpMessage`: raw.
+    pub error_message: Option<UserfieldconfigUpdateErrorMessage>,
+    /// `helpMessage`: `UserfieldconfigUpdateHelpMessage`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub help_message: Option<serde_json::Value>,
-    /// `enum`: raw.
+    pub help_message: Option<UserfieldconfigUpdateHelpMessage>,
+    /// `enum`: `UserfieldconfigUpdateEnumItem[]`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub enum_: Option<serde_json::Value>,
+    pub enum_: Option<Vec<UserfieldconfigUpdateEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -777,7 +2019,7 @@ impl UserfieldconfigDelete {
     "userfieldconfig.get",
     scope = "userfieldconfig",
     kind = read,
-    response = serde_json::Value
+    response = Userfieldconfig
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -9,41 +9,10 @@ use ::bitrix24_types::wire;
 use super::vote_values::{VoteIntegrationImSendAnonymity, VoteIntegrationImSendOptions};
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct VoteAttachedVoteGetAnswerVotedResult {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// `IMAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub image: Option<String>,
-    /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html#attach)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct VoteAttachedVoteGetAttach {
+pub struct AttachedVote {
     /// `ID`: integer.
     #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
@@ -97,7 +66,38 @@ pub struct VoteAttachedVoteGetAttach {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for VoteAttachedVoteGetAttach {
+impl wire::Lenient for AttachedVote {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteAttachedVoteGetAnswerVotedResult {
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub name: Option<String>,
+    /// `IMAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<String>,
+    /// `WORK_POSITION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -187,18 +187,23 @@ pub struct VoteAttachedVoteGetWithVotedAttach {
     /// `COUNTER`: integer.
     #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
-    /// `QUESTIONS`: raw.
+    /// `QUESTIONS`: `map<VoteAttachedVoteGetWithVotedQuestionsItem>`.
     #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
-    pub questions: Option<serde_json::Value>,
+    pub questions: Option<BTreeMap<String, VoteAttachedVoteGetWithVotedQuestionsItem>>,
     /// `ANONYMITY`: integer.
     #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
     #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
     pub options: Option<i64>,
-    /// `userAnswerMap`: raw.
+    /// `userAnswerMap`: `map<map<VoteAttachedVoteGetWithVotedUserAnswerMapItemItem>>`.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub user_answer_map: Option<serde_json::Value>,
+    pub user_answer_map: Option<
+        BTreeMap<
+            String,
+            BTreeMap<String, VoteAttachedVoteGetWithVotedUserAnswerMapItemItem>,
+        >,
+    >,
     /// `canEdit`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
@@ -241,6 +246,73 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedAttach {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteAttachedVoteGetWithVotedQuestionsItem {
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub active: Option<bool>,
+    /// `ANSWERS`: `map<map<string>>`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub answers: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    /// `COUNTER`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub counter: Option<String>,
+    /// `C_SORT`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub c_sort: Option<String>,
+    /// `DIAGRAM`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub diagram: Option<bool>,
+    /// `DIAGRAM_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub diagram_type: Option<String>,
+    /// `FIELD_NAME`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_name: Option<String>,
+    /// `FIELD_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub field_type: Option<String>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `IMAGE`: raw.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image: Option<serde_json::Value>,
+    /// `IMAGE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub image_id: Option<i64>,
+    /// `QUESTION`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub question: Option<String>,
+    /// `QUESTION_TYPE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub question_type: Option<String>,
+    /// `REQUIRED`: char. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub required: Option<bool>,
+    /// `TIMESTAMP_X`: datetime.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `VOTE_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub vote_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteGetWithVotedQuestionsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
@@ -257,6 +329,40 @@ pub struct VoteAttachedVoteGetWithVotedResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for VoteAttachedVoteGetWithVotedResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
+    /// `ANSWER_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub answer_id: Option<i64>,
+    /// `EVENT_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_id: Option<i64>,
+    /// `EVENT_QUESTION_ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub event_question_id: Option<i64>,
+    /// `ID`: integer.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub id: Option<i64>,
+    /// `MESSAGE`: string.
+    #[serde(default, deserialize_with = "wire::lenient")]
+    pub message: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -542,7 +648,7 @@ pub struct VoteAttachedVoteDownload {
     "vote.AttachedVote.get",
     scope = "vote",
     kind = read,
-    response = VoteAttachedVoteGetAttach
+    response = AttachedVote
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -1,0 +1,523 @@
+//! One record type per entity, across the pages of its method family.
+//!
+//! The docs describe an entity on several pages (`crm.lead.get`, `crm.lead.list`, ...),
+//! and each page built alone gives it a type of its own. This pass, run once every page is
+//! built, joins them: the record the family's `*.get` returns is the entity's record type;
+//! it takes the entity's name (`crm.lead` -> `Lead`; the scope joins the name where two
+//! families share their last word: `sale.status` -> `SaleStatus`), and the family's
+//! `*.list` returns it too when its own records are raw or a subset of its fields (a list
+//! page that refers to the get page for the record, as `crm.lead.list` does). A list's own
+//! record type that nothing uses any more is dropped.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+
+use super::emit_yaml::Yaml;
+use super::render::FileTree;
+use super::report::Problem;
+use crate::naming;
+
+/// Joins the record types of method families in `files` (see the module docs); `used`
+/// holds every name the model derives besides the files' types (request types).
+pub(super) fn unify(
+    files: &mut BTreeMap<String, FileTree>,
+    used: &BTreeSet<String>,
+    notes: &mut Vec<Problem>,
+) {
+    let records = get_records(files);
+    let names = entity_names(&records, files, used);
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
+    let mut dropped: BTreeSet<String> = BTreeSet::new();
+    for (family, record) in &records {
+        if let Some(name) = names.get(family) {
+            renames.insert(record.clone(), name.clone());
+        }
+        let fields = type_fields(files, record);
+        for list in ["list", "getlist", "getList"] {
+            let method = format!("{family}.{list}");
+            if let Some(replaced) = share_with_list(files, &method, record, &fields) {
+                notes.push(Problem {
+                    page: method.clone(),
+                    line: None,
+                    message: format!("records typed as `{family}.get` returns them (`{record}`)"),
+                });
+                dropped.extend(replaced);
+            }
+        }
+        // The one record a family's `*.current` returns (`user.current`).
+        let method = format!("{family}.current");
+        if let Some(replaced) = share_with_one(files, &method, record, &fields) {
+            notes.push(Problem {
+                page: method.clone(),
+                line: None,
+                message: format!("record typed as `{family}.get` returns it (`{record}`)"),
+            });
+            dropped.insert(replaced);
+        }
+    }
+    drop_unused(files, &dropped);
+    rename(files, &renames);
+}
+
+/// Makes `method` (one record: `user.current`) return `record` when its own record type
+/// holds a subset of `record`'s fields; the replaced record type, if any.
+fn share_with_one(
+    files: &mut BTreeMap<String, FileTree>,
+    method: &str,
+    record: &str,
+    fields: &BTreeMap<String, String>,
+) -> Option<String> {
+    let own = files
+        .values()
+        .find_map(|file| file.methods.get(method)?.get("result")?.as_str())?
+        .to_owned();
+    let own_fields = type_fields(files, &own);
+    if own == record || !is_within(&own_fields, fields) {
+        return None;
+    }
+    for file in files.values_mut() {
+        if let Some(result) = file
+            .methods
+            .get_mut(method)
+            .and_then(|entry| entry.get_mut("result"))
+        {
+            *result = Yaml::str(record);
+        }
+    }
+    Some(own)
+}
+
+/// Family (`crm.lead`) -> the named record type its `*.get` returns.
+fn get_records(files: &BTreeMap<String, FileTree>) -> BTreeMap<String, String> {
+    let defined = defined_structs(files);
+    let mut out = BTreeMap::new();
+    for file in files.values() {
+        for (method, entry) in &file.methods {
+            let Some(family) = method.strip_suffix(".get") else {
+                continue;
+            };
+            // A get that returns a list (`user.get`, `department.get`) names the record
+            // of its elements.
+            let Some(result) = entry
+                .get("result")
+                .and_then(|result| result.as_str().or_else(|| result.get("type")?.as_str()))
+            else {
+                continue;
+            };
+            let result = result.strip_suffix("[]").unwrap_or(result);
+            if defined.contains(result) {
+                out.insert(family.to_owned(), result.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The names of the types that are records (maps with `fields`).
+fn defined_structs(files: &BTreeMap<String, FileTree>) -> BTreeSet<String> {
+    files
+        .values()
+        .flat_map(|file| &file.types)
+        .filter(|(_, ty)| ty.get("fields").is_some())
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The entity name of each family whose name is free: its last word, or the whole path
+/// where another family ends in the same word (`Lead`, `SaleStatus`).
+fn entity_names(
+    records: &BTreeMap<String, String>,
+    files: &BTreeMap<String, FileTree>,
+    used: &BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    let mut by_word: BTreeMap<String, usize> = BTreeMap::new();
+    for family in records.keys() {
+        *by_word.entry(last_word(family)).or_default() += 1;
+    }
+    let mut taken: BTreeSet<String> = files
+        .values()
+        .flat_map(|file| file.types.keys().cloned())
+        .chain(used.iter().cloned())
+        .collect();
+    let mut out = BTreeMap::new();
+    for (family, record) in records {
+        let word = last_word(family);
+        let name = if by_word[&word] == 1 {
+            word.to_upper_camel_case()
+        } else {
+            family.replace('.', " ").to_upper_camel_case()
+        };
+        // A record two families share (a linked entity type) keeps its name.
+        let shared = records.values().filter(|r| *r == record).count() > 1;
+        if shared || !naming::is_type_name(&name) || taken.contains(&name) {
+            continue;
+        }
+        taken.insert(name.clone());
+        out.insert(family.clone(), name);
+    }
+    out
+}
+
+/// `crm.lead` -> `lead`, `tasks.task` -> `task`.
+fn last_word(family: &str) -> String {
+    family.rsplit('.').next().unwrap_or(family).to_owned()
+}
+
+/// A record type's fields: wire name -> type expression.
+fn type_fields(files: &BTreeMap<String, FileTree>, name: &str) -> BTreeMap<String, String> {
+    let field_type = |field: &Yaml| {
+        field
+            .as_str()
+            .or_else(|| field.get("type")?.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    files
+        .values()
+        .find_map(|file| file.types.get(name))
+        .and_then(|ty| match ty.get("fields") {
+            Some(Yaml::Map(fields)) => Some(
+                fields
+                    .iter()
+                    .map(|(k, field)| (k.clone(), field_type(field)))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a record with `own` fields reads as one with `fields`: each of its fields is
+/// there with the same type (or its own is raw). Same names are not enough: a user
+/// field's `EDIT_FORM_LABEL` is one text in a list and a map per language in `get`.
+fn is_within(own: &BTreeMap<String, String>, fields: &BTreeMap<String, String>) -> bool {
+    !own.is_empty()
+        && own
+            .iter()
+            .all(|(name, ty)| fields.get(name).is_some_and(|t| t == ty || ty == "raw"))
+}
+
+/// Makes `method` (a paginated list) return `record`s when its own records are raw or a
+/// subset of `record`'s fields; the replaced record type, if any.
+fn share_with_list(
+    files: &mut BTreeMap<String, FileTree>,
+    method: &str,
+    record: &str,
+    fields: &BTreeMap<String, String>,
+) -> Option<Option<String>> {
+    let own = files.values().find_map(|file| {
+        let result = file.methods.get(method)?.get("result")?;
+        let records = match result {
+            Yaml::Str(ty) => ty.clone(),
+            other => other.get("type")?.as_str()?.to_owned(),
+        };
+        Some((records, matches!(result, Yaml::Map(_))))
+    });
+    let (records, declared) = own?;
+    if records != "raw" && !records.ends_with("[]") {
+        // One record, not a list of them (a page whose reply wraps the records in a key
+        // it does not document as a list): sharing would make it a list it is not.
+        return None;
+    }
+    let element = records.strip_suffix("[]").unwrap_or(&records).to_owned();
+    let replaced = match element.as_str() {
+        "raw" => None,
+        _ if element == record => return None,
+        _ => {
+            let own_fields = type_fields(files, &element);
+            if !is_within(&own_fields, fields) {
+                return None;
+            }
+            Some(element)
+        }
+    };
+    let paginated = declared || has_start(files, method);
+    if !paginated && records == "raw" {
+        // Not known to be a list of records.
+        return None;
+    }
+    let id_field = (!fields.contains_key("ID") && fields.contains_key("id")).then_some("id");
+    for file in files.values_mut() {
+        let Some(entry) = file.methods.get_mut(method) else {
+            continue;
+        };
+        let Some(result) = entry.get_mut("result") else {
+            continue;
+        };
+        let ty = Yaml::Str(format!("{record}[]"));
+        match result {
+            Yaml::Map(entries) => {
+                for (key, value) in entries.iter_mut() {
+                    if key == "type" {
+                        *value = ty.clone();
+                    }
+                }
+            }
+            _ if paginated => {
+                let mut list = Vec::new();
+                if let Some(id) = id_field {
+                    list.push(("id_field".to_owned(), Yaml::str(id)));
+                }
+                *result = Yaml::Map(vec![
+                    ("type".to_owned(), ty),
+                    ("list".to_owned(), Yaml::Map(list)),
+                ]);
+            }
+            _ => *result = ty,
+        }
+    }
+    Some(replaced)
+}
+
+/// Whether `method` takes a `start` (the classic page offset).
+fn has_start(files: &BTreeMap<String, FileTree>, method: &str) -> bool {
+    files.values().any(|file| {
+        file.methods
+            .get(method)
+            .and_then(|entry| entry.get("params"))
+            .and_then(|params| params.get("start"))
+            .is_some()
+    })
+}
+
+/// Drops the types in `candidates` (and what only they used) that nothing refers to.
+fn drop_unused(files: &mut BTreeMap<String, FileTree>, candidates: &BTreeSet<String>) {
+    if candidates.is_empty() {
+        return;
+    }
+    let mut pending: Vec<String> = candidates.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if is_referenced(files, &name) {
+            continue;
+        }
+        let mut removed = None;
+        for file in files.values_mut() {
+            if let Some(ty) = file.types.remove(&name) {
+                removed = Some(ty);
+            }
+        }
+        if let Some(ty) = removed {
+            let mut inner = BTreeSet::new();
+            type_refs(&ty, &mut inner);
+            pending.extend(inner);
+        }
+    }
+}
+
+/// Whether any method, event or type of `files` refers to type `name`.
+pub(super) fn is_referenced(files: &BTreeMap<String, FileTree>, name: &str) -> bool {
+    files.values().any(|file| {
+        let mut refs = BTreeSet::new();
+        for value in file
+            .methods
+            .values()
+            .chain(file.events.values())
+            .chain(file.types.values())
+        {
+            type_refs(value, &mut refs);
+        }
+        refs.contains(name)
+    })
+}
+
+/// Every type name a spec value refers to (`Foo`, `Foo[]`, `map<Foo>`, `{type: Foo}`).
+fn type_refs(value: &Yaml, out: &mut BTreeSet<String>) {
+    match value {
+        Yaml::Str(text) => {
+            if is_type_expr(text) {
+                out.extend(
+                    text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                        .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
+                        .map(str::to_owned),
+                );
+            }
+        }
+        Yaml::Map(entries) => {
+            for (key, value) in entries {
+                if key != "docs" {
+                    type_refs(value, out);
+                }
+            }
+        }
+        Yaml::Bool(_) | Yaml::Null => {}
+    }
+}
+
+/// A string that can be a type expression (no spaces, paths or sentences).
+fn is_type_expr(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '<' | '>' | '[' | ']' | ','))
+}
+
+/// Renames types (keys and every reference) by `renames`.
+fn rename(files: &mut BTreeMap<String, FileTree>, renames: &BTreeMap<String, String>) {
+    if renames.is_empty() {
+        return;
+    }
+    for file in files.values_mut() {
+        let types = std::mem::take(&mut file.types);
+        file.types = types
+            .into_iter()
+            .map(|(name, mut ty)| {
+                rename_refs(&mut ty, renames);
+                (renames.get(&name).cloned().unwrap_or(name), ty)
+            })
+            .collect();
+        for value in file.methods.values_mut().chain(file.events.values_mut()) {
+            rename_refs(value, renames);
+        }
+    }
+}
+
+fn rename_refs(value: &mut Yaml, renames: &BTreeMap<String, String>) {
+    match value {
+        Yaml::Str(text) if is_type_expr(text) => {
+            let mut out = String::with_capacity(text.len());
+            let mut word = String::new();
+            for c in text.chars().chain(std::iter::once(' ')) {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    word.push(c);
+                    continue;
+                }
+                out.push_str(renames.get(&word).map_or(word.as_str(), String::as_str));
+                word.clear();
+                if c != ' ' {
+                    out.push(c);
+                }
+            }
+            *text = out;
+        }
+        Yaml::Map(entries) => {
+            for (key, value) in entries {
+                if key != "docs" {
+                    rename_refs(value, renames);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(types: Vec<(&str, Yaml)>, methods: Vec<(&str, Yaml)>) -> FileTree {
+        FileTree {
+            folder: String::new(),
+            scope: "crm".to_owned(),
+            types: types.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            methods: methods
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+            events: BTreeMap::new(),
+        }
+    }
+
+    fn record(fields: &[(&str, &str)]) -> Yaml {
+        Yaml::Map(vec![(
+            "fields".to_owned(),
+            Yaml::Map(
+                fields
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), Yaml::str(*v)))
+                    .collect(),
+            ),
+        )])
+    }
+
+    fn method(result: Yaml, start: bool) -> Yaml {
+        let mut entries = vec![];
+        if start {
+            entries.push((
+                "params".to_owned(),
+                Yaml::Map(vec![("start".to_owned(), Yaml::str("integer"))]),
+            ));
+        }
+        entries.push(("result".to_owned(), result));
+        Yaml::Map(entries)
+    }
+
+    #[test]
+    fn the_get_record_is_the_entity_and_the_list_returns_it() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "crm/leads.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "CrmLeadGetResult",
+                        record(&[("ID", "id"), ("PHONE", "CrmLeadGetPhone[]")]),
+                    ),
+                    ("CrmLeadGetPhone", record(&[("VALUE", "string")])),
+                    ("CrmLeadListRecord", record(&[("ID", "id")])),
+                ],
+                vec![
+                    ("crm.lead.get", method(Yaml::str("CrmLeadGetResult"), false)),
+                    (
+                        "crm.lead.list",
+                        method(
+                            Yaml::Map(vec![
+                                ("type".to_owned(), Yaml::str("CrmLeadListRecord[]")),
+                                ("list".to_owned(), Yaml::Map(vec![])),
+                            ]),
+                            true,
+                        ),
+                    ),
+                    ("crm.contact.get", method(Yaml::str("raw"), false)),
+                    ("crm.contact.list", method(Yaml::str("raw"), true)),
+                ],
+            ),
+        );
+        let mut notes = Vec::new();
+        unify(&mut files, &BTreeSet::new(), &mut notes);
+        let file = &files["crm/leads.yaml"];
+        let names: Vec<&str> = file.types.keys().map(String::as_str).collect();
+        assert_eq!(names, ["CrmLeadGetPhone", "Lead"]);
+        assert_eq!(
+            file.methods["crm.lead.get"].get("result"),
+            Some(&Yaml::str("Lead"))
+        );
+        let list = file.methods["crm.lead.list"].get("result").unwrap();
+        assert_eq!(list.get("type"), Some(&Yaml::str("Lead[]")));
+        assert_eq!(
+            file.types["Lead"].get("fields").unwrap().get("PHONE"),
+            Some(&Yaml::str("CrmLeadGetPhone[]"))
+        );
+        // Nothing to share: the contact's methods stay as they were.
+        assert_eq!(
+            file.methods["crm.contact.list"].get("result"),
+            Some(&Yaml::str("raw"))
+        );
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn a_taken_name_is_not_reused_and_a_raw_list_gets_list_facts() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "x.yaml".to_owned(),
+            tree(
+                vec![("XItemGetResult", record(&[("id", "integer")]))],
+                vec![
+                    ("x.item.get", method(Yaml::str("XItemGetResult"), false)),
+                    ("x.item.list", method(Yaml::str("raw"), true)),
+                ],
+            ),
+        );
+        let used = BTreeSet::from(["Item".to_owned()]);
+        unify(&mut files, &used, &mut Vec::new());
+        let file = &files["x.yaml"];
+        assert!(file.types.contains_key("XItemGetResult"));
+        let list = file.methods["x.item.list"].get("result").unwrap();
+        assert_eq!(list.get("type"), Some(&Yaml::str("XItemGetResult[]")));
+        assert_eq!(
+            list.get("list").unwrap().get("id_field"),
+            Some(&Yaml::str("id"))
+        );
+    }
+}

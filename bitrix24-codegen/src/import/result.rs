@@ -1,0 +1,447 @@
+//! The result side of a method page: what `result` decodes into, from the Returned Data
+//! table where it says, from the JSON reply examples where it does not (see "Result" in
+//! the module docs of [`crate::import`]), and the list facts of paginated methods.
+
+use serde_json::{Map, Value};
+
+use super::builder::PageBuilder;
+use super::emit_yaml::Yaml;
+use super::infer::{self, Shape};
+use super::page::{self, JsonKind};
+use super::types::{Mapped, map_doc_type};
+use crate::naming;
+
+/// Rows of a Returned Data table that describe the envelope, not `result`.
+const ENVELOPE_ROWS: &[&str] = &[
+    "result",
+    "total",
+    "next",
+    "time",
+    "error",
+    "error_description",
+];
+
+/// Keys whose names are the portal's own (user fields, smart-process links): they land in
+/// a record's `extra`, never in its fields.
+fn is_portal_key(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    upper.starts_with("UF_")
+        || upper.starts_with("PARENT_ID_")
+        || key.starts_with("ufCrm")
+        || key.starts_with("parentId")
+}
+
+impl PageBuilder<'_> {
+    /// The `result` of every reply example of the page, merged into one value.
+    fn result_example(&self) -> Option<Value> {
+        let results: Vec<Value> = self
+            .page
+            .response_json
+            .iter()
+            .filter_map(|text| infer::parse_example(text))
+            .filter_map(|mut reply| reply.get_mut("result").map(Value::take))
+            .collect();
+        infer::merge_all(results.iter())
+    }
+
+    /// The result type (see the module docs); where the reply examples contradict what
+    /// the table says (`integer` documented, `{"id": 1823}` shown), the examples win:
+    /// they are what a portal sent.
+    pub(super) fn result(&mut self, params: &[(String, Yaml)]) -> Yaml {
+        let documented = self.documented_result(params);
+        let ty = match &documented {
+            Yaml::Str(ty) => Some(ty.as_str()),
+            Yaml::Map(entries) => entries
+                .iter()
+                .find(|(key, _)| key == "type")
+                .and_then(|(_, ty)| ty.as_str()),
+            _ => None,
+        };
+        // A keyed list (`{"gadgets": [...]}`) shows its records under the key.
+        let key = documented
+            .get("list")
+            .and_then(|list| list.get("key"))
+            .and_then(Yaml::as_str);
+        let shown = self.result_example();
+        let records = match (key, &shown) {
+            (Some(key), Some(example)) => example.get(key),
+            _ => shown.as_ref(),
+        };
+        match (ty, records) {
+            (Some(ty), Some(records)) if !infer::fits(ty, records) => {
+                let example = shown.clone().unwrap_or_default();
+                let at = format!("{}.result", self.page.method);
+                self.note(format!(
+                    "{at}: documented `{ty}`, but the reply examples show otherwise: typed by them"
+                ));
+                self.result_from_example(&example, &at, false)
+            }
+            _ if ty.is_some_and(|ty| ty.starts_with("raw")) => {
+                self.family_record(documented, params)
+            }
+            _ => documented,
+        }
+    }
+
+    /// A raw result of a family's `get` or `list` typed by the family's `*.fields` page
+    /// (outdated pages that show no reply: `crm.product.get`, `crm.measure.list`).
+    /// A list whose page documents no `start` stays a plain array: the pagination marker
+    /// needs the parameter it pages with.
+    fn family_record(&mut self, raw: Yaml, params: &[(String, Yaml)]) -> Yaml {
+        let method = self.page.method.to_ascii_lowercase();
+        let list = method.ends_with(".list") || method.ends_with(".getlist");
+        if !(list || method.ends_with(".get")) {
+            return raw;
+        }
+        let Some((page, table)) = self.linked.family_fields(&self.page.method) else {
+            return raw;
+        };
+        let at = format!("{}.result", self.page.method);
+        let record = self.linked_table_type(page, table, "record");
+        self.raws.retain(|r| !r.at.starts_with(&at));
+        self.note(format!(
+            "{at}: no reply documented: records typed by {}",
+            page.method
+        ));
+        match raw {
+            Yaml::Map(mut entries) => {
+                for (key, value) in entries.iter_mut() {
+                    if key == "type" {
+                        *value = Yaml::Str(format!("{record}[]"));
+                    }
+                }
+                Yaml::Map(entries)
+            }
+            _ if list && params.iter().any(|(name, _)| name == "start") => Yaml::Map(vec![
+                ("type".to_owned(), Yaml::Str(format!("{record}[]"))),
+                ("list".to_owned(), Yaml::Map(Vec::new())),
+            ]),
+            _ if list => Yaml::Str(format!("{record}[]")),
+            _ => Yaml::Str(record),
+        }
+    }
+
+    /// The result type the Returned Data table gives, the examples filling its gaps.
+    fn documented_result(&mut self, params: &[(String, Yaml)]) -> Yaml {
+        let page = self.page;
+        let at = format!("{}.result", page.method);
+        let is_add = page
+            .method
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.eq_ignore_ascii_case("add"));
+        let has_start = params
+            .iter()
+            .any(|(name, ty)| name == "start" && ty.as_str() == Some("integer"));
+        let rows: &[page::Row] = page
+            .returned
+            .map(|table| page.tables[table].rows.as_slice())
+            .unwrap_or_default();
+        let example = self.result_example();
+        let shown = page.example.as_ref();
+        let documented = |key: &str| {
+            rows.iter().any(|r| r.name == key) || shown.is_some_and(|e| e.top(key).is_some())
+        };
+        let paginated = has_start && (documented("total") || documented("next"));
+        if let Some(value) = &example {
+            // `*.fields`: whatever the table says, the reply is the field descriptions.
+            if infer::shape("result", value) == Shape::FieldDescriptions {
+                return Yaml::str("map<FieldDescription>");
+            }
+        }
+        let result_row = rows.iter().find(|r| r.name == "result");
+        let Some(row) = result_row else {
+            if let Some(flat) = self.flattened(rows, example.as_ref(), &at) {
+                return Yaml::Str(flat);
+            }
+            return match &example {
+                Some(Value::Number(_)) if is_add => Yaml::str("id"),
+                Some(value) => self.result_from_example(value, &at, paginated),
+                None => Yaml::Str(self.raw(&at, "no Returned Data table or example")),
+            };
+        };
+        let [(text, link)] = row.types.as_slice() else {
+            return match &example {
+                Some(value) => self.result_from_example(value, &at, paginated),
+                None => Yaml::Str(self.raw(&at, "the `result` row has no single type")),
+            };
+        };
+        match map_doc_type(text) {
+            Mapped::Spec(spec) => match spec.strip_suffix("[]") {
+                Some(record) if paginated => self.list(record.to_owned(), None, example.as_ref()),
+                _ if spec == "integer" && is_add => Yaml::str("id"),
+                _ => Yaml::Str(spec),
+            },
+            Mapped::Raw(reason) => match &example {
+                Some(value) => self.result_from_example(value, &at, paginated),
+                None => Yaml::Str(self.raw(&at, reason)),
+            },
+            Mapped::Object { list: true, name } => {
+                let records = match self.sub_table(row, link.as_deref(), &name) {
+                    Ok(table) => {
+                        let record = example
+                            .as_ref()
+                            .and_then(|e| e.as_array())
+                            .and_then(|items| infer::merge_all(items.iter()))
+                            .filter(Value::is_object);
+                        if let Some(record) = record {
+                            self.table_examples.entry(table).or_insert(record);
+                        }
+                        self.named(table, true)
+                    }
+                    Err(reason) => match &example {
+                        Some(Value::Array(items)) if !items.is_empty() => {
+                            let merged = infer::merge_all(items.iter()).unwrap_or_default();
+                            self.inferred(&merged, &format!("{at} records"), "record")
+                        }
+                        _ => self.raw(&format!("{at} records"), reason),
+                    },
+                };
+                if paginated {
+                    self.list(records, None, example.as_ref())
+                } else {
+                    Yaml::Str(format!("{records}[]"))
+                }
+            }
+            Mapped::Object { list: false, name } => {
+                match self.sub_table(row, link.as_deref(), &name) {
+                    Ok(table) => {
+                        if let Some(record) = example.clone().filter(Value::is_object) {
+                            self.table_examples.entry(table).or_insert(record);
+                        }
+                        Yaml::Str(self.named(table, true))
+                    }
+                    Err(reason) => {
+                        if let Some(keyed) = self.keyed_list(rows, paginated, example.as_ref()) {
+                            return keyed;
+                        }
+                        if let Some(flat) = self.flattened(rows, example.as_ref(), &at) {
+                            return Yaml::Str(flat);
+                        }
+                        match &example {
+                            Some(value) => self.result_from_example(value, &at, paginated),
+                            None => Yaml::Str(self.raw(&at, reason)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The result typed from its example alone; a paginated list or a keyed list where
+    /// the example shows one.
+    fn result_from_example(&mut self, value: &Value, at: &str, paginated: bool) -> Yaml {
+        if paginated {
+            match infer::shape("result", value) {
+                Shape::List(record) => {
+                    let records = self.inferred(&record, &format!("{at} records"), "record");
+                    return self.list(records, None, Some(value));
+                }
+                Shape::Object(map) => {
+                    let lists: Vec<(&String, &Value)> =
+                        map.iter().filter(|(_, v)| v.is_array()).collect();
+                    if let [(key, Value::Array(items))] = lists.as_slice() {
+                        if map.len() == 1 && !items.is_empty() {
+                            let wrapper = naming::list_result_name(&self.prefix);
+                            if self.used.insert(wrapper) {
+                                let merged = infer::merge_all(items.iter()).unwrap_or_default();
+                                let records =
+                                    self.inferred(&merged, &format!("{at}.{key} records"), key);
+                                return self.list(records, Some(key), Some(value));
+                            }
+                        }
+                    }
+                }
+                Shape::Unknown => {
+                    self.raw(&format!("{at} records"), "the example shows no record");
+                    return self.list("raw".to_owned(), None, None);
+                }
+                _ => {}
+            }
+        }
+        Yaml::Str(self.inferred(value, at, "result"))
+    }
+
+    /// The rows of a Returned Data table besides the envelope ones, when the example's
+    /// `result` (or, without an example, the table alone) shows they are `result`'s own
+    /// fields: many pages list them at the top level instead of in a sub-table.
+    fn flattened(
+        &mut self,
+        rows: &[page::Row],
+        example: Option<&Value>,
+        at: &str,
+    ) -> Option<String> {
+        let table = self.page.returned?;
+        let own: Vec<&page::Row> = rows
+            .iter()
+            .filter(|r| !ENVELOPE_ROWS.contains(&r.name.as_str()))
+            .collect();
+        if own.is_empty() {
+            return None;
+        }
+        match example {
+            Some(Value::Object(map)) => {
+                let shown = own.iter().filter(|r| map.contains_key(&r.name)).count();
+                // Most rows are keys of `result` itself, not of something under it.
+                if shown * 2 < own.len() || shown == 0 {
+                    return None;
+                }
+                let mut record = map.clone();
+                record.retain(|key, _| {
+                    !ENVELOPE_ROWS.contains(&key.as_str()) || own.iter().any(|r| r.name == *key)
+                });
+                self.table_examples
+                    .entry(table)
+                    .or_insert(Value::Object(record));
+            }
+            Some(_) => return None,
+            None => {}
+        }
+        let name = self.unique_name("result");
+        let fields = self.fields_from(table, &own, true, at);
+        self.types.push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::str(&self.page.path)),
+                ("fields".to_owned(), Yaml::Map(fields)),
+            ]),
+        ));
+        Some(name)
+    }
+
+    /// `{type: "R[]", list: {key?, id_field?}}` for a paginated method, the ID field read
+    /// from the records' example.
+    fn list(&mut self, records: String, key: Option<&str>, example: Option<&Value>) -> Yaml {
+        let mut list = Vec::new();
+        if let Some(key) = key {
+            list.push(("key".to_owned(), Yaml::str(key)));
+        }
+        let record = example.and_then(|value| {
+            let items = match key {
+                Some(key) => value.get(key)?,
+                None => value,
+            };
+            infer::merge_all(items.as_array()?.iter())
+        });
+        if let Some(Value::Object(record)) = record {
+            if !record.contains_key("ID") && record.contains_key("id") {
+                list.push(("id_field".to_owned(), Yaml::str("id")));
+            }
+        }
+        Yaml::Map(vec![
+            ("type".to_owned(), Yaml::Str(format!("{records}[]"))),
+            ("list".to_owned(), Yaml::Map(list)),
+        ])
+    }
+
+    /// `result` is an object whose only documented content is one list the example shows
+    /// under `result.KEY`: a keyed list.
+    fn keyed_list(
+        &mut self,
+        rows: &[page::Row],
+        paginated: bool,
+        example: Option<&Value>,
+    ) -> Option<Yaml> {
+        if !paginated {
+            return None;
+        }
+        let page = self.page;
+        let others: Vec<&page::Row> = rows
+            .iter()
+            .filter(|r| !ENVELOPE_ROWS.contains(&r.name.as_str()))
+            .collect();
+        let [row] = others.as_slice() else {
+            return None;
+        };
+        let shown = page.example.as_ref().is_some_and(|e| {
+            e.result_keys
+                .iter()
+                .any(|(k, kind)| *k == row.name && *kind == JsonKind::Array)
+        });
+        let [(text, link)] = row.types.as_slice() else {
+            return None;
+        };
+        if !shown {
+            return None;
+        }
+        let at = format!("{}.result.{}", page.method, row.name);
+        let wrapper = naming::list_result_name(&self.prefix);
+        if !self.used.insert(wrapper.clone()) {
+            self.raw(
+                &at,
+                format!("the keyed list's type name `{wrapper}` is taken"),
+            );
+            return None;
+        }
+        let items = example
+            .and_then(|e| e.get(&row.name))
+            .and_then(Value::as_array)
+            .and_then(|items| infer::merge_all(items.iter()));
+        let records = match map_doc_type(text) {
+            Mapped::Spec(spec) => spec.strip_suffix("[]")?.to_owned(),
+            Mapped::Object { list: true, name } => {
+                match self.sub_table(row, link.as_deref(), &name) {
+                    Ok(table) => {
+                        if let Some(record) = items.filter(Value::is_object) {
+                            self.table_examples.entry(table).or_insert(record);
+                        }
+                        self.named(table, true)
+                    }
+                    Err(reason) => match items {
+                        Some(record) => self.inferred(&record, &format!("{at} records"), &row.name),
+                        None => self.raw(&format!("{at} records"), reason),
+                    },
+                }
+            }
+            _ => return None,
+        };
+        Some(self.list(records, Some(&row.name), example))
+    }
+
+    /// The spec type of an example value found under `key`; objects become named types
+    /// (named after the key), lists and maps of what their elements show.
+    pub(super) fn inferred(&mut self, value: &Value, at: &str, key: &str) -> String {
+        match infer::shape(key, value) {
+            Shape::Scalar(spec) => spec.to_owned(),
+            Shape::FieldDescriptions => "map<FieldDescription>".to_owned(),
+            Shape::Map(element) => {
+                let inner = self.inferred(&element, &format!("{at}.*"), &format!("{key} item"));
+                format!("map<{inner}>")
+            }
+            Shape::List(element) => {
+                let inner = self.inferred(&element, at, &format!("{key} item"));
+                format!("{inner}[]")
+            }
+            Shape::Object(map) => self.inferred_object(&map, at, key),
+            Shape::Unknown => self.raw(at, "the example shows nothing to type it by"),
+            Shape::Mixed => self.raw(at, "the examples show values of different kinds"),
+        }
+    }
+
+    /// A named type for an example object: one field per key (portal-specific keys land
+    /// in `extra`), each typed from its value.
+    fn inferred_object(&mut self, map: &Map<String, Value>, at: &str, key: &str) -> String {
+        let name = self.unique_name(key);
+        let mut fields = Vec::new();
+        let mut idents = std::collections::BTreeSet::new();
+        for (field, value) in map {
+            if is_portal_key(field) || !infer::is_identifier(field) {
+                continue;
+            }
+            let ident = naming::field_name(field).ident;
+            if ident == "extra" || !idents.insert(ident) {
+                continue;
+            }
+            let ty = self.inferred(value, &format!("{at}.{field}"), field);
+            fields.push((field.clone(), Yaml::Str(ty)));
+        }
+        self.types.push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::str(&self.page.path)),
+                ("fields".to_owned(), Yaml::Map(fields)),
+            ]),
+        ));
+        name
+    }
+}
