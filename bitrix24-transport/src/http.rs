@@ -19,7 +19,10 @@ const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// Why one attempt got no reply.
 pub(crate) enum SendError {
-    /// Nothing reached the portal.
+    /// Nothing reached the portal: the connection was refused (nothing listens on the
+    /// port, as while a portal or its proxy restarts). Proves the method did not run.
+    Refused(String),
+    /// Nothing reached the portal (DNS, TLS handshake, a connect timeout).
     NotSent(String),
     /// Sent; no reply within the timeout.
     Timeout,
@@ -32,7 +35,7 @@ impl SendError {
     /// passed through `scrub` (which removes a secret the reason may quote).
     pub(crate) fn into_error(self, method: &str, scrub: impl FnOnce(String) -> String) -> Error {
         match self {
-            Self::NotSent(reason) => Error::Connect {
+            Self::Refused(reason) | Self::NotSent(reason) => Error::Connect {
                 method: method.to_owned(),
                 reason: scrub(reason),
             },
@@ -82,12 +85,32 @@ pub(crate) async fn send(
 
 fn classify(err: reqwest::Error) -> SendError {
     if err.is_connect() {
-        SendError::NotSent(with_certificate_hint(describe(err)))
+        if is_refused(&err) {
+            SendError::Refused(describe(err))
+        } else {
+            SendError::NotSent(with_certificate_hint(describe(err)))
+        }
     } else if err.is_timeout() {
         SendError::Timeout
     } else {
         SendError::Dropped(describe(err))
     }
+}
+
+/// Whether a connect error is a refused connection (an `io::Error` of that kind in its
+/// causes), as opposed to a name that does not resolve or a certificate refused: those
+/// do not go away by waiting.
+fn is_refused(err: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return true;
+            }
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// A refused portal certificate, explained: rustls says `invalid peer certificate:

@@ -44,7 +44,7 @@ pub(crate) async fn request_tokens(
         attempt += 1;
         match crate::http::send(http.get(url.clone()), timeout).await {
             Ok((status, body)) => return parse_token_reply(&body, status),
-            Err(SendError::NotSent(_)) if attempt < policy.max_attempts => {
+            Err(SendError::NotSent(_) | SendError::Refused(_)) if attempt < policy.max_attempts => {
                 tokio::time::sleep(policy.backoff(attempt)).await;
             }
             Err(failed) => return Err(failed.into_error(WHAT, |reason| reason)),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::call::Client;
+use super::deadline::DEFAULT_DEADLINE;
 use super::request::AuthState;
 use crate::auth::refresh::OAuthState;
 use crate::auth::{OAuthApp, TokenStore, Webhook};
@@ -64,6 +65,7 @@ pub struct ClientBuilder {
     limiter: Option<RateLimiter>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     connect_timeout: Duration,
     refresh_margin: Duration,
     user_agent: String,
@@ -72,13 +74,14 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with the defaults: the standard rate-limit bucket, [`RetryPolicy::DEFAULT`],
-    /// [`DEFAULT_TIMEOUT`].
+    /// [`DEFAULT_TIMEOUT`] per attempt, [`DEFAULT_DEADLINE`] per call.
     pub fn new(auth: Auth) -> Self {
         Self {
             auth,
             limiter: Some(RateLimiter::new(BucketConfig::STANDARD)),
             retry: RetryPolicy::DEFAULT,
             timeout: Some(DEFAULT_TIMEOUT),
+            deadline: Some(DEFAULT_DEADLINE),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             user_agent: concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -144,6 +147,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The time a whole call may take: every attempt, backoff and wait for the rate limit
+    /// together (`None`: only the attempts and the retry policy bound it). See
+    /// [`CallOptions::deadline`](super::CallOptions::deadline).
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     /// The time to establish a connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -193,6 +204,7 @@ impl ClientBuilder {
             self.limiter,
             self.retry,
             self.timeout,
+            self.deadline,
         ))
     }
 }

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::deadline::Deadline;
 use super::operating::{OperatingTime, unix_now_f64};
 use super::request::{AuthState, Params, idempotency_key, redact};
 use crate::auth::Tokens;
@@ -27,6 +28,13 @@ pub struct CallOptions {
     /// The time one attempt may take (sending and reading the reply), instead of the
     /// client's. Waiting for the rate limit or a retry is not counted.
     pub timeout: Option<Duration>,
+    /// The time the whole call may take, instead of the client's
+    /// ([`DEFAULT_DEADLINE`](super::DEFAULT_DEADLINE) unless the builder set another):
+    /// every attempt, backoff and wait for the rate limit or an operating-time block
+    /// together. The last attempt's timeout is cut to the time left, and a wait that would
+    /// end after it returns at once ([`Error::Deadline`], or the failure as it is when the
+    /// method may have run). A token refresh under way is not cut short.
+    pub deadline: Option<Duration>,
     /// The retry policy for this call, instead of the client's.
     pub retry: Option<RetryPolicy>,
     /// The `Idempotency-Key` of a REST 3.0 call. By default ([`Idempotency::Auto`]) every
@@ -49,6 +57,7 @@ struct Inner {
     limiter: Option<RateLimiter>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     /// The operating-time limit per method.
     operating: OperatingTime,
 }
@@ -66,6 +75,7 @@ impl fmt::Debug for Client {
         )
         .field("retry", &self.inner.retry)
         .field("timeout", &self.inner.timeout)
+        .field("deadline", &self.inner.deadline)
         .finish_non_exhaustive()
     }
 }
@@ -78,6 +88,7 @@ impl Client {
         limiter: Option<RateLimiter>,
         retry: RetryPolicy,
         timeout: Option<Duration>,
+        deadline: Option<Duration>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -86,6 +97,7 @@ impl Client {
                 limiter,
                 retry,
                 timeout,
+                deadline,
                 operating: OperatingTime::default(),
             }),
         }
@@ -211,6 +223,7 @@ impl Client {
         let inner = &*self.inner;
         let policy = options.retry.unwrap_or(inner.retry);
         let timeout = options.timeout.or(inner.timeout);
+        let deadline = Deadline::starting_now(options.deadline.or(inner.deadline));
         let params = match params {
             Params::Json(Value::Null) => Params::Json(Value::Object(serde_json::Map::new())),
             params @ (Params::Json(Value::Object(_) | Value::Array(_)) | Params::Ordered(_)) => {
@@ -225,24 +238,49 @@ impl Client {
         };
         // One key per logical call, sent again on every attempt of it.
         let key = idempotency_key(method, kind, api, options.idempotency)?;
+        // Counted attempts (failures whose outcome is open), and requests sent in all.
         let mut attempt: u32 = 0;
+        let mut sent: u32 = 0;
+        // Not-executed refusals in a row, for the backoff without a client-side bucket.
+        let mut refusals: u32 = 0;
         let mut refreshed = false;
+        let past_deadline = |sent: u32, last: String| Error::Deadline {
+            method: method.to_owned(),
+            deadline: deadline.total().unwrap_or_default(),
+            attempts: sent,
+            last,
+        };
         loop {
             attempt += 1;
             if let Some(wait) = inner.operating.blocked_for(method) {
-                if wait <= policy.max_operation_wait {
-                    tokio::time::sleep(wait).await;
+                if wait <= policy.max_operation_wait && !deadline.sleep(wait).await {
+                    return Err(past_deadline(
+                        sent,
+                        format!("`{method}` is blocked by the operating-time limit for {wait:?}"),
+                    ));
                 }
             }
             if let Some(limiter) = &inner.limiter {
-                limiter.acquire().await;
+                if let Err(wait) = limiter.acquire_within(deadline.remaining()).await {
+                    return Err(past_deadline(
+                        sent,
+                        format!("the rate limit's wait of {wait:?} ends after the deadline"),
+                    ));
+                }
             }
+            if deadline.passed() {
+                return Err(past_deadline(sent, "no time left for an attempt".into()));
+            }
+            // A token refresh is not cut short by the deadline: a refresh token spent on
+            // a reply that is then dropped would be lost for good.
             let prepared = inner.auth.prepare(method, api, &params).await?;
+            let attempt_timeout = deadline.attempt_timeout(timeout);
+            sent += 1;
             let outcome = http::post_json(
                 &inner.http,
                 prepared.url,
                 prepared.body,
-                timeout,
+                attempt_timeout,
                 key.as_ref(),
             )
             .await;
@@ -271,6 +309,7 @@ impl Client {
                 },
                 Err(failed) => {
                     let failure_kind = match &failed {
+                        SendError::Refused(_) => FailureKind::Refused,
                         SendError::NotSent(_) => FailureKind::NotSent,
                         SendError::Timeout => FailureKind::Timeout,
                         SendError::Dropped(_) => FailureKind::Dropped,
@@ -284,12 +323,32 @@ impl Client {
                     Failure::Api(&api_error.code, Some(*status))
                 }
                 (FailureKind::Http(status), _) => Failure::Http(*status),
+                (FailureKind::Refused, _) => Failure::Refused,
                 (FailureKind::NotSent, _) => Failure::NotSent,
                 (FailureKind::Timeout, _) => Failure::Timeout,
                 _ => Failure::Dropped,
             };
             let exhausted = attempt >= policy.max_attempts.max(1);
-            match decide(retry_kind(kind, key.is_some(), failure, timeout), failure) {
+            let decision = decide(
+                retry_kind(kind, key.is_some(), failure, attempt_timeout),
+                failure,
+            );
+            // Refusals that prove the method did not run are repeated until the deadline.
+            let not_executed = matches!(
+                decision,
+                Decision::NotSent | Decision::QueryLimit | Decision::OperationLimit
+            );
+            if not_executed {
+                // A policy of one attempt is the explicit "never repeat".
+                if policy.max_attempts <= 1 {
+                    return Err(error);
+                }
+                attempt -= 1;
+                refusals += 1;
+            } else {
+                refusals = 0;
+            }
+            let wait = match decision {
                 Decision::Fail => return Err(error),
                 Decision::FateUnknown => {
                     let mut reason = match error {
@@ -324,22 +383,21 @@ impl Client {
                     // do not count the attempt.
                     oauth.refresh_after_expiry(prepared.generation).await?;
                     attempt -= 1;
+                    Duration::ZERO
                 }
-                Decision::QueryLimit => {
-                    if let Some(limiter) = &inner.limiter {
+                Decision::QueryLimit => match &inner.limiter {
+                    // The bucket paces the repeat (its slot comes at the drain rate after
+                    // every request already waiting); the jitter of up to one slot keeps
+                    // uncoordinated clients from answering a refusal in lockstep.
+                    Some(limiter) => {
                         limiter.saturate();
+                        limiter.slot_interval().mul_f64(fastrand::f64())
                     }
-                    if exhausted {
-                        return Err(error);
-                    }
-                    tokio::time::sleep(policy.backoff(attempt)).await;
-                }
+                    None => refusal_backoff(&policy, refusals),
+                },
                 Decision::OperationLimit => {
-                    if exhausted {
-                        return Err(error);
-                    }
                     let reset_at = reset_at.or_else(|| inner.operating.last_reset(method));
-                    let wait = match reset_at {
+                    match reset_at {
                         Some(reset_at) => {
                             let wait = reset_at - unix_now_f64();
                             if wait > policy.max_operation_wait.as_secs_f64() {
@@ -351,24 +409,44 @@ impl Client {
                                 .unwrap_or(Duration::ZERO)
                                 .max(Duration::from_millis(50))
                         }
-                        None => policy.backoff(attempt),
-                    };
-                    tokio::time::sleep(wait).await;
+                        None => refusal_backoff(&policy, refusals),
+                    }
                 }
+                Decision::NotSent => refusal_backoff(&policy, refusals),
                 Decision::Backoff => {
                     if exhausted {
                         return Err(error);
                     }
-                    tokio::time::sleep(policy.backoff(attempt)).await;
+                    policy.backoff(attempt)
                 }
+            };
+            if !deadline.sleep(wait).await {
+                // A wait past the deadline cannot end in success: return now. A failure
+                // after which a repeat was safe says the deadline ended the call.
+                return Err(if not_executed || decision == Decision::Backoff {
+                    past_deadline(sent, error.to_string())
+                } else {
+                    error
+                });
             }
         }
     }
 }
 
+/// The shortest wait before repeating a refused call: refusals are repeated until the
+/// deadline, and a policy with no delay must not turn that into a busy loop.
+const MIN_REFUSAL_WAIT: Duration = Duration::from_millis(100);
+
+/// The wait before repeating after the `refusals`-th refusal in a row (without a
+/// client-side bucket to pace it).
+fn refusal_backoff(policy: &RetryPolicy, refusals: u32) -> Duration {
+    policy.backoff(refusals).max(MIN_REFUSAL_WAIT)
+}
+
 enum FailureKind {
     Api(u16),
     Http(u16),
+    Refused,
     NotSent,
     Timeout,
     Dropped,
