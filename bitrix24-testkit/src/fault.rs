@@ -27,6 +27,15 @@ pub enum Fault {
     DropAfterHandling,
     /// Execute the call and delay the reply by this much (on top of the latency).
     Slow(Duration),
+    /// Do not execute the call; answer 200 with `{"result":"xxx..."}` of `bytes` bytes in
+    /// all, generated while it is sent (the portal holds almost none of it), with a
+    /// `Content-Length` when `announced`, else chunked: a broken proxy's runaway reply.
+    LargeReply {
+        /// The size of the whole body.
+        bytes: usize,
+        /// Whether the size is announced in `Content-Length`.
+        announced: bool,
+    },
 }
 
 /// A fault waiting for its request; `method = None` matches any REST request.

@@ -139,8 +139,8 @@
 //! answers 400 `invalid_grant`; a wrong client secret 401 `invalid_client`.
 
 // Layout, so that no module imports one that imports it back: leaves first (`call`,
-// `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `stats`, `credentials`,
-// `list_query`); then each method family with its store (`crm`, `items`, `task_store`,
+// `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `large_reply`, `stats`,
+// `credentials`, `list_query`); then each method family with its store (`crm`, `items`, `task_store`,
 // `tasks_classic`, `tasks_v3`, `events`, `user_fields`, `capabilities`), which take the
 // stores they need, never the whole state; `state` composes the stores; `rest` (the one
 // dispatcher that knows every family), `batch` and `oauth` run on the state; `server`
@@ -157,6 +157,7 @@ mod crm;
 mod events;
 mod fault;
 mod items;
+mod large_reply;
 mod list_query;
 mod oauth;
 mod params;

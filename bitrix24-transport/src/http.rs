@@ -28,6 +28,9 @@ pub(crate) enum SendError {
     Timeout,
     /// Sent; the connection failed.
     Dropped(String),
+    /// The reply is larger than `limit` bytes (announced as `size`, or found so while
+    /// reading); the rest was not read.
+    TooLarge { limit: u64, size: Option<u64> },
 }
 
 impl SendError {
@@ -46,17 +49,24 @@ impl SendError {
                 method: method.to_owned(),
                 reason: scrub(reason),
             },
+            Self::TooLarge { limit, size } => Error::ReplyTooLarge {
+                method: method.to_owned(),
+                limit,
+                size,
+            },
         }
     }
 }
 
-/// POST a JSON body to a REST method's URL, with the idempotency key when given.
+/// POST a JSON body to a REST method's URL, with the idempotency key when given; the
+/// reply is read up to `limit` bytes.
 pub(crate) async fn post_json(
     http: &reqwest::Client,
     url: Url,
     body: Vec<u8>,
     timeout: Option<Duration>,
     key: Option<&IdempotencyKey>,
+    limit: u64,
 ) -> Result<(u16, Vec<u8>), SendError> {
     let mut request = http
         .post(url)
@@ -66,22 +76,49 @@ pub(crate) async fn post_json(
     if let Some(key) = key {
         request = request.header(IDEMPOTENCY_KEY, key.as_str());
     }
-    send(request, timeout).await
+    send(request, timeout, limit).await
 }
 
-/// Send a request and read the whole reply: its status and body.
+/// Send a request and read the whole reply: its status and body, at most `limit` bytes.
+///
+/// The body is read frame by frame into one buffer (sized once from `Content-Length`
+/// when announced), so a reply takes its own size in memory and no second copy; a reply
+/// announced or found larger than `limit` stops the reading there.
 pub(crate) async fn send(
     mut request: RequestBuilder,
     timeout: Option<Duration>,
+    limit: u64,
 ) -> Result<(u16, Vec<u8>), SendError> {
     if let Some(timeout) = timeout {
         request = request.timeout(timeout);
     }
-    let response = request.send().await.map_err(classify)?;
+    let mut response = request.send().await.map_err(classify)?;
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(classify)?;
-    Ok((status, body.to_vec()))
+    let announced = response.content_length();
+    if announced.is_some_and(|size| size > limit) {
+        return Err(SendError::TooLarge {
+            limit,
+            size: announced,
+        });
+    }
+    // An announced size is trusted for the first allocation only up to the limit; a
+    // reply without one grows as it comes.
+    let capacity = announced.map_or(INITIAL_CAPACITY, |size| size.min(limit));
+    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(usize::MAX));
+    while let Some(frame) = response.chunk().await.map_err(classify)? {
+        if (body.len() + frame.len()) as u64 > limit {
+            return Err(SendError::TooLarge {
+                limit,
+                size: announced,
+            });
+        }
+        body.extend_from_slice(&frame);
+    }
+    Ok((status, body))
 }
+
+/// The first buffer of a reply without `Content-Length`.
+const INITIAL_CAPACITY: u64 = 16 * 1024;
 
 fn classify(err: reqwest::Error) -> SendError {
     if err.is_connect() {

@@ -14,6 +14,10 @@ use crate::error::Error;
 use crate::http::SendError;
 use crate::retry::RetryPolicy;
 
+/// The largest token reply read: a real one is well under a kilobyte; more is a broken
+/// server or proxy, refused before it takes memory.
+pub const MAX_TOKEN_REPLY_BYTES: u64 = 1024 * 1024;
+
 /// Ask the token endpoint for tokens (GET with the query, as documented).
 ///
 /// Only a connect error (nothing was sent) is repeated, per `policy`: a request that
@@ -42,7 +46,7 @@ pub(crate) async fn request_tokens(
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        match crate::http::send(http.get(url.clone()), timeout).await {
+        match crate::http::send(http.get(url.clone()), timeout, MAX_TOKEN_REPLY_BYTES).await {
             Ok((status, body)) => return parse_token_reply(&body, status),
             Err(SendError::NotSent(_) | SendError::Refused(_)) if attempt < policy.max_attempts => {
                 tokio::time::sleep(policy.backoff(attempt)).await;

@@ -58,6 +58,8 @@ struct Inner {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
+    /// The largest reply read.
+    max_reply_bytes: u64,
     /// The operating-time limit per method.
     operating: OperatingTime,
 }
@@ -76,6 +78,7 @@ impl fmt::Debug for Client {
         .field("retry", &self.inner.retry)
         .field("timeout", &self.inner.timeout)
         .field("deadline", &self.inner.deadline)
+        .field("max_reply_bytes", &self.inner.max_reply_bytes)
         .finish_non_exhaustive()
     }
 }
@@ -89,6 +92,7 @@ impl Client {
         retry: RetryPolicy,
         timeout: Option<Duration>,
         deadline: Option<Duration>,
+        max_reply_bytes: u64,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -98,6 +102,7 @@ impl Client {
                 retry,
                 timeout,
                 deadline,
+                max_reply_bytes,
                 operating: OperatingTime::default(),
             }),
         }
@@ -282,6 +287,7 @@ impl Client {
                 prepared.body,
                 attempt_timeout,
                 key.as_ref(),
+                inner.max_reply_bytes,
             )
             .await;
             let (failure_kind, error, reset_at) = match outcome {
@@ -307,12 +313,16 @@ impl Client {
                     ),
                     Err(Err(decode)) => return Err(Error::Decode(decode)),
                 },
+                // The method ran and answered; its reply is not read. Nothing to repeat.
+                Err(too_large @ SendError::TooLarge { .. }) => {
+                    return Err(too_large.into_error(method, |reason| reason));
+                }
                 Err(failed) => {
                     let failure_kind = match &failed {
                         SendError::Refused(_) => FailureKind::Refused,
                         SendError::NotSent(_) => FailureKind::NotSent,
                         SendError::Timeout => FailureKind::Timeout,
-                        SendError::Dropped(_) => FailureKind::Dropped,
+                        SendError::Dropped(_) | SendError::TooLarge { .. } => FailureKind::Dropped,
                     };
                     let error = failed.into_error(method, |reason| redact(reason, &prepared.token));
                     (failure_kind, error, None)

@@ -38,7 +38,8 @@ mod request;
 #[cfg(feature = "blocking")]
 pub use blocking::BlockingClient;
 pub use builder::{
-    Auth, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT,
+    Auth, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_REFRESH_MARGIN,
+    DEFAULT_TIMEOUT,
 };
 pub use call::{CallOptions, Client};
 pub use deadline::DEFAULT_DEADLINE;
