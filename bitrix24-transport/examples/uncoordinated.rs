@@ -8,6 +8,8 @@
 //!
 //! The process started without arguments runs the portal and starts three copies of
 //! itself with `--client WEBHOOK_URL`; each prints one line `failed=N ok=M` and exits.
+//! With `RUST_LOG` set (`RUST_LOG=bitrix24_transport=info`), the clients print their
+//! `tracing` output (calls, retries, rate-limit waits) to stderr.
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -22,6 +24,12 @@ const CALLS: usize = 60;
 
 #[tokio::main]
 async fn main() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("--client") => client(args.get(2).expect("--client WEBHOOK_URL")).await,

@@ -3,11 +3,12 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
+use tracing::{Instrument, field};
 
 use super::deadline::Deadline;
 use super::operating::{OperatingTime, unix_now_f64};
@@ -217,6 +218,10 @@ impl Client {
         }
     }
 
+    /// One call, in its `bitrix24.call` span: the method, API generation and kind at the
+    /// start; the portal's host, the requests sent, the last HTTP status, the time spent
+    /// waiting for the rate limit and the method's `operating` time as they become known;
+    /// the duration and the outcome (`ok`, or the error, which holds no secret) at the end.
     async fn execute<T: DeserializeOwned>(
         &self,
         method: &str,
@@ -224,6 +229,42 @@ impl Client {
         api: ApiVersion,
         params: Params,
         options: CallOptions,
+    ) -> Result<Response<T>, Error> {
+        let span = tracing::info_span!(
+            "bitrix24.call",
+            method,
+            api = ?api,
+            kind = ?kind,
+            host = field::Empty,
+            attempts = field::Empty,
+            status = field::Empty,
+            rate_limit_wait_ms = field::Empty,
+            operating = field::Empty,
+            duration_ms = field::Empty,
+            outcome = field::Empty,
+        );
+        let start = Instant::now();
+        let result = self
+            .attempts(method, kind, api, params, options, &span)
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", millis(start.elapsed()));
+        match &result {
+            Ok(_) => span.record("outcome", "ok"),
+            Err(err) => span.record("outcome", field::display(err)),
+        };
+        result
+    }
+
+    /// The attempts of one call, as the retry rule and the deadline allow.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        kind: CallKind,
+        api: ApiVersion,
+        params: Params,
+        options: CallOptions,
+        span: &tracing::Span,
     ) -> Result<Response<T>, Error> {
         let inner = &*self.inner;
         let policy = options.retry.unwrap_or(inner.retry);
@@ -249,6 +290,7 @@ impl Client {
         // Not-executed refusals in a row, for the backoff without a client-side bucket.
         let mut refusals: u32 = 0;
         let mut refreshed = false;
+        let mut rate_limit_wait = Duration::ZERO;
         let past_deadline = |sent: u32, last: String| Error::Deadline {
             method: method.to_owned(),
             deadline: deadline.total().unwrap_or_default(),
@@ -266,11 +308,19 @@ impl Client {
                 }
             }
             if let Some(limiter) = &inner.limiter {
-                if let Err(wait) = limiter.acquire_within(deadline.remaining()).await {
-                    return Err(past_deadline(
-                        sent,
-                        format!("the rate limit's wait of {wait:?} ends after the deadline"),
-                    ));
+                match limiter.acquire_within(deadline.remaining()).await {
+                    Ok(waited) => {
+                        if !waited.is_zero() {
+                            rate_limit_wait += waited;
+                            span.record("rate_limit_wait_ms", millis(rate_limit_wait));
+                        }
+                    }
+                    Err(wait) => {
+                        return Err(past_deadline(
+                            sent,
+                            format!("the rate limit's wait of {wait:?} ends after the deadline"),
+                        ));
+                    }
                 }
             }
             if deadline.passed() {
@@ -281,6 +331,12 @@ impl Client {
             let prepared = inner.auth.prepare(method, api, &params).await?;
             let attempt_timeout = deadline.attempt_timeout(timeout);
             sent += 1;
+            if sent == 1 {
+                // The host only: the URL's path or query may hold the webhook's secret.
+                span.record("host", prepared.url.host_str().unwrap_or_default());
+            }
+            span.record("attempts", sent);
+            let attempt_start = Instant::now();
             let outcome = http::post_json(
                 &inner.http,
                 prepared.url,
@@ -290,10 +346,24 @@ impl Client {
                 inner.max_reply_bytes,
             )
             .await;
+            let status = outcome.as_ref().ok().map(|(status, _)| *status);
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            tracing::debug!(
+                attempt = sent,
+                status,
+                duration_ms = millis(attempt_start.elapsed()),
+                timeout_ms = attempt_timeout.map(millis),
+                "bitrix24 attempt"
+            );
             let (failure_kind, error, reset_at) = match outcome {
                 Ok((status, body)) => match decode_named::<T>(method, &body, Some(status)) {
                     Ok(response) => {
                         inner.operating.remember(method, response.time.as_ref());
+                        if let Some(operating) = response.time.as_ref().and_then(|t| t.operating) {
+                            span.record("operating", operating);
+                        }
                         return Ok(response);
                     }
                     Err(Ok(api_error)) => {
@@ -430,6 +500,13 @@ impl Client {
                     policy.backoff(attempt)
                 }
             };
+            tracing::info!(
+                attempt = sent,
+                reason = %error,
+                decision = ?decision,
+                wait_ms = millis(wait),
+                "bitrix24 retry"
+            );
             if !deadline.sleep(wait).await {
                 // A wait past the deadline cannot end in success: return now. A failure
                 // after which a repeat was safe says the deadline ended the call.
@@ -441,6 +518,11 @@ impl Client {
             }
         }
     }
+}
+
+/// A duration in whole milliseconds, for span fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The shortest wait before repeating a refused call: refusals are repeated until the
