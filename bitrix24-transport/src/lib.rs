@@ -43,6 +43,7 @@ pub mod v3;
 // Lists at scale (issue: batch and bulk export). Each module is one concept.
 pub mod bulk;
 pub mod export;
+pub mod keyed;
 pub mod paginate;
 mod raw_page;
 
@@ -59,5 +60,6 @@ pub use error::{ApiError, ApiErrorCode, DecodeError, Error};
 pub use event::{Event, EventAuth, EventError, EventPayload, RawEvent, UnverifiedEvent};
 pub use export::{Cursor, Export, ExportChunk, ExportOptions};
 pub use idempotency::{Idempotency, IdempotencyKey};
+pub use keyed::{Added, KeyField, KeyedResult};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};
 pub use paginate::{Page, RecordStream};
