@@ -105,8 +105,9 @@
 //! [`TestPortal::inject`] queues a [`Fault`] for the next REST request (any method, but
 //! not the token endpoint); [`TestPortal::inject_for`] for the next call of one method
 //! (`"batch"` for batches; [`TOKEN_ENDPOINT_METHOD`] for the token endpoint). Each fires
-//! once, in the order injected. Faults act before the rate limit, so a faulted request
-//! that is not executed does not fill the bucket.
+//! once, in the order injected. [`TestPortal::inject_randomly`] shows faults with given
+//! probabilities on every REST request, from a seed. Faults act before the rate limit,
+//! so a faulted request that is not executed does not fill the bucket.
 //!
 //! # Stats
 //! [`Stats::calls_by_method`] counts calls that arrived per method name (lowercase),

@@ -28,7 +28,7 @@ use crate::method::{CallKind, Method};
 
 /// The most rounds of add, look up and repeat; after them, what is still unknown is
 /// reported so.
-pub const MAX_ROUNDS: u32 = 5;
+pub const MAX_ROUNDS: u32 = 10;
 
 /// Where an add carries the caller's key, and how to find records by it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,54 +107,60 @@ impl Client {
         }
         let mut results: Vec<Option<KeyedResult<M::Response>>> =
             (0..requests.len()).map(|_| None).collect();
-        // Indexes still to add.
+        // Indexes still to add, and those whose add's fate is unknown until a lookup
+        // settles it (a failed lookup is tried again next round; nothing is re-added
+        // without one).
         let mut todo: Vec<usize> = (0..requests.len()).collect();
+        let mut unresolved: Vec<usize> = Vec::new();
         for round in 1..=MAX_ROUNDS {
-            let batch: Vec<M> = todo.iter().map(|&i| requests[i].clone()).collect();
-            let replies = self.call_many(&batch, options).await?;
-            let mut unknown = Vec::new();
             let mut again = Vec::new();
-            for (&index, reply) in todo.iter().zip(replies) {
-                match reply {
-                    Ok(reply) => results[index] = Some(Ok(Added::Reply(reply))),
-                    Err(err @ BatchCommandError::NotExecuted { .. }) => {
-                        results[index] = Some(Err(err));
-                        again.push(index);
+            if !todo.is_empty() {
+                let batch: Vec<M> = todo.iter().map(|&i| requests[i].clone()).collect();
+                let replies = self.call_many(&batch, options).await?;
+                for (&index, reply) in todo.iter().zip(replies) {
+                    match reply {
+                        Ok(reply) => results[index] = Some(Ok(Added::Reply(reply))),
+                        Err(err @ BatchCommandError::NotExecuted { .. }) => {
+                            results[index] = Some(Err(err));
+                            again.push(index);
+                        }
+                        Err(err @ BatchCommandError::Unknown { .. }) => {
+                            results[index] = Some(Err(err));
+                            unresolved.push(index);
+                        }
+                        Err(err) => results[index] = Some(Err(err)),
                     }
-                    Err(err @ BatchCommandError::Unknown { .. }) => {
-                        results[index] = Some(Err(err));
-                        unknown.push(index);
-                    }
-                    Err(err) => results[index] = Some(Err(err)),
                 }
             }
-            if !unknown.is_empty() {
-                let wanted: Vec<&str> = unknown.iter().map(|&i| keys[i].as_str()).collect();
-                let found = self.find_keys(&wanted, field).await;
-                for &index in &unknown {
-                    match &found {
-                        Ok(found) => match found.get(keys[index].as_str()) {
-                            Some(&id) => results[index] = Some(Ok(Added::Found { id })),
-                            // Not on the portal: it did not run; add it again.
-                            None => again.push(index),
-                        },
-                        // The lookup failed: the fate stays unknown this round.
-                        Err(_) => again.push(index),
+            if !unresolved.is_empty() {
+                let wanted: Vec<&str> = unresolved.iter().map(|&i| keys[i].as_str()).collect();
+                match self.find_keys(&wanted, field).await {
+                    Ok(found) => {
+                        let looked_up = unresolved.len();
+                        for index in unresolved.drain(..) {
+                            match found.get(keys[index].as_str()) {
+                                Some(&id) => results[index] = Some(Ok(Added::Found { id })),
+                                // Not on the portal: it did not run; add it again.
+                                None => again.push(index),
+                            }
+                        }
+                        tracing::info!(
+                            round,
+                            looked_up,
+                            repeated = again.len(),
+                            "bitrix24 keyed adds: lost replies looked up"
+                        );
+                    }
+                    Err(err) => {
+                        tracing::info!(
+                            round,
+                            error = %err,
+                            "bitrix24 keyed adds: the lookup failed; tried again next round"
+                        );
                     }
                 }
-                tracing::info!(
-                    round,
-                    unknown = unknown.len(),
-                    repeated = again.len(),
-                    "bitrix24 keyed adds: lost replies looked up"
-                );
-                if let Err(err) = &found {
-                    // Without an answer from the lookup nothing may be repeated.
-                    tracing::info!(error = %err, "bitrix24 keyed adds: the lookup failed");
-                    return Ok(finish(results));
-                }
             }
-            if again.is_empty() {
+            if again.is_empty() && unresolved.is_empty() {
                 break;
             }
             again.sort_unstable();

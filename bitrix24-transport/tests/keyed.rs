@@ -195,3 +195,88 @@ async fn a_single_keyed_add_is_found_or_repeated() {
     assert_eq!(portal.deal_count(), 2);
     assert_eq!(portal.stats().executed_writes, 2);
 }
+
+/// The issue's run: 5% each of a 503 page, a 500, a connection dropped before and after
+/// the method ran and a reply later than the timeout, on every request (batches and
+/// lookups alike), drawn from a seed.
+async fn random_faults_run(seed: u64, keyed: bool) -> (Vec<bool>, usize, usize) {
+    let portal = TestPortal::start_with(PortalConfig::unlimited())
+        .await
+        .unwrap();
+    portal.inject_randomly(
+        vec![
+            (Fault::HtmlPage(503), 0.05),
+            (Fault::InternalError, 0.05),
+            (Fault::DropBeforeHandling, 0.05),
+            (Fault::DropAfterHandling, 0.05),
+            (Fault::Slow(Duration::from_millis(1500)), 0.05),
+        ],
+        seed,
+    );
+    let client = Client::builder(Auth::Webhook(
+        Webhook::parse(&portal.webhook_url()).unwrap(),
+    ))
+    .retry(FAST)
+    .rate_limit(None)
+    .timeout(Some(Duration::from_secs(1)))
+    .build()
+    .unwrap();
+    let adds: Vec<DealAdd> = (0..RECORDS)
+        .map(|i| DealAdd {
+            fields: json!({"TITLE": format!("Deal {i}"), "ORIGIN_ID": format!("ext-{i}")}),
+        })
+        .collect();
+    let options = BulkOptions { concurrency: 8 };
+    let settled: Vec<bool> = if keyed {
+        client
+            .add_many_keyed(
+                &adds,
+                |add| add.fields["ORIGIN_ID"].as_str().unwrap().to_owned(),
+                &KeyField::crm_origin_id("deal"),
+                options,
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(Result::is_ok)
+            .collect()
+    } else {
+        client
+            .call_many(&adds, options)
+            .await
+            .unwrap()
+            .iter()
+            .map(Result::is_ok)
+            .collect()
+    };
+    let keys = keys_on_portal(&portal);
+    let doubled = keys.values().filter(|&&n| n > 1).count();
+    (settled, keys.len(), doubled)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_percent_of_each_fault_on_every_request() {
+    for seed in [1, 2, 3] {
+        let (settled, on_portal, doubled) = random_faults_run(seed, true).await;
+        let unknown = settled.iter().filter(|ok| !**ok).count();
+        eprintln!(
+            "seed {seed}, keyed: {on_portal} of {RECORDS} on the portal, {doubled} doubled, \
+             {unknown} unknown"
+        );
+        assert_eq!(
+            (on_portal, doubled, unknown),
+            (RECORDS, 0, 0),
+            "seed {seed}"
+        );
+
+        let (settled, on_portal, doubled) = random_faults_run(seed, false).await;
+        let unknown = settled.iter().filter(|ok| !**ok).count();
+        eprintln!(
+            "seed {seed}, no key: {on_portal} of {RECORDS} on the portal, {doubled} doubled, \
+             {unknown} unknown (all after faults that may have run: 503, 500, dropped, late)"
+        );
+        assert_eq!(doubled, 0, "seed {seed}");
+        // Every record added by its reply is there; the unknown ones ran or not.
+        assert!(on_portal >= RECORDS - unknown, "seed {seed}");
+    }
+}
