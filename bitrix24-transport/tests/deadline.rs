@@ -64,6 +64,9 @@ async fn a_call_stalled_on_every_attempt_ends_at_its_deadline() {
     let start = Instant::now();
     let err = get(&client, options).await.unwrap_err();
     let elapsed = start.elapsed();
+    eprintln!(
+        "stalled read, 70 s attempt timeout, deadline {deadline:?}: returned after {elapsed:?}"
+    );
     assert!(elapsed >= deadline - SLACK, "{elapsed:?}");
     assert!(elapsed <= deadline + SLACK, "{elapsed:?}");
     match &err {
@@ -86,6 +89,11 @@ async fn a_call_stalled_on_every_attempt_ends_at_its_deadline() {
     let start = Instant::now();
     let err = get(&client, CallOptions::default()).await.unwrap_err();
     let elapsed = start.elapsed();
+    eprintln!(
+        "stalled read, 300 ms attempt timeout, deadline {deadline:?}: returned after {elapsed:?} \
+         ({} requests)",
+        portal.stats().http_requests - before
+    );
     assert!(elapsed <= deadline + SLACK, "{elapsed:?}");
     assert!(
         matches!(err, Error::Deadline { .. } | Error::Timeout { .. }),
