@@ -105,8 +105,9 @@
 //! [`TestPortal::inject`] queues a [`Fault`] for the next REST request (any method, but
 //! not the token endpoint); [`TestPortal::inject_for`] for the next call of one method
 //! (`"batch"` for batches; [`TOKEN_ENDPOINT_METHOD`] for the token endpoint). Each fires
-//! once, in the order injected. Faults act before the rate limit, so a faulted request
-//! that is not executed does not fill the bucket.
+//! once, in the order injected. [`TestPortal::inject_randomly`] shows faults with given
+//! probabilities on every REST request, from a seed. Faults act before the rate limit,
+//! so a faulted request that is not executed does not fill the bucket.
 //!
 //! # Stats
 //! [`Stats::calls_by_method`] counts calls that arrived per method name (lowercase),
@@ -139,8 +140,8 @@
 //! answers 400 `invalid_grant`; a wrong client secret 401 `invalid_client`.
 
 // Layout, so that no module imports one that imports it back: leaves first (`call`,
-// `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `stats`, `credentials`,
-// `list_query`); then each method family with its store (`crm`, `items`, `task_store`,
+// `params`, `payload`, `clock`, `php_form`, `config`, `fault`, `large_reply`, `stats`,
+// `credentials`, `list_query`); then each method family with its store (`crm`, `items`, `task_store`,
 // `tasks_classic`, `tasks_v3`, `events`, `user_fields`, `capabilities`), which take the
 // stores they need, never the whole state; `state` composes the stores; `rest` (the one
 // dispatcher that knows every family), `batch` and `oauth` run on the state; `server`
@@ -157,6 +158,7 @@ mod crm;
 mod events;
 mod fault;
 mod items;
+mod large_reply;
 mod list_query;
 mod oauth;
 mod params;

@@ -163,6 +163,14 @@ impl TestPortal {
             .push(Some(method.to_ascii_lowercase()), fault);
     }
 
+    /// From now on, show each of `faults` on a REST request (any method, not the token
+    /// endpoint) with its probability (`[(Fault::InternalError, 0.05), ...]`: 5% of the
+    /// requests each; at most one fault per request), drawn from `seed` so a run can be
+    /// repeated. Injected faults come first. An empty list stops it.
+    pub fn inject_randomly(&self, faults: Vec<(Fault, f64)>, seed: u64) {
+        lock(&self.shared.state).faults.set_random(faults, seed);
+    }
+
     /// Every access token issued so far is expired from now on (`expired_token`).
     pub fn expire_access_tokens(&self) {
         for token in lock(&self.shared.state).tokens.access.values_mut() {

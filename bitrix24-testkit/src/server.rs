@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use hyper::server::conn::http1;
@@ -23,6 +23,7 @@ use crate::call::{CallError, Caller, success_body};
 use crate::clock::{now_unix, time_object};
 use crate::credentials::Secrets;
 use crate::fault::{Fault, TOKEN_ENDPOINT_METHOD};
+use crate::large_reply::LargeBody;
 use crate::oauth::token_endpoint;
 use crate::params::{self, KEY_ORDER, RAW_JSON, json_key_orders};
 use crate::payload::Payload;
@@ -30,6 +31,9 @@ use crate::php_form::{decode, key_orders, parse};
 use crate::rest::execute;
 use crate::state::{State, lock};
 use crate::tasks_v3::{self, V3Error, V3Reply, V3Request};
+
+/// The body of a reply: made whole, or generated while it is sent (a large reply).
+type ReplyBody = Either<Full<Bytes>, LargeBody>;
 
 /// The largest request body the portal reads.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -106,6 +110,11 @@ enum Reply {
     },
     Html(u16),
     Empty(u16),
+    /// 200 with a generated body of this many bytes (see [`Fault::LargeReply`]).
+    Large {
+        bytes: usize,
+        announced: bool,
+    },
     /// A reply with extra headers (REST 3.0's `Idempotency-Key`, `Idempotent-Replayed`).
     Headed {
         reply: Box<Reply>,
@@ -172,7 +181,7 @@ async fn handle(
     request: Request<Incoming>,
     shared: Arc<Shared>,
     kill: Arc<Notify>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<ReplyBody>, Infallible> {
     let start = now_unix();
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
@@ -213,9 +222,17 @@ async fn handle(
     Ok(build(plan.reply, start, processing))
 }
 
-fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
+fn build(reply: Reply, start: f64, processing: f64) -> Response<ReplyBody> {
     let (reply, headers) = match reply {
         Reply::Headed { reply, headers } => (*reply, headers),
+        Reply::Large { bytes, announced } => {
+            let mut response = Response::new(Either::Right(LargeBody::new(bytes, announced)));
+            response.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+            return response;
+        }
         reply => (reply, Vec::new()),
     };
     let (status, content_type, body) = match reply {
@@ -244,9 +261,9 @@ fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
             (status, Some("text/html"), text.into_bytes())
         }
         Reply::Empty(status) => (status, None, Vec::new()),
-        Reply::Headed { .. } => (500, None, Vec::new()),
+        Reply::Headed { .. } | Reply::Large { .. } => (500, None, Vec::new()),
     };
-    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(body))));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     if let Some(content_type) = content_type {
         response
@@ -417,6 +434,10 @@ fn fault_reply(fault: &Fault, state: &mut State) -> Option<Plan> {
             "Internal server error",
         )),
         Fault::HtmlPage(status) => Reply::Html(*status),
+        Fault::LargeReply { bytes, announced } => Reply::Large {
+            bytes: *bytes,
+            announced: *announced,
+        },
         Fault::EmptyBody(status) => Reply::Empty(*status),
         Fault::DropBeforeHandling => {
             return Some(Plan {

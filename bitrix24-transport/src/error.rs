@@ -126,6 +126,11 @@ pub struct ApiError {
     pub status: Option<u16>,
 }
 
+fn size_suffix(size: &Option<u64>) -> String {
+    size.map(|size| format!(" (announced: {size} bytes)"))
+        .unwrap_or_default()
+}
+
 fn description_suffix(description: &Option<String>) -> String {
     match description.as_deref() {
         Some(text) if !text.is_empty() => format!(" ({text})"),
@@ -207,6 +212,35 @@ pub enum Error {
         /// What the body was, without echoing it.
         reason: String,
     },
+    /// The call's deadline passed before it succeeded (see
+    /// [`CallOptions::deadline`](crate::client::CallOptions::deadline)). Never for a
+    /// [`CallKind::Write`](crate::CallKind::Write) that may have run: that is
+    /// [`Error::FateUnknown`].
+    #[error(
+        "{method}: no success within the call's deadline of {deadline:?} ({attempts} attempts sent; last: {last})"
+    )]
+    Deadline {
+        /// The REST method.
+        method: String,
+        /// The deadline the call had.
+        deadline: std::time::Duration,
+        /// Requests sent.
+        attempts: u32,
+        /// What stopped the last attempt, or the wait that would have passed the deadline.
+        last: String,
+    },
+    /// The reply was larger than the client's limit
+    /// ([`ClientBuilder::max_reply_bytes`](crate::client::ClientBuilder::max_reply_bytes)).
+    /// The method ran (the portal answered); only its reply was not read.
+    #[error("{method}: the reply is larger than the limit of {limit} bytes{}", size_suffix(.size))]
+    ReplyTooLarge {
+        /// The REST method (or `oauth/token`).
+        method: String,
+        /// The limit in bytes.
+        limit: u64,
+        /// The size the server announced (`Content-Length`), when it did.
+        size: Option<u64>,
+    },
     /// The webhook URL could not be used.
     #[error(transparent)]
     InvalidWebhookUrl(#[from] crate::auth::WebhookUrlError),
@@ -273,7 +307,8 @@ impl Error {
             Self::Timeout { .. }
             | Self::Connect { .. }
             | Self::Transport { .. }
-            | Self::NotExecuted { .. } => true,
+            | Self::NotExecuted { .. }
+            | Self::Deadline { .. } => true,
             Self::Http { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }

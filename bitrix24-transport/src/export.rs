@@ -398,9 +398,11 @@ fn spawn<T: Send + 'static>(
     Task(tokio::spawn(future))
 }
 
-/// Send a batch, and turn a call that failed as a whole into the error.
+/// Send a batch (one export chunk, in its `bitrix24.export_chunk` span), and turn a call
+/// that failed as a whole into the error.
 async fn send(client: &Client, batch: Batch) -> Result<crate::batch::BatchResults, Error> {
-    let mut results = client.batch(batch).await?;
+    let span = tracing::info_span!("bitrix24.export_chunk", commands = batch.len());
+    let mut results = tracing::Instrument::instrument(client.batch(batch), span).await?;
     match results.take_error() {
         Some(error) => Err(error),
         None => Ok(results),

@@ -19,12 +19,18 @@ const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// Why one attempt got no reply.
 pub(crate) enum SendError {
-    /// Nothing reached the portal.
+    /// Nothing reached the portal: the connection was refused (nothing listens on the
+    /// port, as while a portal or its proxy restarts). Proves the method did not run.
+    Refused(String),
+    /// Nothing reached the portal (DNS, TLS handshake, a connect timeout).
     NotSent(String),
     /// Sent; no reply within the timeout.
     Timeout,
     /// Sent; the connection failed.
     Dropped(String),
+    /// The reply is larger than `limit` bytes (announced as `size`, or found so while
+    /// reading); the rest was not read.
+    TooLarge { limit: u64, size: Option<u64> },
 }
 
 impl SendError {
@@ -32,7 +38,7 @@ impl SendError {
     /// passed through `scrub` (which removes a secret the reason may quote).
     pub(crate) fn into_error(self, method: &str, scrub: impl FnOnce(String) -> String) -> Error {
         match self {
-            Self::NotSent(reason) => Error::Connect {
+            Self::Refused(reason) | Self::NotSent(reason) => Error::Connect {
                 method: method.to_owned(),
                 reason: scrub(reason),
             },
@@ -43,17 +49,24 @@ impl SendError {
                 method: method.to_owned(),
                 reason: scrub(reason),
             },
+            Self::TooLarge { limit, size } => Error::ReplyTooLarge {
+                method: method.to_owned(),
+                limit,
+                size,
+            },
         }
     }
 }
 
-/// POST a JSON body to a REST method's URL, with the idempotency key when given.
+/// POST a JSON body to a REST method's URL, with the idempotency key when given; the
+/// reply is read up to `limit` bytes.
 pub(crate) async fn post_json(
     http: &reqwest::Client,
     url: Url,
     body: Vec<u8>,
     timeout: Option<Duration>,
     key: Option<&IdempotencyKey>,
+    limit: u64,
 ) -> Result<(u16, Vec<u8>), SendError> {
     let mut request = http
         .post(url)
@@ -63,31 +76,78 @@ pub(crate) async fn post_json(
     if let Some(key) = key {
         request = request.header(IDEMPOTENCY_KEY, key.as_str());
     }
-    send(request, timeout).await
+    send(request, timeout, limit).await
 }
 
-/// Send a request and read the whole reply: its status and body.
+/// Send a request and read the whole reply: its status and body, at most `limit` bytes.
+///
+/// The body is read frame by frame into one buffer (sized once from `Content-Length`
+/// when announced), so a reply takes its own size in memory and no second copy; a reply
+/// announced or found larger than `limit` stops the reading there.
 pub(crate) async fn send(
     mut request: RequestBuilder,
     timeout: Option<Duration>,
+    limit: u64,
 ) -> Result<(u16, Vec<u8>), SendError> {
     if let Some(timeout) = timeout {
         request = request.timeout(timeout);
     }
-    let response = request.send().await.map_err(classify)?;
+    let mut response = request.send().await.map_err(classify)?;
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(classify)?;
-    Ok((status, body.to_vec()))
+    let announced = response.content_length();
+    if announced.is_some_and(|size| size > limit) {
+        return Err(SendError::TooLarge {
+            limit,
+            size: announced,
+        });
+    }
+    // An announced size is trusted for the first allocation only up to the limit; a
+    // reply without one grows as it comes.
+    let capacity = announced.map_or(INITIAL_CAPACITY, |size| size.min(limit));
+    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(usize::MAX));
+    while let Some(frame) = response.chunk().await.map_err(classify)? {
+        if (body.len() + frame.len()) as u64 > limit {
+            return Err(SendError::TooLarge {
+                limit,
+                size: announced,
+            });
+        }
+        body.extend_from_slice(&frame);
+    }
+    Ok((status, body))
 }
+
+/// The first buffer of a reply without `Content-Length`.
+const INITIAL_CAPACITY: u64 = 16 * 1024;
 
 fn classify(err: reqwest::Error) -> SendError {
     if err.is_connect() {
-        SendError::NotSent(with_certificate_hint(describe(err)))
+        if is_refused(&err) {
+            SendError::Refused(describe(err))
+        } else {
+            SendError::NotSent(with_certificate_hint(describe(err)))
+        }
     } else if err.is_timeout() {
         SendError::Timeout
     } else {
         SendError::Dropped(describe(err))
     }
+}
+
+/// Whether a connect error is a refused connection (an `io::Error` of that kind in its
+/// causes), as opposed to a name that does not resolve or a certificate refused: those
+/// do not go away by waiting.
+fn is_refused(err: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return true;
+            }
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// A refused portal certificate, explained: rustls says `invalid peer certificate:

@@ -123,6 +123,18 @@ impl LeakyBucket {
         }
     }
 
+    /// Give back a slot taken by [`LeakyBucket::reserve`] whose request is not sent (its
+    /// wait would have ended after the call's deadline).
+    pub fn unreserve(&mut self, now: Instant) {
+        self.drain(now);
+        self.level = (self.level - 1.0).max(0.0);
+    }
+
+    /// The time the bucket takes to drain one request: the pace of a full bucket.
+    pub fn slot_interval(&self) -> Duration {
+        Duration::try_from_secs_f64(1.0 / self.rate()).unwrap_or(Duration::MAX)
+    }
+
     /// The portal said the bucket is full (`QUERY_LIMIT_EXCEEDED`): fill ours too, so every
     /// caller slows down to the drain rate.
     pub fn saturate(&mut self, now: Instant) {
@@ -167,6 +179,31 @@ impl RateLimiter {
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// Wait until one more request may be sent and count it, unless the wait is longer
+    /// than `limit`: then the slot is given back at once and the wait returned as `Err`.
+    /// `Ok` holds the time waited.
+    pub async fn acquire_within(&self, limit: Option<Duration>) -> Result<Duration, Duration> {
+        let wait = {
+            let mut bucket = self.lock();
+            let now = Instant::now();
+            let wait = bucket.reserve(now);
+            if limit.is_some_and(|limit| wait >= limit) {
+                bucket.unreserve(now);
+                return Err(wait);
+            }
+            wait
+        };
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        Ok(wait)
+    }
+
+    /// The time the bucket takes to drain one request.
+    pub fn slot_interval(&self) -> Duration {
+        self.lock().slot_interval()
     }
 
     /// Mark the bucket full (the portal answered `QUERY_LIMIT_EXCEEDED`).
@@ -288,6 +325,17 @@ mod tests {
         assert_eq!(bucket.reserve(at(start, 1000)), Duration::from_millis(500));
         // An instant before the last update drains nothing and does not panic.
         assert_eq!(bucket.reserve(start), Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn a_slot_given_back_is_free_again() {
+        let start = Instant::now();
+        let mut bucket = LeakyBucket::new(BucketConfig::STANDARD, start);
+        bucket.saturate(start);
+        assert_eq!(bucket.reserve(start), Duration::from_millis(500));
+        bucket.unreserve(start);
+        assert_eq!(bucket.reserve(start), Duration::from_millis(500));
+        assert_eq!(bucket.slot_interval(), Duration::from_millis(500));
     }
 
     #[test]

@@ -1,12 +1,20 @@
 //! When a failed call is repeated, and how long the client waits first.
 //!
-//! The rule: a call is repeated when the portal says it did not execute it
-//! (`QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT`, `expired_token`), whatever its
-//! [`CallKind`]; after a transient failure (a 5xx without such a code, a timeout, a
-//! dropped connection) only when repeating cannot do harm ([`CallKind::is_retry_safe`]).
-//! A connect error (nothing was sent) is repeated for every kind. `OVERLOAD_LIMIT` is
-//! never repeated. A `Write` whose fate is unknown becomes
-//! [`Error::FateUnknown`](crate::error::Error::FateUnknown).
+//! The rule, by what a failure proves about the method having run:
+//! - **Not executed**: the portal refused the request before running the method
+//!   (`QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT`, `expired_token`), or the connection
+//!   was refused (nothing was sent). Repeated whatever the [`CallKind`], until the call's
+//!   deadline, not counted against [`RetryPolicy::max_attempts`]: a refusal means "too
+//!   fast" or "not yet", never "failed", so several uncoordinated clients of one portal
+//!   slow down and all succeed.
+//! - **Not sent, and not soon better**: another connect error (DNS, TLS handshake);
+//!   repeated for every kind, but only up to `max_attempts`.
+//! - **Fate unknown**: a timeout, a connection dropped after sending, a 5xx (with or
+//!   without an error envelope): the method may have run, in part or whole. Repeated up
+//!   to `max_attempts` only when repeating cannot do harm ([`CallKind::is_retry_safe`]);
+//!   a `Write` becomes [`Error::FateUnknown`](crate::error::Error::FateUnknown).
+//! - **Refused for good**: `OVERLOAD_LIMIT` (the application is blocked) and 4xx errors
+//!   are returned as they are.
 //!
 //! A REST 3.0 write sent with an `Idempotency-Key` (see [`crate::idempotency`]) is
 //! retried like an [`CallKind::IdempotentWrite`]: the repeat carries the same key, and
@@ -20,15 +28,19 @@ use crate::method::CallKind;
 /// How often and how patiently the client repeats a failed call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first one included (`1` never repeats). An `expired_token`
-    /// refresh does not count as an attempt.
+    /// Attempts in all, the first one included, after failures whose outcome is open or
+    /// not soon better. Refusals that prove the method did not run
+    /// (`QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT`, a refused connection) do not
+    /// count: they are repeated until the call's deadline, at least 100 ms apart. `1`
+    /// never repeats anything, refusals included (an `expired_token` refresh still
+    /// happens).
     pub max_attempts: u32,
     /// The delay before the first repetition; it doubles with each attempt.
     pub base_delay: Duration,
     /// The longest backoff delay.
     pub max_delay: Duration,
     /// The longest the client waits for `OPERATION_TIME_LIMIT` to lift before repeating;
-    /// a longer block is returned as the error.
+    /// a longer block (or one lifting after the call's deadline) is returned as the error.
     pub max_operation_wait: Duration,
 }
 
@@ -110,7 +122,9 @@ pub(crate) fn retry_kind(
 /// What went wrong with one attempt, as far as the retry decision cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Failure<'a> {
-    /// Nothing reached the portal (connect error).
+    /// The connection was refused: nothing reached the portal.
+    Refused,
+    /// Nothing reached the portal (another connect error: DNS, TLS).
     NotSent,
     /// Sent, then no reply within the timeout.
     Timeout,
@@ -125,11 +139,14 @@ pub(crate) enum Failure<'a> {
 /// What to do about a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decision {
-    /// Back off, then repeat.
+    /// Back off, then repeat (counted against the attempts).
     Backoff,
-    /// The bucket is full: fill the local bucket, back off, then repeat.
+    /// Nothing was sent: back off, then repeat until the deadline (not counted).
+    NotSent,
+    /// The bucket is full: fill the local bucket, wait for a slot, then repeat until the
+    /// deadline (not counted).
     QueryLimit,
-    /// Wait for the method's operating-time block to lift, then repeat.
+    /// Wait for the method's operating-time block to lift, then repeat (not counted).
     OperationLimit,
     /// Refresh the access token, then repeat (once per call).
     Refresh,
@@ -143,6 +160,7 @@ pub(crate) enum Decision {
 pub(crate) fn decide(kind: CallKind, failure: Failure<'_>) -> Decision {
     let safe = kind.is_retry_safe();
     match failure {
+        Failure::Refused => Decision::NotSent,
         Failure::NotSent => Decision::Backoff,
         Failure::Timeout | Failure::Dropped => {
             if safe {
@@ -156,8 +174,16 @@ pub(crate) fn decide(kind: CallKind, failure: Failure<'_>) -> Decision {
             ApiErrorCode::OperationTimeLimit => Decision::OperationLimit,
             ApiErrorCode::ExpiredToken => Decision::Refresh,
             ApiErrorCode::OverloadLimit => Decision::Fail,
+            // A 5xx may come after the method ran in part or whole.
             ApiErrorCode::InternalServerError if safe => Decision::Backoff,
-            _ if safe && status.is_some_and(|s| s >= 500) => Decision::Backoff,
+            ApiErrorCode::InternalServerError => Decision::FateUnknown,
+            _ if status.is_some_and(|s| s >= 500) => {
+                if safe {
+                    Decision::Backoff
+                } else {
+                    Decision::FateUnknown
+                }
+            }
             _ => Decision::Fail,
         },
         Failure::Http(status) if status >= 500 => {
@@ -195,6 +221,7 @@ mod tests {
                 decide(kind, Failure::Api(&expired, Some(401))),
                 Decision::Refresh
             );
+            assert_eq!(decide(kind, Failure::Refused), Decision::NotSent);
             assert_eq!(decide(kind, Failure::NotSent), Decision::Backoff);
         }
     }
@@ -232,7 +259,19 @@ mod tests {
         assert_eq!(decide(write, Failure::Timeout), Decision::FateUnknown);
         assert_eq!(decide(write, Failure::Dropped), Decision::FateUnknown);
         assert_eq!(decide(write, Failure::Http(502)), Decision::FateUnknown);
-        assert_eq!(decide(write, Failure::Api(&ise, Some(500))), Decision::Fail);
+        assert_eq!(
+            decide(write, Failure::Api(&ise, Some(500))),
+            Decision::FateUnknown
+        );
+        let other = ApiErrorCode::Other("ERROR_CORE".into());
+        assert_eq!(
+            decide(write, Failure::Api(&other, Some(500))),
+            Decision::FateUnknown
+        );
+        assert_eq!(
+            decide(write, Failure::Api(&other, Some(400))),
+            Decision::Fail
+        );
     }
 
     #[test]

@@ -329,3 +329,52 @@ impl TokenStore for FlakyStore {
         }
     }
 }
+
+#[tokio::test]
+async fn a_store_with_only_a_refresh_token_refreshes_once_before_the_first_call() {
+    let portal = TestPortal::start().await.unwrap();
+    portal.seed_deals(1);
+    // The installation: the app keeps only the refresh token.
+    let (_, installed) = authorised(&portal, MemoryTokenStore::new()).await;
+    let refresh_token = installed.refresh_token.expose().to_owned();
+
+    let store = Arc::new(MemoryTokenStore::with_tokens(Tokens::from_refresh_token(
+        refresh_token.as_str(),
+    )));
+    let client = oauth_client(&portal, SharedStore(store.clone()));
+    // Several first calls at once still spend the refresh token once.
+    let calls: Vec<_> = (0..5)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.call(&DealGet { id: 1 }).await })
+        })
+        .collect();
+    for call in calls {
+        let deal = call.await.unwrap().unwrap();
+        assert_eq!(deal.result["ID"], "1");
+    }
+    assert_eq!(portal.stats().token_refreshes, 1);
+    let saved = store.get().unwrap();
+    assert!(saved.has_access_token() && saved.expires_at.is_some());
+    assert!(saved.client_endpoint.starts_with(&portal.base_url()));
+    assert_ne!(
+        saved.refresh_token.expose(),
+        refresh_token,
+        "rotated and saved"
+    );
+
+    // The same from a JSON file holding only {"refresh_token": ...}; an explicit
+    // refresh_tokens() right after loading does not spend it twice.
+    let dir = std::env::temp_dir().join(format!("b24-refresh-only-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tokens.json");
+    let refresh_token = saved.refresh_token.expose().to_owned();
+    std::fs::write(&path, json!({ "refresh_token": refresh_token }).to_string()).unwrap();
+    let client = oauth_client(&portal, FileTokenStore::new(&path));
+    client.refresh_tokens().await.unwrap();
+    client.call(&DealGet { id: 1 }).await.unwrap();
+    assert_eq!(portal.stats().token_refreshes, 2);
+    let on_disk = FileTokenStore::new(&path).load().await.unwrap().unwrap();
+    assert!(on_disk.has_access_token());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -30,5 +30,6 @@ pub use error::{TokenStoreError, WebhookUrlError};
 pub use oauth::{DEFAULT_TOKEN_URL, OAuthApp, authorize_url};
 pub use secret::Secret;
 pub use store::{FileTokenStore, MemoryTokenStore, StoreFuture, TokenStore};
+pub use token_endpoint::MAX_TOKEN_REPLY_BYTES;
 pub use tokens::{TokenResponse, Tokens};
 pub use webhook::{Webhook, WebhookOptions};

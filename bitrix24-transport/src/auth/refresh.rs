@@ -14,6 +14,7 @@ use reqwest::Url;
 
 use super::loopback::is_loopback;
 use super::oauth::OAuthApp;
+use super::secret::Secret;
 use super::store::TokenStore;
 use super::token_endpoint::request_tokens;
 use super::tokens::{Tokens, unix_now};
@@ -123,10 +124,22 @@ impl OAuthState {
         self.set(tokens)
     }
 
-    /// Load tokens from the store (with the refresh lock held).
+    /// Load tokens from the store (with the refresh lock held). A store holding only a
+    /// refresh token is refreshed now, once: a call without an access token would only
+    /// earn `NO_AUTH_FOUND`.
     async fn load(&self) -> Result<Current, Error> {
+        self.load_or_refresh().await.map(|(current, _)| current)
+    }
+
+    /// [`OAuthState::load`], saying whether it refreshed.
+    async fn load_or_refresh(&self) -> Result<(Current, bool), Error> {
         match self.store.load().await? {
-            Some(tokens) => self.set(tokens),
+            Some(tokens) if !tokens.has_access_token() => {
+                let endpoint = Some(tokens.client_endpoint.as_str()).filter(|e| !e.is_empty());
+                let current = self.refresh_with(&tokens.refresh_token, endpoint).await?;
+                Ok((current, true))
+            }
+            Some(tokens) => self.set(tokens).map(|current| (current, false)),
             None => Err(Error::OAuth {
                 code: "no_tokens".into(),
                 description: Some(
@@ -157,7 +170,11 @@ impl OAuthState {
         let _guard = self.refresh.lock().await;
         let current = match self.snapshot() {
             Some(current) => current,
-            None => self.load().await?,
+            None => match self.load_or_refresh().await? {
+                // Loading a refresh token alone refreshed it already.
+                (_, true) => return Ok(()),
+                (current, false) => current,
+            },
         };
         self.refresh_locked(&current).await.map(drop)
     }
@@ -197,19 +214,32 @@ impl OAuthState {
 
     /// Refresh with the refresh lock held.
     async fn refresh_locked(&self, current: &Current) -> Result<Current, Error> {
+        self.refresh_with(
+            &current.tokens.refresh_token,
+            Some(&current.tokens.client_endpoint),
+        )
+        .await
+    }
+
+    /// Spend `refresh_token` (with the refresh lock held), save and use the new pair;
+    /// `endpoint` is kept when the reply names none.
+    async fn refresh_with(
+        &self,
+        refresh_token: &Secret,
+        endpoint: Option<&str>,
+    ) -> Result<Current, Error> {
         let reply = request_tokens(
             &self.http,
             &self.app,
             &[
                 ("grant_type", "refresh_token"),
-                ("refresh_token", current.tokens.refresh_token.expose()),
+                ("refresh_token", refresh_token.expose()),
             ],
             self.timeout,
             self.retry,
         )
         .await?;
-        let tokens =
-            Tokens::from_response(reply, unix_now(), Some(&current.tokens.client_endpoint))?;
+        let tokens = Tokens::from_response(reply, unix_now(), endpoint)?;
         self.install(tokens).await
     }
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// [`Secret::expose`] gives the value for the one place that must send it.
 /// It serialises as the plain string, so that a [`TokenStore`](super::TokenStore) can persist it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The default is the empty secret (a token store's "no access token yet").
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -20,6 +22,11 @@ impl Secret {
     /// Wrap a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
+    }
+
+    /// Whether the secret is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// The value itself. Never log it.

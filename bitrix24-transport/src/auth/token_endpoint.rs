@@ -7,12 +7,17 @@
 //! repeated blindly.
 
 use serde::Deserialize;
+use tracing::Instrument;
 
 use super::oauth::OAuthApp;
 use super::tokens::TokenResponse;
 use crate::error::Error;
 use crate::http::SendError;
 use crate::retry::RetryPolicy;
+
+/// The largest token reply read: a real one is well under a kilobyte; more is a broken
+/// server or proxy, refused before it takes memory.
+pub const MAX_TOKEN_REPLY_BYTES: u64 = 1024 * 1024;
 
 /// Ask the token endpoint for tokens (GET with the query, as documented).
 ///
@@ -39,17 +44,55 @@ pub(crate) async fn request_tokens(
             pairs.append_pair(key, value);
         }
     }
-    let mut attempt: u32 = 0;
-    loop {
-        attempt += 1;
-        match crate::http::send(http.get(url.clone()), timeout).await {
-            Ok((status, body)) => return parse_token_reply(&body, status),
-            Err(SendError::NotSent(_)) if attempt < policy.max_attempts => {
-                tokio::time::sleep(policy.backoff(attempt)).await;
+    // The grant's name only (`authorization_code`, `refresh_token`), never its value,
+    // the URL or the reply: each holds a secret.
+    let grant_type = grant.first().map_or("", |(_, value)| *value);
+    let span = tracing::info_span!(
+        "bitrix24.token",
+        grant_type,
+        attempts = tracing::field::Empty,
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    let start = std::time::Instant::now();
+    let result = async {
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempts", attempt);
+            match crate::http::send(http.get(url.clone()), timeout, MAX_TOKEN_REPLY_BYTES).await {
+                Ok((status, body)) => {
+                    tracing::Span::current().record("status", status);
+                    return parse_token_reply(&body, status);
+                }
+                Err(SendError::NotSent(_) | SendError::Refused(_))
+                    if attempt < policy.max_attempts =>
+                {
+                    let wait = policy.backoff(attempt);
+                    tracing::info!(
+                        attempt,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "bitrix24 token retry: could not connect"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+                Err(failed) => return Err(failed.into_error(WHAT, |reason| reason)),
             }
-            Err(failed) => return Err(failed.into_error(WHAT, |reason| reason)),
         }
     }
+    .instrument(span.clone())
+    .await;
+    span.record(
+        "duration_ms",
+        u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+    );
+    match &result {
+        Ok(_) => span.record("outcome", "ok"),
+        // OAuth and HTTP errors of the token endpoint never echo the reply or the URL.
+        Err(err) => span.record("outcome", tracing::field::display(err)),
+    };
+    result
 }
 
 /// Read a token endpoint reply. Never echoes the body (it holds tokens).

@@ -63,16 +63,25 @@ impl fmt::Debug for TokenResponse {
 }
 
 /// The tokens a client works with, as a [`TokenStore`](super::TokenStore) keeps them.
+///
+/// A store may hold only a refresh token ([`Tokens::from_refresh_token`]; in a stored
+/// JSON file, `access_token` and `client_endpoint` may be left out): the client then
+/// refreshes once before its first call, and the reply brings the access token and the
+/// portal's address. That is how an app starts from the refresh token it saved at
+/// installation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tokens {
-    /// The token for REST calls.
+    /// The token for REST calls; empty when only the refresh token is known.
+    #[serde(default)]
     pub access_token: Secret,
     /// The token for the next refresh.
     pub refresh_token: Secret,
     /// When the access token expires, Unix time (seconds), when known.
     #[serde(default)]
     pub expires_at: Option<u64>,
-    /// The portal's REST address (`https://PORTAL/rest/`).
+    /// The portal's REST address (`https://PORTAL/rest/`); may be empty while there is no
+    /// access token (the refresh reply brings it).
+    #[serde(default)]
     pub client_endpoint: String,
     /// The portal's unique id.
     #[serde(default)]
@@ -86,6 +95,25 @@ pub struct Tokens {
 }
 
 impl Tokens {
+    /// Tokens of which only the refresh token is known: the client refreshes before the
+    /// first call (exactly once), and the token server's reply fills in the rest.
+    pub fn from_refresh_token(refresh_token: impl Into<Secret>) -> Self {
+        Self {
+            access_token: Secret::default(),
+            refresh_token: refresh_token.into(),
+            expires_at: None,
+            client_endpoint: String::new(),
+            member_id: None,
+            scope: None,
+            user_id: None,
+        }
+    }
+
+    /// Whether there is an access token to call with (else a refresh comes first).
+    pub fn has_access_token(&self) -> bool {
+        !self.access_token.is_empty()
+    }
+
     /// Tokens from a token reply received at `now` (Unix seconds).
     ///
     /// `previous_endpoint` is used when the reply has no `client_endpoint`.

@@ -11,6 +11,7 @@ use super::results::{BatchResults, Outcome, Slot};
 use crate::client::{CallOptions, Client};
 use crate::error::{ApiErrorCode, Error};
 use crate::method::CallKind;
+use tracing::Instrument;
 
 impl Client {
     /// Send a batch; see the [module docs](crate::batch).
@@ -28,7 +29,25 @@ impl Client {
         batch: Batch,
         options: CallOptions,
     ) -> Result<BatchResults, Error> {
+        // Each `batch` call inside is a `bitrix24.call` span of its own, under this one.
+        let span = tracing::info_span!(
+            "bitrix24.batch",
+            commands = batch.commands.len(),
+            calls = tracing::field::Empty,
+        );
+        self.send_batch(batch, options, &span)
+            .instrument(span.clone())
+            .await
+    }
+
+    async fn send_batch(
+        &self,
+        batch: Batch,
+        options: CallOptions,
+        span: &tracing::Span,
+    ) -> Result<BatchResults, Error> {
         let plan = batch.plan();
+        span.record("calls", plan.len());
         let mut bodies = Vec::with_capacity(plan.len());
         for call in &plan {
             if call.len() > MAX_COMMANDS_PER_CALL {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::call::Client;
+use super::deadline::DEFAULT_DEADLINE;
 use super::request::AuthState;
 use crate::auth::refresh::OAuthState;
 use crate::auth::{OAuthApp, TokenStore, Webhook};
@@ -18,6 +19,9 @@ use crate::retry::RetryPolicy;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(70);
 /// The default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default largest reply read: far above any page, batch or export chunk (a batch of
+/// 50 full pages is a few MB), far below what would hurt a process.
+pub const DEFAULT_MAX_REPLY_BYTES: u64 = 64 * 1024 * 1024;
 /// How long before its expiry an access token is refreshed (at most a fifth of its life).
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
@@ -64,6 +68,8 @@ pub struct ClientBuilder {
     limiter: Option<RateLimiter>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    max_reply_bytes: u64,
     connect_timeout: Duration,
     refresh_margin: Duration,
     user_agent: String,
@@ -72,13 +78,15 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with the defaults: the standard rate-limit bucket, [`RetryPolicy::DEFAULT`],
-    /// [`DEFAULT_TIMEOUT`].
+    /// [`DEFAULT_TIMEOUT`] per attempt, [`DEFAULT_DEADLINE`] per call.
     pub fn new(auth: Auth) -> Self {
         Self {
             auth,
             limiter: Some(RateLimiter::new(BucketConfig::STANDARD)),
             retry: RetryPolicy::DEFAULT,
             timeout: Some(DEFAULT_TIMEOUT),
+            deadline: Some(DEFAULT_DEADLINE),
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             user_agent: concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -144,6 +152,23 @@ impl ClientBuilder {
         self
     }
 
+    /// The time a whole call may take: every attempt, backoff and wait for the rate limit
+    /// together (`None`: only the attempts and the retry policy bound it). See
+    /// [`CallOptions::deadline`](super::CallOptions::deadline).
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The largest reply the client reads, in bytes ([`DEFAULT_MAX_REPLY_BYTES`] unless
+    /// set). A larger one fails with [`Error::ReplyTooLarge`] naming the method and the
+    /// limit, without being read to its end. The token endpoint's replies have their own
+    /// limit, [`MAX_TOKEN_REPLY_BYTES`](crate::auth::MAX_TOKEN_REPLY_BYTES).
+    pub fn max_reply_bytes(mut self, limit: u64) -> Self {
+        self.max_reply_bytes = limit;
+        self
+    }
+
     /// The time to establish a connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -193,6 +218,8 @@ impl ClientBuilder {
             self.limiter,
             self.retry,
             self.timeout,
+            self.deadline,
+            self.max_reply_bytes,
         ))
     }
 }

@@ -3,12 +3,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
+use tracing::{Instrument, field};
 
+use super::deadline::Deadline;
 use super::operating::{OperatingTime, unix_now_f64};
 use super::request::{AuthState, Params, idempotency_key, redact};
 use crate::auth::Tokens;
@@ -27,6 +29,13 @@ pub struct CallOptions {
     /// The time one attempt may take (sending and reading the reply), instead of the
     /// client's. Waiting for the rate limit or a retry is not counted.
     pub timeout: Option<Duration>,
+    /// The time the whole call may take, instead of the client's
+    /// ([`DEFAULT_DEADLINE`](super::DEFAULT_DEADLINE) unless the builder set another):
+    /// every attempt, backoff and wait for the rate limit or an operating-time block
+    /// together. The last attempt's timeout is cut to the time left, and a wait that would
+    /// end after it returns at once ([`Error::Deadline`], or the failure as it is when the
+    /// method may have run). A token refresh under way is not cut short.
+    pub deadline: Option<Duration>,
     /// The retry policy for this call, instead of the client's.
     pub retry: Option<RetryPolicy>,
     /// The `Idempotency-Key` of a REST 3.0 call. By default ([`Idempotency::Auto`]) every
@@ -49,6 +58,9 @@ struct Inner {
     limiter: Option<RateLimiter>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    /// The largest reply read.
+    max_reply_bytes: u64,
     /// The operating-time limit per method.
     operating: OperatingTime,
 }
@@ -66,6 +78,8 @@ impl fmt::Debug for Client {
         )
         .field("retry", &self.inner.retry)
         .field("timeout", &self.inner.timeout)
+        .field("deadline", &self.inner.deadline)
+        .field("max_reply_bytes", &self.inner.max_reply_bytes)
         .finish_non_exhaustive()
     }
 }
@@ -78,6 +92,8 @@ impl Client {
         limiter: Option<RateLimiter>,
         retry: RetryPolicy,
         timeout: Option<Duration>,
+        deadline: Option<Duration>,
+        max_reply_bytes: u64,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -86,6 +102,8 @@ impl Client {
                 limiter,
                 retry,
                 timeout,
+                deadline,
+                max_reply_bytes,
                 operating: OperatingTime::default(),
             }),
         }
@@ -200,6 +218,10 @@ impl Client {
         }
     }
 
+    /// One call, in its `bitrix24.call` span: the method, API generation and kind at the
+    /// start; the portal's host, the requests sent, the last HTTP status, the time spent
+    /// waiting for the rate limit and the method's `operating` time as they become known;
+    /// the duration and the outcome (`ok`, or the error, which holds no secret) at the end.
     async fn execute<T: DeserializeOwned>(
         &self,
         method: &str,
@@ -208,9 +230,46 @@ impl Client {
         params: Params,
         options: CallOptions,
     ) -> Result<Response<T>, Error> {
+        let span = tracing::info_span!(
+            "bitrix24.call",
+            method,
+            api = ?api,
+            kind = ?kind,
+            host = field::Empty,
+            attempts = field::Empty,
+            status = field::Empty,
+            rate_limit_wait_ms = field::Empty,
+            operating = field::Empty,
+            duration_ms = field::Empty,
+            outcome = field::Empty,
+        );
+        let start = Instant::now();
+        let result = self
+            .attempts(method, kind, api, params, options, &span)
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", millis(start.elapsed()));
+        match &result {
+            Ok(_) => span.record("outcome", "ok"),
+            Err(err) => span.record("outcome", field::display(err)),
+        };
+        result
+    }
+
+    /// The attempts of one call, as the retry rule and the deadline allow.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        kind: CallKind,
+        api: ApiVersion,
+        params: Params,
+        options: CallOptions,
+        span: &tracing::Span,
+    ) -> Result<Response<T>, Error> {
         let inner = &*self.inner;
         let policy = options.retry.unwrap_or(inner.retry);
         let timeout = options.timeout.or(inner.timeout);
+        let deadline = Deadline::starting_now(options.deadline.or(inner.deadline));
         let params = match params {
             Params::Json(Value::Null) => Params::Json(Value::Object(serde_json::Map::new())),
             params @ (Params::Json(Value::Object(_) | Value::Array(_)) | Params::Ordered(_)) => {
@@ -225,31 +284,86 @@ impl Client {
         };
         // One key per logical call, sent again on every attempt of it.
         let key = idempotency_key(method, kind, api, options.idempotency)?;
+        // Counted attempts (failures whose outcome is open), and requests sent in all.
         let mut attempt: u32 = 0;
+        let mut sent: u32 = 0;
+        // Not-executed refusals in a row, for the backoff without a client-side bucket.
+        let mut refusals: u32 = 0;
         let mut refreshed = false;
+        let mut rate_limit_wait = Duration::ZERO;
+        let past_deadline = |sent: u32, last: String| Error::Deadline {
+            method: method.to_owned(),
+            deadline: deadline.total().unwrap_or_default(),
+            attempts: sent,
+            last,
+        };
         loop {
             attempt += 1;
             if let Some(wait) = inner.operating.blocked_for(method) {
-                if wait <= policy.max_operation_wait {
-                    tokio::time::sleep(wait).await;
+                if wait <= policy.max_operation_wait && !deadline.sleep(wait).await {
+                    return Err(past_deadline(
+                        sent,
+                        format!("`{method}` is blocked by the operating-time limit for {wait:?}"),
+                    ));
                 }
             }
             if let Some(limiter) = &inner.limiter {
-                limiter.acquire().await;
+                match limiter.acquire_within(deadline.remaining()).await {
+                    Ok(waited) => {
+                        if !waited.is_zero() {
+                            rate_limit_wait += waited;
+                            span.record("rate_limit_wait_ms", millis(rate_limit_wait));
+                        }
+                    }
+                    Err(wait) => {
+                        return Err(past_deadline(
+                            sent,
+                            format!("the rate limit's wait of {wait:?} ends after the deadline"),
+                        ));
+                    }
+                }
             }
+            if deadline.passed() {
+                return Err(past_deadline(sent, "no time left for an attempt".into()));
+            }
+            // A token refresh is not cut short by the deadline: a refresh token spent on
+            // a reply that is then dropped would be lost for good.
             let prepared = inner.auth.prepare(method, api, &params).await?;
+            let attempt_timeout = deadline.attempt_timeout(timeout);
+            sent += 1;
+            if sent == 1 {
+                // The host only: the URL's path or query may hold the webhook's secret.
+                span.record("host", prepared.url.host_str().unwrap_or_default());
+            }
+            span.record("attempts", sent);
+            let attempt_start = Instant::now();
             let outcome = http::post_json(
                 &inner.http,
                 prepared.url,
                 prepared.body,
-                timeout,
+                attempt_timeout,
                 key.as_ref(),
+                inner.max_reply_bytes,
             )
             .await;
+            let status = outcome.as_ref().ok().map(|(status, _)| *status);
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            tracing::debug!(
+                attempt = sent,
+                status,
+                duration_ms = millis(attempt_start.elapsed()),
+                timeout_ms = attempt_timeout.map(millis),
+                "bitrix24 attempt"
+            );
             let (failure_kind, error, reset_at) = match outcome {
                 Ok((status, body)) => match decode_named::<T>(method, &body, Some(status)) {
                     Ok(response) => {
                         inner.operating.remember(method, response.time.as_ref());
+                        if let Some(operating) = response.time.as_ref().and_then(|t| t.operating) {
+                            span.record("operating", operating);
+                        }
                         return Ok(response);
                     }
                     Err(Ok(api_error)) => {
@@ -269,11 +383,16 @@ impl Client {
                     ),
                     Err(Err(decode)) => return Err(Error::Decode(decode)),
                 },
+                // The method ran and answered; its reply is not read. Nothing to repeat.
+                Err(too_large @ SendError::TooLarge { .. }) => {
+                    return Err(too_large.into_error(method, |reason| reason));
+                }
                 Err(failed) => {
                     let failure_kind = match &failed {
+                        SendError::Refused(_) => FailureKind::Refused,
                         SendError::NotSent(_) => FailureKind::NotSent,
                         SendError::Timeout => FailureKind::Timeout,
-                        SendError::Dropped(_) => FailureKind::Dropped,
+                        SendError::Dropped(_) | SendError::TooLarge { .. } => FailureKind::Dropped,
                     };
                     let error = failed.into_error(method, |reason| redact(reason, &prepared.token));
                     (failure_kind, error, None)
@@ -284,12 +403,32 @@ impl Client {
                     Failure::Api(&api_error.code, Some(*status))
                 }
                 (FailureKind::Http(status), _) => Failure::Http(*status),
+                (FailureKind::Refused, _) => Failure::Refused,
                 (FailureKind::NotSent, _) => Failure::NotSent,
                 (FailureKind::Timeout, _) => Failure::Timeout,
                 _ => Failure::Dropped,
             };
             let exhausted = attempt >= policy.max_attempts.max(1);
-            match decide(retry_kind(kind, key.is_some(), failure, timeout), failure) {
+            let decision = decide(
+                retry_kind(kind, key.is_some(), failure, attempt_timeout),
+                failure,
+            );
+            // Refusals that prove the method did not run are repeated until the deadline.
+            let not_executed = matches!(
+                decision,
+                Decision::NotSent | Decision::QueryLimit | Decision::OperationLimit
+            );
+            if not_executed {
+                // A policy of one attempt is the explicit "never repeat".
+                if policy.max_attempts <= 1 {
+                    return Err(error);
+                }
+                attempt -= 1;
+                refusals += 1;
+            } else {
+                refusals = 0;
+            }
+            let wait = match decision {
                 Decision::Fail => return Err(error),
                 Decision::FateUnknown => {
                     let mut reason = match error {
@@ -324,22 +463,21 @@ impl Client {
                     // do not count the attempt.
                     oauth.refresh_after_expiry(prepared.generation).await?;
                     attempt -= 1;
+                    Duration::ZERO
                 }
-                Decision::QueryLimit => {
-                    if let Some(limiter) = &inner.limiter {
+                Decision::QueryLimit => match &inner.limiter {
+                    // The bucket paces the repeat (its slot comes at the drain rate after
+                    // every request already waiting); the jitter of up to one slot keeps
+                    // uncoordinated clients from answering a refusal in lockstep.
+                    Some(limiter) => {
                         limiter.saturate();
+                        limiter.slot_interval().mul_f64(fastrand::f64())
                     }
-                    if exhausted {
-                        return Err(error);
-                    }
-                    tokio::time::sleep(policy.backoff(attempt)).await;
-                }
+                    None => refusal_backoff(&policy, refusals),
+                },
                 Decision::OperationLimit => {
-                    if exhausted {
-                        return Err(error);
-                    }
                     let reset_at = reset_at.or_else(|| inner.operating.last_reset(method));
-                    let wait = match reset_at {
+                    match reset_at {
                         Some(reset_at) => {
                             let wait = reset_at - unix_now_f64();
                             if wait > policy.max_operation_wait.as_secs_f64() {
@@ -351,24 +489,56 @@ impl Client {
                                 .unwrap_or(Duration::ZERO)
                                 .max(Duration::from_millis(50))
                         }
-                        None => policy.backoff(attempt),
-                    };
-                    tokio::time::sleep(wait).await;
+                        None => refusal_backoff(&policy, refusals),
+                    }
                 }
+                Decision::NotSent => refusal_backoff(&policy, refusals),
                 Decision::Backoff => {
                     if exhausted {
                         return Err(error);
                     }
-                    tokio::time::sleep(policy.backoff(attempt)).await;
+                    policy.backoff(attempt)
                 }
+            };
+            tracing::info!(
+                attempt = sent,
+                reason = %error,
+                decision = ?decision,
+                wait_ms = millis(wait),
+                "bitrix24 retry"
+            );
+            if !deadline.sleep(wait).await {
+                // A wait past the deadline cannot end in success: return now. A failure
+                // after which a repeat was safe says the deadline ended the call.
+                return Err(if not_executed || decision == Decision::Backoff {
+                    past_deadline(sent, error.to_string())
+                } else {
+                    error
+                });
             }
         }
     }
 }
 
+/// A duration in whole milliseconds, for span fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The shortest wait before repeating a refused call: refusals are repeated until the
+/// deadline, and a policy with no delay must not turn that into a busy loop.
+const MIN_REFUSAL_WAIT: Duration = Duration::from_millis(100);
+
+/// The wait before repeating after the `refusals`-th refusal in a row (without a
+/// client-side bucket to pace it).
+fn refusal_backoff(policy: &RetryPolicy, refusals: u32) -> Duration {
+    policy.backoff(refusals).max(MIN_REFUSAL_WAIT)
+}
+
 enum FailureKind {
     Api(u16),
     Http(u16),
+    Refused,
     NotSent,
     Timeout,
     Dropped,

@@ -19,6 +19,7 @@
 //! - `call`: the [`Client`] and one call through it, attempt after attempt, as the
 //!   [retry rule](crate::retry) decides;
 //! - `request`: one attempt's URL and body with the credentials in place;
+//! - `deadline`: the instant by which a whole call has ended;
 //! - `operating`: the portal's operating-time limit, remembered per method;
 //! - `blocking`: `BlockingClient` (feature `blocking`), the client for programs without
 //!   an async runtime.
@@ -30,12 +31,15 @@
 mod blocking;
 mod builder;
 mod call;
+mod deadline;
 mod operating;
 mod request;
 
 #[cfg(feature = "blocking")]
 pub use blocking::BlockingClient;
 pub use builder::{
-    Auth, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT,
+    Auth, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_REFRESH_MARGIN,
+    DEFAULT_TIMEOUT,
 };
 pub use call::{CallOptions, Client};
+pub use deadline::DEFAULT_DEADLINE;
