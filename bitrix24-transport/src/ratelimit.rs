@@ -6,10 +6,14 @@
 //! once, and beyond it each caller waits (asleep, not spinning) until its request fits.
 //!
 //! [`LeakyBucket`] is the arithmetic over an injected [`Instant`] (deterministic to test);
-//! [`RateLimiter`] shares one bucket between all clones of a client.
+//! [`MemoryLimiter`] shares one bucket between all clones of a client (and every client
+//! given the same limiter) in one process: the default [`Limiter`]. Processes that call
+//! the same portal share a bucket through Redis instead (the `bitrix24-redis` crate).
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use crate::limiter::{Limiter, LimiterError, LimiterFuture};
 
 /// The size and drain rate of a leaky bucket.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,7 +77,7 @@ impl LeakyBucket {
     /// requests of a burst arrive late (connections being opened) and a later one early,
     /// the portal has drained less than the client assumed. Shifting the paced requests
     /// by more than that latency spread keeps the portal's level within its capacity; a
-    /// burst that fits still goes out at once. [`RateLimiter`] uses [`DEFAULT_SAFETY`].
+    /// burst that fits still goes out at once. [`MemoryLimiter`] uses [`DEFAULT_SAFETY`].
     pub fn with_safety(mut self, safety: Duration) -> Self {
         self.safety = safety;
         self
@@ -131,13 +135,17 @@ impl LeakyBucket {
     }
 }
 
-/// A leaky bucket shared by every clone (and by every client given the same limiter).
+/// A leaky bucket in this process's memory, shared by every clone (and by every client
+/// given the same limiter).
 #[derive(Debug, Clone)]
-pub struct RateLimiter {
+pub struct MemoryLimiter {
     bucket: Arc<Mutex<LeakyBucket>>,
 }
 
-impl RateLimiter {
+/// The name [`MemoryLimiter`] had before limiters became a trait.
+pub type RateLimiter = MemoryLimiter;
+
+impl MemoryLimiter {
     /// A limiter with an empty bucket and the [`DEFAULT_SAFETY`] margin.
     pub fn new(config: BucketConfig) -> Self {
         Self::with_safety(config, DEFAULT_SAFETY)
@@ -172,6 +180,20 @@ impl RateLimiter {
     /// Mark the bucket full (the portal answered `QUERY_LIMIT_EXCEEDED`).
     pub fn saturate(&self) {
         self.lock().saturate(Instant::now());
+    }
+}
+
+impl Limiter for MemoryLimiter {
+    fn acquire<'a>(&'a self, _method: &'a str) -> LimiterFuture<'a, Result<(), LimiterError>> {
+        Box::pin(async move {
+            MemoryLimiter::acquire(self).await;
+            Ok(())
+        })
+    }
+
+    fn saturate(&self) -> LimiterFuture<'_, ()> {
+        MemoryLimiter::saturate(self);
+        Box::pin(async {})
     }
 }
 

@@ -17,8 +17,8 @@ use crate::envelope::{Response, decode_named};
 use crate::error::{ApiErrorCode, Error};
 use crate::http::{self, SendError};
 use crate::idempotency::Idempotency;
+use crate::limiter::Limiter;
 use crate::method::{ApiVersion, CallKind, Method};
-use crate::ratelimit::RateLimiter;
 use crate::retry::{Decision, Failure, RetryPolicy, decide, retry_kind};
 
 /// Per-call settings.
@@ -46,7 +46,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     auth: AuthState,
-    limiter: Option<RateLimiter>,
+    limiter: Option<Arc<dyn Limiter>>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     /// The operating-time limit per method.
@@ -60,13 +60,10 @@ impl fmt::Debug for Client {
             AuthState::Webhook(webhook) => out.field("auth", webhook),
             AuthState::OAuth(oauth) => out.field("auth", oauth.app()),
         };
-        out.field(
-            "rate_limit",
-            &self.inner.limiter.as_ref().map(RateLimiter::config),
-        )
-        .field("retry", &self.inner.retry)
-        .field("timeout", &self.inner.timeout)
-        .finish_non_exhaustive()
+        out.field("limiter", &self.inner.limiter)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -75,7 +72,7 @@ impl Client {
     pub(super) fn new(
         http: reqwest::Client,
         auth: AuthState,
-        limiter: Option<RateLimiter>,
+        limiter: Option<Arc<dyn Limiter>>,
         retry: RetryPolicy,
         timeout: Option<Duration>,
     ) -> Self {
@@ -235,7 +232,7 @@ impl Client {
                 }
             }
             if let Some(limiter) = &inner.limiter {
-                limiter.acquire().await;
+                limiter.acquire(method).await?;
             }
             let prepared = inner.auth.prepare(method, api, &params).await?;
             let outcome = http::post_json(
@@ -250,6 +247,9 @@ impl Client {
                 Ok((status, body)) => match decode_named::<T>(method, &body, Some(status)) {
                     Ok(response) => {
                         inner.operating.remember(method, response.time.as_ref());
+                        if let (Some(limiter), Some(time)) = (&inner.limiter, &response.time) {
+                            limiter.observe(method, time);
+                        }
                         return Ok(response);
                     }
                     Err(Ok(api_error)) => {
@@ -327,7 +327,7 @@ impl Client {
                 }
                 Decision::QueryLimit => {
                     if let Some(limiter) = &inner.limiter {
-                        limiter.saturate();
+                        limiter.saturate().await;
                     }
                     if exhausted {
                         return Err(error);
