@@ -1,0 +1,33 @@
+//! Shared state for bitrix24-rs clients that run in many processes (workers, pods) and
+//! call the same portals, kept in Redis.
+//!
+//! - [`RedisLimiter`]: the portal's leaky bucket (limits.md: standard 2/s over 50,
+//!   Enterprise 5/s over 250) as one atomic Lua script per portal, so that all processes
+//!   together never exceed it and together still use the burst; plug it into
+//!   [`ClientBuilder::limiter`](bitrix24_transport::ClientBuilder::limiter).
+//! - [`RedisTokenStore`]: an OAuth token pair per portal, refreshed under a lease so that
+//!   a single-use refresh token is spent once, whatever the number of processes.
+//! - [`RedisServer`]: a throwaway `redis-server` on 127.0.0.1, for tests and examples.
+//!
+//! Keys live under a prefix (default [`DEFAULT_PREFIX`]) and the portal's id (its member
+//! id or host), see [`PortalKeys`].
+
+mod keys;
+mod limiter;
+mod server;
+
+pub use keys::{DEFAULT_PREFIX, PortalKeys};
+pub use limiter::{RedisLimiter, Unavailable};
+pub use server::RedisServer;
+
+/// Connect with the timeouts a rate limiter needs: a Redis that does not answer within a
+/// second is treated as down (the call fails or falls back, see [`Unavailable`]) instead
+/// of holding every call. Reconnects by itself when Redis is back.
+pub async fn connect(url: &str) -> redis::RedisResult<redis::aio::ConnectionManager> {
+    let client = redis::Client::open(url)?;
+    let config = redis::aio::ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(std::time::Duration::from_secs(1)))
+        .set_response_timeout(Some(std::time::Duration::from_secs(1)))
+        .set_number_of_retries(1);
+    redis::aio::ConnectionManager::new_with_config(client, config).await
+}
