@@ -15,10 +15,12 @@
 mod keys;
 mod limiter;
 mod server;
+mod token_store;
 
 pub use keys::{DEFAULT_PREFIX, PortalKeys};
 pub use limiter::{RedisLimiter, Unavailable};
 pub use server::RedisServer;
+pub use token_store::{DEFAULT_LEASE_TTL, RedisTokenStore};
 
 /// Connect with the timeouts a rate limiter needs: a Redis that does not answer within a
 /// second is treated as down (the call fails or falls back, see [`Unavailable`]) instead

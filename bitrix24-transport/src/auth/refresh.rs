@@ -6,6 +6,11 @@
 //! lock, so that a refresh token is spent once even when many calls find the access
 //! token expired together. New tokens are saved to the [`TokenStore`] before they are
 //! used: the server rotates the refresh token, and the old one stops working.
+//!
+//! Across processes that share a store, a refresh runs under the store's lease and
+//! starts by reading the store again: a pair another process rotated is used as it is.
+//! A refresh the server refuses with `invalid_grant` reads the store once more for the
+//! same reason before it fails.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -195,22 +200,66 @@ impl OAuthState {
         }
     }
 
-    /// Refresh with the refresh lock held.
+    /// Refresh with the refresh lock held: under the store's lease, unless the store
+    /// already holds a pair another process rotated.
     async fn refresh_locked(&self, current: &Current) -> Result<Current, Error> {
+        let lease = self.store.lease().await?;
+        let result = self.refresh_leased(current).await;
+        if let Some(lease) = lease {
+            // A lease left behind expires by itself; the new pair is saved already.
+            let _ = lease.release().await;
+        }
+        result
+    }
+
+    /// Refresh with the lease held (or no lease, for a store of one process).
+    async fn refresh_leased(&self, current: &Current) -> Result<Current, Error> {
+        let mut current = current.clone();
+        // Another process may have rotated the pair while this one waited for the lease.
+        if let Some(stored) = self.rotated_elsewhere(&current).await? {
+            if !stored.is_due(unix_now()) {
+                return Ok(stored);
+            }
+            current = stored;
+        }
+        let used = current.tokens.refresh_token.clone();
         let reply = request_tokens(
             &self.http,
             &self.app,
             &[
                 ("grant_type", "refresh_token"),
-                ("refresh_token", current.tokens.refresh_token.expose()),
+                ("refresh_token", used.expose()),
             ],
             self.timeout,
             self.retry,
         )
-        .await?;
+        .await;
+        let reply = match reply {
+            Ok(reply) => reply,
+            Err(Error::OAuth { code, description }) if code == "invalid_grant" => {
+                // Spent elsewhere (a store without a lease, or a lease that expired): if
+                // that process saved its new pair, use it instead of failing.
+                return match self.rotated_elsewhere(&current).await? {
+                    Some(stored) => Ok(stored),
+                    None => Err(Error::OAuth { code, description }),
+                };
+            }
+            Err(err) => return Err(err),
+        };
         let tokens =
             Tokens::from_response(reply, unix_now(), Some(&current.tokens.client_endpoint))?;
         self.install(tokens).await
+    }
+
+    /// Read the store again; if it holds another refresh token than `current`'s, make that
+    /// pair current and return it.
+    async fn rotated_elsewhere(&self, current: &Current) -> Result<Option<Current>, Error> {
+        match self.store.load().await? {
+            Some(stored) if stored.refresh_token != current.tokens.refresh_token => {
+                self.set(stored).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 }
 
