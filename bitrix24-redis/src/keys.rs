@@ -4,10 +4,12 @@
 /// The prefix of every key, unless another is given.
 pub const DEFAULT_PREFIX: &str = "bitrix24";
 
-/// The keys of one portal: `{prefix}:{portal}:…`.
+/// The keys of one portal: `prefix:{portal}:…`.
 ///
 /// `portal` is what tells portals apart: the member id of an application's installation,
-/// or the host of a webhook (`example.bitrix24.com`).
+/// or the host of a webhook (`example.bitrix24.com`). It is written in braces, a Redis
+/// Cluster hash tag: a script that touches two keys of one portal (the bucket and a
+/// method's budget) finds both on the same node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalKeys {
     base: String,
@@ -23,7 +25,7 @@ impl PortalKeys {
     /// in one Redis).
     pub fn with_prefix(prefix: &str, portal: &str) -> Self {
         Self {
-            base: format!("{prefix}:{portal}"),
+            base: format!("{prefix}:{{{portal}}}"),
         }
     }
 

@@ -11,6 +11,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use bitrix24_transport::envelope::Time;
+use bitrix24_transport::operating_budget::{OperatingBudget, PROBE_WAIT};
 use bitrix24_transport::ratelimit::{BucketConfig, DEFAULT_SAFETY, MemoryLimiter};
 use bitrix24_transport::{Limiter, LimiterError, LimiterFuture};
 use redis::aio::ConnectionManager;
@@ -22,9 +24,33 @@ use crate::keys::PortalKeys;
 /// KEYS[1]: the bucket hash; ARGV[1]: capacity; ARGV[2]: drain per second. Returns the
 /// wait in microseconds. The key expires once the bucket would be empty, so idle portals
 /// leave nothing behind.
+///
+/// With KEYS[2] (the method's operating-time budget, see
+/// [`bitrix24_transport::operating_budget`]; ARGV[4]: limit, ARGV[5]: reserve, ARGV[6]:
+/// probe wait, all seconds), a method within the margin of its limit takes no slot and
+/// gets a negative answer: the microseconds to wait before asking again. After the
+/// release one call probes while the others wait for its reply.
 const BUCKET_SCRIPT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+if ARGV[3] == 'reserve' and KEYS[2] then
+  local b = redis.call('HMGET', KEYS[2], 'operating', 'reset_at', 'step', 'probing_until')
+  local operating = tonumber(b[1])
+  if operating then
+    local reset_at = tonumber(b[2]) * 1000000
+    local probing = tonumber(b[4]) or 0
+    local margin = math.max(tonumber(ARGV[5]), 2 * (tonumber(b[3]) or 0))
+    if operating + margin >= tonumber(ARGV[4]) then
+      if now < reset_at then
+        return -math.ceil(reset_at - now)
+      end
+      if now < probing then
+        return -math.ceil(probing - now)
+      end
+      redis.call('HSET', KEYS[2], 'probing_until', string.format('%.17g', now + tonumber(ARGV[6]) * 1000000))
+    end
+  end
+end
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local state = redis.call('HMGET', KEYS[1], 'level', 'updated')
@@ -47,6 +73,29 @@ end
 redis.call('HSET', KEYS[1], 'level', string.format('%.17g', level), 'updated', string.format('%.17g', updated))
 redis.call('PEXPIRE', KEYS[1], math.ceil(level / rate * 1000) + 1000)
 return wait
+";
+
+/// Record a reply's operating time (KEYS[1]: the method's budget; ARGV[1]: `operating`,
+/// ARGV[2]: `operating_reset_at`), as
+/// [`MethodBudget::observe`](bitrix24_transport::operating_budget::MethodBudget::observe)
+/// does in memory: a reply older than one seen is ignored, the largest step is kept, a
+/// probe is answered. Forgotten after the portal's 10-minute window.
+const OBSERVE_SCRIPT: &str = r"
+local b = redis.call('HMGET', KEYS[1], 'operating', 'reset_at', 'step')
+local old = tonumber(b[1])
+local old_reset = tonumber(b[2]) or 0
+local step = tonumber(b[3]) or 0
+local operating = tonumber(ARGV[1])
+local reset_at = tonumber(ARGV[2])
+if old and reset_at <= old_reset + 0.000001 and operating <= old then
+  return 0
+end
+if old and operating - old > step then
+  step = operating - old
+end
+redis.call('HSET', KEYS[1], 'operating', string.format('%.17g', operating), 'reset_at', string.format('%.17g', reset_at), 'step', string.format('%.17g', step), 'probing_until', '0')
+redis.call('EXPIRE', KEYS[1], 900)
+return 1
 ";
 
 /// What a [`RedisLimiter`] does when Redis cannot be reached.
@@ -72,7 +121,10 @@ pub struct RedisLimiter {
     config: BucketConfig,
     safety: Duration,
     script: redis::Script,
+    observe_script: redis::Script,
     unavailable: Unavailable,
+    budget: Option<OperatingBudget>,
+    credential: String,
 }
 
 impl fmt::Debug for RedisLimiter {
@@ -82,13 +134,16 @@ impl fmt::Debug for RedisLimiter {
             .field("config", &self.config)
             .field("safety", &self.safety)
             .field("unavailable", &self.unavailable)
+            .field("budget", &self.budget)
+            .field("credential", &self.credential)
             .finish_non_exhaustive()
     }
 }
 
 impl RedisLimiter {
     /// The bucket of the portal `keys` name, over `connection`, with the
-    /// [`DEFAULT_SAFETY`] margin and [`Unavailable::Fail`].
+    /// [`DEFAULT_SAFETY`] margin, [`Unavailable::Fail`], and the operating-time budget
+    /// [`OperatingBudget::DOCUMENTED`] of the credential `default`.
     pub fn new(connection: ConnectionManager, keys: PortalKeys, config: BucketConfig) -> Self {
         Self {
             connection,
@@ -96,8 +151,25 @@ impl RedisLimiter {
             config,
             safety: DEFAULT_SAFETY,
             script: redis::Script::new(BUCKET_SCRIPT),
+            observe_script: redis::Script::new(OBSERVE_SCRIPT),
             unavailable: Unavailable::Fail,
+            budget: Some(OperatingBudget::DOCUMENTED),
+            credential: "default".into(),
         }
+    }
+
+    /// The operating-time budget to keep each method within (`None`: do not track it).
+    pub fn with_operating_budget(mut self, budget: Option<OperatingBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Which credential's budget this is: the portal counts operating time per
+    /// application or webhook, so clients of two webhooks of one portal name two
+    /// credentials (the webhook's user id, the application's client id; never a secret).
+    pub fn with_credential(mut self, credential: &str) -> Self {
+        self.credential = credential.to_owned();
+        self
     }
 
     /// Delay every request that has to wait by `safety` more (see
@@ -119,7 +191,12 @@ impl RedisLimiter {
         self.config
     }
 
-    async fn run(&self, mode: &str) -> Result<Duration, redis::RedisError> {
+    /// The script's answer: `Ok` the bucket wait, `Err` the budget wait (no slot taken).
+    async fn run(
+        &self,
+        mode: &str,
+        method: Option<&str>,
+    ) -> Result<Result<Duration, Duration>, redis::RedisError> {
         let capacity = self.config.capacity.max(1);
         let rate = if self.config.drain_per_second.is_finite() && self.config.drain_per_second > 0.0
         {
@@ -129,15 +206,18 @@ impl RedisLimiter {
             1e-6
         };
         let mut connection = self.connection.clone();
-        let micros: u64 = self
-            .script
-            .key(self.keys.bucket())
-            .arg(capacity)
-            .arg(rate)
-            .arg(mode)
-            .invoke_async(&mut connection)
-            .await?;
-        Ok(Duration::from_micros(micros))
+        let mut invocation = self.script.key(self.keys.bucket());
+        invocation.arg(capacity).arg(rate).arg(mode);
+        if let (Some(budget), Some(method)) = (&self.budget, method) {
+            invocation
+                .key(self.keys.operating(&self.credential, method))
+                .arg(budget.limit.as_secs_f64())
+                .arg(budget.reserve.as_secs_f64())
+                .arg(PROBE_WAIT.as_secs_f64());
+        }
+        let micros: i64 = invocation.invoke_async(&mut connection).await?;
+        let wait = Duration::from_micros(micros.unsigned_abs());
+        Ok(if micros < 0 { Err(wait) } else { Ok(wait) })
     }
 
     fn unreachable(err: &redis::RedisError) -> LimiterError {
@@ -165,28 +245,61 @@ fn describe(err: &redis::RedisError) -> String {
 impl Limiter for RedisLimiter {
     fn acquire<'a>(&'a self, method: &'a str) -> LimiterFuture<'a, Result<(), LimiterError>> {
         Box::pin(async move {
-            match self.run("reserve").await {
-                Ok(wait) => {
-                    if !wait.is_zero() {
-                        tokio::time::sleep(wait.saturating_add(self.safety)).await;
+            loop {
+                match self.run("reserve", Some(method)).await {
+                    // The method's budget is near its limit: wait, then ask again.
+                    Ok(Err(budget_wait)) => tokio::time::sleep(budget_wait).await,
+                    Ok(Ok(wait)) => {
+                        if !wait.is_zero() {
+                            tokio::time::sleep(wait.saturating_add(self.safety)).await;
+                        }
+                        return Ok(());
                     }
-                    Ok(())
+                    Err(err) => {
+                        return match &self.unavailable {
+                            Unavailable::Fail => Err(Self::unreachable(&err)),
+                            Unavailable::Local(local) => Limiter::acquire(local, method).await,
+                        };
+                    }
                 }
-                Err(err) => match &self.unavailable {
-                    Unavailable::Fail => Err(Self::unreachable(&err)),
-                    Unavailable::Local(local) => Limiter::acquire(local, method).await,
-                },
             }
         })
     }
 
     fn saturate(&self) -> LimiterFuture<'_, ()> {
         Box::pin(async move {
-            if self.run("saturate").await.is_err() {
+            if self.run("saturate", None).await.is_err() {
                 if let Unavailable::Local(local) = &self.unavailable {
                     local.saturate();
                 }
             }
         })
+    }
+
+    fn observe(&self, method: &str, time: &Time) {
+        let (Some(_), Some(operating), Some(reset_at)) =
+            (self.budget, time.operating, time.operating_reset_at)
+        else {
+            return;
+        };
+        if let Unavailable::Local(local) = &self.unavailable {
+            local.observe(method, time);
+        }
+        // Recorded in a task of its own (the reply is not held across an await); a
+        // failure only means the others learn of this reply from the next one.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let mut connection = self.connection.clone();
+        let script = self.observe_script.clone();
+        let key = self.keys.operating(&self.credential, method);
+        runtime.spawn(async move {
+            let _: Result<i64, _> = script
+                .key(key)
+                .arg(operating)
+                .arg(reset_at)
+                .invoke_async(&mut connection)
+                .await;
+        });
     }
 }

@@ -20,6 +20,7 @@ pub mod event;
 mod http;
 pub mod idempotency;
 pub mod limiter;
+pub mod operating_budget;
 pub mod ratelimit;
 pub mod retry;
 pub mod v3;

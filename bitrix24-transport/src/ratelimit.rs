@@ -10,10 +10,13 @@
 //! given the same limiter) in one process: the default [`Limiter`]. Processes that call
 //! the same portal share a bucket through Redis instead (the `bitrix24-redis` crate).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::envelope::Time;
 use crate::limiter::{Limiter, LimiterError, LimiterFuture};
+use crate::operating_budget::{MethodBudget, OperatingBudget};
 
 /// The size and drain rate of a leaky bucket.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -136,10 +139,14 @@ impl LeakyBucket {
 }
 
 /// A leaky bucket in this process's memory, shared by every clone (and by every client
-/// given the same limiter).
+/// given the same limiter), with the operating-time budget of each method the replies
+/// report (see [`crate::operating_budget`]; on by default with
+/// [`OperatingBudget::DOCUMENTED`]).
 #[derive(Debug, Clone)]
 pub struct MemoryLimiter {
     bucket: Arc<Mutex<LeakyBucket>>,
+    budget: Option<OperatingBudget>,
+    methods: Arc<Mutex<HashMap<String, MethodBudget>>>,
 }
 
 /// The name [`MemoryLimiter`] had before limiters became a trait.
@@ -157,7 +164,22 @@ impl MemoryLimiter {
             bucket: Arc::new(Mutex::new(
                 LeakyBucket::new(config, Instant::now()).with_safety(safety),
             )),
+            budget: Some(OperatingBudget::DOCUMENTED),
+            methods: Arc::default(),
         }
+    }
+
+    /// The operating-time budget to keep each method within (`None`: do not track it).
+    pub fn with_operating_budget(mut self, budget: Option<OperatingBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// How long a call of `method` must wait for its operating-time budget.
+    fn operating_wait(&self, method: &str) -> Option<Duration> {
+        let budget = self.budget.as_ref()?;
+        let mut methods = self.methods.lock().unwrap_or_else(PoisonError::into_inner);
+        methods.get_mut(method)?.wait(budget, unix_now())
     }
 
     /// The bucket's settings.
@@ -184,8 +206,12 @@ impl MemoryLimiter {
 }
 
 impl Limiter for MemoryLimiter {
-    fn acquire<'a>(&'a self, _method: &'a str) -> LimiterFuture<'a, Result<(), LimiterError>> {
+    fn acquire<'a>(&'a self, method: &'a str) -> LimiterFuture<'a, Result<(), LimiterError>> {
         Box::pin(async move {
+            // The method's budget first: a call that waits for it takes no bucket slot.
+            while let Some(wait) = self.operating_wait(method) {
+                tokio::time::sleep(wait).await;
+            }
             MemoryLimiter::acquire(self).await;
             Ok(())
         })
@@ -195,6 +221,30 @@ impl Limiter for MemoryLimiter {
         MemoryLimiter::saturate(self);
         Box::pin(async {})
     }
+
+    fn observe(&self, method: &str, time: &Time) {
+        let (Some(_), Some(operating), Some(reset_at)) =
+            (self.budget, time.operating, time.operating_reset_at)
+        else {
+            return;
+        };
+        let mut methods = self.methods.lock().unwrap_or_else(PoisonError::into_inner);
+        match methods.get_mut(method) {
+            Some(budget) => budget.observe(operating, reset_at),
+            None => {
+                let mut budget = MethodBudget::default();
+                budget.observe(operating, reset_at);
+                methods.insert(method.to_owned(), budget);
+            }
+        }
+    }
+}
+
+/// The current time as Unix seconds, fractional (the portal's `operating_reset_at` is one).
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64())
 }
 
 #[cfg(test)]
