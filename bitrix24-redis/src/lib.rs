@@ -7,6 +7,8 @@
 //!   [`ClientBuilder::limiter`](bitrix24_transport::ClientBuilder::limiter).
 //! - [`RedisTokenStore`]: an OAuth token pair per portal, refreshed under a lease so that
 //!   a single-use refresh token is spent once, whatever the number of processes.
+//! - [`PortalRegistry`]: a client per portal for an application installed on many, from
+//!   the installation's tokens.
 //! - [`RedisServer`]: a throwaway `redis-server` on 127.0.0.1, for tests and examples.
 //!
 //! Keys live under a prefix (default [`DEFAULT_PREFIX`]) and the portal's id (its member
@@ -14,11 +16,13 @@
 
 mod keys;
 mod limiter;
+mod registry;
 mod server;
 mod token_store;
 
 pub use keys::{DEFAULT_PREFIX, PortalKeys};
 pub use limiter::{RedisLimiter, Unavailable};
+pub use registry::PortalRegistry;
 pub use server::RedisServer;
 pub use token_store::{DEFAULT_LEASE_TTL, RedisTokenStore};
 
