@@ -81,6 +81,35 @@ impl RedisServer {
         self.port
     }
 
+    /// Freeze it (`SIGSTOP`): it keeps its connections and its data but answers nothing,
+    /// like a Redis that hangs, until [`RedisServer::resume`].
+    pub fn pause(&self) -> std::io::Result<()> {
+        self.signal("-STOP")
+    }
+
+    /// Let a paused server go on (`SIGCONT`).
+    pub fn resume(&self) -> std::io::Result<()> {
+        self.signal("-CONT")
+    }
+
+    fn signal(&self, signal: &str) -> std::io::Result<()> {
+        let pid = self
+            .child
+            .id()
+            .ok_or_else(|| std::io::Error::other("redis-server has exited"))?;
+        // `kill` the command: the crate forbids the unsafe a direct signal call needs.
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(format!(
+                "kill {signal} {pid}: {status}"
+            )))
+        }
+    }
+
     /// Stop it now (what dropping it does, but waiting for the process to exit).
     pub async fn stop(mut self) -> std::io::Result<()> {
         self.child.kill().await

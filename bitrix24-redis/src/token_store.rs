@@ -134,7 +134,7 @@ impl TokenStore for RedisTokenStore {
             let deadline = Instant::now() + self.lease_ttl + LEASE_POLL;
             let mut connection = self.connection.clone();
             loop {
-                let taken: Option<String> = redis::cmd("SET")
+                let taken: Option<String> = match redis::cmd("SET")
                     .arg(&key)
                     .arg(&holder)
                     .arg("NX")
@@ -142,12 +142,22 @@ impl TokenStore for RedisTokenStore {
                     .arg(ttl)
                     .query_async(&mut connection)
                     .await
-                    .map_err(|err| redis_error("cannot take the refresh lease", err))?;
+                {
+                    Ok(taken) => taken,
+                    Err(err) => {
+                        // A SET that timed out may still run once Redis answers again,
+                        // leaving the lease taken by nobody for its whole TTL: give it
+                        // back as soon as Redis can be reached.
+                        release_later(connection, key, holder, self.lease_ttl);
+                        return Err(redis_error("cannot take the refresh lease", err));
+                    }
+                };
                 if taken.is_some() {
                     return Ok(Some(Box::new(RedisLease {
                         connection,
                         key,
                         holder,
+                        ttl: self.lease_ttl,
                     }) as Box<dyn RefreshLease>));
                 }
                 if Instant::now() > deadline {
@@ -163,24 +173,61 @@ impl TokenStore for RedisTokenStore {
     }
 }
 
+/// Release `holder`'s lease in the background, trying until `within` has passed.
+fn release_later(connection: ConnectionManager, key: String, holder: String, within: Duration) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let deadline = Instant::now() + within;
+        let lease = RedisLease {
+            connection,
+            key,
+            holder,
+            ttl: within,
+        };
+        while Instant::now() < deadline {
+            if lease.release_once().await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    });
+}
+
 /// A held refresh lease: the random holder id stored at the lease key.
 struct RedisLease {
     connection: ConnectionManager,
     key: String,
     holder: String,
+    /// How long the lease lasts: trying to give it back longer is pointless.
+    ttl: Duration,
+}
+
+impl RedisLease {
+    async fn release_once(&self) -> Result<(), redis::RedisError> {
+        let mut connection = self.connection.clone();
+        redis::Script::new(RELEASE_SCRIPT)
+            .key(&self.key)
+            .arg(&self.holder)
+            .invoke_async::<i64>(&mut connection)
+            .await
+            .map(drop)
+    }
 }
 
 impl RefreshLease for RedisLease {
     fn release(self: Box<Self>) -> StoreFuture<'static, ()> {
         Box::pin(async move {
-            let mut connection = self.connection;
-            redis::Script::new(RELEASE_SCRIPT)
-                .key(&self.key)
-                .arg(&self.holder)
-                .invoke_async::<i64>(&mut connection)
-                .await
-                .map(drop)
-                .map_err(|err| redis_error("cannot release the refresh lease", err))
+            match self.release_once().await {
+                Ok(()) => Ok(()),
+                Err(err) => {
+                    // Keep trying in the background: the lease would block the others
+                    // for its whole TTL.
+                    release_later(self.connection, self.key, self.holder, self.ttl);
+                    Err(redis_error("cannot release the refresh lease", err))
+                }
+            }
         })
     }
 }
