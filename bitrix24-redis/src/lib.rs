@@ -13,6 +13,27 @@
 //!
 //! Keys live under a prefix (default [`DEFAULT_PREFIX`]) and the portal's id (its member
 //! id or host), see [`PortalKeys`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use bitrix24_redis::{PortalKeys, RedisLimiter};
+//! use bitrix24_transport::{Auth, Client, auth::Webhook, ratelimit::BucketConfig};
+//!
+//! let redis = bitrix24_redis::connect("redis://127.0.0.1:6379/").await?;
+//! // Every process that calls example.bitrix24.com takes its slots from this one bucket.
+//! let limiter = RedisLimiter::new(redis, PortalKeys::new("example.bitrix24.com"), BucketConfig::STANDARD);
+//! let client = Client::builder(Auth::Webhook(Webhook::parse("https://example.bitrix24.com/rest/1/CODE/")?))
+//!     .limiter(Arc::new(limiter))
+//!     .build()?;
+//! # let _ = client;
+//! # Ok(()) }
+//! ```
+//!
+//! When Redis does not answer (within a second), a call fails with
+//! [`Error::Limiter`](bitrix24_transport::Error::Limiter) before it is sent, or, with
+//! [`Unavailable::Local`], is paced by a local share of the bucket; a refresh that cannot
+//! take the lease fails with a token-store error and spends no refresh token.
 
 mod keys;
 mod limiter;

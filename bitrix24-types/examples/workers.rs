@@ -1,0 +1,204 @@
+//! Several worker processes calling one portal, sharing its rate limit through Redis.
+//!
+//! ```text
+//! cargo run --release --example workers -- --workers 4 --calls 100 [--limiter redis|memory]
+//! ```
+//!
+//! Starts `--workers` copies of itself; each makes `--calls` calls (`server.time`) at once
+//! through a client whose limiter is the portal's leaky bucket in Redis (`REDIS_URL`;
+//! when it is unset, a `redis-server` of its own on 127.0.0.1), so that all of them
+//! together keep within the portal's bucket and together use its burst. The portal is
+//! `BITRIX24_WEBHOOK_URL` when it is set, else the built-in test portal with the standard
+//! bucket (50, draining 2/s). `--limiter memory` gives each process a bucket of its own
+//! instead: the comparison that shows why the bucket must be shared.
+//!
+//! Calls are not retried, so that every refusal shows. The last line reads
+//! `calls C, failed F, rate-limit refusals R, wall S s`; R is the test portal's own count
+//! of `QUERY_LIMIT_EXCEEDED` replies, or the workers' count on a real portal.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bitrix24_redis::{PortalKeys, RedisLimiter, RedisServer};
+use bitrix24_testkit::{PortalConfig, TestPortal};
+use bitrix24_types::auth::Webhook;
+use bitrix24_types::limiter::Limiter;
+use bitrix24_types::ratelimit::{BucketConfig, MemoryLimiter};
+use bitrix24_types::retry::RetryPolicy;
+use bitrix24_types::{ApiErrorCode, Auth, CallKind, Client};
+
+type Failure = Box<dyn std::error::Error>;
+
+struct Options {
+    workers: usize,
+    calls: usize,
+    limiter: String,
+    worker: bool,
+}
+
+fn options() -> Result<Options, Failure> {
+    let mut options = Options {
+        workers: 4,
+        calls: 100,
+        limiter: "redis".into(),
+        worker: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--workers" => options.workers = value()?.parse()?,
+            "--calls" => options.calls = value()?.parse()?,
+            "--limiter" => options.limiter = value()?,
+            "--worker" => options.worker = true,
+            other => return Err(format!("unknown argument `{other}`").into()),
+        }
+    }
+    if !matches!(options.limiter.as_str(), "redis" | "memory") {
+        return Err("--limiter is `redis` or `memory`".into());
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let options = options()?;
+    if options.worker {
+        worker(&options).await
+    } else {
+        coordinator(&options).await
+    }
+}
+
+/// Start the portal and Redis when not given, run the workers, sum up their lines.
+async fn coordinator(options: &Options) -> Result<(), Failure> {
+    let mut redis = None;
+    let redis_url = match std::env::var("REDIS_URL") {
+        Ok(url) => url,
+        Err(_) => {
+            let server = RedisServer::start().await?;
+            let url = server.url();
+            eprintln!("REDIS_URL is not set; started redis-server at {url}");
+            redis = Some(server);
+            url
+        }
+    };
+    let mut portal = None;
+    let webhook = match std::env::var("BITRIX24_WEBHOOK_URL") {
+        Ok(url) => {
+            // The URL holds the webhook code: never print it.
+            eprintln!("using the portal of BITRIX24_WEBHOOK_URL");
+            url
+        }
+        Err(_) => {
+            let started = TestPortal::start_with(PortalConfig::default()).await?;
+            eprintln!(
+                "BITRIX24_WEBHOOK_URL is not set; using the test portal at {} (standard bucket: 50, 2/s)",
+                started.base_url()
+            );
+            let url = started.webhook_url();
+            portal = Some(started);
+            url
+        }
+    };
+    let exe = std::env::current_exe()?;
+    let start = Instant::now();
+    let children = (0..options.workers)
+        .map(|_| {
+            Command::new(&exe)
+                .args(["--worker", "--calls", &options.calls.to_string()])
+                .args(["--limiter", &options.limiter])
+                .env("REDIS_URL", &redis_url)
+                .env("BITRIX24_WEBHOOK_URL", &webhook)
+                .stdout(Stdio::piped())
+                .spawn()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (mut calls, mut failed, mut refused) = (0, 0, 0);
+    for child in children {
+        let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await??;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let numbers: Vec<usize> = text
+            .split_whitespace()
+            .filter_map(|word| word.trim_end_matches(',').parse().ok())
+            .collect();
+        match numbers.as_slice() {
+            [c, f, r] if output.status.success() => {
+                calls += c;
+                failed += f;
+                refused += r;
+            }
+            _ => return Err(format!("a worker failed ({}): {text}", output.status).into()),
+        }
+    }
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(portal) = &portal {
+        let stats = portal.stats();
+        refused = stats.query_limit_exceeded as usize;
+        let floor = (calls as f64 - 50.0).max(0.0) / 2.0;
+        println!(
+            "the bucket's floor for {calls} requests: {floor:.1} s; wall / floor: {:.3}",
+            if floor > 0.0 { wall / floor } else { 0.0 }
+        );
+    }
+    drop(redis);
+    println!("calls {calls}, failed {failed}, rate-limit refusals {refused}, wall {wall:.1} s");
+    Ok(())
+}
+
+/// One worker process: `--calls` calls at once, then one line `calls C failed F refused R`.
+async fn worker(options: &Options) -> Result<(), Failure> {
+    let url = std::env::var("BITRIX24_WEBHOOK_URL")?;
+    let webhook = Webhook::parse(&url)?;
+    let limiter: Arc<dyn Limiter> = if options.limiter == "redis" {
+        // The URL may hold a password: the error names the failure only.
+        let connection = bitrix24_redis::connect(&std::env::var("REDIS_URL")?)
+            .await
+            .map_err(|err| format!("Redis (REDIS_URL) did not answer: {:?}", err.kind()))?;
+        // The portal's bucket is keyed by its host: every process of every application
+        // on this Redis that calls this portal shares it.
+        let host = url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or("portal");
+        Arc::new(RedisLimiter::new(
+            connection,
+            PortalKeys::new(host),
+            BucketConfig::STANDARD,
+        ))
+    } else {
+        Arc::new(MemoryLimiter::new(BucketConfig::STANDARD))
+    };
+    let client = Client::builder(Auth::Webhook(webhook))
+        .limiter(limiter)
+        .retry(RetryPolicy::NONE)
+        .build()?;
+    let calls: Vec<_> = (0..options.calls)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .call_raw("server.time", serde_json::json!({}), CallKind::Read)
+                    .await
+            })
+        })
+        .collect();
+    let (mut failed, mut refused) = (0, 0);
+    for call in calls {
+        if let Err(err) = call.await? {
+            failed += 1;
+            if err.api_code() == Some(&ApiErrorCode::QueryLimitExceeded) {
+                refused += 1;
+            } else if failed == 1 {
+                eprintln!("worker {}: {err}", std::process::id());
+            }
+        }
+    }
+    println!(
+        "calls {}, failed {failed}, refused {refused}",
+        options.calls
+    );
+    Ok(())
+}
