@@ -129,6 +129,24 @@ async fn the_script_hands_out_slots_like_the_memory_bucket() {
     let before = Instant::now();
     limiter.acquire("m").await.unwrap();
     assert!(before.elapsed() >= Duration::from_millis(450));
+
+    // The Enterprise bucket of another portal: 250 at once, then a slot per 200 ms.
+    let connection = bitrix24_redis::connect(&redis.url()).await.unwrap();
+    let enterprise = RedisLimiter::new(
+        connection,
+        PortalKeys::new("enterprise"),
+        BucketConfig::ENTERPRISE,
+    )
+    .with_safety(Duration::ZERO);
+    let start = Instant::now();
+    for _ in 0..250 {
+        enterprise.acquire("m").await.unwrap();
+    }
+    let burst = start.elapsed();
+    enterprise.acquire("m").await.unwrap();
+    let paced = start.elapsed() - burst;
+    assert!(burst < Duration::from_secs(1), "{burst:?}");
+    assert!(paced >= Duration::from_millis(150), "{paced:?}");
 }
 
 #[tokio::test]
