@@ -12,6 +12,12 @@
 //! bucket (50, draining 2/s). `--limiter memory` gives each process a bucket of its own
 //! instead: the comparison that shows why the bucket must be shared.
 //!
+//! `--oauth S` runs the OAuth case instead (test portal only): an application's token pair
+//! in Redis, access tokens that expire every 2 s, and each worker's `--calls` callers
+//! calling for S seconds (no rate limit); it reports the portal's refreshes and the
+//! spent refresh tokens presented again. With `--limiter memory` each process keeps its
+//! own copy of the pair instead (the comparison).
+//!
 //! Calls are not retried, so that every refusal shows. The last line reads
 //! `calls C, failed F, rate-limit refusals R, wall S s`; R is the test portal's own count
 //! of `QUERY_LIMIT_EXCEEDED` replies, or the workers' count on a real portal.
@@ -20,9 +26,11 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
-use bitrix24_redis::{PortalKeys, RedisLimiter, RedisServer};
+use std::time::Duration;
+
+use bitrix24_redis::{PortalKeys, RedisLimiter, RedisServer, RedisTokenStore};
 use bitrix24_testkit::{PortalConfig, TestPortal};
-use bitrix24_types::auth::Webhook;
+use bitrix24_types::auth::{MemoryTokenStore, OAuthApp, TokenStore, Webhook};
 use bitrix24_types::limiter::Limiter;
 use bitrix24_types::ratelimit::{BucketConfig, MemoryLimiter};
 use bitrix24_types::retry::RetryPolicy;
@@ -30,11 +38,16 @@ use bitrix24_types::{ApiErrorCode, Auth, CallKind, Client};
 
 type Failure = Box<dyn std::error::Error>;
 
+/// Whether this OAuth worker has printed a failure already.
+static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 struct Options {
     workers: usize,
     calls: usize,
     limiter: String,
     worker: bool,
+    /// Seconds of the OAuth case.
+    oauth: Option<u64>,
 }
 
 fn options() -> Result<Options, Failure> {
@@ -43,6 +56,7 @@ fn options() -> Result<Options, Failure> {
         calls: 100,
         limiter: "redis".into(),
         worker: false,
+        oauth: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -52,6 +66,7 @@ fn options() -> Result<Options, Failure> {
             "--calls" => options.calls = value()?.parse()?,
             "--limiter" => options.limiter = value()?,
             "--worker" => options.worker = true,
+            "--oauth" => options.oauth = Some(value()?.parse()?),
             other => return Err(format!("unknown argument `{other}`").into()),
         }
     }
@@ -64,10 +79,10 @@ fn options() -> Result<Options, Failure> {
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let options = options()?;
-    if options.worker {
-        worker(&options).await
-    } else {
-        coordinator(&options).await
+    match (options.worker, options.oauth) {
+        (true, None) => worker(&options).await,
+        (true, Some(seconds)) => oauth_worker(&options, seconds).await,
+        (false, _) => coordinator(&options).await,
     }
 }
 
@@ -84,6 +99,9 @@ async fn coordinator(options: &Options) -> Result<(), Failure> {
             url
         }
     };
+    if let Some(seconds) = options.oauth {
+        return oauth_coordinator(options, &redis_url, seconds).await;
+    }
     let mut portal = None;
     let webhook = match std::env::var("BITRIX24_WEBHOOK_URL") {
         Ok(url) => {
@@ -115,6 +133,24 @@ async fn coordinator(options: &Options) -> Result<(), Failure> {
                 .spawn()
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let (calls, failed, mut refused) = collect(children).await?;
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(portal) = &portal {
+        let stats = portal.stats();
+        refused = stats.query_limit_exceeded as usize;
+        let floor = (calls as f64 - 50.0).max(0.0) / 2.0;
+        println!(
+            "the bucket's floor for {calls} requests: {floor:.1} s; wall / floor: {:.3}",
+            if floor > 0.0 { wall / floor } else { 0.0 }
+        );
+    }
+    drop(redis);
+    println!("calls {calls}, failed {failed}, rate-limit refusals {refused}, wall {wall:.1} s");
+    Ok(())
+}
+
+/// Wait for the workers and add up their lines `calls C, failed F, refused R`.
+async fn collect(children: Vec<std::process::Child>) -> Result<(usize, usize, usize), Failure> {
     let (mut calls, mut failed, mut refused) = (0, 0, 0);
     for child in children {
         let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await??;
@@ -132,18 +168,130 @@ async fn coordinator(options: &Options) -> Result<(), Failure> {
             _ => return Err(format!("a worker failed ({}): {text}", output.status).into()),
         }
     }
-    let wall = start.elapsed().as_secs_f64();
-    if let Some(portal) = &portal {
-        let stats = portal.stats();
-        refused = stats.query_limit_exceeded as usize;
-        let floor = (calls as f64 - 50.0).max(0.0) / 2.0;
-        println!(
-            "the bucket's floor for {calls} requests: {floor:.1} s; wall / floor: {:.3}",
-            if floor > 0.0 { wall / floor } else { 0.0 }
+    Ok((calls, failed, refused))
+}
+
+/// The OAuth case: install the app on the test portal (tokens expiring every 2 s) with the
+/// pair in Redis, run the workers, report the portal's refreshes.
+async fn oauth_coordinator(
+    options: &Options,
+    redis_url: &str,
+    seconds: u64,
+) -> Result<(), Failure> {
+    if std::env::var_os("BITRIX24_WEBHOOK_URL").is_some() {
+        return Err(
+            "--oauth runs against the test portal only (unset BITRIX24_WEBHOOK_URL)".into(),
         );
     }
-    drop(redis);
-    println!("calls {calls}, failed {failed}, rate-limit refusals {refused}, wall {wall:.1} s");
+    let portal = TestPortal::start_with(PortalConfig {
+        access_token_ttl: Duration::from_secs(2),
+        ..PortalConfig::unlimited()
+    })
+    .await?;
+    eprintln!(
+        "the test portal at {} issues access tokens for 2 s, no rate limit",
+        portal.base_url()
+    );
+    let app = OAuthApp::new(portal.client_id(), portal.client_secret())
+        .with_token_url(&portal.token_url())?;
+    let store = RedisTokenStore::new(
+        bitrix24_redis::connect(redis_url).await?,
+        PortalKeys::new(&portal.member_id()),
+    );
+    Client::builder(Auth::oauth(app, store))
+        .build()?
+        .exchange_code(&portal.issue_authorization_code())
+        .await?;
+    let exe = std::env::current_exe()?;
+    let start = Instant::now();
+    let children = (0..options.workers)
+        .map(|_| {
+            Command::new(&exe)
+                .args(["--worker", "--calls", &options.calls.to_string()])
+                .args(["--oauth", &seconds.to_string()])
+                .args(["--limiter", &options.limiter])
+                .env("REDIS_URL", redis_url)
+                .env("B24_CLIENT_ID", portal.client_id())
+                .env("B24_CLIENT_SECRET", portal.client_secret())
+                .env("B24_TOKEN_URL", portal.token_url())
+                .env("B24_MEMBER_ID", portal.member_id())
+                .stdout(Stdio::piped())
+                .spawn()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (calls, failed, _) = collect(children).await?;
+    let wall = start.elapsed().as_secs_f64();
+    let stats = portal.stats();
+    println!(
+        "token refreshes {}, spent refresh tokens presented again {}, access-token lifetimes {:.0}",
+        stats.token_refreshes,
+        stats.refresh_token_reuses,
+        wall / 2.0
+    );
+    println!(
+        "calls {calls}, failed {failed}, rate-limit refusals {}, wall {wall:.1} s",
+        stats.query_limit_exceeded
+    );
+    Ok(())
+}
+
+/// One OAuth worker: `--calls` callers calling for `seconds`, the pair in Redis.
+async fn oauth_worker(options: &Options, seconds: u64) -> Result<(), Failure> {
+    let app = OAuthApp::new(
+        std::env::var("B24_CLIENT_ID")?,
+        std::env::var("B24_CLIENT_SECRET")?,
+    )
+    .with_token_url(&std::env::var("B24_TOKEN_URL")?)?;
+    let connection = bitrix24_redis::connect(&std::env::var("REDIS_URL")?)
+        .await
+        .map_err(|err| format!("Redis (REDIS_URL) did not answer: {:?}", err.kind()))?;
+    let store = RedisTokenStore::new(
+        connection,
+        PortalKeys::new(&std::env::var("B24_MEMBER_ID")?),
+    );
+    let auth = if options.limiter == "memory" {
+        // The comparison: each process with its own copy of the pair, as without Redis.
+        let tokens = store.load().await?.ok_or("no tokens in Redis")?;
+        Auth::oauth(app, MemoryTokenStore::with_tokens(tokens))
+    } else {
+        Auth::oauth(app, store)
+    };
+    let client = Client::builder(auth)
+        .rate_limit(None)
+        .retry(RetryPolicy::NONE)
+        .build()?;
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let callers: Vec<_> = (0..options.calls)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let (mut calls, mut failed) = (0, 0);
+                while Instant::now() < until {
+                    let reply = client
+                        .call_raw("profile", serde_json::json!({}), CallKind::Read)
+                        .await;
+                    calls += 1;
+                    if let Err(err) = reply {
+                        failed += 1;
+                        // The first failure of the process is enough to tell why.
+                        if !REPORTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                            eprintln!("worker {}: {err}", std::process::id());
+                        }
+                    }
+                    // A caller calls about 20 times a second, not flat out.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                (calls, failed)
+            })
+        })
+        .collect();
+    let (mut calls, mut failed) = (0, 0);
+    for caller in callers {
+        let (c, f) = caller.await?;
+        calls += c;
+        failed += f;
+    }
+    println!("calls {calls}, failed {failed}, refused 0");
     Ok(())
 }
 
