@@ -18,6 +18,11 @@
 //! spent refresh tokens presented again. With `--limiter memory` each process keeps its
 //! own copy of the pair instead (the comparison).
 //!
+//! `--stop-redis-after S` stops the example's own redis-server S seconds into the run;
+//! with `--concurrency K` (calls in flight per worker; default all, which takes every slot
+//! at the start) the calls that ask for a slot after that fail with the limiter's error,
+//! unsent.
+//!
 //! Calls are not retried, so that every refusal shows. The last line reads
 //! `calls C, failed F, rate-limit refusals R, wall S s`; R is the test portal's own count
 //! of `QUERY_LIMIT_EXCEEDED` replies, or the workers' count on a real portal.
@@ -48,6 +53,10 @@ struct Options {
     worker: bool,
     /// Seconds of the OAuth case.
     oauth: Option<u64>,
+    /// Stop the example's own redis-server this many seconds into the run.
+    stop_redis_after: Option<f64>,
+    /// Calls in flight at once per worker (default: all of them).
+    concurrency: Option<usize>,
 }
 
 fn options() -> Result<Options, Failure> {
@@ -57,6 +66,8 @@ fn options() -> Result<Options, Failure> {
         limiter: "redis".into(),
         worker: false,
         oauth: None,
+        stop_redis_after: None,
+        concurrency: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -67,6 +78,8 @@ fn options() -> Result<Options, Failure> {
             "--limiter" => options.limiter = value()?,
             "--worker" => options.worker = true,
             "--oauth" => options.oauth = Some(value()?.parse()?),
+            "--stop-redis-after" => options.stop_redis_after = Some(value()?.parse()?),
+            "--concurrency" => options.concurrency = Some(value()?.parse()?),
             other => return Err(format!("unknown argument `{other}`").into()),
         }
     }
@@ -127,13 +140,35 @@ async fn coordinator(options: &Options) -> Result<(), Failure> {
             Command::new(&exe)
                 .args(["--worker", "--calls", &options.calls.to_string()])
                 .args(["--limiter", &options.limiter])
+                .args(
+                    options
+                        .concurrency
+                        .map(|k| vec!["--concurrency".to_owned(), k.to_string()])
+                        .unwrap_or_default(),
+                )
                 .env("REDIS_URL", &redis_url)
                 .env("BITRIX24_WEBHOOK_URL", &webhook)
                 .stdout(Stdio::piped())
                 .spawn()
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Redis going away mid-run: the calls not yet given a slot fail, unsent.
+    let stopper = match (options.stop_redis_after, redis.take()) {
+        (Some(after), Some(server)) => Some(tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs_f64(after)).await;
+            eprintln!("stopping redis-server {after} s into the run");
+            server.stop().await
+        })),
+        (Some(_), None) => return Err("--stop-redis-after needs REDIS_URL unset".into()),
+        (None, server) => {
+            redis = server;
+            None
+        }
+    };
     let (calls, failed, mut refused) = collect(children).await?;
+    if let Some(stopper) = stopper {
+        stopper.await??;
+    }
     let wall = start.elapsed().as_secs_f64();
     if let Some(portal) = &portal {
         let stats = portal.stats();
@@ -323,10 +358,15 @@ async fn worker(options: &Options) -> Result<(), Failure> {
         .limiter(limiter)
         .retry(RetryPolicy::NONE)
         .build()?;
+    // At most `--concurrency` calls at a time (default: all at once).
+    let permits = Arc::new(tokio::sync::Semaphore::new(
+        options.concurrency.unwrap_or(options.calls).max(1),
+    ));
     let calls: Vec<_> = (0..options.calls)
         .map(|_| {
-            let client = client.clone();
+            let (client, permits) = (client.clone(), Arc::clone(&permits));
             tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
                 client
                     .call_raw("server.time", serde_json::json!({}), CallKind::Read)
                     .await
