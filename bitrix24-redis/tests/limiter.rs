@@ -67,7 +67,7 @@ async fn burst(clients: &[Client], per_client: usize) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn four_clients_sharing_the_redis_bucket_never_exceed_the_portal() {
+async fn slow_four_clients_sharing_the_redis_bucket_never_exceed_the_portal() {
     let redis = RedisServer::start().await.unwrap();
     let portal = portal().await;
     // Four clients, each with its own connection to Redis: as four processes.
