@@ -76,10 +76,12 @@ return wait
 ";
 
 /// Record a reply's operating time (KEYS[1]: the method's budget; ARGV[1]: `operating`,
-/// ARGV[2]: `operating_reset_at`), as
+/// ARGV[2]: `operating_reset_at`, ARGV[3]: the call's `processing`, or `-1`), as
 /// [`MethodBudget::observe`](bitrix24_transport::operating_budget::MethodBudget::observe)
-/// does in memory: a reply older than one seen is ignored, the largest step is kept, a
-/// probe is answered. Forgotten after the portal's 10-minute window.
+/// does in memory: a reply older than one seen is ignored (but for its own cost), the
+/// largest step is kept, a probe is answered. Forgotten after the portal's 10-minute
+/// window. Unlike the memory budget, calls in flight are not counted: the reserve covers
+/// them.
 const OBSERVE_SCRIPT: &str = r"
 local b = redis.call('HMGET', KEYS[1], 'operating', 'reset_at', 'step')
 local old = tonumber(b[1])
@@ -87,6 +89,11 @@ local old_reset = tonumber(b[2]) or 0
 local step = tonumber(b[3]) or 0
 local operating = tonumber(ARGV[1])
 local reset_at = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+if cost and cost > step then
+  step = cost
+  redis.call('HSET', KEYS[1], 'step', string.format('%.17g', step))
+end
 if old and reset_at <= old_reset + 0.000001 and operating <= old then
   return 0
 end
@@ -159,6 +166,10 @@ impl RedisLimiter {
     }
 
     /// The operating-time budget to keep each method within (`None`: do not track it).
+    ///
+    /// Calls in flight are not counted across processes (the memory limiter counts its
+    /// own): make [`OperatingBudget::reserve`] cover what the processes' concurrent calls
+    /// of one method can add before their replies are recorded.
     pub fn with_operating_budget(mut self, budget: Option<OperatingBudget>) -> Self {
         self.budget = budget;
         self
@@ -293,11 +304,16 @@ impl Limiter for RedisLimiter {
         let mut connection = self.connection.clone();
         let script = self.observe_script.clone();
         let key = self.keys.operating(&self.credential, method);
+        let cost = time
+            .processing
+            .filter(|cost| cost.is_finite())
+            .unwrap_or(-1.0);
         runtime.spawn(async move {
             let _: Result<i64, _> = script
                 .key(key)
                 .arg(operating)
                 .arg(reset_at)
+                .arg(cost)
                 .invoke_async(&mut connection)
                 .await;
         });

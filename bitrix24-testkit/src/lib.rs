@@ -104,8 +104,8 @@
 //! # Operating time
 //! With [`PortalConfig::operating`] set, each method is charged its configured execution
 //! time per call and per credential (the webhook, or the application), summed over a
-//! sliding window; the reply's `time.operating` is that sum and `time.operating_reset_at`
-//! when the oldest charge leaves the window. A call of a method whose sum has reached the
+//! sliding window; the reply's `time.operating` is that sum, `time.operating_reset_at`
+//! when the oldest charge leaves the window, and `time.processing` the call's charge. A call of a method whose sum has reached the
 //! limit gets 429 `OPERATION_TIME_LIMIT` and is not executed (counted in
 //! [`Stats::operation_time_limited`]).
 //!

@@ -12,6 +12,8 @@ use crate::config::OperatingLimit;
 pub(crate) struct Operating {
     pub(crate) operating: f64,
     pub(crate) reset_at: f64,
+    /// What this call was charged (`None` for a refusal).
+    pub(crate) charged: Option<f64>,
 }
 
 /// The charges per (credential, method), oldest first.
@@ -50,6 +52,7 @@ impl OperatingClock {
         Operating {
             operating: entries.iter().map(|(_, cost)| cost).sum(),
             reset_at: entries.front().map_or(now + window, |(at, _)| at + window),
+            charged: None,
         }
     }
 
@@ -80,7 +83,10 @@ impl OperatingClock {
             .entry((credential.to_owned(), method.to_owned()))
             .or_default()
             .push_back((now, cost));
-        Some(self.report(credential, method, now))
+        Some(Operating {
+            charged: Some(cost),
+            ..self.report(credential, method, now)
+        })
     }
 }
 
@@ -100,7 +106,8 @@ mod tests {
             first,
             Operating {
                 operating: 0.4,
-                reset_at: 10.0
+                reset_at: 10.0,
+                charged: Some(0.4)
             }
         );
         clock.charge("hook", "crm.deal.get", 1.0);

@@ -104,6 +104,9 @@ enum Reply {
         time: bool,
         operating_reset_at: Option<f64>,
         operating: f64,
+        /// The execution time the operating-time accounting charged this call, reported
+        /// as its `time.processing` (what a real portal's method would have taken).
+        charged: Option<f64>,
     },
     Html(u16),
     Empty(u16),
@@ -130,6 +133,7 @@ impl Reply {
             time: true,
             operating_reset_at: None,
             operating: 0.0,
+            charged: None,
         }
     }
 
@@ -226,8 +230,10 @@ fn build(reply: Reply, start: f64, processing: f64) -> Response<Full<Bytes>> {
             time,
             operating_reset_at,
             operating,
+            charged,
         } => {
             if time {
+                let processing = charged.unwrap_or(processing);
                 let time =
                     time_object(start, now_unix(), processing, operating, operating_reset_at);
                 body.push(("time".into(), time.into()));
@@ -656,6 +662,7 @@ fn with_operating(reply: Reply, report: Operating) -> Reply {
             time,
             operating_reset_at: Some(report.reset_at),
             operating: report.operating,
+            charged: report.charged,
         },
         Reply::Headed { reply, headers } => Reply::Headed {
             reply: Box::new(with_operating(*reply, report)),

@@ -35,6 +35,7 @@ async fn a_method_is_charged_reported_and_refused_at_the_limit() {
     for _ in 0..3 {
         let time = get().await.unwrap().time.unwrap();
         reported.push(time.operating.unwrap());
+        assert_eq!(time.processing, Some(0.4));
         let left = time.operating_reset_at.unwrap() - time.start.unwrap();
         assert!(left > 1.5 && left < 2.1, "{left}");
     }

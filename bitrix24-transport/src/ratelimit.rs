@@ -179,7 +179,14 @@ impl MemoryLimiter {
     fn operating_wait(&self, method: &str) -> Option<Duration> {
         let budget = self.budget.as_ref()?;
         let mut methods = self.methods.lock().unwrap_or_else(PoisonError::into_inner);
-        methods.get_mut(method)?.wait(budget, unix_now())
+        // Known or not, the call is counted in flight until its reply.
+        if let Some(known) = methods.get_mut(method) {
+            return known.wait(budget, unix_now());
+        }
+        let mut fresh = MethodBudget::default();
+        let wait = fresh.wait(budget, unix_now());
+        methods.insert(method.to_owned(), fresh);
+        wait
     }
 
     /// The bucket's settings.
@@ -230,10 +237,10 @@ impl Limiter for MemoryLimiter {
         };
         let mut methods = self.methods.lock().unwrap_or_else(PoisonError::into_inner);
         match methods.get_mut(method) {
-            Some(budget) => budget.observe(operating, reset_at),
+            Some(budget) => budget.observe(operating, reset_at, time.processing),
             None => {
                 let mut budget = MethodBudget::default();
-                budget.observe(operating, reset_at);
+                budget.observe(operating, reset_at, time.processing);
                 methods.insert(method.to_owned(), budget);
             }
         }
