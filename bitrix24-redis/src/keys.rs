@@ -39,6 +39,12 @@ impl PortalKeys {
         format!("{}:operating:{credential}:{method}", self.base)
     }
 
+    /// The calls of a method let go and not yet replied to, for one credential (a sorted
+    /// set by the time they were let go).
+    pub fn in_flight(&self, credential: &str, method: &str) -> String {
+        format!("{}:in-flight:{credential}:{method}", self.base)
+    }
+
     /// The OAuth token pair (JSON).
     pub fn tokens(&self) -> String {
         format!("{}:tokens", self.base)

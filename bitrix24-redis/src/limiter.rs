@@ -12,7 +12,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bitrix24_transport::envelope::Time;
-use bitrix24_transport::operating_budget::{OperatingBudget, PROBE_WAIT};
+use bitrix24_transport::operating_budget::{OperatingBudget, PENDING_TTL, PROBE_WAIT};
 use bitrix24_transport::ratelimit::{BucketConfig, DEFAULT_SAFETY, MemoryLimiter};
 use bitrix24_transport::{Limiter, LimiterError, LimiterFuture};
 use redis::aio::ConnectionManager;
@@ -27,19 +27,24 @@ use crate::keys::PortalKeys;
 ///
 /// With KEYS[2] (the method's operating-time budget, see
 /// [`bitrix24_transport::operating_budget`]; ARGV[4]: limit, ARGV[5]: reserve, ARGV[6]:
-/// probe wait, all seconds), a method within the margin of its limit takes no slot and
-/// gets a negative answer: the microseconds to wait before asking again. After the
-/// release one call probes while the others wait for its reply.
+/// probe wait, ARGV[8]: how long a call counts in flight, all seconds) and KEYS[3] (its
+/// calls in flight, a sorted set by the time they were let go; ARGV[7]: this call's
+/// unique id), a method within the margin of its limit takes no slot and gets a negative
+/// answer: the microseconds to wait before asking again. After the release one call
+/// probes while the others wait for its reply.
 const BUCKET_SCRIPT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 if ARGV[3] == 'reserve' and KEYS[2] then
+  local ttl = tonumber(ARGV[8]) * 1000000
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl)
   local b = redis.call('HMGET', KEYS[2], 'operating', 'reset_at', 'step', 'probing_until')
   local operating = tonumber(b[1])
   if operating then
     local reset_at = tonumber(b[2]) * 1000000
     local probing = tonumber(b[4]) or 0
-    local margin = math.max(tonumber(ARGV[5]), 2 * (tonumber(b[3]) or 0))
+    local step = tonumber(b[3]) or 0
+    local margin = math.max(tonumber(ARGV[5]), 2 * step) + step * redis.call('ZCARD', KEYS[3])
     if operating + margin >= tonumber(ARGV[4]) then
       if now < reset_at then
         return -math.ceil(reset_at - now)
@@ -50,6 +55,8 @@ if ARGV[3] == 'reserve' and KEYS[2] then
       redis.call('HSET', KEYS[2], 'probing_until', string.format('%.17g', now + tonumber(ARGV[6]) * 1000000))
     end
   end
+  redis.call('ZADD', KEYS[3], now, ARGV[7])
+  redis.call('PEXPIRE', KEYS[3], math.ceil(ttl / 1000))
 end
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
@@ -75,14 +82,15 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(level / rate * 1000) + 1000)
 return wait
 ";
 
-/// Record a reply's operating time (KEYS[1]: the method's budget; ARGV[1]: `operating`,
+/// Record a reply's operating time (KEYS[1]: the method's budget, KEYS[2]: its calls in
+/// flight, of which one fewer; ARGV[1]: `operating`,
 /// ARGV[2]: `operating_reset_at`, ARGV[3]: the call's `processing`, or `-1`), as
 /// [`MethodBudget::observe`](bitrix24_transport::operating_budget::MethodBudget::observe)
 /// does in memory: a reply older than one seen is ignored (but for its own cost), the
 /// largest step is kept, a probe is answered. Forgotten after the portal's 10-minute
-/// window. Unlike the memory budget, calls in flight are not counted: the reserve covers
-/// them.
+/// window.
 const OBSERVE_SCRIPT: &str = r"
+redis.call('ZPOPMIN', KEYS[2])
 local b = redis.call('HMGET', KEYS[1], 'operating', 'reset_at', 'step')
 local old = tonumber(b[1])
 local old_reset = tonumber(b[2]) or 0
@@ -167,9 +175,8 @@ impl RedisLimiter {
 
     /// The operating-time budget to keep each method within (`None`: do not track it).
     ///
-    /// Calls in flight are not counted across processes (the memory limiter counts its
-    /// own): make [`OperatingBudget::reserve`] cover what the processes' concurrent calls
-    /// of one method can add before their replies are recorded.
+    /// Calls in flight are counted across processes; replies are recorded a moment after
+    /// they arrive (in a task of their own), which only makes the margin wider meanwhile.
     pub fn with_operating_budget(mut self, budget: Option<OperatingBudget>) -> Self {
         self.budget = budget;
         self
@@ -222,9 +229,12 @@ impl RedisLimiter {
         if let (Some(budget), Some(method)) = (&self.budget, method) {
             invocation
                 .key(self.keys.operating(&self.credential, method))
+                .key(self.keys.in_flight(&self.credential, method))
                 .arg(budget.limit.as_secs_f64())
                 .arg(budget.reserve.as_secs_f64())
-                .arg(PROBE_WAIT.as_secs_f64());
+                .arg(PROBE_WAIT.as_secs_f64())
+                .arg(fastrand::u64(..))
+                .arg(PENDING_TTL.as_secs_f64());
         }
         let micros: i64 = invocation.invoke_async(&mut connection).await?;
         let wait = Duration::from_micros(micros.unsigned_abs());
@@ -304,6 +314,7 @@ impl Limiter for RedisLimiter {
         let mut connection = self.connection.clone();
         let script = self.observe_script.clone();
         let key = self.keys.operating(&self.credential, method);
+        let in_flight = self.keys.in_flight(&self.credential, method);
         let cost = time
             .processing
             .filter(|cost| cost.is_finite())
@@ -311,6 +322,7 @@ impl Limiter for RedisLimiter {
         runtime.spawn(async move {
             let _: Result<i64, _> = script
                 .key(key)
+                .key(in_flight)
                 .arg(operating)
                 .arg(reset_at)
                 .arg(cost)
