@@ -27,6 +27,45 @@ impl BucketConfig {
     };
 }
 
+/// The operating-time limit (limits.md): each method may run `limit` seconds in all per
+/// credential (application or webhook) within any `window`; a call of a method over it is
+/// refused with 429 `OPERATION_TIME_LIMIT` until enough of the window has passed.
+///
+/// The test portal's methods run in microseconds, so each method is charged the execution
+/// time given in [`OperatingLimit::cost`] per call (as if it ran that long, without
+/// sleeping); methods without a cost are not charged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperatingLimit {
+    /// Execution time a method may use within the window (documented: 480 s).
+    pub limit: std::time::Duration,
+    /// The window (documented: 10 minutes).
+    pub window: std::time::Duration,
+    /// Per method (lowercase name), the execution time one call is charged.
+    pub costs: Vec<(String, std::time::Duration)>,
+}
+
+impl OperatingLimit {
+    /// The documented limit: 480 s per 10 minutes; no method charged yet.
+    pub fn documented() -> Self {
+        Self::new(Duration::from_secs(480), Duration::from_secs(600))
+    }
+
+    /// `limit` of execution per `window`; no method charged yet.
+    pub fn new(limit: Duration, window: Duration) -> Self {
+        Self {
+            limit,
+            window,
+            costs: Vec::new(),
+        }
+    }
+
+    /// Charge each call of `method` this much execution time.
+    pub fn cost(mut self, method: &str, per_call: Duration) -> Self {
+        self.costs.push((method.to_ascii_lowercase(), per_call));
+        self
+    }
+}
+
 /// How a [`TestPortal`](crate::TestPortal) behaves.
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
@@ -40,6 +79,9 @@ pub struct PortalConfig {
     pub page_size: usize,
     /// Absent modules and methods, granted scopes. Default: everything present and granted.
     pub capabilities: PortalCapabilities,
+    /// The operating-time limit; `None` (the default) charges nothing and reports an
+    /// `operating` of 0.
+    pub operating: Option<OperatingLimit>,
 }
 
 impl PortalConfig {
@@ -60,6 +102,7 @@ impl Default for PortalConfig {
             access_token_ttl: Duration::from_secs(3600),
             page_size: 50,
             capabilities: PortalCapabilities::default(),
+            operating: None,
         }
     }
 }

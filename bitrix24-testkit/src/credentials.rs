@@ -1,7 +1,7 @@
 //! The portal's credentials: its fixed secrets, and the OAuth codes and tokens it has
 //! issued.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -63,6 +63,8 @@ pub(crate) struct Tokens {
     pub(crate) access: HashMap<String, AccessToken>,
     /// Valid refresh tokens -> the user they belong to.
     pub(crate) refresh: HashMap<String, u64>,
+    /// Refresh tokens already exchanged, to tell a reuse from an unknown token.
+    pub(crate) spent: HashSet<String>,
 }
 
 impl fmt::Debug for Tokens {
@@ -71,6 +73,7 @@ impl fmt::Debug for Tokens {
             .field("codes", &self.codes.len())
             .field("access", &self.access.len())
             .field("refresh", &self.refresh.len())
+            .field("spent", &self.spent.len())
             .finish()
     }
 }

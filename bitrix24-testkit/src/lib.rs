@@ -101,6 +101,14 @@
 //! the level). From an empty bucket exactly `capacity` requests pass at once. The token
 //! endpoint is not limited.
 //!
+//! # Operating time
+//! With [`PortalConfig::operating`] set, each method is charged its configured execution
+//! time per call and per credential (the webhook, or the application), summed over a
+//! sliding window; the reply's `time.operating` is that sum, `time.operating_reset_at`
+//! when the oldest charge leaves the window, and `time.processing` the call's charge. A call of a method whose sum has reached the
+//! limit gets 429 `OPERATION_TIME_LIMIT` and is not executed (counted in
+//! [`Stats::operation_time_limited`]).
+//!
 //! # Faults
 //! [`TestPortal::inject`] queues a [`Fault`] for the next REST request (any method, but
 //! not the token endpoint); [`TestPortal::inject_for`] for the next call of one method
@@ -161,6 +169,7 @@ mod items;
 mod large_reply;
 mod list_query;
 mod oauth;
+mod operating;
 mod params;
 mod payload;
 pub mod php_form;
@@ -177,7 +186,7 @@ mod user_fields;
 mod users;
 
 pub use capabilities::PortalCapabilities;
-pub use config::{BucketConfig, PortalConfig};
+pub use config::{BucketConfig, OperatingLimit, PortalConfig};
 pub use crm::CrmEntity;
 pub use events::EventDelivery;
 pub use fault::{Fault, TOKEN_ENDPOINT_METHOD};

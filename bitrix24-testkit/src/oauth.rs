@@ -4,7 +4,8 @@
 //!   [`TestPortal::issue_authorization_code`](crate::TestPortal::issue_authorization_code)
 //!   (valid 30 s) for a token pair.
 //! - `grant_type=refresh_token` rotates both tokens: the used refresh token stops working
-//!   (`invalid_grant`); access tokens already issued stay valid until they expire.
+//!   (`invalid_grant`, counted in `Stats::refresh_token_reuses`); access tokens already
+//!   issued stay valid until they expire.
 //! - A wrong `client_id` or `client_secret` is `invalid_client`; a missing parameter or an
 //!   unknown grant type is `invalid_request` / `unsupported_grant_type`.
 
@@ -70,9 +71,15 @@ pub(crate) fn token_endpoint(
             match state.tokens.refresh.remove(refresh) {
                 Some(user_id) => {
                     state.stats.token_refreshes += 1;
+                    state.tokens.spent.insert(refresh.to_owned());
                     user_id
                 }
-                None => return error(400, "invalid_grant", "Invalid refresh token"),
+                None => {
+                    if state.tokens.spent.contains(refresh) {
+                        state.stats.refresh_token_reuses += 1;
+                    }
+                    return error(400, "invalid_grant", "Invalid refresh token");
+                }
             }
         }
         _ => return error(400, "unsupported_grant_type", "Unsupported grant type"),

@@ -25,6 +25,7 @@ use crate::credentials::Secrets;
 use crate::fault::{Fault, TOKEN_ENDPOINT_METHOD};
 use crate::large_reply::LargeBody;
 use crate::oauth::token_endpoint;
+use crate::operating::Operating;
 use crate::params::{self, KEY_ORDER, RAW_JSON, json_key_orders};
 use crate::payload::Payload;
 use crate::php_form::{decode, key_orders, parse};
@@ -107,6 +108,9 @@ enum Reply {
         time: bool,
         operating_reset_at: Option<f64>,
         operating: f64,
+        /// The execution time the operating-time accounting charged this call, reported
+        /// as its `time.processing` (what a real portal's method would have taken).
+        charged: Option<f64>,
     },
     Html(u16),
     Empty(u16),
@@ -138,6 +142,7 @@ impl Reply {
             time: true,
             operating_reset_at: None,
             operating: 0.0,
+            charged: None,
         }
     }
 
@@ -242,8 +247,10 @@ fn build(reply: Reply, start: f64, processing: f64) -> Response<ReplyBody> {
             time,
             operating_reset_at,
             operating,
+            charged,
         } => {
             if time {
+                let processing = charged.unwrap_or(processing);
                 let time =
                     time_object(start, now_unix(), processing, operating, operating_reset_at);
                 body.push(("time".into(), time.into()));
@@ -608,7 +615,28 @@ fn run(
             }
         }
     };
-    if let Route::V3 { credentials, .. } = route {
+    // Operating time is counted per credential: the webhook, or the application.
+    let credential = match route {
+        Route::Webhook { user, .. }
+        | Route::V3 {
+            credentials: Some((user, _)),
+            ..
+        } => format!("webhook:{user}"),
+        _ => "app".to_owned(),
+    };
+    let now = now_unix();
+    if let Some(clock) = state.operating.as_mut() {
+        if let Err(report) = clock.admit(&credential, method, now) {
+            state.stats.operation_time_limited += 1;
+            let err = CallError::new(
+                429,
+                "OPERATION_TIME_LIMIT",
+                "Method is blocked due to operation time limit.",
+            );
+            return with_operating(Reply::error(&err), report);
+        }
+    }
+    let reply = if let Route::V3 { credentials, .. } = route {
         let empty = Map::new();
         let request = V3Request {
             method,
@@ -622,16 +650,46 @@ fn run(
             replays: &mut state.replays,
             stats: &mut state.stats,
         };
-        return Reply::v3(tasks_v3::call(stores, &request));
-    }
-    let result = if method == "batch" {
-        batch(state, &params, caller)
+        Reply::v3(tasks_v3::call(stores, &request))
     } else {
-        execute(state, method, &params, caller)
+        let result = if method == "batch" {
+            batch(state, &params, caller)
+        } else {
+            execute(state, method, &params, caller)
+        };
+        match result {
+            Ok(outcome) => Reply::object(200, success_body(outcome)),
+            Err(err) => Reply::error(&err),
+        }
     };
-    match result {
-        Ok(outcome) => Reply::object(200, success_body(outcome)),
-        Err(err) => Reply::error(&err),
+    match state
+        .operating
+        .as_mut()
+        .and_then(|clock| clock.charge(&credential, method, now))
+    {
+        Some(report) => with_operating(reply, report),
+        None => reply,
+    }
+}
+
+/// The reply with its `time.operating` and `time.operating_reset_at` from the accounting.
+fn with_operating(reply: Reply, report: Operating) -> Reply {
+    match reply {
+        Reply::Json {
+            status, body, time, ..
+        } => Reply::Json {
+            status,
+            body,
+            time,
+            operating_reset_at: Some(report.reset_at),
+            operating: report.operating,
+            charged: report.charged,
+        },
+        Reply::Headed { reply, headers } => Reply::Headed {
+            reply: Box::new(with_operating(*reply, report)),
+            headers,
+        },
+        other => other,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::crm::CrmStores;
 use crate::events::EventStore;
 use crate::fault::Faults;
 use crate::items::ItemStore;
+use crate::operating::OperatingClock;
 use crate::stats::Stats;
 use crate::task_store::TaskStore;
 use crate::tasks_v3::Replays;
@@ -28,6 +29,8 @@ pub(crate) struct State {
     pub(crate) user_fields: UserFieldStore,
     pub(crate) stats: Stats,
     pub(crate) bucket: Option<LeakyBucket>,
+    /// Operating time per (credential, method), when the config sets a limit.
+    pub(crate) operating: Option<OperatingClock>,
     pub(crate) faults: Faults,
     pub(crate) tokens: Tokens,
     pub(crate) events: EventStore,
@@ -45,6 +48,7 @@ impl State {
     pub(crate) fn new(config: PortalConfig) -> Self {
         Self {
             bucket: config.rate_limit.map(LeakyBucket::new),
+            operating: config.operating.clone().map(OperatingClock::new),
             config,
             client_id: format!(
                 "local.{}.{}",

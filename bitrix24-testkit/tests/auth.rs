@@ -172,6 +172,10 @@ async fn token_exchange_and_rotation() {
         (400, "invalid_grant".to_owned())
     );
     assert!(reused.json()["error_description"].is_string());
+    assert_eq!(portal.stats().refresh_token_reuses, 1);
+    // A token never issued is refused too, but is no reuse.
+    assert_eq!(refresh(&portal, "n0tissued").await.status, 400);
+    assert_eq!(portal.stats().refresh_token_reuses, 1);
     assert_eq!(refresh(&portal, &second_refresh).await.status, 200);
     assert_eq!(portal.stats().token_refreshes, 2);
 

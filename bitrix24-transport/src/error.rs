@@ -279,6 +279,10 @@ pub enum Error {
         /// Why it did not run.
         reason: String,
     },
+    /// The client's [`Limiter`](crate::Limiter) could not tell whether a request may go
+    /// (its shared state, such as Redis, is unreachable); the call was not sent.
+    #[error(transparent)]
+    Limiter(#[from] crate::limiter::LimiterError),
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {reason}")]
     Config {
@@ -308,7 +312,8 @@ impl Error {
             | Self::Connect { .. }
             | Self::Transport { .. }
             | Self::NotExecuted { .. }
-            | Self::Deadline { .. } => true,
+            | Self::Deadline { .. }
+            | Self::Limiter(_) => true,
             Self::Http { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }

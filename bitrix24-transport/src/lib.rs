@@ -36,6 +36,8 @@ mod decode;
 pub mod event;
 mod http;
 pub mod idempotency;
+pub mod limiter;
+pub mod operating_budget;
 pub mod ratelimit;
 pub mod retry;
 pub mod v3;
@@ -61,5 +63,6 @@ pub use event::{Event, EventAuth, EventError, EventPayload, RawEvent, Unverified
 pub use export::{Cursor, Export, ExportChunk, ExportOptions};
 pub use idempotency::{Idempotency, IdempotencyKey};
 pub use keyed::{Added, KeyField, KeyedResult};
+pub use limiter::{Limiter, LimiterError, LimiterFuture};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};
 pub use paginate::{Page, RecordStream};

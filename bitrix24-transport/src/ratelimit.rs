@@ -6,10 +6,17 @@
 //! once, and beyond it each caller waits (asleep, not spinning) until its request fits.
 //!
 //! [`LeakyBucket`] is the arithmetic over an injected [`Instant`] (deterministic to test);
-//! [`RateLimiter`] shares one bucket between all clones of a client.
+//! [`MemoryLimiter`] shares one bucket between all clones of a client (and every client
+//! given the same limiter) in one process: the default [`Limiter`]. Processes that call
+//! the same portal share a bucket through Redis instead (the `bitrix24-redis` crate).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use crate::envelope::Time;
+use crate::limiter::{Limiter, LimiterError, LimiterFuture};
+use crate::operating_budget::{MethodBudget, OperatingBudget};
 
 /// The size and drain rate of a leaky bucket.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,7 +80,7 @@ impl LeakyBucket {
     /// requests of a burst arrive late (connections being opened) and a later one early,
     /// the portal has drained less than the client assumed. Shifting the paced requests
     /// by more than that latency spread keeps the portal's level within its capacity; a
-    /// burst that fits still goes out at once. [`RateLimiter`] uses [`DEFAULT_SAFETY`].
+    /// burst that fits still goes out at once. [`MemoryLimiter`] uses [`DEFAULT_SAFETY`].
     pub fn with_safety(mut self, safety: Duration) -> Self {
         self.safety = safety;
         self
@@ -143,13 +150,21 @@ impl LeakyBucket {
     }
 }
 
-/// A leaky bucket shared by every clone (and by every client given the same limiter).
+/// A leaky bucket in this process's memory, shared by every clone (and by every client
+/// given the same limiter), with the operating-time budget of each method the replies
+/// report (see [`crate::operating_budget`]; on by default with
+/// [`OperatingBudget::DOCUMENTED`]).
 #[derive(Debug, Clone)]
-pub struct RateLimiter {
+pub struct MemoryLimiter {
     bucket: Arc<Mutex<LeakyBucket>>,
+    budget: Option<OperatingBudget>,
+    methods: Arc<Mutex<HashMap<String, MethodBudget>>>,
 }
 
-impl RateLimiter {
+/// The name [`MemoryLimiter`] had before limiters became a trait.
+pub type RateLimiter = MemoryLimiter;
+
+impl MemoryLimiter {
     /// A limiter with an empty bucket and the [`DEFAULT_SAFETY`] margin.
     pub fn new(config: BucketConfig) -> Self {
         Self::with_safety(config, DEFAULT_SAFETY)
@@ -161,7 +176,29 @@ impl RateLimiter {
             bucket: Arc::new(Mutex::new(
                 LeakyBucket::new(config, Instant::now()).with_safety(safety),
             )),
+            budget: Some(OperatingBudget::DOCUMENTED),
+            methods: Arc::default(),
         }
+    }
+
+    /// The operating-time budget to keep each method within (`None`: do not track it).
+    pub fn with_operating_budget(mut self, budget: Option<OperatingBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// How long a call of `method` must wait for its operating-time budget.
+    fn operating_wait(&self, method: &str) -> Option<Duration> {
+        let budget = self.budget.as_ref()?;
+        let mut methods = self.methods.lock().unwrap_or_else(PoisonError::into_inner);
+        // Known or not, the call is counted in flight until its reply.
+        if let Some(known) = methods.get_mut(method) {
+            return known.wait(budget, unix_now());
+        }
+        let mut fresh = MethodBudget::default();
+        let wait = fresh.wait(budget, unix_now());
+        methods.insert(method.to_owned(), fresh);
+        wait
     }
 
     /// The bucket's settings.
@@ -210,6 +247,73 @@ impl RateLimiter {
     pub fn saturate(&self) {
         self.lock().saturate(Instant::now());
     }
+}
+
+impl Limiter for MemoryLimiter {
+    fn acquire<'a>(&'a self, method: &'a str) -> LimiterFuture<'a, Result<(), LimiterError>> {
+        Box::pin(async move {
+            // The method's budget first: a call that waits for it takes no bucket slot.
+            while let Some(wait) = self.operating_wait(method) {
+                tokio::time::sleep(wait).await;
+            }
+            MemoryLimiter::acquire(self).await;
+            Ok(())
+        })
+    }
+
+    fn acquire_within<'a>(
+        &'a self,
+        method: &'a str,
+        limit: Option<Duration>,
+    ) -> LimiterFuture<'a, Result<Result<Duration, Duration>, LimiterError>> {
+        Box::pin(async move {
+            let start = Instant::now();
+            let late = |wait: Duration| limit.is_some_and(|limit| start.elapsed() + wait >= limit);
+            while let Some(wait) = self.operating_wait(method) {
+                if late(wait) {
+                    return Ok(Err(wait));
+                }
+                tokio::time::sleep(wait).await;
+            }
+            let left = limit.map(|limit| limit.saturating_sub(start.elapsed()));
+            Ok(MemoryLimiter::acquire_within(self, left)
+                .await
+                .map(|_| start.elapsed()))
+        })
+    }
+
+    fn saturate(&self) -> LimiterFuture<'_, ()> {
+        MemoryLimiter::saturate(self);
+        Box::pin(async {})
+    }
+
+    fn slot_interval(&self) -> Duration {
+        MemoryLimiter::slot_interval(self)
+    }
+
+    fn observe(&self, method: &str, time: &Time) {
+        let (Some(_), Some(operating), Some(reset_at)) =
+            (self.budget, time.operating, time.operating_reset_at)
+        else {
+            return;
+        };
+        let mut methods = self.methods.lock().unwrap_or_else(PoisonError::into_inner);
+        match methods.get_mut(method) {
+            Some(budget) => budget.observe(operating, reset_at, time.processing),
+            None => {
+                let mut budget = MethodBudget::default();
+                budget.observe(operating, reset_at, time.processing);
+                methods.insert(method.to_owned(), budget);
+            }
+        }
+    }
+}
+
+/// The current time as Unix seconds, fractional (the portal's `operating_reset_at` is one).
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64())
 }
 
 #[cfg(test)]

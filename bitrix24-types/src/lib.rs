@@ -81,8 +81,9 @@ pub use bitrix24_transport::{
 };
 /// REST 3.0: idempotency keys for writes, and the unified `result` shapes.
 pub use bitrix24_transport::{Idempotency, IdempotencyKey, idempotency, v3};
-/// Rate limiting (the portal's leaky bucket, kept on the client side) and retries.
-pub use bitrix24_transport::{ratelimit, retry};
+/// Rate limiting (the portal's leaky bucket, kept on the client side), the limiter trait
+/// a shared (Redis) limiter implements, the operating-time budget, and retries.
+pub use bitrix24_transport::{limiter, operating_budget, ratelimit, retry};
 
 /// Paths used by code that `#[bitrix_method]` and the generator emit. Not public API.
 #[doc(hidden)]

@@ -8,7 +8,8 @@
 //! - `webhook`: [`Webhook`], read from the URL an administrator copies;
 //! - `oauth`: [`OAuthApp`] and [`authorize_url`];
 //! - `tokens`: [`TokenResponse`] and [`Tokens`];
-//! - `store`: the [`TokenStore`] trait, [`MemoryTokenStore`] and [`FileTokenStore`];
+//! - `store`: the [`TokenStore`] trait (with its cross-process [`RefreshLease`]),
+//!   [`MemoryTokenStore`] and [`FileTokenStore`];
 //! - `token_endpoint`: the requests to the authorisation server;
 //! - `refresh`: the token state a client shares across its clones, refreshed one at a
 //!   time;
@@ -29,7 +30,7 @@ mod webhook;
 pub use error::{TokenStoreError, WebhookUrlError};
 pub use oauth::{DEFAULT_TOKEN_URL, OAuthApp, authorize_url};
 pub use secret::Secret;
-pub use store::{FileTokenStore, MemoryTokenStore, StoreFuture, TokenStore};
+pub use store::{FileTokenStore, MemoryTokenStore, RefreshLease, StoreFuture, TokenStore};
 pub use token_endpoint::MAX_TOKEN_REPLY_BYTES;
 pub use tokens::{TokenResponse, Tokens};
 pub use webhook::{Webhook, WebhookOptions};

@@ -6,6 +6,11 @@
 //! lock, so that a refresh token is spent once even when many calls find the access
 //! token expired together. New tokens are saved to the [`TokenStore`] before they are
 //! used: the server rotates the refresh token, and the old one stops working.
+//!
+//! Across processes that share a store, a refresh runs under the store's lease and
+//! starts by reading the store again: a pair another process rotated is used as it is.
+//! A refresh the server refuses with `invalid_grant` reads the store once more for the
+//! same reason before it fails.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -212,8 +217,33 @@ impl OAuthState {
         }
     }
 
-    /// Refresh with the refresh lock held.
+    /// Refresh with the refresh lock held: under the store's lease, unless the store
+    /// already holds a pair another process rotated.
     async fn refresh_locked(&self, current: &Current) -> Result<Current, Error> {
+        let lease = self.store.lease().await?;
+        let result = self.refresh_leased(current).await;
+        if let Some(lease) = lease {
+            // A lease left behind expires by itself; the new pair is saved already.
+            let _ = lease.release().await;
+        }
+        result
+    }
+
+    /// Refresh with the lease held (or no lease, for a store of one process).
+    async fn refresh_leased(&self, current: &Current) -> Result<Current, Error> {
+        // Another process may have rotated the pair while this one waited for the lease.
+        if let Some(stored) = self
+            .rotated_elsewhere(&current.tokens.refresh_token)
+            .await?
+        {
+            if !stored.is_due(unix_now()) {
+                return Ok(stored);
+            }
+            let endpoint = stored.tokens.client_endpoint.clone();
+            return self
+                .refresh_with(&stored.tokens.refresh_token, Some(&endpoint))
+                .await;
+        }
         self.refresh_with(
             &current.tokens.refresh_token,
             Some(&current.tokens.client_endpoint),
@@ -238,9 +268,32 @@ impl OAuthState {
             self.timeout,
             self.retry,
         )
-        .await?;
+        .await;
+        let reply = match reply {
+            Ok(reply) => reply,
+            Err(Error::OAuth { code, description }) if code == "invalid_grant" => {
+                // Spent elsewhere (a store without a lease, or a lease that expired): if
+                // that process saved its new pair, use it instead of failing.
+                return match self.rotated_elsewhere(refresh_token).await? {
+                    Some(stored) => Ok(stored),
+                    None => Err(Error::OAuth { code, description }),
+                };
+            }
+            Err(err) => return Err(err),
+        };
         let tokens = Tokens::from_response(reply, unix_now(), endpoint)?;
         self.install(tokens).await
+    }
+
+    /// Read the store again; if it holds another refresh token than `used` (and an access
+    /// token to go with it), make that pair current and return it.
+    async fn rotated_elsewhere(&self, used: &Secret) -> Result<Option<Current>, Error> {
+        match self.store.load().await? {
+            Some(stored) if stored.refresh_token != *used && stored.has_access_token() => {
+                self.set(stored).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 }
 

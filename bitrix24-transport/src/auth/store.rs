@@ -18,11 +18,43 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, TokenStoreEr
 /// Bitrix24 rotates the refresh token on every refresh, and the old one stops working:
 /// the client saves the new pair with [`TokenStore::save`] *before* it uses it, and a
 /// call fails if saving fails.
+///
+/// Before a refresh the client takes the store's [lease](TokenStore::lease) and reads the
+/// store again: a pair another process rotated meanwhile is used instead of refreshing,
+/// so a store shared by many processes has each refresh token spent once.
 pub trait TokenStore: Send + Sync {
     /// The stored tokens, or `None` when there are none yet.
     fn load(&self) -> StoreFuture<'_, Option<Tokens>>;
     /// Replace the stored tokens.
     fn save<'a>(&'a self, tokens: &'a Tokens) -> StoreFuture<'a, ()>;
+    /// Take the right to refresh, waiting while another process holds it; `None` when the
+    /// store is not shared between processes (the default: the client's own lock is
+    /// enough). The client releases it after saving the new pair.
+    fn lease(&self) -> StoreFuture<'_, Option<Box<dyn RefreshLease>>> {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+/// The right to refresh a shared store's tokens, held by one process at a time
+/// ([`TokenStore::lease`]). It should expire by itself, so that a process that dies while
+/// holding it does not block the others for ever.
+pub trait RefreshLease: Send {
+    /// Give the right back (only if still held: an expired lease another process took
+    /// since is left alone).
+    fn release(self: Box<Self>) -> StoreFuture<'static, ()>;
+}
+
+/// A store shared through an `Arc` (one store behind several clients).
+impl<T: TokenStore + ?Sized> TokenStore for std::sync::Arc<T> {
+    fn load(&self) -> StoreFuture<'_, Option<Tokens>> {
+        (**self).load()
+    }
+    fn save<'a>(&'a self, tokens: &'a Tokens) -> StoreFuture<'a, ()> {
+        (**self).save(tokens)
+    }
+    fn lease(&self) -> StoreFuture<'_, Option<Box<dyn RefreshLease>>> {
+        (**self).lease()
+    }
 }
 
 /// Tokens in memory: lost when the process ends.

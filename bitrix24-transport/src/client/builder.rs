@@ -12,7 +12,8 @@ use crate::auth::refresh::OAuthState;
 use crate::auth::{OAuthApp, TokenStore, Webhook};
 use crate::error::Error;
 use crate::http::describe;
-use crate::ratelimit::{BucketConfig, RateLimiter};
+use crate::limiter::Limiter;
+use crate::ratelimit::{BucketConfig, MemoryLimiter};
 use crate::retry::RetryPolicy;
 
 /// The default time a call may take: the cloud's 60-second limit plus slack.
@@ -65,7 +66,7 @@ impl fmt::Debug for Auth {
 #[derive(Debug)]
 pub struct ClientBuilder {
     auth: Auth,
-    limiter: Option<RateLimiter>,
+    limiter: Option<Arc<dyn Limiter>>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
@@ -82,7 +83,7 @@ impl ClientBuilder {
     pub fn new(auth: Auth) -> Self {
         Self {
             auth,
-            limiter: Some(RateLimiter::new(BucketConfig::STANDARD)),
+            limiter: Some(Arc::new(MemoryLimiter::new(BucketConfig::STANDARD))),
             retry: RetryPolicy::DEFAULT,
             timeout: Some(DEFAULT_TIMEOUT),
             deadline: Some(DEFAULT_DEADLINE),
@@ -128,14 +129,23 @@ impl ClientBuilder {
         Ok(self)
     }
 
-    /// The client-side leaky bucket (`None` turns the client-side limit off).
+    /// A client-side leaky bucket of its own, in memory (`None` turns the client-side
+    /// limit off).
     pub fn rate_limit(mut self, bucket: Option<BucketConfig>) -> Self {
-        self.limiter = bucket.map(RateLimiter::new);
+        self.limiter =
+            bucket.map(|bucket| Arc::new(MemoryLimiter::new(bucket)) as Arc<dyn Limiter>);
         self
     }
 
-    /// Share a limiter with other clients of the same portal.
-    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+    /// Share an in-memory limiter with other clients of the same portal in this process.
+    pub fn rate_limiter(mut self, limiter: MemoryLimiter) -> Self {
+        self.limiter = Some(Arc::new(limiter));
+        self
+    }
+
+    /// Any [`Limiter`]: shared with other clients of the same portal, in this process or
+    /// (a Redis limiter) in others.
+    pub fn limiter(mut self, limiter: Arc<dyn Limiter>) -> Self {
         self.limiter = Some(limiter);
         self
     }

@@ -19,8 +19,8 @@ use crate::envelope::{Response, decode_named};
 use crate::error::{ApiErrorCode, Error};
 use crate::http::{self, SendError};
 use crate::idempotency::Idempotency;
+use crate::limiter::Limiter;
 use crate::method::{ApiVersion, CallKind, Method};
-use crate::ratelimit::RateLimiter;
 use crate::retry::{Decision, Failure, RetryPolicy, decide, retry_kind};
 
 /// Per-call settings.
@@ -55,7 +55,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     auth: AuthState,
-    limiter: Option<RateLimiter>,
+    limiter: Option<Arc<dyn Limiter>>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
@@ -72,15 +72,12 @@ impl fmt::Debug for Client {
             AuthState::Webhook(webhook) => out.field("auth", webhook),
             AuthState::OAuth(oauth) => out.field("auth", oauth.app()),
         };
-        out.field(
-            "rate_limit",
-            &self.inner.limiter.as_ref().map(RateLimiter::config),
-        )
-        .field("retry", &self.inner.retry)
-        .field("timeout", &self.inner.timeout)
-        .field("deadline", &self.inner.deadline)
-        .field("max_reply_bytes", &self.inner.max_reply_bytes)
-        .finish_non_exhaustive()
+        out.field("limiter", &self.inner.limiter)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .field("deadline", &self.inner.deadline)
+            .field("max_reply_bytes", &self.inner.max_reply_bytes)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,7 +86,7 @@ impl Client {
     pub(super) fn new(
         http: reqwest::Client,
         auth: AuthState,
-        limiter: Option<RateLimiter>,
+        limiter: Option<Arc<dyn Limiter>>,
         retry: RetryPolicy,
         timeout: Option<Duration>,
         deadline: Option<Duration>,
@@ -308,9 +305,9 @@ impl Client {
                 }
             }
             if let Some(limiter) = &inner.limiter {
-                match limiter.acquire_within(deadline.remaining()).await {
+                match limiter.acquire_within(method, deadline.remaining()).await? {
                     Ok(waited) => {
-                        if !waited.is_zero() {
+                        if waited >= Duration::from_millis(1) {
                             rate_limit_wait += waited;
                             span.record("rate_limit_wait_ms", millis(rate_limit_wait));
                         }
@@ -363,6 +360,9 @@ impl Client {
                         inner.operating.remember(method, response.time.as_ref());
                         if let Some(operating) = response.time.as_ref().and_then(|t| t.operating) {
                             span.record("operating", operating);
+                        }
+                        if let (Some(limiter), Some(time)) = (&inner.limiter, &response.time) {
+                            limiter.observe(method, time);
                         }
                         return Ok(response);
                     }
@@ -466,11 +466,11 @@ impl Client {
                     Duration::ZERO
                 }
                 Decision::QueryLimit => match &inner.limiter {
-                    // The bucket paces the repeat (its slot comes at the drain rate after
+                    // The limiter paces the repeat (its slot comes at the drain rate after
                     // every request already waiting); the jitter of up to one slot keeps
                     // uncoordinated clients from answering a refusal in lockstep.
                     Some(limiter) => {
-                        limiter.saturate();
+                        limiter.saturate().await;
                         limiter.slot_interval().mul_f64(fastrand::f64())
                     }
                     None => refusal_backoff(&policy, refusals),
