@@ -282,7 +282,7 @@ pub enum Error {
     /// The client's [`Limiter`](crate::Limiter) could not tell whether a request may go
     /// (its shared state, such as Redis, is unreachable); the call was not sent.
     #[error(transparent)]
-    Limiter(#[from] crate::limiter::LimiterError),
+    Limiter(#[from] LimiterError),
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {reason}")]
     Config {
@@ -330,6 +330,36 @@ impl Error {
     /// Whether this is [`Error::FateUnknown`]: a write that may or may not have happened.
     pub fn is_fate_unknown(&self) -> bool {
         matches!(self, Self::FateUnknown { .. })
+    }
+}
+
+/// A limiter could not decide (its shared state is unreachable). Never holds a secret.
+#[derive(Debug, thiserror::Error)]
+#[error("rate limiter: {message}")]
+pub struct LimiterError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl LimiterError {
+    /// An error with a message (which must not contain a secret).
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error with a message and its cause.
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
     }
 }
 

@@ -15,6 +15,8 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use crate::envelope::Time;
+// The error lives with the others (error.rs refers to it); its home path stays here.
+pub use crate::error::LimiterError;
 
 /// The future a [`Limiter`] method returns.
 pub type LimiterFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -71,35 +73,5 @@ pub trait Limiter: Send + Sync + fmt::Debug {
     /// an await: a limiter whose state is remote records it in a task of its own.
     fn observe(&self, method: &str, time: &Time) {
         let _ = (method, time);
-    }
-}
-
-/// A limiter could not decide (its shared state is unreachable). Never holds a secret.
-#[derive(Debug, thiserror::Error)]
-#[error("rate limiter: {message}")]
-pub struct LimiterError {
-    message: String,
-    #[source]
-    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
-}
-
-impl LimiterError {
-    /// An error with a message (which must not contain a secret).
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// An error with a message and its cause.
-    pub fn with_source(
-        message: impl Into<String>,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
-        Self {
-            message: message.into(),
-            source: Some(Box::new(source)),
-        }
     }
 }
