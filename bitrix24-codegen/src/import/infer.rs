@@ -211,7 +211,11 @@ pub(crate) fn is_id_name(key: &str) -> bool {
 fn name_type(key: &str) -> Option<&'static str> {
     if is_id_name(key) {
         Some("integer")
-    } else if key.starts_with("DATE_") || key.ends_with("_DATE") || key.ends_with("_TIME") {
+    } else if key.starts_with("DATE_")
+        || key.ends_with("_DATE")
+        || key.ends_with("_TIME")
+        || crate::rules::dates::is_date_name(key)
+    {
         Some("datetime")
     } else {
         None
@@ -432,6 +436,12 @@ mod tests {
         assert_eq!(shape("flag", &json!(true)), Shape::Scalar("boolean"));
         assert_eq!(shape("LEAD_ID", &Value::Null), Shape::Scalar("integer"));
         assert_eq!(shape("PHOTO", &Value::Null), Shape::Unknown);
+        // The date rule's names (`startDatePlan`, `closedDate`): a moment, read leniently.
+        assert_eq!(
+            shape("startDatePlan", &Value::Null),
+            Shape::Scalar("datetime")
+        );
+        assert_eq!(shape("dateFormat", &Value::Null), Shape::Unknown);
         assert_eq!(shape("x", &json!("2024-13-1")), Shape::Scalar("string"));
     }
 

@@ -63,13 +63,13 @@ pub struct CrmItemAddItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub begindate: Option<wire::DateTime>,
-    /// `begindateShort`: raw.
+    /// `begindateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub begindate_short: Option<serde_json::Value>,
+    pub begindate_short: Option<wire::DateTime>,
     /// `categoryId`: integer.
     #[serde(
         default,
@@ -92,13 +92,13 @@ pub struct CrmItemAddItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub closedate: Option<wire::DateTime>,
-    /// `closedateShort`: raw.
+    /// `closedateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub closedate_short: Option<serde_json::Value>,
+    pub closedate_short: Option<wire::DateTime>,
     /// `comments`: string.
     #[serde(
         default,
@@ -148,20 +148,20 @@ pub struct CrmItemAddItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub currency_id: Option<String>,
-    /// `dateCreateShort`: raw.
+    /// `dateCreateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_create_short: Option<serde_json::Value>,
-    /// `dateModifyShort`: raw.
+    pub date_create_short: Option<wire::DateTime>,
+    /// `dateModifyShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_modify_short: Option<serde_json::Value>,
+    pub date_modify_short: Option<wire::DateTime>,
     /// `entityTypeId`: integer.
     #[serde(
         default,
@@ -169,20 +169,20 @@ pub struct CrmItemAddItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub entity_type_id: Option<i64>,
-    /// `eventDate`: raw.
+    /// `eventDate`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_date: Option<serde_json::Value>,
-    /// `eventDateShort`: raw.
+    pub event_date: Option<wire::DateTime>,
+    /// `eventDateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_date_short: Option<serde_json::Value>,
+    pub event_date_short: Option<wire::DateTime>,
     /// `eventDescription`: raw.
     #[serde(
         default,
@@ -695,27 +695,27 @@ pub struct CrmItemGetItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub currency_id: Option<String>,
-    /// `dateClosed`: raw.
+    /// `dateClosed`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_closed: Option<serde_json::Value>,
-    /// `dateCreateShort`: raw.
+    pub date_closed: Option<wire::DateTime>,
+    /// `dateCreateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_create_short: Option<serde_json::Value>,
-    /// `dateModifyShort`: raw.
+    pub date_create_short: Option<wire::DateTime>,
+    /// `dateModifyShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_modify_short: Option<serde_json::Value>,
+    pub date_modify_short: Option<wire::DateTime>,
     /// `email`: string.
     #[serde(
         default,
@@ -1236,13 +1236,13 @@ pub struct CrmItemUpdateItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub begindate: Option<wire::DateTime>,
-    /// `begindateShort`: raw.
+    /// `begindateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub begindate_short: Option<serde_json::Value>,
+    pub begindate_short: Option<wire::DateTime>,
     /// `categoryId`: integer.
     #[serde(
         default,
@@ -1265,13 +1265,13 @@ pub struct CrmItemUpdateItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub closedate: Option<wire::DateTime>,
-    /// `closedateShort`: raw.
+    /// `closedateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub closedate_short: Option<serde_json::Value>,
+    pub closedate_short: Option<wire::DateTime>,
     /// `comments`: string.
     #[serde(
         default,
@@ -1321,20 +1321,20 @@ pub struct CrmItemUpdateItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub currency_id: Option<String>,
-    /// `dateCreateShort`: raw.
+    /// `dateCreateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_create_short: Option<serde_json::Value>,
-    /// `dateModifyShort`: raw.
+    pub date_create_short: Option<wire::DateTime>,
+    /// `dateModifyShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_modify_short: Option<serde_json::Value>,
+    pub date_modify_short: Option<wire::DateTime>,
     /// `entityTypeId`: integer.
     #[serde(
         default,
@@ -1342,20 +1342,20 @@ pub struct CrmItemUpdateItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub entity_type_id: Option<i64>,
-    /// `eventDate`: raw.
+    /// `eventDate`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_date: Option<serde_json::Value>,
-    /// `eventDateShort`: raw.
+    pub event_date: Option<wire::DateTime>,
+    /// `eventDateShort`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_date_short: Option<serde_json::Value>,
+    pub event_date_short: Option<wire::DateTime>,
     /// `eventDescription`: raw.
     #[serde(
         default,

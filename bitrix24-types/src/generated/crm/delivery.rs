@@ -18,9 +18,9 @@ pub struct CrmItemDeliveryListResultItem {
     /// `currency`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
-    /// `dateDeducted`: raw.
+    /// `dateDeducted`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_deducted: Option<serde_json::Value>,
+    pub date_deducted: Option<wire::DateTime>,
     /// `deducted`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,

@@ -149,9 +149,9 @@ pub struct ImDialogMessagesGetMessagesItem {
     /// `date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
-    /// `disappearing_date`: raw.
+    /// `disappearing_date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub disappearing_date: Option<serde_json::Value>,
+    pub disappearing_date: Option<wire::DateTime>,
     /// `id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,

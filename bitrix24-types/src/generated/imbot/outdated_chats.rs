@@ -294,9 +294,9 @@ impl wire::Lenient for ImbotDialogGetPermissions {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct ImbotDialogGetReadedListItem {
-    /// `date`: raw.
+    /// `date`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date: Option<serde_json::Value>,
+    pub date: Option<wire::DateTime>,
     /// `message_id`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,

@@ -212,18 +212,18 @@ pub struct SaleOrderListOrders {
     /// `currency`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
-    /// `dateCanceled`: raw.
+    /// `dateCanceled`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_canceled: Option<serde_json::Value>,
+    pub date_canceled: Option<wire::DateTime>,
     /// `dateInsert`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
-    /// `dateLock`: raw.
+    /// `dateLock`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_lock: Option<serde_json::Value>,
-    /// `dateMarked`: raw.
+    pub date_lock: Option<wire::DateTime>,
+    /// `dateMarked`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_marked: Option<serde_json::Value>,
+    pub date_marked: Option<wire::DateTime>,
     /// `dateStatus`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_status: Option<wire::DateTime>,

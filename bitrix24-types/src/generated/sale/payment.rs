@@ -230,15 +230,15 @@ pub struct SalePaymentListPayments {
     /// `dateBill`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_bill: Option<wire::DateTime>,
-    /// `dateMarked`: raw.
+    /// `dateMarked`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_marked: Option<serde_json::Value>,
-    /// `datePaid`: raw.
+    pub date_marked: Option<wire::DateTime>,
+    /// `datePaid`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_paid: Option<serde_json::Value>,
-    /// `datePayBefore`: raw.
+    pub date_paid: Option<wire::DateTime>,
+    /// `datePayBefore`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_pay_before: Option<serde_json::Value>,
+    pub date_pay_before: Option<wire::DateTime>,
     /// `dateResponsibleId`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
@@ -278,9 +278,9 @@ pub struct SalePaymentListPayments {
     /// `payReturnComment`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_comment: Option<String>,
-    /// `payReturnDate`: raw.
+    /// `payReturnDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub pay_return_date: Option<serde_json::Value>,
+    pub pay_return_date: Option<wire::DateTime>,
     /// `payReturnNum`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_num: Option<String>,
@@ -296,9 +296,9 @@ pub struct SalePaymentListPayments {
     /// `paySystemXmlId`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_xml_id: Option<String>,
-    /// `payVoucherDate`: raw.
+    /// `payVoucherDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub pay_voucher_date: Option<serde_json::Value>,
+    pub pay_voucher_date: Option<wire::DateTime>,
     /// `payVoucherNum`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_num: Option<String>,
@@ -311,9 +311,9 @@ pub struct SalePaymentListPayments {
     /// `psInvoiceId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_invoice_id: Option<i64>,
-    /// `psResponseDate`: raw.
+    /// `psResponseDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub ps_response_date: Option<serde_json::Value>,
+    pub ps_response_date: Option<wire::DateTime>,
     /// `psStatus`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status: Option<String>,

@@ -131,30 +131,30 @@ pub struct SaleShipmentGetShipment {
     /// `customPriceDelivery`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price_delivery: Option<bool>,
-    /// `dateAllowDelivery`: raw.
+    /// `dateAllowDelivery`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_allow_delivery: Option<serde_json::Value>,
-    /// `dateCanceled`: raw.
+    pub date_allow_delivery: Option<wire::DateTime>,
+    /// `dateCanceled`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_canceled: Option<serde_json::Value>,
-    /// `dateDeducted`: raw.
+    pub date_canceled: Option<wire::DateTime>,
+    /// `dateDeducted`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_deducted: Option<serde_json::Value>,
+    pub date_deducted: Option<wire::DateTime>,
     /// `dateInsert`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
-    /// `dateMarked`: raw.
+    /// `dateMarked`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_marked: Option<serde_json::Value>,
+    pub date_marked: Option<wire::DateTime>,
     /// `dateResponsibleId`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `deducted`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
-    /// `deliveryDocDate`: raw.
+    /// `deliveryDocDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub delivery_doc_date: Option<serde_json::Value>,
+    pub delivery_doc_date: Option<wire::DateTime>,
     /// `deliveryDocNum`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_num: Option<String>,
@@ -355,30 +355,30 @@ pub struct SaleShipmentListShipments {
     /// `customPriceDelivery`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price_delivery: Option<bool>,
-    /// `dateAllowDelivery`: raw.
+    /// `dateAllowDelivery`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_allow_delivery: Option<serde_json::Value>,
-    /// `dateCanceled`: raw.
+    pub date_allow_delivery: Option<wire::DateTime>,
+    /// `dateCanceled`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_canceled: Option<serde_json::Value>,
-    /// `dateDeducted`: raw.
+    pub date_canceled: Option<wire::DateTime>,
+    /// `dateDeducted`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_deducted: Option<serde_json::Value>,
+    pub date_deducted: Option<wire::DateTime>,
     /// `dateInsert`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
-    /// `dateMarked`: raw.
+    /// `dateMarked`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_marked: Option<serde_json::Value>,
+    pub date_marked: Option<wire::DateTime>,
     /// `dateResponsibleId`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `deducted`: char. One of `Y`, `N`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
-    /// `deliveryDocDate`: raw.
+    /// `deliveryDocDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub delivery_doc_date: Option<serde_json::Value>,
+    pub delivery_doc_date: Option<wire::DateTime>,
     /// `deliveryDocNum`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_num: Option<String>,

@@ -249,9 +249,9 @@ pub struct TasksTaskCompleteChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -730,9 +730,9 @@ pub struct TasksTaskCompleteTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -820,9 +820,9 @@ pub struct TasksTaskCompleteTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -1109,9 +1109,9 @@ pub struct TasksTaskDeferChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -1554,9 +1554,9 @@ pub struct TasksTaskDeferTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -1590,9 +1590,9 @@ pub struct TasksTaskDeferTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -1680,9 +1680,9 @@ pub struct TasksTaskDeferTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -1969,9 +1969,9 @@ pub struct TasksTaskPauseChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -2414,9 +2414,9 @@ pub struct TasksTaskPauseTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -2450,9 +2450,9 @@ pub struct TasksTaskPauseTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -2540,9 +2540,9 @@ pub struct TasksTaskPauseTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -2829,9 +2829,9 @@ pub struct TasksTaskRenewChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -3274,9 +3274,9 @@ pub struct TasksTaskRenewTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -3310,9 +3310,9 @@ pub struct TasksTaskRenewTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -3400,9 +3400,9 @@ pub struct TasksTaskRenewTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -3689,9 +3689,9 @@ pub struct TasksTaskStartChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -4134,9 +4134,9 @@ pub struct TasksTaskStartTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -4170,9 +4170,9 @@ pub struct TasksTaskStartTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -4260,9 +4260,9 @@ pub struct TasksTaskStartTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,

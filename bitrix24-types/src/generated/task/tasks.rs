@@ -735,13 +735,13 @@ pub struct TasksTaskAddTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub closed_by: Option<serde_json::Value>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: raw.
     #[serde(
         default,
@@ -770,13 +770,13 @@ pub struct TasksTaskAddTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub creator: Option<TasksTaskAddCreator>,
-    /// `dateStart`: raw.
+    /// `dateStart`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date_start: Option<serde_json::Value>,
+    pub date_start: Option<wire::DateTime>,
     /// `deadline`: raw.
     #[serde(
         default,
@@ -820,13 +820,13 @@ pub struct TasksTaskAddTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(
         default,
@@ -1031,13 +1031,13 @@ pub struct TasksTaskAddTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(
         default,
@@ -1096,13 +1096,13 @@ pub struct TasksTaskAddTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub title: Option<String>,
-    /// `viewedDate`: raw.
+    /// `viewedDate`: datetime.
     #[serde(
         default,
         deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub viewed_date: Option<serde_json::Value>,
+    pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
     #[serde(
         default,
@@ -1332,9 +1332,9 @@ pub struct TasksTaskApproveChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -1813,9 +1813,9 @@ pub struct TasksTaskApproveTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -1903,9 +1903,9 @@ pub struct TasksTaskApproveTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -2217,9 +2217,9 @@ pub struct TasksTaskDelegateChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -2662,9 +2662,9 @@ pub struct TasksTaskDelegateTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -2698,9 +2698,9 @@ pub struct TasksTaskDelegateTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -2788,9 +2788,9 @@ pub struct TasksTaskDelegateTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -3069,9 +3069,9 @@ pub struct TasksTaskDisapproveChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -3514,9 +3514,9 @@ pub struct TasksTaskDisapproveTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -3550,9 +3550,9 @@ pub struct TasksTaskDisapproveTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -3640,9 +3640,9 @@ pub struct TasksTaskDisapproveTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -7150,9 +7150,9 @@ pub struct TasksTaskUpdateTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -7165,9 +7165,9 @@ pub struct TasksTaskUpdateTask {
     /// `creator`: `TasksTaskUpdateCreator`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskUpdateCreator>,
-    /// `dateStart`: raw.
+    /// `dateStart`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_start: Option<serde_json::Value>,
+    pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,

@@ -249,9 +249,9 @@ pub struct TasksTaskMuteChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -694,9 +694,9 @@ pub struct TasksTaskMuteTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -730,9 +730,9 @@ pub struct TasksTaskMuteTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -820,9 +820,9 @@ pub struct TasksTaskMuteTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -1105,9 +1105,9 @@ pub struct TasksTaskPinTask {
     /// `closedBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<serde_json::Value>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<serde_json::Value>,
@@ -1120,9 +1120,9 @@ pub struct TasksTaskPinTask {
     /// `creator`: `TasksTaskPinCreator`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskPinCreator>,
-    /// `dateStart`: raw.
+    /// `dateStart`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_start: Option<serde_json::Value>,
+    pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
@@ -1141,9 +1141,9 @@ pub struct TasksTaskPinTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -1231,9 +1231,9 @@ pub struct TasksTaskPinTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -1258,9 +1258,9 @@ pub struct TasksTaskPinTask {
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
-    /// `viewedDate`: raw.
+    /// `viewedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub viewed_date: Option<serde_json::Value>,
+    pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
@@ -1520,9 +1520,9 @@ pub struct TasksTaskStartwatchChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -1967,9 +1967,9 @@ pub struct TasksTaskStartwatchTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -2003,9 +2003,9 @@ pub struct TasksTaskStartwatchTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -2093,9 +2093,9 @@ pub struct TasksTaskStartwatchTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -2382,9 +2382,9 @@ pub struct TasksTaskStopwatchChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -2829,9 +2829,9 @@ pub struct TasksTaskStopwatchTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -2865,9 +2865,9 @@ pub struct TasksTaskStopwatchTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -2955,9 +2955,9 @@ pub struct TasksTaskStopwatchTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -3244,9 +3244,9 @@ pub struct TasksTaskUnmuteChecklistItem {
     /// `toggledBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: raw.
+    /// `toggledDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub toggled_date: Option<serde_json::Value>,
+    pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
@@ -3689,9 +3689,9 @@ pub struct TasksTaskUnmuteTask {
     /// `closedBy`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
@@ -3725,9 +3725,9 @@ pub struct TasksTaskUnmuteTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -3815,9 +3815,9 @@ pub struct TasksTaskUnmuteTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -4100,9 +4100,9 @@ pub struct TasksTaskUnpinTask {
     /// `closedBy`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<serde_json::Value>,
-    /// `closedDate`: raw.
+    /// `closedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub closed_date: Option<serde_json::Value>,
+    pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<serde_json::Value>,
@@ -4115,9 +4115,9 @@ pub struct TasksTaskUnpinTask {
     /// `creator`: `TasksTaskUnpinCreator`.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskUnpinCreator>,
-    /// `dateStart`: raw.
+    /// `dateStart`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_start: Option<serde_json::Value>,
+    pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
@@ -4136,9 +4136,9 @@ pub struct TasksTaskUnpinTask {
     /// `durationType`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
-    /// `endDatePlan`: raw.
+    /// `endDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub end_date_plan: Option<serde_json::Value>,
+    pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
@@ -4226,9 +4226,9 @@ pub struct TasksTaskUnpinTask {
     /// `stageId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
-    /// `startDatePlan`: raw.
+    /// `startDatePlan`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub start_date_plan: Option<serde_json::Value>,
+    pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
@@ -4253,9 +4253,9 @@ pub struct TasksTaskUnpinTask {
     /// `title`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
-    /// `viewedDate`: raw.
+    /// `viewedDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub viewed_date: Option<serde_json::Value>,
+    pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,

@@ -164,9 +164,9 @@ pub struct TasksTaskResultAddfromchatmessageItem {
     /// `text`: string.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
-    /// `updatedAt`: raw.
+    /// `updatedAt`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub updated_at: Option<serde_json::Value>,
+    pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -181,9 +181,9 @@ pub struct TasksTaskAddV3Item {
     /// `matchesWorkTime`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub matches_work_time: Option<bool>,
-    /// `maxDeadlineChangeDate`: raw.
+    /// `maxDeadlineChangeDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub max_deadline_change_date: Option<serde_json::Value>,
+    pub max_deadline_change_date: Option<wire::DateTime>,
     /// `maxDeadlineChanges`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub max_deadline_changes: Option<serde_json::Value>,
@@ -587,9 +587,9 @@ pub struct TasksTaskGetV3Item {
     /// `matchesWorkTime`: boolean.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub matches_work_time: Option<bool>,
-    /// `maxDeadlineChangeDate`: raw.
+    /// `maxDeadlineChangeDate`: datetime.
     #[serde(default, deserialize_with = "wire::lenient")]
-    pub max_deadline_change_date: Option<serde_json::Value>,
+    pub max_deadline_change_date: Option<wire::DateTime>,
     /// `maxDeadlineChanges`: raw.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub max_deadline_changes: Option<serde_json::Value>,
