@@ -91,8 +91,9 @@ impl Coverage {
     }
 }
 
-/// `raw`, `raw[]`, `map<raw>`: the value is untyped JSON.
-fn is_raw(ty: &TypeRef) -> bool {
+/// `raw`, `raw[]`, `map<raw>`: the value is untyped JSON (named types it refers to are
+/// counted on their own).
+pub(crate) fn is_raw(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Builtin(builtin) => *builtin == Builtin::Raw,
         TypeRef::List(inner) | TypeRef::Map(inner) => is_raw(inner),

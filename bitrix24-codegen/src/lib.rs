@@ -11,6 +11,7 @@
 
 pub mod accuracy;
 pub mod coverage;
+pub mod depth;
 pub mod diagnostics;
 pub mod emit;
 pub mod features;

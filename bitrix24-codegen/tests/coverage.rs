@@ -83,3 +83,74 @@ fn accuracy_figures_over_an_import() {
     assert!(alone.params_missing.is_empty() && alone.documented_unspecced.is_empty());
     assert_eq!(alone.money, accuracy.money);
 }
+
+#[test]
+fn typed_depth_figures_follow_named_types_and_lists() {
+    use bitrix24_codegen::depth::Depth;
+    let spec = r#"
+scope: crm
+types:
+  Gadget:
+    fields:
+      ID: id
+      NAME: string
+      PART: Part
+  Part:
+    fields:
+      SIZE: integer
+      BLOB: raw
+  Plain:
+    fields:
+      ID: id
+methods:
+  crm.gadget.get:
+    kind: read
+    params:
+      id: { type: id, required: true }
+    result: Gadget
+  crm.plain.get:
+    kind: read
+    result: Plain
+  crm.gadget.list:
+    kind: read
+    params:
+      filter: "map<raw>"
+      order: "map<string>"
+      start: integer
+    result: { type: "Plain[]", list: { fast_path: true } }
+  crm.gadget.getpage:
+    kind: read
+    params:
+      start: integer
+    result: "raw[]"
+  crm.gadget.getstats:
+    kind: read
+    result: raw
+"#;
+    let files = BTreeMap::from([("crm/gadgets.yaml".to_owned(), spec.to_owned())]);
+    let (loaded, errors) = bitrix24_codegen::load::load_texts(&files);
+    assert!(errors.is_empty(), "{errors}");
+    let model = bitrix24_codegen::model::build(&loaded).unwrap();
+    let depth = Depth::measure(&model);
+    println!("{depth}");
+    let crm = &depth.scopes["crm"];
+    assert_eq!(crm.methods, 5);
+    // `raw[]` and `raw` results.
+    assert_eq!(crm.raw_results, 2);
+    // Gadget holds raw JSON two levels down (Part.BLOB); Plain and Plain[] do not.
+    assert_eq!(crm.clean_records, 2);
+    // Gadget (3), Part (2), Plain (1); one raw field (BLOB).
+    assert_eq!((crm.reachable_fields, crm.reachable_raw), (6, 1));
+    // crm.gadget.list and crm.gadget.getpage page; only the first declares its list.
+    assert_eq!(
+        (
+            crm.paginated,
+            crm.declared,
+            crm.typed_records,
+            crm.fast_path
+        ),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(depth.total(), *crm);
+    assert!(depth.to_string().contains("\ntotal "));
+}

@@ -31,6 +31,8 @@
 #[allow(unused_extern_crates)]
 extern crate self as bitrix24_types;
 
+#[cfg(feature = "crm")]
+pub mod items;
 pub mod registry;
 #[cfg(feature = "verify")]
 pub mod verify;

@@ -54,7 +54,6 @@ async fn prices_round_trip_exactly() {
         .await
         .unwrap()
         .result;
-    let deal = i64::try_from(deal).unwrap();
 
     let mut set = CrmDealProductrowsSet::new(deal);
     set.rows = Some(
@@ -83,7 +82,7 @@ async fn prices_round_trip_exactly() {
         sent
     );
     assert_eq!(rows[1].product_name.as_deref(), Some("Product 1"));
-    assert_eq!(rows[0].owner_id, Some(deal));
+    assert_eq!(rows[0].owner_id, Some(i64::try_from(deal).unwrap()));
     assert_eq!(rows[2].quantity, Some(1.0));
 
     // `set` replaces the rows: the rows not sent are gone.

@@ -129,7 +129,10 @@ fn coverage(specs: Option<&str>) -> ExitCode {
     let generated = root.join(bitrix24_codegen::OUTPUT_DIR);
     if let Some(model) = &model {
         match bitrix24_codegen::coverage::Coverage::measure(model, &generated, documented) {
-            Ok(coverage) => print!("{coverage}"),
+            Ok(coverage) => {
+                print!("{coverage}");
+                println!("\n{}", bitrix24_codegen::depth::Depth::measure(model));
+            }
             Err(err) => {
                 eprintln!("coverage: cannot read {}: {err}", generated.display());
                 return ExitCode::FAILURE;

@@ -376,6 +376,17 @@ impl<'a> PageBuilder<'a> {
                 ty = self.inferred(&example, at, &row.name);
             }
         }
+        // A method's own `id` parameter names a record, as the ID its `add` returned
+        // (`id`, unsigned): `crm.contact.get` documents it `integer`.
+        let top_param = !response && at == format!("{}.params.{}", self.page.method, row.name);
+        if top_param && matches!(row.name.as_str(), "id" | "ID") && ty == "integer" {
+            ty = "id".to_owned();
+        }
+        // `CONTACT_IDS`, `memberIds`: a list of IDs, where a row types one (`crm_contact`
+        // with "list of contacts" in prose).
+        if is_ids_name(&row.name) && matches!(ty.as_str(), "id" | "integer" | "user") {
+            ty.push_str("[]");
+        }
         if matches!(ty.as_str(), "string" | "text" | "raw") {
             if let Some(reason) = not_a_date(row, &self.examples) {
                 self.shared.dates_kept.push(RawFallback {
@@ -835,6 +846,11 @@ impl<'a> PageBuilder<'a> {
         self.used.insert(name.clone());
         name
     }
+}
+
+/// A field named as a list of IDs: `CONTACT_IDS`, `memberIds`.
+fn is_ids_name(name: &str) -> bool {
+    name.ends_with("_IDS") || (name.ends_with("Ids") && name.len() > 3)
 }
 
 #[cfg(test)]

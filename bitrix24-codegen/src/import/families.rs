@@ -14,8 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToUpperCamelCase;
 
 use super::emit_yaml::Yaml;
+use super::records::{drop_unused, is_type_expr, is_within, type_fields};
 use super::render::FileTree;
 use super::report::Problem;
+use super::writes;
 use crate::naming;
 
 /// Joins the record types of method families in `files` (see the module docs); `used`
@@ -45,6 +47,7 @@ pub(super) fn unify(
                 dropped.extend(replaced);
             }
         }
+        dropped.extend(writes::share_with_writes(files, family, record, notes));
         // The one record a family's `*.current` returns (`user.current`).
         let method = format!("{family}.current");
         if let Some(replaced) = share_with_one(files, &method, record, &fields) {
@@ -73,7 +76,7 @@ fn share_with_one(
         .find_map(|file| file.methods.get(method)?.get("result")?.as_str())?
         .to_owned();
     let own_fields = type_fields(files, &own);
-    if own == record || !is_within(&own_fields, fields) {
+    if own == record || !is_within(files, &own_fields, fields) {
         return None;
     }
     for file in files.values_mut() {
@@ -164,40 +167,6 @@ fn last_word(family: &str) -> String {
     family.rsplit('.').next().unwrap_or(family).to_owned()
 }
 
-/// A record type's fields: wire name -> type expression.
-fn type_fields(files: &BTreeMap<String, FileTree>, name: &str) -> BTreeMap<String, String> {
-    let field_type = |field: &Yaml| {
-        field
-            .as_str()
-            .or_else(|| field.get("type")?.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    files
-        .values()
-        .find_map(|file| file.types.get(name))
-        .and_then(|ty| match ty.get("fields") {
-            Some(Yaml::Map(fields)) => Some(
-                fields
-                    .iter()
-                    .map(|(k, field)| (k.clone(), field_type(field)))
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-/// Whether a record with `own` fields reads as one with `fields`: each of its fields is
-/// there with the same type (or its own is raw). Same names are not enough: a user
-/// field's `EDIT_FORM_LABEL` is one text in a list and a map per language in `get`.
-fn is_within(own: &BTreeMap<String, String>, fields: &BTreeMap<String, String>) -> bool {
-    !own.is_empty()
-        && own
-            .iter()
-            .all(|(name, ty)| fields.get(name).is_some_and(|t| t == ty || ty == "raw"))
-}
-
 /// Makes `method` (a paginated list) return `record`s when its own records are raw or a
 /// subset of `record`'s fields; the replaced record type, if any.
 fn share_with_list(
@@ -226,7 +195,7 @@ fn share_with_list(
         _ if element == record => return None,
         _ => {
             let own_fields = type_fields(files, &element);
-            if !is_within(&own_fields, fields) {
+            if !is_within(files, &own_fields, fields) {
                 return None;
             }
             Some(element)
@@ -281,77 +250,6 @@ fn has_start(files: &BTreeMap<String, FileTree>, method: &str) -> bool {
     })
 }
 
-/// Drops the types in `candidates` (and what only they used) that nothing refers to.
-fn drop_unused(files: &mut BTreeMap<String, FileTree>, candidates: &BTreeSet<String>) {
-    if candidates.is_empty() {
-        return;
-    }
-    let mut pending: Vec<String> = candidates.iter().cloned().collect();
-    while let Some(name) = pending.pop() {
-        if is_referenced(files, &name) {
-            continue;
-        }
-        let mut removed = None;
-        for file in files.values_mut() {
-            if let Some(ty) = file.types.remove(&name) {
-                removed = Some(ty);
-            }
-        }
-        if let Some(ty) = removed {
-            let mut inner = BTreeSet::new();
-            type_refs(&ty, &mut inner);
-            pending.extend(inner);
-        }
-    }
-}
-
-/// Whether any method, event or type of `files` refers to type `name`.
-pub(super) fn is_referenced(files: &BTreeMap<String, FileTree>, name: &str) -> bool {
-    files.values().any(|file| {
-        let mut refs = BTreeSet::new();
-        for value in file
-            .methods
-            .values()
-            .chain(file.events.values())
-            .chain(file.types.values())
-        {
-            type_refs(value, &mut refs);
-        }
-        refs.contains(name)
-    })
-}
-
-/// Every type name a spec value refers to (`Foo`, `Foo[]`, `map<Foo>`, `{type: Foo}`).
-fn type_refs(value: &Yaml, out: &mut BTreeSet<String>) {
-    match value {
-        Yaml::Str(text) => {
-            if is_type_expr(text) {
-                out.extend(
-                    text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                        .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
-                        .map(str::to_owned),
-                );
-            }
-        }
-        Yaml::Map(entries) => {
-            for (key, value) in entries {
-                if key != "docs" {
-                    type_refs(value, out);
-                }
-            }
-        }
-        Yaml::Bool(_) | Yaml::Null => {}
-    }
-}
-
-/// A string that can be a type expression (no spaces, paths or sentences).
-fn is_type_expr(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '<' | '>' | '[' | ']' | ','))
-}
-
 /// Renames types (keys and every reference) by `renames`.
 fn rename(files: &mut BTreeMap<String, FileTree>, renames: &BTreeMap<String, String>) {
     if renames.is_empty() {
@@ -404,43 +302,7 @@ fn rename_refs(value: &mut Yaml, renames: &BTreeMap<String, String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tree(types: Vec<(&str, Yaml)>, methods: Vec<(&str, Yaml)>) -> FileTree {
-        FileTree {
-            folder: String::new(),
-            scope: "crm".to_owned(),
-            types: types.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-            methods: methods
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
-            events: BTreeMap::new(),
-        }
-    }
-
-    fn record(fields: &[(&str, &str)]) -> Yaml {
-        Yaml::Map(vec![(
-            "fields".to_owned(),
-            Yaml::Map(
-                fields
-                    .iter()
-                    .map(|(k, v)| ((*k).to_owned(), Yaml::str(*v)))
-                    .collect(),
-            ),
-        )])
-    }
-
-    fn method(result: Yaml, start: bool) -> Yaml {
-        let mut entries = vec![];
-        if start {
-            entries.push((
-                "params".to_owned(),
-                Yaml::Map(vec![("start".to_owned(), Yaml::str("integer"))]),
-            ));
-        }
-        entries.push(("result".to_owned(), result));
-        Yaml::Map(entries)
-    }
+    use crate::import::test_trees::{method, record, tree};
 
     #[test]
     fn the_get_record_is_the_entity_and_the_list_returns_it() {
@@ -518,6 +380,90 @@ mod tests {
         assert_eq!(
             list.get("list").unwrap().get("id_field"),
             Some(&Yaml::str("id"))
+        );
+    }
+
+    #[test]
+    fn a_list_record_shares_when_its_fields_read_as_the_entitys() {
+        let mut files = BTreeMap::new();
+        let list = |records: &str| {
+            Yaml::Map(vec![
+                ("type".to_owned(), Yaml::str(format!("{records}[]"))),
+                ("list".to_owned(), Yaml::Map(vec![])),
+            ])
+        };
+        files.insert(
+            "crm/contacts.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "CrmContactGetResult",
+                        record(&[("ASSIGNED_BY_ID", "user"), ("EMAIL", "crm_multifield[]")]),
+                    ),
+                    (
+                        "CrmContactListRecord",
+                        record(&[
+                            ("ASSIGNED_BY_ID", "integer"),
+                            ("EMAIL", "CrmContactListEmailItem[]"),
+                        ]),
+                    ),
+                    (
+                        "CrmContactListEmailItem",
+                        record(&[("ID", "integer"), ("VALUE", "string")]),
+                    ),
+                    (
+                        "CrmCompanyGetResult",
+                        record(&[("EMAIL", "crm_multifield[]")]),
+                    ),
+                    (
+                        "CrmCompanyListRecord",
+                        record(&[("EMAIL", "CrmCompanyListEmailItem[]")]),
+                    ),
+                    // A field a multifield does not have: not the same shape.
+                    (
+                        "CrmCompanyListEmailItem",
+                        record(&[("ID", "integer"), ("LABEL", "string")]),
+                    ),
+                ],
+                vec![
+                    (
+                        "crm.contact.get",
+                        method(Yaml::str("CrmContactGetResult"), false),
+                    ),
+                    (
+                        "crm.contact.list",
+                        method(list("CrmContactListRecord"), true),
+                    ),
+                    (
+                        "crm.company.get",
+                        method(Yaml::str("CrmCompanyGetResult"), false),
+                    ),
+                    (
+                        "crm.company.list",
+                        method(list("CrmCompanyListRecord"), true),
+                    ),
+                ],
+            ),
+        );
+        unify(&mut files, &BTreeSet::new(), &mut Vec::new());
+        let file = &files["crm/contacts.yaml"];
+        assert_eq!(
+            file.methods["crm.contact.list"].get("result"),
+            Some(&list("Contact"))
+        );
+        assert_eq!(
+            file.methods["crm.company.list"].get("result"),
+            Some(&list("CrmCompanyListRecord"))
+        );
+        let names: Vec<&str> = file.types.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "Company",
+                "Contact",
+                "CrmCompanyListEmailItem",
+                "CrmCompanyListRecord"
+            ]
         );
     }
 }

@@ -93,7 +93,7 @@
 //! | `crm_status`, `crm_currency` | `string` |
 //! | `crm_category` | `integer` |
 //! | `crm_lead`, `crm_deal`, `crm_contact`, `crm_company`, `crm_quote`, `crm_entity` | `id` |
-//! | `crm_multifield` | `crm_multifield` |
+//! | `crm_multifield` | `crm_multifield[]` |
 //! | `T[]` | `T[]` when `T` maps; a list of unclear things is `raw` |
 //! | `object`, named docs types | a named type when its sub-table is on the page, else `raw` |
 //! | another entity's field (`catalog_product.id`, `sale_status.id`) | that field's type on the data-types pages (`doc_types`): `id`, `string`, ... |
@@ -157,24 +157,30 @@ mod emit_yaml;
 mod families;
 mod fixtures;
 mod infer;
+mod item_types;
 mod kind;
 mod layout;
 mod linked;
+mod lists;
 mod markdown;
 mod names;
 pub mod overlay;
 mod page;
 mod params;
 mod query;
+mod records;
 mod render;
 mod report;
 mod result;
 mod samples;
 mod table;
+#[cfg(test)]
+mod test_trees;
 mod types;
 mod typing;
 mod values;
 mod walk;
+mod writes;
 
 use std::collections::BTreeMap;
 use std::io;

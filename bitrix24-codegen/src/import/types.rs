@@ -7,7 +7,7 @@
 //! | `crm_status`, `crm_currency` | `string` |
 //! | `crm_category` | `integer` |
 //! | `crm_lead`, `crm_deal`, `crm_contact`, `crm_company`, `crm_quote`, `crm_entity` | `id` |
-//! | `crm_multifield` | `crm_multifield` |
+//! | `crm_multifield` | `crm_multifield[]` |
 //! | `T[]` | `T[]` when `T` maps, else like `T` |
 //! | `object`, or a name the table links to a sub-table (`deal[]`, `Bot`) | a named type when the sub-table is found ([`super`]), else `raw` |
 //! | unions (`string \| null`, `datetime`\|`date`, `integer`\|`integer[]`) | see [`map_union`] |
@@ -54,7 +54,8 @@ const BUILTINS: &[(&str, &str)] = &[
     ("crm_company", "id"),
     ("crm_quote", "id"),
     ("crm_entity", "id"),
-    ("crm_multifield", "crm_multifield"),
+    // A PHONE/EMAIL/WEB/IM/LINK field holds any number of values.
+    ("crm_multifield", "crm_multifield[]"),
 ];
 
 /// Docs types that say "anything" or too little to type.
@@ -83,6 +84,10 @@ pub(crate) fn map_doc_type(doc: &str) -> Mapped {
     if let Some(inner) = doc.strip_suffix("[]") {
         return match map_doc_type(inner) {
             Mapped::Spec(spec) if !spec.ends_with("[]") => Mapped::Spec(format!("{spec}[]")),
+            // A type that is a list by itself (`crm_multifield`) written as a list.
+            Mapped::Spec(spec) if inner.eq_ignore_ascii_case("crm_multifield") => {
+                Mapped::Spec(spec)
+            }
             Mapped::Object { list: false, name } => Mapped::Object { list: true, name },
             Mapped::Raw(reason) => Mapped::Raw(reason),
             _ => Mapped::Raw(format!("nested list type `{doc}`")),
@@ -182,6 +187,7 @@ mod tests {
         assert_eq!(map_doc_type("crm_category"), spec("integer"));
         assert_eq!(map_doc_type("crm_contact[]"), spec("id[]"));
         assert_eq!(map_doc_type("crm_multifield[]"), spec("crm_multifield[]"));
+        assert_eq!(map_doc_type("crm_multifield"), spec("crm_multifield[]"));
         assert_eq!(map_doc_type("user.id"), spec("user"));
     }
 

@@ -11,10 +11,13 @@ use super::doc_types::{DocTypes, is_data_types_page};
 use super::emit_yaml::Yaml;
 use super::families;
 use super::fixtures::add_fixtures;
+use super::item_types;
 use super::layout::{GroupKey, NO_SCOPE, Root, events_home, file_paths, folder_of};
 use super::linked::Linked;
+use super::lists;
 use super::markdown;
 use super::page::{self, EventPage, MethodPage};
+use super::records;
 use super::render::FileTree;
 use super::report::{ImportReport, MethodFacts, Problem};
 use super::typing::Shared;
@@ -161,8 +164,18 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
             },
         );
     }
+    // Read apart from the method pages: it documents no method, only the records the
+    // universal crm.item.* methods return per object type.
+    if let Some(tree) = fs::read_to_string(docs_root.join(item_types::PAGE))
+        .ok()
+        .and_then(|text| item_types::item_types(&text))
+    {
+        report.types_written += tree.types.len();
+        files.insert(item_types::FILE.to_owned(), tree);
+    }
     families::unify(&mut files, &used, &mut report.notes);
-    if families::is_referenced(&files, "FieldDescription") {
+    lists::declare(&mut files, &mut report.notes);
+    if records::is_referenced(&files, "FieldDescription") {
         files.insert("common/fields.yaml".to_owned(), field_description());
     }
     report.dates_kept = shared.dates_kept;

@@ -322,12 +322,12 @@ impl BiconnectorConnectorAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorConnectorDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BiconnectorConnectorDelete {
     /// A `biconnector.connector.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -355,12 +355,12 @@ pub struct BiconnectorConnectorFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorConnectorGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BiconnectorConnectorGet {
     /// A `biconnector.connector.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -401,14 +401,14 @@ pub struct BiconnectorConnectorList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorConnectorUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `BiconnectorConnectorUpdateFields`, required.
     pub fields: BiconnectorConnectorUpdateFields,
 }
 impl BiconnectorConnectorUpdate {
     /// A `biconnector.connector.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: BiconnectorConnectorUpdateFields) -> Self {
+    pub fn new(id: u64, fields: BiconnectorConnectorUpdateFields) -> Self {
         Self { id, fields }
     }
 }

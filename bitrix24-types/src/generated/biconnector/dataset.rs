@@ -301,12 +301,12 @@ impl BiconnectorDatasetAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorDatasetDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BiconnectorDatasetDelete {
     /// A `biconnector.dataset.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -334,8 +334,8 @@ pub struct BiconnectorDatasetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorDatasetFieldsUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `add`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<serde_json::Value>,
@@ -348,7 +348,7 @@ pub struct BiconnectorDatasetFieldsUpdate {
 }
 impl BiconnectorDatasetFieldsUpdate {
     /// A `biconnector.dataset.fields.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             add: None,
@@ -369,12 +369,12 @@ impl BiconnectorDatasetFieldsUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorDatasetGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BiconnectorDatasetGet {
     /// A `biconnector.dataset.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -415,14 +415,14 @@ pub struct BiconnectorDatasetList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorDatasetUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `BiconnectorDatasetUpdateFields`, required.
     pub fields: BiconnectorDatasetUpdateFields,
 }
 impl BiconnectorDatasetUpdate {
     /// A `biconnector.dataset.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: BiconnectorDatasetUpdateFields) -> Self {
+    pub fn new(id: u64, fields: BiconnectorDatasetUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -330,12 +330,12 @@ impl BiconnectorSourceAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorSourceDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BiconnectorSourceDelete {
     /// A `biconnector.source.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -363,12 +363,12 @@ pub struct BiconnectorSourceFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorSourceGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BiconnectorSourceGet {
     /// A `biconnector.source.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -409,14 +409,14 @@ pub struct BiconnectorSourceList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorSourceUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `BiconnectorSourceUpdateFields`, required.
     pub fields: BiconnectorSourceUpdateFields,
 }
 impl BiconnectorSourceUpdate {
     /// A `biconnector.source.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: BiconnectorSourceUpdateFields) -> Self {
+    pub fn new(id: u64, fields: BiconnectorSourceUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -7,26 +7,42 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html#booking)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Booking {
-    /// `datePeriod`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_period: Option<serde_json::Value>,
+    /// `datePeriod`: `BookingV1BookingAddDatePeriod`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_period: Option<BookingV1BookingAddDatePeriod>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
-    /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `resourceIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_ids: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -41,41 +57,30 @@ impl wire::Lenient for Booking {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html#datePeriod)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingAddDatePeriod {
     /// `from`: raw, required.
+    #[serde(deserialize_with = "wire::required")]
     pub from: serde_json::Value,
     /// `to`: raw, required.
+    #[serde(deserialize_with = "wire::required")]
     pub to: serde_json::Value,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1BookingAddFields {
-    /// `resourceIds`: raw, required.
-    pub resource_ids: serde_json::Value,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `datePeriod`: `BookingV1BookingAddDatePeriod`, required.
-    pub date_period: BookingV1BookingAddDatePeriod,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+impl wire::Lenient for BookingV1BookingAddDatePeriod {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -206,44 +211,6 @@ pub struct BookingV1BookingListOrder {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-update.html#datePeriod)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1BookingUpdateDatePeriod {
-    /// `from`: raw, required.
-    pub from: serde_json::Value,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1BookingUpdateFields {
-    /// `resourceIds`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_ids: Option<serde_json::Value>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `datePeriod`: `BookingV1BookingUpdateDatePeriod`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_period: Option<BookingV1BookingUpdateDatePeriod>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The `data` of the event `ONBOOKINGADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-add.html)
@@ -334,12 +301,12 @@ impl EventPayload for OnBookingUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingAdd {
-    /// `fields`: `BookingV1BookingAddFields`, required.
-    pub fields: BookingV1BookingAddFields,
+    /// `fields`: `Booking`, required.
+    pub fields: Booking,
 }
 impl BookingV1BookingAdd {
     /// A `booking.v1.booking.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: BookingV1BookingAddFields) -> Self {
+    pub fn new(fields: Booking) -> Self {
         Self { fields }
     }
 }
@@ -379,12 +346,12 @@ impl BookingV1BookingCreatefromwaitlist {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1BookingDelete {
     /// A `booking.v1.booking.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -400,12 +367,12 @@ impl BookingV1BookingDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1BookingGet {
     /// A `booking.v1.booking.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -440,14 +407,14 @@ pub struct BookingV1BookingList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `BookingV1BookingUpdateFields`, required.
-    pub fields: BookingV1BookingUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Booking`, required.
+    pub fields: Booking,
 }
 impl BookingV1BookingUpdate {
     /// A `booking.v1.booking.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: BookingV1BookingUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Booking) -> Self {
         Self { id, fields }
     }
 }

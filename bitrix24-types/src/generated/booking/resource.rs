@@ -12,99 +12,6 @@ use super::booking_values::{
     BookingV1ResourceAddTemplateTypeDelayed, BookingV1ResourceAddTemplateTypeFeedback,
     BookingV1ResourceAddTemplateTypeInfo,
 };
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1ResourceAddFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `typeId`: integer, required.
-    pub type_id: i64,
-    /// `isMain`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_main: Option<bool>,
-    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_info_notification_on: Option<bool>,
-    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_confirmation_notification_on: Option<bool>,
-    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
-    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_reminder_notification_on: Option<bool>,
-    /// `templateTypeReminder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_feedback_notification_on: Option<bool>,
-    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
-    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_delayed_notification_on: Option<bool>,
-    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
-    /// `infoDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_counter_delay: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)
@@ -261,101 +168,6 @@ impl wire::Lenient for BookingV1ResourceListResource {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1ResourceUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `typeId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_id: Option<i64>,
-    /// `isMain`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_main: Option<bool>,
-    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_info_notification_on: Option<bool>,
-    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_confirmation_notification_on: Option<bool>,
-    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
-    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_reminder_notification_on: Option<bool>,
-    /// `templateTypeReminder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_feedback_notification_on: Option<bool>,
-    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
-    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_delayed_notification_on: Option<bool>,
-    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
-    /// `infoDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_counter_delay: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The `data` of the event `ONBOOKINGRESOURCEADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/events/on-booking-resource-add.html)
@@ -434,80 +246,174 @@ impl EventPayload for OnBookingResourceUpdate {
     const CODE: &'static str = "ONBOOKINGRESOURCEUPDATE";
     const SCOPE: Option<&'static str> = Some("booking");
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html#resource)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Resource {
     /// `confirmationCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_counter_delay: Option<i64>,
     /// `confirmationDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_delay: Option<i64>,
     /// `confirmationRepetitions`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_repetitions: Option<i64>,
     /// `confirmationRepetitionsInterval`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_repetitions_interval: Option<i64>,
     /// `delayedCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delayed_counter_delay: Option<i64>,
     /// `delayedDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delayed_delay: Option<i64>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
-    /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `infoDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub info_delay: Option<i64>,
     /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_confirmation_notification_on: Option<bool>,
     /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_delayed_notification_on: Option<bool>,
     /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_feedback_notification_on: Option<bool>,
     /// `isInfoNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_info_notification_on: Option<bool>,
     /// `isMain`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_main: Option<bool>,
     /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_reminder_notification_on: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `reminderDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reminder_delay: Option<i64>,
     /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
     /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
     /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
     /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
     /// `templateTypeReminder`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_reminder: Option<String>,
     /// `typeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -534,12 +440,12 @@ impl wire::Lenient for Resource {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceAdd {
-    /// `fields`: `BookingV1ResourceAddFields`, required.
-    pub fields: BookingV1ResourceAddFields,
+    /// `fields`: `Resource`, required.
+    pub fields: Resource,
 }
 impl BookingV1ResourceAdd {
     /// A `booking.v1.resource.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: BookingV1ResourceAddFields) -> Self {
+    pub fn new(fields: Resource) -> Self {
         Self { fields }
     }
 }
@@ -555,12 +461,12 @@ impl BookingV1ResourceAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1ResourceDelete {
     /// A `booking.v1.resource.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -576,12 +482,12 @@ impl BookingV1ResourceDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1ResourceGet {
     /// A `booking.v1.resource.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -616,14 +522,14 @@ pub struct BookingV1ResourceList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `BookingV1ResourceUpdateFields`, required.
-    pub fields: BookingV1ResourceUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Resource`, required.
+    pub fields: Resource,
 }
 impl BookingV1ResourceUpdate {
     /// A `booking.v1.resource.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: BookingV1ResourceUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Resource) -> Self {
         Self { id, fields }
     }
 }

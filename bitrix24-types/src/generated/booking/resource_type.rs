@@ -12,90 +12,6 @@ use super::booking_values::{
     BookingV1ResourceAddTemplateTypeDelayed, BookingV1ResourceAddTemplateTypeFeedback,
     BookingV1ResourceAddTemplateTypeInfo,
 };
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1ResourceTypeAddFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `code`: string, required.
-    pub code: String,
-    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_info_notification_on: Option<bool>,
-    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_confirmation_notification_on: Option<bool>,
-    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
-    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_reminder_notification_on: Option<bool>,
-    /// `templateTypeReminder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_feedback_notification_on: Option<bool>,
-    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
-    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_delayed_notification_on: Option<bool>,
-    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
-    /// `infoDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_counter_delay: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)
@@ -237,92 +153,6 @@ impl wire::Lenient for BookingV1ResourceTypeListResource {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1ResourceTypeUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_info_notification_on: Option<bool>,
-    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_confirmation_notification_on: Option<bool>,
-    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
-    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_reminder_notification_on: Option<bool>,
-    /// `templateTypeReminder`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_feedback_notification_on: Option<bool>,
-    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
-    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_delayed_notification_on: Option<bool>,
-    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
-    /// `infoDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_counter_delay: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The `data` of the event `ONBOOKINGRESOURCETYPEADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/events/on-booking-resource-type-add.html)
@@ -401,69 +231,160 @@ impl EventPayload for OnBookingResourceTypeUpdate {
     const CODE: &'static str = "ONBOOKINGRESOURCETYPEUPDATE";
     const SCOPE: Option<&'static str> = Some("booking");
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html#resource)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ResourceType {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// `confirmationCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_counter_delay: Option<i64>,
     /// `confirmationDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_delay: Option<i64>,
     /// `confirmationRepetitions`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_repetitions: Option<i64>,
     /// `confirmationRepetitionsInterval`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confirmation_repetitions_interval: Option<i64>,
     /// `delayedCounterDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delayed_counter_delay: Option<i64>,
     /// `delayedDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delayed_delay: Option<i64>,
-    /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `infoDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub info_delay: Option<i64>,
     /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_confirmation_notification_on: Option<bool>,
     /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_delayed_notification_on: Option<bool>,
     /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_feedback_notification_on: Option<bool>,
     /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_reminder_notification_on: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `reminderDelay`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reminder_delay: Option<i64>,
     /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
     /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
     /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
     /// `templateTypeReminder`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_type_reminder: Option<String>,
+    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_info_notification_on: Option<bool>,
+    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -489,12 +410,12 @@ impl wire::Lenient for ResourceType {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceTypeAdd {
-    /// `fields`: `BookingV1ResourceTypeAddFields`, required.
-    pub fields: BookingV1ResourceTypeAddFields,
+    /// `fields`: `ResourceType`, required.
+    pub fields: ResourceType,
 }
 impl BookingV1ResourceTypeAdd {
     /// A `booking.v1.resourceType.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: BookingV1ResourceTypeAddFields) -> Self {
+    pub fn new(fields: ResourceType) -> Self {
         Self { fields }
     }
 }
@@ -510,12 +431,12 @@ impl BookingV1ResourceTypeAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceTypeDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1ResourceTypeDelete {
     /// A `booking.v1.resourceType.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -531,12 +452,12 @@ impl BookingV1ResourceTypeDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceTypeGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1ResourceTypeGet {
     /// A `booking.v1.resourceType.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -571,14 +492,14 @@ pub struct BookingV1ResourceTypeList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceTypeUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `BookingV1ResourceTypeUpdateFields`, required.
-    pub fields: BookingV1ResourceTypeUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `ResourceType`, required.
+    pub fields: ResourceType,
 }
 impl BookingV1ResourceTypeUpdate {
     /// A `booking.v1.resourceType.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: BookingV1ResourceTypeUpdateFields) -> Self {
+    pub fn new(id: u64, fields: ResourceType) -> Self {
         Self { id, fields }
     }
 }

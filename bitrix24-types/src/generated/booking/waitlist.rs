@@ -7,19 +7,6 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1WaitlistAddFields {
-    /// `note`: string, required.
-    pub note: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html)
@@ -81,19 +68,6 @@ impl wire::Lenient for BookingV1WaitlistListWaitList {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1WaitlistUpdateFields {
-    /// `note`: string, required.
-    pub note: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONBOOKINGWAITLISTITEMADD`: scope `booking`.
 ///
@@ -173,17 +147,21 @@ impl EventPayload for OnBookingWaitlistitemUpdate {
     const CODE: &'static str = "ONBOOKINGWAITLISTITEMUPDATE";
     const SCOPE: Option<&'static str> = Some("booking");
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html#waitList)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct Waitlist {
-    /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `note`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub note: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -210,12 +188,12 @@ impl wire::Lenient for Waitlist {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1WaitlistAdd {
-    /// `fields`: `BookingV1WaitlistAddFields`, required.
-    pub fields: BookingV1WaitlistAddFields,
+    /// `fields`: `Waitlist`, required.
+    pub fields: Waitlist,
 }
 impl BookingV1WaitlistAdd {
     /// A `booking.v1.waitlist.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: BookingV1WaitlistAddFields) -> Self {
+    pub fn new(fields: Waitlist) -> Self {
         Self { fields }
     }
 }
@@ -252,12 +230,12 @@ impl BookingV1WaitlistCreatefrombooking {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1WaitlistDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1WaitlistDelete {
     /// A `booking.v1.waitlist.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -273,12 +251,12 @@ impl BookingV1WaitlistDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1WaitlistGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl BookingV1WaitlistGet {
     /// A `booking.v1.waitlist.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -310,14 +288,14 @@ pub struct BookingV1WaitlistList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1WaitlistUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `BookingV1WaitlistUpdateFields`, required.
-    pub fields: BookingV1WaitlistUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Waitlist`, required.
+    pub fields: Waitlist,
 }
 impl BookingV1WaitlistUpdate {
     /// A `booking.v1.waitlist.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: BookingV1WaitlistUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Waitlist) -> Self {
         Self { id, fields }
     }
 }

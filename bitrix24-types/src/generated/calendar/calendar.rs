@@ -565,12 +565,12 @@ pub struct CalendarSectionDelete {
     pub type_: CalendarSectionAddType,
     /// `ownerId`: integer, required.
     pub owner_id: i64,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CalendarSectionDelete {
     /// A `calendar.section.delete` call with the required parameters; optional ones unset.
-    pub fn new(type_: CalendarSectionAddType, owner_id: i64, id: i64) -> Self {
+    pub fn new(type_: CalendarSectionAddType, owner_id: i64, id: u64) -> Self {
         Self { type_, owner_id, id }
     }
 }

@@ -441,12 +441,12 @@ impl CalendarEventAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarEventDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CalendarEventDelete {
     /// A `calendar.event.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -534,12 +534,12 @@ pub struct CalendarEventGetNearest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarEventGetbyid {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CalendarEventGetbyid {
     /// A `calendar.event.getbyid` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -555,8 +555,8 @@ impl CalendarEventGetbyid {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CalendarEventUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `type`: `CalendarEventAddType`, required. One of `user`, `group`, `company_calendar`.
     #[serde(rename = "type")]
     pub type_: CalendarEventAddType,
@@ -641,7 +641,7 @@ pub struct CalendarEventUpdate {
 }
 impl CalendarEventUpdate {
     /// A `calendar.event.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, type_: CalendarEventAddType, owner_id: i64) -> Self {
+    pub fn new(id: u64, type_: CalendarEventAddType, owner_id: i64) -> Self {
         Self {
             id,
             type_,

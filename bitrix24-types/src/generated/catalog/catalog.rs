@@ -188,7 +188,7 @@ impl CatalogCatalogIsOffers {
     scope = "catalog",
     kind = read,
     response = CatalogCatalogListResult,
-    list(record = CatalogCatalogListCatalogs, records = "catalogs", id = "id")
+    list(record = CatalogCatalogListCatalogs, records = "catalogs", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

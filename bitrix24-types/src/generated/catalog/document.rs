@@ -383,7 +383,12 @@ pub struct CatalogDocumentGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogDocumentListResult,
-    list(record = CatalogDocumentListDocuments, records = "documents", id = "id")
+    list(
+        record = CatalogDocumentListDocuments,
+        records = "documents",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -258,7 +258,8 @@ pub struct CatalogDocumentElementGetFields;
     list(
         record = CatalogDocumentElementListDocumentElements,
         records = "documentElements",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -190,7 +190,8 @@ pub struct CatalogDocumentcontractorGetFields;
     list(
         record = CatalogDocumentcontractorListDocumentContractor,
         records = "documentContractor",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

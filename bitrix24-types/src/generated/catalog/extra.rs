@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -26,13 +27,13 @@ impl wire::Lenient for CatalogExtraGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `extras`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogExtraListResult {
-    /// `extras`: `CatalogExtra[]`.
+    /// `extras`: `CatalogExtra[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub extras: Option<Vec<CatalogExtra>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -46,6 +47,11 @@ impl wire::Lenient for CatalogExtraListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CatalogExtra> for CatalogExtraListResult {
+    fn into_records(self) -> Vec<CatalogExtra> {
+        self.extras.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -102,7 +108,8 @@ pub struct CatalogExtraGetFields;
     "catalog.extra.list",
     scope = "catalog",
     kind = read,
-    response = CatalogExtraListResult
+    response = CatalogExtraListResult,
+    list(record = CatalogExtra, records = "extras", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
-use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -105,13 +105,13 @@ impl wire::Lenient for CatalogMeasureGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `measure`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureListResult {
-    /// `measure`: `CatalogMeasure[]`.
+    /// `measure`: `CatalogMeasure[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<Vec<CatalogMeasure>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -125,6 +125,11 @@ impl wire::Lenient for CatalogMeasureListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CatalogMeasure> for CatalogMeasureListResult {
+    fn into_records(self) -> Vec<CatalogMeasure> {
+        self.measure.unwrap_or_default()
     }
 }
 /// The `data` of the event `CATALOG.MEASURE.ON.ADD`: scope `catalog`.
@@ -407,7 +412,8 @@ pub struct CatalogMeasureGetFields;
     "catalog.measure.list",
     scope = "catalog",
     kind = read,
-    response = CatalogMeasureListResult
+    response = CatalogMeasureListResult,
+    list(record = CatalogMeasure, records = "measure", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

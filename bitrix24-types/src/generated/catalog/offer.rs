@@ -760,7 +760,12 @@ impl CatalogProductOfferGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductOfferListResult,
-    list(record = CatalogProductOfferListOffers, records = "offers", id = "id")
+    list(
+        record = CatalogProductOfferListOffers,
+        records = "offers",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

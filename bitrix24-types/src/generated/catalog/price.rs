@@ -515,7 +515,7 @@ pub struct CatalogPriceGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogPriceListResult,
-    list(record = CatalogPriceListPrices, records = "prices", id = "id")
+    list(record = CatalogPriceListPrices, records = "prices", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

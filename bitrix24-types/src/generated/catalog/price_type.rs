@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
-use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -78,13 +78,13 @@ impl wire::Lenient for CatalogPriceTypeGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `priceTypes`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogPriceTypeListResult {
-    /// `priceTypes`: `CatalogPriceType[]`.
+    /// `priceTypes`: `CatalogPriceType[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub price_types: Option<Vec<CatalogPriceType>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -98,6 +98,11 @@ impl wire::Lenient for CatalogPriceTypeListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CatalogPriceType> for CatalogPriceTypeListResult {
+    fn into_records(self) -> Vec<CatalogPriceType> {
+        self.price_types.unwrap_or_default()
     }
 }
 /// The `data` of the event `CATALOG.PRICE.TYPE.ON.ADD`: scope `catalog`.
@@ -395,7 +400,8 @@ pub struct CatalogPriceTypeGetFields;
     "catalog.priceType.list",
     scope = "catalog",
     kind = read,
-    response = CatalogPriceTypeListResult
+    response = CatalogPriceTypeListResult,
+    list(record = CatalogPriceType, records = "priceTypes", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -195,7 +195,8 @@ pub struct CatalogPriceTypeGroupGetFields;
     list(
         record = CatalogPriceTypeGroupListPriceTypeGroups,
         records = "priceTypeGroups",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
-use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -251,13 +251,13 @@ impl wire::Lenient for CatalogProductGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `products`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductListResult {
-    /// `products`: `CatalogProduct[]`.
+    /// `products`: `CatalogProduct[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub products: Option<Vec<CatalogProduct>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -271,6 +271,11 @@ impl wire::Lenient for CatalogProductListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CatalogProduct> for CatalogProductListResult {
+    fn into_records(self) -> Vec<CatalogProduct> {
+        self.products.unwrap_or_default()
     }
 }
 /// The `data` of the event `CATALOG.PRODUCT.ON.ADD`: scope `catalog`.
@@ -700,7 +705,8 @@ impl CatalogProductGetFieldsByFilter {
     "catalog.product.list",
     scope = "catalog",
     kind = read,
-    response = CatalogProductListResult
+    response = CatalogProductListResult,
+    list(record = CatalogProduct, records = "products", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -714,9 +720,9 @@ pub struct CatalogProductList {
     /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, String>>,
-    /// `start`: string.
+    /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
+    pub start: Option<i64>,
 }
 /// `catalog.product.update`: scope `catalog`; writes idempotently.
 ///

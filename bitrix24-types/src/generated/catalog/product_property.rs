@@ -431,7 +431,8 @@ pub struct CatalogProductPropertyGetFields;
     list(
         record = CatalogProductPropertyListProductProperties,
         records = "productProperties",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -249,12 +249,12 @@ impl CatalogProductPropertyEnumAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductPropertyEnumDelete {
     /// A `catalog.productPropertyEnum.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -270,12 +270,12 @@ impl CatalogProductPropertyEnumDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductPropertyEnumGet {
     /// A `catalog.productPropertyEnum.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -302,7 +302,8 @@ pub struct CatalogProductPropertyEnumGetFields;
     list(
         record = CatalogProductPropertyEnumListProductPropertyEnums,
         records = "productPropertyEnums",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -333,14 +334,14 @@ pub struct CatalogProductPropertyEnumList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductPropertyEnumUpdateFields`, required.
     pub fields: CatalogProductPropertyEnumUpdateFields,
 }
 impl CatalogProductPropertyEnumUpdate {
     /// A `catalog.productPropertyEnum.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CatalogProductPropertyEnumUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProductPropertyEnumUpdateFields) -> Self {
         Self { id, fields }
     }
 }

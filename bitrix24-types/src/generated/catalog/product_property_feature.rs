@@ -290,12 +290,12 @@ impl CatalogProductPropertyFeatureAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CatalogProductPropertyFeatureGet {
     /// A `catalog.productPropertyFeature.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -343,7 +343,8 @@ pub struct CatalogProductPropertyFeatureGetFields;
     list(
         record = CatalogProductPropertyFeatureListProductPropertyFeatures,
         records = "productPropertyFeatures",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -374,14 +375,14 @@ pub struct CatalogProductPropertyFeatureList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CatalogProductPropertyFeatureUpdateFields`, required.
     pub fields: CatalogProductPropertyFeatureUpdateFields,
 }
 impl CatalogProductPropertyFeatureUpdate {
     /// A `catalog.productPropertyFeature.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CatalogProductPropertyFeatureUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProductPropertyFeatureUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -147,7 +147,7 @@ pub struct CatalogRatioGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogRatioListResult,
-    list(record = CatalogRatioListRatios, records = "ratios", id = "id")
+    list(record = CatalogRatioListRatios, records = "ratios", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
-use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -217,13 +217,13 @@ impl wire::Lenient for CatalogRoundingRuleGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `roundingRules`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogRoundingRuleListResult {
-    /// `roundingRules`: `CatalogRoundingRule[]`.
+    /// `roundingRules`: `CatalogRoundingRule[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub rounding_rules: Option<Vec<CatalogRoundingRule>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -237,6 +237,11 @@ impl wire::Lenient for CatalogRoundingRuleListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CatalogRoundingRule> for CatalogRoundingRuleListResult {
+    fn into_records(self) -> Vec<CatalogRoundingRule> {
+        self.rounding_rules.unwrap_or_default()
     }
 }
 /// Sent in requests.
@@ -384,7 +389,8 @@ pub struct CatalogRoundingRuleGetFields;
     "catalog.roundingRule.list",
     scope = "catalog",
     kind = read,
-    response = CatalogRoundingRuleListResult
+    response = CatalogRoundingRuleListResult,
+    list(record = CatalogRoundingRule, records = "roundingRules", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

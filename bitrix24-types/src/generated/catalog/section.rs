@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -113,13 +114,13 @@ impl wire::Lenient for CatalogSectionGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `section`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionListResult {
-    /// `section`: `CatalogSection[]`.
+    /// `section`: `CatalogSection[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<CatalogSection>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -133,6 +134,11 @@ impl wire::Lenient for CatalogSectionListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CatalogSection> for CatalogSectionListResult {
+    fn into_records(self) -> Vec<CatalogSection> {
+        self.section.unwrap_or_default()
     }
 }
 /// Sent in requests.
@@ -278,7 +284,8 @@ pub struct CatalogSectionGetFields;
     "catalog.section.list",
     scope = "catalog",
     kind = read,
-    response = CatalogSectionListResult
+    response = CatalogSectionListResult,
+    list(record = CatalogSection, records = "section", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -587,7 +587,12 @@ impl CatalogProductServiceGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductServiceListResult,
-    list(record = CatalogProductServiceListServices, records = "services", id = "id")
+    list(
+        record = CatalogProductServiceListServices,
+        records = "services",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -734,7 +734,7 @@ impl CatalogProductSkuGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductSkuListResult,
-    list(record = CatalogProductSkuListUnits, records = "units", id = "id")
+    list(record = CatalogProductSkuListUnits, records = "units", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -444,7 +444,7 @@ pub struct CatalogStoreGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogStoreListResult,
-    list(record = CatalogStoreListStores, records = "stores", id = "id")
+    list(record = CatalogStoreListStores, records = "stores", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

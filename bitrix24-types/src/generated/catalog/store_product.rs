@@ -156,7 +156,8 @@ pub struct CatalogStoreproductGetFields;
     list(
         record = CatalogStoreproductListStoreProducts,
         records = "storeProducts",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -98,13 +99,13 @@ impl wire::Lenient for CatalogVatGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `vat`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogVatListResult {
-    /// `vat`: `CatalogVat[]`.
+    /// `vat`: `CatalogVat[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub vat: Option<Vec<CatalogVat>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -118,6 +119,11 @@ impl wire::Lenient for CatalogVatListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CatalogVat> for CatalogVatListResult {
+    fn into_records(self) -> Vec<CatalogVat> {
+        self.vat.unwrap_or_default()
     }
 }
 /// Sent in requests.
@@ -248,7 +254,8 @@ pub struct CatalogVatGetFields;
     "catalog.vat.list",
     scope = "catalog",
     kind = read,
-    response = CatalogVatListResult
+    response = CatalogVatListResult,
+    list(record = CatalogVat, records = "vat", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

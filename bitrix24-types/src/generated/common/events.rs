@@ -522,7 +522,7 @@ pub struct EventOfflineGet {
     "event.offline.list",
     kind = read,
     response = Vec<EventOfflineListRecord>,
-    list(record = EventOfflineListRecord, records = result, id = "ID")
+    list(record = EventOfflineListRecord, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

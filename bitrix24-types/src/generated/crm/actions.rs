@@ -16,8 +16,8 @@ use ::bitrix24_types::serde_json;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTimelineItemPin {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -25,7 +25,7 @@ pub struct CrmTimelineItemPin {
 }
 impl CrmTimelineItemPin {
     /// A `crm.timeline.item.pin` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, owner_type_id: i64, owner_id: i64) -> Self {
+    pub fn new(id: u64, owner_type_id: i64, owner_id: i64) -> Self {
         Self {
             id,
             owner_type_id,
@@ -45,8 +45,8 @@ impl CrmTimelineItemPin {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTimelineItemUnpin {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -54,7 +54,7 @@ pub struct CrmTimelineItemUnpin {
 }
 impl CrmTimelineItemUnpin {
     /// A `crm.timeline.item.unpin` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, owner_type_id: i64, owner_id: i64) -> Self {
+    pub fn new(id: u64, owner_type_id: i64, owner_id: i64) -> Self {
         Self {
             id,
             owner_type_id,

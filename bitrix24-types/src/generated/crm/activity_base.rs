@@ -669,12 +669,12 @@ pub struct CrmActivityCommunicationFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmActivityDelete {
     /// A `crm.activity.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -698,12 +698,12 @@ pub struct CrmActivityFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmActivityGet {
     /// A `crm.activity.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -715,7 +715,7 @@ impl CrmActivityGet {
     scope = "crm",
     kind = read,
     response = Vec<CrmActivityListRecord>,
-    list(record = CrmActivityListRecord, records = result, id = "ID")
+    list(record = CrmActivityListRecord, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -748,14 +748,14 @@ pub struct CrmActivityList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmActivityUpdateFields`, required.
     pub fields: CrmActivityUpdateFields,
 }
 impl CrmActivityUpdate {
     /// A `crm.activity.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmActivityUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmActivityUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -151,13 +152,13 @@ impl wire::Lenient for CrmAutomatedsolutionListAutomatedSolutionsItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `automatedSolutions`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionListResult2 {
-    /// `automatedSolutions`: `CrmAutomatedsolutionListAutomatedSolutionsItem[]`.
+pub struct CrmAutomatedsolutionListResult {
+    /// `automatedSolutions`: `CrmAutomatedsolutionListAutomatedSolutionsItem[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub automated_solutions: Option<Vec<CrmAutomatedsolutionListAutomatedSolutionsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -165,12 +166,18 @@ pub struct CrmAutomatedsolutionListResult2 {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmAutomatedsolutionListResult2 {
+impl wire::Lenient for CrmAutomatedsolutionListResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CrmAutomatedsolutionListAutomatedSolutionsItem>
+for CrmAutomatedsolutionListResult {
+    fn into_records(self) -> Vec<CrmAutomatedsolutionListAutomatedSolutionsItem> {
+        self.automated_solutions.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -273,12 +280,12 @@ impl CrmAutomatedsolutionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmAutomatedsolutionDelete {
     /// A `crm.automatedsolution.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -307,12 +314,12 @@ pub struct CrmAutomatedsolutionFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmAutomatedsolutionGet {
     /// A `crm.automatedsolution.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -323,7 +330,13 @@ impl CrmAutomatedsolutionGet {
     "crm.automatedsolution.list",
     scope = "crm",
     kind = read,
-    response = CrmAutomatedsolutionListResult2
+    response = CrmAutomatedsolutionListResult,
+    list(
+        record = CrmAutomatedsolutionListAutomatedSolutionsItem,
+        records = "automatedSolutions",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -350,14 +363,14 @@ pub struct CrmAutomatedsolutionList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmAutomatedsolutionUpdateFields`, required.
     pub fields: CrmAutomatedsolutionUpdateFields,
 }
 impl CrmAutomatedsolutionUpdate {
     /// A `crm.automatedsolution.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmAutomatedsolutionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmAutomatedsolutionUpdateFields) -> Self {
         Self { id, fields }
     }
 }

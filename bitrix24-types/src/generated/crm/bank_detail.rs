@@ -7,110 +7,223 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Bankdetail {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
-    /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub code: Option<serde_json::Value>,
-    /// `COMMENTS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub comments: Option<serde_json::Value>,
+    /// `CODE`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub code: Option<String>,
+    /// `COMMENTS`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub comments: Option<String>,
     /// `COUNTRY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country_id: Option<i64>,
-    /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `CREATED_BY_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by_id: Option<i64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_MODIFY`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_modify: Option<String>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_id: Option<i64>,
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
-    /// `MODIFY_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `MODIFY_BY_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub modify_by_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    /// `ORIGINATOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub originator_id: Option<i64>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub originator_id: Option<String>,
     /// `RQ_ACC_CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rq_acc_currency: Option<String>,
-    /// `RQ_ACC_NAME`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_acc_name: Option<serde_json::Value>,
+    /// `RQ_ACC_NAME`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_acc_name: Option<String>,
     /// `RQ_ACC_NUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rq_acc_num: Option<String>,
-    /// `RQ_ACC_TYPE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_acc_type: Option<serde_json::Value>,
-    /// `RQ_AGENCY_NAME`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_agency_name: Option<serde_json::Value>,
+    /// `RQ_ACC_TYPE`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_acc_type: Option<String>,
+    /// `RQ_AGENCY_NAME`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_agency_name: Option<String>,
     /// `RQ_BANK_ADDR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rq_bank_addr: Option<String>,
-    /// `RQ_BANK_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_bank_code: Option<serde_json::Value>,
+    /// `RQ_BANK_CODE`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_bank_code: Option<String>,
     /// `RQ_BANK_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rq_bank_name: Option<String>,
-    /// `RQ_BANK_ROUTE_NUM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_bank_route_num: Option<serde_json::Value>,
-    /// `RQ_BIC`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_bic: Option<serde_json::Value>,
+    /// `RQ_BANK_ROUTE_NUM`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_bank_route_num: Option<String>,
+    /// `RQ_BIC`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_bic: Option<String>,
     /// `RQ_BIK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rq_bik: Option<String>,
-    /// `RQ_CODEB`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_codeb: Option<serde_json::Value>,
-    /// `RQ_CODEG`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_codeg: Option<serde_json::Value>,
+    /// `RQ_CODEB`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_codeb: Option<String>,
+    /// `RQ_CODEG`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_codeg: Option<String>,
     /// `RQ_COR_ACC_NUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rq_cor_acc_num: Option<String>,
-    /// `RQ_IBAN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_iban: Option<serde_json::Value>,
-    /// `RQ_IIK`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_iik: Option<serde_json::Value>,
-    /// `RQ_MFO`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_mfo: Option<serde_json::Value>,
-    /// `RQ_RIB`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_rib: Option<serde_json::Value>,
-    /// `RQ_SWIFT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub rq_swift: Option<serde_json::Value>,
+    /// `RQ_IBAN`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_iban: Option<String>,
+    /// `RQ_IIK`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_iik: Option<String>,
+    /// `RQ_MFO`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_mfo: Option<String>,
+    /// `RQ_RIB`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_rib: Option<String>,
+    /// `RQ_SWIFT`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rq_swift: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -124,102 +237,6 @@ impl wire::Lenient for Bankdetail {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisiteBankdetailAddFields {
-    /// `ENTITY_ID`: integer, required.
-    pub entity_id: i64,
-    /// `COUNTRY_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_id: Option<i64>,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `RQ_BANK_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_name: Option<String>,
-    /// `RQ_BANK_ADDR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_addr: Option<String>,
-    /// `RQ_BANK_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_code: Option<String>,
-    /// `RQ_BANK_ROUTE_NUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_route_num: Option<String>,
-    /// `RQ_BIK`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bik: Option<String>,
-    /// `RQ_CODEB`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_codeb: Option<String>,
-    /// `RQ_CODEG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_codeg: Option<String>,
-    /// `RQ_RIB`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_rib: Option<String>,
-    /// `RQ_MFO`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_mfo: Option<String>,
-    /// `RQ_ACC_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_name: Option<String>,
-    /// `RQ_ACC_NUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_num: Option<String>,
-    /// `RQ_ACC_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_type: Option<String>,
-    /// `RQ_AGENCY_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_agency_name: Option<String>,
-    /// `RQ_IIK`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_iik: Option<String>,
-    /// `RQ_ACC_CURRENCY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_currency: Option<String>,
-    /// `RQ_COR_ACC_NUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_cor_acc_num: Option<String>,
-    /// `RQ_IBAN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_iban: Option<String>,
-    /// `RQ_SWIFT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_swift: Option<String>,
-    /// `RQ_BIC`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bic: Option<String>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -334,98 +351,6 @@ pub struct CrmRequisiteBankdetailListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisiteBankdetailUpdateFields {
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `RQ_BANK_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_name: Option<String>,
-    /// `RQ_BANK_ADDR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_addr: Option<String>,
-    /// `RQ_BANK_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_code: Option<String>,
-    /// `RQ_BANK_ROUTE_NUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_route_num: Option<String>,
-    /// `RQ_BIK`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bik: Option<String>,
-    /// `RQ_CODEB`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_codeb: Option<String>,
-    /// `RQ_CODEG`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_codeg: Option<String>,
-    /// `RQ_RIB`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_rib: Option<String>,
-    /// `RQ_MFO`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_mfo: Option<String>,
-    /// `RQ_ACC_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_name: Option<String>,
-    /// `RQ_ACC_NUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_num: Option<String>,
-    /// `RQ_ACC_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_type: Option<String>,
-    /// `RQ_AGENCY_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_agency_name: Option<String>,
-    /// `RQ_IIK`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_iik: Option<String>,
-    /// `RQ_ACC_CURRENCY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_currency: Option<String>,
-    /// `RQ_COR_ACC_NUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_cor_acc_num: Option<String>,
-    /// `RQ_IBAN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_iban: Option<String>,
-    /// `RQ_SWIFT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_swift: Option<String>,
-    /// `RQ_BIC`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bic: Option<String>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `crm.requisite.bankdetail.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-add.html)
@@ -438,12 +363,12 @@ pub struct CrmRequisiteBankdetailUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailAdd {
-    /// `fields`: `CrmRequisiteBankdetailAddFields`, required.
-    pub fields: CrmRequisiteBankdetailAddFields,
+    /// `fields`: `Bankdetail`, required.
+    pub fields: Bankdetail,
 }
 impl CrmRequisiteBankdetailAdd {
     /// A `crm.requisite.bankdetail.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmRequisiteBankdetailAddFields) -> Self {
+    pub fn new(fields: Bankdetail) -> Self {
         Self { fields }
     }
 }
@@ -459,12 +384,12 @@ impl CrmRequisiteBankdetailAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisiteBankdetailDelete {
     /// A `crm.requisite.bankdetail.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -493,12 +418,12 @@ pub struct CrmRequisiteBankdetailFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisiteBankdetailGet {
     /// A `crm.requisite.bankdetail.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -510,7 +435,7 @@ impl CrmRequisiteBankdetailGet {
     scope = "crm",
     kind = read,
     response = Vec<Bankdetail>,
-    list(record = Bankdetail, records = result, id = "ID")
+    list(record = Bankdetail, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -540,14 +465,14 @@ pub struct CrmRequisiteBankdetailList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmRequisiteBankdetailUpdateFields`, required.
-    pub fields: CrmRequisiteBankdetailUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Bankdetail`, required.
+    pub fields: Bankdetail,
 }
 impl CrmRequisiteBankdetailUpdate {
     /// A `crm.requisite.bankdetail.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmRequisiteBankdetailUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Bankdetail) -> Self {
         Self { id, fields }
     }
 }

@@ -135,12 +135,12 @@ impl CrmCalllistAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCalllistGet {
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl CrmCalllistGet {
     /// A `crm.calllist.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -360,12 +360,12 @@ impl CrmCategoryAdd {
 pub struct CrmCategoryDelete {
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCategoryDelete {
     /// A `crm.category.delete` call with the required parameters; optional ones unset.
-    pub fn new(entity_type_id: i64, id: i64) -> Self {
+    pub fn new(entity_type_id: i64, id: u64) -> Self {
         Self { entity_type_id, id }
     }
 }
@@ -399,12 +399,12 @@ impl CrmCategoryFields {
 pub struct CrmCategoryGet {
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCategoryGet {
     /// A `crm.category.get` call with the required parameters; optional ones unset.
-    pub fn new(entity_type_id: i64, id: i64) -> Self {
+    pub fn new(entity_type_id: i64, id: u64) -> Self {
         Self { entity_type_id, id }
     }
 }
@@ -443,14 +443,14 @@ impl CrmCategoryList {
 pub struct CrmCategoryUpdate {
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmCategoryUpdateFields`, required.
     pub fields: CrmCategoryUpdateFields,
 }
 impl CrmCategoryUpdate {
     /// A `crm.category.update` call with the required parameters; optional ones unset.
-    pub fn new(entity_type_id: i64, id: i64, fields: CrmCategoryUpdateFields) -> Self {
+    pub fn new(entity_type_id: i64, id: u64, fields: CrmCategoryUpdateFields) -> Self {
         Self { entity_type_id, id, fields }
     }
 }

@@ -7,7 +7,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::{CrmDealcategoryAddFields, Dealcategory};
+use super::crm_linked::Dealcategory;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html)
@@ -57,9 +57,9 @@ impl wire::Lenient for CrmDealcategoryFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryAdd {
-    /// `fields`: `CrmDealcategoryAddFields`.
+    /// `fields`: `Dealcategory`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmDealcategoryAddFields>,
+    pub fields: Option<Dealcategory>,
 }
 /// `crm.dealcategory.default.get`: scope `crm`; reads only.
 ///
@@ -106,9 +106,9 @@ pub struct CrmDealcategoryDefaultSet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryDelete {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.dealcategory.fields`: scope `crm`; reads only.
 ///
@@ -140,9 +140,9 @@ pub struct CrmDealcategoryFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryGet {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.dealcategory.list`: scope `crm`; reads only.
 ///
@@ -182,9 +182,9 @@ pub struct CrmDealcategoryList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryStageList {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.dealcategory.status`: scope `crm`; reads only.
 ///
@@ -199,9 +199,9 @@ pub struct CrmDealcategoryStageList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryStatus {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.dealcategory.update`: scope `crm`; writes idempotently.
 ///
@@ -218,10 +218,10 @@ pub struct CrmDealcategoryStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryUpdate {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `fields`: `CrmDealcategoryAddFields`.
+    pub id: Option<u64>,
+    /// `fields`: `Dealcategory`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmDealcategoryAddFields>,
+    pub fields: Option<Dealcategory>,
 }

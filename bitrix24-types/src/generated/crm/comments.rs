@@ -9,32 +9,48 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_linked::CrmTimelineCommentListSelect;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Comment {
-    /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `AUTHOR_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub author_id: Option<i64>,
     /// `COMMENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comment: Option<String>,
-    /// `CREATED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `CREATED`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created: Option<wire::DateTime>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_type: Option<String>,
     /// `FILES`: `map<CrmTimelineCommentGetFilesItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub files: Option<BTreeMap<String, CrmTimelineCommentGetFilesItem>>,
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,64 +65,88 @@ impl wire::Lenient for Comment {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmTimelineCommentAddParametrFields {
-    /// `ENTITY_ID`: integer, required.
-    pub entity_id: i64,
-    /// `ENTITY_TYPE`: string, required.
-    pub entity_type: String,
-    /// `COMMENT`: string, required.
-    pub comment: String,
-    /// `FILES`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTimelineCommentGetFilesItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// `authorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_name: Option<String>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `image`: `CrmTimelineCommentGetImage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image: Option<CrmTimelineCommentGetImage>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `size`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// `urlDownload`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url_download: Option<String>,
     /// `urlPreview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url_preview: Option<String>,
     /// `urlShow`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url_show: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -121,17 +161,25 @@ impl wire::Lenient for CrmTimelineCommentGetFilesItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentGetImage {
     /// `height`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub height: Option<i64>,
     /// `width`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub width: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -263,23 +311,6 @@ impl wire::Lenient for CrmTimelineCommentListRecord {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmTimelineCommentUpdateFields {
-    /// `COMMENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// `FILES`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The `data` of the event `ONCRMTIMELINECOMMENTADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Add.html)
@@ -365,12 +396,12 @@ impl EventPayload for OnCrmTimelineCommentUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentAdd {
-    /// `fields`: `CrmTimelineCommentAddParametrFields`, required.
-    pub fields: CrmTimelineCommentAddParametrFields,
+    /// `fields`: `Comment`, required.
+    pub fields: Comment,
 }
 impl CrmTimelineCommentAdd {
     /// A `crm.timeline.comment.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmTimelineCommentAddParametrFields) -> Self {
+    pub fn new(fields: Comment) -> Self {
         Self { fields }
     }
 }
@@ -386,8 +417,8 @@ impl CrmTimelineCommentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTimelineCommentDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_type_id: Option<i64>,
@@ -397,7 +428,7 @@ pub struct CrmTimelineCommentDelete {
 }
 impl CrmTimelineCommentDelete {
     /// A `crm.timeline.comment.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             owner_type_id: None,
@@ -430,12 +461,12 @@ pub struct CrmTimelineCommentFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmTimelineCommentGet {
     /// A `crm.timeline.comment.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -447,7 +478,7 @@ impl CrmTimelineCommentGet {
     scope = "crm",
     kind = read,
     response = Vec<CrmTimelineCommentListRecord>,
-    list(record = CrmTimelineCommentListRecord, records = result, id = "ID")
+    list(record = CrmTimelineCommentListRecord, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -487,10 +518,10 @@ impl CrmTimelineCommentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTimelineCommentUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmTimelineCommentUpdateFields`, required.
-    pub fields: CrmTimelineCommentUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Comment`, required.
+    pub fields: Comment,
     /// `ownerTypeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_type_id: Option<i64>,
@@ -500,7 +531,7 @@ pub struct CrmTimelineCommentUpdate {
 }
 impl CrmTimelineCommentUpdate {
     /// A `crm.timeline.comment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmTimelineCommentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Comment) -> Self {
         Self {
             id,
             fields,

@@ -11,165 +11,285 @@ use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_linked::CrmCompanyListFilter;
 use super::crm_values::CrmCompanyAddUtmMedium;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Company {
-    /// `ADDRESS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address: Option<serde_json::Value>,
-    /// `ADDRESS_2`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_2`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_2: Option<serde_json::Value>,
-    /// `ADDRESS_CITY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_CITY`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_city: Option<serde_json::Value>,
-    /// `ADDRESS_COUNTRY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_COUNTRY`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_country: Option<serde_json::Value>,
-    /// `ADDRESS_COUNTRY_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_COUNTRY_CODE`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_country_code: Option<serde_json::Value>,
-    /// `ADDRESS_LEGAL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_LEGAL`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_legal: Option<serde_json::Value>,
-    /// `ADDRESS_LOC_ADDR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_LOC_ADDR_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_loc_addr_id: Option<i64>,
-    /// `ADDRESS_POSTAL_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_POSTAL_CODE`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_postal_code: Option<serde_json::Value>,
-    /// `ADDRESS_PROVINCE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_PROVINCE`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_province: Option<serde_json::Value>,
-    /// `ADDRESS_REGION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_REGION`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_region: Option<serde_json::Value>,
     /// `ASSIGNED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assigned_by_id: Option<i64>,
-    /// `BANKING_DETAILS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `BANKING_DETAILS`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub banking_details: Option<String>,
     /// `COMMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comments: Option<String>,
     /// `COMPANY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_type: Option<String>,
-    /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `CREATED_BY_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by_id: Option<i64>,
     /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency_id: Option<String>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_MODIFY`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_modify: Option<wire::DateTime>,
     /// `EMPLOYEES`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub employees: Option<String>,
-    /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_EMAIL`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_email: Option<bool>,
-    /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_IMOL`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_imol: Option<bool>,
-    /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_PHONE`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_phone: Option<bool>,
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `INDUSTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// `IS_MY_COMPANY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_my_company: Option<bool>,
-    /// `LAST_ACTIVITY_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LAST_ACTIVITY_BY`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_by: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_time: Option<wire::DateTime>,
-    /// `LAST_COMMUNICATION_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LAST_COMMUNICATION_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_communication_time: Option<wire::DateTime>,
-    /// `LEAD_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LEAD_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub lead_id: Option<i64>,
-    /// `LOGO`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub logo: Option<serde_json::Value>,
-    /// `MODIFY_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LOGO`: file.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub logo: Option<wire::File>,
+    /// `MODIFY_BY_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub modify_by_id: Option<i64>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub opened: Option<bool>,
-    /// `ORIGINATOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub originator_id: Option<i64>,
-    /// `ORIGIN_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub origin_id: Option<i64>,
-    /// `ORIGIN_VERSION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub origin_version: Option<serde_json::Value>,
-    /// `REG_ADDRESS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ORIGINATOR_ID`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub origin_version: Option<String>,
+    /// `REG_ADDRESS`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address: Option<serde_json::Value>,
-    /// `REG_ADDRESS_2`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_2`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_2: Option<serde_json::Value>,
-    /// `REG_ADDRESS_CITY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_CITY`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_city: Option<serde_json::Value>,
-    /// `REG_ADDRESS_COUNTRY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_COUNTRY`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_country: Option<serde_json::Value>,
-    /// `REG_ADDRESS_COUNTRY_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_COUNTRY_CODE`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_country_code: Option<serde_json::Value>,
-    /// `REG_ADDRESS_LOC_ADDR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_LOC_ADDR_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_loc_addr_id: Option<i64>,
-    /// `REG_ADDRESS_POSTAL_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_POSTAL_CODE`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_postal_code: Option<serde_json::Value>,
-    /// `REG_ADDRESS_PROVINCE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_PROVINCE`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_province: Option<serde_json::Value>,
-    /// `REG_ADDRESS_REGION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `REG_ADDRESS_REGION`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub reg_address_region: Option<serde_json::Value>,
     /// `REVENUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub revenue: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
-    /// `UTM_CAMPAIGN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_campaign: Option<serde_json::Value>,
-    /// `UTM_CONTENT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_content: Option<serde_json::Value>,
-    /// `UTM_MEDIUM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_medium: Option<serde_json::Value>,
-    /// `UTM_SOURCE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_source: Option<serde_json::Value>,
-    /// `UTM_TERM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub utm_term: Option<serde_json::Value>,
+    /// `UTM_CAMPAIGN`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_content: Option<String>,
+    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
+    /// `UTM_SOURCE`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_source: Option<String>,
+    /// `UTM_TERM`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utm_term: Option<String>,
+    /// `CONTACT_ID`: id.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_id: Option<u64>,
+    /// `EMAIL`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<Vec<wire::Multifield>>,
+    /// `PHONE`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub web: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -182,83 +302,6 @@ impl wire::Lenient for Company {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyAddParameterFields {
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `COMPANY_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_type: Option<String>,
-    /// `INDUSTRY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    /// `EMPLOYEES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub employees: Option<String>,
-    /// `CURRENCY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `REVENUE`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revenue: Option<f64>,
-    /// `LOGO`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub logo: Option<wire::File>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `PHONE`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<wire::Multifield>>,
-    /// `EMAIL`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<wire::Multifield>>,
-    /// `WEB`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<wire::Multifield>>,
-    /// `IM`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<wire::Multifield>>,
-    /// `UTM_SOURCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
-    /// `IS_MY_COMPANY`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_my_company: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -321,92 +364,6 @@ impl wire::Lenient for CrmCompanyListRecord {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyUpdateParameterFields {
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `COMPANY_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_type: Option<String>,
-    /// `LOGO`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub logo: Option<wire::File>,
-    /// `INDUSTRY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    /// `EMPLOYEES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub employees: Option<String>,
-    /// `CURRENCY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `REVENUE`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revenue: Option<f64>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `CONTACT_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<u64>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_version: Option<String>,
-    /// `UTM_SOURCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
-    /// `PHONE`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<wire::Multifield>>,
-    /// `EMAIL`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<wire::Multifield>>,
-    /// `WEB`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<wire::Multifield>>,
-    /// `IM`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<wire::Multifield>>,
-    /// `LINK`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<wire::Multifield>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The `data` of the event `ONCRMCOMPANYADD`: scope `crm`.
 ///
@@ -560,15 +517,15 @@ impl wire::Lenient for OnCrmCompanyUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyAdd {
-    /// `fields`: `CrmCompanyAddParameterFields`, required.
-    pub fields: CrmCompanyAddParameterFields,
+    /// `fields`: `Company`, required.
+    pub fields: Company,
     /// `params`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
 }
 impl CrmCompanyAdd {
     /// A `crm.company.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmCompanyAddParameterFields) -> Self {
+    pub fn new(fields: Company) -> Self {
         Self { fields, params: None }
     }
 }
@@ -582,12 +539,12 @@ impl CrmCompanyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCompanyDelete {
     /// A `crm.company.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -615,12 +572,12 @@ pub struct CrmCompanyFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCompanyGet {
     /// A `crm.company.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -635,7 +592,7 @@ impl CrmCompanyGet {
     scope = "crm",
     kind = read,
     response = Vec<CrmCompanyListRecord>,
-    list(record = CrmCompanyListRecord, records = result, id = "ID")
+    list(record = CrmCompanyListRecord, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -663,17 +620,17 @@ pub struct CrmCompanyList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmCompanyUpdateParameterFields`, required.
-    pub fields: CrmCompanyUpdateParameterFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Company`, required.
+    pub fields: Company,
     /// `params`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
 }
 impl CrmCompanyUpdate {
     /// A `crm.company.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmCompanyUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: Company) -> Self {
         Self { id, fields, params: None }
     }
 }

@@ -89,14 +89,14 @@ pub struct CrmCompanyContactItemsSetCompanyContactBinding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyContactAdd {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmCompanyContactAddParameterFields`, required.
     pub fields: CrmCompanyContactAddParameterFields,
 }
 impl CrmCompanyContactAdd {
     /// A `crm.company.contact.add` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmCompanyContactAddParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmCompanyContactAddParameterFields) -> Self {
         Self { id, fields }
     }
 }
@@ -112,8 +112,8 @@ impl CrmCompanyContactAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyContactDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: raw, required.
     pub fields: serde_json::Value,
     /// `fields.CONTACT_ID`: id, required.
@@ -122,7 +122,7 @@ pub struct CrmCompanyContactDelete {
 }
 impl CrmCompanyContactDelete {
     /// A `crm.company.contact.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value, fields_contact_id: u64) -> Self {
+    pub fn new(id: u64, fields: serde_json::Value, fields_contact_id: u64) -> Self {
         Self {
             id,
             fields,
@@ -155,12 +155,12 @@ pub struct CrmCompanyContactFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyContactItemsDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCompanyContactItemsDelete {
     /// A `crm.company.contact.items.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -176,12 +176,12 @@ impl CrmCompanyContactItemsDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyContactItemsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCompanyContactItemsGet {
     /// A `crm.company.contact.items.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -197,15 +197,15 @@ impl CrmCompanyContactItemsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyContactItemsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `items`: `CrmCompanyContactItemsSetCompanyContactBinding[]`, required.
     pub items: Vec<CrmCompanyContactItemsSetCompanyContactBinding>,
 }
 impl CrmCompanyContactItemsSet {
     /// A `crm.company.contact.items.set` call with the required parameters; optional ones unset.
     pub fn new(
-        id: i64,
+        id: u64,
         items: Vec<CrmCompanyContactItemsSetCompanyContactBinding>,
     ) -> Self {
         Self { id, items }

@@ -89,14 +89,14 @@ pub struct CrmContactCompanyItemsSetContactCompanyBinding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactCompanyAdd {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmContactCompanyAddParameterFields`, required.
     pub fields: CrmContactCompanyAddParameterFields,
 }
 impl CrmContactCompanyAdd {
     /// A `crm.contact.company.add` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmContactCompanyAddParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmContactCompanyAddParameterFields) -> Self {
         Self { id, fields }
     }
 }
@@ -112,8 +112,8 @@ impl CrmContactCompanyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactCompanyDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: raw, required.
     pub fields: serde_json::Value,
     /// `fields.COMPANY_ID`: integer, required.
@@ -122,7 +122,7 @@ pub struct CrmContactCompanyDelete {
 }
 impl CrmContactCompanyDelete {
     /// A `crm.contact.company.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: serde_json::Value, fields_company_id: i64) -> Self {
+    pub fn new(id: u64, fields: serde_json::Value, fields_company_id: i64) -> Self {
         Self {
             id,
             fields,
@@ -155,12 +155,12 @@ pub struct CrmContactCompanyFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactCompanyItemsDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmContactCompanyItemsDelete {
     /// A `crm.contact.company.items.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -176,12 +176,12 @@ impl CrmContactCompanyItemsDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactCompanyItemsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmContactCompanyItemsGet {
     /// A `crm.contact.company.items.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -197,15 +197,15 @@ impl CrmContactCompanyItemsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactCompanyItemsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `items`: `CrmContactCompanyItemsSetContactCompanyBinding[]`, required.
     pub items: Vec<CrmContactCompanyItemsSetContactCompanyBinding>,
 }
 impl CrmContactCompanyItemsSet {
     /// A `crm.contact.company.items.set` call with the required parameters; optional ones unset.
     pub fn new(
-        id: i64,
+        id: u64,
         items: Vec<CrmContactCompanyItemsSetContactCompanyBinding>,
     ) -> Self {
         Self { id, items }

@@ -1170,12 +1170,12 @@ impl CrmActivityConfigurableAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityConfigurableGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmActivityConfigurableGet {
     /// A `crm.activity.configurable.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1191,8 +1191,8 @@ impl CrmActivityConfigurableGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityConfigurableUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmActivityConfigurableUpdateFields`, required.
     pub fields: CrmActivityConfigurableUpdateFields,
     /// `layout`: raw, required.
@@ -1201,7 +1201,7 @@ pub struct CrmActivityConfigurableUpdate {
 impl CrmActivityConfigurableUpdate {
     /// A `crm.activity.configurable.update` call with the required parameters; optional ones unset.
     pub fn new(
-        id: i64,
+        id: u64,
         fields: CrmActivityConfigurableUpdateFields,
         layout: serde_json::Value,
     ) -> Self {

@@ -1158,12 +1158,12 @@ impl CrmContactUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactUserfieldDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmContactUserfieldDelete {
     /// A `crm.contact.userfield.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1179,12 +1179,12 @@ impl CrmContactUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactUserfieldGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmContactUserfieldGet {
     /// A `crm.contact.userfield.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1219,14 +1219,14 @@ pub struct CrmContactUserfieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactUserfieldUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmContactUserfieldUpdateParameterFields`, required.
     pub fields: CrmContactUserfieldUpdateParameterFields,
 }
 impl CrmContactUserfieldUpdate {
     /// A `crm.contact.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmContactUserfieldUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmContactUserfieldUpdateParameterFields) -> Self {
         Self { id, fields }
     }
 }

@@ -90,7 +90,7 @@ pub struct CrmSettingsModeGet;
     scope = "crm",
     kind = read,
     response = CrmStagehistoryListResult,
-    list(record = CrmStagehistoryListItems, records = "items", id = "ID")
+    list(record = CrmStagehistoryListItems, records = "items", id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -12,123 +12,239 @@ use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_linked::CrmContactListFilter;
 use super::crm_values::CrmCompanyAddUtmMedium;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html#contact)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Contact {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub post: Option<String>,
     /// `COMMENTS`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comments: Option<String>,
     /// `HONORIFIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub honorific: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub second_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_name: Option<String>,
     /// `PHOTO`: file.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub photo: Option<wire::File>,
-    /// `LEAD_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LEAD_ID`: id, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub lead_id: Option<u64>,
     /// `TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_id: Option<String>,
     /// `SOURCE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_description: Option<String>,
     /// `COMPANY_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<u64>,
     /// `BIRTHDATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub birthdate: Option<chrono::NaiveDate>,
     /// `EXPORT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub export: Option<bool>,
-    /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_PHONE`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_phone: Option<bool>,
-    /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_EMAIL`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_email: Option<bool>,
-    /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_IMOL`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_imol: Option<bool>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_MODIFY`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_modify: Option<wire::DateTime>,
     /// `ASSIGNED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assigned_by_id: Option<u64>,
-    /// `CREATED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `CREATED_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by_id: Option<u64>,
-    /// `MODIFY_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `MODIFY_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub modify_by_id: Option<u64>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub opened: Option<bool>,
-    /// `FACE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `FACE_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub face_id: Option<i64>,
-    /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_time: Option<wire::DateTime>,
-    /// `LAST_ACTIVITY_BY`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LAST_ACTIVITY_BY`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_by: Option<u64>,
     /// `UTM_SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_source: Option<String>,
     /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_content: Option<String>,
     /// `UTM_TERM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_term: Option<String>,
     /// `PHONE`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<Vec<wire::Multifield>>,
     /// `EMAIL`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<Vec<wire::Multifield>>,
     /// `WEB`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub web: Option<Vec<wire::Multifield>>,
     /// `IM`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub im: Option<Vec<wire::Multifield>>,
     /// `LINK`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub link: Option<Vec<wire::Multifield>>,
+    /// `COMPANY_IDS`: `id[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_ids: Option<Vec<u64>>,
+    /// `TRACE`: string.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trace: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -144,104 +260,6 @@ impl wire::Lenient for Contact {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactAddParameterFields {
-    /// `HONORIFIC`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<String>,
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub second_name: Option<String>,
-    /// `LAST_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `PHOTO`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub photo: Option<wire::File>,
-    /// `BIRTHDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<chrono::NaiveDate>,
-    /// `TYPE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_id: Option<String>,
-    /// `SOURCE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_description: Option<String>,
-    /// `POST`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<String>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `EXPORT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub export: Option<bool>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<u64>,
-    /// `COMPANY_IDS`: `id[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_ids: Option<Vec<u64>>,
-    /// `UTM_SOURCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
-    /// `TRACE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace: Option<String>,
-    /// `PHONE`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<wire::Multifield>>,
-    /// `EMAIL`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<wire::Multifield>>,
-    /// `WEB`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<wire::Multifield>>,
-    /// `IM`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<wire::Multifield>>,
-    /// `LINK`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<wire::Multifield>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-params)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -252,172 +270,6 @@ pub struct CrmContactAddParameterParams {
     /// `IMPORT`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactListEmailItem {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<String>,
-    /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub value: Option<String>,
-    /// `VALUE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub value_type: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactListEmailItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactListRecord {
-    /// `ASSIGNED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub assigned_by_id: Option<i64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub date_create: Option<wire::DateTime>,
-    /// `EMAIL`: `CrmContactListEmailItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub email: Option<Vec<CrmContactListEmailItem>>,
-    /// `EXPORT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub export: Option<bool>,
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub id: Option<i64>,
-    /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub last_name: Option<String>,
-    /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactListRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUpdateParameterFields {
-    /// `HONORIFIC`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<String>,
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub second_name: Option<String>,
-    /// `LAST_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `PHOTO`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub photo: Option<wire::File>,
-    /// `BIRTHDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<chrono::NaiveDate>,
-    /// `TYPE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_id: Option<String>,
-    /// `SOURCE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
-    /// `SOURCE_DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_description: Option<String>,
-    /// `POST`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<String>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `EXPORT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub export: Option<bool>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<u64>,
-    /// `COMPANY_IDS`: `id[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_ids: Option<Vec<u64>>,
-    /// `UTM_SOURCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<CrmCompanyAddUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
-    /// `PHONE`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<wire::Multifield>>,
-    /// `EMAIL`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<wire::Multifield>>,
-    /// `WEB`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<wire::Multifield>>,
-    /// `IM`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<wire::Multifield>>,
-    /// `LINK`: `crm_multifield[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -595,9 +447,9 @@ impl wire::Lenient for OnCrmContactUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactAdd {
-    /// `fields`: `CrmContactAddParameterFields`.
+    /// `fields`: `Contact`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmContactAddParameterFields>,
+    pub fields: Option<Contact>,
     /// `params`: `CrmContactAddParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmContactAddParameterParams>,
@@ -612,12 +464,12 @@ pub struct CrmContactAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmContactDelete {
     /// A `crm.contact.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -645,12 +497,12 @@ pub struct CrmContactFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmContactGet {
     /// A `crm.contact.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -664,8 +516,8 @@ impl CrmContactGet {
     "crm.contact.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmContactListRecord>,
-    list(record = CrmContactListRecord, records = result, id = "ID")
+    response = Vec<Contact>,
+    list(record = Contact, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -693,17 +545,17 @@ pub struct CrmContactList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmContactUpdateParameterFields`, required.
-    pub fields: CrmContactUpdateParameterFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Contact`, required.
+    pub fields: Contact,
     /// `params`: `CrmContactUpdateParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmContactUpdateParameterParams>,
 }
 impl CrmContactUpdate {
     /// A `crm.contact.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmContactUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: Contact) -> Self {
         Self { id, fields, params: None }
     }
 }

@@ -206,21 +206,21 @@ pub struct CrmCompanyListFilter {
     /// `LAST_COMMUNICATION_TIME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_communication_time: Option<String>,
-    /// `PHONE`: crm_multifield.
+    /// `PHONE`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<wire::Multifield>,
-    /// `EMAIL`: crm_multifield.
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `EMAIL`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<wire::Multifield>,
-    /// `WEB`: crm_multifield.
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<wire::Multifield>,
-    /// `IM`: crm_multifield.
+    pub web: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<wire::Multifield>,
-    /// `LINK`: crm_multifield.
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<wire::Multifield>,
+    pub link: Option<Vec<wire::Multifield>>,
     /// `time`: raw.
     #[serde(rename = "time", skip_serializing_if = "Option::is_none")]
     pub time: Option<serde_json::Value>,
@@ -319,9 +319,9 @@ pub struct CrmContactListFilter {
     /// `COMPANY_ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    /// `COMPANY_IDS`: id.
+    /// `COMPANY_IDS`: `id[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_ids: Option<u64>,
+    pub company_ids: Option<Vec<u64>>,
     /// `LEAD_ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_id: Option<u64>,
@@ -346,185 +346,326 @@ pub struct CrmContactListFilter {
     /// `LAST_ACTIVITY_BY`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_by: Option<u64>,
-    /// `PHONE`: crm_multifield.
+    /// `PHONE`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<wire::Multifield>,
-    /// `EMAIL`: crm_multifield.
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `EMAIL`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<wire::Multifield>,
-    /// `WEB`: crm_multifield.
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<wire::Multifield>,
-    /// `IM`: crm_multifield.
+    pub web: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<wire::Multifield>,
-    /// `LINK`: crm_multifield.
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<wire::Multifield>,
+    pub link: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealcategoryAddFields {
-    /// `CREATED_DATE`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<wire::DateTime>,
-    /// `ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `IS_LOCKED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_locked: Option<bool>,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmInvoice {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `ACCOUNT_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_number: Option<String>,
     /// `COMMENTS`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comments: Option<String>,
     /// `CREATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<i64>,
     /// `CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency: Option<String>,
     /// `DATE_BILL`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_bill: Option<chrono::NaiveDate>,
     /// `DATE_INSERT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_insert: Option<wire::DateTime>,
     /// `DATE_MARKED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_marked: Option<wire::DateTime>,
     /// `DATE_PAY_BEFORE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_pay_before: Option<chrono::NaiveDate>,
     /// `DATE_PAYED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_payed: Option<wire::DateTime>,
     /// `DATE_STATUS`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_status: Option<wire::DateTime>,
     /// `DATE_UPDATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_update: Option<wire::DateTime>,
     /// `EMP_PAYED_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emp_payed_id: Option<i64>,
     /// `EMP_STATUS_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emp_status_id: Option<i64>,
     /// `LID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lid: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub xml_id: Option<String>,
     /// `ORDER_TOPIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_topic: Option<String>,
     /// `PAY_SYSTEM_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pay_system_id: Option<i64>,
     /// `PAY_VOUCHER_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pay_voucher_date: Option<chrono::NaiveDate>,
     /// `PAY_VOUCHER_NUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pay_voucher_num: Option<String>,
     /// `PAYED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub payed: Option<bool>,
     /// `PERSON_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub person_type_id: Option<i64>,
     /// `PRICE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub price: Option<wire::Decimal>,
     /// `REASON_MARKED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reason_marked: Option<String>,
     /// `RESPONSIBLE_EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_email: Option<String>,
     /// `RESPONSIBLE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_id: Option<i64>,
     /// `RESPONSIBLE_LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_last_name: Option<String>,
     /// `RESPONSIBLE_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_login: Option<String>,
     /// `RESPONSIBLE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_name: Option<String>,
     /// `RESPONSIBLE_PERSONAL_PHOTO`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_personal_photo: Option<i64>,
     /// `RESPONSIBLE_SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_second_name: Option<String>,
     /// `RESPONSIBLE_WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responsible_work_position: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_id: Option<String>,
     /// `TAX_VALUE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tax_value: Option<wire::Decimal>,
     /// `UF_COMPANY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uf_company_id: Option<i64>,
     /// `UF_CONTACT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uf_contact_id: Option<i64>,
     /// `UF_MYCOMPANY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uf_mycompany_id: Option<i64>,
     /// `UF_DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uf_deal_id: Option<i64>,
     /// `USER_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_description: Option<String>,
     /// `PR_LOCATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pr_location: Option<i64>,
     /// `INVOICE_PROPERTIES`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub invoice_properties: Option<serde_json::Value>,
     /// `PRODUCT_ROWS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_rows: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -539,186 +680,105 @@ impl wire::Lenient for CrmInvoice {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmInvoiceAddFields {
-    /// `ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `ACCOUNT_NUMBER`: string, required.
-    pub account_number: String,
-    /// `COMMENTS`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `CREATED_BY`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<i64>,
-    /// `CURRENCY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// `DATE_BILL`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_bill: Option<chrono::NaiveDate>,
-    /// `DATE_INSERT`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_insert: Option<wire::DateTime>,
-    /// `DATE_MARKED`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_marked: Option<wire::DateTime>,
-    /// `DATE_PAY_BEFORE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_pay_before: Option<chrono::NaiveDate>,
-    /// `DATE_PAYED`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_payed: Option<wire::DateTime>,
-    /// `DATE_STATUS`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_status: Option<wire::DateTime>,
-    /// `DATE_UPDATE`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_update: Option<wire::DateTime>,
-    /// `EMP_PAYED_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_payed_id: Option<i64>,
-    /// `EMP_STATUS_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_status_id: Option<i64>,
-    /// `LID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lid: Option<i64>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `ORDER_TOPIC`: string, required.
-    pub order_topic: String,
-    /// `PAY_SYSTEM_ID`: integer, required.
-    pub pay_system_id: i64,
-    /// `PAY_VOUCHER_DATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_voucher_date: Option<chrono::NaiveDate>,
-    /// `PAY_VOUCHER_NUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_voucher_num: Option<String>,
-    /// `PAYED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub payed: Option<bool>,
-    /// `PERSON_TYPE_ID`: integer, required.
-    pub person_type_id: i64,
-    /// `PRICE`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `REASON_MARKED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_marked: Option<String>,
-    /// `RESPONSIBLE_EMAIL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_email: Option<String>,
-    /// `RESPONSIBLE_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<i64>,
-    /// `RESPONSIBLE_LAST_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_last_name: Option<String>,
-    /// `RESPONSIBLE_LOGIN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_login: Option<String>,
-    /// `RESPONSIBLE_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_name: Option<String>,
-    /// `RESPONSIBLE_PERSONAL_PHOTO`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_personal_photo: Option<i64>,
-    /// `RESPONSIBLE_SECOND_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_second_name: Option<String>,
-    /// `RESPONSIBLE_WORK_POSITION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_work_position: Option<String>,
-    /// `STATUS_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `TAX_VALUE`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_value: Option<wire::Decimal>,
-    /// `UF_COMPANY_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_company_id: Option<i64>,
-    /// `UF_CONTACT_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_contact_id: Option<i64>,
-    /// `UF_MYCOMPANY_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_mycompany_id: Option<i64>,
-    /// `UF_DEAL_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_deal_id: Option<i64>,
-    /// `USER_DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_description: Option<String>,
-    /// `PR_LOCATION`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pr_location: Option<i64>,
-    /// `INVOICE_PROPERTIES`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice_properties: Option<serde_json::Value>,
-    /// `PRODUCT_ROWS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_rows: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmInvoiceRecurring {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `INVOICE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub invoice_id: Option<i64>,
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
     /// `NEXT_EXECUTION`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_execution: Option<chrono::NaiveDate>,
     /// `LAST_EXECUTION`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_execution: Option<chrono::NaiveDate>,
     /// `COUNTER_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub counter_repeat: Option<i64>,
     /// `START_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_date: Option<chrono::NaiveDate>,
     /// `SEND_BILL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub send_bill: Option<bool>,
     /// `EMAIL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_id: Option<i64>,
     /// `IS_LIMIT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_limit: Option<bool>,
     /// `LIMIT_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit_date: Option<chrono::NaiveDate>,
     /// `PARAMS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub params: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -733,91 +793,61 @@ impl wire::Lenient for CrmInvoiceRecurring {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmInvoiceRecurringAddFields {
-    /// `ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `INVOICE_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice_id: Option<i64>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `NEXT_EXECUTION`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_execution: Option<chrono::NaiveDate>,
-    /// `LAST_EXECUTION`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_execution: Option<chrono::NaiveDate>,
-    /// `COUNTER_REPEAT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counter_repeat: Option<i64>,
-    /// `START_DATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<chrono::NaiveDate>,
-    /// `SEND_BILL`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub send_bill: Option<bool>,
-    /// `EMAIL_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_id: Option<i64>,
-    /// `IS_LIMIT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_limit: Option<bool>,
-    /// `LIMIT_REPEAT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit_repeat: Option<i64>,
-    /// `LIMIT_DATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit_date: Option<chrono::NaiveDate>,
-    /// `PARAMS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmInvoiceStatus {
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_id: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `NAME_INIT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name_init: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_id: Option<String>,
     /// `SYSTEM`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub system: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -831,39 +861,6 @@ impl wire::Lenient for CrmInvoiceStatus {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmInvoiceStatusAddFields {
-    /// `ENTITY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
-    /// `ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `NAME_INIT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name_init: Option<String>,
-    /// `SORT`: integer, required.
-    pub sort: i64,
-    /// `STATUS_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `SYSTEM`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub system: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests and read from responses.
 ///
@@ -1084,32 +1081,61 @@ impl wire::Lenient for CrmItemProductRow {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmMeasure {
     /// `CODE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `IS_DEFAULT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_default: Option<bool>,
     /// `MEASURE_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub measure_title: Option<String>,
     /// `SYMBOL_INTL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub symbol_intl: Option<String>,
     /// `SYMBOL_LETTER_INTL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub symbol_letter_intl: Option<String>,
     /// `SYMBOL_RUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub symbol_rus: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1123,41 +1149,6 @@ impl wire::Lenient for CrmMeasure {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmMeasureUpdateFields {
-    /// `CODE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<i64>,
-    /// `ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `IS_DEFAULT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_default: Option<bool>,
-    /// `MEASURE_TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_title: Option<String>,
-    /// `SYMBOL_INTL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_intl: Option<String>,
-    /// `SYMBOL_LETTER_INTL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_letter_intl: Option<String>,
-    /// `SYMBOL_RUS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_rus: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -1187,71 +1178,153 @@ impl wire::Lenient for CrmOrderentity {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmProduct {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
     /// `CATALOG_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub catalog_id: Option<i64>,
     /// `CREATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<i64>,
     /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency_id: Option<String>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_create: Option<wire::DateTime>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description_type: Option<String>,
     /// `DETAIL_PICTURE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub detail_picture: Option<serde_json::Value>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `MEASURE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub measure: Option<i64>,
     /// `MODIFIED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_by: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `PREVIEW_PICTURE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub preview_picture: Option<serde_json::Value>,
     /// `PRICE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub price: Option<wire::Decimal>,
     /// `SECTION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub section_id: Option<i64>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp_x: Option<wire::DateTime>,
     /// `VAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vat_id: Option<i64>,
     /// `VAT_INCLUDED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub vat_included: Option<bool>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1265,108 +1338,6 @@ impl wire::Lenient for CrmProduct {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmProductAddFields {
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `CATALOG_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_id: Option<i64>,
-    /// `CREATED_BY`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<i64>,
-    /// `CURRENCY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<String>,
-    /// `DETAIL_PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<serde_json::Value>,
-    /// `ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `MEASURE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<i64>,
-    /// `MODIFIED_BY`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<i64>,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `PREVIEW_PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<serde_json::Value>,
-    /// `PRICE`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `SECTION_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub section_id: Option<i64>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `TIMESTAMP_X`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `VAT_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<i64>,
-    /// `VAT_INCLUDED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmProductsectionAddFields {
-    /// `CATALOG_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_id: Option<i64>,
-    /// `ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `SECTION_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub section_id: Option<i64>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -1802,26 +1773,47 @@ impl wire::Lenient for CrmTypeAddRelations2 {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html#returned-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Dealcategory {
     /// `CREATED_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_date: Option<wire::DateTime>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `IS_LOCKED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_locked: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1836,26 +1828,46 @@ impl wire::Lenient for Dealcategory {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Productsection {
     /// `CATALOG_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub catalog_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `SECTION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub section_id: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -11,89 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmDealProductrowsGetType};
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealListRecord {
-    /// `ASSIGNED_BY_ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assigned_by_id: Option<i64>,
-    /// `CATEGORY_ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub category_id: Option<i64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date_create: Option<wire::DateTime>,
-    /// `ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<i64>,
-    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_manual_opportunity: Option<bool>,
-    /// `OPPORTUNITY`: decimal.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub opportunity: Option<wire::Decimal>,
-    /// `STAGE_ID`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stage_id: Option<String>,
-    /// `TITLE`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
-    /// `TYPE_ID`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDealListRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html#productrow)
@@ -960,12 +877,12 @@ pub struct CrmDealList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealProductrowsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealProductrowsGet {
     /// A `crm.deal.productrows.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -982,15 +899,15 @@ impl CrmDealProductrowsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealProductrowsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `rows`: `CrmDealProductrowsSetParameterRows[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<CrmDealProductrowsSetParameterRows>>,
 }
 impl CrmDealProductrowsSet {
     /// A `crm.deal.productrows.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, rows: None }
     }
 }

@@ -102,14 +102,14 @@ pub struct CrmDealContactItemsSetDealContactBinding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealContactAdd {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmDealContactAddParameterFields`, required.
     pub fields: CrmDealContactAddParameterFields,
 }
 impl CrmDealContactAdd {
     /// A `crm.deal.contact.add` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmDealContactAddParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmDealContactAddParameterFields) -> Self {
         Self { id, fields }
     }
 }
@@ -125,14 +125,14 @@ impl CrmDealContactAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealContactDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmDealContactDeleteParameterFields`, required.
     pub fields: CrmDealContactDeleteParameterFields,
 }
 impl CrmDealContactDelete {
     /// A `crm.deal.contact.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmDealContactDeleteParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmDealContactDeleteParameterFields) -> Self {
         Self { id, fields }
     }
 }
@@ -161,12 +161,12 @@ pub struct CrmDealContactFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealContactItemsDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealContactItemsDelete {
     /// A `crm.deal.contact.items.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -182,12 +182,12 @@ impl CrmDealContactItemsDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealContactItemsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealContactItemsGet {
     /// A `crm.deal.contact.items.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -203,14 +203,14 @@ impl CrmDealContactItemsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealContactItemsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `items`: `CrmDealContactItemsSetDealContactBinding[]`, required.
     pub items: Vec<CrmDealContactItemsSetDealContactBinding>,
 }
 impl CrmDealContactItemsSet {
     /// A `crm.deal.contact.items.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, items: Vec<CrmDealContactItemsSetDealContactBinding>) -> Self {
+    pub fn new(id: u64, items: Vec<CrmDealContactItemsSetDealContactBinding>) -> Self {
         Self { id, items }
     }
 }

@@ -1392,12 +1392,12 @@ impl CrmDealUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealUserfieldDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealUserfieldDelete {
     /// A `crm.deal.userfield.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1413,12 +1413,12 @@ impl CrmDealUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealUserfieldGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealUserfieldGet {
     /// A `crm.deal.userfield.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1453,14 +1453,14 @@ pub struct CrmDealUserfieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealUserfieldUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmDealUserfieldUpdateParameterFields`, required.
     pub fields: CrmDealUserfieldUpdateParameterFields,
 }
 impl CrmDealUserfieldUpdate {
     /// A `crm.deal.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmDealUserfieldUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmDealUserfieldUpdateParameterFields) -> Self {
         Self { id, fields }
     }
 }

@@ -72,12 +72,12 @@ impl CrmItemPaymentDeliveryAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentDeliveryDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemPaymentDeliveryDelete {
     /// A `crm.item.payment.delivery.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -123,14 +123,14 @@ impl CrmItemPaymentDeliveryList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPaymentDeliverySetDelivery {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `deliveryId`: string, required.
     pub delivery_id: String,
 }
 impl CrmItemPaymentDeliverySetDelivery {
     /// A `crm.item.payment.delivery.setDelivery` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, delivery_id: String) -> Self {
+    pub fn new(id: u64, delivery_id: String) -> Self {
         Self { id, delivery_id }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
-use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -668,13 +668,13 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListDocument2 {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `documents`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorDocumentListResult {
-    /// `documents`: `CrmDocumentgeneratorDocumentListDocument2[]`.
+    /// `documents`: `CrmDocumentgeneratorDocumentListDocument2[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<Vec<CrmDocumentgeneratorDocumentListDocument2>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -688,6 +688,12 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CrmDocumentgeneratorDocumentListDocument2>
+for CrmDocumentgeneratorDocumentListResult {
+    fn into_records(self) -> Vec<CrmDocumentgeneratorDocumentListDocument2> {
+        self.documents.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -1331,12 +1337,12 @@ impl CrmDocumentgeneratorDocumentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorDocumentDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDocumentgeneratorDocumentDelete {
     /// A `crm.documentgenerator.document.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1352,15 +1358,15 @@ impl CrmDocumentgeneratorDocumentDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorDocumentEnablepublicurl {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `status`: `CrmDocumentgeneratorDocumentEnablepublicurlStatus`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CrmDocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 impl CrmDocumentgeneratorDocumentEnablepublicurl {
     /// A `crm.documentgenerator.document.enablepublicurl` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, status: None }
     }
 }
@@ -1376,12 +1382,12 @@ impl CrmDocumentgeneratorDocumentEnablepublicurl {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorDocumentGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDocumentgeneratorDocumentGet {
     /// A `crm.documentgenerator.document.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1397,15 +1403,15 @@ impl CrmDocumentgeneratorDocumentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorDocumentGetfields {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `values`: `CrmDocumentgeneratorDocumentGetfieldsParameterValuesFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<CrmDocumentgeneratorDocumentGetfieldsParameterValuesFields>,
 }
 impl CrmDocumentgeneratorDocumentGetfields {
     /// A `crm.documentgenerator.document.getfields` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, values: None }
     }
 }
@@ -1416,7 +1422,12 @@ impl CrmDocumentgeneratorDocumentGetfields {
     "crm.documentgenerator.document.list",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorDocumentListResult
+    response = CrmDocumentgeneratorDocumentListResult,
+    list(
+        record = CrmDocumentgeneratorDocumentListDocument2,
+        records = "documents",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -1446,8 +1457,8 @@ pub struct CrmDocumentgeneratorDocumentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
@@ -1457,7 +1468,7 @@ pub struct CrmDocumentgeneratorDocumentUpdate {
 }
 impl CrmDocumentgeneratorDocumentUpdate {
     /// A `crm.documentgenerator.document.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             values: None,

@@ -8,26 +8,43 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_linked::CrmRequisitePresetFieldAvailabletoaddPreset;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisitePresetField {
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field_name: Option<String>,
     /// `FIELD_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field_title: Option<String>,
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `IN_SHORT_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub in_short_list: Option<bool>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -41,56 +58,6 @@ impl wire::Lenient for CrmRequisitePresetField {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisitePresetFieldAddFields {
-    /// `FIELD_NAME`: string, required.
-    pub field_name: String,
-    /// `FIELD_TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_title: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `IN_SHORT_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub in_short_list: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisitePresetFieldUpdateFields {
-    /// `FIELD_NAME`: string, required.
-    pub field_name: String,
-    /// `FIELD_TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_title: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `IN_SHORT_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub in_short_list: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `crm.requisite.preset.field.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -106,15 +73,12 @@ pub struct CrmRequisitePresetFieldUpdateFields {
 pub struct CrmRequisitePresetFieldAdd {
     /// `preset`: raw, required.
     pub preset: serde_json::Value,
-    /// `fields`: `CrmRequisitePresetFieldAddFields`, required.
-    pub fields: CrmRequisitePresetFieldAddFields,
+    /// `fields`: `CrmRequisitePresetField`, required.
+    pub fields: CrmRequisitePresetField,
 }
 impl CrmRequisitePresetFieldAdd {
     /// A `crm.requisite.preset.field.add` call with the required parameters; optional ones unset.
-    pub fn new(
-        preset: serde_json::Value,
-        fields: CrmRequisitePresetFieldAddFields,
-    ) -> Self {
+    pub fn new(preset: serde_json::Value, fields: CrmRequisitePresetField) -> Self {
         Self { preset, fields }
     }
 }
@@ -151,14 +115,14 @@ impl CrmRequisitePresetFieldAvailabletoadd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetFieldDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `preset`: raw, required.
     pub preset: serde_json::Value,
 }
 impl CrmRequisitePresetFieldDelete {
     /// A `crm.requisite.preset.field.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, preset: serde_json::Value) -> Self {
+    pub fn new(id: u64, preset: serde_json::Value) -> Self {
         Self { id, preset }
     }
 }
@@ -187,14 +151,14 @@ pub struct CrmRequisitePresetFieldFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetFieldGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `preset`: raw, required.
     pub preset: serde_json::Value,
 }
 impl CrmRequisitePresetFieldGet {
     /// A `crm.requisite.preset.field.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, preset: serde_json::Value) -> Self {
+    pub fn new(id: u64, preset: serde_json::Value) -> Self {
         Self { id, preset }
     }
 }
@@ -231,19 +195,19 @@ impl CrmRequisitePresetFieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetFieldUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `preset`: raw, required.
     pub preset: serde_json::Value,
-    /// `fields`: `CrmRequisitePresetFieldUpdateFields`, required.
-    pub fields: CrmRequisitePresetFieldUpdateFields,
+    /// `fields`: `CrmRequisitePresetField`, required.
+    pub fields: CrmRequisitePresetField,
 }
 impl CrmRequisitePresetFieldUpdate {
     /// A `crm.requisite.preset.field.update` call with the required parameters; optional ones unset.
     pub fn new(
-        id: i64,
+        id: u64,
         preset: serde_json::Value,
-        fields: CrmRequisitePresetFieldUpdateFields,
+        fields: CrmRequisitePresetField,
     ) -> Self {
         Self { id, preset, fields }
     }

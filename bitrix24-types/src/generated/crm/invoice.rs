@@ -8,9 +8,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::{
-    CrmInvoice, CrmInvoiceAddFields, CrmInvoiceRecurring, CrmInvoiceRecurringAddFields,
-};
+use super::crm_linked::{CrmInvoice, CrmInvoiceRecurring};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html)
@@ -227,9 +225,9 @@ impl wire::Lenient for CrmInvoiceRecurringFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceAdd {
-    /// `fields`: `CrmInvoiceAddFields`.
+    /// `fields`: `CrmInvoice`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmInvoiceAddFields>,
+    pub fields: Option<CrmInvoice>,
 }
 /// `crm.invoice.delete`: scope `crm`; writes idempotently.
 ///
@@ -244,9 +242,9 @@ pub struct CrmInvoiceAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceDelete {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.fields`: scope `crm`; reads only.
 ///
@@ -269,9 +267,9 @@ pub struct CrmInvoiceFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceGet {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.getexternallink`: scope `crm`; reads only.
 ///
@@ -286,9 +284,9 @@ pub struct CrmInvoiceGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceGetexternallink {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.list`: scope `crm`; reads only.
 ///
@@ -323,9 +321,9 @@ pub struct CrmInvoiceList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringAdd {
-    /// `fields`: `CrmInvoiceRecurringAddFields`.
+    /// `fields`: `CrmInvoiceRecurring`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmInvoiceRecurringAddFields>,
+    pub fields: Option<CrmInvoiceRecurring>,
 }
 /// `crm.invoice.recurring.delete`: scope `crm`; writes idempotently.
 ///
@@ -340,9 +338,9 @@ pub struct CrmInvoiceRecurringAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringDelete {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.recurring.expose`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -357,9 +355,9 @@ pub struct CrmInvoiceRecurringDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringExpose {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.recurring.fields`: scope `crm`; reads only.
 ///
@@ -387,9 +385,9 @@ pub struct CrmInvoiceRecurringFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringGet {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.recurring.list`: scope `crm`; reads only.
 ///
@@ -427,12 +425,12 @@ pub struct CrmInvoiceRecurringList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceRecurringUpdate {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `fields`: `CrmInvoiceRecurringAddFields`.
+    pub id: Option<u64>,
+    /// `fields`: `CrmInvoiceRecurring`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmInvoiceRecurringAddFields>,
+    pub fields: Option<CrmInvoiceRecurring>,
 }
 /// `crm.invoice.update`: scope `crm`; writes idempotently.
 ///
@@ -447,12 +445,12 @@ pub struct CrmInvoiceRecurringUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUpdate {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `fields`: `CrmInvoiceAddFields`.
+    pub id: Option<u64>,
+    /// `fields`: `CrmInvoice`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmInvoiceAddFields>,
+    pub fields: Option<CrmInvoice>,
 }
 /// `crm.invoice.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -487,9 +485,9 @@ pub struct CrmInvoiceUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldDelete {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.userfield.get`: scope `crm`; reads only.
 ///
@@ -504,9 +502,9 @@ pub struct CrmInvoiceUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUserfieldGet {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.invoice.userfield.list`: scope `crm`; reads only.
 ///

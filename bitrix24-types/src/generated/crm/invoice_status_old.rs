@@ -7,7 +7,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::{CrmInvoiceStatus, CrmInvoiceStatusAddFields};
+use super::crm_linked::CrmInvoiceStatus;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html)
@@ -61,12 +61,12 @@ impl wire::Lenient for CrmInvoiceStatusFieldsResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusAdd {
-    /// `fields`: `CrmInvoiceStatusAddFields`, required.
-    pub fields: CrmInvoiceStatusAddFields,
+    /// `fields`: `CrmInvoiceStatus`, required.
+    pub fields: CrmInvoiceStatus,
 }
 impl CrmInvoiceStatusAdd {
     /// A `crm.invoice.status.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmInvoiceStatusAddFields) -> Self {
+    pub fn new(fields: CrmInvoiceStatus) -> Self {
         Self { fields }
     }
 }
@@ -83,12 +83,12 @@ impl CrmInvoiceStatusAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmInvoiceStatusDelete {
     /// A `crm.invoice.status.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -108,9 +108,9 @@ pub struct CrmInvoiceStatusFields {
     /// `ENTITY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `NAME`: string, required.
     pub name: String,
     /// `NAME_INIT`: string.
@@ -155,12 +155,12 @@ impl CrmInvoiceStatusFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmInvoiceStatusGet {
     /// A `crm.invoice.status.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -190,14 +190,14 @@ pub struct CrmInvoiceStatusList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmInvoiceStatusAddFields`, required.
-    pub fields: CrmInvoiceStatusAddFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `CrmInvoiceStatus`, required.
+    pub fields: CrmInvoiceStatus,
 }
 impl CrmInvoiceStatusUpdate {
     /// A `crm.invoice.status.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmInvoiceStatusAddFields) -> Self {
+    pub fn new(id: u64, fields: CrmInvoiceStatus) -> Self {
         Self { id, fields }
     }
 }

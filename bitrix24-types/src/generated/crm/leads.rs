@@ -13,146 +13,6 @@ use super::super::common::FieldDescription;
 use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmDealProductrowsGetType};
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadAddFields {
-    /// `ADDRESS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// `ADDRESS_2`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_2: Option<String>,
-    /// `ADDRESS_CITY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_city: Option<String>,
-    /// `ADDRESS_COUNTRY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_country_code: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_postal_code: Option<String>,
-    /// `ADDRESS_PROVINCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_province: Option<String>,
-    /// `ADDRESS_REGION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_region: Option<String>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `BIRTHDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<chrono::NaiveDate>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `COMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<u64>,
-    /// `COMPANY_TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_title: Option<String>,
-    /// `CONTACT_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<u64>,
-    /// `CONTACT_IDS`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<u64>,
-    /// `CURRENCY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `EMAIL`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<wire::Multifield>,
-    /// `HONORIFIC`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<String>,
-    /// `IM`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<wire::Multifield>,
-    /// `LINK`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<wire::Multifield>,
-    /// `LAST_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub second_name: Option<String>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `OPPORTUNITY`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_manual_opportunity: Option<bool>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_id: Option<String>,
-    /// `PHONE`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<wire::Multifield>,
-    /// `POST`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<String>,
-    /// `SOURCE_DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_description: Option<String>,
-    /// `SOURCE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
-    /// `STATUS_DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_description: Option<String>,
-    /// `STATUS_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<String>,
-    /// `UTM_MEDIUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
-    /// `UTM_SOURCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
-    /// `WEB`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<wire::Multifield>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#params)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -329,146 +189,6 @@ pub struct CrmLeadProductrowsSetParameterRows {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadUpdateFields {
-    /// `ADDRESS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// `ADDRESS_2`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_2: Option<String>,
-    /// `ADDRESS_CITY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_city: Option<String>,
-    /// `ADDRESS_COUNTRY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_country_code: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_postal_code: Option<String>,
-    /// `ADDRESS_PROVINCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_province: Option<String>,
-    /// `ADDRESS_REGION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_region: Option<String>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `BIRTHDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<chrono::NaiveDate>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `COMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<u64>,
-    /// `COMPANY_TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_title: Option<String>,
-    /// `CONTACT_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<u64>,
-    /// `CONTACT_IDS`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<u64>,
-    /// `CURRENCY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `EMAIL`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<wire::Multifield>,
-    /// `HONORIFIC`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<String>,
-    /// `IM`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<wire::Multifield>,
-    /// `LINK`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<wire::Multifield>,
-    /// `LAST_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub second_name: Option<String>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `OPPORTUNITY`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_manual_opportunity: Option<bool>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_id: Option<String>,
-    /// `PHONE`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<wire::Multifield>,
-    /// `POST`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<String>,
-    /// `SOURCE_DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_description: Option<String>,
-    /// `SOURCE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
-    /// `STATUS_DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_description: Option<String>,
-    /// `STATUS_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `UTM_CAMPAIGN`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<String>,
-    /// `UTM_MEDIUM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
-    /// `UTM_SOURCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// `UTM_TERM`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
-    /// `WEB`: crm_multifield.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<wire::Multifield>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#params)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -484,171 +204,349 @@ pub struct CrmLeadUpdateParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html#lead)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Lead {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// `HONORIFIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub honorific: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub second_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_name: Option<String>,
     /// `COMPANY_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<u64>,
     /// `COMPANY_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_title: Option<String>,
     /// `CONTACT_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<u64>,
-    /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `IS_RETURN_CUSTOMER`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub is_return_customer: Option<bool>,
     /// `BIRTHDATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub birthdate: Option<chrono::NaiveDate>,
     /// `SOURCE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_description: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_id: Option<String>,
     /// `STATUS_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_description: Option<String>,
     /// `POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub post: Option<String>,
     /// `COMMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comments: Option<String>,
     /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency_id: Option<String>,
     /// `OPPORTUNITY`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub opportunity: Option<wire::Decimal>,
     /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_manual_opportunity: Option<bool>,
-    /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_PHONE`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_phone: Option<bool>,
-    /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_EMAIL`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_email: Option<bool>,
-    /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `HAS_IMOL`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub has_imol: Option<bool>,
     /// `ASSIGNED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assigned_by_id: Option<u64>,
-    /// `CREATED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `CREATED_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by_id: Option<u64>,
-    /// `MODIFY_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `MODIFY_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub modify_by_id: Option<u64>,
-    /// `MOVED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `MOVED_BY_ID`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub moved_by_id: Option<u64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_MODIFY`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_modify: Option<wire::DateTime>,
-    /// `DATE_CLOSED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_CLOSED`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_closed: Option<wire::DateTime>,
-    /// `STATUS_SEMANTIC_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `STATUS_SEMANTIC_ID`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub status_semantic_id: Option<String>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub opened: Option<bool>,
     /// `ORIGINATOR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub originator_id: Option<String>,
     /// `ORIGIN_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub origin_id: Option<String>,
-    /// `MOVED_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `MOVED_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub moved_time: Option<wire::DateTime>,
     /// `ADDRESS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address: Option<String>,
     /// `ADDRESS_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_2: Option<String>,
     /// `ADDRESS_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_city: Option<String>,
     /// `ADDRESS_POSTAL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_postal_code: Option<String>,
     /// `ADDRESS_REGION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_region: Option<String>,
     /// `ADDRESS_PROVINCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_province: Option<String>,
     /// `ADDRESS_COUNTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_country: Option<String>,
     /// `ADDRESS_COUNTRY_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ADDRESS_LOC_ADDR_ID`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub address_loc_addr_id: Option<String>,
     /// `UTM_SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_source: Option<String>,
     /// `UTM_MEDIUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_medium: Option<String>,
     /// `UTM_CAMPAIGN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_content: Option<String>,
     /// `UTM_TERM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LAST_ACTIVITY_BY`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_by: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub last_activity_time: Option<wire::DateTime>,
-    /// `PHONE`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub phone: Option<wire::Multifield>,
-    /// `IM`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub im: Option<wire::Multifield>,
+    /// `PHONE`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<Vec<wire::Multifield>>,
+    /// `IM`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub im: Option<Vec<wire::Multifield>>,
+    /// `CONTACT_IDS`: `id[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_ids: Option<Vec<u64>>,
+    /// `EMAIL`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<Vec<wire::Multifield>>,
+    /// `LINK`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link: Option<Vec<wire::Multifield>>,
+    /// `WEB`: `crm_multifield[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub web: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -814,9 +712,9 @@ impl wire::Lenient for OnCrmLeadUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadAdd {
-    /// `fields`: `CrmLeadAddFields`.
+    /// `fields`: `Lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmLeadAddFields>,
+    pub fields: Option<Lead>,
     /// `params`: `CrmLeadAddParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmLeadAddParams>,
@@ -831,12 +729,12 @@ pub struct CrmLeadAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmLeadDelete {
     /// A `crm.lead.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -864,12 +762,12 @@ pub struct CrmLeadFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmLeadGet {
     /// A `crm.lead.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -882,7 +780,7 @@ impl CrmLeadGet {
     scope = "crm",
     kind = read,
     response = Vec<Lead>,
-    list(record = Lead, records = result, id = "ID")
+    list(record = Lead, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -896,6 +794,9 @@ pub struct CrmLeadList {
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+    /// `order`: `map<string>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<BTreeMap<String, String>>,
 }
 /// `crm.lead.productrows.get`: scope `crm`; reads only.
 ///
@@ -910,12 +811,12 @@ pub struct CrmLeadList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadProductrowsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmLeadProductrowsGet {
     /// A `crm.lead.productrows.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -932,15 +833,15 @@ impl CrmLeadProductrowsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadProductrowsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `rows`: `CrmLeadProductrowsSetParameterRows[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<CrmLeadProductrowsSetParameterRows>>,
 }
 impl CrmLeadProductrowsSet {
     /// A `crm.lead.productrows.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, rows: None }
     }
 }
@@ -954,18 +855,18 @@ impl CrmLeadProductrowsSet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmLeadUpdateFields`.
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmLeadUpdateFields>,
+    pub fields: Option<Lead>,
     /// `params`: `CrmLeadUpdateParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmLeadUpdateParams>,
 }
 impl CrmLeadUpdate {
     /// A `crm.lead.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             fields: None,

@@ -1392,12 +1392,12 @@ impl CrmLeadUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadUserfieldDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmLeadUserfieldDelete {
     /// A `crm.lead.userfield.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1413,12 +1413,12 @@ impl CrmLeadUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadUserfieldGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmLeadUserfieldGet {
     /// A `crm.lead.userfield.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1453,14 +1453,14 @@ pub struct CrmLeadUserfieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadUserfieldUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmLeadUserfieldUpdateParameterFields`, required.
     pub fields: CrmLeadUserfieldUpdateParameterFields,
 }
 impl CrmLeadUserfieldUpdate {
     /// A `crm.lead.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmLeadUserfieldUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmLeadUserfieldUpdateParameterFields) -> Self {
         Self { id, fields }
     }
 }

@@ -80,14 +80,14 @@ impl wire::Lenient for CrmLeadContactItems {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadContactAdd {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmLeadContactAddFields`, required.
     pub fields: CrmLeadContactAddFields,
 }
 impl CrmLeadContactAdd {
     /// A `crm.lead.contact.add` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmLeadContactAddFields) -> Self {
+    pub fn new(id: u64, fields: CrmLeadContactAddFields) -> Self {
         Self { id, fields }
     }
 }
@@ -103,14 +103,14 @@ impl CrmLeadContactAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadContactDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmLeadContactDeleteFields`, required.
     pub fields: CrmLeadContactDeleteFields,
 }
 impl CrmLeadContactDelete {
     /// A `crm.lead.contact.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmLeadContactDeleteFields) -> Self {
+    pub fn new(id: u64, fields: CrmLeadContactDeleteFields) -> Self {
         Self { id, fields }
     }
 }
@@ -139,12 +139,12 @@ pub struct CrmLeadContactFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadContactItemsDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmLeadContactItemsDelete {
     /// A `crm.lead.contact.items.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -160,12 +160,12 @@ impl CrmLeadContactItemsDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadContactItemsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmLeadContactItemsGet {
     /// A `crm.lead.contact.items.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -181,14 +181,14 @@ impl CrmLeadContactItemsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadContactItemsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `items`: raw, required.
     pub items: serde_json::Value,
 }
 impl CrmLeadContactItemsSet {
     /// A `crm.lead.contact.items.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, items: serde_json::Value) -> Self {
+    pub fn new(id: u64, items: serde_json::Value) -> Self {
         Self { id, items }
     }
 }

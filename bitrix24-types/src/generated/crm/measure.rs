@@ -8,37 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::{CrmMeasure, CrmMeasureUpdateFields};
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmMeasureAddFields {
-    /// `CODE`: integer, required.
-    pub code: i64,
-    /// `MEASURE_TITLE`: string, required.
-    pub measure_title: String,
-    /// `SYMBOL_RUS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_rus: Option<String>,
-    /// `SYMBOL_INTL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_intl: Option<String>,
-    /// `SYMBOL_LETTER_INTL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_letter_intl: Option<String>,
-    /// `IS_DEFAULT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_default: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::crm_linked::CrmMeasure;
 /// The `data` of the event `ONCRMMEASUREADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-add.html)
@@ -123,12 +93,12 @@ impl EventPayload for OnCrmMeasureUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureAdd {
-    /// `fields`: `CrmMeasureAddFields`, required.
-    pub fields: CrmMeasureAddFields,
+    /// `fields`: `CrmMeasure`, required.
+    pub fields: CrmMeasure,
 }
 impl CrmMeasureAdd {
     /// A `crm.measure.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmMeasureAddFields) -> Self {
+    pub fn new(fields: CrmMeasure) -> Self {
         Self { fields }
     }
 }
@@ -232,9 +202,9 @@ pub struct CrmMeasureList {
 pub struct CrmMeasureUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmMeasureUpdateFields`.
+    /// `fields`: `CrmMeasure`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmMeasureUpdateFields>,
+    pub fields: Option<CrmMeasure>,
 }
 impl CrmMeasureUpdate {
     /// A `crm.measure.update` call with the required parameters; optional ones unset.

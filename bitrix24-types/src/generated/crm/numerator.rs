@@ -472,12 +472,12 @@ impl CrmDocumentgeneratorNumeratorAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorNumeratorDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDocumentgeneratorNumeratorDelete {
     /// A `crm.documentgenerator.numerator.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -493,12 +493,12 @@ impl CrmDocumentgeneratorNumeratorDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorNumeratorGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDocumentgeneratorNumeratorGet {
     /// A `crm.documentgenerator.numerator.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -530,15 +530,15 @@ pub struct CrmDocumentgeneratorNumeratorList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorNumeratorUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmDocumentgeneratorNumeratorUpdateParameterFields`, required.
     pub fields: CrmDocumentgeneratorNumeratorUpdateParameterFields,
 }
 impl CrmDocumentgeneratorNumeratorUpdate {
     /// A `crm.documentgenerator.numerator.update` call with the required parameters; optional ones unset.
     pub fn new(
-        id: i64,
+        id: u64,
         fields: CrmDocumentgeneratorNumeratorUpdateParameterFields,
     ) -> Self {
         Self { id, fields }

@@ -6,38 +6,47 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-get.html#sale_order_payment_crm_simple)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemPayment {
-    /// `id`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: id, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<u64>,
-    /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `accountNumber`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub account_number: Option<String>,
     /// `paid`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub paid: Option<bool>,
-    /// `datePaid`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `datePaid`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_paid: Option<wire::DateTime>,
-    /// `empPaidId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `empPaidId`: user, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub emp_paid_id: Option<u64>,
     /// `paySystemId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pay_system_id: Option<String>,
-    /// `sum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `sum`: decimal, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub sum: Option<wire::Decimal>,
-    /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `currency`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub currency: Option<String>,
-    /// `paySystemName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `paySystemName`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub pay_system_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -97,26 +106,6 @@ impl wire::Lenient for CrmItemPaymentListRecord {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmItemPaymentUpdateFields {
-    /// `paid`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub paid: Option<bool>,
-    /// `paySystemId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_system_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `crm.item.payment.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -258,12 +247,12 @@ impl CrmItemPaymentUnpay {
 pub struct CrmItemPaymentUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmItemPaymentUpdateFields`, required.
-    pub fields: CrmItemPaymentUpdateFields,
+    /// `fields`: `CrmItemPayment`, required.
+    pub fields: CrmItemPayment,
 }
 impl CrmItemPaymentUpdate {
     /// A `crm.item.payment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmItemPaymentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmItemPayment) -> Self {
         Self { id, fields }
     }
 }

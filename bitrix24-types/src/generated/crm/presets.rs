@@ -7,35 +7,6 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisitePresetAddFields {
-    /// `ENTITY_TYPE_ID`: integer, required.
-    pub entity_type_id: i64,
-    /// `COUNTRY_ID`: integer, required.
-    pub country_id: i64,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-countries.html)
@@ -111,69 +82,69 @@ pub struct CrmRequisitePresetListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisitePresetUpdateFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+pub struct Preset {
     /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(
+        default,
+        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub active: Option<bool>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct Preset {
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub active: Option<bool>,
     /// `COUNTRY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country_id: Option<i64>,
-    /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `CREATED_BY_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by_id: Option<i64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `DATE_MODIFY`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub date_modify: Option<String>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_type_id: Option<i64>,
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
-    /// `MODIFY_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `MODIFY_BY_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub modify_by_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -195,12 +166,12 @@ impl wire::Lenient for Preset {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetAdd {
-    /// `fields`: `CrmRequisitePresetAddFields`, required.
-    pub fields: CrmRequisitePresetAddFields,
+    /// `fields`: `Preset`, required.
+    pub fields: Preset,
 }
 impl CrmRequisitePresetAdd {
     /// A `crm.requisite.preset.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmRequisitePresetAddFields) -> Self {
+    pub fn new(fields: Preset) -> Self {
         Self { fields }
     }
 }
@@ -228,12 +199,12 @@ pub struct CrmRequisitePresetCountries;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisitePresetDelete {
     /// A `crm.requisite.preset.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -262,12 +233,12 @@ pub struct CrmRequisitePresetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisitePresetGet {
     /// A `crm.requisite.preset.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -279,7 +250,7 @@ impl CrmRequisitePresetGet {
     scope = "crm",
     kind = read,
     response = Vec<Preset>,
-    list(record = Preset, records = result, id = "ID")
+    list(record = Preset, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -309,14 +280,14 @@ pub struct CrmRequisitePresetList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmRequisitePresetUpdateFields`, required.
-    pub fields: CrmRequisitePresetUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Preset`, required.
+    pub fields: Preset,
 }
 impl CrmRequisitePresetUpdate {
     /// A `crm.requisite.preset.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmRequisitePresetUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Preset) -> Self {
         Self { id, fields }
     }
 }

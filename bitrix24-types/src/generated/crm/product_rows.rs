@@ -593,7 +593,12 @@ impl CrmItemProductrowGetAvailableForPayment {
     scope = "crm",
     kind = read,
     response = CrmItemProductrowListResult,
-    list(record = CrmItemProductrowListProductRows, records = "productRows", id = "id")
+    list(
+        record = CrmItemProductrowListProductRows,
+        records = "productRows",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -8,7 +8,7 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::{CrmProductsectionAddFields, Productsection};
+use super::crm_linked::Productsection;
 /// The `data` of the event `ONCRMPRODUCTSECTIONADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/events/on-crm-product-section-add.html)
@@ -93,12 +93,12 @@ impl EventPayload for OnCrmProductSectionUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductsectionAdd {
-    /// `fields`: `CrmProductsectionAddFields`, required.
-    pub fields: CrmProductsectionAddFields,
+    /// `fields`: `Productsection`, required.
+    pub fields: Productsection,
 }
 impl CrmProductsectionAdd {
     /// A `crm.productsection.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmProductsectionAddFields) -> Self {
+    pub fn new(fields: Productsection) -> Self {
         Self { fields }
     }
 }
@@ -117,12 +117,12 @@ impl CrmProductsectionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductsectionDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmProductsectionDelete {
     /// A `crm.productsection.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -156,12 +156,12 @@ pub struct CrmProductsectionFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductsectionGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmProductsectionGet {
     /// A `crm.productsection.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -205,15 +205,15 @@ pub struct CrmProductsectionList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductsectionUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmProductsectionAddFields`.
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Productsection`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmProductsectionAddFields>,
+    pub fields: Option<Productsection>,
 }
 impl CrmProductsectionUpdate {
     /// A `crm.productsection.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, fields: None }
     }
 }

@@ -7,7 +7,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::crm_linked::{CrmProduct, CrmProductAddFields};
+use super::crm_linked::CrmProduct;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html)
@@ -102,9 +102,9 @@ impl wire::Lenient for CrmProductFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductAdd {
-    /// `fields`: `CrmProductAddFields`.
+    /// `fields`: `CrmProduct`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmProductAddFields>,
+    pub fields: Option<CrmProduct>,
 }
 /// `crm.product.delete`: scope `crm`; writes idempotently.
 ///
@@ -121,9 +121,9 @@ pub struct CrmProductAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductDelete {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.product.fields`: scope `crm`; reads only.
 ///
@@ -150,9 +150,9 @@ pub struct CrmProductFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductGet {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.product.list`: scope `crm`; reads only.
 ///
@@ -213,9 +213,9 @@ pub struct CrmProductPropertyAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductPropertyDelete {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.product.property.enumeration.fields`: scope `crm`; reads only.
 ///
@@ -260,9 +260,9 @@ pub struct CrmProductPropertyFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductPropertyGet {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.product.property.list`: scope `crm`; reads only.
 ///
@@ -319,9 +319,9 @@ pub struct CrmProductPropertySettingsFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductPropertyTypes {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `crm.product.property.update`: scope `crm`; writes idempotently.
 ///
@@ -338,9 +338,9 @@ pub struct CrmProductPropertyTypes {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductPropertyUpdate {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `fields`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<serde_json::Value>,
@@ -360,10 +360,10 @@ pub struct CrmProductPropertyUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductUpdate {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `fields`: `CrmProductAddFields`.
+    pub id: Option<u64>,
+    /// `fields`: `CrmProduct`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmProductAddFields>,
+    pub fields: Option<CrmProduct>,
 }

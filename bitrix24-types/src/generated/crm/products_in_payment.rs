@@ -78,12 +78,12 @@ impl CrmItemPaymentProductAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentProductDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmItemPaymentProductDelete {
     /// A `crm.item.payment.product.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -129,14 +129,14 @@ impl CrmItemPaymentProductList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemPaymentProductSetQuantity {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `quantity`: double, required.
     pub quantity: f64,
 }
 impl CrmItemPaymentProductSetQuantity {
     /// A `crm.item.payment.product.setQuantity` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, quantity: f64) -> Self {
+    pub fn new(id: u64, quantity: f64) -> Self {
         Self { id, quantity }
     }
 }

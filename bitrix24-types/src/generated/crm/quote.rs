@@ -649,12 +649,12 @@ impl CrmQuoteAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmQuoteDelete {
     /// A `crm.quote.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -682,12 +682,12 @@ pub struct CrmQuoteFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmQuoteGet {
     /// A `crm.quote.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -700,7 +700,7 @@ impl CrmQuoteGet {
     scope = "crm",
     kind = read,
     response = Vec<Quote>,
-    list(record = Quote, records = result, id = "ID")
+    list(record = Quote, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -731,12 +731,12 @@ pub struct CrmQuoteList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteProductrowsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmQuoteProductrowsGet {
     /// A `crm.quote.productrows.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -753,15 +753,15 @@ impl CrmQuoteProductrowsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteProductrowsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `rows`: `CrmQuoteProductrowsSetParameterRows[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<CrmQuoteProductrowsSetParameterRows>>,
 }
 impl CrmQuoteProductrowsSet {
     /// A `crm.quote.productrows.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, rows: None }
     }
 }
@@ -775,8 +775,8 @@ impl CrmQuoteProductrowsSet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmQuoteUpdateParameterFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmQuoteUpdateParameterFields>,
@@ -786,7 +786,7 @@ pub struct CrmQuoteUpdate {
 }
 impl CrmQuoteUpdate {
     /// A `crm.quote.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             fields: None,

@@ -102,14 +102,14 @@ pub struct CrmQuoteContactItemsSetQuoteContactBinding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteContactAdd {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmQuoteContactAddParameterFields`, required.
     pub fields: CrmQuoteContactAddParameterFields,
 }
 impl CrmQuoteContactAdd {
     /// A `crm.quote.contact.add` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmQuoteContactAddParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmQuoteContactAddParameterFields) -> Self {
         Self { id, fields }
     }
 }
@@ -125,14 +125,14 @@ impl CrmQuoteContactAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteContactDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmQuoteContactDeleteParameterFields`, required.
     pub fields: CrmQuoteContactDeleteParameterFields,
 }
 impl CrmQuoteContactDelete {
     /// A `crm.quote.contact.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmQuoteContactDeleteParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmQuoteContactDeleteParameterFields) -> Self {
         Self { id, fields }
     }
 }
@@ -161,12 +161,12 @@ pub struct CrmQuoteContactFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteContactItemsDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmQuoteContactItemsDelete {
     /// A `crm.quote.contact.items.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -182,12 +182,12 @@ impl CrmQuoteContactItemsDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteContactItemsGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmQuoteContactItemsGet {
     /// A `crm.quote.contact.items.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -203,14 +203,14 @@ impl CrmQuoteContactItemsGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteContactItemsSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `items`: `CrmQuoteContactItemsSetQuoteContactBinding[]`, required.
     pub items: Vec<CrmQuoteContactItemsSetQuoteContactBinding>,
 }
 impl CrmQuoteContactItemsSet {
     /// A `crm.quote.contact.items.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, items: Vec<CrmQuoteContactItemsSetQuoteContactBinding>) -> Self {
+    pub fn new(id: u64, items: Vec<CrmQuoteContactItemsSetQuoteContactBinding>) -> Self {
         Self { id, items }
     }
 }

@@ -634,12 +634,12 @@ impl CrmDealRecurringAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealRecurringDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealRecurringDelete {
     /// A `crm.deal.recurring.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -655,12 +655,12 @@ impl CrmDealRecurringDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealRecurringExpose {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealRecurringExpose {
     /// A `crm.deal.recurring.expose` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -689,12 +689,12 @@ pub struct CrmDealRecurringFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealRecurringGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDealRecurringGet {
     /// A `crm.deal.recurring.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -706,7 +706,7 @@ impl CrmDealRecurringGet {
     scope = "crm",
     kind = read,
     response = Vec<CrmDealRecurringListRecord>,
-    list(record = CrmDealRecurringListRecord, records = result, id = "id")
+    list(record = CrmDealRecurringListRecord, records = result, id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -733,15 +733,15 @@ pub struct CrmDealRecurringList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealRecurringUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmDealRecurringUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmDealRecurringUpdateFields>,
 }
 impl CrmDealRecurringUpdate {
     /// A `crm.deal.recurring.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, fields: None }
     }
 }

@@ -514,12 +514,12 @@ impl CrmRequisiteAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisiteDelete {
     /// A `crm.requisite.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -548,12 +548,12 @@ pub struct CrmRequisiteFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisiteGet {
     /// A `crm.requisite.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -565,7 +565,7 @@ impl CrmRequisiteGet {
     scope = "crm",
     kind = read,
     response = Vec<CrmRequisiteListRecord>,
-    list(record = CrmRequisiteListRecord, records = result, id = "ID")
+    list(record = CrmRequisiteListRecord, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -595,14 +595,14 @@ pub struct CrmRequisiteList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmRequisiteUpdateFields`, required.
     pub fields: CrmRequisiteUpdateFields,
 }
 impl CrmRequisiteUpdate {
     /// A `crm.requisite.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmRequisiteUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmRequisiteUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -7,41 +7,65 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStatus {
-    /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_id: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_id: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    /// `NAME_INIT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `NAME_INIT`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub name_init: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
-    /// `SYSTEM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `SYSTEM`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub system: Option<String>,
-    /// `CATEGORY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `CATEGORY_ID`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub category_id: Option<i64>,
     /// `COLOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub color: Option<String>,
     /// `SEMANTICS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub semantics: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -55,32 +79,6 @@ impl wire::Lenient for CrmStatus {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmStatusAddFields {
-    /// `ENTITY_ID`: string, required.
-    pub entity_id: String,
-    /// `STATUS_ID`: string, required.
-    pub status_id: String,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `COLOR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `SEMANTICS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub semantics: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -245,26 +243,6 @@ impl wire::Lenient for CrmStatusListResultItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmStatusUpdateFields {
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `COLOR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `crm.status.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)
@@ -272,12 +250,12 @@ pub struct CrmStatusUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmStatusAdd {
-    /// `fields`: `CrmStatusAddFields`, required.
-    pub fields: CrmStatusAddFields,
+    /// `fields`: `CrmStatus`, required.
+    pub fields: CrmStatus,
 }
 impl CrmStatusAdd {
     /// A `crm.status.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmStatusAddFields) -> Self {
+    pub fn new(fields: CrmStatus) -> Self {
         Self { fields }
     }
 }
@@ -288,15 +266,15 @@ impl CrmStatusAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmStatusDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `params`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
 }
 impl CrmStatusDelete {
     /// A `crm.status.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, params: None }
     }
 }
@@ -353,12 +331,12 @@ pub struct CrmStatusFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmStatusGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmStatusGet {
     /// A `crm.status.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -388,14 +366,14 @@ pub struct CrmStatusList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmStatusUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmStatusUpdateFields`, required.
-    pub fields: CrmStatusUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `CrmStatus`, required.
+    pub fields: CrmStatus,
 }
 impl CrmStatusUpdate {
     /// A `crm.status.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmStatusUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmStatus) -> Self {
         Self { id, fields }
     }
 }

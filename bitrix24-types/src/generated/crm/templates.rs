@@ -6,60 +6,101 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplate {
-    /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
-    /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `code`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub code: Option<String>,
-    /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `download`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub download: Option<String>,
-    /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `downloadMachine`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
-    /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `moduleId`: string, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub with_stamps: Option<bool>,
-    /// `users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub users: Option<serde_json::Value>,
-    /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `users`: `string[]`.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users: Option<Vec<String>>,
+    /// `isDeleted`: char, read-only. One of `Y`, `N`.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<String>,
     /// `entityTypeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_type_id: Option<serde_json::Value>,
-    /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `createTime`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `updateTime`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub update_time: Option<wire::DateTime>,
+    /// `file`: file.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub file: Option<wire::File>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -72,45 +113,6 @@ impl wire::Lenient for CrmDocumentgeneratorTemplate {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorTemplateAddFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `file`: file, required.
-    pub file: wire::File,
-    /// `numeratorId`: integer, required.
-    pub numerator_id: i64,
-    /// `region`: string, required.
-    pub region: String,
-    /// `entityTypeId`: raw, required.
-    pub entity_type_id: serde_json::Value,
-    /// `users`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<String>>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub with_stamps: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -473,50 +475,6 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateListTemplatesItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorTemplateUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `file`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<wire::File>,
-    /// `numeratorId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub numerator_id: Option<i64>,
-    /// `region`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// `entityTypeId`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `users`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<String>>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub with_stamps: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html#template)
@@ -596,12 +554,12 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateUpdateTemplate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateAdd {
-    /// `fields`: `CrmDocumentgeneratorTemplateAddFields`, required.
-    pub fields: CrmDocumentgeneratorTemplateAddFields,
+    /// `fields`: `CrmDocumentgeneratorTemplate`, required.
+    pub fields: CrmDocumentgeneratorTemplate,
 }
 impl CrmDocumentgeneratorTemplateAdd {
     /// A `crm.documentgenerator.template.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmDocumentgeneratorTemplateAddFields) -> Self {
+    pub fn new(fields: CrmDocumentgeneratorTemplate) -> Self {
         Self { fields }
     }
 }
@@ -617,12 +575,12 @@ impl CrmDocumentgeneratorTemplateAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDocumentgeneratorTemplateDelete {
     /// A `crm.documentgenerator.template.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -638,12 +596,12 @@ impl CrmDocumentgeneratorTemplateDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDocumentgeneratorTemplateGet {
     /// A `crm.documentgenerator.template.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -659,8 +617,8 @@ impl CrmDocumentgeneratorTemplateGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplateGetfields {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
     /// `entityId`: integer.
@@ -672,7 +630,7 @@ pub struct CrmDocumentgeneratorTemplateGetfields {
 }
 impl CrmDocumentgeneratorTemplateGetfields {
     /// A `crm.documentgenerator.template.getfields` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, entity_type_id: i64) -> Self {
+    pub fn new(id: u64, entity_type_id: i64) -> Self {
         Self {
             id,
             entity_type_id,
@@ -718,14 +676,14 @@ pub struct CrmDocumentgeneratorTemplateList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `CrmDocumentgeneratorTemplateUpdateFields`, required.
-    pub fields: CrmDocumentgeneratorTemplateUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `CrmDocumentgeneratorTemplate`, required.
+    pub fields: CrmDocumentgeneratorTemplate,
 }
 impl CrmDocumentgeneratorTemplateUpdate {
     /// A `crm.documentgenerator.template.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmDocumentgeneratorTemplateUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmDocumentgeneratorTemplate) -> Self {
         Self { id, fields }
     }
 }

@@ -203,8 +203,8 @@ impl CrmActivityTodoAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmActivityTodoUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -233,7 +233,7 @@ pub struct CrmActivityTodoUpdate {
 impl CrmActivityTodoUpdate {
     /// A `crm.activity.todo.update` call with the required parameters; optional ones unset.
     pub fn new(
-        id: i64,
+        id: u64,
         owner_type_id: i64,
         owner_id: i64,
         deadline: wire::DateTime,
@@ -264,8 +264,8 @@ impl CrmActivityTodoUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmActivityTodoUpdateColor {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -275,7 +275,7 @@ pub struct CrmActivityTodoUpdateColor {
 }
 impl CrmActivityTodoUpdateColor {
     /// A `crm.activity.todo.updateColor` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, owner_type_id: i64, owner_id: i64, color_id: String) -> Self {
+    pub fn new(id: u64, owner_type_id: i64, owner_id: i64, color_id: String) -> Self {
         Self {
             id,
             owner_type_id,
@@ -296,8 +296,8 @@ impl CrmActivityTodoUpdateColor {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmActivityTodoUpdateDeadline {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -308,7 +308,7 @@ pub struct CrmActivityTodoUpdateDeadline {
 impl CrmActivityTodoUpdateDeadline {
     /// A `crm.activity.todo.updateDeadline` call with the required parameters; optional ones unset.
     pub fn new(
-        id: i64,
+        id: u64,
         owner_type_id: i64,
         owner_id: i64,
         value: wire::DateTime,
@@ -333,8 +333,8 @@ impl CrmActivityTodoUpdateDeadline {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmActivityTodoUpdateDescription {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -344,7 +344,7 @@ pub struct CrmActivityTodoUpdateDescription {
 }
 impl CrmActivityTodoUpdateDescription {
     /// A `crm.activity.todo.updateDescription` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, owner_type_id: i64, owner_id: i64, value: String) -> Self {
+    pub fn new(id: u64, owner_type_id: i64, owner_id: i64, value: String) -> Self {
         Self {
             id,
             owner_type_id,
@@ -365,8 +365,8 @@ impl CrmActivityTodoUpdateDescription {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmActivityTodoUpdateResponsibleUser {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `ownerTypeId`: integer, required.
     pub owner_type_id: i64,
     /// `ownerId`: integer, required.
@@ -376,7 +376,7 @@ pub struct CrmActivityTodoUpdateResponsibleUser {
 }
 impl CrmActivityTodoUpdateResponsibleUser {
     /// A `crm.activity.todo.updateResponsibleUser` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, owner_type_id: i64, owner_id: i64, responsible_id: i64) -> Self {
+    pub fn new(id: u64, owner_type_id: i64, owner_id: i64, responsible_id: i64) -> Self {
         Self {
             id,
             owner_type_id,

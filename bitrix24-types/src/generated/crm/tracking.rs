@@ -53,12 +53,12 @@ impl CrmTrackingTraceAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTrackingTraceDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmTrackingTraceDelete {
     /// A `crm.tracking.trace.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -841,12 +841,12 @@ impl CrmTypeAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmTypeDelete {
     /// A `crm.type.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -869,12 +869,12 @@ pub struct CrmTypeFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmTypeGet {
     /// A `crm.type.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -907,7 +907,7 @@ impl CrmTypeGetByEntityTypeId {
     scope = "crm",
     kind = read,
     response = CrmTypeListResult,
-    list(record = CrmTypeListTypes, records = "types", id = "id")
+    list(record = CrmTypeListTypes, records = "types", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -934,15 +934,15 @@ pub struct CrmTypeList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmTypeUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmTypeUpdateFields>,
 }
 impl CrmTypeUpdate {
     /// A `crm.type.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, fields: None }
     }
 }

@@ -1377,12 +1377,12 @@ impl CrmQuoteUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteUserfieldDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmQuoteUserfieldDelete {
     /// A `crm.quote.userfield.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1398,12 +1398,12 @@ impl CrmQuoteUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteUserfieldGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmQuoteUserfieldGet {
     /// A `crm.quote.userfield.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1438,14 +1438,14 @@ pub struct CrmQuoteUserfieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteUserfieldUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmQuoteUserfieldUpdateParameterFields`, required.
     pub fields: CrmQuoteUserfieldUpdateParameterFields,
 }
 impl CrmQuoteUserfieldUpdate {
     /// A `crm.quote.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmQuoteUserfieldUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmQuoteUserfieldUpdateParameterFields) -> Self {
         Self { id, fields }
     }
 }

@@ -638,12 +638,12 @@ impl CrmRequisiteUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUserfieldDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisiteUserfieldDelete {
     /// A `crm.requisite.userfield.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -659,12 +659,12 @@ impl CrmRequisiteUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUserfieldGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmRequisiteUserfieldGet {
     /// A `crm.requisite.userfield.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -699,14 +699,14 @@ pub struct CrmRequisiteUserfieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUserfieldUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmRequisiteUserfieldUpdateFields`, required.
     pub fields: CrmRequisiteUserfieldUpdateFields,
 }
 impl CrmRequisiteUserfieldUpdate {
     /// A `crm.requisite.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmRequisiteUserfieldUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmRequisiteUserfieldUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -1382,12 +1382,12 @@ impl CrmCompanyUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyUserfieldDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCompanyUserfieldDelete {
     /// A `crm.company.userfield.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1403,12 +1403,12 @@ impl CrmCompanyUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyUserfieldGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmCompanyUserfieldGet {
     /// A `crm.company.userfield.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1443,14 +1443,14 @@ pub struct CrmCompanyUserfieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyUserfieldUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmCompanyUserfieldUpdateParameterFields`, required.
     pub fields: CrmCompanyUserfieldUpdateParameterFields,
 }
 impl CrmCompanyUserfieldUpdate {
     /// A `crm.company.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmCompanyUserfieldUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmCompanyUserfieldUpdateParameterFields) -> Self {
         Self { id, fields }
     }
 }

@@ -145,12 +145,12 @@ impl CrmVatAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmVatDelete {
     /// A `crm.vat.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -178,12 +178,12 @@ pub struct CrmVatFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmVatGet {
     /// A `crm.vat.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -222,14 +222,14 @@ pub struct CrmVatList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `CrmVatUpdateFields`, required.
     pub fields: CrmVatUpdateFields,
 }
 impl CrmVatUpdate {
     /// A `crm.vat.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: CrmVatUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmVatUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -151,12 +151,12 @@ impl CrmDuplicateVolatileTypeRegister {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDuplicateVolatileTypeUnregister {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl CrmDuplicateVolatileTypeUnregister {
     /// A `crm.duplicate.volatileType.unregister` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -1253,14 +1253,14 @@ impl wire::Lenient for DiskFileUploadVersionResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFileCopyTo {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `targetFolderId`: integer, required.
     pub target_folder_id: i64,
 }
 impl DiskFileCopyTo {
     /// A `disk.file.copyTo` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, target_folder_id: i64) -> Self {
+    pub fn new(id: u64, target_folder_id: i64) -> Self {
         Self { id, target_folder_id }
     }
 }
@@ -1271,12 +1271,12 @@ impl DiskFileCopyTo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFileDelete {
     /// A `disk.file.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1287,12 +1287,12 @@ impl DiskFileDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFileGet {
     /// A `disk.file.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1308,12 +1308,12 @@ impl DiskFileGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileGetExternalLink {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFileGetExternalLink {
     /// A `disk.file.getExternalLink` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1342,8 +1342,8 @@ pub struct DiskFileGetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileGetVersions {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
@@ -1353,7 +1353,7 @@ pub struct DiskFileGetVersions {
 }
 impl DiskFileGetVersions {
     /// A `disk.file.getVersions` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             filter: None,
@@ -1373,12 +1373,12 @@ impl DiskFileGetVersions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileMarkDeleted {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFileMarkDeleted {
     /// A `disk.file.markDeleted` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1394,14 +1394,14 @@ impl DiskFileMarkDeleted {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFileMoveTo {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `targetFolderId`: integer, required.
     pub target_folder_id: i64,
 }
 impl DiskFileMoveTo {
     /// A `disk.file.moveTo` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, target_folder_id: i64) -> Self {
+    pub fn new(id: u64, target_folder_id: i64) -> Self {
         Self { id, target_folder_id }
     }
 }
@@ -1417,14 +1417,14 @@ impl DiskFileMoveTo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFileRename {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `newName`: string, required.
     pub new_name: String,
 }
 impl DiskFileRename {
     /// A `disk.file.rename` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, new_name: String) -> Self {
+    pub fn new(id: u64, new_name: String) -> Self {
         Self { id, new_name }
     }
 }
@@ -1440,12 +1440,12 @@ impl DiskFileRename {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileRestore {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFileRestore {
     /// A `disk.file.restore` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1461,14 +1461,14 @@ impl DiskFileRestore {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFileRestoreFromVersion {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `versionId`: integer, required.
     pub version_id: i64,
 }
 impl DiskFileRestoreFromVersion {
     /// A `disk.file.restoreFromVersion` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, version_id: i64) -> Self {
+    pub fn new(id: u64, version_id: i64) -> Self {
         Self { id, version_id }
     }
 }
@@ -1520,14 +1520,14 @@ impl DiskFileSearch {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFileUploadVersion {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fileContent`: `string[]`, required.
     pub file_content: Vec<String>,
 }
 impl DiskFileUploadVersion {
     /// A `disk.file.uploadVersion` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, file_content: Vec<String>) -> Self {
+    pub fn new(id: u64, file_content: Vec<String>) -> Self {
         Self { id, file_content }
     }
 }

@@ -1069,14 +1069,14 @@ impl wire::Lenient for DiskFolderUploadFileResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderAddSubFolder {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `data`: raw, required.
     pub data: serde_json::Value,
 }
 impl DiskFolderAddSubFolder {
     /// A `disk.folder.addSubFolder` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, data: serde_json::Value) -> Self {
+    pub fn new(id: u64, data: serde_json::Value) -> Self {
         Self { id, data }
     }
 }
@@ -1092,14 +1092,14 @@ impl DiskFolderAddSubFolder {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFolderCopyTo {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `targetFolderId`: integer, required.
     pub target_folder_id: i64,
 }
 impl DiskFolderCopyTo {
     /// A `disk.folder.copyTo` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, target_folder_id: i64) -> Self {
+    pub fn new(id: u64, target_folder_id: i64) -> Self {
         Self { id, target_folder_id }
     }
 }
@@ -1115,12 +1115,12 @@ impl DiskFolderCopyTo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderDeleteTree {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFolderDeleteTree {
     /// A `disk.folder.deleteTree` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1131,12 +1131,12 @@ impl DiskFolderDeleteTree {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFolderGet {
     /// A `disk.folder.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1148,13 +1148,13 @@ impl DiskFolderGet {
     scope = "disk",
     kind = read,
     response = Vec<DiskFolderGetChildrenRecord>,
-    list(record = DiskFolderGetChildrenRecord, records = result, id = "ID")
+    list(record = DiskFolderGetChildrenRecord, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderGetChildren {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
@@ -1167,7 +1167,7 @@ pub struct DiskFolderGetChildren {
 }
 impl DiskFolderGetChildren {
     /// A `disk.folder.getChildren` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             filter: None,
@@ -1188,12 +1188,12 @@ impl DiskFolderGetChildren {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderGetExternalLink {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFolderGetExternalLink {
     /// A `disk.folder.getExternalLink` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1221,12 +1221,12 @@ pub struct DiskFolderGetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderMarkDeleted {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFolderMarkDeleted {
     /// A `disk.folder.markDeleted` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1242,14 +1242,14 @@ impl DiskFolderMarkDeleted {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFolderMoveTo {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `targetFolderId`: integer, required.
     pub target_folder_id: i64,
 }
 impl DiskFolderMoveTo {
     /// A `disk.folder.moveTo` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, target_folder_id: i64) -> Self {
+    pub fn new(id: u64, target_folder_id: i64) -> Self {
         Self { id, target_folder_id }
     }
 }
@@ -1265,14 +1265,14 @@ impl DiskFolderMoveTo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFolderRename {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `newName`: string, required.
     pub new_name: String,
 }
 impl DiskFolderRename {
     /// A `disk.folder.rename` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, new_name: String) -> Self {
+    pub fn new(id: u64, new_name: String) -> Self {
         Self { id, new_name }
     }
 }
@@ -1288,12 +1288,12 @@ impl DiskFolderRename {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFolderRestore {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskFolderRestore {
     /// A `disk.folder.restore` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1309,8 +1309,8 @@ impl DiskFolderRestore {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFolderShareToUser {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `userId`: integer, required.
     pub user_id: i64,
     /// `taskName`: `DiskFolderShareToUserTaskName`, required. One of `disk_access_read`, `disk_access_add`, `disk_access_edit`, `disk_access_full`.
@@ -1318,7 +1318,7 @@ pub struct DiskFolderShareToUser {
 }
 impl DiskFolderShareToUser {
     /// A `disk.folder.shareToUser` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, user_id: i64, task_name: DiskFolderShareToUserTaskName) -> Self {
+    pub fn new(id: u64, user_id: i64, task_name: DiskFolderShareToUserTaskName) -> Self {
         Self { id, user_id, task_name }
     }
 }
@@ -1334,8 +1334,8 @@ impl DiskFolderShareToUser {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFolderUploadFile {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `data`: raw, required.
     pub data: serde_json::Value,
     /// `fileContent`: `string[]`.
@@ -1350,7 +1350,7 @@ pub struct DiskFolderUploadFile {
 }
 impl DiskFolderUploadFile {
     /// A `disk.folder.uploadFile` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, data: serde_json::Value) -> Self {
+    pub fn new(id: u64, data: serde_json::Value) -> Self {
         Self {
             id,
             data,

@@ -575,8 +575,8 @@ impl wire::Lenient for Storage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskStorageAddFolder {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `data`: raw, required.
     pub data: serde_json::Value,
     /// `rights`: raw.
@@ -585,7 +585,7 @@ pub struct DiskStorageAddFolder {
 }
 impl DiskStorageAddFolder {
     /// A `disk.storage.addFolder` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, data: serde_json::Value) -> Self {
+    pub fn new(id: u64, data: serde_json::Value) -> Self {
         Self { id, data, rights: None }
     }
 }
@@ -596,12 +596,12 @@ impl DiskStorageAddFolder {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskStorageGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DiskStorageGet {
     /// A `disk.storage.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -613,13 +613,13 @@ impl DiskStorageGet {
     scope = "disk",
     kind = read,
     response = Vec<DiskStorageGetChildrenRecord>,
-    list(record = DiskStorageGetChildrenRecord, records = result, id = "ID")
+    list(record = DiskStorageGetChildrenRecord, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskStorageGetChildren {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
@@ -632,7 +632,7 @@ pub struct DiskStorageGetChildren {
 }
 impl DiskStorageGetChildren {
     /// A `disk.storage.getChildren` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             filter: None,
@@ -673,7 +673,7 @@ pub struct DiskStorageGetForApp;
     scope = "disk",
     kind = read,
     response = Vec<Storage>,
-    list(record = Storage, records = result, id = "ID")
+    list(record = Storage, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -712,14 +712,14 @@ pub struct DiskStorageGetTypes;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskStorageRename {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `newName`: string, required.
     pub new_name: String,
 }
 impl DiskStorageRename {
     /// A `disk.storage.rename` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, new_name: String) -> Self {
+    pub fn new(id: u64, new_name: String) -> Self {
         Self { id, new_name }
     }
 }
@@ -735,8 +735,8 @@ impl DiskStorageRename {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskStorageUploadFile {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `data`: raw, required.
     pub data: serde_json::Value,
     /// `fileContent`: `string[]`, required.
@@ -750,7 +750,7 @@ pub struct DiskStorageUploadFile {
 }
 impl DiskStorageUploadFile {
     /// A `disk.storage.uploadFile` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, data: serde_json::Value, file_content: Vec<String>) -> Self {
+    pub fn new(id: u64, data: serde_json::Value, file_content: Vec<String>) -> Self {
         Self {
             id,
             data,

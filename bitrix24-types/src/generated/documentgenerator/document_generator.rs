@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -550,13 +551,13 @@ pub struct DocumentgeneratorDocumentListListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `documents`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentListResult {
-    /// `documents`: `DocumentgeneratorDocumentListDocumentsItem[]`.
+    /// `documents`: `DocumentgeneratorDocumentListDocumentsItem[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<Vec<DocumentgeneratorDocumentListDocumentsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -570,6 +571,12 @@ impl wire::Lenient for DocumentgeneratorDocumentListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<DocumentgeneratorDocumentListDocumentsItem>
+for DocumentgeneratorDocumentListResult {
+    fn into_records(self) -> Vec<DocumentgeneratorDocumentListDocumentsItem> {
+        self.documents.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -824,12 +831,12 @@ impl DocumentgeneratorDocumentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorDocumentDelete {
     /// A `documentgenerator.document.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -845,15 +852,15 @@ impl DocumentgeneratorDocumentDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentEnablepublicurl {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `status`: `DocumentgeneratorDocumentEnablepublicurlStatus`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 impl DocumentgeneratorDocumentEnablepublicurl {
     /// A `documentgenerator.document.enablepublicurl` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, status: None }
     }
 }
@@ -869,12 +876,12 @@ impl DocumentgeneratorDocumentEnablepublicurl {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorDocumentGet {
     /// A `documentgenerator.document.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -890,15 +897,15 @@ impl DocumentgeneratorDocumentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentGetfields {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
 }
 impl DocumentgeneratorDocumentGetfields {
     /// A `documentgenerator.document.getfields` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, values: None }
     }
 }
@@ -909,7 +916,13 @@ impl DocumentgeneratorDocumentGetfields {
     "documentgenerator.document.list",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorDocumentListResult
+    response = DocumentgeneratorDocumentListResult,
+    list(
+        record = DocumentgeneratorDocumentListDocumentsItem,
+        records = "documents",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -939,8 +952,8 @@ pub struct DocumentgeneratorDocumentList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `values`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
@@ -953,7 +966,7 @@ pub struct DocumentgeneratorDocumentUpdate {
 }
 impl DocumentgeneratorDocumentUpdate {
     /// A `documentgenerator.document.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             values: None,

@@ -551,12 +551,12 @@ impl DocumentgeneratorNumeratorAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorNumeratorDelete {
     /// A `documentgenerator.numerator.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -572,12 +572,12 @@ impl DocumentgeneratorNumeratorDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorNumeratorGet {
     /// A `documentgenerator.numerator.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -609,14 +609,14 @@ pub struct DocumentgeneratorNumeratorList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `DocumentgeneratorNumeratorUpdateFields`, required.
     pub fields: DocumentgeneratorNumeratorUpdateFields,
 }
 impl DocumentgeneratorNumeratorUpdate {
     /// A `documentgenerator.numerator.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: DocumentgeneratorNumeratorUpdateFields) -> Self {
+    pub fn new(id: u64, fields: DocumentgeneratorNumeratorUpdateFields) -> Self {
         Self { id, fields }
     }
 }

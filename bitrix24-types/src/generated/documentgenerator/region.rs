@@ -419,12 +419,12 @@ impl DocumentgeneratorRegionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorRegionDelete {
     /// A `documentgenerator.region.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -473,14 +473,14 @@ pub struct DocumentgeneratorRegionList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `DocumentgeneratorRegionUpdateFields`, required.
     pub fields: DocumentgeneratorRegionUpdateFields,
 }
 impl DocumentgeneratorRegionUpdate {
     /// A `documentgenerator.region.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: DocumentgeneratorRegionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: DocumentgeneratorRegionUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -383,13 +384,13 @@ impl wire::Lenient for DocumentgeneratorRoleGetRole {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `roles`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleListResult {
-    /// `roles`: `DocumentgeneratorRoleListRolesItem[]`.
+    /// `roles`: `DocumentgeneratorRoleListRolesItem[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub roles: Option<Vec<DocumentgeneratorRoleListRolesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -403,6 +404,12 @@ impl wire::Lenient for DocumentgeneratorRoleListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<DocumentgeneratorRoleListRolesItem>
+for DocumentgeneratorRoleListResult {
+    fn into_records(self) -> Vec<DocumentgeneratorRoleListRolesItem> {
+        self.roles.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -723,12 +730,12 @@ impl DocumentgeneratorRoleAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorRoleDelete {
     /// A `documentgenerator.role.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -760,12 +767,12 @@ pub struct DocumentgeneratorRoleFillaccesses {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorRoleGet {
     /// A `documentgenerator.role.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -776,7 +783,8 @@ impl DocumentgeneratorRoleGet {
     "documentgenerator.role.list",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorRoleListResult
+    response = DocumentgeneratorRoleListResult,
+    list(record = DocumentgeneratorRoleListRolesItem, records = "roles", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -797,14 +805,14 @@ pub struct DocumentgeneratorRoleList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRoleUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `DocumentgeneratorRoleUpdateFields`, required.
     pub fields: DocumentgeneratorRoleUpdateFields,
 }
 impl DocumentgeneratorRoleUpdate {
     /// A `documentgenerator.role.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: DocumentgeneratorRoleUpdateFields) -> Self {
+    pub fn new(id: u64, fields: DocumentgeneratorRoleUpdateFields) -> Self {
         Self { id, fields }
     }
 }

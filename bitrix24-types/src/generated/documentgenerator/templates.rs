@@ -680,12 +680,12 @@ impl DocumentgeneratorTemplateAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorTemplateDelete {
     /// A `documentgenerator.template.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -701,12 +701,12 @@ impl DocumentgeneratorTemplateDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorTemplateGet {
     /// A `documentgenerator.template.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -722,12 +722,12 @@ impl DocumentgeneratorTemplateGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateGetfields {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl DocumentgeneratorTemplateGetfields {
     /// A `documentgenerator.template.getfields` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -768,14 +768,14 @@ pub struct DocumentgeneratorTemplateList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `DocumentgeneratorTemplateUpdateFields`, required.
     pub fields: DocumentgeneratorTemplateUpdateFields,
 }
 impl DocumentgeneratorTemplateUpdate {
     /// A `documentgenerator.template.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: DocumentgeneratorTemplateUpdateFields) -> Self {
+    pub fn new(id: u64, fields: DocumentgeneratorTemplateUpdateFields) -> Self {
         Self { id, fields }
     }
 }

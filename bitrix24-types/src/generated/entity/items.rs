@@ -204,12 +204,12 @@ impl EntityItemAdd {
 pub struct EntityItemDelete {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl EntityItemDelete {
     /// A `entity.item.delete` call with the required parameters; optional ones unset.
-    pub fn new(entity: String, id: i64) -> Self {
+    pub fn new(entity: String, id: u64) -> Self {
         Self { entity, id }
     }
 }
@@ -263,8 +263,8 @@ impl EntityItemGet {
 pub struct EntityItemUpdate {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -289,7 +289,7 @@ pub struct EntityItemUpdate {
 }
 impl EntityItemUpdate {
     /// A `entity.item.update` call with the required parameters; optional ones unset.
-    pub fn new(entity: String, id: i64) -> Self {
+    pub fn new(entity: String, id: u64) -> Self {
         Self {
             entity,
             id,

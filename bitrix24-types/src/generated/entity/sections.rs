@@ -204,12 +204,12 @@ impl EntitySectionAdd {
 pub struct EntitySectionDelete {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl EntitySectionDelete {
     /// A `entity.section.delete` call with the required parameters; optional ones unset.
-    pub fn new(entity: String, id: i64) -> Self {
+    pub fn new(entity: String, id: u64) -> Self {
         Self { entity, id }
     }
 }
@@ -263,8 +263,8 @@ impl EntitySectionGet {
 pub struct EntitySectionUpdate {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -295,7 +295,7 @@ pub struct EntitySectionUpdate {
 }
 impl EntitySectionUpdate {
     /// A `entity.section.update` call with the required parameters; optional ones unset.
-    pub fn new(entity: String, id: i64) -> Self {
+    pub fn new(entity: String, id: u64) -> Self {
         Self {
             entity,
             id,

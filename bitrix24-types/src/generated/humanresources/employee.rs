@@ -513,12 +513,12 @@ impl HumanresourcesEmployeeSearch {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesEmployeeSubordinates {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl HumanresourcesEmployeeSubordinates {
     /// A `humanresources.employee.subordinates` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -829,15 +829,15 @@ impl HumanresourcesNodeAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesNodeChildren {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeChildren {
     /// A `humanresources.node.children` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, select: None }
     }
 }
@@ -867,8 +867,8 @@ pub struct HumanresourcesNodeCount;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeEdit {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -881,7 +881,7 @@ pub struct HumanresourcesNodeEdit {
 }
 impl HumanresourcesNodeEdit {
     /// A `humanresources.node.edit` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             name: None,
@@ -945,15 +945,15 @@ pub struct HumanresourcesNodeFieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesNodeGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
 }
 impl HumanresourcesNodeGet {
     /// A `humanresources.node.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, select: None }
     }
 }
@@ -1002,14 +1002,14 @@ impl HumanresourcesNodeList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct HumanresourcesNodeMove {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `parentId`: integer, required.
     pub parent_id: i64,
 }
 impl HumanresourcesNodeMove {
     /// A `humanresources.node.move` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, parent_id: i64) -> Self {
+    pub fn new(id: u64, parent_id: i64) -> Self {
         Self { id, parent_id }
     }
 }

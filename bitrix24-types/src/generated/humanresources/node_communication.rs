@@ -125,12 +125,12 @@ impl HumanresourcesNodeCommunicationEdit {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesNodeCommunicationList {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl HumanresourcesNodeCommunicationList {
     /// A `humanresources.node.communication.list` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -608,12 +608,12 @@ impl HumanresourcesHcmlinkCompanyAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkCompanyDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl HumanresourcesHcmlinkCompanyDelete {
     /// A `humanresources.hcmlink.company.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -651,14 +651,14 @@ pub struct HumanresourcesHcmlinkCompanyList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkCompanyUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `HumanresourcesHcmlinkCompanyUpdateFields`, required.
     pub fields: HumanresourcesHcmlinkCompanyUpdateFields,
 }
 impl HumanresourcesHcmlinkCompanyUpdate {
     /// A `humanresources.hcmlink.company.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: HumanresourcesHcmlinkCompanyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: HumanresourcesHcmlinkCompanyUpdateFields) -> Self {
         Self { id, fields }
     }
 }
@@ -786,12 +786,12 @@ impl HumanresourcesHcmlinkFieldValueSet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkJobStatusGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl HumanresourcesHcmlinkJobStatusGet {
     /// A `humanresources.hcmlink.job.status.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -807,14 +807,14 @@ impl HumanresourcesHcmlinkJobStatusGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkJobUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `HumanresourcesHcmlinkJobUpdateFields`, required.
     pub fields: HumanresourcesHcmlinkJobUpdateFields,
 }
 impl HumanresourcesHcmlinkJobUpdate {
     /// A `humanresources.hcmlink.job.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: HumanresourcesHcmlinkJobUpdateFields) -> Self {
+    pub fn new(id: u64, fields: HumanresourcesHcmlinkJobUpdateFields) -> Self {
         Self { id, fields }
     }
 }

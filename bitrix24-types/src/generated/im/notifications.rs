@@ -645,9 +645,9 @@ impl ImNotifyConfirm {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotifyDelete {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `TAG`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
@@ -772,9 +772,9 @@ impl ImNotifyPersonalAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImNotifyRead {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ACTION`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

@@ -277,9 +277,9 @@ impl wire::Lenient for ImUserListGetPhones {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImUserGet {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `AVATAR_HR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_hr: Option<String>,

@@ -87,14 +87,14 @@ impl wire::Lenient for LandingSiteGetMenuBindingsMenuBindingItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteBindingToGroup {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `groupId`: integer, required.
     pub group_id: i64,
 }
 impl LandingSiteBindingToGroup {
     /// A `landing.site.bindingToGroup` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, group_id: i64) -> Self {
+    pub fn new(id: u64, group_id: i64) -> Self {
         Self { id, group_id }
     }
 }
@@ -110,14 +110,14 @@ impl LandingSiteBindingToGroup {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteBindingToMenu {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `menuCode`: string, required.
     pub menu_code: String,
 }
 impl LandingSiteBindingToMenu {
     /// A `landing.site.bindingToMenu` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, menu_code: String) -> Self {
+    pub fn new(id: u64, menu_code: String) -> Self {
         Self { id, menu_code }
     }
 }
@@ -165,14 +165,14 @@ pub struct LandingSiteGetMenuBindings {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteUnbindingFromGroup {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `groupId`: integer, required.
     pub group_id: i64,
 }
 impl LandingSiteUnbindingFromGroup {
     /// A `landing.site.unbindingFromGroup` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, group_id: i64) -> Self {
+    pub fn new(id: u64, group_id: i64) -> Self {
         Self { id, group_id }
     }
 }
@@ -188,14 +188,14 @@ impl LandingSiteUnbindingFromGroup {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSiteUnbindingFromMenu {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `menuCode`: string, required.
     pub menu_code: String,
 }
 impl LandingSiteUnbindingFromMenu {
     /// A `landing.site.unbindingFromMenu` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, menu_code: String) -> Self {
+    pub fn new(id: u64, menu_code: String) -> Self {
         Self { id, menu_code }
     }
 }

@@ -67,12 +67,12 @@ pub struct LandingRoleGetRights {
     /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<LandingRoleEnableScope>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingRoleGetRights {
     /// A `landing.role.getRights` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -91,15 +91,15 @@ pub struct LandingRoleSetAccessCodes {
     /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<LandingRoleEnableScope>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `codes`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub codes: Option<Vec<String>>,
 }
 impl LandingRoleSetAccessCodes {
     /// A `landing.role.setAccessCodes` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             scope: None,
             id,
@@ -122,8 +122,8 @@ pub struct LandingRoleSetRights {
     /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<LandingRoleEnableScope>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `rights`: raw, required.
     pub rights: serde_json::Value,
     /// `additional`: `LandingRoleSetRightsAdditional[]`. Each one of `menu24`, `create`.
@@ -132,7 +132,7 @@ pub struct LandingRoleSetRights {
 }
 impl LandingRoleSetRights {
     /// A `landing.role.setRights` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, rights: serde_json::Value) -> Self {
+    pub fn new(id: u64, rights: serde_json::Value) -> Self {
         Self {
             scope: None,
             id,

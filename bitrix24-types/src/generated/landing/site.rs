@@ -851,12 +851,12 @@ pub struct LandingSiteDelete {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSiteDelete {
     /// A `landing.site.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -872,15 +872,15 @@ impl LandingSiteDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingSiteFullExport {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `params`: `LandingSiteFullExportParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<LandingSiteFullExportParams>,
 }
 impl LandingSiteFullExport {
     /// A `landing.site.fullExport` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, params: None }
     }
 }
@@ -949,12 +949,12 @@ pub struct LandingSiteGetPreview {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSiteGetPreview {
     /// A `landing.site.getPreview` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -998,12 +998,12 @@ pub struct LandingSiteGetadditionalfields {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSiteGetadditionalfields {
     /// A `landing.site.getadditionalfields` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -1022,15 +1022,15 @@ pub struct LandingSiteMarkDelete {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `mark`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<bool>,
 }
 impl LandingSiteMarkDelete {
     /// A `landing.site.markDelete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             scope: None,
             id,
@@ -1053,15 +1053,15 @@ pub struct LandingSiteMarkFolderDelete {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `mark`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<bool>,
 }
 impl LandingSiteMarkFolderDelete {
     /// A `landing.site.markFolderDelete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             scope: None,
             id,
@@ -1084,12 +1084,12 @@ pub struct LandingSiteMarkFolderUnDelete {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSiteMarkFolderUnDelete {
     /// A `landing.site.markFolderUnDelete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -1108,12 +1108,12 @@ pub struct LandingSiteMarkUnDelete {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSiteMarkUnDelete {
     /// A `landing.site.markUnDelete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -1132,12 +1132,12 @@ pub struct LandingSitePublication {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSitePublication {
     /// A `landing.site.publication` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -1211,12 +1211,12 @@ pub struct LandingSiteUnpublic {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSiteUnpublic {
     /// A `landing.site.unpublic` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -1235,14 +1235,14 @@ pub struct LandingSiteUpdate {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `LandingSiteUpdateFields`, required.
     pub fields: LandingSiteUpdateFields,
 }
 impl LandingSiteUpdate {
     /// A `landing.site.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: LandingSiteUpdateFields) -> Self {
+    pub fn new(id: u64, fields: LandingSiteUpdateFields) -> Self {
         Self { scope: None, id, fields }
     }
 }

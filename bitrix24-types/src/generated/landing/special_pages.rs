@@ -300,12 +300,12 @@ pub struct LandingSyspageDeleteForLanding {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSyspageDeleteForLanding {
     /// A `landing.syspage.deleteForLanding` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { scope: None, id }
     }
 }
@@ -321,12 +321,12 @@ impl LandingSyspageDeleteForLanding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingSyspageDeleteForSite {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl LandingSyspageDeleteForSite {
     /// A `landing.syspage.deleteForSite` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -342,15 +342,15 @@ impl LandingSyspageDeleteForSite {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingSyspageGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `active`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 impl LandingSyspageGet {
     /// A `landing.syspage.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, active: None }
     }
 }
@@ -396,8 +396,8 @@ impl LandingSyspageGetSpecialPage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingSyspageSet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `type`: `LandingSyspageGetSpecialPageType`, required. One of `mainpage`, `catalog`, `personal`, `cart`, `order`, `payment`, `compare`, `feedback`.
     pub type_: LandingSyspageGetSpecialPageType,
     /// `lid`: integer.
@@ -406,7 +406,7 @@ pub struct LandingSyspageSet {
 }
 impl LandingSyspageSet {
     /// A `landing.syspage.set` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, type_: LandingSyspageGetSpecialPageType) -> Self {
+    pub fn new(id: u64, type_: LandingSyspageGetSpecialPageType) -> Self {
         Self { id, type_, lid: None }
     }
 }

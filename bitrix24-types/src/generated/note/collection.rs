@@ -540,12 +540,12 @@ impl NoteCollectionAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionArchive {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl NoteCollectionArchive {
     /// A `note.collection.archive` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -562,12 +562,12 @@ impl NoteCollectionArchive {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl NoteCollectionDelete {
     /// A `note.collection.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -626,12 +626,12 @@ pub struct NoteCollectionFieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl NoteCollectionGet {
     /// A `note.collection.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -665,14 +665,14 @@ pub struct NoteCollectionList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `NoteCollectionUpdateFields`, required.
     pub fields: NoteCollectionUpdateFields,
 }
 impl NoteCollectionUpdate {
     /// A `note.collection.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: NoteCollectionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: NoteCollectionUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -6,44 +6,60 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct NoteDocument {
-    /// `item`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `item`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub item: Option<serde_json::Value>,
-    /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `collectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub collection_id: Option<i64>,
     /// `parentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// `markdown`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub markdown: Option<String>,
-    /// `position`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `position`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub position: Option<i64>,
-    /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `createdBy`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by: Option<i64>,
-    /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `updatedBy`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub updated_by: Option<i64>,
-    /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `createdAt`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_at: Option<wire::DateTime>,
-    /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `updatedAt`: datetime, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -57,27 +73,6 @@ impl wire::Lenient for NoteDocument {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct NoteDocumentAddFields {
-    /// `collectionId`: integer, required.
-    pub collection_id: i64,
-    /// `title`: string, required.
-    pub title: String,
-    /// `parentId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<i64>,
-    /// `markdown`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -662,23 +657,6 @@ impl wire::Lenient for NoteDocumentTreeListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct NoteDocumentUpdateFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `markdown`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
@@ -760,12 +738,12 @@ impl wire::Lenient for NoteDocumentUpdateResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentAdd {
-    /// `fields`: `NoteDocumentAddFields`, required.
-    pub fields: NoteDocumentAddFields,
+    /// `fields`: `NoteDocument`, required.
+    pub fields: NoteDocument,
 }
 impl NoteDocumentAdd {
     /// A `note.document.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: NoteDocumentAddFields) -> Self {
+    pub fn new(fields: NoteDocument) -> Self {
         Self { fields }
     }
 }
@@ -782,12 +760,12 @@ impl NoteDocumentAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentArchive {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl NoteDocumentArchive {
     /// A `note.document.archive` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -804,12 +782,12 @@ impl NoteDocumentArchive {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl NoteDocumentDelete {
     /// A `note.document.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -868,12 +846,12 @@ pub struct NoteDocumentFieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl NoteDocumentGet {
     /// A `note.document.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1021,17 +999,17 @@ impl NoteDocumentTreeList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `NoteDocumentUpdateFields`, required.
-    pub fields: NoteDocumentUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `NoteDocument`, required.
+    pub fields: NoteDocument,
     /// `overwrite`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overwrite: Option<bool>,
 }
 impl NoteDocumentUpdate {
     /// A `note.document.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: NoteDocumentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: NoteDocument) -> Self {
         Self {
             id,
             fields,

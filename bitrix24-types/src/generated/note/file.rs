@@ -321,14 +321,14 @@ pub struct NoteFileFieldList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct NoteFileGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `documentId`: integer, required.
     pub document_id: i64,
 }
 impl NoteFileGet {
     /// A `note.file.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, document_id: i64) -> Self {
+    pub fn new(id: u64, document_id: i64) -> Self {
         Self { id, document_id }
     }
 }

@@ -7,53 +7,57 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItem {
-    /// `stageId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub stage_id: Option<serde_json::Value>,
-    /// `previousStageId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `stageId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stage_id: Option<i64>,
+    /// `previousStageId`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub previous_stage_id: Option<serde_json::Value>,
-    /// `name`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `name`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub name: Option<serde_json::Value>,
-    /// `typeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `typeId`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub type_id: Option<serde_json::Value>,
-    /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `createdBy`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `updatedBy`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub updated_by: Option<serde_json::Value>,
-    /// `movedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `movedBy`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub moved_by: Option<serde_json::Value>,
-    /// `createdTime`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `createdTime`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_time: Option<serde_json::Value>,
-    /// `updatedTime`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `updatedTime`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub updated_time: Option<serde_json::Value>,
-    /// `movedTime`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `movedTime`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub moved_time: Option<serde_json::Value>,
-    /// `detailUrl`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `detailUrl`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub detail_url: Option<serde_json::Value>,
-    /// `tasksCounter`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `tasksCounter`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub tasks_counter: Option<serde_json::Value>,
-    /// `tasksFaces`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `tasksFaces`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub tasks_faces: Option<serde_json::Value>,
-    /// `users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `users`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub users: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -67,20 +71,6 @@ impl wire::Lenient for RpaItem {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct RpaItemUpdateFields {
-    /// `stageId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `rpa.item.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
@@ -122,12 +112,12 @@ impl RpaItemAdd {
 pub struct RpaItemDelete {
     /// `typeId`: integer, required.
     pub type_id: i64,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl RpaItemDelete {
     /// A `rpa.item.delete` call with the required parameters; optional ones unset.
-    pub fn new(type_id: i64, id: i64) -> Self {
+    pub fn new(type_id: i64, id: u64) -> Self {
         Self { type_id, id }
     }
 }
@@ -142,9 +132,9 @@ pub struct RpaItemGet {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `rpa.item.getTasks`: scope `rpa`; reads only.
 ///
@@ -162,9 +152,9 @@ pub struct RpaItemGetTasks {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `rpa.item.list`: scope `rpa`; reads only.
 ///
@@ -209,15 +199,15 @@ pub struct RpaItemUpdate {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `fields`: `RpaItemUpdateFields`, required.
-    pub fields: RpaItemUpdateFields,
+    pub id: Option<u64>,
+    /// `fields`: `RpaItem`, required.
+    pub fields: RpaItem,
 }
 impl RpaItemUpdate {
     /// A `rpa.item.update` call with the required parameters; optional ones unset.
-    pub fn new(fields: RpaItemUpdateFields) -> Self {
+    pub fn new(fields: RpaItem) -> Self {
         Self {
             type_id: None,
             id: None,

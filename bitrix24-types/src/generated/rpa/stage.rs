@@ -7,103 +7,74 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct RpaStageAddFields {
-    /// `name`: raw, required.
-    pub name: serde_json::Value,
-    /// `typeId`: integer, required.
-    pub type_id: i64,
-    /// `code`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<serde_json::Value>,
-    /// `color`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<serde_json::Value>,
-    /// `sort`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<serde_json::Value>,
-    /// `semantic`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub semantic: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct RpaStageUpdateFields {
-    /// `name`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `code`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<serde_json::Value>,
-    /// `color`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<serde_json::Value>,
-    /// `sort`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<serde_json::Value>,
-    /// `semantic`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub semantic: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Stage {
     /// `name`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<serde_json::Value>,
     /// `code`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<serde_json::Value>,
     /// `color`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub color: Option<serde_json::Value>,
     /// `sort`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<serde_json::Value>,
     /// `semantic`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub semantic: Option<serde_json::Value>,
-    /// `typeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
-    pub type_id: Option<serde_json::Value>,
-    /// `isFirst`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `typeId`: integer.
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_id: Option<i64>,
+    /// `isFirst`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub is_first: Option<serde_json::Value>,
-    /// `isSuccess`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `isSuccess`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub is_success: Option<serde_json::Value>,
-    /// `isFail`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `isFail`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub is_fail: Option<serde_json::Value>,
-    /// `tasks`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `tasks`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub tasks: Option<serde_json::Value>,
-    /// `robotsCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `robotsCount`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub robots_count: Option<serde_json::Value>,
-    /// `possibleNextStages`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `possibleNextStages`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub possible_next_stages: Option<serde_json::Value>,
-    /// `permissions`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `permissions`: raw, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub permissions: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -131,12 +102,12 @@ impl wire::Lenient for Stage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaStageAdd {
-    /// `fields`: `RpaStageAddFields`, required.
-    pub fields: RpaStageAddFields,
+    /// `fields`: `Stage`, required.
+    pub fields: Stage,
 }
 impl RpaStageAdd {
     /// A `rpa.stage.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: RpaStageAddFields) -> Self {
+    pub fn new(fields: Stage) -> Self {
         Self { fields }
     }
 }
@@ -153,12 +124,12 @@ impl RpaStageAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaStageDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl RpaStageDelete {
     /// A `rpa.stage.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -170,12 +141,12 @@ impl RpaStageDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaStageGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl RpaStageGet {
     /// A `rpa.stage.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -217,10 +188,10 @@ impl RpaStageListForType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaStageUpdate {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `fields`: `RpaStageUpdateFields`.
+    pub id: Option<u64>,
+    /// `fields`: `Stage`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<RpaStageUpdateFields>,
+    pub fields: Option<Stage>,
 }

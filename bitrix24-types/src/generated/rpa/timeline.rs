@@ -126,12 +126,12 @@ pub struct RpaTimelineAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTimelineDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl RpaTimelineDelete {
     /// A `rpa.timeline.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -171,9 +171,9 @@ pub struct RpaTimelineListForItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTimelineUpdate {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `fields`: `RpaTimelineUpdateFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<RpaTimelineUpdateFields>,
@@ -191,9 +191,9 @@ pub struct RpaTimelineUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaTimelineUpdateIsFixed {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `isFixed`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

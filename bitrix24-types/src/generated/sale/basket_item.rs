@@ -544,7 +544,12 @@ pub struct SaleBasketitemGetFieldsCatalogProduct;
     scope = "sale",
     kind = read,
     response = SaleBasketitemListResult,
-    list(record = SaleBasketitemListBasketItems, records = "basketItems", id = "id")
+    list(
+        record = SaleBasketitemListBasketItems,
+        records = "basketItems",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -296,7 +296,8 @@ pub struct SaleBasketpropertiesGetFields;
     list(
         record = SaleBasketpropertiesListBasketProperties,
         records = "basketProperties",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -556,7 +556,7 @@ pub struct SaleOrderGetFields;
     scope = "sale",
     kind = read,
     response = SaleOrderListResult,
-    list(record = SaleOrderListOrders, records = "orders", id = "id")
+    list(record = SaleOrderListOrders, records = "orders", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

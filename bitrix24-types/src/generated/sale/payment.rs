@@ -617,7 +617,7 @@ pub struct SalePaymentGetFields;
     scope = "sale",
     kind = read,
     response = SalePaymentListResult,
-    list(record = SalePaymentListPayments, records = "payments", id = "id")
+    list(record = SalePaymentListPayments, records = "payments", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -285,7 +285,8 @@ pub struct SalePaymentitembasketGetfields;
     list(
         record = SalePaymentitembasketListPaymentItemsBasket,
         records = "paymentItemsBasket",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

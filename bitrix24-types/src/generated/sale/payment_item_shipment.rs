@@ -279,7 +279,8 @@ pub struct SalePaymentItemShipmentGetFields;
     list(
         record = SalePaymentItemShipmentListPaymentItemsShipment,
         records = "paymentItemsShipment",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

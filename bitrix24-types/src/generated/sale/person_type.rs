@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -99,13 +100,13 @@ impl wire::Lenient for SalePersontypeGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `personTypes`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePersontypeListResult {
-    /// `personTypes`: `SalePersonType[]`.
+    /// `personTypes`: `SalePersonType[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub person_types: Option<Vec<SalePersonType>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -119,6 +120,11 @@ impl wire::Lenient for SalePersontypeListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<SalePersonType> for SalePersontypeListResult {
+    fn into_records(self) -> Vec<SalePersonType> {
+        self.person_types.unwrap_or_default()
     }
 }
 /// Sent in requests.
@@ -250,7 +256,8 @@ pub struct SalePersontypeGetFields;
     "sale.persontype.list",
     scope = "sale",
     kind = read,
-    response = SalePersontypeListResult
+    response = SalePersontypeListResult,
+    list(record = SalePersonType, records = "personTypes", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -511,7 +511,12 @@ impl SalePropertyGetfieldsbytype {
     scope = "sale",
     kind = read,
     response = SalePropertyListResult,
-    list(record = SalePropertyListProperties, records = "properties", id = "id")
+    list(
+        record = SalePropertyListProperties,
+        records = "properties",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -115,13 +116,13 @@ impl wire::Lenient for SalePropertyRelationListPropertyRelationsItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `propertyRelations`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertyRelationListResult2 {
-    /// `propertyRelations`: `SalePropertyRelationListPropertyRelationsItem[]`.
+pub struct SalePropertyRelationListResult {
+    /// `propertyRelations`: `SalePropertyRelationListPropertyRelationsItem[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub property_relations: Option<Vec<SalePropertyRelationListPropertyRelationsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -129,12 +130,18 @@ pub struct SalePropertyRelationListResult2 {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SalePropertyRelationListResult2 {
+impl wire::Lenient for SalePropertyRelationListResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<SalePropertyRelationListPropertyRelationsItem>
+for SalePropertyRelationListResult {
+    fn into_records(self) -> Vec<SalePropertyRelationListPropertyRelationsItem> {
+        self.property_relations.unwrap_or_default()
     }
 }
 /// `sale.propertyRelation.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -198,7 +205,12 @@ pub struct SalePropertyRelationGetFields;
     "sale.propertyRelation.list",
     scope = "sale",
     kind = read,
-    response = SalePropertyRelationListResult2
+    response = SalePropertyRelationListResult,
+    list(
+        record = SalePropertyRelationListPropertyRelationsItem,
+        records = "propertyRelations",
+        id = "ID"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -275,7 +275,8 @@ pub struct SalePropertyvalueGetfields;
     list(
         record = SalePropertyvalueListPropertyValues,
         records = "propertyValues",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -650,7 +650,7 @@ pub struct SaleShipmentGetFields;
     scope = "sale",
     kind = read,
     response = SaleShipmentListResult,
-    list(record = SaleShipmentListShipments, records = "shipments", id = "id")
+    list(record = SaleShipmentListShipments, records = "shipments", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

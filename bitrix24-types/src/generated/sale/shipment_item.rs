@@ -275,9 +275,9 @@ impl SaleShipmentitemGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemGetfields {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 /// `sale.shipmentitem.list`: scope `sale`; reads only.
 ///
@@ -290,7 +290,8 @@ pub struct SaleShipmentitemGetfields {
     list(
         record = SaleShipmentitemListShipmentItems,
         records = "shipmentItems",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -869,7 +869,12 @@ impl SaleShipmentpropertyGetfieldsbytype {
     scope = "sale",
     kind = read,
     response = SaleShipmentpropertyListResult,
-    list(record = SaleShipmentpropertyListProperties, records = "properties", id = "id")
+    list(
+        record = SaleShipmentpropertyListProperties,
+        records = "properties",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -309,7 +309,8 @@ pub struct SaleShipmentpropertyvalueGetfields;
     list(
         record = SaleShipmentpropertyvalueListPropertyValues,
         records = "propertyValues",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -105,7 +105,8 @@ pub struct SaleTradePlatformGetFields;
     list(
         record = SaleTradePlatformListTradePlatforms,
         records = "tradePlatforms",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

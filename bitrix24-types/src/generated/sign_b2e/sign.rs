@@ -770,12 +770,12 @@ impl SignB2eDocumentSend {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SignB2eHcmlinkDocumentGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl SignB2eHcmlinkDocumentGet {
     /// A `sign.b2e.hcmlink.document.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

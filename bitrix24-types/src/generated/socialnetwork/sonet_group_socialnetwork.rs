@@ -951,7 +951,8 @@ impl SocialnetworkApiWorkgroupGet {
     list(
         record = SocialnetworkApiWorkgroupListWorkgroups,
         records = "workgroups",
-        id = "id"
+        id = "id",
+        fast_path
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -90,12 +90,12 @@ impl SonetGroupUserDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SonetGroupUserGet {
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl SonetGroupUserGet {
     /// A `sonet_group.user.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }

@@ -6,23 +6,35 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Backlog {
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<i64>,
-    /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `id`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub id: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -36,24 +48,6 @@ impl wire::Lenient for Backlog {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksApiScrumBacklogAddFields {
-    /// `groupId`: integer, required.
-    pub group_id: i64,
-    /// `createdBy`: integer, required.
-    pub created_by: i64,
-    /// `modifiedBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -202,26 +196,6 @@ impl wire::Lenient for TasksApiScrumBacklogGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksApiScrumBacklogUpdateFields {
-    /// `groupId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<i64>,
-    /// `createdBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-update.html)
@@ -265,12 +239,12 @@ impl wire::Lenient for TasksApiScrumBacklogUpdateResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumBacklogAdd {
-    /// `fields`: `TasksApiScrumBacklogAddFields`, required.
-    pub fields: TasksApiScrumBacklogAddFields,
+    /// `fields`: `Backlog`, required.
+    pub fields: Backlog,
 }
 impl TasksApiScrumBacklogAdd {
     /// A `tasks.api.scrum.backlog.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: TasksApiScrumBacklogAddFields) -> Self {
+    pub fn new(fields: Backlog) -> Self {
         Self { fields }
     }
 }
@@ -286,12 +260,12 @@ impl TasksApiScrumBacklogAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumBacklogDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksApiScrumBacklogDelete {
     /// A `tasks.api.scrum.backlog.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -307,12 +281,12 @@ impl TasksApiScrumBacklogDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumBacklogGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksApiScrumBacklogGet {
     /// A `tasks.api.scrum.backlog.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -340,14 +314,14 @@ pub struct TasksApiScrumBacklogGetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumBacklogUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `TasksApiScrumBacklogUpdateFields`, required.
-    pub fields: TasksApiScrumBacklogUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `Backlog`, required.
+    pub fields: Backlog,
 }
 impl TasksApiScrumBacklogUpdate {
     /// A `tasks.api.scrum.backlog.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: TasksApiScrumBacklogUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Backlog) -> Self {
         Self { id, fields }
     }
 }

@@ -535,9 +535,9 @@ pub struct TasksFlowFlowIsExists {
     pub flow_data: serde_json::Value,
     /// `name`: string, required.
     pub name: String,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
 }
 impl TasksFlowFlowIsExists {
     /// A `tasks.flow.Flow.isExists` call with the required parameters; optional ones unset.

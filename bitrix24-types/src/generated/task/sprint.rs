@@ -693,12 +693,12 @@ impl TasksApiScrumSprintAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumSprintComplete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksApiScrumSprintComplete {
     /// A `tasks.api.scrum.sprint.complete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -714,12 +714,12 @@ impl TasksApiScrumSprintComplete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumSprintDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksApiScrumSprintDelete {
     /// A `tasks.api.scrum.sprint.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -793,12 +793,12 @@ pub struct TasksApiScrumSprintList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumSprintStart {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksApiScrumSprintStart {
     /// A `tasks.api.scrum.sprint.start` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -814,14 +814,14 @@ impl TasksApiScrumSprintStart {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumSprintUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `TasksApiScrumSprintUpdateFields`, required.
     pub fields: TasksApiScrumSprintUpdateFields,
 }
 impl TasksApiScrumSprintUpdate {
     /// A `tasks.api.scrum.sprint.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: TasksApiScrumSprintUpdateFields) -> Self {
+    pub fn new(id: u64, fields: TasksApiScrumSprintUpdateFields) -> Self {
         Self { id, fields }
     }
 }

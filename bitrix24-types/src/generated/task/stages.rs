@@ -147,15 +147,15 @@ impl TaskStagesCanmovetask {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TaskStagesDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `isAdmin`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_admin: Option<bool>,
 }
 impl TaskStagesDelete {
     /// A `task.stages.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, is_admin: None }
     }
 }
@@ -191,8 +191,8 @@ impl TaskStagesGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TaskStagesMovetask {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `stageId`: integer, required.
     pub stage_id: i64,
     /// `before`: integer.
@@ -204,7 +204,7 @@ pub struct TaskStagesMovetask {
 }
 impl TaskStagesMovetask {
     /// A `task.stages.movetask` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, stage_id: i64) -> Self {
+    pub fn new(id: u64, stage_id: i64) -> Self {
         Self {
             id,
             stage_id,
@@ -225,8 +225,8 @@ impl TaskStagesMovetask {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TaskStagesUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `TaskStagesUpdateFields`, required.
     pub fields: TaskStagesUpdateFields,
     /// `isAdmin`: boolean.
@@ -235,7 +235,7 @@ pub struct TaskStagesUpdate {
 }
 impl TaskStagesUpdate {
     /// A `task.stages.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: TaskStagesUpdateFields) -> Self {
+    pub fn new(id: u64, fields: TaskStagesUpdateFields) -> Self {
         Self { id, fields, is_admin: None }
     }
 }

@@ -7,29 +7,45 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TasksApiScrumTaskUpdateStatus;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksApiScrumTask {
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entity_id: Option<i64>,
     /// `storyPoints`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub story_points: Option<String>,
     /// `epicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub epic_id: Option<i64>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    #[serde(
+        default,
+        deserialize_with = "wire::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `createdBy`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
+    /// `modifiedBy`: integer, read-only.
+    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
     pub modified_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -81,29 +97,6 @@ impl wire::Lenient for TasksApiScrumTaskGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksApiScrumTaskUpdateFields {
-    /// `entityId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<i64>,
-    /// `storyPoints`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub story_points: Option<String>,
-    /// `epicId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub epic_id: Option<i64>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)
@@ -144,12 +137,12 @@ impl wire::Lenient for TasksApiScrumTaskUpdateResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumTaskGet {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksApiScrumTaskGet {
     /// A `tasks.api.scrum.task.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -177,14 +170,14 @@ pub struct TasksApiScrumTaskGetFields;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumTaskUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
-    /// `fields`: `TasksApiScrumTaskUpdateFields`, required.
-    pub fields: TasksApiScrumTaskUpdateFields,
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `TasksApiScrumTask`, required.
+    pub fields: TasksApiScrumTask,
 }
 impl TasksApiScrumTaskUpdate {
     /// A `tasks.api.scrum.task.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: TasksApiScrumTaskUpdateFields) -> Self {
+    pub fn new(id: u64, fields: TasksApiScrumTask) -> Self {
         Self { id, fields }
     }
 }

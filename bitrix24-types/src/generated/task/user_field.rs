@@ -1113,12 +1113,12 @@ impl TaskItemUserfieldAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldDelete {
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl TaskItemUserfieldDelete {
     /// A `task.item.userfield.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1134,12 +1134,12 @@ impl TaskItemUserfieldDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGet {
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
 }
 impl TaskItemUserfieldGet {
     /// A `task.item.userfield.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -1198,14 +1198,14 @@ pub struct TaskItemUserfieldGettypes;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldUpdate {
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `DATA`: `TaskItemUserfieldUpdateData`, required.
     pub data: TaskItemUserfieldUpdateData,
 }
 impl TaskItemUserfieldUpdate {
     /// A `task.item.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, data: TaskItemUserfieldUpdateData) -> Self {
+    pub fn new(id: u64, data: TaskItemUserfieldUpdateData) -> Self {
         Self { id, data }
     }
 }

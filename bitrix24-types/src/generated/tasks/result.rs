@@ -415,12 +415,12 @@ impl TasksTaskResultAddfromchatmessage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskResultDelete {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksTaskResultDelete {
     /// A `tasks.task.result.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -437,14 +437,14 @@ impl TasksTaskResultDelete {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskResultUpdate {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `TasksTaskResultUpdateFields`, required.
     pub fields: TasksTaskResultUpdateFields,
 }
 impl TasksTaskResultUpdate {
     /// A `tasks.task.result.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: TasksTaskResultUpdateFields) -> Self {
+    pub fn new(id: u64, fields: TasksTaskResultUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -955,12 +955,12 @@ impl TasksTaskAddV3 {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskDeleteV3 {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl TasksTaskDeleteV3 {
     /// A `tasks.task.delete` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id }
     }
 }
@@ -977,15 +977,15 @@ impl TasksTaskDeleteV3 {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskGetV3 {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `select`: `TasksTaskGetV3Select`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<TasksTaskGetV3Select>,
 }
 impl TasksTaskGetV3 {
     /// A `tasks.task.get` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, select: None }
     }
 }
@@ -1028,14 +1028,14 @@ pub struct TasksTaskListV3 {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskUpdateV3 {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `TasksTaskGetV3Select`, required.
     pub fields: TasksTaskGetV3Select,
 }
 impl TasksTaskUpdateV3 {
     /// A `tasks.task.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64, fields: TasksTaskGetV3Select) -> Self {
+    pub fn new(id: u64, fields: TasksTaskGetV3Select) -> Self {
         Self { id, fields }
     }
 }

@@ -691,8 +691,8 @@ pub struct UserSearch {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserUpdate {
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
     /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -852,7 +852,7 @@ pub struct UserUpdate {
 }
 impl UserUpdate {
     /// A `user.update` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self {
             id,
             active: None,

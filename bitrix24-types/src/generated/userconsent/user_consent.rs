@@ -112,15 +112,15 @@ pub struct UserconsentAgreementList;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct UserconsentAgreementText {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `replace`: `UserconsentAgreementTextFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace: Option<UserconsentAgreementTextFields>,
 }
 impl UserconsentAgreementText {
     /// A `userconsent.agreement.text` call with the required parameters; optional ones unset.
-    pub fn new(id: i64) -> Self {
+    pub fn new(id: u64) -> Self {
         Self { id, replace: None }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -1366,13 +1367,13 @@ impl wire::Lenient for UserfieldconfigListLanguageId {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `fields`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "self::serde")]
 pub struct UserfieldconfigListResult {
-    /// `fields`: `UserfieldconfigListResultFields[]`.
+    /// `fields`: `UserfieldconfigListResultFields[]`, read-only.
     #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<Vec<UserfieldconfigListResultFields>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1386,6 +1387,11 @@ impl wire::Lenient for UserfieldconfigListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<UserfieldconfigListResultFields> for UserfieldconfigListResult {
+    fn into_records(self) -> Vec<UserfieldconfigListResultFields> {
+        self.fields.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -2003,12 +2009,12 @@ impl UserfieldconfigAdd {
 pub struct UserfieldconfigDelete {
     /// `moduleId`: string, required.
     pub module_id: String,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl UserfieldconfigDelete {
     /// A `userfieldconfig.delete` call with the required parameters; optional ones unset.
-    pub fn new(module_id: String, id: i64) -> Self {
+    pub fn new(module_id: String, id: u64) -> Self {
         Self { module_id, id }
     }
 }
@@ -2026,12 +2032,12 @@ impl UserfieldconfigDelete {
 pub struct UserfieldconfigGet {
     /// `moduleId`: string, required.
     pub module_id: String,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
 }
 impl UserfieldconfigGet {
     /// A `userfieldconfig.get` call with the required parameters; optional ones unset.
-    pub fn new(module_id: String, id: i64) -> Self {
+    pub fn new(module_id: String, id: u64) -> Self {
         Self { module_id, id }
     }
 }
@@ -2063,7 +2069,13 @@ impl UserfieldconfigGetTypes {
     "userfieldconfig.list",
     scope = "userfieldconfig",
     kind = read,
-    response = UserfieldconfigListResult
+    response = UserfieldconfigListResult,
+    list(
+        record = UserfieldconfigListResultFields,
+        records = "fields",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -2109,15 +2121,15 @@ impl UserfieldconfigList {
 pub struct UserfieldconfigUpdate {
     /// `moduleId`: string, required.
     pub module_id: String,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `field`: `UserfieldconfigUpdateField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<UserfieldconfigUpdateField>,
 }
 impl UserfieldconfigUpdate {
     /// A `userfieldconfig.update` call with the required parameters; optional ones unset.
-    pub fn new(module_id: String, id: i64) -> Self {
+    pub fn new(module_id: String, id: u64) -> Self {
         Self { module_id, id, field: None }
     }
 }

@@ -1,0 +1,168 @@
+//! Record types across the imported spec trees: their fields, whether one reads as
+//! another, and which types anything still refers to. Used by the passes that join types
+//! once every page is built (`families`, `writes`, `lists`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::emit_yaml::Yaml;
+use super::render::FileTree;
+use crate::naming;
+
+/// A record type's fields: wire name -> type expression.
+pub(super) fn type_fields(
+    files: &BTreeMap<String, FileTree>,
+    name: &str,
+) -> BTreeMap<String, String> {
+    let field_type = |field: &Yaml| {
+        field
+            .as_str()
+            .or_else(|| field.get("type")?.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    files
+        .values()
+        .find_map(|file| file.types.get(name))
+        .and_then(|ty| match ty.get("fields") {
+            Some(Yaml::Map(fields)) => Some(
+                fields
+                    .iter()
+                    .map(|(k, field)| (k.clone(), field_type(field)))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a record with `own` fields reads as one with `fields`: each of its fields is
+/// there and reads as the same type (see [`reads_as`]). Same names are not enough: a user
+/// field's `EDIT_FORM_LABEL` is one text in a list and a map per language in `get`.
+pub(super) fn is_within(
+    files: &BTreeMap<String, FileTree>,
+    own: &BTreeMap<String, String>,
+    fields: &BTreeMap<String, String>,
+) -> bool {
+    !own.is_empty()
+        && own.iter().all(|(name, ty)| {
+            fields
+                .get(name)
+                .is_some_and(|target| reads_as(files, ty, target, 0))
+        })
+}
+
+/// The fields of `crm_multifield` (`wire::Multifield`).
+const MULTIFIELD_FIELDS: [&str; 4] = ["ID", "TYPE_ID", "VALUE", "VALUE_TYPE"];
+
+/// Whether a value of spec type `own` (as one page documents it) decodes as `target` (as
+/// the entity's own page does): the same type; `raw` (anything does); an ID documented
+/// as `user` or `integer`; text as `string` or `text`; lists of such; or an object type whose fields all read as the
+/// target object's (a list page's `EMAIL` item type and the entity's `crm_multifield`).
+pub(super) fn reads_as(
+    files: &BTreeMap<String, FileTree>,
+    own: &str,
+    target: &str,
+    depth: usize,
+) -> bool {
+    const IDS: [&str; 3] = ["integer", "user", "id"];
+    const TEXTS: [&str; 2] = ["string", "text"];
+    let same_kind = |kind: &[&str]| kind.contains(&own) && kind.contains(&target);
+    if own == target || own == "raw" || same_kind(&IDS) || same_kind(&TEXTS) {
+        return true;
+    }
+    if let (Some(own), Some(target)) = (own.strip_suffix("[]"), target.strip_suffix("[]")) {
+        return reads_as(files, own, target, depth);
+    }
+    // Named object types nest; the depth bound ends a cycle through them.
+    if depth > 4 || !naming::is_type_name(own) {
+        return false;
+    }
+    let own_fields = type_fields(files, own);
+    if target == "crm_multifield" {
+        return !own_fields.is_empty()
+            && own_fields
+                .keys()
+                .all(|name| MULTIFIELD_FIELDS.contains(&name.as_str()));
+    }
+    if !naming::is_type_name(target) {
+        return false;
+    }
+    let target_fields = type_fields(files, target);
+    !own_fields.is_empty()
+        && own_fields.iter().all(|(name, ty)| {
+            target_fields
+                .get(name)
+                .is_some_and(|t| reads_as(files, ty, t, depth + 1))
+        })
+}
+
+/// Drops the types in `candidates` (and what only they used) that nothing refers to.
+pub(super) fn drop_unused(files: &mut BTreeMap<String, FileTree>, candidates: &BTreeSet<String>) {
+    if candidates.is_empty() {
+        return;
+    }
+    let mut pending: Vec<String> = candidates.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if is_referenced(files, &name) {
+            continue;
+        }
+        let mut removed = None;
+        for file in files.values_mut() {
+            if let Some(ty) = file.types.remove(&name) {
+                removed = Some(ty);
+            }
+        }
+        if let Some(ty) = removed {
+            let mut inner = BTreeSet::new();
+            type_refs(&ty, &mut inner);
+            pending.extend(inner);
+        }
+    }
+}
+
+/// Whether any method, event or type of `files` refers to type `name`.
+pub(super) fn is_referenced(files: &BTreeMap<String, FileTree>, name: &str) -> bool {
+    files.values().any(|file| {
+        let mut refs = BTreeSet::new();
+        for value in file
+            .methods
+            .values()
+            .chain(file.events.values())
+            .chain(file.types.values())
+        {
+            type_refs(value, &mut refs);
+        }
+        refs.contains(name)
+    })
+}
+
+/// Every type name a spec value refers to (`Foo`, `Foo[]`, `map<Foo>`, `{type: Foo}`).
+fn type_refs(value: &Yaml, out: &mut BTreeSet<String>) {
+    match value {
+        Yaml::Str(text) => {
+            if is_type_expr(text) {
+                out.extend(
+                    text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                        .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
+                        .map(str::to_owned),
+                );
+            }
+        }
+        Yaml::Map(entries) => {
+            for (key, value) in entries {
+                if key != "docs" {
+                    type_refs(value, out);
+                }
+            }
+        }
+        Yaml::Bool(_) | Yaml::Null => {}
+    }
+}
+
+/// A string that can be a type expression (no spaces, paths or sentences).
+pub(super) fn is_type_expr(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '<' | '>' | '[' | ']' | ','))
+}

@@ -1,0 +1,306 @@
+//! An entity's `add` and `update` take its record.
+//!
+//! Each write page documents its `fields` parameter as a type of its own
+//! (`CrmContactAddParameterFields`), so a contact read with `get` could not be changed
+//! and sent back without copying it field by field. This pass, run with the family join
+//! (see `families`), makes the `fields` of `FAMILY.add` and `FAMILY.update` the family's
+//! record when the two describe the same entity: every field both name reads alike, and
+//! most of the write's fields are the record's. Fields only a write takes (`TRACE`,
+//! `COMPANY_IDS`) join the record; the record's fields no write takes (`ID`,
+//! `DATE_CREATE`) become read-only, so a record sent back never carries them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::emit_yaml::Yaml;
+use super::records::{reads_as, type_fields};
+use super::render::FileTree;
+use super::report::Problem;
+use crate::naming;
+
+/// The write methods of a family that take the record as `fields`.
+const WRITES: [&str; 2] = ["add", "update"];
+
+/// Shares `record` with `family`'s writes (see the module docs); the write types it
+/// replaced, for the caller to drop when nothing else uses them.
+pub(super) fn share_with_writes(
+    files: &mut BTreeMap<String, FileTree>,
+    family: &str,
+    record: &str,
+    notes: &mut Vec<Problem>,
+) -> BTreeSet<String> {
+    let record_fields = type_fields(files, record);
+    let mut replaced = BTreeSet::new();
+    if record_fields.is_empty() {
+        return replaced;
+    }
+    let mut written: BTreeMap<String, Yaml> = BTreeMap::new();
+    // Record fields typed raw (what the reply examples could not settle) that a write
+    // types: the write's type is the better one.
+    let mut upgraded: BTreeMap<String, Yaml> = BTreeMap::new();
+    let mut methods = Vec::new();
+    for action in WRITES {
+        let method = format!("{family}.{action}");
+        let Some(own) = fields_param_type(files, &method) else {
+            continue;
+        };
+        if own == record || !naming::is_type_name(&own) {
+            continue;
+        }
+        let own_fields = type_fields(files, &own);
+        let alike = own_fields.iter().all(|(name, ty)| {
+            record_fields
+                .get(name)
+                .is_none_or(|target| writes_as(files, ty, target))
+        });
+        let common = own_fields
+            .keys()
+            .filter(|name| record_fields.contains_key(*name))
+            .count();
+        if own_fields.is_empty() || !alike || common * 2 < own_fields.len() {
+            continue;
+        }
+        for (name, field) in type_field_entries(files, &own) {
+            if record_fields
+                .get(&name)
+                .is_some_and(|t| upgrades(field_type(&field), t))
+            {
+                upgraded.entry(name.clone()).or_insert(field.clone());
+            }
+            written.entry(name).or_insert(field);
+        }
+        notes.push(Problem {
+            page: method.clone(),
+            line: None,
+            message: format!("`fields` typed as `{family}.get` returns the record (`{record}`)"),
+        });
+        methods.push(method);
+        replaced.insert(own);
+    }
+    if methods.is_empty() {
+        return replaced;
+    }
+    if let Some(Yaml::Map(fields)) = files
+        .values_mut()
+        .find_map(|file| file.types.get_mut(record))
+        .and_then(|ty| ty.get_mut("fields"))
+    {
+        for (name, field) in fields.iter_mut() {
+            if let Some(typed) = upgraded.get(name) {
+                *field = without_required(typed);
+            } else if !written.contains_key(name) {
+                mark_read_only(field);
+            }
+        }
+        for (name, field) in &written {
+            if !fields.iter().any(|(k, _)| k == name) {
+                fields.push((name.clone(), without_required(field)));
+            }
+        }
+    }
+    for method in &methods {
+        if let Some(param) = files
+            .values_mut()
+            .find_map(|file| file.methods.get_mut(method))
+            .and_then(|entry| entry.get_mut("params"))
+            .and_then(|params| params.get_mut("fields"))
+        {
+            match param {
+                Yaml::Str(ty) => *ty = record.to_owned(),
+                Yaml::Map(entries) => {
+                    for (key, value) in entries.iter_mut() {
+                        if key == "type" {
+                            *value = Yaml::str(record);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    replaced
+}
+
+/// Whether a write's field of spec type `own` and the record's of type `target` are the
+/// same field: they read alike either way; or the write's type replaces the record's
+/// ([`upgrades`]); or the record reads as text a number the write sends (a portal takes
+/// `"1.5"`).
+fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
+    reads_as(files, own, target, 0)
+        || reads_as(files, target, own, 0)
+        || upgrades(own, target)
+        || (target == "string" && NUMBERS.contains(&own))
+}
+
+/// Spec types of numbers a portal also takes as text.
+const NUMBERS: [&str; 3] = ["integer", "double", "decimal"];
+
+/// Whether the write's type `own` replaces the record's `target`: the record's is raw
+/// (the reply examples could not settle it), or a number where the write documents text
+/// (`ORIGIN_ID`: an external ID the examples happened to show as digits).
+fn upgrades(own: &str, target: &str) -> bool {
+    own != "raw" && (target == "raw" || (own == "string" && NUMBERS.contains(&target)))
+}
+
+/// A field entry's type expression.
+fn field_type(field: &Yaml) -> &str {
+    field
+        .as_str()
+        .or_else(|| field.get("type")?.as_str())
+        .unwrap_or_default()
+}
+
+/// The named type of `method`'s `fields` parameter.
+fn fields_param_type(files: &BTreeMap<String, FileTree>, method: &str) -> Option<String> {
+    let param = files
+        .values()
+        .find_map(|file| file.methods.get(method))?
+        .get("params")?
+        .get("fields")?;
+    param
+        .as_str()
+        .or_else(|| param.get("type")?.as_str())
+        .map(str::to_owned)
+}
+
+/// A type's field entries as written (`string`, or `{type, required, ...}`).
+fn type_field_entries(files: &BTreeMap<String, FileTree>, name: &str) -> Vec<(String, Yaml)> {
+    match files
+        .values()
+        .find_map(|file| file.types.get(name))
+        .and_then(|ty| ty.get("fields"))
+    {
+        Some(Yaml::Map(fields)) => fields.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// `ty` -> `{type: ty, read_only: true}`.
+fn mark_read_only(field: &mut Yaml) {
+    match field {
+        Yaml::Str(ty) => {
+            *field = Yaml::Map(vec![
+                ("type".to_owned(), Yaml::Str(std::mem::take(ty))),
+                ("read_only".to_owned(), Yaml::Bool(true)),
+            ]);
+        }
+        Yaml::Map(entries) => {
+            entries.retain(|(key, _)| key != "required" && key != "read_only");
+            entries.push(("read_only".to_owned(), Yaml::Bool(true)));
+        }
+        _ => {}
+    }
+}
+
+/// A write's field as a record field: required on a write is not required in a record
+/// that is also read.
+fn without_required(field: &Yaml) -> Yaml {
+    match field {
+        Yaml::Map(entries) => {
+            let entries: Vec<(String, Yaml)> = entries
+                .iter()
+                .filter(|(key, _)| key != "required")
+                .cloned()
+                .collect();
+            match entries.as_slice() {
+                [(key, ty)] if key == "type" => ty.clone(),
+                _ => Yaml::Map(entries),
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_trees::{method_with, record, tree};
+
+    #[test]
+    fn add_and_update_take_the_record_with_write_only_fields_and_read_only_ones_marked() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "crm/contacts.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "Contact",
+                        record(&[
+                            ("ID", "integer"),
+                            ("NAME", "text"),
+                            ("PHONE", "crm_multifield[]"),
+                            ("PHOTO", "raw"),
+                        ]),
+                    ),
+                    (
+                        "CrmContactAddFields",
+                        record(&[
+                            ("NAME", "string"),
+                            ("PHONE", "crm_multifield[]"),
+                            ("PHOTO", "file"),
+                            ("TRACE", "string"),
+                        ]),
+                    ),
+                    ("CrmContactUpdateFields", record(&[("NAME", "string")])),
+                    // Mostly fields the record does not have: another entity's shape.
+                    (
+                        "CrmContactMergeFields",
+                        record(&[("NAME", "string"), ("A", "string"), ("B", "string")]),
+                    ),
+                ],
+                vec![
+                    (
+                        "crm.contact.add",
+                        method_with(&[("fields", "CrmContactAddFields")], Yaml::str("id")),
+                    ),
+                    (
+                        "crm.contact.update",
+                        method_with(
+                            &[("fields", "CrmContactUpdateFields")],
+                            Yaml::str("boolean"),
+                        ),
+                    ),
+                    (
+                        "crm.contact.merge",
+                        method_with(&[("fields", "CrmContactMergeFields")], Yaml::str("boolean")),
+                    ),
+                ],
+            ),
+        );
+        let mut notes = Vec::new();
+        let replaced = share_with_writes(&mut files, "crm.contact", "Contact", &mut notes);
+        assert_eq!(
+            replaced.into_iter().collect::<Vec<_>>(),
+            ["CrmContactAddFields", "CrmContactUpdateFields"]
+        );
+        assert_eq!(notes.len(), 2);
+        let file = &files["crm/contacts.yaml"];
+        let fields_param = |method: &str| {
+            file.methods[method]
+                .get("params")
+                .and_then(|p| p.get("fields"))
+                .cloned()
+        };
+        assert_eq!(fields_param("crm.contact.add"), Some(Yaml::str("Contact")));
+        assert_eq!(
+            fields_param("crm.contact.update"),
+            Some(Yaml::str("Contact"))
+        );
+        assert_eq!(
+            fields_param("crm.contact.merge"),
+            Some(Yaml::str("CrmContactMergeFields"))
+        );
+        let contact = &file.types["Contact"];
+        let field = |name: &str| contact.get("fields").and_then(|f| f.get(name)).cloned();
+        assert_eq!(
+            field("ID"),
+            Some(Yaml::Map(vec![
+                ("type".to_owned(), Yaml::str("integer")),
+                ("read_only".to_owned(), Yaml::Bool(true)),
+            ]))
+        );
+        assert_eq!(field("NAME"), Some(Yaml::str("text")));
+        assert_eq!(field("TRACE"), Some(Yaml::str("string")));
+        // What the reply examples left raw, the write types.
+        assert_eq!(field("PHOTO"), Some(Yaml::str("file")));
+    }
+}

@@ -1,0 +1,94 @@
+//! End to end: `crm.item.*` typed by the object type named in the types
+//! (`bitrix24_types::items`), through the client against the test portal's smart
+//! processes (camelCase keys, numbers as JSON numbers, user fields `ufCrm*`).
+#![cfg(feature = "crm")]
+
+use bitrix24_testkit::TestPortal;
+use bitrix24_types::crm::SmartProcessItem;
+use bitrix24_types::export::ExportOptions;
+use bitrix24_types::items::{
+    Deals, ItemAdd, ItemGet, ItemList, ItemType, ItemUpdate, SmartProcess,
+};
+use bitrix24_types::{Client, ListMethod};
+use futures_util::StreamExt;
+use serde_json::json;
+
+const ORDERS: SmartProcess = SmartProcess(1032);
+
+#[test]
+fn the_type_names_the_entity_type_id_on_the_wire() {
+    assert_eq!(Deals.entity_type_id(), 2);
+    let get = serde_json::to_value(ItemGet::new(Deals, 7)).unwrap();
+    assert_eq!(get, json!({"entityTypeId": 2, "id": 7}));
+    let list = serde_json::to_value(ItemList::new(ORDERS)).unwrap();
+    assert_eq!(list, json!({"entityTypeId": 1032}));
+    const { assert!(ItemList::<SmartProcess>::FAST_PATH) };
+}
+
+#[tokio::test]
+async fn a_smart_process_item_is_added_read_updated_and_exported_as_its_record() {
+    let portal = TestPortal::start().await.unwrap();
+    let client = Client::webhook(&portal.webhook_url()).unwrap();
+    let mut fields = SmartProcessItem {
+        title: Some("Order 7".into()),
+        opportunity: Some("1234.50".parse().unwrap()),
+        currency_id: Some("EUR".into()),
+        ..SmartProcessItem::default()
+    };
+    fields.extra.insert("ufCrm5Colour".into(), json!("teal"));
+    let added = client
+        .call(&ItemAdd::new(ORDERS, fields))
+        .await
+        .unwrap()
+        .result
+        .item
+        .expect("the added item");
+    let id = added.id.expect("an ID");
+    assert_eq!(added.entity_type_id, Some(1032));
+
+    let read = client
+        .call(&ItemGet::new(ORDERS, id))
+        .await
+        .unwrap()
+        .result
+        .item
+        .expect("the item");
+    assert_eq!(read.title.as_deref(), Some("Order 7"));
+    assert_eq!(
+        read.opportunity
+            .as_ref()
+            .map(|d| d.as_str().trim_end_matches('0').to_owned()),
+        Some("1234.5".to_owned())
+    );
+    assert!(read.created_time.and_then(|t| t.offset()).is_some());
+    assert_eq!(read.extra.get("ufCrm5Colour"), Some(&json!("teal")));
+
+    let change = SmartProcessItem {
+        title: Some("Order 7b".into()),
+        ..SmartProcessItem::default()
+    };
+    let updated = client
+        .call(&ItemUpdate::new(ORDERS, id, change))
+        .await
+        .unwrap()
+        .result
+        .item
+        .expect("the updated item");
+    assert_eq!(updated.title.as_deref(), Some("Order 7b"));
+    assert_eq!(updated.currency_id.as_deref(), Some("EUR"), "kept");
+
+    portal.seed_items(1032, 2_600);
+    let mut export = client.export(&ItemList::new(ORDERS), ExportOptions::default());
+    let mut ids = Vec::new();
+    while let Some(chunk) = export.next().await {
+        ids.extend(chunk.unwrap().records.iter().map(|item| item.id.unwrap()));
+    }
+    assert_eq!(ids.len(), 2_601);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    // Another smart process has its own items.
+    let other = client
+        .list(&ItemList::new(SmartProcess(1036)))
+        .await
+        .unwrap();
+    assert!(other.records.is_empty());
+}
