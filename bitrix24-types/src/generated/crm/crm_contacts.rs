@@ -7,10 +7,10 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::crm_linked::CrmContactListFilter;
 use super::crm_values::CrmCompanyAddUtmMedium;
 /// Read from responses.
 ///
@@ -587,6 +587,127 @@ impl wire::Lenient for OnCrmContactUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmContactListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmContactListRecordField {
+    /// `ASSIGNED_BY_ID`
+    AssignedById,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `EMAIL`
+    Email,
+    /// `EXPORT`
+    Export,
+    /// `ID`
+    Id,
+    /// `LAST_NAME`
+    LastName,
+    /// `NAME`
+    Name,
+    /// `HONORIFIC`
+    Honorific,
+    /// `SECOND_NAME`
+    SecondName,
+    /// `PHOTO`
+    Photo,
+    /// `BIRTHDATE`
+    Birthdate,
+    /// `TYPE_ID`
+    TypeId,
+    /// `SOURCE_ID`
+    SourceId,
+    /// `SOURCE_DESCRIPTION`
+    SourceDescription,
+    /// `POST`
+    Post,
+    /// `COMMENTS`
+    Comments,
+    /// `OPENED`
+    Opened,
+    /// `HAS_PHONE`
+    HasPhone,
+    /// `HAS_EMAIL`
+    HasEmail,
+    /// `HAS_IMOL`
+    HasImol,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `COMPANY_ID`
+    CompanyId,
+    /// `COMPANY_IDS`
+    CompanyIds,
+    /// `LEAD_ID`
+    LeadId,
+    /// `UTM_SOURCE`
+    UtmSource,
+    /// `UTM_MEDIUM`
+    UtmMedium,
+    /// `UTM_CAMPAIGN`
+    UtmCampaign,
+    /// `UTM_CONTENT`
+    UtmContent,
+    /// `UTM_TERM`
+    UtmTerm,
+    /// `LAST_ACTIVITY_TIME`
+    LastActivityTime,
+    /// `LAST_ACTIVITY_BY`
+    LastActivityBy,
+    /// `PHONE`
+    Phone,
+    /// `WEB`
+    Web,
+    /// `IM`
+    Im,
+    /// `LINK`
+    Link,
+}
+impl query::RecordField for CrmContactListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AssignedById => "ASSIGNED_BY_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::Email => "EMAIL",
+            Self::Export => "EXPORT",
+            Self::Id => "ID",
+            Self::LastName => "LAST_NAME",
+            Self::Name => "NAME",
+            Self::Honorific => "HONORIFIC",
+            Self::SecondName => "SECOND_NAME",
+            Self::Photo => "PHOTO",
+            Self::Birthdate => "BIRTHDATE",
+            Self::TypeId => "TYPE_ID",
+            Self::SourceId => "SOURCE_ID",
+            Self::SourceDescription => "SOURCE_DESCRIPTION",
+            Self::Post => "POST",
+            Self::Comments => "COMMENTS",
+            Self::Opened => "OPENED",
+            Self::HasPhone => "HAS_PHONE",
+            Self::HasEmail => "HAS_EMAIL",
+            Self::HasImol => "HAS_IMOL",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::DateModify => "DATE_MODIFY",
+            Self::CompanyId => "COMPANY_ID",
+            Self::CompanyIds => "COMPANY_IDS",
+            Self::LeadId => "LEAD_ID",
+            Self::UtmSource => "UTM_SOURCE",
+            Self::UtmMedium => "UTM_MEDIUM",
+            Self::UtmCampaign => "UTM_CAMPAIGN",
+            Self::UtmContent => "UTM_CONTENT",
+            Self::UtmTerm => "UTM_TERM",
+            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
+            Self::LastActivityBy => "LAST_ACTIVITY_BY",
+            Self::Phone => "PHONE",
+            Self::Web => "WEB",
+            Self::Im => "IM",
+            Self::Link => "LINK",
+        }
+    }
+}
 /// `crm.contact.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html)
@@ -672,13 +793,13 @@ impl CrmContactGet {
 pub struct CrmContactList {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
+    pub select: Option<query::Select<CrmContactListRecordField>>,
     /// `filter`: `CrmContactListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmContactListFilter>,
+    pub filter: Option<query::Filter<CrmContactListRecordField>>,
     /// `order`: `CrmContactListFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmContactListFilter>,
+    pub order: Option<query::Order<CrmContactListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -65,6 +66,34 @@ pub struct RpaTypeAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// The fields of [`RpaType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RpaTypeField {
+    /// `id`
+    Id,
+    /// `title`
+    Title,
+    /// `image`
+    Image,
+    /// `createdBy`
+    CreatedBy,
+    /// `settings`
+    Settings,
+    /// `permissions`
+    Permissions,
+}
+impl query::RecordField for RpaTypeField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Title => "title",
+            Self::Image => "image",
+            Self::CreatedBy => "createdBy",
+            Self::Settings => "settings",
+            Self::Permissions => "permissions",
+        }
+    }
 }
 /// `rpa.type.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
@@ -143,13 +172,13 @@ impl RpaTypeGet {
 pub struct RpaTypeList {
     /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
+    pub select: Option<query::Select<RpaTypeField>>,
     /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<RpaTypeField>>,
     /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<RpaTypeField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
