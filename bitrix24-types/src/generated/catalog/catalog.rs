@@ -231,13 +231,13 @@ impl CatalogCatalogIsOffers {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogCatalogListCatalogsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogCatalogListCatalogsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogCatalogListCatalogsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogCatalogListCatalogsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogCatalogListCatalogsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogCatalogListCatalogsField>>,
     /// `start`: integer.

@@ -411,13 +411,13 @@ pub struct CatalogDocumentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogDocumentListDocumentsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogDocumentListDocumentsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogDocumentListDocumentsField>>,
     /// `start`: integer.

@@ -296,13 +296,13 @@ pub struct CatalogDocumentElementGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentElementList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogDocumentElementListDocumentElementsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogDocumentElementListDocumentElementsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogDocumentElementListDocumentElementsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogDocumentElementListDocumentElementsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogDocumentElementListDocumentElementsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogDocumentElementListDocumentElementsField>>,
     /// `start`: integer.

@@ -213,17 +213,17 @@ pub struct CatalogDocumentcontractorGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentcontractorList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<
         query::Select<CatalogDocumentcontractorListDocumentContractorField>,
     >,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<
         query::Filter<CatalogDocumentcontractorListDocumentContractorField>,
     >,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<
         query::Order<CatalogDocumentcontractorListDocumentContractorField>,

@@ -902,13 +902,13 @@ impl CatalogProductOfferGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductOfferList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogProductOfferListOffersField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogProductOfferListOffersField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogProductOfferListOffersField>>,
     /// `start`: integer.

@@ -224,13 +224,13 @@ pub struct CatalogPriceTypeGroupGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeGroupList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
     /// `start`: integer.

@@ -330,13 +330,13 @@ pub struct CatalogPriceTypeLangGetLanguages;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogPriceTypeLangListPriceTypeLangsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogPriceTypeLangListPriceTypeLangsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogPriceTypeLangListPriceTypeLangsField>>,
     /// `start`: integer.

@@ -460,13 +460,13 @@ pub struct CatalogProductPropertyGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogProductPropertyListProductPropertiesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogProductPropertyListProductPropertiesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogProductPropertyListProductPropertiesField>>,
     /// `start`: integer.

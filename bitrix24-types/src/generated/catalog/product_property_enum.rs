@@ -337,17 +337,17 @@ pub struct CatalogProductPropertyEnumGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<
         query::Select<CatalogProductPropertyEnumListProductPropertyEnumsField>,
     >,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<
         query::Filter<CatalogProductPropertyEnumListProductPropertyEnumsField>,
     >,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<
         query::Order<CatalogProductPropertyEnumListProductPropertyEnumsField>,

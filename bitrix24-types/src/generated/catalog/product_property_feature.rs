@@ -376,17 +376,17 @@ pub struct CatalogProductPropertyFeatureGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<
         query::Select<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
     >,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<
         query::Filter<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
     >,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<
         query::Order<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,

@@ -213,17 +213,17 @@ impl CatalogProductPropertySectionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertySectionList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<
         query::Select<CatalogProductPropertySectionListProductPropertySectionsField>,
     >,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<
         query::Filter<CatalogProductPropertySectionListProductPropertySectionsField>,
     >,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<
         query::Order<CatalogProductPropertySectionListProductPropertySectionsField>,

@@ -175,13 +175,13 @@ pub struct CatalogRatioGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRatioList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogRatioListRatiosField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogRatioListRatiosField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogRatioListRatiosField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogRatioListRatiosField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogRatioListRatiosField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogRatioListRatiosField>>,
     /// `start`: integer.

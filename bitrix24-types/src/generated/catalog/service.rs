@@ -678,13 +678,13 @@ impl CatalogProductServiceGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductServiceListServicesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogProductServiceListServicesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductServiceListServicesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogProductServiceListServicesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogProductServiceListServicesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogProductServiceListServicesField>>,
     /// `start`: integer.

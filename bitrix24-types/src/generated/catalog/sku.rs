@@ -861,13 +861,13 @@ impl CatalogProductSkuGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductSkuListUnitsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogProductSkuListUnitsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductSkuListUnitsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogProductSkuListUnitsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogProductSkuListUnitsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogProductSkuListUnitsField>>,
     /// `start`: integer.

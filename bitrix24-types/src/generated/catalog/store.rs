@@ -517,13 +517,13 @@ pub struct CatalogStoreGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogStoreListStoresField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogStoreListStoresField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogStoreListStoresField>>,
     /// `start`: integer.

@@ -185,13 +185,13 @@ pub struct CatalogStoreproductGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreproductList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogStoreproductListStoreProductsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CatalogStoreproductListStoreProductsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CatalogStoreproductListStoreProductsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CatalogStoreproductListStoreProductsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogStoreproductListStoreProductsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogStoreproductListStoreProductsField>>,
     /// `start`: integer.

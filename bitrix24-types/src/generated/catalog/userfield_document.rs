@@ -139,11 +139,11 @@ impl query::RecordField for CatalogUserfieldDocumentListDocumentsField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogUserfieldDocumentList {
-    /// `select`: `string[]`, required.
+    /// `select`: `string[]`, required. Field names: [`CatalogUserfieldDocumentListDocumentsField`].
     pub select: query::Select<CatalogUserfieldDocumentListDocumentsField>,
-    /// `filter`: `map<raw>`, required.
+    /// `filter`: `map<raw>`, required. Field names: [`CatalogUserfieldDocumentListDocumentsField`].
     pub filter: query::Filter<CatalogUserfieldDocumentListDocumentsField>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CatalogUserfieldDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CatalogUserfieldDocumentListDocumentsField>>,
     /// `start`: integer.

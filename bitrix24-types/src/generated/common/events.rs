@@ -562,10 +562,10 @@ pub struct EventOfflineGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct EventOfflineList {
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`EventOfflineListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<EventOfflineListRecordField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`EventOfflineListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<EventOfflineListRecordField>>,
     /// `start`: integer.

@@ -854,13 +854,13 @@ impl CrmActivityGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmActivityListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmActivityListRecordField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CrmActivityListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmActivityListRecordField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmActivityListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmActivityListRecordField>>,
     /// `start`: integer.

@@ -337,13 +337,13 @@ pub struct CrmAddressFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressList {
-    /// `select`: `CrmAddressListFields`.
+    /// `select`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmAddressListRecordField>>,
-    /// `filter`: `CrmAddressListFields`.
+    /// `filter`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmAddressListRecordField>>,
-    /// `order`: `CrmAddressListFields`.
+    /// `order`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmAddressListRecordField>>,
     /// `start`: integer.

@@ -625,13 +625,13 @@ impl CrmRequisiteBankdetailGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailList {
-    /// `select`: `CrmRequisiteBankdetailListFields`.
+    /// `select`: `CrmRequisiteBankdetailListFields`. Field names: [`BankdetailField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<BankdetailField>>,
-    /// `filter`: `CrmRequisiteBankdetailListFields`.
+    /// `filter`: `CrmRequisiteBankdetailListFields`. Field names: [`BankdetailField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<BankdetailField>>,
-    /// `order`: `CrmRequisiteBankdetailListFields`.
+    /// `order`: `CrmRequisiteBankdetailListFields`. Field names: [`BankdetailField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<BankdetailField>>,
     /// `start`: integer.

@@ -483,12 +483,12 @@ impl CrmTimelineCommentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentList {
-    /// `select`: `CrmTimelineCommentListSelect`.
+    /// `select`: `CrmTimelineCommentListSelect`. Field names: [`CrmTimelineCommentListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmTimelineCommentListRecordField>>,
-    /// `filter`: `map<raw>`, required.
+    /// `filter`: `map<raw>`, required. Field names: [`CrmTimelineCommentListRecordField`].
     pub filter: query::Filter<CrmTimelineCommentListRecordField>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmTimelineCommentListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmTimelineCommentListRecordField>>,
     /// `start`: integer.

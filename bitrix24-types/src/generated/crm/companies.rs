@@ -770,13 +770,13 @@ impl CrmCompanyGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmCompanyListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmCompanyListRecordField>>,
-    /// `filter`: `CrmCompanyListFilter`.
+    /// `filter`: `CrmCompanyListFilter`. Field names: [`CrmCompanyListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmCompanyListRecordField>>,
-    /// `order`: `CrmCompanyListFilter`.
+    /// `order`: `CrmCompanyListFilter`. Field names: [`CrmCompanyListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmCompanyListRecordField>>,
     /// `start`: integer.

@@ -130,13 +130,13 @@ pub struct CrmStagehistoryList {
     /// `entityTypeId`: `CrmStagehistoryListEntityTypeId`. One of `1`, `2`, `5`, `31`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<CrmStagehistoryListEntityTypeId>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmStagehistoryListItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmStagehistoryListItemsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CrmStagehistoryListItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmStagehistoryListItemsField>>,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmStagehistoryListItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmStagehistoryListItemsField>>,
     /// `start`: integer.

@@ -791,13 +791,13 @@ impl CrmContactGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmContactListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmContactListRecordField>>,
-    /// `filter`: `CrmContactListFilter`.
+    /// `filter`: `CrmContactListFilter`. Field names: [`CrmContactListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmContactListRecordField>>,
-    /// `order`: `CrmContactListFilter`.
+    /// `order`: `CrmContactListFilter`. Field names: [`CrmContactListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmContactListRecordField>>,
     /// `start`: integer.

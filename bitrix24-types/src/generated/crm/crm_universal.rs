@@ -2680,13 +2680,13 @@ impl CrmItemGet {
 pub struct CrmItemList {
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`ItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<ItemField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`ItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<ItemField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`ItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<ItemField>>,
     /// `start`: integer.

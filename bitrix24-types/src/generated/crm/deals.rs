@@ -1083,13 +1083,13 @@ impl CrmDealGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`DealField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<DealField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`DealField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<DealField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`DealField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<DealField>>,
     /// `start`: integer.

@@ -1057,10 +1057,10 @@ impl CrmLeadGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`LeadField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<LeadField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`LeadField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<LeadField>>,
     /// `start`: integer.

@@ -169,13 +169,13 @@ impl CrmRequisiteLinkGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteLinkList {
-    /// `select`: `CrmRequisiteLinkListFields`.
+    /// `select`: `CrmRequisiteLinkListFields`. Field names: [`LinkField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<LinkField>>,
-    /// `filter`: `CrmRequisiteLinkListFields`.
+    /// `filter`: `CrmRequisiteLinkListFields`. Field names: [`LinkField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<LinkField>>,
-    /// `order`: `CrmRequisiteLinkListFields`.
+    /// `order`: `CrmRequisiteLinkListFields`. Field names: [`LinkField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<LinkField>>,
     /// `start`: integer.

@@ -269,7 +269,7 @@ pub struct CrmTimelineLogmessageList {
     pub entity_type_id: i64,
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmTimelineLogmessageListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmTimelineLogmessageListRecordField>>,
     /// `start`: integer.

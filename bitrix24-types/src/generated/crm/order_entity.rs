@@ -223,13 +223,13 @@ pub struct CrmOrderentityGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmOrderentityListOrderEntityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmOrderentityListOrderEntityField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CrmOrderentityListOrderEntityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmOrderentityListOrderEntityField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmOrderentityListOrderEntityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmOrderentityListOrderEntityField>>,
     /// `start`: integer.

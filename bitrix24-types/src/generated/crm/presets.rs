@@ -328,13 +328,13 @@ impl CrmRequisitePresetGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetList {
-    /// `select`: `CrmRequisitePresetListFields`.
+    /// `select`: `CrmRequisitePresetListFields`. Field names: [`PresetField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<PresetField>>,
-    /// `filter`: `CrmRequisitePresetListFields`.
+    /// `filter`: `CrmRequisitePresetListFields`. Field names: [`PresetField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<PresetField>>,
-    /// `order`: `CrmRequisitePresetListFields`.
+    /// `order`: `CrmRequisitePresetListFields`. Field names: [`PresetField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<PresetField>>,
     /// `start`: integer.

@@ -678,9 +678,9 @@ impl CrmItemProductrowGetAvailableForPayment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowList {
-    /// `filter`: `map<raw>`, required.
+    /// `filter`: `map<raw>`, required. Field names: [`CrmItemProductrowListProductRowsField`].
     pub filter: query::Filter<CrmItemProductrowListProductRowsField>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmItemProductrowListProductRowsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmItemProductrowListProductRowsField>>,
     /// `start`: integer.

@@ -842,13 +842,13 @@ impl CrmQuoteGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`QuoteField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<QuoteField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`QuoteField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<QuoteField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`QuoteField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<QuoteField>>,
     /// `start`: integer.

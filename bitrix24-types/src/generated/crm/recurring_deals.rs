@@ -761,10 +761,10 @@ impl CrmDealRecurringGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealRecurringList {
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmDealRecurringListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmDealRecurringListRecordField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CrmDealRecurringListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmDealRecurringListRecordField>>,
     /// `start`: integer.

@@ -805,13 +805,13 @@ impl CrmRequisiteGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteList {
-    /// `select`: `CrmRequisiteListSelect`.
+    /// `select`: `CrmRequisiteListSelect`. Field names: [`CrmRequisiteListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<CrmRequisiteListRecordField>>,
-    /// `filter`: `CrmRequisiteListSelect`.
+    /// `filter`: `CrmRequisiteListSelect`. Field names: [`CrmRequisiteListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmRequisiteListRecordField>>,
-    /// `order`: `CrmRequisiteListSelect`.
+    /// `order`: `CrmRequisiteListSelect`. Field names: [`CrmRequisiteListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmRequisiteListRecordField>>,
     /// `start`: integer.

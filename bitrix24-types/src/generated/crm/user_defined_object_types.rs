@@ -998,10 +998,10 @@ impl CrmTypeGetByEntityTypeId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeList {
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmTypeListTypesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<CrmTypeListTypesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`CrmTypeListTypesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<CrmTypeListTypesField>>,
     /// `start`: integer.

@@ -1446,7 +1446,7 @@ pub struct DiskFileGetFields;
 pub struct DiskFileGetVersions {
     /// `id`: integer, required.
     pub id: i64,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`DiskFileGetVersionsRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<DiskFileGetVersionsRecordField>>,
     /// `start`: integer.

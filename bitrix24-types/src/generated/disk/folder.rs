@@ -1223,10 +1223,10 @@ impl DiskFolderGet {
 pub struct DiskFolderGetChildren {
     /// `id`: integer, required.
     pub id: i64,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`DiskFolderGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<DiskFolderGetChildrenRecordField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`DiskFolderGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<DiskFolderGetChildrenRecordField>>,
     /// `start`: integer.

@@ -707,10 +707,10 @@ impl DiskStorageGet {
 pub struct DiskStorageGetChildren {
     /// `id`: integer, required.
     pub id: i64,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`DiskStorageGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<DiskStorageGetChildrenRecordField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`DiskStorageGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<DiskStorageGetChildrenRecordField>>,
     /// `start`: integer.
@@ -765,10 +765,10 @@ pub struct DiskStorageGetForApp;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskStorageGetList {
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`StorageField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<StorageField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`StorageField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<StorageField>>,
     /// `start`: integer.

@@ -236,10 +236,10 @@ pub struct RpaItemList {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`RpaItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<RpaItemField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`RpaItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<RpaItemField>>,
     /// `start`: integer.

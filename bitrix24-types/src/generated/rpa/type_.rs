@@ -170,13 +170,13 @@ impl RpaTypeGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<RpaTypeField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<RpaTypeField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<RpaTypeField>>,
     /// `start`: integer.

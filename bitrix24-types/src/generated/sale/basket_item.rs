@@ -578,13 +578,13 @@ pub struct SaleBasketitemGetFieldsCatalogProduct;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleBasketitemListBasketItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleBasketitemListBasketItemsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleBasketitemListBasketItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleBasketitemListBasketItemsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleBasketitemListBasketItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleBasketitemListBasketItemsField>>,
     /// `start`: integer.

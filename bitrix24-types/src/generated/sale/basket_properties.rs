@@ -328,13 +328,13 @@ pub struct SaleBasketpropertiesGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleBasketpropertiesListBasketPropertiesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleBasketpropertiesListBasketPropertiesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleBasketpropertiesListBasketPropertiesField>>,
     /// `start`: integer.

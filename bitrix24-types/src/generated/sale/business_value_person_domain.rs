@@ -227,17 +227,17 @@ pub struct SaleBusinessValuePersonDomainGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBusinessValuePersonDomainList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<
         query::Select<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
     >,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<
         query::Filter<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
     >,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<
         query::Order<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,

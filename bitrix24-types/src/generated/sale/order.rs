@@ -701,13 +701,13 @@ pub struct SaleOrderGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleOrderListOrdersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleOrderListOrdersField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleOrderListOrdersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleOrderListOrdersField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleOrderListOrdersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleOrderListOrdersField>>,
     /// `start`: integer.

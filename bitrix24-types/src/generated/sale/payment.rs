@@ -765,13 +765,13 @@ pub struct SalePaymentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePaymentListPaymentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SalePaymentListPaymentsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SalePaymentListPaymentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SalePaymentListPaymentsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SalePaymentListPaymentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SalePaymentListPaymentsField>>,
     /// `start`: integer.

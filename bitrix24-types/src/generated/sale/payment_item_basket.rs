@@ -320,13 +320,13 @@ pub struct SalePaymentitembasketGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SalePaymentitembasketListPaymentItemsBasketField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SalePaymentitembasketListPaymentItemsBasketField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SalePaymentitembasketListPaymentItemsBasketField>>,
     /// `start`: integer.

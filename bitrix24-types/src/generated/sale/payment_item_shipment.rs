@@ -311,17 +311,17 @@ pub struct SalePaymentItemShipmentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<
         query::Select<SalePaymentItemShipmentListPaymentItemsShipmentField>,
     >,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<
         query::Filter<SalePaymentItemShipmentListPaymentItemsShipmentField>,
     >,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<
         query::Order<SalePaymentItemShipmentListPaymentItemsShipmentField>,

@@ -608,13 +608,13 @@ impl SalePropertyGetfieldsbytype {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SalePropertyListPropertiesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SalePropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SalePropertyListPropertiesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SalePropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SalePropertyListPropertiesField>>,
     /// `start`: integer.

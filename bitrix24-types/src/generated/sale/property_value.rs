@@ -313,13 +313,13 @@ pub struct SalePropertyvalueGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvalueList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SalePropertyvalueListPropertyValuesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SalePropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SalePropertyvalueListPropertyValuesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SalePropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SalePropertyvalueListPropertyValuesField>>,
     /// `start`: integer.

@@ -801,13 +801,13 @@ pub struct SaleShipmentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleShipmentListShipmentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleShipmentListShipmentsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleShipmentListShipmentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleShipmentListShipmentsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleShipmentListShipmentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleShipmentListShipmentsField>>,
     /// `start`: integer.

@@ -328,13 +328,13 @@ pub struct SaleShipmentitemGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleShipmentitemListShipmentItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleShipmentitemListShipmentItemsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleShipmentitemListShipmentItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleShipmentitemListShipmentItemsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleShipmentitemListShipmentItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleShipmentitemListShipmentItemsField>>,
     /// `start`: integer.

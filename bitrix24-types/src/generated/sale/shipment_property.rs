@@ -966,13 +966,13 @@ impl SaleShipmentpropertyGetfieldsbytype {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleShipmentpropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleShipmentpropertyListPropertiesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleShipmentpropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleShipmentpropertyListPropertiesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleShipmentpropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleShipmentpropertyListPropertiesField>>,
     /// `start`: integer.

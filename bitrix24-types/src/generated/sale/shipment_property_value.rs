@@ -347,13 +347,13 @@ pub struct SaleShipmentpropertyvalueGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyvalueList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleShipmentpropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleShipmentpropertyvalueListPropertyValuesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleShipmentpropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleShipmentpropertyvalueListPropertyValuesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleShipmentpropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleShipmentpropertyvalueListPropertyValuesField>>,
     /// `start`: integer.

@@ -337,13 +337,13 @@ pub struct SaleStatusGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleStatusListStatusesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleStatusListStatusesField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleStatusListStatusesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleStatusListStatusesField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleStatusListStatusesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleStatusListStatusesField>>,
     /// `start`: integer.

@@ -272,13 +272,13 @@ pub struct SaleStatusLangGetListLangs;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusLangList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleStatusLangListStatusLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleStatusLangListStatusLangsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleStatusLangListStatusLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleStatusLangListStatusLangsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleStatusLangListStatusLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleStatusLangListStatusLangsField>>,
     /// `start`: integer.

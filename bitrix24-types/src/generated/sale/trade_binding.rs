@@ -128,13 +128,13 @@ pub struct SaleTradeBindingGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleTradeBindingList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleTradeBindingListTradeBindingsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleTradeBindingListTradeBindingsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleTradeBindingListTradeBindingsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleTradeBindingListTradeBindingsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleTradeBindingListTradeBindingsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleTradeBindingListTradeBindingsField>>,
     /// `start`: integer.

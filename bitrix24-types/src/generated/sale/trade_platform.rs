@@ -128,13 +128,13 @@ pub struct SaleTradePlatformGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleTradePlatformList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleTradePlatformListTradePlatformsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SaleTradePlatformListTradePlatformsField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`SaleTradePlatformListTradePlatformsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SaleTradePlatformListTradePlatformsField>>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`SaleTradePlatformListTradePlatformsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SaleTradePlatformListTradePlatformsField>>,
     /// `start`: integer.

@@ -1079,13 +1079,13 @@ impl SocialnetworkApiWorkgroupGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SocialnetworkApiWorkgroupList {
-    /// `filter`: `SocialnetworkApiWorkgroupListFilterable`.
+    /// `filter`: `SocialnetworkApiWorkgroupListFilterable`. Field names: [`SocialnetworkApiWorkgroupListWorkgroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<SocialnetworkApiWorkgroupListWorkgroupsField>>,
-    /// `select`: `SocialnetworkApiWorkgroupListSelectable`.
+    /// `select`: `SocialnetworkApiWorkgroupListSelectable`. Field names: [`SocialnetworkApiWorkgroupListWorkgroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<SocialnetworkApiWorkgroupListWorkgroupsField>>,
-    /// `order`: `SocialnetworkApiWorkgroupListFilterable`.
+    /// `order`: `SocialnetworkApiWorkgroupListFilterable`. Field names: [`SocialnetworkApiWorkgroupListWorkgroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<SocialnetworkApiWorkgroupListWorkgroupsField>>,
     /// `params`: `SocialnetworkApiWorkgroupListParams`.

@@ -7795,13 +7795,13 @@ impl TasksTaskHistoryList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskList {
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`TaskField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<query::Order<TaskField>>,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`TaskField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<query::Filter<TaskField>>,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`TaskField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<TaskField>>,
     /// `params`: raw.

@@ -783,7 +783,7 @@ pub struct UserGet {
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`UserField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<UserField>>,
     /// `IMAGE_RESIZE`: string.
@@ -818,7 +818,7 @@ pub struct UserSearch {
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`UserSearchRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<UserSearchRecordField>>,
     /// `start`: integer.
