@@ -11,12 +11,14 @@
 //! parameters (`id_param`): when that is the record's ID in upper case (`tasks.task.list`
 //! returns `id`, `responsibleId` and filters by `ID`, `RESPONSIBLE_ID`), every name is
 //! upper-cased the same way; any other `id_param` leaves the parameters unchecked, since
-//! nothing says how the other names map.
+//! nothing says how the other names map. REST 3.0 lists are left alone: their filter is
+//! a list of `[field, operator, value]` conditions, another shape.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::items::{
-    Builtin, FieldEnumModel, FieldModel, ListModel, Model, QueryParam, Shape, TypeModel, TypeRef,
+    Api, Builtin, FieldEnumModel, FieldModel, ListModel, Model, QueryParam, Shape, TypeModel,
+    TypeRef,
 };
 use crate::naming;
 
@@ -56,6 +58,10 @@ pub(super) fn check_list_queries(model: &mut Model) {
     for scope in model.scopes.values() {
         for module in scope.modules.values() {
             for (i, method) in module.methods.iter().enumerate() {
+                // REST 3.0 filters are lists of `[field, operator, value]`, not keys.
+                if method.api != Api::Classic {
+                    continue;
+                }
                 let Some(list) = &method.list else { continue };
                 let TypeRef::Named { name, .. } = &list.record else {
                     continue;
@@ -298,6 +304,13 @@ methods:
       filter: map<raw>
       start: integer
     result: { type: "Other[]", list: { id_field: id, id_param: THING_ID } }
+  crm.thing.tail:
+    kind: read
+    api: v3
+    params:
+      filter: map<raw>
+      start: integer
+    result: { type: "Thing[]", list: {} }
   crm.thing.get:
     kind: read
     params:
@@ -340,6 +353,8 @@ methods:
         assert_eq!(checked(&model, "crm.thing.search", "order"), None);
         // Not a list: nothing is said about its records' names.
         assert_eq!(checked(&model, "crm.thing.get", "filter"), None);
+        // REST 3.0: conditions are triples, not prefixed keys.
+        assert_eq!(checked(&model, "crm.thing.tail", "filter"), None);
     }
 
     #[test]
