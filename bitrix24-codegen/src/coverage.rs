@@ -97,7 +97,7 @@ pub(crate) fn is_raw(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Builtin(builtin) => *builtin == Builtin::Raw,
         TypeRef::List(inner) | TypeRef::Map(inner) => is_raw(inner),
-        TypeRef::Named { .. } => false,
+        TypeRef::Named { .. } | TypeRef::Query(..) => false,
     }
 }
 

@@ -69,6 +69,8 @@ impl<'a> Types<'a> {
     fn holds_raw(&self, ty: &TypeRef, seen: &mut BTreeSet<(String, String, String)>) -> bool {
         match ty {
             TypeRef::Builtin(builtin) => *builtin == Builtin::Raw,
+            // Checked select/order/filter: field names, never raw.
+            TypeRef::Query(..) => false,
             TypeRef::List(inner) | TypeRef::Map(inner) => self.holds_raw(inner, seen),
             TypeRef::Named {
                 scope,
@@ -92,7 +94,7 @@ impl<'a> Types<'a> {
     /// Every named type `ty` reaches, `ty`'s own included.
     fn reach(&self, ty: &TypeRef, out: &mut BTreeSet<(String, String, String)>) {
         match ty {
-            TypeRef::Builtin(_) => {}
+            TypeRef::Builtin(_) | TypeRef::Query(..) => {}
             TypeRef::List(inner) | TypeRef::Map(inner) => self.reach(inner, out),
             TypeRef::Named {
                 scope,
@@ -130,7 +132,7 @@ fn is_named(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named { .. } => true,
         TypeRef::List(inner) | TypeRef::Map(inner) => is_named(inner),
-        TypeRef::Builtin(_) => false,
+        TypeRef::Builtin(_) | TypeRef::Query(..) => false,
     }
 }
 

@@ -10,7 +10,7 @@
 //! ([`rename_all`]); `#[serde(rename)]` is emitted only for a field whose wire name
 //! neither its Rust name nor that rule gives ([`needs_rename`]).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of Rust 2024 that cannot be field names.
 const KEYWORDS: &[&str] = &[
@@ -144,6 +144,31 @@ pub fn variant_name(name: &str) -> String {
         variant.insert(0, 'V');
     }
     variant
+}
+
+/// The field enum of a list record type (`Deal` -> `DealField`), before clashes are
+/// resolved.
+pub fn field_enum_name(record: &str) -> String {
+    format!("{record}Field")
+}
+
+/// A field enum's variant for a wire field name (`STAGE_ID`, `stageId` -> `StageId`).
+pub fn field_variant_name(wire: &str) -> String {
+    let mut variant = variant_name(&wire.to_snake_case());
+    if variant.is_empty() {
+        variant = "Field".to_owned();
+    }
+    // `Self` is the one keyword UpperCamelCase can produce.
+    if variant == "Self" {
+        variant.push('_');
+    }
+    variant
+}
+
+/// A camelCase wire name as the upper-case lists name it (`responsibleId` ->
+/// `RESPONSIBLE_ID`: `tasks.task.list` returns the one and filters by the other).
+pub fn upper_wire_name(wire: &str) -> String {
+    wire.to_shouty_snake_case()
 }
 
 /// The module for a file stem (`deal` -> `deal`, `sign.b2e` -> `sign_b2e`).

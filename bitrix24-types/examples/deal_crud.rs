@@ -9,10 +9,10 @@
 
 use bitrix24_testkit::TestPortal;
 use bitrix24_types::crm::{
-    CrmDealAdd, CrmDealDelete, CrmDealGet, CrmDealList, CrmDealUpdate, Deal,
+    CrmDealAdd, CrmDealDelete, CrmDealGet, CrmDealList, CrmDealUpdate, Deal, DealField,
 };
+use bitrix24_types::query::{Filter, Select};
 use bitrix24_types::{Client, ListMethod};
-use serde_json::json;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -70,8 +70,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("crm.deal.update -> {}", client.call(&update).await?.result);
 
     let list = CrmDealList {
-        select: Some(vec!["ID".into(), "TITLE".into(), "PROBABILITY".into()]),
-        filter: Some([("=ID".to_owned(), json!(id))].into_iter().collect()),
+        select: Some(Select::new([
+            DealField::Id,
+            DealField::Title,
+            DealField::Probability,
+        ])),
+        filter: Some(Filter::new().eq(DealField::Id, id)),
         ..CrmDealList::default()
     };
     let page = client.call(&list).await?;

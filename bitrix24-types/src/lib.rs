@@ -24,6 +24,46 @@
 //! assert_eq!(deal.title.as_deref(), Some("New Deal"));
 //! # Ok(()) }
 //! ```
+//!
+//! # Checked lists
+//!
+//! A list with typed records takes its `select`, `order` and `filter` from its records'
+//! generated field enum ([`query`]), so a field name the record does not have is a compile
+//! error, not a filter the portal silently ignores:
+//!
+//! ```
+//! # #![allow(deprecated)]
+//! use bitrix24_types::crm::{CrmDealList, DealField};
+//! use bitrix24_types::query::{Filter, Select};
+//!
+//! let request = CrmDealList {
+//!     select: Some(Select::new([DealField::Id, DealField::StageId])),
+//!     filter: Some(Filter::new().eq(DealField::StageId, "NEW")),
+//!     ..CrmDealList::default()
+//! };
+//! ```
+//!
+//! ```compile_fail,E0599
+//! # #![allow(deprecated)]
+//! use bitrix24_types::crm::{CrmDealList, DealField};
+//! use bitrix24_types::query::Filter;
+//!
+//! let request = CrmDealList {
+//!     filter: Some(Filter::new().eq(DealField::StageID, "NEW")), // no such field
+//!     ..CrmDealList::default()
+//! };
+//! ```
+//!
+//! ```compile_fail,E0277
+//! # #![allow(deprecated)]
+//! use bitrix24_types::crm::CrmDealList;
+//! use bitrix24_types::query::Filter;
+//!
+//! let request = CrmDealList {
+//!     filter: Some(Filter::new().eq("STAGE_ID", "NEW")), // a name is no field
+//!     ..CrmDealList::default()
+//! };
+//! ```
 
 // Generated code and `#[bitrix_method]` name this crate by its absolute path
 // (`::bitrix24_types::...`) so the same code compiles inside and outside it. With no
@@ -40,6 +80,9 @@ mod visit;
 /// Wire primitives: lenient readers, exact decimals, datetimes, files, multifields, open
 /// enums and PHP-style form data (the `bitrix24-wire` crate, the bottom layer).
 pub use bitrix24_wire as wire;
+/// Checked `select`, `order` and `filter` of list methods: each list record type has a
+/// generated field enum (`crm::DealField`), and [`query::CustomField`] names a portal's own.
+pub use bitrix24_wire::query;
 
 pub use registry::{EventVisitor, MethodVisitor, method_names};
 
@@ -48,6 +91,11 @@ pub use registry::{EventVisitor, MethodVisitor, method_names};
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+
+// The README's examples compile as doctests of this crate, so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 // The types generated fields use, so an application needs no extra dependency to name
 // them: dates (`chrono::NaiveDate`) and raw JSON (`serde_json::Value`).

@@ -1,7 +1,7 @@
 //! The code the generator emits for its test specs (`bitrix24-codegen/tests/specs/ok/`,
 //! committed under `bitrix24-codegen/tests/fixtures/generated/`) compiles warning-free
 //! against this crate and behaves: keywords, keyed lists, open enums, common types,
-//! required `char` parameters, REST 3.0 and deprecation.
+//! required `char` parameters, checked list parameters, REST 3.0 and deprecation.
 #![cfg(feature = "crm")]
 #![deny(warnings)]
 
@@ -9,9 +9,10 @@
 #[path = "../../bitrix24-codegen/tests/fixtures/generated/mod.rs"]
 pub mod generated;
 
+use bitrix24_types::query::{CustomField, Filter, Order, Select};
 use bitrix24_types::{ApiVersion, CallKind, ListMethod, Method, Records, decode_response};
 use generated::common::Label;
-use generated::crm::{Color, CrmWidgetAdd, CrmWidgetList, Widget};
+use generated::crm::{Color, CrmWidgetAdd, CrmWidgetList, Widget, WidgetField};
 use serde_json::json;
 
 #[test]
@@ -123,5 +124,28 @@ fn for_each_event_visits_the_events_of_the_fixture() {
             ("ONAPPPING", None),
             ("ONCRMWIDGETADD", Some("crm")),
         ]
+    );
+}
+
+#[test]
+fn a_list_filtered_by_upper_case_names_checks_them_in_that_case() {
+    // The list's `id_param: ID` upper-cases every name: `typeId` is `TYPE_ID`.
+    let request = CrmWidgetList {
+        select: Some(Select::new([WidgetField::Id, WidgetField::TypeId])),
+        filter: Some(
+            Filter::new()
+                .ge(WidgetField::Price, "9.50")
+                .not_in(CustomField::new("UF_CRM_SIZE"), ["S"]),
+        ),
+        order: Some(Order::new().desc(WidgetField::MadeOn)),
+        start: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "select": ["ID", "TYPE_ID"],
+            "filter": {">=PRICE": "9.50", "!@UF_CRM_SIZE": ["S"]},
+            "order": {"MADE_ON": "DESC"},
+        })
     );
 }

@@ -3,15 +3,13 @@
 #![cfg(feature = "crm")]
 #![allow(deprecated)] // crm.deal.* is deprecated upstream in favour of crm.item.*
 
-use std::collections::BTreeMap;
-
 use bitrix24_testkit::{PortalConfig, TestPortal};
 use bitrix24_types::bulk::BulkOptions;
-use bitrix24_types::crm::{CrmDealAdd, CrmDealGet, CrmDealList, Deal};
+use bitrix24_types::crm::{CrmDealAdd, CrmDealGet, CrmDealList, Deal, DealField};
 use bitrix24_types::export::{Cursor, ExportOptions};
+use bitrix24_types::query::Filter;
 use bitrix24_types::{Client, Error};
 use futures_util::StreamExt;
-use serde_json::json;
 
 async fn portal_and_client() -> (TestPortal, Client) {
     let portal = TestPortal::start_with(PortalConfig::unlimited())
@@ -77,7 +75,7 @@ async fn typed_stream_and_bulk_calls() {
     assert_eq!(portal.stats().http_requests, 4);
 
     let request = CrmDealList {
-        filter: Some(BTreeMap::from([(">ID".to_owned(), json!(20))])),
+        filter: Some(Filter::new().gt(DealField::Id, 20)),
         ..CrmDealList::default()
     };
     let streamed: Vec<u64> = client

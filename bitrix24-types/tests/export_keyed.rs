@@ -31,8 +31,9 @@ fn assert_once_each(ids: &[u64], expected: impl IntoIterator<Item = u64>) {
 mod items {
     use std::collections::BTreeMap;
 
-    use bitrix24_types::crm::{CrmItemAdd, CrmItemList, Item};
+    use bitrix24_types::crm::{CrmItemAdd, CrmItemList, Item, ItemField};
     use bitrix24_types::export::{Cursor, ExportOptions};
+    use bitrix24_types::query::{Filter, Select};
     use bitrix24_types::{ListMethod, Records};
     use futures_util::StreamExt;
     use serde_json::json;
@@ -190,12 +191,13 @@ mod items {
         portal.seed_items(SPA, 6_000);
         let stage = "DT1036_1:SUCCESS";
         let request = CrmItemList {
-            select: Some(vec!["stageId".into()]),
-            filter: Some(BTreeMap::from([
-                ("@stageId".to_owned(), json!([stage])),
-                (">id".to_owned(), json!(1_000)),
-                ("<=id".to_owned(), json!("5000")),
-            ])),
+            select: Some(Select::new([ItemField::StageId])),
+            filter: Some(
+                Filter::new()
+                    .in_(ItemField::StageId, [stage])
+                    .gt(ItemField::Id, 1_000)
+                    .le(ItemField::Id, "5000"),
+            ),
             ..request()
         };
         let mut export = client.export(&request, ExportOptions::default());
@@ -242,7 +244,7 @@ mod items {
         assert_eq!((page.total, page.next), (Some(121), Some(50)));
 
         let request = CrmItemList {
-            filter: Some(BTreeMap::from([(">id".to_owned(), json!(60))])),
+            filter: Some(Filter::new().gt(ItemField::Id, 60)),
             ..request()
         };
         let streamed: Vec<Item> = client
@@ -264,20 +266,22 @@ mod items {
 
 #[cfg(feature = "task")]
 mod tasks {
-    use std::collections::BTreeMap;
-
     use bitrix24_types::export::{Cursor, ExportOptions};
-    use bitrix24_types::task::{Task, TasksTaskList};
+    use bitrix24_types::query::{Filter, Order, Select};
+    use bitrix24_types::task::{Task, TaskField, TasksTaskList};
     use bitrix24_types::{ListMethod, Records};
     use futures_util::StreamExt;
-    use serde_json::json;
 
     use super::{PER_CALL, assert_once_each, portal_and_client};
 
     fn ascending() -> TasksTaskList {
         TasksTaskList {
-            order: Some(BTreeMap::from([("ID".to_owned(), "asc".to_owned())])),
-            select: Some(vec!["ID".into(), "TITLE".into(), "RESPONSIBLE_ID".into()]),
+            order: Some(Order::new().asc(TaskField::Id)),
+            select: Some(Select::new([
+                TaskField::Id,
+                TaskField::Title,
+                TaskField::ResponsibleId,
+            ])),
             ..TasksTaskList::default()
         }
     }
@@ -319,8 +323,8 @@ mod tasks {
         // No `ID` in the select and newest first: the export adds the one and replaces the
         // other, so it can page by ID.
         let request = TasksTaskList {
-            order: Some(BTreeMap::from([("ID".to_owned(), "desc".to_owned())])),
-            select: Some(vec!["TITLE".into(), "RESPONSIBLE_ID".into()]),
+            order: Some(Order::new().desc(TaskField::Id)),
+            select: Some(Select::new([TaskField::Title, TaskField::ResponsibleId])),
             ..TasksTaskList::default()
         };
         let options = ExportOptions {
@@ -419,10 +423,11 @@ mod tasks {
         assert_eq!((page.total, page.next), (Some(120), Some(50)));
 
         let request = TasksTaskList {
-            filter: Some(BTreeMap::from([
-                (">ID".to_owned(), json!(30)),
-                ("RESPONSIBLE_ID".to_owned(), json!(2)),
-            ])),
+            filter: Some(
+                Filter::new()
+                    .gt(TaskField::Id, 30)
+                    .eq(TaskField::ResponsibleId, 2),
+            ),
             ..ascending()
         };
         let streamed: Vec<Task> = client

@@ -6,7 +6,9 @@
 use bitrix24_testkit::TestPortal;
 use bitrix24_types::crm::{
     CrmDealAdd, CrmDealDelete, CrmDealFields, CrmDealGet, CrmDealList, CrmDealUpdate, Deal,
+    DealField,
 };
+use bitrix24_types::query::{Filter, Order};
 use bitrix24_types::{ApiErrorCode, Client, Error, ListMethod};
 use serde_json::json;
 
@@ -86,7 +88,7 @@ async fn list_pages_follow_next_until_total() {
     let (portal, client) = portal_and_client().await;
     portal.seed_deals(120);
     let mut request = CrmDealList {
-        order: Some([("ID".to_owned(), "ASC".to_owned())].into_iter().collect()),
+        order: Some(Order::new().asc(DealField::Id)),
         ..CrmDealList::default()
     };
     let mut ids = Vec::new();
@@ -109,8 +111,8 @@ async fn list_pages_follow_next_until_total() {
 
     // The documented fast path: `>ID` cursor, no counting.
     let fast = CrmDealList {
-        filter: Some([(">ID".to_owned(), json!(100))].into_iter().collect()),
-        order: Some([("ID".to_owned(), "ASC".to_owned())].into_iter().collect()),
+        filter: Some(Filter::new().gt(DealField::Id, 100)),
+        order: Some(Order::new().asc(DealField::Id)),
         start: Some(-1),
         ..CrmDealList::default()
     };

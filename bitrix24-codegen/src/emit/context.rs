@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::imports::{Import, Imports, Site, ident};
-use crate::model::{Builtin, Model, Shape, TypeModel, TypeRef};
+use crate::model::{Builtin, Model, QueryParam, Shape, TypeModel, TypeRef};
 
 /// Every named type of the model, by name (names are global).
 #[derive(Debug)]
@@ -88,6 +88,15 @@ impl<'a> Context<'a> {
                 let inner = self.rust_type(inner);
                 self.uses(Import::BTreeMap);
                 quote!(BTreeMap<String, #inner>)
+            }
+            TypeRef::Query(param, fields) => {
+                let fields = self.rust_type(fields);
+                self.uses(Import::Query);
+                match param {
+                    QueryParam::Select => quote!(query::Select<#fields>),
+                    QueryParam::Order => quote!(query::Order<#fields>),
+                    QueryParam::Filter => quote!(query::Filter<#fields>),
+                }
             }
         }
     }

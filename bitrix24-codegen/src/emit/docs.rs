@@ -3,8 +3,9 @@
 //! A field says its wire name, its spec type (as the spec writes it: `user`, `text`,
 //! `Deal[]`), whether it is required or read-only, the values it may take (an
 //! enumeration's, `Y`/`N` of a `char`), what replaces it when deprecated, and the spec's
-//! own `doc` text (a portal's label for its own field). A type says which way it
-//! travels; a method its REST name, scope and kind. Each links its official page.
+//! own `doc` text (a portal's label for its own field); a list's checked `select`, `order`
+//! or `filter` names its field enum. A type says which way it travels; a method its REST
+//! name, scope and kind. Each links its official page.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -54,6 +55,12 @@ pub(super) fn field_doc(field: &FieldModel, index: &TypeIndex<'_>) -> Vec<String
     if let Some(values) = values_sentence(&field.ty, index) {
         first.push(' ');
         first.push_str(&values);
+    }
+    // A checked list parameter: the spec's type is generic, the names are the enum's.
+    if let TypeRef::Query(_, fields) = &field.ty {
+        if let TypeRef::Named { name, .. } = &**fields {
+            first.push_str(&format!(" Field names: [`{name}`]."));
+        }
     }
     match &field.deprecated {
         Some(Some(replacement)) => first.push_str(&format!(" Deprecated: use `{replacement}`.")),

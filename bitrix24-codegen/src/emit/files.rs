@@ -6,12 +6,13 @@ use quote::quote;
 
 use super::context::{Context, TypeIndex};
 use super::enumeration::enum_tokens;
+use super::field_enum::field_enum_tokens;
 use super::imports::{Import, Imports, Site, ident};
 use super::method::method_tokens;
 use super::object::object_tokens;
 use crate::model::{COMMON_SCOPE, Module, Scope, Shape};
 
-/// A spec file's module: its prelude, types and methods.
+/// A spec file's module: its prelude, types, list records' field enums and methods.
 pub fn module_tokens(index: &TypeIndex<'_>, scope: &Scope, module: &Module) -> TokenStream {
     let site = Site {
         scope: &scope.name,
@@ -28,6 +29,11 @@ pub fn module_tokens(index: &TypeIndex<'_>, scope: &Scope, module: &Module) -> T
             }
             Shape::Enum(variants) => enum_tokens(&mut cx, ty, variants),
         })
+        .collect();
+    let field_enums: Vec<TokenStream> = module
+        .field_enums
+        .iter()
+        .map(|fields| field_enum_tokens(&mut cx, fields))
         .collect();
     let methods: Vec<TokenStream> = module
         .methods
@@ -52,6 +58,7 @@ pub fn module_tokens(index: &TypeIndex<'_>, scope: &Scope, module: &Module) -> T
         #allow
         #prelude
         #(#types)*
+        #(#field_enums)*
         #(#methods)*
     }
 }

@@ -76,6 +76,8 @@ pub(super) enum Import {
     EventVisitor,
     /// `bitrix24_types::MethodVisitor`.
     MethodVisitor,
+    /// `bitrix24_types::query`: checked `select`, `order` and `filter`.
+    Query,
     /// The `serde_json` crate (through `bitrix24_types`).
     SerdeJson,
     /// `bitrix24_types::wire`.
@@ -152,6 +154,7 @@ impl Imports {
             (Import::Chrono, "chrono"),
             (Import::EventVisitor, "EventVisitor"),
             (Import::MethodVisitor, "MethodVisitor"),
+            (Import::Query, "query"),
             (Import::SerdeJson, "serde_json"),
             (Import::Wire, "wire"),
         ] {

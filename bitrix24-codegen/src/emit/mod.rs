@@ -5,11 +5,12 @@
 //! attributes where they stand for every field (`fields`), and doc comments that state
 //! the spec's facts and link the official page, never prose copied from the docs
 //! (`docs`). Items: objects (`object`), open enumerations (`enumeration`), methods
-//! (`method`); whole files (`files`).
+//! (`method`), list records' field enums (`field_enum`); whole files (`files`).
 
 mod context;
 mod docs;
 mod enumeration;
+mod field_enum;
 mod fields;
 mod files;
 mod imports;

@@ -64,6 +64,14 @@
 //!   parameter is a paginated list (`raw[]` records when the record type is unclear); an
 //!   `object` `result` whose only other row is a list that the example shows under
 //!   `result.KEY` is a keyed list; everything else is `raw`.
+//! - **Entities** (run once every page is built): the record a family's `*.get` returns is
+//!   the entity's record, named for it (`families`); its `list`, `current`, `add` and
+//!   `update` take it where their own types read alike (`records::reads_as`; `writes`:
+//!   fields only a write takes join the record, the ones no write takes are read-only).
+//!   Every method with `start` declares its list, on the fast path where it takes
+//!   `filter`, `order` and `start` and its records have an integer ID (`lists`). The
+//!   per-object-type records of the universal `crm.item.*` come from object-fields.md
+//!   (`item_types`).
 //! - **Event pages**: a page under an events folder (`crm/deals/events/`,
 //!   `tasks/events-tasks/`) that is not a method page and names an event code: the JSON
 //!   example's `"event"` value, else the title's last code-like token (`onCrmDealAdd`,

@@ -11,6 +11,7 @@ use super::lint::lint;
 use super::methods::build_method;
 use super::namespace::{check_namespaces, register};
 use super::objects::build_type;
+use super::queries::check_list_queries;
 use super::resolve::Resolver;
 use crate::diagnostics::SpecErrors;
 use crate::load::LoadedSpec;
@@ -39,6 +40,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
             types: Vec::new(),
             methods: Vec::new(),
             events: Vec::new(),
+            field_enums: Vec::new(),
         };
         for (name, def) in &file.spec.types {
             module
@@ -79,6 +81,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
             module.events.sort_by(|a, b| a.code.cmp(&b.code));
         }
     }
+    check_list_queries(&mut model);
     Ok(model)
 }
 

@@ -73,5 +73,7 @@ fn named_in(ty: &TypeRef) -> Vec<String> {
         TypeRef::Builtin(_) => Vec::new(),
         TypeRef::Named { name, .. } => vec![name.clone()],
         TypeRef::List(inner) | TypeRef::Map(inner) => named_in(inner),
+        // A field enum is no serde type: its names are written by `query`'s impls.
+        TypeRef::Query(..) => Vec::new(),
     }
 }

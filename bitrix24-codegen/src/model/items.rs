@@ -39,6 +39,20 @@ pub struct Module {
     pub methods: Vec<MethodModel>,
     /// Events, sorted by code.
     pub events: Vec<EventModel>,
+    /// Field enums of the list records defined here, sorted by name.
+    pub field_enums: Vec<FieldEnumModel>,
+}
+
+/// The field names of a list's records, as `select`, `order` and `filter` name them: one
+/// enum per record type (and naming rule), implementing `query::RecordField`.
+#[derive(Debug)]
+pub struct FieldEnumModel {
+    /// The enum's Rust name (`DealField`).
+    pub name: String,
+    /// The record type it names the fields of (`Deal`).
+    pub record: String,
+    /// (wire name, variant name), in the record's field order.
+    pub variants: Vec<(String, String)>,
 }
 
 /// One event: the code a handler is bound to and the type its `data` decodes into.
@@ -121,6 +135,20 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// `map<T>`: object keyed by text.
     Map(Box<TypeRef>),
+    /// A list's checked `select`, `order` or `filter` over a field enum (a `Named` one
+    /// of [`Module::field_enums`]); the generator decides it, no spec writes it.
+    Query(QueryParam, Box<TypeRef>),
+}
+
+/// Which checked list parameter a [`TypeRef::Query`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryParam {
+    /// `select`: `query::Select<F>`.
+    Select,
+    /// `order`: `query::Order<F>`.
+    Order,
+    /// `filter`: `query::Filter<F>`.
+    Filter,
 }
 
 /// The wire primitives a spec can name.

@@ -8,7 +8,8 @@
 //! [`build`] runs the passes, one module each: the global names (`namespace`), then per
 //! spec file its types (`objects`), methods (`methods`) and events (`events`), all
 //! resolving type expressions through one `resolve::Resolver`; last, the directions
-//! (`directions`). The linter (`lint`) checks every spec against the naming rules of
+//! (`directions`) and the checked `select`/`order`/`filter` of lists with typed records
+//! (`queries`). The linter (`lint`) checks every spec against the naming rules of
 //! [`crate::rules`]; its errors stop the build like any other.
 
 mod build;
@@ -20,11 +21,12 @@ mod lint;
 mod methods;
 mod namespace;
 mod objects;
+mod queries;
 mod resolve;
 
 pub use build::{build, build_loaded};
 pub use items::{
-    Api, BUILTINS, Builtin, COMMON_SCOPE, DOCS_BASE, EventModel, FieldModel, Kind, ListModel,
-    MethodModel, Model, Module, Scope, Shape, TypeModel, TypeRef,
+    Api, BUILTINS, Builtin, COMMON_SCOPE, DOCS_BASE, EventModel, FieldEnumModel, FieldModel, Kind,
+    ListModel, MethodModel, Model, Module, QueryParam, Scope, Shape, TypeModel, TypeRef,
 };
 pub use lint::{Lints, lint};

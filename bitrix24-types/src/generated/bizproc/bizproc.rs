@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -47,6 +48,40 @@ impl wire::Lenient for BizprocWorkflowInstancesRecord {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`BizprocWorkflowInstancesRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BizprocWorkflowInstancesRecordField {
+    /// `DOCUMENT_ID`
+    DocumentId,
+    /// `ENTITY`
+    Entity,
+    /// `ID`
+    Id,
+    /// `MODULE_ID`
+    ModuleId,
+    /// `OWNED_UNTIL`
+    OwnedUntil,
+    /// `STARTED`
+    Started,
+    /// `STARTED_BY`
+    StartedBy,
+    /// `TEMPLATE_ID`
+    TemplateId,
+}
+impl query::RecordField for BizprocWorkflowInstancesRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::DocumentId => "DOCUMENT_ID",
+            Self::Entity => "ENTITY",
+            Self::Id => "ID",
+            Self::ModuleId => "MODULE_ID",
+            Self::OwnedUntil => "OWNED_UNTIL",
+            Self::Started => "STARTED",
+            Self::StartedBy => "STARTED_BY",
+            Self::TemplateId => "TEMPLATE_ID",
+        }
     }
 }
 /// `bizproc.workflow.instances`: scope `bizproc`; reads only.

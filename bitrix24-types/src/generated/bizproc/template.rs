@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::bizproc_values::{
@@ -119,6 +120,28 @@ pub struct BizprocWorkflowTemplateUpdateParametrFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// The fields of [`BizprocWorkflowTemplateListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BizprocWorkflowTemplateListRecordField {
+    /// `ID`
+    Id,
+    /// `NAME`
+    Name,
+    /// `SYSTEM_CODE`
+    SystemCode,
+    /// `USER_ID`
+    UserId,
+}
+impl query::RecordField for BizprocWorkflowTemplateListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::Name => "NAME",
+            Self::SystemCode => "SYSTEM_CODE",
+            Self::UserId => "USER_ID",
+        }
+    }
 }
 /// `bizproc.workflow.template.add`: scope `bizproc`; writes (not idempotent: never repeated blindly).
 ///

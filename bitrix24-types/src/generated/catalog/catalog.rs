@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogCatalog;
@@ -126,6 +127,43 @@ impl IntoRecords<CatalogCatalogListCatalogs> for CatalogCatalogListResult {
         self.catalogs.unwrap_or_default()
     }
 }
+/// The fields of [`CatalogCatalogListCatalogs`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogCatalogListCatalogsField {
+    /// `iblockId`
+    IblockId,
+    /// `iblockTypeId`
+    IblockTypeId,
+    /// `id`
+    Id,
+    /// `lid`
+    Lid,
+    /// `name`
+    Name,
+    /// `productIblockId`
+    ProductIblockId,
+    /// `skuPropertyId`
+    SkuPropertyId,
+    /// `subscription`
+    Subscription,
+    /// `vatId`
+    VatId,
+}
+impl query::RecordField for CatalogCatalogListCatalogsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::IblockId => "iblockId",
+            Self::IblockTypeId => "iblockTypeId",
+            Self::Id => "id",
+            Self::Lid => "lid",
+            Self::Name => "name",
+            Self::ProductIblockId => "productIblockId",
+            Self::SkuPropertyId => "skuPropertyId",
+            Self::Subscription => "subscription",
+            Self::VatId => "vatId",
+        }
+    }
+}
 /// `catalog.catalog.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html)
@@ -193,15 +231,15 @@ impl CatalogCatalogIsOffers {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogCatalogListCatalogsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogCatalogListCatalogsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogCatalogListCatalogsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogCatalogListCatalogsField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogCatalogListCatalogsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogCatalogListCatalogsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_values::{
@@ -1825,5 +1826,336 @@ impl wire::Lenient for CatalogVat {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`CatalogExtra`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogExtraField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `percentage`
+    Percentage,
+}
+impl query::RecordField for CatalogExtraField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Percentage => "percentage",
+        }
+    }
+}
+/// The fields of [`CatalogMeasure`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogMeasureField {
+    /// `id`
+    Id,
+    /// `code`
+    Code,
+    /// `isDefault`
+    IsDefault,
+    /// `measureTitle`
+    MeasureTitle,
+    /// `symbol`
+    Symbol,
+    /// `symbolIntl`
+    SymbolIntl,
+    /// `symbolLetterIntl`
+    SymbolLetterIntl,
+}
+impl query::RecordField for CatalogMeasureField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::IsDefault => "isDefault",
+            Self::MeasureTitle => "measureTitle",
+            Self::Symbol => "symbol",
+            Self::SymbolIntl => "symbolIntl",
+            Self::SymbolLetterIntl => "symbolLetterIntl",
+        }
+    }
+}
+/// The fields of [`CatalogPriceType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogPriceTypeField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `base`
+    Base,
+    /// `sort`
+    Sort,
+    /// `xmlId`
+    XmlId,
+    /// `timestampX`
+    TimestampX,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateCreate`
+    DateCreate,
+}
+impl query::RecordField for CatalogPriceTypeField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Base => "base",
+            Self::Sort => "sort",
+            Self::XmlId => "xmlId",
+            Self::TimestampX => "timestampX",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateCreate => "dateCreate",
+        }
+    }
+}
+/// The fields of [`CatalogProduct`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductField {
+    /// `id`
+    Id,
+    /// `iblockId`
+    IblockId,
+    /// `name`
+    Name,
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `code`
+    Code,
+    /// `xmlId`
+    XmlId,
+    /// `barcodeMulti`
+    BarcodeMulti,
+    /// `bundle`
+    Bundle,
+    /// `canBuyZero`
+    CanBuyZero,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `timestampX`
+    TimestampX,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `measure`
+    Measure,
+    /// `previewText`
+    PreviewText,
+    /// `detailText`
+    DetailText,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `detailPicture`
+    DetailPicture,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `detailTextType`
+    DetailTextType,
+    /// `sort`
+    Sort,
+    /// `subscribe`
+    Subscribe,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `height`
+    Height,
+    /// `length`
+    Length,
+    /// `weight`
+    Weight,
+    /// `width`
+    Width,
+    /// `quantityTrace`
+    QuantityTrace,
+    /// `type`
+    Type,
+    /// `purchasingCurrency`
+    PurchasingCurrency,
+    /// `purchasingPrice`
+    PurchasingPrice,
+    /// `quantity`
+    Quantity,
+    /// `quantityReserved`
+    QuantityReserved,
+    /// `recurSchemeLength`
+    RecurSchemeLength,
+    /// `recurSchemeType`
+    RecurSchemeType,
+    /// `trialPriceId`
+    TrialPriceId,
+    /// `withoutOrder`
+    WithoutOrder,
+    /// `propertyN`
+    PropertyN,
+}
+impl query::RecordField for CatalogProductField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IblockId => "iblockId",
+            Self::Name => "name",
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::Code => "code",
+            Self::XmlId => "xmlId",
+            Self::BarcodeMulti => "barcodeMulti",
+            Self::Bundle => "bundle",
+            Self::CanBuyZero => "canBuyZero",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::TimestampX => "timestampX",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Measure => "measure",
+            Self::PreviewText => "previewText",
+            Self::DetailText => "detailText",
+            Self::PreviewPicture => "previewPicture",
+            Self::DetailPicture => "detailPicture",
+            Self::PreviewTextType => "previewTextType",
+            Self::DetailTextType => "detailTextType",
+            Self::Sort => "sort",
+            Self::Subscribe => "subscribe",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Height => "height",
+            Self::Length => "length",
+            Self::Weight => "weight",
+            Self::Width => "width",
+            Self::QuantityTrace => "quantityTrace",
+            Self::Type => "type",
+            Self::PurchasingCurrency => "purchasingCurrency",
+            Self::PurchasingPrice => "purchasingPrice",
+            Self::Quantity => "quantity",
+            Self::QuantityReserved => "quantityReserved",
+            Self::RecurSchemeLength => "recurSchemeLength",
+            Self::RecurSchemeType => "recurSchemeType",
+            Self::TrialPriceId => "trialPriceId",
+            Self::WithoutOrder => "withoutOrder",
+            Self::PropertyN => "propertyN",
+        }
+    }
+}
+/// The fields of [`CatalogRoundingRule`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogRoundingRuleField {
+    /// `id`
+    Id,
+    /// `catalogGroupId`
+    CatalogGroupId,
+    /// `price`
+    Price,
+    /// `roundType`
+    RoundType,
+    /// `roundPrecision`
+    RoundPrecision,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateCreate`
+    DateCreate,
+    /// `dateModify`
+    DateModify,
+}
+impl query::RecordField for CatalogRoundingRuleField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::CatalogGroupId => "catalogGroupId",
+            Self::Price => "price",
+            Self::RoundType => "roundType",
+            Self::RoundPrecision => "roundPrecision",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateCreate => "dateCreate",
+            Self::DateModify => "dateModify",
+        }
+    }
+}
+/// The fields of [`CatalogSection`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogSectionField {
+    /// `id`
+    Id,
+    /// `iblockId`
+    IblockId,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `name`
+    Name,
+    /// `xmlId`
+    XmlId,
+    /// `code`
+    Code,
+    /// `sort`
+    Sort,
+    /// `active`
+    Active,
+    /// `description`
+    Description,
+    /// `descriptionType`
+    DescriptionType,
+}
+impl query::RecordField for CatalogSectionField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IblockId => "iblockId",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Name => "name",
+            Self::XmlId => "xmlId",
+            Self::Code => "code",
+            Self::Sort => "sort",
+            Self::Active => "active",
+            Self::Description => "description",
+            Self::DescriptionType => "descriptionType",
+        }
+    }
+}
+/// The fields of [`CatalogVat`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogVatField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `active`
+    Active,
+    /// `rate`
+    Rate,
+    /// `sort`
+    Sort,
+    /// `timestampX`
+    TimestampX,
+}
+impl query::RecordField for CatalogVatField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Active => "active",
+            Self::Rate => "rate",
+            Self::Sort => "sort",
+            Self::TimestampX => "timestampX",
+        }
     }
 }

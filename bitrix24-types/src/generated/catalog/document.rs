@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogDocument;
@@ -216,6 +217,28 @@ impl wire::Lenient for CatalogDocumentUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogDocumentListDocuments`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogDocumentListDocumentsField {
+    /// `docType`
+    DocType,
+    /// `id`
+    Id,
+    /// `status`
+    Status,
+    /// `title`
+    Title,
+}
+impl query::RecordField for CatalogDocumentListDocumentsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::DocType => "docType",
+            Self::Id => "id",
+            Self::Status => "status",
+            Self::Title => "title",
+        }
+    }
+}
 /// `catalog.document.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)
@@ -393,15 +416,15 @@ pub struct CatalogDocumentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogDocumentListDocumentsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogDocumentListDocumentsField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogDocumentListDocumentsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogDocumentElement;
@@ -193,6 +194,37 @@ impl wire::Lenient for CatalogDocumentElementUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogDocumentElementListDocumentElements`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogDocumentElementListDocumentElementsField {
+    /// `amount`
+    Amount,
+    /// `docId`
+    DocId,
+    /// `elementId`
+    ElementId,
+    /// `id`
+    Id,
+    /// `purchasingPrice`
+    PurchasingPrice,
+    /// `storeFrom`
+    StoreFrom,
+    /// `storeTo`
+    StoreTo,
+}
+impl query::RecordField for CatalogDocumentElementListDocumentElementsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Amount => "amount",
+            Self::DocId => "docId",
+            Self::ElementId => "elementId",
+            Self::Id => "id",
+            Self::PurchasingPrice => "purchasingPrice",
+            Self::StoreFrom => "storeFrom",
+            Self::StoreTo => "storeTo",
+        }
+    }
+}
 /// `catalog.document.element.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html)
@@ -265,15 +297,15 @@ pub struct CatalogDocumentElementGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentElementList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogDocumentElementListDocumentElementsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogDocumentElementListDocumentElementsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogDocumentElementListDocumentElementsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogDocumentElementListDocumentElementsField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogDocumentElementListDocumentElementsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogDocumentElementListDocumentElementsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

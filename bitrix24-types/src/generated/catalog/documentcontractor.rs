@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogDocumentContractor;
@@ -125,6 +126,22 @@ for CatalogDocumentcontractorListResult {
         self.document_contractor.unwrap_or_default()
     }
 }
+/// The fields of [`CatalogDocumentcontractorListDocumentContractor`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogDocumentcontractorListDocumentContractorField {
+    /// `documentId`
+    DocumentId,
+    /// `id`
+    Id,
+}
+impl query::RecordField for CatalogDocumentcontractorListDocumentContractorField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::DocumentId => "documentId",
+            Self::Id => "id",
+        }
+    }
+}
 /// `catalog.documentcontractor.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-add.html)
@@ -197,15 +214,21 @@ pub struct CatalogDocumentcontractorGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentcontractorList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<CatalogDocumentcontractorListDocumentContractorField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<CatalogDocumentcontractorListDocumentContractorField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<
+        query::Order<CatalogDocumentcontractorListDocumentContractorField>,
+    >,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

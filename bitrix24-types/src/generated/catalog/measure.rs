@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogMeasure;
+use super::catalog_linked::{CatalogMeasure, CatalogMeasureField};
 use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
@@ -418,15 +419,15 @@ pub struct CatalogMeasureGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogMeasureField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogMeasureField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogMeasureField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogMeasureField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogMeasureField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogMeasureField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

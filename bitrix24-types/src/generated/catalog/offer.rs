@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogProductOffer;
@@ -647,6 +648,142 @@ impl wire::Lenient for Offer {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogProductOfferListOffers`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductOfferListOffersField {
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `barcodeMulti`
+    BarcodeMulti,
+    /// `bundle`
+    Bundle,
+    /// `canBuyZero`
+    CanBuyZero,
+    /// `code`
+    Code,
+    /// `createdBy`
+    CreatedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `detailPicture`
+    DetailPicture,
+    /// `detailText`
+    DetailText,
+    /// `detailTextType`
+    DetailTextType,
+    /// `height`
+    Height,
+    /// `iblockId`
+    IblockId,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `id`
+    Id,
+    /// `length`
+    Length,
+    /// `measure`
+    Measure,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `name`
+    Name,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `previewText`
+    PreviewText,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `purchasingCurrency`
+    PurchasingCurrency,
+    /// `purchasingPrice`
+    PurchasingPrice,
+    /// `quantity`
+    Quantity,
+    /// `quantityReserved`
+    QuantityReserved,
+    /// `quantityTrace`
+    QuantityTrace,
+    /// `recurSchemeLength`
+    RecurSchemeLength,
+    /// `recurSchemeType`
+    RecurSchemeType,
+    /// `sort`
+    Sort,
+    /// `subscribe`
+    Subscribe,
+    /// `timestampX`
+    TimestampX,
+    /// `trialPriceId`
+    TrialPriceId,
+    /// `type`
+    Type,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `weight`
+    Weight,
+    /// `width`
+    Width,
+    /// `withoutOrder`
+    WithoutOrder,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CatalogProductOfferListOffersField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::BarcodeMulti => "barcodeMulti",
+            Self::Bundle => "bundle",
+            Self::CanBuyZero => "canBuyZero",
+            Self::Code => "code",
+            Self::CreatedBy => "createdBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::DetailPicture => "detailPicture",
+            Self::DetailText => "detailText",
+            Self::DetailTextType => "detailTextType",
+            Self::Height => "height",
+            Self::IblockId => "iblockId",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Id => "id",
+            Self::Length => "length",
+            Self::Measure => "measure",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Name => "name",
+            Self::PreviewPicture => "previewPicture",
+            Self::PreviewText => "previewText",
+            Self::PreviewTextType => "previewTextType",
+            Self::PurchasingCurrency => "purchasingCurrency",
+            Self::PurchasingPrice => "purchasingPrice",
+            Self::Quantity => "quantity",
+            Self::QuantityReserved => "quantityReserved",
+            Self::QuantityTrace => "quantityTrace",
+            Self::RecurSchemeLength => "recurSchemeLength",
+            Self::RecurSchemeType => "recurSchemeType",
+            Self::Sort => "sort",
+            Self::Subscribe => "subscribe",
+            Self::TimestampX => "timestampX",
+            Self::TrialPriceId => "trialPriceId",
+            Self::Type => "type",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Weight => "weight",
+            Self::Width => "width",
+            Self::WithoutOrder => "withoutOrder",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `catalog.product.offer.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
@@ -770,15 +907,15 @@ impl CatalogProductOfferGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductOfferList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogProductOfferListOffersField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogProductOfferListOffersField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogProductOfferListOffersField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

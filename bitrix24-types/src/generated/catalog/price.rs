@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogPrice;
@@ -437,6 +438,31 @@ impl wire::Lenient for Price {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogPriceListPrices`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogPriceListPricesField {
+    /// `catalogGroupId`
+    CatalogGroupId,
+    /// `currency`
+    Currency,
+    /// `id`
+    Id,
+    /// `price`
+    Price,
+    /// `productId`
+    ProductId,
+}
+impl query::RecordField for CatalogPriceListPricesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::CatalogGroupId => "catalogGroupId",
+            Self::Currency => "currency",
+            Self::Id => "id",
+            Self::Price => "price",
+            Self::ProductId => "productId",
+        }
+    }
+}
 /// `catalog.price.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
@@ -520,15 +546,15 @@ pub struct CatalogPriceGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogPriceListPricesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogPriceListPricesField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogPriceListPricesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogPriceListPricesField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogPriceListPricesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogPriceListPricesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

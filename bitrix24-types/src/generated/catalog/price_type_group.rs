@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogPriceTypeGroup;
@@ -130,6 +131,28 @@ for CatalogPriceTypeGroupListResult {
         self.price_type_groups.unwrap_or_default()
     }
 }
+/// The fields of [`CatalogPriceTypeGroupListPriceTypeGroups`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogPriceTypeGroupListPriceTypeGroupsField {
+    /// `access`
+    Access,
+    /// `catalogGroupId`
+    CatalogGroupId,
+    /// `groupId`
+    GroupId,
+    /// `id`
+    Id,
+}
+impl query::RecordField for CatalogPriceTypeGroupListPriceTypeGroupsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::CatalogGroupId => "catalogGroupId",
+            Self::GroupId => "groupId",
+            Self::Id => "id",
+        }
+    }
+}
 /// `catalog.priceTypeGroup.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)
@@ -202,15 +225,15 @@ pub struct CatalogPriceTypeGroupGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeGroupList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::{CatalogLanguage, CatalogPriceTypeLang};
@@ -209,6 +210,22 @@ impl wire::Lenient for PriceTypeLang {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogPriceTypeLangListPriceTypeLangs`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogPriceTypeLangListPriceTypeLangsField {
+    /// `lang`
+    Lang,
+    /// `name`
+    Name,
+}
+impl query::RecordField for CatalogPriceTypeLangListPriceTypeLangsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Lang => "lang",
+            Self::Name => "name",
+        }
+    }
+}
 /// `catalog.priceTypeLang.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)
@@ -313,15 +330,15 @@ pub struct CatalogPriceTypeLangGetLanguages;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogPriceTypeLangListPriceTypeLangsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogPriceTypeLangListPriceTypeLangsField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogPriceTypeLangListPriceTypeLangsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

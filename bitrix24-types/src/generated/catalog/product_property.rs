@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogProductProperty;
@@ -345,6 +346,28 @@ impl wire::Lenient for ProductProperty {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogProductPropertyListProductProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductPropertyListProductPropertiesField {
+    /// `iblockId`
+    IblockId,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `propertyType`
+    PropertyType,
+}
+impl query::RecordField for CatalogProductPropertyListProductPropertiesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::IblockId => "iblockId",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::PropertyType => "propertyType",
+        }
+    }
+}
 /// `catalog.productProperty.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
@@ -438,15 +461,15 @@ pub struct CatalogProductPropertyGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogProductPropertyListProductPropertiesField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogProductPropertyListProductPropertiesField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogProductPropertyListProductPropertiesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

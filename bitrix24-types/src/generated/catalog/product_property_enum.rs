@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogProductPropertyEnum;
@@ -216,6 +217,34 @@ impl wire::Lenient for ProductPropertyEnum {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogProductPropertyEnumListProductPropertyEnums`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductPropertyEnumListProductPropertyEnumsField {
+    /// `def`
+    Def,
+    /// `id`
+    Id,
+    /// `propertyId`
+    PropertyId,
+    /// `sort`
+    Sort,
+    /// `value`
+    Value,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CatalogProductPropertyEnumListProductPropertyEnumsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Def => "def",
+            Self::Id => "id",
+            Self::PropertyId => "propertyId",
+            Self::Sort => "sort",
+            Self::Value => "value",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `catalog.productPropertyEnum.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)
@@ -309,15 +338,21 @@ pub struct CatalogProductPropertyEnumGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<CatalogProductPropertyEnumListProductPropertyEnumsField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<CatalogProductPropertyEnumListProductPropertyEnumsField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<
+        query::Order<CatalogProductPropertyEnumListProductPropertyEnumsField>,
+    >,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogProductPropertyFeatures;
@@ -257,6 +258,32 @@ impl wire::Lenient for ProductPropertyFeature {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogProductPropertyFeatureListProductPropertyFeatures`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductPropertyFeatureListProductPropertyFeaturesField {
+    /// `featureId`
+    FeatureId,
+    /// `id`
+    Id,
+    /// `isEnabled`
+    IsEnabled,
+    /// `moduleId`
+    ModuleId,
+    /// `propertyId`
+    PropertyId,
+}
+impl query::RecordField
+for CatalogProductPropertyFeatureListProductPropertyFeaturesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::FeatureId => "featureId",
+            Self::Id => "id",
+            Self::IsEnabled => "isEnabled",
+            Self::ModuleId => "moduleId",
+            Self::PropertyId => "propertyId",
+        }
+    }
+}
 /// `catalog.productPropertyFeature.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)
@@ -350,15 +377,21 @@ pub struct CatalogProductPropertyFeatureGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<
+        query::Order<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
+    >,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

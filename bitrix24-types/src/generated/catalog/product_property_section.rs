@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogProductPropertySection;
@@ -148,6 +149,32 @@ impl wire::Lenient for ProductPropertySection {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogProductPropertySectionListProductPropertySections`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductPropertySectionListProductPropertySectionsField {
+    /// `displayExpanded`
+    DisplayExpanded,
+    /// `displayType`
+    DisplayType,
+    /// `filterHint`
+    FilterHint,
+    /// `propertyId`
+    PropertyId,
+    /// `smartFilter`
+    SmartFilter,
+}
+impl query::RecordField
+for CatalogProductPropertySectionListProductPropertySectionsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::DisplayExpanded => "displayExpanded",
+            Self::DisplayType => "displayType",
+            Self::FilterHint => "filterHint",
+            Self::PropertyId => "propertyId",
+            Self::SmartFilter => "smartFilter",
+        }
+    }
+}
 /// `catalog.productPropertySection.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)
@@ -186,15 +213,21 @@ impl CatalogProductPropertySectionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertySectionList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<CatalogProductPropertySectionListProductPropertySectionsField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<CatalogProductPropertySectionListProductPropertySectionsField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<
+        query::Order<CatalogProductPropertySectionListProductPropertySectionsField>,
+    >,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogRatio;
@@ -111,6 +112,28 @@ impl wire::Lenient for Ratio {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogRatioListRatios`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogRatioListRatiosField {
+    /// `id`
+    Id,
+    /// `isDefault`
+    IsDefault,
+    /// `productId`
+    ProductId,
+    /// `ratio`
+    Ratio,
+}
+impl query::RecordField for CatalogRatioListRatiosField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IsDefault => "isDefault",
+            Self::ProductId => "productId",
+            Self::Ratio => "ratio",
+        }
+    }
+}
 /// `catalog.ratio.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)
@@ -152,15 +175,15 @@ pub struct CatalogRatioGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRatioList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogRatioListRatiosField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogRatioListRatiosField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogRatioListRatiosField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogRatioListRatiosField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogRatioListRatiosField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogRatioListRatiosField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

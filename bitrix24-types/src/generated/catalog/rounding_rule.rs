@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogRoundingRule;
+use super::catalog_linked::{CatalogRoundingRule, CatalogRoundingRuleField};
 use super::catalog_values::CatalogRoundingRuleAddRoundType;
 use super::super::common::FieldDescription;
 /// The `data` of the event `CATALOG.ROUNDING.ON.ADD`: scope `catalog`.
@@ -395,15 +396,15 @@ pub struct CatalogRoundingRuleGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogRoundingRuleField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogRoundingRuleField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogRoundingRuleField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogRoundingRuleField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogRoundingRuleField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogRoundingRuleField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

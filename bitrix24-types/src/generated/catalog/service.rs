@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogProductService;
@@ -474,6 +475,91 @@ impl wire::Lenient for CatalogProductServiceUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogProductServiceListServices`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductServiceListServicesField {
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `bundle`
+    Bundle,
+    /// `code`
+    Code,
+    /// `createdBy`
+    CreatedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `detailPicture`
+    DetailPicture,
+    /// `detailText`
+    DetailText,
+    /// `detailTextType`
+    DetailTextType,
+    /// `iblockId`
+    IblockId,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `id`
+    Id,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `name`
+    Name,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `previewText`
+    PreviewText,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `sort`
+    Sort,
+    /// `timestampX`
+    TimestampX,
+    /// `type`
+    Type,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CatalogProductServiceListServicesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::Bundle => "bundle",
+            Self::Code => "code",
+            Self::CreatedBy => "createdBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::DetailPicture => "detailPicture",
+            Self::DetailText => "detailText",
+            Self::DetailTextType => "detailTextType",
+            Self::IblockId => "iblockId",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Id => "id",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Name => "name",
+            Self::PreviewPicture => "previewPicture",
+            Self::PreviewText => "previewText",
+            Self::PreviewTextType => "previewTextType",
+            Self::Sort => "sort",
+            Self::TimestampX => "timestampX",
+            Self::Type => "type",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `catalog.product.service.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
@@ -597,15 +683,15 @@ impl CatalogProductServiceGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductServiceListServicesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogProductServiceListServicesField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductServiceListServicesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogProductServiceListServicesField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogProductServiceListServicesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogProductServiceListServicesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

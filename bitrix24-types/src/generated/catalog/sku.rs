@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogProductSku;
@@ -621,6 +622,127 @@ impl wire::Lenient for Sku {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogProductSkuListUnits`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductSkuListUnitsField {
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `bundle`
+    Bundle,
+    /// `canBuyZero`
+    CanBuyZero,
+    /// `code`
+    Code,
+    /// `createdBy`
+    CreatedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `detailPicture`
+    DetailPicture,
+    /// `detailText`
+    DetailText,
+    /// `detailTextType`
+    DetailTextType,
+    /// `height`
+    Height,
+    /// `iblockId`
+    IblockId,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `id`
+    Id,
+    /// `length`
+    Length,
+    /// `measure`
+    Measure,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `name`
+    Name,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `previewText`
+    PreviewText,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `property258`
+    Property258,
+    /// `property259`
+    Property259,
+    /// `purchasingCurrency`
+    PurchasingCurrency,
+    /// `purchasingPrice`
+    PurchasingPrice,
+    /// `quantity`
+    Quantity,
+    /// `sort`
+    Sort,
+    /// `subscribe`
+    Subscribe,
+    /// `timestampX`
+    TimestampX,
+    /// `type`
+    Type,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `weight`
+    Weight,
+    /// `width`
+    Width,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CatalogProductSkuListUnitsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::Bundle => "bundle",
+            Self::CanBuyZero => "canBuyZero",
+            Self::Code => "code",
+            Self::CreatedBy => "createdBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::DetailPicture => "detailPicture",
+            Self::DetailText => "detailText",
+            Self::DetailTextType => "detailTextType",
+            Self::Height => "height",
+            Self::IblockId => "iblockId",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Id => "id",
+            Self::Length => "length",
+            Self::Measure => "measure",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Name => "name",
+            Self::PreviewPicture => "previewPicture",
+            Self::PreviewText => "previewText",
+            Self::PreviewTextType => "previewTextType",
+            Self::Property258 => "property258",
+            Self::Property259 => "property259",
+            Self::PurchasingCurrency => "purchasingCurrency",
+            Self::PurchasingPrice => "purchasingPrice",
+            Self::Quantity => "quantity",
+            Self::Sort => "sort",
+            Self::Subscribe => "subscribe",
+            Self::TimestampX => "timestampX",
+            Self::Type => "type",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Weight => "weight",
+            Self::Width => "width",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `catalog.product.sku.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
@@ -739,15 +861,15 @@ impl CatalogProductSkuGetFieldsByFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogProductSkuListUnitsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogProductSkuListUnitsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductSkuListUnitsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogProductSkuListUnitsField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogProductSkuListUnitsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogProductSkuListUnitsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogStore;
@@ -366,6 +367,73 @@ impl wire::Lenient for Store {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogStoreListStores`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogStoreListStoresField {
+    /// `active`
+    Active,
+    /// `address`
+    Address,
+    /// `code`
+    Code,
+    /// `dateCreate`
+    DateCreate,
+    /// `dateModify`
+    DateModify,
+    /// `description`
+    Description,
+    /// `email`
+    Email,
+    /// `gpsN`
+    GpsN,
+    /// `gpsS`
+    GpsS,
+    /// `id`
+    Id,
+    /// `imageId`
+    ImageId,
+    /// `issuingCenter`
+    IssuingCenter,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `phone`
+    Phone,
+    /// `schedule`
+    Schedule,
+    /// `sort`
+    Sort,
+    /// `title`
+    Title,
+    /// `userId`
+    UserId,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CatalogStoreListStoresField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Address => "address",
+            Self::Code => "code",
+            Self::DateCreate => "dateCreate",
+            Self::DateModify => "dateModify",
+            Self::Description => "description",
+            Self::Email => "email",
+            Self::GpsN => "gpsN",
+            Self::GpsS => "gpsS",
+            Self::Id => "id",
+            Self::ImageId => "imageId",
+            Self::IssuingCenter => "issuingCenter",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Phone => "phone",
+            Self::Schedule => "schedule",
+            Self::Sort => "sort",
+            Self::Title => "title",
+            Self::UserId => "userId",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `catalog.store.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
@@ -449,15 +517,15 @@ pub struct CatalogStoreGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogStoreListStoresField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogStoreListStoresField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogStoreListStoresField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

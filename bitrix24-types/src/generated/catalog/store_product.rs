@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogStoreproduct;
@@ -112,6 +113,28 @@ impl wire::Lenient for Storeproduct {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogStoreproductListStoreProducts`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogStoreproductListStoreProductsField {
+    /// `amount`
+    Amount,
+    /// `id`
+    Id,
+    /// `productId`
+    ProductId,
+    /// `storeId`
+    StoreId,
+}
+impl query::RecordField for CatalogStoreproductListStoreProductsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Amount => "amount",
+            Self::Id => "id",
+            Self::ProductId => "productId",
+            Self::StoreId => "storeId",
+        }
+    }
+}
 /// `catalog.storeproduct.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get.html)
@@ -163,15 +186,15 @@ pub struct CatalogStoreproductGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreproductList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CatalogStoreproductListStoreProductsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CatalogStoreproductListStoreProductsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogStoreproductListStoreProductsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CatalogStoreproductListStoreProductsField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogStoreproductListStoreProductsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogStoreproductListStoreProductsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

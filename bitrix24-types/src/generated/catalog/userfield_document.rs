@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogUserfieldDocument;
@@ -102,6 +103,25 @@ impl wire::Lenient for CatalogUserfieldDocumentUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogUserfieldDocumentListDocuments`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogUserfieldDocumentListDocumentsField {
+    /// `documentId`
+    DocumentId,
+    /// `documentType`
+    DocumentType,
+    /// `field7097`
+    Field7097,
+}
+impl query::RecordField for CatalogUserfieldDocumentListDocumentsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::DocumentId => "documentId",
+            Self::DocumentType => "documentType",
+            Self::Field7097 => "field7097",
+        }
+    }
+}
 /// `catalog.userfield.document.list`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)
@@ -119,13 +139,13 @@ impl wire::Lenient for CatalogUserfieldDocumentUpdateResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogUserfieldDocumentList {
-    /// `select`: `string[]`, required.
-    pub select: Vec<String>,
-    /// `filter`: `map<raw>`, required.
-    pub filter: BTreeMap<String, serde_json::Value>,
-    /// `order`: `map<string>`.
+    /// `select`: `string[]`, required. Field names: [`CatalogUserfieldDocumentListDocumentsField`].
+    pub select: query::Select<CatalogUserfieldDocumentListDocumentsField>,
+    /// `filter`: `map<raw>`, required. Field names: [`CatalogUserfieldDocumentListDocumentsField`].
+    pub filter: query::Filter<CatalogUserfieldDocumentListDocumentsField>,
+    /// `order`: `map<string>`. Field names: [`CatalogUserfieldDocumentListDocumentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CatalogUserfieldDocumentListDocumentsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -133,8 +153,8 @@ pub struct CatalogUserfieldDocumentList {
 impl CatalogUserfieldDocumentList {
     /// A `catalog.userfield.document.list` call with the required parameters; optional ones unset.
     pub fn new(
-        select: Vec<String>,
-        filter: BTreeMap<String, serde_json::Value>,
+        select: query::Select<CatalogUserfieldDocumentListDocumentsField>,
+        filter: query::Filter<CatalogUserfieldDocumentListDocumentsField>,
     ) -> Self {
         Self {
             select,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
@@ -393,6 +394,40 @@ impl EventPayload for OnOfflineEvent {
     const CODE: &'static str = "ONOFFLINEEVENT";
     const SCOPE: Option<&'static str> = None;
 }
+/// The fields of [`EventOfflineListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventOfflineListRecordField {
+    /// `ERROR`
+    Error,
+    /// `EVENT_ADDITIONAL`
+    EventAdditional,
+    /// `EVENT_DATA`
+    EventData,
+    /// `EVENT_NAME`
+    EventName,
+    /// `ID`
+    Id,
+    /// `MESSAGE_ID`
+    MessageId,
+    /// `PROCESS_ID`
+    ProcessId,
+    /// `TIMESTAMP_X`
+    TimestampX,
+}
+impl query::RecordField for EventOfflineListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Error => "ERROR",
+            Self::EventAdditional => "EVENT_ADDITIONAL",
+            Self::EventData => "EVENT_DATA",
+            Self::EventName => "EVENT_NAME",
+            Self::Id => "ID",
+            Self::MessageId => "MESSAGE_ID",
+            Self::ProcessId => "PROCESS_ID",
+            Self::TimestampX => "TIMESTAMP_X",
+        }
+    }
+}
 /// `event.bind`: scope `common`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-bind.html)
@@ -527,12 +562,12 @@ pub struct EventOfflineGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct EventOfflineList {
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`EventOfflineListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<EventOfflineListRecordField>>,
+    /// `order`: `map<string>`. Field names: [`EventOfflineListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<EventOfflineListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -604,6 +605,139 @@ pub struct CrmActivityUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// The fields of [`CrmActivityListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmActivityListRecordField {
+    /// `ASSOCIATED_ENTITY_ID`
+    AssociatedEntityId,
+    /// `AUTHOR_ID`
+    AuthorId,
+    /// `AUTOCOMPLETE_RULE`
+    AutocompleteRule,
+    /// `COMMUNICATIONS`
+    Communications,
+    /// `COMPLETED`
+    Completed,
+    /// `CREATED`
+    Created,
+    /// `DEADLINE`
+    Deadline,
+    /// `DESCRIPTION`
+    Description,
+    /// `DESCRIPTION_TYPE`
+    DescriptionType,
+    /// `DIRECTION`
+    Direction,
+    /// `EDITOR_ID`
+    EditorId,
+    /// `END_TIME`
+    EndTime,
+    /// `FILES`
+    Files,
+    /// `ID`
+    Id,
+    /// `LAST_UPDATED`
+    LastUpdated,
+    /// `LOCATION`
+    Location,
+    /// `NOTIFY_TYPE`
+    NotifyType,
+    /// `NOTIFY_VALUE`
+    NotifyValue,
+    /// `ORIGINATOR_ID`
+    OriginatorId,
+    /// `ORIGIN_ID`
+    OriginId,
+    /// `OWNER_ID`
+    OwnerId,
+    /// `OWNER_TYPE_ID`
+    OwnerTypeId,
+    /// `PRIORITY`
+    Priority,
+    /// `PROVIDER_DATA`
+    ProviderData,
+    /// `PROVIDER_GROUP_ID`
+    ProviderGroupId,
+    /// `PROVIDER_ID`
+    ProviderId,
+    /// `PROVIDER_PARAMS`
+    ProviderParams,
+    /// `PROVIDER_TYPE_ID`
+    ProviderTypeId,
+    /// `RESPONSIBLE_ID`
+    ResponsibleId,
+    /// `RESULT_CURRENCY_ID`
+    ResultCurrencyId,
+    /// `RESULT_MARK`
+    ResultMark,
+    /// `RESULT_SOURCE_ID`
+    ResultSourceId,
+    /// `RESULT_STATUS`
+    ResultStatus,
+    /// `RESULT_STREAM`
+    ResultStream,
+    /// `RESULT_SUM`
+    ResultSum,
+    /// `RESULT_VALUE`
+    ResultValue,
+    /// `SETTINGS`
+    Settings,
+    /// `START_TIME`
+    StartTime,
+    /// `STATUS`
+    Status,
+    /// `SUBJECT`
+    Subject,
+    /// `TYPE_ID`
+    TypeId,
+}
+impl query::RecordField for CrmActivityListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AssociatedEntityId => "ASSOCIATED_ENTITY_ID",
+            Self::AuthorId => "AUTHOR_ID",
+            Self::AutocompleteRule => "AUTOCOMPLETE_RULE",
+            Self::Communications => "COMMUNICATIONS",
+            Self::Completed => "COMPLETED",
+            Self::Created => "CREATED",
+            Self::Deadline => "DEADLINE",
+            Self::Description => "DESCRIPTION",
+            Self::DescriptionType => "DESCRIPTION_TYPE",
+            Self::Direction => "DIRECTION",
+            Self::EditorId => "EDITOR_ID",
+            Self::EndTime => "END_TIME",
+            Self::Files => "FILES",
+            Self::Id => "ID",
+            Self::LastUpdated => "LAST_UPDATED",
+            Self::Location => "LOCATION",
+            Self::NotifyType => "NOTIFY_TYPE",
+            Self::NotifyValue => "NOTIFY_VALUE",
+            Self::OriginatorId => "ORIGINATOR_ID",
+            Self::OriginId => "ORIGIN_ID",
+            Self::OwnerId => "OWNER_ID",
+            Self::OwnerTypeId => "OWNER_TYPE_ID",
+            Self::Priority => "PRIORITY",
+            Self::ProviderData => "PROVIDER_DATA",
+            Self::ProviderGroupId => "PROVIDER_GROUP_ID",
+            Self::ProviderId => "PROVIDER_ID",
+            Self::ProviderParams => "PROVIDER_PARAMS",
+            Self::ProviderTypeId => "PROVIDER_TYPE_ID",
+            Self::ResponsibleId => "RESPONSIBLE_ID",
+            Self::ResultCurrencyId => "RESULT_CURRENCY_ID",
+            Self::ResultMark => "RESULT_MARK",
+            Self::ResultSourceId => "RESULT_SOURCE_ID",
+            Self::ResultStatus => "RESULT_STATUS",
+            Self::ResultStream => "RESULT_STREAM",
+            Self::ResultSum => "RESULT_SUM",
+            Self::ResultValue => "RESULT_VALUE",
+            Self::Settings => "SETTINGS",
+            Self::StartTime => "START_TIME",
+            Self::Status => "STATUS",
+            Self::Subject => "SUBJECT",
+            Self::TypeId => "TYPE_ID",
+        }
+    }
+}
 /// `crm.activity.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html)
@@ -720,15 +854,15 @@ impl CrmActivityGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmActivityListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CrmActivityListRecordField>>,
+    /// `filter`: `map<raw>`. Field names: [`CrmActivityListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CrmActivityListRecordField>>,
+    /// `order`: `map<string>`. Field names: [`CrmActivityListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CrmActivityListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

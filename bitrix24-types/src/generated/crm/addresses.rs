@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -226,6 +227,58 @@ pub struct CrmAddressUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// The fields of [`CrmAddressListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmAddressListRecordField {
+    /// `ADDRESS_1`
+    Address1,
+    /// `ADDRESS_2`
+    Address2,
+    /// `ANCHOR_ID`
+    AnchorId,
+    /// `ANCHOR_TYPE_ID`
+    AnchorTypeId,
+    /// `CITY`
+    City,
+    /// `COUNTRY`
+    Country,
+    /// `COUNTRY_CODE`
+    CountryCode,
+    /// `ENTITY_ID`
+    EntityId,
+    /// `ENTITY_TYPE_ID`
+    EntityTypeId,
+    /// `LOC_ADDR_ID`
+    LocAddrId,
+    /// `POSTAL_CODE`
+    PostalCode,
+    /// `PROVINCE`
+    Province,
+    /// `REGION`
+    Region,
+    /// `TYPE_ID`
+    TypeId,
+}
+impl query::RecordField for CrmAddressListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Address1 => "ADDRESS_1",
+            Self::Address2 => "ADDRESS_2",
+            Self::AnchorId => "ANCHOR_ID",
+            Self::AnchorTypeId => "ANCHOR_TYPE_ID",
+            Self::City => "CITY",
+            Self::Country => "COUNTRY",
+            Self::CountryCode => "COUNTRY_CODE",
+            Self::EntityId => "ENTITY_ID",
+            Self::EntityTypeId => "ENTITY_TYPE_ID",
+            Self::LocAddrId => "LOC_ADDR_ID",
+            Self::PostalCode => "POSTAL_CODE",
+            Self::Province => "PROVINCE",
+            Self::Region => "REGION",
+            Self::TypeId => "TYPE_ID",
+        }
+    }
+}
 /// `crm.address.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-add.html)
@@ -284,15 +337,15 @@ pub struct CrmAddressFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressList {
-    /// `select`: `CrmAddressListFields`.
+    /// `select`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<CrmAddressListFields>,
-    /// `filter`: `CrmAddressListFields`.
+    pub select: Option<query::Select<CrmAddressListRecordField>>,
+    /// `filter`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmAddressListFields>,
-    /// `order`: `CrmAddressListFields`.
+    pub filter: Option<query::Filter<CrmAddressListRecordField>>,
+    /// `order`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmAddressListFields>,
+    pub order: Option<query::Order<CrmAddressListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -247,6 +248,25 @@ impl wire::Lenient for CrmAutomatedsolutionUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmAutomatedsolutionListAutomatedSolutionsItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmAutomatedsolutionListAutomatedSolutionsItemField {
+    /// `id`
+    Id,
+    /// `title`
+    Title,
+    /// `typeIds`
+    TypeIds,
+}
+impl query::RecordField for CrmAutomatedsolutionListAutomatedSolutionsItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Title => "title",
+            Self::TypeIds => "typeIds",
+        }
+    }
+}
 /// `crm.automatedsolution.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
@@ -341,12 +361,14 @@ impl CrmAutomatedsolutionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionList {
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmAutomatedsolutionListAutomatedSolutionsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<CrmAutomatedsolutionListAutomatedSolutionsItemField>>,
+    /// `filter`: `map<raw>`. Field names: [`CrmAutomatedsolutionListAutomatedSolutionsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<
+        query::Filter<CrmAutomatedsolutionListAutomatedSolutionsItemField>,
+    >,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

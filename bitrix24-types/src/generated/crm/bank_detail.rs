@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -351,6 +352,115 @@ pub struct CrmRequisiteBankdetailListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// The fields of [`Bankdetail`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BankdetailField {
+    /// `ACTIVE`
+    Active,
+    /// `CODE`
+    Code,
+    /// `COMMENTS`
+    Comments,
+    /// `COUNTRY_ID`
+    CountryId,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `ENTITY_ID`
+    EntityId,
+    /// `ID`
+    Id,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `NAME`
+    Name,
+    /// `ORIGINATOR_ID`
+    OriginatorId,
+    /// `RQ_ACC_CURRENCY`
+    RqAccCurrency,
+    /// `RQ_ACC_NAME`
+    RqAccName,
+    /// `RQ_ACC_NUM`
+    RqAccNum,
+    /// `RQ_ACC_TYPE`
+    RqAccType,
+    /// `RQ_AGENCY_NAME`
+    RqAgencyName,
+    /// `RQ_BANK_ADDR`
+    RqBankAddr,
+    /// `RQ_BANK_CODE`
+    RqBankCode,
+    /// `RQ_BANK_NAME`
+    RqBankName,
+    /// `RQ_BANK_ROUTE_NUM`
+    RqBankRouteNum,
+    /// `RQ_BIC`
+    RqBic,
+    /// `RQ_BIK`
+    RqBik,
+    /// `RQ_CODEB`
+    RqCodeb,
+    /// `RQ_CODEG`
+    RqCodeg,
+    /// `RQ_COR_ACC_NUM`
+    RqCorAccNum,
+    /// `RQ_IBAN`
+    RqIban,
+    /// `RQ_IIK`
+    RqIik,
+    /// `RQ_MFO`
+    RqMfo,
+    /// `RQ_RIB`
+    RqRib,
+    /// `RQ_SWIFT`
+    RqSwift,
+    /// `SORT`
+    Sort,
+    /// `XML_ID`
+    XmlId,
+}
+impl query::RecordField for BankdetailField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Code => "CODE",
+            Self::Comments => "COMMENTS",
+            Self::CountryId => "COUNTRY_ID",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::EntityId => "ENTITY_ID",
+            Self::Id => "ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::Name => "NAME",
+            Self::OriginatorId => "ORIGINATOR_ID",
+            Self::RqAccCurrency => "RQ_ACC_CURRENCY",
+            Self::RqAccName => "RQ_ACC_NAME",
+            Self::RqAccNum => "RQ_ACC_NUM",
+            Self::RqAccType => "RQ_ACC_TYPE",
+            Self::RqAgencyName => "RQ_AGENCY_NAME",
+            Self::RqBankAddr => "RQ_BANK_ADDR",
+            Self::RqBankCode => "RQ_BANK_CODE",
+            Self::RqBankName => "RQ_BANK_NAME",
+            Self::RqBankRouteNum => "RQ_BANK_ROUTE_NUM",
+            Self::RqBic => "RQ_BIC",
+            Self::RqBik => "RQ_BIK",
+            Self::RqCodeb => "RQ_CODEB",
+            Self::RqCodeg => "RQ_CODEG",
+            Self::RqCorAccNum => "RQ_COR_ACC_NUM",
+            Self::RqIban => "RQ_IBAN",
+            Self::RqIik => "RQ_IIK",
+            Self::RqMfo => "RQ_MFO",
+            Self::RqRib => "RQ_RIB",
+            Self::RqSwift => "RQ_SWIFT",
+            Self::Sort => "SORT",
+            Self::XmlId => "XML_ID",
+        }
+    }
+}
 /// `crm.requisite.bankdetail.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-add.html)
@@ -440,15 +550,15 @@ impl CrmRequisiteBankdetailGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailList {
-    /// `select`: `CrmRequisiteBankdetailListFields`.
+    /// `select`: `CrmRequisiteBankdetailListFields`. Field names: [`BankdetailField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<CrmRequisiteBankdetailListFields>,
-    /// `filter`: `CrmRequisiteBankdetailListFields`.
+    pub select: Option<query::Select<BankdetailField>>,
+    /// `filter`: `CrmRequisiteBankdetailListFields`. Field names: [`BankdetailField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmRequisiteBankdetailListFields>,
-    /// `order`: `CrmRequisiteBankdetailListFields`.
+    pub filter: Option<query::Filter<BankdetailField>>,
+    /// `order`: `CrmRequisiteBankdetailListFields`. Field names: [`BankdetailField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmRequisiteBankdetailListFields>,
+    pub order: Option<query::Order<BankdetailField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

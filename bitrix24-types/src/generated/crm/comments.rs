@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::crm_linked::CrmTimelineCommentListSelect;
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
@@ -389,6 +389,37 @@ impl EventPayload for OnCrmTimelineCommentUpdate {
     const CODE: &'static str = "ONCRMTIMELINECOMMENTUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
+/// The fields of [`CrmTimelineCommentListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmTimelineCommentListRecordField {
+    /// `AUTHOR_ID`
+    AuthorId,
+    /// `COMMENT`
+    Comment,
+    /// `CREATED`
+    Created,
+    /// `ENTITY_ID`
+    EntityId,
+    /// `ENTITY_TYPE`
+    EntityType,
+    /// `FILES`
+    Files,
+    /// `ID`
+    Id,
+}
+impl query::RecordField for CrmTimelineCommentListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AuthorId => "AUTHOR_ID",
+            Self::Comment => "COMMENT",
+            Self::Created => "CREATED",
+            Self::EntityId => "ENTITY_ID",
+            Self::EntityType => "ENTITY_TYPE",
+            Self::Files => "FILES",
+            Self::Id => "ID",
+        }
+    }
+}
 /// `crm.timeline.comment.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html)
@@ -483,21 +514,21 @@ impl CrmTimelineCommentGet {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentList {
-    /// `select`: `CrmTimelineCommentListSelect`.
+    /// `select`: `CrmTimelineCommentListSelect`. Field names: [`CrmTimelineCommentListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<CrmTimelineCommentListSelect>,
-    /// `filter`: `map<raw>`, required.
-    pub filter: BTreeMap<String, serde_json::Value>,
-    /// `order`: `map<string>`.
+    pub select: Option<query::Select<CrmTimelineCommentListRecordField>>,
+    /// `filter`: `map<raw>`, required. Field names: [`CrmTimelineCommentListRecordField`].
+    pub filter: query::Filter<CrmTimelineCommentListRecordField>,
+    /// `order`: `map<string>`. Field names: [`CrmTimelineCommentListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CrmTimelineCommentListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CrmTimelineCommentList {
     /// A `crm.timeline.comment.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
+    pub fn new(filter: query::Filter<CrmTimelineCommentListRecordField>) -> Self {
         Self {
             select: None,
             filter,

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::crm_linked::CrmCompanyListFilter;
 use super::crm_values::CrmCompanyAddUtmMedium;
 /// Sent in requests and read from responses.
 ///
@@ -509,6 +509,136 @@ impl wire::Lenient for OnCrmCompanyUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmCompanyListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmCompanyListRecordField {
+    /// `ASSIGNED_BY_ID`
+    AssignedById,
+    /// `ID`
+    Id,
+    /// `PHONE`
+    Phone,
+    /// `TITLE`
+    Title,
+    /// `COMPANY_TYPE`
+    CompanyType,
+    /// `LOGO`
+    Logo,
+    /// `ADDRESS`
+    Address,
+    /// `BANKING_DETAILS`
+    BankingDetails,
+    /// `INDUSTRY`
+    Industry,
+    /// `EMPLOYEES`
+    Employees,
+    /// `CURRENCY_ID`
+    CurrencyId,
+    /// `REVENUE`
+    Revenue,
+    /// `OPENED`
+    Opened,
+    /// `COMMENTS`
+    Comments,
+    /// `HAS_PHONE`
+    HasPhone,
+    /// `HAS_EMAIL`
+    HasEmail,
+    /// `HAS_IMOL`
+    HasImol,
+    /// `IS_MY_COMPANY`
+    IsMyCompany,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `CONTACT_ID`
+    ContactId,
+    /// `LEAD_ID`
+    LeadId,
+    /// `ORIGINATOR_ID`
+    OriginatorId,
+    /// `ORIGIN_ID`
+    OriginId,
+    /// `ORIGIN_VERSION`
+    OriginVersion,
+    /// `UTM_SOURCE`
+    UtmSource,
+    /// `UTM_MEDIUM`
+    UtmMedium,
+    /// `UTM_CAMPAIGN`
+    UtmCampaign,
+    /// `UTM_CONTENT`
+    UtmContent,
+    /// `UTM_TERM`
+    UtmTerm,
+    /// `LAST_ACTIVITY_TIME`
+    LastActivityTime,
+    /// `LAST_ACTIVITY_BY`
+    LastActivityBy,
+    /// `LAST_COMMUNICATION_TIME`
+    LastCommunicationTime,
+    /// `EMAIL`
+    Email,
+    /// `WEB`
+    Web,
+    /// `IM`
+    Im,
+    /// `LINK`
+    Link,
+    /// `time`
+    Time,
+}
+impl query::RecordField for CrmCompanyListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AssignedById => "ASSIGNED_BY_ID",
+            Self::Id => "ID",
+            Self::Phone => "PHONE",
+            Self::Title => "TITLE",
+            Self::CompanyType => "COMPANY_TYPE",
+            Self::Logo => "LOGO",
+            Self::Address => "ADDRESS",
+            Self::BankingDetails => "BANKING_DETAILS",
+            Self::Industry => "INDUSTRY",
+            Self::Employees => "EMPLOYEES",
+            Self::CurrencyId => "CURRENCY_ID",
+            Self::Revenue => "REVENUE",
+            Self::Opened => "OPENED",
+            Self::Comments => "COMMENTS",
+            Self::HasPhone => "HAS_PHONE",
+            Self::HasEmail => "HAS_EMAIL",
+            Self::HasImol => "HAS_IMOL",
+            Self::IsMyCompany => "IS_MY_COMPANY",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::ContactId => "CONTACT_ID",
+            Self::LeadId => "LEAD_ID",
+            Self::OriginatorId => "ORIGINATOR_ID",
+            Self::OriginId => "ORIGIN_ID",
+            Self::OriginVersion => "ORIGIN_VERSION",
+            Self::UtmSource => "UTM_SOURCE",
+            Self::UtmMedium => "UTM_MEDIUM",
+            Self::UtmCampaign => "UTM_CAMPAIGN",
+            Self::UtmContent => "UTM_CONTENT",
+            Self::UtmTerm => "UTM_TERM",
+            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
+            Self::LastActivityBy => "LAST_ACTIVITY_BY",
+            Self::LastCommunicationTime => "LAST_COMMUNICATION_TIME",
+            Self::Email => "EMAIL",
+            Self::Web => "WEB",
+            Self::Im => "IM",
+            Self::Link => "LINK",
+            Self::Time => "time",
+        }
+    }
+}
 /// `crm.company.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html)
@@ -597,15 +727,15 @@ impl CrmCompanyGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmCompanyListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `CrmCompanyListFilter`.
+    pub select: Option<query::Select<CrmCompanyListRecordField>>,
+    /// `filter`: `CrmCompanyListFilter`. Field names: [`CrmCompanyListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmCompanyListFilter>,
-    /// `order`: `CrmCompanyListFilter`.
+    pub filter: Option<query::Filter<CrmCompanyListRecordField>>,
+    /// `order`: `CrmCompanyListFilter`. Field names: [`CrmCompanyListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmCompanyListFilter>,
+    pub order: Option<query::Order<CrmCompanyListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmStagehistoryListEntityTypeId;
@@ -75,6 +76,37 @@ impl IntoRecords<CrmStagehistoryListItems> for CrmStagehistoryListResult {
         self.items.unwrap_or_default()
     }
 }
+/// The fields of [`CrmStagehistoryListItems`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmStagehistoryListItemsField {
+    /// `CATEGORY_ID`
+    CategoryId,
+    /// `CREATED_TIME`
+    CreatedTime,
+    /// `ID`
+    Id,
+    /// `OWNER_ID`
+    OwnerId,
+    /// `STAGE_ID`
+    StageId,
+    /// `STAGE_SEMANTIC_ID`
+    StageSemanticId,
+    /// `TYPE_ID`
+    TypeId,
+}
+impl query::RecordField for CrmStagehistoryListItemsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::CategoryId => "CATEGORY_ID",
+            Self::CreatedTime => "CREATED_TIME",
+            Self::Id => "ID",
+            Self::OwnerId => "OWNER_ID",
+            Self::StageId => "STAGE_ID",
+            Self::StageSemanticId => "STAGE_SEMANTIC_ID",
+            Self::TypeId => "TYPE_ID",
+        }
+    }
+}
 /// `crm.settings.mode.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-settings-mode-get.html)
@@ -98,15 +130,15 @@ pub struct CrmStagehistoryList {
     /// `entityTypeId`: `CrmStagehistoryListEntityTypeId`. One of `1`, `2`, `5`, `31`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<CrmStagehistoryListEntityTypeId>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmStagehistoryListItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<CrmStagehistoryListItemsField>>,
+    /// `filter`: `map<raw>`. Field names: [`CrmStagehistoryListItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `select`: `string[]`.
+    pub filter: Option<query::Filter<CrmStagehistoryListItemsField>>,
+    /// `select`: `string[]`. Field names: [`CrmStagehistoryListItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
+    pub select: Option<query::Select<CrmStagehistoryListItemsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

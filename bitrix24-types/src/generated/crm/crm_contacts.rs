@@ -7,10 +7,10 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::crm_linked::CrmContactListFilter;
 use super::crm_values::CrmCompanyAddUtmMedium;
 /// Sent in requests and read from responses.
 ///
@@ -439,6 +439,133 @@ impl wire::Lenient for OnCrmContactUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Contact`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContactField {
+    /// `ID`
+    Id,
+    /// `POST`
+    Post,
+    /// `COMMENTS`
+    Comments,
+    /// `HONORIFIC`
+    Honorific,
+    /// `NAME`
+    Name,
+    /// `SECOND_NAME`
+    SecondName,
+    /// `LAST_NAME`
+    LastName,
+    /// `PHOTO`
+    Photo,
+    /// `LEAD_ID`
+    LeadId,
+    /// `TYPE_ID`
+    TypeId,
+    /// `SOURCE_ID`
+    SourceId,
+    /// `SOURCE_DESCRIPTION`
+    SourceDescription,
+    /// `COMPANY_ID`
+    CompanyId,
+    /// `BIRTHDATE`
+    Birthdate,
+    /// `EXPORT`
+    Export,
+    /// `HAS_PHONE`
+    HasPhone,
+    /// `HAS_EMAIL`
+    HasEmail,
+    /// `HAS_IMOL`
+    HasImol,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `ASSIGNED_BY_ID`
+    AssignedById,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `OPENED`
+    Opened,
+    /// `FACE_ID`
+    FaceId,
+    /// `LAST_ACTIVITY_TIME`
+    LastActivityTime,
+    /// `LAST_ACTIVITY_BY`
+    LastActivityBy,
+    /// `UTM_SOURCE`
+    UtmSource,
+    /// `UTM_MEDIUM`
+    UtmMedium,
+    /// `UTM_CAMPAIGN`
+    UtmCampaign,
+    /// `UTM_CONTENT`
+    UtmContent,
+    /// `UTM_TERM`
+    UtmTerm,
+    /// `PHONE`
+    Phone,
+    /// `EMAIL`
+    Email,
+    /// `WEB`
+    Web,
+    /// `IM`
+    Im,
+    /// `LINK`
+    Link,
+    /// `COMPANY_IDS`
+    CompanyIds,
+    /// `TRACE`
+    Trace,
+}
+impl query::RecordField for ContactField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::Post => "POST",
+            Self::Comments => "COMMENTS",
+            Self::Honorific => "HONORIFIC",
+            Self::Name => "NAME",
+            Self::SecondName => "SECOND_NAME",
+            Self::LastName => "LAST_NAME",
+            Self::Photo => "PHOTO",
+            Self::LeadId => "LEAD_ID",
+            Self::TypeId => "TYPE_ID",
+            Self::SourceId => "SOURCE_ID",
+            Self::SourceDescription => "SOURCE_DESCRIPTION",
+            Self::CompanyId => "COMPANY_ID",
+            Self::Birthdate => "BIRTHDATE",
+            Self::Export => "EXPORT",
+            Self::HasPhone => "HAS_PHONE",
+            Self::HasEmail => "HAS_EMAIL",
+            Self::HasImol => "HAS_IMOL",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::AssignedById => "ASSIGNED_BY_ID",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::Opened => "OPENED",
+            Self::FaceId => "FACE_ID",
+            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
+            Self::LastActivityBy => "LAST_ACTIVITY_BY",
+            Self::UtmSource => "UTM_SOURCE",
+            Self::UtmMedium => "UTM_MEDIUM",
+            Self::UtmCampaign => "UTM_CAMPAIGN",
+            Self::UtmContent => "UTM_CONTENT",
+            Self::UtmTerm => "UTM_TERM",
+            Self::Phone => "PHONE",
+            Self::Email => "EMAIL",
+            Self::Web => "WEB",
+            Self::Im => "IM",
+            Self::Link => "LINK",
+            Self::CompanyIds => "COMPANY_IDS",
+            Self::Trace => "TRACE",
+        }
+    }
+}
 /// `crm.contact.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html)
@@ -522,15 +649,15 @@ impl CrmContactGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`ContactField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `CrmContactListFilter`.
+    pub select: Option<query::Select<ContactField>>,
+    /// `filter`: `CrmContactListFilter`. Field names: [`ContactField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmContactListFilter>,
-    /// `order`: `CrmContactListFilter`.
+    pub filter: Option<query::Filter<ContactField>>,
+    /// `order`: `CrmContactListFilter`. Field names: [`ContactField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmContactListFilter>,
+    pub order: Option<query::Order<ContactField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

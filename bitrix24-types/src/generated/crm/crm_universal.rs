@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -2398,6 +2399,163 @@ impl wire::Lenient for OnCrmTypeUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Item`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemField {
+    /// `id`
+    Id,
+    /// `xmlId`
+    XmlId,
+    /// `title`
+    Title,
+    /// `createdBy`
+    CreatedBy,
+    /// `updatedBy`
+    UpdatedBy,
+    /// `movedBy`
+    MovedBy,
+    /// `createdTime`
+    CreatedTime,
+    /// `updatedTime`
+    UpdatedTime,
+    /// `movedTime`
+    MovedTime,
+    /// `categoryId`
+    CategoryId,
+    /// `opened`
+    Opened,
+    /// `stageId`
+    StageId,
+    /// `previousStageId`
+    PreviousStageId,
+    /// `stageSemanticId`
+    StageSemanticId,
+    /// `begindate`
+    Begindate,
+    /// `closedate`
+    Closedate,
+    /// `companyId`
+    CompanyId,
+    /// `contactId`
+    ContactId,
+    /// `contactIds`
+    ContactIds,
+    /// `opportunity`
+    Opportunity,
+    /// `isManualOpportunity`
+    IsManualOpportunity,
+    /// `taxValue`
+    TaxValue,
+    /// `currencyId`
+    CurrencyId,
+    /// `mycompanyId`
+    MycompanyId,
+    /// `sourceId`
+    SourceId,
+    /// `sourceDescription`
+    SourceDescription,
+    /// `assignedById`
+    AssignedById,
+    /// `observers`
+    Observers,
+    /// `webformId`
+    WebformId,
+    /// `lastActivityBy`
+    LastActivityBy,
+    /// `lastActivityTime`
+    LastActivityTime,
+    /// `utmSource`
+    UtmSource,
+    /// `utmMedium`
+    UtmMedium,
+    /// `utmCampaign`
+    UtmCampaign,
+    /// `utmContent`
+    UtmContent,
+    /// `utmTerm`
+    UtmTerm,
+    /// `honorific`
+    Honorific,
+    /// `name`
+    Name,
+    /// `secondName`
+    SecondName,
+    /// `lastName`
+    LastName,
+    /// `birthdate`
+    Birthdate,
+    /// `companyTitle`
+    CompanyTitle,
+    /// `statusDescription`
+    StatusDescription,
+    /// `post`
+    Post,
+    /// `comments`
+    Comments,
+    /// `originatorId`
+    OriginatorId,
+    /// `originId`
+    OriginId,
+    /// `fm`
+    Fm,
+    /// `entityTypeId`
+    EntityTypeId,
+}
+impl query::RecordField for ItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::XmlId => "xmlId",
+            Self::Title => "title",
+            Self::CreatedBy => "createdBy",
+            Self::UpdatedBy => "updatedBy",
+            Self::MovedBy => "movedBy",
+            Self::CreatedTime => "createdTime",
+            Self::UpdatedTime => "updatedTime",
+            Self::MovedTime => "movedTime",
+            Self::CategoryId => "categoryId",
+            Self::Opened => "opened",
+            Self::StageId => "stageId",
+            Self::PreviousStageId => "previousStageId",
+            Self::StageSemanticId => "stageSemanticId",
+            Self::Begindate => "begindate",
+            Self::Closedate => "closedate",
+            Self::CompanyId => "companyId",
+            Self::ContactId => "contactId",
+            Self::ContactIds => "contactIds",
+            Self::Opportunity => "opportunity",
+            Self::IsManualOpportunity => "isManualOpportunity",
+            Self::TaxValue => "taxValue",
+            Self::CurrencyId => "currencyId",
+            Self::MycompanyId => "mycompanyId",
+            Self::SourceId => "sourceId",
+            Self::SourceDescription => "sourceDescription",
+            Self::AssignedById => "assignedById",
+            Self::Observers => "observers",
+            Self::WebformId => "webformId",
+            Self::LastActivityBy => "lastActivityBy",
+            Self::LastActivityTime => "lastActivityTime",
+            Self::UtmSource => "utmSource",
+            Self::UtmMedium => "utmMedium",
+            Self::UtmCampaign => "utmCampaign",
+            Self::UtmContent => "utmContent",
+            Self::UtmTerm => "utmTerm",
+            Self::Honorific => "honorific",
+            Self::Name => "name",
+            Self::SecondName => "secondName",
+            Self::LastName => "lastName",
+            Self::Birthdate => "birthdate",
+            Self::CompanyTitle => "companyTitle",
+            Self::StatusDescription => "statusDescription",
+            Self::Post => "post",
+            Self::Comments => "comments",
+            Self::OriginatorId => "originatorId",
+            Self::OriginId => "originId",
+            Self::Fm => "fm",
+            Self::EntityTypeId => "entityTypeId",
+        }
+    }
+}
 /// `crm.item.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)
@@ -2522,15 +2680,15 @@ impl CrmItemGet {
 pub struct CrmItemList {
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`ItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<ItemField>>,
+    /// `filter`: `map<raw>`. Field names: [`ItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<ItemField>>,
+    /// `order`: `map<string>`. Field names: [`ItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<ItemField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

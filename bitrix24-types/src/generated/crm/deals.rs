@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -765,6 +766,154 @@ impl wire::Lenient for StageSemantic {
         wire::enum_or_nothing(de)
     }
 }
+/// The fields of [`Deal`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DealField {
+    /// `ID`
+    Id,
+    /// `TITLE`
+    Title,
+    /// `TYPE_ID`
+    TypeId,
+    /// `CATEGORY_ID`
+    CategoryId,
+    /// `STAGE_ID`
+    StageId,
+    /// `STAGE_SEMANTIC_ID`
+    StageSemanticId,
+    /// `IS_NEW`
+    IsNew,
+    /// `IS_RECURRING`
+    IsRecurring,
+    /// `IS_RETURN_CUSTOMER`
+    IsReturnCustomer,
+    /// `IS_REPEATED_APPROACH`
+    IsRepeatedApproach,
+    /// `PROBABILITY`
+    Probability,
+    /// `CURRENCY_ID`
+    CurrencyId,
+    /// `OPPORTUNITY`
+    Opportunity,
+    /// `IS_MANUAL_OPPORTUNITY`
+    IsManualOpportunity,
+    /// `TAX_VALUE`
+    TaxValue,
+    /// `COMPANY_ID`
+    CompanyId,
+    /// `CONTACT_ID`
+    ContactId,
+    /// `QUOTE_ID`
+    QuoteId,
+    /// `BEGINDATE`
+    Begindate,
+    /// `CLOSEDATE`
+    Closedate,
+    /// `OPENED`
+    Opened,
+    /// `CLOSED`
+    Closed,
+    /// `COMMENTS`
+    Comments,
+    /// `ASSIGNED_BY_ID`
+    AssignedById,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `MOVED_BY_ID`
+    MovedById,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `MOVED_TIME`
+    MovedTime,
+    /// `SOURCE_ID`
+    SourceId,
+    /// `SOURCE_DESCRIPTION`
+    SourceDescription,
+    /// `LEAD_ID`
+    LeadId,
+    /// `ADDITIONAL_INFO`
+    AdditionalInfo,
+    /// `LOCATION_ID`
+    LocationId,
+    /// `ORIGINATOR_ID`
+    OriginatorId,
+    /// `ORIGIN_ID`
+    OriginId,
+    /// `UTM_SOURCE`
+    UtmSource,
+    /// `UTM_MEDIUM`
+    UtmMedium,
+    /// `UTM_CAMPAIGN`
+    UtmCampaign,
+    /// `UTM_CONTENT`
+    UtmContent,
+    /// `UTM_TERM`
+    UtmTerm,
+    /// `LAST_ACTIVITY_TIME`
+    LastActivityTime,
+    /// `LAST_ACTIVITY_BY`
+    LastActivityBy,
+    /// `CONTACT_IDS`
+    ContactIds,
+    /// `TRACE`
+    Trace,
+}
+impl query::RecordField for DealField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::Title => "TITLE",
+            Self::TypeId => "TYPE_ID",
+            Self::CategoryId => "CATEGORY_ID",
+            Self::StageId => "STAGE_ID",
+            Self::StageSemanticId => "STAGE_SEMANTIC_ID",
+            Self::IsNew => "IS_NEW",
+            Self::IsRecurring => "IS_RECURRING",
+            Self::IsReturnCustomer => "IS_RETURN_CUSTOMER",
+            Self::IsRepeatedApproach => "IS_REPEATED_APPROACH",
+            Self::Probability => "PROBABILITY",
+            Self::CurrencyId => "CURRENCY_ID",
+            Self::Opportunity => "OPPORTUNITY",
+            Self::IsManualOpportunity => "IS_MANUAL_OPPORTUNITY",
+            Self::TaxValue => "TAX_VALUE",
+            Self::CompanyId => "COMPANY_ID",
+            Self::ContactId => "CONTACT_ID",
+            Self::QuoteId => "QUOTE_ID",
+            Self::Begindate => "BEGINDATE",
+            Self::Closedate => "CLOSEDATE",
+            Self::Opened => "OPENED",
+            Self::Closed => "CLOSED",
+            Self::Comments => "COMMENTS",
+            Self::AssignedById => "ASSIGNED_BY_ID",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::MovedById => "MOVED_BY_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::MovedTime => "MOVED_TIME",
+            Self::SourceId => "SOURCE_ID",
+            Self::SourceDescription => "SOURCE_DESCRIPTION",
+            Self::LeadId => "LEAD_ID",
+            Self::AdditionalInfo => "ADDITIONAL_INFO",
+            Self::LocationId => "LOCATION_ID",
+            Self::OriginatorId => "ORIGINATOR_ID",
+            Self::OriginId => "ORIGIN_ID",
+            Self::UtmSource => "UTM_SOURCE",
+            Self::UtmMedium => "UTM_MEDIUM",
+            Self::UtmCampaign => "UTM_CAMPAIGN",
+            Self::UtmContent => "UTM_CONTENT",
+            Self::UtmTerm => "UTM_TERM",
+            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
+            Self::LastActivityBy => "LAST_ACTIVITY_BY",
+            Self::ContactIds => "CONTACT_IDS",
+            Self::Trace => "TRACE",
+        }
+    }
+}
 /// `crm.deal.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html)
@@ -851,15 +1000,15 @@ impl CrmDealGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`DealField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<DealField>>,
+    /// `filter`: `map<raw>`. Field names: [`DealField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<DealField>>,
+    /// `order`: `map<string>`. Field names: [`DealField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<DealField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

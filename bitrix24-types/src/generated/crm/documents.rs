@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::{
@@ -1280,6 +1281,79 @@ impl wire::Lenient for OnCrmDocumentGeneratorDocumentUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmDocumentgeneratorDocumentListDocument2`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmDocumentgeneratorDocumentListDocument2Field {
+    /// `id`
+    Id,
+    /// `title`
+    Title,
+    /// `number`
+    Number,
+    /// `templateId`
+    TemplateId,
+    /// `entityTypeId`
+    EntityTypeId,
+    /// `entityId`
+    EntityId,
+    /// `fileId`
+    FileId,
+    /// `imageId`
+    ImageId,
+    /// `pdfId`
+    PdfId,
+    /// `createTime`
+    CreateTime,
+    /// `updateTime`
+    UpdateTime,
+    /// `createdBy`
+    CreatedBy,
+    /// `updatedBy`
+    UpdatedBy,
+    /// `values`
+    Values,
+    /// `downloadUrl`
+    DownloadUrl,
+    /// `imageUrl`
+    ImageUrl,
+    /// `pdfUrl`
+    PdfUrl,
+    /// `downloadUrlMachine`
+    DownloadUrlMachine,
+    /// `pdfUrlMachine`
+    PdfUrlMachine,
+    /// `imageUrlMachine`
+    ImageUrlMachine,
+    /// `stampsEnabled`
+    StampsEnabled,
+}
+impl query::RecordField for CrmDocumentgeneratorDocumentListDocument2Field {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Title => "title",
+            Self::Number => "number",
+            Self::TemplateId => "templateId",
+            Self::EntityTypeId => "entityTypeId",
+            Self::EntityId => "entityId",
+            Self::FileId => "fileId",
+            Self::ImageId => "imageId",
+            Self::PdfId => "pdfId",
+            Self::CreateTime => "createTime",
+            Self::UpdateTime => "updateTime",
+            Self::CreatedBy => "createdBy",
+            Self::UpdatedBy => "updatedBy",
+            Self::Values => "values",
+            Self::DownloadUrl => "downloadUrl",
+            Self::ImageUrl => "imageUrl",
+            Self::PdfUrl => "pdfUrl",
+            Self::DownloadUrlMachine => "downloadUrlMachine",
+            Self::PdfUrlMachine => "pdfUrlMachine",
+            Self::ImageUrlMachine => "imageUrlMachine",
+            Self::StampsEnabled => "stampsEnabled",
+        }
+    }
+}
 /// `crm.documentgenerator.document.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
@@ -1432,15 +1506,15 @@ impl CrmDocumentgeneratorDocumentGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorDocumentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmDocumentgeneratorDocumentListDocument2Field`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `CrmDocumentgeneratorDocumentListDocument`.
+    pub select: Option<query::Select<CrmDocumentgeneratorDocumentListDocument2Field>>,
+    /// `filter`: `CrmDocumentgeneratorDocumentListDocument`. Field names: [`CrmDocumentgeneratorDocumentListDocument2Field`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmDocumentgeneratorDocumentListDocument>,
-    /// `order`: `CrmDocumentgeneratorDocumentListDocument`.
+    pub filter: Option<query::Filter<CrmDocumentgeneratorDocumentListDocument2Field>>,
+    /// `order`: `CrmDocumentgeneratorDocumentListDocument`. Field names: [`CrmDocumentgeneratorDocumentListDocument2Field`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmDocumentgeneratorDocumentListDocument>,
+    pub order: Option<query::Order<CrmDocumentgeneratorDocumentListDocument2Field>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -704,6 +705,187 @@ impl wire::Lenient for OnCrmLeadUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Lead`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeadField {
+    /// `ID`
+    Id,
+    /// `TITLE`
+    Title,
+    /// `HONORIFIC`
+    Honorific,
+    /// `NAME`
+    Name,
+    /// `SECOND_NAME`
+    SecondName,
+    /// `LAST_NAME`
+    LastName,
+    /// `COMPANY_ID`
+    CompanyId,
+    /// `COMPANY_TITLE`
+    CompanyTitle,
+    /// `CONTACT_ID`
+    ContactId,
+    /// `IS_RETURN_CUSTOMER`
+    IsReturnCustomer,
+    /// `BIRTHDATE`
+    Birthdate,
+    /// `SOURCE_ID`
+    SourceId,
+    /// `SOURCE_DESCRIPTION`
+    SourceDescription,
+    /// `STATUS_ID`
+    StatusId,
+    /// `STATUS_DESCRIPTION`
+    StatusDescription,
+    /// `POST`
+    Post,
+    /// `COMMENTS`
+    Comments,
+    /// `CURRENCY_ID`
+    CurrencyId,
+    /// `OPPORTUNITY`
+    Opportunity,
+    /// `IS_MANUAL_OPPORTUNITY`
+    IsManualOpportunity,
+    /// `HAS_PHONE`
+    HasPhone,
+    /// `HAS_EMAIL`
+    HasEmail,
+    /// `HAS_IMOL`
+    HasImol,
+    /// `ASSIGNED_BY_ID`
+    AssignedById,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `MOVED_BY_ID`
+    MovedById,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `DATE_CLOSED`
+    DateClosed,
+    /// `STATUS_SEMANTIC_ID`
+    StatusSemanticId,
+    /// `OPENED`
+    Opened,
+    /// `ORIGINATOR_ID`
+    OriginatorId,
+    /// `ORIGIN_ID`
+    OriginId,
+    /// `MOVED_TIME`
+    MovedTime,
+    /// `ADDRESS`
+    Address,
+    /// `ADDRESS_2`
+    Address2,
+    /// `ADDRESS_CITY`
+    AddressCity,
+    /// `ADDRESS_POSTAL_CODE`
+    AddressPostalCode,
+    /// `ADDRESS_REGION`
+    AddressRegion,
+    /// `ADDRESS_PROVINCE`
+    AddressProvince,
+    /// `ADDRESS_COUNTRY`
+    AddressCountry,
+    /// `ADDRESS_COUNTRY_CODE`
+    AddressCountryCode,
+    /// `ADDRESS_LOC_ADDR_ID`
+    AddressLocAddrId,
+    /// `UTM_SOURCE`
+    UtmSource,
+    /// `UTM_MEDIUM`
+    UtmMedium,
+    /// `UTM_CAMPAIGN`
+    UtmCampaign,
+    /// `UTM_CONTENT`
+    UtmContent,
+    /// `UTM_TERM`
+    UtmTerm,
+    /// `LAST_ACTIVITY_BY`
+    LastActivityBy,
+    /// `LAST_ACTIVITY_TIME`
+    LastActivityTime,
+    /// `PHONE`
+    Phone,
+    /// `IM`
+    Im,
+    /// `CONTACT_IDS`
+    ContactIds,
+    /// `EMAIL`
+    Email,
+    /// `LINK`
+    Link,
+    /// `WEB`
+    Web,
+}
+impl query::RecordField for LeadField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::Title => "TITLE",
+            Self::Honorific => "HONORIFIC",
+            Self::Name => "NAME",
+            Self::SecondName => "SECOND_NAME",
+            Self::LastName => "LAST_NAME",
+            Self::CompanyId => "COMPANY_ID",
+            Self::CompanyTitle => "COMPANY_TITLE",
+            Self::ContactId => "CONTACT_ID",
+            Self::IsReturnCustomer => "IS_RETURN_CUSTOMER",
+            Self::Birthdate => "BIRTHDATE",
+            Self::SourceId => "SOURCE_ID",
+            Self::SourceDescription => "SOURCE_DESCRIPTION",
+            Self::StatusId => "STATUS_ID",
+            Self::StatusDescription => "STATUS_DESCRIPTION",
+            Self::Post => "POST",
+            Self::Comments => "COMMENTS",
+            Self::CurrencyId => "CURRENCY_ID",
+            Self::Opportunity => "OPPORTUNITY",
+            Self::IsManualOpportunity => "IS_MANUAL_OPPORTUNITY",
+            Self::HasPhone => "HAS_PHONE",
+            Self::HasEmail => "HAS_EMAIL",
+            Self::HasImol => "HAS_IMOL",
+            Self::AssignedById => "ASSIGNED_BY_ID",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::MovedById => "MOVED_BY_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::DateClosed => "DATE_CLOSED",
+            Self::StatusSemanticId => "STATUS_SEMANTIC_ID",
+            Self::Opened => "OPENED",
+            Self::OriginatorId => "ORIGINATOR_ID",
+            Self::OriginId => "ORIGIN_ID",
+            Self::MovedTime => "MOVED_TIME",
+            Self::Address => "ADDRESS",
+            Self::Address2 => "ADDRESS_2",
+            Self::AddressCity => "ADDRESS_CITY",
+            Self::AddressPostalCode => "ADDRESS_POSTAL_CODE",
+            Self::AddressRegion => "ADDRESS_REGION",
+            Self::AddressProvince => "ADDRESS_PROVINCE",
+            Self::AddressCountry => "ADDRESS_COUNTRY",
+            Self::AddressCountryCode => "ADDRESS_COUNTRY_CODE",
+            Self::AddressLocAddrId => "ADDRESS_LOC_ADDR_ID",
+            Self::UtmSource => "UTM_SOURCE",
+            Self::UtmMedium => "UTM_MEDIUM",
+            Self::UtmCampaign => "UTM_CAMPAIGN",
+            Self::UtmContent => "UTM_CONTENT",
+            Self::UtmTerm => "UTM_TERM",
+            Self::LastActivityBy => "LAST_ACTIVITY_BY",
+            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
+            Self::Phone => "PHONE",
+            Self::Im => "IM",
+            Self::ContactIds => "CONTACT_IDS",
+            Self::Email => "EMAIL",
+            Self::Link => "LINK",
+            Self::Web => "WEB",
+        }
+    }
+}
 /// `crm.lead.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html)
@@ -785,18 +967,18 @@ impl CrmLeadGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`LeadField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<LeadField>>,
+    /// `filter`: `map<raw>`. Field names: [`LeadField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<LeadField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`LeadField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<LeadField>>,
 }
 /// `crm.lead.productrows.get`: scope `crm`; reads only.
 ///

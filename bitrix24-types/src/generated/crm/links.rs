@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -96,6 +97,34 @@ impl wire::Lenient for Link {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Link`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkField {
+    /// `BANK_DETAIL_ID`
+    BankDetailId,
+    /// `ENTITY_ID`
+    EntityId,
+    /// `ENTITY_TYPE_ID`
+    EntityTypeId,
+    /// `MC_BANK_DETAIL_ID`
+    McBankDetailId,
+    /// `MC_REQUISITE_ID`
+    McRequisiteId,
+    /// `REQUISITE_ID`
+    RequisiteId,
+}
+impl query::RecordField for LinkField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::BankDetailId => "BANK_DETAIL_ID",
+            Self::EntityId => "ENTITY_ID",
+            Self::EntityTypeId => "ENTITY_TYPE_ID",
+            Self::McBankDetailId => "MC_BANK_DETAIL_ID",
+            Self::McRequisiteId => "MC_REQUISITE_ID",
+            Self::RequisiteId => "REQUISITE_ID",
+        }
+    }
+}
 /// `crm.requisite.link.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-fields.html)
@@ -140,15 +169,15 @@ impl CrmRequisiteLinkGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteLinkList {
-    /// `select`: `CrmRequisiteLinkListFields`.
+    /// `select`: `CrmRequisiteLinkListFields`. Field names: [`LinkField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<CrmRequisiteLinkListFields>,
-    /// `filter`: `CrmRequisiteLinkListFields`.
+    pub select: Option<query::Select<LinkField>>,
+    /// `filter`: `CrmRequisiteLinkListFields`. Field names: [`LinkField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmRequisiteLinkListFields>,
-    /// `order`: `CrmRequisiteLinkListFields`.
+    pub filter: Option<query::Filter<LinkField>>,
+    /// `order`: `CrmRequisiteLinkListFields`. Field names: [`LinkField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmRequisiteLinkListFields>,
+    pub order: Option<query::Order<LinkField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

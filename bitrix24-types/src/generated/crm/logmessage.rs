@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -160,6 +161,34 @@ impl wire::Lenient for Logmessage {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmTimelineLogmessageListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmTimelineLogmessageListRecordField {
+    /// `authorId`
+    AuthorId,
+    /// `created`
+    Created,
+    /// `iconCode`
+    IconCode,
+    /// `id`
+    Id,
+    /// `text`
+    Text,
+    /// `title`
+    Title,
+}
+impl query::RecordField for CrmTimelineLogmessageListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AuthorId => "authorId",
+            Self::Created => "created",
+            Self::IconCode => "iconCode",
+            Self::Id => "id",
+            Self::Text => "text",
+            Self::Title => "title",
+        }
+    }
+}
 /// `crm.timeline.logmessage.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)
@@ -240,9 +269,9 @@ pub struct CrmTimelineLogmessageList {
     pub entity_type_id: i64,
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmTimelineLogmessageListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CrmTimelineLogmessageListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

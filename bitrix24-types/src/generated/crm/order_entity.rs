@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -139,6 +140,22 @@ impl IntoRecords<CrmOrderentityListOrderEntity> for CrmOrderentityListResult {
         self.order_entity.unwrap_or_default()
     }
 }
+/// The fields of [`CrmOrderentityListOrderEntity`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmOrderentityListOrderEntityField {
+    /// `orderId`
+    OrderId,
+    /// `ownerId`
+    OwnerId,
+}
+impl query::RecordField for CrmOrderentityListOrderEntityField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::OrderId => "orderId",
+            Self::OwnerId => "ownerId",
+        }
+    }
+}
 /// `crm.orderentity.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)
@@ -206,15 +223,15 @@ pub struct CrmOrderentityGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmOrderentityListOrderEntityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<CrmOrderentityListOrderEntityField>>,
+    /// `filter`: `map<raw>`. Field names: [`CrmOrderentityListOrderEntityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<CrmOrderentityListOrderEntityField>>,
+    /// `order`: `map<string>`. Field names: [`CrmOrderentityListOrderEntityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CrmOrderentityListOrderEntityField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

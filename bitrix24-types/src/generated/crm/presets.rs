@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -159,6 +160,49 @@ impl wire::Lenient for Preset {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Preset`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PresetField {
+    /// `ACTIVE`
+    Active,
+    /// `COUNTRY_ID`
+    CountryId,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `ENTITY_TYPE_ID`
+    EntityTypeId,
+    /// `ID`
+    Id,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `NAME`
+    Name,
+    /// `SORT`
+    Sort,
+    /// `XML_ID`
+    XmlId,
+}
+impl query::RecordField for PresetField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::CountryId => "COUNTRY_ID",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::EntityTypeId => "ENTITY_TYPE_ID",
+            Self::Id => "ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::Name => "NAME",
+            Self::Sort => "SORT",
+            Self::XmlId => "XML_ID",
+        }
+    }
+}
 /// `crm.requisite.preset.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-add.html)
@@ -255,15 +299,15 @@ impl CrmRequisitePresetGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetList {
-    /// `select`: `CrmRequisitePresetListFields`.
+    /// `select`: `CrmRequisitePresetListFields`. Field names: [`PresetField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<CrmRequisitePresetListFields>,
-    /// `filter`: `CrmRequisitePresetListFields`.
+    pub select: Option<query::Select<PresetField>>,
+    /// `filter`: `CrmRequisitePresetListFields`. Field names: [`PresetField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmRequisitePresetListFields>,
-    /// `order`: `CrmRequisitePresetListFields`.
+    pub filter: Option<query::Filter<PresetField>>,
+    /// `order`: `CrmRequisitePresetListFields`. Field names: [`PresetField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmRequisitePresetListFields>,
+    pub order: Option<query::Order<PresetField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -487,6 +488,85 @@ impl wire::Lenient for Productrow {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmItemProductrowListProductRows`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmItemProductrowListProductRowsField {
+    /// `customized`
+    Customized,
+    /// `discountRate`
+    DiscountRate,
+    /// `discountSum`
+    DiscountSum,
+    /// `discountTypeId`
+    DiscountTypeId,
+    /// `id`
+    Id,
+    /// `measureCode`
+    MeasureCode,
+    /// `measureName`
+    MeasureName,
+    /// `ownerId`
+    OwnerId,
+    /// `ownerType`
+    OwnerType,
+    /// `price`
+    Price,
+    /// `priceAccount`
+    PriceAccount,
+    /// `priceBrutto`
+    PriceBrutto,
+    /// `priceExclusive`
+    PriceExclusive,
+    /// `priceNetto`
+    PriceNetto,
+    /// `productId`
+    ProductId,
+    /// `productName`
+    ProductName,
+    /// `quantity`
+    Quantity,
+    /// `sort`
+    Sort,
+    /// `storeId`
+    StoreId,
+    /// `taxIncluded`
+    TaxIncluded,
+    /// `taxRate`
+    TaxRate,
+    /// `type`
+    Type,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CrmItemProductrowListProductRowsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Customized => "customized",
+            Self::DiscountRate => "discountRate",
+            Self::DiscountSum => "discountSum",
+            Self::DiscountTypeId => "discountTypeId",
+            Self::Id => "id",
+            Self::MeasureCode => "measureCode",
+            Self::MeasureName => "measureName",
+            Self::OwnerId => "ownerId",
+            Self::OwnerType => "ownerType",
+            Self::Price => "price",
+            Self::PriceAccount => "priceAccount",
+            Self::PriceBrutto => "priceBrutto",
+            Self::PriceExclusive => "priceExclusive",
+            Self::PriceNetto => "priceNetto",
+            Self::ProductId => "productId",
+            Self::ProductName => "productName",
+            Self::Quantity => "quantity",
+            Self::Sort => "sort",
+            Self::StoreId => "storeId",
+            Self::TaxIncluded => "taxIncluded",
+            Self::TaxRate => "taxRate",
+            Self::Type => "type",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `crm.item.productrow.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
@@ -603,18 +683,18 @@ impl CrmItemProductrowGetAvailableForPayment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowList {
-    /// `filter`: `map<raw>`, required.
-    pub filter: BTreeMap<String, serde_json::Value>,
-    /// `order`: `map<string>`.
+    /// `filter`: `map<raw>`, required. Field names: [`CrmItemProductrowListProductRowsField`].
+    pub filter: query::Filter<CrmItemProductrowListProductRowsField>,
+    /// `order`: `map<string>`. Field names: [`CrmItemProductrowListProductRowsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CrmItemProductrowListProductRowsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CrmItemProductrowList {
     /// A `crm.item.productrow.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: BTreeMap<String, serde_json::Value>) -> Self {
+    pub fn new(filter: query::Filter<CrmItemProductrowListProductRowsField>) -> Self {
         Self {
             filter,
             order: None,

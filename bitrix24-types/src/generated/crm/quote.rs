@@ -7,6 +7,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -619,6 +620,142 @@ impl wire::Lenient for Quote {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Quote`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuoteField {
+    /// `ACTUAL_DATE`
+    ActualDate,
+    /// `ASSIGNED_BY_ID`
+    AssignedById,
+    /// `BEGINDATE`
+    Begindate,
+    /// `CLIENT_ADDR`
+    ClientAddr,
+    /// `CLIENT_CONTACT`
+    ClientContact,
+    /// `CLIENT_EMAIL`
+    ClientEmail,
+    /// `CLIENT_PHONE`
+    ClientPhone,
+    /// `CLIENT_TITLE`
+    ClientTitle,
+    /// `CLIENT_TPA_ID`
+    ClientTpaId,
+    /// `CLIENT_TP_ID`
+    ClientTpId,
+    /// `CLOSED`
+    Closed,
+    /// `CLOSEDATE`
+    Closedate,
+    /// `COMMENTS`
+    Comments,
+    /// `COMPANY_ID`
+    CompanyId,
+    /// `CONTACT_ID`
+    ContactId,
+    /// `CONTENT`
+    Content,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `CURRENCY_ID`
+    CurrencyId,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `DEAL_ID`
+    DealId,
+    /// `ID`
+    Id,
+    /// `LAST_ACTIVITY_BY`
+    LastActivityBy,
+    /// `LAST_ACTIVITY_TIME`
+    LastActivityTime,
+    /// `LAST_COMMUNICATION_TIME`
+    LastCommunicationTime,
+    /// `LEAD_ID`
+    LeadId,
+    /// `LOCATION_ID`
+    LocationId,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `MYCOMPANY_ID`
+    MycompanyId,
+    /// `OPENED`
+    Opened,
+    /// `OPPORTUNITY`
+    Opportunity,
+    /// `PERSON_TYPE_ID`
+    PersonTypeId,
+    /// `QUOTE_NUMBER`
+    QuoteNumber,
+    /// `STATUS_ID`
+    StatusId,
+    /// `TAX_VALUE`
+    TaxValue,
+    /// `TERMS`
+    Terms,
+    /// `TITLE`
+    Title,
+    /// `UTM_CAMPAIGN`
+    UtmCampaign,
+    /// `UTM_CONTENT`
+    UtmContent,
+    /// `UTM_MEDIUM`
+    UtmMedium,
+    /// `UTM_SOURCE`
+    UtmSource,
+    /// `UTM_TERM`
+    UtmTerm,
+}
+impl query::RecordField for QuoteField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::ActualDate => "ACTUAL_DATE",
+            Self::AssignedById => "ASSIGNED_BY_ID",
+            Self::Begindate => "BEGINDATE",
+            Self::ClientAddr => "CLIENT_ADDR",
+            Self::ClientContact => "CLIENT_CONTACT",
+            Self::ClientEmail => "CLIENT_EMAIL",
+            Self::ClientPhone => "CLIENT_PHONE",
+            Self::ClientTitle => "CLIENT_TITLE",
+            Self::ClientTpaId => "CLIENT_TPA_ID",
+            Self::ClientTpId => "CLIENT_TP_ID",
+            Self::Closed => "CLOSED",
+            Self::Closedate => "CLOSEDATE",
+            Self::Comments => "COMMENTS",
+            Self::CompanyId => "COMPANY_ID",
+            Self::ContactId => "CONTACT_ID",
+            Self::Content => "CONTENT",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::CurrencyId => "CURRENCY_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::DealId => "DEAL_ID",
+            Self::Id => "ID",
+            Self::LastActivityBy => "LAST_ACTIVITY_BY",
+            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
+            Self::LastCommunicationTime => "LAST_COMMUNICATION_TIME",
+            Self::LeadId => "LEAD_ID",
+            Self::LocationId => "LOCATION_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::MycompanyId => "MYCOMPANY_ID",
+            Self::Opened => "OPENED",
+            Self::Opportunity => "OPPORTUNITY",
+            Self::PersonTypeId => "PERSON_TYPE_ID",
+            Self::QuoteNumber => "QUOTE_NUMBER",
+            Self::StatusId => "STATUS_ID",
+            Self::TaxValue => "TAX_VALUE",
+            Self::Terms => "TERMS",
+            Self::Title => "TITLE",
+            Self::UtmCampaign => "UTM_CAMPAIGN",
+            Self::UtmContent => "UTM_CONTENT",
+            Self::UtmMedium => "UTM_MEDIUM",
+            Self::UtmSource => "UTM_SOURCE",
+            Self::UtmTerm => "UTM_TERM",
+        }
+    }
+}
 /// `crm.quote.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)
@@ -705,15 +842,15 @@ impl CrmQuoteGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`QuoteField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<QuoteField>>,
+    /// `filter`: `map<raw>`. Field names: [`QuoteField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<QuoteField>>,
+    /// `order`: `map<string>`. Field names: [`QuoteField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<QuoteField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

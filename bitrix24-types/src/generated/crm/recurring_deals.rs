@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -606,6 +607,55 @@ impl wire::Lenient for OnCrmDealRecurringUpdateFields {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmDealRecurringListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmDealRecurringListRecordField {
+    /// `ACTIVE`
+    Active,
+    /// `COUNTER_REPEAT`
+    CounterRepeat,
+    /// `IS_LIMIT`
+    IsLimit,
+    /// `LAST_EXECUTION`
+    LastExecution,
+    /// `LIMIT_DATE`
+    LimitDate,
+    /// `LIMIT_REPEAT`
+    LimitRepeat,
+    /// `NEXT_EXECUTION`
+    NextExecution,
+    /// `PARAMS`
+    Params,
+    /// `START_DATE`
+    StartDate,
+    /// `based_id`
+    BasedId,
+    /// `category_id`
+    CategoryId,
+    /// `deal_id`
+    DealId,
+    /// `id`
+    Id,
+}
+impl query::RecordField for CrmDealRecurringListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::CounterRepeat => "COUNTER_REPEAT",
+            Self::IsLimit => "IS_LIMIT",
+            Self::LastExecution => "LAST_EXECUTION",
+            Self::LimitDate => "LIMIT_DATE",
+            Self::LimitRepeat => "LIMIT_REPEAT",
+            Self::NextExecution => "NEXT_EXECUTION",
+            Self::Params => "PARAMS",
+            Self::StartDate => "START_DATE",
+            Self::BasedId => "based_id",
+            Self::CategoryId => "category_id",
+            Self::DealId => "deal_id",
+            Self::Id => "id",
+        }
+    }
+}
 /// `crm.deal.recurring.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)
@@ -711,12 +761,12 @@ impl CrmDealRecurringGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealRecurringList {
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmDealRecurringListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<CrmDealRecurringListRecordField>>,
+    /// `filter`: `map<raw>`. Field names: [`CrmDealRecurringListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<CrmDealRecurringListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::crm_linked::CrmRequisiteListSelect;
 use super::crm_values::CrmRequisiteAddEntityTypeId;
 /// Sent in requests.
 ///
@@ -486,6 +486,241 @@ pub struct CrmRequisiteUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// The fields of [`CrmRequisiteListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmRequisiteListRecordField {
+    /// `ENTITY_ID`
+    EntityId,
+    /// `ENTITY_TYPE_ID`
+    EntityTypeId,
+    /// `ID`
+    Id,
+    /// `NAME`
+    Name,
+    /// `PRESET_ID`
+    PresetId,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `CODE`
+    Code,
+    /// `XML_ID`
+    XmlId,
+    /// `ORIGINATOR_ID`
+    OriginatorId,
+    /// `ACTIVE`
+    Active,
+    /// `ADDRESS_ONLY`
+    AddressOnly,
+    /// `SORT`
+    Sort,
+    /// `RQ_NAME`
+    RqName,
+    /// `RQ_FIRST_NAME`
+    RqFirstName,
+    /// `RQ_LAST_NAME`
+    RqLastName,
+    /// `RQ_SECOND_NAME`
+    RqSecondName,
+    /// `RQ_COMPANY_ID`
+    RqCompanyId,
+    /// `RQ_COMPANY_NAME`
+    RqCompanyName,
+    /// `RQ_COMPANY_FULL_NAME`
+    RqCompanyFullName,
+    /// `RQ_COMPANY_REG_DATE`
+    RqCompanyRegDate,
+    /// `RQ_DIRECTOR`
+    RqDirector,
+    /// `RQ_ACCOUNTANT`
+    RqAccountant,
+    /// `RQ_CEO_NAME`
+    RqCeoName,
+    /// `RQ_CEO_WORK_POS`
+    RqCeoWorkPos,
+    /// `RQ_CONTACT`
+    RqContact,
+    /// `RQ_EMAIL`
+    RqEmail,
+    /// `RQ_PHONE`
+    RqPhone,
+    /// `RQ_FAX`
+    RqFax,
+    /// `RQ_IDENT_TYPE`
+    RqIdentType,
+    /// `RQ_IDENT_DOC`
+    RqIdentDoc,
+    /// `RQ_IDENT_DOC_SER`
+    RqIdentDocSer,
+    /// `RQ_IDENT_DOC_NUM`
+    RqIdentDocNum,
+    /// `RQ_IDENT_DOC_PERS_NUM`
+    RqIdentDocPersNum,
+    /// `RQ_IDENT_DOC_DATE`
+    RqIdentDocDate,
+    /// `RQ_IDENT_DOC_ISSUED_BY`
+    RqIdentDocIssuedBy,
+    /// `RQ_IDENT_DOC_DEP_CODE`
+    RqIdentDocDepCode,
+    /// `RQ_INN`
+    RqInn,
+    /// `RQ_KPP`
+    RqKpp,
+    /// `RQ_USRLE`
+    RqUsrle,
+    /// `RQ_IFNS`
+    RqIfns,
+    /// `RQ_OGRN`
+    RqOgrn,
+    /// `RQ_OGRNIP`
+    RqOgrnip,
+    /// `RQ_OKPO`
+    RqOkpo,
+    /// `RQ_OKTMO`
+    RqOktmo,
+    /// `RQ_OKVED`
+    RqOkved,
+    /// `RQ_EDRPOU`
+    RqEdrpou,
+    /// `RQ_DRFO`
+    RqDrfo,
+    /// `RQ_KBE`
+    RqKbe,
+    /// `RQ_IIN`
+    RqIin,
+    /// `RQ_BIN`
+    RqBin,
+    /// `RQ_ST_CERT_SER`
+    RqStCertSer,
+    /// `RQ_ST_CERT_NUM`
+    RqStCertNum,
+    /// `RQ_ST_CERT_DATE`
+    RqStCertDate,
+    /// `RQ_VAT_PAYER`
+    RqVatPayer,
+    /// `RQ_VAT_ID`
+    RqVatId,
+    /// `RQ_VAT_CERT_SER`
+    RqVatCertSer,
+    /// `RQ_VAT_CERT_NUM`
+    RqVatCertNum,
+    /// `RQ_VAT_CERT_DATE`
+    RqVatCertDate,
+    /// `RQ_RESIDENCE_COUNTRY`
+    RqResidenceCountry,
+    /// `RQ_BASE_DOC`
+    RqBaseDoc,
+    /// `RQ_REGON`
+    RqRegon,
+    /// `RQ_KRS`
+    RqKrs,
+    /// `RQ_PESEL`
+    RqPesel,
+    /// `RQ_LEGAL_FORM`
+    RqLegalForm,
+    /// `RQ_SIRET`
+    RqSiret,
+    /// `RQ_SIREN`
+    RqSiren,
+    /// `RQ_CAPITAL`
+    RqCapital,
+    /// `RQ_RCS`
+    RqRcs,
+    /// `RQ_CNPJ`
+    RqCnpj,
+    /// `RQ_STATE_REG`
+    RqStateReg,
+    /// `RQ_MNPL_REG`
+    RqMnplReg,
+    /// `RQ_CPF`
+    RqCpf,
+}
+impl query::RecordField for CrmRequisiteListRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::EntityId => "ENTITY_ID",
+            Self::EntityTypeId => "ENTITY_TYPE_ID",
+            Self::Id => "ID",
+            Self::Name => "NAME",
+            Self::PresetId => "PRESET_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::Code => "CODE",
+            Self::XmlId => "XML_ID",
+            Self::OriginatorId => "ORIGINATOR_ID",
+            Self::Active => "ACTIVE",
+            Self::AddressOnly => "ADDRESS_ONLY",
+            Self::Sort => "SORT",
+            Self::RqName => "RQ_NAME",
+            Self::RqFirstName => "RQ_FIRST_NAME",
+            Self::RqLastName => "RQ_LAST_NAME",
+            Self::RqSecondName => "RQ_SECOND_NAME",
+            Self::RqCompanyId => "RQ_COMPANY_ID",
+            Self::RqCompanyName => "RQ_COMPANY_NAME",
+            Self::RqCompanyFullName => "RQ_COMPANY_FULL_NAME",
+            Self::RqCompanyRegDate => "RQ_COMPANY_REG_DATE",
+            Self::RqDirector => "RQ_DIRECTOR",
+            Self::RqAccountant => "RQ_ACCOUNTANT",
+            Self::RqCeoName => "RQ_CEO_NAME",
+            Self::RqCeoWorkPos => "RQ_CEO_WORK_POS",
+            Self::RqContact => "RQ_CONTACT",
+            Self::RqEmail => "RQ_EMAIL",
+            Self::RqPhone => "RQ_PHONE",
+            Self::RqFax => "RQ_FAX",
+            Self::RqIdentType => "RQ_IDENT_TYPE",
+            Self::RqIdentDoc => "RQ_IDENT_DOC",
+            Self::RqIdentDocSer => "RQ_IDENT_DOC_SER",
+            Self::RqIdentDocNum => "RQ_IDENT_DOC_NUM",
+            Self::RqIdentDocPersNum => "RQ_IDENT_DOC_PERS_NUM",
+            Self::RqIdentDocDate => "RQ_IDENT_DOC_DATE",
+            Self::RqIdentDocIssuedBy => "RQ_IDENT_DOC_ISSUED_BY",
+            Self::RqIdentDocDepCode => "RQ_IDENT_DOC_DEP_CODE",
+            Self::RqInn => "RQ_INN",
+            Self::RqKpp => "RQ_KPP",
+            Self::RqUsrle => "RQ_USRLE",
+            Self::RqIfns => "RQ_IFNS",
+            Self::RqOgrn => "RQ_OGRN",
+            Self::RqOgrnip => "RQ_OGRNIP",
+            Self::RqOkpo => "RQ_OKPO",
+            Self::RqOktmo => "RQ_OKTMO",
+            Self::RqOkved => "RQ_OKVED",
+            Self::RqEdrpou => "RQ_EDRPOU",
+            Self::RqDrfo => "RQ_DRFO",
+            Self::RqKbe => "RQ_KBE",
+            Self::RqIin => "RQ_IIN",
+            Self::RqBin => "RQ_BIN",
+            Self::RqStCertSer => "RQ_ST_CERT_SER",
+            Self::RqStCertNum => "RQ_ST_CERT_NUM",
+            Self::RqStCertDate => "RQ_ST_CERT_DATE",
+            Self::RqVatPayer => "RQ_VAT_PAYER",
+            Self::RqVatId => "RQ_VAT_ID",
+            Self::RqVatCertSer => "RQ_VAT_CERT_SER",
+            Self::RqVatCertNum => "RQ_VAT_CERT_NUM",
+            Self::RqVatCertDate => "RQ_VAT_CERT_DATE",
+            Self::RqResidenceCountry => "RQ_RESIDENCE_COUNTRY",
+            Self::RqBaseDoc => "RQ_BASE_DOC",
+            Self::RqRegon => "RQ_REGON",
+            Self::RqKrs => "RQ_KRS",
+            Self::RqPesel => "RQ_PESEL",
+            Self::RqLegalForm => "RQ_LEGAL_FORM",
+            Self::RqSiret => "RQ_SIRET",
+            Self::RqSiren => "RQ_SIREN",
+            Self::RqCapital => "RQ_CAPITAL",
+            Self::RqRcs => "RQ_RCS",
+            Self::RqCnpj => "RQ_CNPJ",
+            Self::RqStateReg => "RQ_STATE_REG",
+            Self::RqMnplReg => "RQ_MNPL_REG",
+            Self::RqCpf => "RQ_CPF",
+        }
+    }
+}
 /// `crm.requisite.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-add.html)
@@ -570,15 +805,15 @@ impl CrmRequisiteGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteList {
-    /// `select`: `CrmRequisiteListSelect`.
+    /// `select`: `CrmRequisiteListSelect`. Field names: [`CrmRequisiteListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<CrmRequisiteListSelect>,
-    /// `filter`: `CrmRequisiteListSelect`.
+    pub select: Option<query::Select<CrmRequisiteListRecordField>>,
+    /// `filter`: `CrmRequisiteListSelect`. Field names: [`CrmRequisiteListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CrmRequisiteListSelect>,
-    /// `order`: `CrmRequisiteListSelect`.
+    pub filter: Option<query::Filter<CrmRequisiteListRecordField>>,
+    /// `order`: `CrmRequisiteListSelect`. Field names: [`CrmRequisiteListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CrmRequisiteListSelect>,
+    pub order: Option<query::Order<CrmRequisiteListRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -808,6 +809,91 @@ impl wire::Lenient for CrmTypeUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmTypeListTypes`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmTypeListTypesField {
+    /// `code`
+    Code,
+    /// `createdBy`
+    CreatedBy,
+    /// `createdTime`
+    CreatedTime,
+    /// `customSectionId`
+    CustomSectionId,
+    /// `entityTypeId`
+    EntityTypeId,
+    /// `id`
+    Id,
+    /// `isAutomationEnabled`
+    IsAutomationEnabled,
+    /// `isBeginCloseDatesEnabled`
+    IsBeginCloseDatesEnabled,
+    /// `isBizProcEnabled`
+    IsBizProcEnabled,
+    /// `isCategoriesEnabled`
+    IsCategoriesEnabled,
+    /// `isClientEnabled`
+    IsClientEnabled,
+    /// `isCountersEnabled`
+    IsCountersEnabled,
+    /// `isDocumentsEnabled`
+    IsDocumentsEnabled,
+    /// `isLinkWithProductsEnabled`
+    IsLinkWithProductsEnabled,
+    /// `isMycompanyEnabled`
+    IsMycompanyEnabled,
+    /// `isObserversEnabled`
+    IsObserversEnabled,
+    /// `isPaymentsEnabled`
+    IsPaymentsEnabled,
+    /// `isRecyclebinEnabled`
+    IsRecyclebinEnabled,
+    /// `isSetOpenPermissions`
+    IsSetOpenPermissions,
+    /// `isSourceEnabled`
+    IsSourceEnabled,
+    /// `isStagesEnabled`
+    IsStagesEnabled,
+    /// `isUseInUserfieldEnabled`
+    IsUseInUserfieldEnabled,
+    /// `title`
+    Title,
+    /// `updatedBy`
+    UpdatedBy,
+    /// `updatedTime`
+    UpdatedTime,
+}
+impl query::RecordField for CrmTypeListTypesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::CreatedBy => "createdBy",
+            Self::CreatedTime => "createdTime",
+            Self::CustomSectionId => "customSectionId",
+            Self::EntityTypeId => "entityTypeId",
+            Self::Id => "id",
+            Self::IsAutomationEnabled => "isAutomationEnabled",
+            Self::IsBeginCloseDatesEnabled => "isBeginCloseDatesEnabled",
+            Self::IsBizProcEnabled => "isBizProcEnabled",
+            Self::IsCategoriesEnabled => "isCategoriesEnabled",
+            Self::IsClientEnabled => "isClientEnabled",
+            Self::IsCountersEnabled => "isCountersEnabled",
+            Self::IsDocumentsEnabled => "isDocumentsEnabled",
+            Self::IsLinkWithProductsEnabled => "isLinkWithProductsEnabled",
+            Self::IsMycompanyEnabled => "isMycompanyEnabled",
+            Self::IsObserversEnabled => "isObserversEnabled",
+            Self::IsPaymentsEnabled => "isPaymentsEnabled",
+            Self::IsRecyclebinEnabled => "isRecyclebinEnabled",
+            Self::IsSetOpenPermissions => "isSetOpenPermissions",
+            Self::IsSourceEnabled => "isSourceEnabled",
+            Self::IsStagesEnabled => "isStagesEnabled",
+            Self::IsUseInUserfieldEnabled => "isUseInUserfieldEnabled",
+            Self::Title => "title",
+            Self::UpdatedBy => "updatedBy",
+            Self::UpdatedTime => "updatedTime",
+        }
+    }
+}
 /// `crm.type.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
@@ -912,12 +998,12 @@ impl CrmTypeGetByEntityTypeId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeList {
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`CrmTypeListTypesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<CrmTypeListTypesField>>,
+    /// `filter`: `map<raw>`. Field names: [`CrmTypeListTypesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<CrmTypeListTypesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

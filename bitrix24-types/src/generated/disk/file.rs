@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -1241,6 +1242,107 @@ impl wire::Lenient for DiskFileUploadVersionResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`DiskFileGetVersionsRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiskFileGetVersionsRecordField {
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `CREATE_TIME`
+    CreateTime,
+    /// `DOWNLOAD_URL`
+    DownloadUrl,
+    /// `GLOBAL_CONTENT_VERSION`
+    GlobalContentVersion,
+    /// `ID`
+    Id,
+    /// `NAME`
+    Name,
+    /// `OBJECT_ID`
+    ObjectId,
+    /// `SIZE`
+    Size,
+}
+impl query::RecordField for DiskFileGetVersionsRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::CreatedBy => "CREATED_BY",
+            Self::CreateTime => "CREATE_TIME",
+            Self::DownloadUrl => "DOWNLOAD_URL",
+            Self::GlobalContentVersion => "GLOBAL_CONTENT_VERSION",
+            Self::Id => "ID",
+            Self::Name => "NAME",
+            Self::ObjectId => "OBJECT_ID",
+            Self::Size => "SIZE",
+        }
+    }
+}
+/// The fields of [`DiskFileSearchRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiskFileSearchRecordField {
+    /// `CODE`
+    Code,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `CREATE_TIME`
+    CreateTime,
+    /// `DELETED_BY`
+    DeletedBy,
+    /// `DELETED_TYPE`
+    DeletedType,
+    /// `DELETE_TIME`
+    DeleteTime,
+    /// `DETAIL_URL`
+    DetailUrl,
+    /// `DOWNLOAD_URL`
+    DownloadUrl,
+    /// `FILE_ID`
+    FileId,
+    /// `GLOBAL_CONTENT_VERSION`
+    GlobalContentVersion,
+    /// `ID`
+    Id,
+    /// `NAME`
+    Name,
+    /// `PARENT_ID`
+    ParentId,
+    /// `REAL_OBJECT_ID`
+    RealObjectId,
+    /// `SIZE`
+    Size,
+    /// `STORAGE_ID`
+    StorageId,
+    /// `TYPE`
+    Type,
+    /// `UPDATED_BY`
+    UpdatedBy,
+    /// `UPDATE_TIME`
+    UpdateTime,
+}
+impl query::RecordField for DiskFileSearchRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "CODE",
+            Self::CreatedBy => "CREATED_BY",
+            Self::CreateTime => "CREATE_TIME",
+            Self::DeletedBy => "DELETED_BY",
+            Self::DeletedType => "DELETED_TYPE",
+            Self::DeleteTime => "DELETE_TIME",
+            Self::DetailUrl => "DETAIL_URL",
+            Self::DownloadUrl => "DOWNLOAD_URL",
+            Self::FileId => "FILE_ID",
+            Self::GlobalContentVersion => "GLOBAL_CONTENT_VERSION",
+            Self::Id => "ID",
+            Self::Name => "NAME",
+            Self::ParentId => "PARENT_ID",
+            Self::RealObjectId => "REAL_OBJECT_ID",
+            Self::Size => "SIZE",
+            Self::StorageId => "STORAGE_ID",
+            Self::Type => "TYPE",
+            Self::UpdatedBy => "UPDATED_BY",
+            Self::UpdateTime => "UPDATE_TIME",
+        }
+    }
+}
 /// `disk.file.copyTo`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
@@ -1344,9 +1446,9 @@ pub struct DiskFileGetFields;
 pub struct DiskFileGetVersions {
     /// `id`: id, required.
     pub id: u64,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`DiskFileGetVersionsRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<DiskFileGetVersionsRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::disk_values::DiskFolderShareToUserTaskName;
@@ -1057,6 +1058,73 @@ impl wire::Lenient for DiskFolderUploadFileResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`DiskFolderGetChildrenRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiskFolderGetChildrenRecordField {
+    /// `CODE`
+    Code,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `CREATE_TIME`
+    CreateTime,
+    /// `DELETED_BY`
+    DeletedBy,
+    /// `DELETED_TYPE`
+    DeletedType,
+    /// `DELETE_TIME`
+    DeleteTime,
+    /// `DETAIL_URL`
+    DetailUrl,
+    /// `DOWNLOAD_URL`
+    DownloadUrl,
+    /// `FILE_ID`
+    FileId,
+    /// `GLOBAL_CONTENT_VERSION`
+    GlobalContentVersion,
+    /// `ID`
+    Id,
+    /// `NAME`
+    Name,
+    /// `PARENT_ID`
+    ParentId,
+    /// `REAL_OBJECT_ID`
+    RealObjectId,
+    /// `SIZE`
+    Size,
+    /// `STORAGE_ID`
+    StorageId,
+    /// `TYPE`
+    Type,
+    /// `UPDATED_BY`
+    UpdatedBy,
+    /// `UPDATE_TIME`
+    UpdateTime,
+}
+impl query::RecordField for DiskFolderGetChildrenRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "CODE",
+            Self::CreatedBy => "CREATED_BY",
+            Self::CreateTime => "CREATE_TIME",
+            Self::DeletedBy => "DELETED_BY",
+            Self::DeletedType => "DELETED_TYPE",
+            Self::DeleteTime => "DELETE_TIME",
+            Self::DetailUrl => "DETAIL_URL",
+            Self::DownloadUrl => "DOWNLOAD_URL",
+            Self::FileId => "FILE_ID",
+            Self::GlobalContentVersion => "GLOBAL_CONTENT_VERSION",
+            Self::Id => "ID",
+            Self::Name => "NAME",
+            Self::ParentId => "PARENT_ID",
+            Self::RealObjectId => "REAL_OBJECT_ID",
+            Self::Size => "SIZE",
+            Self::StorageId => "STORAGE_ID",
+            Self::Type => "TYPE",
+            Self::UpdatedBy => "UPDATED_BY",
+            Self::UpdateTime => "UPDATE_TIME",
+        }
+    }
+}
 /// `disk.folder.addSubFolder`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
@@ -1155,12 +1223,12 @@ impl DiskFolderGet {
 pub struct DiskFolderGetChildren {
     /// `id`: id, required.
     pub id: u64,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`DiskFolderGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<DiskFolderGetChildrenRecordField>>,
+    /// `order`: `map<string>`. Field names: [`DiskFolderGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<DiskFolderGetChildrenRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -563,6 +564,92 @@ impl wire::Lenient for Storage {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`DiskStorageGetChildrenRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiskStorageGetChildrenRecordField {
+    /// `CODE`
+    Code,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `CREATE_TIME`
+    CreateTime,
+    /// `DELETED_BY`
+    DeletedBy,
+    /// `DELETED_TYPE`
+    DeletedType,
+    /// `DELETE_TIME`
+    DeleteTime,
+    /// `DETAIL_URL`
+    DetailUrl,
+    /// `ID`
+    Id,
+    /// `NAME`
+    Name,
+    /// `PARENT_ID`
+    ParentId,
+    /// `REAL_OBJECT_ID`
+    RealObjectId,
+    /// `STORAGE_ID`
+    StorageId,
+    /// `TYPE`
+    Type,
+    /// `UPDATED_BY`
+    UpdatedBy,
+    /// `UPDATE_TIME`
+    UpdateTime,
+}
+impl query::RecordField for DiskStorageGetChildrenRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "CODE",
+            Self::CreatedBy => "CREATED_BY",
+            Self::CreateTime => "CREATE_TIME",
+            Self::DeletedBy => "DELETED_BY",
+            Self::DeletedType => "DELETED_TYPE",
+            Self::DeleteTime => "DELETE_TIME",
+            Self::DetailUrl => "DETAIL_URL",
+            Self::Id => "ID",
+            Self::Name => "NAME",
+            Self::ParentId => "PARENT_ID",
+            Self::RealObjectId => "REAL_OBJECT_ID",
+            Self::StorageId => "STORAGE_ID",
+            Self::Type => "TYPE",
+            Self::UpdatedBy => "UPDATED_BY",
+            Self::UpdateTime => "UPDATE_TIME",
+        }
+    }
+}
+/// The fields of [`Storage`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StorageField {
+    /// `CODE`
+    Code,
+    /// `ENTITY_ID`
+    EntityId,
+    /// `ENTITY_TYPE`
+    EntityType,
+    /// `ID`
+    Id,
+    /// `MODULE_ID`
+    ModuleId,
+    /// `NAME`
+    Name,
+    /// `ROOT_OBJECT_ID`
+    RootObjectId,
+}
+impl query::RecordField for StorageField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "CODE",
+            Self::EntityId => "ENTITY_ID",
+            Self::EntityType => "ENTITY_TYPE",
+            Self::Id => "ID",
+            Self::ModuleId => "MODULE_ID",
+            Self::Name => "NAME",
+            Self::RootObjectId => "ROOT_OBJECT_ID",
+        }
+    }
+}
 /// `disk.storage.addFolder`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
@@ -620,12 +707,12 @@ impl DiskStorageGet {
 pub struct DiskStorageGetChildren {
     /// `id`: id, required.
     pub id: u64,
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`DiskStorageGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<DiskStorageGetChildrenRecordField>>,
+    /// `order`: `map<string>`. Field names: [`DiskStorageGetChildrenRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<DiskStorageGetChildrenRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -678,12 +765,12 @@ pub struct DiskStorageGetForApp;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskStorageGetList {
-    /// `filter`: `map<raw>`.
+    /// `filter`: `map<raw>`. Field names: [`StorageField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<StorageField>>,
+    /// `order`: `map<string>`. Field names: [`StorageField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<StorageField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::documentgenerator_values::{
@@ -777,6 +778,79 @@ impl wire::Lenient for DocumentgeneratorDocumentUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`DocumentgeneratorDocumentListDocumentsItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentgeneratorDocumentListDocumentsItemField {
+    /// `createTime`
+    CreateTime,
+    /// `createdBy`
+    CreatedBy,
+    /// `downloadUrl`
+    DownloadUrl,
+    /// `downloadUrlMachine`
+    DownloadUrlMachine,
+    /// `fileId`
+    FileId,
+    /// `id`
+    Id,
+    /// `imageId`
+    ImageId,
+    /// `imageUrl`
+    ImageUrl,
+    /// `imageUrlMachine`
+    ImageUrlMachine,
+    /// `number`
+    Number,
+    /// `pdfId`
+    PdfId,
+    /// `pdfUrl`
+    PdfUrl,
+    /// `pdfUrlMachine`
+    PdfUrlMachine,
+    /// `provider`
+    Provider,
+    /// `stampsEnabled`
+    StampsEnabled,
+    /// `templateId`
+    TemplateId,
+    /// `title`
+    Title,
+    /// `updateTime`
+    UpdateTime,
+    /// `value`
+    Value,
+    /// `values`
+    Values,
+    /// `updatedBy`
+    UpdatedBy,
+}
+impl query::RecordField for DocumentgeneratorDocumentListDocumentsItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::CreateTime => "createTime",
+            Self::CreatedBy => "createdBy",
+            Self::DownloadUrl => "downloadUrl",
+            Self::DownloadUrlMachine => "downloadUrlMachine",
+            Self::FileId => "fileId",
+            Self::Id => "id",
+            Self::ImageId => "imageId",
+            Self::ImageUrl => "imageUrl",
+            Self::ImageUrlMachine => "imageUrlMachine",
+            Self::Number => "number",
+            Self::PdfId => "pdfId",
+            Self::PdfUrl => "pdfUrl",
+            Self::PdfUrlMachine => "pdfUrlMachine",
+            Self::Provider => "provider",
+            Self::StampsEnabled => "stampsEnabled",
+            Self::TemplateId => "templateId",
+            Self::Title => "title",
+            Self::UpdateTime => "updateTime",
+            Self::Value => "value",
+            Self::Values => "values",
+            Self::UpdatedBy => "updatedBy",
+        }
+    }
+}
 /// `documentgenerator.document.add`: scope `documentgenerator`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)
@@ -927,15 +1001,15 @@ impl DocumentgeneratorDocumentGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentList {
-    /// `select`: `DocumentgeneratorDocumentListListFields`.
+    /// `select`: `DocumentgeneratorDocumentListListFields`. Field names: [`DocumentgeneratorDocumentListDocumentsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<DocumentgeneratorDocumentListListFields>,
-    /// `order`: `DocumentgeneratorDocumentListListFields`.
+    pub select: Option<query::Select<DocumentgeneratorDocumentListDocumentsItemField>>,
+    /// `order`: `DocumentgeneratorDocumentListListFields`. Field names: [`DocumentgeneratorDocumentListDocumentsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<DocumentgeneratorDocumentListListFields>,
-    /// `filter`: `DocumentgeneratorDocumentListListFields`.
+    pub order: Option<query::Order<DocumentgeneratorDocumentListDocumentsItemField>>,
+    /// `filter`: `DocumentgeneratorDocumentListListFields`. Field names: [`DocumentgeneratorDocumentListDocumentsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<DocumentgeneratorDocumentListListFields>,
+    pub filter: Option<query::Filter<DocumentgeneratorDocumentListDocumentsItemField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

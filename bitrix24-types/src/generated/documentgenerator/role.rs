@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -695,6 +696,25 @@ impl wire::Lenient for Role {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`DocumentgeneratorRoleListRolesItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentgeneratorRoleListRolesItemField {
+    /// `code`
+    Code,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+}
+impl query::RecordField for DocumentgeneratorRoleListRolesItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Id => "id",
+            Self::Name => "name",
+        }
     }
 }
 /// `documentgenerator.role.add`: scope `documentgenerator`; writes (not idempotent: never repeated blindly).

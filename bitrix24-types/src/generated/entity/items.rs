@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -143,6 +144,70 @@ pub struct EntityItemGetItem {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// The fields of [`EntityItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityItemField {
+    /// `ID`
+    Id,
+    /// `TIMESTAMP_X`
+    TimestampX,
+    /// `MODIFIED_BY`
+    ModifiedBy,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `ACTIVE`
+    Active,
+    /// `DATE_ACTIVE_FROM`
+    DateActiveFrom,
+    /// `DATE_ACTIVE_TO`
+    DateActiveTo,
+    /// `SORT`
+    Sort,
+    /// `NAME`
+    Name,
+    /// `PREVIEW_PICTURE`
+    PreviewPicture,
+    /// `PREVIEW_TEXT`
+    PreviewText,
+    /// `DETAIL_PICTURE`
+    DetailPicture,
+    /// `DETAIL_TEXT`
+    DetailText,
+    /// `CODE`
+    Code,
+    /// `ENTITY`
+    Entity,
+    /// `SECTION`
+    Section,
+    /// `PROPERTY_VALUES`
+    PropertyValues,
+}
+impl query::RecordField for EntityItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::TimestampX => "TIMESTAMP_X",
+            Self::ModifiedBy => "MODIFIED_BY",
+            Self::DateCreate => "DATE_CREATE",
+            Self::CreatedBy => "CREATED_BY",
+            Self::Active => "ACTIVE",
+            Self::DateActiveFrom => "DATE_ACTIVE_FROM",
+            Self::DateActiveTo => "DATE_ACTIVE_TO",
+            Self::Sort => "SORT",
+            Self::Name => "NAME",
+            Self::PreviewPicture => "PREVIEW_PICTURE",
+            Self::PreviewText => "PREVIEW_TEXT",
+            Self::DetailPicture => "DETAIL_PICTURE",
+            Self::DetailText => "DETAIL_TEXT",
+            Self::Code => "CODE",
+            Self::Entity => "ENTITY",
+            Self::Section => "SECTION",
+            Self::PropertyValues => "PROPERTY_VALUES",
+        }
+    }
 }
 /// `entity.item.add`: scope `entity`; writes (not idempotent: never repeated blindly).
 ///

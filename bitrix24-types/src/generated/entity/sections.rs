@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -137,6 +138,67 @@ pub struct EntitySectionGetSection {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// The fields of [`EntitySection`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntitySectionField {
+    /// `ID`
+    Id,
+    /// `CODE`
+    Code,
+    /// `TIMESTAMP_X`
+    TimestampX,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `MODIFIED_BY`
+    ModifiedBy,
+    /// `ACTIVE`
+    Active,
+    /// `SORT`
+    Sort,
+    /// `NAME`
+    Name,
+    /// `PICTURE`
+    Picture,
+    /// `DETAIL_PICTURE`
+    DetailPicture,
+    /// `DESCRIPTION`
+    Description,
+    /// `LEFT_MARGIN`
+    LeftMargin,
+    /// `RIGHT_MARGIN`
+    RightMargin,
+    /// `DEPTH_LEVEL`
+    DepthLevel,
+    /// `ENTITY`
+    Entity,
+    /// `SECTION`
+    Section,
+}
+impl query::RecordField for EntitySectionField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::Code => "CODE",
+            Self::TimestampX => "TIMESTAMP_X",
+            Self::DateCreate => "DATE_CREATE",
+            Self::CreatedBy => "CREATED_BY",
+            Self::ModifiedBy => "MODIFIED_BY",
+            Self::Active => "ACTIVE",
+            Self::Sort => "SORT",
+            Self::Name => "NAME",
+            Self::Picture => "PICTURE",
+            Self::DetailPicture => "DETAIL_PICTURE",
+            Self::Description => "DESCRIPTION",
+            Self::LeftMargin => "LEFT_MARGIN",
+            Self::RightMargin => "RIGHT_MARGIN",
+            Self::DepthLevel => "DEPTH_LEVEL",
+            Self::Entity => "ENTITY",
+            Self::Section => "SECTION",
+        }
+    }
 }
 /// `entity.section.add`: scope `entity`; writes (not idempotent: never repeated blindly).
 ///

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::ListsElementAddIblockTypeId;
@@ -78,6 +79,37 @@ pub struct ListsElementUpdateParametrFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// The fields of [`Element`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ElementField {
+    /// `CODE`
+    Code,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `IBLOCK_SECTION_ID`
+    IblockSectionId,
+    /// `ID`
+    Id,
+    /// `NAME`
+    Name,
+    /// `PROPERTY_1003`
+    Property1003,
+    /// `PROPERTY_951`
+    Property951,
+}
+impl query::RecordField for ElementField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "CODE",
+            Self::CreatedBy => "CREATED_BY",
+            Self::IblockSectionId => "IBLOCK_SECTION_ID",
+            Self::Id => "ID",
+            Self::Name => "NAME",
+            Self::Property1003 => "PROPERTY_1003",
+            Self::Property951 => "PROPERTY_951",
+        }
+    }
 }
 /// `lists.element.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::ListsElementAddIblockTypeId;
@@ -222,6 +223,157 @@ pub struct ListsUpdateParametrFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// The fields of [`Lists`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListsFieldName {
+    /// `ACTIVE`
+    Active,
+    /// `API_CODE`
+    ApiCode,
+    /// `BIZPROC`
+    Bizproc,
+    /// `CANONICAL_PAGE_URL`
+    CanonicalPageUrl,
+    /// `CODE`
+    Code,
+    /// `DESCRIPTION`
+    Description,
+    /// `DESCRIPTION_TYPE`
+    DescriptionType,
+    /// `DETAIL_PAGE_URL`
+    DetailPageUrl,
+    /// `EDIT_FILE_AFTER`
+    EditFileAfter,
+    /// `EDIT_FILE_BEFORE`
+    EditFileBefore,
+    /// `ELEMENTS_NAME`
+    ElementsName,
+    /// `ELEMENT_NAME`
+    ElementName,
+    /// `EXTERNAL_ID`
+    ExternalId,
+    /// `FULLTEXT_INDEX`
+    FulltextIndex,
+    /// `IBLOCK_TYPE_ID`
+    IblockTypeId,
+    /// `ID`
+    Id,
+    /// `INDEX_ELEMENT`
+    IndexElement,
+    /// `INDEX_SECTION`
+    IndexSection,
+    /// `LANG_DIR`
+    LangDir,
+    /// `LAST_CONV_ELEMENT`
+    LastConvElement,
+    /// `LID`
+    Lid,
+    /// `LIST_MODE`
+    ListMode,
+    /// `LIST_PAGE_URL`
+    ListPageUrl,
+    /// `NAME`
+    Name,
+    /// `PICTURE`
+    Picture,
+    /// `PROPERTY_INDEX`
+    PropertyIndex,
+    /// `REST_ON`
+    RestOn,
+    /// `RIGHTS_MODE`
+    RightsMode,
+    /// `RSS_ACTIVE`
+    RssActive,
+    /// `RSS_FILE_ACTIVE`
+    RssFileActive,
+    /// `RSS_FILE_DAYS`
+    RssFileDays,
+    /// `RSS_FILE_LIMIT`
+    RssFileLimit,
+    /// `RSS_TTL`
+    RssTtl,
+    /// `RSS_YANDEX_ACTIVE`
+    RssYandexActive,
+    /// `SECTIONS_NAME`
+    SectionsName,
+    /// `SECTION_CHOOSER`
+    SectionChooser,
+    /// `SECTION_NAME`
+    SectionName,
+    /// `SECTION_PAGE_URL`
+    SectionPageUrl,
+    /// `SECTION_PROPERTY`
+    SectionProperty,
+    /// `SERVER_NAME`
+    ServerName,
+    /// `SOCNET_GROUP_ID`
+    SocnetGroupId,
+    /// `SORT`
+    Sort,
+    /// `TIMESTAMP_X`
+    TimestampX,
+    /// `TMP_ID`
+    TmpId,
+    /// `VERSION`
+    Version,
+    /// `WORKFLOW`
+    Workflow,
+    /// `XML_ID`
+    XmlId,
+}
+impl query::RecordField for ListsFieldName {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::ApiCode => "API_CODE",
+            Self::Bizproc => "BIZPROC",
+            Self::CanonicalPageUrl => "CANONICAL_PAGE_URL",
+            Self::Code => "CODE",
+            Self::Description => "DESCRIPTION",
+            Self::DescriptionType => "DESCRIPTION_TYPE",
+            Self::DetailPageUrl => "DETAIL_PAGE_URL",
+            Self::EditFileAfter => "EDIT_FILE_AFTER",
+            Self::EditFileBefore => "EDIT_FILE_BEFORE",
+            Self::ElementsName => "ELEMENTS_NAME",
+            Self::ElementName => "ELEMENT_NAME",
+            Self::ExternalId => "EXTERNAL_ID",
+            Self::FulltextIndex => "FULLTEXT_INDEX",
+            Self::IblockTypeId => "IBLOCK_TYPE_ID",
+            Self::Id => "ID",
+            Self::IndexElement => "INDEX_ELEMENT",
+            Self::IndexSection => "INDEX_SECTION",
+            Self::LangDir => "LANG_DIR",
+            Self::LastConvElement => "LAST_CONV_ELEMENT",
+            Self::Lid => "LID",
+            Self::ListMode => "LIST_MODE",
+            Self::ListPageUrl => "LIST_PAGE_URL",
+            Self::Name => "NAME",
+            Self::Picture => "PICTURE",
+            Self::PropertyIndex => "PROPERTY_INDEX",
+            Self::RestOn => "REST_ON",
+            Self::RightsMode => "RIGHTS_MODE",
+            Self::RssActive => "RSS_ACTIVE",
+            Self::RssFileActive => "RSS_FILE_ACTIVE",
+            Self::RssFileDays => "RSS_FILE_DAYS",
+            Self::RssFileLimit => "RSS_FILE_LIMIT",
+            Self::RssTtl => "RSS_TTL",
+            Self::RssYandexActive => "RSS_YANDEX_ACTIVE",
+            Self::SectionsName => "SECTIONS_NAME",
+            Self::SectionChooser => "SECTION_CHOOSER",
+            Self::SectionName => "SECTION_NAME",
+            Self::SectionPageUrl => "SECTION_PAGE_URL",
+            Self::SectionProperty => "SECTION_PROPERTY",
+            Self::ServerName => "SERVER_NAME",
+            Self::SocnetGroupId => "SOCNET_GROUP_ID",
+            Self::Sort => "SORT",
+            Self::TimestampX => "TIMESTAMP_X",
+            Self::TmpId => "TMP_ID",
+            Self::Version => "VERSION",
+            Self::Workflow => "WORKFLOW",
+            Self::XmlId => "XML_ID",
+        }
+    }
 }
 /// `lists.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///

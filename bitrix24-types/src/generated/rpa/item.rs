@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
@@ -70,6 +71,58 @@ impl wire::Lenient for RpaItem {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`RpaItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RpaItemField {
+    /// `stageId`
+    StageId,
+    /// `previousStageId`
+    PreviousStageId,
+    /// `name`
+    Name,
+    /// `typeId`
+    TypeId,
+    /// `createdBy`
+    CreatedBy,
+    /// `updatedBy`
+    UpdatedBy,
+    /// `movedBy`
+    MovedBy,
+    /// `createdTime`
+    CreatedTime,
+    /// `updatedTime`
+    UpdatedTime,
+    /// `movedTime`
+    MovedTime,
+    /// `detailUrl`
+    DetailUrl,
+    /// `tasksCounter`
+    TasksCounter,
+    /// `tasksFaces`
+    TasksFaces,
+    /// `users`
+    Users,
+}
+impl query::RecordField for RpaItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::StageId => "stageId",
+            Self::PreviousStageId => "previousStageId",
+            Self::Name => "name",
+            Self::TypeId => "typeId",
+            Self::CreatedBy => "createdBy",
+            Self::UpdatedBy => "updatedBy",
+            Self::MovedBy => "movedBy",
+            Self::CreatedTime => "createdTime",
+            Self::UpdatedTime => "updatedTime",
+            Self::MovedTime => "movedTime",
+            Self::DetailUrl => "detailUrl",
+            Self::TasksCounter => "tasksCounter",
+            Self::TasksFaces => "tasksFaces",
+            Self::Users => "users",
+        }
     }
 }
 /// `rpa.item.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
@@ -173,12 +226,12 @@ pub struct RpaItemList {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`RpaItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<RpaItemField>>,
+    /// `filter`: `map<raw>`. Field names: [`RpaItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<RpaItemField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
@@ -58,6 +59,34 @@ impl wire::Lenient for RpaType {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`RpaType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RpaTypeField {
+    /// `id`
+    Id,
+    /// `title`
+    Title,
+    /// `image`
+    Image,
+    /// `createdBy`
+    CreatedBy,
+    /// `settings`
+    Settings,
+    /// `permissions`
+    Permissions,
+}
+impl query::RecordField for RpaTypeField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Title => "title",
+            Self::Image => "image",
+            Self::CreatedBy => "createdBy",
+            Self::Settings => "settings",
+            Self::Permissions => "permissions",
+        }
     }
 }
 /// `rpa.type.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
@@ -135,15 +164,15 @@ impl RpaTypeGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `order`: `map<string>`.
+    pub select: Option<query::Select<RpaTypeField>>,
+    /// `order`: `map<string>`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<RpaTypeField>>,
+    /// `filter`: `map<raw>`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<RpaTypeField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

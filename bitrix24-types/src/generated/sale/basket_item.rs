@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -428,6 +429,34 @@ impl wire::Lenient for SaleBasketitemUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleBasketitemListBasketItems`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleBasketitemListBasketItemsField {
+    /// `currency`
+    Currency,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `orderId`
+    OrderId,
+    /// `price`
+    Price,
+    /// `productId`
+    ProductId,
+}
+impl query::RecordField for SaleBasketitemListBasketItemsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Currency => "currency",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::OrderId => "orderId",
+            Self::Price => "price",
+            Self::ProductId => "productId",
+        }
+    }
+}
 /// `sale.basketitem.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
@@ -554,15 +583,15 @@ pub struct SaleBasketitemGetFieldsCatalogProduct;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleBasketitemListBasketItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleBasketitemListBasketItemsField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleBasketitemListBasketItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleBasketitemListBasketItemsField>>,
+    /// `order`: `map<string>`. Field names: [`SaleBasketitemListBasketItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleBasketitemListBasketItemsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

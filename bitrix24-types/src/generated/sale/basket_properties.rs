@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -210,6 +211,31 @@ impl wire::Lenient for SaleBasketpropertiesUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleBasketpropertiesListBasketProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleBasketpropertiesListBasketPropertiesField {
+    /// `basketId`
+    BasketId,
+    /// `code`
+    Code,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `value`
+    Value,
+}
+impl query::RecordField for SaleBasketpropertiesListBasketPropertiesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::BasketId => "basketId",
+            Self::Code => "code",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Value => "value",
+        }
+    }
+}
 /// `sale.basketproperties.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
@@ -303,15 +329,15 @@ pub struct SaleBasketpropertiesGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleBasketpropertiesListBasketPropertiesField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleBasketpropertiesListBasketPropertiesField>>,
+    /// `order`: `map<string>`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleBasketpropertiesListBasketPropertiesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -141,6 +142,20 @@ for SaleBusinessValuePersonDomainListResult {
         self.business_value_person_domains.unwrap_or_default()
     }
 }
+/// The fields of [`SaleBusinessValuePersonDomainListBusinessValuePersonDomains`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField {
+    /// `personTypeId`
+    PersonTypeId,
+}
+impl query::RecordField
+for SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::PersonTypeId => "personTypeId",
+        }
+    }
+}
 /// `sale.businessValuePersonDomain.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
@@ -212,15 +227,21 @@ pub struct SaleBusinessValuePersonDomainGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBusinessValuePersonDomainList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<
+        query::Order<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
+    >,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

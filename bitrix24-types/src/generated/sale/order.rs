@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -483,6 +484,145 @@ impl wire::Lenient for SaleOrderUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleOrderListOrders`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleOrderListOrdersField {
+    /// `accountNumber`
+    AccountNumber,
+    /// `additionalInfo`
+    AdditionalInfo,
+    /// `affiliateId`
+    AffiliateId,
+    /// `canceled`
+    Canceled,
+    /// `comments`
+    Comments,
+    /// `companyId`
+    CompanyId,
+    /// `currency`
+    Currency,
+    /// `dateCanceled`
+    DateCanceled,
+    /// `dateInsert`
+    DateInsert,
+    /// `dateLock`
+    DateLock,
+    /// `dateMarked`
+    DateMarked,
+    /// `dateStatus`
+    DateStatus,
+    /// `dateUpdate`
+    DateUpdate,
+    /// `deducted`
+    Deducted,
+    /// `discountValue`
+    DiscountValue,
+    /// `empCanceledId`
+    EmpCanceledId,
+    /// `empMarkedId`
+    EmpMarkedId,
+    /// `empStatusId`
+    EmpStatusId,
+    /// `externalOrder`
+    ExternalOrder,
+    /// `id`
+    Id,
+    /// `id1c`
+    Id1c,
+    /// `lid`
+    Lid,
+    /// `lockedBy`
+    LockedBy,
+    /// `marked`
+    Marked,
+    /// `orderTopic`
+    OrderTopic,
+    /// `payed`
+    Payed,
+    /// `personTypeId`
+    PersonTypeId,
+    /// `personTypeXmlId`
+    PersonTypeXmlId,
+    /// `price`
+    Price,
+    /// `reasonCanceled`
+    ReasonCanceled,
+    /// `reasonMarked`
+    ReasonMarked,
+    /// `recountFlag`
+    RecountFlag,
+    /// `recurringId`
+    RecurringId,
+    /// `responsibleId`
+    ResponsibleId,
+    /// `statusId`
+    StatusId,
+    /// `statusXmlId`
+    StatusXmlId,
+    /// `taxValue`
+    TaxValue,
+    /// `updated1c`
+    Updated1c,
+    /// `userDescription`
+    UserDescription,
+    /// `userId`
+    UserId,
+    /// `version`
+    Version,
+    /// `version1c`
+    Version1c,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SaleOrderListOrdersField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AccountNumber => "accountNumber",
+            Self::AdditionalInfo => "additionalInfo",
+            Self::AffiliateId => "affiliateId",
+            Self::Canceled => "canceled",
+            Self::Comments => "comments",
+            Self::CompanyId => "companyId",
+            Self::Currency => "currency",
+            Self::DateCanceled => "dateCanceled",
+            Self::DateInsert => "dateInsert",
+            Self::DateLock => "dateLock",
+            Self::DateMarked => "dateMarked",
+            Self::DateStatus => "dateStatus",
+            Self::DateUpdate => "dateUpdate",
+            Self::Deducted => "deducted",
+            Self::DiscountValue => "discountValue",
+            Self::EmpCanceledId => "empCanceledId",
+            Self::EmpMarkedId => "empMarkedId",
+            Self::EmpStatusId => "empStatusId",
+            Self::ExternalOrder => "externalOrder",
+            Self::Id => "id",
+            Self::Id1c => "id1c",
+            Self::Lid => "lid",
+            Self::LockedBy => "lockedBy",
+            Self::Marked => "marked",
+            Self::OrderTopic => "orderTopic",
+            Self::Payed => "payed",
+            Self::PersonTypeId => "personTypeId",
+            Self::PersonTypeXmlId => "personTypeXmlId",
+            Self::Price => "price",
+            Self::ReasonCanceled => "reasonCanceled",
+            Self::ReasonMarked => "reasonMarked",
+            Self::RecountFlag => "recountFlag",
+            Self::RecurringId => "recurringId",
+            Self::ResponsibleId => "responsibleId",
+            Self::StatusId => "statusId",
+            Self::StatusXmlId => "statusXmlId",
+            Self::TaxValue => "taxValue",
+            Self::Updated1c => "updated1c",
+            Self::UserDescription => "userDescription",
+            Self::UserId => "userId",
+            Self::Version => "version",
+            Self::Version1c => "version1c",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.order.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
@@ -561,15 +701,15 @@ pub struct SaleOrderGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleOrderListOrdersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleOrderListOrdersField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleOrderListOrdersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleOrderListOrdersField>>,
+    /// `order`: `map<string>`. Field names: [`SaleOrderListOrdersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleOrderListOrdersField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

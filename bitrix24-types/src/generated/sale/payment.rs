@@ -6,6 +6,7 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -539,6 +540,148 @@ impl wire::Lenient for SalePaymentUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SalePaymentListPayments`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePaymentListPaymentsField {
+    /// `accountNumber`
+    AccountNumber,
+    /// `comments`
+    Comments,
+    /// `companyId`
+    CompanyId,
+    /// `currency`
+    Currency,
+    /// `dateBill`
+    DateBill,
+    /// `dateMarked`
+    DateMarked,
+    /// `datePaid`
+    DatePaid,
+    /// `datePayBefore`
+    DatePayBefore,
+    /// `dateResponsibleId`
+    DateResponsibleId,
+    /// `empMarkedId`
+    EmpMarkedId,
+    /// `empPaidId`
+    EmpPaidId,
+    /// `empResponsibleId`
+    EmpResponsibleId,
+    /// `empReturnId`
+    EmpReturnId,
+    /// `externalPayment`
+    ExternalPayment,
+    /// `id`
+    Id,
+    /// `id1c`
+    Id1c,
+    /// `isReturn`
+    IsReturn,
+    /// `marked`
+    Marked,
+    /// `orderId`
+    OrderId,
+    /// `paid`
+    Paid,
+    /// `payReturnComment`
+    PayReturnComment,
+    /// `payReturnDate`
+    PayReturnDate,
+    /// `payReturnNum`
+    PayReturnNum,
+    /// `paySystemId`
+    PaySystemId,
+    /// `paySystemIsCash`
+    PaySystemIsCash,
+    /// `paySystemName`
+    PaySystemName,
+    /// `paySystemXmlId`
+    PaySystemXmlId,
+    /// `payVoucherDate`
+    PayVoucherDate,
+    /// `payVoucherNum`
+    PayVoucherNum,
+    /// `priceCod`
+    PriceCod,
+    /// `psCurrency`
+    PsCurrency,
+    /// `psInvoiceId`
+    PsInvoiceId,
+    /// `psResponseDate`
+    PsResponseDate,
+    /// `psStatus`
+    PsStatus,
+    /// `psStatusCode`
+    PsStatusCode,
+    /// `psStatusDescription`
+    PsStatusDescription,
+    /// `psStatusMessage`
+    PsStatusMessage,
+    /// `psSum`
+    PsSum,
+    /// `reasonMarked`
+    ReasonMarked,
+    /// `responsibleId`
+    ResponsibleId,
+    /// `sum`
+    Sum,
+    /// `updated1c`
+    Updated1c,
+    /// `version1c`
+    Version1c,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SalePaymentListPaymentsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AccountNumber => "accountNumber",
+            Self::Comments => "comments",
+            Self::CompanyId => "companyId",
+            Self::Currency => "currency",
+            Self::DateBill => "dateBill",
+            Self::DateMarked => "dateMarked",
+            Self::DatePaid => "datePaid",
+            Self::DatePayBefore => "datePayBefore",
+            Self::DateResponsibleId => "dateResponsibleId",
+            Self::EmpMarkedId => "empMarkedId",
+            Self::EmpPaidId => "empPaidId",
+            Self::EmpResponsibleId => "empResponsibleId",
+            Self::EmpReturnId => "empReturnId",
+            Self::ExternalPayment => "externalPayment",
+            Self::Id => "id",
+            Self::Id1c => "id1c",
+            Self::IsReturn => "isReturn",
+            Self::Marked => "marked",
+            Self::OrderId => "orderId",
+            Self::Paid => "paid",
+            Self::PayReturnComment => "payReturnComment",
+            Self::PayReturnDate => "payReturnDate",
+            Self::PayReturnNum => "payReturnNum",
+            Self::PaySystemId => "paySystemId",
+            Self::PaySystemIsCash => "paySystemIsCash",
+            Self::PaySystemName => "paySystemName",
+            Self::PaySystemXmlId => "paySystemXmlId",
+            Self::PayVoucherDate => "payVoucherDate",
+            Self::PayVoucherNum => "payVoucherNum",
+            Self::PriceCod => "priceCod",
+            Self::PsCurrency => "psCurrency",
+            Self::PsInvoiceId => "psInvoiceId",
+            Self::PsResponseDate => "psResponseDate",
+            Self::PsStatus => "psStatus",
+            Self::PsStatusCode => "psStatusCode",
+            Self::PsStatusDescription => "psStatusDescription",
+            Self::PsStatusMessage => "psStatusMessage",
+            Self::PsSum => "psSum",
+            Self::ReasonMarked => "reasonMarked",
+            Self::ResponsibleId => "responsibleId",
+            Self::Sum => "sum",
+            Self::Updated1c => "updated1c",
+            Self::Version1c => "version1c",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.payment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
@@ -622,15 +765,15 @@ pub struct SalePaymentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePaymentListPaymentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SalePaymentListPaymentsField>>,
+    /// `filter`: `map<raw>`. Field names: [`SalePaymentListPaymentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SalePaymentListPaymentsField>>,
+    /// `order`: `map<string>`. Field names: [`SalePaymentListPaymentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SalePaymentListPaymentsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -199,6 +200,34 @@ impl wire::Lenient for SalePaymentitembasketUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SalePaymentitembasketListPaymentItemsBasket`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePaymentitembasketListPaymentItemsBasketField {
+    /// `basketId`
+    BasketId,
+    /// `dateInsert`
+    DateInsert,
+    /// `id`
+    Id,
+    /// `paymentId`
+    PaymentId,
+    /// `quantity`
+    Quantity,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SalePaymentitembasketListPaymentItemsBasketField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::BasketId => "basketId",
+            Self::DateInsert => "dateInsert",
+            Self::Id => "id",
+            Self::PaymentId => "paymentId",
+            Self::Quantity => "quantity",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.paymentitembasket.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
@@ -292,15 +321,15 @@ pub struct SalePaymentitembasketGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SalePaymentitembasketListPaymentItemsBasketField>>,
+    /// `filter`: `map<raw>`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SalePaymentitembasketListPaymentItemsBasketField>>,
+    /// `order`: `map<string>`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SalePaymentitembasketListPaymentItemsBasketField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -193,6 +194,31 @@ impl wire::Lenient for SalePaymentItemShipmentUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SalePaymentItemShipmentListPaymentItemsShipment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePaymentItemShipmentListPaymentItemsShipmentField {
+    /// `dateInsert`
+    DateInsert,
+    /// `id`
+    Id,
+    /// `paymentId`
+    PaymentId,
+    /// `shipmentId`
+    ShipmentId,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SalePaymentItemShipmentListPaymentItemsShipmentField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::DateInsert => "dateInsert",
+            Self::Id => "id",
+            Self::PaymentId => "paymentId",
+            Self::ShipmentId => "shipmentId",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.paymentItemShipment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
@@ -286,15 +312,21 @@ pub struct SalePaymentItemShipmentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<SalePaymentItemShipmentListPaymentItemsShipmentField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<SalePaymentItemShipmentListPaymentItemsShipmentField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<
+        query::Order<SalePaymentItemShipmentListPaymentItemsShipmentField>,
+    >,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -419,6 +420,97 @@ impl wire::Lenient for SalePropertyUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SalePropertyListProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePropertyListPropertiesField {
+    /// `active`
+    Active,
+    /// `code`
+    Code,
+    /// `defaultValue`
+    DefaultValue,
+    /// `description`
+    Description,
+    /// `id`
+    Id,
+    /// `inputFieldLocation`
+    InputFieldLocation,
+    /// `isAddress`
+    IsAddress,
+    /// `isAddressFrom`
+    IsAddressFrom,
+    /// `isAddressTo`
+    IsAddressTo,
+    /// `isEmail`
+    IsEmail,
+    /// `isFiltered`
+    IsFiltered,
+    /// `isLocation`
+    IsLocation,
+    /// `isPayer`
+    IsPayer,
+    /// `isPhone`
+    IsPhone,
+    /// `isProfileName`
+    IsProfileName,
+    /// `isZip`
+    IsZip,
+    /// `multiple`
+    Multiple,
+    /// `name`
+    Name,
+    /// `personTypeId`
+    PersonTypeId,
+    /// `propsGroupId`
+    PropsGroupId,
+    /// `required`
+    Required,
+    /// `settings`
+    Settings,
+    /// `sort`
+    Sort,
+    /// `type`
+    Type,
+    /// `userProps`
+    UserProps,
+    /// `util`
+    Util,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SalePropertyListPropertiesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Code => "code",
+            Self::DefaultValue => "defaultValue",
+            Self::Description => "description",
+            Self::Id => "id",
+            Self::InputFieldLocation => "inputFieldLocation",
+            Self::IsAddress => "isAddress",
+            Self::IsAddressFrom => "isAddressFrom",
+            Self::IsAddressTo => "isAddressTo",
+            Self::IsEmail => "isEmail",
+            Self::IsFiltered => "isFiltered",
+            Self::IsLocation => "isLocation",
+            Self::IsPayer => "isPayer",
+            Self::IsPhone => "isPhone",
+            Self::IsProfileName => "isProfileName",
+            Self::IsZip => "isZip",
+            Self::Multiple => "multiple",
+            Self::Name => "name",
+            Self::PersonTypeId => "personTypeId",
+            Self::PropsGroupId => "propsGroupId",
+            Self::Required => "required",
+            Self::Settings => "settings",
+            Self::Sort => "sort",
+            Self::Type => "type",
+            Self::UserProps => "userProps",
+            Self::Util => "util",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.property.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
@@ -521,15 +613,15 @@ impl SalePropertyGetfieldsbytype {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SalePropertyListPropertiesField>>,
+    /// `filter`: `map<raw>`. Field names: [`SalePropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SalePropertyListPropertiesField>>,
+    /// `order`: `map<string>`. Field names: [`SalePropertyListPropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SalePropertyListPropertiesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

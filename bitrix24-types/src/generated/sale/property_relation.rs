@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -144,6 +145,25 @@ for SalePropertyRelationListResult {
         self.property_relations.unwrap_or_default()
     }
 }
+/// The fields of [`SalePropertyRelationListPropertyRelationsItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePropertyRelationListPropertyRelationsItemField {
+    /// `entityId`
+    EntityId,
+    /// `entityType`
+    EntityType,
+    /// `propertyId`
+    PropertyId,
+}
+impl query::RecordField for SalePropertyRelationListPropertyRelationsItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::EntityId => "entityId",
+            Self::EntityType => "entityType",
+            Self::PropertyId => "propertyId",
+        }
+    }
+}
 /// `sale.propertyRelation.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
@@ -215,15 +235,19 @@ pub struct SalePropertyRelationGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyRelationList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePropertyRelationListPropertyRelationsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<SalePropertyRelationListPropertyRelationsItemField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`SalePropertyRelationListPropertyRelationsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<SalePropertyRelationListPropertyRelationsItemField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`SalePropertyRelationListPropertyRelationsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SalePropertyRelationListPropertyRelationsItemField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -210,6 +211,37 @@ impl wire::Lenient for SalePropertyvalueModifyResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SalePropertyvalueListPropertyValues`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePropertyvalueListPropertyValuesField {
+    /// `code`
+    Code,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `orderId`
+    OrderId,
+    /// `orderPropsId`
+    OrderPropsId,
+    /// `orderPropsXmlId`
+    OrderPropsXmlId,
+    /// `value`
+    Value,
+}
+impl query::RecordField for SalePropertyvalueListPropertyValuesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::OrderId => "orderId",
+            Self::OrderPropsId => "orderPropsId",
+            Self::OrderPropsXmlId => "orderPropsXmlId",
+            Self::Value => "value",
+        }
+    }
+}
 /// `sale.propertyvalue.delete`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-delete.html)
@@ -282,15 +314,15 @@ pub struct SalePropertyvalueGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvalueList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SalePropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SalePropertyvalueListPropertyValuesField>>,
+    /// `filter`: `map<raw>`. Field names: [`SalePropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SalePropertyvalueListPropertyValuesField>>,
+    /// `order`: `map<string>`. Field names: [`SalePropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SalePropertyvalueListPropertyValuesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

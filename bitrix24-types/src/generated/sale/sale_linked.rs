@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize};
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::sale_values::{
@@ -2028,5 +2029,33 @@ impl wire::Lenient for SaleStatusLang {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`SalePersonType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePersonTypeField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `code`
+    Code,
+    /// `sort`
+    Sort,
+    /// `active`
+    Active,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SalePersonTypeField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::Sort => "sort",
+            Self::Active => "active",
+            Self::XmlId => "xmlId",
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -572,6 +573,151 @@ impl wire::Lenient for Shipment {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleShipmentListShipments`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleShipmentListShipmentsField {
+    /// `accountNumber`
+    AccountNumber,
+    /// `allowDelivery`
+    AllowDelivery,
+    /// `basePriceDelivery`
+    BasePriceDelivery,
+    /// `canceled`
+    Canceled,
+    /// `comments`
+    Comments,
+    /// `companyId`
+    CompanyId,
+    /// `currency`
+    Currency,
+    /// `customPriceDelivery`
+    CustomPriceDelivery,
+    /// `dateAllowDelivery`
+    DateAllowDelivery,
+    /// `dateCanceled`
+    DateCanceled,
+    /// `dateDeducted`
+    DateDeducted,
+    /// `dateInsert`
+    DateInsert,
+    /// `dateMarked`
+    DateMarked,
+    /// `dateResponsibleId`
+    DateResponsibleId,
+    /// `deducted`
+    Deducted,
+    /// `deliveryDocDate`
+    DeliveryDocDate,
+    /// `deliveryDocNum`
+    DeliveryDocNum,
+    /// `deliveryId`
+    DeliveryId,
+    /// `deliveryName`
+    DeliveryName,
+    /// `deliveryXmlId`
+    DeliveryXmlId,
+    /// `discountPrice`
+    DiscountPrice,
+    /// `empAllowDeliveryId`
+    EmpAllowDeliveryId,
+    /// `empCanceledId`
+    EmpCanceledId,
+    /// `empDeductedId`
+    EmpDeductedId,
+    /// `empMarkedId`
+    EmpMarkedId,
+    /// `empResponsibleId`
+    EmpResponsibleId,
+    /// `externalDelivery`
+    ExternalDelivery,
+    /// `id`
+    Id,
+    /// `id1c`
+    Id1c,
+    /// `marked`
+    Marked,
+    /// `orderId`
+    OrderId,
+    /// `priceDelivery`
+    PriceDelivery,
+    /// `reasonMarked`
+    ReasonMarked,
+    /// `reasonUndoDeducted`
+    ReasonUndoDeducted,
+    /// `responsibleId`
+    ResponsibleId,
+    /// `statusId`
+    StatusId,
+    /// `statusXmlId`
+    StatusXmlId,
+    /// `system`
+    System,
+    /// `trackingDescription`
+    TrackingDescription,
+    /// `trackingLastCheck`
+    TrackingLastCheck,
+    /// `trackingNumber`
+    TrackingNumber,
+    /// `trackingStatus`
+    TrackingStatus,
+    /// `updated1c`
+    Updated1c,
+    /// `version1c`
+    Version1c,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SaleShipmentListShipmentsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AccountNumber => "accountNumber",
+            Self::AllowDelivery => "allowDelivery",
+            Self::BasePriceDelivery => "basePriceDelivery",
+            Self::Canceled => "canceled",
+            Self::Comments => "comments",
+            Self::CompanyId => "companyId",
+            Self::Currency => "currency",
+            Self::CustomPriceDelivery => "customPriceDelivery",
+            Self::DateAllowDelivery => "dateAllowDelivery",
+            Self::DateCanceled => "dateCanceled",
+            Self::DateDeducted => "dateDeducted",
+            Self::DateInsert => "dateInsert",
+            Self::DateMarked => "dateMarked",
+            Self::DateResponsibleId => "dateResponsibleId",
+            Self::Deducted => "deducted",
+            Self::DeliveryDocDate => "deliveryDocDate",
+            Self::DeliveryDocNum => "deliveryDocNum",
+            Self::DeliveryId => "deliveryId",
+            Self::DeliveryName => "deliveryName",
+            Self::DeliveryXmlId => "deliveryXmlId",
+            Self::DiscountPrice => "discountPrice",
+            Self::EmpAllowDeliveryId => "empAllowDeliveryId",
+            Self::EmpCanceledId => "empCanceledId",
+            Self::EmpDeductedId => "empDeductedId",
+            Self::EmpMarkedId => "empMarkedId",
+            Self::EmpResponsibleId => "empResponsibleId",
+            Self::ExternalDelivery => "externalDelivery",
+            Self::Id => "id",
+            Self::Id1c => "id1c",
+            Self::Marked => "marked",
+            Self::OrderId => "orderId",
+            Self::PriceDelivery => "priceDelivery",
+            Self::ReasonMarked => "reasonMarked",
+            Self::ReasonUndoDeducted => "reasonUndoDeducted",
+            Self::ResponsibleId => "responsibleId",
+            Self::StatusId => "statusId",
+            Self::StatusXmlId => "statusXmlId",
+            Self::System => "system",
+            Self::TrackingDescription => "trackingDescription",
+            Self::TrackingLastCheck => "trackingLastCheck",
+            Self::TrackingNumber => "trackingNumber",
+            Self::TrackingStatus => "trackingStatus",
+            Self::Updated1c => "updated1c",
+            Self::Version1c => "version1c",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.shipment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)
@@ -655,15 +801,15 @@ pub struct SaleShipmentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleShipmentListShipmentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleShipmentListShipmentsField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleShipmentListShipmentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleShipmentListShipmentsField>>,
+    /// `order`: `map<string>`. Field names: [`SaleShipmentListShipmentsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleShipmentListShipmentsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -200,6 +201,37 @@ impl wire::Lenient for Shipmentitem {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleShipmentitemListShipmentItems`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleShipmentitemListShipmentItemsField {
+    /// `basketId`
+    BasketId,
+    /// `dateInsert`
+    DateInsert,
+    /// `id`
+    Id,
+    /// `orderDeliveryId`
+    OrderDeliveryId,
+    /// `quantity`
+    Quantity,
+    /// `reservedQuantity`
+    ReservedQuantity,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SaleShipmentitemListShipmentItemsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::BasketId => "basketId",
+            Self::DateInsert => "dateInsert",
+            Self::Id => "id",
+            Self::OrderDeliveryId => "orderDeliveryId",
+            Self::Quantity => "quantity",
+            Self::ReservedQuantity => "reservedQuantity",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.shipmentitem.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
@@ -297,15 +329,15 @@ pub struct SaleShipmentitemGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleShipmentitemListShipmentItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleShipmentitemListShipmentItemsField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleShipmentitemListShipmentItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleShipmentitemListShipmentItemsField>>,
+    /// `order`: `map<string>`. Field names: [`SaleShipmentitemListShipmentItemsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleShipmentitemListShipmentItemsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

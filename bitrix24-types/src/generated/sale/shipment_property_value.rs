@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -244,6 +245,37 @@ impl wire::Lenient for Shipmentpropertyvalue {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleShipmentpropertyvalueListPropertyValues`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleShipmentpropertyvalueListPropertyValuesField {
+    /// `code`
+    Code,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `shipmentId`
+    ShipmentId,
+    /// `shipmentPropsId`
+    ShipmentPropsId,
+    /// `shipmentPropsXmlId`
+    ShipmentPropsXmlId,
+    /// `value`
+    Value,
+}
+impl query::RecordField for SaleShipmentpropertyvalueListPropertyValuesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::ShipmentId => "shipmentId",
+            Self::ShipmentPropsId => "shipmentPropsId",
+            Self::ShipmentPropsXmlId => "shipmentPropsXmlId",
+            Self::Value => "value",
+        }
+    }
+}
 /// `sale.shipmentpropertyvalue.delete`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-propertyvalue-delete.html)
@@ -316,15 +348,15 @@ pub struct SaleShipmentpropertyvalueGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyvalueList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleShipmentpropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleShipmentpropertyvalueListPropertyValuesField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleShipmentpropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleShipmentpropertyvalueListPropertyValuesField>>,
+    /// `order`: `map<string>`. Field names: [`SaleShipmentpropertyvalueListPropertyValuesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleShipmentpropertyvalueListPropertyValuesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

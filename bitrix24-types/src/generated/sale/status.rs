@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -220,6 +221,34 @@ impl wire::Lenient for SaleStatusUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleStatusListStatuses`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleStatusListStatusesField {
+    /// `color`
+    Color,
+    /// `id`
+    Id,
+    /// `notify`
+    Notify,
+    /// `sort`
+    Sort,
+    /// `type`
+    Type,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SaleStatusListStatusesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Color => "color",
+            Self::Id => "id",
+            Self::Notify => "notify",
+            Self::Sort => "sort",
+            Self::Type => "type",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
 /// `sale.status.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)
@@ -308,15 +337,15 @@ pub struct SaleStatusGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleStatusListStatusesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleStatusListStatusesField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleStatusListStatusesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleStatusListStatusesField>>,
+    /// `order`: `map<string>`. Field names: [`SaleStatusListStatusesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleStatusListStatusesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

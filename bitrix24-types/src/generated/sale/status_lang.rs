@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -170,6 +171,28 @@ impl wire::Lenient for SaleStatusLangListStatusLangs {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleStatusLangListStatusLangs`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleStatusLangListStatusLangsField {
+    /// `description`
+    Description,
+    /// `lid`
+    Lid,
+    /// `name`
+    Name,
+    /// `statusId`
+    StatusId,
+}
+impl query::RecordField for SaleStatusLangListStatusLangsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Description => "description",
+            Self::Lid => "lid",
+            Self::Name => "name",
+            Self::StatusId => "statusId",
+        }
+    }
+}
 /// `sale.statusLang.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
@@ -249,15 +272,15 @@ pub struct SaleStatusLangGetListLangs;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusLangList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleStatusLangListStatusLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleStatusLangListStatusLangsField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleStatusLangListStatusLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleStatusLangListStatusLangsField>>,
+    /// `order`: `map<string>`. Field names: [`SaleStatusLangListStatusLangsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleStatusLangListStatusLangsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -82,6 +83,22 @@ impl wire::Lenient for SaleTradeBindingListTradeBindings {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleTradeBindingListTradeBindings`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleTradeBindingListTradeBindingsField {
+    /// `orderId`
+    OrderId,
+    /// `tradingPlatformId`
+    TradingPlatformId,
+}
+impl query::RecordField for SaleTradeBindingListTradeBindingsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::OrderId => "orderId",
+            Self::TradingPlatformId => "tradingPlatformId",
+        }
+    }
+}
 /// `sale.tradeBinding.getFields`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-get-fields.html)
@@ -111,15 +128,15 @@ pub struct SaleTradeBindingGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleTradeBindingList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleTradeBindingListTradeBindingsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleTradeBindingListTradeBindingsField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleTradeBindingListTradeBindingsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleTradeBindingListTradeBindingsField>>,
+    /// `order`: `map<string>`. Field names: [`SaleTradeBindingListTradeBindingsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleTradeBindingListTradeBindingsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -82,6 +83,22 @@ impl wire::Lenient for SaleTradePlatformListTradePlatforms {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SaleTradePlatformListTradePlatforms`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleTradePlatformListTradePlatformsField {
+    /// `code`
+    Code,
+    /// `id`
+    Id,
+}
+impl query::RecordField for SaleTradePlatformListTradePlatformsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Id => "id",
+        }
+    }
+}
 /// `sale.tradePlatform.getFields`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-get-fields.html)
@@ -112,15 +129,15 @@ pub struct SaleTradePlatformGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleTradePlatformList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`SaleTradePlatformListTradePlatformsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<query::Select<SaleTradePlatformListTradePlatformsField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleTradePlatformListTradePlatformsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<query::Filter<SaleTradePlatformListTradePlatformsField>>,
+    /// `order`: `map<string>`. Field names: [`SaleTradePlatformListTradePlatformsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<SaleTradePlatformListTradePlatformsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

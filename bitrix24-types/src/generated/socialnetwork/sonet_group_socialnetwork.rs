@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::socialnetwork_values::{
@@ -919,6 +920,127 @@ impl wire::Lenient for Workgroup {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`SocialnetworkApiWorkgroupListWorkgroups`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SocialnetworkApiWorkgroupListWorkgroupsField {
+    /// `additionalData`
+    AdditionalData,
+    /// `avatar`
+    Avatar,
+    /// `avatarType`
+    AvatarType,
+    /// `dialogId`
+    DialogId,
+    /// `id`
+    Id,
+    /// `imageId`
+    ImageId,
+    /// `name`
+    Name,
+    /// `type`
+    Type,
+    /// `ID`
+    Id2,
+    /// `NAME`
+    Name2,
+    /// `OWNER_ID`
+    OwnerId,
+    /// `ACTIVE`
+    Active,
+    /// `VISIBLE`
+    Visible,
+    /// `OPENED`
+    Opened,
+    /// `CLOSED`
+    Closed,
+    /// `PROJECT`
+    Project,
+    /// `SUBJECT_ID`
+    SubjectId,
+    /// `SITE_ID`
+    SiteId,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_UPDATE`
+    DateUpdate,
+    /// `DATE_ACTIVITY`
+    DateActivity,
+    /// `DESCRIPTION`
+    Description,
+    /// `KEYWORDS`
+    Keywords,
+    /// `LANDING`
+    Landing,
+    /// `IMAGE_ID`
+    ImageId2,
+    /// `AVATAR_TYPE`
+    AvatarType2,
+    /// `NUMBER_OF_MEMBERS`
+    NumberOfMembers,
+    /// `NUMBER_OF_MODERATORS`
+    NumberOfModerators,
+    /// `INITIATE_PERMS`
+    InitiatePerms,
+    /// `PROJECT_DATE_START`
+    ProjectDateStart,
+    /// `PROJECT_DATE_FINISH`
+    ProjectDateFinish,
+    /// `SCRUM_OWNER_ID`
+    ScrumOwnerId,
+    /// `SCRUM_MASTER_ID`
+    ScrumMasterId,
+    /// `SCRUM_SPRINT_DURATION`
+    ScrumSprintDuration,
+    /// `SCRUM_TASK_RESPONSIBLE`
+    ScrumTaskResponsible,
+    /// `TYPE`
+    Type2,
+    /// `AVATAR`
+    Avatar2,
+}
+impl query::RecordField for SocialnetworkApiWorkgroupListWorkgroupsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AdditionalData => "additionalData",
+            Self::Avatar => "avatar",
+            Self::AvatarType => "avatarType",
+            Self::DialogId => "dialogId",
+            Self::Id => "id",
+            Self::ImageId => "imageId",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Id2 => "ID",
+            Self::Name2 => "NAME",
+            Self::OwnerId => "OWNER_ID",
+            Self::Active => "ACTIVE",
+            Self::Visible => "VISIBLE",
+            Self::Opened => "OPENED",
+            Self::Closed => "CLOSED",
+            Self::Project => "PROJECT",
+            Self::SubjectId => "SUBJECT_ID",
+            Self::SiteId => "SITE_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateUpdate => "DATE_UPDATE",
+            Self::DateActivity => "DATE_ACTIVITY",
+            Self::Description => "DESCRIPTION",
+            Self::Keywords => "KEYWORDS",
+            Self::Landing => "LANDING",
+            Self::ImageId2 => "IMAGE_ID",
+            Self::AvatarType2 => "AVATAR_TYPE",
+            Self::NumberOfMembers => "NUMBER_OF_MEMBERS",
+            Self::NumberOfModerators => "NUMBER_OF_MODERATORS",
+            Self::InitiatePerms => "INITIATE_PERMS",
+            Self::ProjectDateStart => "PROJECT_DATE_START",
+            Self::ProjectDateFinish => "PROJECT_DATE_FINISH",
+            Self::ScrumOwnerId => "SCRUM_OWNER_ID",
+            Self::ScrumMasterId => "SCRUM_MASTER_ID",
+            Self::ScrumSprintDuration => "SCRUM_SPRINT_DURATION",
+            Self::ScrumTaskResponsible => "SCRUM_TASK_RESPONSIBLE",
+            Self::Type2 => "TYPE",
+            Self::Avatar2 => "AVATAR",
+        }
+    }
+}
 /// `socialnetwork.api.workgroup.get`: scope `socialnetwork`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
@@ -958,15 +1080,15 @@ impl SocialnetworkApiWorkgroupGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SocialnetworkApiWorkgroupList {
-    /// `filter`: `SocialnetworkApiWorkgroupListFilterable`.
+    /// `filter`: `SocialnetworkApiWorkgroupListFilterable`. Field names: [`SocialnetworkApiWorkgroupListWorkgroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<SocialnetworkApiWorkgroupListFilterable>,
-    /// `select`: `SocialnetworkApiWorkgroupListSelectable`.
+    pub filter: Option<query::Filter<SocialnetworkApiWorkgroupListWorkgroupsField>>,
+    /// `select`: `SocialnetworkApiWorkgroupListSelectable`. Field names: [`SocialnetworkApiWorkgroupListWorkgroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<SocialnetworkApiWorkgroupListSelectable>,
-    /// `order`: `SocialnetworkApiWorkgroupListFilterable`.
+    pub select: Option<query::Select<SocialnetworkApiWorkgroupListWorkgroupsField>>,
+    /// `order`: `SocialnetworkApiWorkgroupListFilterable`. Field names: [`SocialnetworkApiWorkgroupListWorkgroupsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<SocialnetworkApiWorkgroupListFilterable>,
+    pub order: Option<query::Order<SocialnetworkApiWorkgroupListWorkgroupsField>>,
     /// `params`: `SocialnetworkApiWorkgroupListParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<SocialnetworkApiWorkgroupListParams>,

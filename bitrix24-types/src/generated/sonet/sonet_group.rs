@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::sonet_values::{
@@ -319,6 +320,70 @@ impl wire::Lenient for SonetGroupUserGroupsResultItem {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`SonetGroup`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SonetGroupField {
+    /// `ACTIVE`
+    Active,
+    /// `CLOSED`
+    Closed,
+    /// `DATE_ACTIVITY`
+    DateActivity,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_UPDATE`
+    DateUpdate,
+    /// `DESCRIPTION`
+    Description,
+    /// `ID`
+    Id,
+    /// `IS_EXTRANET`
+    IsExtranet,
+    /// `KEYWORDS`
+    Keywords,
+    /// `NAME`
+    Name,
+    /// `NUMBER_OF_MEMBERS`
+    NumberOfMembers,
+    /// `OPENED`
+    Opened,
+    /// `OWNER_ID`
+    OwnerId,
+    /// `PROJECT`
+    Project,
+    /// `SITE_ID`
+    SiteId,
+    /// `SUBJECT_ID`
+    SubjectId,
+    /// `SUBJECT_NAME`
+    SubjectName,
+    /// `VISIBLE`
+    Visible,
+}
+impl query::RecordField for SonetGroupField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Closed => "CLOSED",
+            Self::DateActivity => "DATE_ACTIVITY",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateUpdate => "DATE_UPDATE",
+            Self::Description => "DESCRIPTION",
+            Self::Id => "ID",
+            Self::IsExtranet => "IS_EXTRANET",
+            Self::Keywords => "KEYWORDS",
+            Self::Name => "NAME",
+            Self::NumberOfMembers => "NUMBER_OF_MEMBERS",
+            Self::Opened => "OPENED",
+            Self::OwnerId => "OWNER_ID",
+            Self::Project => "PROJECT",
+            Self::SiteId => "SITE_ID",
+            Self::SubjectId => "SUBJECT_ID",
+            Self::SubjectName => "SUBJECT_NAME",
+            Self::Visible => "VISIBLE",
+        }
     }
 }
 /// `sonet_group.create`: scope `sonet`; writes (not idempotent: never repeated blindly).

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_linked::TasksTaskAddFields;
@@ -7296,6 +7297,169 @@ impl wire::Lenient for TasksTaskUpdateTask {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Task`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskField {
+    /// `ID`
+    Id,
+    /// `PARENT_ID`
+    ParentId,
+    /// `TITLE`
+    Title,
+    /// `DESCRIPTION`
+    Description,
+    /// `MARK`
+    Mark,
+    /// `PRIORITY`
+    Priority,
+    /// `STATUS`
+    Status,
+    /// `SUB_STATUS`
+    SubStatus,
+    /// `MULTITASK`
+    Multitask,
+    /// `NOT_VIEWED`
+    NotViewed,
+    /// `REPLICATE`
+    Replicate,
+    /// `STAGE_ID`
+    StageId,
+    /// `GROUP_ID`
+    GroupId,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `CREATED_DATE`
+    CreatedDate,
+    /// `RESPONSIBLE_ID`
+    ResponsibleId,
+    /// `CHANGED_BY`
+    ChangedBy,
+    /// `CHANGED_DATE`
+    ChangedDate,
+    /// `STATUS_CHANGED_BY`
+    StatusChangedBy,
+    /// `STATUS_CHANGED_DATE`
+    StatusChangedDate,
+    /// `CLOSED_BY`
+    ClosedBy,
+    /// `CLOSED_DATE`
+    ClosedDate,
+    /// `ACTIVITY_DATE`
+    ActivityDate,
+    /// `DATE_START`
+    DateStart,
+    /// `DEADLINE`
+    Deadline,
+    /// `START_DATE_PLAN`
+    StartDatePlan,
+    /// `END_DATE_PLAN`
+    EndDatePlan,
+    /// `GUID`
+    Guid,
+    /// `XML_ID`
+    XmlId,
+    /// `COMMENTS_COUNT`
+    CommentsCount,
+    /// `ALLOW_CHANGE_DEADLINE`
+    AllowChangeDeadline,
+    /// `ALLOW_TIME_TRACKING`
+    AllowTimeTracking,
+    /// `TASK_CONTROL`
+    TaskControl,
+    /// `ADD_IN_REPORT`
+    AddInReport,
+    /// `TIME_ESTIMATE`
+    TimeEstimate,
+    /// `TIME_SPENT_IN_LOGS`
+    TimeSpentInLogs,
+    /// `MATCH_WORK_TIME`
+    MatchWorkTime,
+    /// `SITE_ID`
+    SiteId,
+    /// `SUBORDINATE`
+    Subordinate,
+    /// `FAVORITE`
+    Favorite,
+    /// `IS_MUTED`
+    IsMuted,
+    /// `IS_PINNED`
+    IsPinned,
+    /// `IS_PINNED_IN_GROUP`
+    IsPinnedInGroup,
+    /// `DESCRIPTION_IN_BBCODE`
+    DescriptionInBbcode,
+    /// `DURATION_PLAN`
+    DurationPlan,
+    /// `DURATION_TYPE`
+    DurationType,
+    /// `AUDITORS`
+    Auditors,
+    /// `ACCOMPLICES`
+    Accomplices,
+    /// `UF_CRM_TASK`
+    UfCrmTask,
+    /// `CHAT_ID`
+    ChatId,
+    /// `FLOW_ID`
+    FlowId,
+}
+impl query::RecordField for TaskField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::ParentId => "PARENT_ID",
+            Self::Title => "TITLE",
+            Self::Description => "DESCRIPTION",
+            Self::Mark => "MARK",
+            Self::Priority => "PRIORITY",
+            Self::Status => "STATUS",
+            Self::SubStatus => "SUB_STATUS",
+            Self::Multitask => "MULTITASK",
+            Self::NotViewed => "NOT_VIEWED",
+            Self::Replicate => "REPLICATE",
+            Self::StageId => "STAGE_ID",
+            Self::GroupId => "GROUP_ID",
+            Self::CreatedBy => "CREATED_BY",
+            Self::CreatedDate => "CREATED_DATE",
+            Self::ResponsibleId => "RESPONSIBLE_ID",
+            Self::ChangedBy => "CHANGED_BY",
+            Self::ChangedDate => "CHANGED_DATE",
+            Self::StatusChangedBy => "STATUS_CHANGED_BY",
+            Self::StatusChangedDate => "STATUS_CHANGED_DATE",
+            Self::ClosedBy => "CLOSED_BY",
+            Self::ClosedDate => "CLOSED_DATE",
+            Self::ActivityDate => "ACTIVITY_DATE",
+            Self::DateStart => "DATE_START",
+            Self::Deadline => "DEADLINE",
+            Self::StartDatePlan => "START_DATE_PLAN",
+            Self::EndDatePlan => "END_DATE_PLAN",
+            Self::Guid => "GUID",
+            Self::XmlId => "XML_ID",
+            Self::CommentsCount => "COMMENTS_COUNT",
+            Self::AllowChangeDeadline => "ALLOW_CHANGE_DEADLINE",
+            Self::AllowTimeTracking => "ALLOW_TIME_TRACKING",
+            Self::TaskControl => "TASK_CONTROL",
+            Self::AddInReport => "ADD_IN_REPORT",
+            Self::TimeEstimate => "TIME_ESTIMATE",
+            Self::TimeSpentInLogs => "TIME_SPENT_IN_LOGS",
+            Self::MatchWorkTime => "MATCH_WORK_TIME",
+            Self::SiteId => "SITE_ID",
+            Self::Subordinate => "SUBORDINATE",
+            Self::Favorite => "FAVORITE",
+            Self::IsMuted => "IS_MUTED",
+            Self::IsPinned => "IS_PINNED",
+            Self::IsPinnedInGroup => "IS_PINNED_IN_GROUP",
+            Self::DescriptionInBbcode => "DESCRIPTION_IN_BBCODE",
+            Self::DurationPlan => "DURATION_PLAN",
+            Self::DurationType => "DURATION_TYPE",
+            Self::Auditors => "AUDITORS",
+            Self::Accomplices => "ACCOMPLICES",
+            Self::UfCrmTask => "UF_CRM_TASK",
+            Self::ChatId => "CHAT_ID",
+            Self::FlowId => "FLOW_ID",
+        }
+    }
+}
 /// `task.dependence.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/task-dependence-add.html)
@@ -7605,15 +7769,15 @@ impl TasksTaskHistoryList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskList {
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`TaskField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<TaskField>>,
+    /// `filter`: `map<raw>`. Field names: [`TaskField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `select`: `string[]`.
+    pub filter: Option<query::Filter<TaskField>>,
+    /// `select`: `string[]`. Field names: [`TaskField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
+    pub select: Option<query::Select<TaskField>>,
     /// `params`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,

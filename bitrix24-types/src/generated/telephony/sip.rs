@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::telephony_values::{
@@ -274,6 +275,64 @@ impl wire::Lenient for VoximplantSipStatusResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`Sip`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SipField {
+    /// `AUTH_USER`
+    AuthUser,
+    /// `CONFIG_ID`
+    ConfigId,
+    /// `DETECT_LINE_NUMBER`
+    DetectLineNumber,
+    /// `INCOMING_LOGIN`
+    IncomingLogin,
+    /// `INCOMING_PASSWORD`
+    IncomingPassword,
+    /// `INCOMING_SERVER`
+    IncomingServer,
+    /// `LINE_DETECT_HEADER_ORDER`
+    LineDetectHeaderOrder,
+    /// `LOGIN`
+    Login,
+    /// `OUTBOUND_PROXY`
+    OutboundProxy,
+    /// `PASSWORD`
+    Password,
+    /// `REGISTRATION_ERROR_MESSAGE`
+    RegistrationErrorMessage,
+    /// `REGISTRATION_STATUS_CODE`
+    RegistrationStatusCode,
+    /// `REG_ID`
+    RegId,
+    /// `SERVER`
+    Server,
+    /// `TITLE`
+    Title,
+    /// `TYPE`
+    Type,
+}
+impl query::RecordField for SipField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AuthUser => "AUTH_USER",
+            Self::ConfigId => "CONFIG_ID",
+            Self::DetectLineNumber => "DETECT_LINE_NUMBER",
+            Self::IncomingLogin => "INCOMING_LOGIN",
+            Self::IncomingPassword => "INCOMING_PASSWORD",
+            Self::IncomingServer => "INCOMING_SERVER",
+            Self::LineDetectHeaderOrder => "LINE_DETECT_HEADER_ORDER",
+            Self::Login => "LOGIN",
+            Self::OutboundProxy => "OUTBOUND_PROXY",
+            Self::Password => "PASSWORD",
+            Self::RegistrationErrorMessage => "REGISTRATION_ERROR_MESSAGE",
+            Self::RegistrationStatusCode => "REGISTRATION_STATUS_CODE",
+            Self::RegId => "REG_ID",
+            Self::Server => "SERVER",
+            Self::Title => "TITLE",
+            Self::Type => "TYPE",
+        }
     }
 }
 /// `voximplant.sip.add`: scope `telephony`; writes (not idempotent: never repeated blindly).

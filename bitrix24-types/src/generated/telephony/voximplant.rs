@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::telephony_values::{
@@ -595,6 +596,103 @@ pub struct VoximplantStatisticGetFilterable {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// The fields of [`Statistic`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatisticField {
+    /// `CALL_CATEGORY`
+    CallCategory,
+    /// `CALL_DURATION`
+    CallDuration,
+    /// `CALL_FAILED_CODE`
+    CallFailedCode,
+    /// `CALL_FAILED_REASON`
+    CallFailedReason,
+    /// `CALL_ID`
+    CallId,
+    /// `CALL_LOG`
+    CallLog,
+    /// `CALL_RECORD_URL`
+    CallRecordUrl,
+    /// `CALL_START_DATE`
+    CallStartDate,
+    /// `CALL_TYPE`
+    CallType,
+    /// `CALL_VOTE`
+    CallVote,
+    /// `COMMENT`
+    Comment,
+    /// `COST`
+    Cost,
+    /// `COST_CURRENCY`
+    CostCurrency,
+    /// `CRM_ACTIVITY_ID`
+    CrmActivityId,
+    /// `CRM_ENTITY_ID`
+    CrmEntityId,
+    /// `CRM_ENTITY_TYPE`
+    CrmEntityType,
+    /// `EXTERNAL_CALL_ID`
+    ExternalCallId,
+    /// `ID`
+    Id,
+    /// `PHONE_NUMBER`
+    PhoneNumber,
+    /// `PORTAL_NUMBER`
+    PortalNumber,
+    /// `PORTAL_USER_ID`
+    PortalUserId,
+    /// `RECORD_DURATION`
+    RecordDuration,
+    /// `RECORD_FILE_ID`
+    RecordFileId,
+    /// `REDIAL_ATTEMPT`
+    RedialAttempt,
+    /// `REST_APP_ID`
+    RestAppId,
+    /// `REST_APP_NAME`
+    RestAppName,
+    /// `SESSION_ID`
+    SessionId,
+    /// `TRANSCRIPT_ID`
+    TranscriptId,
+    /// `TRANSCRIPT_PENDING`
+    TranscriptPending,
+}
+impl query::RecordField for StatisticField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::CallCategory => "CALL_CATEGORY",
+            Self::CallDuration => "CALL_DURATION",
+            Self::CallFailedCode => "CALL_FAILED_CODE",
+            Self::CallFailedReason => "CALL_FAILED_REASON",
+            Self::CallId => "CALL_ID",
+            Self::CallLog => "CALL_LOG",
+            Self::CallRecordUrl => "CALL_RECORD_URL",
+            Self::CallStartDate => "CALL_START_DATE",
+            Self::CallType => "CALL_TYPE",
+            Self::CallVote => "CALL_VOTE",
+            Self::Comment => "COMMENT",
+            Self::Cost => "COST",
+            Self::CostCurrency => "COST_CURRENCY",
+            Self::CrmActivityId => "CRM_ACTIVITY_ID",
+            Self::CrmEntityId => "CRM_ENTITY_ID",
+            Self::CrmEntityType => "CRM_ENTITY_TYPE",
+            Self::ExternalCallId => "EXTERNAL_CALL_ID",
+            Self::Id => "ID",
+            Self::PhoneNumber => "PHONE_NUMBER",
+            Self::PortalNumber => "PORTAL_NUMBER",
+            Self::PortalUserId => "PORTAL_USER_ID",
+            Self::RecordDuration => "RECORD_DURATION",
+            Self::RecordFileId => "RECORD_FILE_ID",
+            Self::RedialAttempt => "REDIAL_ATTEMPT",
+            Self::RestAppId => "REST_APP_ID",
+            Self::RestAppName => "REST_APP_NAME",
+            Self::SessionId => "SESSION_ID",
+            Self::TranscriptId => "TRANSCRIPT_ID",
+            Self::TranscriptPending => "TRANSCRIPT_PENDING",
+        }
+    }
 }
 /// `voximplant.callback.start`: scope `telephony`; writes (not idempotent: never repeated blindly).
 ///

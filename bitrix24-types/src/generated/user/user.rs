@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::user_values::UserGetOrder;
@@ -384,6 +385,146 @@ impl wire::Lenient for UserSearchRecord {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`User`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserField {
+    /// `ACTIVE`
+    Active,
+    /// `DATE_REGISTER`
+    DateRegister,
+    /// `EMAIL`
+    Email,
+    /// `ID`
+    Id,
+    /// `IS_ONLINE`
+    IsOnline,
+    /// `LAST_ACTIVITY_DATE`
+    LastActivityDate,
+    /// `LAST_LOGIN`
+    LastLogin,
+    /// `LAST_NAME`
+    LastName,
+    /// `NAME`
+    Name,
+    /// `PERSONAL_BIRTHDAY`
+    PersonalBirthday,
+    /// `PERSONAL_CITY`
+    PersonalCity,
+    /// `PERSONAL_GENDER`
+    PersonalGender,
+    /// `PERSONAL_MOBILE`
+    PersonalMobile,
+    /// `PERSONAL_WWW`
+    PersonalWww,
+    /// `SECOND_NAME`
+    SecondName,
+    /// `TIMESTAMP_X`
+    TimestampX,
+    /// `TIME_ZONE`
+    TimeZone,
+    /// `USER_TYPE`
+    UserType,
+    /// `WORK_PHONE`
+    WorkPhone,
+    /// `WORK_POSITION`
+    WorkPosition,
+}
+impl query::RecordField for UserField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::DateRegister => "DATE_REGISTER",
+            Self::Email => "EMAIL",
+            Self::Id => "ID",
+            Self::IsOnline => "IS_ONLINE",
+            Self::LastActivityDate => "LAST_ACTIVITY_DATE",
+            Self::LastLogin => "LAST_LOGIN",
+            Self::LastName => "LAST_NAME",
+            Self::Name => "NAME",
+            Self::PersonalBirthday => "PERSONAL_BIRTHDAY",
+            Self::PersonalCity => "PERSONAL_CITY",
+            Self::PersonalGender => "PERSONAL_GENDER",
+            Self::PersonalMobile => "PERSONAL_MOBILE",
+            Self::PersonalWww => "PERSONAL_WWW",
+            Self::SecondName => "SECOND_NAME",
+            Self::TimestampX => "TIMESTAMP_X",
+            Self::TimeZone => "TIME_ZONE",
+            Self::UserType => "USER_TYPE",
+            Self::WorkPhone => "WORK_PHONE",
+            Self::WorkPosition => "WORK_POSITION",
+        }
+    }
+}
+/// The fields of [`UserSearchRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserSearchRecordField {
+    /// `ACTIVE`
+    Active,
+    /// `DATE_REGISTER`
+    DateRegister,
+    /// `EMAIL`
+    Email,
+    /// `ID`
+    Id,
+    /// `IS_ONLINE`
+    IsOnline,
+    /// `LAST_ACTIVITY_DATE`
+    LastActivityDate,
+    /// `LAST_LOGIN`
+    LastLogin,
+    /// `LAST_NAME`
+    LastName,
+    /// `NAME`
+    Name,
+    /// `PERSONAL_BIRTHDAY`
+    PersonalBirthday,
+    /// `PERSONAL_CITY`
+    PersonalCity,
+    /// `PERSONAL_GENDER`
+    PersonalGender,
+    /// `PERSONAL_MOBILE`
+    PersonalMobile,
+    /// `PERSONAL_WWW`
+    PersonalWww,
+    /// `SECOND_NAME`
+    SecondName,
+    /// `TIMESTAMP_X`
+    TimestampX,
+    /// `TIME_ZONE`
+    TimeZone,
+    /// `USER_TYPE`
+    UserType,
+    /// `WORK_PHONE`
+    WorkPhone,
+    /// `WORK_POSITION`
+    WorkPosition,
+}
+impl query::RecordField for UserSearchRecordField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::DateRegister => "DATE_REGISTER",
+            Self::Email => "EMAIL",
+            Self::Id => "ID",
+            Self::IsOnline => "IS_ONLINE",
+            Self::LastActivityDate => "LAST_ACTIVITY_DATE",
+            Self::LastLogin => "LAST_LOGIN",
+            Self::LastName => "LAST_NAME",
+            Self::Name => "NAME",
+            Self::PersonalBirthday => "PERSONAL_BIRTHDAY",
+            Self::PersonalCity => "PERSONAL_CITY",
+            Self::PersonalGender => "PERSONAL_GENDER",
+            Self::PersonalMobile => "PERSONAL_MOBILE",
+            Self::PersonalWww => "PERSONAL_WWW",
+            Self::SecondName => "SECOND_NAME",
+            Self::TimestampX => "TIMESTAMP_X",
+            Self::TimeZone => "TIME_ZONE",
+            Self::UserType => "USER_TYPE",
+            Self::WorkPhone => "WORK_PHONE",
+            Self::WorkPosition => "WORK_POSITION",
+        }
+    }
+}
 /// `user.add`: scope `user`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-add.html)
@@ -642,9 +783,9 @@ pub struct UserGet {
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`UserField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
+    pub select: Option<query::Select<UserField>>,
     /// `IMAGE_RESIZE`: string.
     #[serde(rename = "IMAGE_RESIZE", skip_serializing_if = "Option::is_none")]
     pub image_resize: Option<String>,
@@ -677,9 +818,9 @@ pub struct UserSearch {
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`UserSearchRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
+    pub select: Option<query::Select<UserSearchRecordField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

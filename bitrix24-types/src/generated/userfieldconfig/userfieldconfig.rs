@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::userfieldconfig_values::UserfieldconfigListShowFilter;
@@ -1972,6 +1973,79 @@ pub struct UserfieldconfigUpdateUfEnumElement {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// The fields of [`UserfieldconfigListResultFields`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserfieldconfigListResultFieldsField {
+    /// `id`
+    Id,
+    /// `entityId`
+    EntityId,
+    /// `fieldName`
+    FieldName,
+    /// `userTypeId`
+    UserTypeId,
+    /// `xmlId`
+    XmlId,
+    /// `sort`
+    Sort,
+    /// `multiple`
+    Multiple,
+    /// `mandatory`
+    Mandatory,
+    /// `showFilter`
+    ShowFilter,
+    /// `showInList`
+    ShowInList,
+    /// `editInList`
+    EditInList,
+    /// `isSearchable`
+    IsSearchable,
+    /// `settings`
+    Settings,
+    /// `languageId`
+    LanguageId,
+    /// `editFormLabel`
+    EditFormLabel,
+    /// `listColumnLabel`
+    ListColumnLabel,
+    /// `listFilterLabel`
+    ListFilterLabel,
+    /// `errorMessage`
+    ErrorMessage,
+    /// `helpMessage`
+    HelpMessage,
+    /// `enum`
+    Enum,
+    /// `language`
+    Language,
+}
+impl query::RecordField for UserfieldconfigListResultFieldsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::EntityId => "entityId",
+            Self::FieldName => "fieldName",
+            Self::UserTypeId => "userTypeId",
+            Self::XmlId => "xmlId",
+            Self::Sort => "sort",
+            Self::Multiple => "multiple",
+            Self::Mandatory => "mandatory",
+            Self::ShowFilter => "showFilter",
+            Self::ShowInList => "showInList",
+            Self::EditInList => "editInList",
+            Self::IsSearchable => "isSearchable",
+            Self::Settings => "settings",
+            Self::LanguageId => "languageId",
+            Self::EditFormLabel => "editFormLabel",
+            Self::ListColumnLabel => "listColumnLabel",
+            Self::ListFilterLabel => "listFilterLabel",
+            Self::ErrorMessage => "errorMessage",
+            Self::HelpMessage => "helpMessage",
+            Self::Enum => "enum",
+            Self::Language => "language",
+        }
+    }
+}
 /// `userfieldconfig.add`: scope `userfieldconfig`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
@@ -2082,15 +2156,15 @@ impl UserfieldconfigGetTypes {
 pub struct UserfieldconfigList {
     /// `moduleId`: string, required.
     pub module_id: String,
-    /// `select`: `UserfieldconfigListSelect`.
+    /// `select`: `UserfieldconfigListSelect`. Field names: [`UserfieldconfigListResultFieldsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<UserfieldconfigListSelect>,
-    /// `order`: `map<string>`.
+    pub select: Option<query::Select<UserfieldconfigListResultFieldsField>>,
+    /// `order`: `map<string>`. Field names: [`UserfieldconfigListResultFieldsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `UserfieldconfigListFilterable`.
+    pub order: Option<query::Order<UserfieldconfigListResultFieldsField>>,
+    /// `filter`: `UserfieldconfigListFilterable`. Field names: [`UserfieldconfigListResultFieldsField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<UserfieldconfigListFilterable>,
+    pub filter: Option<query::Filter<UserfieldconfigListResultFieldsField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
