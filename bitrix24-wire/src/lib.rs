@@ -69,6 +69,7 @@ mod file;
 pub mod form;
 mod lenient;
 mod multifield;
+pub mod record;
 pub mod scalar;
 pub mod yes_no;
 

@@ -2,31 +2,27 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html#booking)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Booking {
     /// `datePeriod`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_period: Option<serde_json::Value>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `resourceIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource_ids: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -80,11 +76,9 @@ pub struct BookingV1BookingAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BookingV1BookingAddResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -138,23 +132,18 @@ pub struct BookingV1BookingCreatefromwaitlistFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#booking)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BookingV1BookingListBooking {
     /// `datePeriod`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_period: Option<serde_json::Value>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `resourceIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource_ids: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -247,11 +236,10 @@ pub struct BookingV1BookingUpdateFields {
 /// The `data` of the event `ONBOOKINGADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingAdd {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -273,11 +261,10 @@ impl EventPayload for OnBookingAdd {
 /// The `data` of the event `ONBOOKINGDELETE`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingDelete {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -299,11 +286,10 @@ impl EventPayload for OnBookingDelete {
 /// The `data` of the event `ONBOOKINGUPDATE`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingUpdate {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -23,11 +24,9 @@ pub struct BookingV1WaitlistAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BookingV1WaitlistAddResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -60,14 +59,11 @@ pub struct BookingV1WaitlistListCreatedWithin {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html#waitList)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BookingV1WaitlistListWaitList {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `note`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub note: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -98,11 +94,10 @@ pub struct BookingV1WaitlistUpdateFields {
 /// The `data` of the event `ONBOOKINGWAITLISTITEMADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/events/on-booking-waitlistitem-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingWaitlistitemAdd {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -124,11 +119,10 @@ impl EventPayload for OnBookingWaitlistitemAdd {
 /// The `data` of the event `ONBOOKINGWAITLISTITEMDELETE`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/events/on-booking-waitlistitem-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingWaitlistitemDelete {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -150,11 +144,10 @@ impl EventPayload for OnBookingWaitlistitemDelete {
 /// The `data` of the event `ONBOOKINGWAITLISTITEMUPDATE`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/events/on-booking-waitlistitem-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingWaitlistitemUpdate {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -176,14 +169,11 @@ impl EventPayload for OnBookingWaitlistitemUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html#waitList)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Waitlist {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `note`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub note: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogRoundingRule;
@@ -13,11 +14,10 @@ use super::super::common::FieldDescription;
 /// The `data` of the event `CATALOG.ROUNDING.ON.ADD`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnAdd {
     /// `FIELDS`: `CatalogRoundingOnAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogRoundingOnAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -39,11 +39,10 @@ impl EventPayload for CatalogRoundingOnAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnAddFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -61,11 +60,10 @@ impl wire::Lenient for CatalogRoundingOnAddFields {
 /// The `data` of the event `CATALOG.ROUNDING.ON.DELETE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnDelete {
     /// `FIELDS`: `CatalogRoundingOnDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogRoundingOnDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -87,11 +85,10 @@ impl EventPayload for CatalogRoundingOnDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnDeleteFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -109,11 +106,10 @@ impl wire::Lenient for CatalogRoundingOnDeleteFields {
 /// The `data` of the event `CATALOG.ROUNDING.ON.UPDATE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnUpdate {
     /// `FIELDS`: `CatalogRoundingOnUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogRoundingOnUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -135,11 +131,10 @@ impl EventPayload for CatalogRoundingOnUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnUpdateFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -176,11 +171,10 @@ pub struct CatalogRoundingRuleAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogRoundingRuleAddResult {
     /// `roundingRule`: `CatalogRoundingRule`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rounding_rule: Option<CatalogRoundingRule>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -198,11 +192,10 @@ impl wire::Lenient for CatalogRoundingRuleAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogRoundingRuleGetFieldsResult {
     /// `roundingRule`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rounding_rule: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -220,11 +213,10 @@ impl wire::Lenient for CatalogRoundingRuleGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogRoundingRuleListResult {
     /// `roundingRules`: `CatalogRoundingRule[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rounding_rules: Option<Vec<CatalogRoundingRule>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -261,11 +253,10 @@ pub struct CatalogRoundingRuleUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogRoundingRuleUpdateResult {
     /// `roundingRule`: `CatalogRoundingRule`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rounding_rule: Option<CatalogRoundingRule>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -283,11 +274,10 @@ impl wire::Lenient for CatalogRoundingRuleUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RoundingRule {
     /// `roundingRule`: `CatalogRoundingRule`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rounding_rule: Option<CatalogRoundingRule>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,19 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Automatedsolution {
     /// `automatedSolution`: `CrmAutomatedsolutionGetAutomatedSolution`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub automated_solution: Option<CrmAutomatedsolutionGetAutomatedSolution>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -32,17 +32,14 @@ impl wire::Lenient for Automatedsolution {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionAddAutomatedSolution {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_ids: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -76,11 +73,10 @@ pub struct CrmAutomatedsolutionAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionAddResult {
     /// `automatedSolution`: `CrmAutomatedsolutionAddAutomatedSolution`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub automated_solution: Option<CrmAutomatedsolutionAddAutomatedSolution>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -98,17 +94,14 @@ impl wire::Lenient for CrmAutomatedsolutionAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionGetAutomatedSolution {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_ids: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -126,17 +119,14 @@ impl wire::Lenient for CrmAutomatedsolutionGetAutomatedSolution {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionListAutomatedSolutionsItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_ids: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -154,11 +144,10 @@ impl wire::Lenient for CrmAutomatedsolutionListAutomatedSolutionsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionListResult2 {
     /// `automatedSolutions`: `CrmAutomatedsolutionListAutomatedSolutionsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub automated_solutions: Option<Vec<CrmAutomatedsolutionListAutomatedSolutionsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -176,17 +165,14 @@ impl wire::Lenient for CrmAutomatedsolutionListResult2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionUpdateAutomatedSolution {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_ids: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -221,11 +207,10 @@ pub struct CrmAutomatedsolutionUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionUpdateResult {
     /// `automatedSolution`: `CrmAutomatedsolutionUpdateAutomatedSolution`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub automated_solution: Option<CrmAutomatedsolutionUpdateAutomatedSolution>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,115 +2,83 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Bankdetail {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `COMMENTS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<serde_json::Value>,
     /// `COUNTRY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub country_id: Option<i64>,
     /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MODIFY_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_by_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `ORIGINATOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<i64>,
     /// `RQ_ACC_CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_acc_currency: Option<String>,
     /// `RQ_ACC_NAME`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_acc_name: Option<serde_json::Value>,
     /// `RQ_ACC_NUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_acc_num: Option<String>,
     /// `RQ_ACC_TYPE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_acc_type: Option<serde_json::Value>,
     /// `RQ_AGENCY_NAME`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_agency_name: Option<serde_json::Value>,
     /// `RQ_BANK_ADDR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_bank_addr: Option<String>,
     /// `RQ_BANK_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_bank_code: Option<serde_json::Value>,
     /// `RQ_BANK_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_bank_name: Option<String>,
     /// `RQ_BANK_ROUTE_NUM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_bank_route_num: Option<serde_json::Value>,
     /// `RQ_BIC`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_bic: Option<serde_json::Value>,
     /// `RQ_BIK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_bik: Option<String>,
     /// `RQ_CODEB`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_codeb: Option<serde_json::Value>,
     /// `RQ_CODEG`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_codeg: Option<serde_json::Value>,
     /// `RQ_COR_ACC_NUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_cor_acc_num: Option<String>,
     /// `RQ_IBAN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_iban: Option<serde_json::Value>,
     /// `RQ_IIK`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_iik: Option<serde_json::Value>,
     /// `RQ_MFO`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_mfo: Option<serde_json::Value>,
     /// `RQ_RIB`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_rib: Option<serde_json::Value>,
     /// `RQ_SWIFT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rq_swift: Option<serde_json::Value>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

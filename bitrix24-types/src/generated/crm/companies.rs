@@ -3,9 +3,10 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -14,161 +15,110 @@ use super::crm_values::CrmCompanyAddUtmMedium;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Company {
     /// `ADDRESS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address: Option<serde_json::Value>,
     /// `ADDRESS_2`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_2: Option<serde_json::Value>,
     /// `ADDRESS_CITY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_city: Option<serde_json::Value>,
     /// `ADDRESS_COUNTRY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country: Option<serde_json::Value>,
     /// `ADDRESS_COUNTRY_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country_code: Option<serde_json::Value>,
     /// `ADDRESS_LEGAL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_legal: Option<serde_json::Value>,
     /// `ADDRESS_LOC_ADDR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_loc_addr_id: Option<i64>,
     /// `ADDRESS_POSTAL_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_postal_code: Option<serde_json::Value>,
     /// `ADDRESS_PROVINCE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_province: Option<serde_json::Value>,
     /// `ADDRESS_REGION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_region: Option<serde_json::Value>,
     /// `ASSIGNED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<i64>,
     /// `BANKING_DETAILS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub banking_details: Option<String>,
     /// `COMMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `COMPANY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_type: Option<String>,
     /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
     /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `EMPLOYEES`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employees: Option<String>,
     /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_email: Option<bool>,
     /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_imol: Option<bool>,
     /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_phone: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `INDUSTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub industry: Option<String>,
     /// `IS_MY_COMPANY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_my_company: Option<bool>,
     /// `LAST_ACTIVITY_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_by: Option<String>,
     /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_time: Option<wire::DateTime>,
     /// `LAST_COMMUNICATION_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_communication_time: Option<wire::DateTime>,
     /// `LEAD_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lead_id: Option<i64>,
     /// `LOGO`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub logo: Option<serde_json::Value>,
     /// `MODIFY_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_by_id: Option<i64>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// `ORIGINATOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<i64>,
     /// `ORIGIN_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<i64>,
     /// `ORIGIN_VERSION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_version: Option<serde_json::Value>,
     /// `REG_ADDRESS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address: Option<serde_json::Value>,
     /// `REG_ADDRESS_2`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_2: Option<serde_json::Value>,
     /// `REG_ADDRESS_CITY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_city: Option<serde_json::Value>,
     /// `REG_ADDRESS_COUNTRY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_country: Option<serde_json::Value>,
     /// `REG_ADDRESS_COUNTRY_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_country_code: Option<serde_json::Value>,
     /// `REG_ADDRESS_LOC_ADDR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_loc_addr_id: Option<i64>,
     /// `REG_ADDRESS_POSTAL_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_postal_code: Option<serde_json::Value>,
     /// `REG_ADDRESS_PROVINCE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_province: Option<serde_json::Value>,
     /// `REG_ADDRESS_REGION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_address_region: Option<serde_json::Value>,
     /// `REVENUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub revenue: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `UTM_CAMPAIGN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_campaign: Option<serde_json::Value>,
     /// `UTM_CONTENT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_content: Option<serde_json::Value>,
     /// `UTM_MEDIUM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_medium: Option<serde_json::Value>,
     /// `UTM_SOURCE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_source: Option<serde_json::Value>,
     /// `UTM_TERM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_term: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -263,20 +213,16 @@ pub struct CrmCompanyAddParameterFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyListPhoneItem {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<String>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `VALUE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -294,20 +240,16 @@ impl wire::Lenient for CrmCompanyListPhoneItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyListRecord {
     /// `ASSIGNED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `PHONE`: `CrmCompanyListPhoneItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<Vec<CrmCompanyListPhoneItem>>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -411,11 +353,10 @@ pub struct CrmCompanyUpdateParameterFields {
 /// The `data` of the event `ONCRMCOMPANYADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAdd {
     /// `FIELDS`: `OnCrmCompanyAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -437,11 +378,10 @@ impl EventPayload for OnCrmCompanyAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -459,11 +399,10 @@ impl wire::Lenient for OnCrmCompanyAddFields {
 /// The `data` of the event `ONCRMCOMPANYDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDelete {
     /// `FIELDS`: `OnCrmCompanyDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -485,11 +424,10 @@ impl EventPayload for OnCrmCompanyDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -507,11 +445,10 @@ impl wire::Lenient for OnCrmCompanyDeleteFields {
 /// The `data` of the event `ONCRMCOMPANYUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdate {
     /// `FIELDS`: `OnCrmCompanyUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -533,11 +470,10 @@ impl EventPayload for OnCrmCompanyUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

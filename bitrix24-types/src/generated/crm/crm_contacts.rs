@@ -3,10 +3,11 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -15,119 +16,82 @@ use super::crm_values::CrmCompanyAddUtmMedium;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html#contact)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Contact {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post: Option<String>,
     /// `COMMENTS`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `HONORIFIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub honorific: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `PHOTO`: file.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub photo: Option<wire::File>,
     /// `LEAD_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lead_id: Option<u64>,
     /// `TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<String>,
     /// `SOURCE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_description: Option<String>,
     /// `COMPANY_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<u64>,
     /// `BIRTHDATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthdate: Option<chrono::NaiveDate>,
     /// `EXPORT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub export: Option<bool>,
     /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_phone: Option<bool>,
     /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_email: Option<bool>,
     /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_imol: Option<bool>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `ASSIGNED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<u64>,
     /// `CREATED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<u64>,
     /// `MODIFY_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_by_id: Option<u64>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// `FACE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub face_id: Option<i64>,
     /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_time: Option<wire::DateTime>,
     /// `LAST_ACTIVITY_BY`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_by: Option<u64>,
     /// `UTM_SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_source: Option<String>,
     /// `UTM_MEDIUM`: `CrmCompanyAddUtmMedium`. One of `CPC`, `CPM`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_medium: Option<CrmCompanyAddUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_content: Option<String>,
     /// `UTM_TERM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_term: Option<String>,
     /// `PHONE`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<Vec<wire::Multifield>>,
     /// `EMAIL`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<Vec<wire::Multifield>>,
     /// `WEB`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub web: Option<Vec<wire::Multifield>>,
     /// `IM`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<Vec<wire::Multifield>>,
     /// `LINK`: `crm_multifield[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<Vec<wire::Multifield>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -260,20 +224,16 @@ pub struct CrmContactAddParameterParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactListEmailItem {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<String>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `VALUE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -291,29 +251,22 @@ impl wire::Lenient for CrmContactListEmailItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactListRecord {
     /// `ASSIGNED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<i64>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `EMAIL`: `CrmContactListEmailItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<Vec<CrmContactListEmailItem>>,
     /// `EXPORT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub export: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -446,11 +399,10 @@ pub struct CrmContactUpdateParameterParams {
 /// The `data` of the event `ONCRMCONTACTADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactAdd {
     /// `FIELDS`: `OnCrmContactAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -472,11 +424,10 @@ impl EventPayload for OnCrmContactAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -494,11 +445,10 @@ impl wire::Lenient for OnCrmContactAddFields {
 /// The `data` of the event `ONCRMCONTACTDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactDelete {
     /// `FIELDS`: `OnCrmContactDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -520,11 +470,10 @@ impl EventPayload for OnCrmContactDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -542,11 +491,10 @@ impl wire::Lenient for OnCrmContactDeleteFields {
 /// The `data` of the event `ONCRMCONTACTUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUpdate {
     /// `FIELDS`: `OnCrmContactUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -568,11 +516,10 @@ impl EventPayload for OnCrmContactUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -11,23 +12,18 @@ use super::crm_linked::CrmRequisitePresetFieldAvailabletoaddPreset;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisitePresetField {
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `FIELD_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_title: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IN_SHORT_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_short_list: Option<bool>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,10 +3,11 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -168,92 +169,65 @@ pub struct CrmLeadAddParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-get.html#productrow)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadProductrows {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `OWNER_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type: Option<String>,
     /// `PRODUCT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
     /// `PRODUCT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_name: Option<String>,
     /// `ORIGINAL_PRODUCT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub original_product_name: Option<String>,
     /// `PRODUCT_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
     /// `PRICE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `PRICE_EXCLUSIVE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_exclusive: Option<wire::Decimal>,
     /// `PRICE_NETTO`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_netto: Option<wire::Decimal>,
     /// `PRICE_BRUTTO`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_brutto: Option<wire::Decimal>,
     /// `PRICE_ACCOUNT`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_account: Option<wire::Decimal>,
     /// `QUANTITY`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
     /// `DISCOUNT_SUM`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_sum: Option<wire::Decimal>,
     /// `TAX_RATE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
     /// `TAX_INCLUDED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<bool>,
     /// `CUSTOMIZED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
     /// `MEASURE_CODE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `TYPE`: `CrmDealProductrowsGetType`. One of `1`, `4`, `7`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<CrmDealProductrowsGetType>,
     /// `STORE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
     /// `RESERVE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_id: Option<i64>,
     /// `DATE_RESERVE_END`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_reserve_end: Option<chrono::NaiveDate>,
     /// `RESERVE_QUANTITY`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_quantity: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -487,167 +461,114 @@ pub struct CrmLeadUpdateParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html#lead)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Lead {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `HONORIFIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub honorific: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `COMPANY_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<u64>,
     /// `COMPANY_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_title: Option<String>,
     /// `CONTACT_ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contact_id: Option<u64>,
     /// `IS_RETURN_CUSTOMER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_return_customer: Option<bool>,
     /// `BIRTHDATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthdate: Option<chrono::NaiveDate>,
     /// `SOURCE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_description: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `STATUS_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_description: Option<String>,
     /// `POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post: Option<String>,
     /// `COMMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `OPPORTUNITY`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opportunity: Option<wire::Decimal>,
     /// `IS_MANUAL_OPPORTUNITY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manual_opportunity: Option<bool>,
     /// `HAS_PHONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_phone: Option<bool>,
     /// `HAS_EMAIL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_email: Option<bool>,
     /// `HAS_IMOL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_imol: Option<bool>,
     /// `ASSIGNED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<u64>,
     /// `CREATED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<u64>,
     /// `MODIFY_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_by_id: Option<u64>,
     /// `MOVED_BY_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub moved_by_id: Option<u64>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `DATE_CLOSED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_closed: Option<wire::DateTime>,
     /// `STATUS_SEMANTIC_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_semantic_id: Option<String>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// `ORIGINATOR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<String>,
     /// `ORIGIN_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<String>,
     /// `MOVED_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub moved_time: Option<wire::DateTime>,
     /// `ADDRESS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address: Option<String>,
     /// `ADDRESS_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_2: Option<String>,
     /// `ADDRESS_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_city: Option<String>,
     /// `ADDRESS_POSTAL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_postal_code: Option<String>,
     /// `ADDRESS_REGION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_region: Option<String>,
     /// `ADDRESS_PROVINCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_province: Option<String>,
     /// `ADDRESS_COUNTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country: Option<String>,
     /// `ADDRESS_COUNTRY_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_country_code: Option<String>,
     /// `ADDRESS_LOC_ADDR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_loc_addr_id: Option<String>,
     /// `UTM_SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_source: Option<String>,
     /// `UTM_MEDIUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_medium: Option<String>,
     /// `UTM_CAMPAIGN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_content: Option<String>,
     /// `UTM_TERM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_term: Option<String>,
     /// `LAST_ACTIVITY_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_by: Option<String>,
     /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_time: Option<wire::DateTime>,
     /// `PHONE`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<wire::Multifield>,
     /// `IM`: crm_multifield.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<wire::Multifield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -665,11 +586,10 @@ impl wire::Lenient for Lead {
 /// The `data` of the event `ONCRMLEADADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadAdd {
     /// `FIELDS`: `OnCrmLeadAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -691,11 +611,10 @@ impl EventPayload for OnCrmLeadAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -713,11 +632,10 @@ impl wire::Lenient for OnCrmLeadAddFields {
 /// The `data` of the event `ONCRMLEADDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadDelete {
     /// `FIELDS`: `OnCrmLeadDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -739,11 +657,10 @@ impl EventPayload for OnCrmLeadDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -761,11 +678,10 @@ impl wire::Lenient for OnCrmLeadDeleteFields {
 /// The `data` of the event `ONCRMLEADUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUpdate {
     /// `FIELDS`: `OnCrmLeadUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -787,11 +703,10 @@ impl EventPayload for OnCrmLeadUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -93,11 +94,9 @@ pub struct DocumentgeneratorRoleAddPermissionsTemplates {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResult {
     /// `role`: `DocumentgeneratorRoleAddResultRole`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleAddResultRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -115,20 +114,15 @@ impl wire::Lenient for DocumentgeneratorRoleAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRole {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleAddResultRolePermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleAddResultRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -146,17 +140,13 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRole {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissions {
     /// `settings`: `DocumentgeneratorRoleAddResultRolePermissionsSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleAddResultRolePermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleAddResultRolePermissionsTemplates`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleAddResultRolePermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleAddResultRolePermissionsDocuments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleAddResultRolePermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -174,14 +164,11 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsDocuments {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -199,11 +186,9 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsDocuments {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsSettings {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -221,11 +206,9 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsTemplates {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -258,17 +241,13 @@ pub struct DocumentgeneratorRoleFillaccessesAccesses {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissions {
     /// `settings`: `DocumentgeneratorRoleGetPermissionsSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleGetPermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleGetPermissionsTemplates`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleGetPermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleGetPermissionsDocuments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleGetPermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -286,14 +265,11 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissionsDocuments {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -311,11 +287,9 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsDocuments {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissionsSettings {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -333,11 +307,9 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissionsTemplates {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -355,20 +327,15 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsTemplates {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#role)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetRole {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleGetPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleGetPermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -386,11 +353,9 @@ impl wire::Lenient for DocumentgeneratorRoleGetRole {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleListResult {
     /// `roles`: `DocumentgeneratorRoleListRolesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub roles: Option<Vec<DocumentgeneratorRoleListRolesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -408,17 +373,13 @@ impl wire::Lenient for DocumentgeneratorRoleListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleListRolesItem {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -521,11 +482,9 @@ pub struct DocumentgeneratorRoleUpdatePermissionsTemplates {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResult {
     /// `role`: `DocumentgeneratorRoleUpdateResultRole`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleUpdateResultRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -543,20 +502,15 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRole {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleUpdateResultRolePermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleUpdateResultRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -574,17 +528,13 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRole {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissions {
     /// `settings`: `DocumentgeneratorRoleUpdateResultRolePermissionsSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleUpdateResultRolePermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleUpdateResultRolePermissionsTemplates`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleUpdateResultRolePermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleUpdateResultRolePermissionsDocuments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleUpdateResultRolePermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -602,14 +552,11 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsDocuments {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -627,11 +574,9 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsDocuments
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsSettings {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -649,11 +594,9 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsSettings 
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsTemplates {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -671,11 +614,9 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsTemplates
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Role {
     /// `role`: `DocumentgeneratorRoleGetRole`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleGetRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

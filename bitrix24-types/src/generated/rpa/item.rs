@@ -3,57 +3,44 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RpaItem {
     /// `stageId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<serde_json::Value>,
     /// `previousStageId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub previous_stage_id: Option<serde_json::Value>,
     /// `name`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<serde_json::Value>,
     /// `typeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<serde_json::Value>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `updatedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<serde_json::Value>,
     /// `movedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub moved_by: Option<serde_json::Value>,
     /// `createdTime`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_time: Option<serde_json::Value>,
     /// `updatedTime`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_time: Option<serde_json::Value>,
     /// `movedTime`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub moved_time: Option<serde_json::Value>,
     /// `detailUrl`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<serde_json::Value>,
     /// `tasksCounter`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tasks_counter: Option<serde_json::Value>,
     /// `tasksFaces`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tasks_faces: Option<serde_json::Value>,
     /// `users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,8 +3,9 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -63,47 +64,34 @@ pub struct RpaStageUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Stage {
     /// `name`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<serde_json::Value>,
     /// `code`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `color`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<serde_json::Value>,
     /// `sort`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<serde_json::Value>,
     /// `semantic`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub semantic: Option<serde_json::Value>,
     /// `typeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<serde_json::Value>,
     /// `isFirst`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_first: Option<serde_json::Value>,
     /// `isSuccess`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_success: Option<serde_json::Value>,
     /// `isFail`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_fail: Option<serde_json::Value>,
     /// `tasks`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tasks: Option<serde_json::Value>,
     /// `robotsCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub robots_count: Option<serde_json::Value>,
     /// `possibleNextStages`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub possible_next_stages: Option<serde_json::Value>,
     /// `permissions`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,33 +3,28 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RpaType {
     /// `id`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `image`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<serde_json::Value>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `settings`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<serde_json::Value>,
     /// `permissions`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -11,11 +12,10 @@ use super::sale_linked::SalePersonType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Persontype {
     /// `personType`: `SalePersonType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type: Option<SalePersonType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -58,11 +58,10 @@ pub struct SalePersontypeAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePersontypeAddResult {
     /// `personType`: `SalePersonType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type: Option<SalePersonType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -80,11 +79,10 @@ impl wire::Lenient for SalePersontypeAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePersontypeGetFieldsResult {
     /// `personType`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -102,11 +100,10 @@ impl wire::Lenient for SalePersontypeGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePersontypeListResult {
     /// `personTypes`: `SalePersonType[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_types: Option<Vec<SalePersonType>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -149,11 +146,10 @@ pub struct SalePersontypeUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePersontypeUpdateResult {
     /// `personType`: `SalePersonType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type: Option<SalePersonType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,40 +2,33 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_linked::TasksApiScrumEpicListOrder;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Epic {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `files`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -83,29 +76,22 @@ pub struct TasksApiScrumEpicAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumEpicAddResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -123,29 +109,22 @@ impl wire::Lenient for TasksApiScrumEpicAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumEpicListResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -187,29 +166,22 @@ pub struct TasksApiScrumEpicUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumEpicUpdateResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
