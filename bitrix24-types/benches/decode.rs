@@ -9,6 +9,10 @@
 //! numbers and IDs as strings, dates with their offset), each with a few user fields
 //! (`UF_CRM_*`) as real portals add them. It is decoded the way the transport does: split
 //! into records first, then each record decoded on its own.
+//!
+//! `typed Deal, serde derive + flatten` is the same `Deal` as the generator emitted it
+//! before `LenientDeserialize` (`decode/serde_derive.rs`): the two side by side in one run,
+//! on two cores that other builds share.
 
 // crm.deal.* is deprecated upstream in favour of crm.item.*; it is still the best-known API.
 #![allow(deprecated)]
@@ -22,6 +26,10 @@ use bitrix24_types::crm::Deal;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
+
+// Not a bench target of its own: a module under the directory cargo does not scan.
+#[path = "decode/serde_derive.rs"]
+mod serde_derive;
 
 const RECORDS: usize = 50;
 
@@ -81,6 +89,9 @@ fn decode(c: &mut Criterion) {
     let sample: Deal = serde_json::from_str(split(&page)[7].get()).expect("a deal decodes");
     assert!(sample.id.is_some() && sample.date_create.is_some());
     assert_eq!(sample.extra.len(), 5, "the user fields land in `extra`");
+    let before: serde_derive::Deal = serde_json::from_str(split(&page)[7].get()).expect("a deal");
+    assert_eq!((before.id, &before.extra), (sample.id, &sample.extra));
+    println!("a page of {RECORDS} deals: {} bytes", page.len());
 
     let mut group = c.benchmark_group("per record");
     group.bench_function("typed Deal", |b| {
@@ -88,6 +99,17 @@ fn decode(c: &mut Criterion) {
             per_record(iters, || {
                 for record in split(black_box(&page)) {
                     let deal: Deal = serde_json::from_str(record.get()).expect("a deal");
+                    black_box(deal);
+                }
+            })
+        });
+    });
+    group.bench_function("typed Deal, serde derive + flatten", |b| {
+        b.iter_custom(|iters| {
+            per_record(iters, || {
+                for record in split(black_box(&page)) {
+                    let deal: serde_derive::Deal =
+                        serde_json::from_str(record.get()).expect("a deal");
                     black_box(deal);
                 }
             })
