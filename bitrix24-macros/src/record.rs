@@ -85,10 +85,9 @@ fn expand(input: &DeriveInput) -> Result<TokenStream, Error> {
             format!("two fields read the key `{}`", pair[0].0),
         ));
     }
-    let key_entries = key_table(&names).into_iter().map(|slot| match slot {
-        Some((hash, wire, i)) => quote!((#hash, #wire, #i)),
-        None => quote!(#record::EMPTY),
-    });
+    let key_arms = names
+        .iter()
+        .map(|(wire, i)| quote!(#wire => ::core::option::Option::Some(#i),));
     let declare = locals
         .iter()
         .map(|local| quote!(let mut #local = ::core::option::Option::None;));
@@ -166,11 +165,16 @@ fn expand(input: &DeriveInput) -> Result<TokenStream, Error> {
                         where
                             A: #serde::de::MapAccess<'de>,
                         {
-                            const KEYS: &[(u64, &str, usize)] = &[#(#key_entries),*];
+                            fn known(name: &str) -> ::core::option::Option<usize> {
+                                match name {
+                                    #(#key_arms)*
+                                    _ => ::core::option::Option::None,
+                                }
+                            }
                             #(#declare)*
                             #extra_declare
                             while let ::core::option::Option::Some(key) =
-                                #serde::de::MapAccess::next_key_seed(&mut map, #record::Key(KEYS))?
+                                #serde::de::MapAccess::next_key_seed(&mut map, #record::Key(known))?
                             {
                                 match key {
                                     #(#arms)*
@@ -191,42 +195,6 @@ fn expand(input: &DeriveInput) -> Result<TokenStream, Error> {
             }
         };
     })
-}
-
-/// The hash `bitrix24_wire::record::key_hash` computes at run time (its length and its
-/// first and last eight bytes, mixed): the table is laid out by it.
-fn key_hash(name: &[u8]) -> u64 {
-    let word = |from: usize| {
-        let mut bytes = [0u8; 8];
-        let end = name.len().min(from + 8);
-        bytes[..end - from].copy_from_slice(&name[from..end]);
-        u64::from_le_bytes(bytes)
-    };
-    let head = word(0);
-    let tail = if name.len() > 8 {
-        word(name.len() - 8)
-    } else {
-        0
-    };
-    let mixed = (head ^ (name.len() as u64).rotate_left(56)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-        ^ tail.wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
-    mixed ^ (mixed >> 29)
-}
-
-/// The open-addressing table `bitrix24_wire::record::Key` searches: at least twice as
-/// many slots as names (a power of two), each name at its hash's slot or the next free.
-fn key_table(names: &[(&str, usize)]) -> Vec<Option<(u64, String, usize)>> {
-    let mut table = vec![None; (names.len() * 2).next_power_of_two().max(4)];
-    let mask = table.len() - 1;
-    for (name, index) in names {
-        let hash = key_hash(name.as_bytes());
-        let mut slot = hash as usize & mask;
-        while table[slot].is_some() {
-            slot = (slot + 1) & mask;
-        }
-        table[slot] = Some((hash, (*name).to_owned(), *index));
-    }
-    table
 }
 
 /// Whether a field's type is `Option<...>` (read as optional).
@@ -344,15 +312,4 @@ fn apply_rename(rule: Option<&str>, field: &str, span: Span) -> Result<String, E
             ));
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_hash_is_the_wire_crates() {
-        // The same values as bitrix24-wire's record tests.
-        assert_eq!(super::key_hash(b""), 0);
-        assert_eq!(super::key_hash(b"ID"), 0x0426_fbb5_3405_2855);
-        assert_eq!(super::key_hash(b"UF_CRM_1700000001"), 0x8225_9bf3_6f85_c192);
-    }
 }
